@@ -1,0 +1,146 @@
+"""Build the Casebook app: configuration, extensions, blueprints, error pages and commands."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, abort, render_template, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from htmx_flask import Htmx
+
+from blueprints.access import access_rule, public
+from documents import User, ensure_indexes
+from documents.connection import connect_database, database_uri
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+htmx = Htmx()
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
+    "form-action 'self'", "frame-ancestors 'none'",
+])
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _settings_from_environment() -> dict:
+    env = os.environ
+    settings = {
+        "MONGODB_URI": env.get("MONGODB_URI") or None,
+        "MONGODB_DB": env.get("MONGODB_DB", "casebook"),
+        "DATA_DIR": env.get("DATA_DIR", "data"),
+        "DEMO_MODE": _flag(env.get("CASEBOOK_DEMO"), False),
+        "SESSION_COOKIE_SECURE": _flag(env.get("CASEBOOK_SECURE_COOKIES"), True),
+        "ORGANISATION_NAME": env.get("CASEBOOK_ORG_NAME", "Example Health and Care Trust"),
+    }
+    for name in ("LOGIN_SLOW_AFTER", "LOGIN_LOCK_AFTER", "LOGIN_LOCK_MINUTES"):
+        if env.get(name):
+            settings[name] = int(env[name])
+    if env.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = env["SECRET_KEY"]
+    return settings
+
+
+def _demo_secret_key(data_dir: str) -> str:
+    """In demo mode only: a random key kept in DATA_DIR, shared by every worker and restart."""
+    path = Path(data_dir) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Defaults, then the environment, then `overrides` (tests)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=8 * 3600, WTF_CSRF_TIME_LIMIT=8 * 3600, MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        LOGIN_SLOW_AFTER=3, LOGIN_LOCK_AFTER=10, LOGIN_LOCK_MINUTES=15, PAGE_SIZE=50,
+    )
+    app.config.from_mapping(_settings_from_environment())
+    app.config.from_mapping(overrides or {})
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if not app.config.get("SECRET_KEY"):
+        if not (app.config["DEMO_MODE"] or app.testing):
+            raise RuntimeError("SECRET_KEY is not set. Set it to a long random value (see README, Configuration).")
+        app.config["SECRET_KEY"] = _demo_secret_key(app.config["DATA_DIR"])
+
+    connect_database(database_uri(app.config["MONGODB_URI"], app.config["DATA_DIR"]), app.config["MONGODB_DB"])
+    ensure_indexes()
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    _register_blueprints(app)
+    _register_guards(app)
+    _register_error_pages(app)
+    return app
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    return User.objects(pk=user_id, active=True).first() if len(user_id) == 24 else None
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to continue."
+login_manager.session_protection = "strong"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from blueprints import auth, commands, employees, home, team
+    for module in (auth, commands, employees, home, team):
+        app.register_blueprint(module.bp)
+    app.view_functions["static"] = public(app.view_functions["static"])
+
+
+def _register_guards(app: Flask) -> None:
+    @app.before_request
+    def refuse_undeclared_routes():
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if view is not None and access_rule(view) is None:
+            abort(403)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if response.mimetype == "text/html":
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("Something in the request was not right", "Go back, check what you entered and try again."),
+        401: ("Sign in to continue", "Your session has ended. Sign in again."),
+        403: ("You cannot open this page", "Your role does not give access to it. Ask an administrator if you need it."),
+        404: ("Page not found", "It may have moved, or you may not have access to it."),
+        405: ("That action is not available here", "Go back and try again."),
+        413: ("The file is too large", "Choose a smaller file."),
+        500: ("Sorry, something went wrong", "Nothing was changed. Try again; if it keeps happening, tell support."),
+    }
+
+    def render_error(code: int, detail: str | None = None):
+        title, advice = messages[code]
+        return render_template("error.html", title=title, advice=detail or advice, code=code), code
+
+    for code in messages:
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+    app.register_error_handler(CSRFError, lambda error: render_error(
+        400, "The form had expired or was not sent from Casebook. Reload the page and try again."))

@@ -1,0 +1,56 @@
+"""Employees: HR's searchable list of their divisions, and one employee's page."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from blueprints.access import requires, visible_or_404
+from blueprints.paging import Page
+from blueprints.rendering import render_page_or_fragment
+from documents import Absence, Case, Employee
+from documents.scope import scope_filter
+from documents.staff import absent_on, open_cases_by_employee
+
+bp = Blueprint("employees", __name__)
+
+
+@bp.route("/employees")
+@requires("hr", "support", "admin")
+def index():
+    today = dt.date.today()
+    query = request.args.get("q", "").strip()[:100]
+    division = request.args.get("division", "")
+    staff = Employee.objects.visible_to(current_user)
+    divisions = sorted(staff.distinct("division"))
+    if division in divisions:
+        staff = staff.filter(division=division)
+    if query:
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        staff = staff.filter(__raw__={"$or": [
+            {"last_name": pattern}, {"first_name": pattern}, {"assignment_number": pattern},
+            {"job_title": pattern}]})
+    page = Page.of(staff.order_by("last_name", "first_name"), request.args, current_app.config["PAGE_SIZE"])
+    ids = [employee.pk for employee in page.items]
+    return render_page_or_fragment(
+        "employees/index.html", "employees/_results.html", page=page, query=query, division=division,
+        divisions=divisions, absent=absent_on(ids, today), cases=open_cases_by_employee(ids), today=today)
+
+
+@bp.route("/employees/<assignment_number>")
+@requires("manager", "hr", "support", "admin")
+def show(assignment_number: str):
+    employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
+    supervisor = Employee.objects(assignment_number=employee.supervisor_assignment_number).first()
+    absences = Absence.objects(employee=employee.pk).exclude("reason_detail", "audit").order_by("-first_day")
+    cases = Case.objects(employee=employee.pk).only("kind", "status", "stage", "opened_on", "closed_on")
+    return render_template("employees/show.html", employee=employee, supervisor=supervisor,
+                           absences=list(absences), cases=list(cases), today=dt.date.today(),
+                           may_see_supervisor=supervisor is not None and _visible(supervisor))
+
+
+def _visible(employee: Employee) -> bool:
+    condition = scope_filter(current_user)
+    return condition is None or Employee.objects(pk=employee.pk).filter(condition).count() == 1

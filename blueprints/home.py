@@ -1,0 +1,30 @@
+"""The front door: each role's home page, and the frontend's image assets."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, send_from_directory, url_for
+from flask_login import current_user
+
+from blueprints.access import public, signed_in
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@signed_in
+def index():
+    if current_user.has_role("manager"):
+        return redirect(url_for("team.index"))
+    return redirect(url_for("employees.index"))
+
+
+@bp.route("/assets/<path:filename>")
+@public
+def frontend_assets(filename: str):
+    """The NHS.UK frontend CSS refers to its images at /assets/…"""
+    return send_from_directory(current_app.static_folder + "/vendor/nhsuk/assets", filename, max_age=86400)
+
+
+@bp.route("/healthz")
+@public
+def health():
+    return {"status": "ok"}

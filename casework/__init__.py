@@ -1,0 +1,1 @@
+"""The domain engine: pure Python, no Flask, no database calls, no clock (today is a parameter)."""

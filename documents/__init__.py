@@ -1,0 +1,19 @@
+"""MongoEngine documents: what Casebook stores, with field validation and indexes."""
+from documents.absence import REASON_CATEGORIES, Absence
+from documents.base import AuditEntry, StaleEditError, utcnow
+from documents.case import Case
+from documents.employee import Employee, rebuild_manager_paths
+from documents.policy import Policy
+from documents.user import ROLES, LoginThrottle, User
+
+ALL = (Employee, Absence, Case, User, Policy, LoginThrottle)
+
+
+def ensure_indexes() -> None:
+    """Create every collection's indexes (idempotent)."""
+    for document in ALL:
+        document.ensure_indexes()
+
+
+__all__ = ["Absence", "AuditEntry", "Case", "Employee", "LoginThrottle", "Policy", "REASON_CATEGORIES",
+           "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "rebuild_manager_paths", "utcnow"]

@@ -1,0 +1,98 @@
+"""A sickness absence, as recorded by a manager or fed from the absence system."""
+from __future__ import annotations
+
+import mongoengine as me
+
+from documents.base import AuditEntry, Versioned
+
+REASON_CATEGORIES = {
+    "back_neck": "Back and neck problems",
+    "musculoskeletal": "Other musculoskeletal problems",
+    "mental_health": "Stress, depression, mental health, fatigue",
+    "infections": "Infections (colds, flu)",
+    "neurological": "Neurological (headaches, migraine)",
+    "genito_urinary": "Genito-urinary / gynaecological",
+    "pregnancy": "Pregnancy related (not maternity)",
+    "digestive": "Stomach, liver, kidney, digestion",
+    "heart_circulation": "Heart, blood pressure, circulation",
+    "respiratory": "Chest and respiratory",
+    "ent_dental": "Ear, eye, nose, mouth, dental",
+    "other": "Other",
+}
+CONTACT_METHODS = ("phone", "video", "visit", "email", "letter", "text")
+
+
+class Contact(me.EmbeddedDocument):
+    """A keeping-in-touch contact during the absence."""
+
+    on = me.DateField(required=True)
+    method = me.StringField(choices=CONTACT_METHODS, required=True)
+    by = me.StringField(required=True)
+    note = me.StringField(max_length=2000)
+
+
+class FitNote(me.EmbeddedDocument):
+    """A fit note (medical certificate) covering part of the absence."""
+
+    from_day = me.DateField(required=True)
+    to_day = me.DateField(required=True)
+    may_be_fit = me.BooleanField(default=False)
+    detail = me.StringField(max_length=2000)
+
+
+class ReturnToWork(me.EmbeddedDocument):
+    """The return-to-work interview held after the absence."""
+
+    held_on = me.DateField(required=True)
+    held_by = me.StringField(required=True)
+    notes = me.StringField(max_length=5000)
+    adjustments = me.StringField(max_length=2000)
+    phased_return = me.BooleanField(default=False)
+
+
+class Absence(Versioned, me.Document):
+    """One sickness absence of one employee; `last_day` is empty while it goes on."""
+
+    employee = me.ObjectIdField(required=True)
+    assignment_number = me.StringField(required=True)
+    first_day = me.DateField(required=True)
+    last_day = me.DateField()
+    expected_return = me.DateField()
+    reason_category = me.StringField(required=True, choices=tuple(REASON_CATEGORIES))
+    reason_detail = me.StringField(max_length=2000)
+    work_related = me.BooleanField(default=False)
+    third_party = me.BooleanField(default=False)
+    pregnancy_related = me.BooleanField(default=False)
+    disability_related = me.BooleanField(default=False)
+    contacts = me.EmbeddedDocumentListField(Contact)
+    fit_notes = me.EmbeddedDocumentListField(FitNote)
+    rtw = me.EmbeddedDocumentField(ReturnToWork)
+    source = me.StringField(choices=("manual", "import", "api", "demo"), default="manual")
+    external_id = me.StringField()
+    working_days_lost = me.IntField(min_value=0)
+    version = me.IntField(default=0)
+    audit = me.EmbeddedDocumentListField(AuditEntry)
+
+    meta = {
+        "collection": "absences",
+        "indexes": [
+            ("employee", "first_day"),
+            ("assignment_number", "first_day"),
+            {"fields": ["external_id"], "unique": True, "sparse": True},
+            "first_day",
+            "last_day",
+        ],
+    }
+
+    def clean(self):
+        if self.last_day and self.first_day and self.last_day < self.first_day:
+            raise me.ValidationError("The last day is before the first day.",
+                                     errors={"last_day": "The last day must be on or after the first day."})
+
+    @property
+    def ongoing(self) -> bool:
+        return self.last_day is None
+
+    @property
+    def reason_label(self) -> str:
+        return REASON_CATEGORIES.get(self.reason_category, self.reason_category)

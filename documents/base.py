@@ -1,0 +1,73 @@
+"""What every edited document shares: a version for optimistic saves and an audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+
+import mongoengine as me
+from mongoengine.errors import SaveConditionError
+
+STALE_MESSAGE = "Someone else changed this record while you were working on it. Reload the page and try again."
+
+
+class StaleEditError(Exception):
+    """A save found a newer version in the database than the one it was based on."""
+
+    def __init__(self, message: str = STALE_MESSAGE):
+        super().__init__(message)
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, without tzinfo, as MongoDB stores it."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class AuditEntry(me.EmbeddedDocument):
+    """One change: who made it, when, what it was, and the values before and after."""
+
+    actor = me.StringField(required=True)
+    at = me.DateTimeField(required=True, default=utcnow)
+    action = me.StringField(required=True)
+    before = me.DictField()
+    after = me.DictField()
+    reason = me.StringField()
+
+
+class Versioned:
+    """Mixin for documents people edit: `version` plus `audit`, saved with a version check.
+
+    Documents using it declare `version = me.IntField(default=0)` and
+    `audit = me.EmbeddedDocumentListField(AuditEntry)`.
+    """
+
+    def record(self, actor: str, action: str, before: dict | None = None,
+               after: dict | None = None, reason: str | None = None) -> AuditEntry:
+        """Append an audit entry to this document (saved with its next `save_checked`)."""
+        entry = AuditEntry(actor=actor, action=action, before=_plain(before or {}),
+                           after=_plain(after or {}), reason=reason)
+        self.audit.append(entry)
+        return entry
+
+    def save_checked(self, **kwargs):
+        """Save only if nobody else saved since this copy was read; raise StaleEditError if they did."""
+        if self.pk is None or self._created:
+            self.version = 1
+            return self.save(force_insert=True, **kwargs)
+        read_version = self.version
+        self.version = read_version + 1
+        try:
+            return self.save(save_condition={"version": read_version}, **kwargs)
+        except SaveConditionError:
+            self.version = read_version
+            raise StaleEditError() from None
+
+
+def _plain(values: dict) -> dict:
+    """Audit values as plain, storable data (dates as ISO strings)."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif isinstance(value, (list, tuple)):
+            value = [v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for v in value]
+        out[key] = value
+    return out

@@ -1,0 +1,227 @@
+"""A case: one employee's short-term (STS) or long-term (LTS) sickness case, held whole.
+
+Stages, associated absences, meetings, outcomes, letters, tasks, notes, flags
+and the audit trail are embedded, so a case page is one read and a change is
+one atomic write.
+"""
+from __future__ import annotations
+
+import uuid
+
+import mongoengine as me
+
+from documents.base import AuditEntry, Versioned, utcnow
+from documents.scope import ScopedQuerySet
+
+KINDS = ("STS", "LTS")
+STATUSES = ("open", "monitoring", "closed")
+TASK_STATUSES = ("open", "done", "cancelled")
+WARNING_LEVELS = ("first", "final")
+MEETING_KINDS = ("absence_support", "formal_review", "welfare", "case_conference", "hearing", "rtw")
+PARTICIPANT_ROLES = ("manager", "hr", "oh", "senior_manager", "health_safety", "access_to_work", "other")
+COMPANION_KINDS = ("colleague", "union_rep")
+FLAG_KINDS = ("wrong_stage", "not_my_report")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class AbsenceSnapshot(me.EmbeddedDocument):
+    """An absence as it stood when it was associated with a stage."""
+
+    absence_id = me.ObjectIdField(required=True)
+    external_id = me.StringField()
+    first_day = me.DateField(required=True)
+    last_day = me.DateField()
+    reason_category = me.StringField(required=True)
+    calendar_days = me.IntField(min_value=0)
+    working_days = me.IntField(min_value=0)
+    fte_days = me.FloatField(min_value=0)
+
+
+class Participant(me.EmbeddedDocument):
+    name = me.StringField(required=True, max_length=200)
+    role = me.StringField(required=True, choices=PARTICIPANT_ROLES)
+    email = me.StringField(max_length=200)
+
+
+class Meeting(me.EmbeddedDocument):
+    """A meeting of the stage: when, where, who, and its notes."""
+
+    id = me.StringField(required=True, default=new_id)
+    kind = me.StringField(required=True, choices=MEETING_KINDS)
+    on = me.DateField(required=True)
+    at_time = me.StringField(regex=r"^\d{2}:\d{2}$")
+    place = me.StringField(max_length=300)
+    participants = me.EmbeddedDocumentListField(Participant)
+    employee_attends = me.BooleanField(default=True)
+    companion_name = me.StringField(max_length=200)
+    companion_kind = me.StringField(choices=COMPANION_KINDS)
+    proposed_on = me.DateField()
+    notes = me.DictField()
+    held = me.BooleanField(default=False)
+
+
+class LetterVersion(me.EmbeddedDocument):
+    file_id = me.ObjectIdField(required=True)
+    filename = me.StringField(required=True)
+    size = me.IntField(min_value=0)
+    source = me.StringField(choices=("generated", "uploaded"), required=True)
+    by = me.StringField(required=True)
+    at = me.DateTimeField(required=True, default=utcnow)
+
+
+class LetterRecord(me.EmbeddedDocument):
+    """A letter of the stage with every version of its file (kept in GridFS)."""
+
+    id = me.StringField(required=True, default=new_id)
+    template = me.StringField(required=True)
+    versions = me.EmbeddedDocumentListField(LetterVersion)
+    sent_on = me.DateField()
+    sent_how = me.StringField(max_length=100)
+
+
+class Outcome(me.EmbeddedDocument):
+    """What the stage decided, with the dates the policy computed."""
+
+    kind = me.StringField(required=True, max_length=60)
+    decided_on = me.DateField(required=True)
+    decided_by = me.StringField(required=True)
+    summary = me.StringField(max_length=5000)
+    review_date = me.DateField()
+    target = me.StringField(max_length=500)
+    warning_level = me.StringField(choices=WARNING_LEVELS)
+    warning_expires_on = me.DateField()
+    appeal_deadline = me.DateField()
+    next_stage = me.StringField()
+
+
+class Stage(me.EmbeddedDocument):
+    """One step of the policy's ladder that the case has entered."""
+
+    key = me.StringField(required=True)
+    entered_on = me.DateField(required=True)
+    left_on = me.DateField()
+    trigger_figures = me.DictField()
+    trigger_explanation = me.StringField()
+    associated = me.EmbeddedDocumentListField(AbsenceSnapshot)
+    associated_on = me.DateTimeField()
+    associated_by = me.StringField()
+    meetings = me.EmbeddedDocumentListField(Meeting)
+    outcome = me.EmbeddedDocumentField(Outcome)
+    review_date = me.DateField()
+    warning_level = me.StringField(choices=WARNING_LEVELS)
+    warning_expires_on = me.DateField()
+    appeal_deadline = me.DateField()
+    letters = me.EmbeddedDocumentListField(LetterRecord)
+
+    @property
+    def absences_associated(self) -> bool:
+        return self.associated_on is not None
+
+
+class Task(me.EmbeddedDocument):
+    """Something a person must do for the case, by a date."""
+
+    id = me.StringField(required=True, default=new_id)
+    kind = me.StringField(required=True, max_length=60)
+    title = me.StringField(required=True, max_length=300)
+    stage_key = me.StringField()
+    assignee = me.StringField(required=True)
+    due_on = me.DateField(required=True)
+    status = me.StringField(choices=TASK_STATUSES, default="open")
+    created_at = me.DateTimeField(default=utcnow)
+    completed_at = me.DateTimeField()
+    completed_by = me.StringField()
+    snoozed_until = me.DateField()
+
+
+class Note(me.EmbeddedDocument):
+    """A note on the case. A note never changes a stage."""
+
+    id = me.StringField(required=True, default=new_id)
+    author = me.StringField(required=True)
+    at = me.DateTimeField(required=True, default=utcnow)
+    text = me.StringField(required=True, max_length=10000)
+    agreed_by_hr = me.StringField(max_length=200)
+    snooze_until = me.DateField()
+
+
+class Flag(me.EmbeddedDocument):
+    """A manager's "wrong stage" or "not my report", waiting in an HR or hierarchy queue."""
+
+    id = me.StringField(required=True, default=new_id)
+    kind = me.StringField(required=True, choices=FLAG_KINDS)
+    raised_by = me.StringField(required=True)
+    at = me.DateTimeField(required=True, default=utcnow)
+    comment = me.StringField(max_length=2000)
+    status = me.StringField(choices=("open", "resolved"), default="open")
+    resolved_by = me.StringField()
+    resolved_at = me.DateTimeField()
+    resolution = me.StringField(max_length=2000)
+
+
+class Migration(me.EmbeddedDocument):
+    """Where a case imported from the previous system came from, and whether its manager confirmed it."""
+
+    source = me.StringField(default="inflight.csv")
+    source_row = me.DictField(required=True)
+    row_number = me.IntField()
+    imported_at = me.DateTimeField(default=utcnow)
+    imported_by = me.StringField()
+    confirmed_at = me.DateTimeField()
+    confirmed_by = me.StringField()
+
+
+class Case(Versioned, me.Document):
+    """One STS or LTS case of one employee."""
+
+    employee = me.ObjectIdField(required=True)
+    assignment_number = me.StringField(required=True)
+    division = me.StringField(required=True)
+    manager_path = me.ListField(me.StringField())
+    kind = me.StringField(required=True, choices=KINDS)
+    status = me.StringField(required=True, choices=STATUSES, default="open")
+    paused = me.BooleanField(default=False)
+    policy_key = me.StringField(required=True)
+    policy_revision = me.IntField(required=True)
+    stage = me.StringField(required=True)
+    opened_on = me.DateField(required=True)
+    closed_on = me.DateField()
+    closed_reason = me.StringField()
+    stages = me.EmbeddedDocumentListField(Stage)
+    tasks = me.EmbeddedDocumentListField(Task)
+    notes = me.EmbeddedDocumentListField(Note)
+    flags = me.EmbeddedDocumentListField(Flag)
+    migrated = me.EmbeddedDocumentField(Migration)
+    version = me.IntField(default=0)
+    audit = me.EmbeddedDocumentListField(AuditEntry)
+
+    meta = {
+        "collection": "cases",
+        "queryset_class": ScopedQuerySet,
+        "indexes": [
+            ("employee", "status"),
+            ("assignment_number", "status"),
+            ("division", "status", "kind"),
+            "manager_path",
+            ("tasks.assignee", "tasks.status"),
+            ("flags.status", "division"),
+        ],
+    }
+
+    def clean(self):
+        if self.status == "closed" and not self.closed_on:
+            raise me.ValidationError("A closed case has a closing date.",
+                                     errors={"closed_on": "Give the date the case closed."})
+        if self.stages and self.stage != self.stages[-1].key:
+            raise me.ValidationError("The current stage is the last stage entered.",
+                                     errors={"stage": "The current stage must be the last stage entered."})
+
+    @property
+    def current_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def open_tasks(self) -> list[Task]:
+        return [task for task in self.tasks if task.status == "open"]

@@ -1,0 +1,106 @@
+"""An employee: one ESR assignment, placed in the supervisor hierarchy."""
+from __future__ import annotations
+
+import mongoengine as me
+from pymongo import UpdateOne
+
+from documents.base import AuditEntry, Versioned
+from documents.scope import ScopedQuerySet
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+REGIONS = ("ENG", "WLS", "SCT", "NIR")
+
+
+class EmployeeQuerySet(ScopedQuerySet):
+    """Queries on employees."""
+
+    def current(self, on):
+        """Employees in post on date `on`."""
+        return self.filter(me.Q(start_date__lte=on) | me.Q(start_date=None)).filter(
+            me.Q(end_date=None) | me.Q(end_date__gte=on))
+
+    def below(self, assignment_number: str):
+        """Everyone below `assignment_number` in the supervisor hierarchy, at any depth."""
+        return self.filter(manager_path=assignment_number)
+
+
+class Employee(Versioned, me.Document):
+    """One assignment from the staff record, with its place in the hierarchy."""
+
+    assignment_number = me.StringField(required=True, unique=True, max_length=40)
+    employee_number = me.StringField(max_length=40)
+    first_name = me.StringField(required=True, max_length=100)
+    last_name = me.StringField(required=True, max_length=100)
+    email = me.EmailField()
+    job_title = me.StringField(max_length=200)
+    division = me.StringField(required=True, max_length=100)
+    directorate = me.StringField(max_length=100)
+    department = me.StringField(max_length=100)
+    fte = me.FloatField(required=True, min_value=0.01, max_value=1.0)
+    contracted_hours = me.FloatField(min_value=0, max_value=60)
+    working_days = me.ListField(me.StringField(choices=WEEKDAYS), default=lambda: list(WEEKDAYS[:5]))
+    region = me.StringField(choices=REGIONS, default="ENG")
+    supervisor_assignment_number = me.StringField(max_length=40)
+    manager_path = me.ListField(me.StringField())
+    start_date = me.DateField()
+    end_date = me.DateField()
+    pregnancy = me.BooleanField(default=False)
+    disability = me.BooleanField(default=False)
+    version = me.IntField(default=0)
+    audit = me.EmbeddedDocumentListField(AuditEntry)
+
+    meta = {
+        "collection": "employees",
+        "queryset_class": EmployeeQuerySet,
+        "indexes": [
+            "supervisor_assignment_number",
+            "manager_path",
+            ("division", "last_name", "first_name"),
+            ("last_name", "first_name"),
+        ],
+    }
+
+    def clean(self):
+        if not self.working_days:
+            raise me.ValidationError("An employee works on at least one day of the week.",
+                                     errors={"working_days": "Choose at least one working day."})
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise me.ValidationError("The leaving date is before the start date.",
+                                     errors={"end_date": "The leaving date must be on or after the start date."})
+        if self.supervisor_assignment_number == self.assignment_number:
+            raise me.ValidationError("An employee cannot supervise themselves.",
+                                     errors={"supervisor_assignment_number": "An employee cannot supervise themselves."})
+        self.working_days = [d for d in WEEKDAYS if d in set(self.working_days)]
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def working_pattern(self) -> str:
+        return " ".join(self.working_days)
+
+
+def rebuild_manager_paths() -> int:
+    """Recompute every employee's chain of supervisors from the supervisor links; return how many changed.
+
+    Reads the hierarchy once and writes only the employees whose chain changed.
+    A cycle or a missing supervisor ends the chain where it breaks.
+    """
+    supervisor_of = {row["assignment_number"]: row.get("supervisor_assignment_number")
+                     for row in Employee._get_collection().find(
+                         {}, {"assignment_number": 1, "supervisor_assignment_number": 1})}
+    current = {row["assignment_number"]: row.get("manager_path", [])
+               for row in Employee._get_collection().find({}, {"assignment_number": 1, "manager_path": 1})}
+    updates = []
+    for number in supervisor_of:
+        path, seen, boss = [], {number}, supervisor_of.get(number)
+        while boss and boss in supervisor_of and boss not in seen:
+            path.append(boss)
+            seen.add(boss)
+            boss = supervisor_of.get(boss)
+        if path != current.get(number):
+            updates.append(UpdateOne({"assignment_number": number}, {"$set": {"manager_path": path}}))
+    if updates:
+        Employee._get_collection().bulk_write(updates, ordered=False)
+    return len(updates)

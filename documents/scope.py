@@ -1,0 +1,39 @@
+"""Who may see which employees and cases: the one place that scope is decided."""
+from __future__ import annotations
+
+import mongoengine as me
+
+NOTHING = me.Q(assignment_number__in=[])
+
+
+def scope_filter(user) -> me.Q | None:
+    """A filter on employees (or cases, which carry the same fields) for what `user` may see.
+
+    None means everything. A manager sees everyone below them in the supervisor
+    hierarchy at any depth, HR their assigned divisions; support and admin see
+    all. A user with several roles sees the union.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if user.has_role("admin", "support"):
+        return None
+    parts = []
+    if user.has_role("manager") and user.assignment_number:
+        parts.append(me.Q(manager_path=user.assignment_number))
+    if user.has_role("hr") and user.hr_divisions:
+        parts.append(me.Q(division__in=list(user.hr_divisions)))
+    if not parts:
+        return NOTHING
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+class ScopedQuerySet(me.QuerySet):
+    """A queryset that can be narrowed to what one user may see."""
+
+    def visible_to(self, user):
+        """Only the documents `user` may see."""
+        condition = scope_filter(user)
+        return self if condition is None else self.filter(condition)

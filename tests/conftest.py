@@ -1,0 +1,84 @@
+"""Fixtures shared by the app and browser tests: one embedded database per test session."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import re
+
+import pytest
+
+from documents.embedded import ensure_server, stop_server
+
+TEST_DB = "casebook_test"
+PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory):
+    """A real SecantusDB server on 127.0.0.1, owned by this test session and stopped at its end."""
+    data_dir = tmp_path_factory.mktemp("data")
+    uri = ensure_server(data_dir, owner=os.getpid())
+    yield uri
+    stop_server(data_dir)
+
+
+@pytest.fixture(scope="session")
+def app(database_uri, tmp_path_factory):
+    from app import create_app
+    assert TEST_DB.endswith("_test")
+    return create_app({
+        "TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "test-secret",
+        "DATA_DIR": str(tmp_path_factory.mktemp("appdata")), "SESSION_COOKIE_SECURE": False,
+    })
+
+
+def clean_database():
+    """Delete every document of every collection in the test database (indexes stay)."""
+    from mongoengine.connection import get_db
+    db = get_db()
+    assert db.name.endswith("_test")
+    for name in db.list_collection_names():
+        db[name].delete_many({})
+
+
+@pytest.fixture
+def make_employee():
+    from documents import Employee, rebuild_manager_paths
+
+    def make(**overrides) -> Employee:
+        number = next(_numbers)
+        values = dict(assignment_number=f"A{number:05d}", first_name="Alex", last_name=f"Tester{number}",
+                      email=f"alex.tester{number}@example.org", job_title="Staff nurse", division="Community Care",
+                      directorate="Adult Services", department="District Nursing", fte=1.0, contracted_hours=37.5,
+                      start_date=dt.date(2020, 1, 6))
+        values.update(overrides)
+        employee = Employee(**values)
+        employee.save_checked()
+        rebuild_manager_paths()
+        employee.reload()
+        return employee
+
+    return make
+
+
+@pytest.fixture
+def make_user():
+    from documents import User
+
+    def make(email: str, roles: list[str], **overrides) -> User:
+        user = User(email=email, name=overrides.pop("name", email.split("@")[0].title()), roles=roles, **overrides)
+        user.set_password(PASSWORD)
+        user.save_checked()
+        return user
+
+    return make
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token a page carries (in its forms or its htmx headers)."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', html)
+    assert match, "page carries no CSRF token"
+    return match.group(1)
