@@ -33,7 +33,8 @@ def _rules() -> ThrottleRules:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
         return target
     return url_for("home.index")
 

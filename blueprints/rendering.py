@@ -10,9 +10,9 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
-    """Render `fragment` for htmx requests and `page` otherwise, varying on HX-Request."""
-    template = fragment if wants_fragment() else page
+def render_page_or_fragment(page_template: str, fragment: str, status: int = 200, **context):
+    """Render `fragment` for htmx requests and `page_template` otherwise, varying on HX-Request."""
+    template = fragment if wants_fragment() else page_template
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response

@@ -1,6 +1,6 @@
 """MongoEngine documents: what Casebook stores, with field validation and indexes."""
 from documents.absence import REASON_CATEGORIES, Absence
-from documents.base import AuditEntry, StaleEditError, utcnow
+from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
 from documents.policy import Policy
@@ -16,4 +16,4 @@ def ensure_indexes() -> None:
 
 
 __all__ = ["Absence", "AuditEntry", "Case", "Employee", "LoginThrottle", "Policy", "REASON_CATEGORIES",
-           "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "rebuild_manager_paths", "utcnow"]
+           "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]

@@ -71,3 +71,24 @@ def _plain(values: dict) -> dict:
             value = [v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for v in value]
         out[key] = value
     return out
+
+
+def field_errors(error: Exception) -> dict[str, str]:
+    """{field: message} from a MongoEngine ValidationError, including those raised by `clean()`."""
+    found: dict[str, str] = {}
+
+    def walk(errors, prefix=""):
+        for key, value in (errors or {}).items():
+            name = prefix if key == "__all__" else (f"{prefix}.{key}" if prefix else str(key))
+            nested = getattr(value, "errors", None)
+            if isinstance(value, dict):
+                walk(value, name)
+            elif nested:
+                walk(nested, name)
+            else:
+                found.setdefault(name or "__all__", getattr(value, "message", None) or str(value))
+
+    walk(getattr(error, "errors", None))
+    if not found:
+        found["__all__"] = str(error)
+    return found

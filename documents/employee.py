@@ -70,7 +70,11 @@ class Employee(Versioned, me.Document):
         if self.supervisor_assignment_number == self.assignment_number:
             raise me.ValidationError("An employee cannot supervise themselves.",
                                      errors={"supervisor_assignment_number": "An employee cannot supervise themselves."})
-        self.working_days = [d for d in WEEKDAYS if d in set(self.working_days)]
+        unknown = sorted(set(self.working_days) - set(WEEKDAYS))
+        if unknown:
+            raise me.ValidationError("Unknown working day.", errors={
+                "working_days": f"Working days are Mon Tue Wed Thu Fri Sat Sun, not {' '.join(unknown)}."})
+        self.working_days = [day for day in WEEKDAYS if day in set(self.working_days)]
 
     @property
     def name(self) -> str:

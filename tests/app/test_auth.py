@@ -1,0 +1,142 @@
+"""Signing in and out: passwords, throttling, CSRF, cookies and headers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from documents import LoginThrottle
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def hr_user(make_user):
+    return make_user("hr@example.org", ["hr"], hr_divisions=["Community Care"])
+
+
+def test_correct_password_signs_in_and_redirects_home(hr_user, auth):
+    response = auth.login("HR@example.org ")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_wrong_password_is_refused_with_a_message_by_the_form(hr_user, auth):
+    response = auth.login("hr@example.org", "wrong")
+    assert response.status_code == 400
+    assert "The email address or password is not right." in response.get_data(as_text=True)
+    assert auth.client.get("/employees").status_code == 302
+
+
+def test_password_is_stored_hashed(hr_user):
+    assert "correct horse" not in hr_user.password_hash
+    assert hr_user.check_password("correct horse battery staple")
+
+
+def test_empty_fields_get_messages_beside_them(auth):
+    token = csrf_token(auth.client.get("/login").get_data(as_text=True))
+    page = auth.client.post("/login", data={"csrf_token": token}).get_data(as_text=True)
+    assert 'id="email-error"' in page and "Enter your email address." in page
+    assert 'id="password-error"' in page and "Enter your password." in page
+
+
+def test_repeated_failures_are_slowed_then_locked(app, hr_user, auth):
+    for _ in range(app.config["LOGIN_SLOW_AFTER"]):
+        auth.login("hr@example.org", "wrong")
+    slowed = auth.login("hr@example.org", "correct horse battery staple")
+    assert slowed.status_code == 400
+    assert "Wait" in slowed.get_data(as_text=True)
+    throttle = LoginThrottle.objects.get(login="hr@example.org")
+    throttle.update(set__failures=app.config["LOGIN_LOCK_AFTER"] - 1,
+                    set__last_failure_at=dt.datetime(2000, 1, 1))
+    locked = auth.login("hr@example.org", "wrong")
+    assert "locked" in locked.get_data(as_text=True)
+    assert LoginThrottle.objects.get(login="hr@example.org").locked_until is not None
+    refused = auth.login("hr@example.org", "correct horse battery staple")
+    assert "locked" in refused.get_data(as_text=True)
+    assert auth.client.get("/employees").status_code == 302
+
+
+def test_unknown_logins_are_throttled_too(app, auth):
+    for _ in range(app.config["LOGIN_SLOW_AFTER"] + 1):
+        response = auth.login("nobody@example.org", "guess")
+    assert "Wait" in response.get_data(as_text=True)
+
+
+def test_success_clears_earlier_failures(hr_user, auth):
+    auth.login("hr@example.org", "wrong")
+    auth.login("hr@example.org")
+    assert LoginThrottle.objects(login="hr@example.org").count() == 0
+
+
+def test_login_without_csrf_token_is_refused(hr_user, client):
+    response = client.post("/login", data={"email": "hr@example.org", "password": "correct horse battery staple"})
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+
+
+def test_logout_needs_post_with_token(hr_user, auth):
+    auth.login("hr@example.org")
+    assert auth.client.get("/logout").status_code == 405
+    assert auth.client.post("/logout").status_code == 400
+    assert auth.logout().status_code == 302
+    assert auth.client.get("/employees").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/x", "/\\evil"])
+def test_next_never_leaves_the_site(hr_user, client, target):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": "hr@example.org", "password": "correct horse battery staple",
+                                 "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_next_returns_to_the_page_asked_for(hr_user, client):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login?next=/employees%3Fq%3Dx",
+                           data={"email": "hr@example.org", "password": "correct horse battery staple",
+                                 "csrf_token": token})
+    assert response.headers["Location"] == "/employees?q=x"
+
+
+def test_security_headers(client):
+    headers = client.get("/login").headers
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "default-src 'self'" in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_pages_carry_no_inline_script(client):
+    page = client.get("/login").get_data(as_text=True)
+    for tag in page.split("<script")[1:]:
+        assert "src=" in tag.split(">")[0]
+        assert tag.split(">", 1)[1].startswith("</script")
+
+
+def test_session_cookie_is_secure_and_http_only_by_default(database_uri, tmp_path, monkeypatch):
+    from app import create_app
+    from tests.conftest import TEST_DB
+    monkeypatch.delenv("CASEBOOK_SECURE_COOKIES", raising=False)
+    secure_app = create_app({"TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB,
+                             "SECRET_KEY": "x", "DATA_DIR": str(tmp_path)})
+    try:
+        assert secure_app.config["SESSION_COOKIE_SECURE"] is True
+        assert secure_app.config["SESSION_COOKIE_HTTPONLY"] is True
+        client = secure_app.test_client()
+        client.get("/login")
+        cookie = client.get_cookie("session")
+        assert cookie is not None and cookie.secure and cookie.http_only
+        assert "Strict-Transport-Security" in client.get("/login").headers
+    finally:
+        from documents.connection import connect_database
+        connect_database(database_uri, TEST_DB)
+
+
+def test_production_refuses_to_start_without_a_secret_key(database_uri, tmp_path, monkeypatch):
+    from app import create_app
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("CASEBOOK_DEMO", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"MONGODB_URI": database_uri, "DATA_DIR": str(tmp_path)})

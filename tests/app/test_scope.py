@@ -1,0 +1,93 @@
+"""Scope: managers see their hierarchy at any depth, HR their divisions, support and admin all."""
+from __future__ import annotations
+
+import pytest
+
+from documents import Case, Employee
+
+
+@pytest.fixture
+def org(make_employee):
+    """chief → head (Community Care) → lead → nurse; a stranger in Secure Care under the chief."""
+    chief = make_employee(first_name="Chief", division="Corporate Services")
+    head = make_employee(first_name="Head", supervisor_assignment_number=chief.assignment_number)
+    lead = make_employee(first_name="Lead", supervisor_assignment_number=head.assignment_number)
+    nurse = make_employee(first_name="Nurse", supervisor_assignment_number=lead.assignment_number)
+    stranger = make_employee(first_name="Stranger", division="Secure Care",
+                             supervisor_assignment_number=chief.assignment_number)
+    peer = make_employee(first_name="Peer", supervisor_assignment_number=head.assignment_number)
+    return {name: Employee.objects.get(pk=e.pk) for name, e in
+            dict(chief=chief, head=head, lead=lead, nurse=nurse, stranger=stranger, peer=peer).items()}
+
+
+def names(queryset) -> set[str]:
+    return {employee.first_name for employee in queryset}
+
+
+def login_as(make_user, auth, roles, **fields):
+    make_user("user@example.org", roles, **fields)
+    auth.login("user@example.org")
+    from documents import User
+    return User.objects.get(email="user@example.org")
+
+
+def test_manager_sees_everyone_below_at_any_depth(org, make_user, auth):
+    user = login_as(make_user, auth, ["manager"], assignment_number=org["head"].assignment_number)
+    assert names(Employee.objects.visible_to(user)) == {"Lead", "Nurse", "Peer"}
+
+
+def test_manager_cannot_open_someone_outside_their_hierarchy_by_url(org, make_user, auth):
+    login_as(make_user, auth, ["manager"], assignment_number=org["lead"].assignment_number)
+    assert auth.client.get(f"/employees/{org['nurse'].assignment_number}").status_code == 200
+    for outsider in ("peer", "stranger", "head", "chief", "lead"):
+        assert auth.client.get(f"/employees/{org[outsider].assignment_number}").status_code == 404
+    assert auth.client.get("/employees/NO-SUCH-NUMBER").status_code == 404
+
+
+def test_manager_team_page_lists_only_their_people(org, make_user, auth):
+    login_as(make_user, auth, ["manager"], assignment_number=org["head"].assignment_number)
+    direct = auth.client.get("/team").get_data(as_text=True)
+    assert "Lead Tester" in direct and "Peer Tester" in direct and "Nurse Tester" not in direct
+    everyone = auth.client.get("/team?show=all").get_data(as_text=True)
+    assert "Nurse Tester" in everyone and "Stranger" not in everyone and "Chief" not in everyone
+
+
+def test_hr_sees_only_their_divisions(org, make_user, auth):
+    user = login_as(make_user, auth, ["hr"], hr_divisions=["Secure Care"])
+    assert names(Employee.objects.visible_to(user)) == {"Stranger"}
+    assert auth.client.get(f"/employees/{org['stranger'].assignment_number}").status_code == 200
+    assert auth.client.get(f"/employees/{org['nurse'].assignment_number}").status_code == 404
+    listing = auth.client.get("/employees").get_data(as_text=True)
+    assert "Stranger" in listing and "Nurse" not in listing
+    nurse = org["nurse"]
+    searched = auth.client.get(f"/employees?q={nurse.last_name}&division=Community+Care").get_data(as_text=True)
+    assert "0 employees matching" in searched and nurse.assignment_number not in searched
+
+
+def test_hr_and_manager_roles_combine(org, make_user):
+    user = make_user("both@example.org", ["manager", "hr"], assignment_number=org["lead"].assignment_number,
+                     hr_divisions=["Secure Care"])
+    assert names(Employee.objects.visible_to(user)) == {"Nurse", "Stranger"}
+
+
+@pytest.mark.parametrize("role", ["support", "admin"])
+def test_support_and_admin_see_everyone(org, make_user, role):
+    user = make_user("all@example.org", [role])
+    assert names(Employee.objects.visible_to(user)) == set(names(Employee.objects))
+
+
+def test_user_without_a_scope_sees_nobody(org, make_user):
+    user = make_user("hr2@example.org", ["hr"])
+    assert Employee.objects.visible_to(user).count() == 0
+
+
+def test_cases_are_scoped_the_same_way(org, make_user):
+    for key in ("nurse", "stranger"):
+        employee = org[key]
+        Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
+             manager_path=employee.manager_path, kind="STS", policy_key="council-2019", policy_revision=1,
+             stage="absence_support", opened_on="2026-01-05").save_checked()
+    manager = make_user("m@example.org", ["manager"], assignment_number=org["lead"].assignment_number)
+    hr = make_user("h@example.org", ["hr"], hr_divisions=["Secure Care"])
+    assert [c.assignment_number for c in Case.objects.visible_to(manager)] == [org["nurse"].assignment_number]
+    assert [c.assignment_number for c in Case.objects.visible_to(hr)] == [org["stranger"].assignment_number]
