@@ -1,0 +1,78 @@
+"""The demo organisation loads into the real database and its logins work."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from documents import Absence, Employee, User
+from documents.demo_loader import DEMO_PASSWORD, load_demo
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo():
+    return load_demo(TODAY)
+
+
+def test_demo_loads_once(demo):
+    assert demo["employees"] == Employee.objects.count() > 350
+    assert demo["absences"] == Absence.objects.count() > 500
+    assert load_demo(TODAY, if_empty=True) is None
+    assert Employee.objects.count() == demo["employees"]
+
+
+def test_demo_replace_starts_again(demo):
+    assert load_demo(TODAY, replace=True)["employees"] == Employee.objects.count() == demo["employees"]
+
+
+def test_demo_hierarchy_has_five_levels_and_everyone_has_a_chain(demo):
+    depths = {len(employee.manager_path) for employee in Employee.objects.only("manager_path")}
+    assert depths == {0, 1, 2, 3, 4}
+
+
+def test_demo_addresses_are_example_org(demo):
+    assert all(e.email.endswith("@example.org") for e in Employee.objects.only("email"))
+    assert all(u.email.endswith("@example.org") for u in User.objects.only("email"))
+
+
+@pytest.mark.parametrize("email, landing", [
+    ("manager@example.org", "/team"), ("hr@example.org", "/employees"),
+    ("support@example.org", "/employees"), ("admin@example.org", "/employees")])
+def test_demo_logins_work(demo, auth, email, landing):
+    assert auth.login(email, DEMO_PASSWORD).headers["Location"] == "/"
+    assert auth.client.get("/").headers["Location"] == landing
+    assert auth.client.get(landing).status_code == 200
+
+
+def test_demo_manager_sees_their_team(demo, auth):
+    auth.login("manager@example.org", DEMO_PASSWORD)
+    manager = User.objects.get(email="manager@example.org")
+    page = auth.client.get("/team?show=all").get_data(as_text=True)
+    below = Employee.objects(manager_path=manager.assignment_number)
+    assert 10 <= below.count() <= 40
+    for employee in below:
+        if employee.end_date is None:
+            assert employee.name in page
+
+
+def test_demo_command_refuses_outside_demo_mode(app):
+    runner = app.test_cli_runner()
+    app.config["DEMO_MODE"] = False
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "demo mode" in result.output
+    assert Employee.objects.count() == 0
+
+
+def test_demo_command_loads_in_demo_mode(app):
+    runner = app.test_cli_runner()
+    app.config["DEMO_MODE"] = True
+    try:
+        first = runner.invoke(args=["demo", "--if-empty"])
+        second = runner.invoke(args=["demo", "--if-empty"])
+    finally:
+        app.config["DEMO_MODE"] = False
+    assert first.exit_code == 0 and "Demo organisation loaded" in first.output
+    assert second.exit_code == 0 and "not loaded" in second.output
