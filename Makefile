@@ -19,13 +19,24 @@ $(VENDOR)/.installed: package.json package-lock.json
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/nhsuk
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
-	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.js $(VENDOR)/nhsuk/
+	cp $(NHSUK)/nhsuk-frontend.min.js $(VENDOR)/nhsuk/
+	# The Frutiger web font is licensed for NHS hosts only: drop its @font-face rules so pages use Arial
+	sed -E 's/@font-face\{[^}]*\}//g' $(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp -r $(NHSUK)/assets $(VENDOR)/nhsuk/assets
 	touch $@
 
+run: export CASEBOOK_DEMO = 1
 run: setup
 	$(BIN)/flask --app app demo --if-empty
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	@echo ""
+	@echo "  Casebook is starting at http://127.0.0.1:5000  (Ctrl+C stops it and its database)"
+	@echo "  Demo logins, password casebook-demo:"
+	@echo "    manager@example.org   a team leader's view"
+	@echo "    hr@example.org        an HR advisor for two divisions"
+	@echo "    support@example.org   HR systems / data support"
+	@echo "    admin@example.org     administrator"
+	@echo ""
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000 --reload
 
 test: setup
 	$(BIN)/python -m pytest

@@ -25,6 +25,9 @@ def index():
         staff = staff.filter(supervisor_assignment_number=current_user.assignment_number)
     page = Page.of(staff.order_by("last_name", "first_name"), request.args, current_app.config["PAGE_SIZE"])
     ids = [employee.pk for employee in page.items]
+    supervisors = {boss.assignment_number: boss.name for boss in Employee.objects(
+        assignment_number__in={e.supervisor_assignment_number for e in page.items}).only(
+        "assignment_number", "first_name", "last_name")}
     return render_page_or_fragment(
-        "team/index.html", "team/_members.html", page=page, everyone=everyone,
+        "team/index.html", "team/_members.html", page=page, everyone=everyone, supervisors=supervisors,
         absent=absent_on(ids, today), cases=open_cases_by_employee(ids), today=today)

@@ -1,0 +1,88 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the app served on 127.0.0.1."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import clean_database
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENS = Path(__file__).parent / "screens"
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--disable-quic"]}
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app on a free port of 127.0.0.1, in a thread, stopped at the end of the session."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Playwright's base URL is the live server (this also replaces pytest-base-url's own fixture)."""
+    return live_server
+
+
+@pytest.fixture(scope="module")
+def demo_organisation(app):
+    """The demo organisation, loaded fresh for each module and removed after it."""
+    from documents.demo_loader import load_demo
+    clean_database()
+    load_demo(dt.date.today())
+    yield
+    clean_database()
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under tests/browser/screens/ (ignored by git)."""
+    SCREENS.mkdir(exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 0
+        return path
+
+    return take
+
+
+@pytest.fixture
+def accessible(page):
+    """Run axe-core (WCAG 2.2 AA rules) on the current page and fail on any violation."""
+
+    def check(label: str) -> None:
+        page.evaluate(AXE.read_text())
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        violations = [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                      for v in result["violations"]]
+        assert violations == [], f"{label}: accessibility violations\n{json.dumps(violations, indent=2)}"
+        assert result["passes"], f"{label}: axe checked nothing"
+
+    return check
+
+
+def sign_in(page, base_url: str, email: str, password: str = "casebook-demo") -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

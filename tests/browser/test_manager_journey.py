@@ -1,0 +1,69 @@
+"""A manager signs in, opens their team and one of their people, and signs out."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+
+def test_manager_journey(page, live_server, demo_organisation, screenshot, accessible):
+    page.goto(f"{live_server}/login")
+    expect(page.get_by_role("heading", name="Sign in to Casebook")).to_be_visible()
+    screenshot("manager-01-login")
+    accessible("login page")
+
+    sign_in(page, live_server, "manager@example.org")
+    expect(page).to_have_url(re.compile(r"/team$"))
+    expect(page.get_by_role("heading", name="My team")).to_be_visible()
+    direct = page.locator("#team-members tbody tr").count()
+    assert direct > 0
+    screenshot("manager-02-team")
+    accessible("team page")
+
+    page.get_by_role("link", name="Everyone below you").click()
+    expect(page).to_have_url(re.compile(r"/team\?show=all$"))
+    expect(page.get_by_role("heading", name=re.compile(r"Everyone below you \(\d+\)"))).to_be_visible()
+    assert page.locator("#team-members tbody tr").count() >= direct
+    assert page.evaluate("document.body.classList.contains('nhsuk-frontend-supported')")
+    screenshot("manager-03-everyone")
+    accessible("team page, everyone")
+
+    first = page.locator("#team-members tbody tr a").first
+    name = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.get_by_role("heading", name="Absence history")).to_be_visible()
+    screenshot("manager-04-employee")
+    accessible("employee page")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    page.goto(f"{live_server}/team")
+    expect(page).to_have_url(re.compile(r"/login\?next=/team"))
+    screenshot("manager-05-signed-out")
+
+
+def test_manager_cannot_open_someone_else_by_url(page, live_server, demo_organisation):
+    from documents import Employee, User
+    manager = User.objects.get(email="manager@example.org")
+    outsider = Employee.objects(manager_path__ne=manager.assignment_number,
+                                assignment_number__ne=manager.assignment_number).first()
+    sign_in(page, live_server, "manager@example.org")
+    response = page.goto(f"{live_server}/employees/{outsider.assignment_number}")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    assert outsider.last_name not in page.content()
+
+
+def test_team_works_without_javascript(browser, live_server, demo_organisation):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "manager@example.org")
+        page.get_by_role("link", name="Everyone below you").click()
+        expect(page).to_have_url(re.compile(r"/team\?show=all$"))
+        expect(page.get_by_role("heading", name=re.compile(r"Everyone below you"))).to_be_visible()
+    finally:
+        context.close()
