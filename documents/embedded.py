@@ -167,14 +167,17 @@ def supervise(data: Path, port: int) -> int:
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
-         "--storage-path", str(data / STORAGE), "--sync-on-commit", "--log-level", "WARNING"],
-        preexec_fn=_die_with_parent,
-    )
+    command = [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
+               "--storage-path", str(data / STORAGE), "--sync-on-commit", "--log-level", "WARNING"]
+    server = subprocess.Popen(command, preexec_fn=_die_with_parent)
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while not _answers(port):
         if server.poll() is not None:
-            return server.returncode or 1
+            # A killed supervisor's server may still be closing the storage ("resource busy"): retry.
+            if time.monotonic() > deadline:
+                return server.returncode or 1
+            time.sleep(0.5)
+            server = subprocess.Popen(command, preexec_fn=_die_with_parent)
         time.sleep(0.1)
     (data / STATE_FILE).write_text(json.dumps({"pid": os.getpid(), "port": port}))
     idle_since = None
@@ -187,18 +190,24 @@ def supervise(data: Path, port: int) -> int:
         if time.monotonic() - idle_since < IDLE_GRACE_SECONDS:
             continue
         with _locked(data / START_LOCK):
-            if not _live_owners(data):
-                break
+            if not _live_owners(data):  # stop under this same lock: no owner may join in between
+                _stop(data, server)
+                return 0
     with _locked(data / START_LOCK):
-        (data / STATE_FILE).unlink(missing_ok=True)
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        _stop(data, server)
     return 0
+
+
+def _stop(data: Path, server: subprocess.Popen) -> None:
+    """Remove the state file and stop the server (the caller holds the start lock)."""
+    (data / STATE_FILE).unlink(missing_ok=True)
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def main() -> int:
