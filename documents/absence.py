@@ -41,13 +41,20 @@ class FitNote(me.EmbeddedDocument):
 
 
 class ReturnToWork(me.EmbeddedDocument):
-    """The return-to-work interview held after the absence."""
+    """The return-to-work interview (form B1 with the A2/A3 discussion points)."""
 
     held_on = me.DateField(required=True)
     held_by = me.StringField(required=True)
-    notes = me.StringField(max_length=5000)
-    adjustments = me.StringField(max_length=2000)
+    day_number = me.IntField(min_value=1)
+    declaration_confirmed = me.BooleanField(default=False)
+    reason_discussed = me.StringField(max_length=5000)
+    fit_for_work = me.StringField(choices=("fit", "fit_with_adjustments", "not_fit"))
+    support = me.StringField(max_length=5000)
+    adjustments = me.StringField(max_length=5000)
     phased_return = me.BooleanField(default=False)
+    phased_return_plan = me.StringField(max_length=5000)
+    oh_referral_needed = me.BooleanField(default=False)
+    notes = me.StringField(max_length=5000)
 
 
 class Absence(Versioned, me.Document):
@@ -67,9 +74,14 @@ class Absence(Versioned, me.Document):
     contacts = me.EmbeddedDocumentListField(Contact)
     fit_notes = me.EmbeddedDocumentListField(FitNote)
     rtw = me.EmbeddedDocumentField(ReturnToWork)
+    oh_referral_on = me.DateField()
+    accident_reported_on = me.DateField()
+    accident_report_ref = me.StringField(max_length=100)
+    damages_agreement_on = me.DateField()
     source = me.StringField(choices=("manual", "import", "api", "demo"), default="manual")
     external_id = me.StringField()
     working_days_lost = me.IntField(min_value=0)
+    recorded_by = me.StringField()
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 
@@ -84,6 +96,8 @@ class Absence(Versioned, me.Document):
         ],
     }
 
+    MEDICAL_FIELDS = ("reason_detail", "fit_notes")
+
     def clean(self):
         if self.last_day and self.first_day and self.last_day < self.first_day:
             raise me.ValidationError("The last day is before the first day.",
@@ -96,3 +110,16 @@ class Absence(Versioned, me.Document):
     @property
     def reason_label(self) -> str:
         return REASON_CATEGORIES.get(self.reason_category, self.reason_category)
+
+
+class MedicalRead(me.Document):
+    """One read of someone's medical detail: who, when, whose, which absence and what."""
+
+    reader = me.StringField(required=True)
+    at = me.DateTimeField(required=True)
+    assignment_number = me.StringField(required=True)
+    absence = me.ObjectIdField()
+    what = me.StringField(required=True)
+    where = me.StringField(required=True)
+
+    meta = {"collection": "medical_reads", "indexes": [("assignment_number", "-at"), ("reader", "-at")]}

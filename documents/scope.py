@@ -37,3 +37,14 @@ class ScopedQuerySet(me.QuerySet):
         """Only the documents `user` may see."""
         condition = scope_filter(user)
         return self if condition is None else self.filter(condition)
+
+
+def may_read_medical(user, employee) -> bool:
+    """Medical detail: the employee's managers in the hierarchy, HR for their division, and admins only."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role("admin"):
+        return True
+    if user.has_role("manager") and user.assignment_number in (employee.manager_path or []):
+        return True
+    return user.has_role("hr") and employee.division in (user.hr_divisions or [])

@@ -1,0 +1,234 @@
+"""Rules about one sickness absence: whether it can be recorded, what the policy expects while
+someone is off, the return-to-work interview, and the figures over a rolling window."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Iterable, Sequence
+
+from casework.calendar import (WorkingPattern, calendar_days, fte_days, nth_working_day_after, rolling_window,
+                               working_days, working_days_in_window)
+
+
+@dataclasses.dataclass(frozen=True)
+class CareRules:
+    """The policy's numbers for looking after someone who is off (defaults: the council's 2019 policy)."""
+
+    contact_days: tuple[int, ...] = (1, 4, 8)
+    fit_note_from_day: int = 8
+    self_certified_days: int = 7
+    oh_referral_at_once: tuple[str, ...] = ("mental_health", "musculoskeletal", "back_neck")
+    oh_referral_after_days: int = 28
+    rtw_ideal_day: int = 1
+    rtw_latest_day: int = 3
+    long_term_after_days: int = 28
+
+
+COUNCIL_2019 = CareRules()
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """An absence as the rules see it: its id, first day and last day (None while ongoing)."""
+
+    id: object
+    first_day: dt.date
+    last_day: dt.date | None
+
+
+def check_absence(first_day: dt.date | None, last_day: dt.date | None, expected_return: dt.date | None,
+                  started: dt.date | None, left: dt.date | None, others: Iterable[Period],
+                  today: dt.date) -> dict[str, str]:
+    """Why an absence with these dates cannot be recorded, as {field: message}; empty when it can."""
+    errors: dict[str, str] = {}
+    if first_day is None:
+        return {"first_day": "Enter the first day of absence."}
+    if first_day > today:
+        errors["first_day"] = "The first day of absence cannot be in the future."
+    elif started and first_day < started:
+        errors["first_day"] = f"The first day is before they started work on {long_date(started)}."
+    elif left and first_day > left:
+        errors["first_day"] = f"The first day is after they left on {long_date(left)}."
+    if last_day is not None:
+        if last_day < first_day:
+            errors["last_day"] = "The last day must be on or after the first day."
+        elif last_day > today:
+            errors["last_day"] = "The last day cannot be in the future: give an expected return date instead."
+    if expected_return is not None and expected_return <= first_day:
+        errors["expected_return"] = "The expected return must be after the first day."
+    if "first_day" not in errors and "last_day" not in errors:
+        clash = overlapping(first_day, last_day, others)
+        if clash:
+            ends = f"to {long_date(clash.last_day)}" if clash.last_day else "and still going on"
+            field = "first_day" if clash.first_day <= first_day else "last_day"
+            errors[field] = f"This overlaps their absence from {long_date(clash.first_day)} {ends}."
+    return errors
+
+
+def overlapping(first_day: dt.date, last_day: dt.date | None, others: Iterable[Period]) -> Period | None:
+    """The first of `others` whose days overlap [first_day, last_day] (an open end runs for ever)."""
+    end = last_day or dt.date.max
+    for other in sorted(others, key=lambda period: period.first_day):
+        if other.first_day <= end and first_day <= (other.last_day or dt.date.max):
+            return other
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Expectation:
+    """Something the policy expects while someone is off, and where it stands on `today`."""
+
+    key: str
+    title: str
+    due_on: dt.date | None
+    status: str  # "done", "due", "overdue", "upcoming"
+    detail: str = ""
+
+
+def contact_due_on(first_day: dt.date, day_number: int) -> dt.date:
+    """Calendar day `day_number` of the absence; a contact day falling at a weekend moves to the Monday."""
+    due = first_day + dt.timedelta(days=day_number - 1)
+    while day_number > 1 and due.weekday() >= 5:
+        due += dt.timedelta(days=1)
+    return due
+
+
+def expectations(first_day: dt.date, last_day: dt.date | None, reason_category: str,
+                 contacts: Sequence[dt.date], fit_notes: Sequence[tuple[dt.date, dt.date]],
+                 oh_referral_on: dt.date | None, work_related: bool, accident_reported: bool,
+                 third_party: bool, damages_agreed: bool, today: dt.date,
+                 rules: CareRules = COUNCIL_2019) -> list[Expectation]:
+    """What the policy expects for this absence: contacts, fit notes, OH referral, and the forms."""
+    until = min(last_day or today, today)
+    length = calendar_days(first_day, until)
+    items = []
+    dues = [contact_due_on(first_day, day_number) for day_number in rules.contact_days]
+    for index, (day_number, due) in enumerate(zip(rules.contact_days, dues)):
+        if last_day and due > last_day:
+            continue
+        next_due = dues[index + 1] if index + 1 < len(dues) else dt.date.max
+        made = any(due <= on < next_due for on in contacts)
+        items.append(Expectation(f"contact_day_{day_number}", f"Contact on day {day_number}", due,
+                                 _status(made, due, today)))
+    if last_day is None or calendar_days(first_day, last_day) >= rules.fit_note_from_day:
+        needed_from = first_day + dt.timedelta(days=rules.self_certified_days)
+        if needed_from <= until:
+            gaps = uncovered(needed_from, until, fit_notes)
+            detail = ("Not covered: " + "; ".join(_range_words(a, b) for a, b in gaps)) if gaps else ""
+            items.append(Expectation("fit_note", f"Fit note from day {rules.fit_note_from_day}",
+                                     first_day + dt.timedelta(days=rules.fit_note_from_day - 1),
+                                     "done" if not gaps else _status(False, needed_from, today), detail))
+        elif last_day is None:
+            items.append(Expectation("fit_note", f"Fit note from day {rules.fit_note_from_day}",
+                                     first_day + dt.timedelta(days=rules.fit_note_from_day - 1), "upcoming"))
+    if reason_category in rules.oh_referral_at_once:
+        items.append(Expectation("oh_referral", "Refer to occupational health now", first_day,
+                                 _status(oh_referral_on is not None, first_day, today),
+                                 "This reason is referred at once under the policy."))
+    elif length > rules.oh_referral_after_days or oh_referral_on:
+        due = first_day + dt.timedelta(days=rules.oh_referral_after_days)
+        items.append(Expectation("oh_referral", "Refer to occupational health", due,
+                                 _status(oh_referral_on is not None, due, today),
+                                 "The absence has passed four weeks."))
+    if work_related:
+        items.append(Expectation("accident_report", "Complete the accident report and tell the safety manager",
+                                 first_day, _status(accident_reported, first_day, today)))
+    if third_party:
+        items.append(Expectation("damages_agreement", "Ask them to sign the third-party damages agreement (D2)",
+                                 first_day, _status(damages_agreed, first_day, today)))
+    return items
+
+
+def uncovered(start: dt.date, end: dt.date, fit_notes: Sequence[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """The runs of days in [start, end] that no fit note covers."""
+    gaps, cursor = [], start
+    for note_from, note_to in sorted(fit_notes):
+        if note_to < cursor:
+            continue
+        if note_from > cursor:
+            gaps.append((cursor, min(note_from - dt.timedelta(days=1), end)))
+        cursor = max(cursor, note_to + dt.timedelta(days=1))
+        if cursor > end:
+            break
+    if cursor <= end:
+        gaps.append((cursor, end))
+    return [(a, b) for a, b in gaps if a <= b and a <= end]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnToWorkDue:
+    first_day_back: dt.date
+    ideal_by: dt.date
+    latest_by: dt.date
+
+
+def rtw_due(last_day: dt.date, pattern: WorkingPattern, rules: CareRules = COUNCIL_2019) -> ReturnToWorkDue:
+    """When the return-to-work interview is due: ideally the first working day back, at the latest the third."""
+    first_back = nth_working_day_after(last_day, 1, pattern)
+    return ReturnToWorkDue(first_back, nth_working_day_after(last_day, rules.rtw_ideal_day, pattern),
+                           nth_working_day_after(last_day, rules.rtw_latest_day, pattern))
+
+
+def rtw_day_number(last_day: dt.date, held_on: dt.date, pattern: WorkingPattern) -> int:
+    """Which working day back the interview was held on: 1 is the first working day after the absence.
+
+    An interview held before the first day back (e.g. by phone on the last day off) counts as day 1.
+    """
+    first_back = nth_working_day_after(last_day, 1, pattern)
+    if held_on <= first_back:
+        return 1
+    return working_days(first_back, held_on, pattern)
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowFigures:
+    start: dt.date
+    end: dt.date
+    months: int
+    occasions: int
+    working_days: int
+    fte_days: float
+
+    @property
+    def bradford(self) -> int:
+        """S² × D: occasions squared times working days lost."""
+        return self.occasions ** 2 * self.working_days
+
+
+def window_figures(periods: Iterable[Period], pattern: WorkingPattern, as_of: dt.date, months: int = 12) -> WindowFigures:
+    """Occasions, working days and FTE-days lost in the `months` ending on `as_of` (ongoing absences to `as_of`)."""
+    start, end = rolling_window(as_of, months)
+    occasions = lost = 0
+    for period in periods:
+        if period.first_day > end or (period.last_day and period.last_day < start):
+            continue
+        occasions += 1
+        lost += working_days_in_window(period.first_day, period.last_day, start, end, pattern, ongoing_until=as_of)
+    return WindowFigures(start, end, months, occasions, lost, round(fte_days(lost, pattern), 2))
+
+
+def absence_length(first_day: dt.date, last_day: dt.date | None, pattern: WorkingPattern, as_of: dt.date) -> dict:
+    """Calendar days, working days and FTE-days of one absence (an ongoing one counted to `as_of`)."""
+    until = last_day or as_of
+    if until < first_day:
+        return {"calendar_days": 0, "working_days": 0, "fte_days": 0.0}
+    lost = working_days(first_day, until, pattern)
+    return {"calendar_days": calendar_days(first_day, until), "working_days": lost,
+            "fte_days": round(fte_days(lost, pattern), 2)}
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people write it: 3 March 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _status(done: bool, due: dt.date, today: dt.date) -> str:
+    if done:
+        return "done"
+    if due < today:
+        return "overdue"
+    return "due" if due == today else "upcoming"
+
+
+def _range_words(first: dt.date, last: dt.date) -> str:
+    return long_date(first) if first == last else f"{long_date(first)} to {long_date(last)}"

@@ -1,0 +1,70 @@
+"""Recording absences: the checks that span documents, the derived figures, the audit entry and the save."""
+from __future__ import annotations
+
+import datetime as dt
+
+from casework.absences import Period, absence_length, check_absence
+from casework.calendar import WorkingPattern
+from documents.absence import Absence
+from documents.employee import Employee
+
+AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
+                  "third_party", "pregnancy_related", "disability_related", "oh_referral_on",
+                  "accident_reported_on", "accident_report_ref", "damages_agreement_on", "external_id")
+
+
+def periods_of(employee_id, exclude_id=None) -> list[Period]:
+    """The employee's other absences as periods (one query)."""
+    query = {"employee": employee_id}
+    if exclude_id is not None:
+        query["_id"] = {"$ne": exclude_id}
+    return [Period(row["_id"], row["first_day"].date(), row["last_day"].date() if row.get("last_day") else None)
+            for row in Absence._get_collection().find(query, {"first_day": 1, "last_day": 1})]
+
+
+def date_errors(employee: Employee, first_day, last_day, expected_return, today: dt.date,
+                exclude_id=None, others: list[Period] | None = None) -> dict[str, str]:
+    """Why these dates cannot be recorded for `employee`: overlaps, order, employment dates."""
+    if others is None:
+        others = periods_of(employee.pk, exclude_id)
+    return check_absence(first_day, last_day, expected_return, employee.start_date, employee.end_date, others, today)
+
+
+def audit_values(absence: Absence) -> dict:
+    """The audited fields of an absence; medical detail is never copied into the audit trail."""
+    values = {name: getattr(absence, name) for name in AUDITED_FIELDS}
+    values["reason_detail"] = "(recorded)" if absence.reason_detail else ""
+    return values
+
+
+def changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that changed, before and after."""
+    changed = [key for key in after if before.get(key) != after.get(key)]
+    if "reason_detail" in changed:
+        before["reason_detail"], after["reason_detail"] = "(previous detail)", "(new detail)"
+    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+
+
+def save_absence(absence: Absence, employee: Employee, actor: str, action: str, before: dict | None = None,
+                 reason: str | None = None, today: dt.date | None = None) -> Absence:
+    """Derive the working days lost, append the audit entry, save with the version check, re-evaluate."""
+    if absence.last_day:
+        absence.working_days_lost = absence_length(absence.first_day, absence.last_day,
+                                                    WorkingPattern.for_employee(employee),
+                                                    absence.last_day)["working_days"]
+    else:
+        absence.working_days_lost = None
+    after = audit_values(absence)
+    old, new = changes(dict(before or {}), after) if before is not None else ({}, after)
+    absence.record(actor, action, old, new, reason)
+    absence.save_checked()
+    after_absence_saved(employee, today or dt.date.today())
+    return absence
+
+
+def after_absence_saved(employee: Employee, today: dt.date) -> None:
+    """The one place an absence change reaches the trigger engine: re-evaluate this employee.
+
+    The trigger engine (issue 4) hooks in here; until it exists there is nothing to re-evaluate.
+    """
+    return None
