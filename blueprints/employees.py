@@ -10,6 +10,8 @@ from flask_login import current_user
 from blueprints.access import requires, visible_or_404
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
+from casework.absences import Period, absence_length, window_figures
+from casework.calendar import WorkingPattern
 from documents import Absence, Case, Employee
 from documents.scope import scope_filter
 from documents.staff import absent_on, open_cases_by_employee
@@ -44,10 +46,16 @@ def index():
 def show(assignment_number: str):
     employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
     supervisor = Employee.objects(assignment_number=employee.supervisor_assignment_number).first()
-    absences = Absence.objects(employee=employee.pk).exclude("reason_detail", "audit").order_by("-first_day")
+    today = dt.date.today()
+    pattern = WorkingPattern.for_employee(employee)
+    absences = list(Absence.objects(employee=employee.pk).exclude("reason_detail", "audit", "fit_notes")
+                    .order_by("-first_day"))
     cases = Case.objects(employee=employee.pk).only("kind", "status", "stage", "opened_on", "closed_on")
-    return render_template("employees/show.html", employee=employee, supervisor=supervisor,
-                           absences=list(absences), cases=list(cases), today=dt.date.today(),
+    figures = window_figures([Period(a.pk, a.first_day, a.last_day) for a in absences], pattern, today)
+    lengths = {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences}
+    return render_template("employees/show.html", employee=employee, supervisor=supervisor, absences=absences,
+                           lengths=lengths, figures=figures, cases=list(cases), today=today,
+                           may_record=current_user.has_role("manager", "hr", "admin"),
                            may_see_supervisor=supervisor is not None and _visible(supervisor))
 
 

@@ -46,8 +46,12 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def save_absence(absence: Absence, employee: Employee, actor: str, action: str, before: dict | None = None,
-                 reason: str | None = None, today: dt.date | None = None) -> Absence:
-    """Derive the working days lost, append the audit entry, save with the version check, re-evaluate."""
+                 reason: str | None = None, today: dt.date | None = None, added: dict | None = None) -> Absence:
+    """Derive the working days lost, append the audit entry, save with the version check, re-evaluate.
+
+    `before` (from `audit_values` before the change) makes the entry hold the changed fields;
+    `added` describes something appended instead (a contact, a fit note, an interview).
+    """
     if absence.last_day:
         absence.working_days_lost = absence_length(absence.first_day, absence.last_day,
                                                     WorkingPattern.for_employee(employee),
@@ -55,7 +59,12 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
     else:
         absence.working_days_lost = None
     after = audit_values(absence)
-    old, new = changes(dict(before or {}), after) if before is not None else ({}, after)
+    if added is not None:
+        old, new = {}, added
+    elif before is not None:
+        old, new = changes(dict(before), after)
+    else:
+        old, new = {}, after
     absence.record(actor, action, old, new, reason)
     absence.save_checked()
     after_absence_saved(employee, today or dt.date.today())

@@ -1,0 +1,58 @@
+"""The absence page: what happened, what the policy expects now, and the forms to record it."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template
+from flask_login import current_user
+
+from blueprints.absences.forms import (ContactForm, DateDoneForm, EndForm, ExtendForm, FitNoteForm,
+                                       ReturnToWorkForm)
+from casework.absences import absence_length, expectations, rtw_due
+from casework.calendar import WorkingPattern
+from documents import Absence, Employee
+from documents.scope import may_read_medical
+
+FORM_NAMES = ("end_form", "extend_form", "contact_form", "fit_note_form", "oh_form", "accident_form",
+              "damages_form")
+
+
+def care_expectations(absence: Absence, today: dt.date):
+    """The policy's expectations for this absence as of `today`."""
+    return expectations(
+        absence.first_day, absence.last_day, absence.reason_category,
+        [contact.on for contact in absence.contacts],
+        [(note.from_day, note.to_day) for note in absence.fit_notes],
+        absence.oh_referral_on, absence.work_related, absence.accident_reported_on is not None,
+        absence.third_party, absence.damages_agreement_on is not None, today)
+
+
+def blank_forms(absence: Absence, today: dt.date) -> dict:
+    """Each form of the page, empty but for sensible defaults and the version being edited."""
+    forms = {"end_form": EndForm(formdata=None, last_day=min(today, absence.expected_return - dt.timedelta(days=1))
+                                 if absence.expected_return else today),
+             "extend_form": ExtendForm(formdata=None, expected_return=absence.expected_return),
+             "contact_form": ContactForm(formdata=None, contact_on=today),
+             "fit_note_form": FitNoteForm(formdata=None, from_day=absence.first_day + dt.timedelta(days=7)),
+             "oh_form": DateDoneForm(formdata=None, done_on=today, prefix="oh"),
+             "accident_form": DateDoneForm(formdata=None, done_on=today, prefix="accident"),
+             "damages_form": DateDoneForm(formdata=None, done_on=today, prefix="damages")}
+    for form in forms.values():
+        form.version.data = str(absence.version)
+    return forms
+
+
+def render_absence_page(absence: Absence, employee: Employee, status: int = 200, **submitted):
+    """The whole absence page; `submitted` replaces the blank form that failed, so its messages show."""
+    today = dt.date.today()
+    pattern = WorkingPattern.for_employee(employee)
+    forms = {**blank_forms(absence, today), **submitted}
+    due = rtw_due(absence.last_day, pattern) if absence.last_day else None
+    return render_template(
+        "absences/show.html", absence=absence, employee=employee, today=today, due=due,
+        length=absence_length(absence.first_day, absence.last_day, pattern, today),
+        expectations=care_expectations(absence, today), may_read_medical=may_read_medical(current_user, employee),
+        may_record=current_user.has_role("manager", "hr", "admin"),
+        rtw_form=ReturnToWorkForm(formdata=None, held_on=min(today, due.first_day_back) if due else today,
+                                  version=str(absence.version)) if due and not absence.rtw else None,
+        **forms), status
