@@ -1,0 +1,180 @@
+"""Absence rules: dates that can be recorded, care expectations, the RTW interview, window figures."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casework.absences import (Period, check_absence, contact_due_on, expectations, overlapping, rtw_day_number,
+                               rtw_due, uncovered, window_figures)
+from casework.calendar import WorkingPattern
+
+D = dt.date
+TODAY = D(2026, 11, 23)  # a Monday
+FULL_TIME = WorkingPattern()
+TUE_THU = WorkingPattern(days=("Tue", "Wed", "Thu"), fte=0.6)
+EARLIER = [Period("a", D(2026, 10, 5), D(2026, 10, 9)), Period("b", D(2026, 11, 16), None)]
+
+
+@pytest.mark.parametrize("first, last, expected_return, others, errors", [
+    (D(2026, 9, 1), D(2026, 9, 3), None, EARLIER, {}),
+    (None, None, None, [], {"first_day": "Enter the first day of absence."}),
+    (D(2026, 11, 24), None, None, [], {"first_day": "The first day of absence cannot be in the future."}),
+    (D(2019, 12, 31), None, None, [], {"first_day": "The first day is before they started work on 6 January 2020."}),
+    (D(2026, 9, 3), D(2026, 9, 2), None, [], {"last_day": "The last day must be on or after the first day."}),
+    (D(2026, 11, 20), D(2026, 11, 24), None, [],
+     {"last_day": "The last day cannot be in the future: give an expected return date instead."}),
+    (D(2026, 9, 3), None, D(2026, 9, 3), [], {"expected_return": "The expected return must be after the first day."}),
+    # starts inside an earlier absence
+    (D(2026, 10, 7), D(2026, 10, 12), None, EARLIER,
+     {"first_day": "This overlaps their absence from 5 October 2026 to 9 October 2026."}),
+    # runs into an earlier absence from before it
+    (D(2026, 10, 1), D(2026, 10, 5), None, EARLIER,
+     {"last_day": "This overlaps their absence from 5 October 2026 to 9 October 2026."}),
+    # an open-ended absence overlaps anything after its start
+    (D(2026, 11, 20), D(2026, 11, 20), None, EARLIER,
+     {"first_day": "This overlaps their absence from 16 November 2026 and still going on."}),
+    # touching but not overlapping: the day after the earlier one ends
+    (D(2026, 10, 10), D(2026, 10, 12), None, EARLIER, {}),
+])
+def test_check_absence(first, last, expected_return, others, errors):
+    assert check_absence(first, last, expected_return, D(2020, 1, 6), None, others, TODAY) == errors
+
+
+def test_first_day_after_leaving_is_refused():
+    assert check_absence(D(2026, 8, 3), None, None, D(2020, 1, 6), D(2026, 7, 31), [], TODAY) == {
+        "first_day": "The first day is after they left on 31 July 2026."}
+
+
+def test_an_ongoing_absence_overlaps_a_later_one():
+    later = [Period("c", D(2026, 11, 2), D(2026, 11, 4))]
+    assert overlapping(D(2026, 10, 1), None, later) == later[0]
+    assert overlapping(D(2026, 11, 5), None, later) is None
+
+
+@pytest.mark.parametrize("first, day_number, due", [
+    (D(2026, 11, 16), 1, D(2026, 11, 16)),   # Monday: day 1 is the first day
+    (D(2026, 11, 16), 4, D(2026, 11, 19)),   # Mon + 3 = Thu
+    (D(2026, 11, 16), 8, D(2026, 11, 23)),   # Mon + 7 = next Mon
+    (D(2026, 11, 18), 4, D(2026, 11, 23)),   # Wed + 3 = Sat → following Monday
+    (D(2026, 11, 19), 4, D(2026, 11, 23)),   # Thu + 3 = Sun → Monday
+    (D(2026, 11, 14), 1, D(2026, 11, 14)),   # day 1 on a Saturday stays the Saturday
+])
+def test_contact_days_count_calendar_days_and_skip_weekends(first, day_number, due):
+    assert contact_due_on(first, day_number) == due
+
+
+def _expect(first, last=None, reason="infections", contacts=(), fit_notes=(), oh=None, work=False,
+            accident=False, third=False, damages=False, today=TODAY):
+    return {item.key: item for item in expectations(first, last, reason, list(contacts), list(fit_notes), oh,
+                                                    work, accident, third, damages, today)}
+
+
+def test_ongoing_absence_contacts_on_days_1_4_and_8():
+    items = _expect(D(2026, 11, 16), contacts=[D(2026, 11, 16), D(2026, 11, 20)])
+    assert items["contact_day_1"].status == "done"
+    assert items["contact_day_4"].status == "done"           # day 4 (Thu 19) made late on Fri 20: still done
+    assert (items["contact_day_8"].due_on, items["contact_day_8"].status) == (D(2026, 11, 23), "due")
+
+
+def test_a_contact_counts_for_one_day_only():
+    items = _expect(D(2026, 11, 16), contacts=[D(2026, 11, 16)])
+    assert items["contact_day_1"].status == "done"
+    assert items["contact_day_4"].status == "overdue"
+
+
+def test_short_absence_expects_only_the_contacts_inside_it():
+    items = _expect(D(2026, 11, 16), D(2026, 11, 17), contacts=[D(2026, 11, 16)])
+    assert set(items) == {"contact_day_1"}
+
+
+def test_fit_note_needed_from_day_8_with_gaps_named():
+    # off from Mon 2 Nov; days 1–7 self-certified (2–8 Nov); a note covers 9–15 Nov; nothing after
+    items = _expect(D(2026, 11, 2), fit_notes=[(D(2026, 11, 9), D(2026, 11, 15))])
+    assert items["fit_note"].status == "overdue"
+    assert items["fit_note"].detail == "Not covered: 16 November 2026 to 23 November 2026"
+
+
+def test_fit_notes_covering_everything_are_done():
+    items = _expect(D(2026, 11, 2), fit_notes=[(D(2026, 11, 9), D(2026, 11, 20)), (D(2026, 11, 21), D(2026, 12, 4))])
+    assert (items["fit_note"].status, items["fit_note"].detail) == ("done", "")
+
+
+def test_fit_note_is_upcoming_in_the_first_week():
+    assert _expect(D(2026, 11, 20))["fit_note"].status == "upcoming"
+
+
+def test_no_fit_note_for_a_week_long_absence():
+    assert "fit_note" not in _expect(D(2026, 11, 2), D(2026, 11, 8))
+
+
+@pytest.mark.parametrize("reason", ["mental_health", "musculoskeletal", "back_neck"])
+def test_oh_referral_at_once_for_stress_and_musculoskeletal(reason):
+    items = _expect(D(2026, 11, 20), reason=reason)
+    assert (items["oh_referral"].due_on, items["oh_referral"].status) == (D(2026, 11, 20), "overdue")
+    assert _expect(D(2026, 11, 20), reason=reason, oh=D(2026, 11, 20))["oh_referral"].status == "done"
+
+
+def test_oh_referral_for_other_reasons_after_four_weeks():
+    assert "oh_referral" not in _expect(D(2026, 10, 27))            # 28 days to 23 Nov: not yet past 4 weeks
+    items = _expect(D(2026, 10, 26))                                # 29 days
+    assert (items["oh_referral"].due_on, items["oh_referral"].status) == (D(2026, 11, 23), "due")
+
+
+def test_work_related_and_third_party_prompt_for_their_forms():
+    items = _expect(D(2026, 11, 20), work=True, third=True)
+    assert items["accident_report"].status == "overdue" and items["damages_agreement"].status == "overdue"
+    done = _expect(D(2026, 11, 20), work=True, accident=True, third=True, damages=True)
+    assert done["accident_report"].status == done["damages_agreement"].status == "done"
+
+
+@pytest.mark.parametrize("start, end, notes, gaps", [
+    (D(2026, 1, 8), D(2026, 1, 20), [], [(D(2026, 1, 8), D(2026, 1, 20))]),
+    (D(2026, 1, 8), D(2026, 1, 20), [(D(2026, 1, 1), D(2026, 1, 31))], []),
+    (D(2026, 1, 8), D(2026, 1, 20), [(D(2026, 1, 10), D(2026, 1, 12)), (D(2026, 1, 15), D(2026, 1, 16))],
+     [(D(2026, 1, 8), D(2026, 1, 9)), (D(2026, 1, 13), D(2026, 1, 14)), (D(2026, 1, 17), D(2026, 1, 20))]),
+])
+def test_uncovered_days(start, end, notes, gaps):
+    assert uncovered(start, end, notes) == gaps
+
+
+@pytest.mark.parametrize("last_day, pattern, first_back, latest", [
+    (D(2026, 11, 20), FULL_TIME, D(2026, 11, 23), D(2026, 11, 25)),   # Fri → Mon, 3rd day Wed
+    (D(2026, 4, 2), FULL_TIME, D(2026, 4, 7), D(2026, 4, 9)),         # Thu before Easter → Tue after Easter Monday
+    (D(2026, 12, 23), FULL_TIME, D(2026, 12, 24), D(2026, 12, 30)),   # 24, (25, 26/28 off), 29, 30
+    (D(2026, 11, 19), TUE_THU, D(2026, 11, 24), D(2026, 11, 26)),     # Thu → next Tue, 3rd day Thu
+])
+def test_rtw_is_due_on_the_first_working_day_back(last_day, pattern, first_back, latest):
+    due = rtw_due(last_day, pattern)
+    assert (due.first_day_back, due.ideal_by, due.latest_by) == (first_back, first_back, latest)
+
+
+@pytest.mark.parametrize("last_day, held_on, day", [
+    (D(2026, 11, 20), D(2026, 11, 23), 1),   # the first day back
+    (D(2026, 11, 20), D(2026, 11, 20), 1),   # by phone on the last day off counts as day 1
+    (D(2026, 11, 20), D(2026, 11, 27), 5),   # Mon..Fri
+    (D(2026, 11, 20), D(2026, 11, 30), 6),   # the next Monday: outside 5 working days
+    (D(2026, 4, 2), D(2026, 4, 8), 2),       # Tue 7 (day 1, after Easter Monday), Wed 8 (day 2)
+])
+def test_rtw_day_number(last_day, held_on, day):
+    assert rtw_day_number(last_day, held_on, FULL_TIME) == day
+
+
+def test_window_figures_and_bradford():
+    # window for 23 Nov 2026: 24 Nov 2025 – 23 Nov 2026
+    periods = [
+        Period(1, D(2025, 11, 20), D(2025, 11, 25)),   # Thu–Tue: only Mon 24, Tue 25 inside → 2 days, 1 occasion
+        Period(2, D(2026, 4, 2), D(2026, 4, 7)),       # Thu 2, (Fri 3 Good Fri, Mon 6 Easter Mon), Tue 7 → 2 days
+        Period(3, D(2026, 11, 19), None),              # Thu 19, Fri 20, Mon 23 (to as-of) → 3 days
+        Period(4, D(2025, 10, 1), D(2025, 10, 3)),     # before the window: not counted
+    ]
+    figures = window_figures(periods, FULL_TIME, TODAY)
+    assert (figures.start, figures.end) == (D(2025, 11, 24), D(2026, 11, 23))
+    assert (figures.occasions, figures.working_days, figures.fte_days) == (3, 7, 7.0)
+    assert figures.bradford == 3 * 3 * 7
+
+
+def test_window_figures_part_time_fte_days():
+    # Tue/Wed/Thu 0.6 FTE: Tue 17 – Thu 19 Nov 2026 = 3 working days = 3 × 0.6 × 5 / 3 = 3.0 FTE-days
+    figures = window_figures([Period(1, D(2026, 11, 16), D(2026, 11, 20))], TUE_THU, TODAY)
+    assert (figures.occasions, figures.working_days, figures.fte_days, figures.bradford) == (1, 3, 3.0, 3)
