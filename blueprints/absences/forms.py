@@ -3,14 +3,25 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from documents.absence import CONTACT_METHODS, REASON_CATEGORIES
 
 
+class DayField(DateField):
+    """A date whose parse error says what to type."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"Enter a real date for “{self.label.text.lower()}”, for example 2026-03-27.") from None
+
+
 def _date(label: str, required: bool = True, message: str | None = None):
     validators = [InputRequired(message or f"Enter the {label.lower()}.")] if required else [Optional()]
-    return DateField(label, validators=validators, format="%Y-%m-%d")
+    return DayField(label, validators=validators, format="%Y-%m-%d")
 
 
 class VersionedForm(FlaskForm):
@@ -22,7 +33,8 @@ class VersionedForm(FlaskForm):
 class AbsenceForm(VersionedForm):
     first_day = _date("First day of absence")
     expected_return = _date("Expected return", required=False)
-    reason_category = SelectField("Reason", choices=[("", "Choose a reason")] + list(REASON_CATEGORIES.items()),
+    reason_category = SelectField("Reason", choices=[SelectChoice("", "Choose a reason")] + [
+                                      SelectChoice(key, label) for key, label in REASON_CATEGORIES.items()],
                                   validators=[DataRequired("Choose the reason for the absence.")])
     reason_detail = TextAreaField("Details of the illness or injury (confidential)",
                                   validators=[Optional(), Length(max=2000)])
@@ -48,7 +60,7 @@ class ExtendForm(VersionedForm):
 
 class ContactForm(VersionedForm):
     contact_on = _date("Date of contact", message="Enter the date of the contact.")
-    method = SelectField("How", choices=[(m, m.capitalize()) for m in CONTACT_METHODS])
+    method = SelectField("How", choices=[SelectChoice(m, m.capitalize()) for m in CONTACT_METHODS])
     note = TextAreaField("Note (no medical detail)", validators=[Optional(), Length(max=2000)])
 
 
@@ -72,8 +84,8 @@ class ReturnToWorkForm(VersionedForm):
     reason_discussed = TextAreaField("Reason for absence discussed, and anything that may have caused it",
                                      validators=[Optional(), Length(max=5000)])
     fit_for_work = RadioField("Are they fit to be back at work?", choices=[
-        ("fit", "Yes, fully fit"), ("fit_with_adjustments", "Yes, with adjustments or support"),
-        ("not_fit", "No – they should not be at work")], validators=[DataRequired("Say whether they are fit for work.")])
+        SelectChoice("fit", "Yes, fully fit"), SelectChoice("fit_with_adjustments", "Yes, with adjustments or support"),
+        SelectChoice("not_fit", "No – they should not be at work")], validators=[DataRequired("Say whether they are fit for work.")])
     support = TextAreaField("Support offered (for example counselling, occupational health, employee assistance)",
                             validators=[Optional(), Length(max=5000)])
     adjustments = TextAreaField("Adjustments agreed", validators=[Optional(), Length(max=5000)])
