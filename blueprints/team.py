@@ -3,16 +3,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
 from blueprints.access import requires
+from casework.absences import Period
+from casework.calendar import WorkingPattern
+from casework.team_calendar import month_days, shift_month, team_month
 from documents import Employee
-from documents.staff import absent_on, open_cases_by_employee
+from documents.staff import absences_between, absent_on, open_cases_by_employee
 
 bp = Blueprint("team", __name__)
+
+
+def _team(today: dt.date, everyone: bool):
+    staff = Employee.objects.visible_to(current_user).below(current_user.assignment_number).current(today)
+    if not everyone:
+        staff = staff.filter(supervisor_assignment_number=current_user.assignment_number)
+    return staff
 
 
 @bp.route("/team")
@@ -20,9 +30,7 @@ bp = Blueprint("team", __name__)
 def index():
     today = dt.date.today()
     everyone = request.args.get("show") == "all"
-    staff = Employee.objects.visible_to(current_user).below(current_user.assignment_number).current(today)
-    if not everyone:
-        staff = staff.filter(supervisor_assignment_number=current_user.assignment_number)
+    staff = _team(today, everyone)
     page = Page.of(staff.order_by("last_name", "first_name"), request.args, current_app.config["PAGE_SIZE"])
     ids = [employee.pk for employee in page.items]
     supervisors = {boss.assignment_number: boss.name for boss in Employee.objects(
@@ -31,3 +39,30 @@ def index():
     return render_page_or_fragment(
         "team/index.html", "team/_members.html", page=page, everyone=everyone, supervisors=supervisors,
         absent=absent_on(ids, today), cases=open_cases_by_employee(ids), today=today)
+
+
+@bp.route("/team/calendar")
+@requires("manager")
+def calendar():
+    """Who is off sick on which days of a month."""
+    today = dt.date.today()
+    year, month = _month(request.args.get("month", ""), today)
+    everyone = request.args.get("show") == "all"
+    days = month_days(year, month)
+    page = Page.of(_team(days[-1], everyone).order_by("last_name", "first_name"), request.args,
+                   current_app.config["PAGE_SIZE"])
+    periods = absences_between([employee.pk for employee in page.items], days[0], days[-1])
+    rows = team_month(year, month, [(e.pk, WorkingPattern.for_employee(e)) for e in page.items],
+                      {key: [Period(*spell) for spell in spells] for key, spells in periods.items()}, today)
+    return render_template("team/calendar.html", rows=list(zip(page.items, rows)), page=page, days=days,
+                           everyone=everyone, today=today, month=dt.date(year, month, 1),
+                           previous=dt.date(*shift_month(year, month, -1), 1),
+                           following=dt.date(*shift_month(year, month, 1), 1))
+
+
+def _month(value: str, today: dt.date) -> tuple[int, int]:
+    try:
+        chosen = dt.datetime.strptime(value, "%Y-%m").date()
+        return chosen.year, chosen.month
+    except ValueError:
+        return today.year, today.month

@@ -26,5 +26,18 @@ def open_cases_by_employee(employee_ids: list) -> dict:
     return {key: sorted(value) for key, value in kinds.items()}
 
 
+def absences_between(employee_ids: list, first: dt.date, last: dt.date) -> dict:
+    """{employee id: [(absence id, first day, last day or None)]} overlapping [first, last] (one query)."""
+    cursor = Absence._get_collection().find(
+        {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": _midnight(last)},
+         "$or": [{"last_day": None}, {"last_day": {"$gte": _midnight(first)}}]},
+        {"employee": 1, "first_day": 1, "last_day": 1})
+    found: dict = {}
+    for row in cursor:
+        found.setdefault(row["employee"], []).append(
+            (row["_id"], row["first_day"].date(), row["last_day"].date() if row.get("last_day") else None))
+    return found
+
+
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)

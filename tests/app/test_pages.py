@@ -123,3 +123,15 @@ def test_server_errors_show_no_stack_trace(app, team, auth, monkeypatch):
     assert response.status_code == 500
     assert "Sorry, something went wrong" in body
     assert "internal detail" not in body and "Traceback" not in body
+
+
+def test_team_calendar_shows_who_is_off_this_month(team, auth):
+    auth.login("boss@example.org")
+    page = auth.client.get("/team/calendar").get_data(as_text=True)
+    assert "Who is off sick" in page and "Olly Off" in page and "Hana Here" in page
+    assert "cb-day--off" in page and "still off" in page
+    january = auth.client.get("/team/calendar?month=2026-01").get_data(as_text=True)
+    assert "Hana Here: 5 Jan 2026 to 7 Jan 2026" in january
+    assert auth.client.get("/team/calendar?month=garbage").status_code == 200
+    everyone = auth.client.get("/team/calendar?show=all").get_data(as_text=True)
+    assert "Dee Deep" in everyone and "Dee Deep" not in page
