@@ -1,0 +1,274 @@
+"""The absence-system feed: reading one `absences.csv` row, and deciding what a batch of rows changes.
+
+Pure: the employees and stored absences come in as values, `today` is a parameter.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from typing import Callable, Iterable, Mapping
+
+from casework.absences import Period, check_absence, rtw_day_number
+from casework.calendar import WorkingPattern
+from casework.feed_files import iso_date, text, yes_no
+
+COLUMNS = ("absence_id", "assignment_number", "first_day", "last_day", "reason_category", "reason_detail",
+           "work_related", "pregnancy_related", "disability_related", "rtw_date", "rtw_by_assignment_number")
+OPTIONAL_COLUMNS = ("third_party", "expected_return")
+
+# The board report's reason list; a copy of documents.absence.REASON_CATEGORIES (a unit test keeps them equal).
+REASON_CATEGORIES = {
+    "back_neck": "Back and neck problems",
+    "musculoskeletal": "Other musculoskeletal problems",
+    "mental_health": "Stress, depression, mental health, fatigue",
+    "infections": "Infections (colds, flu)",
+    "neurological": "Neurological (headaches, migraine)",
+    "genito_urinary": "Genito-urinary / gynaecological",
+    "pregnancy": "Pregnancy related (not maternity)",
+    "digestive": "Stomach, liver, kidney, digestion",
+    "heart_circulation": "Heart, blood pressure, circulation",
+    "respiratory": "Chest and respiratory",
+    "ent_dental": "Ear, eye, nose, mouth, dental",
+    "other": "Other",
+}
+# Words absence systems use for a reason, lower case, and the category each belongs to.
+REASON_SYNONYMS = {
+    "back": "back_neck", "back pain": "back_neck", "neck": "back_neck",
+    "injury": "musculoskeletal", "msk": "musculoskeletal", "sprain": "musculoskeletal",
+    "stress": "mental_health", "anxiety": "mental_health", "depression": "mental_health",
+    "mental health": "mental_health", "fatigue": "mental_health",
+    "cold": "infections", "colds": "infections", "flu": "infections", "influenza": "infections",
+    "covid": "infections", "covid-19": "infections", "infection": "infections",
+    "migraine": "neurological", "headache": "neurological", "headaches": "neurological",
+    "gynaecological": "genito_urinary", "urinary": "genito_urinary",
+    "gastro": "digestive", "d&v": "digestive", "diarrhoea and vomiting": "digestive", "stomach": "digestive",
+    "heart": "heart_circulation", "blood pressure": "heart_circulation",
+    "chest": "respiratory", "asthma": "respiratory",
+    "dental": "ent_dental", "eye": "ent_dental", "ear": "ent_dental",
+}
+_REASONS = {**REASON_SYNONYMS, **{label.lower(): key for key, label in REASON_CATEGORIES.items()},
+            **{key: key for key in REASON_CATEGORIES}}
+FLAGS = ("work_related", "pregnancy_related", "disability_related")
+MAX_DETAIL = 2000
+MAX_ID = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedRow:
+    """One row read: its ids, the absence fields it sets, and the return-to-work interview."""
+
+    absence_id: str
+    assignment_number: str
+    values: dict
+    rtw_date: dt.date | None = None
+    rtw_by: str = ""
+
+
+def missing_columns(header: Iterable[str]) -> list[str]:
+    """The required columns a file's header lacks, in the documented order."""
+    present = {name.strip() for name in header if name}
+    return [name for name in COLUMNS if name not in present]
+
+
+def reason_category(text: str) -> str | None:
+    """The category key for a key, a label (any case) or a common absence-system word; None if unknown."""
+    return _REASONS.get(" ".join(text.split()).lower())
+
+
+def read_row(row: Mapping[str, object]) -> tuple[FeedRow | None, dict[str, str]]:
+    """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong."""
+    errors: dict[str, str] = {}
+    if row.get(None):
+        errors["row"] = "This row has more cells than the header: put text containing commas in quotes."
+    absence_id, number = text(row.get("absence_id")), text(row.get("assignment_number"))
+    for field, value in (("absence_id", absence_id), ("assignment_number", number)):
+        if not value:
+            errors[field] = "Enter the " + field.replace("_", " ") + "."
+        elif len(value) > MAX_ID:
+            errors[field] = f"Use at most {MAX_ID} characters."
+    dates = {}
+    for field in ("first_day", "last_day", "rtw_date", "expected_return"):
+        try:
+            dates[field] = iso_date(row.get(field))
+        except ValueError:
+            errors[field] = f"{text(row.get(field))!r} is not a date: write it as YYYY-MM-DD."
+    if "first_day" not in errors and dates["first_day"] is None:
+        errors["first_day"] = "Enter the first day of absence."
+    given = text(row.get("reason_category"))
+    category = reason_category(given)
+    if category is None:
+        errors["reason_category"] = ((f"Unknown reason category {given!r}" if given else "Enter the reason category")
+                                     + ": use one of " + ", ".join(REASON_CATEGORIES) + ".")
+    detail = text(row.get("reason_detail"))
+    if len(detail) > MAX_DETAIL:
+        errors["reason_detail"] = f"Use at most {MAX_DETAIL} characters."
+    flags = {}
+    for field in FLAGS + (("third_party",) if "third_party" in row else ()):
+        flags[field] = yes_no(row.get(field))
+        if flags[field] is None:
+            errors[field] = f"Write Y or N, not {text(row.get(field))!r}."
+    rtw_by = text(row.get("rtw_by_assignment_number"))
+    errors.update(_interview_errors(dates, rtw_by, errors))
+    if errors:
+        return None, errors
+    values = {"first_day": dates["first_day"], "last_day": dates["last_day"], "reason_category": category,
+              "reason_detail": detail or None, **flags}
+    if "expected_return" in row:
+        values["expected_return"] = dates["expected_return"]
+    return FeedRow(absence_id, number, values, dates["rtw_date"], rtw_by), {}
+
+
+def _interview_errors(dates: dict, rtw_by: str, errors: dict) -> dict[str, str]:
+    if dates.get("rtw_date") is None:
+        if rtw_by and "rtw_date" not in errors:
+            return {"rtw_date": "Give the date of the return-to-work interview held by "
+                                f"{rtw_by}, or leave rtw_by_assignment_number empty."}
+        return {}
+    if "last_day" not in errors and dates["last_day"] is None:
+        return {"rtw_date": "A return-to-work interview needs the last day of absence."}
+    if "first_day" not in errors and dates["rtw_date"] < dates["first_day"]:
+        return {"rtw_date": "The return-to-work interview cannot be before the first day of absence."}
+    return {}
+
+
+@dataclasses.dataclass(frozen=True)
+class Staff:
+    """What the feed needs to know about one employee."""
+
+    id: object
+    assignment_number: str
+    name: str
+    started: dt.date | None
+    left: dt.date | None
+    pattern: WorkingPattern
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredAbsence:
+    """An absence already recorded, with the fields the feed sets (`values`) and its interview."""
+
+    id: object
+    employee: object
+    external_id: str | None
+    version: int
+    values: dict
+    interview: tuple[dt.date, str] | None = None
+
+    @property
+    def period(self) -> Period:
+        return Period(self.id, self.values["first_day"], self.values["last_day"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Interview:
+    """The return-to-work interview the feed records: when, by whom, which working day back."""
+
+    held_on: dt.date
+    held_by: str
+    day_number: int
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What one row does: "created", "updated", "unchanged" or "refused".
+
+    An update carries the fields that change (`changes`) and the interview to record, if it changed;
+    a refusal carries {field: message} in `errors`.
+    """
+
+    index: int
+    absence_id: str
+    action: str = "refused"
+    errors: dict = dataclasses.field(default_factory=dict)
+    row: FeedRow | None = None
+    staff: Staff | None = None
+    stored: StoredAbsence | None = None
+    changes: dict = dataclasses.field(default_factory=dict)
+    interview: Interview | None = None
+
+
+def plan_feed(rows: list[Mapping[str, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
+              today: dt.date, progress: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Decide what each row does, given the employees it names and their stored absences.
+
+    A row is refused when it cannot be read, names nobody, repeats an absence_id of the batch,
+    carries the absence_id of someone else's absence, or its dates cannot be recorded (before
+    they started, in the future, overlapping another absence stored or in the batch).
+    `progress(rows read)` is called every 1,000 rows.
+    """
+    stored = list(stored)
+    by_external_id = {absence.external_id: absence for absence in stored if absence.external_id}
+    repeats = Counter(text(row.get("absence_id")) for row in rows)
+    outcomes = []
+    for index, raw in enumerate(rows):
+        row, errors = read_row(raw)
+        outcome = Outcome(index, text(raw.get("absence_id")), errors=errors, row=row)
+        if row is not None:
+            _check_row(outcome, staff, by_external_id, repeats, today)
+        outcomes.append(outcome)
+        if progress and (index + 1) % 1000 == 0:
+            progress(index + 1)
+    _check_overlaps(outcomes, stored, today)
+    for outcome in outcomes:
+        if not outcome.errors:
+            _decide(outcome, staff)
+    if progress:
+        progress(len(rows))
+    return outcomes
+
+
+def _check_row(outcome: Outcome, staff, by_external_id, repeats, today) -> None:
+    row, errors = outcome.row, outcome.errors
+    if repeats[row.absence_id] > 1:
+        errors["absence_id"] = f"The absence_id {row.absence_id} is given {repeats[row.absence_id]} times."
+    outcome.staff = person = staff.get(row.assignment_number)
+    if person is None:
+        errors["assignment_number"] = f"No employee has the assignment number {row.assignment_number}."
+        return
+    outcome.stored = by_external_id.get(row.absence_id)
+    if outcome.stored is not None and outcome.stored.employee != person.id:
+        errors["absence_id"] = f"The absence {row.absence_id} is recorded for another employee."
+    values = row.values
+    errors.update(check_absence(values["first_day"], values["last_day"], values.get("expected_return"),
+                                person.started, person.left, [], today))
+
+
+def _check_overlaps(outcomes: list[Outcome], stored: list[StoredAbsence], today: dt.date) -> None:
+    """Refuse rows overlapping a stored absence they do not replace, or another acceptable row."""
+    periods: dict[object, list[Period]] = {}
+    replaced = {outcome.stored.id for outcome in outcomes if not outcome.errors and outcome.stored}
+    for absence in stored:
+        if absence.id not in replaced:
+            periods.setdefault(absence.employee, []).append(absence.period)
+    acceptable = [outcome for outcome in outcomes if not outcome.errors]
+    for outcome in acceptable:
+        values = outcome.row.values
+        periods.setdefault(outcome.staff.id, []).append(Period(outcome.index, values["first_day"], values["last_day"]))
+    for outcome in acceptable:
+        values, person = outcome.row.values, outcome.staff
+        others = [period for period in periods[person.id] if period.id != outcome.index]
+        outcome.errors.update(check_absence(values["first_day"], values["last_day"], values.get("expected_return"),
+                                            person.started, person.left, others, today))
+
+
+def _decide(outcome: Outcome, staff: Mapping[str, Staff]) -> None:
+    row, stored = outcome.row, outcome.stored
+    if row.rtw_date is not None:
+        interviewer = staff.get(row.rtw_by)
+        held_by = interviewer.name if interviewer else row.rtw_by or "Not recorded"
+        outcome.interview = Interview(row.rtw_date, held_by, rtw_day_number(
+            row.values["last_day"], row.rtw_date, outcome.staff.pattern))
+    if stored is None:
+        outcome.action = "created"
+        return
+    outcome.changes = {key: value for key, value in row.values.items() if stored.values.get(key) != value}
+    if outcome.interview and (outcome.interview.held_on, outcome.interview.held_by) == stored.interview:
+        outcome.interview = None
+    outcome.action = "updated" if outcome.changes or outcome.interview else "unchanged"
+
+
+def counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
+    """How many rows were created, updated, unchanged and refused."""
+    tally = Counter(outcome.action for outcome in outcomes)
+    return {action: tally[action] for action in ("created", "updated", "unchanged", "refused")}

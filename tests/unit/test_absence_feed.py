@@ -1,0 +1,226 @@
+"""The absence-system feed: reading cells and rows, and what a batch of rows does against what is stored."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casework.absence_feed import (COLUMNS, REASON_CATEGORIES, Staff, StoredAbsence, counts, missing_columns,
+                                   plan_feed, read_row, reason_category)
+from casework.calendar import WorkingPattern
+from casework.feed_files import (NotAFeedFile, decode_text, iso_date, read_csv, refusal_lines, refusal_report,
+                                 summary, yes_no)
+
+D = dt.date
+TODAY = D(2026, 3, 31)
+GOOD = {"absence_id": "AB1", "assignment_number": "A1", "first_day": "2026-03-02", "last_day": "2026-03-04",
+        "reason_category": "infections", "reason_detail": "Flu", "work_related": "N", "pregnancy_related": "N",
+        "disability_related": "N", "rtw_date": "2026-03-05", "rtw_by_assignment_number": "B1"}
+ANNA = Staff("anna", "A1", "Anna Able", D(2020, 1, 6), None, WorkingPattern())
+BOSS = Staff("boss", "B1", "Bea Boss", D(2010, 1, 4), None, WorkingPattern())
+STAFF = {"A1": ANNA, "B1": BOSS}
+NO_RTW = {"rtw_date": "", "rtw_by_assignment_number": ""}
+
+
+def row(overrides: dict | None = None, **more) -> dict:
+    return {**GOOD, **(overrides or {}), **more}
+
+
+def test_the_reason_list_matches_the_documents_copy():
+    from documents.absence import REASON_CATEGORIES as STORED
+    assert REASON_CATEGORIES == STORED
+
+
+@pytest.mark.parametrize("given, key", [
+    ("back_neck", "back_neck"), ("other", "other"),
+    ("Back and neck problems", "back_neck"), ("STRESS, DEPRESSION, MENTAL HEALTH, FATIGUE", "mental_health"),
+    ("stress", "mental_health"), ("Anxiety", "mental_health"), ("depression", "mental_health"),
+    ("cold", "infections"), ("Flu", "infections"), ("COVID", "infections"),
+    ("back", "back_neck"), ("gastro", "digestive"), ("D&V", "digestive"),
+    ("migraine", "neurological"), ("headache", "neurological"),
+    ("injury", "musculoskeletal"), ("musculoskeletal", "musculoskeletal"), ("  mental   health ", "mental_health"),
+    ("S10", None), ("", None), ("back_neck_pain", None),
+])
+def test_reason_category_accepts_keys_labels_and_common_words(given, key):
+    assert reason_category(given) == key
+
+
+@pytest.mark.parametrize("given, value", [
+    ("Y", True), ("y", True), ("yes", True), ("TRUE", True), ("1", True), (True, True),
+    ("N", False), ("n", False), ("No", False), ("false", False), ("0", False), ("", False), (None, False),
+    (False, False), ("maybe", None), ("2", None),
+])
+def test_yes_no(given, value):
+    assert yes_no(given) is value
+
+
+@pytest.mark.parametrize("given, value", [("2026-03-02", D(2026, 3, 2)), ("", None), (None, None),
+                                          (" 2026-03-02 ", D(2026, 3, 2))])
+def test_iso_dates(given, value):
+    assert iso_date(given) == value
+
+
+@pytest.mark.parametrize("given", ["2026-3-2", "02/03/2026", "20260302", "2026-02-30", "yesterday"])
+def test_other_date_forms_are_refused(given):
+    with pytest.raises(ValueError):
+        iso_date(given)
+
+
+def test_a_good_row_becomes_typed_values():
+    read, errors = read_row(row(reason_category="Flu", work_related="y", reason_detail="  High temperature "))
+    assert errors == {}
+    assert (read.absence_id, read.assignment_number, read.rtw_date, read.rtw_by) == ("AB1", "A1", D(2026, 3, 5), "B1")
+    assert read.values == {"first_day": D(2026, 3, 2), "last_day": D(2026, 3, 4), "reason_category": "infections",
+                           "reason_detail": "High temperature", "work_related": True, "pregnancy_related": False,
+                           "disability_related": False}
+
+
+def test_optional_columns_are_set_only_when_given():
+    read, _ = read_row(row(third_party="Y", expected_return=""))
+    assert read.values["third_party"] is True and read.values["expected_return"] is None
+    assert "third_party" not in read_row(row())[0].values
+
+
+def test_json_values_may_be_booleans_and_null():
+    read, errors = read_row(row(work_related=True, pregnancy_related=None, last_day=None, rtw_date=None,
+                                rtw_by_assignment_number=None))
+    assert errors == {} and read.values["work_related"] is True and read.values["last_day"] is None
+
+
+@pytest.mark.parametrize("overrides, field, message", [
+    ({"absence_id": ""}, "absence_id", "Enter the absence id."),
+    ({"assignment_number": " "}, "assignment_number", "Enter the assignment number."),
+    ({"absence_id": "X" * 101}, "absence_id", "Use at most 100 characters."),
+    ({"first_day": ""}, "first_day", "Enter the first day of absence."),
+    ({"first_day": "2/3/2026"}, "first_day", "'2/3/2026' is not a date: write it as YYYY-MM-DD."),
+    ({"last_day": "2026-02-30"}, "last_day", "'2026-02-30' is not a date"),
+    ({"reason_category": "S10"}, "reason_category", "Unknown reason category 'S10': use one of back_neck,"),
+    ({"reason_category": ""}, "reason_category", "Enter the reason category: use one of"),
+    ({"reason_detail": "x" * 2001}, "reason_detail", "Use at most 2000 characters."),
+    ({"work_related": "maybe"}, "work_related", "Write Y or N, not 'maybe'."),
+    ({"third_party": "?"}, "third_party", "Write Y or N, not '?'."),
+    ({"expected_return": "soon"}, "expected_return", "'soon' is not a date"),
+    ({"last_day": ""}, "rtw_date", "A return-to-work interview needs the last day of absence."),
+    ({"rtw_date": "2026-03-01"}, "rtw_date", "cannot be before the first day"),
+    ({"rtw_date": ""}, "rtw_date", "Give the date of the return-to-work interview held by B1"),
+    ({None: ["extra"]}, "row", "more cells than the header"),
+])
+def test_bad_rows_say_which_field_and_why(overrides, field, message):
+    read, errors = read_row(row(overrides))
+    assert read is None
+    assert message in errors[field]
+
+
+def test_missing_columns_are_named_in_order():
+    assert missing_columns(["absence_id", "first_day"]) == list(COLUMNS[1:2] + COLUMNS[3:])
+    assert missing_columns([" Absence_ID "] + list(COLUMNS[1:])) == ["absence_id"]
+    assert missing_columns([name for name in COLUMNS]) == []
+
+
+def stored(id="s1", employee="anna", external_id="AB1", first=D(2026, 3, 2), last=D(2026, 3, 4), interview=None,
+           **values) -> StoredAbsence:
+    base = {"first_day": first, "last_day": last, "reason_category": "infections", "reason_detail": "Flu",
+            "work_related": False, "pregnancy_related": False, "disability_related": False, "third_party": False,
+            "expected_return": None}
+    return StoredAbsence(id, employee, external_id, 3, {**base, **values}, interview)
+
+
+def plan(rows, existing=()):
+    return plan_feed(rows, STAFF, list(existing), TODAY)
+
+
+def test_a_new_absence_is_created_with_its_interview():
+    [outcome] = plan([row()])
+    assert outcome.action == "created" and outcome.staff is ANNA
+    assert (outcome.interview.held_on, outcome.interview.held_by, outcome.interview.day_number) == (
+        D(2026, 3, 5), "Bea Boss", 1)
+
+
+def test_an_interviewer_we_do_not_know_is_named_by_number():
+    [outcome] = plan([row(rtw_by_assignment_number="Z9", rtw_date="2026-03-09")])
+    assert (outcome.interview.held_by, outcome.interview.day_number) == ("Z9", 3)   # Thu 5, Fri 6, Mon 9
+
+
+def test_the_same_row_again_is_unchanged():
+    [outcome] = plan([row()], [stored(interview=(D(2026, 3, 5), "Bea Boss"))])
+    assert outcome.action == "unchanged" and outcome.changes == {} and outcome.interview is None
+
+
+def test_a_changed_row_updates_only_what_changed():
+    [outcome] = plan([row(last_day="2026-03-06", rtw_date="2026-03-09")],
+                     [stored(interview=(D(2026, 3, 5), "Bea Boss"))])
+    assert outcome.action == "updated" and outcome.changes == {"last_day": D(2026, 3, 6)}
+    assert outcome.interview.held_on == D(2026, 3, 9)
+
+
+def test_moving_an_absence_does_not_clash_with_its_own_old_dates():
+    [outcome] = plan([row(NO_RTW, first_day="2026-03-03", last_day="2026-03-05")], [stored()])
+    assert outcome.action == "updated" and outcome.errors == {}
+
+
+@pytest.mark.parametrize("rows, existing, field, message", [
+    ([row(assignment_number="Z9")], [], "assignment_number", "No employee has the assignment number Z9."),
+    ([row(), row(first_day="2026-03-20", last_day="2026-03-20", rtw_date="2026-03-23")], [],
+     "absence_id", "The absence_id AB1 is given 2 times."),
+    ([row()], [stored(id="other", external_id=None, first=D(2026, 3, 4), last=None)],
+     "last_day", "This overlaps their absence from 4 March 2026 and still going on."),
+    ([row()], [stored(employee="boss")], "absence_id", "The absence AB1 is recorded for another employee."),
+    ([row(NO_RTW, first_day="2019-12-31", last_day="2020-01-02")], [], "first_day",
+     "The first day is before they started work on 6 January 2020."),
+    ([row(NO_RTW, first_day="2026-04-01", last_day="")], [], "first_day",
+     "The first day of absence cannot be in the future."),
+])
+def test_refusals(rows, existing, field, message):
+    outcome = plan(rows, existing)[0]
+    assert outcome.action == "refused"
+    assert outcome.errors[field] == message
+
+
+def test_rows_of_one_batch_overlapping_each_other_are_both_refused():
+    outcomes = plan([row(), row(NO_RTW, absence_id="AB2", first_day="2026-03-04", last_day="2026-03-04")])
+    assert [outcome.action for outcome in outcomes] == ["refused", "refused"]
+    assert "overlaps their absence from 4 March 2026" in outcomes[0].errors["last_day"]
+
+
+def test_a_refused_row_keeps_its_stored_dates_for_the_overlap_check():
+    outcomes = plan([row(last_day="2026-03-02", reason_category="S10"),
+                     row(NO_RTW, absence_id="AB2", first_day="2026-03-04", last_day="2026-03-04")],
+                    [stored()])
+    assert [outcome.action for outcome in outcomes] == ["refused", "refused"]
+    assert "overlaps their absence from 2 March 2026 to 4 March 2026" in outcomes[1].errors["first_day"]
+
+
+def test_counts_and_progress():
+    seen = []
+    outcomes = plan_feed([row(), row(absence_id="AB2", assignment_number="Z9")], STAFF, [], TODAY, seen.append)
+    assert counts(outcomes) == {"created": 1, "updated": 0, "unchanged": 0, "refused": 1}
+    assert seen == [2]
+    assert summary(counts(outcomes)) == "created 1, updated 0, unchanged 0, refused 1"
+
+
+def test_read_csv_numbers_rows_as_in_the_file():
+    text = "Absence_ID ,first_day\r\nA,2026-01-01\r\n\r\nB,\"two\nlines\"\r\nC\r\nD,x,extra\r\n"
+    header, numbers, rows = read_csv(text)
+    assert header == ["absence_id", "first_day"]
+    assert numbers == [2, 4, 6, 7]
+    assert rows[1] == {"absence_id": "B", "first_day": "two\nlines"}
+    assert rows[2] == {"absence_id": "C", "first_day": None}
+    assert rows[3][None] == ["extra"]
+
+
+def test_refusal_report_and_lines():
+    report = refusal_report(["absence_id", "first_day"], [(3, {"absence_id": "X", "first_day": "soon"},
+                                                          {"first_day": "Not a date.", "row": "Odd."})])
+    assert report == "absence_id,first_day,row,errors\r\nX,soon,3,first_day: Not a date.; row: Odd.\r\n"
+    assert refusal_lines(3, "X", {"first_day": "Not a date."}) == ["row 3 (absence_id X): first_day: Not a date."]
+
+
+@pytest.mark.parametrize("data, text", [(b"\xef\xbb\xbfa,b\n", "a,b\n"), ("é,b\n".encode("cp1252"), "é,b\n"),
+                                        ("é,b\n".encode(), "é,b\n")])
+def test_decode_text(data, text):
+    assert decode_text(data) == text
+
+
+def test_binary_files_are_not_feed_files():
+    with pytest.raises(NotAFeedFile):
+        decode_text(b"PK\x03\x04\x00\x00")
