@@ -96,8 +96,8 @@ login_manager.session_protection = "strong"
 
 
 def _register_blueprints(app: Flask) -> None:
-    from blueprints import absences, auth, commands, employees, home, team
-    for module in (absences, auth, commands, employees, home, team):
+    from blueprints import absences, auth, commands, employees, home, imports, team
+    for module in (absences, auth, commands, employees, home, imports, team):
         app.register_blueprint(module.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 

@@ -3,10 +3,11 @@ from documents.absence import REASON_CATEGORIES, Absence
 from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
+from documents.import_job import ImportJob
 from documents.policy import Policy
 from documents.user import ROLES, LoginThrottle, User
 
-ALL = (Employee, Absence, Case, User, Policy, LoginThrottle)
+ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ImportJob)
 
 
 def ensure_indexes() -> None:
@@ -15,5 +16,5 @@ def ensure_indexes() -> None:
         document.ensure_indexes()
 
 
-__all__ = ["Absence", "AuditEntry", "Case", "Employee", "LoginThrottle", "Policy", "REASON_CATEGORIES",
+__all__ = ["Absence", "AuditEntry", "Case", "Employee", "ImportJob", "LoginThrottle", "Policy", "REASON_CATEGORIES",
            "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]

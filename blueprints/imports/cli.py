@@ -1,0 +1,80 @@
+"""The `import` commands: `flask --app app import absences FILE` (employees and in-flight cases follow)."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from blueprints.imports import bp
+from casework.absence_feed import missing_columns
+from casework.feed_files import (NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, refusal_report,
+                                 summary)
+from documents import StaleEditError
+from documents.absence_feed import import_absences
+
+
+@bp.cli.group("import")
+def import_group():
+    """Load files from other systems."""
+
+
+@import_group.command("absences")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would change; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Apply the valid rows even when others are refused.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the refused rows to this CSV: the file's columns, then row and errors.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Check dates against this day instead of today.")
+def absences(file: Path, dry_run: bool, skip_invalid: bool, report: Path | None, as_of: dt.datetime | None):
+    """Create or update absences from the absence system's absences.csv; unchanged rows are left alone."""
+    if not file.is_file():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        text = decode_text(file.read_bytes())
+    except NotAFeedFile as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    missing = missing_columns(read_header(text))
+    if missing:
+        raise click.ClickException(f"{file}: the header lacks the columns {', '.join(missing)}.")
+    with contextlib.closing(StageBars()) as bars:
+        header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
+        try:
+            result = import_absences(rows, f"import:{file.name} by {getpass.getuser()}", "import",
+                                     as_of.date() if as_of else dt.date.today(), dry_run, skip_invalid, bars)
+        except StaleEditError as error:
+            raise click.ClickException(str(error)) from None
+    for outcome in result.refused:
+        click.echo("\n".join(refusal_lines(numbers[outcome.index], outcome.absence_id, outcome.errors)))
+    click.echo(summary(result.counts))
+    if report:
+        report.write_text(refusal_report(header, [(numbers[outcome.index], rows[outcome.index], outcome.errors)
+                                                  for outcome in result.refused]), encoding="utf-8")
+    refused = len(result.refused)
+    if refused and not skip_invalid:
+        raise click.ClickException(f"{refused} row{'s' if refused > 1 else ''} refused, so nothing "
+                                   f"{'would be' if dry_run else 'was'} applied: fix them or use --skip-invalid.")
+    click.echo("Dry run: nothing was written." if dry_run else "Done.")
+
+
+class StageBars:
+    """One click progress bar on stderr for each stage of an import: reading, planning, applying."""
+
+    def __init__(self):
+        self.stage, self.bar = None, None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = click.progressbar(length=max(total, 1), label=stage.capitalize().ljust(9), file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        self.stage, self.bar = None, None

@@ -1,0 +1,41 @@
+"""The forms of the import pages."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField
+from wtforms.validators import ValidationError
+
+from casework.absence_feed import missing_columns
+from casework.feed_files import NotAFeedFile, decode_text, read_header
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+
+class AbsenceFileForm(FlaskForm):
+    """An absences.csv file from the absence system; its bytes are kept in `content` once valid."""
+
+    file = FileField("Absences file (CSV)", validators=[
+        FileRequired("Choose the absences file to upload."), FileAllowed(["csv"], "Upload a .csv file.")])
+    content = b""
+
+    def validate_file(self, field):
+        limit = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+        data = field.data.read(limit + 1)
+        if len(data) > limit:
+            raise ValidationError(f"The file is larger than {limit // (1024 * 1024) or 1} MB. "
+                                  "Split it, or ask for it to be loaded with the import command.")
+        try:
+            missing = missing_columns(read_header(decode_text(data)))
+        except NotAFeedFile as error:
+            raise ValidationError(str(error)) from None
+        if missing:
+            raise ValidationError("The first row must name the columns; it lacks " + ", ".join(missing) + ".")
+        self.content = data
+
+
+class ApplyForm(FlaskForm):
+    """Apply a checked file."""
+
+    skip_invalid = BooleanField("Apply the valid rows and give me a report of the refused ones")

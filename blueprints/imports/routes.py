@@ -1,0 +1,92 @@
+"""The upload page: check an absences file (a dry run), follow its progress, then apply it."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from bson import ObjectId
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from blueprints.access import requires, visible_or_404
+from blueprints.imports import bp
+from blueprints.imports.forms import AbsenceFileForm, ApplyForm
+from blueprints.rendering import render_page_or_fragment
+from documents import ImportJob, utcnow
+from documents.import_job import run_job
+
+APPLICABLE = ("checked", "not_applied")
+
+
+@bp.route("/imports/absences", methods=["GET", "POST"])
+@requires("support", "admin")
+def upload_absences():
+    form = AbsenceFileForm()
+    if form.validate_on_submit():
+        job = ImportJob(kind="absences", filename=secure_filename(form.file.data.filename) or "absences.csv",
+                        created_by=current_user.pk, created_by_email=current_user.email)
+        job.upload.put(form.content, content_type="text/csv", filename=job.filename)
+        job.save()
+        _start(job, apply=False)
+        return redirect(url_for("imports.show", job_id=job.pk))
+    jobs = ImportJob.objects.visible_to(current_user).exclude("rows").order_by("-created_at").limit(10)
+    return render_template("imports/upload.html", form=form, jobs=list(jobs)), 400 if form.errors else 200
+
+
+@bp.route("/imports/<job_id>")
+@requires("support", "admin")
+def show(job_id: str):
+    return render_template("imports/show.html", job=_job(job_id), form=ApplyForm())
+
+
+@bp.route("/imports/<job_id>/progress")
+@requires("support", "admin")
+def progress(job_id: str):
+    """The job's panel alone for htmx polling; the whole page otherwise."""
+    return render_page_or_fragment("imports/show.html", "imports/_job.html", job=_job(job_id), form=ApplyForm())
+
+
+@bp.route("/imports/<job_id>/apply", methods=["POST"])
+@requires("support", "admin")
+def apply(job_id: str):
+    job, form = _job(job_id), ApplyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    started = ImportJob.objects(pk=job.pk, status__in=APPLICABLE).update_one(
+        set__status="applying", set__stage="planning", set__done=0, set__skip_invalid=form.skip_invalid.data,
+        set__updated_at=utcnow())
+    if started:
+        _start(job, apply=True)
+    else:
+        flash("This file is already being applied, or has been.")
+    return redirect(url_for("imports.show", job_id=job.pk))
+
+
+@bp.route("/imports/<job_id>/refused.csv")
+@requires("support", "admin")
+def report(job_id: str):
+    """The refused rows as CSV: the file's own columns, its row number and what is wrong."""
+    job = _job(job_id)
+    if not job.report:
+        abort(404)
+    return Response(job.report.read(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="refused-{job.filename}"'})
+
+
+def _job(job_id: str) -> ImportJob:
+    """The job if the current user started it (or is an admin); 404 otherwise."""
+    if not ObjectId.is_valid(job_id):
+        abort(404)
+    return visible_or_404(ImportJob.objects, pk=job_id)
+
+
+def _start(job: ImportJob, apply: bool) -> None:
+    """Check or apply the job's file in a background thread; the page follows its progress."""
+    app, today = current_app._get_current_object(), dt.date.today()
+
+    def work():
+        with app.app_context():
+            run_job(job.pk, apply, today)
+
+    threading.Thread(target=work, name=f"import-{job.pk}", daemon=True).start()

@@ -1,0 +1,218 @@
+"""Feeding absences from the absence system: plan a batch against the database, then write it in bulk.
+
+Planning reads the employees the batch names once and their stored absences once, and asks
+`casework.absence_feed` what each row does. Applying writes only the created and updated rows,
+each with an audit entry (never medical detail), in a few bulk writes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from types import SimpleNamespace
+from typing import Callable, Iterator, Mapping
+
+from pymongo import InsertOne, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from casework.absence_feed import Interview, Outcome, Staff, StoredAbsence, counts, plan_feed
+from casework.absences import absence_length
+from casework.calendar import WorkingPattern
+from casework.feed_files import text
+from documents.absence import Absence, ReturnToWork
+from documents.absence_service import AUDITED_FIELDS, after_absence_saved, audit_values, changes
+from documents.base import StaleEditError, _plain, utcnow
+from documents.employee import WEEKDAYS, Employee
+
+FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
+               "disability_related", "third_party", "expected_return")
+CHUNK = 2000
+# SecantusDB checks each document against an $in list one value at a time, so beyond this many
+# values one pass over the whole collection is quicker than the indexed query.
+SCAN_AFTER = 1000
+ACTIONS = {"created": "absence imported", "updated": "absence updated by feed"}
+CHANGED_MEANWHILE = ("Some absences were changed by someone else while the feed was applied. Run it again: "
+                     "rows already applied will show as unchanged.")
+INTERVIEW_FIELDS = ("held_on", "held_by", "day_number")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclasses.dataclass
+class FeedResult:
+    """What a batch did (or would do, when not `applied`): each row's outcome."""
+
+    outcomes: list[Outcome]
+    applied: bool
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return counts(self.outcomes)
+
+    @property
+    def refused(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.action == "refused"]
+
+
+def import_absences(rows: list[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
+                    skip_invalid: bool = False, progress: Progress | None = None) -> FeedResult:
+    """Plan the rows, then apply them unless this is a dry run or a row is refused (and not `skip_invalid`).
+
+    Re-running the same rows changes nothing. Raises StaleEditError when someone changed one of the
+    absences while it was being written.
+    """
+    outcomes, employees = _plan(rows, today, progress)
+    applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
+    if applies:
+        _apply(outcomes, employees, actor, source, today, progress)
+    return FeedResult(outcomes, applies)
+
+
+def _plan(rows: list[Mapping], today: dt.date, progress: Progress | None) -> tuple[list[Outcome], dict]:
+    """The outcomes, and the stored employees the batch names by id (for re-evaluating them after applying)."""
+    named = {text(row.get("assignment_number")) for row in rows} - {""}
+    employees = {row["_id"]: row for row in _read(
+        Employee, {"assignment_number": named | {text(row.get("rtw_by_assignment_number")) for row in rows} - {""}},
+        {"audit": 0})}
+    staff = {row["assignment_number"]: _staff(row) for row in employees.values()}
+    stored = [_stored(row) for row in _read(
+        Absence, {"employee": {staff[number].id for number in named if number in staff},
+                  "external_id": {text(row.get("absence_id")) for row in rows} - {""}},
+        {name: 1 for name in (*FEED_FIELDS, "employee", "external_id", "version", "rtw.held_on", "rtw.held_by")})]
+    report = (lambda done: progress("planning", done, len(rows))) if progress else None
+    return plan_feed(rows, staff, stored, today, report), employees
+
+
+def _read(document, wanted: dict[str, set], projection: dict) -> Iterator[dict]:
+    """The stored rows whose field is one of the wanted values, for any of the fields (one read)."""
+    wanted = {field: values for field, values in wanted.items() if values}
+    collection = document._get_collection()
+    if not wanted:
+        return iter(())
+    if sum(map(len, wanted.values())) <= SCAN_AFTER:
+        return collection.find({"$or": [{field: {"$in": list(values)}} for field, values in wanted.items()]},
+                               projection)
+    return (row for row in collection.find({}, projection)
+            if any(row.get(field) in values for field, values in wanted.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(days: tuple[str, ...], region: str, fte: float) -> WorkingPattern:
+    return WorkingPattern(days, region, fte)
+
+
+def _staff(row: dict) -> Staff:
+    return Staff(row["_id"], row["assignment_number"], f"{row['first_name']} {row['last_name']}",
+                 _day(row.get("start_date")), _day(row.get("end_date")),
+                 _pattern(tuple(row.get("working_days") or WEEKDAYS[:5]), row.get("region") or "ENG", row["fte"]))
+
+
+def _stored(row: dict) -> StoredAbsence:
+    values = {name: bool(row.get(name)) for name in FEED_FIELDS if name.endswith(("_related", "_party"))}
+    values.update({name: _day(row.get(name)) for name in ("first_day", "last_day", "expected_return")})
+    values.update(reason_category=row.get("reason_category"), reason_detail=row.get("reason_detail") or None)
+    rtw = row.get("rtw")
+    interview = (_day(rtw["held_on"]), rtw.get("held_by")) if rtw and rtw.get("held_on") else None
+    return StoredAbsence(row["_id"], row["employee"], row.get("external_id"), row.get("version", 0), values,
+                         interview)
+
+
+def _day(value) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, today: dt.date,
+           progress: Progress | None) -> None:
+    todo = [outcome for outcome in outcomes if outcome.action in ACTIONS]
+    collection, stale, at = Absence._get_collection(), 0, utcnow()
+    for start in range(0, len(todo), CHUNK):
+        chunk = todo[start:start + CHUNK]
+        writes = [_insert(outcome, actor, source, at) if outcome.action == "created" else _update(outcome, actor, at)
+                  for outcome in chunk]
+        try:
+            result = collection.bulk_write(writes, ordered=False).bulk_api_result
+        except BulkWriteError as error:
+            result = error.details
+        stale += len(writes) - result["nInserted"] - result["nMatched"]
+        if progress:
+            progress("applying", start + len(chunk), len(todo))
+    for employee_id in {outcome.staff.id for outcome in todo}:
+        after_absence_saved(Employee._from_son(employees[employee_id]), today)
+    if stale:
+        raise StaleEditError(CHANGED_MEANWHILE)
+
+
+@functools.cache
+def _defaults(document) -> dict:
+    """What MongoEngine stores for a new document (or embedded document) of this kind before any field is set."""
+    return document().to_mongo().to_dict()
+
+
+def _stored_values(values: dict) -> dict:
+    """Field values as MongoDB stores them (dates as datetimes)."""
+    return {name: Absence._fields[name].to_mongo(value) for name, value in values.items()}
+
+
+def _audited(values: dict, external_id: str) -> dict:
+    """`audit_values` of an absence with these values, without building the document (a feed writes thousands)."""
+    return audit_values(SimpleNamespace(**{**dict.fromkeys(AUDITED_FIELDS), **values, "external_id": external_id}))
+
+
+def _audit_entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict) -> dict:
+    return {"actor": actor, "at": at, "action": action, "before": _plain(before), "after": _plain(after)}
+
+
+def _interview(interview: Interview) -> dict:
+    """The return-to-work interview as stored, with the defaults of everything the feed does not send."""
+    return {**_defaults(ReturnToWork), "held_on": ReturnToWork._fields["held_on"].to_mongo(interview.held_on),
+            "held_by": interview.held_by, "day_number": interview.day_number}
+
+
+def _insert(outcome: Outcome, actor: str, source: str, at: dt.datetime) -> InsertOne:
+    row, person, interview = outcome.row, outcome.staff, outcome.interview
+    after = _audited(row.values, row.absence_id)
+    if interview:
+        after.update(_interview_audit((interview.held_on, interview.held_by)))
+    document = {**_defaults(Absence), "employee": person.id, "assignment_number": person.assignment_number,
+                **{name: value for name, value in _stored_values(row.values).items() if value is not None},
+                "source": source, "external_id": row.absence_id, "recorded_by": actor, "version": 1,
+                "audit": [_audit_entry(actor, ACTIONS["created"], at, {}, after)]}
+    wdl = _working_days_lost(row.values, person)
+    if wdl is not None:
+        document["working_days_lost"] = wdl
+    if interview:
+        document["rtw"] = _interview(interview)
+    return InsertOne(document)
+
+
+def _update(outcome: Outcome, actor: str, at: dt.datetime) -> UpdateOne:
+    stored, interview = outcome.stored, outcome.interview
+    values = {**stored.values, **outcome.changes}
+    old, new = changes(_audited(stored.values, stored.external_id), _audited(values, stored.external_id))
+    if "reason_detail" in outcome.changes and "reason_detail" not in new:
+        # audit_values masks both texts as "(recorded)"; say that one detail replaced another.
+        old["reason_detail"], new["reason_detail"] = "(previous detail)", "(new detail)"
+    if interview:
+        old.update(_interview_audit(stored.interview))
+        new.update(_interview_audit((interview.held_on, interview.held_by)))
+    updates = {**_stored_values(outcome.changes), "working_days_lost": _working_days_lost(values, outcome.staff)}
+    if interview:
+        held = {name: value for name, value in _interview(interview).items() if name in INTERVIEW_FIELDS}
+        # An interview recorded in Casebook keeps its notes: only when and by whom come from the feed.
+        updates.update({f"rtw.{name}": value for name, value in held.items()} if stored.interview
+                       else {"rtw": _interview(interview)})
+    entry = _audit_entry(actor, ACTIONS["updated"], at, old, new)
+    return UpdateOne({"_id": stored.id, "version": stored.version},
+                     {"$set": updates, "$inc": {"version": 1}, "$push": {"audit": entry}})
+
+
+def _interview_audit(held: tuple[dt.date, str] | None) -> dict:
+    """The interview for the audit trail: when and by whom, nothing said in it."""
+    held_on, held_by = held or (None, None)
+    return {"rtw_held_on": held_on, "rtw_held_by": held_by}
+
+
+def _working_days_lost(values: dict, person: Staff) -> int | None:
+    """Working days lost, derived as `save_absence` does: none while the absence goes on."""
+    if values["last_day"] is None:
+        return None
+    return absence_length(values["first_day"], values["last_day"], person.pattern, values["last_day"])["working_days"]
