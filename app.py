@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
@@ -96,9 +96,10 @@ login_manager.session_protection = "strong"
 
 
 def _register_blueprints(app: Flask) -> None:
-    from blueprints import absences, auth, commands, employees, home, imports, team
-    for module in (absences, auth, commands, employees, home, imports, team):
+    from blueprints import absences, api, auth, commands, employees, home, imports, team
+    for module in (absences, api, auth, commands, employees, home, imports, team):
         app.register_blueprint(module.bp)
+    csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 
 
@@ -140,7 +141,15 @@ def _register_error_pages(app: Flask) -> None:
         title, advice = messages[code]
         return render_template("error.html", title=title, advice=detail or advice, code=code), code
 
+    def api_error(code: int, error):
+        """Under /api/ every error is JSON with a message: the one given to abort(), else the page's title."""
+        response = jsonify(error=vars(error).get("description") or messages[code][0] + ".")
+        if code == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response, code
+
     for code in messages:
-        app.register_error_handler(code, lambda error, code=code: render_error(code))
+        app.register_error_handler(code, lambda error, code=code: api_error(code, error)
+                                   if request.path.startswith("/api/") else render_error(code))
     app.register_error_handler(CSRFError, lambda error: render_error(
         400, "The form had expired or was not sent from Casebook. Reload the page and try again."))

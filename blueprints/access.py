@@ -1,4 +1,4 @@
-"""Access rules: every view declares who may use it, with `public`, `signed_in` or `requires(...)`.
+"""Access rules: every view declares who may use it, with `public`, `signed_in`, `requires(...)` or `api_token(...)`.
 
 The app refuses any endpoint whose view declares nothing (see `app.py`), and a
 test walks the URL map for the same reason.
@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import functools
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from documents import ROLES
+from documents.api_token import SCOPES, ApiToken
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -51,6 +52,31 @@ def requires(*roles: str):
     if unknown or not roles:
         raise ValueError(f"unknown roles {sorted(unknown)}")
     return _declare(tuple(roles))
+
+
+def api_token(scope: str):
+    """Only calls bearing a live API token with `scope` may use this view (the token is then `g.api_token`).
+
+    No token, or an unknown or revoked one: 401. A token without the scope: 403.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            token = ApiToken.bearing(request.headers.get("Authorization"))
+            if token is None:
+                abort(401, "Send a valid API token: Authorization: Bearer TOKEN.")
+            if scope not in token.scopes:
+                abort(403, f"This token does not have the {scope} scope.")
+            g.api_token = token
+            return view(*args, **kwargs)
+
+        guarded.access_rule = (f"token:{scope}",)
+        return guarded
+
+    return decorate
 
 
 def access_rule(view) -> tuple[str, ...] | None:

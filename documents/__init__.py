@@ -1,5 +1,6 @@
 """MongoEngine documents: what Casebook stores, with field validation and indexes."""
 from documents.absence import REASON_CATEGORIES, Absence
+from documents.api_token import ApiToken
 from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
@@ -7,7 +8,7 @@ from documents.import_job import ImportJob
 from documents.policy import Policy
 from documents.user import ROLES, LoginThrottle, User
 
-ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ImportJob)
+ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob)
 
 
 def ensure_indexes() -> None:
@@ -16,5 +17,6 @@ def ensure_indexes() -> None:
         document.ensure_indexes()
 
 
-__all__ = ["Absence", "AuditEntry", "Case", "Employee", "ImportJob", "LoginThrottle", "Policy", "REASON_CATEGORIES",
-           "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]
+__all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LoginThrottle", "Policy",
+           "REASON_CATEGORIES", "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "field_errors",
+           "rebuild_manager_paths", "utcnow"]

@@ -1,0 +1,121 @@
+"""The JSON API other systems use (`/api/v1`, bearer tokens), and the `token` commands that issue the tokens."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import Blueprint, abort, g, jsonify, request
+from mongoengine.errors import NotUniqueError, ValidationError
+
+from blueprints.access import api_token
+from casework.absences import absence_length
+from casework.calendar import WorkingPattern
+from documents import Absence, ApiToken, Employee, StaleEditError, utcnow
+from documents.absence import MedicalRead
+from documents.absence_feed import import_absences
+from documents.api_token import SCOPES
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
+MAX_ABSENCES = 10_000
+
+
+@bp.route("/absences", methods=["POST"])
+@api_token("write")
+def upsert_absences():
+    """Create or update absences from the absence system: all of them, or none when any is invalid."""
+    body = request.get_json(force=True, silent=True)
+    items = body.get("absences") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        abort(400, 'Send a JSON object {"absences": [...]} with one object for each absence.')
+    if len(items) > MAX_ABSENCES:
+        abort(400, f"Send at most {MAX_ABSENCES} absences in one request.")
+    try:
+        result = import_absences(items, g.api_token.actor, "api", dt.date.today())
+    except StaleEditError as error:
+        return jsonify(error=str(error)), 409
+    if not result.applied:
+        return jsonify(errors=[{"index": outcome.index, "field": field, "message": message}
+                               for outcome in result.refused for field, message in outcome.errors.items()]), 400
+    return jsonify({action: result.counts[action] for action in ("created", "updated", "unchanged")})
+
+
+@bp.route("/employees/<assignment_number>/absences")
+@api_token("read")
+def employee_absences(assignment_number: str):
+    """An employee's sickness absences with their lengths; the reason's detail only for the medical scope."""
+    employee = Employee.objects(assignment_number=assignment_number).exclude("audit").first()
+    if employee is None:
+        abort(404, f"No employee has the assignment number {assignment_number}.")
+    medical = "medical" in g.api_token.scopes
+    hidden = ("audit", "contacts", "fit_notes") + (() if medical else ("reason_detail",))
+    absences = list(Absence.objects(employee=employee.pk).exclude(*hidden).order_by("first_day"))
+    pattern, today = WorkingPattern.for_employee(employee), dt.date.today()
+    listed = [_absence(absence, pattern, today, medical) for absence in absences]
+    if medical:
+        _log_medical_reads(employee, [absence for absence in absences if absence.reason_detail])
+    return jsonify(absences=listed)
+
+
+def _absence(absence: Absence, pattern: WorkingPattern, today: dt.date, medical: bool) -> dict:
+    values = {"absence_id": absence.external_id, "first_day": absence.first_day.isoformat(),
+              "last_day": absence.last_day.isoformat() if absence.last_day else None,
+              "reason_category": absence.reason_category,
+              **absence_length(absence.first_day, absence.last_day, pattern, today),
+              "rtw_date": absence.rtw.held_on.isoformat() if absence.rtw else None}
+    if medical:
+        values["reason_detail"] = absence.reason_detail
+    return values
+
+
+def _log_medical_reads(employee: Employee, absences: list[Absence]) -> None:
+    """One entry in the medical-read log for each absence whose detail the token was sent."""
+    at = utcnow()
+    reads = [MedicalRead(reader=g.api_token.actor, at=at, assignment_number=employee.assignment_number,
+                         absence=absence.pk, what="reason detail", where=f"API {request.method} {request.path}")
+             for absence in absences]
+    if reads:
+        MedicalRead.objects.insert(reads, load_bulk=False)
+
+
+@bp.cli.group("token")
+def token():
+    """API tokens for other systems: create, revoke, list."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--scope", default="read", show_default=True, help="Comma-separated scopes: read, write, medical.")
+def create_token(name: str, scope: str):
+    """Issue a token named NAME; the token is printed once, alone on the last line."""
+    scopes = [part.strip() for part in scope.split(",") if part.strip()]
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise click.ClickException(f"Unknown scope {', '.join(unknown) or '(none)'}: use read, write, medical.")
+    try:
+        document, secret = ApiToken.issue(name, scopes)
+    except NotUniqueError:
+        raise click.ClickException(f"A token named {name} already exists: choose another name.") from None
+    except ValidationError:
+        raise click.ClickException("A token name uses letters, digits, dots, dashes and underscores.") from None
+    click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}. "
+               "Store it now: it cannot be shown again.")
+    click.echo(secret)
+
+
+@token.command("revoke")
+@click.argument("name")
+def revoke_token(name: str):
+    """Stop the token named NAME from working."""
+    if not ApiToken.objects(name=name, revoked_at=None).update_one(set__revoked_at=utcnow()):
+        raise click.ClickException(f"No token named {name} is in use.")
+    click.echo(f"Token {name} revoked.")
+
+
+@token.command("list")
+def list_tokens():
+    """Every token: its scopes, when it was created and last used, and whether it is revoked."""
+    for document in ApiToken.objects.order_by("name"):
+        state = f"revoked {document.revoked_at:%Y-%m-%d}" if document.revoked_at else "live"
+        used = f"{document.last_used_at:%Y-%m-%d %H:%M}" if document.last_used_at else "never"
+        click.echo(f"{document.name}\t{','.join(document.scopes)}\tcreated {document.created_at:%Y-%m-%d}\t"
+                   f"last used {used}\t{state}")
