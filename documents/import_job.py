@@ -77,11 +77,12 @@ class ImportJob(me.Document):
 def run_job(job_id, apply: bool, today: dt.date) -> None:
     """Check (a dry run) or apply a job's file, keeping its progress and outcome on the job."""
     job = ImportJob.objects.get(pk=job_id)
-    last_note = [0.0]
+    last_note = 0.0
 
     def progress(stage: str, done: int, total: int) -> None:
-        if done == total or time.monotonic() - last_note[0] > 0.5:
-            last_note[0] = time.monotonic()
+        nonlocal last_note
+        if done == total or time.monotonic() - last_note > 0.5:
+            last_note = time.monotonic()
             ImportJob.objects(pk=job.pk).update_one(set__stage=stage, set__done=done, set__total=total,
                                                     set__updated_at=utcnow())
 

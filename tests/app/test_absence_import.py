@@ -259,7 +259,8 @@ def test_upload_checks_then_applies(auth, make_user, staff, good_file):
     assert Absence.objects.get(external_id="AB1").audit[0].actor == "import:absences.csv by support@example.org"
     report = auth.client.get(f"/imports/{job.pk}/refused.csv")
     assert report.mimetype == "text/csv" and "AB4,NOBODY" in report.get_data(as_text=True)
-    assert "Applied" in auth.client.get(f"/imports/{job.pk}").get_data(as_text=True)
+    applied = auth.client.get(f"/imports/{job.pk}").get_data(as_text=True)
+    assert "Applied" in applied and ">Created</strong>" in applied and "Apply these changes" not in applied
 
 
 def test_progress_is_a_fragment_for_htmx_and_a_page_otherwise(auth, make_user, good_file):
