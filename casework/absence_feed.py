@@ -12,26 +12,12 @@ from typing import Callable, Iterable, Mapping
 from casework.absences import Period, check_absence, rtw_day_number
 from casework.calendar import WorkingPattern
 from casework.feed_files import iso_date, text, yes_no
+from casework.reasons import REASON_CATEGORIES
 
 COLUMNS = ("absence_id", "assignment_number", "first_day", "last_day", "reason_category", "reason_detail",
            "work_related", "pregnancy_related", "disability_related", "rtw_date", "rtw_by_assignment_number")
 OPTIONAL_COLUMNS = ("third_party", "expected_return")
 
-# The board report's reason list; a copy of documents.absence.REASON_CATEGORIES (a unit test keeps them equal).
-REASON_CATEGORIES = {
-    "back_neck": "Back and neck problems",
-    "musculoskeletal": "Other musculoskeletal problems",
-    "mental_health": "Stress, depression, mental health, fatigue",
-    "infections": "Infections (colds, flu)",
-    "neurological": "Neurological (headaches, migraine)",
-    "genito_urinary": "Genito-urinary / gynaecological",
-    "pregnancy": "Pregnancy related (not maternity)",
-    "digestive": "Stomach, liver, kidney, digestion",
-    "heart_circulation": "Heart, blood pressure, circulation",
-    "respiratory": "Chest and respiratory",
-    "ent_dental": "Ear, eye, nose, mouth, dental",
-    "other": "Other",
-}
 # Words absence systems use for a reason, lower case, and the category each belongs to.
 REASON_SYNONYMS = {
     "back": "back_neck", "back pain": "back_neck", "neck": "back_neck",

@@ -12,10 +12,6 @@ import math
 import random
 
 WORKING_WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri")
-# The keys of documents.absence.REASON_CATEGORIES (casework never imports documents).
-REASON_CATEGORIES = ("back_neck", "musculoskeletal", "mental_health", "infections", "neurological",
-                     "genito_urinary", "pregnancy", "digestive", "heart_circulation", "respiratory",
-                     "ent_dental", "other")
 DEMO_DIVISION = "Community Care"
 DEMO_MANAGER_EMAIL = "manager@example.org"
 LEADERSHIP = "Leadership Team"

@@ -3,22 +3,9 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from casework.reasons import REASON_CATEGORIES
 from documents.base import AuditEntry, Versioned
 
-REASON_CATEGORIES = {
-    "back_neck": "Back and neck problems",
-    "musculoskeletal": "Other musculoskeletal problems",
-    "mental_health": "Stress, depression, mental health, fatigue",
-    "infections": "Infections (colds, flu)",
-    "neurological": "Neurological (headaches, migraine)",
-    "genito_urinary": "Genito-urinary / gynaecological",
-    "pregnancy": "Pregnancy related (not maternity)",
-    "digestive": "Stomach, liver, kidney, digestion",
-    "heart_circulation": "Heart, blood pressure, circulation",
-    "respiratory": "Chest and respiratory",
-    "ent_dental": "Ear, eye, nose, mouth, dental",
-    "other": "Other",
-}
 CONTACT_METHODS = ("phone", "video", "visit", "email", "letter", "text")
 
 
@@ -91,12 +78,8 @@ class Absence(Versioned, me.Document):
             ("employee", "first_day"),
             ("assignment_number", "first_day"),
             {"fields": ["external_id"], "unique": True, "sparse": True},
-            "first_day",
-            "last_day",
         ],
     }
-
-    MEDICAL_FIELDS = ("reason_detail", "fit_notes")
 
     def clean(self):
         if self.last_day and self.first_day and self.last_day < self.first_day:

@@ -20,7 +20,7 @@ from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from casework.feed_files import text
 from documents.absence import Absence, ReturnToWork
-from documents.absence_service import AUDITED_FIELDS, after_absence_saved, audit_values, changes
+from documents.absence_service import AUDITED_FIELDS, after_absence_saved, audit_values, changes, masked
 from documents.base import StaleEditError, _plain, utcnow
 from documents.employee import WEEKDAYS, Employee
 
@@ -169,7 +169,7 @@ def _interview(interview: Interview) -> dict:
 
 def _insert(outcome: Outcome, actor: str, source: str, at: dt.datetime) -> InsertOne:
     row, person, interview = outcome.row, outcome.staff, outcome.interview
-    after = _audited(row.values, row.absence_id)
+    after = masked(_audited(row.values, row.absence_id))
     if interview:
         after.update(_interview_audit((interview.held_on, interview.held_by)))
     document = {**_defaults(Absence), "employee": person.id, "assignment_number": person.assignment_number,
@@ -188,9 +188,6 @@ def _update(outcome: Outcome, actor: str, at: dt.datetime) -> UpdateOne:
     stored, interview = outcome.stored, outcome.interview
     values = {**stored.values, **outcome.changes}
     old, new = changes(_audited(stored.values, stored.external_id), _audited(values, stored.external_id))
-    if "reason_detail" in outcome.changes and "reason_detail" not in new:
-        # audit_values masks both texts as "(recorded)"; say that one detail replaced another.
-        old["reason_detail"], new["reason_detail"] = "(previous detail)", "(new detail)"
     if interview:
         old.update(_interview_audit(stored.interview))
         new.update(_interview_audit((interview.held_on, interview.held_by)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from casework.absences import Period, absence_length, check_absence
 from casework.calendar import WorkingPattern
@@ -30,19 +31,31 @@ def date_errors(employee: Employee, first_day, last_day, expected_return, today:
     return check_absence(first_day, last_day, expected_return, employee.start_date, employee.end_date, others, today)
 
 
-def audit_values(absence: Absence) -> dict:
-    """The audited fields of an absence; medical detail is never copied into the audit trail."""
+def audit_values(absence) -> dict:
+    """The audited fields of an absence, for comparing before and after.
+
+    The medical detail is reduced to a fingerprint, so a change of detail is noticed; pass the
+    values through `masked` or `changes` before storing them: the detail never reaches the audit trail.
+    """
     values = {name: getattr(absence, name) for name in AUDITED_FIELDS}
-    values["reason_detail"] = "(recorded)" if absence.reason_detail else ""
+    detail = absence.reason_detail
+    values["reason_detail"] = hashlib.blake2s(detail.encode(), digest_size=8).hexdigest() if detail else ""
     return values
 
 
+def masked(values: dict) -> dict:
+    """Audit values safe to store: the detail only as "(recorded)"."""
+    return {**values, "reason_detail": "(recorded)" if values.get("reason_detail") else ""}
+
+
 def changes(before: dict, after: dict) -> tuple[dict, dict]:
-    """Only the fields that changed, before and after."""
+    """Only the fields that changed, before and after, safe to store."""
     changed = [key for key in after if before.get(key) != after.get(key)]
+    old, new = {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
     if "reason_detail" in changed:
-        before["reason_detail"], after["reason_detail"] = "(previous detail)", "(new detail)"
-    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+        old["reason_detail"] = "(previous detail)" if before.get("reason_detail") else ""
+        new["reason_detail"] = "(new detail)" if after.get("reason_detail") else ""
+    return old, new
 
 
 def save_absence(absence: Absence, employee: Employee, actor: str, action: str, before: dict | None = None,
@@ -64,7 +77,7 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
     elif before is not None:
         old, new = changes(dict(before), after)
     else:
-        old, new = {}, after
+        old, new = {}, masked(after)
     absence.record(actor, action, old, new, reason)
     absence.save_checked()
     after_absence_saved(employee, today or dt.date.today())

@@ -242,3 +242,16 @@ def test_employee_page_shows_the_rolling_figures(people, auth):
     days = int(page[page.index("<dt>Working days lost</dt><dd>") + 30:].split("<")[0])
     bradford = int(page[page.index("<dt>Bradford score</dt><dd>") + 27:].split("<")[0])
     assert 2 <= days <= 4 and bradford == 4 * days
+
+
+def test_a_changed_medical_detail_is_audited_without_its_text(people, auth):
+    absence = _recorded(auth, people, reason_detail="Sprained ankle")
+    post(auth, f"/absences/{absence.pk}/correct", {
+        "first_day": iso(absence.first_day), "reason_category": "infections", "reason_detail": "Broken ankle",
+        "correction_reason": "Detail was wrong", "version": absence.version})
+    absence.reload()
+    assert absence.reason_detail == "Broken ankle"
+    assert absence.audit[-1].before == {"reason_detail": "(previous detail)"}
+    assert absence.audit[-1].after == {"reason_detail": "(new detail)"}
+    stored = str([entry.to_mongo() for entry in absence.audit])
+    assert "ankle" not in stored and absence.audit[0].after["reason_detail"] == "(recorded)"

@@ -179,10 +179,6 @@ def test_absences_have_unique_demo_ids_and_known_people(org, people):
     assert all(a["assignment_number"] in people for a in org.absences)
 
 
-def test_reason_keys_match_the_absence_document():
-    assert demo.REASON_CATEGORIES == tuple(REASON_CATEGORIES)
-
-
 def test_absences_start_on_a_working_day_inside_employment(org, people):
     for a in org.absences:
         e = people[a["assignment_number"]]
