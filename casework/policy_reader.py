@@ -59,13 +59,10 @@ class Reader:
         if self.missing(data, path, key, required and default is None):
             return default
         value = data[key]
-        kind = "whole number" if whole else "number"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
-            self.problem(where(path, key), f"must be a {'positive ' if not zero else ''}{kind}"
-                         + (" or 0" if zero else ""))
-            return default
-        if value < 0 or (value == 0 and not zero):
-            self.problem(where(path, key), f"must be a positive {kind}" + (" or 0" if zero else ""))
+        wanted = f"must be a positive {'whole number' if whole else 'number'}{' or 0' if zero else ''}"
+        wrong_kind = isinstance(value, bool) or not isinstance(value, int if whole else (int, float))
+        if wrong_kind or value < 0 or (value == 0 and not zero):
+            self.problem(where(path, key), wanted)
             return default
         return value
 

@@ -1,0 +1,162 @@
+"""The figures a policy rule looks at: which absences count, occasions, working days, FTE-days and the
+Bradford score over a rolling window, and the pattern concern (first or last day of the week, next
+to a bank holiday).
+
+Pure: `as_of` is a parameter; an ongoing absence counts up to and including it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Sequence
+
+from casework.absences import long_date
+from casework.calendar import (WEEKDAYS, WorkingPattern, fte_days, is_bank_holiday, is_working_day,
+                               working_days_in_window)
+from casework.facts import AbsenceFacts
+from casework.policy import Counting, LongTermRules, PatternRule, Window
+
+# How far either side of an absence to look for the working day that ends a run of rest days and bank
+# holidays; Christmas to New Year is the longest such run, well inside it.
+_RUN_LIMIT_DAYS = 14
+
+
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    """A rule's figures: the counted absences over one window ending on the evaluation date."""
+
+    start: dt.date
+    end: dt.date
+    window: Window
+    counting: Counting
+    occasions: int
+    working_days: int
+    fte_days: float
+    bradford: int
+    absence_ids: tuple
+    latest_start: dt.date | None
+
+    @property
+    def months(self) -> int | None:
+        """The window in months (None for a window in weeks)."""
+        return self.window.months
+
+    @property
+    def weeks(self) -> int | None:
+        """The window in weeks (None for a window in months)."""
+        return self.window.weeks
+
+    @property
+    def period(self) -> str:
+        """'the 12 months to 23 November 2026'."""
+        return f"the {self.window.words} to {long_date(self.end)}"
+
+    def new_since(self, day: dt.date | None) -> bool:
+        """Whether a counted absence started after `day` (always, when there is no `day`)."""
+        return self.latest_start is not None and (day is None or self.latest_start > day)
+
+
+def is_long_term(absence: AbsenceFacts, rules: LongTermRules, as_of: dt.date) -> bool:
+    """Whether the absence, as it stands on `as_of`, has passed the long-term threshold for its reason."""
+    return absence.length_on(as_of) > rules.after_days(absence.reason_category)
+
+
+def long_term_from(absence: AbsenceFacts, rules: LongTermRules) -> dt.date:
+    """The calendar day on which the absence becomes long-term (day 29 for a 28-day threshold)."""
+    return absence.first_day + dt.timedelta(days=rules.after_days(absence.reason_category))
+
+
+def counted(absences: Sequence[AbsenceFacts], counting: Counting, rules: LongTermRules,
+            as_of: dt.date) -> list[AbsenceFacts]:
+    """The absences a rule counts: by length (short-term, long-term or all), less excluded reasons and flags."""
+    kept = []
+    for absence in absences:
+        if absence.reason_category in counting.exclude_reasons:
+            continue
+        if any(getattr(absence, flag) for flag in counting.exclude_flags):
+            continue
+        if counting.absences != "all" and is_long_term(absence, rules, as_of) != (counting.absences == "long_term"):
+            continue
+        kept.append(absence)
+    return kept
+
+
+def figures(absences: Sequence[AbsenceFacts], window: Window, counting: Counting, rules: LongTermRules,
+            pattern: WorkingPattern, as_of: dt.date) -> Figures:
+    """Occasions, working days, FTE-days and Bradford score of the counted absences overlapping the window."""
+    start, end = window.span(as_of)
+    inside = [absence for absence in counted(absences, counting, rules, as_of)
+              if absence.first_day <= end and absence.until(as_of) >= start]
+    lost = sum(working_days_in_window(absence.first_day, absence.until(as_of), start, end, pattern)
+               for absence in inside)
+    return Figures(start, end, window, counting, len(inside), lost, round(fte_days(lost, pattern), 2),
+                   len(inside) ** 2 * lost, tuple(absence.id for absence in inside),
+                   max((absence.first_day for absence in inside), default=None))
+
+
+def counting_words(counting: Counting) -> str:
+    """What a rule leaves out, in words: ', not counting pregnancy absences or pregnancy-related absences'."""
+    left_out = [reason.replace("_", " ") + " absences" for reason in counting.exclude_reasons]
+    left_out += [flag.replace("_", "-") + " absences" for flag in counting.exclude_flags]
+    return f", not counting {' or '.join(left_out)}" if left_out else ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Concern:
+    """Something for the manager to look at, never a stage by itself."""
+
+    kind: str
+    explanation: str
+    dates: tuple[dt.date, ...]
+    absence_ids: tuple
+
+
+def pattern_concern(absences: Sequence[AbsenceFacts], rule: PatternRule, rules: LongTermRules,
+                    pattern: WorkingPattern, as_of: dt.date) -> Concern | None:
+    """The pattern concern when enough counted absences in the window start on the first or end on the
+    last working day of the employee's week, or sit next to a bank holiday; None otherwise."""
+    start, end = rule.window.span(as_of)
+    matches = []
+    for absence in counted(absences, rule.counting, rules, as_of):
+        if absence.first_day > end or absence.until(as_of) < start:
+            continue
+        why = _pattern_reasons(absence, rule, pattern, as_of)
+        if why:
+            matches.append((absence, why))
+    if len(matches) < rule.occasions:
+        return None
+    listed = "; ".join(f"{long_date(absence.first_day)} ({', '.join(why)})" for absence, why in matches)
+    explanation = (f"{len(matches)} absences in the {rule.window.words} to {long_date(end)} began on the first or "
+                   f"ended on the last working day of the week, or next to a bank holiday"
+                   f"{counting_words(rule.counting)} (concern: {rule.occasions} or more): {listed}")
+    return Concern("pattern", explanation, tuple(absence.first_day for absence, _ in matches),
+                   tuple(absence.id for absence, _ in matches))
+
+
+def _pattern_reasons(absence: AbsenceFacts, rule: PatternRule, pattern: WorkingPattern, as_of: dt.date) -> list[str]:
+    why = []
+    last = absence.last_day if absence.last_day is not None and absence.last_day <= as_of else None
+    if rule.week_edges:
+        if WEEKDAYS[absence.first_day.weekday()] == pattern.days[0]:
+            why.append(f"began on a {absence.first_day:%A}, the first day of their week")
+        if last and WEEKDAYS[last.weekday()] == pattern.days[-1]:
+            why.append(f"ended on a {last:%A}, the last day of their week")
+    if rule.bank_holidays:
+        before = _bank_holiday_beside(absence.first_day, -1, pattern)
+        if before:
+            why.append(f"after the bank holiday on {long_date(before)}")
+        after = _bank_holiday_beside(last, 1, pattern) if last else None
+        if after:
+            why.append(f"before the bank holiday on {long_date(after)}")
+    return why
+
+
+def _bank_holiday_beside(day: dt.date, step: int, pattern: WorkingPattern) -> dt.date | None:
+    """A bank holiday in the run of days off between `day` and the employee's next working day that way."""
+    for offset in range(1, _RUN_LIMIT_DAYS + 1):
+        other = day + dt.timedelta(days=step * offset)
+        if is_working_day(other, pattern):
+            return None
+        if is_bank_holiday(other, pattern.region):
+            return other
+    return None

@@ -1,0 +1,139 @@
+"""Dates a case reaches: an absence's long-term milestones (long-term from, OH referral due, the
+statutory sick pay notice, half and nil pay under the sick-pay scheme), warnings that have lapsed and
+review periods that have ended.
+
+Sick pay, as reckoned here: the scheme's band is chosen by completed years of service on the first day
+of absence (from the employee's start date); its months of full and half pay are counted as calendar
+months from that first day; the calendar days of sickness in the scheme's look-back (the 12 months
+before the first day) use up full pay first, then half pay. Payroll stays the authority: these dates
+are for planning the case and the tasks ahead of each change of pay.
+"""
+from __future__ import annotations
+
+import calendar as month_lengths
+import dataclasses
+import datetime as dt
+from typing import Sequence
+
+from casework.absences import long_date
+from casework.calendar import calendar_days, rolling_window
+from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.figures import long_term_from
+from casework.policy import Policy, SickPay
+
+
+@dataclasses.dataclass(frozen=True)
+class Milestone:
+    """A date in one absence: `reached` once the evaluation date is on or after it."""
+
+    key: str  # long_term, oh_referral, ssp_notice, half_pay, nil_pay
+    title: str
+    on: dt.date
+    reached: bool
+    absence_id: object
+
+
+@dataclasses.dataclass(frozen=True)
+class LapsedWarning:
+    """A warning that has lapsed (the day after it expired) and until when it may still be referred to."""
+
+    case_id: object
+    level: str
+    lapsed_on: dt.date
+    referable_until: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewEnded:
+    """A review period that has ended (it runs up to and including the review date)."""
+
+    case_id: object
+    stage: str
+    review_date: dt.date
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, or the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, month_lengths.monthrange(year, month + 1)[1]))
+
+
+def completed_years(start: dt.date, on: dt.date) -> int:
+    """Whole years of service from `start` to `on`."""
+    return max(0, on.year - start.year - ((on.month, on.day) < (start.month, start.day)))
+
+
+def sick_days_before(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], months: int) -> int:
+    """Calendar days of other sickness in the `months` before the absence's first day."""
+    start, end = rolling_window(absence.first_day - dt.timedelta(days=1), months)
+    used = 0
+    for other in absences:
+        if other is absence or other.first_day > end:
+            continue
+        last = min(other.last_day or end, end)
+        if last >= start:
+            used += calendar_days(max(other.first_day, start), last)
+    return used
+
+
+def pay_milestones(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], start_date: dt.date,
+                   scheme: SickPay, as_of: dt.date) -> list[Milestone]:
+    """When the absence moves to half pay and to nil pay under `scheme` (see the module's note)."""
+    band = scheme.band_for(completed_years(start_date, absence.first_day))
+    used = sick_days_before(absence, absences, scheme.lookback_months)
+    first = absence.first_day
+    full_days = (add_months(first, band.full_pay_months) - first).days
+    all_days = (add_months(first, band.full_pay_months + band.half_pay_months) - first).days
+    entitled = (f"{band.full_pay_months} months' full and {band.half_pay_months} months' half pay "
+                f"({scheme.scheme}, {band.completed_years}+ completed years), less {used} days of sickness "
+                f"in the {scheme.lookback_months} months before {long_date(first)}")
+    half = first + dt.timedelta(days=max(0, full_days - used))
+    nil = first + dt.timedelta(days=max(0, all_days - used))
+    found = [Milestone("nil_pay", f"Nil pay from {long_date(nil)}: {entitled}", nil, nil <= as_of, absence.id)]
+    if band.half_pay_months and half < nil:
+        found.insert(0, Milestone("half_pay", f"Half pay from {long_date(half)}: {entitled}", half, half <= as_of,
+                                  absence.id))
+    return found
+
+
+def absence_milestones(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], employee: EmployeeFacts,
+                       policy: Policy, as_of: dt.date) -> list[Milestone]:
+    """The long-term milestones of one absence, soonest first."""
+    rules = policy.lts
+    long_term = long_term_from(absence, rules)
+    found = [Milestone("long_term", f"Long-term from {long_date(long_term)} (over "
+                                    f"{rules.after_days(absence.reason_category)} calendar days)",
+                       long_term, long_term <= as_of, absence.id)]
+    at_once = [rule for rule in policy.reason_triggers
+               if rule.action == "oh_referral" and rule.reason == absence.reason_category]
+    referral = absence.first_day if at_once else absence.first_day + dt.timedelta(days=rules.oh_referral_after_days)
+    why = at_once[0].title if at_once else f"the absence passes {rules.oh_referral_after_days} calendar days"
+    found.append(Milestone("oh_referral", f"Occupational health referral due {long_date(referral)}: {why}",
+                           referral, referral <= as_of, absence.id))
+    notice = absence.first_day + dt.timedelta(weeks=rules.ssp_notice_weeks)
+    found.append(Milestone("ssp_notice", f"{rules.ssp_notice_weeks} weeks off on {long_date(notice)}: "
+                                         f"statutory sick pay notice", notice, notice <= as_of, absence.id))
+    if policy.sick_pay and employee.start_date and employee.start_date <= absence.first_day:
+        found += pay_milestones(absence, absences, employee.start_date, policy.sick_pay, as_of)
+    return sorted(found, key=lambda milestone: (milestone.on, milestone.key))
+
+
+def lapsed_warnings(cases: Sequence[CaseFacts], policy: Policy, as_of: dt.date) -> list[LapsedWarning]:
+    """Short-term warnings that have lapsed by `as_of` and may still be referred to, latest first."""
+    found = []
+    for case in cases:
+        if case.kind != "STS" or case.warning_expires_on is None or case.warning_live(as_of):
+            continue
+        until = add_months(case.warning_expires_on, policy.sts.lapsed_warning_referable_months)
+        if as_of <= until:
+            found.append(LapsedWarning(case.id, case.warning_level or "", case.warning_expires_on
+                                       + dt.timedelta(days=1), until))
+    return sorted(found, key=lambda warning: (warning.lapsed_on, str(warning.case_id)), reverse=True)
+
+
+def reviews_ended(cases: Sequence[CaseFacts], as_of: dt.date) -> list[ReviewEnded]:
+    """Open short-term cases whose review period ended before `as_of`."""
+    return [ReviewEnded(case.id, case.stage, case.review_date) for case in cases
+            if case.kind == "STS" and case.status == "open" and case.review_date is not None
+            and case.review_date < as_of]

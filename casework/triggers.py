@@ -1,0 +1,135 @@
+"""Evaluating an employee's absences against a policy on a date: the figures of each rule, the rules
+that fired (in words, with the figures), pattern concerns, long-term milestones, lapsed warnings,
+ended review periods, and what should happen next.
+
+Pure and deterministic: no clock, no database; the same inputs give an equal `Evaluation`. Absences
+starting after `as_of` are not looked at; an ongoing one counts up to and including `as_of`.
+
+Decisions (made in `casework.decisions`):
+- An ongoing absence past the long-term threshold for its reason, and no open or monitored LTS case
+  → `open_lts`.
+- While the employee is off long-term, short-term work waits: a live STS case is paused
+  (`pause_sts`; a case opened that day comes with a pause too); a paused case is resumed once they
+  are back (`resume_sts`, and nothing else for it that day, so the service can move its dates on).
+- A short-term trigger is *new* when one of the absences it counted started after the current (or
+  latest) STS case entered its stage; a trigger that is not new adds nothing.
+- No STS case: a new trigger opens one (`open_sts`) at the highest stage any new trigger names (the
+  ladder's first for most rules; a Bradford band may name a higher one), or restarts there
+  (`restart_sts`) when an earlier warning has lapsed but may still be referred to.
+- A case in force — a live warning (live up to and including its expiry date), a running review
+  period (up to and including the review date) or continued monitoring — and a new trigger →
+  `escalate_sts`, one stage up; at the top stage nothing more (a note says so).
+- An open case whose review period has ended: a new trigger → `restart_sts` (recording any lapsed
+  warning); no new trigger → `close_sts_improved` with the policy's improvement letter.
+- An open case with no review date yet (its meeting is still to come) is not moved by new absences:
+  a note asks for them to be associated with the stage.
+- A reason that is a trigger on its own → one `oh_referral` per such absence overlapping its
+  window; the service skips absences already referred.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Sequence
+
+from casework.absences import long_date
+from casework.decisions import Action, FiredRule, lts_actions, sts_actions
+from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.figures import Concern, Figures, counting_words, figures, is_long_term, pattern_concern
+from casework.milestones import (LapsedWarning, Milestone, ReviewEnded, absence_milestones, lapsed_warnings,
+                                 reviews_ended)
+from casework.policy import Policy, Trigger
+
+
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    """Everything the engine found for one employee on `as_of` under one policy revision."""
+
+    as_of: dt.date
+    policy_key: str
+    policy_revision: int
+    windows: tuple[Figures, ...]
+    fired: tuple[FiredRule, ...]
+    concerns: tuple[Concern, ...]
+    milestones: tuple[Milestone, ...]
+    lapsed_warnings: tuple[LapsedWarning, ...]
+    reviews_ended: tuple[ReviewEnded, ...]
+    actions: tuple[Action, ...]
+    notes: tuple[str, ...] = ()
+
+
+def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: Sequence[CaseFacts],
+             policy: Policy, as_of: dt.date) -> Evaluation:
+    """Evaluate the employee's absences and cases against `policy` on `as_of` (see the module's note)."""
+    pattern = employee.pattern
+    known = sorted((absence for absence in absences if absence.first_day <= as_of),
+                   key=lambda absence: (absence.first_day, str(absence.id)))
+    windows: dict = {}
+    fired = []
+    for trigger in policy.triggers:
+        key = (trigger.window, trigger.counting)
+        if key not in windows:
+            windows[key] = figures(known, trigger.window, trigger.counting, policy.lts, pattern, as_of)
+        threshold = trigger.threshold_for(pattern.days_per_week, policy.full_time_days_per_week)
+        if _reached(trigger, windows[key], threshold):
+            fired.append(FiredRule(trigger.key, trigger.title, trigger.stage,
+                                   explain(trigger, windows[key], threshold, pattern.days_per_week),
+                                   windows[key], windows[key].absence_ids))
+    referrals = _reason_rules(known, policy, as_of)
+    concern = pattern_concern(known, policy.pattern, policy.lts, pattern, as_of) if policy.pattern else None
+    off_long_term = [absence for absence in known
+                     if absence.ongoing_on(as_of) and is_long_term(absence, policy.lts, as_of)]
+    lapsed = lapsed_warnings(cases, policy, as_of)
+    short_term, notes = sts_actions(fired, [case for case in cases if case.kind == "STS"], lapsed,
+                                    off_long_term[0] if off_long_term else None, policy, as_of)
+    actions = lts_actions(off_long_term, cases, policy, as_of) + short_term
+    actions += [Action("oh_referral", rule.explanation, absence_ids=rule.absence_ids) for rule in referrals]
+    milestones = [milestone for absence in known if absence.ongoing_on(as_of)
+                  for milestone in absence_milestones(absence, known, employee, policy, as_of)]
+    return Evaluation(as_of, policy.key, policy.revision, tuple(windows.values()), tuple(fired + referrals),
+                      (concern,) if concern else (), tuple(milestones), tuple(lapsed),
+                      tuple(reviews_ended(cases, as_of)), tuple(actions), tuple(notes))
+
+
+def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: int) -> str:
+    """The figures against the trigger in words: '4 occasions in the 12 months to 23 November 2026
+    (trigger: 4 or more)'."""
+    if trigger.measure == "occasions":
+        value = _count(found.occasions, "occasion")
+    elif trigger.measure == "working_days":
+        value = _count(found.working_days, "working day") + " lost"
+    else:
+        value = (f"Bradford score {found.bradford} ({_count(found.occasions, 'occasion')} squared × "
+                 f"{_count(found.working_days, 'working day')})")
+    if trigger.up_to is not None:
+        limit = f"band: {threshold:g} to {trigger.up_to:g}"
+    else:
+        limit = f"trigger: {threshold:g} or more"
+    if trigger.prorate:
+        limit += f", {trigger.threshold:g} pro-rated to {_count(days_per_week, 'working day')} a week"
+    return f"{value} in {found.period}{counting_words(found.counting)} ({limit})"
+
+
+def _reached(trigger: Trigger, found: Figures, threshold: float) -> bool:
+    value = {"occasions": found.occasions, "working_days": found.working_days, "bradford": found.bradford}
+    reached = value[trigger.measure]
+    return reached >= threshold and (trigger.up_to is None or reached <= trigger.up_to)
+
+
+def _reason_rules(known: Sequence[AbsenceFacts], policy: Policy, as_of: dt.date) -> list[FiredRule]:
+    """One fired rule per absence whose reason is a trigger on its own, within that rule's window."""
+    fired = []
+    for rule in policy.reason_triggers:
+        start = rule.window.span(as_of)[0]
+        for absence in known:
+            if absence.reason_category == rule.reason and absence.until(as_of) >= start:
+                ends = (f"to {long_date(absence.last_day)}" if absence.last_day and absence.last_day <= as_of
+                        else "and still going on")
+                fired.append(FiredRule(f"{rule.reason}_{rule.action}", rule.title, rule.action,
+                                       f"{rule.title}: absence from {long_date(absence.first_day)} {ends}",
+                                       absence_ids=(absence.id,)))
+    return fired
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"

@@ -1,0 +1,197 @@
+"""What evaluation says should happen to the cases: open, escalate, restart, close, pause, resume an STS
+case; open an LTS case; refer to OH. AS_OF is Monday 23 November 2026.
+
+Conventions the tables pin down: a warning is live up to and including its expiry date (it lapses the
+next day); a review period runs up to and including its review date; a trigger is new only when one of
+its absences started after the case entered its current stage.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.policy import load_preset
+from casework.triggers import evaluate
+
+D = dt.date
+AS_OF = D(2026, 11, 23)
+EMPLOYEE = EmployeeFacts(start_date=D(2015, 4, 1))
+# Four one-day absences on Wednesdays (clear of week edges and bank holidays): 4 occasions ≥ 4.
+OLD = [AbsenceFacts(f"old{n}", day, day) for n, day in
+       enumerate([D(2026, 2, 4), D(2026, 5, 13), D(2026, 8, 12), D(2026, 10, 14)])]
+# A fifth, after every stage below was entered (20 October 2026).
+NEW = AbsenceFacts("new", D(2026, 11, 11), D(2026, 11, 11))
+ENTERED = D(2026, 10, 20)
+
+
+def sts(stage="absence_support", status="open", review=None, warning=None, expires=None, paused=False,
+        entered=ENTERED, id="sts1"):
+    return CaseFacts(id, "STS", status, stage, entered, review, warning, expires, paused)
+
+
+def actions(absences, cases=(), preset="council-2019", as_of=AS_OF):
+    evaluation = evaluate(EMPLOYEE, absences, list(cases), load_preset(preset), as_of)
+    return [(action.kind, action.stage, action.case_id) for action in evaluation.actions]
+
+
+@pytest.mark.parametrize("absences, cases, expected", [
+    # no case: 4 occasions opens one at the absence support meeting
+    (OLD, [], [("open_sts", "absence_support", None)]),
+    # the case sits at the stage; nothing started since 20 Oct: the same figures add nothing
+    (OLD, [sts(review=D(2027, 1, 20))], []),
+    # a new absence during the review period (to 20 Jan 2027): up one stage
+    (OLD + [NEW], [sts(review=D(2027, 1, 20))], [("escalate_sts", "formal_1", "sts1")]),
+    # a new trigger on the day the review period ends: still inside it, so up one stage
+    (OLD + [NEW], [sts(review=AS_OF)], [("escalate_sts", "formal_1", "sts1")]),
+    # the review period ended yesterday, then a new trigger: restart at absence support
+    (OLD + [NEW], [sts(review=AS_OF - dt.timedelta(days=1))], [("restart_sts", "absence_support", "sts1")]),
+    # the review period ended yesterday with no new trigger: close with C2
+    (OLD, [sts(review=AS_OF - dt.timedelta(days=1))], [("close_sts_improved", "absence_support", "sts1")]),
+    # on the review date itself it has not ended: nothing yet
+    (OLD, [sts(review=AS_OF)], []),
+    # no review date yet (the meeting is to come): new absences are associated, not escalated
+    (OLD + [NEW], [sts()], []),
+    # a first warning expiring today is still live today: up to formal_2
+    (OLD + [NEW], [sts("formal_1", review=D(2026, 11, 1), warning="first", expires=AS_OF)],
+     [("escalate_sts", "formal_2", "sts1")]),
+    # a first warning that expired yesterday has lapsed, the review ended: restart at absence support
+    (OLD + [NEW], [sts("formal_1", review=D(2026, 11, 1), warning="first", expires=AS_OF - dt.timedelta(days=1))],
+     [("restart_sts", "absence_support", "sts1")]),
+    # continued monitoring after the review ended: a new trigger moves up one stage
+    (OLD + [NEW], [sts("formal_1", status="monitoring", review=D(2026, 11, 1))],
+     [("escalate_sts", "formal_2", "sts1")]),
+    # continued monitoring, no new trigger: HR chose to keep it, so no close is proposed
+    (OLD, [sts("formal_1", status="monitoring", review=D(2026, 11, 1))], []),
+    # the last stage: a new trigger cannot move it higher
+    (OLD + [NEW], [sts("formal_3", review=D(2027, 1, 20))], []),
+    # closed on improvement after 20 Oct: the old absences do not open a case again
+    (OLD, [sts(status="closed")], []),
+    # closed, then a new absence: a new case
+    (OLD + [NEW], [sts(status="closed")], [("open_sts", "absence_support", None)]),
+    # closed with a final warning live until March 2027: a new trigger reopens it one stage up
+    (OLD + [NEW], [sts("formal_2", status="closed", warning="final", expires=D(2027, 3, 1))],
+     [("escalate_sts", "formal_3", "sts1")]),
+    # closed with a warning that lapsed on 1 Jan 2026 (referable until 31 Dec 2027): restart, citing it
+    (OLD + [NEW], [sts("formal_1", status="closed", warning="first", expires=D(2025, 12, 31))],
+     [("restart_sts", "absence_support", "sts1")]),
+    # closed with a warning that lapsed on 1 Jul 2024: referable only until 30 Jun 2026, so a fresh case
+    (OLD + [NEW], [sts("formal_1", status="closed", warning="first", expires=D(2024, 6, 30),
+                       entered=D(2024, 1, 2))], [("open_sts", "absence_support", None)]),
+])
+def test_short_term_actions(absences, cases, expected):
+    assert actions(absences, cases) == expected
+
+
+def test_escalation_says_why_with_the_figures():
+    [action] = evaluate(EMPLOYEE, OLD + [NEW], [sts("formal_1", review=D(2026, 11, 1), warning="first",
+                                                    expires=AS_OF)], load_preset("council-2019"), AS_OF).actions
+    assert action.reason == (
+        "Move up from 1st formal absence review meeting to 2nd formal absence review meeting: 5 occasions in the "
+        "12 months to 23 November 2026 (trigger: 4 or more), with an absence since the stage began on "
+        "20 October 2026, while the first warning is live (until 23 November 2026)")
+    assert (action.from_stage, action.figures[0].occasions, action.absence_ids[-1]) == ("formal_1", 5, "new")
+
+
+def test_restart_records_the_lapsed_warning():
+    case = sts("formal_1", review=D(2026, 11, 1), warning="first", expires=D(2026, 11, 22))
+    evaluation = evaluate(EMPLOYEE, OLD + [NEW], [case], load_preset("council-2019"), AS_OF)
+    [action] = evaluation.actions
+    # lapsed the day after it expired; referable for 24 months from the expiry
+    assert (action.lapsed_warning.lapsed_on, action.lapsed_warning.referable_until) == (AS_OF, D(2028, 11, 22))
+    assert evaluation.lapsed_warnings == (action.lapsed_warning,)
+    assert action.reason.endswith("the review period ended on 1 November 2026; the first warning lapsed on "
+                                  "23 November 2026 and may be referred to until 22 November 2028")
+
+
+def test_close_uses_the_improvement_letter_and_reports_the_ended_review():
+    evaluation = evaluate(EMPLOYEE, OLD, [sts(review=D(2026, 11, 20))], load_preset("council-2019"), AS_OF)
+    assert [(action.kind, action.letter) for action in evaluation.actions] == [("close_sts_improved", "C2")]
+    assert [(ended.case_id, ended.review_date) for ended in evaluation.reviews_ended] == [("sts1", D(2026, 11, 20))]
+
+
+def test_notes_explain_why_nothing_happens():
+    waiting = evaluate(EMPLOYEE, OLD + [NEW], [sts()], load_preset("council-2019"), AS_OF)
+    assert waiting.notes[0].startswith("New absences since the stage began on 20 October 2026")
+    top = evaluate(EMPLOYEE, OLD + [NEW], [sts("formal_3", review=D(2027, 1, 20))], load_preset("council-2019"), AS_OF)
+    assert top.notes[0].startswith("Already at 3rd formal absence review meeting, the last stage")
+
+
+# An absence ongoing from Monday 26 October 2026: on 22 November it is 28 calendar days, on 23 November 29.
+LONG = AbsenceFacts("long", D(2026, 10, 26), None, "infections")
+LTS_CASE = CaseFacts("lts1", "LTS", "open", "lts_welfare", D(2026, 11, 23))
+
+
+@pytest.mark.parametrize("preset, absences, cases, as_of, expected", [
+    # 28 calendar days is not yet long-term; as a short-term absence its 20 working days (26 Oct – 20 Nov)
+    # reach the 10-day trigger
+    ("council-2019", [LONG], [], D(2026, 11, 22), [("open_sts", "absence_support", None)]),
+    # the 29th calendar day: long-term, so it leaves the short-term figures
+    ("council-2019", [LONG], [], AS_OF, [("open_lts", "lts_welfare", None)]),
+    ("nhs-scotland", [LONG], [], AS_OF, [("open_lts", "lts_welfare", None)]),
+    ("county-prorata", [LONG], [], D(2026, 11, 22), [("open_sts", "absence_support", None)]),
+    # an LTS case already open: nothing more
+    ("council-2019", [LONG], [LTS_CASE], AS_OF, []),
+    # bradford, mental health from Mon 9 Nov: 14 days on 22 Nov is not long-term (and 1² × 10 working days
+    # = 10 is under the 20 band), 15 on 23 Nov is
+    ("bradford", [AbsenceFacts("mh", D(2026, 11, 9), None, "mental_health")], [], D(2026, 11, 22),
+     [("oh_referral", None, None)]),
+    ("bradford", [AbsenceFacts("mh", D(2026, 11, 9), None, "mental_health")], [], AS_OF,
+     [("open_lts", "lts_welfare", None), ("oh_referral", None, None)]),
+    # bradford, infections for 15 days: the 28-day threshold applies
+    ("bradford", [AbsenceFacts("flu", D(2026, 11, 9), None, "infections")], [], AS_OF, []),
+    # council, mental health for 15 days: no shorter threshold; 9–13, 16–20 and 23 Nov = 11 working days ≥ 10
+    ("council-2019", [AbsenceFacts("mh", D(2026, 11, 9), None, "mental_health")], [], AS_OF,
+     [("open_sts", "absence_support", None), ("oh_referral", None, None)]),
+    # an open STS case while off long-term: short-term work is paused
+    ("council-2019", OLD + [LONG], [sts(review=D(2027, 1, 20))], AS_OF,
+     [("open_lts", "lts_welfare", None), ("pause_sts", "absence_support", "sts1")]),
+    # still off, the STS case already paused and an LTS case open: nothing
+    ("council-2019", OLD + [LONG], [sts(review=D(2027, 1, 20), paused=True), LTS_CASE], AS_OF, []),
+    # back (the long absence ended on Friday 20 Nov): the paused case resumes, and nothing else that day
+    ("council-2019", OLD + [NEW, AbsenceFacts("long", D(2026, 10, 26), D(2026, 11, 20))],
+     [sts(review=D(2026, 11, 1), paused=True), LTS_CASE], AS_OF, [("resume_sts", "absence_support", "sts1")]),
+    # a short-term trigger while off long-term: open the STS case and pause it at once
+    ("council-2019", OLD + [LONG], [], AS_OF,
+     [("open_lts", "lts_welfare", None), ("open_sts", "absence_support", None), ("pause_sts", None, None)]),
+])
+def test_long_term_actions(preset, absences, cases, as_of, expected):
+    assert actions(absences, cases, preset, as_of) == expected
+
+
+def test_open_lts_says_when_it_became_long_term():
+    [action] = evaluate(EMPLOYEE, [LONG], [], load_preset("council-2019"), AS_OF).actions
+    assert action.reason == ("Open a long-term case at Welfare contact and meeting: off since 26 October 2026, "
+                             "29 calendar days to 23 November 2026, over the 28 days after which an absence is "
+                             "long-term (long-term from 23 November 2026)")
+
+
+@pytest.mark.parametrize("absences, expected", [
+    # 3 occasions, 6 days: 3² × 6 = 54 ≥ 51 opens at stage 1, not at the informal stage
+    (OLD[:2] + [AbsenceFacts("d", D(2026, 6, 1), D(2026, 6, 4))], [("open_sts", "formal_1", None)]),
+    # 2 occasions, 5 days: 2² × 5 = 20 opens at absence support
+    ([AbsenceFacts("a", D(2026, 3, 2), D(2026, 3, 4)), AbsenceFacts("b", D(2026, 6, 2), D(2026, 6, 3))],
+     [("open_sts", "absence_support", None)]),
+])
+def test_bradford_bands_choose_the_opening_stage(absences, expected):
+    assert actions(absences, preset="bradford") == expected
+
+
+def test_bradford_escalates_one_stage_at_a_time():
+    # at absence support in its review period; a new absence takes the score to 3² × 6 = 54 (formal band)
+    absences = OLD[:2] + [AbsenceFacts("d", D(2026, 11, 2), D(2026, 11, 5))]
+    assert actions(absences, [sts(review=D(2027, 1, 20))], "bradford") == [("escalate_sts", "formal_1", "sts1")]
+
+
+@pytest.mark.parametrize("absences, expected_ids", [
+    # a back problem 2–4 Nov: inside the 4 weeks the scan looks back
+    ([AbsenceFacts("b", D(2026, 11, 2), D(2026, 11, 4), "back_neck")], [("b",)]),
+    # stress that ended on 25 Oct 2026, before the window starting 27 Oct: not referred again by the scan
+    ([AbsenceFacts("s", D(2026, 10, 19), D(2026, 10, 25), "mental_health")], []),
+    # a cold: no reason trigger
+    ([AbsenceFacts("c", D(2026, 11, 2), D(2026, 11, 4), "infections")], []),
+])
+def test_reasons_that_trigger_an_oh_referral(absences, expected_ids):
+    evaluation = evaluate(EMPLOYEE, absences, [], load_preset("council-2019"), AS_OF)
+    assert [action.absence_ids for action in evaluation.actions if action.kind == "oh_referral"] == expected_ids

@@ -1,0 +1,228 @@
+"""Trigger evaluation: figures per window, the rules that fire under each preset, pattern concerns, and
+a property test (random histories never raise and evaluate the same twice).
+
+Dates: AS_OF is Monday 23 November 2026. Its 12-month window runs 24 Nov 2025 – 23 Nov 2026, its
+6-month window 24 May – 23 Nov 2026, its 52-week window 25 Nov 2025 – 23 Nov 2026. English bank
+holidays inside: 25, 26 Dec 2025; 1 Jan, 3 Apr (Good Fri), 6 Apr (Easter Mon), 4 May, 25 May, 31 Aug
+2026. Scotland has 2 Jan and 3 Aug 2026 instead of Easter Monday and 31 Aug.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.ladders import LTS_STAGES, STS_STAGES
+from casework.policy import load_preset
+from casework.triggers import evaluate
+
+D = dt.date
+AS_OF = D(2026, 11, 23)
+FULL_TIME = EmployeeFacts(start_date=D(2015, 4, 1))
+TUE_THU = EmployeeFacts(("Tue", "Wed", "Thu"), "ENG", 0.6, D(2015, 4, 1))
+SCOTLAND = EmployeeFacts(region="SCT", start_date=D(2015, 4, 1))
+
+
+def absence(first, last="same", reason="infections", pregnancy=False, disability=False, id=None):
+    """An absence; `last` defaults to the first day (a one-day absence), None while ongoing."""
+    last = first if last == "same" else last
+    return AbsenceFacts(id or f"{first}", first, last, reason, pregnancy, disability)
+
+
+def days(*firsts, reason="infections"):
+    """One-day absences on these dates."""
+    return [absence(first, reason=reason) for first in firsts]
+
+
+def run(preset, absences, employee=FULL_TIME, cases=(), as_of=AS_OF):
+    return evaluate(employee, absences, list(cases), load_preset(preset), as_of)
+
+
+@pytest.mark.parametrize("employee, absences, occasions, working_days, fte_days", [
+    # straddles the window's start: Thu 20 – Wed 26 Nov 2025, only Mon 24 – Wed 26 inside = 3
+    (FULL_TIME, [absence(D(2025, 11, 20), D(2025, 11, 26))], 1, 3, 3.0),
+    # ends the Friday before the window starts: not an occasion
+    (FULL_TIME, [absence(D(2025, 11, 17), D(2025, 11, 21))], 0, 0, 0.0),
+    # ongoing from as_of itself: counted up to and including as_of = 1 day
+    (FULL_TIME, [absence(AS_OF, None)], 1, 1, 1.0),
+    # ongoing from Mon 16 Nov: Mon 16 – Mon 23 = 6 working days
+    (FULL_TIME, [absence(D(2026, 11, 16), None)], 1, 6, 6.0),
+    # Easter: Thu 2 – Wed 8 Apr = 7 days − Sat, Sun − Good Fri − Easter Mon = 3
+    (FULL_TIME, [absence(D(2026, 4, 2), D(2026, 4, 8))], 1, 3, 3.0),
+    # Christmas: Mon 22 Dec – Fri 2 Jan = 10 weekdays − 25, 26 Dec − 1 Jan = 7
+    (FULL_TIME, [absence(D(2025, 12, 22), D(2026, 1, 2))], 1, 7, 7.0),
+    # the same in Scotland, where 2 Jan is a bank holiday too = 6
+    (SCOTLAND, [absence(D(2025, 12, 22), D(2026, 1, 2))], 1, 6, 6.0),
+    # Tue–Thu at 0.6 FTE: Mon 30 Mar – Sun 5 Apr works Tue 31, Wed 1, Thu 2 = 3; FTE-days 3 × 5 × 0.6 ÷ 3 = 3.0
+    (TUE_THU, [absence(D(2026, 3, 30), D(2026, 4, 5))], 1, 3, 3.0),
+    # Tue–Thu: a Monday and a Friday absence are still occasions but lose no working days
+    (TUE_THU, days(D(2026, 3, 2), D(2026, 3, 6)), 2, 0, 0.0),
+    # starts after as_of: not looked at
+    (FULL_TIME, [absence(D(2026, 11, 24))], 0, 0, 0.0),
+])
+def test_window_figures(employee, absences, occasions, working_days, fte_days):
+    window = run("council-2019", absences, employee).windows[0]
+    assert (window.start, window.end, window.months) == (D(2025, 11, 24), AS_OF, 12)
+    assert (window.occasions, window.working_days, window.fte_days) == (occasions, working_days, fte_days)
+    assert window.bradford == occasions ** 2 * working_days
+
+
+# One-day absences on Wednesdays, clear of bank holidays and week edges.
+WEDNESDAYS = [D(2026, 2, 4), D(2026, 5, 13), D(2026, 8, 12), D(2026, 10, 14), D(2026, 11, 4)]
+
+
+@pytest.mark.parametrize("preset, employee, absences, fired", [
+    # council: 4 occasions ≥ 4
+    ("council-2019", FULL_TIME, days(*WEDNESDAYS[:4]), {
+        "occasions": "4 occasions in the 12 months to 23 November 2026 (trigger: 4 or more)"}),
+    # council: 3 occasions, 3 days: nothing
+    ("council-2019", FULL_TIME, days(*WEDNESDAYS[:3]), {}),
+    # council: straddling 17–28 Nov 2025 gives 24–28 Nov = 5, plus 2–6 Mar 2026 = 5: 10 ≥ 10
+    ("council-2019", FULL_TIME, [absence(D(2025, 11, 17), D(2025, 11, 28)), absence(D(2026, 3, 2), D(2026, 3, 6))], {
+        "working_days": "10 working days lost in the 12 months to 23 November 2026 (trigger: 10 or more)"}),
+    # council: 28 calendar days (Mon 1 – Sun 28 Jun, 20 working days) is still short-term and counts
+    ("council-2019", FULL_TIME, [absence(D(2026, 6, 1), D(2026, 6, 28))], {
+        "working_days": "20 working days lost in the 12 months to 23 November 2026 (trigger: 10 or more)"}),
+    # council: 29 calendar days (to Mon 29 Jun) is long-term and leaves the short-term figures
+    ("council-2019", FULL_TIME, [absence(D(2026, 6, 1), D(2026, 6, 29))], {}),
+    # council: a long-term absence plus 3 short ones = 3 occasions: nothing
+    ("council-2019", FULL_TIME, [absence(D(2026, 6, 1), D(2026, 7, 10))] + days(*WEDNESDAYS[2:5]), {}),
+    # nhs-scotland, SCT: 29 Dec – 9 Jan = 10 weekdays − 1, 2 Jan = 8 ≥ 8
+    ("nhs-scotland", SCOTLAND, [absence(D(2025, 12, 29), D(2026, 1, 9))], {
+        "working_days": "8 working days lost in the 12 months to 23 November 2026 (trigger: 8 or more)"}),
+    # nhs-scotland, SCT: Mon 3 – Wed 12 Aug = 8 weekdays − 3 Aug (Scottish bank holiday) = 7: nothing
+    ("nhs-scotland", SCOTLAND, [absence(D(2026, 8, 3), D(2026, 8, 12))], {}),
+    # nhs-wales: 4 occasions, one pregnancy-related by flag: 3 counted, nothing
+    ("nhs-wales", FULL_TIME, days(*WEDNESDAYS[:3]) + [absence(WEDNESDAYS[3], pregnancy=True)], {}),
+    # nhs-wales: 4 occasions, one for the reason "pregnancy": 3 counted, nothing
+    ("nhs-wales", FULL_TIME, days(*WEDNESDAYS[:3]) + [absence(WEDNESDAYS[3], reason="pregnancy")], {}),
+    # nhs-wales: 5 occasions, one pregnancy-related: 4 counted ≥ 4
+    ("nhs-wales", FULL_TIME, days(*WEDNESDAYS[:4]) + [absence(WEDNESDAYS[4], pregnancy=True)], {
+        "occasions": "4 occasions in the 12 months to 23 November 2026, not counting pregnancy absences or "
+                     "pregnancy-related absences (trigger: 4 or more)"}),
+    # council counts the same pregnancy-related absence: 4 ≥ 4
+    ("council-2019", FULL_TIME, days(*WEDNESDAYS[:3]) + [absence(WEDNESDAYS[3], pregnancy=True)], {
+        "occasions": "4 occasions in the 12 months to 23 November 2026 (trigger: 4 or more)"}),
+    # county, Tue–Thu: 13–15 Jan (3) + 10–12 Feb (3) = 6 ≥ 9 × 3 ÷ 5 = 5.4; both before the 6-month window
+    ("county-prorata", TUE_THU, [absence(D(2026, 1, 13), D(2026, 1, 15)), absence(D(2026, 2, 10), D(2026, 2, 12))], {
+        "working_days_12_months": "6 working days lost in the 12 months to 23 November 2026 "
+                                  "(trigger: 5.4 or more, 9 pro-rated to 3 working days a week)"}),
+    # county, Tue–Thu: 3 + 2 = 5 < 5.4: nothing
+    ("county-prorata", TUE_THU, [absence(D(2026, 1, 13), D(2026, 1, 15)), absence(D(2026, 2, 10), D(2026, 2, 11))], {}),
+    # county, full-time: the same 6 days < 9: nothing
+    ("county-prorata", FULL_TIME, [absence(D(2026, 1, 13), D(2026, 1, 15)),
+                                   absence(D(2026, 2, 10), D(2026, 2, 12))], {}),
+    # county, Tue–Thu: Tue 19 – Thu 28 May straddles the 6-month start (24 May): 12 months 19, 20, 21, 26, 27, 28
+    # = 6 ≥ 5.4; 6 months 26, 27, 28 = 3 < 6 × 3 ÷ 5 = 3.6
+    ("county-prorata", TUE_THU, [absence(D(2026, 5, 19), D(2026, 5, 28))], {
+        "working_days_12_months": "6 working days lost in the 12 months to 23 November 2026 "
+                                  "(trigger: 5.4 or more, 9 pro-rated to 3 working days a week)"}),
+    # county, Tue–Thu: 4 days in 6 months ≥ 3.6 (and < 5.4 over 12 months)
+    ("county-prorata", TUE_THU, [absence(D(2026, 6, 2), D(2026, 6, 4)), absence(D(2026, 9, 1))], {
+        "working_days_6_months": "4 working days lost in the 6 months to 23 November 2026 "
+                                 "(trigger: 3.6 or more, 6 pro-rated to 3 working days a week)"}),
+    # county: 3 episodes in 6 months ≥ 3; the 22 May one is only in the 12 months (4 ≥ 4 there too)
+    ("county-prorata", FULL_TIME, days(D(2026, 5, 22), D(2026, 6, 3), D(2026, 7, 8), D(2026, 9, 2)), {
+        "episodes_12_months": "4 occasions in the 12 months to 23 November 2026 (trigger: 4 or more)",
+        "episodes_6_months": "3 occasions in the 6 months to 23 November 2026 (trigger: 3 or more)"}),
+    # bradford: 2 occasions, 5 days: 2² × 5 = 20, in the 20–50 band
+    ("bradford", FULL_TIME, [absence(D(2026, 3, 2), D(2026, 3, 4)), absence(D(2026, 6, 2), D(2026, 6, 3))], {
+        "bradford_informal": "Bradford score 20 (2 occasions squared × 5 working days) in the 52 weeks to "
+                             "23 November 2026 (band: 20 to 50)"}),
+    # bradford: 3 occasions, 6 days: 3² × 6 = 54 ≥ 51
+    ("bradford", FULL_TIME, days(*WEDNESDAYS[:2]) + [absence(D(2026, 6, 1), D(2026, 6, 4))], {
+        "bradford_formal": "Bradford score 54 (3 occasions squared × 6 working days) in the 52 weeks to "
+                           "23 November 2026 (trigger: 51 or more)"}),
+    # bradford: 3 occasions, 5 days: 3² × 5 = 45, informal
+    ("bradford", FULL_TIME, days(*WEDNESDAYS[:2]) + [absence(D(2026, 6, 1), D(2026, 6, 3))], {
+        "bradford_informal": "Bradford score 45 (3 occasions squared × 5 working days) in the 52 weeks to "
+                             "23 November 2026 (band: 20 to 50)"}),
+    # bradford: 1 occasion of 19 days (Mon 2 – Thu 26 Mar, 25 calendar days): 1 × 19 = 19 < 20
+    ("bradford", FULL_TIME, [absence(D(2026, 3, 2), D(2026, 3, 26))], {}),
+    # bradford: Mon 24 Nov 2025 is inside 12 months but not 52 weeks: 2² × 5 = 20, not 3² × 6 = 54
+    ("bradford", FULL_TIME, [absence(D(2025, 11, 24)), absence(D(2026, 3, 2), D(2026, 3, 3)),
+                             absence(D(2026, 6, 2), D(2026, 6, 4))], {
+        "bradford_informal": "Bradford score 20 (2 occasions squared × 5 working days) in the 52 weeks to "
+                             "23 November 2026 (band: 20 to 50)"}),
+])
+def test_rules_that_fire(preset, employee, absences, fired):
+    found = {rule.rule: rule.explanation for rule in run(preset, absences, employee).fired if rule.figures}
+    assert found == fired
+
+
+@pytest.mark.parametrize("employee, absences, dates", [
+    # Mon 2 Mar (first day of the week), Fri 12 Jun (last day), Tue 26 May (after the 25 May bank holiday)
+    (FULL_TIME, days(D(2026, 3, 2), D(2026, 6, 12), D(2026, 5, 26)), (D(2026, 3, 2), D(2026, 5, 26), D(2026, 6, 12))),
+    # only two such absences (the Wednesday is neither): no concern
+    (FULL_TIME, days(D(2026, 3, 2), D(2026, 6, 12), D(2026, 5, 27)), None),
+    # Tue–Thu: Tuesdays begin their week, Thursdays end it; Tue 7 Apr also follows Easter Monday
+    (TUE_THU, days(D(2026, 3, 3), D(2026, 4, 7), D(2026, 9, 10)), (D(2026, 3, 3), D(2026, 4, 7), D(2026, 9, 10))),
+    # Tue–Thu: Mondays and Fridays are not their week's edges (and not next to a bank holiday here)
+    (TUE_THU, days(D(2026, 3, 2), D(2026, 3, 13), D(2026, 9, 18)), None),
+    # Thu 2 Apr (before Good Friday), Fri 22 May (before the 25 May bank holiday), Tue 1 Sep (after 31 Aug)
+    (FULL_TIME, days(D(2026, 4, 2), D(2026, 5, 22), D(2026, 9, 1)), (D(2026, 4, 2), D(2026, 5, 22), D(2026, 9, 1))),
+])
+def test_pattern_concern(employee, absences, dates):
+    concerns = run("council-2019", absences, employee).concerns
+    assert (concerns[0].dates if concerns else None) == dates
+    assert all(concern.kind == "pattern" and "(concern: 3 or more)" in concern.explanation for concern in concerns)
+
+
+def test_pattern_concern_says_why():
+    [concern] = run("council-2019", days(D(2026, 4, 2), D(2026, 5, 22), D(2026, 3, 2))).concerns
+    assert concern.explanation == (
+        "3 absences in the 12 months to 23 November 2026 began on the first or ended on the last working day of "
+        "the week, or next to a bank holiday (concern: 3 or more): 2 March 2026 (began on a Monday, the first day "
+        "of their week); 2 April 2026 (before the bank holiday on 3 April 2026); 22 May 2026 (ended on a Friday, "
+        "the last day of their week, before the bank holiday on 25 May 2026)")
+
+
+def test_a_pattern_concern_never_moves_a_stage():
+    evaluation = run("council-2019", days(D(2026, 3, 2), D(2026, 6, 12), D(2026, 5, 26)))
+    assert evaluation.concerns and not evaluation.fired and not evaluation.actions
+
+
+def test_one_figures_row_per_distinct_window():
+    evaluation = run("county-prorata", [])
+    assert [(window.months, window.start) for window in evaluation.windows] == [
+        (12, D(2025, 11, 24)), (6, D(2026, 5, 24))]
+
+
+HISTORY_START = D(2024, 1, 1)
+absence_rows = st.lists(st.tuples(st.integers(0, 60), st.none() | st.integers(0, 45),
+                                  st.sampled_from(["infections", "mental_health", "pregnancy", "back_neck", "other"]),
+                                  st.booleans(), st.booleans()), max_size=14)
+case_rows = st.lists(st.tuples(st.sampled_from(["STS", "LTS"]), st.sampled_from(["open", "monitoring", "closed"]),
+                               st.integers(0, 3), st.integers(0, 1000), st.none() | st.integers(-200, 300),
+                               st.none() | st.integers(-900, 400), st.booleans()), max_size=3)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(absence_rows, case_rows, st.sampled_from(["bradford", "council-2019", "county-prorata", "nhs-scotland",
+                                                 "nhs-wales"]),
+       st.sampled_from([FULL_TIME, TUE_THU, SCOTLAND, EmployeeFacts()]), st.integers(0, 1100))
+def test_evaluation_never_raises_and_is_deterministic(rows, case_specs, preset, employee, as_of_offset):
+    absences, cursor = [], HISTORY_START
+    for index, (gap, length, reason, pregnancy, disability) in enumerate(rows):
+        first = cursor + dt.timedelta(days=gap)
+        last = None if length is None else first + dt.timedelta(days=length)
+        absences.append(AbsenceFacts(f"a{index}", first, last, reason, pregnancy, disability))
+        if last is None:
+            break
+        cursor = last + dt.timedelta(days=1)
+    cases = []
+    for index, (kind, status, rank, entered, review, warning, paused) in enumerate(case_specs):
+        stages = STS_STAGES if kind == "STS" else LTS_STAGES
+        entered_on = HISTORY_START + dt.timedelta(days=entered)
+        cases.append(CaseFacts(f"c{index}", kind, status, stages[min(rank, len(stages) - 1)], entered_on,
+                               None if review is None else entered_on + dt.timedelta(days=review),
+                               None if warning is None else "first",
+                               None if warning is None else entered_on + dt.timedelta(days=warning), paused))
+    as_of = HISTORY_START + dt.timedelta(days=as_of_offset)
+    first = run(preset, absences, employee, cases, as_of)
+    assert first == run(preset, absences, employee, cases, as_of)
+    assert first == run(preset, list(reversed(absences)), employee, cases, as_of)
+    assert all(action.reason for action in first.actions)
