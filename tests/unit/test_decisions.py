@@ -195,3 +195,22 @@ def test_bradford_escalates_one_stage_at_a_time():
 def test_reasons_that_trigger_an_oh_referral(absences, expected_ids):
     evaluation = evaluate(EMPLOYEE, absences, [], load_preset("council-2019"), AS_OF)
     assert [action.absence_ids for action in evaluation.actions if action.kind == "oh_referral"] == expected_ids
+
+
+@pytest.mark.parametrize("preset, opens_at, next_stage", [
+    ("council-2019", "absence_support", "formal_1"),     # 4 occasions ≥ 4
+    ("nhs-scotland", "absence_support", "formal_1"),     # 4 episodes ≥ 4
+    ("nhs-wales", "absence_support", "formal_1"),        # 4 occasions ≥ 4, none pregnancy-related
+    ("county-prorata", "absence_support", "formal_1"),   # 4 episodes ≥ 4 in 12 months (2 in 6 months)
+    ("bradford", "formal_1", "formal_2"),                # 4² × 4 working days = 64 ≥ 51
+])
+def test_every_preset_opens_escalates_restarts_and_goes_long_term(preset, opens_at, next_stage):
+    assert actions(OLD, [], preset) == [("open_sts", opens_at, None)]
+    in_review = sts(opens_at, review=D(2027, 1, 20))
+    assert actions(OLD + [NEW], [in_review], preset) == [("escalate_sts", next_stage, "sts1")]
+    lapsed = sts(opens_at, review=D(2026, 11, 1), warning="first", expires=D(2026, 11, 22))
+    assert actions(OLD + [NEW], [lapsed], preset) == [("restart_sts", opens_at, "sts1")]
+    # LONG is 28 calendar days on 22 November and 29 on 23 November; an open LTS case stops a second one
+    assert ("open_lts", "lts_welfare", None) not in actions([LONG], [], preset, D(2026, 11, 22))
+    assert actions([LONG], [], preset, AS_OF) == [("open_lts", "lts_welfare", None)]
+    assert actions([LONG], [LTS_CASE], preset, AS_OF) == []

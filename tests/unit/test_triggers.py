@@ -9,6 +9,7 @@ holidays inside: 25, 26 Dec 2025; 1 Jan, 3 Apr (Good Fri), 6 Apr (Easter Mon), 4
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.ladders import LTS_STAGES, STS_STAGES
-from casework.policy import load_preset
+from casework.policy import PRESETS, load_policy, load_preset
 from casework.triggers import evaluate
 
 D = dt.date
@@ -226,3 +227,16 @@ def test_evaluation_never_raises_and_is_deterministic(rows, case_specs, preset, 
     assert first == run(preset, absences, employee, cases, as_of)
     assert first == run(preset, list(reversed(absences)), employee, cases, as_of)
     assert all(action.reason for action in first.actions)
+
+
+def test_a_rule_may_count_long_term_absences_only():
+    # Policy paragraph 17: several periods of long-term sickness are handled on the short-term ladder.
+    data = tomllib.loads((PRESETS / "council-2019.toml").read_text(encoding="utf-8"))
+    data["triggers"].append({"key": "long_term_periods", "title": "2 long-term absences in 12 months",
+                             "measure": "occasions", "threshold": 2, "months": 12, "counts": "long_term"})
+    policy = load_policy(data)
+    # 2 Feb – 6 Mar (33 days) and 1 Jun – 3 Jul (33 days) are long-term; the 14 Oct day is not
+    absences = [absence(D(2026, 2, 2), D(2026, 3, 6)), absence(D(2026, 6, 1), D(2026, 7, 3)), absence(D(2026, 10, 14))]
+    evaluation = evaluate(FULL_TIME, absences, [], policy, AS_OF)
+    assert [(rule.rule, rule.figures.occasions) for rule in evaluation.fired] == [("long_term_periods", 2)]
+    assert [window.occasions for window in evaluation.windows] == [1, 2]   # short-term figures, long-term figures
