@@ -240,3 +240,19 @@ def test_a_rule_may_count_long_term_absences_only():
     evaluation = evaluate(FULL_TIME, absences, [], policy, AS_OF)
     assert [(rule.rule, rule.figures.occasions) for rule in evaluation.fired] == [("long_term_periods", 2)]
     assert [window.occasions for window in evaluation.windows] == [1, 2]   # short-term figures, long-term figures
+
+
+@pytest.mark.parametrize("excluded, occasions", [
+    ({}, 4),                                                         # nothing left out: 4
+    ({"exclude_flags": ["disability_related"]}, 3),                  # the disability-related one (agreed adjustment)
+    ({"exclude_reasons": ["neurological"]}, 3),                      # a named illness (migraine)
+    ({"exclude_flags": ["disability_related"], "exclude_reasons": ["neurological"]}, 2),
+])
+def test_exclusions_by_flag_and_by_named_reason(excluded, occasions):
+    data = tomllib.loads((PRESETS / "council-2019.toml").read_text(encoding="utf-8"))
+    data["triggers"][0].update(excluded)
+    absences = days(*WEDNESDAYS[:2]) + [absence(WEDNESDAYS[2], disability=True),
+                                        absence(WEDNESDAYS[3], reason="neurological")]
+    evaluation = evaluate(FULL_TIME, absences, [], load_policy(data), AS_OF)
+    assert evaluation.windows[0].occasions == occasions
+    assert [rule.rule for rule in evaluation.fired] == (["occasions"] if occasions == 4 else [])
