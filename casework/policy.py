@@ -16,11 +16,10 @@ import tomllib
 from casework.calendar import rolling_window
 from casework.ladders import LTS_STAGES, STS_STAGES, Ladder, read_ladder
 from casework.policy_reader import PolicyError, Reader, where
+from casework.reasons import REASON_CATEGORIES
 
 PRESETS = pathlib.Path(__file__).parent / "presets"
-# The keys of documents.absence.REASON_CATEGORIES (casework never imports documents; a test keeps them equal).
-REASONS = ("back_neck", "musculoskeletal", "mental_health", "infections", "neurological", "genito_urinary",
-           "pregnancy", "digestive", "heart_circulation", "respiratory", "ent_dental", "other")
+REASONS = tuple(REASON_CATEGORIES)
 FLAGS = ("pregnancy_related", "disability_related")
 MEASURES = ("occasions", "working_days", "bradford")
 COUNTS = ("short_term", "long_term", "all")

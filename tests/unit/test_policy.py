@@ -8,8 +8,7 @@ import tomllib
 import pytest
 
 from casework.ladders import LTS_STAGES, STS_STAGES
-from casework.policy import PRESETS, REASONS, PolicyError, load_policy, load_policy_file, load_preset, presets
-from documents.absence import REASON_CATEGORIES
+from casework.policy import PRESETS, PolicyError, load_policy, load_policy_file, load_preset, presets
 
 D = dt.date
 PRESET_KEYS = ("bradford", "council-2019", "county-prorata", "nhs-scotland", "nhs-wales")
@@ -121,10 +120,6 @@ def test_county_day_threshold_is_pro_rated(days_a_week, expected):
 def test_agenda_for_change_sick_pay_bands(years, full, half):
     band = load_preset("nhs-scotland").sick_pay.band_for(years)
     assert (band.full_pay_months, band.half_pay_months) == (full, half)
-
-
-def test_reason_keys_match_the_absence_document():
-    assert set(REASONS) == set(REASON_CATEGORIES)
 
 
 def _break(change):
