@@ -8,6 +8,7 @@ import click
 from flask import Blueprint, current_app
 
 from documents.demo_loader import load_demo
+from documents.triggers_service import scan
 
 bp = Blueprint("commands", __name__, cli_group=None)
 
@@ -29,3 +30,27 @@ def demo(if_empty: bool, replace: bool, seed: int):
     click.echo(f"Demo organisation loaded: {result['employees']} employees, {result['absences']} absences, "
                f"{result['logins']} logins.")
 
+
+
+@bp.cli.group("triggers")
+def triggers():
+    """The trigger engine."""
+
+
+@triggers.command("scan")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Evaluate as on this date "
+              "(default today).")
+@click.option("--dry-run", is_flag=True, help="Say what would happen and change nothing.")
+def triggers_scan(as_of, dry_run: bool):
+    """Evaluate everyone in post and open, move, pause, resume or close cases as the policy says."""
+    day = as_of.date() if as_of else dt.date.today()
+    from documents import Employee
+    total = Employee.objects.current(day).count()
+    with click.progressbar(length=total, label="Evaluating", file=sys.stderr) as bar:
+        summary = scan(day, "triggers scan", apply=not dry_run, progress=bar.update)
+    counts = summary.actions
+    verb = "Would have" if dry_run else "Done:"
+    click.echo(f"{verb} evaluated {summary.employees} employees on {day.isoformat()}: "
+               f"opened {counts['open_sts'] + counts['restart_sts']} short-term and {counts['open_lts']} long-term "
+               f"cases, escalated {counts['escalate_sts']}, closed {counts['close_sts_improved']}, "
+               f"paused {counts['pause_sts']}, resumed {counts['resume_sts']}; {summary.concerns} pattern concerns.")

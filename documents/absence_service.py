@@ -85,8 +85,6 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
 
 
 def after_absence_saved(employee: Employee, today: dt.date) -> None:
-    """The one place an absence change reaches the trigger engine: re-evaluate this employee.
-
-    The trigger engine (issue 4) hooks in here; until it exists there is nothing to re-evaluate.
-    """
-    return None
+    """The one place an absence change reaches the trigger engine: re-evaluate this employee."""
+    from documents.triggers_service import reevaluate
+    reevaluate(employee, today, "triggers (absence saved)")

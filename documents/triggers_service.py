@@ -1,0 +1,192 @@
+"""Applying the trigger engine: read an employee's facts, evaluate them, open or move their cases.
+
+The rules are in `casework.triggers`; this module only loads, applies and saves, with an audit
+entry for every change and the version check on every case it edits.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import tomllib
+from collections import Counter, defaultdict
+from typing import Iterable
+
+from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.policy import PRESETS, Policy, load_policy
+from casework.triggers import Evaluation, evaluate
+from documents.absence import Absence
+from documents.case import Case, Stage
+from documents.employee import Employee
+from documents.policy import Policy as PolicyDocument
+
+DEFAULT_PRESET = "council-2019"
+APPLIED = ("open_sts", "escalate_sts", "restart_sts", "close_sts_improved", "open_lts", "pause_sts", "resume_sts")
+
+
+def install_presets(actor: str = "system") -> PolicyDocument:
+    """Store every shipped preset not stored yet, and make `council-2019` active if nothing is; return the active one."""
+    for path in sorted(PRESETS.glob("*.toml")):
+        rules = tomllib.loads(path.read_text())
+        policy = load_policy(rules)
+        if not PolicyDocument.objects(key=policy.key, revision=policy.revision).count():
+            document = PolicyDocument(key=policy.key, revision=policy.revision, name=policy.name, rules=rules,
+                                      created_by=actor)
+            document.record(actor, "preset installed", after={"key": policy.key, "revision": policy.revision})
+            document.save_checked()
+    active = PolicyDocument.active_policy()
+    if active is None:
+        PolicyDocument.objects(key=DEFAULT_PRESET).order_by("-revision").first().update(set__active=True)
+        active = PolicyDocument.active_policy()
+    return active
+
+
+def active_policy() -> Policy:
+    """The organisation's active policy, as rules (presets are installed on first use)."""
+    document = PolicyDocument.objects(active=True).only("key", "revision").first() or install_presets()
+    return _rules(document.key, document.revision)
+
+
+@functools.lru_cache(maxsize=32)
+def _rules(key: str, revision: int) -> Policy:
+    return load_policy(PolicyDocument.objects.get(key=key, revision=revision).rules)
+
+
+def employee_facts(employee: Employee) -> EmployeeFacts:
+    return EmployeeFacts(tuple(employee.working_days), employee.region or "ENG", employee.fte, employee.start_date)
+
+
+def absence_facts(rows: Iterable[dict]) -> list[AbsenceFacts]:
+    """Absences as the engine reads them, from raw database rows."""
+    return [AbsenceFacts(row["_id"], row["first_day"].date(), row["last_day"].date() if row.get("last_day") else None,
+                         row.get("reason_category", "other"), bool(row.get("pregnancy_related")),
+                         bool(row.get("disability_related"))) for row in rows]
+
+
+def case_facts(cases: Iterable[Case]) -> list[CaseFacts]:
+    """Live cases, and the latest closed short-term case (its stage date keeps old absences from firing again)."""
+    live = [case for case in cases if case.status != "closed"]
+    closed = sorted((case for case in cases if case.status == "closed" and case.kind == "STS"),
+                    key=lambda case: case.closed_on or dt.date.min)
+    chosen = live + closed[-1:]
+    return [CaseFacts(case.pk, case.kind, case.status, case.stage, case.current_stage.entered_on,
+                      case.current_stage.review_date, case.current_stage.warning_level,
+                      case.current_stage.warning_expires_on, case.paused) for case in chosen if case.stages]
+
+
+ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnancy_related": 1,
+                  "disability_related": 1, "employee": 1}
+
+
+def evaluate_employee(employee: Employee, as_of: dt.date, policy: Policy | None = None) -> Evaluation:
+    """The engine's evaluation of one employee on `as_of` (reads their absences and cases once)."""
+    rows = Absence._get_collection().find({"employee": employee.pk}, ABSENCE_FIELDS)
+    cases = list(Case.objects(employee=employee.pk).exclude("audit"))
+    return evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases), policy or active_policy(),
+                    as_of)
+
+
+def reevaluate(employee: Employee, as_of: dt.date, actor: str) -> list[str]:
+    """Evaluate one employee and apply what follows; return what was done, in words."""
+    policy = active_policy()
+    return apply_evaluation(employee, evaluate_employee(employee, as_of, policy), policy, actor)
+
+
+def apply_evaluation(employee: Employee, evaluation: Evaluation, policy: Policy, actor: str) -> list[str]:
+    """Open, move, pause, resume or close cases as the evaluation's actions say; return the reasons applied."""
+    done = []
+    for action in evaluation.actions:
+        if action.kind not in APPLIED:
+            continue
+        if action.kind in ("open_sts", "restart_sts", "open_lts"):
+            _open_case(employee, action, evaluation, policy, actor)
+        elif action.case_id is None:
+            continue  # pausing a case opened by this same evaluation: it was opened paused
+        else:
+            _change_case(action, evaluation, actor)
+        done.append(action.kind)
+    return done
+
+
+def _stage(key: str, action, evaluation: Evaluation) -> Stage:
+    figures = [{"from": f.start, "to": f.end, "months": f.months, "weeks": f.weeks, "occasions": f.occasions,
+                "working_days": f.working_days, "fte_days": f.fte_days, "bradford": f.bradford}
+               for f in (action.figures or evaluation.windows)]
+    lapsed = action.lapsed_warning
+    if lapsed is not None:
+        figures.append({"lapsed_warning": lapsed.level, "lapsed_on": lapsed.lapsed_on,
+                        "referable_until": lapsed.referable_until})
+    return Stage(key=key, entered_on=evaluation.as_of, trigger_explanation=action.reason,
+                 trigger_figures={"windows": [{k: (v.isoformat() if isinstance(v, dt.date) else v)
+                                               for k, v in row.items()} for row in figures],
+                                  "absence_ids": [str(i) for i in action.absence_ids]})
+
+
+def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> Case:
+    kind = "LTS" if action.kind == "open_lts" else "STS"
+    stage = action.stage or (policy.lts.ladder.first.key if kind == "LTS" else policy.sts.ladder.first.key)
+    on_lts = any(a.kind in ("open_lts", "pause_sts") for a in evaluation.actions) and kind == "STS"
+    case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
+                manager_path=employee.manager_path, kind=kind, status="open", paused=on_lts,
+                policy_key=evaluation.policy_key, policy_revision=evaluation.policy_revision, stage=stage,
+                opened_on=evaluation.as_of, stages=[_stage(stage, action, evaluation)])
+    case.record(actor, "case opened", after={"kind": kind, "stage": stage, "paused": on_lts}, reason=action.reason)
+    case.save_checked()
+    return case
+
+
+def _change_case(action, evaluation: Evaluation, actor: str) -> None:
+    case = Case.objects.get(pk=action.case_id)
+    before = {"stage": case.stage, "status": case.status, "paused": case.paused}
+    as_of = evaluation.as_of
+    if action.kind == "escalate_sts":
+        case.current_stage.left_on = as_of
+        case.stages.append(_stage(action.stage, action, evaluation))
+        case.stage = action.stage
+        what = "stage moved up"
+    elif action.kind == "close_sts_improved":
+        case.current_stage.left_on = as_of
+        case.status, case.closed_on, case.closed_reason = "closed", as_of, "Attendance improved (letter C2)"
+        what = "case closed: attendance improved"
+    else:
+        case.paused = action.kind == "pause_sts"
+        what = "case paused while on long-term sickness" if case.paused else "case resumed"
+    case.record(actor, what, before=before, after={"stage": case.stage, "status": case.status,
+                                                    "paused": case.paused}, reason=action.reason)
+    case.save_checked()
+
+
+@dataclasses.dataclass
+class ScanSummary:
+    employees: int = 0
+    actions: Counter = dataclasses.field(default_factory=Counter)
+    concerns: int = 0
+    would: list = dataclasses.field(default_factory=list)
+
+
+def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progress=None) -> ScanSummary:
+    """Evaluate everyone in post on `as_of` (three reads in all) and, when `apply`, act on the results."""
+    policy = active_policy()
+    staff = list(employees if employees is not None else Employee.objects.current(as_of).exclude("audit"))
+    ids = [employee.pk for employee in staff]
+    absences, cases = defaultdict(list), defaultdict(list)
+    for row in Absence._get_collection().find({"employee": {"$in": ids}} if employees is not None else {},
+                                              ABSENCE_FIELDS):
+        absences[row["employee"]].append(row)
+    for case in Case.objects(**({"employee__in": ids} if employees is not None else {})).exclude("audit"):
+        cases[case.employee].append(case)
+    summary = ScanSummary()
+    for employee in staff:
+        evaluation = evaluate(employee_facts(employee), absence_facts(absences[employee.pk]),
+                              case_facts(cases[employee.pk]), policy, as_of)
+        summary.employees += 1
+        summary.concerns += len(evaluation.concerns)
+        applicable = [action for action in evaluation.actions if action.kind in APPLIED]
+        summary.actions.update(action.kind for action in applicable)
+        if applicable:
+            summary.would.append((employee, applicable))
+            if apply:
+                apply_evaluation(employee, evaluation, policy, actor)
+        if progress:
+            progress(1)
+    return summary
