@@ -29,6 +29,9 @@ def demo(if_empty: bool, replace: bool, seed: int):
         return
     click.echo(f"Demo organisation loaded: {result['employees']} employees, {result['absences']} absences, "
                f"{result['logins']} logins.")
+    opened = scan(dt.date.today(), "demo").actions
+    click.echo(f"Trigger scan: {opened['open_sts'] + opened['restart_sts']} short-term and {opened['open_lts']} "
+               "long-term cases opened.")
 
 
 

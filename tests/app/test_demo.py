@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from documents import Absence, Employee, User
+from documents import Absence, Case, Employee, User
 from documents.demo_loader import DEMO_PASSWORD, load_demo
 
 TODAY = dt.date(2026, 11, 23)
@@ -75,4 +75,5 @@ def test_demo_command_loads_in_demo_mode(app):
     finally:
         app.config["DEMO_MODE"] = False
     assert first.exit_code == 0 and "Demo organisation loaded" in first.output
+    assert "Trigger scan:" in first.output and Case.objects(kind="STS").count() > 0
     assert second.exit_code == 0 and "not loaded" in second.output
