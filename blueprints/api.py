@@ -14,6 +14,7 @@ from documents import Absence, ApiToken, Employee, StaleEditError, utcnow
 from documents.absence import MedicalRead
 from documents.absence_feed import import_absences
 from documents.api_token import SCOPES
+from documents.triggers_service import evaluate_employee
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
 MAX_ABSENCES = 10_000
@@ -54,6 +55,28 @@ def employee_absences(assignment_number: str):
     if medical:
         _log_medical_reads(employee, [absence for absence in absences if absence.reason_detail])
     return jsonify(absences=listed)
+
+
+@bp.route("/employees/<assignment_number>/evaluation")
+@api_token("read")
+def employee_evaluation(assignment_number: str):
+    """The trigger engine's evaluation of one employee on `as_of` (default today); changes nothing."""
+    employee = Employee.objects(assignment_number=assignment_number).exclude("audit").first()
+    if employee is None:
+        abort(404, f"No employee has the assignment number {assignment_number}.")
+    try:
+        as_of = dt.date.fromisoformat(request.args.get("as_of") or dt.date.today().isoformat())
+    except ValueError:
+        abort(400, "as_of must be a date written YYYY-MM-DD.")
+    evaluation = evaluate_employee(employee, as_of)
+    return jsonify(
+        as_of=as_of.isoformat(),
+        windows=[{"months": f.months, "weeks": f.weeks, "occasions": f.occasions, "working_days": f.working_days,
+                  "fte_days": f.fte_days, "bradford": f.bradford} for f in evaluation.windows],
+        fired=[{"rule": rule.rule, "explanation": rule.explanation} for rule in evaluation.fired],
+        concerns=[{"kind": c.kind, "explanation": c.explanation, "dates": [d.isoformat() for d in c.dates]}
+                  for c in evaluation.concerns],
+        actions=[{"kind": a.kind, "reason": a.reason, "stage": a.stage} for a in evaluation.actions])
 
 
 def _absence(absence: Absence, pattern: WorkingPattern, today: dt.date, medical: bool) -> dict:

@@ -40,7 +40,8 @@ def post(client, secret, absences):
 def test_every_api_route_needs_a_token(app):
     rules = {rule.endpoint: access_rule(app.view_functions[rule.endpoint]) for rule in app.url_map.iter_rules()
              if rule.rule.startswith("/api/")}
-    assert rules == {"api.upsert_absences": ("token:write",), "api.employee_absences": ("token:read",)}
+    assert rules == {"api.upsert_absences": ("token:write",), "api.employee_absences": ("token:read",),
+                     "api.employee_evaluation": ("token:read",)}
     assert all(PUBLIC not in rule for rule in rules.values())
 
 
@@ -202,3 +203,24 @@ def test_token_revoke_and_list(app, client, anna):
     listing = runner.invoke(args=["token", "list"]).stdout
     assert listing.startswith("old-feed\tread\tcreated ") and f"revoked {utcnow():%Y-%m-%d}" in listing
     assert secret not in listing
+
+
+def test_evaluation_explains_the_figures_and_changes_nothing(client, anna, token):
+    from documents import Case
+    secret = token("write", "read")
+    days = ["2026-02-02", "2026-05-11", "2026-08-03", "2026-11-02"]   # four one-day absences
+    assert post(client, secret, [item(f"E{n}", anna.assignment_number, day, day) for n, day in enumerate(days)]
+                ).status_code == 200
+    Case.objects.delete()
+    response = client.get(f"/api/v1/employees/{anna.assignment_number}/evaluation?as_of=2026-11-23",
+                          headers=bearer(secret))
+    body = response.get_json()
+    assert response.status_code == 200 and body["as_of"] == "2026-11-23"
+    assert {"months": 12, "weeks": None, "occasions": 4, "working_days": 4, "fte_days": 4.0,
+            "bradford": 64} in body["windows"]
+    assert any("4 occasions" in rule["explanation"] for rule in body["fired"])
+    assert [action["kind"] for action in body["actions"]] == ["open_sts"]
+    assert Case.objects.count() == 0
+    bad = client.get(f"/api/v1/employees/{anna.assignment_number}/evaluation?as_of=23-11-2026", headers=bearer(secret))
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_json()["error"]
+    assert client.get("/api/v1/employees/NOPE/evaluation", headers=bearer(secret)).status_code == 404
