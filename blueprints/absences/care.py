@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints.absences import bp
 from blueprints.absences.forms import ContactForm, DateDoneForm, FitNoteForm, ReturnToWorkForm
-from blueprints.absences.loading import absence_or_404, attach_errors, save_from_form
+from blueprints.absences.loading import absence_or_404, submit_change
 from blueprints.absences.page import render_absence_page
 from blueprints.access import requires
 from casework.absences import long_date, rtw_day_number, rtw_due
@@ -30,20 +30,17 @@ STEPS = {  # step → (prefix, field on the absence, reference field, audit acti
 def log_contact(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = ContactForm()
-    if form.validate_on_submit():
-        errors = _within_absence(absence, form.contact_on.data, "contact_on", "The contact")
-        if not errors:
-            contact = Contact(on=form.contact_on.data, method=form.method.data, by=current_user.name,
-                              note=(form.note.data or "").strip() or None)
-            absence.contacts.append(contact)
-            stale = save_from_form(absence, employee, form, "contact logged",
-                                   added={"contact_on": contact.on, "method": contact.method, "by": contact.by})
-            if stale is None:
-                flash(f"Contact on {long_date(contact.on)} logged.")
-                return redirect(url_for("absences.show", absence_id=absence.pk, _anchor="contacts"))
-            errors = {"__all__": stale}
-        attach_errors(form, errors)
-    return render_absence_page(absence, employee, status=400, contact_form=form)
+
+    def change():
+        contact = Contact(on=form.contact_on.data, method=form.method.data, by=current_user.name,
+                          note=(form.note.data or "").strip() or None)
+        absence.contacts.append(contact)
+        return {"added": {"contact_on": contact.on, "method": contact.method, "by": contact.by}}
+
+    answer = submit_change(absence, employee, form, "contact logged",
+                           lambda: _within_absence(absence, form.contact_on.data, "contact_on", "The contact"),
+                           change, lambda: f"Contact on {long_date(form.contact_on.data)} logged.", anchor="contacts")
+    return answer or render_absence_page(absence, employee, status=400, contact_form=form)
 
 
 @bp.route("/absences/<absence_id>/fit-notes", methods=["POST"])
@@ -51,24 +48,26 @@ def log_contact(absence_id: str):
 def record_fit_note(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = FitNoteForm()
-    if form.validate_on_submit():
+
+    def check():
         errors = {}
         if form.to_day.data < form.from_day.data:
             errors["to_day"] = "The fit note must end on or after the day it starts."
         if form.from_day.data < absence.first_day:
             errors["from_day"] = f"The fit note starts before the absence ({long_date(absence.first_day)})."
-        if not errors:
-            note = FitNote(from_day=form.from_day.data, to_day=form.to_day.data, may_be_fit=form.may_be_fit.data,
-                           detail=(form.detail.data or "").strip() or None)
-            absence.fit_notes.append(note)
-            stale = save_from_form(absence, employee, form, "fit note recorded",
-                                   added={"fit_note_from": note.from_day, "fit_note_to": note.to_day})
-            if stale is None:
-                flash(f"Fit note {long_date(note.from_day)} to {long_date(note.to_day)} recorded.")
-                return redirect(url_for("absences.show", absence_id=absence.pk, _anchor="fit-notes"))
-            errors = {"__all__": stale}
-        attach_errors(form, errors)
-    return render_absence_page(absence, employee, status=400, fit_note_form=form)
+        return errors
+
+    def change():
+        absence.fit_notes.append(FitNote(from_day=form.from_day.data, to_day=form.to_day.data,
+                                         may_be_fit=form.may_be_fit.data,
+                                         detail=(form.detail.data or "").strip() or None))
+        return {"added": {"fit_note_from": form.from_day.data, "fit_note_to": form.to_day.data}}
+
+    answer = submit_change(
+        absence, employee, form, "fit note recorded", check, change,
+        lambda: f"Fit note {long_date(form.from_day.data)} to {long_date(form.to_day.data)} recorded.",
+        anchor="fit-notes")
+    return answer or render_absence_page(absence, employee, status=400, fit_note_form=form)
 
 
 @bp.route("/absences/<absence_id>/steps/<step>", methods=["POST"])
@@ -79,23 +78,22 @@ def record_step(absence_id: str, step: str):
         return render_template("error.html", title="Page not found", advice="", code=404), 404
     prefix, field, reference, action, done = STEPS[step]
     form = DateDoneForm(prefix=prefix)
-    if form.validate_on_submit():
-        errors = {}
+
+    def check():
         if form.done_on.data < absence.first_day or form.done_on.data > dt.date.today():
-            errors["done_on"] = "The date must be between the first day of absence and today."
-        if not errors:
-            setattr(absence, field, form.done_on.data)
-            added = {field: form.done_on.data}
-            if reference:
-                setattr(absence, reference, (form.reference.data or "").strip() or None)
-                added[reference] = getattr(absence, reference)
-            stale = save_from_form(absence, employee, form, action, added=added)
-            if stale is None:
-                flash(done)
-                return redirect(url_for("absences.show", absence_id=absence.pk, _anchor="expectations"))
-            errors = {"__all__": stale}
-        attach_errors(form, errors)
-    return render_absence_page(absence, employee, status=400, **{f"{prefix}_form": form})
+            return {"done_on": "The date must be between the first day of absence and today."}
+        return {}
+
+    def change():
+        setattr(absence, field, form.done_on.data)
+        added = {field: form.done_on.data}
+        if reference:
+            setattr(absence, reference, (form.reference.data or "").strip() or None)
+            added[reference] = getattr(absence, reference)
+        return {"added": added}
+
+    answer = submit_change(absence, employee, form, action, check, change, done, anchor="expectations")
+    return answer or render_absence_page(absence, employee, status=400, **{f"{prefix}_form": form})
 
 
 @bp.route("/absences/<absence_id>/return-to-work", methods=["GET", "POST"])
@@ -113,23 +111,27 @@ def return_to_work(absence_id: str):
         form = ReturnToWorkForm(formdata=None, held_on=min(dt.date.today(), first_back), version=str(absence.version))
     else:
         form = ReturnToWorkForm()
-    if form.validate_on_submit():
+
+    def check():
         errors = {}
         if form.held_on.data < absence.last_day or form.held_on.data > dt.date.today():
             errors["held_on"] = (f"The interview date must be between the last day of absence "
                                  f"({long_date(absence.last_day)}) and today.")
         if form.phased_return.data and not (form.phased_return_plan.data or "").strip():
             errors["phased_return_plan"] = "Describe the phased return: hours, duties and when it will be reviewed."
-        if not errors:
-            absence.rtw = ReturnToWork(held_by=current_user.name, **_rtw_values(form, absence, employee))
-            stale = save_from_form(absence, employee, form, "return-to-work interview recorded",
-                                   added={"rtw_held_on": absence.rtw.held_on, "held_by": absence.rtw.held_by,
-                                          "day_number": absence.rtw.day_number})
-            if stale is None:
-                flash(f"Return-to-work interview recorded: held on working day {absence.rtw.day_number} back.")
-                return redirect(url_for("absences.show", absence_id=absence.pk, _anchor="return-to-work"))
-            errors = {"__all__": stale}
-        attach_errors(form, errors)
+        return errors
+
+    def change():
+        absence.rtw = ReturnToWork(held_by=current_user.name, **_rtw_values(form, absence, employee))
+        return {"added": {"rtw_held_on": absence.rtw.held_on, "held_by": absence.rtw.held_by,
+                          "day_number": absence.rtw.day_number}}
+
+    answer = submit_change(
+        absence, employee, form, "return-to-work interview recorded", check, change,
+        lambda: f"Return-to-work interview recorded: held on working day {absence.rtw.day_number} back.",
+        anchor="return-to-work")
+    if answer:
+        return answer
     status = 400 if form.errors or form.form_errors else 200
     return render_template("absences/rtw.html", form=form, absence=absence, employee=employee), status
 

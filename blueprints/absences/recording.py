@@ -8,13 +8,13 @@ from flask_login import current_user
 
 from blueprints.absences import bp
 from blueprints.absences.forms import AbsenceForm, CorrectionForm, EndForm, ExtendForm
-from blueprints.absences.loading import absence_or_404, attach_errors, save_from_form
+from blueprints.absences.loading import absence_or_404, attach_errors, save_from_form, submit_change
 from blueprints.absences.page import render_absence_page
 from blueprints.access import requires, visible_or_404
 from blueprints.rendering import render_page_or_fragment
 from documents import Absence, Employee, utcnow
 from documents.absence import MedicalRead
-from documents.absence_service import audit_values, date_errors
+from documents.absence_service import date_errors
 from documents.scope import may_read_medical
 
 RECORDERS = ("manager", "hr", "admin")
@@ -52,19 +52,16 @@ def show(absence_id: str):
 def end(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = EndForm()
-    if form.validate_on_submit():
-        errors = date_errors(employee, absence.first_day, form.last_day.data, None, dt.date.today(),
-                             exclude_id=absence.pk)
-        if not errors:
-            before = audit_values(absence)
-            absence.last_day = form.last_day.data
-            stale = save_from_form(absence, employee, form, "absence ended", before=before)
-            if stale is None:
-                flash("Absence ended. The return-to-work interview is now due.")
-                return redirect(url_for("absences.show", absence_id=absence.pk, _anchor="return-to-work"))
-            errors = {"__all__": stale}
-        attach_errors(form, errors)
-    return render_absence_page(absence, employee, status=400, end_form=form)
+
+    def change():
+        absence.last_day = form.last_day.data
+
+    answer = submit_change(
+        absence, employee, form, "absence ended",
+        lambda: date_errors(employee, absence.first_day, form.last_day.data, None, dt.date.today(),
+                            exclude_id=absence.pk),
+        change, "Absence ended. The return-to-work interview is now due.", anchor="return-to-work")
+    return answer or render_absence_page(absence, employee, status=400, end_form=form)
 
 
 @bp.route("/absences/<absence_id>/extend", methods=["POST"])
@@ -72,19 +69,16 @@ def end(absence_id: str):
 def extend(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = ExtendForm()
-    if form.validate_on_submit():
-        errors = date_errors(employee, absence.first_day, absence.last_day, form.expected_return.data,
-                             dt.date.today(), exclude_id=absence.pk)
-        if not errors:
-            before = audit_values(absence)
-            absence.expected_return = form.expected_return.data
-            stale = save_from_form(absence, employee, form, "absence extended", before=before)
-            if stale is None:
-                flash("Expected return updated.")
-                return redirect(url_for("absences.show", absence_id=absence.pk))
-            errors = {"__all__": stale}
-        attach_errors(form, errors)
-    return render_absence_page(absence, employee, status=400, extend_form=form)
+
+    def change():
+        absence.expected_return = form.expected_return.data
+
+    answer = submit_change(
+        absence, employee, form, "absence extended",
+        lambda: date_errors(employee, absence.first_day, absence.last_day, form.expected_return.data,
+                            dt.date.today(), exclude_id=absence.pk),
+        change, "Expected return updated.")
+    return answer or render_absence_page(absence, employee, status=400, extend_form=form)
 
 
 @bp.route("/absences/<absence_id>/correct", methods=["GET", "POST"])
@@ -98,20 +92,19 @@ def correct(absence_id: str):
         log_medical_read(absence, employee, "correction form")
     if not _submitted():
         form.version.data = str(absence.version)
-    if form.validate_on_submit():
-        errors = date_errors(employee, form.first_day.data, form.last_day.data, form.expected_return.data,
-                             dt.date.today(), exclude_id=absence.pk)
-        if not errors:
-            before = audit_values(absence)
-            _copy(form, absence)
-            absence.last_day = form.last_day.data
-            stale = save_from_form(absence, employee, form, "absence corrected", before=before,
-                                   reason=form.correction_reason.data.strip())
-            if stale is None:
-                flash("Absence corrected. The change and your reason are in its history.")
-                return redirect(url_for("absences.show", absence_id=absence.pk))
-            errors = {"__all__": stale}
-        attach_errors(form, errors)
+
+    def change():
+        _copy(form, absence)
+        absence.last_day = form.last_day.data
+        return {"reason": form.correction_reason.data.strip()}
+
+    answer = submit_change(
+        absence, employee, form, "absence corrected",
+        lambda: date_errors(employee, form.first_day.data, form.last_day.data, form.expected_return.data,
+                            dt.date.today(), exclude_id=absence.pk),
+        change, "Absence corrected. The change and your reason are in its history.")
+    if answer:
+        return answer
     status = 400 if form.errors or form.form_errors else 200
     return render_template("absences/correct.html", form=form, absence=absence, employee=employee), status
 
