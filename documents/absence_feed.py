@@ -20,7 +20,7 @@ from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from casework.feed_files import text
 from documents.absence import Absence, ReturnToWork
-from documents.absence_service import AUDITED_FIELDS, after_absence_saved, audit_values, changes, masked
+from documents.absence_service import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
 from documents.base import StaleEditError, _plain, utcnow
 from documents.employee import WEEKDAYS, Employee
 
@@ -135,8 +135,8 @@ def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, to
         stale += len(writes) - result["nInserted"] - result["nMatched"]
         if progress:
             progress("applying", start + len(chunk), len(todo))
-    for employee_id in {outcome.staff.id for outcome in todo}:
-        after_absence_saved(Employee._from_son(employees[employee_id]), today)
+    after_absences_saved([Employee._from_son(employees[employee_id])
+                          for employee_id in {outcome.staff.id for outcome in todo}], today)
     if stale:
         raise StaleEditError(CHANGED_MEANWHILE)
 

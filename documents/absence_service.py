@@ -8,6 +8,7 @@ from casework.absences import Period, absence_length, check_absence
 from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.employee import Employee
+from documents.triggers_service import scan
 
 AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
                   "third_party", "pregnancy_related", "disability_related", "oh_referral_on",
@@ -86,5 +87,9 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
 
 def after_absence_saved(employee: Employee, today: dt.date) -> None:
     """The one place an absence change reaches the trigger engine: re-evaluate this employee."""
-    from documents.triggers_service import reevaluate
-    reevaluate(employee, today, "triggers (absence saved)")
+    after_absences_saved([employee], today)
+
+
+def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
+    """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once."""
+    scan(today, "triggers (absence saved)", employees=employees)

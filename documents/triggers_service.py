@@ -87,14 +87,12 @@ def evaluate_employee(employee: Employee, as_of: dt.date, policy: Policy | None 
 
 
 def reevaluate(employee: Employee, as_of: dt.date, actor: str) -> list[str]:
-    """Evaluate one employee and apply what follows; return what was done, in words."""
-    policy = active_policy()
-    return apply_evaluation(employee, evaluate_employee(employee, as_of, policy), policy, actor)
+    """Evaluate one employee and apply what follows; return the kinds of action applied."""
+    return [action.kind for _, actions in scan(as_of, actor, employees=[employee]).would for action in actions]
 
 
-def apply_evaluation(employee: Employee, evaluation: Evaluation, policy: Policy, actor: str) -> list[str]:
-    """Open, move, pause, resume or close cases as the evaluation's actions say; return the reasons applied."""
-    done = []
+def apply_evaluation(employee: Employee, evaluation: Evaluation, policy: Policy, actor: str) -> None:
+    """Open, move, pause, resume or close cases as the evaluation's actions say."""
     for action in evaluation.actions:
         if action.kind not in APPLIED:
             continue
@@ -104,8 +102,6 @@ def apply_evaluation(employee: Employee, evaluation: Evaluation, policy: Policy,
             continue  # pausing a case opened by this same evaluation: it was opened paused
         else:
             _change_case(action, evaluation, actor)
-        done.append(action.kind)
-    return done
 
 
 def _stage(key: str, action, evaluation: Evaluation) -> Stage:
