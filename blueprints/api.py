@@ -44,9 +44,7 @@ def upsert_absences():
 @api_token("read")
 def employee_absences(assignment_number: str):
     """An employee's sickness absences with their lengths; the reason's detail only for the medical scope."""
-    employee = Employee.objects(assignment_number=assignment_number).exclude("audit").first()
-    if employee is None:
-        abort(404, f"No employee has the assignment number {assignment_number}.")
+    employee = _employee_or_404(assignment_number)
     medical = "medical" in g.api_token.scopes
     hidden = ("audit", "contacts", "fit_notes") + (() if medical else ("reason_detail",))
     absences = list(Absence.objects(employee=employee.pk).exclude(*hidden).order_by("first_day"))
@@ -61,9 +59,7 @@ def employee_absences(assignment_number: str):
 @api_token("read")
 def employee_evaluation(assignment_number: str):
     """The trigger engine's evaluation of one employee on `as_of` (default today); changes nothing."""
-    employee = Employee.objects(assignment_number=assignment_number).exclude("audit").first()
-    if employee is None:
-        abort(404, f"No employee has the assignment number {assignment_number}.")
+    employee = _employee_or_404(assignment_number)
     try:
         as_of = dt.date.fromisoformat(request.args.get("as_of") or dt.date.today().isoformat())
     except ValueError:
@@ -77,6 +73,13 @@ def employee_evaluation(assignment_number: str):
         concerns=[{"kind": c.kind, "explanation": c.explanation, "dates": [d.isoformat() for d in c.dates]}
                   for c in evaluation.concerns],
         actions=[{"kind": a.kind, "reason": a.reason, "stage": a.stage} for a in evaluation.actions])
+
+
+def _employee_or_404(assignment_number: str) -> Employee:
+    employee = Employee.objects(assignment_number=assignment_number).exclude("audit").first()
+    if employee is None:
+        abort(404, f"No employee has the assignment number {assignment_number}.")
+    return employee
 
 
 def _absence(absence: Absence, pattern: WorkingPattern, today: dt.date, medical: bool) -> dict:

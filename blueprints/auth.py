@@ -12,11 +12,11 @@ from wtforms.validators import DataRequired, Length
 from blueprints.access import public, signed_in
 from casework.throttle import ThrottleRules, lock_until, may_attempt
 from documents import LoginThrottle, User, utcnow
+from documents.demo_loader import DEMO_PASSWORD
 
 bp = Blueprint("auth", __name__)
 
 DEMO_LOGINS = ("manager@example.org", "hr@example.org", "support@example.org", "admin@example.org")
-DEMO_PASSWORD = "casebook-demo"
 FAILED = "The email address or password is not right."
 
 
@@ -70,11 +70,11 @@ def _attempt(email: str, password: str) -> str | None:
             throttle.delete()
         login_user(user)
         return None
-    failures = throttle.failures + 1
+    failures, rules = throttle.failures + 1, _rules()
+    locked_until = lock_until(failures, now, rules)
     LoginThrottle.objects(login=email).update_one(
-        upsert=True, set__failures=failures, set__last_failure_at=now,
-        set__locked_until=lock_until(failures, now, _rules()))
-    locked = may_attempt(failures, now, lock_until(failures, now, _rules()), now, _rules())
+        upsert=True, set__failures=failures, set__last_failure_at=now, set__locked_until=locked_until)
+    locked = may_attempt(failures, now, locked_until, now, rules)
     return FAILED if locked.allowed else f"{FAILED} {locked.message}"
 
 

@@ -13,7 +13,6 @@ from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period, absence_length, window_figures
 from casework.calendar import WorkingPattern
 from documents import Absence, Case, Employee
-from documents.scope import scope_filter
 from documents.staff import absent_on, open_cases_by_employee
 
 bp = Blueprint("employees", __name__)
@@ -56,9 +55,5 @@ def show(assignment_number: str):
     return render_template("employees/show.html", employee=employee, supervisor=supervisor, absences=absences,
                            lengths=lengths, figures=figures, cases=list(cases), today=today,
                            may_record=current_user.has_role("manager", "hr", "admin"),
-                           may_see_supervisor=supervisor is not None and _visible(supervisor))
-
-
-def _visible(employee: Employee) -> bool:
-    condition = scope_filter(current_user)
-    return condition is None or Employee.objects(pk=employee.pk).filter(condition).count() == 1
+                           may_see_supervisor=supervisor is not None and bool(
+                               Employee.objects.visible_to(current_user).filter(pk=supervisor.pk).count()))

@@ -25,11 +25,10 @@ def periods_of(employee_id, exclude_id=None) -> list[Period]:
 
 
 def date_errors(employee: Employee, first_day, last_day, expected_return, today: dt.date,
-                exclude_id=None, others: list[Period] | None = None) -> dict[str, str]:
+                exclude_id=None) -> dict[str, str]:
     """Why these dates cannot be recorded for `employee`: overlaps, order, employment dates."""
-    if others is None:
-        others = periods_of(employee.pk, exclude_id)
-    return check_absence(first_day, last_day, expected_return, employee.start_date, employee.end_date, others, today)
+    return check_absence(first_day, last_day, expected_return, employee.start_date, employee.end_date,
+                         periods_of(employee.pk, exclude_id), today)
 
 
 def audit_values(absence) -> dict:

@@ -91,11 +91,10 @@ def rebuild_manager_paths() -> int:
     Reads the hierarchy once and writes only the employees whose chain changed.
     A cycle or a missing supervisor ends the chain where it breaks.
     """
-    supervisor_of = {row["assignment_number"]: row.get("supervisor_assignment_number")
-                     for row in Employee._get_collection().find(
-                         {}, {"assignment_number": 1, "supervisor_assignment_number": 1})}
-    current = {row["assignment_number"]: row.get("manager_path", [])
-               for row in Employee._get_collection().find({}, {"assignment_number": 1, "manager_path": 1})}
+    rows = list(Employee._get_collection().find(
+        {}, {"assignment_number": 1, "supervisor_assignment_number": 1, "manager_path": 1}))
+    supervisor_of = {row["assignment_number"]: row.get("supervisor_assignment_number") for row in rows}
+    current = {row["assignment_number"]: row.get("manager_path", []) for row in rows}
     updates = []
     for number in supervisor_of:
         path, seen, boss = [], {number}, supervisor_of.get(number)

@@ -13,9 +13,6 @@ from casework.calendar import WorkingPattern
 from documents import Absence, Employee
 from documents.scope import may_read_medical
 
-FORM_NAMES = ("end_form", "extend_form", "contact_form", "fit_note_form", "oh_form", "accident_form",
-              "damages_form")
-
 
 def care_expectations(absence: Absence, today: dt.date):
     """The policy's expectations for this absence as of `today`."""
