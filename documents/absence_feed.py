@@ -21,7 +21,7 @@ from casework.calendar import WorkingPattern
 from casework.feed_files import text
 from documents.absence import Absence, ReturnToWork
 from documents.absence_service import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
-from documents.base import StaleEditError, _plain, utcnow
+from documents.base import StaleEditError, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
@@ -158,7 +158,7 @@ def _audited(values: dict, external_id: str) -> dict:
 
 
 def _audit_entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict) -> dict:
-    return {"actor": actor, "at": at, "action": action, "before": _plain(before), "after": _plain(after)}
+    return {"actor": actor, "at": at, "action": action, "before": plain_values(before), "after": plain_values(after)}
 
 
 def _interview(interview: Interview) -> dict:

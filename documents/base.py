@@ -42,8 +42,8 @@ class Versioned:
     def record(self, actor: str, action: str, before: dict | None = None,
                after: dict | None = None, reason: str | None = None) -> AuditEntry:
         """Append an audit entry to this document (saved with its next `save_checked`)."""
-        entry = AuditEntry(actor=actor, action=action, before=_plain(before or {}),
-                           after=_plain(after or {}), reason=reason)
+        entry = AuditEntry(actor=actor, action=action, before=plain_values(before or {}),
+                           after=plain_values(after or {}), reason=reason)
         self.audit.append(entry)
         return entry
 
@@ -61,7 +61,7 @@ class Versioned:
             raise StaleEditError() from None
 
 
-def _plain(values: dict) -> dict:
+def plain_values(values: dict) -> dict:
     """Audit values as plain, storable data (dates as ISO strings)."""
     out = {}
     for key, value in values.items():
