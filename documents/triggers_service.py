@@ -78,12 +78,27 @@ ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnanc
                   "disability_related": 1, "employee": 1}
 
 
-def evaluate_employee(employee: Employee, as_of: dt.date, policy: Policy | None = None) -> Evaluation:
+def policy_for(cases: Iterable[Case], active: Policy) -> Policy:
+    """The policy an employee is evaluated under: a case keeps the version it was opened under, so while a
+    short-term case is open or on monitoring its version rules; otherwise the active policy."""
+    live = [case for case in cases if case.kind == "STS" and case.status != "closed"]
+    if not live:
+        return active
+    case = max(live, key=lambda case: case.opened_on)
+    if (case.policy_key, case.policy_revision) == (active.key, active.revision):
+        return active
+    try:
+        return _rules(case.policy_key, case.policy_revision)
+    except PolicyDocument.DoesNotExist:
+        return active
+
+
+def evaluate_employee(employee: Employee, as_of: dt.date, active: Policy | None = None) -> Evaluation:
     """The engine's evaluation of one employee on `as_of` (reads their absences and cases once)."""
     rows = Absence._get_collection().find({"employee": employee.pk}, ABSENCE_FIELDS)
     cases = list(Case.objects(employee=employee.pk).exclude("audit"))
-    return evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases), policy or active_policy(),
-                    as_of)
+    return evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases),
+                    policy_for(cases, active or active_policy()), as_of)
 
 
 def reevaluate(employee: Employee, as_of: dt.date, actor: str) -> list[str]:
@@ -160,9 +175,12 @@ class ScanSummary:
     would: list = dataclasses.field(default_factory=list)
 
 
-def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progress=None) -> ScanSummary:
-    """Evaluate everyone in post on `as_of` (three reads in all) and, when `apply`, act on the results."""
-    policy = active_policy()
+def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progress=None,
+         active: Policy | None = None) -> ScanSummary:
+    """Evaluate everyone in post on `as_of` (three reads in all) and, when `apply`, act on the results.
+
+    `active` stands in for the active policy (a preview of what activating another would do)."""
+    active = active or active_policy()
     staff = list(employees if employees is not None else Employee.objects.current(as_of).exclude("audit"))
     ids = [employee.pk for employee in staff]
     absences, cases = defaultdict(list), defaultdict(list)
@@ -173,6 +191,7 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
         cases[case.employee].append(case)
     summary = ScanSummary()
     for employee in staff:
+        policy = policy_for(cases[employee.pk], active)
         evaluation = evaluate(employee_facts(employee), absence_facts(absences[employee.pk]),
                               case_facts(cases[employee.pk]), policy, as_of)
         summary.employees += 1
