@@ -57,8 +57,12 @@ def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts
 
 
 def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: Sequence[LapsedWarning],
-                off_long_term: AbsenceFacts | None, policy: Policy, as_of: dt.date) -> tuple[list[Action], list[str]]:
-    """The short-term actions and notes, from the short-term rules that fired and the STS cases."""
+                off_long_term: AbsenceFacts | None, policy: Policy, as_of: dt.date,
+                off_short_term: AbsenceFacts | None = None) -> tuple[list[Action], list[str]]:
+    """The short-term actions and notes, from the short-term rules that fired and the STS cases.
+
+    `off_short_term` is an absence still going on that is not long-term yet: a trigger it counts in, or
+    a review period ending, waits until it ends (it would not count if it became long-term)."""
     current = _current(cases, as_of)
     latest = current or max(cases, key=_entered, default=None)
     since = latest.stage_entered_on if latest else None
@@ -69,6 +73,9 @@ def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: 
             return [], []
         return [Action("resume_sts", "Resume short-term work: they are back from long-term absence.",
                        case_id=current.id, stage=current.stage)], []
+    waiting = _waiting(new, off_short_term, policy)
+    if waiting:
+        return [], [waiting]
     if current is None:
         if not new:
             return [], []
@@ -81,6 +88,9 @@ def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: 
     if new:
         return _after_new_trigger(current, new, lapsed, policy, as_of)
     if current.status == "open" and current.review_date is not None and as_of > current.review_date:
+        if off_short_term:
+            return [], [f"The review period ended on {long_date(current.review_date)}; the case is looked at again "
+                        f"when they are back from the absence that began on {long_date(off_short_term.first_day)}."]
         return [Action("close_sts_improved", f"Close with letter {policy.sts.improved_letter}: the review period "
                                              f"ended on {long_date(current.review_date)} with no new trigger since "
                                              f"the stage began on {long_date(current.stage_entered_on)}",
@@ -131,6 +141,15 @@ def _open(new: list[FiredRule], previous: CaseFacts | None, lapsed: LapsedWarnin
                       absence_ids=_absences(new), lapsed_warning=lapsed)
     return Action("open_sts", f"Open a short-term case at {stage.title}: {_words(new)}", stage=stage.key,
                   figures=_figures(new), absence_ids=_absences(new))
+
+
+def _waiting(new: Sequence[FiredRule], off: AbsenceFacts | None, policy: Policy) -> str | None:
+    """Why a new trigger waits: it counts an absence still going on, which may yet become long-term."""
+    if off is None or off.id not in _absences(new):
+        return None
+    return (f"A short-term trigger is reached counting the absence that began on {long_date(off.first_day)}, which "
+            f"is still going on ({_words(new)}). Nothing opens or moves until they are back: if the absence "
+            f"reaches {long_date(long_term_from(off, policy.lts))} it becomes long-term and no longer counts.")
 
 
 def _pause(absence: AbsenceFacts | None) -> Action | None:

@@ -11,6 +11,9 @@ Decisions (made in `casework.decisions`):
 - While the employee is off long-term, short-term work waits: a live STS case is paused
   (`pause_sts`; a case opened that day comes with a pause too); a paused case is resumed once they
   are back (`resume_sts`, and nothing else for it that day, so the service can move its dates on).
+- While they are off with an absence that is not long-term yet, a trigger counting that absence waits
+  until it ends (it would not count if it became long-term), and so does closing a case whose review
+  period has ended; the fired rule is shown, with a note.
 - A short-term trigger is *new* when one of the absences it counted started after the current (or
   latest) STS case entered its stage; a trigger that is not new adds nothing.
 - No STS case: a new trigger opens one (`open_sts`) at the highest stage any new trigger names (the
@@ -77,11 +80,13 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
                                    windows[key], windows[key].absence_ids))
     referrals = _reason_rules(known, policy, as_of)
     concern = pattern_concern(known, policy.pattern, policy.lts, pattern, as_of) if policy.pattern else None
-    off_long_term = [absence for absence in known
-                     if absence.ongoing_on(as_of) and is_long_term(absence, policy.lts, as_of)]
+    off_now = [absence for absence in known if absence.ongoing_on(as_of)]
+    off_long_term = [absence for absence in off_now if is_long_term(absence, policy.lts, as_of)]
+    off_short_term = [absence for absence in off_now if not is_long_term(absence, policy.lts, as_of)]
     lapsed = lapsed_warnings(cases, policy, as_of)
     short_term, notes = sts_actions(fired, [case for case in cases if case.kind == "STS"], lapsed,
-                                    off_long_term[0] if off_long_term else None, policy, as_of)
+                                    off_long_term[0] if off_long_term else None, policy, as_of,
+                                    off_short_term[0] if off_short_term else None)
     actions = lts_actions(off_long_term, cases, policy, as_of) + short_term
     actions += [Action("oh_referral", rule.explanation, absence_ids=rule.absence_ids) for rule in referrals]
     milestones = [milestone for absence in known if absence.ongoing_on(as_of)

@@ -112,7 +112,9 @@ def apply_evaluation(employee: Employee, evaluation: Evaluation, policy: Policy,
         if action.kind not in APPLIED:
             continue
         if action.kind in ("open_sts", "restart_sts", "open_lts"):
-            _open_case(employee, action, evaluation, policy, actor)
+            opened = _open_case(employee, action, evaluation, policy, actor)
+            if action.kind == "restart_sts" and action.case_id is not None:
+                _close_restarted(action, opened, evaluation.as_of, actor)
         elif action.case_id is None:
             continue  # pausing a case opened by this same evaluation: it was opened paused
         else:
@@ -146,6 +148,20 @@ def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Polic
     return case
 
 
+def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
+    """Close the earlier case a restart replaces, if it is still open (a closed one only lends its warning)."""
+    case = Case.objects.get(pk=action.case_id)
+    if case.status == "closed":
+        return
+    before = {"stage": case.stage, "status": case.status, "paused": case.paused}
+    case.current_stage.left_on = as_of
+    case.status, case.closed_on = "closed", as_of
+    case.closed_reason = f"Review period over; a new trigger restarted the process in case {opened.pk}"
+    case.record(actor, "case closed: restarted at the first stage", before=before,
+                after={"stage": case.stage, "status": case.status, "paused": case.paused}, reason=action.reason)
+    case.save_checked()
+
+
 def _change_case(action, evaluation: Evaluation, actor: str) -> None:
     case = Case.objects.get(pk=action.case_id)
     before = {"stage": case.stage, "status": case.status, "paused": case.paused}
@@ -157,7 +173,8 @@ def _change_case(action, evaluation: Evaluation, actor: str) -> None:
         what = "stage moved up"
     elif action.kind == "close_sts_improved":
         case.current_stage.left_on = as_of
-        case.status, case.closed_on, case.closed_reason = "closed", as_of, "Attendance improved (letter C2)"
+        case.status, case.closed_on = "closed", as_of
+        case.closed_reason = f"Attendance improved (letter {action.letter})" if action.letter else "Attendance improved"
         what = "case closed: attendance improved"
     else:
         case.paused = action.kind == "pause_sts"

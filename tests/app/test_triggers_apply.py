@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from documents import Absence, Case, Policy
+from documents.case import Stage
 from documents.triggers_service import active_policy, install_presets, reevaluate, scan
 
 AS_OF = dt.date(2026, 11, 23)
@@ -64,9 +65,9 @@ def test_a_long_absence_opens_a_long_term_case_on_day_29(make_employee):
     assert later.actions["open_lts"] == 1
     lts = Case.objects(employee=employee.pk, kind="LTS").get()
     assert (lts.stage, lts.status, lts.opened_on) == ("lts_welfare", "open", AS_OF + dt.timedelta(days=1))
-    # Under the council policy read literally the absence counted as short-term up to day 28 (20 working days
-    # ≥ 10) and opened a short-term case, which now waits, paused, until they return.
-    assert [case.paused for case in Case.objects(employee=employee.pk, kind="STS")] == [True]
+    # Up to day 28 its 20 working days reached the 10-day short-term trigger, but an absence still going on
+    # may yet become long-term, so no short-term case was opened for it.
+    assert Case.objects(employee=employee.pk, kind="STS").count() == 0
 
 
 def test_reevaluating_one_employee_opens_their_case(frequent):
@@ -90,8 +91,15 @@ def test_recording_the_fourth_absence_through_the_page_opens_the_case(make_emplo
     url = f"/employees/{worker.assignment_number}/absences/new"
     token = csrf_token(auth.client.get(url).get_data(as_text=True))
     day = today - dt.timedelta(days=7)
-    assert auth.client.post(url, data={"csrf_token": token, "first_day": day.isoformat(),
-                                       "reason_category": "infections"}).status_code == 302
+    recorded = auth.client.post(url, data={"csrf_token": token, "first_day": day.isoformat(),
+                                           "reason_category": "infections"})
+    assert recorded.status_code == 302
+    # Still off: the fourth occasion reaches the trigger, but nothing opens until the absence ends.
+    assert Case.objects.count() == 0
+    fourth = Absence.objects(employee=worker.pk, last_day=None).get()
+    ended = auth.client.post(f"/absences/{fourth.pk}/end", data={
+        "csrf_token": token, "version": fourth.version, "last_day": day.isoformat()})
+    assert ended.status_code == 302
     [case] = Case.objects(employee=worker.pk)
     assert (case.kind, case.stage, case.audit[0].actor) == ("STS", "absence_support", "triggers (absence saved)")
 
@@ -105,3 +113,86 @@ def test_scan_command_prints_a_summary_and_is_idempotent(app, frequent):
     second = runner.invoke(args=["triggers", "scan", "--as-of", "2026-11-23"])
     assert "opened 0 short-term and 0 long-term cases, escalated 0, closed 0" in second.output
     assert runner.invoke(args=["triggers", "scan", "--as-of", "23/11/2026"]).exit_code != 0
+
+
+def stage_case(employee, stage: str, entered: dt.date, status: str = "open", review: dt.date | None = None,
+               warning: str | None = None, expires: dt.date | None = None) -> Case:
+    """A short-term case sitting at `stage` since `entered`, as a meeting's outcome left it."""
+    case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
+                manager_path=employee.manager_path, kind="STS", status=status, policy_key="council-2019",
+                policy_revision=1, stage=stage, opened_on=entered, closed_on=expires if status == "closed" else None,
+                stages=[Stage(key=stage, entered_on=entered, review_date=review, warning_level=warning,
+                              warning_expires_on=expires)])
+    case.save_checked()
+    return case
+
+
+def test_a_trigger_during_a_live_warning_moves_the_case_up_one_stage(frequent):
+    # First written warning given on 1 September 2026, live to 1 March 2027; the absence of 2 November is new.
+    case = stage_case(frequent, "formal_1", dt.date(2026, 9, 1), review=dt.date(2026, 12, 1), warning="first",
+                      expires=dt.date(2027, 3, 1))
+    assert scan(AS_OF, "test").actions == {"escalate_sts": 1}
+    case.reload()
+    assert [(stage.key, stage.entered_on, stage.left_on) for stage in case.stages] == [
+        ("formal_1", dt.date(2026, 9, 1), AS_OF), ("formal_2", AS_OF, None)]
+    assert case.stage == "formal_2" and "while the first warning is live (until 1 March 2027)" in (
+        case.stages[-1].trigger_explanation)
+    entry = case.audit[-1]
+    assert (entry.action, entry.before["stage"], entry.after["stage"]) == ("stage moved up", "formal_1", "formal_2")
+    assert sum(scan(AS_OF, "test").actions.values()) == 0 and Case.objects.count() == 1
+
+
+def test_a_trigger_after_the_warning_lapsed_restarts_at_the_first_stage_and_records_it(frequent):
+    # The first warning ran to 31 October 2026 and the case closed; the 2 November absence is a new trigger.
+    old = stage_case(frequent, "formal_1", dt.date(2026, 5, 1), status="closed", review=dt.date(2026, 7, 24),
+                     warning="first", expires=dt.date(2026, 10, 31))
+    assert scan(AS_OF, "test").actions == {"restart_sts": 1}
+    new = Case.objects(employee=frequent.pk, status="open").get()
+    assert (new.stage, new.opened_on) == ("absence_support", AS_OF)
+    lapsed = [row for row in new.stages[0].trigger_figures["windows"] if "lapsed_warning" in row]
+    assert lapsed == [{"lapsed_warning": "first", "lapsed_on": "2026-11-01", "referable_until": "2028-10-31"}]
+    assert "the first warning lapsed on 1 November 2026 and may be referred to until 31 October 2028" in (
+        new.stages[0].trigger_explanation)
+    assert old.reload().status == "closed" and len(old.audit) == 0
+    assert sum(scan(AS_OF, "test").actions.values()) == 0
+
+
+def test_a_restart_after_the_review_period_closes_the_earlier_case(frequent):
+    # Still open, its review period over on 30 October 2026: the 2 November absence restarts the process.
+    old = stage_case(frequent, "absence_support", dt.date(2026, 8, 10), review=dt.date(2026, 10, 30))
+    assert scan(AS_OF, "test").actions == {"restart_sts": 1}
+    new = Case.objects(employee=frequent.pk, status="open").get()
+    old.reload()
+    assert (old.status, old.closed_on, old.stages[-1].left_on) == ("closed", AS_OF, AS_OF)
+    assert old.closed_reason == f"Review period over; a new trigger restarted the process in case {new.pk}"
+    assert (old.audit[-1].action, old.audit[-1].before["status"]) == ("case closed: restarted at the first stage",
+                                                                      "open")
+    assert sum(scan(AS_OF, "test").actions.values()) == 0
+
+
+def test_a_review_period_ending_without_a_trigger_closes_with_the_improvement_letter(make_employee):
+    employee = make_employee()
+    absence(employee, dt.date(2026, 9, 9), dt.date(2026, 9, 9))
+    case = stage_case(employee, "absence_support", dt.date(2026, 8, 10), review=dt.date(2026, 11, 20))
+    assert scan(AS_OF, "test").actions == {"close_sts_improved": 1}
+    case.reload()
+    assert (case.status, case.closed_on, case.closed_reason) == ("closed", AS_OF, "Attendance improved (letter C2)")
+
+
+def test_a_case_keeps_the_policy_version_it_was_opened_under(make_employee):
+    # 2 occasions, 5 working days: under the council policy no trigger; under Bradford 2² × 5 = 20, its
+    # informal band. Both employees have the same absences; only one has a case, opened under council-2019.
+    with_case, without = make_employee(), make_employee()
+    for employee in (with_case, without):
+        absence(employee, dt.date(2026, 6, 10), dt.date(2026, 6, 12))
+        absence(employee, dt.date(2026, 10, 14), dt.date(2026, 10, 15))
+    case = stage_case(with_case, "absence_support", dt.date(2026, 9, 1), review=dt.date(2026, 12, 1))
+    install_presets()
+    Policy.objects.update(set__active=False)
+    Policy.objects(key="bradford").update(set__active=True)
+    assert active_policy().key == "bradford"
+    assert scan(AS_OF, "test").actions == {"open_sts": 1}
+    assert (case.reload().stage, case.version, len(case.stages)) == ("absence_support", 1, 1)
+    opened = Case.objects(employee=without.pk).get()
+    assert (opened.policy_key, opened.stage) == ("bradford", "absence_support")
+    assert "Bradford score 20" in opened.stages[0].trigger_explanation

@@ -7,6 +7,8 @@ its absences started after the case entered its current stage.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 
 import pytest
@@ -118,6 +120,36 @@ def test_notes_explain_why_nothing_happens():
     assert top.notes[0].startswith("Already at 3rd formal absence review meeting, the last stage")
 
 
+def test_a_trigger_counting_an_ongoing_absence_waits_until_they_are_back():
+    # 3 old occasions and a 4th begun on Monday 16 November, still going on: 4 occasions reach the trigger
+    # (3 + 6 working days = 9 stay under 10)
+    off = AbsenceFacts("off", D(2026, 11, 16), None, "infections")
+    evaluation = evaluate(EMPLOYEE, OLD[:3] + [off], [], load_preset("council-2019"), AS_OF)
+    assert [rule.rule for rule in evaluation.fired] == ["occasions"]
+    assert evaluation.actions == ()
+    assert evaluation.notes[0].startswith("A short-term trigger is reached counting the absence that began on "
+                                          "16 November 2026, which is still going on")
+    assert evaluation.notes[0].endswith("if the absence reaches 14 December 2026 it becomes long-term and no "
+                                        "longer counts.")
+    # back on Monday 23 November (last day Friday 20th): the case opens
+    back = evaluate(EMPLOYEE, OLD[:3] + [dataclasses.replace(off, last_day=D(2026, 11, 20))], [],
+                    load_preset("council-2019"), AS_OF)
+    assert [action.kind for action in back.actions] == ["open_sts"]
+    # during a live warning the move up waits the same way
+    live = evaluate(EMPLOYEE, OLD[:3] + [off], [sts("formal_1", review=D(2027, 1, 20))], load_preset("council-2019"),
+                    AS_OF)
+    assert live.actions == () and live.notes[0].startswith("A short-term trigger is reached")
+
+
+def test_a_review_ending_while_they_are_off_waits_for_their_return():
+    off = AbsenceFacts("off", D(2026, 11, 23), None, "infections")
+    evaluation = evaluate(EMPLOYEE, OLD[:1] + [off], [sts(review=D(2026, 11, 20))], load_preset("council-2019"),
+                          AS_OF)
+    assert evaluation.actions == ()
+    assert evaluation.notes == ("The review period ended on 20 November 2026; the case is looked at again when "
+                                "they are back from the absence that began on 23 November 2026.",)
+
+
 # An absence ongoing from Monday 26 October 2026: on 22 November it is 28 calendar days, on 23 November 29.
 LONG = AbsenceFacts("long", D(2026, 10, 26), None, "infections")
 LTS_CASE = CaseFacts("lts1", "LTS", "open", "lts_welfare", D(2026, 11, 23))
@@ -125,12 +157,17 @@ LTS_CASE = CaseFacts("lts1", "LTS", "open", "lts_welfare", D(2026, 11, 23))
 
 @pytest.mark.parametrize("preset, absences, cases, as_of, expected", [
     # 28 calendar days is not yet long-term; as a short-term absence its 20 working days (26 Oct – 20 Nov)
-    # reach the 10-day trigger
-    ("council-2019", [LONG], [], D(2026, 11, 22), [("open_sts", "absence_support", None)]),
+    # reach the 10-day trigger, but it is still going on and may become long-term: the trigger waits
+    ("council-2019", [LONG], [], D(2026, 11, 22), []),
+    # the same absence ended on Friday 20 November (26 calendar days): short-term, the trigger opens a case
+    ("council-2019", [dataclasses.replace(LONG, last_day=D(2026, 11, 20))], [], D(2026, 11, 22),
+     [("open_sts", "absence_support", None)]),
     # the 29th calendar day: long-term, so it leaves the short-term figures
     ("council-2019", [LONG], [], AS_OF, [("open_lts", "lts_welfare", None)]),
     ("nhs-scotland", [LONG], [], AS_OF, [("open_lts", "lts_welfare", None)]),
-    ("county-prorata", [LONG], [], D(2026, 11, 22), [("open_sts", "absence_support", None)]),
+    ("county-prorata", [LONG], [], D(2026, 11, 22), []),
+    ("county-prorata", [dataclasses.replace(LONG, last_day=D(2026, 11, 20))], [], D(2026, 11, 22),
+     [("open_sts", "absence_support", None)]),
     # an LTS case already open: nothing more
     ("council-2019", [LONG], [LTS_CASE], AS_OF, []),
     # bradford, mental health from Mon 9 Nov: 14 days on 22 Nov is not long-term (and 1² × 10 working days
@@ -141,9 +178,10 @@ LTS_CASE = CaseFacts("lts1", "LTS", "open", "lts_welfare", D(2026, 11, 23))
      [("open_lts", "lts_welfare", None), ("oh_referral", None, None)]),
     # bradford, infections for 15 days: the 28-day threshold applies
     ("bradford", [AbsenceFacts("flu", D(2026, 11, 9), None, "infections")], [], AS_OF, []),
-    # council, mental health for 15 days: no shorter threshold; 9–13, 16–20 and 23 Nov = 11 working days ≥ 10
+    # council, mental health for 15 days: no shorter threshold; 9–13, 16–20 and 23 Nov = 11 working days ≥ 10,
+    # but still going on: only the referral now
     ("council-2019", [AbsenceFacts("mh", D(2026, 11, 9), None, "mental_health")], [], AS_OF,
-     [("open_sts", "absence_support", None), ("oh_referral", None, None)]),
+     [("oh_referral", None, None)]),
     # an open STS case while off long-term: short-term work is paused
     ("council-2019", OLD + [LONG], [sts(review=D(2027, 1, 20))], AS_OF,
      [("open_lts", "lts_welfare", None), ("pause_sts", "absence_support", "sts1")]),
