@@ -10,7 +10,7 @@ from mongoengine.errors import NotUniqueError, ValidationError
 from blueprints.access import api_token
 from casework.absences import absence_length
 from casework.calendar import WorkingPattern
-from documents import Absence, ApiToken, Employee, StaleEditError, utcnow
+from documents import Absence, ApiToken, Case, Employee, StaleEditError, utcnow
 from documents.absence import MedicalRead
 from documents.absence_feed import import_absences
 from documents.api_token import SCOPES
@@ -73,6 +73,42 @@ def employee_evaluation(assignment_number: str):
         concerns=[{"kind": c.kind, "explanation": c.explanation, "dates": [d.isoformat() for d in c.dates]}
                   for c in evaluation.concerns],
         actions=[{"kind": a.kind, "reason": a.reason, "stage": a.stage} for a in evaluation.actions])
+
+
+@bp.route("/employees/<assignment_number>/cases")
+@api_token("read")
+def employee_cases(assignment_number: str):
+    """The employee's cases, oldest first: kind, status, stage, the stage history with the figures that
+    triggered each stage, and the open tasks."""
+    employee = _employee_or_404(assignment_number)
+    cases = Case.objects(employee=employee.pk).exclude("audit", "notes", "migrated").order_by("opened_on", "id")
+    return jsonify(cases=[_case(case) for case in cases])
+
+
+def _case(case: Case) -> dict:
+    return {"id": str(case.pk), "kind": case.kind, "status": case.status, "paused": case.paused,
+            "stage": case.stage, "policy": {"key": case.policy_key, "revision": case.policy_revision},
+            "opened_on": _iso(case.opened_on), "closed_on": _iso(case.closed_on),
+            "stages": [{"key": stage.key, "entered_on": _iso(stage.entered_on), "left_on": _iso(stage.left_on),
+                        "associated_absence_ids": [snapshot.external_id or str(snapshot.absence_id)
+                                                   for snapshot in stage.associated],
+                        "outcome": _outcome(stage.outcome), "trigger_explanation": stage.trigger_explanation,
+                        "trigger_figures": stage.trigger_figures or None} for stage in case.stages],
+            "open_tasks": [{"id": task.id, "kind": task.kind, "title": task.title, "assignee": task.assignee,
+                            "due_on": _iso(task.due_on)} for task in case.open_tasks()]}
+
+
+def _outcome(outcome) -> dict | None:
+    """What the stage decided, without the free-text summary (it may hold personal detail)."""
+    if outcome is None:
+        return None
+    return {"kind": outcome.kind, "decided_on": _iso(outcome.decided_on), "review_date": _iso(outcome.review_date),
+            "warning_level": outcome.warning_level, "warning_expires_on": _iso(outcome.warning_expires_on),
+            "appeal_deadline": _iso(outcome.appeal_deadline)}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _employee_or_404(assignment_number: str) -> Employee:

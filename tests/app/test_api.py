@@ -1,8 +1,10 @@
 """The JSON API: bearer tokens and their scopes, upserting absences, reading them, JSON errors, token commands."""
 from __future__ import annotations
 
+import datetime as dt
 
 import pytest
+from bson import ObjectId
 
 from blueprints.access import PUBLIC, access_rule
 from documents import Absence, ApiToken, utcnow
@@ -41,7 +43,7 @@ def test_every_api_route_needs_a_token(app):
     rules = {rule.endpoint: access_rule(app.view_functions[rule.endpoint]) for rule in app.url_map.iter_rules()
              if rule.rule.startswith("/api/")}
     assert rules == {"api.upsert_absences": ("token:write",), "api.employee_absences": ("token:read",),
-                     "api.employee_evaluation": ("token:read",)}
+                     "api.employee_evaluation": ("token:read",), "api.employee_cases": ("token:read",)}
     assert all(PUBLIC not in rule for rule in rules.values())
 
 
@@ -224,3 +226,53 @@ def test_evaluation_explains_the_figures_and_changes_nothing(client, anna, token
     bad = client.get(f"/api/v1/employees/{anna.assignment_number}/evaluation?as_of=23-11-2026", headers=bearer(secret))
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_json()["error"]
     assert client.get("/api/v1/employees/NOPE/evaluation", headers=bearer(secret)).status_code == 404
+
+
+def test_cases_lists_stage_history_with_figures_and_open_tasks(client, anna, make_employee, token):
+    from documents import Case
+    from documents.case import AbsenceSnapshot, Outcome, Stage, Task
+    secret = token("read")
+    assert client.get(f"/api/v1/employees/{anna.assignment_number}/cases", headers=bearer(secret)).get_json() == {
+        "cases": []}
+    D = dt.date
+    snapshot = AbsenceSnapshot(absence_id=ObjectId(), external_id="ABS-1", first_day=D(2026, 2, 2),
+                               last_day=D(2026, 2, 2), reason_category="infections")
+    unfed = AbsenceSnapshot(absence_id=ObjectId(), first_day=D(2026, 5, 11), reason_category="infections")
+    first = Stage(key="absence_support", entered_on=D(2026, 6, 1), left_on=D(2026, 11, 23),
+                  trigger_explanation="4 occasions in the 12 months to 1 June 2026 (trigger: 4 or more)",
+                  trigger_figures={"windows": [{"months": 12, "occasions": 4}], "absence_ids": []},
+                  associated=[snapshot, unfed],
+                  outcome=Outcome(kind="review_period", decided_on=D(2026, 6, 10), decided_by="boss@example.org",
+                                  summary="Private words", review_date=D(2026, 9, 2)))
+    second = Stage(key="formal_1", entered_on=D(2026, 11, 23))
+    case = Case(employee=anna.pk, assignment_number=anna.assignment_number, division=anna.division, kind="STS",
+                policy_key="council-2019", policy_revision=1, stage="formal_1", opened_on=D(2026, 6, 1),
+                stages=[first, second],
+                tasks=[Task(id="t1", kind="send_invite", title="Invite the employee with letter C3",
+                            assignee="boss@example.org", due_on=D(2026, 11, 30)),
+                       Task(id="t0", kind="hold_meeting", title="Hold the meeting", assignee="boss@example.org",
+                            due_on=D(2026, 6, 15), status="done")])
+    case.save_checked()
+    Case(employee=make_employee().pk, assignment_number="OTHER-1", division=anna.division, kind="LTS",
+         policy_key="council-2019", policy_revision=1, stage="lts_welfare", opened_on=D(2026, 6, 1),
+         stages=[Stage(key="lts_welfare", entered_on=D(2026, 6, 1))]).save_checked()
+    response = client.get(f"/api/v1/employees/{anna.assignment_number}/cases", headers=bearer(secret))
+    assert response.status_code == 200
+    assert response.get_json() == {"cases": [{
+        "id": str(case.pk), "kind": "STS", "status": "open", "paused": False, "stage": "formal_1",
+        "policy": {"key": "council-2019", "revision": 1}, "opened_on": "2026-06-01", "closed_on": None,
+        "stages": [
+            {"key": "absence_support", "entered_on": "2026-06-01", "left_on": "2026-11-23",
+             "associated_absence_ids": ["ABS-1", str(unfed.absence_id)],
+             "outcome": {"kind": "review_period", "decided_on": "2026-06-10", "review_date": "2026-09-02",
+                         "warning_level": None, "warning_expires_on": None, "appeal_deadline": None},
+             "trigger_explanation": "4 occasions in the 12 months to 1 June 2026 (trigger: 4 or more)",
+             "trigger_figures": {"windows": [{"months": 12, "occasions": 4}], "absence_ids": []}},
+            {"key": "formal_1", "entered_on": "2026-11-23", "left_on": None, "associated_absence_ids": [],
+             "outcome": None, "trigger_explanation": None, "trigger_figures": None}],
+        "open_tasks": [{"id": "t1", "kind": "send_invite", "title": "Invite the employee with letter C3",
+                        "assignee": "boss@example.org", "due_on": "2026-11-30"}]}]}
+    assert "Private words" not in response.get_data(as_text=True)
+    missing = client.get("/api/v1/employees/NOPE/cases", headers=bearer(secret))
+    assert missing.status_code == 404 and missing.is_json
+    assert client.get(f"/api/v1/employees/{anna.assignment_number}/cases").status_code == 401
