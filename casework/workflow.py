@@ -1,0 +1,183 @@
+"""How a case is worked: the tasks a stage creates and when they are due, the association gate, the
+meeting rules (notice, another date), and the outcomes a stage may reach with the dates they set.
+
+Pure: dates come in as parameters. The policy's stage (`casework.ladders.Stage`) holds the numbers.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from casework.absences import long_date
+from casework.calendar import WEEKDAYS, WorkingPattern, nth_working_day_after
+from casework.ladders import Ladder, Stage, Task
+from casework.milestones import add_months
+
+ASSOCIATE = "associate_absences"
+ALTERNATIVE_DATE_DAYS = 7
+
+
+@dataclasses.dataclass(frozen=True)
+class PlannedTask:
+    """A task to create: what, for whom ("manager" or "hr"), by when."""
+
+    kind: str
+    title: str
+    assignee: str
+    due_on: dt.date
+    stage_key: str | None = None
+
+
+def office_week(region: str) -> WorkingPattern:
+    """The week tasks are counted in: Monday to Friday, less the bank holidays of the employee's region."""
+    return WorkingPattern(WEEKDAYS[:5], region or "ENG", 1.0)
+
+
+def due_on(start: dt.date, working_days: int, region: str) -> dt.date:
+    """`working_days` working days after `start` (the first working day on or after it for 0)."""
+    return nth_working_day_after(start, working_days, office_week(region))
+
+
+def stage_tasks(stage: Stage, entered_on: dt.date, region: str) -> list[PlannedTask]:
+    """The tasks `stage` creates when a case enters it on `entered_on`, associating the absences first."""
+    tasks = list(stage.tasks)
+    if not any(task.kind == ASSOCIATE for task in tasks):
+        tasks.insert(0, _ASSOCIATE_DEFAULT)
+    tasks.sort(key=lambda task: task.kind != ASSOCIATE)
+    return [PlannedTask(task.kind, task.title, task.assignee, due_on(entered_on, task.due_working_days, region),
+                        stage.key) for task in tasks]
+
+
+_ASSOCIATE_DEFAULT = Task(ASSOCIATE, "Associate the absences that reached the trigger", "manager", 2)
+
+
+def completion_blocked(task_kind: str, associated: bool) -> str | None:
+    """Why a task of the current stage cannot be completed yet, or None."""
+    if task_kind != ASSOCIATE and not associated:
+        return "Associate the absences with this stage first: the meeting notes and letters are filled from them."
+    return None
+
+
+def notice_problem(invited_on: dt.date, meeting_on: dt.date, notice_days: int) -> str | None:
+    """The policy's minimum notice, in calendar days from the invitation to the meeting; None when kept."""
+    earliest = invited_on + dt.timedelta(days=notice_days)
+    if meeting_on < invited_on:
+        return "The meeting cannot be before the invitation."
+    if meeting_on < earliest:
+        return (f"The policy asks for at least {notice_days} days' notice: invited on {long_date(invited_on)}, "
+                f"the meeting can be on {long_date(earliest)} at the earliest.")
+    return None
+
+
+def alternative_date_problem(original: dt.date, proposed: dt.date, today: dt.date) -> str | None:
+    """Another date the employee proposes is accepted only within 7 calendar days of the original one."""
+    if proposed < today:
+        return "The new date has passed: choose a date from today on."
+    if proposed == original:
+        return "That is the date already arranged."
+    if abs((proposed - original).days) > ALTERNATIVE_DATE_DAYS:
+        return (f"Another date can be accepted only within {ALTERNATIVE_DATE_DAYS} calendar days of the original "
+                f"({long_date(original - dt.timedelta(days=ALTERNATIVE_DATE_DAYS))} to "
+                f"{long_date(original + dt.timedelta(days=ALTERNATIVE_DATE_DAYS))}).")
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class OutcomeKind:
+    """An outcome a stage may reach: its words, the letter that confirms it, and what it does to the case."""
+
+    key: str
+    label: str
+    letter: str | None
+    sets_review: bool = False
+    gives_warning: bool = False
+    closes: bool = False
+    progresses: bool = False
+    appealable: bool = True
+
+
+OUTCOMES = {
+    "support_agreed": OutcomeKind("support_agreed", "Support agreed and a review period set", "C1", sets_review=True),
+    "warning": OutcomeKind("warning", "Written warning and a review period", "C4", sets_review=True,
+                           gives_warning=True),
+    "more_time": OutcomeKind("more_time", "No warning: more time to improve, with a review period", "C5",
+                             sets_review=True),
+    "dismissal": OutcomeKind("dismissal", "Dismissal", "C7", closes=True),
+    "other": OutcomeKind("other", "Another outcome (no dismissal), with a review period", "C8", sets_review=True),
+    "redeployment": OutcomeKind("redeployment", "Redeployment", "C8", closes=True),
+    "ill_health_retirement": OutcomeKind("ill_health_retirement", "Ill-health retirement", "C8", closes=True),
+    "improved": OutcomeKind("improved", "Attendance improved: close the case", "C2", closes=True, appealable=False),
+    "continue_support": OutcomeKind("continue_support", "Continue support, meet again by the review date", None,
+                                    sets_review=True, appealable=False),
+    "progress": OutcomeKind("progress", "Move on to the next stage", None, progresses=True, appealable=False),
+}
+
+
+def outcomes_for(kind: str, stage: Stage, ladder: Ladder) -> list[OutcomeKind]:
+    """The outcomes a stage of a `kind` ("STS" or "LTS") case may reach, in the order to offer them."""
+    top = ladder.after(stage.key) is None
+    if kind == "LTS":
+        keys = ["continue_support"] + ([] if top else ["progress"])
+        keys += ["redeployment", "ill_health_retirement"] + (["dismissal", "other"] if top else [])
+    elif stage.warning:
+        keys = ["warning", "more_time"]
+    elif top:
+        keys = ["dismissal", "other", "redeployment", "ill_health_retirement"]
+    else:
+        keys = ["support_agreed"]
+    if kind == "STS":
+        keys.append("improved")
+    return [OUTCOMES[key] for key in dict.fromkeys(keys)]
+
+
+@dataclasses.dataclass(frozen=True)
+class OutcomePlan:
+    """The dates and consequences of an outcome, computed before it is saved so the user sees them."""
+
+    outcome: OutcomeKind
+    decided_on: dt.date
+    letter: str | None
+    review_date: dt.date | None
+    warning_level: str | None
+    warning_expires_on: dt.date | None
+    appeal_deadline: dt.date | None
+    appeal_route: str | None
+    next_stage: Stage | None
+    closes: bool
+
+    def words(self) -> list[str]:
+        """The plan in sentences, for the confirmation panel and the audit trail."""
+        said = [f"{self.outcome.label}, decided on {long_date(self.decided_on)}."]
+        if self.letter:
+            said.append(f"Letter {self.letter} confirms it.")
+        if self.warning_level:
+            said.append(f"The {self.warning_level} written warning is live until {long_date(self.warning_expires_on)}.")
+        if self.review_date:
+            said.append(f"Attendance is reviewed until {long_date(self.review_date)}.")
+        if self.appeal_deadline:
+            said.append(f"Appeal by {long_date(self.appeal_deadline)} ({self.appeal_route}).")
+        if self.next_stage and not self.closes:
+            verb = "The case moves to" if self.outcome.progresses else "If attendance does not improve, next is"
+            said.append(f"{verb} {self.next_stage.title}.")
+        if self.closes:
+            said.append("The case closes.")
+        return said
+
+
+def plan_outcome(outcome_key: str, stage: Stage, ladder: Ladder, decided_on: dt.date,
+                 letter_dated: dt.date | None = None) -> OutcomePlan:
+    """What recording `outcome_key` at `stage` on `decided_on` sets: review date (the stage's review weeks),
+    warning and its expiry (live for the stage's warning months from the letter, through the day before the
+    same date), appeal deadline (the stage's appeal window after the letter's date), the next stage."""
+    outcome = OUTCOMES[outcome_key]
+    letter_dated = letter_dated or decided_on
+    review = decided_on + dt.timedelta(weeks=stage.review_weeks) if outcome.sets_review and stage.review_weeks else None
+    level = stage.warning if outcome.gives_warning else None
+    expires = (add_months(letter_dated, stage.warning_months) - dt.timedelta(days=1)
+               if level and stage.warning_months else None)
+    appeal = stage.dismissal_appeal if outcome.key == "dismissal" and stage.dismissal_appeal else stage.appeal
+    deadline = appeal.deadline(letter_dated) if appeal and outcome.appealable else None
+    route = (appeal.heard_by or appeal.route) if deadline and appeal else None
+    return OutcomePlan(outcome, decided_on, outcome.letter if outcome.key != "support_agreed" else (
+                           stage.outcome_letters[0] if stage.outcome_letters else outcome.letter),
+                       review, level, expires, deadline, route, ladder.after(stage.key), outcome.closes)

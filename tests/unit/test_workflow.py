@@ -1,0 +1,142 @@
+"""Working a case: the tasks a stage creates and their due dates across bank holidays, the association
+gate, meeting notice and another date, and the dates each outcome sets. Hand-computed expectations."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casework.policy import load_preset
+from casework.workflow import (alternative_date_problem, completion_blocked, due_on, notice_problem,
+                               outcomes_for, plan_outcome, stage_tasks)
+
+D = dt.date
+COUNCIL = load_preset("council-2019")
+
+
+def sts_stage(key, policy=COUNCIL):
+    return policy.sts.ladder.stage(key)
+
+
+@pytest.mark.parametrize("start, days, region, expected", [
+    (D(2026, 11, 23), 0, "ENG", D(2026, 11, 23)),   # a Monday: itself
+    (D(2026, 11, 21), 0, "ENG", D(2026, 11, 23)),   # a Saturday: the Monday after
+    (D(2026, 11, 23), 2, "ENG", D(2026, 11, 25)),
+    (D(2026, 11, 23), 10, "ENG", D(2026, 12, 7)),   # two weeks
+    (D(2026, 11, 27), 1, "ENG", D(2026, 11, 30)),   # Friday → Monday
+    # Christmas 2026: Fri 25 and the Boxing Day substitute Mon 28 are bank holidays
+    (D(2026, 12, 23), 2, "ENG", D(2026, 12, 29)),
+    # New Year 2027: Fri 1 Jan everywhere; in Scotland 2 January's substitute Mon 4 Jan too
+    (D(2026, 12, 31), 2, "ENG", D(2027, 1, 5)),
+    (D(2026, 12, 31), 2, "SCT", D(2027, 1, 6)),
+])
+def test_due_dates_count_office_working_days(start, days, region, expected):
+    assert due_on(start, days, region) == expected
+
+
+def test_a_stage_opens_with_its_tasks_associating_the_absences_first():
+    tasks = stage_tasks(sts_stage("absence_support"), D(2026, 11, 23), "ENG")
+    assert [(task.kind, task.assignee, task.due_on, task.stage_key) for task in tasks] == [
+        ("associate_absences", "manager", D(2026, 11, 25), "absence_support"),
+        ("hold_meeting", "manager", D(2026, 12, 7), "absence_support"),
+        ("send_outcome_letter", "manager", D(2026, 12, 14), "absence_support"),
+    ]
+    assert tasks[1].title == "Hold the absence support meeting (checklist A4, form B2)"
+
+
+def test_hr_tasks_of_the_third_formal_stage():
+    tasks = stage_tasks(sts_stage("formal_3"), D(2026, 11, 23), "ENG")
+    assert [task.kind for task in tasks][0] == "associate_absences"
+    assert {task.kind: task.assignee for task in tasks}["book_senior_manager"] == "hr"
+
+
+@pytest.mark.parametrize("kind, associated, blocked", [
+    ("associate_absences", False, False),
+    ("hold_meeting", False, True),
+    ("send_outcome_letter", False, True),
+    ("hold_meeting", True, False),
+])
+def test_nothing_but_the_association_can_be_completed_before_it(kind, associated, blocked):
+    reason = completion_blocked(kind, associated)
+    assert (reason is not None) == blocked
+    if blocked:
+        assert reason.startswith("Associate the absences with this stage first")
+
+
+@pytest.mark.parametrize("invited, meeting, notice, problem", [
+    (D(2026, 11, 23), D(2026, 11, 28), 5, None),   # 5 calendar days: Saturday 28th at the earliest
+    (D(2026, 11, 23), D(2026, 11, 27), 5, "The policy asks for at least 5 days' notice: invited on 23 November "
+                                          "2026, the meeting can be on 28 November 2026 at the earliest."),
+    (D(2026, 11, 23), D(2026, 12, 7), 14, None),
+    (D(2026, 11, 23), D(2026, 12, 6), 14, "The policy asks for at least 14 days' notice: invited on 23 November "
+                                          "2026, the meeting can be on 7 December 2026 at the earliest."),
+    (D(2026, 11, 23), D(2026, 11, 23), 0, None),
+    (D(2026, 11, 23), D(2026, 11, 22), 0, "The meeting cannot be before the invitation."),
+])
+def test_minimum_notice(invited, meeting, notice, problem):
+    assert notice_problem(invited, meeting, notice) == problem
+
+
+@pytest.mark.parametrize("original, proposed, today, accepted", [
+    (D(2026, 12, 1), D(2026, 12, 8), D(2026, 11, 23), True),    # 7 days later
+    (D(2026, 12, 1), D(2026, 12, 9), D(2026, 11, 23), False),   # 8 days later
+    (D(2026, 12, 1), D(2026, 11, 24), D(2026, 11, 23), True),   # 7 days earlier
+    (D(2026, 12, 1), D(2026, 11, 23), D(2026, 11, 23), False),  # 8 days earlier
+    (D(2026, 12, 1), D(2026, 11, 25), D(2026, 11, 26), False),  # already passed
+    (D(2026, 12, 1), D(2026, 12, 1), D(2026, 11, 23), False),   # the same date
+])
+def test_another_date_only_within_seven_days_of_the_original(original, proposed, today, accepted):
+    assert (alternative_date_problem(original, proposed, today) is None) == accepted
+
+
+def test_the_refusal_names_the_dates_allowed():
+    assert alternative_date_problem(D(2026, 12, 1), D(2026, 12, 9), D(2026, 11, 23)) == (
+        "Another date can be accepted only within 7 calendar days of the original (24 November 2026 to "
+        "8 December 2026).")
+
+
+@pytest.mark.parametrize("stage, outcome, decided, letter, expected", [
+    # absence support: C1, review 12 weeks; the grievance route sets no appeal window
+    ("absence_support", "support_agreed", D(2026, 11, 23), None,
+     ("C1", D(2027, 2, 15), None, None, None, "formal_1", False)),
+    # 1st formal: first warning live 6 months through 22 May 2027; appeal 2 weeks and 1 day after the letter
+    ("formal_1", "warning", D(2026, 11, 23), None,
+     ("C4", D(2027, 2, 15), "first", D(2027, 5, 22), D(2026, 12, 8), "formal_2", False)),
+    # the letter dated two days after the meeting moves the warning and the appeal, not the review
+    ("formal_1", "warning", D(2026, 11, 23), D(2026, 11, 25),
+     ("C4", D(2027, 2, 15), "first", D(2027, 5, 24), D(2026, 12, 10), "formal_2", False)),
+    ("formal_1", "more_time", D(2026, 11, 23), None,
+     ("C5", D(2027, 2, 15), None, None, D(2026, 12, 8), "formal_2", False)),
+    # 2nd formal: final warning live 12 months
+    ("formal_2", "warning", D(2026, 11, 23), None,
+     ("C4", D(2027, 2, 15), "final", D(2027, 11, 22), D(2026, 12, 8), "formal_3", False)),
+    # 3rd formal: dismissal closes; its appeal goes to the panel
+    ("formal_3", "dismissal", D(2026, 11, 23), None,
+     ("C7", None, None, None, D(2026, 12, 8), None, True)),
+    # improvement closes with C2, nothing to appeal
+    ("formal_2", "improved", D(2026, 11, 23), None,
+     ("C2", None, None, None, None, "formal_3", True)),
+])
+def test_outcome_dates(stage, outcome, decided, letter, expected):
+    plan = plan_outcome(outcome, sts_stage(stage), COUNCIL.sts.ladder, decided, letter)
+    assert (plan.letter, plan.review_date, plan.warning_level, plan.warning_expires_on, plan.appeal_deadline,
+            plan.next_stage.key if plan.next_stage else None, plan.closes) == expected
+
+
+def test_dismissal_appeal_goes_to_the_panel_and_the_plan_reads_in_words():
+    plan = plan_outcome("dismissal", sts_stage("formal_3"), COUNCIL.sts.ladder, D(2026, 11, 23))
+    assert plan.appeal_route == "an appeals panel of councillors"
+    assert plan.words() == ["Dismissal, decided on 23 November 2026.", "Letter C7 confirms it.",
+                            "Appeal by 8 December 2026 (an appeals panel of councillors).", "The case closes."]
+
+
+@pytest.mark.parametrize("kind, stage, expected", [
+    ("STS", "absence_support", ["support_agreed", "improved"]),
+    ("STS", "formal_1", ["warning", "more_time", "improved"]),
+    ("STS", "formal_3", ["dismissal", "other", "redeployment", "ill_health_retirement", "improved"]),
+    ("LTS", "lts_welfare", ["continue_support", "progress", "redeployment", "ill_health_retirement"]),
+    ("LTS", "lts_hearing", ["continue_support", "redeployment", "ill_health_retirement", "dismissal", "other"]),
+])
+def test_outcomes_offered_per_stage(kind, stage, expected):
+    ladder = COUNCIL.sts.ladder if kind == "STS" else COUNCIL.lts.ladder
+    assert [outcome.key for outcome in outcomes_for(kind, ladder.stage(stage), ladder)] == expected
