@@ -184,6 +184,7 @@ class Case(Versioned, me.Document):
     kind = me.StringField(required=True, choices=KINDS)
     status = me.StringField(required=True, choices=STATUSES, default="open")
     paused = me.BooleanField(default=False)
+    paused_on = me.DateField()
     policy_key = me.StringField(required=True)
     policy_revision = me.IntField(required=True)
     stage = me.StringField(required=True)

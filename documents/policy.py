@@ -1,7 +1,11 @@
 """An attendance policy as data: the trigger rules, stage ladders and time limits."""
 from __future__ import annotations
 
+import functools
+
 import mongoengine as me
+
+from casework.policy import Policy as PolicyRules, load_policy
 
 from documents.base import AuditEntry, Versioned
 
@@ -30,3 +34,9 @@ class Policy(Versioned, me.Document):
     @classmethod
     def active_policy(cls) -> "Policy | None":
         return cls.objects(active=True).first()
+
+
+@functools.lru_cache(maxsize=32)
+def policy_rules(key: str, revision: int) -> PolicyRules:
+    """The rules of one stored policy version (versions never change once stored, so they are cached)."""
+    return load_policy(Policy.objects.get(key=key, revision=revision).rules)

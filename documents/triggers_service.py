@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import tomllib
 from collections import Counter, defaultdict
 from typing import Iterable
@@ -17,8 +16,9 @@ from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from documents.absence import Absence
 from documents.case import Case, Stage
+from documents.case_service import add_stage_tasks, cancel_stage_tasks, resume, summary as case_summary
 from documents.employee import Employee
-from documents.policy import Policy as PolicyDocument
+from documents.policy import Policy as PolicyDocument, policy_rules
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "escalate_sts", "restart_sts", "close_sts_improved", "open_lts", "pause_sts", "resume_sts")
@@ -44,12 +44,10 @@ def install_presets(actor: str = "system") -> PolicyDocument:
 def active_policy() -> Policy:
     """The organisation's active policy, as rules (presets are installed on first use)."""
     document = PolicyDocument.objects(active=True).only("key", "revision").first() or install_presets()
-    return _rules(document.key, document.revision)
+    return policy_rules(document.key, document.revision)
 
 
-@functools.lru_cache(maxsize=32)
-def _rules(key: str, revision: int) -> Policy:
-    return load_policy(PolicyDocument.objects.get(key=key, revision=revision).rules)
+_rules = policy_rules  # the older name
 
 
 def employee_facts(employee: Employee) -> EmployeeFacts:
@@ -88,7 +86,7 @@ def policy_for(cases: Iterable[Case], active: Policy) -> Policy:
     if (case.policy_key, case.policy_revision) == (active.key, active.revision):
         return active
     try:
-        return _rules(case.policy_key, case.policy_revision)
+        return policy_rules(case.policy_key, case.policy_revision)
     except PolicyDocument.DoesNotExist:
         return active
 
@@ -118,7 +116,7 @@ def apply_evaluation(employee: Employee, evaluation: Evaluation, policy: Policy,
         elif action.case_id is None:
             continue  # pausing a case opened by this same evaluation: it was opened paused
         else:
-            _change_case(action, evaluation, actor)
+            _change_case(employee, action, evaluation, policy, actor)
 
 
 def _stage(key: str, action, evaluation: Evaluation) -> Stage:
@@ -143,7 +141,11 @@ def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Polic
                 manager_path=employee.manager_path, kind=kind, status="open", paused=on_lts,
                 policy_key=evaluation.policy_key, policy_revision=evaluation.policy_revision, stage=stage,
                 opened_on=evaluation.as_of, stages=[_stage(stage, action, evaluation)])
-    case.record(actor, "case opened", after={"kind": kind, "stage": stage, "paused": on_lts}, reason=action.reason)
+    if on_lts:
+        case.paused_on = evaluation.as_of
+    add_stage_tasks(case, employee, policy, evaluation.as_of)
+    case.record(actor, "case opened", after={"kind": kind, "stage": stage, "paused": on_lts,
+                                             "open_tasks": len(case.open_tasks())}, reason=action.reason)
     case.save_checked()
     return case
 
@@ -153,34 +155,40 @@ def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
     case = Case.objects.get(pk=action.case_id)
     if case.status == "closed":
         return
-    before = {"stage": case.stage, "status": case.status, "paused": case.paused}
+    before = case_summary(case)
     case.current_stage.left_on = as_of
+    cancel_stage_tasks(case, case.stage, actor)
     case.status, case.closed_on = "closed", as_of
     case.closed_reason = f"Review period over; a new trigger restarted the process in case {opened.pk}"
-    case.record(actor, "case closed: restarted at the first stage", before=before,
-                after={"stage": case.stage, "status": case.status, "paused": case.paused}, reason=action.reason)
+    case.record(actor, "case closed: restarted at the first stage", before=before, after=case_summary(case),
+                reason=action.reason)
     case.save_checked()
 
 
-def _change_case(action, evaluation: Evaluation, actor: str) -> None:
+def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> None:
     case = Case.objects.get(pk=action.case_id)
-    before = {"stage": case.stage, "status": case.status, "paused": case.paused}
+    before = case_summary(case)
     as_of = evaluation.as_of
     if action.kind == "escalate_sts":
         case.current_stage.left_on = as_of
+        cancel_stage_tasks(case, case.stage, actor)
         case.stages.append(_stage(action.stage, action, evaluation))
         case.stage = action.stage
+        add_stage_tasks(case, employee, policy, as_of)
         what = "stage moved up"
     elif action.kind == "close_sts_improved":
         case.current_stage.left_on = as_of
+        cancel_stage_tasks(case, case.stage, actor)
         case.status, case.closed_on = "closed", as_of
         case.closed_reason = f"Attendance improved (letter {action.letter})" if action.letter else "Attendance improved"
         what = "case closed: attendance improved"
+    elif action.kind == "pause_sts":
+        case.paused, case.paused_on = True, as_of
+        what = "case paused while on long-term sickness"
     else:
-        case.paused = action.kind == "pause_sts"
-        what = "case paused while on long-term sickness" if case.paused else "case resumed"
-    case.record(actor, what, before=before, after={"stage": case.stage, "status": case.status,
-                                                    "paused": case.paused}, reason=action.reason)
+        resume(case, as_of)
+        what = "case resumed"
+    case.record(actor, what, before=before, after=case_summary(case), reason=action.reason)
     case.save_checked()
 
 

@@ -1,0 +1,110 @@
+"""A case's tasks: created from the policy's stage when the case opens or moves, to the supervisor or
+the division's HR queue; the association gate; reassigning; waiting while the case is paused."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from documents import Absence, Case
+from documents.base import StaleEditError
+from documents.case_service import CaseRuleError, complete_task, hr_queue, reassign_task
+from documents.triggers_service import scan
+from tests.app.test_triggers_apply import AS_OF, absence, stage_case
+
+D = dt.date
+
+
+@pytest.fixture
+def boss(make_employee, make_user):
+    boss = make_employee(first_name="Bea")
+    make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
+    return boss
+
+
+@pytest.fixture
+def frequent(make_employee, boss):
+    employee = make_employee(supervisor_assignment_number=boss.assignment_number)
+    for first in (D(2026, 2, 2), D(2026, 5, 11), D(2026, 8, 3), D(2026, 11, 2)):
+        absence(employee, first, first)
+    return employee
+
+
+def test_an_opened_case_gets_its_stage_tasks_for_the_supervisor(frequent):
+    scan(AS_OF, "test")
+    case = Case.objects(employee=frequent.pk).get()
+    assert [(task.kind, task.assignee, task.due_on, task.status) for task in case.tasks] == [
+        ("associate_absences", "bea@example.org", D(2026, 11, 25), "open"),
+        ("hold_meeting", "bea@example.org", D(2026, 12, 7), "open"),
+        ("send_outcome_letter", "bea@example.org", D(2026, 12, 14), "open"),
+    ]
+    assert case.audit[0].after["open_tasks"] == 3
+
+
+def test_without_a_supervisor_login_manager_tasks_go_to_the_hr_queue(make_employee):
+    employee = make_employee()
+    for first in (D(2026, 2, 2), D(2026, 5, 11), D(2026, 8, 3), D(2026, 11, 2)):
+        absence(employee, first, first)
+    scan(AS_OF, "test")
+    case = Case.objects(employee=employee.pk).get()
+    assert {task.assignee for task in case.tasks} == {hr_queue(employee.division)}
+
+
+def test_moving_up_cancels_the_old_stage_tasks_and_adds_the_new_ones(frequent):
+    case = stage_case(frequent, "formal_1", D(2026, 9, 1), review=D(2026, 12, 1), warning="first",
+                      expires=D(2027, 3, 1))
+    case.tasks.create(kind="hold_meeting", title="Hold the meeting", stage_key="formal_1",
+                      assignee="bea@example.org", due_on=D(2026, 9, 20))
+    case.save_checked()
+    scan(AS_OF, "test")
+    case.reload()
+    assert [(task.stage_key, task.kind, task.status) for task in case.tasks][:2] == [
+        ("formal_1", "hold_meeting", "cancelled"), ("formal_2", "associate_absences", "open")]
+    assert {task.assignee for task in case.tasks if task.kind == "book_hr"} == {hr_queue(frequent.division)}
+
+
+def test_only_the_association_can_be_completed_first(frequent):
+    scan(AS_OF, "test")
+    case = Case.objects(employee=frequent.pk).get()
+    meeting = next(task for task in case.tasks if task.kind == "hold_meeting")
+    with pytest.raises(CaseRuleError, match="Associate the absences with this stage first"):
+        complete_task(case, meeting.id, "bea@example.org")
+    assert Case.objects.get(pk=case.pk).version == case.version
+    case.current_stage.associated_on = dt.datetime(2026, 11, 23, 10, 0)
+    case.save_checked()
+    complete_task(case, meeting.id, "bea@example.org")
+    saved = Case.objects.get(pk=case.pk)
+    assert next(task for task in saved.tasks if task.id == meeting.id).status == "done"
+    assert (saved.audit[-1].action, saved.audit[-1].after["task_status"]) == ("task completed", "done")
+
+
+def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent):
+    scan(AS_OF, "test")
+    case = Case.objects(employee=frequent.pk).get()
+    task = case.tasks[0]
+    seen = case.version
+    reassign_task(case, task.id, "other@example.org", "hr@example.org", version=seen)
+    saved = Case.objects.get(pk=case.pk)
+    assert saved.tasks[0].assignee == "other@example.org"
+    assert (saved.audit[-1].before["assignee"], saved.audit[-1].after["assignee"]) == ("bea@example.org",
+                                                                                       "other@example.org")
+    with pytest.raises(StaleEditError):
+        reassign_task(saved, task.id, "third@example.org", "hr@example.org", version=seen)
+
+
+def test_a_paused_case_resumes_with_its_due_dates_moved_on(frequent):
+    # Off from Tuesday 3 November, long-term on 1 December; on Wednesday 2 December the short-term
+    # trigger (four earlier occasions) opens a case paused at once, beside the long-term case.
+    absence(frequent, D(2026, 11, 3), None)
+    scan(D(2026, 12, 2), "test")
+    sts = Case.objects(employee=frequent.pk, kind="STS").get()
+    assert sts.paused and sts.paused_on == D(2026, 12, 2)
+    assert [task.due_on for task in sts.tasks] == [D(2026, 12, 4), D(2026, 12, 16), D(2026, 12, 23)]
+    # Back on Monday 14 December (last day off Friday 11th): resumed 12 days later, so the due dates move
+    # 12 days on, to working days (Monday 28 December is the Boxing Day bank holiday)
+    Absence.objects(employee=frequent.pk, last_day=None).update(set__last_day=D(2026, 12, 11))
+    scan(D(2026, 12, 14), "test")
+    sts.reload()
+    assert (sts.paused, sts.paused_on) == (False, None)
+    assert [task.due_on for task in sts.tasks] == [D(2026, 12, 16), D(2026, 12, 29), D(2027, 1, 4)]
+    assert sts.audit[-1].action == "case resumed"
