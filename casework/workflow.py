@@ -70,15 +70,16 @@ def notice_problem(invited_on: dt.date, meeting_on: dt.date, notice_days: int) -
 
 
 def alternative_date_problem(original: dt.date, proposed: dt.date, today: dt.date) -> str | None:
-    """Another date the employee proposes is accepted only within 7 calendar days of the original one."""
+    """Another date the employee proposes is accepted only up to 7 calendar days after the original one
+    (the university's case-meeting guidance); an earlier date is fine if it has not passed."""
+    latest = original + dt.timedelta(days=ALTERNATIVE_DATE_DAYS)
     if proposed < today:
         return "The new date has passed: choose a date from today on."
     if proposed == original:
         return "That is the date already arranged."
-    if abs((proposed - original).days) > ALTERNATIVE_DATE_DAYS:
-        return (f"Another date can be accepted only within {ALTERNATIVE_DATE_DAYS} calendar days of the original "
-                f"({long_date(original - dt.timedelta(days=ALTERNATIVE_DATE_DAYS))} to "
-                f"{long_date(original + dt.timedelta(days=ALTERNATIVE_DATE_DAYS))}).")
+    if proposed > latest:
+        return (f"Another date can be accepted only up to {ALTERNATIVE_DATE_DAYS} calendar days after the original "
+                f"one: {long_date(latest)} at the latest.")
     return None
 
 
