@@ -58,11 +58,12 @@ def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts
 
 def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: Sequence[LapsedWarning],
                 off_long_term: AbsenceFacts | None, policy: Policy, as_of: dt.date,
-                off_short_term: AbsenceFacts | None = None) -> tuple[list[Action], list[str]]:
+                off_short_term: AbsenceFacts | None = None, lts_open: bool = False) -> tuple[list[Action], list[str]]:
     """The short-term actions and notes, from the short-term rules that fired and the STS cases.
 
     `off_short_term` is an absence still going on that is not long-term yet: a trigger it counts in, or
-    a review period ending, waits until it ends (it would not count if it became long-term)."""
+    a review period ending, waits until it ends (it would not count if it became long-term). While a
+    long-term case is open (`lts_open`) a paused case waits for the manager to confirm the return."""
     current = _current(cases, as_of)
     latest = current or max(cases, key=_entered, default=None)
     since = latest.stage_entered_on if latest else None
@@ -71,6 +72,9 @@ def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: 
     if current and current.paused:
         if off_long_term:
             return [], []
+        if lts_open:
+            return [], ["Short-term work resumes when the manager confirms they are back, which closes the "
+                        "long-term case."]
         return [Action("resume_sts", "Resume short-term work: they are back from long-term absence.",
                        case_id=current.id, stage=current.stage)], []
     waiting = _waiting(new, off_short_term, policy)

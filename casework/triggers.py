@@ -9,8 +9,10 @@ Decisions (made in `casework.decisions`):
 - An ongoing absence past the long-term threshold for its reason, and no open or monitored LTS case
   → `open_lts`.
 - While the employee is off long-term, short-term work waits: a live STS case is paused
-  (`pause_sts`; a case opened that day comes with a pause too); a paused case is resumed once they
-  are back (`resume_sts`, and nothing else for it that day, so the service can move its dates on).
+  (`pause_sts`; a case opened that day comes with a pause too). Once they are back, the manager confirms
+  the return, which closes the long-term case and resumes the paused one; a paused case with no
+  long-term case open is resumed by the engine (`resume_sts`, and nothing else for it that day, so the
+  service can move its dates on).
 - While they are off with an absence that is not long-term yet, a trigger counting that absence waits
   until it ends (it would not count if it became long-term), and so does closing a case whose review
   period has ended; the fired rule is shown, with a note.
@@ -86,7 +88,8 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
     lapsed = lapsed_warnings(cases, policy, as_of)
     short_term, notes = sts_actions(fired, [case for case in cases if case.kind == "STS"], lapsed,
                                     off_long_term[0] if off_long_term else None, policy, as_of,
-                                    off_short_term[0] if off_short_term else None)
+                                    off_short_term[0] if off_short_term else None,
+                                    any(case.kind == "LTS" and case.is_live for case in cases))
     actions = lts_actions(off_long_term, cases, policy, as_of) + short_term
     actions += [Action("oh_referral", rule.explanation, absence_ids=rule.absence_ids) for rule in referrals]
     milestones = [milestone for absence in known if absence.ongoing_on(as_of)

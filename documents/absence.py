@@ -5,6 +5,7 @@ import mongoengine as me
 
 from casework.reasons import REASON_CATEGORIES
 from documents.base import AuditEntry, Versioned
+from documents.case import Task
 
 CONTACT_METHODS = ("phone", "video", "visit", "email", "letter", "text")
 
@@ -68,6 +69,7 @@ class Absence(Versioned, me.Document):
     source = me.StringField(choices=("manual", "import", "api", "demo"), default="manual")
     external_id = me.StringField()
     working_days_lost = me.IntField(min_value=0)
+    reminder = me.EmbeddedDocumentField(Task)  # the return-to-work reminder, once the absence has ended
     recorded_by = me.StringField()
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
@@ -78,6 +80,7 @@ class Absence(Versioned, me.Document):
             ("employee", "first_day"),
             ("assignment_number", "first_day"),
             {"fields": ["external_id"], "unique": True, "sparse": True},
+            ("reminder.assignee", "reminder.status"),
         ],
     }
 

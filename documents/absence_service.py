@@ -8,6 +8,7 @@ from casework.absences import Period, absence_length, check_absence
 from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.employee import Employee
+from documents.case_service import absence_events
 from documents.triggers_service import scan
 
 AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
@@ -92,3 +93,4 @@ def after_absence_saved(employee: Employee, today: dt.date) -> None:
 def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once."""
     scan(today, "triggers (absence saved)", employees=employees)
+    absence_events(employees, today)

@@ -8,11 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+import mongoengine as me
+
+from casework.absences import long_date, rtw_due
+from casework.calendar import WorkingPattern
 from casework.ladders import Ladder
 from casework.policy import Policy
 from casework.workflow import completion_blocked, due_on, stage_tasks
 from documents.base import StaleEditError, utcnow
 from documents.case import Case, Task
+from documents.absence import Absence
 from documents.employee import Employee
 from documents.policy import policy_rules
 from documents.user import User
@@ -150,3 +155,79 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
                                                                                "assignee": assignee}}
 
     return change(case, actor, "task reassigned", apply, version=version)
+
+
+def still_off(employee_id, today: dt.date) -> bool:
+    """Whether the employee has an absence going on today (no last day, or one from today on)."""
+    return bool(Absence.objects(employee=employee_id, first_day__lte=today).filter(
+        me.Q(last_day=None) | me.Q(last_day__gte=today)).count())
+
+
+def resumption_blocked(case: Case, today: dt.date) -> str | None:
+    """Why the long-term case cannot be closed as resumed yet, or None."""
+    if case.kind != "LTS" or case.status == "closed":
+        return "Only an open long-term case closes when the employee has resumed."
+    if still_off(case.employee, today):
+        return "They are still off sick: record the last day of the absence first."
+    latest = Absence.objects(employee=case.employee, first_day__lte=today).only("rtw", "first_day").order_by(
+        "-first_day").first()
+    if latest is None or latest.rtw is None:
+        return "Record the return-to-work interview first."
+    return None
+
+
+def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None = None) -> Case:
+    """The manager confirms the employee has resumed: the long-term case closes and any paused short-term
+    case resumes with its tasks (the only way a long-term case closes by hand)."""
+    reason = resumption_blocked(case, today)
+    if reason:
+        raise CaseRuleError(reason)
+
+    def close(case: Case) -> None:
+        for task in case.open_tasks():
+            task.status, task.completed_at, task.completed_by = (
+                "done" if task.kind == CONFIRM_RESUMED else "cancelled"), utcnow(), actor
+        if case.current_stage:
+            case.current_stage.left_on = today
+        case.status, case.closed_on = "closed", today
+        case.closed_reason = f"The employee resumed work (confirmed by {actor})"
+
+    change(case, actor, "case closed: employee resumed", close, version=version)
+    for paused in Case.objects(employee=case.employee, kind="STS", paused=True, status__ne="closed"):
+        change(paused, actor, "case resumed", lambda sts: resume(sts, today),
+               reason="The employee resumed work and the long-term case closed.")
+    return case
+
+
+CONFIRM_RESUMED = "confirm_resumed"
+RTW_REMINDER = "rtw_reminder"
+RTW_REMINDER_DAYS = 28
+
+
+def absence_events(employees: list[Employee], today: dt.date) -> None:
+    """The tasks absences bring, after a change to them: a return-to-work reminder for an absence that
+    has ended (completed by itself once the interview is recorded), and the task to confirm an employee
+    on a long-term case has resumed, once they are back and the interview is recorded."""
+    ids = [employee.pk for employee in employees]
+    by_id = {employee.pk: employee for employee in employees}
+    for absence in Absence.objects(employee__in=ids, rtw=None, reminder=None,
+                                   last_day__gte=today - dt.timedelta(days=RTW_REMINDER_DAYS)).only(
+            "employee", "last_day", "version"):
+        employee = by_id[absence.employee]
+        due = rtw_due(absence.last_day, WorkingPattern.for_employee(employee))
+        reminder = Task(kind=RTW_REMINDER, assignee=assignee_for("manager", employee), due_on=due.latest_by,
+                        title=f"Return-to-work interview with {employee.name}: back {long_date(due.first_day_back)}")
+        # The reminder is the system's, beside what people edit: no version step, so nobody's edit is refused.
+        Absence.objects(pk=absence.pk, reminder=None).update_one(set__reminder=reminder)
+    Absence.objects(employee__in=ids, rtw__ne=None, reminder__status="open").update(
+        set__reminder__status="done", set__reminder__completed_at=utcnow(),
+        set__reminder__completed_by="system: interview recorded")
+    for case in Case.objects(employee__in=ids, kind="LTS", status__ne="closed").exclude("audit"):
+        if any(task.kind == CONFIRM_RESUMED and task.status == "open" for task in case.tasks):
+            continue
+        if resumption_blocked(case, today) is None:
+            employee = by_id[case.employee]
+            task = Task(kind=CONFIRM_RESUMED, assignee=assignee_for("manager", employee),
+                        title=f"Confirm that {employee.name} has resumed work (this closes the long-term case)",
+                        due_on=due_on(today, 2, employee.region))
+            change(case, "system", "task added", lambda case: case.tasks.append(task))

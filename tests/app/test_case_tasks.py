@@ -92,7 +92,7 @@ def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent):
         reassign_task(saved, task.id, "third@example.org", "hr@example.org", version=seen)
 
 
-def test_a_paused_case_resumes_with_its_due_dates_moved_on(frequent):
+def test_a_paused_case_without_a_long_term_case_resumes_with_its_due_dates_moved_on(frequent):
     # Off from Tuesday 3 November, long-term on 1 December; on Wednesday 2 December the short-term
     # trigger (four earlier occasions) opens a case paused at once, beside the long-term case.
     absence(frequent, D(2026, 11, 3), None)
@@ -100,11 +100,73 @@ def test_a_paused_case_resumes_with_its_due_dates_moved_on(frequent):
     sts = Case.objects(employee=frequent.pk, kind="STS").get()
     assert sts.paused and sts.paused_on == D(2026, 12, 2)
     assert [task.due_on for task in sts.tasks] == [D(2026, 12, 4), D(2026, 12, 16), D(2026, 12, 23)]
-    # Back on Monday 14 December (last day off Friday 11th): resumed 12 days later, so the due dates move
-    # 12 days on, to working days (Monday 28 December is the Boxing Day bank holiday)
+    # Back on Monday 14 December (last day off Friday 11th), the long-term case closed (here by hand):
+    # resumed 12 days later, the due dates move 12 days on, to working days (Monday 28 December is the
+    # Boxing Day bank holiday)
     Absence.objects(employee=frequent.pk, last_day=None).update(set__last_day=D(2026, 12, 11))
+    Case.objects(employee=frequent.pk, kind="LTS").update(set__status="closed", set__closed_on=D(2026, 12, 14))
     scan(D(2026, 12, 14), "test")
     sts.reload()
     assert (sts.paused, sts.paused_on) == (False, None)
     assert [task.due_on for task in sts.tasks] == [D(2026, 12, 16), D(2026, 12, 29), D(2027, 1, 4)]
     assert sts.audit[-1].action == "case resumed"
+
+
+def test_an_ended_absence_gets_a_reminder_that_completes_itself_with_the_interview(frequent, auth):
+    from documents.absence import ReturnToWork
+    from documents.absence_service import after_absence_saved
+    off = absence(frequent, D(2026, 11, 16), D(2026, 11, 20))   # back Monday 23rd; third working day Wed 25th
+    after_absence_saved(frequent, AS_OF)
+    off.reload()
+    assert (off.reminder.kind, off.reminder.assignee, off.reminder.due_on, off.reminder.status) == (
+        "rtw_reminder", "bea@example.org", D(2026, 11, 25), "open")
+    assert off.reminder.title == f"Return-to-work interview with {frequent.name}: back 23 November 2026"
+    after_absence_saved(frequent, AS_OF)
+    assert off.reload().reminder.id == off.reminder.id           # one reminder, not two
+    Absence.objects(pk=off.pk).update_one(set__rtw=ReturnToWork(held_on=AS_OF, held_by="bea@example.org"))
+    after_absence_saved(frequent, AS_OF)
+    off.reload()
+    assert (off.reminder.status, off.reminder.completed_by) == ("done", "system: interview recorded")
+
+
+def test_only_absences_ended_in_the_last_four_weeks_get_a_reminder(frequent):
+    from documents.absence_service import after_absence_saved
+    after_absence_saved(frequent, AS_OF)
+    # 2 November is 21 days before 23 November; 3 August and earlier are history
+    assert [a.last_day for a in Absence.objects(employee=frequent.pk, reminder__ne=None)] == [D(2026, 11, 2)]
+
+
+def test_the_long_term_case_closes_only_when_the_manager_confirms_the_return(frequent):
+    from documents.absence import ReturnToWork
+    from documents.absence_service import after_absence_saved
+    from documents.case_service import CONFIRM_RESUMED, confirm_resumed
+    long = absence(frequent, D(2026, 11, 3), None)
+    scan(D(2026, 12, 2), "test")
+    lts = Case.objects(employee=frequent.pk, kind="LTS").get()
+    sts = Case.objects(employee=frequent.pk, kind="STS").get()
+    assert sts.paused
+    with pytest.raises(CaseRuleError, match="still off sick"):
+        confirm_resumed(lts, "bea@example.org", D(2026, 12, 2))
+    Absence.objects(pk=long.pk).update_one(set__last_day=D(2026, 12, 11))
+    after_absence_saved(frequent, D(2026, 12, 14))
+    lts.reload()
+    assert lts.status == "open" and not any(task.kind == CONFIRM_RESUMED for task in lts.tasks)
+    with pytest.raises(CaseRuleError, match="Record the return-to-work interview first"):
+        confirm_resumed(lts, "bea@example.org", D(2026, 12, 14))
+    # the engine leaves the short-term case paused while the long-term case is open
+    assert Case.objects.get(pk=sts.pk).paused
+    Absence.objects(pk=long.pk).update_one(set__rtw=ReturnToWork(held_on=D(2026, 12, 14), held_by="bea@example.org"))
+    after_absence_saved(frequent, D(2026, 12, 14))
+    lts.reload()
+    [confirm] = [task for task in lts.tasks if task.kind == CONFIRM_RESUMED]
+    assert (confirm.assignee, confirm.due_on, confirm.status) == ("bea@example.org", D(2026, 12, 16), "open")
+    after_absence_saved(frequent, D(2026, 12, 14))
+    assert len([task for task in lts.reload().tasks if task.kind == CONFIRM_RESUMED]) == 1
+    confirm_resumed(lts, "bea@example.org", D(2026, 12, 14))
+    lts.reload()
+    assert (lts.status, lts.closed_on, lts.audit[-1].action) == ("closed", D(2026, 12, 14),
+                                                                 "case closed: employee resumed")
+    assert not lts.open_tasks() and next(t for t in lts.tasks if t.kind == CONFIRM_RESUMED).status == "done"
+    sts.reload()
+    assert (sts.paused, sts.audit[-1].action) == (False, "case resumed")
+    assert [task.due_on for task in sts.open_tasks()] == [D(2026, 12, 16), D(2026, 12, 29), D(2027, 1, 4)]

@@ -187,9 +187,13 @@ LTS_CASE = CaseFacts("lts1", "LTS", "open", "lts_welfare", D(2026, 11, 23))
      [("open_lts", "lts_welfare", None), ("pause_sts", "absence_support", "sts1")]),
     # still off, the STS case already paused and an LTS case open: nothing
     ("council-2019", OLD + [LONG], [sts(review=D(2027, 1, 20), paused=True), LTS_CASE], AS_OF, []),
-    # back (the long absence ended on Friday 20 Nov): the paused case resumes, and nothing else that day
+    # back (the long absence ended on Friday 20 Nov) but the long-term case is still open: the paused case
+    # waits for the manager to confirm the return
     ("council-2019", OLD + [NEW, AbsenceFacts("long", D(2026, 10, 26), D(2026, 11, 20))],
-     [sts(review=D(2026, 11, 1), paused=True), LTS_CASE], AS_OF, [("resume_sts", "absence_support", "sts1")]),
+     [sts(review=D(2026, 11, 1), paused=True), LTS_CASE], AS_OF, []),
+    # back, and no long-term case open: the paused case resumes, and nothing else that day
+    ("council-2019", OLD + [NEW, AbsenceFacts("long", D(2026, 10, 26), D(2026, 11, 20))],
+     [sts(review=D(2026, 11, 1), paused=True)], AS_OF, [("resume_sts", "absence_support", "sts1")]),
     # a short-term trigger while off long-term: open the STS case and pause it at once
     ("council-2019", OLD + [LONG], [], AS_OF,
      [("open_lts", "lts_welfare", None), ("open_sts", "absence_support", None), ("pause_sts", None, None)]),
