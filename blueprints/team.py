@@ -13,7 +13,9 @@ from casework.absences import Period
 from casework.calendar import WorkingPattern
 from casework.team_calendar import month_days, shift_month, team_month
 from documents import Employee
+from documents.evaluations import counted_words, evaluations_for, trigger_states
 from documents.staff import absences_between, absent_on, open_cases_by_employee
+from documents.triggers_service import active_policy
 
 bp = Blueprint("team", __name__)
 
@@ -36,9 +38,14 @@ def index():
     supervisors = {boss.assignment_number: boss.name for boss in Employee.objects(
         assignment_number__in={e.supervisor_assignment_number for e in page.items}).only(
         "assignment_number", "first_name", "last_name")}
+    policy = active_policy()
+    evaluations = evaluations_for(page.items, today, policy)
+    main = policy.triggers[0] if policy.triggers else None
     return render_page_or_fragment(
         "team/index.html", "team/_members.html", page=page, everyone=everyone, supervisors=supervisors,
-        absent=absent_on(ids, today), cases=open_cases_by_employee(ids), today=today)
+        absent=absent_on(ids, today), cases=open_cases_by_employee(ids), today=today, policy=policy,
+        evaluations=evaluations, states={pk: trigger_states(found) for pk, found in evaluations.items()},
+        main_window=main.window.words if main else None, counted=counted_words(main.counting) if main else "")
 
 
 @bp.route("/team/calendar")
