@@ -13,6 +13,7 @@ from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period, absence_length, window_figures
 from casework.calendar import WorkingPattern
 from documents import Absence, Case, Employee
+from documents.evaluations import explain_employee
 from documents.staff import absent_on, open_cases_by_employee
 
 bp = Blueprint("employees", __name__)
@@ -54,6 +55,7 @@ def show(assignment_number: str):
     lengths = {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences}
     return render_template("employees/show.html", employee=employee, supervisor=supervisor, absences=absences,
                            lengths=lengths, figures=figures, cases=list(cases), today=today,
+                           explained=explain_employee(employee, today),
                            may_record=current_user.has_role("manager", "hr", "admin"),
                            may_see_supervisor=supervisor is not None and bool(
                                Employee.objects.visible_to(current_user).filter(pk=supervisor.pk).count()))
