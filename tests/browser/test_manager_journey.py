@@ -19,6 +19,10 @@ def test_manager_journey(page, live_server, demo_organisation, screenshot, acces
     expect(page.get_by_role("heading", name="My team")).to_be_visible()
     direct = page.locator("#team-members tbody tr").count()
     assert direct > 0
+    expect(page.get_by_role("columnheader", name="Trigger")).to_be_visible()
+    expect(page.get_by_role("columnheader", name=re.compile(r"^Absence"))).to_be_visible()
+    assert page.locator("#team-members tbody tr td:last-child").count() == direct
+    expect(page.locator("#team-members tbody tr").first).to_contain_text(re.compile(r"\d+ occasions?"))
     screenshot("manager-02-team")
     accessible("team page")
 
@@ -30,11 +34,23 @@ def test_manager_journey(page, live_server, demo_organisation, screenshot, acces
     screenshot("manager-03-everyone")
     accessible("team page, everyone")
 
-    first = page.locator("#team-members tbody tr a").first
+    triggered = page.locator("#team-members tbody tr", has_text="Trigger reached").first
+    why = triggered.locator("details summary").first
+    why.click()
+    expect(triggered.locator("details p").first).to_contain_text(re.compile(r"in the 12 months to .*\(trigger: "))
+    screenshot("manager-03b-why")
+    accessible("team page, a trigger explained")
+
+    first = triggered.locator("a").first
     name = first.inner_text()
     first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     expect(page.get_by_role("heading", name="Absence history")).to_be_visible()
+    expect(page.get_by_role("heading", name="Attendance policy")).to_be_visible()
+    policy = page.locator("#attendance-policy")
+    expect(policy).to_contain_text("Evaluated on")
+    expect(policy.get_by_text("Trigger reached")).to_be_visible()
+    expect(policy.get_by_role("heading", name="What happens next")).to_be_visible()
     screenshot("manager-04-employee")
     accessible("employee page")
 
