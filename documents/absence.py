@@ -69,7 +69,7 @@ class Absence(Versioned, me.Document):
     source = me.StringField(choices=("manual", "import", "api", "demo"), default="manual")
     external_id = me.StringField()
     working_days_lost = me.IntField(min_value=0)
-    reminder = me.EmbeddedDocumentField(Task)  # the return-to-work reminder, once the absence has ended
+    tasks = me.EmbeddedDocumentListField(Task)  # the system's: the return-to-work reminder, the OH referral
     recorded_by = me.StringField()
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
@@ -80,7 +80,7 @@ class Absence(Versioned, me.Document):
             ("employee", "first_day"),
             ("assignment_number", "first_day"),
             {"fields": ["external_id"], "unique": True, "sparse": True},
-            ("reminder.assignee", "reminder.status"),
+            ("tasks.assignee", "tasks.status"),
         ],
     }
 

@@ -10,13 +10,13 @@ from typing import Callable
 
 import mongoengine as me
 
-from casework.absences import long_date, rtw_due
-from casework.calendar import WorkingPattern
+from casework.absences import absence_length, long_date, rtw_due
+from casework.calendar import WorkingPattern, rolling_window
 from casework.ladders import Ladder
 from casework.policy import Policy
-from casework.workflow import completion_blocked, due_on, stage_tasks
+from casework.workflow import ASSOCIATE, completion_blocked, due_on, stage_tasks
 from documents.base import StaleEditError, utcnow
-from documents.case import Case, Task
+from documents.case import AbsenceSnapshot, Case, Task
 from documents.absence import Absence
 from documents.employee import Employee
 from documents.policy import policy_rules
@@ -147,6 +147,8 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
     task = find_task(case, task_id)
     if task.status != "open":
         raise CaseRuleError("Only an open task can be reassigned.")
+    if not assignee.startswith(HR_QUEUE) and not User.objects(email=assignee, active=True).count():
+        raise CaseRuleError(f"No one can sign in as {assignee}: check the login.")
     previous = task.assignee
 
     def apply(case: Case) -> dict:
@@ -210,18 +212,18 @@ def absence_events(employees: list[Employee], today: dt.date) -> None:
     on a long-term case has resumed, once they are back and the interview is recorded."""
     ids = [employee.pk for employee in employees]
     by_id = {employee.pk: employee for employee in employees}
-    for absence in Absence.objects(employee__in=ids, rtw=None, reminder=None,
+    for absence in Absence.objects(employee__in=ids, rtw=None, tasks__kind__ne=RTW_REMINDER,
                                    last_day__gte=today - dt.timedelta(days=RTW_REMINDER_DAYS)).only(
-            "employee", "last_day", "version"):
+            "employee", "last_day"):
         employee = by_id[absence.employee]
         due = rtw_due(absence.last_day, WorkingPattern.for_employee(employee))
         reminder = Task(kind=RTW_REMINDER, assignee=assignee_for("manager", employee), due_on=due.latest_by,
                         title=f"Return-to-work interview with {employee.name}: back {long_date(due.first_day_back)}")
-        # The reminder is the system's, beside what people edit: no version step, so nobody's edit is refused.
-        Absence.objects(pk=absence.pk, reminder=None).update_one(set__reminder=reminder)
-    Absence.objects(employee__in=ids, rtw__ne=None, reminder__status="open").update(
-        set__reminder__status="done", set__reminder__completed_at=utcnow(),
-        set__reminder__completed_by="system: interview recorded")
+        # The system's tasks sit beside what people edit: no version step, so nobody's edit is refused.
+        Absence.objects(pk=absence.pk, tasks__kind__ne=RTW_REMINDER).update_one(push__tasks=reminder)
+    Absence.objects(employee__in=ids, rtw__ne=None, tasks__match={"kind": RTW_REMINDER, "status": "open"}).update(
+        set__tasks__S__status="done", set__tasks__S__completed_at=utcnow(),
+        set__tasks__S__completed_by="system: interview recorded")
     for case in Case.objects(employee__in=ids, kind="LTS", status__ne="closed").exclude("audit"):
         if any(task.kind == CONFIRM_RESUMED and task.status == "open" for task in case.tasks):
             continue
@@ -231,3 +233,52 @@ def absence_events(employees: list[Employee], today: dt.date) -> None:
                         title=f"Confirm that {employee.name} has resumed work (this closes the long-term case)",
                         due_on=due_on(today, 2, employee.region))
             change(case, "system", "task added", lambda case: case.tasks.append(task))
+
+
+def association_window(case: Case, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days whose absences may be associated with the current stage: from the start of the widest
+    window that triggered it (12 months before it began when unknown) to today."""
+    stage = case.current_stage
+    starts = [dt.date.fromisoformat(row["from"]) for row in (stage.trigger_figures or {}).get("windows", [])
+              if row.get("from")]
+    start = min(starts) if starts else rolling_window(stage.entered_on, 12)[0]
+    return start, max(today, stage.entered_on)
+
+
+def association_candidates(case: Case, today: dt.date) -> tuple[list[Absence], set[str]]:
+    """The employee's absences overlapping the association window, oldest first, and the ids to tick:
+    those already associated, or else those that fired the rule."""
+    start, end = association_window(case, today)
+    absences = list(Absence.objects(employee=case.employee, first_day__lte=end).filter(
+        me.Q(last_day=None) | me.Q(last_day__gte=start)).exclude("reason_detail", "audit", "fit_notes", "contacts")
+        .order_by("first_day"))
+    stage = case.current_stage
+    ticked = ({str(snapshot.absence_id) for snapshot in stage.associated} if stage.absences_associated
+              else set((stage.trigger_figures or {}).get("absence_ids", [])))
+    return absences, ticked
+
+
+def associate_absences(case: Case, employee: Employee, absence_ids: list[str], actor: str, today: dt.date,
+                       version: int | None = None) -> Case:
+    """Record snapshots of the chosen absences on the current stage and complete its association task."""
+    candidates, _ = association_candidates(case, today)
+    chosen = [absence for absence in candidates if str(absence.pk) in set(absence_ids)]
+    if not chosen:
+        raise CaseRuleError("Choose at least one absence: the meeting notes and letters are filled from them.")
+    pattern = WorkingPattern.for_employee(employee)
+    stage = case.current_stage
+    before = [str(snapshot.absence_id) for snapshot in stage.associated]
+
+    def apply(case: Case) -> dict:
+        stage.associated = [AbsenceSnapshot(absence_id=absence.pk, external_id=absence.external_id,
+                                            first_day=absence.first_day, last_day=absence.last_day,
+                                            reason_category=absence.reason_category,
+                                            **absence_length(absence.first_day, absence.last_day, pattern, today))
+                            for absence in chosen]
+        stage.associated_on, stage.associated_by = utcnow(), actor
+        for task in case.open_tasks():
+            if task.kind == ASSOCIATE and task.stage_key == stage.key:
+                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+        return {"before": {"associated": before}, "after": {"associated": [str(a.pk) for a in chosen]}}
+
+    return change(case, actor, "absences associated", apply, version=version)
