@@ -1,0 +1,275 @@
+"""Policies: every stored version, one version in words and as TOML, a change stored as a new version (from
+the form, an uploaded file or pasted TOML), and activating a version once its effect has been previewed."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from werkzeug.utils import secure_filename
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from blueprints.access import requires
+from blueprints.triggers import page_of
+from casework.policy import PolicyError
+from casework.reasons import REASON_CATEGORIES
+from documents import Policy, StaleEditError
+from documents import policy_service as service
+
+bp = Blueprint("policies", __name__)
+
+READERS = ("admin", "hr")
+MAX_FILE_BYTES = 1024 * 1024
+
+
+class NumberField(StringField):
+    """A number typed into the form: whole when it has no fraction; refused when it is not a number."""
+
+    def __init__(self, label: str, full_name: str, **kwargs):
+        super().__init__(label, **kwargs)
+        self.full_name = full_name
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            self.data = None
+            raise ValueError(f"{self.full_name} must be a number, for example 4.")
+        self.data = int(number) if number.is_integer() else number
+
+    def _value(self):
+        return self.raw_data[0] if self.raw_data else ("" if self.data is None else str(self.data))
+
+
+class SettingsForm(FlaskForm):
+    """A version's name and main numbers; `settings_form` adds one field per number of the version shown."""
+
+    name = StringField("Name", filters=[lambda text: text.strip() if text else text],
+                       validators=[DataRequired("Enter the policy's name."),
+                                           Length(max=200, message="The name must be 200 characters or fewer.")])
+    reason = TextAreaField("Why it changes (kept in the policy's history)", validators=[Optional(), Length(max=2000)])
+
+
+def settings_form(rules: dict, **kwargs) -> SettingsForm:
+    """The settings form for `rules`, filled with their values unless the user sent others."""
+    found = service.settings(rules)
+    fields = {setting.name: NumberField(setting.label, f"{setting.label} ({setting.group})") for setting in found}
+    form = type("VersionSettingsForm", (SettingsForm,), fields)(
+        data={"name": rules["name"], **{setting.name: setting.value for setting in found}}, **kwargs)
+    form.settings = found
+    return form
+
+
+class UploadForm(FlaskForm):
+    """A policy file; its text is kept in `text` once it is readable."""
+
+    file = FileField("Policy file (TOML)", validators=[FileRequired("Choose the policy file to upload."),
+                                                       FileAllowed(["toml"], "Upload a .toml file.")])
+    text = ""
+
+    def validate_file(self, field):
+        data = field.data.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ValidationError("The file is larger than 1 MB; a policy file is far smaller.")
+        try:
+            self.text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text. Save it as UTF-8 and upload it again.") from None
+
+
+class PasteForm(FlaskForm):
+    text = TextAreaField("Policy as TOML", validators=[
+        InputRequired("Paste the policy as TOML."),
+        Length(max=MAX_FILE_BYTES, message="The text is longer than 1 MB; a policy is far shorter.")])
+
+
+class ActivateForm(FlaskForm):
+    """Carries the active version the preview was compared with, so a preview gone stale is not acted on."""
+
+    compared_with = HiddenField()
+
+
+@bp.route("/policies")
+@requires(*READERS)
+def index():
+    return render_template("policies/index.html", groups=service.versions())
+
+
+@bp.route("/policies/<key>/<int:revision>")
+@requires(*READERS)
+def show(key: str, revision: int):
+    document = _version(key, revision)
+    return render_template("policies/show.html", document=document, policy=service.rules_of(document),
+                           open_cases=service.open_cases_by_version()[(key, revision)], reasons=REASON_CATEGORIES)
+
+
+@bp.route("/policies/<key>/<int:revision>/policy.toml")
+@requires(*READERS)
+def download(key: str, revision: int):
+    document = _version(key, revision)
+    return Response(service.as_toml(document), content_type="application/toml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{key}-revision-{revision}.toml"'})
+
+
+@bp.route("/policies/<key>/<int:revision>/edit", methods=["GET", "POST"])
+@requires("admin")
+def edit(key: str, revision: int):
+    document = _version(key, revision)
+    form = settings_form(document.rules, formdata=request.form if request.method == "POST" else None)
+    if form.is_submitted():
+        typed = form.validate()
+        values = {setting.path: form[setting.name].data for setting in form.settings
+                  if form[setting.name].data is not None}
+        rules = service.with_values(document.rules, {**values, ("name",): form.name.data or document.name})
+        if not typed:
+            _show_problems(form, service.problems(rules))
+            return _edit_page(document, settings=form)
+        saved, problems = _store(rules, f"new version from the form, based on revision {revision}", form.reason.data)
+        if saved:
+            return _stored(saved)
+        _show_problems(form, problems)
+    return _edit_page(document, settings=form)
+
+
+@bp.route("/policies/new")
+@requires("admin")
+def new():
+    return _edit_page(None)
+
+
+@bp.route("/policies/upload", methods=["POST"])
+@requires("admin")
+def upload():
+    form, problems = UploadForm(prefix="upload"), []
+    if form.validate_on_submit():
+        name = secure_filename(form.file.data.filename) or "policy.toml"
+        saved, problems, given = _store_text(form.text, f"new version from the uploaded file {name}")
+        if saved:
+            return _stored(saved, given)
+        form.file.errors.append(_problems_message(problems))
+    return _edit_page(_base(), upload=form, problems=problems)
+
+
+@bp.route("/policies/paste", methods=["POST"])
+@requires("admin")
+def paste():
+    form, problems = PasteForm(prefix="paste"), []
+    if form.validate_on_submit():
+        saved, problems, given = _store_text(form.text.data, "new version from pasted TOML")
+        if saved:
+            return _stored(saved, given)
+        form.text.errors.append(_problems_message(problems))
+    return _edit_page(_base(), paste=form, problems=problems)
+
+
+@bp.route("/policies/<key>/<int:revision>/activate")
+@requires("admin")
+def preview(key: str, revision: int):
+    document = _version(key, revision)
+    active = Policy.active_policy()
+    comparison = None if document.active else service.compare_activation(
+        service.rules_of(document), dt.date.today(), f"activation preview by {current_user.email}")
+    page = page_of(comparison.differences if comparison else [], request.args, current_app.config["PAGE_SIZE"])
+    form = ActivateForm(formdata=None, data={"compared_with": _label(active)})
+    return render_template("policies/preview.html", document=document, active=active, comparison=comparison,
+                           page=page, form=form)
+
+
+@bp.route("/policies/<key>/<int:revision>/activate", methods=["POST"])
+@requires("admin")
+def activate(key: str, revision: int):
+    document, form = _version(key, revision), ActivateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.compared_with.data != _label(Policy.active_policy()):
+        flash("Another version was activated since this preview was shown. Check what would change again.")
+        return redirect(url_for("policies.preview", key=key, revision=revision))
+    try:
+        service.activate(document, current_user.email)
+    except StaleEditError as error:
+        flash(str(error))
+        return redirect(url_for("policies.preview", key=key, revision=revision))
+    flash(f"{document.name} (revision {revision}) is now the active policy. Cases already open keep the version "
+          "they were opened under. No scan has run yet: preview a trigger scan to see and apply what changes.")
+    return redirect(url_for("policies.show", key=key, revision=revision))
+
+
+def _version(key: str, revision: int):
+    document = service.stored(key, revision)
+    if document is None:
+        abort(404)
+    return document
+
+
+def _base():
+    """The version whose edit page sent a file or text (named in the query string), or None from the new page."""
+    key, revision = request.args.get("key"), request.args.get("revision", type=int)
+    return service.stored(key, revision) if key and revision else None
+
+
+def _label(document) -> str:
+    return f"{document.key}/{document.revision}" if document else ""
+
+
+def _store(rules: dict, action: str, reason: str | None = None):
+    """The new version stored from `rules`, and no problems; or None and the problems, and nothing stored."""
+    try:
+        return service.store_revision(rules, current_user.email, action, (reason or "").strip() or None), []
+    except PolicyError as error:
+        return None, list(error.problems)
+    except StaleEditError as error:
+        return None, [str(error)]
+
+
+def _store_text(text: str, action: str):
+    """As `_store`, from TOML text, with the revision the text named."""
+    try:
+        rules = service.read_toml(text)
+    except PolicyError as error:
+        return None, list(error.problems), None
+    return *_store(rules, action), rules.get("revision")
+
+
+def _stored(document, given_revision=None):
+    renumbered = (f" (the file said revision {given_revision}; a new version always takes the next number)"
+                  if given_revision not in (None, document.revision) else "")
+    flash(f"Stored as revision {document.revision} of {document.key}{renumbered}. It is not active: preview what "
+          "it would change, then activate it.")
+    return redirect(url_for("policies.show", key=document.key, revision=document.revision))
+
+
+def _problems_message(problems: list[str]) -> str:
+    if len(problems) == 1 and ": " not in problems[0]:
+        return problems[0]
+    return f"The policy has {len(problems)} problem{'' if len(problems) == 1 else 's'}, listed below by key."
+
+
+def _show_problems(form: SettingsForm, problems: list[str]) -> None:
+    """Each problem beside the field it names, the rest above the form."""
+    by_key = {setting.key: form[setting.name] for setting in form.settings}
+    by_key["name"] = form.name
+    for problem in problems:
+        key, _, message = problem.partition(": ")
+        field = by_key.get(key)
+        if field is None:
+            form.form_errors.append(problem)
+        else:
+            field.errors.append(f"{getattr(field, 'full_name', field.label.text)} {message}")
+
+
+def _edit_page(document, settings=None, upload=None, paste=None, problems=()):
+    if document is not None and settings is None:
+        settings = settings_form(document.rules, formdata=None)
+    paste = paste or PasteForm(formdata=None, prefix="paste",
+                               data={"text": service.as_toml(document) if document else ""})
+    failed = any(form is not None and form.errors for form in (settings, upload, paste))
+    return render_template("policies/edit.html", document=document, settings=settings,
+                           upload=upload or UploadForm(formdata=None, prefix="upload"), paste=paste,
+                           problems=problems), 400 if failed else 200

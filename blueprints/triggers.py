@@ -1,0 +1,82 @@
+"""Trigger scans from the web: HR see what a scan of the staff they look after would do on a date, then apply it."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.validators import InputRequired, ValidationError
+
+from blueprints.absences.forms import DayField
+from blueprints.access import requires
+from blueprints.paging import Page
+from documents import Employee, StaleEditError
+from documents.policy_service import staff_order
+from documents.triggers_service import active_policy, scan
+
+bp = Blueprint("triggers", __name__)
+
+SCANNERS = ("hr", "admin")
+EARLIEST = dt.date(2000, 1, 1)
+
+
+class ScanForm(FlaskForm):
+    as_of = DayField("Scan as of", default=dt.date.today, format="%Y-%m-%d", validators=[
+        InputRequired("Enter the date the scan looks at, for example 2026-11-23.")])
+
+    def validate_as_of(self, field):
+        if field.data is None:
+            return
+        if field.data > dt.date.today():
+            raise ValidationError("The date cannot be in the future: a scan counts absences up to its date.")
+        if field.data < EARLIEST:
+            raise ValidationError(f"Enter a date from {EARLIEST.year} onwards.")
+
+
+@bp.route("/triggers/scan")
+@requires(*SCANNERS)
+def preview():
+    """What a scan would do on the date asked (today unless another is given); changes nothing."""
+    asked = "as_of" in request.args
+    form = ScanForm(request.args if asked else None, meta={"csrf": False})
+    if asked and not form.validate():
+        return _page(form, None), 400
+    return _page(form, _scan(form.as_of.data, apply=False))
+
+
+@bp.route("/triggers/scan", methods=["POST"])
+@requires(*SCANNERS)
+def apply():
+    """Run the scan over the same staff and apply it; a second run changes nothing."""
+    form = ScanForm()
+    if not form.validate_on_submit():
+        return _page(form, None), 400
+    try:
+        summary = _scan(form.as_of.data, apply=True)
+    except StaleEditError:
+        form.form_errors.append("Someone else changed a case while the scan ran, so it stopped part way. "
+                                "Look at the preview again and apply what is left.")
+        return _page(form, None), 409
+    return _page(form, summary, applied=True)
+
+
+def page_of(items: list, args, size: int) -> Page:
+    """Page `?page=N` of a list already in memory (N out of range gives the nearest page)."""
+    pages = max(1, math.ceil(len(items) / size))
+    number = args.get("page", 1, type=int) or 1
+    number = min(max(1, number), pages)
+    return Page(items[(number - 1) * size:number * size], number, size, len(items))
+
+
+def _scan(as_of: dt.date, apply: bool):
+    """A scan of the staff in post on `as_of` whom the user may see (HR: their divisions; admins: everyone)."""
+    staff = list(Employee.objects.visible_to(current_user).current(as_of).exclude("audit"))
+    return scan(as_of, f"trigger scan by {current_user.email}", apply=apply, employees=staff)
+
+
+def _page(form: ScanForm, summary, applied: bool = False) -> str:
+    found = sorted(summary.would, key=lambda item: staff_order(item[0])) if summary else []
+    return render_template("triggers/scan.html", form=form, summary=summary, applied=applied, policy=active_policy(),
+                           page=page_of(found, request.args, current_app.config["PAGE_SIZE"]))
