@@ -1,0 +1,45 @@
+"""A meeting invitation as an iCalendar (.ics) file, for download and as the invitation e-mail's attachment."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: str, organiser: tuple[str, str],
+               attendees: list[tuple[str, str]], stamped: dt.datetime, description: str = "",
+               sequence: int = 0) -> bytes:
+    """An iCalendar REQUEST for one meeting. `starts` is UK local time; people are (name, email) pairs;
+    `stamped` is when the invitation is made (UTC). `sequence` goes up each time the meeting moves, so
+    calendars update the event they already hold."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Casebook//Sickness absence case meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"{uid}@casebook")
+    event.add("sequence", sequence)
+    event.add("dtstamp", stamped.replace(microsecond=0, tzinfo=dt.timezone.utc))
+    local = starts.replace(tzinfo=LONDON)
+    event.add("dtstart", local)
+    event.add("dtend", local + dt.timedelta(minutes=minutes))
+    event.add("summary", title)
+    event.add("location", place)
+    if description:
+        event.add("description", description)
+    event.add("organizer", _address(*organiser, role="CHAIR"))
+    for name, email in attendees:
+        event.add("attendee", _address(name, email, role="REQ-PARTICIPANT"), encode=0)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _address(name: str, email: str, role: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name)
+    address.params["role"] = vText(role)
+    return address
