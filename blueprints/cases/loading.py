@@ -1,0 +1,47 @@
+"""Finding a case the user may see, and answering a change to it."""
+from __future__ import annotations
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+
+from documents import Case, Employee, StaleEditError
+from documents.case_service import CaseRuleError
+
+WORKERS = ("manager", "hr", "admin")
+
+
+def case_or_404(case_id: str) -> tuple[Case, Employee]:
+    """The case and its employee, if the case is in the user's scope; otherwise 404."""
+    try:
+        case = Case.objects.visible_to(current_user).filter(pk=ObjectId(case_id)).first()
+    except InvalidId:
+        case = None
+    if case is None:
+        abort(404)
+    employee = Employee.objects(pk=case.employee).exclude("audit").first()
+    if employee is None:
+        abort(404)
+    return case, employee
+
+
+def seen_version(form) -> int | None:
+    """The case version the user's page showed (a hidden field on every case form)."""
+    value = form.version.data if hasattr(form, "version") else None
+    return int(value) if value and str(value).isdigit() else None
+
+
+def attempt(case: Case, change, done: str, anchor: str | None = None):
+    """Run `change()` (a case_service call); on success flash `done` and redirect to the case page (htmx
+    follows it and swaps the page's parts in place); on a rule or a stale version return the message."""
+    try:
+        change()
+    except (CaseRuleError, StaleEditError) as error:
+        return str(error)
+    flash(done)
+    return redirect(url_for("cases.show", case_id=case.pk, _anchor=anchor))
+
+
+def actor() -> str:
+    return current_user.email

@@ -1,0 +1,69 @@
+"""The case page: everything about one case on one page, each part swappable in place by htmx."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template
+from flask_login import current_user
+
+from blueprints.access import requires
+from blueprints.cases import bp
+from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
+from blueprints.cases.loading import WORKERS, case_or_404
+from documents import Case, Employee, User
+from documents.case_service import HR_QUEUE, association_candidates, case_policy, ladder_of, task_blocked
+
+
+SECTIONS: list = []
+
+
+def case_section(provide):
+    """Register a part of the case page: `provide(case, employee, today, forms)` returns the context its
+    partial needs (`forms` holds forms sent back with errors; take yours out with `forms.pop`)."""
+    SECTIONS.append(provide)
+    return provide
+
+
+@bp.route("/cases/<case_id>")
+@requires("manager", "hr", "support", "admin")
+def show(case_id: str):
+    case, employee = case_or_404(case_id)
+    return render_case(case, employee)
+
+
+def render_case(case: Case, employee: Employee, status: int = 200, message: str | None = None, **forms):
+    """The case page, with any forms that came back with errors (and `message` at the top)."""
+    today = dt.date.today()
+    policy = case_policy(case)
+    ladder = ladder_of(case, policy)
+    titles = {stage.key: stage.title for stage in ladder.stages}
+    open_tasks = sorted(case.open_tasks(), key=lambda task: (task.due_on, task.created_at))
+    done_tasks = [task for task in case.tasks if task.status != "open"]
+    candidates, ticked = association_candidates(case, today) if case.current_stage else ([], set())
+    association = forms.pop("association_form", None) or AssociationForm(formdata=None)
+    association.absence_ids.choices = [(str(absence.pk), str(absence.pk)) for absence in candidates]
+    if association.absence_ids.data is None or not association.is_submitted():
+        association.absence_ids.data = sorted(ticked)
+    version_form = CaseForm(formdata=None, version=case.version)
+    sections = {}
+    for provide in SECTIONS:
+        sections.update(provide(case, employee, today, forms))
+    return render_template(
+        "cases/show.html", case=case, employee=employee, policy=policy, ladder=ladder, titles=titles,
+        open_tasks=open_tasks, done_tasks=done_tasks, blocked={task.id: task_blocked(case, task) for task in open_tasks},
+        names=_names(case), candidates=candidates, association_form=association, version_form=version_form,
+        reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
+        today=today, message=message, may_work=current_user.has_role(*WORKERS) and case.status != "closed",
+        may_reassign=current_user.has_role("hr", "admin"),
+        manager=Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
+            "first_name", "last_name").first(), **sections, **forms), status
+
+
+def _names(case: Case) -> dict[str, str]:
+    """How to show each assignee: a person's name, or the division's HR queue in words."""
+    logins = {task.assignee for task in case.tasks if not task.assignee.startswith(HR_QUEUE)}
+    names = {user.email: user.name for user in User.objects(email__in=list(logins)).only("email", "name")}
+    for task in case.tasks:
+        if task.assignee.startswith(HR_QUEUE):
+            names[task.assignee] = f"HR advisors, {task.assignee[len(HR_QUEUE):]}"
+    return names
