@@ -1,0 +1,1 @@
+"""meetings of a case (being written)."""

@@ -1,0 +1,1 @@
+"""notes of a case (being written)."""

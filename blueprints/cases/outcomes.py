@@ -1,0 +1,1 @@
+"""outcomes of a case (being written)."""
