@@ -182,3 +182,24 @@ def plan_outcome(outcome_key: str, stage: Stage, ladder: Ladder, decided_on: dt.
     return OutcomePlan(outcome, decided_on, outcome.letter if outcome.key != "support_agreed" else (
                            stage.outcome_letters[0] if stage.outcome_letters else outcome.letter),
                        review, level, expires, deadline, route, ladder.after(stage.key), outcome.closes)
+
+
+MILESTONE_TASKS = {  # milestone key → (title, calendar days ahead the task is due)
+    "half_pay": ("Tell {name} in writing that their pay moves to half pay on {date}", 14),
+    "nil_pay": ("Tell {name} in writing that their pay stops (nil pay) on {date}", 14),
+    "ssp_notice": ("Send {name} the statutory sick pay notice: 28 weeks off on {date}", 7),
+}
+
+
+def milestone_tasks(milestones, name: str, today: dt.date, region: str) -> list[PlannedTask]:
+    """Tasks ahead of each change of pay of a long-term absence and the statutory sick pay notice: due the
+    given days before the date (a working day, and not before today); milestones already passed get none."""
+    planned = []
+    for milestone in milestones:
+        if milestone.key not in MILESTONE_TASKS or milestone.on <= today:
+            continue
+        title, ahead = MILESTONE_TASKS[milestone.key]
+        due = due_on(max(today, milestone.on - dt.timedelta(days=ahead)), 0, region)
+        planned.append(PlannedTask(milestone.key, title.format(name=name, date=long_date(milestone.on)), "manager",
+                                   min(due, milestone.on)))
+    return planned

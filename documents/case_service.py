@@ -14,7 +14,7 @@ from casework.absences import absence_length, long_date, rtw_due
 from casework.calendar import WorkingPattern, rolling_window
 from casework.ladders import Ladder
 from casework.policy import Policy
-from casework.workflow import ASSOCIATE, completion_blocked, due_on, stage_tasks
+from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
 from documents.base import StaleEditError, utcnow
 from documents.case import AbsenceSnapshot, Case, Task
 from documents.absence import Absence
@@ -64,6 +64,29 @@ def add_stage_tasks(case: Case, employee: Employee, policy: Policy, entered_on: 
                   assignee=assignee_for(planned.assignee, employee))
              for planned in stage_tasks(stage, entered_on, employee.region)]
     case.tasks.extend(added)
+    return added
+
+
+def add_milestone_tasks(case: Case, employee: Employee, milestones, today: dt.date) -> list[Task]:
+    """Append the tasks ahead of the long-term absence's changes of pay and its sick pay notice (unsaved)."""
+    added = [Task(kind=planned.kind, title=planned.title, due_on=planned.due_on,
+                  assignee=assignee_for(planned.assignee, employee))
+             for planned in milestone_tasks(milestones, employee.name, today, employee.region)]
+    case.tasks.extend(added)
+    return added
+
+
+def refer_to_occupational_health(employee: Employee, absence_ids, today: dt.date) -> int:
+    """A task to refer the employee to occupational health for each absence the policy refers at once, not
+    yet referred and without such a task already; returns how many were added. The title names no reason:
+    task titles reach e-mails."""
+    added = 0
+    for absence in Absence.objects(pk__in=list(absence_ids), oh_referral_on=None,
+                                   tasks__kind__ne=OH_REFERRAL).only("id"):
+        task = Task(kind=OH_REFERRAL, assignee=assignee_for("manager", employee),
+                    due_on=due_on(today, 1, employee.region),
+                    title=f"Refer {employee.name} to occupational health: the policy refers this absence at once")
+        added += Absence.objects(pk=absence.pk, tasks__kind__ne=OH_REFERRAL).update_one(push__tasks=task)
     return added
 
 
@@ -203,6 +226,7 @@ def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None 
 
 CONFIRM_RESUMED = "confirm_resumed"
 RTW_REMINDER = "rtw_reminder"
+OH_REFERRAL = "oh_referral"
 RTW_REMINDER_DAYS = 28
 
 
@@ -221,9 +245,10 @@ def absence_events(employees: list[Employee], today: dt.date) -> None:
                         title=f"Return-to-work interview with {employee.name}: back {long_date(due.first_day_back)}")
         # The system's tasks sit beside what people edit: no version step, so nobody's edit is refused.
         Absence.objects(pk=absence.pk, tasks__kind__ne=RTW_REMINDER).update_one(push__tasks=reminder)
-    Absence.objects(employee__in=ids, rtw__ne=None, tasks__match={"kind": RTW_REMINDER, "status": "open"}).update(
-        set__tasks__S__status="done", set__tasks__S__completed_at=utcnow(),
-        set__tasks__S__completed_by="system: interview recorded")
+    for kind, done, why in ((RTW_REMINDER, {"rtw__ne": None}, "system: interview recorded"),
+                            (OH_REFERRAL, {"oh_referral_on__ne": None}, "system: referral recorded")):
+        Absence.objects(employee__in=ids, tasks__match={"kind": kind, "status": "open"}, **done).update(
+            set__tasks__S__status="done", set__tasks__S__completed_at=utcnow(), set__tasks__S__completed_by=why)
     for case in Case.objects(employee__in=ids, kind="LTS", status__ne="closed").exclude("audit"):
         if any(task.kind == CONFIRM_RESUMED and task.status == "open" for task in case.tasks):
             continue

@@ -16,7 +16,8 @@ from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from documents.absence import Absence
 from documents.case import Case, Stage
-from documents.case_service import add_stage_tasks, cancel_stage_tasks, resume, summary as case_summary
+from documents.case_service import (add_milestone_tasks, add_stage_tasks, cancel_stage_tasks, refer_to_occupational_health,
+                                    resume, summary as case_summary)
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument, policy_rules
 
@@ -144,6 +145,9 @@ def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Polic
     if on_lts:
         case.paused_on = evaluation.as_of
     add_stage_tasks(case, employee, policy, evaluation.as_of)
+    if kind == "LTS":
+        add_milestone_tasks(case, employee, [milestone for milestone in evaluation.milestones
+                                             if milestone.absence_id in action.absence_ids], evaluation.as_of)
     case.record(actor, "case opened", after={"kind": kind, "stage": stage, "paused": on_lts,
                                              "open_tasks": len(case.open_tasks())}, reason=action.reason)
     case.save_checked()
@@ -227,6 +231,11 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
             summary.would.append((employee, applicable))
             if apply:
                 apply_evaluation(employee, evaluation, policy, actor)
+        if apply:
+            for action in evaluation.actions:
+                if action.kind == "oh_referral":
+                    summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids,
+                                                                                   as_of)
         if progress:
             progress(1)
     return summary

@@ -78,7 +78,9 @@ def test_only_the_association_can_be_completed_first(frequent):
     assert (saved.audit[-1].action, saved.audit[-1].after["task_status"]) == ("task completed", "done")
 
 
-def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent):
+def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent, make_user):
+    make_user("other@example.org", ["manager"], assignment_number=frequent.supervisor_assignment_number)
+    make_user("third@example.org", ["hr"])
     scan(AS_OF, "test")
     case = Case.objects(employee=frequent.pk).get()
     task = case.tasks[0]
@@ -171,3 +173,33 @@ def test_the_long_term_case_closes_only_when_the_manager_confirms_the_return(fre
     sts.reload()
     assert (sts.paused, sts.audit[-1].action) == (False, "case resumed")
     assert [task.due_on for task in sts.open_tasks()] == [D(2026, 12, 16), D(2026, 12, 29), D(2027, 1, 4)]
+
+
+def test_a_long_term_case_gets_tasks_ahead_of_each_change_of_pay(make_employee, boss):
+    # Started 2015 (11 completed years: NJC 6 months full + 6 half); off from Tuesday 3 November 2026,
+    # no earlier sickness: half pay from 3 May 2027, nil pay from 3 November 2027, 28 weeks on 18 May 2027.
+    worker = make_employee(supervisor_assignment_number=boss.assignment_number, start_date=D(2015, 4, 1))
+    absence(worker, D(2026, 11, 3), None, "infections")
+    scan(D(2026, 12, 2), "test")
+    lts = Case.objects(employee=worker.pk, kind="LTS").get()
+    ahead = {task.kind: (task.due_on, task.title) for task in lts.tasks if task.stage_key is None}
+    assert ahead == {
+        "half_pay": (D(2027, 4, 19), f"Tell {worker.name} in writing that their pay moves to half pay on 3 May 2027"),
+        "ssp_notice": (D(2027, 5, 11), f"Send {worker.name} the statutory sick pay notice: 28 weeks off on "
+                                       f"18 May 2027"),
+        "nil_pay": (D(2027, 10, 20), f"Tell {worker.name} in writing that their pay stops (nil pay) on "
+                                     f"3 November 2027")}
+
+
+def test_a_stress_absence_gets_an_oh_referral_task_that_completes_with_the_referral(make_employee, boss):
+    from documents.absence_service import after_absence_saved
+    worker = make_employee(supervisor_assignment_number=boss.assignment_number)
+    off = absence(worker, D(2026, 11, 16), None, "mental_health")
+    summary = scan(AS_OF, "test")
+    assert summary.actions["oh_referral"] == 1 and scan(AS_OF, "test").actions["oh_referral"] == 0
+    [task] = off.reload().tasks
+    assert (task.kind, task.assignee, task.due_on) == ("oh_referral", "bea@example.org", D(2026, 11, 24))
+    assert "mental" not in task.title and task.title.startswith(f"Refer {worker.name} to occupational health")
+    Absence.objects(pk=off.pk).update_one(set__oh_referral_on=AS_OF)
+    after_absence_saved(worker, AS_OF)
+    assert [(t.status, t.completed_by) for t in off.reload().tasks] == [("done", "system: referral recorded")]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from casework.policy import load_preset
-from casework.workflow import (alternative_date_problem, completion_blocked, due_on, notice_problem,
+from casework.workflow import (alternative_date_problem, completion_blocked, due_on, milestone_tasks, notice_problem,
                                outcomes_for, plan_outcome, stage_tasks)
 
 D = dt.date
@@ -139,3 +139,17 @@ def test_dismissal_appeal_goes_to_the_panel_and_the_plan_reads_in_words():
 def test_outcomes_offered_per_stage(kind, stage, expected):
     ladder = COUNCIL.sts.ladder if kind == "STS" else COUNCIL.lts.ladder
     assert [outcome.key for outcome in outcomes_for(kind, ladder.stage(stage), ladder)] == expected
+
+
+def test_tasks_ahead_of_each_change_of_pay():
+    from casework.milestones import Milestone
+    milestones = [Milestone("long_term", "", D(2026, 11, 23), True, "a"),
+                  Milestone("ssp_notice", "", D(2027, 5, 31), False, "a"),        # a Monday: due Mon 24 May
+                  Milestone("half_pay", "", D(2027, 1, 10), False, "a"),          # Sunday: 27 Dec → BH → Tue 29 Dec
+                  Milestone("nil_pay", "", D(2026, 11, 30), False, "a"),          # 14 days ahead is past: today
+                  Milestone("half_pay", "", D(2026, 11, 20), True, "a")]          # passed: none
+    planned = milestone_tasks(milestones, "Wes Worker", D(2026, 11, 23), "ENG")
+    assert [(task.kind, task.due_on) for task in planned] == [
+        ("ssp_notice", D(2027, 5, 24)), ("half_pay", D(2026, 12, 29)), ("nil_pay", D(2026, 11, 23))]
+    assert planned[1].title == "Tell Wes Worker in writing that their pay moves to half pay on 10 January 2027"
+    assert {task.assignee for task in planned} == {"manager"}
