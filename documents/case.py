@@ -61,6 +61,15 @@ class Meeting(me.EmbeddedDocument):
     proposed_on = me.DateField()
     notes = me.DictField()
     held = me.BooleanField(default=False)
+    minutes = me.IntField(min_value=5, max_value=600, default=60)
+    by_call = me.BooleanField(default=False)
+    arranged_by = me.StringField()
+    arranged_on = me.DateField()
+    original_on = me.DateField()
+    sequence = me.IntField(min_value=0, default=0)
+    held_on = me.DateField()
+    notes_by = me.StringField()
+    notes_at = me.DateTimeField()
 
 
 class LetterVersion(me.EmbeddedDocument):
