@@ -19,7 +19,7 @@ TASK_STATUSES = ("open", "done", "cancelled")
 WARNING_LEVELS = ("first", "final")
 MEETING_KINDS = ("absence_support", "formal_review", "welfare", "case_conference", "hearing", "rtw")
 PARTICIPANT_ROLES = ("manager", "hr", "oh", "senior_manager", "health_safety", "access_to_work", "other")
-COMPANION_KINDS = ("colleague", "union_rep")
+COMPANION_KINDS = ("colleague", "union_rep", "relative")
 FLAG_KINDS = ("wrong_stage", "not_my_report")
 
 
