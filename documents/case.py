@@ -21,6 +21,7 @@ MEETING_KINDS = ("absence_support", "formal_review", "welfare", "case_conference
 PARTICIPANT_ROLES = ("manager", "hr", "oh", "senior_manager", "health_safety", "access_to_work", "other")
 COMPANION_KINDS = ("colleague", "union_rep", "relative")
 FLAG_KINDS = ("wrong_stage", "not_my_report")
+NOTE_KINDS = ("note", "request", "decision", "snooze")
 
 
 def new_id() -> str:
@@ -104,6 +105,9 @@ class Outcome(me.EmbeddedDocument):
     warning_expires_on = me.DateField()
     appeal_deadline = me.DateField()
     next_stage = me.StringField()
+    letter = me.StringField(max_length=20)
+    letter_dated = me.DateField()
+    appeal_route = me.StringField(max_length=300)
 
 
 class Stage(me.EmbeddedDocument):
@@ -155,6 +159,7 @@ class Note(me.EmbeddedDocument):
     text = me.StringField(required=True, max_length=10000)
     agreed_by_hr = me.StringField(max_length=200)
     snooze_until = me.DateField()
+    kind = me.StringField(choices=NOTE_KINDS, default="note")
 
 
 class Flag(me.EmbeddedDocument):
@@ -169,6 +174,7 @@ class Flag(me.EmbeddedDocument):
     resolved_by = me.StringField()
     resolved_at = me.DateTimeField()
     resolution = me.StringField(max_length=2000)
+    stage_key = me.StringField()
 
 
 class Migration(me.EmbeddedDocument):
