@@ -38,6 +38,14 @@ def _settings_from_environment() -> dict:
         "DEMO_MODE": _flag(env.get("CASEBOOK_DEMO"), False),
         "SESSION_COOKIE_SECURE": _flag(env.get("CASEBOOK_SECURE_COOKIES"), True),
         "ORGANISATION_NAME": env.get("CASEBOOK_ORG_NAME", "Example Health and Care Trust"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env.get("SMTP_PORT") or 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _flag(env.get("SMTP_STARTTLS"), False),
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT") or 10),
+        "MAIL_FROM": env.get("MAIL_FROM", "casebook@example.org"),
+        "BASE_URL": env.get("CASEBOOK_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
     for name in ("LOGIN_SLOW_AFTER", "LOGIN_LOCK_AFTER", "LOGIN_LOCK_MINUTES"):
         if env.get(name):
