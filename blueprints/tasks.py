@@ -1,0 +1,71 @@
+"""My tasks: everything a user has to do, overdue first, grouped by employee; HR also sees their divisions'
+open tasks with the overdue ones counted by who holds them. One click completes a reminder."""
+from __future__ import annotations
+
+import datetime as dt
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from blueprints.access import requires, visible_or_404
+from documents import Absence, Employee
+from documents.case_service import RTW_REMINDER
+from documents.inbox import assignees_of, by_holder, counts, division_scope, grouped, open_items
+from documents.base import AuditEntry, utcnow
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.route("/tasks")
+@requires("manager", "hr", "admin")
+def index():
+    today = dt.date.today()
+    view = request.args.get("view", "mine")
+    if view == "divisions" and current_user.has_role("hr", "admin"):
+        items = open_items(divisions=division_scope(current_user))
+        holder = request.args.get("holder")
+        shown = [item for item in items if item.task.assignee == holder] if holder else items
+        return render_template("tasks/index.html", view="divisions", groups=grouped(shown, today),
+                               holders=by_holder(items, today), holder=holder, counts=counts(shown, today),
+                               today=today, form=FlaskForm())
+    items = open_items(assignees_of(current_user))
+    return render_template("tasks/index.html", view="mine", groups=grouped(items, today), holders=[],
+                           holder=None, counts=counts(items, today), today=today, form=FlaskForm())
+
+
+@bp.route("/absences/<absence_id>/tasks/<task_id>/complete", methods=["POST"])
+@requires("manager", "hr", "admin")
+def complete_reminder(absence_id: str, task_id: str):
+    """One click marks a return-to-work reminder done (the interview itself is recorded on the absence)."""
+    form = FlaskForm()
+    try:
+        absence = Absence.objects(pk=ObjectId(absence_id)).only("employee", "tasks").first()
+    except InvalidId:
+        absence = None
+    if absence is None:
+        abort(404)
+    visible_or_404(Employee.objects, pk=absence.employee)
+    task = next((task for task in absence.tasks if task.id == task_id and task.kind == RTW_REMINDER), None)
+    if task is None or not form.validate_on_submit():
+        abort(404 if task is None else 400)
+    if task.status == "open":
+        Absence.objects(pk=absence.pk, tasks__match={"id": task_id, "status": "open"}).update_one(
+            set__tasks__S__status="done", set__tasks__S__completed_at=utcnow(),
+            set__tasks__S__completed_by=current_user.email,
+            push__audit=AuditEntry(actor=current_user.email, action="return-to-work reminder completed",
+                                   before={"reminder": "open"}, after={"reminder": "done"}))
+    flash(f"Done: {task.title}.")
+    return redirect(url_for("tasks.index"))
+
+
+@bp.app_context_processor
+def task_counts():
+    """The signed-in user's open and overdue task counts, for the header's "My tasks" link."""
+    def my_counts() -> tuple[int, int]:
+        if not current_user.is_authenticated or not current_user.has_role("manager", "hr", "admin"):
+            return 0, 0
+        return counts(open_items(assignees_of(current_user)), dt.date.today())
+    return {"my_task_counts": my_counts}

@@ -1,0 +1,115 @@
+"""The task inbox: a user's open tasks (their own and their HR queues'), overdue first and grouped by
+employee, and for HR the open tasks of their divisions, overdue ones counted by who holds them.
+
+Tasks live on cases (the stage's work) and on absences (the return-to-work reminder, the OH referral);
+both are read here with one query each. A paused case's tasks wait and are not listed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+
+from documents.absence import Absence
+from documents.case import Case, Task
+from documents.case_service import HR_QUEUE, hr_queue
+from documents.employee import Employee
+from documents.scope import scope_filter
+from documents.user import User
+
+CASE_FIELDS = ("employee", "assignment_number", "division", "kind", "stage", "status", "paused", "tasks",
+               "manager_path")
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """One open task with where it lives: a case (`case_id`) or an absence (`absence_id`)."""
+
+    task: Task
+    employee_id: object
+    case_id: object = None
+    case_kind: str | None = None
+    absence_id: object = None
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.task.due_on < today
+
+
+@dataclasses.dataclass
+class Group:
+    """One employee's open tasks, soonest due first."""
+
+    employee: Employee | None
+    items: list[Item]
+
+    def overdue(self, today: dt.date) -> int:
+        return sum(item.overdue(today) for item in self.items)
+
+
+def assignees_of(user: User) -> list[str]:
+    """Whose tasks are the user's: their login, and for HR their divisions' queues."""
+    mine = [user.email]
+    if user.has_role("hr"):
+        mine += [hr_queue(division) for division in user.hr_divisions or []]
+    return mine
+
+
+def open_items(assignees: list[str] | None = None, divisions: list[str] | None = None) -> list[Item]:
+    """Open tasks held by `assignees`, or every open task of live cases in `divisions` (None: all)."""
+    match = {"status": "open", **({"assignee": {"$in": assignees}} if assignees is not None else {})}
+    cases = Case.objects(status__ne="closed", paused=False, tasks__match=match)
+    absences = Absence.objects(tasks__match=match)
+    if divisions is not None:
+        cases = cases.filter(division__in=divisions)
+        absences = absences.filter(employee__in=Employee.objects(division__in=divisions).distinct("id"))
+    wanted = (lambda task: task.status == "open" and (assignees is None or task.assignee in assignees))
+    items = [Item(task, case.employee, case_id=case.pk, case_kind=case.kind)
+             for case in cases.only(*CASE_FIELDS) for task in case.tasks if wanted(task)]
+    items += [Item(task, absence.employee, absence_id=absence.pk)
+              for absence in absences.only("employee", "tasks") for task in absence.tasks if wanted(task)]
+    return items
+
+
+def grouped(items: list[Item], today: dt.date) -> list[Group]:
+    """By employee: those with overdue tasks first, then by the soonest due; each group's tasks by due date."""
+    by_employee = defaultdict(list)
+    for item in items:
+        by_employee[item.employee_id].append(item)
+    people = {employee.pk: employee for employee in Employee.objects(pk__in=list(by_employee)).only(
+        "first_name", "last_name", "assignment_number", "job_title", "division", "supervisor_assignment_number")}
+    groups = [Group(people.get(key), sorted(found, key=lambda item: (item.task.due_on, item.task.title)))
+              for key, found in by_employee.items()]
+    return sorted(groups, key=lambda group: (0 if group.overdue(today) else 1, group.items[0].task.due_on,
+                                             group.employee.name if group.employee else ""))
+
+
+def counts(items: list[Item], today: dt.date) -> tuple[int, int]:
+    """(open, overdue)."""
+    return len(items), sum(item.overdue(today) for item in items)
+
+
+@dataclasses.dataclass(frozen=True)
+class Holder:
+    """Who holds open tasks in HR's divisions, with how many and how many overdue."""
+
+    assignee: str
+    name: str
+    open: int
+    overdue: int
+
+
+def by_holder(items: list[Item], today: dt.date) -> list[Holder]:
+    """Open and overdue counts per assignee, the most overdue first."""
+    tally = defaultdict(lambda: [0, 0])
+    for item in items:
+        tally[item.task.assignee][0] += 1
+        tally[item.task.assignee][1] += item.overdue(today)
+    names = {user.email: user.name for user in User.objects(email__in=list(tally)).only("email", "name")}
+    holders = [Holder(who, names.get(who) or (f"HR advisors, {who[len(HR_QUEUE):]}" if who.startswith(HR_QUEUE)
+                                              else who), *numbers) for who, numbers in tally.items()]
+    return sorted(holders, key=lambda holder: (-holder.overdue, -holder.open, holder.name))
+
+
+def division_scope(user: User) -> list[str] | None:
+    """The divisions whose tasks an HR user oversees (None for an admin: all)."""
+    return None if scope_filter(user) is None else list(user.hr_divisions or [])
