@@ -8,7 +8,6 @@ from casework.absences import Period, absence_length, check_absence
 from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.employee import Employee
-from documents.case_service import absence_events
 from documents.triggers_service import scan
 
 AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
@@ -91,6 +90,6 @@ def after_absence_saved(employee: Employee, today: dt.date) -> None:
 
 
 def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
-    """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once."""
+    """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once, and add
+    or complete the tasks the absences bring (see `case_service.absence_events`)."""
     scan(today, "triggers (absence saved)", employees=employees)
-    absence_events(employees, today)

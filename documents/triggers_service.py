@@ -16,7 +16,7 @@ from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from documents.absence import Absence
 from documents.case import Case, Stage
-from documents.case_service import (add_milestone_tasks, add_stage_tasks, cancel_stage_tasks, refer_to_occupational_health,
+from documents.case_service import (absence_events, add_milestone_tasks, add_stage_tasks, cancel_stage_tasks, refer_to_occupational_health,
                                     resume, summary as case_summary)
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument, policy_rules
@@ -238,4 +238,6 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
                                                                                    as_of)
         if progress:
             progress(1)
+    if apply:
+        absence_events(staff, as_of)
     return summary
