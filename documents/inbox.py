@@ -55,9 +55,9 @@ def assignees_of(user: User) -> list[str]:
 
 
 def open_items(assignees: list[str] | None = None, divisions: list[str] | None = None) -> list[Item]:
-    """Open tasks held by `assignees`, or every open task of live cases in `divisions` (None: all)."""
+    """Open tasks held by `assignees`, or every open task of cases in `divisions` (None: all)."""
     match = {"status": "open", **({"assignee": {"$in": assignees}} if assignees is not None else {})}
-    cases = Case.objects(status__ne="closed", paused=False, tasks__match=match)
+    cases = Case.objects(paused=False, tasks__match=match)   # a closed case may still have its closing letter to send
     absences = Absence.objects(tasks__match=match)
     if divisions is not None:
         cases = cases.filter(division__in=divisions)

@@ -14,10 +14,12 @@ from typing import Iterable
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
+from casework.workflow import due_on
 from documents.absence import Absence
-from documents.case import Case, Stage
-from documents.case_service import (absence_events, add_milestone_tasks, add_stage_tasks, cancel_stage_tasks, refer_to_occupational_health,
-                                    resume, summary as case_summary)
+from documents.case import Case, Stage, Task
+from documents.case_service import (absence_events, add_milestone_tasks, add_stage_tasks, assignee_for,
+                                    cancel_stage_tasks, refer_to_occupational_health, resume,
+                                    summary as case_summary)
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument, policy_rules
 
@@ -185,6 +187,11 @@ def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Pol
         cancel_stage_tasks(case, case.stage, actor)
         case.status, case.closed_on = "closed", as_of
         case.closed_reason = f"Attendance improved (letter {action.letter})" if action.letter else "Attendance improved"
+        if action.letter:
+            case.tasks.append(Task(kind="send_closing_letter", assignee=assignee_for("manager", employee),
+                                   due_on=due_on(as_of, 5, employee.region),
+                                   title=f"Send {employee.name} letter {action.letter}: the review period ended "
+                                         f"without a trigger and the case is closed"))
         what = "case closed: attendance improved"
     elif action.kind == "pause_sts":
         case.paused, case.paused_on = True, as_of

@@ -177,6 +177,10 @@ def test_a_review_period_ending_without_a_trigger_closes_with_the_improvement_le
     assert scan(AS_OF, "test").actions == {"close_sts_improved": 1}
     case.reload()
     assert (case.status, case.closed_on, case.closed_reason) == ("closed", AS_OF, "Attendance improved (letter C2)")
+    [letter] = case.open_tasks()
+    assert (letter.kind, letter.due_on) == ("send_closing_letter", dt.date(2026, 11, 30))
+    assert letter.title == (f"Send {employee.name} letter C2: the review period ended without a trigger and the "
+                            f"case is closed")
 
 
 def test_a_case_keeps_the_policy_version_it_was_opened_under(make_employee):
