@@ -50,7 +50,8 @@ def show(assignment_number: str):
     pattern = WorkingPattern.for_employee(employee)
     absences = list(Absence.objects(employee=employee.pk).exclude("reason_detail", "audit", "fit_notes")
                     .order_by("-first_day"))
-    cases = Case.objects(employee=employee.pk).only("kind", "status", "stage", "opened_on", "closed_on")
+    cases = Case.objects(employee=employee.pk).only("kind", "status", "stage", "opened_on", "closed_on",
+                                                      "paused").order_by("-opened_on")
     figures = window_figures([Period(a.pk, a.first_day, a.last_day) for a in absences], pattern, today)
     lengths = {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences}
     return render_template("employees/show.html", employee=employee, supervisor=supervisor, absences=absences,
