@@ -5,10 +5,11 @@ from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
 from documents.import_job import ImportJob
+from documents.notification import Notification
 from documents.policy import Policy
 from documents.user import ROLES, LoginThrottle, User
 
-ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob)
+ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification)
 
 
 def ensure_indexes() -> None:
@@ -17,6 +18,6 @@ def ensure_indexes() -> None:
         document.ensure_indexes()
 
 
-__all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LoginThrottle", "Policy",
-           "REASON_CATEGORIES", "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "field_errors",
+__all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LoginThrottle", "Notification",
+           "Policy", "REASON_CATEGORIES", "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "field_errors",
            "rebuild_manager_paths", "utcnow"]
