@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, Regexp,
+                                ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from casework.checklists import COMPANION_LABELS, CONFIRM, ROLE_LABELS, Checklist
+from documents.meeting_service import NOTES_MAX
 
 
 class CaseForm(FlaskForm):
@@ -22,3 +28,80 @@ class AssociationForm(CaseForm):
 class ReassignForm(CaseForm):
     assignee = StringField("Give it to", validators=[DataRequired("Enter the login of the person to give it to."),
                                                       Length(max=200)])
+
+
+def _day(label: str, message: str, required: bool = True) -> DateField:
+    return DateField(label, validators=[InputRequired(message) if required else Optional()],
+                     invalid_value_message="Enter a real date, for example 2026-03-27.")
+
+
+def _time(label: str, required: bool = True) -> TimeField:
+    return TimeField(label, validators=[InputRequired("Enter the time, for example 10:00.") if required
+                                        else Optional()],
+                     invalid_value_message="Enter a time of day as hours and minutes, for example 14:30.")
+
+
+class ParticipantForm(Form):
+    """One row of the participants: leave the whole row empty to skip it."""
+
+    name = StringField("Name", validators=[Length(max=200)])
+    role = SelectField("Role", choices=[SelectChoice("", "Choose a role")] + [
+        SelectChoice(role, label) for role, label in ROLE_LABELS.items()], validate_choice=False)
+    email = StringField("E-mail (for the invitation)", validators=[
+        Optional(), Length(max=200), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address like "
+                                                                                "name@example.org.")])
+
+    def validate_name(self, field):
+        if not field.data and (self.email.data or self.role.data):
+            raise ValidationError("Enter the participant's name, or clear the row.")
+
+    def validate_role(self, field):
+        if self.name.data and field.data not in ROLE_LABELS:
+            raise ValidationError(f"Choose the role of {self.name.data}.")
+
+
+class MeetingForm(CaseForm):
+    """Arranging the meeting of the current stage."""
+
+    on = _day("Date", "Enter the date of the meeting.")
+    at_time = _time("Time")
+    minutes = IntegerField("How long (minutes)", default=60, validators=[
+        InputRequired("Say how long the meeting is, in minutes."),
+        NumberRange(15, 480, "A meeting lasts from 15 minutes to 8 hours (480 minutes).")])
+    how = RadioField("Where", default="in_person", choices=[
+        SelectChoice("in_person", "In person"), SelectChoice("call", "Telephone or video call")])
+    place = StringField("Place, or how to join the call", validators=[Length(max=300)])
+    participants = FieldList(FormField(ParticipantForm), min_entries=4, max_entries=8)
+    employee_attends = BooleanField("The employee is invited to attend", default=True)
+    companion_name = StringField("Companion's name (if they bring one)", validators=[Optional(), Length(max=200)])
+    companion_kind = SelectField("Companion is", choices=[SelectChoice("", "No companion")] + [
+        SelectChoice(kind, label) for kind, label in COMPANION_LABELS.items()])
+
+    def validate_place(self, field):
+        if self.how.data == "in_person" and not (field.data or "").strip():
+            raise ValidationError("Say where the meeting is (a room and building, or the employee's home).")
+
+    def validate_participants(self, field):
+        if not any((row.form.name.data or "").strip() for row in field.entries):
+            raise ValidationError("Add who leads the meeting, at least.")
+
+    def validate_companion_kind(self, field):
+        if (self.companion_name.data or "").strip() and not field.data:
+            raise ValidationError("Say whether the companion is a colleague, a trade union representative or a "
+                                  "relative.")
+
+
+class AnotherDateForm(CaseForm):
+    """The other date an employee proposes for a meeting."""
+
+    proposed_on = _day("New date", "Enter the date the employee proposes.")
+    at_time = _time("New time (leave empty to keep the time)", required=False)
+
+
+def notes_form_class(checklist: Checklist) -> type[CaseForm]:
+    """The notes form of a stage's meeting: a box for each point to confirm, a text area for each to write."""
+    fields = {point.key: BooleanField(point.label) if point.kind == CONFIRM else TextAreaField(
+        point.label, validators=[Optional(), Length(max=NOTES_MAX, message=f"Keep this to {NOTES_MAX} characters.")])
+        for point in checklist.points()}
+    return type(f"NotesForm{checklist.code}", (CaseForm,), fields)
+

@@ -1,1 +1,167 @@
-"""meetings of a case (being written)."""
+"""The meetings of a case's stage: arranging one, another date the employee proposes, the notes page on the
+stage's checklist, and the .ics invitation. The case page's "Meetings" section is provided here too."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.access import requires
+from blueprints.cases import bp
+from blueprints.cases.forms import AnotherDateForm, MeetingForm, notes_form_class
+from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
+from blueprints.cases.page import case_section, render_case
+from casework.absences import long_date
+from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
+from documents import StaleEditError
+from documents.case_service import CaseRuleError
+from documents.meeting_service import (CONFIDENTIAL, Arrangement, MeetingProblem, arrange_meeting, find_meeting,
+                                       invitation_file, log_notes_read, may_read_notes, meeting_title, move_meeting,
+                                       notes_answers, policy_stage, record_notes, stage_checklist)
+
+
+@bp.route("/cases/<case_id>/meetings", methods=["POST"])
+@requires(*WORKERS)
+def arrange(case_id: str):
+    case, employee = case_or_404(case_id)
+    form = MeetingForm()
+    message = None
+    if form.validate_on_submit():
+        def change() -> str:
+            meeting, missing = arrange_meeting(case, _arrangement(form), actor(), dt.date.today(), seen_version(form))
+            said = f"Meeting arranged for {long_date(meeting.on)} at {meeting.at_time}."
+            return said + (f" The policy expects at this meeting: {', '.join(missing)}. Add them to the participants."
+                           if missing else "")
+        answer, message = _apply(case, form, change)
+        if answer:
+            return answer
+    return render_case(case, employee, status=400, message=message, meeting_form=form)
+
+
+@bp.route("/cases/<case_id>/meetings/<meeting_id>/another-date", methods=["POST"])
+@requires(*WORKERS)
+def another_date(case_id: str, meeting_id: str):
+    case, employee = case_or_404(case_id)
+    form = AnotherDateForm()
+    message = None
+    if form.validate_on_submit():
+        time = form.at_time.data.strftime("%H:%M") if form.at_time.data else None
+
+        def change() -> str:
+            meeting = move_meeting(case, meeting_id, form.proposed_on.data, time, actor(), dt.date.today(),
+                                   seen_version(form))
+            return f"The meeting moves to {long_date(meeting.on)} at {meeting.at_time}: send the updated invitation."
+        answer, message = _apply(case, form, change)
+        if answer:
+            return answer
+    return render_case(case, employee, status=400, message=message, another_date_form=form,
+                       another_date_meeting=meeting_id)
+
+
+@bp.route("/cases/<case_id>/meetings/<meeting_id>/notes", methods=["GET", "POST"])
+@requires(*WORKERS)
+def notes(case_id: str, meeting_id: str):
+    case, employee = case_or_404(case_id)
+    stage, meeting = _meeting_or_404(case, meeting_id)
+    if not may_read_notes(current_user, case, employee, meeting):
+        return render_template("error.html", title="You cannot see these notes", advice=CONFIDENTIAL, code=403), 403
+    form_class = notes_form_class(stage_checklist(case, stage.key))
+    message, status = None, 200
+    if request.method == "POST":
+        form = form_class()
+        if form.validate_on_submit():
+            answers = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token",
+                                                                                               "version")}
+
+            def change() -> str:
+                record_notes(case, meeting_id, answers, actor(), dt.date.today(), seen_version(form))
+                return "Meeting notes saved: the meeting is marked as held."
+            answer, message = _apply(case, form, change)
+            if answer:
+                return answer
+        message = message or ("Check the notes: a point needs correcting." if form.errors else None)
+        status = 400
+    else:
+        form = form_class(formdata=None, data=notes_answers(stage, meeting), version=case.version)
+        if meeting.notes:
+            log_notes_read(current_user.email, employee, meeting)
+    return render_template("cases/meeting_notes.html", case=case, employee=employee, stage=stage, meeting=meeting,
+                           form=form, checklist=stage_checklist(case, stage.key), message=message,
+                           title=meeting_title(case, stage.key, meeting), role_labels=ROLE_LABELS,
+                           companion_labels=COMPANION_LABELS,
+                           blocked=None if stage.absences_associated else "associate"), status
+
+
+@bp.route("/cases/<case_id>/meetings/<meeting_id>/invitation.ics")
+@requires("manager", "hr", "support", "admin")
+def invitation(case_id: str, meeting_id: str):
+    case, employee = case_or_404(case_id)
+    _, meeting = _meeting_or_404(case, meeting_id)
+    response = make_response(invitation_file(case, meeting, employee))
+    response.mimetype = "text/calendar"
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.on.isoformat()}.ics"'
+    return response
+
+
+@case_section
+def provide(case, employee, today, forms) -> dict:
+    """The "Meetings" section: the current stage's meetings, the arrange form and the another-date form."""
+    stage = case.current_stage
+    expected = policy_stage(case)
+    meetings = [{
+        "meeting": meeting, "title": meeting_title(case, stage.key, meeting),
+        "missing": missing_attendees(expected.attendees if expected else (), [p.role for p in meeting.participants]),
+        "may_read": may_read_notes(current_user, case, employee, meeting),
+    } for meeting in (stage.meetings if stage else [])]
+    form = forms.pop("meeting_form", None) or _blank_meeting_form(case, stage)
+    return {"meetings": meetings, "meeting_form": form, "meeting_stage": expected,
+            "meeting_expects": missing_attendees(expected.attendees if expected else (), []),
+            "meeting_kind": stage_checklist(case).meeting_kind if stage else None,
+            "another_date_form": forms.pop("another_date_form", None) or AnotherDateForm(formdata=None),
+            "another_date_meeting": forms.pop("another_date_meeting", None),
+            "role_labels": ROLE_LABELS, "companion_labels": COMPANION_LABELS}
+
+
+def _blank_meeting_form(case, stage) -> MeetingForm:
+    """The arrange form, its first rows holding the roles the policy expects, the user in their own role."""
+    expected = policy_stage(case)
+    roles = [ROLE_OF_ATTENDEE.get(role, "other") for role in (expected.attendees if expected else ())]
+    mine = "hr" if current_user.has_role("hr") and not current_user.has_role("manager") else "manager"
+    rows = [{"role": role, **({"name": current_user.name, "email": current_user.email} if role == mine else {})}
+            for role in roles]
+    conference = stage is not None and stage_checklist(case).meeting_kind == "case_conference"
+    return MeetingForm(formdata=None, data={"participants": rows, "employee_attends": not conference},
+                       version=case.version)
+
+
+def _meeting_or_404(case, meeting_id: str):
+    try:
+        return find_meeting(case, meeting_id)
+    except CaseRuleError:
+        abort(404)
+
+
+def _arrangement(form: MeetingForm) -> Arrangement:
+    rows = [row.form for row in form.participants.entries if (row.form.name.data or "").strip()]
+    return Arrangement(
+        on=form.on.data, at_time=form.at_time.data.strftime("%H:%M"), minutes=form.minutes.data,
+        place=form.place.data or "", by_call=form.how.data == "call",
+        participants=[(row.name.data, row.role.data, row.email.data or "") for row in rows],
+        employee_attends=bool(form.employee_attends.data), companion_name=form.companion_name.data or "",
+        companion_kind=form.companion_kind.data or "")
+
+
+def _apply(case, form, change):
+    """Run `change()`, which returns the words to flash: a redirect to the meetings on success; otherwise the
+    refusal goes beside its field (or comes back as the message for the top of the page)."""
+    try:
+        flash(change())
+    except MeetingProblem as problem:
+        if problem.field and problem.field in form:
+            form[problem.field].errors = [str(problem)]
+            return None, None
+        return None, str(problem)
+    except (CaseRuleError, StaleEditError) as error:
+        return None, str(error)
+    return redirect(url_for("cases.show", case_id=case.pk, _anchor="meetings")), None
