@@ -116,8 +116,9 @@ def arrange_meeting(case: Case, arrangement: Arrangement, actor: str, today: dt.
 
     def apply(case: Case) -> dict:
         case.current_stage.meetings.append(meeting)
-        return {"before": {"meeting_on": None}, "after": {"meeting_on": meeting.on, "meeting_time": meeting.at_time,
-                                                          "meeting": KIND_LABELS[kind]}}
+        said = f"{KIND_LABELS[kind]} on {long_date(meeting.on)} at {meeting.at_time}"
+        return {"before": {"meeting": "none"}, "after": {"meeting": said, "meeting_on": meeting.on,
+                                                         "meeting_time": meeting.at_time}}
 
     change(case, actor, "meeting arranged", apply, version=version)
     return meeting, missing_attendees(stage.attendees if stage else (), [p.role for p in meeting.participants])

@@ -112,8 +112,10 @@ def test_too_little_notice_is_refused_beside_the_date_and_the_minimum_is_accepte
     assert "The policy expects at this meeting: Senior manager, HR advisor. Add them to the participants." in follow
     assert "Nobody is down as Senior manager, HR advisor" in follow
     entry = Case.objects.get(pk=case.pk).audit[-1]
-    assert (entry.actor, entry.action, entry.after["meeting_on"]) == (
-        "bea@example.org", "meeting arranged", (TODAY + notice * DAY).isoformat())
+    assert (entry.actor, entry.action, entry.before["meeting"], entry.after["meeting"], entry.after["meeting_on"]) == (
+        "bea@example.org", "meeting arranged", "none",
+        f"Formal absence review meeting on {long_date(TODAY + notice * DAY)} at 10:00",
+        (TODAY + notice * DAY).isoformat())
 
 
 @pytest.mark.parametrize("overrides, field_id, message", [
