@@ -1,4 +1,51 @@
-"""The signed-in user's own settings (being written)."""
-from flask import Blueprint
+"""The signed-in user's own settings: how Casebook e-mails them about their tasks."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired
+
+from blueprints.access import signed_in
+from documents import StaleEditError, User
+from documents.notify_service import choose_notifications
+from documents.user import NOTIFY_CHOICES
 
 bp = Blueprint("account", __name__)
+
+CHOICE_LABELS = {
+    "each": "An e-mail for each open task, once a day",
+    "digest": "One e-mail a day listing all my open tasks (a daily digest)",
+    "off": "No e-mails: I will look at my tasks in Casebook",
+}
+
+
+class NotificationsForm(FlaskForm):
+    version = HiddenField()
+    notify = RadioField("How should Casebook e-mail you about your tasks?",
+                        choices=[SelectChoice(key, CHOICE_LABELS[key]) for key in NOTIFY_CHOICES],
+                        validate_choice=False, validators=[
+                            InputRequired("Choose how Casebook should e-mail you."),
+                            AnyOf(NOTIFY_CHOICES, message="Choose one of the three settings.")])
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@signed_in
+def notifications():
+    user = User.objects.get(pk=current_user.pk)
+    form = NotificationsForm(data={"notify": user.notify, "version": user.version})
+    message = None
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            changed = choose_notifications(user, form.notify.data, version)
+        except StaleEditError as error:
+            message = str(error)
+        else:
+            flash(f"Saved: {CHOICE_LABELS[form.notify.data].lower()}." if changed
+                  else "Your e-mail setting is unchanged.")
+            return redirect(url_for("account.notifications"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("account/notifications.html", form=form, message=message, user=user), status
