@@ -42,7 +42,7 @@ def _time(label: str, required: bool = True) -> TimeField:
 
 
 class ParticipantForm(Form):
-    """One row of the participants: leave the whole row empty to skip it."""
+    """One row of the participants: a row without a name is skipped (the role may be set in advance)."""
 
     name = StringField("Name", validators=[Length(max=200)])
     role = SelectField("Role", choices=[SelectChoice("", "Choose a role")] + [
@@ -52,7 +52,7 @@ class ParticipantForm(Form):
                                                                                 "name@example.org.")])
 
     def validate_name(self, field):
-        if not field.data and (self.email.data or self.role.data):
+        if not (field.data or "").strip() and self.email.data:
             raise ValidationError("Enter the participant's name, or clear the row.")
 
     def validate_role(self, field):

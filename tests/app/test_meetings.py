@@ -98,7 +98,9 @@ def test_too_little_notice_is_refused_beside_the_date_and_the_minimum_is_accepte
     saved = Case.objects.get(pk=case.pk)
     assert (saved.version, len(saved.current_stage.meetings), len(saved.audit)) == (case.version, 0, 0)
 
-    kept = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(html, case, TODAY + notice * DAY))
+    # a row with its role set in advance but no name is left out
+    kept = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(
+        html, case, TODAY + notice * DAY, **{"participants-1-role": "senior_manager"}))
     assert kept.status_code == 302 and kept.headers["Location"].endswith(f"/cases/{case.pk}#meetings")
     [meeting] = Case.objects.get(pk=case.pk).current_stage.meetings
     assert (meeting.kind, meeting.on, meeting.at_time, meeting.minutes, meeting.place) == (
@@ -126,7 +128,8 @@ def test_too_little_notice_is_refused_beside_the_date_and_the_minimum_is_accepte
     ({"minutes": "5"}, "minutes", "A meeting lasts from 15 minutes to 8 hours (480 minutes)."),
     ({"participants-0-role": ""}, "participants-0-role", "Choose the role of Bea Boss."),
     ({"participants-0-email": "bea"}, "participants-0-email", "Enter an e-mail address like name@example.org."),
-    ({"participants-1-role": "hr"}, "participants-1-name", "Enter the participant's name, or clear the row."),
+    ({"participants-1-email": "hr@example.org"}, "participants-1-name",
+     "Enter the participant's name, or clear the row."),
     ({"participants-0-name": "", "participants-0-role": "", "participants-0-email": ""}, "participants",
      "Add who leads the meeting, at least."),
     ({"on": "2026-02-30"}, "on", "Enter a real date, for example 2026-03-27."),
