@@ -1,0 +1,273 @@
+"""Deciding a case: outcomes of a stage, notes, requests to HR and HR's decisions, slowing a long-term
+case, and the "wrong stage" and "not my report" flags. Every change goes through `change()`.
+
+The dates come from `casework.workflow.plan_outcome`; this module checks who may do what and saves.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from casework.absences import long_date
+from casework.workflow import OutcomePlan, completion_blocked, due_on, outcomes_for, plan_outcome
+from documents.base import utcnow
+from documents.case import Case, Flag, Note, Outcome, Stage
+from documents.case_service import (CaseRuleError, add_stage_tasks, cancel_stage_tasks, case_policy, change,
+                                    hr_queue, ladder_of)
+from documents.employee import Employee
+
+RECORD_OUTCOME = "record_outcome"
+DECIDE_PROGRESS = "decide_progress"
+SNOOZE_WEEKS = 12
+DECISIONS = {"close": "Close the case", "monitoring": "Keep it on continued monitoring at the current stage",
+             "progress": "Move it on to the next stage"}
+FLAG_WORDS = {"wrong_stage": "wrong stage", "not_my_report": "not my report"}
+
+
+def offered_outcomes(case: Case) -> list:
+    """The outcomes the case's current stage may reach. A long-term case closes by hand only through the
+    hearing's outcomes (or the manager confirming the employee has resumed), never earlier."""
+    ladder = ladder_of(case)
+    stage = ladder.stage(case.stage)
+    if stage is None:
+        return []
+    top = ladder.after(stage.key) is None
+    return [outcome for outcome in outcomes_for(case.kind, stage, ladder)
+            if not (case.kind == "LTS" and outcome.closes and not top)]
+
+
+def outcome_blocked(case: Case) -> str | None:
+    """Why no outcome can be recorded on the case now, or None."""
+    if case.current_stage is None:
+        return "The case has no stage."
+    if case.status == "closed":
+        return "The case is closed."
+    if case.paused:
+        return "Short-term work waits while the employee is off long-term."
+    return completion_blocked(RECORD_OUTCOME, case.current_stage.absences_associated)
+
+
+def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None, today: dt.date) -> dict[str, str]:
+    """{field: message} for an outcome's dates: decided between the stage's start and today, the letter not
+    dated before the decision."""
+    problems = {}
+    entered = case.current_stage.entered_on
+    if decided_on > today:
+        problems["decided_on"] = "The decision cannot be dated in the future."
+    elif decided_on < entered:
+        problems["decided_on"] = f"The decision cannot be before the stage began on {long_date(entered)}."
+    if letter_dated and letter_dated < decided_on:
+        problems["letter_dated"] = "The letter cannot be dated before the decision."
+    return problems
+
+
+def outcome_plan(case: Case, key: str, decided_on: dt.date, letter_dated: dt.date | None = None) -> OutcomePlan:
+    """The dates and consequences of recording `key` on the current stage (CaseRuleError if not offered)."""
+    if key not in {outcome.key for outcome in offered_outcomes(case)}:
+        raise CaseRuleError("Choose one of the outcomes offered for this stage.")
+    ladder = ladder_of(case)
+    return plan_outcome(key, ladder.stage(case.stage), ladder, decided_on, letter_dated)
+
+
+def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date, actor: str, today: dt.date,
+                   letter_dated: dt.date | None = None, target: str = "", summary: str = "",
+                   version: int | None = None) -> OutcomePlan:
+    """Record the stage's outcome with the dates the policy sets; progressing moves the case to the next
+    stage, a closing outcome closes it. Letter tasks stay as they are (the letters make them)."""
+    blocked = outcome_blocked(case)
+    if blocked:
+        raise CaseRuleError(blocked)
+    problems = date_problems(case, decided_on, letter_dated, today)
+    if problems:
+        raise CaseRuleError(next(iter(problems.values())))
+    plan = outcome_plan(case, key, decided_on, letter_dated)
+    stage = case.current_stage
+    previous = stage.outcome.kind if stage.outcome else None
+
+    def apply(case: Case) -> dict:
+        stage.outcome = Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=summary or None,
+                                target=target or None, review_date=plan.review_date, letter=plan.letter,
+                                letter_dated=letter_dated or decided_on, warning_level=plan.warning_level,
+                                warning_expires_on=plan.warning_expires_on, appeal_deadline=plan.appeal_deadline,
+                                appeal_route=plan.appeal_route,
+                                next_stage=plan.next_stage.key if plan.next_stage else None)
+        stage.review_date, stage.warning_level = plan.review_date, plan.warning_level
+        stage.warning_expires_on, stage.appeal_deadline = plan.warning_expires_on, plan.appeal_deadline
+        if plan.closes:
+            close(case, decided_on, actor, plan.outcome.label + (f" (letter {plan.letter})" if plan.letter else ""))
+        elif plan.outcome.progresses:
+            move_up(case, employee, decided_on, actor, f"Outcome of {stage_title(case)}: moved on")
+        return {"before": {"outcome": previous}, "after": {"outcome": key, "review_date": plan.review_date,
+                                                            "warning_expires_on": plan.warning_expires_on,
+                                                            "appeal_deadline": plan.appeal_deadline}}
+
+    change(case, actor, "outcome recorded", apply, reason=" ".join(plan.words()), version=version)
+    return plan
+
+
+def close(case: Case, on: dt.date, actor: str, why: str) -> None:
+    """Close the case (unsaved): the stage ends, open tasks are cancelled, the reason is kept in words."""
+    case.current_stage.left_on = on
+    for task in case.open_tasks():
+        task.status, task.completed_at, task.completed_by = "cancelled", utcnow(), actor
+    case.status, case.closed_on, case.closed_reason = "closed", on, why
+
+
+def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -> None:
+    """Move the case to the next stage of its ladder (unsaved), with that stage's tasks."""
+    policy = case_policy(case)
+    following = ladder_of(case, policy).after(case.stage)
+    if following is None:
+        raise CaseRuleError("This is the last stage: there is no stage to move on to.")
+    case.current_stage.left_on = on
+    cancel_stage_tasks(case, case.stage, actor)
+    case.stages.append(Stage(key=following.key, entered_on=on, trigger_explanation=why))
+    case.stage, case.status = following.key, "open"
+    add_stage_tasks(case, employee, policy, on)
+
+
+def stage_title(case: Case) -> str:
+    """The current stage's title in the case's policy."""
+    stage = ladder_of(case).stage(case.stage)
+    return stage.title if stage else case.stage
+
+
+def _note(case: Case, actor: str, text: str, kind: str = "note", **fields) -> Note:
+    note = Note(author=actor, text=text, kind=kind, **fields)
+    case.notes.append(note)
+    return note
+
+
+def add_note(case: Case, text: str, actor: str, version: int | None = None) -> Case:
+    """A note on the case. It never changes a stage; its text stays out of the audit trail."""
+    return change(case, actor, "note added", lambda case: {"after": {"note": _note(case, actor, text).id}},
+                  version=version)
+
+
+def ask_not_to_progress(case: Case, employee: Employee, reason: str, actor: str, today: dt.date,
+                        version: int | None = None) -> Case:
+    """The manager asks HR not to move the case on: a request, not a decision. It is kept as a note and
+    gives the division's HR advisors a task to decide."""
+    if case.status == "closed":
+        raise CaseRuleError("The case is closed.")
+    if any(task.kind == DECIDE_PROGRESS for task in case.open_tasks()):
+        raise CaseRuleError("HR already has this request to decide.")
+
+    def apply(case: Case) -> dict:
+        note = _note(case, actor, reason, "request")
+        case.tasks.create(kind=DECIDE_PROGRESS, stage_key=case.stage, assignee=hr_queue(case.division),
+                          due_on=due_on(today, 5, employee.region),
+                          title=f"Decide whether to progress {employee.name}'s case beyond "
+                                f"{stage_title(case)}: the manager asks not to")
+        return {"after": {"note": note.id}}
+
+    return change(case, actor, "asked HR not to progress", apply, version=version)
+
+
+def hr_decision(case: Case, employee: Employee, decision: str, reason: str, actor: str, today: dt.date,
+                version: int | None = None) -> Case:
+    """HR closes the case, keeps it on continued monitoring at its stage, or moves it on; the reason is
+    kept as a note and in the audit trail, and a waiting request to decide is done."""
+    if case.status == "closed":
+        raise CaseRuleError("The case is closed.")
+    if decision not in DECISIONS:
+        raise CaseRuleError("Choose what HR decides.")
+    if decision == "monitoring" and case.status == "monitoring":
+        raise CaseRuleError("The case is already on continued monitoring.")
+    if decision == "progress" and ladder_of(case).after(case.stage) is None:
+        raise CaseRuleError("This is the last stage: there is no stage to move on to.")
+
+    def apply(case: Case) -> None:
+        for task in case.open_tasks():
+            if task.kind == DECIDE_PROGRESS:
+                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+        _note(case, actor, f"{DECISIONS[decision]}: {reason}", "decision")
+        if decision == "close":
+            close(case, today, actor, f"HR closed the case: {reason}")
+        elif decision == "monitoring":
+            case.status = "monitoring"
+        else:
+            move_up(case, employee, today, actor, f"HR decided to move on: {reason}")
+
+    return change(case, actor, f"HR decision: {DECISIONS[decision].lower()}", apply, reason=reason,
+                  version=version)
+
+
+def snooze_problem(until: dt.date, today: dt.date) -> str | None:
+    """Why reminders cannot be snoozed until `until`: it must be after today and at most 12 weeks on."""
+    latest = today + dt.timedelta(weeks=SNOOZE_WEEKS)
+    if not today < until <= latest:
+        return f"Choose a date after today and no later than {long_date(latest)} ({SNOOZE_WEEKS} weeks on)."
+    return None
+
+
+def snooze_reminders(case: Case, reason: str, agreed_by: str, until: dt.date, actor: str, today: dt.date,
+                     version: int | None = None) -> Case:
+    """Slow a long-term case: a note with the reason and the HR advisor who agreed, and its open tasks'
+    reminders snoozed until `until` (at most 12 weeks on). The audit names who agreed and until when."""
+    if case.kind != "LTS" or case.status == "closed":
+        raise CaseRuleError("Only an open long-term case can be slowed down.")
+    problem = snooze_problem(until, today)
+    if problem:
+        raise CaseRuleError(problem)
+
+    def apply(case: Case) -> dict:
+        note = _note(case, actor, reason, "snooze", agreed_by_hr=agreed_by, snooze_until=until)
+        for task in case.open_tasks():
+            task.snoozed_until = until
+        return {"after": {"note": note.id, "snoozed_until": until, "agreed_by_hr": agreed_by}}
+
+    return change(case, actor, "reminders snoozed", apply, reason=f"Agreed by {agreed_by} (HR)", version=version)
+
+
+def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: int | None = None) -> Case:
+    """A "wrong stage" or "not my report" flag for the division's HR queue (one open flag of each kind)."""
+    if kind not in FLAG_WORDS:
+        raise CaseRuleError("Choose which flag to raise.")
+    if any(flag.kind == kind and flag.status == "open" for flag in case.flags):
+        raise CaseRuleError(f"A “{FLAG_WORDS[kind]}” flag is already waiting for HR.")
+
+    def apply(case: Case) -> dict:
+        case.flags.append(Flag(kind=kind, raised_by=actor, comment=comment or None, stage_key=case.stage))
+        return {"after": {"flag": FLAG_WORDS[kind]}}
+
+    return change(case, actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
+
+
+def not_my_report(employee: Employee, cases, actor: str) -> int:
+    """Flag each of the employee's open cases (from `cases`, already scoped) "not my report"; returns how
+    many were flagged (a case already flagged is left as it is)."""
+    flagged = 0
+    for case in cases.filter(employee=employee.pk, status__ne="closed"):
+        if not any(flag.kind == "not_my_report" and flag.status == "open" for flag in case.flags):
+            raise_flag(case, "not_my_report", actor)
+            flagged += 1
+    return flagged
+
+
+def flagged_not_my_report(employee_ids: list) -> set:
+    """The employees among `employee_ids` with an open case flagged "not my report" (one query)."""
+    return set(Case.objects(employee__in=list(employee_ids), status__ne="closed",
+                            flags__match={"kind": "not_my_report", "status": "open"}).distinct("employee"))
+
+
+def flag_queue(cases, kinds=tuple(FLAG_WORDS)) -> list[tuple[Case, Flag]]:
+    """Open flags of `kinds` on `cases` (already scoped), oldest first."""
+    found = [(case, flag) for case in cases.filter(flags__match={"status": "open", "kind": {"$in": list(kinds)}})
+             .only("employee", "assignment_number", "division", "kind", "stage", "flags", "policy_key",
+                   "policy_revision")
+             for flag in case.flags if flag.status == "open" and flag.kind in kinds]
+    return sorted(found, key=lambda pair: pair[1].at)
+
+
+def resolve_flag(case: Case, flag_id: str, resolution: str, actor: str) -> Case:
+    """HR (or the hierarchy admin, for "not my report") says what was done about a flag."""
+    flag = next((flag for flag in case.flags if flag.id == flag_id), None)
+    if flag is None or flag.status != "open":
+        raise CaseRuleError("That flag is not waiting to be resolved.")
+
+    def apply(case: Case) -> dict:
+        flag.status, flag.resolved_by, flag.resolved_at, flag.resolution = "resolved", actor, utcnow(), resolution
+        return {"before": {"flag": f"{FLAG_WORDS[flag.kind]}: open"},
+                "after": {"flag": f"{FLAG_WORDS[flag.kind]}: resolved"}}
+
+    return change(case, actor, f"flag resolved: {FLAG_WORDS[flag.kind]}", apply, reason=resolution)
