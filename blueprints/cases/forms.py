@@ -5,12 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, Regexp,
+from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp,
                                 ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.checklists import COMPANION_LABELS, CONFIRM, ROLE_LABELS, Checklist
 from documents.meeting_service import NOTES_MAX
+from documents.outcome_service import DECISIONS, FLAG_WORDS
 
 
 class CaseForm(FlaskForm):
@@ -105,3 +106,50 @@ def notes_form_class(checklist: Checklist) -> type[CaseForm]:
         for point in checklist.points()}
     return type(f"NotesForm{checklist.code}", (CaseForm,), fields)
 
+
+class OutcomeForm(CaseForm):
+    """The stage's outcome: "Check the dates" shows what it sets, then "Save the outcome" records it. The
+    view sets the outcome's choices (those the stage offers)."""
+
+    outcome_kind = RadioField("Outcome of the stage", choices=[], validate_choice=False,
+                              validators=[InputRequired("Choose the outcome.")])
+    decided_on = _day("Date of the decision", "Enter the date the outcome was decided.")
+    letter_dated = _day("Date of the outcome letter (if not the day of the decision)", "", required=False)
+    target = StringField("Attendance target for the review period", validators=[Optional(), Length(max=500)])
+    summary = TextAreaField("What was decided and why (no medical detail)", validators=[Optional(), Length(max=5000)])
+
+
+class NoteForm(CaseForm):
+    text = TextAreaField("Note", validators=[DataRequired("Write the note."), Length(max=10000)])
+
+
+class ProgressRequestForm(CaseForm):
+    request_reason = TextAreaField("Why should the case not move on? (no medical detail)", validators=[
+        DataRequired("Say why the case should not move on."), Length(max=2000)])
+
+
+class DecisionForm(CaseForm):
+    decision = RadioField("What HR decides", choices=[SelectChoice(key, words) for key, words in DECISIONS.items()],
+                          validators=[InputRequired("Choose what HR decides.")])
+    decision_reason = TextAreaField("Reason (no medical detail)", validators=[
+        DataRequired("Give the reason for the decision."), Length(max=2000)])
+
+
+class SnoozeForm(CaseForm):
+    snooze_reason = TextAreaField("Why slow the case down?", validators=[
+        DataRequired("Say why the case should slow down."), Length(max=2000)])
+    agreed_by = StringField("HR advisor who agreed", validators=[
+        DataRequired("Name the HR advisor who agreed."), Length(max=200)])
+    snooze_until = _day("Snooze reminders until", "Enter the date reminders start again.")
+
+
+class FlagForm(CaseForm):
+    """One click: the button pressed says which flag (`kind`); the comment is optional."""
+
+    kind = StringField(validators=[AnyOf(list(FLAG_WORDS), message="Choose which flag to raise.")])
+    flag_comment = TextAreaField("Comment for HR (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class ResolveFlagForm(FlaskForm):
+    resolution = TextAreaField("What was done", validators=[DataRequired("Say what was done about the flag."),
+                                                            Length(max=2000)])

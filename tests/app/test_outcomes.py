@@ -1,0 +1,213 @@
+"""Outcomes of a stage: the policy's dates shown before saving, saved on the stage, refused before the
+absences are associated, closing outcomes close the case, and a long-term case not closed by hand."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from documents import Case
+from documents.case import Stage
+from documents.case_service import add_stage_tasks, case_policy
+from documents.triggers_service import active_policy
+from tests.conftest import csrf_token
+
+D = dt.date
+
+
+@pytest.fixture
+def people(make_employee, make_user):
+    boss = make_employee(first_name="Bea")
+    make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
+    worker = make_employee(first_name="Wes", supervisor_assignment_number=boss.assignment_number)
+    make_user("hr@example.org", ["hr"], hr_divisions=[worker.division])
+    return {"worker": worker}
+
+
+def make_case(employee, stage: str, kind: str = "STS", entered: dt.date = D(2026, 2, 16),
+              associated: bool = True) -> Case:
+    """A case sitting at `stage` since `entered` with that stage's tasks, its absences associated or not."""
+    active_policy()   # installs the presets on a fresh database
+    case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
+                manager_path=employee.manager_path, kind=kind, policy_key="council-2019", policy_revision=1,
+                stage=stage, opened_on=entered, stages=[Stage(key=stage, entered_on=entered)])
+    add_stage_tasks(case, employee, case_policy(case), entered)
+    if associated:
+        case.current_stage.associated_on = dt.datetime(2026, 2, 17, 9, 0)
+        case.current_stage.associated_by = "bea@example.org"
+    case.save_checked()
+    return case
+
+
+def post_outcome(auth, case, **fields):
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(html), "version": case.version, **fields}
+    return auth.client.post(f"/cases/{case.pk}/outcome", data=data)
+
+
+# A first written warning decided on Monday 2 March 2026, the letter dated Wednesday 4 March (council-2019,
+# formal_1): live 6 months from the letter, to the day before 4 September; appeal within 2 weeks and 1 day
+# of the letter; review 12 weeks after the decision.
+WARNING = {"outcome_kind": "warning", "decided_on": "2026-03-02", "letter_dated": "2026-03-04",
+           "target": "No more than 2 occasions by the review date"}
+WARNING_WORDS = [
+    "Written warning and a review period, decided on 2 March 2026.",
+    "Letter C4 confirms it.",
+    "The first written warning is live until 3 September 2026.",
+    "Attendance is reviewed until 25 May 2026.",
+    "Appeal by 19 March 2026 (the line manager of the person who held the meeting, or another suitable manager).",
+    "If attendance does not improve, next is 2nd formal absence review meeting.",
+]
+
+
+def test_checking_the_dates_shows_them_and_saves_nothing(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert 'id="outcome"' in page and 'value="warning"' in page and 'value="more_time"' in page
+    assert 'value="improved"' in page and 'name="step" value="save"' not in page
+    checked = post_outcome(auth, case, **WARNING)
+    html = checked.get_data(as_text=True)
+    assert checked.status_code == 200
+    for sentence in WARNING_WORDS:
+        assert sentence in html
+    assert 'name="step" value="save"' in html
+    saved = Case.objects.get(pk=case.pk)
+    assert saved.version == case.version and saved.current_stage.outcome is None
+
+
+def test_the_preview_fragment_follows_the_choice(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert f'hx-post="/cases/{case.pk}/outcome/preview"' in html
+    answer = auth.client.post(f"/cases/{case.pk}/outcome/preview", headers={"HX-Request": "true"},
+                              data={"csrf_token": csrf_token(html), "version": case.version, **WARNING})
+    fragment = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<html" not in fragment and 'id="outcome-plan"' in fragment
+    assert all(sentence in fragment for sentence in WARNING_WORDS)
+    more_time = auth.client.post(f"/cases/{case.pk}/outcome/preview", headers={"HX-Request": "true"}, data={
+        "csrf_token": csrf_token(html), **WARNING, "outcome_kind": "more_time"}).get_data(as_text=True)
+    assert "Letter C5 confirms it." in more_time and "written warning is live" not in more_time
+    assert "Attendance is reviewed until 25 May 2026." in more_time
+    late_letter = auth.client.post(f"/cases/{case.pk}/outcome/preview", headers={"HX-Request": "true"}, data={
+        "csrf_token": csrf_token(html), **WARNING, "letter_dated": "2026-03-01"}).get_data(as_text=True)
+    assert "The letter cannot be dated before the decision." in late_letter and "Save the outcome" not in late_letter
+
+
+def test_saving_the_outcome_sets_the_stage_dates_with_an_audit_entry(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    saved_answer = post_outcome(auth, case, **WARNING, step="save", summary="Warning given, support offered.")
+    assert saved_answer.status_code == 302 and saved_answer.headers["Location"].endswith("#outcome")
+    saved = Case.objects.get(pk=case.pk)
+    stage, outcome = saved.current_stage, saved.current_stage.outcome
+    assert (outcome.kind, outcome.decided_on, outcome.decided_by, outcome.letter, outcome.letter_dated) == (
+        "warning", D(2026, 3, 2), "bea@example.org", "C4", D(2026, 3, 4))
+    assert (outcome.review_date, outcome.warning_level, outcome.warning_expires_on, outcome.appeal_deadline,
+            outcome.next_stage) == (D(2026, 5, 25), "first", D(2026, 9, 3), D(2026, 3, 19), "formal_2")
+    assert outcome.target == "No more than 2 occasions by the review date"
+    assert (stage.review_date, stage.warning_level, stage.warning_expires_on, stage.appeal_deadline) == (
+        D(2026, 5, 25), "first", D(2026, 9, 3), D(2026, 3, 19))
+    assert (saved.status, saved.stage) == ("open", "formal_1")
+    entry = saved.audit[-1]
+    assert (entry.action, entry.actor, entry.after["outcome"], entry.after["warning_expires_on"]) == (
+        "outcome recorded", "bea@example.org", "warning", "2026-09-03")
+    assert entry.reason == " ".join(WARNING_WORDS)
+    assert "Warning given" not in str(entry.to_mongo())
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "First written warning, live until 3 September 2026" in page and "Appeal by" in page
+
+
+@pytest.mark.parametrize("decided_on, field_message", [
+    ("2099-01-05", "The decision cannot be dated in the future."),
+    ("2026-02-13", "The decision cannot be before the stage began on 16 February 2026."),
+    ("", "Enter the date the outcome was decided."),
+])
+def test_bad_dates_are_refused_beside_the_field(auth, people, decided_on, field_message):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    answer = post_outcome(auth, case, **{**WARNING, "decided_on": decided_on}, step="save")
+    assert answer.status_code == 400 and field_message in answer.get_data(as_text=True)
+    assert Case.objects.get(pk=case.pk).current_stage.outcome is None
+
+
+def test_an_outcome_waits_for_the_association(auth, people):
+    case = make_case(people["worker"], "formal_1", associated=False)
+    auth.login("bea@example.org")
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    section = page[page.index('id="outcome"'):page.index('id="stages"')]
+    assert "Associate the absences with this stage first" in section and "Check the dates" not in section
+    refused = post_outcome(auth, case, **WARNING, step="save")
+    assert refused.status_code == 400
+    assert "Associate the absences with this stage first" in refused.get_data(as_text=True)
+    saved = Case.objects.get(pk=case.pk)
+    assert saved.version == case.version and saved.current_stage.outcome is None
+
+
+def test_improvement_closes_the_case_with_letter_c2(auth, people):
+    case = make_case(people["worker"], "absence_support")
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert 'value="support_agreed"' in html and 'value="improved"' in html and 'value="warning"' not in html
+    checked = post_outcome(auth, case, outcome_kind="improved", decided_on="2026-05-11").get_data(as_text=True)
+    assert "Letter C2 confirms it." in checked and "The case closes." in checked and "Appeal by" not in checked
+    assert post_outcome(auth, case, outcome_kind="improved", decided_on="2026-05-11", step="save").status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.status, saved.closed_on, saved.closed_reason) == (
+        "closed", D(2026, 5, 11), "Attendance improved: close the case (letter C2)")
+    assert saved.current_stage.left_on == D(2026, 5, 11)
+    assert saved.open_tasks() == [] and {task.status for task in saved.tasks} == {"cancelled"}
+    assert saved.audit[-1].before["status"] == "open" and saved.audit[-1].after["status"] == "closed"
+
+
+def test_dismissal_at_the_third_formal_review_closes_the_case_with_the_panel_appeal(auth, people):
+    case = make_case(people["worker"], "formal_3")
+    auth.login("hr@example.org")
+    answer = post_outcome(auth, case, outcome_kind="dismissal", decided_on="2026-03-02", letter_dated="2026-03-04",
+                          step="save")
+    assert answer.status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    outcome = saved.current_stage.outcome
+    assert (outcome.letter, outcome.appeal_deadline, outcome.appeal_route) == (
+        "C7", D(2026, 3, 19), "an appeals panel of councillors")
+    assert (saved.status, saved.closed_on, saved.closed_reason) == ("closed", D(2026, 3, 2), "Dismissal (letter C7)")
+
+
+def test_a_manager_cannot_close_a_long_term_case_at_the_welfare_stage(auth, people):
+    case = make_case(people["worker"], "lts_welfare", kind="LTS")
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert 'value="continue_support"' in html and 'value="progress"' in html
+    for closing in ("redeployment", "ill_health_retirement", "dismissal", "improved"):
+        assert f'value="{closing}"' not in html
+    forged = post_outcome(auth, case, outcome_kind="redeployment", decided_on="2026-03-02", step="save")
+    assert forged.status_code == 400
+    assert "Choose one of the outcomes offered for this stage." in forged.get_data(as_text=True)
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.status, saved.version) == ("open", case.version)
+
+
+def test_progress_moves_a_long_term_case_on_with_the_next_stage_tasks(auth, people):
+    case = make_case(people["worker"], "lts_welfare", kind="LTS")
+    auth.login("bea@example.org")
+    assert post_outcome(auth, case, outcome_kind="progress", decided_on="2026-03-02", step="save").status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    assert saved.stage == "lts_case_conference" and saved.status == "open"
+    assert [(stage.key, stage.entered_on, stage.left_on) for stage in saved.stages] == [
+        ("lts_welfare", D(2026, 2, 16), D(2026, 3, 2)), ("lts_case_conference", D(2026, 3, 2), None)]
+    assert {task.status for task in saved.tasks if task.stage_key == "lts_welfare"} == {"cancelled"}
+    assert [task.kind for task in saved.open_tasks()][0] == "associate_absences"
+    assert all(task.stage_key == "lts_case_conference" for task in saved.open_tasks())
+
+
+def test_the_hearing_may_close_a_long_term_case_by_ill_health_retirement(auth, people):
+    case = make_case(people["worker"], "lts_hearing", kind="LTS")
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert 'value="ill_health_retirement"' in html and 'value="redeployment"' in html
+    assert 'value="dismissal"' in html and 'value="progress"' not in html
+    assert post_outcome(auth, case, outcome_kind="ill_health_retirement", decided_on="2026-03-02",
+                        step="save").status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.status, saved.closed_reason) == ("closed", "Ill-health retirement (letter C8)")
