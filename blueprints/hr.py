@@ -1,4 +1,54 @@
-"""HR queues (being written)."""
-from flask import Blueprint
+"""HR queues: the flags managers raise on cases ("wrong stage", "not my report"), for the HR advisors of
+the case's division to resolve; "not my report" also reaches the hierarchy administrators (support)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from blueprints.access import requires
+from blueprints.cases.forms import ResolveFlagForm
+from blueprints.cases.loading import case_or_404
+from documents import Case, Employee, StaleEditError
+from documents.case_service import CaseRuleError
+from documents.outcome_service import FLAG_WORDS, flag_queue, resolve_flag, stage_title
 
 bp = Blueprint("hr", __name__)
+
+
+def queue_kinds() -> tuple[str, ...]:
+    """The flags in the user's queue: HR advisors and admins get both kinds, hierarchy administrators
+    (support) "not my report"."""
+    return tuple(FLAG_WORDS) if current_user.has_role("hr", "admin") else ("not_my_report",)
+
+
+@bp.route("/hr/flags")
+@requires("hr", "support", "admin")
+def flags():
+    return render_queue(ResolveFlagForm(formdata=None))
+
+
+@bp.route("/hr/flags/<case_id>/<flag_id>/resolve", methods=["POST"])
+@requires("hr", "support", "admin")
+def resolve(case_id: str, flag_id: str):
+    case, _ = case_or_404(case_id)
+    if not any(flag.id == flag_id and flag.kind in queue_kinds() for flag in case.flags):
+        abort(404)
+    form = ResolveFlagForm()
+    if form.validate_on_submit():
+        try:
+            resolve_flag(case, flag_id, form.resolution.data.strip(), current_user.email)
+        except (CaseRuleError, StaleEditError) as error:
+            form.resolution.errors = [str(error)]
+        else:
+            flash("Flag resolved. The case history records what was done.")
+            return redirect(url_for("hr.flags"))
+    return render_queue(form, failed=flag_id, status=400)
+
+
+def render_queue(form: ResolveFlagForm, failed: str | None = None, status: int = 200):
+    """The open flags in the user's queue, oldest first; `failed` is the flag whose form came back."""
+    rows = flag_queue(Case.objects.visible_to(current_user), queue_kinds())
+    people = {person.pk: person for person in Employee.objects(pk__in=list({case.employee for case, _ in rows}))
+              .only("first_name", "last_name", "assignment_number")}
+    return render_template("hr/flags.html", rows=rows, people=people, form=form, failed=failed,
+                           flag_words=FLAG_WORDS, stages={case.pk: stage_title(case) for case, _ in rows}), status

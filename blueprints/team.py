@@ -14,6 +14,7 @@ from casework.calendar import WorkingPattern
 from casework.team_calendar import month_days, shift_month, team_month
 from documents import Employee
 from documents.evaluations import counted_words, evaluations_for, trigger_states
+from documents.outcome_service import flagged_not_my_report
 from documents.staff import absences_between, absent_on, open_cases_by_employee
 from documents.triggers_service import active_policy
 
@@ -43,7 +44,8 @@ def index():
     main = policy.triggers[0] if policy.triggers else None
     return render_page_or_fragment(
         "team/index.html", "team/_members.html", page=page, everyone=everyone, supervisors=supervisors,
-        absent=absent_on(ids, today), cases=open_cases_by_employee(ids), today=today, policy=policy,
+        absent=absent_on(ids, today), cases=open_cases_by_employee(ids), flagged=flagged_not_my_report(ids),
+        today=today, policy=policy,
         evaluations=evaluations, states={pk: trigger_states(found) for pk, found in evaluations.items()},
         main_window=main.window.words if main else None, counted=counted_words(main.counting) if main else "")
 

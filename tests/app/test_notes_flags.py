@@ -1,0 +1,236 @@
+"""Notes never move a stage; a manager's request not to progress goes to HR; HR's decisions by role;
+slowing a long-term case snoozes its reminders; "wrong stage" and "not my report" flags from the case and
+the team page, in the division's HR queue, resolved with an audit entry."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from documents import Case
+from documents.case_service import hr_queue
+from tests.app.test_outcomes import make_case
+from tests.conftest import csrf_token
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def people(make_employee, make_user):
+    boss = make_employee(first_name="Bea")
+    make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
+    worker = make_employee(first_name="Wes", last_name="Worker", supervisor_assignment_number=boss.assignment_number)
+    make_user("hr@example.org", ["hr"], hr_divisions=[worker.division])
+    make_user("elsewhere@example.org", ["hr"], hr_divisions=["Acute Medicine"])
+    make_user("support@example.org", ["support"])
+    make_user("admin@example.org", ["admin"])
+    return {"worker": worker}
+
+
+def post(auth, case, url: str, **fields):
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    return auth.client.post(f"/cases/{case.pk}/{url}", data={"csrf_token": csrf_token(html),
+                                                            "version": case.version, **fields})
+
+
+def test_a_note_never_moves_the_stage(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "A note never changes a stage." in page
+    assert post(auth, case, "notes", text="Wes asked to move the meeting.").status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.stage, saved.status, len(saved.stages), len(saved.open_tasks())) == (
+        "formal_1", "open", 1, len(case.open_tasks()))
+    [note] = saved.notes
+    assert (note.author, note.kind, note.text) == ("bea@example.org", "note", "Wes asked to move the meeting.")
+    entry = saved.audit[-1]
+    assert (entry.action, entry.after["note"], entry.before["stage"], entry.after["stage"]) == (
+        "note added", note.id, "formal_1", "formal_1")
+    assert "Wes asked" not in str(entry.to_mongo())
+    empty = post(auth, saved, "notes", text="  ")
+    assert empty.status_code == 400 and "Write the note." in empty.get_data(as_text=True)
+
+
+def test_notes_are_listed_newest_first(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    post(auth, case, "notes", text="First note")
+    post(auth, Case.objects.get(pk=case.pk), "notes", text="Second note")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert html.index("Second note") < html.index("First note")
+
+
+def test_asking_not_to_progress_gives_hr_a_task_and_is_not_a_decision(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    asked = post(auth, case, "progress-request", request_reason="A phased return has just been agreed.")
+    assert asked.status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    task = saved.open_tasks()[-1]
+    assert (task.kind, task.assignee, task.stage_key) == ("decide_progress", hr_queue(people["worker"].division),
+                                                          "formal_1")
+    assert task.title == ("Decide whether to progress Wes Worker's case beyond 1st formal absence review meeting: "
+                          "the manager asks not to")
+    assert (saved.notes[-1].kind, saved.notes[-1].text) == ("request", "A phased return has just been agreed.")
+    assert (saved.stage, saved.status, saved.audit[-1].action) == ("formal_1", "open", "asked HR not to progress")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "Your request not to progress is waiting for the division's HR advisors to decide." in html
+    again = post(auth, saved, "progress-request", request_reason="Again")
+    assert again.status_code == 400 and "HR already has this request to decide." in again.get_data(as_text=True)
+
+
+def test_only_hr_decides_and_continued_monitoring_keeps_the_stage(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    post(auth, case, "progress-request", request_reason="Phased return agreed.")
+    case = Case.objects.get(pk=case.pk)
+    assert "Record the decision" not in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert post(auth, case, "decision", decision="close", decision_reason="x").status_code == 403
+    auth.logout()
+    auth.login("hr@example.org")
+    missing = post(auth, case, "decision", decision="monitoring")
+    assert missing.status_code == 400 and "Give the reason for the decision." in missing.get_data(as_text=True)
+    assert post(auth, case, "decision", decision="monitoring",
+                decision_reason="Attendance is improving with the phased return.").status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.status, saved.stage) == ("monitoring", "formal_1")
+    assert [task.status for task in saved.tasks if task.kind == "decide_progress"] == ["done"]
+    entry = saved.audit[-1]
+    assert (entry.action, entry.actor, entry.reason, entry.before["status"], entry.after["status"]) == (
+        "HR decision: keep it on continued monitoring at the current stage", "hr@example.org",
+        "Attendance is improving with the phased return.", "open", "monitoring")
+    assert saved.notes[-1].kind == "decision"
+    again = post(auth, saved, "decision", decision="monitoring", decision_reason="Still")
+    assert again.status_code == 400 and "already on continued monitoring" in again.get_data(as_text=True)
+
+
+def test_hr_moves_a_short_term_case_on_or_closes_it(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("hr@example.org")
+    assert post(auth, case, "decision", decision="progress", decision_reason="No improvement.").status_code == 302
+    moved = Case.objects.get(pk=case.pk)
+    assert (moved.stage, moved.status, moved.stages[0].left_on) == ("formal_2", "open", TODAY)
+    assert moved.stages[-1].trigger_explanation == "HR decided to move on: No improvement."
+    assert {task.stage_key for task in moved.open_tasks()} == {"formal_2"}
+    assert post(auth, moved, "decision", decision="close", decision_reason="Employee has left.").status_code == 302
+    closed = Case.objects.get(pk=case.pk)
+    assert (closed.status, closed.closed_on, closed.closed_reason) == (
+        "closed", TODAY, "HR closed the case: Employee has left.")
+    assert closed.open_tasks() == []
+
+
+def test_slowing_a_long_term_case_needs_a_reason_an_hr_name_and_a_date(auth, people):
+    case = make_case(people["worker"], "lts_welfare", kind="LTS")
+    auth.login("bea@example.org")
+    empty = post(auth, case, "snooze", snooze_reason="", agreed_by="", snooze_until="")
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 400
+    assert all(message in text for message in ("Say why the case should slow down.", "Name the HR advisor who agreed.",
+                                               "Enter the date reminders start again."))
+    latest = TODAY + dt.timedelta(weeks=12)
+    too_far = post(auth, case, "snooze", snooze_reason="Awaiting a consultant's appointment",
+                   agreed_by="Hana Rashid", snooze_until=(latest + dt.timedelta(days=1)).isoformat())
+    assert too_far.status_code == 400
+    assert (f"no later than {latest.day} {latest.strftime('%B %Y')} (12 weeks on)" in too_far.get_data(as_text=True))
+    until = TODAY + dt.timedelta(weeks=4)
+    assert post(auth, case, "snooze", snooze_reason="Awaiting a consultant's appointment", agreed_by="Hana Rashid",
+                snooze_until=until.isoformat()).status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    note = saved.notes[-1]
+    assert (note.kind, note.text, note.agreed_by_hr, note.snooze_until) == (
+        "snooze", "Awaiting a consultant's appointment", "Hana Rashid", until)
+    assert saved.open_tasks() and {task.snoozed_until for task in saved.open_tasks()} == {until}
+    entry = saved.audit[-1]
+    assert (entry.action, entry.reason, entry.after["snoozed_until"], entry.after["agreed_by_hr"]) == (
+        "reminders snoozed", "Agreed by Hana Rashid (HR)", until.isoformat(), "Hana Rashid")
+    assert "consultant" not in str(entry.to_mongo())
+    assert (saved.stage, saved.status) == ("lts_welfare", "open")
+
+
+def test_a_short_term_case_offers_no_slow_down(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    assert "Snooze the reminders" not in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    refused = post(auth, case, "snooze", snooze_reason="x", agreed_by="Hana", snooze_until=(
+        TODAY + dt.timedelta(days=7)).isoformat())
+    assert refused.status_code == 400 and "Only an open long-term case can be slowed down." in refused.get_data(
+        as_text=True)
+
+
+def test_a_wrong_stage_flag_is_one_click_from_the_case_and_resolved_by_the_division_hr(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    assert "Flag: wrong stage" in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert post(auth, case, "flags", kind="wrong_stage").status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    [flag] = saved.flags
+    assert (flag.kind, flag.raised_by, flag.status, flag.stage_key, flag.comment) == (
+        "wrong_stage", "bea@example.org", "open", "formal_1", None)
+    assert saved.audit[-1].action == "flag raised: wrong stage"
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "Flag: wrong stage" not in page and "Waiting for the division's HR advisors." in page
+    assert auth.client.get("/hr/flags").status_code == 403
+    auth.logout()
+    auth.login("elsewhere@example.org")
+    assert "No flags are waiting." in auth.client.get("/hr/flags").get_data(as_text=True)
+    queue = auth.client.get("/hr/flags").get_data(as_text=True)
+    assert auth.client.post(f"/hr/flags/{case.pk}/{flag.id}/resolve", data={
+        "csrf_token": csrf_token(queue), "resolution": "x"}).status_code == 404
+    auth.logout()
+    auth.login("support@example.org")
+    assert "No flags are waiting." in auth.client.get("/hr/flags").get_data(as_text=True)  # not a hierarchy flag
+    auth.logout()
+    auth.login("hr@example.org")
+    queue = auth.client.get("/hr/flags").get_data(as_text=True)
+    assert "Wes Worker" in queue and "Wrong stage" in queue and "1st formal absence review meeting" in queue
+    empty = auth.client.post(f"/hr/flags/{case.pk}/{flag.id}/resolve", data={"csrf_token": csrf_token(queue),
+                                                                             "resolution": ""})
+    assert empty.status_code == 400 and "Say what was done about the flag." in empty.get_data(as_text=True)
+    done = auth.client.post(f"/hr/flags/{case.pk}/{flag.id}/resolve", data={
+        "csrf_token": csrf_token(queue), "resolution": "Support moved the case back to the absence support stage."})
+    assert done.status_code == 302 and done.headers["Location"] == "/hr/flags"
+    resolved = Case.objects.get(pk=case.pk)
+    assert (resolved.flags[0].status, resolved.flags[0].resolved_by) == ("resolved", "hr@example.org")
+    entry = resolved.audit[-1]
+    assert (entry.action, entry.reason, entry.before["flag"], entry.after["flag"]) == (
+        "flag resolved: wrong stage", "Support moved the case back to the absence support stage.",
+        "wrong stage: open", "wrong stage: resolved")
+    assert "No flags are waiting." in auth.client.get("/hr/flags").get_data(as_text=True)
+
+
+def test_not_my_report_is_one_click_from_the_team_page_and_reaches_support(auth, people, make_employee):
+    case = make_case(people["worker"], "formal_1")
+    make_employee(first_name="Nell", supervisor_assignment_number=people["worker"].supervisor_assignment_number)
+    auth.login("bea@example.org")
+    team = auth.client.get("/team").get_data(as_text=True)
+    assert team.count(">Not my report<") == 1          # Wes has an open case, Nell has none
+    url = f"/team/{people['worker'].assignment_number}/not-my-report"
+    assert f'action="{url}"' in team
+    answer = auth.client.post(url, headers={"HX-Request": "true"}, data={"csrf_token": csrf_token(team), "page": 1},
+                              follow_redirects=True)
+    fragment = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<html" not in fragment and 'id="team-members"' in fragment
+    assert "Flagged “not my report”" in fragment and ">Not my report<" not in fragment
+    [flag] = Case.objects.get(pk=case.pk).flags
+    assert (flag.kind, flag.raised_by, flag.status) == ("not_my_report", "bea@example.org", "open")
+    auth.client.post(url, data={"csrf_token": csrf_token(team)})
+    assert len(Case.objects.get(pk=case.pk).flags) == 1     # a second click flags nothing more
+    auth.logout()
+    for login in ("support@example.org", "hr@example.org", "admin@example.org"):
+        auth.login(login)
+        queue = auth.client.get("/hr/flags").get_data(as_text=True)
+        assert "Wes Worker" in queue and "Not my report" in queue, login
+        auth.logout()
+    auth.login("elsewhere@example.org")
+    assert "Wes Worker" not in auth.client.get("/hr/flags").get_data(as_text=True)
+
+
+def test_a_manager_cannot_flag_someone_outside_their_team(auth, people, make_employee, make_user):
+    stranger = make_employee(first_name="Sam")
+    make_case(stranger, "formal_1")
+    auth.login("bea@example.org")
+    team = auth.client.get("/team").get_data(as_text=True)
+    assert auth.client.post(f"/team/{stranger.assignment_number}/not-my-report",
+                            data={"csrf_token": csrf_token(team)}).status_code == 404
+    assert Case.objects.get(employee=stranger.pk).flags == []
