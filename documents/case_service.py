@@ -11,6 +11,7 @@ from typing import Callable
 import mongoengine as me
 
 from casework.absences import absence_length, long_date, rtw_due
+from casework.checklists import HOLD_TASKS
 from casework.calendar import WorkingPattern, rolling_window
 from casework.ladders import Ladder
 from casework.policy import Policy
@@ -156,6 +157,8 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
     reason = task_blocked(case, task)
     if reason:
         raise CaseRuleError(reason)
+    if task.kind in HOLD_TASKS:
+        raise CaseRuleError("Record the notes of the meeting: saving them marks it held and completes this task.")
 
     def apply(case: Case) -> dict:
         task.status, task.completed_at, task.completed_by = "done", utcnow(), actor

@@ -222,15 +222,20 @@ def log_notes_read(reader: str, employee: Employee, meeting: Meeting) -> None:
                 where="meeting notes page").save()
 
 
+def invitees(meeting: Meeting, employee: Employee) -> list[tuple[str, str]]:
+    """Who is invited, as (name, e-mail): the participants with an e-mail and the employee when they attend."""
+    attendees = [(participant.name, participant.email) for participant in meeting.participants if participant.email]
+    if meeting.employee_attends and employee.email:
+        attendees.append((employee.name, employee.email))
+    return list({email: (name, email) for name, email in attendees}.values())
+
+
 def invitation_file(case: Case, meeting: Meeting, employee: Employee) -> bytes:
     """The meeting's .ics invitation: organised by whoever arranged it, for the participants with an e-mail
     and the employee (when they attend). It names people and the meeting, never medical detail."""
     stage_key = next(stage.key for stage in case.stages if any(m.id == meeting.id for m in stage.meetings))
     organiser = User.objects(email=meeting.arranged_by).only("name", "email").first() if meeting.arranged_by else None
-    attendees = [(participant.name, participant.email) for participant in meeting.participants if participant.email]
-    if meeting.employee_attends and employee.email:
-        attendees.append((employee.name, employee.email))
-    unique = list({email: (name, email) for name, email in attendees}.values())
+    unique = invitees(meeting, employee)
     hour, minute = (int(part) for part in (meeting.at_time or "09:00").split(":"))
     return ics.invitation(
         meeting.id, f"{meeting_title(case, stage_key, meeting)}: {employee.name}",

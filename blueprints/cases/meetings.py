@@ -9,15 +9,16 @@ from flask_login import current_user
 
 from blueprints.access import requires
 from blueprints.cases import bp
-from blueprints.cases.forms import AnotherDateForm, MeetingForm, notes_form_class
+from blueprints.cases.forms import AnotherDateForm, CaseForm, MeetingForm, notes_form_class
 from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
 from documents import StaleEditError
-from documents.case_service import CaseRuleError
+from documents import notify_service
+from documents.case_service import CaseRuleError, change
 from documents.meeting_service import (CONFIDENTIAL, Arrangement, MeetingProblem, arrange_meeting, find_meeting,
-                                       invitation_file, log_notes_read, may_read_notes, meeting_title, move_meeting,
+                                       invitation_file, invitees, log_notes_read, may_read_notes, meeting_title, move_meeting,
                                        notes_answers, policy_stage, record_notes, stage_checklist)
 
 
@@ -102,6 +103,29 @@ def invitation(case_id: str, meeting_id: str):
     response.mimetype = "text/calendar"
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.on.isoformat()}.ics"'
     return response
+
+
+@bp.route("/cases/<case_id>/meetings/<meeting_id>/send-invitation", methods=["POST"])
+@requires(*WORKERS)
+def send_invitation(case_id: str, meeting_id: str):
+    """E-mail the invitation (.ics attached) to everyone invited; what cannot be sent now is retried by
+    `notify send`. The case's history records who it went to."""
+    case, employee = case_or_404(case_id)
+    _, meeting = _meeting_or_404(case, meeting_id)
+    form = CaseForm()
+    people = invitees(meeting, employee)
+    if not form.validate_on_submit() or not people:
+        return render_case(case, employee, status=400, message="Nobody invited has an e-mail address: add one to "
+                           "the participants, or send the .ics file yourself." if people == [] else
+                           "The form had expired. Send it again.")
+    sent = notify_service.send_invitation(case, meeting, employee, people)
+    failed = [n.recipient for n in sent if n.status != "sent"]
+    change(case, actor(), "meeting invitation e-mailed", lambda case: {"after": {
+        "meeting_on": meeting.on, "sent_to": [n.recipient for n in sent if n.status == "sent"],
+        "to_retry": failed}})
+    flash(f"Invitation e-mailed to {len(sent) - len(failed)} of {len(sent)}." + (
+        f" Not sent yet to {', '.join(failed)}: Casebook tries again at the next e-mail run." if failed else ""))
+    return redirect(url_for("cases.show", case_id=case.pk, _anchor="meetings"))
 
 
 @case_section

@@ -10,6 +10,7 @@ from blueprints.access import requires
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
 from blueprints.cases.loading import WORKERS, case_or_404
+from casework.checklists import HOLD_TASKS
 from documents import Case, Employee, User
 from documents.case_service import HR_QUEUE, association_candidates, case_policy, ladder_of, task_blocked
 
@@ -53,7 +54,7 @@ def render_case(case: Case, employee: Employee, status: int = 200, message: str 
         open_tasks=open_tasks, done_tasks=done_tasks, blocked={task.id: task_blocked(case, task) for task in open_tasks},
         names=_names(case), candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
-        today=today, message=message, may_work=current_user.has_role(*WORKERS) and case.status != "closed",
+        today=today, message=message, hold_tasks=HOLD_TASKS, may_work=current_user.has_role(*WORKERS) and case.status != "closed",
         may_reassign=current_user.has_role("hr", "admin"),
         manager=Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
             "first_name", "last_name").first(), **sections, **forms), status

@@ -81,10 +81,14 @@ def test_associating_pre_ticks_the_trigger_absences_and_unlocks_the_stage(auth, 
     assert next(t for t in saved.tasks if t.kind == "associate_absences").status == "done"
     assert saved.audit[-1].action == "absences associated"
     meeting = next(task for task in saved.tasks if task.kind == "hold_meeting")
-    after = auth.client.post(f"/cases/{case.pk}/tasks/{meeting.id}/complete",
+    held = auth.client.post(f"/cases/{case.pk}/tasks/{meeting.id}/complete",
+                            data={"csrf_token": csrf_token(html), "version": saved.version})
+    assert held.status_code == 400 and "Record the notes of the meeting" in held.get_data(as_text=True)
+    letter = next(task for task in saved.tasks if task.kind == "send_outcome_letter")
+    after = auth.client.post(f"/cases/{case.pk}/tasks/{letter.id}/complete",
                              data={"csrf_token": csrf_token(html), "version": saved.version})
     assert after.status_code == 302
-    assert next(t for t in Case.objects.get(pk=case.pk).tasks if t.id == meeting.id).status == "done"
+    assert next(t for t in Case.objects.get(pk=case.pk).tasks if t.id == letter.id).status == "done"
 
 
 def test_a_change_from_an_old_page_is_refused_and_nothing_is_lost(auth, team):

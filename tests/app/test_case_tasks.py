@@ -72,9 +72,12 @@ def test_only_the_association_can_be_completed_first(frequent):
     assert Case.objects.get(pk=case.pk).version == case.version
     case.current_stage.associated_on = dt.datetime(2026, 11, 23, 10, 0)
     case.save_checked()
-    complete_task(case, meeting.id, "bea@example.org")
+    with pytest.raises(CaseRuleError, match="Record the notes of the meeting"):
+        complete_task(case, meeting.id, "bea@example.org")     # holding it is recorded with its notes
+    letter = next(task for task in case.tasks if task.kind == "send_outcome_letter")
+    complete_task(case, letter.id, "bea@example.org")
     saved = Case.objects.get(pk=case.pk)
-    assert next(task for task in saved.tasks if task.id == meeting.id).status == "done"
+    assert next(task for task in saved.tasks if task.id == letter.id).status == "done"
     assert (saved.audit[-1].action, saved.audit[-1].after["task_status"]) == ("task completed", "done")
 
 

@@ -18,6 +18,7 @@ from documents.meeting_service import (Arrangement, MeetingProblem, arrange_meet
                                        record_notes)
 from documents.policy import policy_rules
 from documents.triggers_service import install_presets
+from tests.app.test_notifications import free_port, inbox  # noqa: F401  (the SMTP server fixture)
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
@@ -329,3 +330,47 @@ def test_support_may_not_arrange_a_meeting(auth, people):
     assert auth.client.post(f"/cases/{case.pk}/meetings",
                             data=arrange_form(html, case, TODAY)).status_code == 403
     assert "Arrange the meeting" not in html
+
+
+def test_the_invitation_is_e_mailed_with_the_ics_attached(app, auth, people, inbox):
+    case = staged(people, "formal_1")
+    meeting, _ = arrange_meeting(case, arrangement(TODAY + 6 * DAY, participants=[
+        ("Bea Boss", "manager", "bea@example.org"), ("Hana Hart", "hr", "hana@example.org")]), "bea@example.org",
+        TODAY)
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "E-mail the invitation" in html
+    saved = Case.objects.get(pk=case.pk)
+    answer = auth.client.post(f"/cases/{case.pk}/meetings/{meeting.id}/send-invitation",
+                              data={"csrf_token": csrf_token(html), "version": saved.version})
+    assert answer.status_code == 302
+    assert sorted(recipients[0] for recipients, _ in inbox.messages) == [
+        "bea@example.org", "hana@example.org", "wes@example.org"]
+    for _, message in inbox.messages:
+        [attachment] = [part for part in message.iter_attachments()]
+        assert attachment.get_content_type() == "text/calendar" and attachment.get_param("method") == "REQUEST"
+        [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+        assert str(event["uid"]) == f"{meeting.id}@casebook"
+        assert SECRET not in message.as_string()
+    entry = Case.objects.get(pk=case.pk).audit[-1]
+    assert (entry.action, sorted(entry.after["sent_to"]), entry.after["to_retry"]) == (
+        "meeting invitation e-mailed", ["bea@example.org", "hana@example.org", "wes@example.org"], [])
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "Invitation e-mailed to 3 of 3." in page
+
+
+def test_an_invitation_that_cannot_be_sent_now_is_kept_for_the_next_run(app, auth, people, inbox, monkeypatch):
+    from documents import Notification
+    case = staged(people, "formal_1")
+    meeting, _ = arrange_meeting(case, arrangement(TODAY + 6 * DAY), "bea@example.org", TODAY)
+    monkeypatch.setitem(app.config, "SMTP_PORT", free_port())      # nobody listens there
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    saved = Case.objects.get(pk=case.pk)
+    auth.client.post(f"/cases/{case.pk}/meetings/{meeting.id}/send-invitation",
+                     data={"csrf_token": csrf_token(html), "version": saved.version})
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "Invitation e-mailed to 0 of 2. Not sent yet to bea@example.org, wes@example.org" in page
+    assert sorted(n.recipient for n in Notification.objects(kind="invitation", status="failed")) == [
+        "bea@example.org", "wes@example.org"]
+    assert inbox.messages == []
