@@ -1,0 +1,296 @@
+"""The letters and forms Casebook fills: which exist, what each needs, the fields a template may use, and
+rendering a Word template (docxtpl on python-docx) so that a letter is complete or refused with a reason.
+
+Pure: templates and letters are bytes in and out; the context is plain values (strings, lists, dicts)
+that `documents.letter_service` builds from a case. A template names fields as `{{ employee.name }}`;
+the associated absences are a table row repeated with `{%tr for absence in absences %}`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+
+import jinja2
+from docxtpl import DocxTemplate
+
+# Every field a template may use, with what it holds. Lists are marked [] and their items' fields follow.
+FIELDS = {
+    "organisation.name": "The organisation's name",
+    "organisation.address": "Its postal address, one line per item (a list)",
+    "organisation.phone": "Its HR telephone number",
+    "organisation.email": "Its HR e-mail address",
+    "letter_date": "The date of the letter, e.g. 23 November 2026",
+    "reference": "The case reference, e.g. STS-A00042-2026-11",
+    "employee.name": "The employee's full name",
+    "employee.first_name": "Their first name",
+    "employee.last_name": "Their last name",
+    "employee.job_title": "Their job title",
+    "employee.assignment_number": "Their assignment (payroll) number",
+    "employee.department": "Their department, directorate and division",
+    "employee.email": "Their work e-mail",
+    "manager.name": "The line manager's name",
+    "manager.job_title": "The line manager's job title",
+    "manager.email": "The line manager's work e-mail",
+    "hr_advisor.name": "The HR advisor at the meeting, if any",
+    "hr_advisor.email": "Their e-mail",
+    "case.kind": "Short-term or long-term",
+    "case.stage": "The stage, in words, e.g. 1st formal absence review meeting",
+    "case.opened_on": "When the case opened",
+    "case.policy": "The policy's name",
+    "case.trigger": "Why the stage was reached, in words with the figures",
+    "absences[]": "The absences associated with the stage, oldest first (a list)",
+    "absences[].first_day": "First day of the absence",
+    "absences[].last_day": "Last day (or 'still off')",
+    "absences[].calendar_days": "Calendar days",
+    "absences[].working_days": "Working days lost",
+    "absences[].reason": "The reason category, never the medical detail",
+    "totals.occasions": "How many absences are associated",
+    "totals.working_days": "Working days lost over them",
+    "totals.calendar_days": "Calendar days over them",
+    "meeting.title": "The meeting, in words",
+    "meeting.date": "Its date",
+    "meeting.time": "Its time, e.g. 10:00",
+    "meeting.place": "Where, or 'by telephone or video call'",
+    "meeting.chair": "Who holds it",
+    "meeting.participants": "Who else attends, in words",
+    "meeting.companion": "The right to be accompanied, in words",
+    "meeting.notice_days": "The policy's minimum notice in days",
+    "meeting.papers_by": "When papers are sent, if the policy sets it",
+    "outcome.title": "The outcome, in words",
+    "outcome.decided_on": "When it was decided",
+    "outcome.target": "The attendance target",
+    "outcome.review_date": "The end of the review period",
+    "outcome.warning": "The warning, e.g. first written warning",
+    "outcome.warning_expires_on": "When the warning stops being live",
+    "outcome.appeal_deadline": "The last day to appeal",
+    "outcome.appeal_to": "Who hears an appeal",
+    "outcome.next_stage": "The next stage if attendance does not improve",
+    "outcome.summary": "What was decided, as the manager recorded it",
+    "absence.first_day": "The absence the letter is about (C9, C10, B4): its first day",
+    "absence.last_day": "Its last day (or 'still off')",
+    "absence.reason": "Its reason category",
+    "absence.detail": "The medical detail: only the occupational health referral (B4) may use it",
+    "absence.expected_return": "When they are expected back",
+    "rtw.held_on": "The return-to-work interview: its date",
+    "rtw.held_by": "Who held it",
+    "rtw.day_number": "Which working day back it was held",
+    "rtw.fit_for_work": "Fit for work, in words",
+    "rtw.support": "Support discussed",
+    "rtw.adjustments": "Adjustments agreed",
+    "rtw.phased_return": "The phased return plan, if any",
+    "rtw.oh_referral": "Whether an occupational health referral is needed",
+    "rtw.notes": "Other notes",
+}
+MEDICAL_FIELDS = {"absence.detail"}
+
+
+@dataclasses.dataclass(frozen=True)
+class LetterSpec:
+    """One letter or form: its code, title, template file, what it is made from, the fields it needs."""
+
+    code: str
+    title: str
+    source: str  # "stage" (from a case's stage), "meeting", "outcome", "absence" or "rtw"
+    needs: tuple[str, ...]
+    kinds: tuple[str, ...] = ("STS",)
+    medical: bool = False
+
+    @property
+    def file(self) -> str:
+        return f"{self.code}.docx"
+
+
+_STAGE = ("employee.name", "manager.name", "absences[]")
+_MEETING = _STAGE + ("meeting.date", "meeting.time", "meeting.place")
+_OUTCOME = _STAGE + ("outcome.decided_on",)
+
+LETTERS = {spec.code: spec for spec in (
+    LetterSpec("C1", "C1 Following an (informal) absence support meeting", "outcome",
+               _OUTCOME + ("outcome.review_date", "outcome.target")),
+    LetterSpec("C2", "C2 Attendance improved: the case is closed", "stage", _STAGE),
+    LetterSpec("C3", "C3 Invitation to a formal absence review meeting (1st or 2nd)", "meeting", _MEETING),
+    LetterSpec("C4", "C4 Following a formal absence review meeting: written warning", "outcome",
+               _OUTCOME + ("outcome.warning", "outcome.warning_expires_on", "outcome.review_date",
+                           "outcome.appeal_deadline")),
+    LetterSpec("C5", "C5 Following a formal absence review meeting: more time to improve", "outcome",
+               _OUTCOME + ("outcome.review_date", "outcome.appeal_deadline")),
+    LetterSpec("C6", "C6 Invitation to the 3rd formal absence review meeting", "meeting", _MEETING),
+    LetterSpec("C7", "C7 Dismissal following the 3rd formal review or a case review hearing", "outcome",
+               _OUTCOME + ("outcome.appeal_deadline", "outcome.appeal_to"), kinds=("STS", "LTS")),
+    LetterSpec("C8", "C8 Following the 3rd formal review or a case review hearing: no dismissal", "outcome",
+               _OUTCOME + ("outcome.title",), kinds=("STS", "LTS")),
+    LetterSpec("C9", "C9 No contact during the first two weeks of absence", "absence",
+               ("employee.name", "manager.name", "absence.first_day"), kinds=("STS", "LTS", "absence")),
+    LetterSpec("C10", "C10 No contact after letter C9", "absence",
+               ("employee.name", "manager.name", "absence.first_day"), kinds=("STS", "LTS", "absence")),
+    LetterSpec("C11", "C11 Failure to attend a meeting", "meeting", _MEETING, kinds=("STS", "LTS")),
+    LetterSpec("LTS-WELFARE", "Invitation to a welfare meeting (long-term absence)", "meeting", _MEETING,
+               kinds=("LTS",)),
+    LetterSpec("LTS-CONFERENCE", "Invitation to a case conference (long-term absence)", "meeting", _MEETING,
+               kinds=("LTS",)),
+    LetterSpec("LTS-HEARING", "Invitation to a case review hearing (long-term absence)", "meeting",
+               _MEETING + ("meeting.notice_days",), kinds=("LTS",)),
+    LetterSpec("B1", "B1 Sickness declaration and return-to-work interview record", "rtw",
+               ("employee.name", "absence.first_day", "rtw.held_on", "rtw.held_by"), kinds=("absence",)),
+    LetterSpec("B2", "B2 Absence support meeting record", "meeting", _MEETING),
+    LetterSpec("B4", "B4 Referral to occupational health", "absence",
+               ("employee.name", "manager.name", "absence.first_day"), kinds=("STS", "LTS", "absence"), medical=True),
+    LetterSpec("NOTES", "Notes of a formal meeting", "meeting", _MEETING + ("meeting.title",), kinds=("STS", "LTS")),
+)}
+
+
+class LetterProblem(ValueError):
+    """Why a letter cannot be made or a template cannot be used, in words for the user."""
+
+
+def value_at(context: dict, path: str):
+    """The value at a dotted path like `outcome.review_date` (`absences[]` is the list itself)."""
+    value = context
+    for part in path.replace("[]", "").split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def missing(spec: LetterSpec, context: dict) -> list[str]:
+    """The fields the letter needs that the case does not give, in words ('the meeting's date')."""
+    gaps = []
+    for path in spec.needs:
+        value = value_at(context, path)
+        if value in (None, "", [], ()):
+            gaps.append("the associated absences" if path == "absences[]" else FIELDS[path].lower())
+    return gaps
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def render(template: bytes, context: dict) -> bytes:
+    """The letter: the template filled with `context`. A field the context lacks raises LetterProblem."""
+    document = DocxTemplate(io.BytesIO(template))
+    try:
+        document.render(context, _environment(), autoescape=True)
+    except jinja2.UndefinedError as error:
+        raise LetterProblem(f"The template uses a field Casebook does not provide: {_field_name(error)}.") from None
+    except jinja2.TemplateSyntaxError as error:
+        raise LetterProblem(f"The template has a mistake in a field near line {error.lineno}: {error.message}.") from None
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def template_fields(template: bytes) -> set[str]:
+    """The top-level names a template uses (e.g. 'employee', 'absences')."""
+    document = DocxTemplate(io.BytesIO(template))
+    return set(document.get_undeclared_template_variables(_environment()))
+
+
+def check_template(template: bytes, sample: dict, medical: bool = False) -> list[str]:
+    """What is wrong with a template, in words (empty when it can be used): not a Word file, macros, a field
+    Casebook does not provide (by name), medical detail where it is not allowed, a sample that will not render."""
+    problems = docx_problems(template)
+    if problems:
+        return problems
+    try:
+        names = template_fields(template)
+    except jinja2.TemplateSyntaxError as error:
+        return [f"A field is written wrongly near line {error.lineno}: {error.message}."]
+    known = {path.split(".")[0].replace("[]", "") for path in FIELDS}
+    problems += [f"Unknown field: {name}." for name in sorted(names - known)]
+    if not medical and "absence.detail" in _text_of(template):
+        problems.append("Only the occupational health referral may use absence.detail (the medical detail).")
+    if not problems:
+        try:
+            letter = render(template, sample)
+        except LetterProblem as error:
+            problems.append(str(error))
+        else:
+            left = leftover_tags(letter)
+            if left:
+                problems.append(f"Fields left unfilled in the sample letter: {', '.join(left[:5])}.")
+    return problems
+
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def docx_problems(data: bytes) -> list[str]:
+    """Whether `data` is a Word .docx file Casebook accepts: a .docx package, no macros, not too large."""
+    if len(data) > MAX_BYTES:
+        return [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names \
+                else ""
+    except zipfile.BadZipFile:
+        return ["This is not a Word .docx file."]
+    if "word/document.xml" not in names:
+        return ["This is not a Word .docx file."]
+    if any(name.lower().endswith("vbaproject.bin") for name in names) or "macroEnabled" in types:
+        return ["The file contains macros; save it as a Word Document (.docx) without macros."]
+    return []
+
+
+def leftover_tags(letter: bytes) -> list[str]:
+    """Template tags still in a rendered letter ('{{ … }}' or '{% … %}'): a letter must have none."""
+    return re.findall(r"\{\{.*?\}\}|\{%.*?%\}", _text_of(letter))
+
+
+def _text_of(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = "".join(package.read(name).decode("utf-8", "replace") for name in package.namelist()
+                      if name.startswith("word/") and name.endswith(".xml"))
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+def _field_name(error: jinja2.UndefinedError) -> str:
+    found = re.search(r"has no attribute '([^']+)'", str(error)) or re.search(r"'([^']+)' is undefined", str(error))
+    return found.group(1) if found else str(error)
+
+
+def sample_context() -> dict:
+    """A realistic, invented case with every field filled: what a template is checked and previewed with."""
+    absences = [{"first_day": "4 February 2026", "last_day": "6 February 2026", "calendar_days": 3,
+                 "working_days": 3, "reason": "Infections (colds, flu)"},
+                {"first_day": "13 May 2026", "last_day": "13 May 2026", "calendar_days": 1, "working_days": 1,
+                 "reason": "Neurological (headaches, migraine)"},
+                {"first_day": "12 August 2026", "last_day": "18 August 2026", "calendar_days": 7,
+                 "working_days": 5, "reason": "Stomach, liver, kidney, digestion"},
+                {"first_day": "14 October 2026", "last_day": "14 October 2026", "calendar_days": 1,
+                 "working_days": 1, "reason": "Infections (colds, flu)"}]
+    return {
+        "organisation": {"name": "Example Health and Care Trust", "address": ["Example House", "1 Sample Street",
+                                                                               "Exampletown", "EX1 2AB"],
+                         "phone": "01234 567890", "email": "hr@example.org"},
+        "letter_date": "23 November 2026", "reference": "STS-A00042-2026-11",
+        "employee": {"name": "Wes Walker", "first_name": "Wes", "last_name": "Walker", "job_title": "Staff nurse",
+                     "assignment_number": "A00042", "email": "wes.walker@example.org",
+                     "department": "District Nursing, Adult Services, Community Care"},
+        "manager": {"name": "Bea Boss", "job_title": "Ward manager", "email": "bea.boss@example.org"},
+        "hr_advisor": {"name": "Hana Hart", "email": "hana.hart@example.org"},
+        "case": {"kind": "short-term", "stage": "1st formal absence review meeting", "opened_on": "2 November 2026",
+                 "policy": "Council attendance management (2019)",
+                 "trigger": "4 occasions in the 12 months to 2 November 2026 (trigger: 4 or more)"},
+        "absences": absences,
+        "totals": {"occasions": 4, "working_days": 10, "calendar_days": 12},
+        "meeting": {"title": "1st formal absence review meeting", "date": "Tuesday 8 December 2026", "time": "10:00",
+                    "place": "Room 2, Example House", "chair": "Bea Boss, Ward manager",
+                    "participants": "Hana Hart (HR advisor)",
+                    "companion": "You may be accompanied by a trade union representative or a work colleague.",
+                    "notice_days": 5, "papers_by": "1 December 2026"},
+        "outcome": {"title": "First written warning", "decided_on": "8 December 2026",
+                    "target": "No more than 2 occasions or 5 working days of sickness absence in the review period",
+                    "review_date": "2 March 2027", "warning": "first written warning",
+                    "warning_expires_on": "7 June 2027", "appeal_deadline": "23 December 2026",
+                    "appeal_to": "the line manager of the person who held the meeting",
+                    "next_stage": "2nd formal absence review meeting",
+                    "summary": "We discussed your absences and the support available."},
+        "absence": {"first_day": "2 November 2026", "last_day": "still off", "reason": "Back and neck",
+                    "detail": "Lower back pain after lifting", "expected_return": "30 November 2026"},
+        "rtw": {"held_on": "1 December 2026", "held_by": "Bea Boss", "day_number": 1, "fit_for_work": "Fit for work",
+                "support": "Regular check-ins", "adjustments": "None needed", "phased_return": "No",
+                "oh_referral": "No", "notes": "Welcomed back."},
+    }
