@@ -55,6 +55,7 @@ def render_case(case: Case, employee: Employee, status: int = 200, message: str 
         names=_names(case), candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
         today=today, message=message, hold_tasks=HOLD_TASKS, may_work=current_user.has_role(*WORKERS) and case.status != "closed",
+        may_complete=current_user.has_role(*WORKERS),   # a closed case may still have its closing letter to send
         may_reassign=current_user.has_role("hr", "admin"),
         manager=Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
             "first_name", "last_name").first(), **sections, **forms), status

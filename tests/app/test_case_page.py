@@ -141,3 +141,24 @@ def test_support_reads_the_case_without_buttons(auth, team):
     auth.login("support@example.org")
     html = page(auth, team["case"]).get_data(as_text=True)
     assert "Mark as done" not in html and "Associate these absences" not in html
+
+
+def test_the_letter_left_on_a_case_closed_by_improvement_can_be_marked_done(auth, team):
+    case = team["case"]
+    Case.objects(pk=case.pk).update_one(set__stages__0__review_date=TODAY - dt.timedelta(days=1))
+    assert scan(TODAY, "test").actions == {"close_sts_improved": 1}
+    closed = Case.objects.get(pk=case.pk)
+    [letter] = closed.open_tasks()
+    assert (closed.status, letter.kind) == ("closed", "send_closing_letter")
+    auth.login("bea@example.org")
+    html = page(auth, closed).get_data(as_text=True)
+    assert html.count("Mark as done") == 1
+    assert "Arrange the meeting" not in html and "Check the dates" not in html and "Flag: " not in html
+    done = auth.client.post(f"/cases/{case.pk}/tasks/{letter.id}/complete",
+                            data={"csrf_token": csrf_token(html), "version": closed.version})
+    assert done.status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.status, saved.open_tasks()) == ("closed", [])
+    assert (saved.audit[-1].action, saved.audit[-1].after["task_status"]) == ("task completed", "done")
+    inbox = auth.client.get("/tasks").get_data(as_text=True)   # the flash names it; the task list does not
+    assert "<td>" + letter.title not in inbox
