@@ -1,0 +1,113 @@
+"""A manager flags a case "wrong stage" in one click; the HR advisor for the employee's division finds it in
+the Flags queue and resolves it, and the case's history keeps what was done. HR for another division never
+sees it."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD, clean_database
+
+TODAY = dt.date.today()
+RESOLUTION = "Checked the record: four occasions, so the absence support meeting is the right stage."
+
+
+@pytest.fixture
+def open_case(app, make_employee, make_user):
+    """Fay Flagged, below Mo Manager in Community Care, with a case at the absence support meeting stage;
+    an HR advisor for Community Care and one for Acute Medicine."""
+    from documents import Absence, Case
+    from documents.triggers_service import scan
+    clean_database()
+    boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")
+    make_user("mo@example.org", ["manager"], assignment_number=boss.assignment_number, name="Mo Manager")
+    fay = make_employee(first_name="Fay", last_name="Flagged", supervisor_assignment_number=boss.assignment_number)
+    make_user("hana@example.org", ["hr"], hr_divisions=[fay.division], name="Hana Advisor")
+    make_user("otto@example.org", ["hr"], hr_divisions=["Acute Medicine"], name="Otto Elsewhere")
+    wednesday = TODAY - dt.timedelta(days=(TODAY.weekday() - 2) % 7)
+    for weeks in (44, 36, 28, 20):          # four one-day absences: the 4-occasion trigger
+        day = wednesday - dt.timedelta(weeks=weeks)
+        Absence(employee=fay.pk, assignment_number=fay.assignment_number, first_day=day, last_day=day,
+                reason_category="infections").save_checked()
+    scan(TODAY, "test")
+    case = Case.objects.get()
+    assert (case.status, case.stage, case.division) == ("open", "absence_support", "Community Care")
+    yield case
+    clean_database()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot, accessible):
+    from documents import Case
+    sign_in(page, live_server, "mo@example.org", PASSWORD)
+    page.goto(f"{live_server}/cases/{open_case.pk}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Short-term sickness case")
+    flags = page.locator("#notes")
+    expect(flags.get_by_role("button", name="Flag: wrong stage")).to_be_visible()
+    screenshot("flag-01-case")
+    accessible("case page, before the flag")
+
+    flags.get_by_role("button", name="Flag: wrong stage").click()
+    expect(page.locator("#flash")).to_contain_text("Flagged “wrong stage”: the division's HR advisors will look at it.")
+    flags = page.locator("#notes")
+    expect(flags).to_contain_text("Wrong stage raised by mo@example.org")
+    expect(flags).to_contain_text("Waiting for the division's HR advisors")
+    expect(flags.get_by_role("button", name="Flag: wrong stage")).to_have_count(0)
+    expect(flags.get_by_role("button", name="Flag: not my report")).to_be_visible()
+    [flag] = Case.objects.get().flags
+    assert (flag.kind, flag.status, flag.raised_by, flag.stage_key) == (
+        "wrong_stage", "open", "mo@example.org", "absence_support")
+    screenshot("flag-02-flag-open")
+    accessible("case page, flag open")
+    sign_out(page)
+
+    sign_in(page, live_server, "otto@example.org", PASSWORD)
+    page.get_by_role("link", name="Flags", exact=True).click()
+    expect(page.get_by_role("heading", name="Flags", level=1)).to_be_visible()
+    expect(page.locator("#flags-queue")).to_contain_text("No flags are waiting.")
+    expect(page.get_by_text("Fay Flagged")).to_have_count(0)
+    screenshot("flag-03-other-division-queue")
+    accessible("flags queue, empty")
+    sign_out(page)
+
+    sign_in(page, live_server, "hana@example.org", PASSWORD)
+    page.get_by_role("link", name="Flags", exact=True).click()
+    expect(page.get_by_role("heading", name="Flags", level=1)).to_be_visible()
+    rows = page.locator("#flags-queue tbody tr")
+    expect(rows).to_have_count(1)
+    row = rows.filter(has_text="Fay Flagged")
+    expect(row).to_contain_text("Wrong stage")
+    expect(row).to_contain_text("Absence support meeting")
+    expect(row).to_contain_text("mo@example.org")
+    screenshot("flag-04-hr-queue")
+    accessible("flags queue")
+
+    row.get_by_label("What was done").fill(RESOLUTION)
+    row.get_by_role("button", name="Resolve the flag on Fay Flagged").click()
+    expect(page.locator("#flash")).to_contain_text("Flag resolved. The case history records what was done.")
+    expect(page.locator("#flags-queue")).to_contain_text("No flags are waiting.")
+    [flag] = Case.objects.get().flags
+    assert (flag.status, flag.resolved_by, flag.resolution) == ("resolved", "hana@example.org", RESOLUTION)
+    screenshot("flag-05-resolved")
+
+    page.goto(f"{live_server}/cases/{open_case.pk}")
+    notes = page.locator("#notes")
+    expect(notes).to_contain_text(f"Wrong stage: resolved by hana@example.org on {flag.resolved_at.day} "
+                                  f"{flag.resolved_at.strftime('%b %Y')}: {RESOLUTION}")
+    expect(notes).not_to_contain_text("Waiting for the division's HR advisors")
+    page.get_by_text(re.compile(r"^Every change to this case")).click()
+    latest = page.locator("#case-audit tbody tr").first
+    expect(latest).to_contain_text("hana@example.org")
+    expect(latest).to_contain_text("flag resolved: wrong stage")
+    expect(latest).to_contain_text(RESOLUTION)
+    expect(latest).to_contain_text("flag: wrong stage: open → wrong stage: resolved")
+    screenshot("flag-06-case-history")
+    accessible("case page, flag resolved")

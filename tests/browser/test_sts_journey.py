@@ -1,0 +1,161 @@
+"""A manager takes a short-term case from its trigger through the association of the absences, the absence
+support meeting and its notes, and the outcome; the review period then ends without a new trigger and the
+trigger scan closes the case, leaving the manager the improvement letter (C2) to send."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from casework.absences import long_date
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD, clean_database
+
+TODAY = dt.date.today()
+REVIEW_DATE = TODAY + dt.timedelta(weeks=12)        # council absence support meeting: a 12-week review period
+
+
+@pytest.fixture
+def triggered(app, make_employee, make_user):
+    """Sam Support, below Mo Manager, with four one-day absences in the last 12 months: a case at the
+    absence support meeting stage, with its tasks."""
+    from documents import Absence, Case
+    from documents.triggers_service import scan
+    clean_database()
+    boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")
+    make_user("mo@example.org", ["manager"], assignment_number=boss.assignment_number, name="Mo Manager")
+    sam = make_employee(first_name="Sam", last_name="Support", supervisor_assignment_number=boss.assignment_number)
+    wednesday = TODAY - dt.timedelta(days=(TODAY.weekday() - 2) % 7)
+    for weeks in (44, 36, 28, 20):          # four one-day absences: the 4-occasion trigger
+        day = wednesday - dt.timedelta(weeks=weeks)
+        Absence(employee=sam.pk, assignment_number=sam.assignment_number, first_day=day, last_day=day,
+                reason_category="infections").save_checked()
+    scan(TODAY, "test")
+    case = Case.objects.get()
+    assert (case.kind, case.status, case.stage) == ("STS", "open", "absence_support")
+    yield case
+    clean_database()
+
+
+def test_the_manager_takes_the_case_to_its_close(page, live_server, triggered, screenshot, accessible):
+    from documents import Case
+    from documents.triggers_service import scan
+    sign_in(page, live_server, "mo@example.org", PASSWORD)
+    page.get_by_role("link", name=re.compile(r"^My tasks")).click()
+    expect(page.get_by_role("heading", name="My tasks", level=1)).to_be_visible()
+    rows = page.locator("table tbody tr")
+    associate = rows.filter(has_text="Associate the absences that reached the trigger")
+    expect(associate).to_have_count(1)
+    expect(rows.filter(has_text="Hold the absence support meeting")).to_have_count(1)
+    screenshot("sts-01-my-tasks")
+    accessible("my tasks")
+
+    associate.get_by_role("link", name=re.compile("Open the short-term case")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Short-term sickness case")
+    summary = page.locator("#case-summary")
+    expect(summary).to_contain_text("Absence support meeting")
+    expect(page.get_by_text("Do this first")).to_be_visible()
+    tasks = page.locator("#case-tasks tbody tr")
+    expect(tasks.filter(has_text="Associate the absences that reached the trigger")
+           .get_by_role("link", name="Associate the absences", exact=True)).to_be_visible()
+    for waiting in ("Hold the absence support meeting", "Send letter C1"):
+        row = tasks.filter(has_text=waiting)
+        expect(row).to_contain_text("Associate the absences with this stage first")
+        expect(row.get_by_role("link", name="Associate the absences first")).to_be_visible()
+        expect(row.get_by_role("button")).to_have_count(0)
+    screenshot("sts-02-case-associate-first")
+    accessible("case page, nothing associated")
+
+    association = page.locator("#case-association")
+    boxes = association.get_by_role("checkbox")
+    expect(boxes).to_have_count(4)
+    for box in boxes.all():
+        expect(box).to_be_checked()
+    association.get_by_role("button", name="Associate these absences").click()
+    expect(page.locator("#flash")).to_contain_text("Absences associated with the stage")
+    expect(page.locator("#case-association")).to_contain_text("Associated by mo@example.org")
+    expect(page.get_by_text("Do this first")).to_have_count(0)
+    expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the absence support meeting")
+           .get_by_role("link", name="Record the meeting notes")).to_be_visible()
+    assert len(Case.objects.get().current_stage.associated) == 4
+    screenshot("sts-03-associated")
+
+    arrange = page.locator("#arrange-meeting")
+    expect(arrange).to_have_attribute("open", "")
+    arrange.get_by_label("Date", exact=True).fill(TODAY.isoformat())
+    arrange.get_by_label("Time", exact=True).fill("10:00")
+    arrange.get_by_label("Place, or how to join the call").fill("Room 2, Beech House")
+    screenshot("sts-04-arrange-meeting")
+    arrange.get_by_role("button", name="Arrange the meeting").click()
+    expect(page.locator("#flash")).to_contain_text(f"Meeting arranged for {long_date(TODAY)} at 10:00.")
+    meeting = page.locator(".cb-meeting")
+    expect(meeting).to_have_count(1)
+    expect(meeting).to_contain_text("Arranged")
+    expect(meeting).to_contain_text("Mo Manager")
+    screenshot("sts-05-meeting-arranged")
+    accessible("case page, meeting arranged")
+
+    meeting.get_by_role("link", name=re.compile("^Record the notes")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Notes of the absence support meeting")
+    expect(page.locator("#associated-absences tbody tr")).to_have_count(4)
+    page.get_by_label("The employee was told this is an informal meeting").check()
+    page.get_by_label("The concerns about their attendance were explained").check()
+    page.get_by_label(re.compile(r"^Support offered")).fill("Employee assistance programme; flu vaccination.")
+    screenshot("sts-06-meeting-notes")
+    accessible("meeting notes")
+    page.get_by_role("button", name="Save the notes: the meeting was held").click()
+    expect(page.locator("#flash")).to_contain_text("Meeting notes saved: the meeting is marked as held.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Short-term sickness case")
+    expect(page.locator(".cb-meeting")).to_contain_text("Held")
+    expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the absence support meeting")).to_have_count(0)
+
+    outcome = page.locator("#outcome")
+    outcome.get_by_label("Support agreed and a review period set").check()
+    outcome.get_by_label("Attendance target for the review period").fill("No more than 2 occasions by the review")
+    outcome.get_by_role("button", name="Check the dates").click()
+    plan = page.locator("#outcome-plan")
+    expect(plan).to_contain_text(f"Attendance is reviewed until {long_date(REVIEW_DATE)}.")
+    expect(plan).to_contain_text("Letter C1 confirms it.")
+    screenshot("sts-07-outcome-dates")
+    accessible("case page, outcome dates")
+    plan.get_by_role("button", name="Save the outcome").click()
+    expect(page.locator("#flash")).to_contain_text("Outcome recorded: Support agreed and a review period set.")
+    expect(page.locator("#outcome")).to_contain_text(f"Review date{long_date(REVIEW_DATE)}")
+    expect(page.locator("#case-timeline")).to_contain_text(f"review {long_date(REVIEW_DATE)}")
+    stage = Case.objects.get().current_stage
+    assert (stage.outcome.kind, stage.review_date) == ("support_agreed", REVIEW_DATE)
+    screenshot("sts-08-outcome-saved")
+
+    after_review = REVIEW_DATE + dt.timedelta(days=1)
+    scan(after_review, "test")             # the review period ended with no new trigger
+    page.reload()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Closed")
+    expect(page.locator("#case-summary")).to_contain_text(
+        f"{long_date(after_review)}: Attendance improved (letter C2)")
+    case = Case.objects.get()
+    assert (case.status, case.closed_on, case.closed_reason) == (
+        "closed", after_review, "Attendance improved (letter C2)")
+    screenshot("sts-09-closed")
+    accessible("closed case")
+
+    page.get_by_role("link", name=re.compile(r"^My tasks")).click()
+    rows = page.locator("table tbody tr")
+    letter = rows.filter(has_text="Send Sam Support letter C2")
+    expect(letter).to_have_count(1)
+    expect(rows.filter(has_text="Send letter C1")).to_have_count(0)
+    expect(rows).to_have_count(1)
+    screenshot("sts-10-my-tasks-letter-c2")
+
+    letter.get_by_role("link", name=re.compile("Open the short-term case")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
+    page.locator("#case-tasks tbody tr").filter(has_text="Send Sam Support letter C2").get_by_role(
+        "button", name=re.compile("^Mark as done")).click()
+    expect(page.locator("#flash")).to_contain_text("Done: Send Sam Support letter C2")
+    expect(page.locator("#case-tasks")).to_contain_text("No open tasks.")
+    assert Case.objects.get().open_tasks() == []
+    page.get_by_role("link", name=re.compile(r"^My tasks")).click()
+    expect(page.get_by_text("Nothing to do.")).to_be_visible()
+    screenshot("sts-11-letter-sent")
