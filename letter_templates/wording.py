@@ -55,9 +55,9 @@ DEAR = "Dear {{ employee.first_name }},"
 MEETING = Fields((("Date", "{{ meeting.date }}"), ("Time", "{{ meeting.time }}"), ("Place", "{{ meeting.place }}"),
                   ("Held by", "{{ meeting.chair }}")))
 ALSO_ATTENDING = If("meeting.participants", ("Also attending: {{ meeting.participants }}.",))
-ACCOMPANIED = ("You have the right to be accompanied at the meeting by a trade union representative or a work "
-               "colleague. If you wish to be accompanied, please make the arrangements and tell me before the "
-               "meeting who will come with you.")
+# The right to be accompanied, in words for the kind of meeting, and the companion's name once known.
+ACCOMPANIED = ("{{ meeting.companion }} If you wish to be accompanied and have not told me yet, please make the "
+               "arrangements and tell me before the meeting who will come with you.")
 CANNOT_ATTEND = ("If you cannot attend at this time, please tell me straight away, by telephone or by e-mail to "
                  "{{ manager.email }}. If the person accompanying you cannot come on this date, you may propose "
                  "another date within seven calendar days of the date above.")
@@ -259,8 +259,7 @@ LETTERS = {
         "This is a supportive meeting. We will talk about how you are, when you might be able to return, a referral "
         "to occupational health, any adjustments, a managed (phased) return or other support that could help you "
         "back to work, and how we will keep in touch.",
-        "You may, if you wish, be accompanied by a trade union representative, a work colleague, or a partner or "
-        "close relative.",
+        ACCOMPANIED,
         CANNOT_ATTEND,
     )),
     "LTS-CONFERENCE": Letter("Invitation to a case conference", (
@@ -272,8 +271,8 @@ LETTERS = {
         ABSENCES,
         "The case conference will be held:",
         *MEETING_DETAILS,
-        "You are invited to attend, and you may be accompanied by a trade union representative or a work "
-        "colleague. The options considered may include " + LONG_TERM_OPTIONS + ".",
+        "You are invited to attend. The options considered may include " + LONG_TERM_OPTIONS + ".",
+        ACCOMPANIED,
         "After the conference I will discuss with you, and your representative if you wish, any actions being "
         "considered, so that together we can agree a way forward.",
         CANNOT_ATTEND,
@@ -291,8 +290,8 @@ LETTERS = {
         "This letter gives you at least {{ meeting.notice_days }} days’ notice of the hearing.",
         If("meeting.papers_by", ("The papers for the hearing, including any occupational health reports, will be "
                                  "sent to you by {{ meeting.papers_by }}.",)),
-        "You have the right to be represented at the hearing by a trade union representative or accompanied by a "
-        "work colleague, and to put forward any information you would like to be considered.",
+        ACCOMPANIED,
+        "At the hearing you may put forward any information you would like to be considered.",
         CANNOT_ATTEND,
         "If you do not attend without good reason, the hearing may go ahead without you and a decision will be made "
         "on the information available. You will have the right of appeal against any decision to dismiss you.",

@@ -106,7 +106,8 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
             "As long as the improvement is maintained, the matter is now closed"]),
     ("C3", ["inviting you to a 1st formal absence review meeting", "Date | Tuesday 8 December 2026",
             "Time | 10:00", "Place | Room 2, Example House", "Also attending: Hana Hart (HR advisor).",
-            "accompanied at the meeting by a trade union representative or a work colleague",
+            "You may be accompanied by a trade union representative or a work colleague. If you wish to be "
+            "accompanied and have not told me yet",
             "If you do not attend without good reason, the meeting may go ahead without you",
             "Enclosures: the attendance management policy; your absence record"]),
     ("C4", ["you are given a first written warning.", "This warning will remain live until 7 June 2027.",
@@ -125,9 +126,9 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
     ("C9", ["since 2 November 2026", "first, 4th and 8th day", "by e-mail to bea.boss@example.org"]),
     ("C10", ["began on 2 November 2026", "your occupational sick pay may be stopped"]),
     ("C11", ["but you did not attend", "Date | Tuesday 8 December 2026", "Place | Room 2, Example House"]),
-    ("LTS-WELFARE", ["more than four weeks", "a partner or close relative", "Time | 10:00"]),
+    ("LTS-WELFARE", ["more than four weeks", "meet at your home or another suitable place", "Time | 10:00"]),
     ("LTS-CONFERENCE", ["a case conference has been arranged", "Date | Tuesday 8 December 2026"]),
-    ("LTS-HEARING", ["ill-health retirement", "redeployment to another suitable post",
+    ("LTS-HEARING", ["ill-health retirement", "You may be accompanied by a trade union representative", "redeployment to another suitable post",
                      "dismissal on the grounds of capability because of ill health",
                      "at least 5 days’ notice of the hearing", "will be sent to you by 1 December 2026."]),
     ("B1", ["First day of absence | 2 November 2026", "Reason (category) | Back and neck", "I declare that",
@@ -163,6 +164,14 @@ def test_sentences_about_empty_fields_drop_out():
     hearing = filled("LTS-HEARING", context)
     assert "papers" not in hearing and "Also attending" not in hearing
     assert "days’ notice" not in filled("C6", context)
+
+
+def test_an_invitation_carries_the_companion_arranged_for_the_meeting():
+    context = sample_context()
+    context["meeting"]["companion"] = ("You may be accompanied by a trade union representative or a work colleague, "
+                                       "or a partner or close relative. You have told us that Sam Walker (partner or "
+                                       "close relative) will come with you.")
+    assert context["meeting"]["companion"] + " If you wish to be accompanied" in filled("LTS-WELFARE", context)
 
 
 def test_a_long_term_case_with_one_ongoing_absence_fills_one_row():
