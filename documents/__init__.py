@@ -5,11 +5,14 @@ from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
 from documents.import_job import ImportJob
+from documents.letter_templates import LetterTemplate
 from documents.notification import Notification
+from documents.organisation import Organisation
 from documents.policy import Policy
 from documents.user import ROLES, LoginThrottle, User
 
-ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification)
+ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
+       Organisation)
 
 
 def ensure_indexes() -> None:
@@ -18,6 +21,6 @@ def ensure_indexes() -> None:
         document.ensure_indexes()
 
 
-__all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LoginThrottle", "Notification",
-           "Policy", "REASON_CATEGORIES", "ROLES", "StaleEditError", "User", "ALL", "ensure_indexes", "field_errors",
-           "rebuild_manager_paths", "utcnow"]
+__all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",
+           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "StaleEditError", "User", "ALL",
+           "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]

@@ -1,0 +1,252 @@
+"""Letter templates and the organisation's details: which template each letter uses, downloading it, uploading
+an edited version (checked against the fields Casebook provides and rendered with a sample case before it is
+used), earlier versions used again, the shipped template restored; the fields a template may use; the
+organisation's name, address, HR contacts and logo; and `flask --app app letters check`."""
+from __future__ import annotations
+
+import io
+import sys
+
+import click
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.utils import secure_filename
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from blueprints.access import requires
+from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS, LetterProblem
+from documents import StaleEditError
+from documents import letter_templates as templates
+from documents import organisation
+
+bp = Blueprint("letters_admin", __name__, cli_group="letters")
+
+READERS = ("admin", "hr")
+SOURCES = {"stage": "the stage and its associated absences", "meeting": "a meeting of the stage",
+           "outcome": "the stage's outcome", "absence": "one absence", "rtw": "a return-to-work interview"}
+
+
+class UploadForm(FlaskForm):
+    version = HiddenField()
+    file = FileField("Edited template (.docx)", validators=[FileRequired("Choose the edited Word template.")])
+    note = StringField("What changed (kept in the history)", validators=[
+        Optional(), Length(max=500, message="The note must be 500 characters or fewer.")])
+
+
+class ChoiceForm(FlaskForm):
+    """Carries the version of the letter's templates the page showed, so a stale page changes nothing."""
+
+    version = HiddenField()
+
+
+class OrganisationForm(FlaskForm):
+    version = HiddenField()
+    name = StringField("Name")
+    address = TextAreaField("Postal address")
+    phone = StringField("HR telephone")
+    email = StringField("HR e-mail address")
+    logo = FileField("Logo")
+    remove_logo = BooleanField("Remove the logo")
+
+
+@bp.route("/admin/letters")
+@requires(*READERS)
+def index():
+    return render_template("letters_admin/index.html", records=templates.templates_in_use(), letters=LETTERS,
+                           sources=SOURCES, shipped={code: templates.has_shipped(code) for code in LETTERS})
+
+
+@bp.route("/admin/letters/fields")
+@requires(*READERS)
+def fields():
+    return render_template("letters_admin/fields.html", rows=_field_rows())
+
+
+@bp.route("/admin/letters/<code>")
+@requires(*READERS)
+def show(code: str):
+    record = _record(code)
+    return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), [])
+
+
+@bp.route("/admin/letters/<code>", methods=["POST"])
+@requires("admin")
+def upload(code: str):
+    record, form, problems = _record(code), UploadForm(), []
+    if form.validate_on_submit():
+        sent = form.file.data
+        try:
+            added = templates.upload_template(code, sent.read(MAX_BYTES + 1),
+                                              secure_filename(sent.filename or "") or "template",
+                                              current_user.email, form.note.data or "", _version(form))
+        except templates.TemplateRefused as error:
+            problems = error.problems
+            form.file.errors.append(f"The template cannot be used: {len(problems)} problem"
+                                    f"{'' if len(problems) == 1 else 's'}, listed below.")
+        except StaleEditError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Version {added.number} of {code} is now the template in use.")
+            return redirect(url_for("letters_admin.show", code=code))
+    return _show_page(record, form, problems)
+
+
+@bp.route("/admin/letters/<code>/versions/<int:number>/use", methods=["POST"])
+@requires("admin")
+def use_again(code: str, number: int):
+    return _choose(code, lambda version: templates.use_version(code, number, current_user.email, version),
+                   f"Version {number} of {code} is the template in use again.")
+
+
+@bp.route("/admin/letters/<code>/shipped", methods=["POST"])
+@requires("admin")
+def use_shipped(code: str):
+    return _choose(code, lambda version: templates.restore_shipped(code, current_user.email, version),
+                   f"{code} uses the template shipped with Casebook again; uploaded versions stay in the history.")
+
+
+@bp.route("/admin/letters/<code>/template.docx")
+@requires(*READERS)
+def download(code: str):
+    record = _record(code)
+    try:
+        data = templates.template_bytes(code)
+    except LetterProblem:
+        abort(404)
+    return _docx(data, f"{code}-{record.label.replace('uploaded ', '')}.docx")
+
+
+@bp.route("/admin/letters/<code>/versions/<int:number>.docx")
+@requires(*READERS)
+def download_version(code: str, number: int):
+    _record(code)
+    try:
+        return _docx(templates.version_bytes(code, number), f"{code}-v{number}.docx")
+    except LetterProblem:
+        abort(404)
+
+
+@bp.route("/admin/letters/<code>/shipped.docx")
+@requires(*READERS)
+def download_shipped(code: str):
+    _record(code)
+    try:
+        return _docx(templates.shipped_template(code), f"{code}-shipped.docx")
+    except LetterProblem:
+        abort(404)
+
+
+@bp.route("/admin/organisation", methods=["GET", "POST"])
+@requires("admin")
+def organisation_details():
+    saved = organisation.Organisation.current()
+    context = organisation.organisation_context()
+    form = OrganisationForm(data={**context, "address": "\n".join(context["address"]),
+                                  "version": saved.version if saved else 0})
+    if form.validate_on_submit():
+        logo = _logo(form.logo.data)
+        values = {"name": form.name.data, "address": (form.address.data or "").splitlines(),
+                  "phone": form.phone.data, "email": form.email.data}
+        try:
+            changed = organisation.save_organisation(current_user.email, values, _version(form), logo,
+                                                     form.remove_logo.data)
+        except organisation.SettingsRefused as error:
+            for name, message in error.errors.items():
+                (form[name].errors if name in form else form.form_errors).append(message)
+        except StaleEditError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("The organisation's details are saved; letters use them from now on." if changed
+                  else "Nothing changed.")
+            return redirect(url_for("letters_admin.organisation_details"))
+    return render_template("letters_admin/organisation.html", form=form, saved=saved), \
+        400 if form.is_submitted() else 200
+
+
+@bp.route("/admin/organisation/logo")
+@requires("admin")
+def organisation_logo():
+    found = organisation.logo()
+    if found is None:
+        abort(404)
+    return Response(found[0], content_type=found[1])
+
+
+@bp.cli.command("check")
+def check():
+    """Check every letter's template in use (shipped or uploaded): fields Casebook provides, a sample letter
+    renders with nothing left unfilled, medical detail only in the occupational health referral."""
+    failed = []
+    for code, label, problems in templates.check_all():
+        if problems:
+            failed.append(code)
+            click.echo(f"{code} {label}: {' '.join(problems)}")
+        else:
+            click.echo(f"{code} ok" if label == "shipped" else f"{code} {label} ok")
+    if failed:
+        click.echo(f"letters check: {len(failed)} of {len(LETTERS)} templates cannot be used: {', '.join(failed)}.",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"letters check: all {len(LETTERS)} templates can be used.")
+
+
+def _field_rows() -> list[tuple[str, str, str, bool]]:
+    """Each field as (name, what an author types in Word, what it holds, whether it is medical detail)."""
+    rows = []
+    for path, words in FIELDS.items():
+        if path == "absences[]":
+            typed = "{%tr for absence in absences %} … {%tr endfor %}"
+        elif path.startswith("absences[]."):
+            typed = "{{ absence.%s }}" % path.removeprefix("absences[].")
+        elif path == "organisation.address":
+            typed = '{{ organisation.address|join(", ") }}'
+        else:
+            typed = "{{ %s }}" % path
+        rows.append((path, typed, words, path in MEDICAL_FIELDS))
+    return rows
+
+
+def _record(code: str):
+    if code not in LETTERS:
+        abort(404)
+    return templates.LetterTemplate.for_code(code)
+
+
+def _version(form) -> int | None:
+    text = form.version.data or ""
+    return int(text) if text.isdigit() else None
+
+
+def _choose(code: str, change, done: str):
+    record, form = _record(code), ChoiceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change(_version(form))
+    except templates.TemplateRefused as error:
+        return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), error.problems,
+                          f"That version cannot be used with this Casebook: {' '.join(error.problems)}")
+    except (LetterProblem, StaleEditError) as error:
+        return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), [], str(error))
+    flash(done)
+    return redirect(url_for("letters_admin.show", code=code))
+
+
+def _show_page(record, form, problems, message=None):
+    status = 400 if (form.errors or form.form_errors or message) else 200
+    return render_template("letters_admin/show.html", record=record, spec=LETTERS[record.code], form=form,
+                           problems=problems, message=message, source=SOURCES[LETTERS[record.code].source],
+                           shipped=templates.has_shipped(record.code), choice=ChoiceForm(formdata=None, data={"version": record.version})), status
+
+
+def _logo(upload) -> tuple[str, bytes] | None:
+    if not upload or not upload.filename:
+        return None
+    return secure_filename(upload.filename) or "logo", upload.read(organisation.LOGO_MAX_BYTES + 1)
+
+
+def _docx(data: bytes, filename: str):
+    return send_file(io.BytesIO(data), mimetype=templates.DOCX, as_attachment=True, download_name=filename)

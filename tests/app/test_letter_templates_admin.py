@@ -1,0 +1,351 @@
+"""Template management and the organisation's details: who may see and change them, uploads refused with every
+problem by name and nothing stored, a good upload becoming the template letters use with an audit entry, earlier
+versions and the shipped template used again, `letters check`, and the organisation's details in letters."""
+from __future__ import annotations
+
+import html
+import io
+import re
+import struct
+import zipfile
+import zlib
+
+import gridfs
+import pytest
+from mongoengine.connection import get_db
+
+from casework.letters import LETTERS
+from documents import LetterTemplate, Organisation
+from documents import letter_templates as templates
+from documents import organisation
+from documents.organisation import organisation_context
+from tests.conftest import csrf_token
+from tests.unit.test_letters import template as build_template
+
+GOOD = build_template("Dear {{ employee.name }},", "We meet on {{ meeting.date }} at {{ meeting.time }}.", rows=True)
+SHIPPED_C3 = (templates.SHIPPED / "C3.docx").read_bytes()
+READ_PAGES = ["/admin/letters", "/admin/letters/fields", "/admin/letters/C3", "/admin/letters/C3/template.docx",
+              "/admin/letters/C3/versions/1.docx", "/admin/letters/C3/shipped.docx"]
+ADMIN_PAGES = ["/admin/organisation"]
+CHANGES = ["/admin/letters/C3", "/admin/letters/C3/versions/1/use", "/admin/letters/C3/shipped",
+           "/admin/organisation"]
+
+
+def png(width: int = 2, height: int = 1) -> bytes:
+    """A real PNG image of `width` × `height` blue pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x00\x5e\xb8" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def with_macros(data: bytes) -> bytes:
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as package:
+        package.writestr("word/vbaProject.bin", b"macro")
+    return out.getvalue()
+
+
+def stored_files(collection: str) -> int:
+    return get_db()[f"{collection}.files"].count_documents({})
+
+
+@pytest.fixture
+def signed_in(make_employee, make_user, auth):
+    def sign_in(*roles: str, email: str = "someone@example.org"):
+        make_user(email, list(roles), hr_divisions=["Community Care"],
+                  assignment_number=make_employee().assignment_number)
+        auth.login(email)
+        return auth.client
+    return sign_in
+
+
+def page(client, url: str) -> str:
+    return client.get(url).get_data(as_text=True)
+
+
+def upload(client, data: bytes, filename: str = "C3 edited.docx", note: str = "", code: str = "C3"):
+    token = csrf_token(page(client, f"/admin/letters/{code}"))
+    version = re.search(r'name="version" type="hidden" value="(\d+)"',
+                        page(client, f"/admin/letters/{code}")).group(1)
+    return client.post(f"/admin/letters/{code}", data={"csrf_token": token, "version": version, "note": note,
+                                                       "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def post_choice(client, url: str, code: str = "C3"):
+    html_page = page(client, f"/admin/letters/{code}")
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', html_page).group(1)
+    return client.post(url, data={"csrf_token": csrf_token(html_page), "version": version})
+
+
+@pytest.mark.parametrize("roles, url, status", [
+    *[(["manager"], url, 403) for url in READ_PAGES + ADMIN_PAGES],
+    *[(["support"], url, 403) for url in READ_PAGES + ADMIN_PAGES],
+    *[(["hr"], url, 200) for url in READ_PAGES],
+    *[(["hr"], url, 403) for url in ADMIN_PAGES],
+    *[(["admin"], url, 200) for url in READ_PAGES + ADMIN_PAGES],
+])
+def test_roles_gate_the_pages(signed_in, roles, url, status):
+    templates.upload_template("C3", GOOD, "C3.docx", "admin@example.org")
+    assert signed_in(*roles).get(url).status_code == status
+
+
+@pytest.mark.parametrize("url", CHANGES)
+def test_hr_reads_but_cannot_change_templates_or_the_organisation(signed_in, url):
+    templates.upload_template("C3", GOOD, "C3.docx", "admin@example.org")
+    client = signed_in("hr")
+    token = csrf_token(page(client, "/admin/letters"))
+    response = client.post(url, data={"csrf_token": token, "version": "1", "name": "Another name",
+                                      "file": (io.BytesIO(GOOD), "C3.docx")}, content_type="multipart/form-data")
+    assert response.status_code == 403
+    record = LetterTemplate.objects.get(code="C3")
+    assert (len(record.versions), record.in_use, Organisation.objects.count()) == (1, 1, 0)
+
+
+def test_hr_sees_no_upload_form_and_admin_does(signed_in, make_user, auth):
+    assert "Check and use this template" not in page(signed_in("hr"), "/admin/letters/C3")
+    auth.logout()
+    make_user("admin@example.org", ["admin"])
+    auth.login("admin@example.org")
+    assert "Check and use this template" in page(auth.client, "/admin/letters/C3")
+
+
+@pytest.mark.parametrize("code, data, filename, problems", [
+    ("C3", GOOD, "C3.doc", ["C3.doc is not a Word .docx file: save the template as a Word Document (.docx)."]),
+    ("C3", b"Dear {{ employee.name }}", "C3.docx", ["This is not a Word .docx file."]),
+    ("C3", with_macros(GOOD), "C3.docx",
+     ["The file contains macros; save it as a Word Document (.docx) without macros."]),
+    ("C4", build_template("Review on {{ outcom.review_date }}."), "C4.docx", ["Unknown field: outcom."]),
+    ("C3", build_template("Dear {{ employee.nmae }},"), "C3.docx",
+     ["The template uses a field Casebook does not provide: nmae."]),
+    ("C3", build_template("Because {{ absence.detail }}"), "C3.docx",
+     ["Only the occupational health referral may use absence.detail (the medical detail)."]),
+    ("C3", build_template("Dear {{ employee.name }"), "C3.docx",
+     ["A field is written wrongly near line 1: unexpected '}'."]),
+])
+def test_a_bad_upload_is_refused_with_its_problems_and_nothing_is_stored(signed_in, code, data, filename, problems):
+    client = signed_in("admin")
+    response = upload(client, data, filename, code=code)
+    assert response.status_code == 400
+    text = html.unescape(response.get_data(as_text=True))
+    assert "The template cannot be used: 1 problem, listed below." in text
+    assert re.findall(r'<div class="nhsuk-error-message" id="template-problems">\s*<ul[^>]*>(.*?)</ul>',
+                      text, re.S)[0].strip() == f"<li>{problems[0]}</li>"
+    assert (LetterTemplate.objects.count(), stored_files(templates.FILES)) == (0, 0)
+    assert templates.template_bytes(code) == (templates.SHIPPED / f"{code}.docx").read_bytes()
+
+
+def test_the_medical_detail_is_accepted_in_the_occupational_health_referral(signed_in):
+    referral = build_template("Referral for {{ employee.name }}: {{ absence.detail }}")
+    assert upload(signed_in("admin"), referral, "B4.docx", code="B4").status_code == 302
+    assert templates.template_bytes("B4") == referral
+
+
+def test_a_good_upload_becomes_the_template_in_use_with_an_audit_entry(signed_in):
+    client = signed_in("admin", email="admin@example.org")
+    response = upload(client, GOOD, "C3 with our wording.docx", note="Our own wording")
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/letters/C3")
+    assert templates.template_bytes("C3") == GOOD
+    record = LetterTemplate.objects.get(code="C3")
+    version = record.versions[0]
+    assert (record.in_use, version.number, version.filename, version.size, version.uploaded_by, version.note) == (
+        1, 1, "C3_with_our_wording.docx", len(GOOD), "admin@example.org", "Our own wording")
+    entry = record.audit[0]
+    assert (entry.actor, entry.action, entry.before, entry.after, entry.reason) == (
+        "admin@example.org", "template uploaded", {"in_use": "shipped"},
+        {"in_use": "uploaded v1", "filename": "C3_with_our_wording.docx", "size": len(GOOD)}, "Our own wording")
+    shown = page(client, "/admin/letters/C3")
+    assert "Version 1 of C3 is now the template in use." in shown
+    assert "Uploaded version 1 (C3_with_our_wording.docx), by admin@example.org" in shown
+    download = client.get("/admin/letters/C3/template.docx")
+    assert download.data == GOOD
+    assert download.headers["Content-Disposition"] == "attachment; filename=C3-v1.docx"
+    assert download.headers["Content-Type"] == templates.DOCX
+    listing = page(client, "/admin/letters")
+    assert re.search(r"C3 Invitation to a formal absence review meeting \(1st or 2nd\)</a></td>\s*"
+                     r"<td>a meeting of the stage</td>\s*<td>Uploaded version 1<br>", listing)
+
+
+def test_earlier_versions_and_the_shipped_template_can_be_used_again(signed_in):
+    client = signed_in("admin", email="admin@example.org")
+    second = build_template("Dear {{ employee.first_name }}, see you on {{ meeting.date }}.")
+    assert upload(client, GOOD).status_code == 302
+    assert upload(client, second, "second.docx").status_code == 302
+    assert (templates.template_bytes("C3"), LetterTemplate.objects.get(code="C3").in_use) == (second, 2)
+
+    response = post_choice(client, "/admin/letters/C3/versions/1/use")
+    assert (response.status_code, templates.template_bytes("C3")) == (302, GOOD)
+    assert "Version 1 of C3 is the template in use again." in page(client, "/admin/letters/C3")
+    assert client.get("/admin/letters/C3/versions/2.docx").data == second
+
+    response = post_choice(client, "/admin/letters/C3/shipped")
+    assert (response.status_code, templates.template_bytes("C3")) == (302, SHIPPED_C3)
+    record = LetterTemplate.objects.get(code="C3")
+    assert ([version.number for version in record.versions], record.in_use) == ([1, 2], None)
+    assert [(entry.action, entry.before["in_use"], entry.after["in_use"]) for entry in record.audit] == [
+        ("template uploaded", "shipped", "uploaded v1"), ("template uploaded", "uploaded v1", "uploaded v2"),
+        ("template version used again", "uploaded v2", "uploaded v1"),
+        ("shipped template restored", "uploaded v1", "shipped")]
+    assert client.get("/admin/letters/C3/template.docx").headers["Content-Disposition"] == \
+        "attachment; filename=C3-shipped.docx"
+
+
+def test_a_page_gone_stale_changes_nothing(signed_in):
+    client = signed_in("admin")
+    assert upload(client, GOOD).status_code == 302
+    token = csrf_token(page(client, "/admin/letters/C3"))
+    response = client.post("/admin/letters/C3/shipped", data={"csrf_token": token, "version": "0"})
+    assert response.status_code == 400
+    assert "Someone else changed this record" in html.unescape(response.get_data(as_text=True))
+    assert LetterTemplate.objects.get(code="C3").in_use == 1
+
+
+def test_a_version_that_no_longer_passes_the_checks_is_not_used_again(signed_in):
+    client = signed_in("admin")
+    assert upload(client, GOOD).status_code == 302
+    assert upload(client, build_template("Hello {{ employee.name }}")).status_code == 302
+    record = LetterTemplate.objects.get(code="C3")
+    bad = gridfs.GridFS(get_db(), collection=templates.FILES).put(build_template("{{ employee.nmae }}"))
+    LetterTemplate.objects(code="C3").update_one(set__versions__0__file_id=bad)
+    response = post_choice(client, "/admin/letters/C3/versions/1/use")
+    assert response.status_code == 400
+    assert ("That version cannot be used with this Casebook: The template uses a field Casebook does not provide: "
+            "nmae.") in html.unescape(response.get_data(as_text=True))
+    assert LetterTemplate.objects.get(code="C3").in_use == record.in_use == 2
+
+
+def test_letters_check_passes_on_the_shipped_templates(app):
+    result = app.test_cli_runner().invoke(args=["letters", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"{code} ok" for code in LETTERS] + [
+        "letters check: all 18 templates can be used."]
+
+
+def test_letters_check_fails_naming_the_field_of_a_bad_template_in_use(app):
+    templates.upload_template("C3", GOOD, "C3.docx", "admin@example.org")
+    files = gridfs.GridFS(get_db(), collection=templates.FILES)
+    good, bad = files.put(GOOD), files.put(build_template("Review on {{ outcom.review_date }}."))
+    LetterTemplate(code="C4", in_use=2, versions=[
+        templates.TemplateVersion(number=number, file_id=file_id, filename="C4.docx", size=1,
+                                  uploaded_by="admin@example.org") for number, file_id in ((1, good), (2, bad))
+    ]).save_checked()
+    result = app.test_cli_runner().invoke(args=["letters", "check"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[:5] == ["C1 ok", "C2 ok", "C3 uploaded v1 ok", "C4 uploaded v2: Unknown field: outcom.", "C5 ok"]
+    assert len(lines) == 18
+    assert result.stderr == "letters check: 1 of 18 templates cannot be used: C4.\n"
+
+
+def test_the_fields_page_shows_what_to_type(signed_in):
+    shown = html.unescape(page(signed_in("hr"), "/admin/letters/fields"))
+    for typed in ("{{ employee.name }}", "{{ outcome.appeal_deadline }}", "{%tr for absence in absences %}",
+                  "{{ absence.first_day }}", "{{ absence.detail }}"):
+        assert f"<code>{typed}" in shown
+    assert re.search(r"\{\{ absence.detail \}\}</code></td>\s*<td>The medical detail: only the occupational "
+                     r"health referral \(B4\) may use it <strong[^>]*>Medical detail</strong>", shown)
+
+
+def organisation_form(client, **changes) -> dict:
+    shown = page(client, "/admin/organisation")
+    values = {"csrf_token": csrf_token(shown),
+              "version": re.search(r'name="version" type="hidden" value="(\d+)"', shown).group(1),
+              "name": "Northshire Council", "address": "County Hall\nHigh Street\nNorthtown\nNT1 1AA",
+              "phone": "01632 960123", "email": "hr@northshire.example.org"}
+    return {**values, **changes}
+
+
+def test_until_saved_letters_use_the_configured_name(app):
+    with app.test_request_context():
+        assert organisation_context() == {"name": "Example Health and Care Trust", "address": [], "phone": "",
+                                          "email": ""}
+
+
+def test_the_organisation_details_are_saved_with_an_audit_entry_and_used_by_letters(signed_in, app):
+    client = signed_in("admin", email="admin@example.org")
+    assert 'value="Example Health and Care Trust"' in page(client, "/admin/organisation")
+    response = client.post("/admin/organisation", data=organisation_form(client, address="County Hall\n\n High "
+                                                                                  "Street \nNorthtown\nNT1 1AA"))
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/organisation")
+    with app.test_request_context():
+        assert organisation_context() == {"name": "Northshire Council",
+                                          "address": ["County Hall", "High Street", "Northtown", "NT1 1AA"],
+                                          "phone": "01632 960123", "email": "hr@northshire.example.org"}
+    saved = Organisation.current()
+    entry = saved.audit[0]
+    assert (saved.version, entry.actor, entry.action) == (1, "admin@example.org", "organisation details changed")
+    assert (entry.before, entry.after) == (
+        {"address": [], "email": None, "name": "Example Health and Care Trust", "phone": None},
+        {"address": ["County Hall", "High Street", "Northtown", "NT1 1AA"], "email": "hr@northshire.example.org",
+         "name": "Northshire Council", "phone": "01632 960123"})
+    assert "The organisation&#39;s details are saved; letters use them from now on." in page(
+        client, "/admin/organisation")
+
+    response = client.post("/admin/organisation", data=organisation_form(client, phone="01632 960999"))
+    assert response.status_code == 302
+    saved.reload()
+    assert (saved.version, saved.audit[1].before, saved.audit[1].after) == (
+        2, {"phone": "01632 960123"}, {"phone": "01632 960999"})
+    assert client.post("/admin/organisation", data=organisation_form(client, phone="01632 960999")).status_code == 302
+    assert "Nothing changed." in page(client, "/admin/organisation")
+    assert Organisation.current().version == 2
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "  ", "Enter the organisation's name."),
+    ("name", "N" * 201, "The name must be 200 characters or fewer."),
+    ("address", "\n".join(f"Line {number}" for number in range(9)), "The address can have at most 8 lines."),
+    ("address", "A" * 101, "Each line of the address must be 100 characters or fewer."),
+    ("phone", "ring reception", "Enter a telephone number in digits, for example 01234 567890."),
+    ("email", "hr at northshire", "Enter an e-mail address, for example hr@example.org."),
+    ("logo", (io.BytesIO(b"GIF89a\x01\x00\x01\x00"), "logo.gif"), "The logo must be a PNG or JPEG image."),
+    ("logo", (io.BytesIO(b"\xff\xd8\xff" + bytes(2000)), "logo.jpg"),
+     "The logo is larger than 1 MB: save a smaller image."),
+])
+def test_bad_organisation_details_are_refused_beside_the_field(signed_in, monkeypatch, field, value, message):
+    monkeypatch.setattr(organisation, "LOGO_MAX_BYTES", 2000)
+    client = signed_in("admin")
+    response = client.post("/admin/organisation", data=organisation_form(client, **{field: value}),
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    shown = html.unescape(response.get_data(as_text=True))
+    assert re.search(rf'<span class="nhsuk-error-message" id="{field}-error"><span class="nhsuk-u-visually-hidden">'
+                     rf'Error:</span> {re.escape(message)}</span>', shown)
+    assert (Organisation.objects.count(), stored_files("organisation_files")) == (0, 0)
+
+
+def test_a_logo_may_be_a_png_or_jpeg_of_up_to_1_mb():
+    jpeg = b"\xff\xd8\xff" + bytes(1024 * 1024 - 3)
+    assert [organisation.logo_problem(data) for data in (png(), jpeg, jpeg + b"\x00", b"GIF89a")] == [
+        None, None, "The logo is larger than 1 MB: save a smaller image.", "The logo must be a PNG or JPEG image."]
+
+
+def test_a_logo_is_stored_shown_and_removed(signed_in):
+    client = signed_in("admin")
+    logo = png()
+    response = client.post("/admin/organisation", data=organisation_form(client, logo=(io.BytesIO(logo), "crest.png")),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    saved = Organisation.current()
+    assert (saved.logo_filename, saved.logo_type, saved.logo_size) == ("crest.png", "image/png", len(logo))
+    shown = client.get("/admin/organisation/logo")
+    assert (shown.data, shown.content_type) == (logo, "image/png")
+    assert 'alt="The organisation\'s logo (crest.png)"' in page(client, "/admin/organisation")
+    assert saved.audit[0].after["logo"] == "crest.png"
+
+    response = client.post("/admin/organisation", data=organisation_form(client, remove_logo="y"))
+    assert response.status_code == 302
+    assert (Organisation.current().logo_filename, stored_files("organisation_files")) == (None, 0)
+    assert client.get("/admin/organisation/logo").status_code == 404
+
+
+def test_organisation_details_saved_by_someone_else_meanwhile_are_not_overwritten(signed_in):
+    client = signed_in("admin")
+    stale = organisation_form(client)
+    assert client.post("/admin/organisation", data=organisation_form(client)).status_code == 302
+    response = client.post("/admin/organisation", data={**stale, "name": "Overwritten"})
+    assert response.status_code == 400
+    assert "Someone else changed this record" in html.unescape(response.get_data(as_text=True))
+    assert Organisation.current().name == "Northshire Council"
