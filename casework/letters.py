@@ -13,7 +13,8 @@ import re
 import zipfile
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 # Every field a template may use, with what it holds. Lists are marked [] and their items' fields follow.
 FIELDS = {
@@ -21,6 +22,7 @@ FIELDS = {
     "organisation.address": "Its postal address, one line per item (a list)",
     "organisation.phone": "Its HR telephone number",
     "organisation.email": "Its HR e-mail address",
+    "organisation.logo": "Its logo, as a picture 2 cm high where the field stands (nothing when no logo is saved)",
     "letter_date": "The date of the letter, e.g. 23 November 2026",
     "reference": "The case reference, e.g. STS-A00042-2026-11",
     "employee.name": "The employee's full name",
@@ -84,6 +86,10 @@ FIELDS = {
     "rtw.notes": "Other notes",
 }
 MEDICAL_FIELDS = {"absence.detail"}
+LOGO_HEIGHT_MM = 20
+# The sample organisation's logo: a 2 × 1 pixel blue PNG.
+SAMPLE_LOGO = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000020000000108020000007b40e8dd0000000d49444154"
+                            "789c636088db0144000631022d106bbf980000000049454e44ae426082")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,7 +177,7 @@ def render(template: bytes, context: dict) -> bytes:
     """The letter: the template filled with `context`. A field the context lacks raises LetterProblem."""
     document = DocxTemplate(io.BytesIO(template))
     try:
-        document.render(context, _environment(), autoescape=True)
+        document.render(_with_logo(document, context), _environment(), autoescape=True)
     except jinja2.UndefinedError as error:
         raise LetterProblem(f"The template uses a field Casebook does not provide: {_field_name(error)}.") from None
     except jinja2.TemplateSyntaxError as error:
@@ -179,6 +185,16 @@ def render(template: bytes, context: dict) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _with_logo(document: DocxTemplate, context: dict) -> dict:
+    """The context with the organisation's logo (PNG or JPEG bytes) as a picture Word shows, 2 cm high."""
+    organisation = context.get("organisation")
+    logo = organisation.get("logo") if isinstance(organisation, dict) else None
+    if not isinstance(logo, bytes):
+        return context
+    picture = InlineImage(document, io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM)) if logo else ""
+    return {**context, "organisation": {**organisation, "logo": picture}}
 
 
 def template_fields(template: bytes) -> set[str]:
@@ -264,7 +280,7 @@ def sample_context() -> dict:
     return {
         "organisation": {"name": "Example Health and Care Trust", "address": ["Example House", "1 Sample Street",
                                                                                "Exampletown", "EX1 2AB"],
-                         "phone": "01234 567890", "email": "hr@example.org"},
+                         "phone": "01234 567890", "email": "hr@example.org", "logo": SAMPLE_LOGO},
         "letter_date": "23 November 2026", "reference": "STS-A00042-2026-11",
         "employee": {"name": "Wes Walker", "first_name": "Wes", "last_name": "Walker", "job_title": "Staff nurse",
                      "assignment_number": "A00042", "email": "wes.walker@example.org",

@@ -91,3 +91,13 @@ def test_every_letter_needs_only_fields_casebook_provides_and_the_sample_fills_e
     assert [path for path in FIELDS if "[]." not in path and value_at(context, path) in (None, "", [])] == []
     item_fields = {path.split("[].")[1] for path in FIELDS if "[]." in path}
     assert all(set(absence) == item_fields for absence in context["absences"])
+
+
+def test_the_logo_field_places_the_organisation_logo_as_a_picture_2_cm_high_or_nothing():
+    letter = Document(io.BytesIO(render(template("Letterhead {{ organisation.logo }} end"), sample_context())))
+    assert (len(letter.inline_shapes), letter.paragraphs[0].text) == (1, "Letterhead  end")
+    assert letter.inline_shapes[0].height == 720000  # 20 mm in EMU (36,000 a millimetre)
+    without = sample_context()
+    without["organisation"]["logo"] = ""
+    letter = Document(io.BytesIO(render(template("Letterhead {{ organisation.logo }} end"), without)))
+    assert (len(letter.inline_shapes), letter.paragraphs[0].text) == (0, "Letterhead  end")
