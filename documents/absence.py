@@ -5,7 +5,7 @@ import mongoengine as me
 
 from casework.reasons import REASON_CATEGORIES
 from documents.base import AuditEntry, Versioned
-from documents.case import Task
+from documents.case import LetterRecord, Task
 
 CONTACT_METHODS = ("phone", "video", "visit", "email", "letter", "text")
 
@@ -70,6 +70,7 @@ class Absence(Versioned, me.Document):
     external_id = me.StringField()
     working_days_lost = me.IntField(min_value=0)
     tasks = me.EmbeddedDocumentListField(Task)  # the system's: the return-to-work reminder, the OH referral
+    letters = me.EmbeddedDocumentListField(LetterRecord)  # C9, C10, B4 and B1, with every version of each
     recorded_by = me.StringField()
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)

@@ -24,6 +24,7 @@ from documents.policy import policy_rules
 from documents.user import User
 
 HR_QUEUE = "hr:"
+LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 
 
 class CaseRuleError(ValueError):
@@ -159,6 +160,8 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
         raise CaseRuleError(reason)
     if task.kind in HOLD_TASKS:
         raise CaseRuleError("Record the notes of the meeting: saving them marks it held and completes this task.")
+    if task.kind in LETTER_TASKS:
+        raise CaseRuleError("Mark the letter as sent: that completes this task.")
 
     def apply(case: Case) -> dict:
         task.status, task.completed_at, task.completed_by = "done", utcnow(), actor

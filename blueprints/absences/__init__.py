@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("absences", __name__)
 
-from blueprints.absences import care, recording  # noqa: E402,F401  (routes register on bp)
+from blueprints.absences import care, letters, recording  # noqa: E402,F401  (routes register on bp)

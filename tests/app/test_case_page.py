@@ -85,10 +85,17 @@ def test_associating_pre_ticks_the_trigger_absences_and_unlocks_the_stage(auth, 
                             data={"csrf_token": csrf_token(html), "version": saved.version})
     assert held.status_code == 400 and "Record the notes of the meeting" in held.get_data(as_text=True)
     letter = next(task for task in saved.tasks if task.kind == "send_outcome_letter")
-    after = auth.client.post(f"/cases/{case.pk}/tasks/{letter.id}/complete",
+    by_hand = auth.client.post(f"/cases/{case.pk}/tasks/{letter.id}/complete",
+                               data={"csrf_token": csrf_token(html), "version": saved.version})
+    assert by_hand.status_code == 400
+    assert "Mark the letter as sent: that completes this task." in by_hand.get_data(as_text=True)
+    contact = saved.tasks.create(kind="contact", title="Keep in touch", stage_key=saved.stage,
+                                 assignee="bea@example.org", due_on=TODAY)
+    saved.save_checked()
+    after = auth.client.post(f"/cases/{case.pk}/tasks/{contact.id}/complete",
                              data={"csrf_token": csrf_token(html), "version": saved.version})
     assert after.status_code == 302
-    assert next(t for t in Case.objects.get(pk=case.pk).tasks if t.id == letter.id).status == "done"
+    assert next(t for t in Case.objects.get(pk=case.pk).tasks if t.id == contact.id).status == "done"
 
 
 def test_a_change_from_an_old_page_is_refused_and_nothing_is_lost(auth, team):
@@ -143,7 +150,7 @@ def test_support_reads_the_case_without_buttons(auth, team):
     assert "Mark as done" not in html and "Associate these absences" not in html
 
 
-def test_the_letter_left_on_a_case_closed_by_improvement_can_be_marked_done(auth, team):
+def test_the_letter_left_on_a_case_closed_by_improvement_is_made_from_the_letters(auth, team):
     case = team["case"]
     Case.objects(pk=case.pk).update_one(set__stages__0__review_date=TODAY - dt.timedelta(days=1))
     assert scan(TODAY, "test").actions == {"close_sts_improved": 1}
@@ -152,13 +159,10 @@ def test_the_letter_left_on_a_case_closed_by_improvement_can_be_marked_done(auth
     assert (closed.status, letter.kind) == ("closed", "send_closing_letter")
     auth.login("bea@example.org")
     html = page(auth, closed).get_data(as_text=True)
-    assert html.count("Mark as done") == 1
+    assert "Mark as done" not in html and html.count('<a href="#letters">Make the letter</a>') == 1
     assert "Arrange the meeting" not in html and "Check the dates" not in html and "Flag: " not in html
-    done = auth.client.post(f"/cases/{case.pk}/tasks/{letter.id}/complete",
-                            data={"csrf_token": csrf_token(html), "version": closed.version})
-    assert done.status_code == 302
-    saved = Case.objects.get(pk=case.pk)
-    assert (saved.status, saved.open_tasks()) == ("closed", [])
-    assert (saved.audit[-1].action, saved.audit[-1].after["task_status"]) == ("task completed", "done")
-    inbox = auth.client.get("/tasks").get_data(as_text=True)   # the flash names it; the task list does not
-    assert "<td>" + letter.title not in inbox
+    by_hand = auth.client.post(f"/cases/{case.pk}/tasks/{letter.id}/complete",
+                               data={"csrf_token": csrf_token(html), "version": closed.version})
+    assert by_hand.status_code == 400
+    assert "Mark the letter as sent: that completes this task." in by_hand.get_data(as_text=True)
+    assert Case.objects.get(pk=case.pk).open_tasks()[0].id == letter.id

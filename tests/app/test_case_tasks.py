@@ -75,9 +75,14 @@ def test_only_the_association_can_be_completed_first(frequent):
     with pytest.raises(CaseRuleError, match="Record the notes of the meeting"):
         complete_task(case, meeting.id, "bea@example.org")     # holding it is recorded with its notes
     letter = next(task for task in case.tasks if task.kind == "send_outcome_letter")
-    complete_task(case, letter.id, "bea@example.org")
+    with pytest.raises(CaseRuleError, match="Mark the letter as sent: that completes this task."):
+        complete_task(case, letter.id, "bea@example.org")     # marking the letter as sent completes it
+    contact = case.tasks.create(kind="contact", title="Keep in touch", stage_key=case.stage,
+                                assignee="bea@example.org", due_on=D(2026, 11, 30))
+    case.save_checked()
+    complete_task(case, contact.id, "bea@example.org")
     saved = Case.objects.get(pk=case.pk)
-    assert next(task for task in saved.tasks if task.id == letter.id).status == "done"
+    assert next(task for task in saved.tasks if task.id == contact.id).status == "done"
     assert (saved.audit[-1].action, saved.audit[-1].after["task_status"]) == ("task completed", "done")
 
 

@@ -1,0 +1,429 @@
+"""The letters of a case's stage or of one absence: the fields filled from the documents, which letters are
+offered now (and why one cannot be made yet), generating one, versions uploaded after editing in Word,
+marking a letter as sent (which completes the stage's letter task), the files in GridFS and a PDF copy
+when LibreOffice is installed.
+
+What each letter needs and the rendering are in `casework.letters`; this module reads, stores and saves.
+A case's letters are saved through `change()`; an absence's with its own audit entry and version check.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import gridfs
+from mongoengine.connection import get_db
+
+from casework.absences import absence_length, long_date
+from casework.calendar import WorkingPattern
+from casework.checklists import COMPANION_LABELS, RELATIVE_ALLOWED, ROLE_LABELS
+from casework.letters import LETTERS, LetterProblem, docx_problems, missing, render, value_at
+from casework.reasons import REASON_CATEGORIES
+from casework.workflow import OUTCOMES
+from documents.absence import Absence, MedicalRead
+from documents.base import StaleEditError, utcnow
+from documents.case import Case, LetterRecord, LetterVersion, Meeting, Stage
+from documents.case_service import LETTER_TASKS, CaseRuleError, case_policy, change, ladder_of
+from documents.employee import Employee
+from documents.letter_templates import template_bytes
+from documents.meeting_service import find_meeting, meeting_title, stage_checklist
+from documents.organisation import organisation_context
+from documents.scope import may_read_medical
+from documents.user import User
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SENT_HOW = {"post": "By post", "email": "By e-mail", "hand": "By hand"}
+INVITATIONS = {"welfare": "LTS-WELFARE", "case_conference": "LTS-CONFERENCE", "hearing": "LTS-HEARING"}
+TASK_OF_LETTER = {**dict.fromkeys(("C3", "C6", *INVITATIONS.values()), "send_invite"),
+                  **dict.fromkeys(("C1", "C4", "C5", "C7", "C8"), "send_outcome_letter"), "C2": "send_closing_letter"}
+FIT_WORDS = {"fit": "Fit for work", "fit_with_adjustments": "Fit for work with adjustments or support",
+             "not_fit": "Not fit for work"}
+# Where a missing field is put right, in words and as the part of the page to go to.
+ADVICE = {"absences": ("associate the absences with this stage", "association"),
+          "meeting": ("arrange the meeting first", "meetings"), "outcome": ("record the outcome with it", "outcome"),
+          "manager": ("the employee has no line manager in the hierarchy; ask HR systems to add one", None),
+          "rtw": ("record the return-to-work interview first", "return-to-work")}
+PDF_SECONDS = 60
+ASSOCIATE_FIRST = "Associate the absences with this stage first: letters are filled from them."
+
+
+@dataclasses.dataclass(frozen=True)
+class Offer:
+    """A letter that can be made now, or the reason it cannot yet and the part of the page that fixes it."""
+
+    code: str
+    title: str
+    meeting_id: str | None = None
+    about: str = ""
+    blocked: str | None = None
+    fix: str | None = None
+
+
+def _day(day: dt.date | None) -> str:
+    return long_date(day) if day else ""
+
+
+def _absence_row(first_day, last_day, reason_category, calendar_days, working_days) -> dict:
+    return {"first_day": long_date(first_day), "last_day": _day(last_day) or "still off",
+            "calendar_days": calendar_days, "working_days": working_days,
+            "reason": REASON_CATEGORIES.get(reason_category, reason_category)}
+
+
+def letter_context(case: Case | None, employee: Employee, stage: Stage | None, meeting: Meeting | None = None,
+                   absence: Absence | None = None, *, today: dt.date, code: str | None = None,
+                   reader=None) -> dict:
+    """Every field of `casework.letters.FIELDS`, filled from the documents as words (empty when unknown).
+    The medical detail is filled only for a letter that may carry it (B4) and a `reader` who may read it;
+    that read is logged."""
+    spec = LETTERS.get(code)
+    if stage is not None:
+        rows = [_absence_row(s.first_day, s.last_day, s.reason_category, s.calendar_days, s.working_days)
+                for s in sorted(stage.associated, key=lambda snapshot: snapshot.first_day)]
+    elif absence is not None:
+        length = absence_length(absence.first_day, absence.last_day, WorkingPattern.for_employee(employee), today)
+        rows = [_absence_row(absence.first_day, absence.last_day, absence.reason_category,
+                             length["calendar_days"], length["working_days"])]
+    else:
+        rows = []
+    outcome = stage.outcome if stage is not None else None
+    dated = outcome.letter_dated if outcome and spec and spec.source == "outcome" else None
+    boss = Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
+        "first_name", "last_name", "job_title", "email").first() if employee.supervisor_assignment_number else None
+    held = meeting or (stage.meetings[-1] if stage is not None and stage.meetings else None)
+    hr = next((p for p in (held.participants if held else []) if p.role == "hr"), None)
+    return {
+        "organisation": organisation_context(), "letter_date": long_date(dated or today),
+        "reference": (f"{case.kind}-{employee.assignment_number}-{case.opened_on:%Y-%m}" if case else
+                      f"ABS-{employee.assignment_number}-{absence.first_day:%Y-%m}" if absence else ""),
+        "employee": {"name": employee.name, "first_name": employee.first_name, "last_name": employee.last_name,
+                     "job_title": employee.job_title or "", "assignment_number": employee.assignment_number,
+                     "department": ", ".join(part for part in (employee.department, employee.directorate,
+                                                               employee.division) if part),
+                     "email": employee.email or ""},
+        "manager": {"name": boss.name if boss else "", "job_title": (boss.job_title or "") if boss else "",
+                    "email": (boss.email or "") if boss else ""},
+        "hr_advisor": {"name": hr.name if hr else "", "email": (hr.email or "") if hr else ""},
+        "case": _case_fields(case, stage),
+        "absences": rows,
+        "totals": {"occasions": len(rows), "working_days": sum(row["working_days"] or 0 for row in rows),
+                   "calendar_days": sum(row["calendar_days"] or 0 for row in rows)},
+        "meeting": _meeting_fields(case, stage, meeting),
+        "outcome": _outcome_fields(case, stage),
+        "absence": _absence_fields(absence, employee, bool(spec and spec.medical), reader),
+        "rtw": _rtw_fields(absence.rtw if absence else None),
+    }
+
+
+def _case_fields(case: Case | None, stage: Stage | None) -> dict:
+    if case is None or stage is None:
+        return dict.fromkeys(("kind", "stage", "opened_on", "policy", "trigger"), "")
+    policy = case_policy(case)
+    step = ladder_of(case, policy).stage(stage.key)
+    return {"kind": "short-term" if case.kind == "STS" else "long-term", "stage": step.title if step else stage.key,
+            "opened_on": long_date(case.opened_on), "policy": policy.name, "trigger": stage.trigger_explanation or ""}
+
+
+def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | None) -> dict:
+    step = ladder_of(case).stage(stage.key) if case and stage else None
+    fields = dict.fromkeys(("title", "date", "time", "place", "chair", "participants", "companion", "papers_by"), "")
+    fields["notice_days"] = step.notice_days if step else ""
+    if meeting is None:
+        return fields
+    people = sorted(meeting.participants, key=lambda p: ("senior_manager", "manager", "hr").index(p.role)
+                    if p.role in ("senior_manager", "manager", "hr") else 3)
+    chair = people[0] if people else None
+    allowed = "a trade union representative or a work colleague" + (
+        ", or a partner or close relative" if meeting.kind in RELATIVE_ALLOWED else "")
+    companion = f"You may be accompanied by {allowed}." + (
+        f" You have told us that {meeting.companion_name} ({COMPANION_LABELS[meeting.companion_kind].lower()}) will "
+        f"come with you." if meeting.companion_name else "")
+    place = meeting.place or ""
+    return {**fields, "title": meeting_title(case, stage.key, meeting), "date": f"{meeting.on:%A} {long_date(meeting.on)}",
+            "time": meeting.at_time or "",
+            "place": ("by telephone or video call" + (f" ({place})" if place else "")) if meeting.by_call else place,
+            "chair": f"{chair.name}, {ROLE_LABELS[chair.role].lower()}" if chair else "",
+            "participants": ", ".join(f"{p.name} ({ROLE_LABELS[p.role]})" for p in people[1:]),
+            "companion": companion,
+            "papers_by": _day(meeting.on - dt.timedelta(days=step.papers_days_before))
+            if step and step.papers_days_before is not None else ""}
+
+
+def _outcome_fields(case: Case | None, stage: Stage | None) -> dict:
+    outcome = stage.outcome if stage is not None else None
+    if outcome is None:
+        return dict.fromkeys(("title", "decided_on", "target", "review_date", "warning", "warning_expires_on",
+                              "appeal_deadline", "appeal_to", "next_stage", "summary"), "")
+    following = ladder_of(case).stage(outcome.next_stage) if outcome.next_stage else None
+    return {"title": OUTCOMES[outcome.kind].label if outcome.kind in OUTCOMES else outcome.kind,
+            "decided_on": long_date(outcome.decided_on), "target": outcome.target or "",
+            "review_date": _day(stage.review_date), "warning_expires_on": _day(stage.warning_expires_on),
+            "warning": f"{stage.warning_level} written warning" if stage.warning_level else "",
+            "appeal_deadline": _day(stage.appeal_deadline), "appeal_to": outcome.appeal_route or "",
+            "next_stage": following.title if following else "", "summary": outcome.summary or ""}
+
+
+def _absence_fields(absence: Absence | None, employee: Employee, medical: bool, reader) -> dict:
+    if absence is None:
+        return dict.fromkeys(("first_day", "last_day", "reason", "detail", "expected_return"), "")
+    detail = ""
+    if medical and absence.reason_detail and may_read_medical(reader, employee):
+        detail = absence.reason_detail
+        MedicalRead(reader=reader.email, at=utcnow(), assignment_number=employee.assignment_number, absence=absence.pk,
+                    what="medical detail in the occupational health referral (B4)", where="letters").save()
+    return {"first_day": long_date(absence.first_day), "last_day": _day(absence.last_day) or "still off",
+            "reason": absence.reason_label, "detail": detail, "expected_return": _day(absence.expected_return)}
+
+
+def _rtw_fields(rtw) -> dict:
+    if rtw is None:
+        return dict.fromkeys(("held_on", "held_by", "day_number", "fit_for_work", "support", "adjustments",
+                              "phased_return", "oh_referral", "notes"), "")
+    return {"held_on": long_date(rtw.held_on), "held_by": rtw.held_by, "day_number": rtw.day_number or "",
+            "fit_for_work": FIT_WORDS.get(rtw.fit_for_work, ""), "support": rtw.support or "",
+            "adjustments": rtw.adjustments or "",
+            "phased_return": (rtw.phased_return_plan or "Yes") if rtw.phased_return else "No",
+            "oh_referral": "Yes" if rtw.oh_referral_needed else "No", "notes": rtw.notes or ""}
+
+
+def why_not(code: str, context: dict) -> tuple[str | None, str | None]:
+    """Why letter `code` cannot be made from `context` ("The letter needs …: arrange the meeting first."), and
+    the part of the page that fixes it; (None, None) when it can be made."""
+    spec = LETTERS[code]
+    gaps = missing(spec, context)
+    if not gaps:
+        return None, None
+    first = next(path for path in spec.needs if value_at(context, path) in (None, "", [], ()))
+    advice, fix = ADVICE.get(first.split(".")[0].replace("[]", ""), ("fill it in first", None))
+    return f"The letter needs {', '.join(gaps)}: {advice}.", fix
+
+
+def _offer(code: str, context: dict, meeting: Meeting | None = None, about: str = "") -> Offer:
+    blocked, fix = why_not(code, context)
+    return Offer(code, LETTERS[code].title, meeting.id if meeting else None, about, blocked, fix)
+
+
+def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date) -> list[Offer]:
+    """The letters `stage` offers now: each meeting's invitation (the policy's, or the long-term meeting's)
+    and notes or record (B2), C11 for a meeting the employee missed, the recorded outcome's letter, C2 when
+    the case closed on improvement. Until the absences are associated, each says so instead."""
+    step = ladder_of(case).stage(stage.key)
+    invitation = (step.invite_letter if step else None) or INVITATIONS.get(stage_checklist(case, stage.key).meeting_kind)
+    offers: list[Offer] = []
+    for meeting in stage.meetings:
+        context = letter_context(case, employee, stage, meeting, today=today)
+        codes = ([invitation] if invitation else []) + ["B2" if meeting.kind == "absence_support" else "NOTES"]
+        if meeting.employee_attends and not meeting.held and meeting.on < today:
+            codes.append("C11")
+        offers += [_offer(code, context, meeting, f"for the meeting on {long_date(meeting.on)}") for code in codes]
+    if not stage.meetings and invitation and case.status != "closed":
+        offers.append(Offer(invitation, LETTERS[invitation].title, fix="meetings",
+                            blocked="Arrange the meeting first: the letter gives its date, time and place."))
+    codes = []
+    if stage.outcome is not None:
+        letter = stage.outcome.letter or getattr(OUTCOMES.get(stage.outcome.kind), "letter", None)
+        codes += [letter] if letter else []
+    elif step and case.status != "closed":
+        offers += [Offer(code, LETTERS[code].title, blocked="Record the outcome first: the letter gives its dates.",
+                         fix="outcome") for code in step.outcome_letters]
+    if stage is case.current_stage and any(task.kind == "send_closing_letter" for task in case.tasks):
+        codes.append("C2")
+    context = letter_context(case, employee, stage, today=today)
+    offers += [_offer(code, context) for code in dict.fromkeys(codes)]
+    offers = [offer for offer in offers if offer.code in LETTERS and case.kind in LETTERS[offer.code].kinds]
+    if not stage.absences_associated:
+        offers = [dataclasses.replace(offer, blocked=ASSOCIATE_FIRST, fix="association") for offer in offers]
+    return offers
+
+
+def absence_letters_for(absence: Absence, employee: Employee, today: dt.date) -> list[Offer]:
+    """The letters about one absence: C9 and C10 when the employee does not keep in touch (C10 once a C9 has
+    been sent), the occupational health referral (B4) and, once it is recorded, the return-to-work record (B1)."""
+    context = letter_context(None, employee, None, absence=absence, today=today)
+    offers = [_offer(code, context) for code in ("C9", "C10", "B4", "B1")]
+    if not any(record.template == "C9" and record.sent_on for record in absence.letters):
+        offers[1] = dataclasses.replace(offers[1], blocked="Send letter C9 first: C10 follows it when there is still "
+                                                           "no contact.", fix=None)
+    return offers
+
+
+def _files() -> gridfs.GridFS:
+    return gridfs.GridFS(get_db(), collection="letters")
+
+
+def _employee(owner: Case | Absence) -> Employee:
+    return Employee.objects(pk=owner.employee).exclude("audit").get()
+
+
+def _save(owner: Case | Absence, actor: str, action: str, apply, version: int | None) -> None:
+    """Save a change to a case through `change()`, or to an absence with its own audit entry."""
+    if isinstance(owner, Case):
+        change(owner, actor, action, apply, version=version)
+        return
+    if version is not None and version != owner.version:
+        raise StaleEditError()
+    owner.record(actor, action, {}, (apply(owner) or {}).get("after", {}))
+    owner.save_checked()
+
+
+def _store(owner, actor: str, action: str, record: LetterRecord, version: LetterVersion, data: bytes,
+           seen: int | None, new_record: bool) -> None:
+    """Put the file in GridFS and the version on its letter; the file goes again if the save is refused."""
+    version.file_id = _files().put(data, filename=version.filename, content_type=DOCX_TYPE)
+
+    def apply(owner) -> dict:
+        if new_record:
+            _letters_of(owner).append(record)
+        record.versions.append(version)
+        return {"after": {"letter": record.template, "letter_version": len(record.versions), "source": version.source,
+                          "file": version.filename}}
+
+    try:
+        _save(owner, actor, action, apply, seen)
+    except Exception:
+        _files().delete(version.file_id)
+        raise
+
+
+def _letters_of(owner: Case | Absence) -> list:
+    return owner.current_stage.letters if isinstance(owner, Case) else owner.letters
+
+
+def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeting_id: str | None = None,
+             version: int | None = None) -> LetterRecord:
+    """Make letter `code` for the case's current stage (or the absence) and store it as a new version: a
+    letter of the same kind not yet sent gets the new version, otherwise it is a new letter. Refused, with
+    the reason, when the absences are not associated, the stage does not offer it, or a field is missing."""
+    if code not in LETTERS:
+        raise LetterProblem(f"Casebook has no letter {code}.")
+    employee = _employee(owner)
+    reader = User.objects(email=actor).first()
+    if isinstance(owner, Case):
+        stage = owner.current_stage
+        if not stage.absences_associated:
+            raise CaseRuleError(ASSOCIATE_FIRST)
+        meeting = find_meeting(owner, meeting_id)[1] if meeting_id else None
+        offers = letters_for(owner, employee, stage, today)
+        context = letter_context(owner, employee, stage, meeting, today=today, code=code, reader=reader)
+    else:
+        offers = absence_letters_for(owner, employee, today)
+        context = letter_context(None, employee, None, absence=owner, today=today, code=code, reader=reader)
+    offer = next((offer for offer in offers if offer.code == code and offer.meeting_id == meeting_id), None)
+    if offer is None:
+        raise CaseRuleError(f"Letter {code} is not one this stage offers now.")
+    if offer.blocked:
+        raise CaseRuleError(offer.blocked)
+    letter = render(template_bytes(code), context)
+    record = next((r for r in _letters_of(owner) if r.template == code and not r.sent_on), None)
+    new = record is None
+    record = record or LetterRecord(template=code)
+    filename = f"{code} {employee.name} {today.isoformat()}.docx"
+    _store(owner, actor, "letter generated", record, LetterVersion(file_id=None, filename=filename, size=len(letter),
+           source="generated", by=actor, at=utcnow()), letter, version, new)
+    return record
+
+
+def find_letter(owner: Case | Absence, letter_id: str) -> tuple[Stage | None, LetterRecord]:
+    """The letter with `letter_id` and the stage it belongs to (None for an absence's letter)."""
+    for stage in (owner.stages if isinstance(owner, Case) else [None]):
+        for record in (stage.letters if stage else owner.letters):
+            if record.id == letter_id:
+                return stage, record
+    raise CaseRuleError("There is no such letter here.")
+
+
+def readable_name(filename: str) -> str:
+    """An uploaded file's name, kept readable and safe for a download header."""
+    stem = re.sub(r"[^\w .()-]+", "", Path(filename or "").stem).strip()[:120] or "letter"
+    return f"{stem}.docx"
+
+
+def upload(owner: Case | Absence, letter_id: str, filename: str, data: bytes, actor: str,
+           version: int | None = None) -> LetterVersion:
+    """Store an edited copy as the letter's next version. Only a .docx file without macros, up to the size
+    limit, is accepted (LetterProblem with the reason). An upload never changes the case's stage."""
+    problems = docx_problems_of(filename, data)
+    if problems:
+        raise LetterProblem(problems[0])
+    _, record = find_letter(owner, letter_id)
+    added = LetterVersion(file_id=None, filename=readable_name(filename), size=len(data), source="uploaded",
+                          by=actor, at=utcnow())
+    _store(owner, actor, "letter uploaded", record, added, data, version, False)
+    return added
+
+
+def docx_problems_of(filename: str, data: bytes) -> list[str]:
+    """What is wrong with an uploaded file: its content first (not Word, macros, too large), then its name."""
+    problems = docx_problems(data)
+    if not problems and not (filename or "").lower().endswith(".docx"):
+        problems = ["Only Word .docx files can be uploaded."]
+    return problems
+
+
+def mark_sent(owner: Case | Absence, letter_id: str, sent_on: dt.date, how: str, actor: str, today: dt.date,
+              version: int | None = None) -> LetterRecord:
+    """Record when and how the letter went; for a case this completes the stage's matching letter task
+    (send the invitation, the outcome or the closing letter) if it is open."""
+    if sent_on > today:
+        raise LetterProblem("The letter cannot have been sent after today.")
+    if how not in SENT_HOW:
+        raise LetterProblem("Say how the letter was sent.")
+    stage, record = find_letter(owner, letter_id)
+    kind = TASK_OF_LETTER.get(record.template)
+
+    def apply(owner) -> dict:
+        record.sent_on, record.sent_how = sent_on, how
+        done = []
+        for task in (owner.open_tasks() if stage is not None else []):
+            if task.kind == kind and task.stage_key in (stage.key, None):
+                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                done.append(task.title)
+        return {"after": {"letter": record.template, "sent_on": sent_on, "sent_how": SENT_HOW[how],
+                          "tasks_completed": done}}
+
+    _save(owner, actor, "letter marked as sent", apply, version)
+    return record
+
+
+def letter_file(owner: Case | Absence, letter_id: str, number: int) -> tuple[LetterRecord, LetterVersion, bytes]:
+    """Version `number` (from 1) of a letter, with its file's bytes (LookupError when there is none)."""
+    try:
+        _, record = find_letter(owner, letter_id)
+    except CaseRuleError:
+        raise LookupError(letter_id) from None
+    if not 1 <= number <= len(record.versions):
+        raise LookupError(number)
+    version = record.versions[number - 1]
+    return record, version, _files().get(version.file_id).read()
+
+
+def log_letter_read(reader: str, employee: Employee, record: LetterRecord, absence_id=None) -> None:
+    """Record that `reader` opened a letter holding medical detail (the occupational health referral)."""
+    MedicalRead(reader=reader, at=utcnow(), assignment_number=employee.assignment_number, absence=absence_id,
+                what=f"letter {record.template} ({LETTERS[record.template].title})", where="letters").save()
+
+
+def pdf_converter() -> str | None:
+    """LibreOffice's program, if it is installed: without it there is no PDF copy."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pdf_copy(data: bytes) -> bytes:
+    """A PDF copy of a .docx letter, made by LibreOffice in a folder of its own (LetterProblem if it fails)."""
+    program = pdf_converter()
+    if program is None:
+        raise LetterProblem("LibreOffice is not installed, so no PDF copy can be made.")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "letter.docx"
+        source.write_bytes(data)
+        try:
+            subprocess.run([program, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to",
+                            "pdf", "--outdir", folder, str(source)], check=True, capture_output=True,
+                           timeout=PDF_SECONDS)
+            return (Path(folder) / "letter.pdf").read_bytes()
+        except (subprocess.SubprocessError, OSError) as error:
+            raise LetterProblem(f"The PDF copy could not be made ({type(error).__name__}).") from None
