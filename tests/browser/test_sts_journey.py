@@ -1,6 +1,6 @@
 """A manager takes a short-term case from its trigger through the association of the absences, the absence
 support meeting and its notes, and the outcome; the review period then ends without a new trigger and the
-trigger scan closes the case, leaving the manager the improvement letter (C2) to send."""
+trigger scan closes the case, leaving the manager the improvement letter (C2) to make and mark as sent."""
 from __future__ import annotations
 
 import datetime as dt
@@ -152,8 +152,14 @@ def test_the_manager_takes_the_case_to_its_close(page, live_server, triggered, s
     letter.get_by_role("link", name=re.compile("Open the short-term case")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
     page.locator("#case-tasks tbody tr").filter(has_text="Send Sam Support letter C2").get_by_role(
-        "button", name=re.compile("^Mark as done")).click()
-    expect(page.locator("#flash")).to_contain_text("Done: Send Sam Support letter C2")
+        "link", name="Make the letter").click()
+    letters = page.locator("#letters")
+    letters.get_by_role("button", name=re.compile("^Make the letter C2")).click()
+    expect(page.locator("#flash")).to_contain_text("C2 Attendance improved: the case is closed: made.")
+    letters.locator("summary", has_text="Mark as sent").click()
+    letters.get_by_label("By post").check()
+    letters.get_by_role("button", name=re.compile("^Mark as sent")).click()
+    expect(page.locator("#flash")).to_contain_text("Letter C2 marked as sent.")
     expect(page.locator("#case-tasks")).to_contain_text("No open tasks.")
     assert Case.objects.get().open_tasks() == []
     page.get_by_role("link", name=re.compile(r"^My tasks")).click()
