@@ -91,15 +91,24 @@ def table(document, rows: list[tuple[str, ...]], header: bool = False):
     return added
 
 
+def optional(document, condition: str, texts: tuple[str, ...], align=None) -> None:
+    """Paragraphs docxtpl leaves out when the field `condition` is empty."""
+    paragraph(document, f"{{%p if {condition} %}}")
+    for text in texts:
+        paragraph(document, text, align=align)
+    paragraph(document, "{%p endif %}")
+
+
 def letterhead(document) -> None:
-    """The organisation's name, address (one line per item), telephone and e-mail, on the right."""
+    """The organisation's logo, name, address (one line per item), telephone and e-mail, on the right."""
     right = WD_ALIGN_PARAGRAPH.RIGHT
+    optional(document, "organisation.logo", ("{{ organisation.logo }}",), align=right)
     paragraph(document, "{{ organisation.name }}", bold=True, align=right, size=14)
     paragraph(document, "{%p for line in organisation.address %}")
     paragraph(document, "{{ line }}", align=right)
     paragraph(document, "{%p endfor %}")
-    paragraph(document, "Telephone {{ organisation.phone }}", align=right)
-    paragraph(document, "E-mail {{ organisation.email }}", align=right)
+    optional(document, "organisation.phone", ("Telephone {{ organisation.phone }}",), align=right)
+    optional(document, "organisation.email", ("E-mail {{ organisation.email }}",), align=right)
 
 
 def absences_table(document) -> None:
@@ -129,10 +138,7 @@ def write(document, block) -> None:
     elif isinstance(block, Blanks):
         blanks(document, block)
     elif isinstance(block, If):
-        paragraph(document, f"{{%p if {block.condition} %}}")
-        for text in block.paragraphs:
-            paragraph(document, text)
-        paragraph(document, "{%p endif %}")
+        optional(document, block.condition, block.paragraphs)
     elif block is ABSENCES:
         absences_table(document)
     else:

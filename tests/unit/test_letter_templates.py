@@ -27,7 +27,7 @@ ABSENCE_ROWS = ["First day | Last day | Calendar days | Working days lost | Reas
                 "12 August 2026 | 18 August 2026 | 7 | 5 | Stomach, liver, kidney, digestion",
                 "14 October 2026 | 14 October 2026 | 1 | 1 | Infections (colds, flu)",
                 "Total | Occasions: 4 | 12 | 10 | "]
-LETTERHEAD = ["Example Health and Care Trust", "Example House", "1 Sample Street", "Exampletown", "EX1 2AB",
+LETTERHEAD = ["", "Example Health and Care Trust", "Example House", "1 Sample Street", "Exampletown", "EX1 2AB",
               "Telephone 01234 567890", "E-mail hr@example.org", "Private and confidential"]
 ADDRESSEE = ["Wes Walker", "Staff nurse", "District Nursing, Adult Services, Community Care", "",
              "Date: 23 November 2026", "Our reference: STS-A00042-2026-11"]
@@ -77,6 +77,7 @@ def test_a_filled_template_has_the_letterhead_names_and_every_needed_value_and_n
     lines = lines_of(letter)
     text = "\n".join(lines)
     assert lines[:len(LETTERHEAD)] == LETTERHEAD
+    assert len(Document(io.BytesIO(letter)).inline_shapes) == 1  # the organisation's logo
     if code in LETTER_CODES:
         assert lines[len(LETTERHEAD):len(LETTERHEAD) + len(ADDRESSEE)] == ADDRESSEE
         signed = lines.index("Yours sincerely,")
@@ -164,6 +165,15 @@ def test_sentences_about_empty_fields_drop_out():
     hearing = filled("LTS-HEARING", context)
     assert "papers" not in hearing and "Also attending" not in hearing
     assert "days’ notice" not in filled("C6", context)
+
+
+def test_a_letterhead_without_a_logo_telephone_or_e_mail_leaves_no_gap():
+    context = sample_context()
+    context["organisation"].update(logo=b"", phone="", email="")
+    letter = render(template("C1"), context)
+    assert lines_of(letter)[:6] == ["Example Health and Care Trust", "Example House", "1 Sample Street",
+                                    "Exampletown", "EX1 2AB", "Private and confidential"]
+    assert len(Document(io.BytesIO(letter)).inline_shapes) == 0
 
 
 def test_an_invitation_carries_the_companion_arranged_for_the_meeting():
