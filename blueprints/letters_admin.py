@@ -143,8 +143,9 @@ def download_shipped(code: str):
 @requires("admin")
 def organisation_details():
     saved = organisation.Organisation.current()
-    context = organisation.organisation_context()
-    form = OrganisationForm(data={**context, "address": "\n".join(context["address"]),
+    shown = organisation.organisation_context()
+    form = OrganisationForm(data={"name": shown["name"], "address": "\n".join(shown["address"]),
+                                  "phone": shown["phone"], "email": shown["email"],
                                   "version": saved.version if saved else 0})
     if form.validate_on_submit():
         logo = _logo(form.logo.data)
@@ -237,9 +238,11 @@ def _choose(code: str, change, done: str):
 
 def _show_page(record, form, problems, message=None):
     status = 400 if (form.errors or form.form_errors or message) else 200
-    return render_template("letters_admin/show.html", record=record, spec=LETTERS[record.code], form=form,
-                           problems=problems, message=message, source=SOURCES[LETTERS[record.code].source],
-                           shipped=templates.has_shipped(record.code), choice=ChoiceForm(formdata=None, data={"version": record.version})), status
+    spec = LETTERS[record.code]
+    return render_template("letters_admin/show.html", record=record, spec=spec, fields=FIELDS, form=form,
+                           problems=problems, message=message, source=SOURCES[spec.source],
+                           shipped=templates.has_shipped(record.code),
+                           choice=ChoiceForm(formdata=None, data={"version": record.version})), status
 
 
 def _logo(upload) -> tuple[str, bytes] | None:

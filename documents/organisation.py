@@ -5,6 +5,7 @@ it is saved, letters take the name from the configuration (CASEBOOK_ORG_NAME).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import gridfs
@@ -138,20 +139,28 @@ def logo() -> tuple[bytes, str] | None:
     document = Organisation.current()
     if document is None or document.logo_file_id is None:
         return None
-    return _files().get(document.logo_file_id).read(), document.logo_type
+    return _logo_file(document.logo_file_id), document.logo_type
 
 
 def organisation_context() -> dict:
-    """The `organisation` fields of a letter: from the saved details, else from the configuration."""
+    """The `organisation` fields of a letter: from the saved details, else from the configuration. The logo is
+    the image's bytes (empty without one), which `casework.letters.render` places as a picture."""
     document = Organisation.current()
     if document is not None:
         return {"name": document.name, "address": list(document.address), "phone": document.phone or "",
-                "email": document.email or ""}
+                "email": document.email or "",
+                "logo": _logo_file(document.logo_file_id) if document.logo_file_id else b""}
     config = current_app.config
     address = config.get("ORGANISATION_ADDRESS") or ""
     return {"name": config.get("ORGANISATION_NAME", ""),
             "address": [line.strip() for line in address.split(";") if line.strip()],
-            "phone": config.get("ORGANISATION_PHONE", ""), "email": config.get("ORGANISATION_EMAIL", "")}
+            "phone": config.get("ORGANISATION_PHONE", ""), "email": config.get("ORGANISATION_EMAIL", ""), "logo": b""}
+
+
+@functools.lru_cache(maxsize=4)
+def _logo_file(file_id) -> bytes:
+    """A logo's bytes, read once per process: a logo file never changes (a new logo is a new file)."""
+    return _files().get(file_id).read()
 
 
 def _is_email(text: str) -> bool:

@@ -6,15 +6,14 @@ from __future__ import annotations
 import html
 import io
 import re
-import struct
 import zipfile
-import zlib
 
 import gridfs
 import pytest
+from docx import Document
 from mongoengine.connection import get_db
 
-from casework.letters import LETTERS
+from casework.letters import LETTERS, SAMPLE_LOGO, render
 from documents import LetterTemplate, Organisation
 from documents import letter_templates as templates
 from documents import organisation
@@ -29,15 +28,6 @@ READ_PAGES = ["/admin/letters", "/admin/letters/fields", "/admin/letters/C3", "/
 ADMIN_PAGES = ["/admin/organisation"]
 CHANGES = ["/admin/letters/C3", "/admin/letters/C3/versions/1/use", "/admin/letters/C3/shipped",
            "/admin/organisation"]
-
-
-def png(width: int = 2, height: int = 1) -> bytes:
-    """A real PNG image of `width` × `height` blue pixels."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    rows = b"".join(b"\x00" + b"\x00\x5e\xb8" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def with_macros(data: bytes) -> bytes:
@@ -260,7 +250,7 @@ def organisation_form(client, **changes) -> dict:
 def test_until_saved_letters_use_the_configured_name(app):
     with app.test_request_context():
         assert organisation_context() == {"name": "Example Health and Care Trust", "address": [], "phone": "",
-                                          "email": ""}
+                                          "email": "", "logo": b""}
 
 
 def test_the_organisation_details_are_saved_with_an_audit_entry_and_used_by_letters(signed_in, app):
@@ -272,7 +262,8 @@ def test_the_organisation_details_are_saved_with_an_audit_entry_and_used_by_lett
     with app.test_request_context():
         assert organisation_context() == {"name": "Northshire Council",
                                           "address": ["County Hall", "High Street", "Northtown", "NT1 1AA"],
-                                          "phone": "01632 960123", "email": "hr@northshire.example.org"}
+                                          "phone": "01632 960123", "email": "hr@northshire.example.org",
+                                          "logo": b""}
     saved = Organisation.current()
     entry = saved.audit[0]
     assert (saved.version, entry.actor, entry.action) == (1, "admin@example.org", "organisation details changed")
@@ -318,27 +309,34 @@ def test_bad_organisation_details_are_refused_beside_the_field(signed_in, monkey
 
 def test_a_logo_may_be_a_png_or_jpeg_of_up_to_1_mb():
     jpeg = b"\xff\xd8\xff" + bytes(1024 * 1024 - 3)
-    assert [organisation.logo_problem(data) for data in (png(), jpeg, jpeg + b"\x00", b"GIF89a")] == [
+    assert [organisation.logo_problem(data) for data in (SAMPLE_LOGO, jpeg, jpeg + b"\x00", b"GIF89a")] == [
         None, None, "The logo is larger than 1 MB: save a smaller image.", "The logo must be a PNG or JPEG image."]
 
 
-def test_a_logo_is_stored_shown_and_removed(signed_in):
+def test_a_logo_is_stored_shown_placed_in_letters_and_removed(signed_in, app):
     client = signed_in("admin")
-    logo = png()
-    response = client.post("/admin/organisation", data=organisation_form(client, logo=(io.BytesIO(logo), "crest.png")),
-                           content_type="multipart/form-data")
+    response = client.post("/admin/organisation", data=organisation_form(
+        client, logo=(io.BytesIO(SAMPLE_LOGO), "crest.png")), content_type="multipart/form-data")
     assert response.status_code == 302
     saved = Organisation.current()
-    assert (saved.logo_filename, saved.logo_type, saved.logo_size) == ("crest.png", "image/png", len(logo))
-    shown = client.get("/admin/organisation/logo")
-    assert (shown.data, shown.content_type) == (logo, "image/png")
-    assert 'alt="The organisation\'s logo (crest.png)"' in page(client, "/admin/organisation")
+    assert (saved.logo_filename, saved.logo_type, saved.logo_size) == ("crest.png", "image/png", len(SAMPLE_LOGO))
     assert saved.audit[0].after["logo"] == "crest.png"
+    shown = client.get("/admin/organisation/logo")
+    assert (shown.data, shown.content_type) == (SAMPLE_LOGO, "image/png")
+    assert 'alt="The organisation\'s logo (crest.png)"' in page(client, "/admin/organisation")
+    with app.test_request_context():
+        letter = Document(io.BytesIO(render(build_template("{{ organisation.name }} {{ organisation.logo }}"),
+                                            {"organisation": organisation_context()})))
+    assert (letter.paragraphs[0].text, len(letter.inline_shapes)) == ("Northshire Council ", 1)
+    assert letter.part.related_parts[letter.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+                                     ].blob == SAMPLE_LOGO
 
     response = client.post("/admin/organisation", data=organisation_form(client, remove_logo="y"))
     assert response.status_code == 302
     assert (Organisation.current().logo_filename, stored_files("organisation_files")) == (None, 0)
     assert client.get("/admin/organisation/logo").status_code == 404
+    with app.test_request_context():
+        assert organisation_context()["logo"] == b""
 
 
 def test_organisation_details_saved_by_someone_else_meanwhile_are_not_overwritten(signed_in):
