@@ -37,7 +37,8 @@ class LetterForm(CaseForm):
 
 
 class UploadForm(CaseForm):
-    file = FileField("The edited letter (.docx)", validators=[FileRequired("Choose the edited .docx file.")])
+    file = FileField("The edited letter", validators=[FileRequired("Choose the edited .docx file.")],
+                     render_kw={"accept": f".docx,{DOCX_TYPE}"})
 
 
 class SentForm(CaseForm):
@@ -47,50 +48,42 @@ class SentForm(CaseForm):
                           validators=[InputRequired("Say how the letter was sent.")])
 
 
-def make_answer(owner, rerender, back: str):
-    """Make the letter posted (the code, and the meeting it is for): back to the letters, or the reason."""
-    form = LetterForm()
-    if not form.validate_on_submit():
-        return rerender(400, EXPIRED)
-    try:
-        generate(owner, form.code.data, actor(), dt.date.today(), form.meeting_id.data or None, seen_version(form))
-    except (ValueError, StaleEditError) as error:     # CaseRuleError and LetterProblem say why in words
-        return rerender(400, str(error))
-    flash(f"{LETTERS[form.code.data].title}: made. Download it, edit it in Word if need be, and upload the final "
-          f"version.")
-    return redirect(back)
+def record_forms(record, version: int, today: dt.date) -> tuple[UploadForm, SentForm]:
+    """A letter's upload and mark-as-sent forms, their fields named after the letter (several on one page)."""
+    return (UploadForm(formdata=None, prefix=f"upload-{record.id}", version=version),
+            SentForm(formdata=None, prefix=f"sent-{record.id}", version=version, sent_on=record.sent_on or today,
+                     sent_how=record.sent_how))
 
 
-def upload_answer(owner, letter_id: str, rerender, back: str):
-    """Store the posted .docx as the letter's next version; a refused file gets the reason beside the field."""
-    form = UploadForm()
-    if form.validate_on_submit():
-        file = form.file.data
-        name, data = file.filename, file.read(MAX_BYTES + 1)
-        file.close()
-        try:
-            added = upload(owner, letter_id, name, data, actor(), seen_version(form))
-        except (ValueError, StaleEditError) as error:
-            form.file.errors = [str(error)]
-        else:
-            flash(f"Uploaded as {added.filename}. Earlier versions are kept; nothing else has changed.")
-            return redirect(back)
-    return rerender(400, EXPIRED if form.csrf_token.errors else None, letter_upload_form=form, letter_target=letter_id)
-
-
-def sent_answer(owner, letter_id: str, rerender, back: str):
-    """Record when and how the letter went (completing the stage's letter task)."""
-    form = SentForm()
+def _answer(form, act, field: str, rerender, back: str, sent_back_as: str, letter_id: str | None = None):
+    """A valid `form` is applied by `act()`, which returns the words to flash, and answered with a redirect to
+    the letters; a refusal goes beside `field`, and the page comes back with the form."""
     if form.validate_on_submit():
         try:
-            record = mark_sent(owner, letter_id, form.sent_on.data, form.sent_how.data, actor(), dt.date.today(),
-                               seen_version(form))
-        except (ValueError, StaleEditError) as error:
-            form.sent_on.errors = [str(error)]
-        else:
-            flash(f"Letter {record.template} marked as sent.")
+            flash(act())
             return redirect(back)
-    return rerender(400, EXPIRED if form.csrf_token.errors else None, letter_sent_form=form, letter_target=letter_id)
+        except (ValueError, StaleEditError) as error:     # CaseRuleError and LetterProblem say why in words
+            form[field].errors = [str(error)]
+    return rerender(400, EXPIRED if form.csrf_token.errors else None, **{sent_back_as: form, "letter_target": letter_id})
+
+
+def _made(owner, form: LetterForm) -> str:
+    generate(owner, form.code.data, actor(), dt.date.today(), form.meeting_id.data or None, seen_version(form))
+    return f"{LETTERS[form.code.data].title}: made. Download it, edit it in Word if need be, and upload the final version."
+
+
+def _uploaded(owner, letter_id: str, form: UploadForm) -> str:
+    file = form.file.data
+    name, data = file.filename, file.read(MAX_BYTES + 1)
+    file.close()
+    added = upload(owner, letter_id, name, data, actor(), seen_version(form))
+    return f"Uploaded as {added.filename}. Earlier versions are kept; nothing else has changed."
+
+
+def _sent(owner, letter_id: str, form: SentForm) -> str:
+    record = mark_sent(owner, letter_id, form.sent_on.data, form.sent_how.data, actor(), dt.date.today(),
+                       seen_version(form))
+    return f"Letter {record.template} marked as sent."
 
 
 def file_answer(owner, employee, letter_id: str, number: int, pdf: bool = False):
@@ -117,58 +110,74 @@ def file_answer(owner, employee, letter_id: str, number: int, pdf: bool = False)
     return response
 
 
+def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> None:
+    """The letter routes of a case or an absence under `base` ("/cases/<case_id>"): make a letter, upload an
+    edited version and mark as sent (managers, HR, admins); download a version or its PDF copy (who may see
+    the record). `load(id)` gives the record and its employee (404 outside the user's scope);
+    `render_page(record, employee, status, message, **forms)` shows its page again; `show` is its endpoint."""
+
+    def answer(ids: dict):
+        """The record, how to show its page again (reloaded) with a message and forms, and the way back."""
+        def rerender(status: int, message: str | None, **forms):
+            return render_page(*load(*ids.values()), status, message, **forms)
+        return load(*ids.values())[0], rerender, url_for(show, _anchor="letters", **ids)
+
+    def make_letter(**ids):
+        owner, rerender, back = answer(ids)
+        form = LetterForm()
+        return _answer(form, lambda: _made(owner, form), "code", rerender, back, "letter_form")
+
+    def upload_letter(letter_id: str, **ids):
+        owner, rerender, back = answer(ids)
+        form = UploadForm(prefix=f"upload-{letter_id}")
+        return _answer(form, lambda: _uploaded(owner, letter_id, form), "file", rerender, back, "letter_upload_form",
+                       letter_id)
+
+    def letter_sent(letter_id: str, **ids):
+        owner, rerender, back = answer(ids)
+        form = SentForm(prefix=f"sent-{letter_id}")
+        return _answer(form, lambda: _sent(owner, letter_id, form), "sent_on", rerender, back, "letter_sent_form",
+                       letter_id)
+
+    def download_letter(letter_id: str, number: int, **ids):
+        return file_answer(*load(*ids.values()), letter_id, number)
+
+    def letter_pdf(letter_id: str, number: int, **ids):
+        return file_answer(*load(*ids.values()), letter_id, number, pdf=True)
+
+    version = f"{base}/letters/<letter_id>/versions/<int:number>"
+    for rule, view, roles, methods in (
+            (f"{base}/letters", make_letter, WORKERS, ["POST"]),
+            (f"{base}/letters/<letter_id>/versions", upload_letter, WORKERS, ["POST"]),
+            (f"{base}/letters/<letter_id>/sent", letter_sent, WORKERS, ["POST"]),
+            (version, download_letter, READERS, ["GET"]), (f"{version}/pdf", letter_pdf, READERS, ["GET"])):
+        blueprint.add_url_rule(rule, view.__name__, requires(*roles)(view), methods=methods)
+
+
 def letter_view(owner, employee, offers, records, forms: dict, blueprint: str, args: dict, on_case: bool) -> dict:
-    """What the letters partial shows: the offers, each letter with its versions, and the forms (those sent
-    back with errors, for the letter `letter_target`)."""
-    return {"offers": offers, "records": records, "blueprint": blueprint, "args": args, "version": owner.version,
-            "on_case": on_case, "target": forms.pop("letter_target", None), "message": forms.pop("letter_message", None),
-            "upload_form": forms.pop("letter_upload_form", None), "sent_form": forms.pop("letter_sent_form", None),
+    """What the letters partial shows: the offers, each letter with its versions and its forms (those sent
+    back with errors, for the letter `letter_target`), and the message of a letter that was not made."""
+    today, target = dt.date.today(), forms.pop("letter_target", None)
+    record_forms_of = {record.id: record_forms(record, owner.version, today) for _, record in records}
+    if target in record_forms_of:
+        upload_form, sent_form = record_forms_of[target]
+        record_forms_of[target] = (forms.pop("letter_upload_form", None) or upload_form,
+                                   forms.pop("letter_sent_form", None) or sent_form)
+    sent_back = forms.pop("letter_form", None)
+    return {"offers": offers, "records": records, "forms": record_forms_of, "blueprint": blueprint, "args": args,
+            "version": owner.version, "on_case": on_case, "target": target,
+            "message": forms.pop("letter_message", None) or (sent_back.code.errors[0] if sent_back and
+                                                            sent_back.code.errors else None),
             "pdf": bool(pdf_converter()), "may_make": current_user.has_role(*WORKERS),
-            "may_read_medical": may_read_medical(current_user, employee), "letters": LETTERS, "sent_how": SENT_HOW,
-            "fix_words": FIX_WORDS, "today": dt.date.today(), "max_mb": MAX_BYTES // (1024 * 1024)}
+            "may_read_medical": may_read_medical(current_user, employee), "letters": LETTERS,
+            "sent_how": SENT_HOW, "fix_words": FIX_WORDS, "max_mb": MAX_BYTES // (1024 * 1024)}
 
 
-def _case_answer(case_id: str):
-    """The case, and how to answer: the case page again (reloaded) with a message and forms, or back to it."""
-    case, _ = case_or_404(case_id)
-
-    def rerender(status: int, message: str | None, **forms):
-        fresh, employee = case_or_404(case_id)
-        return render_case(fresh, employee, status=status, message=message, **forms)
-
-    return case, rerender, url_for("cases.show", case_id=case.pk, _anchor="letters")
+def _case_page(case, employee, status: int, message: str | None, **forms):
+    return render_case(case, employee, status=status, message=message, **forms)
 
 
-@bp.route("/cases/<case_id>/letters", methods=["POST"])
-@requires(*WORKERS)
-def make_letter(case_id: str):
-    return make_answer(*_case_answer(case_id))
-
-
-@bp.route("/cases/<case_id>/letters/<letter_id>/versions", methods=["POST"])
-@requires(*WORKERS)
-def upload_letter(case_id: str, letter_id: str):
-    case, rerender, back = _case_answer(case_id)
-    return upload_answer(case, letter_id, rerender, back)
-
-
-@bp.route("/cases/<case_id>/letters/<letter_id>/sent", methods=["POST"])
-@requires(*WORKERS)
-def letter_sent(case_id: str, letter_id: str):
-    case, rerender, back = _case_answer(case_id)
-    return sent_answer(case, letter_id, rerender, back)
-
-
-@bp.route("/cases/<case_id>/letters/<letter_id>/versions/<int:number>")
-@requires(*READERS)
-def download_letter(case_id: str, letter_id: str, number: int):
-    return file_answer(*case_or_404(case_id), letter_id, number)
-
-
-@bp.route("/cases/<case_id>/letters/<letter_id>/versions/<int:number>/pdf")
-@requires(*READERS)
-def letter_pdf(case_id: str, letter_id: str, number: int):
-    return file_answer(*case_or_404(case_id), letter_id, number, pdf=True)
+add_letter_routes(bp, "/cases/<case_id>", case_or_404, _case_page, "cases.show")
 
 
 @case_section

@@ -114,9 +114,16 @@ def docx(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
-def post(auth, url: str, page_url: str, **data):
+def post(auth, url: str, page_url: str, prefix: str = "", **data):
+    """Post a form of the page at `page_url`; a letter's own forms name their fields after it (`prefix`)."""
     html = auth.client.get(page_url).get_data(as_text=True)
-    return auth.client.post(url, data={"csrf_token": csrf_token(html), **data})
+    fields = {"csrf_token": csrf_token(html), **data}
+    return auth.client.post(url, data={f"{prefix}-{name}" if prefix else name: value for name, value in fields.items()})
+
+
+def letters_section(auth, page_url: str) -> str:
+    html = auth.client.get(page_url).get_data(as_text=True)
+    return html[html.index('id="letters"'):]
 
 
 def make(auth, case, code: str, meeting_id: str = ""):
@@ -127,8 +134,7 @@ def make(auth, case, code: str, meeting_id: str = ""):
 def test_no_letter_is_made_before_the_absences_are_associated(auth, wes):
     case = staged(wes, associated=False)
     auth.login("bea@example.org")
-    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
-    section = html[html.index('id="letters"'):]
+    section = letters_section(auth, f"/cases/{case.pk}")
     assert "Associate the absences with this stage first: letters are filled from them." in section
     assert '<a href="#association">Associate the absences</a>' in section and "Make the letter" not in section
     refused = make(auth, case, "C3", case.current_stage.meetings[0].id)
@@ -211,9 +217,10 @@ def test_the_invitation_carries_the_meeting(auth, wes):
 
 
 def upload_file(auth, case, record, data: bytes, name: str):
+    prefix = f"upload-{record.id}"
     return auth.client.post(f"/cases/{case.pk}/letters/{record.id}/versions", data={
-        "csrf_token": csrf_token(auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)),
-        "version": Case.objects.get(pk=case.pk).version, "file": (io.BytesIO(data), name)},
+        f"{prefix}-csrf_token": csrf_token(auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)),
+        f"{prefix}-version": Case.objects.get(pk=case.pk).version, f"{prefix}-file": (io.BytesIO(data), name)},
         content_type="multipart/form-data")
 
 
@@ -241,7 +248,7 @@ def test_a_bad_upload_is_refused_beside_the_file_field_and_nothing_is_stored(aut
     html = refused.get_data(as_text=True)
     refused.request.environ["wsgi.input"].close()    # the test client spooled the 5 MB body to a file
     assert refused.status_code == 400
-    assert re.search(rf'id="file-{record.id}-error"><span class="nhsuk-u-visually-hidden">Error:</span> '
+    assert re.search(rf'id="upload-{record.id}-file-error"><span class="nhsuk-u-visually-hidden">Error:</span> '
                      rf'{re.escape(reason)}</span>', html)
     saved = Case.objects.get(pk=case.pk)
     assert (len(saved.current_stage.letters[0].versions), stored_files()) == (1, 1)
@@ -282,11 +289,11 @@ def test_marking_the_letter_as_sent_completes_its_task(auth, wes):
     record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
     auth.login("bea@example.org")
     url = f"/cases/{case.pk}/letters/{record.id}/sent"
-    future = post(auth, url, f"/cases/{case.pk}", version=Case.objects.get(pk=case.pk).version,
+    future = post(auth, url, f"/cases/{case.pk}", f"sent-{record.id}", version=Case.objects.get(pk=case.pk).version,
                   sent_on=(TODAY + dt.timedelta(days=1)).isoformat(), sent_how="post")
     assert future.status_code == 400
     assert "The letter cannot have been sent after today." in future.get_data(as_text=True)
-    sent = post(auth, url, f"/cases/{case.pk}", version=Case.objects.get(pk=case.pk).version,
+    sent = post(auth, url, f"/cases/{case.pk}", f"sent-{record.id}", version=Case.objects.get(pk=case.pk).version,
                 sent_on=TODAY.isoformat(), sent_how="post")
     assert sent.status_code == 302
     saved = Case.objects.get(pk=case.pk)
@@ -350,13 +357,13 @@ def test_each_meeting_offers_its_invitation_and_notes(wes, stage, kind, meeting,
 def test_before_the_meeting_and_the_outcome_the_letters_say_what_comes_first(auth, wes):
     case = staged(wes, meeting=None)
     auth.login("bea@example.org")
-    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
-    section = html[html.index('id="letters"'):]
+    section = letters_section(auth, f"/cases/{case.pk}")
     assert "Arrange the meeting first: the letter gives its date, time and place." in section
     assert '<a href="#meetings">Arrange the meeting</a>' in section
     assert section.count("Record the outcome first: the letter gives its dates.") == 2
     assert "Make the letter" not in section
     task = next(t for t in case.tasks if t.kind == "send_invite")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
     assert f'<td>{task.title}</td>' in html and '<a href="#letters">Make the letter</a>' in html
 
 
@@ -410,15 +417,16 @@ def test_the_referral_carries_the_medical_detail_only_for_who_may_read_it(auth, 
 def test_an_absence_offers_c10_after_c9_is_sent_and_b1_once_the_interview_is_recorded(auth, wes, back_injured):
     auth.login("bea@example.org")
     url = f"/absences/{back_injured.pk}"
-    section = auth.client.get(url).get_data(as_text=True).split('id="letters"')[1]
+    section = letters_section(auth, url)
     assert "Send letter C9 first: C10 follows it when there is still no contact." in section
     assert "The letter needs the return-to-work interview: its date, who held it: record the return-to-work " \
            "interview first." in section
     assert post(auth, f"{url}/letters", url, version=back_injured.version, code="C10").status_code == 400
     assert post(auth, f"{url}/letters", url, version=back_injured.version, code="C9").status_code == 302
     c9 = Absence.objects.get(pk=back_injured.pk).letters[0]
-    assert post(auth, f"{url}/letters/{c9.id}/sent", url, version=Absence.objects.get(pk=back_injured.pk).version,
-                sent_on=TODAY.isoformat(), sent_how="hand").status_code == 302
+    assert post(auth, f"{url}/letters/{c9.id}/sent", url, f"sent-{c9.id}",
+                version=Absence.objects.get(pk=back_injured.pk).version, sent_on=TODAY.isoformat(),
+                sent_how="hand").status_code == 302
     assert post(auth, f"{url}/letters", url, version=Absence.objects.get(pk=back_injured.pk).version,
                 code="C10").status_code == 302
     Absence.objects(pk=back_injured.pk).update_one(set__last_day=D(2026, 11, 20), set__rtw=ReturnToWork(
