@@ -179,7 +179,8 @@ def render(template: bytes, context: dict) -> bytes:
     try:
         document.render(_with_logo(document, context), _environment(), autoescape=True)
     except jinja2.UndefinedError as error:
-        raise LetterProblem(f"The template uses a field Casebook does not provide: {_field_name(error)}.") from None
+        raise LetterProblem(f"The template uses a field Casebook does not provide: "
+                            f"{_field_name(error, _text_of(template))}.") from None
     except jinja2.TemplateSyntaxError as error:
         raise LetterProblem(f"The template has a mistake in a field near line {error.lineno}: {error.message}.") from None
     out = io.BytesIO()
@@ -203,9 +204,10 @@ def template_fields(template: bytes) -> set[str]:
     return set(document.get_undeclared_template_variables(_environment()))
 
 
-def check_template(template: bytes, sample: dict, medical: bool = False) -> list[str]:
+def check_template(template: bytes, sample: dict, medical: bool = False, needs: tuple[str, ...] = ()) -> list[str]:
     """What is wrong with a template, in words (empty when it can be used): not a Word file, macros, a field
-    Casebook does not provide (by name), medical detail where it is not allowed, a sample that will not render."""
+    Casebook does not provide (by name), a field the letter must show left out (`needs`), medical detail
+    where it is not allowed, a sample that will not render."""
     problems = docx_problems(template)
     if problems:
         return problems
@@ -215,8 +217,13 @@ def check_template(template: bytes, sample: dict, medical: bool = False) -> list
         return [f"A field is written wrongly near line {error.lineno}: {error.message}."]
     known = {path.split(".")[0].replace("[]", "") for path in FIELDS}
     problems += [f"Unknown field: {name}." for name in sorted(names - known)]
-    if not medical and "absence.detail" in _text_of(template):
+    text = _text_of(template)
+    if not medical and "absence.detail" in text:
         problems.append("Only the occupational health referral may use absence.detail (the medical detail).")
+    left_out = [path for path in needs if not re.search(_uses(path), text)]
+    if left_out:
+        problems.append(f"The letter must show {', '.join(_typed(path) for path in left_out)}: put "
+                        f"{'it' if len(left_out) == 1 else 'them'} back in the template.")
     if not problems:
         try:
             letter = render(template, sample)
@@ -262,8 +269,24 @@ def _text_of(data: bytes) -> str:
     return re.sub(r"<[^>]+>", "", xml)
 
 
-def _field_name(error: jinja2.UndefinedError) -> str:
-    found = re.search(r"has no attribute '([^']+)'", str(error)) or re.search(r"'([^']+)' is undefined", str(error))
+def _uses(path: str) -> str:
+    """A pattern for a template's use of `path`: `absences[]` as the loop's list, others as written."""
+    if path.endswith("[]"):
+        return r"\bin\s+" + re.escape(path[:-2]) + r"\b"
+    return r"\b" + re.escape(path) + r"\b"
+
+
+def _typed(path: str) -> str:
+    return "the associated absences (absences)" if path == "absences[]" else path
+
+
+def _field_name(error: jinja2.UndefinedError, text: str) -> str:
+    """The field an UndefinedError is about, as the template wrote it (`employee.nmae`) where it can be found."""
+    found = re.search(r"has no attribute '([^']+)'", str(error))
+    if found:
+        written = re.search(r"([A-Za-z_][\w.]*)\." + re.escape(found.group(1)) + r"\b", text)
+        return f"{written.group(1)}.{found.group(1)}" if written else found.group(1)
+    found = re.search(r"'([^']+)' is undefined", str(error))
     return found.group(1) if found else str(error)
 
 

@@ -105,7 +105,7 @@ def template_problems(code: str, data: bytes, filename: str) -> list[str]:
     """What stops `data` (uploaded as `filename`) being the template of letter `code`, in words."""
     if not filename.lower().endswith(".docx"):
         return [f"{filename or 'The file'} is not a Word .docx file: save the template as a Word Document (.docx)."]
-    return check_template(data, sample_context(), LETTERS[code].medical)
+    return check_template(data, sample_context(), LETTERS[code].medical, LETTERS[code].needs)
 
 
 def upload_template(code: str, data: bytes, filename: str, actor: str, note: str = "",
@@ -141,7 +141,7 @@ def use_version(code: str, number: int, actor: str, version: int | None = None) 
     chosen = record.numbered(number)
     if chosen is None:
         raise LetterProblem(f"Letter {code} has no version {number}.")
-    problems = check_template(read_file(chosen.file_id), sample_context(), LETTERS[code].medical)
+    problems = check_template(read_file(chosen.file_id), sample_context(), LETTERS[code].medical, LETTERS[code].needs)
     if problems:
         raise TemplateRefused(problems)
     record.record(actor, "template version used again", {"in_use": record.label}, {"in_use": f"uploaded v{number}"})
@@ -178,7 +178,7 @@ def check_all() -> list[tuple[str, str, list[str]]]:
             results.append((record.code, record.label, [str(error)]))
             continue
         results.append((record.code, record.label,
-                        check_template(data, sample_context(), LETTERS[record.code].medical)))
+                        check_template(data, sample_context(), LETTERS[record.code].medical, LETTERS[record.code].needs)))
     return results
 
 

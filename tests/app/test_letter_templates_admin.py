@@ -21,13 +21,23 @@ from documents.organisation import organisation_context
 from tests.conftest import csrf_token
 from tests.unit.test_letters import template as build_template
 
-GOOD = build_template("Dear {{ employee.name }},", "We meet on {{ meeting.date }} at {{ meeting.time }}.", rows=True)
+GOOD = build_template("Dear {{ employee.name }},", "We meet on {{ meeting.date }} at {{ meeting.time }} in {{ meeting.place }}.",
+                      "{{ manager.name }}", rows=True)
 SHIPPED_C3 = (templates.SHIPPED / "C3.docx").read_bytes()
 READ_PAGES = ["/admin/letters", "/admin/letters/fields", "/admin/letters/C3", "/admin/letters/C3/template.docx",
               "/admin/letters/C3/versions/1.docx", "/admin/letters/C3/shipped.docx"]
 ADMIN_PAGES = ["/admin/organisation"]
 CHANGES = ["/admin/letters/C3", "/admin/letters/C3/versions/1/use", "/admin/letters/C3/shipped",
            "/admin/organisation"]
+
+
+def shipped_plus(code: str, text: str) -> bytes:
+    """The shipped template of `code` with one more paragraph: an edit as HR would make it in Word."""
+    document = Document(io.BytesIO((templates.SHIPPED / f"{code}.docx").read_bytes()))
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def with_macros(data: bytes) -> bytes:
@@ -107,11 +117,14 @@ def test_hr_sees_no_upload_form_and_admin_does(signed_in, make_user, auth):
     ("C3", b"Dear {{ employee.name }}", "C3.docx", ["This is not a Word .docx file."]),
     ("C3", with_macros(GOOD), "C3.docx",
      ["The file contains macros; save it as a Word Document (.docx) without macros."]),
-    ("C4", build_template("Review on {{ outcom.review_date }}."), "C4.docx", ["Unknown field: outcom."]),
-    ("C3", build_template("Dear {{ employee.nmae }},"), "C3.docx",
-     ["The template uses a field Casebook does not provide: nmae."]),
-    ("C3", build_template("Because {{ absence.detail }}"), "C3.docx",
+    ("C4", shipped_plus("C4", "Review on {{ outcom.review_date }}."), "C4.docx", ["Unknown field: outcom."]),
+    ("C3", shipped_plus("C3", "Dear {{ employee.nmae }},"), "C3.docx",
+     ["The template uses a field Casebook does not provide: employee.nmae."]),
+    ("C3", shipped_plus("C3", "Because {{ absence.detail }}"), "C3.docx",
      ["Only the occupational health referral may use absence.detail (the medical detail)."]),
+    ("C3", build_template("Dear {{ employee.name }}, see you on {{ meeting.date }}."), "C3.docx",
+     ["The letter must show manager.name, the associated absences (absences), meeting.time, meeting.place: put "
+      "them back in the template."]),
     ("C3", build_template("Dear {{ employee.name }"), "C3.docx",
      ["A field is written wrongly near line 1: unexpected '}'."]),
 ])
@@ -128,7 +141,7 @@ def test_a_bad_upload_is_refused_with_its_problems_and_nothing_is_stored(signed_
 
 
 def test_the_medical_detail_is_accepted_in_the_occupational_health_referral(signed_in):
-    referral = build_template("Referral for {{ employee.name }}: {{ absence.detail }}")
+    referral = shipped_plus("B4", "Referral for {{ employee.name }}: {{ absence.detail }}")
     assert upload(signed_in("admin"), referral, "B4.docx", code="B4").status_code == 302
     assert templates.template_bytes("B4") == referral
 
@@ -160,7 +173,7 @@ def test_a_good_upload_becomes_the_template_in_use_with_an_audit_entry(signed_in
 
 def test_earlier_versions_and_the_shipped_template_can_be_used_again(signed_in):
     client = signed_in("admin", email="admin@example.org")
-    second = build_template("Dear {{ employee.first_name }}, see you on {{ meeting.date }}.")
+    second = shipped_plus("C3", "Dear {{ employee.first_name }}, see you on {{ meeting.date }}.")
     assert upload(client, GOOD).status_code == 302
     assert upload(client, second, "second.docx").status_code == 302
     assert (templates.template_bytes("C3"), LetterTemplate.objects.get(code="C3").in_use) == (second, 2)
@@ -195,14 +208,14 @@ def test_a_page_gone_stale_changes_nothing(signed_in):
 def test_a_version_that_no_longer_passes_the_checks_is_not_used_again(signed_in):
     client = signed_in("admin")
     assert upload(client, GOOD).status_code == 302
-    assert upload(client, build_template("Hello {{ employee.name }}")).status_code == 302
+    assert upload(client, shipped_plus("C3", "Hello {{ employee.name }}")).status_code == 302
     record = LetterTemplate.objects.get(code="C3")
-    bad = gridfs.GridFS(get_db(), collection=templates.FILES).put(build_template("{{ employee.nmae }}"))
+    bad = gridfs.GridFS(get_db(), collection=templates.FILES).put(shipped_plus("C3", "{{ employee.nmae }}"))
     LetterTemplate.objects(code="C3").update_one(set__versions__0__file_id=bad)
     response = post_choice(client, "/admin/letters/C3/versions/1/use")
     assert response.status_code == 400
     assert ("That version cannot be used with this Casebook: The template uses a field Casebook does not provide: "
-            "nmae.") in html.unescape(response.get_data(as_text=True))
+            "employee.nmae.") in html.unescape(response.get_data(as_text=True))
     assert LetterTemplate.objects.get(code="C3").in_use == record.in_use == 2
 
 
@@ -216,7 +229,7 @@ def test_letters_check_passes_on_the_shipped_templates(app):
 def test_letters_check_fails_naming_the_field_of_a_bad_template_in_use(app):
     templates.upload_template("C3", GOOD, "C3.docx", "admin@example.org")
     files = gridfs.GridFS(get_db(), collection=templates.FILES)
-    good, bad = files.put(GOOD), files.put(build_template("Review on {{ outcom.review_date }}."))
+    good, bad = files.put(GOOD), files.put(shipped_plus("C4", "Review on {{ outcom.review_date }}."))
     LetterTemplate(code="C4", in_use=2, versions=[
         templates.TemplateVersion(number=number, file_id=file_id, filename="C4.docx", size=1,
                                   uploaded_by="admin@example.org") for number, file_id in ((1, good), (2, bad))

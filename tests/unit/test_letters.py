@@ -50,13 +50,21 @@ def test_text_with_xml_characters_is_escaped():
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("Dear {{ employee.frist_name }}", "The template uses a field Casebook does not provide: frist_name."),
+    ("Dear {{ employee.frist_name }}", "The template uses a field Casebook does not provide: employee.frist_name."),
     ("By {{ outcom.review_date }}", "Unknown field: outcom."),
     ("Bad {{ employee.first_name ", "A field is written wrongly near line 1: unexpected '/'."),
     ("{{ absence.detail }}", "Only the occupational health referral may use absence.detail (the medical detail)."),
 ])
 def test_template_problems_are_named(text, problem):
     assert check_template(template(text), sample_context()) == [problem]
+
+
+def test_a_template_must_show_what_its_letter_needs():
+    needs = ("employee.name", "meeting.place", "absences[]")
+    assert check_template(template("Dear {{ employee.name }}"), sample_context(), needs=needs) == [
+        "The letter must show meeting.place, the associated absences (absences): put them back in the template."]
+    assert check_template(template("Dear {{ employee.name }} at {{ meeting.place }}", rows=True), sample_context(),
+                          needs=needs) == []
 
 
 def test_a_good_template_passes_and_the_referral_may_use_the_detail():
