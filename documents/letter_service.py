@@ -46,8 +46,7 @@ FIT_WORDS = {"fit": "Fit for work", "fit_with_adjustments": "Fit for work with a
 # Where a missing field is put right, in words and as the part of the page to go to.
 ADVICE = {"absences": ("associate the absences with this stage", "association"),
           "meeting": ("arrange the meeting first", "meetings"), "outcome": ("record the outcome with it", "outcome"),
-          "manager": ("the employee has no line manager in the hierarchy; ask HR systems to add one", None),
-          "rtw": ("record the return-to-work interview first", "return-to-work")}
+          "manager": ("the employee has no line manager in the hierarchy; ask HR systems to add one", None)}
 PDF_SECONDS = 60
 ASSOCIATE_FIRST = "Associate the absences with this stage first: letters are filled from them."
 
@@ -248,6 +247,9 @@ def absence_letters_for(absence: Absence, employee: Employee, today: dt.date) ->
     if not any(record.template == "C9" and record.sent_on for record in absence.letters):
         offers[1] = dataclasses.replace(offers[1], blocked="Send letter C9 first: C10 follows it when there is still "
                                                            "no contact.", fix=None)
+    if absence.rtw is None:
+        offers[3] = dataclasses.replace(offers[3], blocked="Record the return-to-work interview first: the form is "
+                                                           "filled from it.", fix="return-to-work" if absence.last_day else None)
     return offers
 
 

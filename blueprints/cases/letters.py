@@ -187,5 +187,6 @@ def provide(case, employee, today, forms) -> dict:
     records = [(ladder.stage(stage.key).title if ladder.stage(stage.key) else stage.key, record)
                for stage in reversed(case.stages) for record in stage.letters]
     offers = letters_for(case, employee, case.current_stage, today) if case.current_stage else []
-    return {"letter_task_kinds": LETTER_TASKS, "letter_block": letter_view(
-        case, employee, offers, records, forms, "cases", {"case_id": str(case.pk)}, on_case=True)}
+    block = letter_view(case, employee, offers, records, forms, "cases", {"case_id": str(case.pk)}, on_case=True)
+    block["absences"] = sorted(case.current_stage.associated, key=lambda s: s.first_day) if case.current_stage else []
+    return {"letter_task_kinds": LETTER_TASKS, "letter_block": block}
