@@ -27,7 +27,7 @@ from documents.scope import may_read_medical
 
 READERS = ("manager", "hr", "support", "admin")
 FIX_WORDS = {"association": "Associate the absences", "meetings": "Arrange the meeting", "outcome": "Record the outcome",
-             "return-to-work": "Record the return-to-work interview"}
+             "return-to-work": "Return to work, above"}
 EXPIRED = "The form had expired. Send it again."
 
 
