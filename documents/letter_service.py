@@ -28,7 +28,7 @@ from casework.workflow import OUTCOMES
 from documents.absence import Absence, MedicalRead
 from documents.base import StaleEditError, utcnow
 from documents.case import Case, LetterRecord, LetterVersion, Meeting, Stage
-from documents.case_service import LETTER_TASKS, CaseRuleError, case_policy, change, ladder_of
+from documents.case_service import LETTER_TASKS, OH_REFERRAL, CaseRuleError, case_policy, change, ladder_of
 from documents.employee import Employee
 from documents.letter_templates import template_bytes
 from documents.meeting_service import find_meeting, meeting_title, stage_checklist
@@ -384,6 +384,12 @@ def mark_sent(owner: Case | Absence, letter_id: str, sent_on: dt.date, how: str,
             if task.kind == kind and task.stage_key in (stage.key, None):
                 task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
                 done.append(task.title)
+        if record.template == "B4" and isinstance(owner, Absence):   # the referral form sent is the referral made
+            owner.oh_referral_on = owner.oh_referral_on or sent_on
+            for task in owner.tasks:
+                if task.kind == OH_REFERRAL and task.status == "open":
+                    task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                    done.append(task.title)
         return {"after": {"letter": record.template, "sent_on": sent_on, "sent_how": SENT_HOW[how],
                           "tasks_completed": done}}
 

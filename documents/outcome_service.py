@@ -10,9 +10,9 @@ import datetime as dt
 from casework.absences import long_date
 from casework.workflow import OutcomePlan, completion_blocked, due_on, outcomes_for, plan_outcome
 from documents.base import utcnow
-from documents.case import Case, Flag, Note, Outcome, Stage
-from documents.case_service import (CaseRuleError, add_stage_tasks, cancel_stage_tasks, case_policy, change,
-                                    hr_queue, ladder_of)
+from documents.case import Case, Flag, Note, Outcome, Stage, Task
+from documents.case_service import (CaseRuleError, add_stage_tasks, assignee_for, cancel_stage_tasks, case_policy,
+                                    change, hr_queue, ladder_of)
 from documents.employee import Employee
 
 RECORD_OUTCOME = "record_outcome"
@@ -94,6 +94,11 @@ def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date
         stage.warning_expires_on, stage.appeal_deadline = plan.warning_expires_on, plan.appeal_deadline
         if plan.closes:
             close(case, decided_on, actor, plan.outcome.label + (f" (letter {plan.letter})" if plan.letter else ""))
+            if plan.letter:      # the closing letter is still to go: the manager's last task on the case
+                case.tasks.append(Task(
+                    kind="send_closing_letter" if plan.letter == "C2" else "send_outcome_letter", stage_key=stage.key,
+                    assignee=assignee_for("manager", employee), due_on=due_on(decided_on, 5, employee.region),
+                    title=f"Send {employee.name} letter {plan.letter}: {plan.outcome.label.lower()}"))
         elif plan.outcome.progresses:
             move_up(case, employee, decided_on, actor, f"Outcome of {stage_title(case)}: moved on")
         return {"before": {"outcome": previous}, "after": {"outcome": key, "review_date": plan.review_date,

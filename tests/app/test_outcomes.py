@@ -157,7 +157,12 @@ def test_improvement_closes_the_case_with_letter_c2(auth, people):
     assert (saved.status, saved.closed_on, saved.closed_reason) == (
         "closed", D(2026, 5, 11), "Attendance improved: close the case (letter C2)")
     assert saved.current_stage.left_on == D(2026, 5, 11)
-    assert saved.open_tasks() == [] and {task.status for task in saved.tasks} == {"cancelled"}
+    # the stage's tasks are cancelled; the manager is left the closing letter to send (Monday 18 May: 5 working days)
+    [letter] = saved.open_tasks()
+    assert (letter.kind, letter.due_on, letter.assignee, letter.title) == (
+        "send_closing_letter", D(2026, 5, 18), "bea@example.org",
+        f"Send {people['worker'].name} letter C2: attendance improved: close the case")
+    assert {task.status for task in saved.tasks if task is not letter} == {"cancelled"}
     assert saved.audit[-1].before["status"] == "open" and saved.audit[-1].after["status"] == "closed"
 
 
@@ -172,6 +177,8 @@ def test_dismissal_at_the_third_formal_review_closes_the_case_with_the_panel_app
     assert (outcome.letter, outcome.appeal_deadline, outcome.appeal_route) == (
         "C7", D(2026, 3, 19), "an appeals panel of councillors")
     assert (saved.status, saved.closed_on, saved.closed_reason) == ("closed", D(2026, 3, 2), "Dismissal (letter C7)")
+    assert [(task.kind, task.title) for task in saved.open_tasks()] == [
+        ("send_outcome_letter", f"Send {people['worker'].name} letter C7: dismissal")]
 
 
 def test_a_manager_cannot_close_a_long_term_case_at_the_welfare_stage(auth, people):
