@@ -24,6 +24,12 @@ from documents import organisation
 
 bp = Blueprint("letters_admin", __name__, cli_group="letters")
 
+
+@bp.app_context_processor
+def organisation_in_header():
+    """The organisation's saved name for the page header (read only when a page shows it)."""
+    return {"organisation_name": organisation.organisation_name}
+
 READERS = ("admin", "hr")
 SOURCES = {"stage": "the stage and its associated absences", "meeting": "a meeting of the stage",
            "outcome": "the stage's outcome", "absence": "one absence", "rtw": "a return-to-work interview"}

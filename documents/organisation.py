@@ -142,6 +142,12 @@ def logo() -> tuple[bytes, str] | None:
     return _logo_file(document.logo_file_id), document.logo_type
 
 
+def organisation_name() -> str:
+    """The organisation's name as saved, else as configured (the page header shows it)."""
+    document = Organisation.current()
+    return document.name if document is not None and document.name else current_app.config.get("ORGANISATION_NAME", "")
+
+
 def organisation_context() -> dict:
     """The `organisation` fields of a letter: from the saved details, else from the configuration. The logo is
     the image's bytes (empty without one), which `casework.letters.render` places as a picture."""

@@ -360,3 +360,13 @@ def test_organisation_details_saved_by_someone_else_meanwhile_are_not_overwritte
     assert response.status_code == 400
     assert "Someone else changed this record" in html.unescape(response.get_data(as_text=True))
     assert Organisation.current().name == "Northshire Council"
+
+
+def test_the_page_header_shows_the_saved_name(app, signed_in):
+    client = signed_in("admin")
+    assert '<span class="cb-organisation">Example Health and Care Trust</span>' in page(client, "/admin/letters")
+    from documents.organisation import save_organisation
+    with app.app_context():
+        save_organisation("admin@example.org", {"name": "Riverside Council", "address": ["Town Hall", "RV1 1AA"],
+                                                "phone": "", "email": ""})
+    assert '<span class="cb-organisation">Riverside Council</span>' in page(client, "/admin/letters")
