@@ -173,6 +173,11 @@ class Outcome:
     changes: dict = dataclasses.field(default_factory=dict)
     interview: Interview | None = None
 
+    @property
+    def key(self) -> str:
+        """The row's own identifier, as an import report shows it."""
+        return self.absence_id
+
 
 def plan_feed(rows: list[Mapping[str, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
               today: dt.date, progress: Callable[[int], None] | None = None) -> list[Outcome]:

@@ -16,6 +16,16 @@ from documents.absence_feed import FeedResult, import_absences
 from documents.base import StaleEditError, utcnow
 
 STATUSES = ("checking", "checked", "applying", "applied", "not_applied", "failed")
+KINDS = ("absences", "employees", "inflight")
+# What checks or applies each kind of file: function(rows, actor, source, today, dry_run=, skip_invalid=, progress=)
+# returning a result with `applied`, `counts`, `outcomes` and `refused` (each outcome with `index`, `action`,
+# `errors` and `key`, the row's own identifier). Other kinds register theirs with `register_importer`.
+IMPORTERS = {"absences": import_absences}
+
+
+def register_importer(kind: str, importer) -> None:
+    """Let the upload page check and apply files of `kind` with `importer`."""
+    IMPORTERS[kind] = importer
 FINISHED = ("checked", "applied", "not_applied", "failed")
 SHOWN_ROWS = 1000
 STALLED_AFTER = dt.timedelta(minutes=5)
@@ -35,7 +45,7 @@ class ImportJobQuerySet(me.QuerySet):
 class ImportJob(me.Document):
     """One uploaded file: checked first (a dry run), then applied when its uploader asks."""
 
-    kind = me.StringField(required=True, choices=("absences",))
+    kind = me.StringField(required=True, choices=KINDS)
     filename = me.StringField(required=True, max_length=200)
     created_by = me.ObjectIdField(required=True)
     created_by_email = me.StringField(required=True)
@@ -88,8 +98,8 @@ def run_job(job_id, apply: bool, today: dt.date) -> None:
 
     try:
         header, numbers, rows = read_csv(decode_text(job.upload.read()))
-        result = import_absences(rows, job.actor, "import", today, dry_run=not apply,
-                                 skip_invalid=job.skip_invalid, progress=progress)
+        result = IMPORTERS[job.kind](rows, job.actor, "import", today, dry_run=not apply,
+                                     skip_invalid=job.skip_invalid, progress=progress)
     except StaleEditError as error:
         return _finish(job, "failed", message=str(error))
     except Exception:
@@ -116,6 +126,6 @@ def _shown_rows(result: FeedResult, numbers: list[int], rows: list[dict]) -> lis
     """Every refused row and the first others, up to SHOWN_ROWS, in file order."""
     refused = result.refused[:SHOWN_ROWS]
     others = [outcome for outcome in result.outcomes if outcome.action != "refused"][:SHOWN_ROWS - len(refused)]
-    return [{"row": numbers[outcome.index], "absence_id": outcome.absence_id, "action": outcome.action,
+    return [{"row": numbers[outcome.index], "key": outcome.key, "action": outcome.action,
              "assignment_number": text(rows[outcome.index].get("assignment_number")), "errors": outcome.errors}
             for outcome in sorted(refused + others, key=lambda outcome: outcome.index)]
