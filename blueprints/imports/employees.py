@@ -1,0 +1,1 @@
+"""The staff hierarchy from ESR: `import employees` and its upload page (being written)."""
