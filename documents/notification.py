@@ -11,7 +11,8 @@ import mongoengine as me
 
 from documents.base import utcnow
 
-KINDS = ("each", "digest", "invitation")
+KINDS = ("each", "digest", "invitation", "notice")
+KEPT_KINDS = ("invitation", "notice")     # stored whole: a retry sends exactly what failed
 STATUSES = ("sending", "sent", "failed", "given_up", "replaced")
 MAX_ATTEMPTS = 5
 
@@ -27,13 +28,14 @@ def absence_task_key(absence_id, task_id: str) -> str:
 
 
 class Notification(me.Document):
-    """One e-mail to one person: a task reminder ("each"), a daily digest, or a meeting invitation.
+    """One e-mail to one person: a task reminder ("each"), a daily digest, a meeting invitation, or a notice
+    (a flag raised, a task moved by the hierarchy).
 
     `key` makes a reminder unique: each task once a day per person, one digest a day per person.
     `status` is "sending" while a run holds it, then "sent", or "failed" (retried by the next run),
     "given_up" after MAX_ATTEMPTS, or "replaced" (a reminder of an earlier day that failed: that day's
-    reminders are sent anew, for the tasks still open). An invitation keeps its whole `message`, so a
-    retry sends exactly what failed; reminders are composed afresh from the tasks open at the retry.
+    reminders are sent anew, for the tasks still open). An invitation or a notice keeps its whole `message`,
+    so a retry sends exactly what failed; reminders are composed afresh from the tasks open at the retry.
     """
 
     recipient = me.StringField(required=True, max_length=200)

@@ -26,8 +26,8 @@ from documents.case_service import HR_QUEUE
 from documents.employee import Employee
 from documents.inbox import Item, assignees_of, open_items
 from documents.meeting_service import invitation_file
-from documents.notification import (MAX_ATTEMPTS, Mailer, MailError, MailSettings, Notification, absence_task_key,
-                                    case_task_key)
+from documents.notification import (KEPT_KINDS, MAX_ATTEMPTS, Mailer, MailError, MailSettings, Notification,
+                                    absence_task_key, case_task_key)
 from documents.user import NOTIFY_CHOICES, User
 
 REMINDER_KINDS = ("each", "digest")
@@ -208,7 +208,8 @@ def _send(mailer: Mailer, notification: Notification, message: bytes, report: Ru
 
 
 def send_due(today: dt.date, settings: MailSettings, dry_run: bool = False) -> RunReport:
-    """Send today's reminders and retry failed invitations; with `dry_run`, only say what would be sent."""
+    """Send today's reminders and retry failed invitations and notices; with `dry_run`, only say what would be
+    sent."""
     report = RunReport()
     if not dry_run:
         report.replaced = Notification.objects(kind__in=REMINDER_KINDS, status__in=("failed", "sending"),
@@ -216,7 +217,7 @@ def send_due(today: dt.date, settings: MailSettings, dry_run: bool = False) -> R
     with Mailer(settings) as mailer:
         for reminder in reminders(today):
             _deliver(reminder, today, settings, mailer, report, dry_run)
-        for notification in Notification.objects(kind="invitation", status__in=("failed", "sending")):
+        for notification in Notification.objects(kind__in=KEPT_KINDS, status__in=("failed", "sending")):
             line = f"{notification.recipient}: {notification.subject}"
             if not _retryable(notification):
                 report.skipped.append(f"{line} (another run is sending it)")
@@ -279,6 +280,26 @@ def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients
             notification = Notification(recipient=email, kind="invitation", day=today or dt.date.today(),
                                         tasks=[f"meeting:{case.pk}:{meeting.id}"], subject=subject,
                                         message=message.as_bytes())
+            if _claim(notification):
+                _send(mailer, notification, notification.message, report)
+            notifications.append(notification)
+    return notifications
+
+
+def send_notice(recipients, subject: str, lines: list[str], about: str, settings: MailSettings | None = None,
+                today: dt.date | None = None) -> list[Notification]:
+    """E-mail a notice (the paragraphs `lines`, no attachment) to each of `recipients` (as `send_invitation`
+    takes them); `about` names what it concerns in the log (e.g. "flag:<case id>:<flag id>"). A failed send
+    is kept whole and retried by `notify send`. Returns the notifications, each "sent" or "failed"."""
+    settings = settings or MailSettings.from_config(current_app.config)
+    report, notifications = RunReport(), []
+    with Mailer(settings) as mailer:
+        for name, email in _people(recipients):
+            paragraphs = [f"Hello {name}," if name else "Hello,", *lines]
+            message = _message(name, email, subject, "\n\n".join(paragraphs) + "\n",
+                               "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
+            notification = Notification(recipient=email, kind="notice", day=today or dt.date.today(), tasks=[about],
+                                        subject=subject, message=message.as_bytes())
             if _claim(notification):
                 _send(mailer, notification, notification.message, report)
             notifications.append(notification)
