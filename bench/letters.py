@@ -69,7 +69,8 @@ def main() -> int:
     from casework.letters import render
     from documents import Case
     from documents.embedded import ensure_server, stop_server
-    from documents.letter_service import generate, letter_context
+    from documents.letter_context import letter_context
+    from documents.letter_service import generate
     from documents.letter_templates import template_bytes
     with tempfile.TemporaryDirectory() as folder:
         uri = ensure_server(folder, owner=os.getpid())

@@ -1,0 +1,152 @@
+"""The fields of a letter, filled from the documents: the organisation, the employee and their manager, the
+case and its stage, the associated absences with totals, the meeting, the outcome's dates, one absence (its
+medical detail only for the occupational health referral and only for who may read it) and the return-to-work
+interview. Dates are written out ("23 November 2026"); `casework.letters.FIELDS` lists every field.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from casework.absences import absence_length, long_date
+from casework.calendar import WorkingPattern
+from casework.checklists import COMPANION_LABELS, RELATIVE_ALLOWED, ROLE_LABELS
+from casework.letters import LETTERS
+from casework.reasons import REASON_CATEGORIES
+from casework.workflow import OUTCOMES
+from documents.absence import Absence, MedicalRead
+from documents.base import utcnow
+from documents.case import Case, Meeting, Stage
+from documents.case_service import case_policy, ladder_of
+from documents.employee import Employee
+from documents.meeting_service import meeting_title
+from documents.organisation import organisation_context
+from documents.scope import may_read_medical
+
+FIT_WORDS = {"fit": "Fit for work", "fit_with_adjustments": "Fit for work with adjustments or support",
+             "not_fit": "Not fit for work"}
+
+
+def _day(day: dt.date | None) -> str:
+    return long_date(day) if day else ""
+
+
+def _absence_row(first_day, last_day, reason_category, calendar_days, working_days) -> dict:
+    return {"first_day": long_date(first_day), "last_day": _day(last_day) or "still off",
+            "calendar_days": calendar_days, "working_days": working_days,
+            "reason": REASON_CATEGORIES.get(reason_category, reason_category)}
+
+
+def letter_context(case: Case | None, employee: Employee, stage: Stage | None, meeting: Meeting | None = None,
+                   absence: Absence | None = None, *, today: dt.date, code: str | None = None,
+                   reader=None) -> dict:
+    """Every field of `casework.letters.FIELDS`, filled from the documents as words (empty when unknown).
+    The medical detail is filled only for a letter that may carry it (B4) and a `reader` who may read it;
+    that read is logged."""
+    spec = LETTERS.get(code)
+    if stage is not None:
+        rows = [_absence_row(s.first_day, s.last_day, s.reason_category, s.calendar_days, s.working_days)
+                for s in sorted(stage.associated, key=lambda snapshot: snapshot.first_day)]
+    elif absence is not None:
+        length = absence_length(absence.first_day, absence.last_day, WorkingPattern.for_employee(employee), today)
+        rows = [_absence_row(absence.first_day, absence.last_day, absence.reason_category,
+                             length["calendar_days"], length["working_days"])]
+    else:
+        rows = []
+    outcome = stage.outcome if stage is not None else None
+    dated = outcome.letter_dated if outcome and spec and spec.source == "outcome" else None
+    boss = Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
+        "first_name", "last_name", "job_title", "email").first() if employee.supervisor_assignment_number else None
+    held = meeting or (stage.meetings[-1] if stage is not None and stage.meetings else None)
+    hr = next((p for p in (held.participants if held else []) if p.role == "hr"), None)
+    return {
+        "organisation": organisation_context(), "letter_date": long_date(dated or today),
+        "reference": (f"{case.kind}-{employee.assignment_number}-{case.opened_on:%Y-%m}" if case else
+                      f"ABS-{employee.assignment_number}-{absence.first_day:%Y-%m}" if absence else ""),
+        "employee": {"name": employee.name, "first_name": employee.first_name, "last_name": employee.last_name,
+                     "job_title": employee.job_title or "", "assignment_number": employee.assignment_number,
+                     "department": ", ".join(part for part in (employee.department, employee.directorate,
+                                                               employee.division) if part),
+                     "email": employee.email or ""},
+        "manager": {"name": boss.name if boss else "", "job_title": (boss.job_title or "") if boss else "",
+                    "email": (boss.email or "") if boss else ""},
+        "hr_advisor": {"name": hr.name if hr else "", "email": (hr.email or "") if hr else ""},
+        "case": _case_fields(case, stage),
+        "absences": rows,
+        "totals": {"occasions": len(rows), "working_days": sum(row["working_days"] or 0 for row in rows),
+                   "calendar_days": sum(row["calendar_days"] or 0 for row in rows)},
+        "meeting": _meeting_fields(case, stage, meeting),
+        "outcome": _outcome_fields(case, stage),
+        "absence": _absence_fields(absence, employee, bool(spec and spec.medical), reader),
+        "rtw": _rtw_fields(absence.rtw if absence else None),
+    }
+
+
+def _case_fields(case: Case | None, stage: Stage | None) -> dict:
+    if case is None or stage is None:
+        return dict.fromkeys(("kind", "stage", "opened_on", "policy", "trigger"), "")
+    policy = case_policy(case)
+    step = ladder_of(case, policy).stage(stage.key)
+    return {"kind": "short-term" if case.kind == "STS" else "long-term", "stage": step.title if step else stage.key,
+            "opened_on": long_date(case.opened_on), "policy": policy.name, "trigger": stage.trigger_explanation or ""}
+
+
+def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | None) -> dict:
+    step = ladder_of(case).stage(stage.key) if case and stage else None
+    fields = dict.fromkeys(("title", "date", "time", "place", "chair", "participants", "companion", "papers_by"), "")
+    fields["notice_days"] = step.notice_days if step else ""
+    if meeting is None:
+        return fields
+    people = sorted(meeting.participants, key=lambda p: ("senior_manager", "manager", "hr").index(p.role)
+                    if p.role in ("senior_manager", "manager", "hr") else 3)
+    chair = people[0] if people else None
+    allowed = "a trade union representative or a work colleague" + (
+        ", or a partner or close relative" if meeting.kind in RELATIVE_ALLOWED else "")
+    companion = f"You may be accompanied by {allowed}." + (
+        f" You have told us that {meeting.companion_name} ({COMPANION_LABELS[meeting.companion_kind].lower()}) will "
+        f"come with you." if meeting.companion_name else "")
+    place = meeting.place or ""
+    return {**fields, "title": meeting_title(case, stage.key, meeting), "date": f"{meeting.on:%A} {long_date(meeting.on)}",
+            "time": meeting.at_time or "",
+            "place": ("by telephone or video call" + (f" ({place})" if place else "")) if meeting.by_call else place,
+            "chair": f"{chair.name}, {ROLE_LABELS[chair.role].lower()}" if chair else "",
+            "participants": ", ".join(f"{p.name} ({ROLE_LABELS[p.role]})" for p in people[1:]),
+            "companion": companion,
+            "papers_by": _day(meeting.on - dt.timedelta(days=step.papers_days_before))
+            if step and step.papers_days_before is not None else ""}
+
+
+def _outcome_fields(case: Case | None, stage: Stage | None) -> dict:
+    outcome = stage.outcome if stage is not None else None
+    if outcome is None:
+        return dict.fromkeys(("title", "decided_on", "target", "review_date", "warning", "warning_expires_on",
+                              "appeal_deadline", "appeal_to", "next_stage", "summary"), "")
+    following = ladder_of(case).stage(outcome.next_stage) if outcome.next_stage else None
+    return {"title": OUTCOMES[outcome.kind].label if outcome.kind in OUTCOMES else outcome.kind,
+            "decided_on": long_date(outcome.decided_on), "target": outcome.target or "",
+            "review_date": _day(stage.review_date), "warning_expires_on": _day(stage.warning_expires_on),
+            "warning": f"{stage.warning_level} written warning" if stage.warning_level else "",
+            "appeal_deadline": _day(stage.appeal_deadline), "appeal_to": outcome.appeal_route or "",
+            "next_stage": following.title if following else "", "summary": outcome.summary or ""}
+
+
+def _absence_fields(absence: Absence | None, employee: Employee, medical: bool, reader) -> dict:
+    if absence is None:
+        return dict.fromkeys(("first_day", "last_day", "reason", "detail", "expected_return"), "")
+    detail = ""
+    if medical and absence.reason_detail and may_read_medical(reader, employee):
+        detail = absence.reason_detail
+        MedicalRead(reader=reader.email, at=utcnow(), assignment_number=employee.assignment_number, absence=absence.pk,
+                    what="medical detail in the occupational health referral (B4)", where="letters").save()
+    return {"first_day": long_date(absence.first_day), "last_day": _day(absence.last_day) or "still off",
+            "reason": absence.reason_label, "detail": detail, "expected_return": _day(absence.expected_return)}
+
+
+def _rtw_fields(rtw) -> dict:
+    if rtw is None:
+        return dict.fromkeys(("held_on", "held_by", "day_number", "fit_for_work", "support", "adjustments",
+                              "phased_return", "oh_referral", "notes"), "")
+    return {"held_on": long_date(rtw.held_on), "held_by": rtw.held_by, "day_number": rtw.day_number or "",
+            "fit_for_work": FIT_WORDS.get(rtw.fit_for_work, ""), "support": rtw.support or "",
+            "adjustments": rtw.adjustments or "",
+            "phased_return": (rtw.phased_return_plan or "Yes") if rtw.phased_return else "No",
+            "oh_referral": "Yes" if rtw.oh_referral_needed else "No", "notes": rtw.notes or ""}
