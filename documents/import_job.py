@@ -21,11 +21,14 @@ KINDS = ("absences", "employees", "inflight")
 # returning a result with `applied`, `counts`, `outcomes` and `refused` (each outcome with `index`, `action`,
 # `errors` and `key`, the row's own identifier). Other kinds register theirs with `register_importer`.
 IMPORTERS = {"absences": import_absences}
+NUMBERED: set[str] = set()   # kinds whose importer also takes numbers=, each row's number in the file
 
 
-def register_importer(kind: str, importer) -> None:
-    """Let the upload page check and apply files of `kind` with `importer`."""
+def register_importer(kind: str, importer, numbered: bool = False) -> None:
+    """Let the upload page check and apply files of `kind` with `importer` (given the rows' numbers if `numbered`)."""
     IMPORTERS[kind] = importer
+    if numbered:
+        NUMBERED.add(kind)
 FINISHED = ("checked", "applied", "not_applied", "failed")
 SHOWN_ROWS = 1000
 STALLED_AFTER = dt.timedelta(minutes=5)
@@ -99,7 +102,8 @@ def run_job(job_id, apply: bool, today: dt.date) -> None:
     try:
         header, numbers, rows = read_csv(decode_text(job.upload.read()))
         result = IMPORTERS[job.kind](rows, job.actor, "import", today, dry_run=not apply,
-                                     skip_invalid=job.skip_invalid, progress=progress)
+                                     skip_invalid=job.skip_invalid, progress=progress,
+                                     **({"numbers": numbers} if job.kind in NUMBERED else {}))
     except StaleEditError as error:
         return _finish(job, "failed", message=str(error))
     except Exception:

@@ -22,16 +22,21 @@ APPLICABLE = ("checked", "not_applied")
 @bp.route("/imports/absences", methods=["GET", "POST"])
 @requires("support", "admin")
 def upload_absences():
-    form = AbsenceFileForm()
+    return upload_page("absences", AbsenceFileForm(), "imports/upload.html")
+
+
+def upload_page(kind: str, form, template: str):
+    """An upload page for one kind of file: a valid file becomes a job, checked in the background (then its
+    page); otherwise the form with the user's recent jobs of that kind."""
     if form.validate_on_submit():
-        job = ImportJob(kind="absences", filename=secure_filename(form.file.data.filename) or "absences.csv",
+        job = ImportJob(kind=kind, filename=secure_filename(form.file.data.filename) or f"{kind}.csv",
                         created_by=current_user.pk, created_by_email=current_user.email)
         job.upload.put(form.content, content_type="text/csv", filename=job.filename)
         job.save()
         _start(job, apply=False)
         return redirect(url_for("imports.show", job_id=job.pk))
-    jobs = ImportJob.objects.visible_to(current_user).exclude("rows").order_by("-created_at").limit(10)
-    return render_template("imports/upload.html", form=form, jobs=list(jobs)), 400 if form.errors else 200
+    jobs = ImportJob.objects.visible_to(current_user).filter(kind=kind).exclude("rows").order_by("-created_at")
+    return render_template(template, form=form, jobs=list(jobs.limit(10))), 400 if form.errors else 200
 
 
 @bp.route("/imports/<job_id>")
