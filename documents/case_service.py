@@ -290,8 +290,9 @@ def association_candidates(case: Case, today: dt.date) -> tuple[list[Absence], s
 
 
 def associate_absences(case: Case, employee: Employee, absence_ids: list[str], actor: str, today: dt.date,
-                       version: int | None = None) -> Case:
-    """Record snapshots of the chosen absences on the current stage and complete its association task."""
+                       version: int | None = None, reason: str | None = None) -> Case:
+    """Record snapshots of the chosen absences on the current stage and complete its association task
+    (`reason`, when a data fix gives one, is kept in the audit entry)."""
     candidates, _ = association_candidates(case, today)
     chosen = [absence for absence in candidates if str(absence.pk) in set(absence_ids)]
     if not chosen:
@@ -312,4 +313,4 @@ def associate_absences(case: Case, employee: Employee, absence_ids: list[str], a
                 task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
         return {"before": {"associated": before}, "after": {"associated": [str(a.pk) for a in chosen]}}
 
-    return change(case, actor, "absences associated", apply, version=version)
+    return change(case, actor, "absences associated", apply, reason=reason, version=version)
