@@ -9,10 +9,11 @@ from documents.letter_templates import LetterTemplate
 from documents.notification import Notification
 from documents.organisation import Organisation
 from documents.policy import Policy
+from documents.routing import Routing
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
-       Organisation)
+       Organisation, Routing)
 
 
 def ensure_indexes() -> None:
@@ -22,5 +23,5 @@ def ensure_indexes() -> None:
 
 
 __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",
-           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "StaleEditError", "User", "ALL",
-           "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]
+           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "Routing", "StaleEditError", "User",
+           "ALL", "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]

@@ -14,6 +14,7 @@ from documents.case import Case, Flag, Note, Outcome, Stage, Task
 from documents.case_service import (CaseRuleError, add_stage_tasks, assignee_for, cancel_stage_tasks, case_policy,
                                     change, hr_queue, ladder_of)
 from documents.employee import Employee
+from documents.routing import notify_flag
 
 RECORD_OUTCOME = "record_outcome"
 DECIDE_PROGRESS = "decide_progress"
@@ -225,17 +226,22 @@ def snooze_reminders(case: Case, reason: str, agreed_by: str, until: dt.date, ac
 
 
 def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: int | None = None) -> Case:
-    """A "wrong stage" or "not my report" flag for the division's HR queue (one open flag of each kind)."""
+    """A "wrong stage" or "not my report" flag for the division's HR queue (one open flag of each kind), with a
+    notice by e-mail to the addresses the routing settings give."""
     if kind not in FLAG_WORDS:
         raise CaseRuleError("Choose which flag to raise.")
     if any(flag.kind == kind and flag.status == "open" for flag in case.flags):
         raise CaseRuleError(f"A “{FLAG_WORDS[kind]}” flag is already waiting for HR.")
 
+    flag = Flag(kind=kind, raised_by=actor, comment=comment or None, stage_key=case.stage)
+
     def apply(case: Case) -> dict:
-        case.flags.append(Flag(kind=kind, raised_by=actor, comment=comment or None, stage_key=case.stage))
+        case.flags.append(flag)
         return {"after": {"flag": FLAG_WORDS[kind]}}
 
-    return change(case, actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
+    change(case, actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
+    notify_flag(case, flag)
+    return case
 
 
 def not_my_report(employee: Employee, cases, actor: str) -> int:
