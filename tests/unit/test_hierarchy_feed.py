@@ -1,0 +1,146 @@
+"""The hierarchy feed, pure: reading employees.csv rows and planning a file against the stored employees."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casework.hierarchy_feed import COLUMNS, missing_columns, plan_hierarchy, read_row, shown
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def row(number: str, supervisor: str = "", **cells) -> dict:
+    values = dict(assignment_number=number, employee_number=f"E{number}", first_name="Sam", last_name=f"Lee{number}",
+                  email=f"sam.{number}@example.org", job_title="Staff nurse", division="Acute", directorate="Surgery",
+                  department="Ward 3", fte="1", contracted_hours="37.5", working_days="Mon Tue Wed Thu Fri",
+                  region="", supervisor_assignment_number=supervisor, start_date="2020-01-06", end_date="")
+    values.update(cells)
+    return values
+
+
+def stored(number: str, supervisor: str | None = None, **fields) -> dict:
+    values, errors = read_row(row(number, supervisor or ""))
+    assert errors == {}
+    return {**values, **fields}
+
+
+def test_read_row_values():
+    values, errors = read_row(row("A1", "A0", fte="0.6", working_days="mon, WED fri", region="wls",
+                                  email="Sam.A1@Example.org", end_date="2026-12-31"))
+    assert errors == {}
+    assert values["fte"] == 0.6 and values["contracted_hours"] == 37.5
+    assert values["working_days"] == ["Mon", "Wed", "Fri"]
+    assert values["region"] == "WLS" and values["email"] == "sam.a1@example.org"
+    assert values["start_date"] == dt.date(2020, 1, 6) and values["end_date"] == dt.date(2026, 12, 31)
+    assert values["supervisor_assignment_number"] == "A0"
+
+
+def test_read_row_defaults():
+    values, errors = read_row(row("A1", working_days="", region="", contracted_hours="", email=""))
+    assert errors == {}
+    assert values["working_days"] == ["Mon", "Tue", "Wed", "Thu", "Fri"]
+    assert values["region"] == "ENG" and values["contracted_hours"] is None and values["email"] is None
+    assert values["supervisor_assignment_number"] is None
+
+
+@pytest.mark.parametrize("cells, field, message", [
+    ({"assignment_number": ""}, "assignment_number", "Enter the assignment number."),
+    ({"first_name": " "}, "first_name", "Enter the first name."),
+    ({"division": ""}, "division", "Enter the division."),
+    ({"fte": ""}, "fte", "Enter the fte: a number above 0 and at most 1, as 0.6."),
+    ({"fte": "0"}, "fte", "'0' is not a number above 0 and at most 1, as 0.6."),
+    ({"fte": "1.2"}, "fte", "'1.2' is not a number above 0 and at most 1, as 0.6."),
+    ({"fte": "full"}, "fte", "'full' is not a number above 0 and at most 1, as 0.6."),
+    ({"contracted_hours": "-1"}, "contracted_hours", "'-1' is not hours a week, from 0 to 60."),
+    ({"working_days": "Mon Tues Funday"}, "working_days",
+     "Unknown day 'Funday': write the days as Mon Tue Wed Thu Fri Sat Sun."),
+    ({"region": "FRA"}, "region", "Unknown region 'FRA': use one of ENG, WLS, SCT, NIR (empty means ENG)."),
+    ({"start_date": "06/01/2020"}, "start_date", "'06/01/2020' is not a date: write it as YYYY-MM-DD."),
+    ({"end_date": "2019-12-31"}, "end_date", "The leaving date must be on or after the start date."),
+    ({"email": "sam at example"}, "email", "'sam at example' is not an e-mail address."),
+    ({"supervisor_assignment_number": "A1"}, "supervisor_assignment_number",
+     "An employee cannot supervise themselves."),
+    ({"job_title": "x" * 201}, "job_title", "Use at most 200 characters."),
+    ({None: ["extra"]}, "row", "This row has more cells than the header: put text containing commas in quotes."),
+])
+def test_read_row_refusals(cells, field, message):
+    values, errors = read_row({**row("A1"), **cells})
+    assert values is None
+    assert errors[field] == message
+
+
+def test_missing_columns():
+    assert missing_columns(COLUMNS) == []
+    assert missing_columns([name for name in COLUMNS if name not in ("region", "fte")]) == ["fte", "region"]
+
+
+def test_plan_starters_leavers_changes_and_supervisors():
+    known = {"A0": stored("A0"), "A1": stored("A1", "A0"), "A2": stored("A2", "A0"), "A3": stored("A3", "A0")}
+    plan = plan_hierarchy([
+        row("A0"),                                           # unchanged
+        row("A1", "A0", end_date="2026-11-30"),              # leaver
+        row("A2", "A1", job_title="Sister", fte="0.8"),      # supervisor and details
+        row("A3", "A0"),                                     # unchanged
+        row("A4", "A2"),                                     # new starter
+    ], known, TODAY)
+    assert [outcome.action for outcome in plan.outcomes] == ["unchanged", "updated", "updated", "unchanged",
+                                                             "created"]
+    assert [outcome.key for outcome in plan.starters] == ["A4"]
+    assert [outcome.key for outcome in plan.leavers] == ["A1"]
+    assert [outcome.key for outcome in plan.changed_supervisors] == ["A2"]
+    assert [outcome.key for outcome in plan.changed_details] == ["A2"]
+    assert plan.outcomes[2].changes == {"job_title": ("Staff nurse", "Sister"), "fte": (1.0, 0.8),
+                                        "supervisor_assignment_number": ("A0", "A1")}
+    assert plan.outcomes[2].detail == ["supervisor: A0 → A1", "job_title: Staff nurse → Sister", "fte: 1 → 0.8"]
+    assert plan.outcomes[1].detail == ["Leaves on 2026-11-30"]
+    assert plan.outcomes[4].detail == ["New starter"]
+    assert plan.ended == []
+
+
+def test_a_changed_leaving_date_is_a_changed_detail_not_a_new_leaver():
+    known = {"A1": stored("A1", end_date=dt.date(2026, 12, 31))}
+    plan = plan_hierarchy([row("A1", end_date="2026-11-30")], known, TODAY)
+    assert plan.leavers == []
+    assert plan.outcomes[0].detail == ["end_date: 2026-12-31 → 2026-11-30"]
+
+
+def test_without_full_missing_staff_stay_with_full_they_end_today():
+    known = {"A0": stored("A0"), "A1": stored("A1", "A0"), "A9": stored("A9", end_date=dt.date(2025, 1, 1))}
+    assert plan_hierarchy([row("A0")], known, TODAY).ended == []
+    ended = plan_hierarchy([row("A0")], known, TODAY, full=True).ended
+    assert [(item.assignment_number, item.name, item.on) for item in ended] == [("A1", "Sam LeeA1", TODAY)]
+
+
+@pytest.mark.parametrize("rows, known, refused", [
+    # a supervisor who is nobody, in the file or stored
+    ([row("A1", "Z9"), row("A2", "A1")], {},
+     {0: "No employee has the assignment number Z9, in this file or in Casebook."}),
+    # a supervisor stored but not in the file is somebody
+    ([row("A2", "A1")], {"A1": stored("A1")}, {}),
+    # an assignment number given twice: both rows refused
+    ([row("A1"), row("A2", "A1"), row("A1", first_name="Kim")], {},
+     {0: "The assignment number A1 is given 2 times.", 2: "The assignment number A1 is given 2 times."}),
+    # a cycle within the file: every row of it, named
+    ([row("A0"), row("A1", "A3"), row("A2", "A1"), row("A3", "A2")], {},
+     {i: "The supervisors go round in a circle (3 rows of this file): A1 → A3 → A2 → A1." for i in (1, 2, 3)}),
+    # a cycle through a stored employee the file does not list
+    ([row("A1", "A2")], {"A2": stored("A2", "A1")},
+     {0: "The supervisors go round in a circle (1 row of this file): A1 → A2 (in Casebook) → A1."}),
+])
+def test_plan_refusals(rows, known, refused):
+    plan = plan_hierarchy(rows, known, TODAY)
+    got = {outcome.index: next(iter(outcome.errors.values())) for outcome in plan.refused}
+    assert got == refused
+    assert all(outcome.action == "refused" for outcome in plan.outcomes if outcome.index in refused)
+
+
+def test_shown():
+    assert [shown(value) for value in (None, "", dt.date(2026, 1, 2), ["Mon", "Tue"], 0.5, 1.0, "x")] == [
+        "(none)", "(none)", "2026-01-02", "Mon Tue", "0.5", "1", "x"]
+
+
+def test_progress_every_thousand_rows():
+    calls = []
+    plan_hierarchy([row(f"A{i}") for i in range(2500)], {}, TODAY, progress=calls.append)
+    assert calls == [1000, 2000, 2500]
