@@ -31,6 +31,22 @@ def import_group():
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Check dates against this day instead of today.")
 def absences(file: Path, dry_run: bool, skip_invalid: bool, report: Path | None, as_of: dt.datetime | None):
     """Create or update absences from the absence system's absences.csv; unchanged rows are left alone."""
+    today = as_of.date() if as_of else dt.date.today()
+    run_feed(file, missing_columns, dry_run, skip_invalid, report,
+             lambda rows, numbers, bars: import_absences(rows, actor(file), "import", today, dry_run, skip_invalid,
+                                                         bars),
+             lambda number, outcome: refusal_lines(number, outcome.absence_id, outcome.errors))
+
+
+def actor(file: Path) -> str:
+    """How a command's import appears in audit trails."""
+    return f"import:{file.name} by {getpass.getuser()}"
+
+
+def run_feed(file: Path, missing_columns, dry_run: bool, skip_invalid: bool, report: Path | None, run, lines) -> None:
+    """Read FILE (its header checked by `missing_columns`), check or apply it with `run(rows, numbers, bars)`,
+    print each refused row as `lines(number, outcome)` and the counts, write the refused rows to `report`,
+    and fail with a one-line reason when a row was refused (unless `skip_invalid`)."""
     if not file.is_file():
         raise click.ClickException(f"{file}: no such file.")
     try:
@@ -43,12 +59,11 @@ def absences(file: Path, dry_run: bool, skip_invalid: bool, report: Path | None,
     with contextlib.closing(StageBars()) as bars:
         header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
         try:
-            result = import_absences(rows, f"import:{file.name} by {getpass.getuser()}", "import",
-                                     as_of.date() if as_of else dt.date.today(), dry_run, skip_invalid, bars)
+            result = run(rows, numbers, bars)
         except StaleEditError as error:
             raise click.ClickException(str(error)) from None
     for outcome in result.refused:
-        click.echo("\n".join(refusal_lines(numbers[outcome.index], outcome.absence_id, outcome.errors)))
+        click.echo("\n".join(lines(numbers[outcome.index], outcome)))
     click.echo(summary(result.counts))
     if report:
         report.write_text(refusal_report(header, [(numbers[outcome.index], rows[outcome.index], outcome.errors)
