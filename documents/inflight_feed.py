@@ -1,0 +1,105 @@
+"""Migrating cases in progress from the system being replaced: plan a batch against the database, then
+create each case at its stage.
+
+Planning reads the employees the batch names once and their cases once, and asks
+`casework.inflight_feed` what each row does. Applying creates the new cases in bulk: each at its stage
+with its dates, warning and review date, marked as migrated with the row kept, its stage's tasks (due
+from today, since the work starts now), a task for the manager to confirm the stage, the row's notes as
+a note, and an audit entry. All or nothing unless `skip_invalid`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, Mapping
+
+from casework.absences import long_date
+from casework.feed_files import text
+from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, ladder_for, plan_inflight
+from casework.policy import Policy
+from casework.workflow import due_on
+from documents.absence_feed import FeedResult, _read
+from documents.base import utcnow
+from documents.case import Case, Migration, Note, Stage, Task
+from documents.case_service import add_stage_tasks, assignee_for
+from documents.employee import Employee
+from documents.import_job import register_importer
+from documents.triggers_service import active_policy
+
+CONFIRM_MIGRATED = "confirm_migrated"
+CONFIRM_DAYS = 5
+CHUNK = 500
+NOTE_PREFIX = "Migrated from the previous system: "
+Progress = Callable[[str, int, int], None]
+
+
+def import_inflight(rows: list[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
+                    skip_invalid: bool = False, progress: Progress | None = None,
+                    numbers: list[int] | None = None) -> FeedResult:
+    """Plan the rows under the active policy, then create their cases unless this is a dry run or a row is
+    refused (and not `skip_invalid`). `numbers` are the rows' numbers in the file (the header is row 1;
+    by default the rows follow it). Re-running the same rows changes nothing."""
+    numbers = numbers or [index + 2 for index in range(len(rows))]
+    policy = active_policy()
+    named = {text(row.get("assignment_number")) for row in rows} - {""}
+    employees = {row["assignment_number"]: Employee._from_son(row)
+                 for row in _read(Employee, {"assignment_number": named}, {"audit": 0})}
+    people = {number: Person(employee.pk, number, employee.start_date, employee.end_date)
+              for number, employee in employees.items()}
+    cases = [_stored(row) for row in _read(Case, {"employee": {person.id for person in people.values()}},
+                                           {"employee": 1, "kind": 1, "status": 1, "stage": 1, "stages": 1,
+                                            "migrated.source_row": 1})]
+    report = (lambda done: progress("planning", done, len(rows))) if progress else None
+    outcomes = plan_inflight(rows, numbers, policy, people, cases, today, report)
+    applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
+    if applies:
+        _apply(outcomes, employees, numbers, policy, actor, today, progress)
+    return FeedResult(outcomes, applies)
+
+
+def _stored(row: dict) -> StoredCase:
+    stages = row.get("stages") or [{}]
+    entered = stages[-1].get("entered_on")
+    return StoredCase(row["_id"], row["employee"], row["kind"], row["status"], row["stage"],
+                      entered.date() if isinstance(entered, dt.datetime) else entered,
+                      (row.get("migrated") or {}).get("source_row"))
+
+
+def _apply(outcomes: list[Outcome], employees: dict[str, Employee], numbers: list[int], policy: Policy, actor: str,
+           today: dt.date, progress: Progress | None) -> None:
+    todo = [outcome for outcome in outcomes if outcome.action == "created"]
+    collection = Case._get_collection()
+    for start in range(0, len(todo), CHUNK):
+        chunk = todo[start:start + CHUNK]
+        collection.insert_many([migrated_case(outcome.row, employees[outcome.row.assignment_number],
+                                              numbers[outcome.index], policy, actor, today).to_mongo()
+                                for outcome in chunk], ordered=False)
+        if progress:
+            progress("applying", start + len(chunk), len(todo))
+
+
+def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy: Policy, actor: str,
+                  today: dt.date) -> Case:
+    """The case a row describes (unsaved, version 1): at its stage since its start, with the stage's tasks
+    and the manager's task to confirm it, the notes as a note, and the audit entry "case migrated"."""
+    title = ladder_for(policy, row.case_type).stage(row.stage).title
+    since = f"{title} since {long_date(row.stage_started_on)}"
+    case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
+                manager_path=employee.manager_path, kind=row.case_type, status="open", policy_key=policy.key,
+                policy_revision=policy.revision, stage=row.stage, opened_on=row.stage_started_on, version=1,
+                stages=[Stage(key=row.stage, entered_on=row.stage_started_on, review_date=row.review_date,
+                              warning_level=row.warning_level, warning_expires_on=row.warning_expires_on,
+                              trigger_explanation=f"Migrated from the previous system: {since}")],
+                migrated=Migration(source_row=row.source, row_number=row_number, imported_at=utcnow(),
+                                   imported_by=actor))
+    add_stage_tasks(case, employee, policy, today)
+    case.tasks.append(Task(kind=CONFIRM_MIGRATED, title=f"Confirm {employee.name}'s stage: {since}",
+                           assignee=assignee_for("manager", employee), due_on=due_on(today, CONFIRM_DAYS,
+                                                                                     employee.region)))
+    if row.notes:
+        case.notes.append(Note(author=actor, text=NOTE_PREFIX + row.notes))
+    case.record(actor, "case migrated", after=row.source, reason=f"Row {row_number} of the in-flight cases file")
+    case.validate()
+    return case
+
+
+register_importer("inflight", import_inflight, numbered=True)

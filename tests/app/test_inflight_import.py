@@ -1,0 +1,188 @@
+"""Migrating in-flight cases: the command, each refusal, the cases created, idempotent re-runs, the upload
+page, and the manager's confirmation on the case page."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+
+import pytest
+
+from casework.inflight_feed import COLUMNS
+from casework.workflow import due_on
+from documents import Case, Employee, ImportJob
+from tests.conftest import csrf_token
+
+
+def inflight_file(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def case_row(number: str, **values) -> dict:
+    return {"assignment_number": number, "case_type": "STS", "stage": "formal_1", "stage_started_on": "2026-01-05",
+            "warning_level": "first", "warning_expires_on": "2026-07-04", "review_date": "2026-04-06",
+            "notes": "Stage 1 letter sent on 8 January", **values}
+
+
+@pytest.fixture
+def staff(make_employee, make_user):
+    boss = make_employee(first_name="Bea", last_name="Boss")
+    make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
+    return {"boss": boss, "anna": make_employee(first_name="Anna", last_name="Ash",
+                                                supervisor_assignment_number=boss.assignment_number),
+            "ben": make_employee(first_name="Ben", last_name="Birch",
+                                 supervisor_assignment_number=boss.assignment_number)}
+
+
+@pytest.fixture
+def good_file(staff, tmp_path):
+    path = tmp_path / "inflight.csv"
+    path.write_text(inflight_file([
+        case_row(staff["anna"].assignment_number),
+        case_row(staff["ben"].assignment_number, case_type="LTS", stage="lts_welfare", stage_started_on="2026-02-02",
+                 warning_level="", warning_expires_on="", review_date="", notes=""),
+    ]))
+    return path
+
+
+def run_import(app, *args):
+    return app.test_cli_runner().invoke(args=["import", "inflight", *map(str, args)])
+
+
+def state() -> dict:
+    return {(row["assignment_number"], row["kind"]): (row["version"], len(row["audit"]), len(row["tasks"]))
+            for row in Case._get_collection().find({}, {"assignment_number": 1, "kind": 1, "version": 1, "audit": 1,
+                                                        "tasks": 1})}
+
+
+def test_dry_run_reports_without_writing(app, good_file):
+    result = run_import(app, good_file, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "created 2, updated 0, unchanged 0, refused 0" in result.stdout
+    assert "Dry run: nothing was written." in result.stdout and Case.objects.count() == 0
+
+
+def test_import_creates_each_case_at_its_stage(app, staff, good_file):
+    result = run_import(app, good_file)
+    assert result.exit_code == 0, result.output
+    assert "created 2, updated 0, unchanged 0, refused 0" in result.stdout
+    anna = staff["anna"]
+    case = Case.objects.get(employee=anna.pk)
+    assert (case.kind, case.status, case.stage, case.opened_on, case.policy_key, case.policy_revision, case.version) == (
+        "STS", "open", "formal_1", dt.date(2026, 1, 5), "council-2019", 1, 1)
+    assert (case.division, case.manager_path) == (anna.division, [staff["boss"].assignment_number])
+    [stage] = case.stages
+    assert (stage.key, stage.entered_on, stage.review_date, stage.warning_level, stage.warning_expires_on) == (
+        "formal_1", dt.date(2026, 1, 5), dt.date(2026, 4, 6), "first", dt.date(2026, 7, 4))
+    assert case.migrated.source_row == case_row(anna.assignment_number)
+    assert (case.migrated.row_number, case.migrated.confirmed_at) == (2, None)
+    assert case.migrated.imported_by.startswith("import:inflight.csv by ")
+    [note] = case.notes
+    assert note.text == "Migrated from the previous system: Stage 1 letter sent on 8 January"
+    assert note.author == case.migrated.imported_by
+    [entry] = case.audit
+    assert (entry.action, entry.after["stage"], entry.after["warning_expires_on"]) == (
+        "case migrated", "formal_1", "2026-07-04")
+    today = dt.date.today()
+    tasks = [(task.kind, task.assignee, task.due_on) for task in case.tasks]
+    assert tasks == [("associate_absences", "bea@example.org", due_on(today, 2, "ENG")),
+                     ("send_invite", "bea@example.org", due_on(today, 5, "ENG")),
+                     ("hold_meeting", "bea@example.org", due_on(today, 15, "ENG")),
+                     ("send_outcome_letter", "bea@example.org", due_on(today, 20, "ENG")),
+                     ("confirm_migrated", "bea@example.org", due_on(today, 5, "ENG"))]
+    assert case.tasks[-1].title == "Confirm Anna Ash's stage: 1st formal absence review meeting since 5 January 2026"
+    lts = Case.objects.get(employee=staff["ben"].pk)
+    assert (lts.kind, lts.stage, lts.stages[0].warning_level, lts.stages[0].review_date, lts.notes) == (
+        "LTS", "lts_welfare", None, None, [])
+
+
+def test_re_running_the_same_file_changes_nothing(app, good_file):
+    assert run_import(app, good_file).exit_code == 0
+    before = state()
+    result = run_import(app, good_file)
+    assert result.exit_code == 0 and "created 0, updated 0, unchanged 2, refused 0" in result.stdout
+    assert state() == before and len(before) == 2
+
+
+def test_each_refusal_is_named_by_row_and_field_and_nothing_is_applied(app, staff, tmp_path, make_employee):
+    anna, ben = staff["anna"].assignment_number, staff["ben"].assignment_number
+    carl = make_employee(first_name="Carl", supervisor_assignment_number=staff["boss"].assignment_number)
+    Case(employee=carl.pk, assignment_number=carl.assignment_number, division=carl.division, kind="STS",
+         policy_key="council-2019", policy_revision=1, stage="absence_support", opened_on=dt.date(2026, 3, 2),
+         stages=[{"key": "absence_support", "entered_on": dt.date(2026, 3, 2)}]).save_checked()
+    path = tmp_path / "inflight.csv"
+    path.write_text(inflight_file([
+        case_row(anna),
+        case_row("NOBODY"),
+        case_row(ben, stage="formal_9"),
+        case_row(ben, case_type="LTS", stage="lts_welfare", review_date="2026-01-01", warning_level="",
+                 warning_expires_on=""),
+        case_row(anna, case_type="LTS", stage="lts_welfare", warning_level=""),
+        case_row(anna, stage="formal_2"),
+        case_row(carl.assignment_number),
+    ]))
+    result = run_import(app, path)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[:-1] == [
+        "row 3 (NOBODY): assignment_number: No employee has the assignment number NOBODY.",
+        f"row 4 ({ben}): stage: 'formal_9' is not a stage of council-2019; the short-term stages are "
+        "absence_support, formal_1, formal_2, formal_3.",
+        f"row 5 ({ben}): review_date: The review must be after the stage started on 2026-01-05.",
+        f"row 6 ({anna}): warning_level: Give the level (first or final) of the warning expiring on 2026-07-04, "
+        "or leave warning_expires_on empty.",
+        f"row 7 ({anna}): case_type: {anna} already has a short-term case on row 2 of this file.",
+        f"row 8 ({carl.assignment_number}): case_type: {carl.assignment_number} already has an open short-term "
+        "case (absence_support since 2026-03-02).",
+    ]
+    assert lines[-1] == "created 1, updated 0, unchanged 0, refused 6"
+    assert "6 rows refused, so nothing was applied" in result.stderr
+    assert Case.objects.count() == 1
+
+
+def test_skip_invalid_creates_the_valid_rows_and_writes_the_report(app, staff, tmp_path):
+    path, report = tmp_path / "inflight.csv", tmp_path / "refused.csv"
+    path.write_text(inflight_file([case_row(staff["anna"].assignment_number),
+                                   case_row(staff["ben"].assignment_number, warning_expires_on="2025-12-01")]))
+    result = run_import(app, path, "--skip-invalid", "--report", report)
+    assert result.exit_code == 0, result.output
+    assert "created 1, updated 0, unchanged 0, refused 1" in result.stdout
+    assert list(Case.objects.scalar("assignment_number")) == [staff["anna"].assignment_number]
+    [refused] = list(csv.DictReader(io.StringIO(report.read_text())))
+    assert (refused["assignment_number"], refused["row"], refused["errors"]) == (
+        staff["ben"].assignment_number, "3",
+        "warning_expires_on: The warning must expire after the stage started on 2026-01-05.")
+
+
+def test_the_command_fails_with_a_one_line_reason_for_a_file_without_the_columns(app, tmp_path):
+    path = tmp_path / "inflight.csv"
+    path.write_text("assignment_number,case_type\nA1,STS\n")
+    result = run_import(app, path)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "the header lacks the columns stage, stage_started_on, warning_level" in result.stderr
+
+
+def test_five_thousand_rows(app, tmp_path, capsys):
+    numbers = [f"M{n:05d}" for n in range(5000)]
+    Employee.objects.insert([Employee(assignment_number=number, first_name="Pat", last_name=number, fte=1.0,
+                                      division="Community Care", start_date=dt.date(2020, 1, 6), version=1)
+                             for number in numbers], load_bulk=False)
+    path = tmp_path / "big.csv"
+    path.write_text(inflight_file([case_row(number, stage=("absence_support", "formal_1", "formal_2")[n % 3])
+                                   for n, number in enumerate(numbers)]))
+    start = time.perf_counter()
+    result = run_import(app, path)
+    took = time.perf_counter() - start
+    assert result.exit_code == 0, result.output
+    assert "created 5000, updated 0, unchanged 0, refused 0" in result.stdout
+    assert Case.objects.count() == 5000
+    start = time.perf_counter()
+    assert "unchanged 5000" in run_import(app, path).stdout
+    again = time.perf_counter() - start
+    with capsys.disabled():
+        print(f"\n5,000-row in-flight import: {took:.1f} s; re-run (unchanged): {again:.1f} s")
