@@ -25,6 +25,7 @@ from documents.user import User
 
 HR_QUEUE = "hr:"
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
+CONFIRM_MIGRATED = "confirm_migrated"
 
 
 class CaseRuleError(ValueError):
@@ -162,6 +163,9 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
         raise CaseRuleError("Record the notes of the meeting: saving them marks it held and completes this task.")
     if task.kind in LETTER_TASKS:
         raise CaseRuleError("Mark the letter as sent: that completes this task.")
+    if task.kind == CONFIRM_MIGRATED:
+        raise CaseRuleError("Say whether the migrated stage is right, under “Migrated from the previous system”: "
+                            "that completes this task.")
 
     def apply(case: Case) -> dict:
         task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
