@@ -20,12 +20,12 @@ from casework.workflow import due_on
 from documents.absence_feed import FeedResult, _read
 from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
-from documents.case_service import add_stage_tasks, assignee_for
+from documents.case_service import CONFIRM_MIGRATED, CaseRuleError, add_stage_tasks, assignee_for, change
 from documents.employee import Employee
 from documents.import_job import register_importer
+from documents.outcome_service import raise_flag
 from documents.triggers_service import active_policy
 
-CONFIRM_MIGRATED = "confirm_migrated"
 CONFIRM_DAYS = 5
 CHUNK = 500
 NOTE_PREFIX = "Migrated from the previous system: "
@@ -100,6 +100,51 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
     case.record(actor, "case migrated", after=row.source, reason=f"Row {row_number} of the in-flight cases file")
     case.validate()
     return case
+
+
+def confirmation_task(case: Case) -> Task | None:
+    """The open task asking the manager to confirm a migrated case's stage, if it is still waiting."""
+    return next((task for task in case.open_tasks() if task.kind == CONFIRM_MIGRATED), None)
+
+
+def _waiting(case: Case) -> Task:
+    task = confirmation_task(case) if case.migrated else None
+    if task is None:
+        raise CaseRuleError("This case is not waiting for its migrated stage to be confirmed.")
+    return task
+
+
+def _done(task: Task, actor: str) -> None:
+    task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+
+
+def confirm_stage(case: Case, actor: str, version: int | None = None) -> Case:
+    """The manager confirms the migrated stage is right: the confirmation task is done and the case
+    records who confirmed it and when."""
+    task = _waiting(case)
+
+    def apply(case: Case) -> dict:
+        _done(task, actor)
+        case.migrated.confirmed_at, case.migrated.confirmed_by = utcnow(), actor
+        return {"before": {"migrated_stage": "awaiting confirmation"}, "after": {"migrated_stage": "confirmed"}}
+
+    return change(case, actor, "migrated stage confirmed", apply, version=version)
+
+
+def report_wrong_stage(case: Case, actor: str, comment: str = "", version: int | None = None) -> Case:
+    """One click: the migrated stage is wrong. A "wrong stage" flag goes to the division's HR queue (unless
+    one is already waiting) and the confirmation task is done; the stage stays until someone fixes it."""
+    task = _waiting(case)
+    if not any(flag.kind == "wrong_stage" and flag.status == "open" for flag in case.flags):
+        raise_flag(case, "wrong_stage", actor, comment or "The stage migrated from the previous system is wrong.",
+                   version)
+        version = None   # the flag was saved on the version the user saw; the task follows at once
+
+    def apply(case: Case) -> dict:
+        _done(task, actor)
+        return {"before": {"migrated_stage": "awaiting confirmation"}, "after": {"migrated_stage": "reported wrong"}}
+
+    return change(case, actor, "migrated stage reported wrong", apply, version=version)
 
 
 register_importer("inflight", import_inflight, numbered=True)

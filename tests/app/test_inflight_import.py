@@ -186,3 +186,122 @@ def test_five_thousand_rows(app, tmp_path, capsys):
     again = time.perf_counter() - start
     with capsys.disabled():
         print(f"\n5,000-row in-flight import: {took:.1f} s; re-run (unchanged): {again:.1f} s")
+
+
+# The manager's confirmation on the case page
+
+
+@pytest.fixture
+def migrated(app, staff, good_file, auth):
+    assert run_import(app, good_file).exit_code == 0
+    auth.login("bea@example.org")
+    return Case.objects.get(employee=staff["anna"].pk)
+
+
+def post_on_case(client, case, url: str, **data):
+    page = client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token(page), "version": str(case.version), **data})
+
+
+def test_the_case_page_shows_the_source_row_and_the_two_answers(auth, migrated):
+    page = auth.client.get(f"/cases/{migrated.pk}").get_data(as_text=True)
+    assert "Migrated from the previous system" in page and "Is this stage right?" in page
+    assert "Stage 1 letter sent on 8 January" in page and "2026-07-04" in page and "Row 2 of the in-flight file" in page
+    assert "This stage is right" in page and "This stage is wrong" in page
+    assert page.index('id="migrated"') < page.index('id="tasks"')
+    assert "Confirm Anna Ash&#39;s stage: 1st formal absence review meeting since 5 January 2026" in page
+
+
+def test_this_stage_is_right_confirms_it(auth, migrated):
+    response = post_on_case(auth.client, migrated, f"/cases/{migrated.pk}/migration/confirm")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{migrated.pk}#migrated")
+    case = Case.objects.get(pk=migrated.pk)
+    assert (case.migrated.confirmed_by, case.version) == ("bea@example.org", 2)
+    task = next(task for task in case.tasks if task.kind == "confirm_migrated")
+    assert (task.status, task.completed_by) == ("done", "bea@example.org")
+    assert (case.audit[-1].action, case.audit[-1].after["migrated_stage"]) == ("migrated stage confirmed", "confirmed")
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "The stage was confirmed by bea@example.org" in page and "This stage is right" not in page
+    again = post_on_case(auth.client, case, f"/cases/{case.pk}/migration/confirm")
+    assert again.status_code == 400 and "not waiting for its migrated stage to be confirmed" in again.get_data(
+        as_text=True)
+
+
+def test_this_stage_is_wrong_flags_it_for_hr_and_completes_the_task(auth, make_user, migrated):
+    response = post_on_case(auth.client, migrated, f"/cases/{migrated.pk}/migration/wrong-stage",
+                            wrong_stage_comment="She is on the 2nd formal review since March")
+    assert response.status_code == 302
+    case = Case.objects.get(pk=migrated.pk)
+    [flag] = case.flags
+    assert (flag.kind, flag.status, flag.raised_by, flag.comment, flag.stage_key) == (
+        "wrong_stage", "open", "bea@example.org", "She is on the 2nd formal review since March", "formal_1")
+    task = next(task for task in case.tasks if task.kind == "confirm_migrated")
+    assert (task.status, case.migrated.confirmed_at, case.stage) == ("done", None, "formal_1")
+    assert [entry.action for entry in case.audit[-2:]] == ["flag raised: wrong stage", "migrated stage reported wrong"]
+    auth.logout()
+    make_user("hr@example.org", ["hr"], hr_divisions=["Community Care"])
+    auth.login("hr@example.org")
+    queue = auth.client.get("/hr/flags").get_data(as_text=True)
+    assert "She is on the 2nd formal review since March" in queue and "Anna Ash" in queue
+
+
+def test_mark_as_done_cannot_complete_the_confirmation(auth, migrated):
+    task = next(task for task in migrated.tasks if task.kind == "confirm_migrated")
+    response = post_on_case(auth.client, migrated, f"/cases/{migrated.pk}/tasks/{task.id}/complete")
+    assert response.status_code == 400
+    assert "Say whether the migrated stage is right" in response.get_data(as_text=True)
+    assert Case.objects.get(pk=migrated.pk).tasks[-1].status == "open"
+
+
+def test_the_confirmation_task_is_in_the_managers_inbox(auth, migrated):
+    inbox = auth.client.get("/tasks").get_data(as_text=True)
+    assert "Confirm Anna Ash&#39;s stage: 1st formal absence review meeting since 5 January 2026" in inbox
+
+
+# The upload page
+
+
+def finished(job_id, timeout: float = 30) -> ImportJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = ImportJob.objects.get(pk=job_id)
+        if job.finished:
+            return job
+        time.sleep(0.05)
+    raise AssertionError("the import did not finish")
+
+
+@pytest.mark.parametrize("roles, status", [(["support"], 200), (["admin"], 200), (["hr"], 403), (["manager"], 403)])
+def test_upload_page_is_for_support_and_admin(auth, make_user, staff, roles, status):
+    make_user("someone@example.org", roles, assignment_number=staff["boss"].assignment_number,
+              hr_divisions=["Community Care"])
+    auth.login("someone@example.org")
+    assert auth.client.get("/imports/inflight").status_code == status
+
+
+def test_upload_checks_then_applies_with_outcomes_by_row(auth, make_user, staff, good_file):
+    make_user("support@example.org", ["support"])
+    auth.login("support@example.org")
+    page = auth.client.get("/imports/inflight").get_data(as_text=True)
+    assert "Import in-flight cases" in page and 'action="/imports/inflight"' in page
+    bad = good_file.read_text() + "NOBODY,STS,formal_1,2026-01-05,,,,\n"
+    refused = auth.client.post("/imports/inflight", data={"csrf_token": csrf_token(page),
+                                                          "file": (io.BytesIO(b"assignment_number\nX\n"), "i.csv")},
+                               content_type="multipart/form-data")
+    assert refused.status_code == 400 and "it lacks case_type, stage" in refused.get_data(as_text=True)
+    response = auth.client.post("/imports/inflight", data={"csrf_token": csrf_token(page),
+                                                           "file": (io.BytesIO(bad.encode()), "inflight.csv")},
+                                content_type="multipart/form-data")
+    job = finished(response.headers["Location"].rsplit("/", 1)[1])
+    assert (job.kind, job.status, job.counts) == ("inflight", "checked",
+                                                  {"created": 2, "updated": 0, "unchanged": 0, "refused": 1})
+    assert [(row["row"], row["key"], row["action"]) for row in job.rows] == [
+        (2, "STS", "created"), (3, "LTS", "created"), (4, "STS", "refused")]
+    shown = auth.client.get(f"/imports/{job.pk}").get_data(as_text=True)
+    assert "In-flight cases import" in shown and '<th scope="col">Case type</th>' in shown
+    assert "No employee has the assignment number NOBODY." in shown and Case.objects.count() == 0
+    auth.client.post(f"/imports/{job.pk}/apply", data={"csrf_token": csrf_token(shown), "skip_invalid": "y"})
+    job = finished(job.pk)
+    assert job.status == "applied" and Case.objects.count() == 2
+    case = Case.objects.get(employee=staff["anna"].pk)
+    assert (case.migrated.row_number, case.migrated.imported_by) == (2, "import:inflight.csv by support@example.org")
