@@ -1,4 +1,287 @@
-"""The data-fix workspace for support and HR: queues, amending a case with a reason, bulk corrections (being written)."""
-from flask import Blueprint
+"""The data-fix workspace for support and HR: queues of flags and of migrated cases awaiting confirmation,
+amending a case's stage and its associated absences with a reason, bulk corrections from a CSV file (a dry
+run first) and `flask --app app datafix apply FILE`; and the routing settings for administrators."""
+from __future__ import annotations
 
-bp = Blueprint("datafix", __name__)
+import datetime as dt
+import getpass
+import sys
+from pathlib import Path
+
+import click
+from bson import ObjectId
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, SelectMultipleField, \
+    StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from blueprints.access import requires
+from casework.corrections import FIELDS, missing_columns, words
+from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, summary
+from documents import Case, Employee, StaleEditError
+from documents.case_service import association_candidates, ladder_of
+from documents.datafix_service import (FIXERS, CorrectionRefused, amend_absences, amend_stage, apply_corrections,
+                                       awaiting_confirmation, fixable_cases, flag_queues, stage_values)
+from documents.organisation import SettingsRefused
+from documents.routing import Routing, known_divisions, save_routing
+
+bp = Blueprint("datafix", __name__, cli_group="datafix")
+MAX_CORRECTIONS_BYTES = 1024 * 1024
+DATE_MESSAGE = "Enter a real date, for example 2026-03-02."
+
+
+class StageForm(FlaskForm):
+    version = HiddenField()
+    stage = SelectField("Stage", choices=[], validate_choice=False)
+    stage_started_on = DateField("Date the stage began", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    warning_level = SelectField("Warning", choices=[SelectChoice("", "No warning"), SelectChoice("first", "First"),
+                                                    SelectChoice("final", "Final")], validate_choice=False)
+    warning_expires_on = DateField("Warning expires on", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    review_date = DateField("Review date", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    reason = TextAreaField("Reason for the correction")
+
+
+class AbsencesForm(FlaskForm):
+    version = HiddenField()
+    absence_ids = SelectMultipleField("The absences of the stage", choices=[], validate_choice=False,
+                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    absences_reason = TextAreaField("Reason for the change")
+
+
+class CorrectionsForm(FlaskForm):
+    file = FileField("Corrections file (CSV)", validators=[FileRequired("Choose the corrections file.")])
+
+
+class ApplyForm(FlaskForm):
+    csv_text = HiddenField()
+
+
+class DivisionForm(Form):
+    name = StringField("Division")
+    hr_email = StringField("HR team e-mail address")
+
+
+class RoutingForm(FlaskForm):
+    version = HiddenField()
+    hierarchy_admin_email = StringField("Hierarchy administrator's e-mail address")
+    divisions = FieldList(FormField(DivisionForm), min_entries=1)
+
+
+@bp.route("/datafix")
+@requires(*FIXERS)
+def index():
+    cases = fixable_cases(current_user)
+    queues = flag_queues(cases)
+    migrated = list(awaiting_confirmation(cases).limit(200))
+    shown = [case for rows in queues.values() for case, _ in rows] + migrated
+    return render_template("datafix/index.html", queues=queues, migrated=migrated, people=_people(shown),
+                           titles={case.pk: _title(case) for case in shown})
+
+
+@bp.route("/datafix/cases/<case_id>", methods=["GET", "POST"])
+@requires(*FIXERS)
+def amend(case_id: str):
+    case, employee = _case(case_id)
+    form = StageForm(data={**stage_values(case), "warning_level": case.current_stage.warning_level or "",
+                           "version": case.version})
+    if form.validate_on_submit():
+        proposed = {name: getattr(form, name).data or None for name in FIELDS}
+        proposed["stage_started_on"] = form.stage_started_on.data
+        try:
+            correction = amend_stage(case, employee, proposed, form.reason.data or "", current_user.email,
+                                     dt.date.today(), _version(form))
+        except CorrectionRefused as error:
+            _place(form, error.errors)
+        except StaleEditError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("Corrected: the case history keeps the values before and after, with the reason."
+                  if correction.changes else "Nothing changed.")
+            return redirect(url_for("datafix.amend", case_id=case.pk))
+    return _amend_page(case, employee, form, AbsencesForm(formdata=None, version=case.version))
+
+
+@bp.route("/datafix/cases/<case_id>/absences", methods=["POST"])
+@requires(*FIXERS)
+def amend_associated(case_id: str):
+    case, employee = _case(case_id)
+    form = AbsencesForm()
+    if form.validate_on_submit():
+        try:
+            amend_absences(case, employee, form.absence_ids.data or [], form.absences_reason.data or "",
+                           current_user.email, dt.date.today(), _version(form))
+        except CorrectionRefused as error:
+            _place(form, {("absences_reason" if name == "reason" else name): message
+                          for name, message in error.errors.items()})
+        except StaleEditError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("The associated absences are changed; the case history keeps them before and after.")
+            return redirect(url_for("datafix.amend", case_id=case.pk))
+    return _amend_page(case, employee, StageForm(formdata=None, data={
+        **stage_values(case), "version": case.version}), form)
+
+
+def _amend_page(case: Case, employee: Employee, form: StageForm, absences: AbsencesForm):
+    ladder = ladder_of(case)
+    form.stage.choices = [SelectChoice(stage.key, f"{stage.title} ({stage.key})") for stage in ladder.stages]
+    candidates, ticked = association_candidates(case, dt.date.today())
+    absences.absence_ids.choices = [(str(absence.pk), str(absence.pk)) for absence in candidates]
+    if not absences.is_submitted():
+        absences.absence_ids.data = sorted(ticked)
+    failed = form.errors or form.form_errors or absences.errors or absences.form_errors
+    return render_template("datafix/amend.html", case=case, employee=employee, form=form, absences=absences,
+                           candidates=candidates, titles={stage.key: stage.title for stage in ladder.stages},
+                           corrections=[entry for entry in case.audit if entry.action in (
+                               "stage corrected", "absences associated") and entry.reason][::-1]), \
+        400 if failed else 200
+
+
+@bp.route("/datafix/corrections", methods=["GET", "POST"])
+@requires(*FIXERS)
+def corrections():
+    form = CorrectionsForm()
+    if form.validate_on_submit():
+        try:
+            text = _corrections_text(form.file.data.read())
+        except NotAFeedFile as error:
+            form.file.errors.append(str(error))
+        else:
+            return _corrections_page(text, dry_run=True)
+    return render_template("datafix/corrections.html", form=form, run=None), 400 if form.errors else 200
+
+
+@bp.route("/datafix/corrections/apply", methods=["POST"])
+@requires(*FIXERS)
+def apply_corrections_page():
+    form = ApplyForm()
+    if not form.validate_on_submit() or not form.csv_text.data:
+        abort(400)
+    return _corrections_page(form.csv_text.data, dry_run=False)
+
+
+def _corrections_page(text: str, dry_run: bool):
+    """Check (and, unless `dry_run`, apply) the corrections: each row's before → after or its refusals."""
+    _, numbers, rows = read_csv(text)
+    try:
+        run = apply_corrections(rows, fixable_cases(current_user), f"datafix by {current_user.email}",
+                                dt.date.today(), dry_run)
+    except StaleEditError as error:
+        return render_template("datafix/corrections.html", form=CorrectionsForm(formdata=None), run=None,
+                               message=str(error)), 409
+    if run.applied:
+        flash(f"Corrections applied: {summary(run.counts)}.")
+    return render_template("datafix/corrections.html", form=CorrectionsForm(formdata=None), run=run, rows=rows,
+                           numbers=numbers, words=words, apply_form=ApplyForm(formdata=None, csv_text=text)), \
+        400 if run.refused else 200
+
+
+def _corrections_text(data: bytes, limit: int | None = MAX_CORRECTIONS_BYTES) -> str:
+    """The text of a corrections file whose header names the case and the reason (NotAFeedFile if not)."""
+    if limit and len(data) > limit:
+        raise NotAFeedFile("The file is larger than 1 MB: split it, or use flask datafix apply.")
+    text = decode_text(data)
+    missing = missing_columns(read_header(text))
+    if missing:
+        raise NotAFeedFile(f"The header lacks the columns {', '.join(missing)}.")
+    return text
+
+
+@bp.route("/admin/routing", methods=["GET", "POST"])
+@requires("admin")
+def routing():
+    saved = Routing.current()
+    divisions = known_divisions()
+    form = RoutingForm(data={"version": saved.version if saved else 0,
+                             "hierarchy_admin_email": saved.hierarchy_admin_email if saved else "",
+                             "divisions": [{"name": name, "hr_email": saved.hr_email(name) if saved else ""}
+                                           for name in divisions] + [{"name": "", "hr_email": ""}]})
+    if form.validate_on_submit():
+        try:
+            changed = save_routing(current_user.email, form.hierarchy_admin_email.data,
+                                   [(row.form.name.data, row.form.hr_email.data) for row in form.divisions],
+                                   _version(form))
+        except SettingsRefused as error:
+            for name, message in error.errors.items():
+                part = name.split("-")
+                target = form[name] if len(part) == 1 else form.divisions[int(part[1])].form[part[2]]
+                target.errors = [message]
+        except StaleEditError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("The routing is saved: flags are e-mailed to these addresses from now on." if changed
+                  else "Nothing changed.")
+            return redirect(url_for("datafix.routing"))
+    return render_template("datafix/routing.html", form=form, saved=saved, known=len(divisions)), \
+        400 if form.is_submitted() else 200
+
+
+@bp.cli.command("apply")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and show each change; write nothing.")
+def apply_command(file: Path, dry_run: bool):
+    """Correct cases' stages from a CSV (case_id, or assignment_number and case_type; then any of stage,
+    stage_started_on, warning_level, warning_expires_on, review_date; and reason), all or nothing."""
+    if not file.is_file():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        text = _corrections_text(file.read_bytes(), limit=None)
+    except NotAFeedFile as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    _, numbers, rows = read_csv(text)
+    with click.progressbar(length=max(len(rows), 1), label="Applying", file=sys.stderr) as bar:
+        try:
+            run = apply_corrections(rows, Case.objects, f"datafix:{file.name} by {getpass.getuser()}",
+                                    dt.date.today(), dry_run, lambda done, total: bar.update(1))
+        except StaleEditError as error:
+            raise click.ClickException(str(error)) from None
+    for outcome in run.outcomes:
+        if outcome.action == "refused":
+            click.echo("\n".join(line.replace("absence_id", "case") for line in refusal_lines(
+                numbers[outcome.index], outcome.key, outcome.errors)))
+        elif outcome.changes:
+            click.echo(f"row {numbers[outcome.index]} ({outcome.key}): " + "; ".join(
+                f"{name}: {words(old)} → {words(new)}" for name, (old, new) in outcome.changes.items()))
+    click.echo(summary(run.counts))
+    if run.refused:
+        count = len(run.refused)
+        raise click.ClickException(f"{count} row{'s' if count > 1 else ''} refused, so nothing "
+                                   f"{'would be' if dry_run else 'was'} applied: fix them and run again.")
+    click.echo("Dry run: nothing was written." if dry_run else "Done.")
+
+
+def _case(case_id: str) -> tuple[Case, Employee]:
+    case = fixable_cases(current_user).filter(pk=ObjectId(case_id)).first() if ObjectId.is_valid(case_id) else None
+    employee = Employee.objects(pk=case.employee).exclude("audit").first() if case else None
+    if case is None or employee is None or case.current_stage is None:
+        abort(404)
+    return case, employee
+
+
+def _version(form) -> int | None:
+    value = form.version.data
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _place(form, errors: dict[str, str]) -> None:
+    """Each refusal beside its field (those without a field at the top)."""
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = [message]
+        else:
+            form.form_errors.append(message)
+
+
+def _people(cases) -> dict:
+    return {person.pk: person for person in Employee.objects(pk__in=list({case.employee for case in cases})).only(
+        "first_name", "last_name", "assignment_number")}
+
+
+def _title(case: Case) -> str:
+    stage = ladder_of(case).stage(case.stage)
+    return stage.title if stage else case.stage
