@@ -131,5 +131,6 @@ def _shown_rows(result: FeedResult, numbers: list[int], rows: list[dict]) -> lis
     refused = result.refused[:SHOWN_ROWS]
     others = [outcome for outcome in result.outcomes if outcome.action != "refused"][:SHOWN_ROWS - len(refused)]
     return [{"row": numbers[outcome.index], "key": outcome.key, "action": outcome.action,
-             "assignment_number": text(rows[outcome.index].get("assignment_number")), "errors": outcome.errors}
+             "assignment_number": text(rows[outcome.index].get("assignment_number")), "errors": outcome.errors,
+             "detail": list(getattr(outcome, "detail", ()))}
             for outcome in sorted(refused + others, key=lambda outcome: outcome.index)]
