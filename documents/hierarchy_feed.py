@@ -1,0 +1,246 @@
+"""Loading the staff hierarchy from ESR: plan a file against the stored employees, then write it in bulk.
+
+Applying writes the new starters and changed employees (each with an audit entry), ends those a full
+file leaves out, rebuilds every chain of supervisors, copies the chains onto the cases, and moves each
+open manager task of an employee whose supervisor changed to the new supervisor's login, with an audit
+entry on the case and a notice to the old and the new assignee.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from typing import Callable, Mapping
+
+from flask import current_app
+from pymongo import InsertOne, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from casework.hierarchy_feed import FIELDS, Outcome, Plan, counts, plan_hierarchy
+from documents.base import StaleEditError, plain_values, utcnow
+from documents.case import Case, Task
+from documents.case_service import HR_QUEUE, assignee_for, change
+from documents.employee import Employee, rebuild_manager_paths
+from documents.import_job import register_importer
+from documents.notification import MailSettings
+from documents.notify_service import send_notice
+from documents.routing import Routing
+from documents.user import User
+
+CHUNK = 2000
+ACTIONS = {"created": "employee imported", "updated": "employee updated by hierarchy import",
+           "ended": "assignment ended: not in the full hierarchy file"}
+MOVED = "task moved by hierarchy import"
+CHANGED_MEANWHILE = ("Some employees were changed by someone else while the file was applied. Run it again: "
+                     "rows already applied will show as unchanged.")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class MovedTask:
+    """An open task the import gave to the employee's new supervisor."""
+
+    case_id: object
+    task_id: str
+    title: str
+    employee: str
+    before: str
+    after: str
+
+
+@dataclasses.dataclass
+class HierarchyResult:
+    """What a file did (or would do, when not `applied`): each row's outcome, the assignments ended, the
+    tasks moved."""
+
+    plan: Plan
+    applied: bool
+    moved: list[MovedTask] = dataclasses.field(default_factory=list)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self.plan.outcomes
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return counts(self.plan.outcomes)
+
+    @property
+    def refused(self) -> list[Outcome]:
+        return self.plan.refused
+
+
+def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
+                     skip_invalid: bool = False, progress: Progress | None = None,
+                     full: bool = False) -> HierarchyResult:
+    """Plan the rows, then apply them unless this is a dry run or anything is refused.
+
+    A hierarchy file is all or nothing (`skip_invalid` is accepted for the upload page and ignored): a
+    skipped row could leave others supervised by nobody. With `full`, employees in post whom the file
+    leaves out end today. Re-running the same file changes nothing. Raises StaleEditError when someone
+    changed one of the employees while it was being written.
+    """
+    stored = _stored()
+    report = (lambda done: progress("planning", done, len(rows))) if progress else None
+    plan = plan_hierarchy(rows, {number: values for number, (_, _, values) in stored.items()}, today, full, report)
+    if dry_run or plan.refused:
+        return HierarchyResult(plan, False)
+    _write(plan, stored, actor, today, progress)
+    rebuild_manager_paths()
+    copy_paths_to_cases()
+    moved = _move_tasks([stored[outcome.key][0] for outcome in plan.changed_supervisors], actor, today)
+    return HierarchyResult(plan, True, moved)
+
+
+def _stored() -> dict[str, tuple[object, int, dict]]:
+    """{assignment_number: (id, version, {field: value})} of every stored employee, in one read."""
+    found = {}
+    for row in Employee._get_collection().find({}, {name: 1 for name in (*FIELDS, "assignment_number", "version")}):
+        values = {name: _day(row.get(name)) for name in FIELDS}
+        found[row["assignment_number"]] = (row["_id"], row.get("version", 0), values)
+    return found
+
+
+def _day(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@functools.cache
+def _defaults() -> dict:
+    """What MongoEngine stores for a new employee before any field is set."""
+    return Employee().to_mongo().to_dict()
+
+
+def _mongo(name: str, value):
+    return Employee._fields[name].to_mongo(value) if value is not None else None
+
+
+def _entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict) -> dict:
+    return {"actor": actor, "at": at, "action": action, "before": plain_values(before), "after": plain_values(after)}
+
+
+def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progress | None) -> None:
+    at = utcnow()
+    writes = []
+    for outcome in plan.outcomes:
+        if outcome.action == "created":
+            values = {name: _mongo(name, value) for name, value in outcome.values.items() if value is not None}
+            writes.append(InsertOne({**_defaults(), **values, "manager_path": [], "version": 1, "audit": [
+                _entry(actor, ACTIONS["created"], at, {}, outcome.values)]}))
+        elif outcome.action == "updated":
+            pk, version, _ = stored[outcome.key]
+            writes.append(_update(pk, version, outcome.changes, actor, ACTIONS["updated"], at))
+    for ended in plan.ended:
+        pk, version, values = stored[ended.assignment_number]
+        writes.append(_update(pk, version, {"end_date": (values.get("end_date"), ended.on)}, actor,
+                              ACTIONS["ended"], at))
+    collection, missed = Employee._get_collection(), 0
+    for start in range(0, len(writes), CHUNK):
+        chunk = writes[start:start + CHUNK]
+        try:
+            result = collection.bulk_write(chunk, ordered=False).bulk_api_result
+        except BulkWriteError as error:
+            result = error.details
+        missed += len(chunk) - result["nInserted"] - result["nMatched"]
+        if progress:
+            progress("applying", start + len(chunk), len(writes))
+    if missed:
+        raise StaleEditError(CHANGED_MEANWHILE)
+
+
+def _update(pk, version: int, changes: dict, actor: str, action: str, at: dt.datetime) -> UpdateOne:
+    before = {name: old for name, (old, _) in changes.items()}
+    after = {name: new for name, (_, new) in changes.items()}
+    update = {"$inc": {"version": 1}, "$push": {"audit": _entry(actor, action, at, before, after)}}
+    kept = {name: _mongo(name, value) for name, value in after.items() if value is not None}
+    if kept:
+        update["$set"] = kept
+    cleared = {name: "" for name, value in after.items() if value is None}
+    if cleared:
+        update["$unset"] = cleared
+    return UpdateOne({"_id": pk, "version": version}, update)
+
+
+def copy_paths_to_cases() -> int:
+    """Give every case its employee's current chain of supervisors (who may see it); returns how many changed."""
+    paths = {row["_id"]: row.get("manager_path", [])
+             for row in Employee._get_collection().find({}, {"manager_path": 1})}
+    writes = [UpdateOne({"_id": row["_id"]}, {"$set": {"manager_path": paths[row["employee"]]}})
+              for row in Case._get_collection().find({}, {"employee": 1, "manager_path": 1})
+              if row["employee"] in paths and row.get("manager_path", []) != paths[row["employee"]]]
+    if writes:
+        Case._get_collection().bulk_write(writes, ordered=False)
+    return len(writes)
+
+
+def moves_with_supervisor(task: Task, advisors: set[str]) -> bool:
+    """A manager task follows the supervisor; one waiting in an HR queue, or given to an HR advisor, stays."""
+    return task.status == "open" and not task.assignee.startswith(HR_QUEUE) and task.assignee not in advisors
+
+
+def hr_advisors() -> set[str]:
+    """The logins of HR advisors who are not managers (a task given to one of them was given on purpose)."""
+    return set(User.objects(__raw__={"roles": {"$eq": "hr", "$ne": "manager"}}).distinct("email"))
+
+
+def _move_tasks(employee_ids: list, actor: str, today: dt.date) -> list[MovedTask]:
+    if not employee_ids:
+        return []
+    employees = {employee.pk: employee for employee in Employee.objects(pk__in=employee_ids)}
+    advisors, moved = hr_advisors(), []
+    for case in Case.objects(employee__in=list(employees), status__ne="closed"):
+        employee = employees[case.employee]
+        new = assignee_for("manager", employee)
+        for task in case.tasks:
+            if moves_with_supervisor(task, advisors) and task.assignee != new:
+                moved.append(give_task(case, task, new, employee, actor, f"hierarchy import {file_of(actor)}",
+                                       MOVED, today))
+    return moved
+
+
+def give_task(case: Case, task: Task, assignee: str, employee: Employee, actor: str, reason: str, action: str,
+              today: dt.date) -> MovedTask:
+    """Give an open task to `assignee` with an audit entry on the case, and tell the old and the new assignee."""
+    previous = task.assignee
+
+    def apply(case: Case) -> dict:
+        task.assignee = assignee
+        return {"before": {"task": task.title, "assignee": previous}, "after": {"task": task.title,
+                                                                               "assignee": assignee}}
+
+    change(case, actor, action, apply, reason=reason)
+    moved = MovedTask(case.pk, task.id, task.title, employee.name, previous, assignee)
+    _tell(moved, case, reason, today)
+    return moved
+
+
+def _tell(moved: MovedTask, case: Case, reason: str, today: dt.date) -> None:
+    """A notice to the old and the new assignee (an HR queue through its division's HR team address)."""
+    settings = MailSettings.from_config(current_app.config)
+    routing = Routing.current() if HR_QUEUE in moved.before + moved.after else None
+    names = {user.email: user.name for user in User.objects(email__in=[moved.before, moved.after]).only(
+        "email", "name")}
+
+    def who(assignee: str) -> str:
+        return (f"the {assignee[len(HR_QUEUE):]} HR queue" if assignee.startswith(HR_QUEUE)
+                else names.get(assignee, assignee))
+
+    def address(assignee: str) -> str | None:
+        if assignee.startswith(HR_QUEUE):
+            return routing.hr_email(assignee[len(HR_QUEUE):]) if routing else None
+        return assignee
+
+    lines = [f"The task “{moved.title}” on {moved.employee}'s case has moved from {who(moved.before)} "
+             f"to {who(moved.after)}, because the staff hierarchy now shows who supervises {moved.employee} "
+             f"({reason}).", f"The case: {settings.base_url}/cases/{case.pk}"]
+    recipients = [(names.get(assignee, ""), address(assignee)) for assignee in (moved.before, moved.after)]
+    send_notice([person for person in recipients if person[1]], f"Casebook: task moved: {moved.title}", lines,
+                f"task-moved:{case.pk}:{moved.task_id}", settings, today)
+
+
+def file_of(actor: str) -> str:
+    """The file named in an import's actor ("import:employees.csv by sam@…" → "employees.csv")."""
+    return actor.removeprefix("import:").rsplit(" by ", 1)[0]
+
+
+register_importer("employees", import_employees)
