@@ -16,11 +16,11 @@ from casework.absences import long_date
 from casework.feed_files import text
 from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, ladder_for, plan_inflight
 from casework.policy import Policy
-from casework.workflow import due_on
+from casework.workflow import due_on, stage_tasks
 from documents.absence_feed import FeedResult, _read
 from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
-from documents.case_service import CONFIRM_MIGRATED, CaseRuleError, add_stage_tasks, assignee_for, change
+from documents.case_service import CONFIRM_MIGRATED, CaseRuleError, assignee_for, change
 from documents.employee import Employee
 from documents.import_job import register_importer
 from documents.outcome_service import raise_flag
@@ -67,20 +67,35 @@ def _stored(row: dict) -> StoredCase:
 def _apply(outcomes: list[Outcome], employees: dict[str, Employee], numbers: list[int], policy: Policy, actor: str,
            today: dt.date, progress: Progress | None) -> None:
     todo = [outcome for outcome in outcomes if outcome.action == "created"]
-    collection = Case._get_collection()
+    collection, assignee = Case._get_collection(), Assignees()
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
         collection.insert_many([migrated_case(outcome.row, employees[outcome.row.assignment_number],
-                                              numbers[outcome.index], policy, actor, today).to_mongo()
+                                              numbers[outcome.index], policy, actor, today, assignee).to_mongo()
                                 for outcome in chunk], ordered=False)
         if progress:
             progress("applying", start + len(chunk), len(todo))
 
 
+class Assignees:
+    """`assignee_for`, asked once per role and manager: a file brings thousands of cases for a few hundred
+    managers, and each task would otherwise look its manager's login up again."""
+
+    def __init__(self):
+        self.found: dict[tuple, str] = {}
+
+    def __call__(self, role: str, employee: Employee) -> str:
+        key = (role, employee.supervisor_assignment_number, employee.division)
+        if key not in self.found:
+            self.found[key] = assignee_for(role, employee)
+        return self.found[key]
+
+
 def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy: Policy, actor: str,
-                  today: dt.date) -> Case:
+                  today: dt.date, assignee=assignee_for) -> Case:
     """The case a row describes (unsaved, version 1): at its stage since its start, with the stage's tasks
-    and the manager's task to confirm it, the notes as a note, and the audit entry "case migrated"."""
+    (as `add_stage_tasks` makes them, due from today) and the manager's task to confirm it, the notes as a
+    note, and the audit entry "case migrated". `assignee(role, employee)` says who each task goes to."""
     title = ladder_for(policy, row.case_type).stage(row.stage).title
     since = f"{title} since {long_date(row.stage_started_on)}"
     case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
@@ -91,10 +106,13 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
                               trigger_explanation=f"Migrated from the previous system: {since}")],
                 migrated=Migration(source_row=row.source, row_number=row_number, imported_at=utcnow(),
                                    imported_by=actor))
-    add_stage_tasks(case, employee, policy, today)
+    case.tasks.extend(Task(kind=planned.kind, title=planned.title, stage_key=planned.stage_key, due_on=planned.due_on,
+                           assignee=assignee(planned.assignee, employee))
+                      for planned in stage_tasks(ladder_for(policy, row.case_type).stage(row.stage), today,
+                                                 employee.region))
     case.tasks.append(Task(kind=CONFIRM_MIGRATED, title=f"Confirm {employee.name}'s stage: {since}",
-                           assignee=assignee_for("manager", employee), due_on=due_on(today, CONFIRM_DAYS,
-                                                                                     employee.region)))
+                           assignee=assignee("manager", employee), due_on=due_on(today, CONFIRM_DAYS,
+                                                                                 employee.region)))
     if row.notes:
         case.notes.append(Note(author=actor, text=NOTE_PREFIX + row.notes))
     case.record(actor, "case migrated", after=row.source, reason=f"Row {row_number} of the in-flight cases file")

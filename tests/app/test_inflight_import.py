@@ -11,7 +11,7 @@ import pytest
 
 from casework.inflight_feed import COLUMNS
 from casework.workflow import due_on
-from documents import Case, Employee, ImportJob
+from documents import Case, Employee, ImportJob, User
 from tests.conftest import csrf_token
 
 
@@ -73,8 +73,8 @@ def test_import_creates_each_case_at_its_stage(app, staff, good_file):
     assert "created 2, updated 0, unchanged 0, refused 0" in result.stdout
     anna = staff["anna"]
     case = Case.objects.get(employee=anna.pk)
-    assert (case.kind, case.status, case.stage, case.opened_on, case.policy_key, case.policy_revision, case.version) == (
-        "STS", "open", "formal_1", dt.date(2026, 1, 5), "council-2019", 1, 1)
+    assert (case.kind, case.status, case.stage, case.opened_on, case.policy_key, case.policy_revision,
+            case.version) == ("STS", "open", "formal_1", dt.date(2026, 1, 5), "council-2019", 1, 1)
     assert (case.division, case.manager_path) == (anna.division, [staff["boss"].assignment_number])
     [stage] = case.stages
     assert (stage.key, stage.entered_on, stage.review_date, stage.warning_level, stage.warning_expires_on) == (
@@ -168,10 +168,14 @@ def test_the_command_fails_with_a_one_line_reason_for_a_file_without_the_columns
 
 
 def test_five_thousand_rows(app, tmp_path, capsys):
-    numbers = [f"M{n:05d}" for n in range(5000)]
+    """5,000 cases for staff of 250 managers who sign in (each task goes to its manager's login)."""
+    bosses, numbers = [f"S{n:03d}" for n in range(250)], [f"M{n:05d}" for n in range(5000)]
     Employee.objects.insert([Employee(assignment_number=number, first_name="Pat", last_name=number, fte=1.0,
-                                      division="Community Care", start_date=dt.date(2020, 1, 6), version=1)
-                             for number in numbers], load_bulk=False)
+                                      division="Community Care", start_date=dt.date(2020, 1, 6), version=1,
+                                      supervisor_assignment_number=bosses[n % 250] if number in numbers else None)
+                             for n, number in enumerate(numbers + bosses)], load_bulk=False)
+    User.objects.insert([User(email=f"{boss.lower()}@example.org", name=boss, roles=["manager"],
+                              assignment_number=boss, password_hash="x") for boss in bosses], load_bulk=False)
     path = tmp_path / "big.csv"
     path.write_text(inflight_file([case_row(number, stage=("absence_support", "formal_1", "formal_2")[n % 3])
                                    for n, number in enumerate(numbers)]))
@@ -181,6 +185,7 @@ def test_five_thousand_rows(app, tmp_path, capsys):
     assert result.exit_code == 0, result.output
     assert "created 5000, updated 0, unchanged 0, refused 0" in result.stdout
     assert Case.objects.count() == 5000
+    assert Case.objects(assignment_number="M00251").first().tasks[-1].assignee == "s001@example.org"
     start = time.perf_counter()
     assert "unchanged 5000" in run_import(app, path).stdout
     again = time.perf_counter() - start
