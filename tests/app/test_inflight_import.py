@@ -11,7 +11,8 @@ import pytest
 
 from casework.inflight_feed import COLUMNS
 from casework.workflow import due_on
-from documents import Case, Employee, ImportJob, User
+from documents import Case, Employee, User
+from tests.app.test_absence_import import finished
 from tests.conftest import csrf_token
 
 
@@ -264,16 +265,6 @@ def test_the_confirmation_task_is_in_the_managers_inbox(auth, migrated):
 
 
 # The upload page
-
-
-def finished(job_id, timeout: float = 30) -> ImportJob:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = ImportJob.objects.get(pk=job_id)
-        if job.finished:
-            return job
-        time.sleep(0.05)
-    raise AssertionError("the import did not finish")
 
 
 @pytest.mark.parametrize("roles, status", [(["support"], 200), (["admin"], 200), (["hr"], 403), (["manager"], 403)])
