@@ -1,0 +1,123 @@
+"""Support staff import an in-flight file on /imports/inflight; the manager says the migrated case's stage is
+wrong; support fixes it on the amend page with a reason (refused without one); the manager sees the corrected
+case with the old values in its history."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD, clean_database
+
+TODAY = dt.date.today()
+STARTED = TODAY - dt.timedelta(days=30)
+REASON = "HR held only the absence support meeting letter: the previous system had the wrong stage."
+
+
+@pytest.fixture
+def people(app, make_employee, make_user):
+    """Fay Flagged below Mo Manager in Community Care; a support (hierarchy) user and an administrator."""
+    from documents.triggers_service import active_policy
+    clean_database()
+    active_policy()
+    boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")
+    make_user("mo@example.org", ["manager"], assignment_number=boss.assignment_number, name="Mo Manager")
+    fay = make_employee(first_name="Fay", last_name="Flagged", supervisor_assignment_number=boss.assignment_number)
+    make_user("sam@example.org", ["support"], name="Sam Support")
+    make_user("ada@example.org", ["admin"], name="Ada Admin")
+    yield fay
+    clean_database()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people, screenshot, accessible, tmp_path):
+    from documents import Case
+    expires, review = STARTED + dt.timedelta(days=180), STARTED + dt.timedelta(days=84)
+    inflight = tmp_path / "inflight.csv"
+    inflight.write_text("assignment_number,case_type,stage,stage_started_on,warning_level,warning_expires_on,"
+                        f"review_date,notes\n{people.assignment_number},STS,formal_1,{STARTED},first,{expires},"
+                        f"{review},Moved from the old system\n", encoding="utf-8")
+
+    sign_in(page, live_server, "sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/imports/inflight")
+    expect(page.get_by_role("heading", name="Import in-flight cases")).to_be_visible()
+    page.locator("input[type=file]").set_input_files(str(inflight))
+    page.locator("main button[type=submit]").first.click()
+    expect(page.get_by_role("heading", name="Checked: nothing has been written yet")).to_be_visible(timeout=20000)
+    page.get_by_role("button", name="Apply these changes").click()
+    expect(page.get_by_role("heading", name="Applied")).to_be_visible(timeout=20000)
+    screenshot("migration-01-imported")
+    case = Case.objects.get()
+    assert (case.stage, case.current_stage.warning_level, case.migrated.confirmed_at) == ("formal_1", "first", None)
+    page.get_by_role("link", name="Data fixes", exact=True).click()
+    expect(page.locator("#migrated + table")).to_contain_text("Fay Flagged")
+    accessible("data fixes, migrated case waiting")
+    sign_out(page)
+
+    sign_in(page, live_server, "mo@example.org", PASSWORD)
+    page.goto(f"{live_server}/cases/{case.pk}")
+    expect(page.get_by_role("heading", name="Migrated from the previous system")).to_be_visible()
+    page.get_by_role("button", name="This stage is wrong").click()
+    expect(page.locator("#flash")).to_contain_text("Flagged “wrong stage”")
+    screenshot("migration-02-reported-wrong")
+    sign_out(page)
+
+    sign_in(page, live_server, "sam@example.org", PASSWORD)
+    page.get_by_role("link", name="Data fixes", exact=True).click()
+    queue = page.locator("#wrong_stage + table")
+    expect(queue).to_contain_text("Fay Flagged")
+    expect(queue).to_contain_text("mo@example.org")
+    screenshot("migration-03-queue")
+    queue.get_by_role("link", name="Amend the case").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Amend Fay Flagged's short-term case")
+    accessible("amend page")
+    page.get_by_label("Stage", exact=True).select_option("absence_support")
+    page.get_by_label("Warning", exact=True).select_option("")
+    page.get_by_label("Warning expires on").fill("")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator("#reason-error")).to_contain_text("Give the reason for the correction")
+    assert Case.objects.get().stage == "formal_1"
+    screenshot("migration-04-reason-required")
+    accessible("amend page, reason missing")
+    page.get_by_label("Reason for the correction").fill(REASON)
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator("#flash")).to_contain_text("Corrected: the case history keeps the values before and after")
+    expect(page.locator("#history")).to_be_visible()
+    expect(page.get_by_text("stage: formal_1 → absence_support")).to_be_visible()
+    screenshot("migration-05-corrected")
+    fixed = Case.objects.get()
+    assert (fixed.stage, fixed.current_stage.warning_level, fixed.current_stage.warning_expires_on,
+            len(fixed.stages)) == ("absence_support", None, None, 1)
+    page.get_by_role("link", name="Data fixes", exact=True).click()
+    page.get_by_role("link", name="upload a corrections file").click()
+    expect(page.get_by_role("heading", name="Correct many cases")).to_be_visible()
+    accessible("corrections page")
+    sign_out(page)
+
+    sign_in(page, live_server, "mo@example.org", PASSWORD)
+    page.goto(f"{live_server}/cases/{case.pk}")
+    expect(page.locator("dl").first).to_contain_text("Absence support meeting")
+    page.get_by_text("Every change to this case").click()
+    latest = page.locator("#case-audit tbody tr").first
+    expect(latest).to_contain_text("sam@example.org")
+    expect(latest).to_contain_text("stage corrected")
+    expect(latest).to_contain_text(REASON)
+    expect(latest).to_contain_text("stage: formal_1 → absence_support")
+    screenshot("migration-06-manager-sees-it")
+    accessible("case page, corrected")
+    sign_out(page)
+
+    sign_in(page, live_server, "ada@example.org", PASSWORD)
+    page.get_by_role("link", name="Routing").click()
+    expect(page.get_by_role("heading", name="Routing", level=1)).to_be_visible()
+    page.get_by_label("Hierarchy administrator's e-mail address").fill("esr admin")
+    page.get_by_role("button", name="Save the routing").click()
+    expect(page.locator("#hierarchy_admin_email-error")).to_contain_text("Enter an e-mail address")
+    screenshot("migration-07-routing")
+    accessible("routing page, with an error")
