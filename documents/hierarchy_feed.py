@@ -122,11 +122,16 @@ def _entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict) 
 def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progress | None) -> None:
     at = utcnow()
     writes = []
+    supervisor_of = {number: values.get("supervisor_assignment_number") for number, (_, _, values) in stored.items()}
+    supervisor_of.update({outcome.key: outcome.values["supervisor_assignment_number"] for outcome in plan.outcomes
+                          if outcome.action in ("created", "updated")})
     for outcome in plan.outcomes:
         if outcome.action == "created":
             values = {name: _mongo(name, value) for name, value in outcome.values.items() if value is not None}
-            writes.append(InsertOne({**_defaults(), **values, "manager_path": [], "version": 1, "audit": [
-                _entry(actor, ACTIONS["created"], at, {}, outcome.values)]}))
+            # New starters arrive with their chain, so rebuilding the chains afterwards rewrites only those
+            # that moved (one by one, that is what a large first load would otherwise spend its time on).
+            writes.append(InsertOne({**_defaults(), **values, "manager_path": _chain(outcome.key, supervisor_of),
+                                     "version": 1, "audit": [_entry(actor, ACTIONS["created"], at, {}, outcome.values)]}))
         elif outcome.action == "updated":
             pk, version, _ = stored[outcome.key]
             writes.append(_update(pk, version, outcome.changes, actor, ACTIONS["updated"], at))
@@ -146,6 +151,16 @@ def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progr
             progress("applying", start + len(chunk), len(writes))
     if missed:
         raise StaleEditError(CHANGED_MEANWHILE)
+
+
+def _chain(number: str, supervisor_of: Mapping[str, str | None]) -> list[str]:
+    """The employee's supervisors, nearest first, as `rebuild_manager_paths` computes them."""
+    path, seen, boss = [], {number}, supervisor_of.get(number)
+    while boss and boss in supervisor_of and boss not in seen:
+        path.append(boss)
+        seen.add(boss)
+        boss = supervisor_of.get(boss)
+    return path
 
 
 def _update(pk, version: int, changes: dict, actor: str, action: str, at: dt.datetime) -> UpdateOne:

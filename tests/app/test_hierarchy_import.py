@@ -10,7 +10,7 @@ import time
 import pytest
 
 from casework.hierarchy_feed import COLUMNS
-from documents import Case, Employee, ImportJob, Notification
+from documents import Case, Employee, Notification, rebuild_manager_paths
 from documents.case import Stage, Task
 from documents.hierarchy_feed import import_employees
 from tests.app.test_absence_import import finished
@@ -300,6 +300,7 @@ def test_twenty_five_thousand_employees(app, tmp_path):
     assert Employee.objects.count() == 25_000
     assert Employee.objects.get(assignment_number="E24999").manager_path == [
         "E03124", "E00390", "E00048", "E00005", "E00000"]
+    assert rebuild_manager_paths() == 0          # every starter arrived with its chain
     started = time.perf_counter()
     again = import_employees(rows, "import:employees.csv by test", "import", D(2026, 11, 23))
     again_seconds = time.perf_counter() - started
