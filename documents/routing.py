@@ -135,7 +135,8 @@ def notify_flag(case: Case, flag: Flag) -> list[Notification]:
     words = KIND_WORDS[flag.kind]
     kind = "long-term" if case.kind == "LTS" else "short-term"
     settings = MailSettings.from_config(current_app.config)
-    lines = [f"{flag.raised_by} flagged {who}'s {kind} case ({case.division}, stage {flag.stage_key}) as “{words}”.",
+    lines = [f"{flag.raised_by} flagged {who}'s {kind} case ({case.division}, stage {flag.stage_key}) "
+             f"as “{words}”.",
              f"The case: {settings.base_url}/cases/{case.pk}",
              f"Resolve the flag and say what was done (kept in the case history): {settings.base_url}/hr/flags"]
     return send_notice(recipients, f"Casebook: {words}: {who}", lines, f"flag:{case.pk}:{flag.id}", settings)

@@ -168,6 +168,11 @@ def test_hr_of_another_division_gets_404_and_managers_403(auth, people):
     case = warned(people["worker"])
     auth.login("acute@example.org")
     assert auth.client.get(f"/datafix/cases/{case.pk}").status_code == 404
+    html = page(auth, "/datafix")
+    assert auth.client.post(f"/datafix/cases/{case.pk}", data={
+        "csrf_token": csrf_token(html), "stage": "absence_support", "stage_started_on": "2026-02-16",
+        "reason": "r"}).status_code == 404
+    assert Case.objects.get(pk=case.pk).stage == "formal_1"
     assert str(case.pk) not in page(auth, "/datafix")
     auth.logout()
     auth.login("bea@example.org")
@@ -184,11 +189,13 @@ def test_the_queues_list_open_flags_and_unconfirmed_migrated_cases_in_scope(auth
     migrated.migrated = Migration(source_row={"stage": "absence_support"}, row_number=4, imported_by="support")
     migrated.save_checked()
     confirmed = make_case(people["other"], "lts_welfare", kind="LTS")
-    confirmed.migrated = Migration(source_row={"stage": "lts_welfare"}, confirmed_at=dt.datetime(2026, 3, 1), confirmed_by="x@example.org")
+    confirmed.migrated = Migration(source_row={"stage": "lts_welfare"}, confirmed_at=dt.datetime(2026, 3, 1),
+                                   confirmed_by="x@example.org")
     confirmed.save_checked()
     auth.login("support@example.org")
     html = page(auth, "/datafix")
-    assert "Wrong stage (1)" in html and "Not my report (0)" in html and "Migrated cases awaiting confirmation (1)" in html
+    assert "Wrong stage (1)" in html and "Not my report (0)" in html
+    assert "Migrated cases awaiting confirmation (1)" in html
     assert f"/datafix/cases/{flagged.pk}" in html and f"/datafix/cases/{migrated.pk}" in html
     assert f"/datafix/cases/{confirmed.pk}" not in html and "row 4" in html
     assert '<a class="nhsuk-header__navigation-link" href="/datafix" aria-current="page">Data fixes</a>' in html
@@ -217,7 +224,8 @@ def test_the_bulk_dry_run_shows_before_and_after_and_writes_nothing_then_applies
     html = checked.get_data(as_text=True)
     assert checked.status_code == 200 and "What would change" in html
     assert "stage: formal_1 → absence_support" in html and "warning_level: first → none" in html
-    assert "warning_expires_on: 3 September 2026 → none" in html and "review_date: 25 May 2026 → 18 May 2026" in html
+    assert "warning_expires_on: 3 September 2026 → none" in html
+    assert "review_date: 25 May 2026 → 18 May 2026" in html
     assert Case.objects.get(pk=case.pk).version == case.version
     applied = auth.client.post("/datafix/corrections/apply", data={
         "csrf_token": csrf_token(html), "csv_text": CORRECTIONS.format(number=people["worker"].assignment_number)})
