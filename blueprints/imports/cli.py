@@ -47,15 +47,7 @@ def run_feed(file: Path, missing_columns, dry_run: bool, skip_invalid: bool, rep
     """Read FILE (its header checked by `missing_columns`), check or apply it with `run(rows, numbers, bars)`,
     print each refused row as `lines(number, outcome)` and the counts, write the refused rows to `report`,
     and fail with a one-line reason when a row was refused (unless `skip_invalid`)."""
-    if not file.is_file():
-        raise click.ClickException(f"{file}: no such file.")
-    try:
-        text = decode_text(file.read_bytes())
-    except NotAFeedFile as error:
-        raise click.ClickException(f"{file}: {error}") from None
-    missing = missing_columns(read_header(text))
-    if missing:
-        raise click.ClickException(f"{file}: the header lacks the columns {', '.join(missing)}.")
+    text = read_feed(file, missing_columns)
     with contextlib.closing(StageBars()) as bars:
         header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
         try:
@@ -73,6 +65,20 @@ def run_feed(file: Path, missing_columns, dry_run: bool, skip_invalid: bool, rep
         raise click.ClickException(f"{refused} row{'s' if refused > 1 else ''} refused, so nothing "
                                    f"{'would be' if dry_run else 'was'} applied: fix them or use --skip-invalid.")
     click.echo("Dry run: nothing was written." if dry_run else "Done.")
+
+
+def read_feed(file: Path, missing_columns) -> str:
+    """FILE's text, or a one-line reason (no file, not CSV text, a header lacking `missing_columns(header)`)."""
+    if not file.is_file():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        text = decode_text(file.read_bytes())
+    except NotAFeedFile as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    missing = missing_columns(read_header(text))
+    if missing:
+        raise click.ClickException(f"{file}: the header lacks the columns {', '.join(missing)}.")
+    return text
 
 
 class StageBars:
