@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 from pathlib import Path
 
 import click
@@ -11,10 +10,10 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from blueprints.access import requires
 from blueprints.imports import bp
-from blueprints.imports.cli import StageBars, import_group
+from blueprints.imports.cli import StageBars, actor, import_group, read_feed
 from blueprints.imports.forms import AbsenceFileForm
 from blueprints.imports.routes import upload_page
-from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, refusal_report, summary
+from casework.feed_files import read_csv, refusal_report, summary
 from casework.hierarchy_feed import Outcome, missing_columns
 from documents import StaleEditError
 from documents.hierarchy_feed import HierarchyResult, import_employees
@@ -34,11 +33,11 @@ def employees(file: Path, dry_run: bool, full: bool, report: Path | None, as_of:
 
     Without --full, staff missing from the file are left as they are (a partial export never ends anyone).
     """
-    text = _read(file)
+    text = read_feed(file, missing_columns)
     with contextlib.closing(StageBars()) as bars:
         header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
         try:
-            result = import_employees(rows, f"import:{file.name} by {getpass.getuser()}", "import",
+            result = import_employees(rows, actor(file), "import",
                                       as_of.date() if as_of else dt.date.today(), dry_run, progress=bars, full=full)
         except StaleEditError as error:
             raise click.ClickException(str(error)) from None
@@ -57,19 +56,6 @@ def employees(file: Path, dry_run: bool, full: bool, report: Path | None, as_of:
     if result.moved:
         click.echo(f"{len(result.moved)} open task{'s' if len(result.moved) > 1 else ''} moved to the new supervisor.")
     click.echo("Dry run: nothing was written." if dry_run else "Done.")
-
-
-def _read(file: Path) -> str:
-    if not file.is_file():
-        raise click.ClickException(f"{file}: no such file.")
-    try:
-        text = decode_text(file.read_bytes())
-    except NotAFeedFile as error:
-        raise click.ClickException(f"{file}: {error}") from None
-    missing = missing_columns(read_header(text))
-    if missing:
-        raise click.ClickException(f"{file}: the header lacks the columns {', '.join(missing)}.")
-    return text
 
 
 def diff_lines(result: HierarchyResult, numbers: list[int]) -> list[str]:
