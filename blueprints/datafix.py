@@ -77,8 +77,8 @@ class RoutingForm(FlaskForm):
 def index():
     cases = fixable_cases(current_user)
     queues = flag_queues(cases)
-    migrated = list(awaiting_confirmation(cases).limit(200))
-    shown = [case for rows in queues.values() for case, _ in rows] + migrated
+    migrated = [(case, None) for case in awaiting_confirmation(cases).limit(200)]
+    shown = [case for rows in [*queues.values(), migrated] for case, _ in rows]
     return render_template("datafix/index.html", queues=queues, migrated=migrated, people=_people(shown),
                            titles={case.pk: _title(case) for case in shown})
 
@@ -208,9 +208,12 @@ def routing():
                                    _version(form))
         except SettingsRefused as error:
             for name, message in error.errors.items():
-                part = name.split("-")
-                target = form[name] if len(part) == 1 else form.divisions[int(part[1])].form[part[2]]
-                target.errors = [message]
+                if "-" not in name:
+                    form[name].errors = [message]
+                    continue
+                row = form.divisions[int(name.split("-")[1])].form
+                row[name.split("-")[2]].errors = [message]
+                form.form_errors.append(f"{row.name.data or 'Another division'}: {message}")
         except StaleEditError as error:
             form.form_errors.append(str(error))
         else:

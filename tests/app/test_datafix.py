@@ -308,6 +308,7 @@ def test_routing_settings_are_checked_beside_each_field_saved_and_audited(auth, 
                            ("divisions-0-hr_email", "Enter an e-mail address like name@example.org."),
                            ("divisions-2-name", "Enter the division&#39;s name, or clear its e-mail address.")):
         assert f'id="{field}-error"' in html and message in html
+    assert "<li>Acute Medicine: Enter an e-mail address like name@example.org.</li>" in html   # the summary too
     saved = save_routing_page(auth, hierarchy_admin_email="esr.admin@example.org", **{
         "divisions-0-name": "Acute Medicine", "divisions-0-hr_email": "",
         "divisions-1-name": "Community Care", "divisions-1-hr_email": "communitycare.hr@example.org",
