@@ -12,16 +12,12 @@ import pytest
 from casework.inflight_feed import COLUMNS
 from casework.workflow import due_on
 from documents import Case, Employee, User
-from tests.app.test_absence_import import finished
+from tests.app.test_absence_import import feed, finished
 from tests.conftest import csrf_token
 
 
 def inflight_file(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return feed(rows, COLUMNS)
 
 
 def case_row(number: str, **values) -> dict:
