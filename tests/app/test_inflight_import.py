@@ -211,6 +211,7 @@ def test_the_case_page_shows_the_source_row_and_the_two_answers(auth, migrated):
     assert "Stage 1 letter sent on 8 January" in page and "2026-07-04" in page and "Row 2 of the in-flight file" in page
     assert "This stage is right" in page and "This stage is wrong" in page
     assert page.index('id="migrated"') < page.index('id="tasks"')
+    assert '<a href="#migrated">Say whether the stage is right</a>' in page   # the task's action, not "Mark as done"
     assert "Confirm Anna Ash&#39;s stage: 1st formal absence review meeting since 5 January 2026" in page
 
 
