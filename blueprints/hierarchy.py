@@ -56,9 +56,9 @@ def _people(today: dt.date) -> dict[str, Person]:
     people = {}
     for row in Employee._get_collection().find({}, {name: 1 for name in fields}):
         start, end = (row.get(name) and row[name].date() for name in ("start_date", "end_date"))
-        people[row["assignment_number"]] = Person(
-            row["assignment_number"], f"{row['first_name']} {row['last_name']}", row["division"],
-            row.get("supervisor_assignment_number"), (start is None or start <= today) and (end is None or end >= today))
+        in_post = (start is None or start <= today) and (end is None or end >= today)
+        people[row["assignment_number"]] = Person(row["assignment_number"], f"{row['first_name']} {row['last_name']}",
+                                                  row["division"], row.get("supervisor_assignment_number"), in_post)
     return people
 
 

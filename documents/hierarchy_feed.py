@@ -130,8 +130,9 @@ def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progr
             values = {name: _mongo(name, value) for name, value in outcome.values.items() if value is not None}
             # New starters arrive with their chain, so rebuilding the chains afterwards rewrites only those
             # that moved (one by one, that is what a large first load would otherwise spend its time on).
+            entry = _entry(actor, ACTIONS["created"], at, {}, outcome.values)
             writes.append(InsertOne({**_defaults(), **values, "manager_path": _chain(outcome.key, supervisor_of),
-                                     "version": 1, "audit": [_entry(actor, ACTIONS["created"], at, {}, outcome.values)]}))
+                                     "version": 1, "audit": [entry]}))
         elif outcome.action == "updated":
             pk, version, _ = stored[outcome.key]
             writes.append(_update(pk, version, outcome.changes, actor, ACTIONS["updated"], at))

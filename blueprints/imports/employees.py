@@ -78,7 +78,8 @@ def diff_lines(result: HierarchyResult, numbers: list[int]) -> list[str]:
 
 def _starter(outcome: Outcome) -> str:
     values = outcome.values
-    return f"{values['first_name']} {values['last_name']}, {values['job_title'] or 'no job title'}, {values['division']}"
+    job = values["job_title"] or "no job title"
+    return f"{values['first_name']} {values['last_name']}, {job}, {values['division']}"
 
 
 def _leaver(outcome: Outcome) -> str:

@@ -25,10 +25,13 @@ def tree(make_employee, make_user):
     gus = make_employee(first_name="Gus", last_name="Gone", supervisor_assignment_number=number,
                         end_date=D(2026, 1, 31))
     people = {"top": top, "bea": bea, "carl": carl, "gus": gus,
-              "anna": make_employee(first_name="Anna", last_name="Able", supervisor_assignment_number=bea.assignment_number),
-              "dan": make_employee(first_name="Dan", last_name="Day", supervisor_assignment_number=carl.assignment_number),
+              "anna": make_employee(first_name="Anna", last_name="Able",
+                                    supervisor_assignment_number=bea.assignment_number),
+              "dan": make_employee(first_name="Dan", last_name="Day",
+                                   supervisor_assignment_number=carl.assignment_number),
               "olga": make_employee(first_name="Olga", last_name="Own"),
-              "pia": make_employee(first_name="Pia", last_name="Past", supervisor_assignment_number=gus.assignment_number),
+              "pia": make_employee(first_name="Pia", last_name="Past",
+                                   supervisor_assignment_number=gus.assignment_number),
               "quin": make_employee(first_name="Quin", last_name="Query", supervisor_assignment_number="Z9999"),
               "rae": make_employee(first_name="Rae", last_name="Rest", division="Acute",
                                    supervisor_assignment_number="Z9999")}

@@ -2,7 +2,6 @@
 audit and notice e-mails), idempotent re-runs, the upload page and a 25,000-row tree."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import time
@@ -13,7 +12,7 @@ from casework.hierarchy_feed import COLUMNS
 from documents import Case, Employee, Notification, rebuild_manager_paths
 from documents.case import Stage, Task
 from documents.hierarchy_feed import import_employees
-from tests.app.test_absence_import import finished
+from tests.app.test_absence_import import feed as csv_text, finished
 from tests.app.test_notifications import inbox  # noqa: F401  (the real SMTP server fixture)
 from tests.conftest import csrf_token
 
@@ -22,11 +21,7 @@ AS_OF = "2026-11-23"
 
 
 def feed(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text(rows, COLUMNS)
 
 
 def row_of(employee: Employee, **cells) -> dict:
@@ -42,7 +37,8 @@ def row_of(employee: Employee, **cells) -> dict:
 def new_row(number: str, supervisor: str, first: str = "Nia", last: str = "Newman", **cells) -> dict:
     return {"assignment_number": number, "employee_number": "E" + number, "first_name": first, "last_name": last,
             "email": f"{first.lower()}@example.org", "job_title": "Healthcare assistant", "division": "Community Care",
-            "directorate": "Adult Services", "department": "District Nursing", "fte": "0.5", "contracted_hours": "18.75",
+            "directorate": "Adult Services", "department": "District Nursing", "fte": "0.5",
+            "contracted_hours": "18.75",
             "working_days": "Mon Tue Wed", "region": "", "supervisor_assignment_number": supervisor,
             "start_date": "2026-11-30", "end_date": "", **cells}
 
@@ -181,7 +177,8 @@ def open_case(employee: Employee, *tasks: tuple[str, str]) -> Case:
     return case
 
 
-def test_applying_moves_open_manager_tasks_with_audit_and_notices(app, staff, changes_file, make_user, inbox):  # noqa: F811
+def test_applying_moves_open_manager_tasks_with_audit_and_notices(app, staff, changes_file, make_user,
+                                                                   inbox):  # noqa: F811
     make_user("bea@example.org", ["manager"], name="Bea Boss", assignment_number=staff["bea"].assignment_number)
     make_user("carl@example.org", ["manager"], name="Carl Chief", assignment_number=staff["carl"].assignment_number)
     make_user("hana@example.org", ["hr"], name="Hana HR", hr_divisions=["Community Care"])
