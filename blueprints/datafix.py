@@ -22,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.access import requires
 from casework.corrections import FIELDS, missing_columns, words
-from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, summary
+from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
 from documents import Case, Employee, StaleEditError
 from documents.case_service import association_candidates, ladder_of
 from documents.datafix_service import (FIXERS, CorrectionRefused, amend_absences, amend_stage, apply_corrections,
@@ -245,8 +245,8 @@ def apply_command(file: Path, dry_run: bool):
             raise click.ClickException(str(error)) from None
     for outcome in run.outcomes:
         if outcome.action == "refused":
-            click.echo("\n".join(line.replace("absence_id", "case") for line in refusal_lines(
-                numbers[outcome.index], outcome.key, outcome.errors)))
+            click.echo("\n".join(f"row {numbers[outcome.index]} (case {outcome.key or '-'}): {field}: {message}"
+                                  for field, message in outcome.errors.items()))
         elif outcome.changes:
             click.echo(f"row {numbers[outcome.index]} ({outcome.key}): " + "; ".join(
                 f"{name}: {words(old)} → {words(new)}" for name, (old, new) in outcome.changes.items()))
