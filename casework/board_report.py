@@ -1,0 +1,251 @@
+"""The board report's figures (issue 8, "The board report" in DESIGN.md): headcount and FTE, working
+days and FTE-days lost, days lost per FTE, the long-term share, long-term absences, FTE-days by reason
+× directorate, and RTW interviews, for a period and for the organisation, each division and each
+directorate; plus the financial year to date and a month-by-month series.
+
+Pure and deterministic: everything comes in as plain values read once (people and absences); the
+period and `today` are parameters, nothing reads the clock or a database. A period includes both ends;
+an ongoing absence is counted up to min(period end, today).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Sequence
+
+from casework.absences import rtw_day_number
+from casework.calendar import WorkingPattern, calendar_days, fte_days, working_days, working_days_in_window
+
+# Long-term: an absence of four working weeks or more.
+LONG_TERM_WORKING_DAYS = 20
+# An RTW interview counts as prompt when held within this many working days of the return.
+RTW_WITHIN_DAYS = 5
+ORGANISATION = "Organisation"
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """Someone who is or was in post: where they sit, their FTE, pattern, region and dates in post."""
+
+    id: object
+    division: str
+    directorate: str
+    fte: float
+    working_days: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
+    region: str = "ENG"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+    @property
+    def pattern(self) -> WorkingPattern:
+        return WorkingPattern(tuple(self.working_days), self.region, self.fte)
+
+    def days_in_post(self, start: dt.date, end: dt.date) -> int:
+        """Calendar days in post within [start, end]."""
+        first = max(start, self.start_date or start)
+        last = min(end, self.end_date or end)
+        return calendar_days(first, last) if first <= last else 0
+
+    def in_post_on(self, day: dt.date) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
+
+
+@dataclasses.dataclass(frozen=True)
+class AbsenceRow:
+    """One sickness absence: whose, its first and last day (None while ongoing), reason and RTW date."""
+
+    person_id: object
+    first_day: dt.date
+    last_day: dt.date | None
+    reason_category: str
+    rtw_held_on: dt.date | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ScopeFigures:
+    """The figures for one scope (the organisation, a division or a directorate) over the period."""
+
+    kind: str  # "organisation", "division", "directorate"
+    name: str
+    headcount: int
+    average_fte: float
+    working_days_lost: int
+    fte_days_lost: float
+    days_lost_per_fte: float | None
+    long_term_fte_days: float
+    long_term_share: float | None
+    long_term_absences: int
+    long_term_open: int
+    rtw_due: int
+    rtw_held: int
+    rtw_share_held: float | None
+    rtw_average_days: float | None
+    rtw_share_within_5: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class BoardFigures:
+    start: dt.date
+    end: dt.date
+    today: dt.date
+    organisation: ScopeFigures
+    divisions: dict[str, ScopeFigures]
+    directorates: dict[str, ScopeFigures]
+    # {(directorate, reason_category): FTE-days} and the same as a percentage of the organisation's total.
+    by_reason: dict[tuple[str, str], float]
+    by_reason_percent: dict[tuple[str, str], float]
+
+
+def financial_year_to_date(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The financial year (April–March) up to and including `today`: 2026-11-23 → 2026-04-01 to 2026-11-23."""
+    year = today.year if today.month >= 4 else today.year - 1
+    return dt.date(year, 4, 1), today
+
+
+def _round(value: float, places: int) -> float:
+    """Rounded half up, as the figures are worked by hand (4.875 → 4.88), not half to even."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _ratio(part: float, whole: float, places: int = 4) -> float | None:
+    """part ÷ whole, worked in decimals from the figures as shown (7.8 ÷ 1.6 is 4.875, so 4.88)."""
+    if not whole:
+        return None
+    quotient = Decimal(repr(_round(part, 4))) / Decimal(repr(_round(whole, 4)))
+    return float(quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+@dataclasses.dataclass
+class _Tally:
+    fte_in_post_days: float = 0.0
+    headcount: int = 0
+    working_days: int = 0
+    fte_days: float = 0.0
+    long_term_fte_days: float = 0.0
+    long_term: int = 0
+    long_term_open: int = 0
+    rtw_due: int = 0
+    rtw_days: list = dataclasses.field(default_factory=list)
+
+
+def _scope(kind: str, name: str, tally: _Tally, period_days: int) -> ScopeFigures:
+    average_fte = _round(tally.fte_in_post_days / period_days, 4)
+    held = len(tally.rtw_days)
+    return ScopeFigures(
+        kind=kind, name=name, headcount=tally.headcount, average_fte=average_fte,
+        working_days_lost=tally.working_days, fte_days_lost=_round(tally.fte_days, 2),
+        days_lost_per_fte=_ratio(tally.fte_days, average_fte, 2),
+        long_term_fte_days=_round(tally.long_term_fte_days, 2),
+        long_term_share=_ratio(tally.long_term_fte_days, tally.fte_days),
+        long_term_absences=tally.long_term, long_term_open=tally.long_term_open,
+        rtw_due=tally.rtw_due, rtw_held=held, rtw_share_held=_ratio(held, tally.rtw_due),
+        rtw_average_days=_ratio(sum(tally.rtw_days), held, 2),
+        rtw_share_within_5=_ratio(sum(1 for day in tally.rtw_days if day <= RTW_WITHIN_DAYS), held))
+
+
+def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], start: dt.date, end: dt.date,
+                  today: dt.date) -> BoardFigures:
+    """The board report's figures for [start, end], for the organisation, each division and directorate.
+
+    Average FTE is Σ FTE × calendar days in post ÷ calendar days in the period. Working days lost count
+    only days inside the period on the person's pattern, less their region's bank holidays. An absence
+    is long-term when it lasts 20 working days or more in all (an ongoing one counted to min(end, today));
+    long-term absences are those overlapping the period, open when not ended by `end`. RTW figures cover
+    absences that ended inside the period; the average and the within-5 share are over interviews held.
+    """
+    if end < start:
+        raise ValueError(f"The period ends on {end}, before it starts on {start}.")
+    period_days = calendar_days(start, end)
+    until = min(end, today)
+    people = {person.id: person for person in people}
+    tallies: dict[tuple[str, str], _Tally] = {("organisation", ORGANISATION): _Tally()}
+
+    def scopes(person: Person) -> list[_Tally]:
+        keys = [("organisation", ORGANISATION), ("division", person.division), ("directorate", person.directorate)]
+        return [tallies.setdefault(key, _Tally()) for key in keys]
+
+    for person in people.values():
+        in_post_days = person.days_in_post(start, end)
+        for tally in scopes(person):
+            tally.fte_in_post_days += person.fte * in_post_days
+            tally.headcount += person.in_post_on(end)
+
+    by_reason: dict[tuple[str, str], float] = {}
+    for absence in sorted(absences, key=lambda row: (str(row.person_id), row.first_day)):
+        person = people.get(absence.person_id)
+        if person is None:
+            continue
+        pattern = person.pattern
+        last_counted = absence.last_day or until
+        if absence.first_day > end or last_counted < start:
+            continue
+        lost = working_days_in_window(absence.first_day, absence.last_day, start, end, pattern, ongoing_until=until)
+        lost_fte = fte_days(lost, pattern)
+        length = working_days(absence.first_day, last_counted, pattern) if absence.first_day <= last_counted else 0
+        long_term = length >= LONG_TERM_WORKING_DAYS
+        ended_inside = absence.last_day is not None and start <= absence.last_day <= end
+        rtw_day = (rtw_day_number(absence.last_day, absence.rtw_held_on, pattern)
+                   if ended_inside and absence.rtw_held_on is not None else None)
+        for tally in scopes(person):
+            tally.working_days += lost
+            tally.fte_days += lost_fte
+            if long_term:
+                tally.long_term_fte_days += lost_fte
+                tally.long_term += 1
+                tally.long_term_open += absence.last_day is None or absence.last_day > end
+            if ended_inside:
+                tally.rtw_due += 1
+                if rtw_day is not None:
+                    tally.rtw_days.append(rtw_day)
+        key = (person.directorate, absence.reason_category)
+        by_reason[key] = by_reason.get(key, 0.0) + lost_fte
+
+    total = tallies[("organisation", ORGANISATION)].fte_days
+    by_reason = {key: _round(value, 2) for key, value in sorted(by_reason.items()) if value}
+    figures = {key: _scope(key[0], key[1], tally, period_days) for key, tally in tallies.items()}
+    return BoardFigures(
+        start=start, end=end, today=today,
+        organisation=figures[("organisation", ORGANISATION)],
+        divisions={name: value for (kind, name), value in sorted(figures.items()) if kind == "division"},
+        directorates={name: value for (kind, name), value in sorted(figures.items()) if kind == "directorate"},
+        by_reason=by_reason,
+        by_reason_percent={key: _round(100 * value / total, 1) for key, value in by_reason.items()} if total else {})
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def monthly_series(people: Iterable[Person], absences: Iterable[AbsenceRow], end_month: dt.date,
+                   months: int = 12, today: dt.date | None = None) -> list[dict]:
+    """FTE-days lost in each calendar month of the latest `months` months ending with `end_month`'s
+    month, beside the same month a year earlier: [{"month": date(1st), "fte_days", "previous_fte_days"}].
+    An ongoing absence is counted up to `today` (default: the last day of `end_month`'s month)."""
+    people = {person.id: person for person in people}
+    absences: Sequence[AbsenceRow] = list(absences)
+    last_of_end = _month_bounds(end_month.year, end_month.month)[1]
+    until = today or last_of_end
+    index = end_month.year * 12 + end_month.month - 1
+    totals: dict[int, float] = {}
+    latest = [index - offset for offset in range(months - 1, -1, -1)]
+    for month_index in sorted(set(latest) | {month_index - 12 for month_index in latest}):
+        year, month0 = divmod(month_index, 12)
+        first, last = _month_bounds(year, month0 + 1)
+        total = 0.0
+        for absence in absences:
+            person = people.get(absence.person_id)
+            if person is None or absence.first_day > last or (absence.last_day or until) < first:
+                continue
+            lost = working_days_in_window(absence.first_day, absence.last_day, first, last, person.pattern,
+                                          ongoing_until=until)
+            total += fte_days(lost, person.pattern)
+        totals[month_index] = _round(total, 2)
+    series = []
+    for month_index in latest:
+        year, month0 = divmod(month_index, 12)
+        series.append({"month": dt.date(year, month0 + 1, 1), "fte_days": totals[month_index],
+                       "previous_fte_days": totals[month_index - 12]})
+    return series
