@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from typing import Callable, Iterator, Mapping
 
 from pymongo import InsertOne, UpdateOne
-from pymongo.errors import BulkWriteError
 
 from casework.absence_feed import Interview, Outcome, Staff, StoredAbsence, counts, plan_feed
 from casework.absences import absence_length
@@ -21,7 +20,7 @@ from casework.calendar import WorkingPattern
 from casework.feed_files import text
 from documents.absence import Absence, ReturnToWork
 from documents.absence_service import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
-from documents.base import StaleEditError, plain_values, utcnow
+from documents.base import StaleEditError, bulk_write_in_chunks, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
@@ -123,18 +122,10 @@ def _day(value) -> dt.date | None:
 def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, today: dt.date,
            progress: Progress | None) -> None:
     todo = [outcome for outcome in outcomes if outcome.action in ACTIONS]
-    collection, stale, at = Absence._get_collection(), 0, utcnow()
-    for start in range(0, len(todo), CHUNK):
-        chunk = todo[start:start + CHUNK]
-        writes = [_insert(outcome, actor, source, at) if outcome.action == "created" else _update(outcome, actor, at)
-                  for outcome in chunk]
-        try:
-            result = collection.bulk_write(writes, ordered=False).bulk_api_result
-        except BulkWriteError as error:
-            result = error.details
-        stale += len(writes) - result["nInserted"] - result["nMatched"]
-        if progress:
-            progress("applying", start + len(chunk), len(todo))
+    at = utcnow()
+    writes = (_insert(outcome, actor, source, at) if outcome.action == "created" else _update(outcome, actor, at)
+              for outcome in todo)
+    stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
     after_absences_saved([Employee._from_son(employees[employee_id])
                           for employee_id in {outcome.staff.id for outcome in todo}], today)
     if stale:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import islice
 
 import mongoengine as me
 from mongoengine.errors import SaveConditionError
+from pymongo.errors import BulkWriteError
 
 STALE_MESSAGE = "Someone else changed this record while you were working on it. Reload the page and try again."
 
@@ -92,3 +94,20 @@ def field_errors(error: Exception) -> dict[str, str]:
     if not found:
         found["__all__"] = str(error)
     return found
+
+
+def bulk_write_in_chunks(collection, writes, total: int, chunk: int = 2000, progress=None) -> int:
+    """Send `writes` (an iterable of pymongo operations, `total` of them) unordered, `chunk` at a time,
+    reporting progress as ("applying", done, total); return how many changed nothing: an update whose version
+    check failed because someone saved the document meanwhile."""
+    writes, done, missed = iter(writes), 0, 0
+    while batch := list(islice(writes, chunk)):
+        try:
+            result = collection.bulk_write(batch, ordered=False).bulk_api_result
+        except BulkWriteError as error:
+            result = error.details
+        done += len(batch)
+        missed += len(batch) - result["nInserted"] - result["nMatched"]
+        if progress:
+            progress("applying", done, total)
+    return missed

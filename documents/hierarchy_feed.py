@@ -14,10 +14,9 @@ from typing import Callable, Mapping
 
 from flask import current_app
 from pymongo import InsertOne, UpdateOne
-from pymongo.errors import BulkWriteError
 
 from casework.hierarchy_feed import FIELDS, Outcome, Plan, counts, plan_hierarchy
-from documents.base import StaleEditError, plain_values, utcnow
+from documents.base import StaleEditError, bulk_write_in_chunks, plain_values, utcnow
 from documents.case import Case, Task
 from documents.case_service import HR_QUEUE, assignee_for, change
 from documents.employee import Employee, rebuild_manager_paths
@@ -140,17 +139,7 @@ def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progr
         pk, version, values = stored[ended.assignment_number]
         writes.append(_update(pk, version, {"end_date": (values.get("end_date"), ended.on)}, actor,
                               ACTIONS["ended"], at))
-    collection, missed = Employee._get_collection(), 0
-    for start in range(0, len(writes), CHUNK):
-        chunk = writes[start:start + CHUNK]
-        try:
-            result = collection.bulk_write(chunk, ordered=False).bulk_api_result
-        except BulkWriteError as error:
-            result = error.details
-        missed += len(chunk) - result["nInserted"] - result["nMatched"]
-        if progress:
-            progress("applying", start + len(chunk), len(writes))
-    if missed:
+    if bulk_write_in_chunks(Employee._get_collection(), writes, len(writes), CHUNK, progress):
         raise StaleEditError(CHANGED_MEANWHILE)
 
 
