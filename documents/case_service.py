@@ -58,14 +58,17 @@ def ladder_of(case: Case, policy: Policy | None = None) -> Ladder:
     return policy.sts.ladder if case.kind == "STS" else policy.lts.ladder
 
 
-def add_stage_tasks(case: Case, employee: Employee, policy: Policy, entered_on: dt.date) -> list[Task]:
-    """Append the tasks of the case's current stage (unsaved), the association first."""
+def add_stage_tasks(case: Case, employee: Employee, policy: Policy, entered_on: dt.date,
+                    assignee=assignee_for) -> list[Task]:
+    """Append the tasks of the case's current stage (unsaved), the association first. `assignee(role,
+    employee)` says who each task goes to; each role is looked up once."""
     stage = ladder_of(case, policy).stage(case.stage)
     if stage is None:
         return []
-    added = [Task(kind=planned.kind, title=planned.title, stage_key=planned.stage_key, due_on=planned.due_on,
-                  assignee=assignee_for(planned.assignee, employee))
-             for planned in stage_tasks(stage, entered_on, employee.region)]
+    planned = stage_tasks(stage, entered_on, employee.region)
+    holder = {role: assignee(role, employee) for role in {task.assignee for task in planned}}
+    added = [Task(kind=task.kind, title=task.title, stage_key=task.stage_key, due_on=task.due_on,
+                  assignee=holder[task.assignee]) for task in planned]
     case.tasks.extend(added)
     return added
 

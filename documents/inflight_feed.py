@@ -16,11 +16,11 @@ from casework.absences import long_date
 from casework.feed_files import text
 from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, ladder_for, plan_inflight
 from casework.policy import Policy
-from casework.workflow import due_on, stage_tasks
+from casework.workflow import due_on
 from documents.absence_feed import FeedResult, _read
 from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
-from documents.case_service import CONFIRM_MIGRATED, CaseRuleError, assignee_for, change
+from documents.case_service import CONFIRM_MIGRATED, CaseRuleError, add_stage_tasks, assignee_for, change
 from documents.employee import Employee
 from documents.import_job import register_importer
 from documents.outcome_service import raise_flag
@@ -94,7 +94,7 @@ class Assignees:
 def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy: Policy, actor: str,
                   today: dt.date, assignee=assignee_for) -> Case:
     """The case a row describes (unsaved, version 1): at its stage since its start, with the stage's tasks
-    (as `add_stage_tasks` makes them, due from today) and the manager's task to confirm it, the notes as a
+    (from `add_stage_tasks`, due from today) and the manager's task to confirm it, the notes as a
     note, and the audit entry "case migrated". `assignee(role, employee)` says who each task goes to."""
     title = ladder_for(policy, row.case_type).stage(row.stage).title
     since = f"{title} since {long_date(row.stage_started_on)}"
@@ -106,10 +106,7 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
                               trigger_explanation=f"Migrated from the previous system: {since}")],
                 migrated=Migration(source_row=row.source, row_number=row_number, imported_at=utcnow(),
                                    imported_by=actor))
-    case.tasks.extend(Task(kind=planned.kind, title=planned.title, stage_key=planned.stage_key, due_on=planned.due_on,
-                           assignee=assignee(planned.assignee, employee))
-                      for planned in stage_tasks(ladder_for(policy, row.case_type).stage(row.stage), today,
-                                                 employee.region))
+    add_stage_tasks(case, employee, policy, today, assignee)
     case.tasks.append(Task(kind=CONFIRM_MIGRATED, title=f"Confirm {employee.name}'s stage: {since}",
                            assignee=assignee("manager", employee), due_on=due_on(today, CONFIRM_DAYS,
                                                                                  employee.region)))
