@@ -86,3 +86,22 @@ def sign_in(page, base_url: str, email: str, password: str = "casebook-demo") ->
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def four_occasions(employee) -> None:
+    """Four one-day absences on the Wednesdays 44, 36, 28 and 20 weeks ago (clear of week edges): the
+    4-occasion short-term trigger."""
+    from documents import Absence
+    today = dt.date.today()
+    wednesday = today - dt.timedelta(days=(today.weekday() - 2) % 7)
+    for weeks in (44, 36, 28, 20):
+        day = wednesday - dt.timedelta(weeks=weeks)
+        Absence(employee=employee.pk, assignment_number=employee.assignment_number, first_day=day, last_day=day,
+                reason_category="infections").save_checked()
+
+
+def sign_out(page) -> None:
+    """Sign out with the header's button and wait for the sign-in page."""
+    from playwright.sync_api import expect
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()

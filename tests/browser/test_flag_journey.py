@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import four_occasions, sign_in, sign_out
 from tests.conftest import PASSWORD, clean_database
 
 TODAY = dt.date.today()
@@ -20,7 +20,7 @@ RESOLUTION = "Checked the record: four occasions, so the absence support meeting
 def open_case(app, make_employee, make_user):
     """Fay Flagged, below Mo Manager in Community Care, with a case at the absence support meeting stage;
     an HR advisor for Community Care and one for Acute Medicine."""
-    from documents import Absence, Case
+    from documents import Case
     from documents.triggers_service import scan
     clean_database()
     boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")
@@ -28,11 +28,7 @@ def open_case(app, make_employee, make_user):
     fay = make_employee(first_name="Fay", last_name="Flagged", supervisor_assignment_number=boss.assignment_number)
     make_user("hana@example.org", ["hr"], hr_divisions=[fay.division], name="Hana Advisor")
     make_user("otto@example.org", ["hr"], hr_divisions=["Acute Medicine"], name="Otto Elsewhere")
-    wednesday = TODAY - dt.timedelta(days=(TODAY.weekday() - 2) % 7)
-    for weeks in (44, 36, 28, 20):          # four one-day absences: the 4-occasion trigger
-        day = wednesday - dt.timedelta(weeks=weeks)
-        Absence(employee=fay.pk, assignment_number=fay.assignment_number, first_day=day, last_day=day,
-                reason_category="infections").save_checked()
+    four_occasions(fay)
     scan(TODAY, "test")
     case = Case.objects.get()
     assert (case.status, case.stage, case.division) == ("open", "absence_support", "Community Care")
@@ -40,9 +36,6 @@ def open_case(app, make_employee, make_user):
     clean_database()
 
 
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 
 def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot, accessible):

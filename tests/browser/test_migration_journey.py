@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_out
 from tests.conftest import PASSWORD, clean_database
 
 TODAY = dt.date.today()
@@ -31,9 +31,6 @@ def people(app, make_employee, make_user):
     clean_database()
 
 
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 
 def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people, screenshot, accessible, tmp_path):

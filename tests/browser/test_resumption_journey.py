@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import four_occasions, sign_in
 from tests.conftest import PASSWORD, clean_database
 
 TODAY = dt.date.today()
@@ -24,11 +24,7 @@ def back_from_long_term(app, make_employee, make_user):
     boss = make_employee(first_name="Bea", last_name="Boss", job_title="Ward manager")
     make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number, name="Bea Boss")
     wes = make_employee(first_name="Wes", last_name="Walker", supervisor_assignment_number=boss.assignment_number)
-    wednesday = TODAY - dt.timedelta(days=(TODAY.weekday() - 2) % 7)
-    for weeks in (44, 36, 28, 20):          # four one-day absences: the 4-occasion trigger
-        day = wednesday - dt.timedelta(weeks=weeks)
-        Absence(employee=wes.pk, assignment_number=wes.assignment_number, first_day=day, last_day=day,
-                reason_category="infections").save_checked()
+    four_occasions(wes)
     long = Absence(employee=wes.pk, assignment_number=wes.assignment_number, reason_category="musculoskeletal",
                    first_day=TODAY - dt.timedelta(days=70))
     long.save_checked()

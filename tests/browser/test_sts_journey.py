@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from casework.absences import long_date
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import four_occasions, sign_in
 from tests.conftest import PASSWORD, clean_database
 
 TODAY = dt.date.today()
@@ -21,17 +21,13 @@ REVIEW_DATE = TODAY + dt.timedelta(weeks=12)        # council absence support me
 def triggered(app, make_employee, make_user):
     """Sam Support, below Mo Manager, with four one-day absences in the last 12 months: a case at the
     absence support meeting stage, with its tasks."""
-    from documents import Absence, Case
+    from documents import Case
     from documents.triggers_service import scan
     clean_database()
     boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")
     make_user("mo@example.org", ["manager"], assignment_number=boss.assignment_number, name="Mo Manager")
     sam = make_employee(first_name="Sam", last_name="Support", supervisor_assignment_number=boss.assignment_number)
-    wednesday = TODAY - dt.timedelta(days=(TODAY.weekday() - 2) % 7)
-    for weeks in (44, 36, 28, 20):          # four one-day absences: the 4-occasion trigger
-        day = wednesday - dt.timedelta(weeks=weeks)
-        Absence(employee=sam.pk, assignment_number=sam.assignment_number, first_day=day, last_day=day,
-                reason_category="infections").save_checked()
+    four_occasions(sam)
     scan(TODAY, "test")
     case = Case.objects.get()
     assert (case.kind, case.status, case.stage) == ("STS", "open", "absence_support")
