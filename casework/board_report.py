@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from casework.absences import rtw_day_number
 from casework.calendar import WorkingPattern, calendar_days, fte_days, working_days, working_days_in_window
@@ -97,22 +97,26 @@ class BoardFigures:
     by_reason_percent: dict[tuple[str, str], float]
 
 
+def financial_year_start(day: dt.date) -> dt.date:
+    """1 April of the financial year (April–March) holding `day`."""
+    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
 def financial_year_to_date(today: dt.date) -> tuple[dt.date, dt.date]:
     """The financial year (April–March) up to and including `today`: 2026-11-23 → 2026-04-01 to 2026-11-23."""
-    year = today.year if today.month >= 4 else today.year - 1
-    return dt.date(year, 4, 1), today
+    return financial_year_start(today), today
 
 
-def _round(value: float, places: int) -> float:
+def round_half_up(value: float, places: int) -> float:
     """Rounded half up, as the figures are worked by hand (4.875 → 4.88), not half to even."""
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def _ratio(part: float, whole: float, places: int = 4) -> float | None:
+def ratio(part: float, whole: float, places: int = 4) -> float | None:
     """part ÷ whole, worked in decimals from the figures as shown (7.8 ÷ 1.6 is 4.875, so 4.88)."""
     if not whole:
         return None
-    quotient = Decimal(repr(_round(part, 4))) / Decimal(repr(_round(whole, 4)))
+    quotient = Decimal(repr(round_half_up(part, 4))) / Decimal(repr(round_half_up(whole, 4)))
     return float(quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
@@ -130,18 +134,18 @@ class _Tally:
 
 
 def _scope(kind: str, name: str, tally: _Tally, period_days: int) -> ScopeFigures:
-    average_fte = _round(tally.fte_in_post_days / period_days, 4)
+    average_fte = round_half_up(tally.fte_in_post_days / period_days, 4)
     held = len(tally.rtw_days)
     return ScopeFigures(
         kind=kind, name=name, headcount=tally.headcount, average_fte=average_fte,
-        working_days_lost=tally.working_days, fte_days_lost=_round(tally.fte_days, 2),
-        days_lost_per_fte=_ratio(tally.fte_days, average_fte, 2),
-        long_term_fte_days=_round(tally.long_term_fte_days, 2),
-        long_term_share=_ratio(tally.long_term_fte_days, tally.fte_days),
+        working_days_lost=tally.working_days, fte_days_lost=round_half_up(tally.fte_days, 2),
+        days_lost_per_fte=ratio(tally.fte_days, average_fte, 2),
+        long_term_fte_days=round_half_up(tally.long_term_fte_days, 2),
+        long_term_share=ratio(tally.long_term_fte_days, tally.fte_days),
         long_term_absences=tally.long_term, long_term_open=tally.long_term_open,
-        rtw_due=tally.rtw_due, rtw_held=held, rtw_share_held=_ratio(held, tally.rtw_due),
-        rtw_average_days=_ratio(sum(tally.rtw_days), held, 2),
-        rtw_share_within_5=_ratio(sum(1 for day in tally.rtw_days if day <= RTW_WITHIN_DAYS), held))
+        rtw_due=tally.rtw_due, rtw_held=held, rtw_share_held=ratio(held, tally.rtw_due),
+        rtw_average_days=ratio(sum(tally.rtw_days), held, 2),
+        rtw_share_within_5=ratio(sum(1 for day in tally.rtw_days if day <= RTW_WITHIN_DAYS), held))
 
 
 def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], start: dt.date, end: dt.date,
@@ -202,7 +206,7 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         by_reason[key] = by_reason.get(key, 0.0) + lost_fte
 
     total = tallies[("organisation", ORGANISATION)].fte_days
-    by_reason = {key: _round(value, 2) for key, value in sorted(by_reason.items()) if value}
+    by_reason = {key: round_half_up(value, 2) for key, value in sorted(by_reason.items()) if value}
     figures = {key: _scope(key[0], key[1], tally, period_days) for key, tally in tallies.items()}
     return BoardFigures(
         start=start, end=end, today=today,
@@ -210,42 +214,4 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         divisions={name: value for (kind, name), value in sorted(figures.items()) if kind == "division"},
         directorates={name: value for (kind, name), value in sorted(figures.items()) if kind == "directorate"},
         by_reason=by_reason,
-        by_reason_percent={key: _round(100 * value / total, 1) for key, value in by_reason.items()} if total else {})
-
-
-def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, month, 1)
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first, following - dt.timedelta(days=1)
-
-
-def monthly_series(people: Iterable[Person], absences: Iterable[AbsenceRow], end_month: dt.date,
-                   months: int = 12, today: dt.date | None = None) -> list[dict]:
-    """FTE-days lost in each calendar month of the latest `months` months ending with `end_month`'s
-    month, beside the same month a year earlier: [{"month": date(1st), "fte_days", "previous_fte_days"}].
-    An ongoing absence is counted up to `today` (default: the last day of `end_month`'s month)."""
-    people = {person.id: person for person in people}
-    absences: Sequence[AbsenceRow] = list(absences)
-    last_of_end = _month_bounds(end_month.year, end_month.month)[1]
-    until = today or last_of_end
-    index = end_month.year * 12 + end_month.month - 1
-    totals: dict[int, float] = {}
-    latest = [index - offset for offset in range(months - 1, -1, -1)]
-    for month_index in sorted(set(latest) | {month_index - 12 for month_index in latest}):
-        year, month0 = divmod(month_index, 12)
-        first, last = _month_bounds(year, month0 + 1)
-        total = 0.0
-        for absence in absences:
-            person = people.get(absence.person_id)
-            if person is None or absence.first_day > last or (absence.last_day or until) < first:
-                continue
-            lost = working_days_in_window(absence.first_day, absence.last_day, first, last, person.pattern,
-                                          ongoing_until=until)
-            total += fte_days(lost, person.pattern)
-        totals[month_index] = _round(total, 2)
-    series = []
-    for month_index in latest:
-        year, month0 = divmod(month_index, 12)
-        series.append({"month": dt.date(year, month0 + 1, 1), "fte_days": totals[month_index],
-                       "previous_fte_days": totals[month_index - 12]})
-    return series
+        by_reason_percent={key: round_half_up(100 * value / total, 1) for key, value in by_reason.items()} if total else {})
