@@ -8,6 +8,7 @@ import click
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
@@ -44,8 +45,9 @@ class PeriodForm(FlaskForm):
 
 def _form() -> PeriodForm:
     start, end = financial_year_to_date(dt.date.today())
-    asked = request.args if "start" in request.args or "end" in request.args else None
-    form = PeriodForm(asked, meta={"csrf": False}, data=None if asked else {"start": start, "end": end})
+    asked = "start" in request.args or "end" in request.args
+    form = PeriodForm(request.args if asked else MultiDict({"start": start.isoformat(), "end": end.isoformat()}),
+                      meta={"csrf": False})
     form.within.choices = [SelectChoice("", "Everyone you can see")] + [
         SelectChoice(value, label) for value, label in within_choices(current_user)]
     return form

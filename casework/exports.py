@@ -27,6 +27,13 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int | float | dt.date | None, ...], ...]
 
+    @property
+    def numeric(self) -> tuple[bool, ...]:
+        """For each column, whether it holds numbers (every value given is a number), to align it right."""
+        return tuple(any(isinstance(row[index], (int, float)) for row in self.rows)
+                     and all(row[index] is None or isinstance(row[index], (int, float)) for row in self.rows)
+                     for index in range(len(self.columns)))
+
 
 Cell = str | int | float | dt.date | None
 

@@ -227,7 +227,10 @@ def test_a_bad_period_is_refused_beside_its_field(client, auth, organisation, qu
 
 def test_the_default_period_is_the_financial_year_to_date(client, auth, organisation):
     auth.login("admin@example.org")
-    html = client.get("/reports/board").get_data(as_text=True)
+    response = client.get("/reports/board")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "There is a problem" not in html and 'id="table-absence"' in html
     today = dt.date.today()
     start = D(today.year if today.month >= 4 else today.year - 1, 4, 1)
     assert f'value="{start.isoformat()}"' in html and f'value="{today.isoformat()}"' in html
