@@ -6,9 +6,12 @@ one atomic write.
 """
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import mongoengine as me
+
+from casework.workflow import MILESTONE_TASKS
 
 from documents.base import AuditEntry, Versioned, utcnow
 from documents.scope import ScopedQuerySet
@@ -148,6 +151,15 @@ class Task(me.EmbeddedDocument):
     completed_at = me.DateTimeField()
     completed_by = me.StringField()
     snoozed_until = me.DateField()
+    event_on = me.DateField()  # what a milestone task is ahead of: the day pay changes, or 28 weeks off
+
+    @property
+    def milestone_on(self) -> dt.date | None:
+        """The day of the milestone a task is ahead of; tasks stored before `event_on` was kept fall back to
+        their due date plus the days the task is set ahead."""
+        if self.event_on or self.kind not in MILESTONE_TASKS:
+            return self.event_on
+        return self.due_on + dt.timedelta(days=MILESTONE_TASKS[self.kind][1])
 
 
 class Note(me.EmbeddedDocument):

@@ -75,7 +75,8 @@ def add_stage_tasks(case: Case, employee: Employee, policy: Policy, entered_on: 
 
 def add_milestone_tasks(case: Case, employee: Employee, milestones, today: dt.date) -> list[Task]:
     """Append the tasks ahead of the long-term absence's changes of pay and its sick pay notice (unsaved)."""
-    added = [Task(kind=planned.kind, title=planned.title, due_on=planned.due_on,
+    milestone_on = {milestone.key: milestone.on for milestone in milestones}
+    added = [Task(kind=planned.kind, title=planned.title, due_on=planned.due_on, event_on=milestone_on[planned.kind],
                   assignee=assignee_for(planned.assignee, employee))
              for planned in milestone_tasks(milestones, employee.name, today, employee.region)]
     case.tasks.extend(added)
