@@ -13,7 +13,8 @@ from flask_wtf import FlaskForm
 from blueprints.access import requires, visible_or_404
 from documents import Absence, Employee
 from documents.case_service import RTW_REMINDER
-from documents.inbox import assignees_of, by_holder, counts, division_scope, grouped, open_items
+from documents.inbox import assignees_of, by_holder, counts, grouped, open_items, oversight_view
+from documents.scope import scope_filter
 from documents.base import AuditEntry, utcnow
 
 bp = Blueprint("tasks", __name__)
@@ -22,18 +23,23 @@ bp = Blueprint("tasks", __name__)
 @bp.route("/tasks")
 @requires("manager", "hr", "admin")
 def index():
+    """My tasks; or (`view=divisions` for HR, `view=hierarchy` for managers) everyone's in the user's scope,
+    narrowed to one `holder` and to the overdue ones with `overdue=1`."""
     today = dt.date.today()
     view = request.args.get("view", "mine")
-    if view == "divisions" and current_user.has_role("hr", "admin"):
-        items = open_items(divisions=division_scope(current_user))
-        holder = request.args.get("holder")
-        shown = [item for item in items if item.task.assignee == holder] if holder else items
-        return render_template("tasks/index.html", view="divisions", groups=grouped(shown, today),
-                               holders=by_holder(items, today), holder=holder, counts=counts(shown, today),
-                               today=today, form=FlaskForm())
+    oversight = oversight_view(current_user)
+    if view == oversight:
+        items = open_items(within=scope_filter(current_user))
+        holder, overdue = request.args.get("holder"), request.args.get("overdue") == "1"
+        shown = [item for item in items if (not holder or item.task.assignee == holder)
+                 and (not overdue or item.overdue(today))]
+        return render_template("tasks/index.html", view=view, oversight=oversight, groups=grouped(shown, today),
+                               holders=by_holder(items, today), holder=holder, overdue=overdue,
+                               counts=counts(shown, today), today=today, form=FlaskForm())
     items = open_items(assignees_of(current_user))
-    return render_template("tasks/index.html", view="mine", groups=grouped(items, today), holders=[],
-                           holder=None, counts=counts(items, today), today=today, form=FlaskForm())
+    return render_template("tasks/index.html", view="mine", oversight=oversight, groups=grouped(items, today),
+                           holders=[], holder=None, overdue=False, counts=counts(items, today), today=today,
+                           form=FlaskForm())
 
 
 @bp.route("/absences/<absence_id>/tasks/<task_id>/complete", methods=["POST"])

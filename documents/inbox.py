@@ -1,5 +1,6 @@
 """The task inbox: a user's open tasks (their own and their HR queues'), overdue first and grouped by
-employee, and for HR the open tasks of their divisions, overdue ones counted by who holds them.
+employee, and everyone's open tasks the user oversees (HR their divisions, a manager their hierarchy), counted
+by who holds them.
 
 Tasks live on cases (the stage's work) and on absences (the return-to-work reminder, the OH referral);
 both are read here with one query each. A paused case's tasks wait and are not listed.
@@ -10,11 +11,12 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 
+import mongoengine as me
+
 from documents.absence import Absence
 from documents.case import Case, Task
 from documents.case_service import HR_QUEUE, hr_queue
 from documents.employee import Employee
-from documents.scope import scope_filter
 from documents.user import User
 
 CASE_FIELDS = ("employee", "assignment_number", "division", "kind", "stage", "status", "paused", "tasks",
@@ -54,14 +56,15 @@ def assignees_of(user: User) -> list[str]:
     return mine
 
 
-def open_items(assignees: list[str] | None = None, divisions: list[str] | None = None) -> list[Item]:
-    """Open tasks held by `assignees`, or every open task of cases in `divisions` (None: all)."""
+def open_items(assignees: list[str] | None = None, within: me.Q | None = None) -> list[Item]:
+    """Open tasks held by `assignees` (None: anyone's) on the cases and absences of the people `within`
+    (a scope filter on employees and cases; None: everyone)."""
     match = {"status": "open", **({"assignee": {"$in": assignees}} if assignees is not None else {})}
     cases = Case.objects(paused=False, tasks__match=match)   # a closed case may still have its closing letter to send
     absences = Absence.objects(tasks__match=match)
-    if divisions is not None:
-        cases = cases.filter(division__in=divisions)
-        absences = absences.filter(employee__in=Employee.objects(division__in=divisions).distinct("id"))
+    if within is not None:
+        cases = cases.filter(within)
+        absences = absences.filter(employee__in=Employee.objects(within).distinct("id"))
     wanted = (lambda task: task.status == "open" and (assignees is None or task.assignee in assignees))
     items = [Item(task, case.employee, case_id=case.pk, case_kind=case.kind)
              for case in cases.only(*CASE_FIELDS) for task in case.tasks if wanted(task)]
@@ -110,6 +113,9 @@ def by_holder(items: list[Item], today: dt.date) -> list[Holder]:
     return sorted(holders, key=lambda holder: (-holder.overdue, -holder.open, holder.name))
 
 
-def division_scope(user: User) -> list[str] | None:
-    """The divisions whose tasks an HR user oversees (None for an admin: all)."""
-    return None if scope_filter(user) is None else list(user.hr_divisions or [])
+OVERSIGHT_VIEWS = {"divisions": ("hr", "admin"), "hierarchy": ("manager",)}
+
+
+def oversight_view(user: User) -> str | None:
+    """The task view listing everyone's tasks the user oversees: HR's divisions, or a manager's hierarchy."""
+    return next((view for view, roles in OVERSIGHT_VIEWS.items() if user.has_role(*roles)), None)
