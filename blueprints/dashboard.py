@@ -1,6 +1,43 @@
 """Live dashboards: where cases and tasks stand, for HR (their divisions) and managers (their hierarchy)."""
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from blueprints.access import requires
+from blueprints.paging import Page
+from documents import Employee
+from documents.case import FLAG_KINDS
+from documents.dashboard_lists import PAY_KINDS, listed_absences
+from documents.dashboard_service import dashboard
+from documents.inbox import oversight_view
+from documents.outcome_service import FLAG_WORDS
 
 bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/dashboard")
+@requires("manager", "hr", "admin")
+def index():
+    """Cases by stage, overdue tasks by holder, coming changes of pay, outstanding return-to-work interviews
+    and flags waiting, for everyone the user may see."""
+    today = dt.date.today()
+    return render_template("dashboard/index.html", board=dashboard(current_user, today), today=today,
+                           tasks_view=oversight_view(current_user), pay_kinds=PAY_KINDS, flag_kinds=FLAG_KINDS,
+                           flag_words=FLAG_WORDS)
+
+
+@bp.route("/dashboard/rtw")
+@requires("manager", "hr", "admin")
+def rtw():
+    """Ended absences still waiting for their return-to-work interview, the oldest first; `division` or
+    `line` narrows them to one group of the dashboard."""
+    today = dt.date.today()
+    chosen = {name: request.args[name] for name in ("division", "line") if request.args.get(name)}
+    page = Page.of(listed_absences(current_user, today, **chosen).only("employee", "first_day", "last_day"),
+                   request.args, current_app.config["PAGE_SIZE"])
+    people = {person.pk: person for person in Employee.objects(pk__in=[absence.employee for absence in page.items])
+              .only("first_name", "last_name", "assignment_number", "division")}
+    return render_template("dashboard/rtw.html", page=page, people=people, chosen=chosen)

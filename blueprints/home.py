@@ -14,6 +14,8 @@ bp = Blueprint("home", __name__)
 def index():
     if current_user.has_role("manager"):
         return redirect(url_for("team.index"))
+    if current_user.has_role("hr", "admin"):
+        return redirect(url_for("dashboard.index"))
     return redirect(url_for("employees.index"))
 
 

@@ -2,7 +2,7 @@
 the case's division to resolve; "not my report" also reaches the hierarchy administrators (support)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.access import requires
@@ -46,8 +46,14 @@ def resolve(case_id: str, flag_id: str):
 
 
 def render_queue(form: ResolveFlagForm, failed: str | None = None, status: int = 200):
-    """The open flags in the user's queue, oldest first; `failed` is the flag whose form came back."""
-    rows = flag_queue(Case.objects.visible_to(current_user), queue_kinds())
+    """The open flags in the user's queue, oldest first, of one `division` and `kind` when the query asks;
+    `failed` is the flag whose form came back."""
+    cases, kinds = Case.objects.visible_to(current_user), queue_kinds()
+    if request.args.get("division"):
+        cases = cases.filter(division=request.args["division"])
+    if request.args.get("kind"):
+        kinds = tuple(kind for kind in kinds if kind == request.args["kind"])
+    rows = flag_queue(cases, kinds)
     people = {person.pk: person for person in Employee.objects(pk__in=list({case.employee for case, _ in rows}))
               .only("first_name", "last_name", "assignment_number")}
     return render_template("hr/flags.html", rows=rows, people=people, form=form, failed=failed,

@@ -57,8 +57,9 @@ def test_roles_gate_pages(make_employee, make_user, auth, roles, url, status):
     assert auth.client.get(url).status_code == status
 
 
-@pytest.mark.parametrize("roles, landing", [(["manager"], "/team"), (["hr"], "/employees"),
-                                            (["manager", "hr"], "/team"), (["admin"], "/employees")])
+@pytest.mark.parametrize("roles, landing", [(["manager"], "/team"), (["hr"], "/dashboard"),
+                                            (["manager", "hr"], "/team"), (["admin"], "/dashboard"),
+                                            (["support"], "/employees")])
 def test_home_sends_each_role_to_its_page(make_employee, make_user, auth, roles, landing):
     boss = make_employee()
     make_user("someone@example.org", roles, assignment_number=boss.assignment_number, hr_divisions=["Community Care"])

@@ -1,0 +1,37 @@
+"""The case list: the cases a user may see, narrowed by the filters the dashboard's figures link with."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+
+from blueprints.access import requires
+from blueprints.cases import bp
+from blueprints.paging import Page
+from documents import Employee
+from documents.dashboard_lists import listed_cases, stage_titles, stage_words
+
+FILTERS = ("division", "line", "kind", "stage", "status", "paused", "pay", "flag")
+
+
+@bp.route("/cases")
+@requires("manager", "hr", "support", "admin")
+def index():
+    """Cases by `division` or `line`, `kind`, `stage`, `status`, `paused` (1 or 0), `pay` (half_pay or
+    nil_pay in the next 28 days) and `flag` (an open flag of that kind)."""
+    chosen = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+    paused = {"1": True, "0": False}.get(chosen.get("paused", ""))
+    try:
+        cases = listed_cases(current_user, dt.date.today(), paused=paused,
+                             **{name: value for name, value in chosen.items() if name != "paused"})
+    except ValueError as error:
+        abort(400, str(error))
+    page = Page.of(cases.only("employee", "assignment_number", "kind", "stage", "status", "paused", "opened_on",
+                              "division").order_by("division", "opened_on"), request.args,
+                   current_app.config["PAGE_SIZE"])
+    people = {person.pk: person for person in Employee.objects(pk__in=[case.employee for case in page.items])
+              .only("first_name", "last_name")}
+    titles = stage_titles()
+    return render_template("cases/list.html", page=page, people=people, chosen=chosen,
+                           stages={case.pk: stage_words(case.stage, titles) for case in page.items})

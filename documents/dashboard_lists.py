@@ -1,0 +1,139 @@
+"""What the dashboards count and the lists behind their figures show: the groups a user's figures are split
+into, the filters for each figure (the same query counts a figure and pages its list, so the two always
+agree), and the scoped case and absence lists."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import mongoengine as me
+
+from casework.workflow import MILESTONE_TASKS
+from documents.absence import Absence
+from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
+from documents.employee import Employee
+from documents.scope import scope_filter
+from documents.triggers_service import active_policy
+from documents.user import User
+
+PAY_KINDS = ("half_pay", "nil_pay")
+PAY_WINDOW_DAYS = 28
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    """A date as MongoDB holds it."""
+    return dt.datetime.combine(day, dt.time())
+
+
+@dataclasses.dataclass(frozen=True)
+class Grouping:
+    """How a dashboard splits its figures: by division, or by the line below `manager` each person is in
+    (the manager's own direct reports are one line, each direct report's people another)."""
+
+    by: str
+    manager: str | None = None
+
+    def key(self, division: str, manager_path) -> str:
+        """The group of someone in `division` with supervisors `manager_path` (nearest first)."""
+        if self.by == "division":
+            return division
+        path = list(manager_path or [])
+        place = path.index(self.manager) if self.manager in path else 0
+        return path[place - 1] if place > 0 else self.manager
+
+    def narrow(self, key: str) -> me.Q:
+        """The cases or employees (both carry division and manager_path) of group `key`."""
+        if self.by == "division":
+            return me.Q(division=key)
+        if key == self.manager:
+            return me.Q(__raw__={"manager_path.0": key})
+        return me.Q(manager_path=key)
+
+
+def grouping_for(user: User) -> Grouping:
+    """HR and admins see divisions; a manager sees the lines of their hierarchy."""
+    if user.has_role("hr", "admin", "support") or not user.assignment_number:
+        return Grouping("division")
+    return Grouping("line", user.assignment_number)
+
+
+def group_filter(user: User, division: str | None = None, line: str | None = None) -> me.Q | None:
+    """The filter a list's `division` or `line` argument asks for (None: no narrowing). The user's scope
+    is applied on top of it, so a forged argument never widens what they see."""
+    if division:
+        return Grouping("division").narrow(division)
+    if line:
+        return Grouping("line", user.assignment_number).narrow(line)
+    return None
+
+
+def stage_titles() -> dict[str, dict[str, str]]:
+    """Each kind's stage keys with their titles, in ladder order, from the active policy."""
+    policy = active_policy()
+    return {"STS": {stage.key: stage.title for stage in policy.sts.ladder.stages},
+            "LTS": {stage.key: stage.title for stage in policy.lts.ladder.stages}}
+
+
+def stage_words(key: str, titles: dict[str, dict[str, str]]) -> str:
+    """A stage key in words (a stage no longer in the active policy by its key)."""
+    for kind in KINDS:
+        if key in titles[kind]:
+            return titles[kind][key]
+    return key.replace("_", " ").capitalize()
+
+
+def pay_change_query(kind: str, today: dt.date) -> dict:
+    """Cases with a `kind` (half_pay, nil_pay) milestone task, not cancelled, whose change of pay falls in
+    the next 28 days; for tasks stored without `event_on` the day is the due date plus the days ahead."""
+    start, end, ahead = today, today + dt.timedelta(days=PAY_WINDOW_DAYS), dt.timedelta(MILESTONE_TASKS[kind][1])
+    return {"tasks": {"$elemMatch": {"kind": kind, "status": {"$ne": "cancelled"}, "$or": [
+        {"event_on": {"$gte": midnight(start), "$lte": midnight(end)}},
+        {"event_on": None, "due_on": {"$gte": midnight(start - ahead), "$lte": midnight(end - ahead)}}]}}}
+
+
+def pay_changes_on(case: Case, kind: str, today: dt.date) -> list[dt.date]:
+    """The days of the case's `kind` changes of pay in the next 28 days (as `pay_change_query` finds them)."""
+    end = today + dt.timedelta(days=PAY_WINDOW_DAYS)
+    return [task.milestone_on for task in case.tasks
+            if task.kind == kind and task.status != "cancelled" and today <= task.milestone_on <= end]
+
+
+def rtw_outstanding_query(today: dt.date) -> dict:
+    """Absences that have ended (last day before today) with no return-to-work interview recorded."""
+    return {"last_day": {"$lt": midnight(today)}, "rtw": None}
+
+
+def absences_in_scope(user: User, narrow: me.Q | None = None):
+    """The absences of the employees `user` may see (narrowed by `narrow`): one read of their ids."""
+    if scope_filter(user) is None and narrow is None:
+        return Absence.objects
+    staff = Employee.objects.visible_to(user)
+    return Absence.objects(employee__in=(staff.filter(narrow) if narrow is not None else staff).distinct("id"))
+
+
+def listed_cases(user: User, today: dt.date, division: str | None = None, line: str | None = None,
+                 kind: str | None = None, stage: str | None = None, status: str | None = None,
+                 paused: bool | None = None, pay: str | None = None, flag: str | None = None):
+    """The cases `user` may see that the case list's filters ask for; ValueError for a value no filter has."""
+    for value, allowed in ((kind, KINDS), (status, STATUSES), (pay, PAY_KINDS), (flag, FLAG_KINDS)):
+        if value and value not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    cases = Case.objects.visible_to(user)
+    narrow = group_filter(user, division, line)
+    if narrow is not None:
+        cases = cases.filter(narrow)
+    simple = {"kind": kind, "stage": stage, "status": status}
+    cases = cases.filter(**{field: value for field, value in simple.items() if value})
+    if paused is not None:
+        cases = cases.filter(paused=paused)
+    if pay:
+        cases = cases.filter(__raw__=pay_change_query(pay, today))
+    if flag:
+        cases = cases.filter(flags__match={"status": "open", "kind": flag})
+    return cases
+
+
+def listed_absences(user: User, today: dt.date, division: str | None = None, line: str | None = None):
+    """The ended absences without a return-to-work interview that `user` may see, the oldest first."""
+    absences = absences_in_scope(user, group_filter(user, division, line))
+    return absences.filter(__raw__=rtw_outstanding_query(today)).order_by("last_day", "first_day")

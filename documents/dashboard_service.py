@@ -1,0 +1,231 @@
+"""Live dashboards: where cases, overdue tasks, coming changes of pay, outstanding return-to-work interviews
+and flags stand, for what one user may see, split by division (HR, admins) or by the lines below a manager.
+
+Every figure is counted in the database (aggregation pipelines, or one read of the few cases concerned);
+absences, which carry no division, are narrowed with one read of the employees in scope. What each figure
+counts, and the lists behind the figures, are in `documents.dashboard_lists`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+
+from documents.case import KINDS, Case
+from documents.case_service import HR_QUEUE
+from documents.dashboard_lists import (PAY_KINDS, Grouping, absences_in_scope, grouping_for, midnight,
+                                       pay_changes_on, rtw_outstanding_query, stage_titles)
+from documents.employee import Employee
+from documents.user import User
+
+IN_PROGRESS = ("open", "monitoring")
+
+
+def group_labels(grouping: Grouping, keys) -> dict[str, str]:
+    """Each group's name in words: the division, or whose line it is."""
+    keys = set(keys)
+    if grouping.by == "division":
+        return {key: key for key in keys}
+    names = {person.assignment_number: person.name for person in Employee.objects(
+        assignment_number__in=list(keys)).only("assignment_number", "first_name", "last_name")}
+    return {key: "Reporting to you directly" if key == grouping.manager else f"{names.get(key, key)}’s team"
+            for key in keys}
+
+
+@dataclasses.dataclass
+class Tally:
+    """Cases open, on continued monitoring, and paused (open but waiting)."""
+
+    open: int = 0
+    monitoring: int = 0
+    paused: int = 0
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(self.open + other.open, self.monitoring + other.monitoring, self.paused + other.paused)
+
+
+@dataclasses.dataclass
+class CaseTable:
+    """One kind's cases by group × stage."""
+
+    kind: str
+    stages: list[str]
+    groups: list[str]
+    cells: dict[tuple[str, str], Tally]
+
+    def cell(self, group: str, stage: str) -> Tally:
+        return self.cells.get((group, stage), Tally())
+
+    def row_total(self, group: str) -> Tally:
+        return sum((self.cell(group, stage) for stage in self.stages), Tally())
+
+    def column_total(self, stage: str) -> Tally:
+        return sum((self.cell(group, stage) for group in self.groups), Tally())
+
+    def total(self) -> Tally:
+        return sum((self.row_total(group) for group in self.groups), Tally())
+
+
+def case_tables(cases, grouping: Grouping, titles: dict[str, dict[str, str]]) -> list[CaseTable]:
+    """Open and monitoring cases (already scoped) counted by kind, group, stage, status and pause."""
+    found = cases.filter(status__in=IN_PROGRESS).aggregate([{"$group": {
+        "_id": {"division": "$division", "path": "$manager_path", "kind": "$kind", "stage": "$stage",
+                "status": "$status", "paused": "$paused"}, "n": {"$sum": 1}}}])
+    cells: dict[str, dict] = {kind: defaultdict(Tally) for kind in KINDS}
+    for row in found:
+        what = row["_id"]
+        tally = cells[what["kind"]][grouping.key(what["division"], what.get("path")), what["stage"]]
+        if what["status"] == "monitoring":
+            tally.monitoring += row["n"]
+        else:
+            tally.open += row["n"]
+            tally.paused += row["n"] if what.get("paused") else 0
+    tables = []
+    for kind in KINDS:
+        seen = {stage for _, stage in cells[kind]}
+        stages = list(titles[kind]) + sorted(seen - set(titles[kind]))
+        tables.append(CaseTable(kind, stages, sorted({group for group, _ in cells[kind]}), dict(cells[kind])))
+    return tables
+
+
+@dataclasses.dataclass(frozen=True)
+class Holder:
+    """Whoever holds overdue tasks: how many, and the oldest due date."""
+
+    assignee: str
+    name: str
+    overdue: int
+    oldest: dt.date
+
+
+def _overdue_pipeline(today: dt.date) -> tuple[dict, list[dict]]:
+    match = {"status": "open", "due_on": {"$lt": midnight(today)}}
+    return {"tasks": {"$elemMatch": match}}, [
+        {"$unwind": "$tasks"}, {"$match": {f"tasks.{field}": value for field, value in match.items()}},
+        {"$group": {"_id": "$tasks.assignee", "n": {"$sum": 1}, "oldest": {"$min": "$tasks.due_on"}}}]
+
+
+def overdue_by_holder(cases, absences, today: dt.date) -> list[Holder]:
+    """Open tasks past their due date on cases that are not paused and on absences (both already scoped),
+    per holder, the most overdue first."""
+    having, pipeline = _overdue_pipeline(today)
+    tally: dict[str, list] = {}
+    for source in (cases.filter(paused=False, __raw__=having), absences.filter(__raw__=having)):
+        for row in source.aggregate(pipeline):
+            count, oldest = tally.get(row["_id"], (0, row["oldest"]))
+            tally[row["_id"]] = (count + row["n"], min(oldest, row["oldest"]))
+    names = holder_names(list(tally))
+    holders = [Holder(who, names[who], count, oldest.date()) for who, (count, oldest) in tally.items()]
+    return sorted(holders, key=lambda holder: (-holder.overdue, holder.oldest, holder.name))
+
+
+def holder_names(assignees: list[str]) -> dict[str, str]:
+    """Each assignee in words: a user's or employee's name for a login e-mail, "HR queue: <division>"."""
+    names = {person.email: person.name for person in Employee.objects(email__in=assignees).only(
+        "email", "first_name", "last_name")}
+    names.update({user.email: user.name for user in User.objects(email__in=assignees).only("email", "name")})
+    return {who: f"HR queue: {who[len(HR_QUEUE):]}" if who.startswith(HR_QUEUE) else names.get(who, who)
+            for who in assignees}
+
+
+@dataclasses.dataclass(frozen=True)
+class PayChanges:
+    """A group's open long-term cases moving to half or nil pay soon, with the earliest day of each."""
+
+    group: str
+    counts: dict[str, int]
+    earliest: dict[str, dt.date]
+
+
+def pay_changes(cases, grouping: Grouping, today: dt.date) -> list[PayChanges]:
+    """Open LTS cases (already scoped) whose half or nil pay starts in the next 28 days, by group: one read
+    of the cases with such tasks."""
+    counts, earliest = defaultdict(lambda: defaultdict(int)), defaultdict(dict)
+    for case in cases.filter(kind="LTS", status="open", tasks__kind__in=PAY_KINDS).only(
+            "division", "manager_path", "tasks"):
+        group = grouping.key(case.division, case.manager_path)
+        for kind in PAY_KINDS:
+            days = pay_changes_on(case, kind, today)
+            if days:
+                counts[group][kind] += 1
+                earliest[group][kind] = min(days + [earliest[group].get(kind, days[0])])
+    return [PayChanges(group, dict(counts[group]), earliest[group]) for group in sorted(counts)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Outstanding:
+    """A group's ended absences still waiting for the return-to-work interview, and the oldest last day."""
+
+    group: str
+    count: int
+    oldest: dt.date
+
+
+def rtw_outstanding(absences, grouping: Grouping, today: dt.date) -> list[Outstanding]:
+    """Outstanding interviews of `absences` (already scoped) by group, the oldest first."""
+    per_person = {row["_id"]: row for row in absences.filter(__raw__=rtw_outstanding_query(today)).aggregate([
+        {"$group": {"_id": "$employee", "n": {"$sum": 1}, "oldest": {"$min": "$last_day"}}}])}
+    tally: dict[str, tuple[int, dt.datetime]] = {}
+    for person in Employee.objects(pk__in=list(per_person)).only("division", "manager_path"):
+        group, row = grouping.key(person.division, person.manager_path), per_person[person.pk]
+        count, oldest = tally.get(group, (0, row["oldest"]))
+        tally[group] = (count + row["n"], min(oldest, row["oldest"]))
+    found = [Outstanding(group, count, oldest.date()) for group, (count, oldest) in tally.items()]
+    return sorted(found, key=lambda row: (row.oldest, row.group))
+
+
+def flags_waiting(cases, grouping: Grouping) -> dict[tuple[str, str], int]:
+    """Open flags on `cases` (already scoped; a case holds at most one open flag of each kind) by
+    (group, kind)."""
+    found = cases.filter(flags__match={"status": "open"}).aggregate([
+        {"$unwind": "$flags"}, {"$match": {"flags.status": "open"}},
+        {"$group": {"_id": {"division": "$division", "path": "$manager_path", "kind": "$flags.kind"},
+                    "n": {"$sum": 1}}}])
+    tally: dict[tuple[str, str], int] = defaultdict(int)
+    for row in found:
+        what = row["_id"]
+        tally[grouping.key(what["division"], what.get("path")), what["kind"]] += row["n"]
+    return dict(tally)
+
+
+@dataclasses.dataclass
+class Dashboard:
+    """Everything one user's dashboard shows."""
+
+    grouping: Grouping
+    titles: dict[str, dict[str, str]]
+    tables: list[CaseTable]
+    overdue: list[Holder]
+    pay: list[PayChanges]
+    rtw: list[Outstanding]
+    flags: dict[tuple[str, str], int]
+    labels: dict[str, str]
+
+    @property
+    def flag_groups(self) -> list[str]:
+        return sorted({group for group, _ in self.flags})
+
+    def flag_total(self, kind: str) -> int:
+        return sum(count for (_, flag_kind), count in self.flags.items() if flag_kind == kind)
+
+    def pay_total(self, kind: str) -> tuple[int, dt.date | None]:
+        """All groups' cases moving to `kind` pay soon, and the earliest day."""
+        return (sum(row.counts.get(kind, 0) for row in self.pay),
+                min((row.earliest[kind] for row in self.pay if kind in row.earliest), default=None))
+
+    def rtw_total(self) -> tuple[int, dt.date | None]:
+        """All groups' outstanding interviews, and the oldest last day."""
+        return sum(row.count for row in self.rtw), min((row.oldest for row in self.rtw), default=None)
+
+
+def dashboard(user: User, today: dt.date) -> Dashboard:
+    """The five parts of `user`'s dashboard on `today`."""
+    grouping, cases, absences, titles = (grouping_for(user), Case.objects.visible_to(user), absences_in_scope(user),
+                                         stage_titles())
+    tables = case_tables(cases, grouping, titles)
+    pay, rtw, flags = pay_changes(cases, grouping, today), rtw_outstanding(absences, grouping, today), flags_waiting(
+        cases, grouping)
+    keys = ({group for table in tables for group in table.groups} | {row.group for row in pay}
+            | {row.group for row in rtw} | {group for group, _ in flags})
+    return Dashboard(grouping, titles, tables, overdue_by_holder(cases, absences, today), pay, rtw,
+                     flags, group_labels(grouping, keys))
