@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
@@ -37,8 +38,9 @@ class Person:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
 
-    @property
+    @functools.cached_property
     def pattern(self) -> WorkingPattern:
+        """Built once per person: a report asks for it for every absence."""
         return WorkingPattern(tuple(self.working_days), self.region, self.fte)
 
     def days_in_post(self, start: dt.date, end: dt.date) -> int:
@@ -176,14 +178,12 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
             tally.headcount += person.in_post_on(end)
 
     by_reason: dict[tuple[str, str], float] = {}
-    for absence in sorted(absences, key=lambda row: (str(row.person_id), row.first_day)):
+    for absence in absences:
         person = people.get(absence.person_id)
-        if person is None:
+        last_counted = absence.last_day or until
+        if person is None or absence.first_day > end or last_counted < start:
             continue
         pattern = person.pattern
-        last_counted = absence.last_day or until
-        if absence.first_day > end or last_counted < start:
-            continue
         lost = working_days_in_window(absence.first_day, absence.last_day, start, end, pattern, ongoing_until=until)
         lost_fte = fte_days(lost, pattern)
         length = working_days(absence.first_day, last_counted, pattern) if absence.first_day <= last_counted else 0

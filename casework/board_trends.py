@@ -36,6 +36,8 @@ def monthly_fte_days(people: Iterable[Person], absences: Iterable[AbsenceRow], f
     people = {person.id: person for person in people}
     low, high = month_index(first_month), month_index(end)
     totals = dict.fromkeys(range(low, high + 1), 0.0)
+    bounds = {index: month_bounds(index) for index in totals}
+    bounds[high] = (bounds[high][0], min(bounds[high][1], end))
     for absence in absences:
         person = people.get(absence.person_id)
         last = absence.last_day or until
@@ -43,9 +45,9 @@ def monthly_fte_days(people: Iterable[Person], absences: Iterable[AbsenceRow], f
             continue
         pattern = person.pattern
         for index in range(max(low, month_index(absence.first_day)), min(high, month_index(last)) + 1):
-            first_day, last_day = month_bounds(index)
-            lost = working_days_in_window(absence.first_day, absence.last_day, first_day, min(last_day, end),
-                                          pattern, ongoing_until=until)
+            first_day, last_day = bounds[index]
+            lost = working_days_in_window(absence.first_day, absence.last_day, first_day, last_day, pattern,
+                                          ongoing_until=until)
             totals[index] += fte_days(lost, pattern)
     return totals
 
