@@ -14,7 +14,7 @@ from collections import defaultdict
 from documents.case import KINDS, Case
 from documents.case_service import HR_QUEUE
 from documents.dashboard_lists import (PAY_KINDS, Grouping, absences_in_scope, grouping_for, midnight,
-                                       pay_changes_on, rtw_outstanding_query, stage_titles)
+                                       pay_changes_on, rtw_outstanding_query, stage_titles, stage_words)
 from documents.employee import Employee
 from documents.user import User
 
@@ -200,6 +200,9 @@ class Dashboard:
     rtw: list[Outstanding]
     flags: dict[tuple[str, str], int]
     labels: dict[str, str]
+
+    def stage_name(self, key: str) -> str:
+        return stage_words(key, self.titles)
 
     @property
     def flag_groups(self) -> list[str]:

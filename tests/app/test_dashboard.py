@@ -277,3 +277,33 @@ def test_a_milestone_task_keeps_the_day_of_the_milestone(world):
 ])
 def test_tasks_stored_before_event_on_fall_back_to_their_due_date(kind, due, event_on, day):
     assert task(kind, "mo@example.org", due, event_on=event_on).milestone_on == day
+
+
+def test_a_manager_who_is_also_hr_sees_the_union_by_division(auth, world, make_user):
+    make_user("both@example.org", ["manager", "hr"], assignment_number=world["mo"].assignment_number,
+              hr_divisions=["Medicine"])
+    auth.login("both@example.org")
+    found = figures(auth.client.get("/dashboard").get_data(as_text=True))
+    assert found[words("formal_1", "STS", "Surgery")][0] == 2          # Mo's team only: Ann and Ben
+    assert found[words("formal_1", "STS", "Medicine")][0] == 1
+    assert found[words(None, "STS", "all your divisions")][0] == 3     # not Cat's or Dee's
+    assert found["interviews outstanding in all your divisions"][0] == 3
+    assert found["“wrong stage” flags in all your divisions"][0] == 2
+    assert found["overdue tasks held by Mia Medic"][0] == 2 and "overdue tasks held by Pip Surgeon" not in found
+    for key, (number, href) in found.items():
+        assert rows(auth.client, href) == number, key
+
+
+def test_a_stage_the_active_policy_does_not_have_follows_its_ladder(auth, world):
+    ann = world["ann"]
+    Case(employee=ann.pk, assignment_number=ann.assignment_number, division=ann.division,
+         manager_path=ann.manager_path, kind="LTS", policy_key="council-2019", policy_revision=1,
+         stage="lts_redeployment", opened_on=TODAY, stages=[Stage(key="lts_redeployment", entered_on=TODAY)]
+         ).save_checked()
+    auth.login("hra@example.org")
+    page = auth.client.get("/dashboard").get_data(as_text=True)
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', page.split('id="cases-LTS"')[1].split("</thead>")[0])
+    assert headings == ["Division", "Welfare contact and meeting", "Case conference", "Case review hearing",
+                        "Lts redeployment", "Total"]
+    number, href = figures(page)["open Lts redeployment long-term cases in Surgery"]
+    assert number == 1 and rows(auth.client, href) == 1

@@ -38,8 +38,8 @@ def test_demo_addresses_are_example_org(demo):
 
 
 @pytest.mark.parametrize("email, landing", [
-    ("manager@example.org", "/team"), ("hr@example.org", "/employees"),
-    ("support@example.org", "/employees"), ("admin@example.org", "/employees")])
+    ("manager@example.org", "/team"), ("hr@example.org", "/dashboard"),
+    ("support@example.org", "/employees"), ("admin@example.org", "/dashboard")])
 def test_demo_logins_work(demo, auth, email, landing):
     assert auth.login(email, DEMO_PASSWORD).headers["Location"] == "/"
     assert auth.client.get("/").headers["Location"] == landing
