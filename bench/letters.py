@@ -9,10 +9,8 @@ rendering the shipped template alone (docxtpl, no database). Run by hand from th
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -65,29 +63,19 @@ def median_ms(step) -> float:
 
 
 def main() -> int:
-    from app import create_app
     from casework.letters import render
     from documents import Case
-    from documents.embedded import ensure_server, stop_server
     from documents.letter_context import letter_context
     from documents.letter_service import generate
     from documents.letter_templates import template_bytes
-    with tempfile.TemporaryDirectory() as folder:
-        uri = ensure_server(folder, owner=os.getpid())
-        try:
-            app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": "casebook_bench_test",
-                              "SECRET_KEY": "bench", "DATA_DIR": folder})
-            with app.app_context():
-                case, wes = warning_case()
-                template = template_bytes("C4")
-                context = letter_context(case, wes, case.current_stage, today=D(2026, 3, 4), code="C4")
-                baseline = median_ms(lambda: render(template, context))
-                filled = median_ms(lambda: letter_context(case, wes, case.current_stage, today=D(2026, 3, 4),
-                                                          code="C4"))
-                made = median_ms(lambda: generate(Case.objects.get(pk=case.pk), "C4", "bea@example.org",
-                                                  D(2026, 3, 4)))
-        finally:
-            stop_server(folder)
+    from bench.scratch import scratch_app
+    with scratch_app():
+        case, wes = warning_case()
+        template = template_bytes("C4")
+        context = letter_context(case, wes, case.current_stage, today=D(2026, 3, 4), code="C4")
+        baseline = median_ms(lambda: render(template, context))
+        filled = median_ms(lambda: letter_context(case, wes, case.current_stage, today=D(2026, 3, 4), code="C4"))
+        made = median_ms(lambda: generate(Case.objects.get(pk=case.pk), "C4", "bea@example.org", D(2026, 3, 4)))
     print(f"Letter C4, median of {RUNS} runs")
     print(f"{'step':<52}{'ms':>8}{'× baseline':>12}")
     for label, value in (("render the template alone (baseline)", baseline),

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -87,44 +85,36 @@ def main() -> int:
     options = parser.parse_args()
     from mongoengine.connection import get_db
 
-    from app import create_app
     from casework import board_tables
     from casework.board_report import financial_year_to_date
     from casework.exports import to_xlsx
     from documents import Absence, Employee, User
-    from documents.embedded import ensure_server, stop_server
     from documents.report_service import board_report, report_queries
+    from bench.scratch import scratch_app
     today = dt.date.today()
     start, end = financial_year_to_date(today)
-    with tempfile.TemporaryDirectory() as folder:
-        uri = ensure_server(folder, owner=os.getpid())
-        try:
-            app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": "casebook_bench_test",
-                              "SECRET_KEY": "bench", "DATA_DIR": folder})
-            with app.app_context():
-                started = time.perf_counter()
-                fill(get_db(), options.employees, options.absences, today)
-                print(f"Filled {Employee.objects.count():,} employees and {Absence.objects.count():,} absences "
-                      f"in {time.perf_counter() - started:.1f} s")
-                hr = User(email="hr.bench@example.org", name="HR", roles=["hr"], hr_divisions=[DIVISIONS[1]])
+    with scratch_app():
+        started = time.perf_counter()
+        fill(get_db(), options.employees, options.absences, today)
+        print(f"Filled {Employee.objects.count():,} employees and {Absence.objects.count():,} absences "
+              f"in {time.perf_counter() - started:.1f} s")
+        hr = User(email="hr.bench@example.org", name="HR", roles=["hr"], hr_divisions=[DIVISIONS[1]])
 
-                def read_only():
-                    staff, absences = report_queries(None, start, end)
-                    list(staff.as_pymongo())
-                    list(absences.as_pymongo())
+        def read_only():
+            staff, absences = report_queries(None, start, end)
+            list(staff.as_pymongo())
+            list(absences.as_pymongo())
 
-                report = board_report(None, start, end, today)
-                baseline = median_s(read_only)
-                steps = [
-                    ("read employees and absences alone (baseline)", baseline),
-                    ("the trust-wide report (read + figures)", median_s(lambda: board_report(None, start, end, today))),
-                    ("its tables and charts", median_s(lambda: (board_tables.tables(report),
-                                                                board_tables.charts(report)))),
-                    ("its XLSX workbook", median_s(lambda: to_xlsx(board_tables.tables(report)))),
-                    ("one division's report (HR)", median_s(lambda: board_report(hr, start, end, today))),
-                ]
-        finally:
-            stop_server(folder)
+        report = board_report(None, start, end, today)
+        baseline = median_s(read_only)
+        steps = [
+            ("read employees and absences alone (baseline)", baseline),
+            ("the trust-wide report (read + figures)", median_s(lambda: board_report(None, start, end, today))),
+            ("its tables and charts", median_s(lambda: (board_tables.tables(report),
+                                                        board_tables.charts(report)))),
+            ("its XLSX workbook", median_s(lambda: to_xlsx(board_tables.tables(report)))),
+            ("one division's report (HR)", median_s(lambda: board_report(hr, start, end, today))),
+        ]
     print(f"Board report {start} to {end}, median of {RUNS} runs")
     print(f"{'step':<48}{'s':>8}{'× baseline':>12}")
     for label, value in steps:

@@ -1,4 +1,5 @@
-"""An HR advisor searches their divisions' employees and opens one; other divisions stay hidden."""
+"""An HR advisor lands on their dashboard and follows a figure to its list; searches their divisions'
+employees and opens one; other divisions stay hidden."""
 from __future__ import annotations
 
 import re
@@ -11,6 +12,18 @@ from tests.browser.conftest import sign_in
 def test_hr_journey(page, live_server, demo_organisation, screenshot, accessible):
     from documents import Employee
     sign_in(page, live_server, "hr@example.org")
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    screenshot("hr-00-dashboard")
+    accessible("dashboard")
+    outstanding = page.locator("#rtw tr", has_text="Total").get_by_role("link")
+    total = int(outstanding.inner_text().split()[0])
+    outstanding.click()
+    expect(page).to_have_url(re.compile(r"/dashboard/rtw$"))
+    expect(page.get_by_role("heading", level=2)).to_have_text(f"{total} interview{'' if total == 1 else 's'} outstanding")
+    accessible("return-to-work interviews outstanding")
+
+    page.get_by_role("link", name="Employees", exact=True).click()
     expect(page).to_have_url(re.compile(r"/employees$"))
     expect(page.get_by_role("heading", name="Employees", exact=True)).to_be_visible()
     screenshot("hr-01-employees")
