@@ -82,6 +82,8 @@ class Absence(Versioned, me.Document):
             ("assignment_number", "first_day"),
             {"fields": ["external_id"], "unique": True, "sparse": True},
             ("tasks.assignee", "tasks.status"),
+            ("tasks.status", "tasks.due_on"),  # overdue tasks on the dashboard
+            ("rtw.held_on", "last_day"),  # return-to-work interviews outstanding
         ],
     }
 

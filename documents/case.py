@@ -235,6 +235,7 @@ class Case(Versioned, me.Document):
             ("division", "status", "kind"),
             "manager_path",
             ("tasks.assignee", "tasks.status"),
+            ("tasks.status", "tasks.due_on"),  # overdue tasks on the dashboard
             ("flags.status", "division"),
         ],
     }

@@ -100,7 +100,7 @@ def pay_changes_on(case: Case, kind: str, today: dt.date) -> list[dt.date]:
 
 def rtw_outstanding_query(today: dt.date) -> dict:
     """Absences that have ended (last day before today) with no return-to-work interview recorded."""
-    return {"last_day": {"$lt": midnight(today)}, "rtw": None}
+    return {"rtw.held_on": None, "last_day": {"$lt": midnight(today)}}  # served by the ("rtw.held_on", "last_day") index
 
 
 def absences_in_scope(user: User, narrow: me.Q | None = None):

@@ -2,7 +2,7 @@
 and flags stand, for what one user may see, split by division (HR, admins) or by the lines below a manager.
 
 Every figure is counted in the database (aggregation pipelines, or one read of the few cases concerned);
-absences, which carry no division, are narrowed with one read of the employees in scope. What each figure
+absences, which carry no division, are counted per employee and kept for the employees in scope, read once. What each figure
 counts, and the lists behind the figures, are in `documents.dashboard_lists`.
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from documents.case import KINDS, Case
 from documents.case_service import HR_QUEUE
-from documents.dashboard_lists import (PAY_KINDS, Grouping, absences_in_scope, grouping_for, midnight,
+from documents.absence import Absence
+from documents.dashboard_lists import (PAY_KINDS, Grouping, grouping_for, midnight,
                                        pay_changes_on, rtw_outstanding_query, stage_titles, stage_words)
 from documents.employee import Employee
 from documents.user import User
@@ -100,20 +101,29 @@ class Holder:
 
 def _overdue_pipeline(today: dt.date) -> tuple[dict, list[dict]]:
     match = {"status": "open", "due_on": {"$lt": midnight(today)}}
-    return {"tasks": {"$elemMatch": match}}, [
+    # "tasks.status" first so the ("tasks.status", "tasks.due_on") index finds the few documents with open tasks.
+    return {"tasks.status": "open", "tasks": {"$elemMatch": match}}, [
         {"$unwind": "$tasks"}, {"$match": {f"tasks.{field}": value for field, value in match.items()}},
         {"$group": {"_id": "$tasks.assignee", "n": {"$sum": 1}, "oldest": {"$min": "$tasks.due_on"}}}]
 
 
-def overdue_by_holder(cases, absences, today: dt.date) -> list[Holder]:
-    """Open tasks past their due date on cases that are not paused and on absences (both already scoped),
-    per holder, the most overdue first."""
+def overdue_by_holder(cases, places: dict, today: dt.date) -> list[Holder]:
+    """Open tasks past their due date on cases (already scoped) that are not paused and on the absences of
+    the employees in `places`, per holder, the most overdue first."""
     having, pipeline = _overdue_pipeline(today)
-    tally: dict[str, list] = {}
-    for source in (cases.filter(paused=False, __raw__=having), absences.filter(__raw__=having)):
-        for row in source.aggregate(pipeline):
-            count, oldest = tally.get(row["_id"], (0, row["oldest"]))
-            tally[row["_id"]] = (count + row["n"], min(oldest, row["oldest"]))
+    tally: dict[str, tuple] = {}
+
+    def add(who, count, oldest):
+        before, earliest = tally.get(who, (0, oldest))
+        tally[who] = (before + count, min(earliest, oldest))
+
+    for row in cases.filter(paused=False, __raw__=having).aggregate(pipeline):
+        add(row["_id"], row["n"], row["oldest"])
+    by_employee = pipeline[:-1] + [{"$group": {"_id": {"who": "$tasks.assignee", "employee": "$employee"},
+                                                "n": {"$sum": 1}, "oldest": {"$min": "$tasks.due_on"}}}]
+    for row in Absence.objects(__raw__=having).aggregate(by_employee):
+        if row["_id"]["employee"] in places:
+            add(row["_id"]["who"], row["n"], row["oldest"])
     names = holder_names(list(tally))
     holders = [Holder(who, names[who], count, oldest.date()) for who, (count, oldest) in tally.items()]
     return sorted(holders, key=lambda holder: (-holder.overdue, holder.oldest, holder.name))
@@ -161,13 +171,21 @@ class Outstanding:
     oldest: dt.date
 
 
-def rtw_outstanding(absences, grouping: Grouping, today: dt.date) -> list[Outstanding]:
-    """Outstanding interviews of `absences` (already scoped) by group, the oldest first."""
-    per_person = {row["_id"]: row for row in absences.filter(__raw__=rtw_outstanding_query(today)).aggregate([
-        {"$group": {"_id": "$employee", "n": {"$sum": 1}, "oldest": {"$min": "$last_day"}}}])}
+def places_in_scope(user: User) -> dict:
+    """Each employee `user` may see, by id: (division, manager_path). One read: absences carry neither, and
+    on the embedded database narrowing absences with `$in` of many ids costs far more than this."""
+    return {row["_id"]: (row["division"], row.get("manager_path")) for row in
+            Employee.objects.visible_to(user).only("division", "manager_path").as_pymongo()}
+
+
+def rtw_outstanding(places: dict, grouping: Grouping, today: dt.date) -> list[Outstanding]:
+    """Outstanding interviews of the employees in `places` (see `places_in_scope`) by group, the oldest first."""
     tally: dict[str, tuple[int, dt.datetime]] = {}
-    for person in Employee.objects(pk__in=list(per_person)).only("division", "manager_path"):
-        group, row = grouping.key(person.division, person.manager_path), per_person[person.pk]
+    for row in Absence.objects(__raw__=rtw_outstanding_query(today)).aggregate([
+            {"$group": {"_id": "$employee", "n": {"$sum": 1}, "oldest": {"$min": "$last_day"}}}]):
+        if row["_id"] not in places:
+            continue
+        group = grouping.key(*places[row["_id"]])
         count, oldest = tally.get(group, (0, row["oldest"]))
         tally[group] = (count + row["n"], min(oldest, row["oldest"]))
     found = [Outstanding(group, count, oldest.date()) for group, (count, oldest) in tally.items()]
@@ -223,12 +241,12 @@ class Dashboard:
 
 def dashboard(user: User, today: dt.date) -> Dashboard:
     """The five parts of `user`'s dashboard on `today`."""
-    grouping, cases, absences, titles = (grouping_for(user), Case.objects.visible_to(user), absences_in_scope(user),
-                                         stage_titles())
+    grouping, cases, places, titles = (grouping_for(user), Case.objects.visible_to(user), places_in_scope(user),
+                                       stage_titles())
     tables = case_tables(cases, grouping, titles)
-    pay, rtw, flags = pay_changes(cases, grouping, today), rtw_outstanding(absences, grouping, today), flags_waiting(
+    pay, rtw, flags = pay_changes(cases, grouping, today), rtw_outstanding(places, grouping, today), flags_waiting(
         cases, grouping)
     keys = ({group for table in tables for group in table.groups} | {row.group for row in pay}
             | {row.group for row in rtw} | {group for group, _ in flags})
-    return Dashboard(grouping, titles, tables, overdue_by_holder(cases, absences, today), pay, rtw,
+    return Dashboard(grouping, titles, tables, overdue_by_holder(cases, places, today), pay, rtw,
                      flags, group_labels(grouping, keys))
