@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := static/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+# The app and browser tests run in this many processes, each with its own embedded database (pytest-xdist);
+# a test file stays in one process, so module fixtures (the demo organisation) are built once.
+TEST_WORKERS ?= 2
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: setup run test test-unit test-app test-browser clean
 
@@ -39,16 +43,16 @@ run: setup
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000 --reload
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 test-unit: setup
 	$(BIN)/python -m pytest tests/unit
 
 test-app: setup
-	$(BIN)/python -m pytest tests/app
+	$(BIN)/python -m pytest $(PARALLEL) tests/app
 
 test-browser: setup
-	$(BIN)/python -m pytest tests/browser
+	$(BIN)/python -m pytest $(PARALLEL) tests/browser
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
