@@ -71,6 +71,7 @@ class ScopeFigures:
     kind: str  # "organisation", "division", "directorate"
     name: str
     headcount: int
+    fte_at_end: float
     average_fte: float
     working_days_lost: int
     fte_days_lost: float
@@ -126,6 +127,7 @@ def ratio(part: float, whole: float, places: int = 4) -> float | None:
 class _Tally:
     fte_in_post_days: float = 0.0
     headcount: int = 0
+    fte_at_end: float = 0.0
     working_days: int = 0
     fte_days: float = 0.0
     long_term_fte_days: float = 0.0
@@ -139,7 +141,8 @@ def _scope(kind: str, name: str, tally: _Tally, period_days: int) -> ScopeFigure
     average_fte = round_half_up(tally.fte_in_post_days / period_days, 4)
     held = len(tally.rtw_days)
     return ScopeFigures(
-        kind=kind, name=name, headcount=tally.headcount, average_fte=average_fte,
+        kind=kind, name=name, headcount=tally.headcount,
+        fte_at_end=round_half_up(tally.fte_at_end, 2), average_fte=average_fte,
         working_days_lost=tally.working_days, fte_days_lost=round_half_up(tally.fte_days, 2),
         days_lost_per_fte=ratio(tally.fte_days, average_fte, 2),
         long_term_fte_days=round_half_up(tally.long_term_fte_days, 2),
@@ -175,7 +178,9 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         in_post_days = person.days_in_post(start, end)
         for tally in scopes(person):
             tally.fte_in_post_days += person.fte * in_post_days
-            tally.headcount += person.in_post_on(end)
+            if person.in_post_on(end):
+                tally.headcount += 1
+                tally.fte_at_end += person.fte
 
     by_reason: dict[tuple[str, str], float] = {}
     for absence in absences:

@@ -90,12 +90,14 @@ def split_table(report: BoardReport) -> Table:
 
 def scope_table(report: BoardReport) -> Table:
     """Headcount, FTE, days lost, per FTE and the long-term figures for the whole, each division and directorate."""
-    rows = tuple((kind, name, found.headcount, found.average_fte, found.working_days_lost, found.fte_days_lost,
-                  found.days_lost_per_fte, percent(found.long_term_share), found.long_term_absences,
-                  found.long_term_open) for kind, name, found in _scopes(report.now, report.title))
+    rows = tuple((kind, name, found.headcount, found.fte_at_end, found.average_fte, found.working_days_lost,
+                  found.fte_days_lost, found.days_lost_per_fte, percent(found.long_term_share),
+                  found.long_term_absences, found.long_term_open)
+                 for kind, name, found in _scopes(report.now, report.title))
     return Table("absence", "Sickness absence by division and directorate",
-                 ("Level", "Name", "Headcount at the end", "Average FTE", "Working days lost", "FTE-days lost",
-                  "Days lost per FTE", "Long-term share (%)", "Long-term absences", "Long-term still open"), rows)
+                 ("Level", "Name", "Headcount at the end", "FTE at the end", "Average FTE", "Working days lost",
+                  "FTE-days lost", "Days lost per FTE", "Long-term share (%)", "Long-term absences",
+                  "Long-term still open"), rows)
 
 
 def comparison_table(report: BoardReport) -> Table:

@@ -50,6 +50,8 @@ ABSENCES = [
     AbsenceRow("A", D(2025, 4, 7), D(2025, 4, 11), "infections", D(2025, 4, 14)),
 ]
 
+# headcount and FTE at the end: in post on 30 June (E left on 30 April): Org A, B, C, D = 4 and
+#   1.0 + 0.6 + 0.6 + 1.0 = 3.2; Place 3, 2.2; People 1, 1.0; Highways 2, 1.6; Waste 1, 0.6; Schools 1, 1.0.
 # headcount: in post on 30 June. average FTE: Σ FTE × days in post ÷ 91.
 #   Organisation: (91 + 54.6 + 54.6 + 61 + 30) / 91 = 291.2 / 91 = 3.2; Place 200.2 / 91 = 2.2;
 #   People 91 / 91 = 1.0; Highways 145.6 / 91 = 1.6; Waste 54.6 / 91 = 0.6.
@@ -104,3 +106,6 @@ FORECAST = {"year": "2026/27", "to_date": 34.8, "average_fte": 3.2, "share_to_co
 # FTE-days by reason (Highways, Schools, Waste; total; share of 34.8 in %): back and neck (–, –, 3.0; 3.0; 8.6);
 #   mental health (6.0, 22.0, –; 28.0; 80.5); infections (1.8, 2.0, –; 3.8; 10.9); every other reason none.
 # Long-term 28.0 FTE-days (80.5%, 28/3.2 = 8.75 per FTE); short-term 6.8 (19.5%, 6.8/3.2 = 2.125 → 2.13).
+
+FTE_AT_END = {("organisation", "Organisation"): 3.2, ("division", "Place"): 2.2, ("division", "People"): 1.0,
+              ("directorate", "Highways"): 1.6, ("directorate", "Waste"): 0.6, ("directorate", "Schools"): 1.0}

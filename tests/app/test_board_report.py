@@ -16,7 +16,7 @@ import pytest
 
 from documents import Absence, Employee
 from documents.absence import ReturnToWork
-from tests.board_dataset import ABSENCES, EARLIER, EXPECTED, PEOPLE
+from tests.board_dataset import ABSENCES, EARLIER, EXPECTED, FTE_AT_END, PEOPLE
 
 D = dt.date
 PERIOD = {"start": "2026-04-01", "end": "2026-06-30"}
@@ -121,7 +121,8 @@ def test_the_page_shows_every_figure_worked_by_hand(client, auth, organisation):
     for (kind, name), figures in EXPECTED.items():
         key = (LEVEL[kind], "Example Health and Care Trust" if kind == "organisation" else name)
         head, fte, wd, fte_days, per_fte, _, share, lt, open_, due, held, held_share, average, within = figures
-        assert absence[key] == [str(head), _number(fte), str(wd), _number(fte_days), _number(per_fte),
+        assert absence[key] == [str(head), _number(FTE_AT_END[(kind, name)]), _number(fte), str(wd),
+                                _number(fte_days), _number(per_fte),
                                 _number(round(share * 100, 1), percent=True), str(lt), str(open_)]
         assert rtw[key] == [str(due), str(held), _number(held_share and round(held_share * 100, 1), percent=True),
                             _number(average), _number(within and round(within * 100, 1), percent=True)]
@@ -151,10 +152,10 @@ def test_every_table_downloads_as_csv_with_the_same_figures(client, auth, organi
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 'filename="board-report-absence-2026-04-01-to-2026-06-30.csv"' in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0][:4] == ["Level", "Name", "Headcount at the end", "Average FTE"]
+    assert rows[0][:5] == ["Level", "Name", "Headcount at the end", "FTE at the end", "Average FTE"]
     found = {(row[0], row[1]): row[2:] for row in rows[1:]}
-    assert found[("Whole", "Example Health and Care Trust")] == ["4", "3.2", "36", "34.8", "10.88", "80.5", "2", "1"]
-    assert found[("Division", "Place")] == ["3", "2.2", "12", "10.8", "4.91", "55.6", "1", "0"]
+    assert found[("Whole", "Example Health and Care Trust")] == ["4", "3.2", "3.2", "36", "34.8", "10.88", "80.5", "2", "1"]
+    assert found[("Division", "Place")] == ["3", "2.2", "2.2", "12", "10.8", "4.91", "55.6", "1", "0"]
     whole = client.get("/reports/board.csv", query_string=PERIOD).get_data(as_text=True)
     for title in ("Long-term and short-term absence", "FTE-days lost by reason and directorate",
                   "Return-to-work interviews", "Full-year forecast", "FTE-days lost month by month"):
@@ -170,7 +171,7 @@ def test_the_xlsx_workbook_has_every_table_with_numbers_as_numbers(client, auth,
     assert book.sheetnames == ["split", "absence", "comparison", "months", "forecast", "reasons", "rtw"]
     rows = list(book["absence"].iter_rows(min_row=3, values_only=True))
     whole = next(row for row in rows if row[0] == "Whole")
-    assert whole[2:] == (4, 3.2, 36, 34.8, 10.88, 80.5, 2, 1)
+    assert whole[2:] == (4, 3.2, 3.2, 36, 34.8, 10.88, 80.5, 2, 1)
     rtw = {row[1]: row[2:] for row in book["rtw"].iter_rows(min_row=3, values_only=True)}
     assert rtw["Highways"] == (2, 2, 100.0, 3.5, 50.0)  # B's interview on day 6 is the one not within 5
     assert book["split"]["B5"].value == 34.8
@@ -179,11 +180,11 @@ def test_the_xlsx_workbook_has_every_table_with_numbers_as_numbers(client, auth,
 
 
 def test_a_manager_sees_only_their_hierarchy(client, auth, organisation):
-    # Ada (A) manages B and C: headcount 2, average FTE 0.6 + 0.6 = 1.2, working days 3 + 3 = 6,
+    # Ada (A) manages B and C: headcount 2, FTE at the end and average FTE 0.6 + 0.6 = 1.2, working days 3 + 3 = 6,
     # FTE-days 1.8 + 3.0 = 4.8, per FTE 4.8 / 1.2 = 4.0; no long-term absence.
     tables = Tables(_page(client, auth, "ada.ash@example.org").get_data(as_text=True)).tables
     absence = _rows(tables["absence"])
-    assert absence[("Whole", "Your hierarchy")] == ["2", "1.20", "6", "4.80", "4.00", "0.0%", "0", "0"]
+    assert absence[("Whole", "Your hierarchy")] == ["2", "1.20", "1.20", "6", "4.80", "4.00", "0.0%", "0", "0"]
     assert {name for _, name in absence} == {"Your hierarchy", "Place", "Highways", "Waste"}
     auth.logout()
     auth.login("ada.ash@example.org")
@@ -195,14 +196,14 @@ def test_a_manager_sees_only_their_hierarchy(client, auth, organisation):
 def test_hr_see_their_divisions_only(client, auth, organisation):
     tables = Tables(_page(client, auth, "hr.place@example.org").get_data(as_text=True)).tables
     absence = _rows(tables["absence"])
-    assert absence[("Whole", "Your divisions")] == ["3", "2.20", "12", "10.80", "4.91", "55.6%", "1", "0"]
+    assert absence[("Whole", "Your divisions")] == ["3", "2.20", "2.20", "12", "10.80", "4.91", "55.6%", "1", "0"]
     assert not any(name in ("People", "Schools") for _, name in absence)
 
 
 def test_a_part_of_the_organisation_is_reported_on_its_own(client, auth, organisation):
     tables = Tables(_page(client, auth, "hr.all@example.org", within="directorate:Highways")
                     .get_data(as_text=True)).tables
-    assert _rows(tables["absence"])[("Whole", "Highways")] == ["2", "1.60", "9", "7.80", "4.88", "76.9%", "1", "0"]
+    assert _rows(tables["absence"])[("Whole", "Highways")] == ["2", "1.60", "1.60", "9", "7.80", "4.88", "76.9%", "1", "0"]
 
 
 def test_a_part_outside_the_readers_scope_shows_nothing_of_it(client, auth, organisation):
@@ -247,13 +248,13 @@ def test_the_command_writes_csv_to_stdout_and_xlsx_to_a_file(app, organisation, 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["report", "--from", "2026-04-01", "--to", "2026-06-30", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert "Example Health and Care Trust,4,3.2,36,34.8,10.88,80.5,2,1" in result.stdout
+    assert "Example Health and Care Trust,4,3.2,3.2,36,34.8,10.88,80.5,2,1" in result.stdout
     out = tmp_path / "board.xlsx"
     result = runner.invoke(args=["report", "--from", "2026-04-01", "--to", "2026-06-30", "--format", "xlsx",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert next(row for row in book["absence"].iter_rows(min_row=3, values_only=True) if row[0] == "Whole")[4] == 36
+    assert next(row for row in book["absence"].iter_rows(min_row=3, values_only=True) if row[0] == "Whole")[5] == 36
 
 
 @pytest.mark.parametrize("args, reason", [

@@ -6,7 +6,7 @@ import pytest
 
 from casework.board_report import AbsenceRow, board_figures, financial_year_to_date
 from casework.board_trends import monthly_series
-from tests.board_dataset import ABSENCES, END, EXPECTED, PEOPLE, START
+from tests.board_dataset import ABSENCES, END, EXPECTED, FTE_AT_END, PEOPLE, START
 
 D = dt.date
 
@@ -26,6 +26,7 @@ def test_scope_figures(figures, scope):
            found.long_term_open, found.rtw_due, found.rtw_held, found.rtw_share_held, found.rtw_average_days,
            found.rtw_share_within_5)
     assert got == EXPECTED[scope]
+    assert found.fte_at_end == FTE_AT_END[scope]
 
 
 def test_every_division_and_directorate_is_reported(figures):

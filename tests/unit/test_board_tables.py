@@ -7,7 +7,7 @@ import pytest
 from casework.board_tables import build, change_percent, charts, tables
 from casework.board_trends import forecast, monthly_fte_days
 from casework.board_report import AbsenceRow, Person
-from tests.board_dataset import ABSENCES, EARLIER, END, EXPECTED, FORECAST, PEOPLE, START
+from tests.board_dataset import ABSENCES, EARLIER, END, EXPECTED, FORECAST, FTE_AT_END, PEOPLE, START
 
 D = dt.date
 
@@ -44,7 +44,8 @@ def _row_key(scope):
 def test_absence_table_rows(by_key, scope):
     head, fte, wd, fte_days, per_fte, _, share, lt, open_, *_ = EXPECTED[scope]
     rows = {row[:2]: row[2:] for row in by_key["absence"].rows}
-    assert rows[_row_key(scope)] == (head, fte, wd, fte_days, per_fte, round(share * 100, 1), lt, open_)
+    assert rows[_row_key(scope)] == (head, FTE_AT_END[scope], fte, wd, fte_days, per_fte, round(share * 100, 1), lt,
+                                      open_)
 
 
 @pytest.mark.parametrize("scope", EARLIER, ids=lambda scope: scope[1])
