@@ -1,4 +1,5 @@
-"""How long the board report takes at trust scale (DESIGN "Scale and speed": the trust-wide board report ≤ 2 s).
+"""How long the board report takes at trust scale (DESIGN "Scale and speed": the trust-wide board report ≤ 2 s),
+and the live dashboards beside it.
 
 Fills a fresh embedded database with the scale model — 25,000 employees in 4 divisions and 12 directorates
 (a fifth part-time, some on three-day patterns, some starters and leavers) and about 200,000 sickness
@@ -89,6 +90,7 @@ def main() -> int:
     from casework.board_report import financial_year_to_date
     from casework.exports import to_xlsx
     from documents import Absence, Employee, User
+    from documents.dashboard_service import dashboard
     from documents.report_service import board_report, report_queries
     from bench.scratch import scratch_app
     today = dt.date.today()
@@ -99,6 +101,7 @@ def main() -> int:
         print(f"Filled {Employee.objects.count():,} employees and {Absence.objects.count():,} absences "
               f"in {time.perf_counter() - started:.1f} s")
         hr = User(email="hr.bench@example.org", name="HR", roles=["hr"], hr_divisions=[DIVISIONS[1]])
+        admin = User(email="admin.bench@example.org", name="Admin", roles=["admin"])
 
         def read_only():
             staff, absences = report_queries(None, start, end)
@@ -114,6 +117,8 @@ def main() -> int:
                                                         board_tables.charts(report)))),
             ("its XLSX workbook", median_s(lambda: to_xlsx(board_tables.tables(report)))),
             ("one division's report (HR)", median_s(lambda: board_report(hr, start, end, today))),
+            ("the dashboard, every division (admin)", median_s(lambda: dashboard(admin, today))),
+            ("the dashboard, one division (HR)", median_s(lambda: dashboard(hr, today))),
         ]
     print(f"Board report {start} to {end}, median of {RUNS} runs")
     print(f"{'step':<48}{'s':>8}{'× baseline':>12}")
