@@ -16,12 +16,22 @@ class Page:
     def of(cls, queryset, args, size: int) -> "Page":
         """Page `?page=N` of `queryset` (N out of range gives the nearest page)."""
         total = queryset.count()
+        number = cls._number(args, total, size)
+        return cls(list(queryset.skip((number - 1) * size).limit(size)), number, size, total)
+
+    @classmethod
+    def of_list(cls, items: list, args, size: int) -> "Page":
+        """Page `?page=N` of a list already in memory."""
+        number = cls._number(args, len(items), size)
+        return cls(items[(number - 1) * size:number * size], number, size, len(items))
+
+    @staticmethod
+    def _number(args, total: int, size: int) -> int:
         last = max(1, math.ceil(total / size))
         try:
-            number = min(max(1, int(args.get("page", 1))), last)
+            return min(max(1, int(args.get("page", 1))), last)
         except ValueError:
-            number = 1
-        return cls(list(queryset.skip((number - 1) * size).limit(size)), number, size, total)
+            return 1
 
     @property
     def pages(self) -> int:

@@ -6,11 +6,12 @@ import datetime as dt
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from blueprints.access import requires, visible_or_404
+from blueprints.paging import Page
 from documents import Absence, Employee
 from documents.case_service import RTW_REMINDER
 from documents.inbox import assignees_of, by_holder, counts, grouped, open_items, oversight_view
@@ -33,7 +34,8 @@ def index():
         holder, overdue = request.args.get("holder"), request.args.get("overdue") == "1"
         shown = [item for item in items if (not holder or item.task.assignee == holder)
                  and (not overdue or item.overdue(today))]
-        return render_template("tasks/index.html", view=view, oversight=oversight, groups=grouped(shown, today),
+        page = Page.of_list(grouped(shown, today), request.args, current_app.config["PAGE_SIZE"])
+        return render_template("tasks/index.html", view=view, oversight=oversight, groups=page.items, page=page,
                                holders=by_holder(items, today), holder=holder, overdue=overdue,
                                counts=counts(shown, today), today=today, form=FlaskForm())
     items = open_items(assignees_of(current_user))

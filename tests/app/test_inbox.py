@@ -108,3 +108,25 @@ def test_someone_outside_scope_cannot_complete_the_reminder(auth, world, make_em
     assert auth.client.post(f"/absences/{off.pk}/tasks/{off.tasks[0].id}/complete",
                             data={"csrf_token": csrf_token(html)}).status_code == 404
     assert Absence.objects.get(pk=off.pk).tasks[0].status == "open"
+
+
+def test_everyone_s_tasks_come_a_page_of_people_at_a_time(app, auth, world, make_employee, monkeypatch):
+    # Two more people with a task each: four people in HR's division hold open tasks (Ann, Ben, Cal, Dee);
+    # two a page. Overdue first (Ben 14 days, Ann 10), then the soonest due (Cal in 1 day, Dee in 2).
+    for first, last, days in (("Cal", "Cole", 1), ("Dee", "Dale", 2)):
+        person = make_employee(first_name=first, last_name=last)
+        Case(employee=person.pk, assignment_number=person.assignment_number, division=person.division,
+             manager_path=person.manager_path, kind="STS", policy_key="council-2019", policy_revision=1,
+             stage="absence_support", opened_on=TODAY, stages=[Stage(key="absence_support", entered_on=TODAY)],
+             tasks=[Task(kind="hold_meeting", title=f"Hold {first}'s meeting", assignee=f"hr:{person.division}",
+                         due_on=TODAY + dt.timedelta(days=days), stage_key="absence_support")]).save_checked()
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    auth.login("hr@example.org")
+    first = auth.client.get("/tasks?view=divisions").get_data(as_text=True)
+    assert "7 open tasks" in first and "Page 2 of 2" in first
+    assert "Ben Best</a>" in first and "Ann Able</a>" in first and "Cal Cole" not in first
+    second = auth.client.get("/tasks?view=divisions&page=2").get_data(as_text=True)
+    assert "Cal Cole</a>" in second and "Dee Dale</a>" in second and "Ann Able" not in second
+    assert 'href="/tasks?page=1&amp;view=divisions"' in second or 'href="/tasks?view=divisions&amp;page=1"' in second
+    overdue = auth.client.get("/tasks?view=divisions&overdue=1").get_data(as_text=True)
+    assert "Page 2 of" not in overdue and "Cal Cole" not in overdue
