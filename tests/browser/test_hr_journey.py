@@ -1,5 +1,5 @@
-"""An HR advisor lands on their dashboard and follows a figure to its list; searches their divisions'
-employees and opens one; other divisions stay hidden."""
+"""An HR advisor lands on their dashboard, runs the trigger scan and follows the dashboard's figures to their
+lists; searches their divisions' employees and opens one; other divisions stay hidden."""
 from __future__ import annotations
 
 import re
@@ -16,6 +16,19 @@ def test_hr_journey(page, live_server, demo_organisation, screenshot, accessible
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
     screenshot("hr-00-dashboard")
     accessible("dashboard")
+    # The demo's absences have not been scanned yet: HR run the trigger scan, and the cases appear.
+    page.get_by_role("link", name="Trigger scan").click()
+    page.get_by_role("button", name="Apply these changes").click()
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    short_term = page.get_by_role("link", name=re.compile(r"^\d+ open short-term cases in all your divisions$"))
+    cases = int(short_term.inner_text().split()[0])
+    short_term.click()
+    expect(page).to_have_url(re.compile(r"/cases\?"))
+    expect(page.get_by_role("heading", level=2)).to_have_text(f"{cases} case{'' if cases == 1 else 's'}")
+    screenshot("hr-00-cases")
+    accessible("case list")
+    page.go_back()
+
     outstanding = page.locator("#rtw tr", has_text="Total").get_by_role("link")
     total = int(outstanding.inner_text().split()[0])
     outstanding.click()
