@@ -11,8 +11,11 @@ from blueprints.cases import bp
 from blueprints.paging import Page
 from documents import Employee
 from documents.dashboard_lists import listed_cases, stage_titles, stage_words
+from documents.outcome_service import FLAG_WORDS
 
-FILTERS = ("division", "line", "kind", "stage", "status", "paused", "pay", "flag")
+LABELS = {"division": "Division", "line": "Team", "kind": "Kind", "stage": "Stage", "status": "Status",
+          "paused": "Paused", "pay": "Pay changes within 28 days", "flag": "Open flag"}
+FILTERS = tuple(LABELS)
 
 
 @bp.route("/cases")
@@ -34,4 +37,23 @@ def index():
               .only("first_name", "last_name")}
     titles = stage_titles()
     return render_template("cases/list.html", page=page, people=people, chosen=chosen,
+                           described=_described(chosen, titles),
                            stages={case.pk: stage_words(case.stage, titles) for case in page.items})
+
+
+def _described(chosen: dict, titles) -> list[tuple[str, str]]:
+    """The filters asked for, in words: [("Kind", "short-term"), ("Stage", "1st formal absence review meeting")]."""
+    words = {"kind": lambda value: {"STS": "short-term", "LTS": "long-term"}.get(value, value),
+             "stage": lambda value: stage_words(value, titles),
+             "paused": lambda value: {"1": "yes", "0": "no"}.get(value, value),
+             "pay": lambda value: value.replace("_", " "),
+             "flag": lambda value: FLAG_WORDS.get(value, value),
+             "line": _line_words}
+    return [(LABELS[name], words.get(name, str)(value)) for name, value in chosen.items()]
+
+
+def _line_words(assignment_number: str) -> str:
+    if assignment_number == current_user.assignment_number:
+        return "reporting to you directly"
+    person = Employee.objects(assignment_number=assignment_number).only("first_name", "last_name").first()
+    return f"{person.name}’s team" if person else assignment_number

@@ -307,3 +307,15 @@ def test_a_stage_the_active_policy_does_not_have_follows_its_ladder(auth, world)
                         "Lts redeployment", "Total"]
     number, href = figures(page)["open Lts redeployment long-term cases in Surgery"]
     assert number == 1 and rows(auth.client, href) == 1
+
+
+def test_the_case_list_says_its_filters_in_words(auth, world):
+    auth.login("dana@example.org")
+    mo, dana = world["mo"].assignment_number, world["dana"].assignment_number
+    html = auth.client.get(f"/cases?kind=STS&stage=formal_2&status=open&paused=0&line={mo}").get_data(as_text=True)
+    filters = re.findall(r'<dt class="nhsuk-summary-list__key">([^<]+)</dt>\s*<dd class="nhsuk-summary-list__value">'
+                         r'([^<]+)</dd>', html)
+    assert filters == [("Team", "Mo Surgeon’s team"), ("Kind", "short-term"),
+                       ("Stage", "2nd formal absence review meeting"), ("Status", "open"), ("Paused", "no")]
+    html = auth.client.get(f"/cases?line={dana}&flag=wrong_stage&pay=nil_pay").get_data(as_text=True)
+    assert "reporting to you directly" in html and "wrong stage" in html and "nil pay" in html
