@@ -27,13 +27,11 @@ REASONS = ("back_neck", "musculoskeletal", "mental_health", "infections", "neuro
            "pregnancy", "digestive", "heart_circulation", "respiratory", "ent_dental", "other")
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day)
-
-
 def fill(db, employees: int, absences: int, today: dt.date, seed: int = 8) -> None:
     """The scale model, written straight to the collections in batches (the shapes Casebook stores)."""
     from bson import ObjectId
+
+    from documents.base import midnight
     rng = random.Random(seed)
     people = []
     for number in range(employees):
@@ -45,8 +43,8 @@ def fill(db, employees: int, absences: int, today: dt.date, seed: int = 8) -> No
         people.append({
             "_id": ObjectId(), "assignment_number": f"S{number:06d}", "first_name": "Sam", "last_name": f"Scale{number}",
             "division": division, "directorate": f"{division} {number % 3 + 1}", "fte": 0.6 if part_time else 1.0,
-            "working_days": pattern, "region": "ENG", "start_date": _midnight(start),
-            **({"end_date": _midnight(max(left, start))} if left else {}), "version": 0})
+            "working_days": pattern, "region": "ENG", "start_date": midnight(start),
+            **({"end_date": midnight(max(left, start))} if left else {}), "version": 0})
     db.employees.insert_many(people, ordered=False)
     rows = []
     first_possible = today - dt.timedelta(days=3 * 365)
@@ -56,12 +54,12 @@ def fill(db, employees: int, absences: int, today: dt.date, seed: int = 8) -> No
         length = rng.choice((1, 1, 1, 2, 2, 3, 5, 5, 8, 12, 30, 60))
         last = first + dt.timedelta(days=length - 1)
         ongoing = last >= today
-        row = {"employee": person["_id"], "assignment_number": person["assignment_number"], "first_day": _midnight(first),
+        row = {"employee": person["_id"], "assignment_number": person["assignment_number"], "first_day": midnight(first),
                "reason_category": rng.choice(REASONS), "source": "import", "external_id": f"B{number:07d}", "version": 0}
         if not ongoing:
-            row["last_day"] = _midnight(last)
+            row["last_day"] = midnight(last)
             if rng.random() < 0.9:
-                row["rtw"] = {"held_on": _midnight(last + dt.timedelta(days=rng.randint(1, 9))), "held_by": "bench"}
+                row["rtw"] = {"held_on": midnight(last + dt.timedelta(days=rng.randint(1, 9))), "held_by": "bench"}
         rows.append(row)
         if len(rows) == 20_000:
             db.absences.insert_many(rows, ordered=False)

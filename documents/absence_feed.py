@@ -20,7 +20,7 @@ from casework.calendar import WorkingPattern
 from casework.feed_files import text
 from documents.absence import Absence, ReturnToWork
 from documents.absence_service import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
-from documents.base import StaleEditError, bulk_write_in_chunks, plain_values, utcnow
+from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
@@ -101,22 +101,19 @@ def _pattern(days: tuple[str, ...], region: str, fte: float) -> WorkingPattern:
 
 def _staff(row: dict) -> Staff:
     return Staff(row["_id"], row["assignment_number"], f"{row['first_name']} {row['last_name']}",
-                 _day(row.get("start_date")), _day(row.get("end_date")),
+                 as_date(row.get("start_date")), as_date(row.get("end_date")),
                  _pattern(tuple(row.get("working_days") or WEEKDAYS[:5]), row.get("region") or "ENG", row["fte"]))
 
 
 def _stored(row: dict) -> StoredAbsence:
     values = {name: bool(row.get(name)) for name in FEED_FIELDS if name.endswith(("_related", "_party"))}
-    values.update({name: _day(row.get(name)) for name in ("first_day", "last_day", "expected_return")})
+    values.update({name: as_date(row.get(name)) for name in ("first_day", "last_day", "expected_return")})
     values.update(reason_category=row.get("reason_category"), reason_detail=row.get("reason_detail") or None)
     rtw = row.get("rtw")
-    interview = (_day(rtw["held_on"]), rtw.get("held_by")) if rtw and rtw.get("held_on") else None
+    interview = (as_date(rtw["held_on"]), rtw.get("held_by")) if rtw and rtw.get("held_on") else None
     return StoredAbsence(row["_id"], row["employee"], row.get("external_id"), row.get("version", 0), values,
                          interview)
 
-
-def _day(value) -> dt.date | None:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, today: dt.date,

@@ -23,6 +23,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def midnight(day: dt.date) -> dt.datetime:
+    """A date as MongoDB holds it: a datetime at midnight (for raw queries and pipelines)."""
+    return dt.datetime.combine(day, dt.time())
+
+
+def as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
+    """A date read raw from MongoDB (a datetime at midnight) as the date it stands for."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 class AuditEntry(me.EmbeddedDocument):
     """One change: who made it, when, what it was, and the values before and after."""
 

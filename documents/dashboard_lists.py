@@ -10,6 +10,7 @@ import mongoengine as me
 
 from casework.workflow import MILESTONE_TASKS
 from documents.absence import Absence
+from documents.base import midnight
 from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
 from documents.employee import Employee
 from documents.scope import scope_filter
@@ -18,11 +19,6 @@ from documents.user import User
 
 PAY_KINDS = ("half_pay", "nil_pay")
 PAY_WINDOW_DAYS = 28
-
-
-def midnight(day: dt.date) -> dt.datetime:
-    """A date as MongoDB holds it."""
-    return dt.datetime.combine(day, dt.time())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 
+from documents.absence import Absence
+from documents.base import midnight
 from documents.case import KINDS, Case
 from documents.case_service import HR_QUEUE
-from documents.absence import Absence
-from documents.dashboard_lists import (PAY_KINDS, Grouping, grouping_for, midnight,
-                                       pay_changes_on, rtw_outstanding_query, stage_titles, stage_words)
+from documents.dashboard_lists import (PAY_KINDS, Grouping, grouping_for, pay_changes_on, rtw_outstanding_query,
+                                       stage_titles, stage_words)
 from documents.employee import Employee
 from documents.user import User
 

@@ -16,7 +16,7 @@ from flask import current_app
 from pymongo import InsertOne, UpdateOne
 
 from casework.hierarchy_feed import FIELDS, Outcome, Plan, counts, plan_hierarchy
-from documents.base import StaleEditError, bulk_write_in_chunks, plain_values, utcnow
+from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.case import Case, Task
 from documents.case_service import HR_QUEUE, assignee_for, change
 from documents.employee import Employee, rebuild_manager_paths
@@ -95,13 +95,10 @@ def _stored() -> dict[str, tuple[object, int, dict]]:
     """{assignment_number: (id, version, {field: value})} of every stored employee, in one read."""
     found = {}
     for row in Employee._get_collection().find({}, {name: 1 for name in (*FIELDS, "assignment_number", "version")}):
-        values = {name: _day(row.get(name)) for name in FIELDS}
+        values = {name: as_date(row.get(name)) for name in FIELDS}
         found[row["assignment_number"]] = (row["_id"], row.get("version", 0), values)
     return found
 
-
-def _day(value):
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 @functools.cache

@@ -8,21 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import mongoengine as me
-
 from casework.board_report import AbsenceRow, Person
 from casework.board_tables import BoardReport, build, earliest_needed
 from documents.absence import Absence
+from documents.base import as_date, midnight
 from documents.employee import Employee
 from documents.organisation import organisation_name
 from documents.scope import scope_filter
 
-def _day(value) -> dt.date | None:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day)
 
 
 def _title(user) -> str:
@@ -64,15 +57,15 @@ def board_report(user, start: dt.date, end: dt.date, today: dt.date, within: str
     """The report for [start, end] over the employees `user` may see (None: everyone, for the command line),
     narrowed to `within` ("division:NAME" or "directorate:NAME") when given."""
     staff, absences = report_queries(user, start, end, within)
-    earliest, last = _midnight(earliest_needed(start, end)), _midnight(end)
+    earliest, last = midnight(earliest_needed(start, end)), midnight(end)
     people = [Person(row["_id"], row.get("division") or "", row.get("directorate") or row.get("division") or "",
                      row["fte"], tuple(row.get("working_days") or ("Mon", "Tue", "Wed", "Thu", "Fri")),
-                     row.get("region") or "ENG", _day(row.get("start_date")), _day(row.get("end_date")))
+                     row.get("region") or "ENG", as_date(row.get("start_date")), as_date(row.get("end_date")))
               for row in staff.as_pymongo()
               if (row.get("start_date") or last) <= last and (row.get("end_date") or earliest) >= earliest]
     mine = {person.id for person in people} if within or (user is not None and scope_filter(user) is not None) else None
-    rows = [AbsenceRow(row["employee"], _day(row["first_day"]), _day(row.get("last_day")), row["reason_category"],
-                       _day((row.get("rtw") or {}).get("held_on")))
+    rows = [AbsenceRow(row["employee"], as_date(row["first_day"]), as_date(row.get("last_day")),
+                       row["reason_category"], as_date((row.get("rtw") or {}).get("held_on")))
             for row in absences.as_pymongo()
             if row["first_day"] <= last and (row.get("last_day") is None or row["last_day"] >= earliest)
             and (mine is None or row["employee"] in mine)]

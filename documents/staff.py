@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from documents.absence import Absence
+from documents.base import midnight
 from documents.case import Case
 
 
 def absent_on(employee_ids: list, day: dt.date) -> set:
     """The ids of the employees among `employee_ids` who are off sick on `day` (one query)."""
     cursor = Absence._get_collection().find(
-        {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": _midnight(day)},
-         "$or": [{"last_day": None}, {"last_day": {"$gte": _midnight(day)}}]},
+        {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": midnight(day)},
+         "$or": [{"last_day": None}, {"last_day": {"$gte": midnight(day)}}]},
         {"employee": 1})
     return {row["employee"] for row in cursor}
 
@@ -29,8 +30,8 @@ def open_cases_by_employee(employee_ids: list) -> dict:
 def absences_between(employee_ids: list, first: dt.date, last: dt.date) -> dict:
     """{employee id: [(absence id, first day, last day or None)]} overlapping [first, last] (one query)."""
     cursor = Absence._get_collection().find(
-        {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": _midnight(last)},
-         "$or": [{"last_day": None}, {"last_day": {"$gte": _midnight(first)}}]},
+        {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": midnight(last)},
+         "$or": [{"last_day": None}, {"last_day": {"$gte": midnight(first)}}]},
         {"employee": 1, "first_day": 1, "last_day": 1})
     found: dict = {}
     for row in cursor:
@@ -38,6 +39,3 @@ def absences_between(employee_ids: list, first: dt.date, last: dt.date) -> dict:
             (row["_id"], row["first_day"].date(), row["last_day"].date() if row.get("last_day") else None))
     return found
 
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day)
