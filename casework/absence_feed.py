@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Mapping
 
 from casework.absences import Period, check_absence, rtw_day_number
 from casework.calendar import WorkingPattern
-from casework.feed_files import iso_date, text, yes_no
+from casework.feed_files import iso_date, lacking, text, yes_no
 from casework.reasons import REASON_CATEGORIES
 
 COLUMNS = ("absence_id", "assignment_number", "first_day", "last_day", "reason_category", "reason_detail",
@@ -53,8 +53,7 @@ class FeedRow:
 
 def missing_columns(header: Iterable[str]) -> list[str]:
     """The required columns a file's header lacks, in the documented order."""
-    present = {name.strip() for name in header if name}
-    return [name for name in COLUMNS if name not in present]
+    return lacking(header, COLUMNS)
 
 
 def reason_category(text: str) -> str | None:

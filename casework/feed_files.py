@@ -58,6 +58,12 @@ def read_csv(text: str, progress: Callable[[int], None] | None = None) -> tuple[
     return header, numbers, rows
 
 
+def lacking(header: Iterable[str], required: Iterable[str]) -> list[str]:
+    """The `required` columns a file's header lacks, in the order given (the header's names trimmed)."""
+    present = {name.strip() for name in header if name}
+    return [name for name in required if name not in present]
+
+
 def read_header(text: str) -> list[str]:
     """The column names of a CSV file, trimmed and lower-cased, without reading its rows."""
     return _names(next(csv.reader(io.StringIO(text, newline="")), []))

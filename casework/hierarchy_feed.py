@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
-from casework.feed_files import iso_date, text
+from casework.feed_files import iso_date, lacking, text
 
 COLUMNS = ("assignment_number", "employee_number", "first_name", "last_name", "email", "job_title", "division",
            "directorate", "department", "fte", "contracted_hours", "working_days", "region",
@@ -32,8 +32,7 @@ SHOWN_IN_CYCLE = 10
 
 def missing_columns(header: Iterable[str]) -> list[str]:
     """The required columns a file's header lacks, in the documented order."""
-    present = {name.strip() for name in header if name}
-    return [name for name in COLUMNS if name not in present]
+    return lacking(header, COLUMNS)
 
 
 def read_row(row: Mapping[str, object]) -> tuple[dict | None, dict[str, str]]:

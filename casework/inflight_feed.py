@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
-from casework.feed_files import iso_date, text
+from casework.feed_files import iso_date, lacking, text
 from casework.ladders import Ladder
 from casework.policy import Policy
 
@@ -85,8 +85,7 @@ class Outcome:
 
 def missing_columns(header: Iterable[str]) -> list[str]:
     """The required columns a file's header lacks, in the documented order."""
-    present = {name.strip() for name in header if name}
-    return [name for name in COLUMNS if name not in present]
+    return lacking(header, COLUMNS)
 
 
 def source_row(raw: Mapping[str, object]) -> dict:
