@@ -61,16 +61,6 @@ def month_series(totals: Mapping[int, float], end_month: dt.date, months: int = 
             for index in range(last - months + 1, last + 1)]
 
 
-def monthly_series(people: Iterable[Person], absences: Iterable[AbsenceRow], end_month: dt.date,
-                   months: int = 12, today: dt.date | None = None) -> list[dict]:
-    """FTE-days lost in each of the latest `months` months to `end_month`'s, beside the same month a year
-    earlier. An ongoing absence is counted up to `today` (default: the last day of `end_month`'s month)."""
-    last = month_index(end_month)
-    until = today or month_bounds(last)[1]
-    totals = monthly_fte_days(people, absences, month_bounds(last - months - 11)[0], month_bounds(last)[1], until)
-    return month_series(totals, end_month, months)
-
-
 def years_earlier(day: dt.date, years: int = 1) -> dt.date:
     """The same day `years` years earlier (29 February → 28 February)."""
     return dt.date(day.year - years, day.month, min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)

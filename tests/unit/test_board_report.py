@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from casework.board_report import AbsenceRow, board_figures, financial_year_to_date
-from casework.board_trends import monthly_series
+from casework.board_trends import month_series, monthly_fte_days
 from tests.board_dataset import ABSENCES, END, EXPECTED, FTE_AT_END, PEOPLE, START
 
 D = dt.date
@@ -79,7 +79,8 @@ def test_financial_year_to_date(today, expected):
 def test_monthly_series_latest_twelve_months_against_the_previous_twelve():
     # March 2026: A 22 + B 1.2 = 23.2; April: A 6 + E 2 = 8.0; May: B 1.8 + C 3.0 = 4.8; June: D 22.
     # July 2025 – February 2026 nothing; the previous twelve months (July 2024 – June 2025) nothing.
-    series = monthly_series(PEOPLE, ABSENCES, D(2026, 6, 1), today=D(2026, 6, 30))
+    totals = monthly_fte_days(PEOPLE, ABSENCES, D(2024, 7, 1), D(2026, 6, 30), until=D(2026, 6, 30))
+    series = month_series(totals, D(2026, 6, 1))
     assert [row["month"] for row in series][:2] == [D(2025, 7, 1), D(2025, 8, 1)]
     assert len(series) == 12 and series[-1]["month"] == D(2026, 6, 1)
     assert [row["fte_days"] for row in series] == [0.0] * 8 + [23.2, 8.0, 4.8, 22.0]
@@ -89,7 +90,8 @@ def test_monthly_series_latest_twelve_months_against_the_previous_twelve():
 
 def test_monthly_series_previous_year_lines_up_by_month():
     # End month June 2027: March 2026 (23.2) is the previous year's March, beside March 2027 (nothing).
-    series = monthly_series(PEOPLE, ABSENCES, D(2027, 6, 30), today=D(2026, 6, 30))
+    totals = monthly_fte_days(PEOPLE, ABSENCES, D(2025, 7, 1), D(2027, 6, 30), until=D(2026, 6, 30))
+    series = month_series(totals, D(2027, 6, 30))
     by_month = {row["month"]: row for row in series}
     assert by_month[D(2027, 3, 1)]["previous_fte_days"] == 23.2
     assert by_month[D(2027, 3, 1)]["fte_days"] == 0.0
