@@ -102,14 +102,15 @@ def scope_table(report: BoardReport) -> Table:
 
 def comparison_table(report: BoardReport) -> Table:
     """This period beside the same period a year earlier, with the change in days lost per FTE."""
+    # Both periods are figured over the same people, so they have the same divisions and directorates.
     earlier = {(kind, name): found for kind, name, found in _scopes(report.earlier, report.title)}
     rows = []
     for kind, name, found in _scopes(report.now, report.title):
-        before = earlier.get((kind, name))
-        rows.append((kind, name, found.days_lost_per_fte, before and before.days_lost_per_fte,
-                     change_percent(found.days_lost_per_fte, before and before.days_lost_per_fte),
-                     found.working_days_lost, before and before.working_days_lost,
-                     percent(found.long_term_share), before and percent(before.long_term_share)))
+        before = earlier[kind, name]
+        rows.append((kind, name, found.days_lost_per_fte, before.days_lost_per_fte,
+                     change_percent(found.days_lost_per_fte, before.days_lost_per_fte),
+                     found.working_days_lost, before.working_days_lost,
+                     percent(found.long_term_share), percent(before.long_term_share)))
     return Table("comparison", "Compared with the same period a year earlier",
                  ("Level", "Name", "Days lost per FTE", "A year earlier", "Change (%)", "Working days lost",
                   "Working days a year earlier", "Long-term share (%)", "Long-term share a year earlier (%)"),
