@@ -104,8 +104,28 @@ login_manager.session_protection = "strong"
 
 
 def _register_blueprints(app: Flask) -> None:
-    from blueprints import (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy,
-                            home, hr, imports, letters_admin, notify, policies, reports, tasks, team, triggers)
+    from blueprints import (
+        absences,
+        account,
+        api,
+        auth,
+        cases,
+        commands,
+        dashboard,
+        datafix,
+        employees,
+        hierarchy,
+        home,
+        hr,
+        imports,
+        letters_admin,
+        notify,
+        policies,
+        reports,
+        tasks,
+        team,
+        triggers,
+    )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
                    imports, letters_admin, notify, policies, reports, tasks, team, triggers):
         app.register_blueprint(module.bp)

@@ -25,9 +25,9 @@ def warning_case():
     """Wes Walker at the council's 1st formal review, four absences associated, a first written warning."""
     from documents import Absence, Case, Employee, rebuild_manager_paths
     from documents.case import Stage
-    from documents.case_service import add_stage_tasks, associate_absences, case_policy
-    from documents.outcome_service import record_outcome
-    from documents.triggers_service import install_presets
+    from services.cases.outcomes import record_outcome
+    from services.cases.tasks import add_stage_tasks, associate_absences, case_policy
+    from services.triggers import install_presets
     install_presets()
     bea = Employee(assignment_number="A00001", first_name="Bea", last_name="Boss", job_title="Ward manager",
                    division="Community Care", fte=1.0)
@@ -63,19 +63,24 @@ def median_ms(step) -> float:
 
 
 def main() -> int:
+    from bench.scratch import scratch_app
     from casework.letters import render
     from documents import Case
-    from documents.letter_context import letter_context
-    from documents.letter_service import generate
-    from documents.letter_templates import template_bytes
-    from bench.scratch import scratch_app
-    with scratch_app():
+    from services.cases.letter_context import letter_context
+    from services.cases.letters import generate
+    from services.letter_templates import template_bytes
+    from services.settings import Settings
+    with scratch_app() as app:
+        organisation = Settings.from_config(app.config).organisation
         case, wes = warning_case()
         template = template_bytes("C4")
-        context = letter_context(case, wes, case.current_stage, today=D(2026, 3, 4), code="C4")
+        context = letter_context(case, wes, case.current_stage, today=D(2026, 3, 4), organisation=organisation,
+                                 code="C4")
         baseline = median_ms(lambda: render(template, context))
-        filled = median_ms(lambda: letter_context(case, wes, case.current_stage, today=D(2026, 3, 4), code="C4"))
-        made = median_ms(lambda: generate(Case.objects.get(pk=case.pk), "C4", "bea@example.org", D(2026, 3, 4)))
+        filled = median_ms(lambda: letter_context(case, wes, case.current_stage, today=D(2026, 3, 4),
+                                                  organisation=organisation, code="C4"))
+        made = median_ms(lambda: generate(Case.objects.get(pk=case.pk), "C4", "bea@example.org", D(2026, 3, 4),
+                                            organisation=organisation))
     print(f"Letter C4, median of {RUNS} runs")
     print(f"{'step':<52}{'ms':>8}{'× baseline':>12}")
     for label, value in (("render the template alone (baseline)", baseline),

@@ -84,13 +84,13 @@ def main() -> int:
     options = parser.parse_args()
     from mongoengine.connection import get_db
 
+    from bench.scratch import scratch_app
     from casework import board_tables
     from casework.board_report import financial_year_to_date
     from casework.exports import to_xlsx
     from documents import Absence, Employee, User
-    from documents.dashboard_service import dashboard
-    from documents.report_service import board_report, report_queries
-    from bench.scratch import scratch_app
+    from services.reads.board_report import board_report, report_queries
+    from services.reads.dashboard import dashboard
     today = dt.date.today()
     start, end = financial_year_to_date(today)
     with scratch_app():

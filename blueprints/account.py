@@ -10,8 +10,8 @@ from wtforms.validators import AnyOf, InputRequired
 
 from blueprints.access import signed_in
 from documents import StaleEditError, User
-from documents.notify_service import choose_notifications
 from documents.user import NOTIFY_CHOICES
+from services.notifications import choose_notifications
 
 bp = Blueprint("account", __name__)
 

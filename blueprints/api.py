@@ -12,9 +12,9 @@ from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from documents import Absence, ApiToken, Case, Employee, StaleEditError, utcnow
 from documents.absence import MedicalRead
-from documents.absence_feed import import_absences
 from documents.api_token import SCOPES
-from documents.triggers_service import evaluate_employee
+from services.imports.absences import import_absences
+from services.triggers import evaluate_employee
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
 MAX_ABSENCES = 10_000

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 from blueprints.access import public, signed_in
 from casework.throttle import ThrottleRules, lock_until, may_attempt
 from documents import LoginThrottle, User, utcnow
-from documents.demo_loader import DEMO_PASSWORD
+from services.demo import DEMO_PASSWORD
 
 bp = Blueprint("auth", __name__)
 

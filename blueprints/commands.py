@@ -7,8 +7,8 @@ import sys
 import click
 from flask import Blueprint, current_app
 
-from documents.demo_loader import load_demo
-from documents.triggers_service import scan
+from services.demo import load_demo
+from services.triggers import scan
 
 bp = Blueprint("commands", __name__, cli_group=None)
 

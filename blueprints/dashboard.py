@@ -10,10 +10,10 @@ from blueprints.access import requires
 from blueprints.paging import Page
 from documents import Employee
 from documents.case import FLAG_KINDS
-from documents.dashboard_lists import PAY_KINDS, listed_absences
-from documents.dashboard_service import dashboard
-from documents.inbox import oversight_view
-from documents.outcome_service import FLAG_WORDS
+from services.cases.outcomes import FLAG_WORDS
+from services.reads.dashboard import dashboard
+from services.reads.dashboard_lists import PAY_KINDS, listed_absences
+from services.reads.inbox import oversight_view
 
 bp = Blueprint("dashboard", __name__)
 

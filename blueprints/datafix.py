@@ -14,8 +14,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, SelectMultipleField, \
-    StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -24,11 +33,21 @@ from blueprints.access import requires
 from casework.corrections import FIELDS, missing_columns, words
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
 from documents import Case, Employee, StaleEditError
-from documents.case_service import association_candidates, ladder_of
-from documents.datafix_service import (FIXERS, CorrectionRefused, amend_absences, amend_stage, apply_corrections,
-                                       awaiting_confirmation, fixable_cases, flag_queues, stage_values)
-from documents.organisation import SettingsRefused
-from documents.routing import Routing, known_divisions, save_routing
+from documents.routing import Routing
+from services.cases.tasks import association_candidates, ladder_of
+from services.imports.corrections import (
+    FIXERS,
+    CorrectionRefused,
+    amend_absences,
+    amend_stage,
+    apply_corrections,
+    awaiting_confirmation,
+    fixable_cases,
+    flag_queues,
+    stage_values,
+)
+from services.organisation import SettingsRefused
+from services.routing import known_divisions, save_routing
 
 bp = Blueprint("datafix", __name__, cli_group="datafix")
 MAX_CORRECTIONS_BYTES = 1024 * 1024

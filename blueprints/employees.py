@@ -13,8 +13,8 @@ from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period, absence_length, window_figures
 from casework.calendar import WorkingPattern
 from documents import Absence, Case, Employee
-from documents.evaluations import explain_employee
-from documents.staff import absent_on, open_cases_by_employee
+from services.reads.evaluations import explain_employee
+from services.reads.staff import absent_on, open_cases_by_employee
 
 bp = Blueprint("employees", __name__)
 

@@ -16,9 +16,10 @@ from flask_login import current_user
 from blueprints.access import requires
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import case_or_404, seen_version
+from blueprints.settings import settings
 from documents import Case, Employee, StaleEditError, User
-from documents.case_service import HR_QUEUE, CaseRuleError, assignee_for, find_task
-from documents.hierarchy_feed import give_task
+from services.cases.tasks import HR_QUEUE, CaseRuleError, assignee_for, find_task
+from services.imports.hierarchy import give_task
 
 bp = Blueprint("hierarchy", __name__)
 DEFAULT_MAX_REPORTS = 15
@@ -140,7 +141,8 @@ def give_to_supervisor(case_id: str, task_id: str):
         assignee = assignee_for("manager", employee)
         if task.status != "open" or task.assignee == assignee:
             raise CaseRuleError("This task is already done, or already with the current supervisor.")
-        give_task(case, task, assignee, employee, current_user.email, WHY, GIVEN, dt.date.today())
+        give_task(case, task, assignee, employee, current_user.email, WHY, GIVEN, dt.date.today(),
+                  settings().mail)
     except (CaseRuleError, StaleEditError) as error:
         flash(str(error))
     else:

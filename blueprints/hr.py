@@ -9,8 +9,8 @@ from blueprints.access import requires
 from blueprints.cases.forms import ResolveFlagForm
 from blueprints.cases.loading import case_or_404
 from documents import Case, Employee, StaleEditError
-from documents.case_service import CaseRuleError
-from documents.outcome_service import FLAG_WORDS, flag_queue, resolve_flag, stage_title
+from services.cases.outcomes import FLAG_WORDS, flag_queue, resolve_flag, stage_title
+from services.cases.tasks import CaseRuleError
 
 bp = Blueprint("hr", __name__)
 

@@ -17,10 +17,11 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from blueprints.access import requires
+from blueprints.settings import settings
 from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS, LetterProblem
 from documents import StaleEditError
-from documents import letter_templates as templates
-from documents import organisation
+from services import letter_templates as templates
+from services import organisation
 
 bp = Blueprint("letters_admin", __name__, cli_group="letters")
 
@@ -28,7 +29,7 @@ bp = Blueprint("letters_admin", __name__, cli_group="letters")
 @bp.app_context_processor
 def organisation_in_header():
     """The organisation's saved name for the page header (read only when a page shows it)."""
-    return {"organisation_name": organisation.organisation_name}
+    return {"organisation_name": lambda: organisation.organisation_name(settings().organisation)}
 
 READERS = ("admin", "hr")
 SOURCES = {"stage": "the stage and its associated absences", "meeting": "a meeting of the stage",
@@ -149,7 +150,7 @@ def download_shipped(code: str):
 @requires("admin")
 def organisation_details():
     saved = organisation.Organisation.current()
-    shown = organisation.organisation_context()
+    shown = organisation.organisation_context(settings().organisation)
     form = OrganisationForm(data={"name": shown["name"], "address": "\n".join(shown["address"]),
                                   "phone": shown["phone"], "email": shown["email"],
                                   "version": saved.version if saved else 0})
@@ -159,7 +160,7 @@ def organisation_details():
                   "phone": form.phone.data, "email": form.email.data}
         try:
             changed = organisation.save_organisation(current_user.email, values, _version(form), logo,
-                                                     form.remove_logo.data)
+                                                     form.remove_logo.data, defaults=settings().organisation)
         except organisation.SettingsRefused as error:
             for name, message in error.errors.items():
                 (form[name].errors if name in form else form.form_errors).append(message)

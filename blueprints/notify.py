@@ -5,10 +5,11 @@ import datetime as dt
 import sys
 
 import click
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from documents.notification import MAX_ATTEMPTS, MailSettings
-from documents.notify_service import failures, send_due
+from blueprints.settings import settings
+from documents.notification import MAX_ATTEMPTS
+from services.notifications import failures, send_due
 
 bp = Blueprint("notify", __name__, cli_group="notify")
 
@@ -27,7 +28,7 @@ def send(on, dry_run: bool):
     """Send today's task reminders (each task or a daily digest, by each user's setting) and retry e-mails
     that failed; nothing is sent twice in a day."""
     day = on.date() if on else dt.date.today()
-    report = send_due(day, MailSettings.from_config(current_app.config), dry_run=dry_run)
+    report = send_due(day, settings().mail, dry_run=dry_run)
     _section("Would send" if dry_run else "Sent", report.sent)
     _section("Skipped, already sent today", report.skipped)
     _section("Failed, the next run retries them", report.failed)

@@ -18,7 +18,7 @@ from blueprints.triggers import page_of
 from casework.policy import PolicyError
 from casework.reasons import REASON_CATEGORIES
 from documents import Policy, StaleEditError
-from documents import policy_service as service
+from services import policies as service
 
 bp = Blueprint("policies", __name__)
 

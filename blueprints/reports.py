@@ -15,10 +15,11 @@ from wtforms.validators import InputRequired, ValidationError
 
 from blueprints.absences.forms import DayField
 from blueprints.access import requires
+from blueprints.settings import settings
 from casework import board_tables
 from casework.board_report import financial_year_to_date
 from casework.exports import filename, to_csv, to_xlsx
-from documents.report_service import board_report, within_choices
+from services.reads.board_report import board_report, within_choices
 
 bp = Blueprint("reports", __name__, cli_group=None)
 
@@ -54,7 +55,8 @@ def _form() -> PeriodForm:
 
 
 def _report(form: PeriodForm):
-    return board_report(current_user, form.start.data, form.end.data, dt.date.today(), form.within.data or None)
+    return board_report(current_user, form.start.data, form.end.data, dt.date.today(), form.within.data or None,
+                        organisation=settings().organisation)
 
 
 @bp.route("/reports/board")
@@ -98,7 +100,7 @@ def report_command(start, end, kind: str, out: str | None):
         raise click.ClickException("The period must end on or after its first day.")
     if kind == "xlsx" and not out:
         raise click.ClickException("An XLSX report is a file: give --out FILE.")
-    report = board_report(None, start, end, dt.date.today())
+    report = board_report(None, start, end, dt.date.today(), organisation=settings().organisation)
     found = board_tables.tables(report)
     if kind == "csv" and not out:
         sys.stdout.write(to_csv(found))

@@ -13,10 +13,10 @@ from flask_wtf import FlaskForm
 from blueprints.access import requires, visible_or_404
 from blueprints.paging import Page
 from documents import Absence, Employee
-from documents.case_service import RTW_REMINDER
-from documents.inbox import assignees_of, by_holder, counts, grouped, open_items, oversight_view
-from documents.scope import scope_filter
 from documents.base import AuditEntry, utcnow
+from documents.scope import scope_filter
+from services.cases.tasks import RTW_REMINDER
+from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items, oversight_view
 
 bp = Blueprint("tasks", __name__)
 

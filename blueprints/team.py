@@ -6,17 +6,17 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from blueprints.access import requires
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
-from blueprints.access import requires
 from casework.absences import Period
 from casework.calendar import WorkingPattern
 from casework.team_calendar import month_days, shift_month, team_month
 from documents import Employee
-from documents.evaluations import counted_words, evaluations_for, trigger_states
-from documents.outcome_service import flagged_not_my_report
-from documents.staff import absences_between, absent_on, open_cases_by_employee
-from documents.triggers_service import active_policy
+from services.cases.outcomes import flagged_not_my_report
+from services.reads.evaluations import counted_words, evaluations_for, trigger_states
+from services.reads.staff import absences_between, absent_on, open_cases_by_employee
+from services.triggers import active_policy
 
 bp = Blueprint("team", __name__)
 

@@ -13,8 +13,8 @@ from blueprints.absences.forms import DayField
 from blueprints.access import requires
 from blueprints.paging import Page
 from documents import Employee, StaleEditError
-from documents.policy_service import staff_order
-from documents.triggers_service import active_policy, scan
+from services.policies import staff_order
+from services.triggers import active_policy, scan
 
 bp = Blueprint("triggers", __name__)
 

@@ -6,8 +6,15 @@ import dataclasses
 import datetime as dt
 from typing import Iterable, Sequence
 
-from casework.calendar import (WorkingPattern, calendar_days, fte_days, nth_working_day_after, rolling_window,
-                               working_days, working_days_in_window)
+from casework.calendar import (
+    WorkingPattern,
+    calendar_days,
+    fte_days,
+    nth_working_day_after,
+    rolling_window,
+    working_days,
+    working_days_in_window,
+)
 
 
 @dataclasses.dataclass(frozen=True)

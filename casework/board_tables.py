@@ -9,10 +9,26 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from casework.board_report import (AbsenceRow, BoardFigures, Person, ScopeFigures, board_figures,
-                                   financial_year_start, ratio, round_half_up)
-from casework.board_trends import (HISTORY_YEARS, Forecast, forecast, month_bounds, month_index, month_series,
-                                   monthly_fte_days, years_earlier)
+from casework.board_report import (
+    AbsenceRow,
+    BoardFigures,
+    Person,
+    ScopeFigures,
+    board_figures,
+    financial_year_start,
+    ratio,
+    round_half_up,
+)
+from casework.board_trends import (
+    HISTORY_YEARS,
+    Forecast,
+    forecast,
+    month_bounds,
+    month_index,
+    month_series,
+    monthly_fte_days,
+    years_earlier,
+)
 from casework.charts import bar_chart, month_comparison_chart
 from casework.exports import Table
 from casework.reasons import REASON_CATEGORIES

@@ -11,8 +11,14 @@ import datetime as dt
 from typing import Sequence
 
 from casework.absences import long_date
-from casework.calendar import (WEEKDAYS, WorkingPattern, fte_days, is_bank_holiday, is_working_day,
-                               working_days_in_window)
+from casework.calendar import (
+    WEEKDAYS,
+    WorkingPattern,
+    fte_days,
+    is_bank_holiday,
+    is_working_day,
+    working_days_in_window,
+)
 from casework.facts import AbsenceFacts
 from casework.policy import Counting, LongTermRules, PatternRule, Window
 

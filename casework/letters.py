@@ -2,7 +2,7 @@
 rendering a Word template (docxtpl on python-docx) so that a letter is complete or refused with a reason.
 
 Pure: templates and letters are bytes in and out; the context is plain values (strings, lists, dicts)
-that `documents.letter_service` builds from a case. A template names fields as `{{ employee.name }}`;
+that `services.cases.letters` builds from a case. A template names fields as `{{ employee.name }}`;
 the associated absences are a table row repeated with `{%tr for absence in absences %}`.
 """
 from __future__ import annotations

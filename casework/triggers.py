@@ -41,8 +41,14 @@ from casework.absences import long_date
 from casework.decisions import Action, FiredRule, lts_actions, sts_actions
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.figures import Concern, Figures, counting_words, figures, is_long_term, pattern_concern
-from casework.milestones import (LapsedWarning, Milestone, ReviewEnded, absence_milestones, lapsed_warnings,
-                                 reviews_ended)
+from casework.milestones import (
+    LapsedWarning,
+    Milestone,
+    ReviewEnded,
+    absence_milestones,
+    lapsed_warnings,
+    reviews_ended,
+)
 from casework.policy import Policy, Trigger
 
 

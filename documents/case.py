@@ -12,7 +12,6 @@ import uuid
 import mongoengine as me
 
 from casework.workflow import MILESTONE_TASKS
-
 from documents.base import AuditEntry, Versioned, utcnow
 from documents.scope import ScopedQuerySet
 

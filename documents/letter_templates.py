@@ -1,32 +1,14 @@
-"""Which Word template each letter uses, and the versions administrators upload.
+"""The versions of a letter's Word template that administrators upload.
 
 A letter uses the uploaded version an administrator chose (the latest upload, or an earlier one used again),
-else the template shipped in `letter_templates/`. Every upload is checked first: a Word .docx file without
-macros whose every field Casebook provides and whose sample letter renders with no tag left; a template that
-fails is refused with its problems in words and nothing is stored. Files live in GridFS.
+else the template shipped in `letter_templates/` (see services/letter_templates.py).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import gridfs
 import mongoengine as me
-from mongoengine.connection import get_db
 
-from casework.letters import LETTERS, LetterProblem, check_template, sample_context
-from documents.base import AuditEntry, StaleEditError, Versioned, utcnow
-
-SHIPPED = Path(__file__).resolve().parents[1] / "letter_templates"
-FILES = "template_files"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class TemplateRefused(LetterProblem):
-    """An uploaded template Casebook will not use; `problems` says why, one sentence each."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(" ".join(problems))
-        self.problems = list(problems)
+from casework.letters import LETTERS, LetterProblem
+from documents.base import AuditEntry, Versioned, utcnow
 
 
 class TemplateVersion(me.EmbeddedDocument):
@@ -72,134 +54,3 @@ class LetterTemplate(Versioned, me.Document):
     def label(self) -> str:
         """Which template is in use, in words: 'shipped' or 'uploaded v2'."""
         return f"uploaded v{self.in_use}" if self.in_use else "shipped"
-
-
-def has_shipped(code: str) -> bool:
-    """Whether Casebook ships a template for letter `code`."""
-    return (SHIPPED / LETTERS[code].file).exists()
-
-
-def shipped_template(code: str) -> bytes:
-    """The template shipped with Casebook for letter `code`."""
-    path = SHIPPED / LETTERS[code].file
-    if not path.exists():
-        raise LetterProblem(f"There is no template for letter {code}: ask an administrator to upload one.")
-    return path.read_bytes()
-
-
-def template_bytes(code: str) -> bytes:
-    """The template in use for letter `code`: the uploaded version chosen, else the shipped one."""
-    upload = LetterTemplate.for_code(code).upload_in_use
-    return read_file(upload.file_id) if upload else shipped_template(code)
-
-
-def version_bytes(code: str, number: int) -> bytes:
-    """The file of uploaded version `number` of letter `code`; LetterProblem when there is none."""
-    found = LetterTemplate.for_code(code).numbered(number)
-    if found is None:
-        raise LetterProblem(f"Letter {code} has no version {number}.")
-    return read_file(found.file_id)
-
-
-def template_problems(code: str, data: bytes, filename: str) -> list[str]:
-    """What stops `data` (uploaded as `filename`) being the template of letter `code`, in words."""
-    if not filename.lower().endswith(".docx"):
-        return [f"{filename or 'The file'} is not a Word .docx file: save the template as a Word Document (.docx)."]
-    return check_template(data, sample_context(), LETTERS[code].medical, LETTERS[code].needs)
-
-
-def upload_template(code: str, data: bytes, filename: str, actor: str, note: str = "",
-                    version: int | None = None) -> TemplateVersion:
-    """Store `data` as the next version of letter `code`'s template and use it from now on, with an audit entry.
-
-    Raises TemplateRefused with every problem when the template cannot be used (nothing is stored), and
-    StaleEditError when `version` is given and someone else changed the letter's templates since."""
-    record = _current(code, version)
-    problems = template_problems(code, data, filename)
-    if problems:
-        raise TemplateRefused(problems)
-    file_id = _files().put(data, filename=filename, content_type=DOCX, letter=code)
-    upload = TemplateVersion(number=max((found.number for found in record.versions), default=0) + 1,
-                             file_id=file_id, filename=filename, size=len(data), uploaded_by=actor,
-                             note=note.strip() or None)
-    record.record(actor, "template uploaded", {"in_use": record.label},
-                  {"in_use": f"uploaded v{upload.number}", "filename": filename, "size": len(data)},
-                  note.strip() or None)
-    record.versions.append(upload)
-    record.in_use = upload.number
-    try:
-        _save(record)
-    except StaleEditError:
-        _files().delete(file_id)
-        raise
-    return upload
-
-
-def use_version(code: str, number: int, actor: str, version: int | None = None) -> TemplateVersion:
-    """Use uploaded version `number` of letter `code` again, once it passes today's checks, with an audit entry."""
-    record = _current(code, version)
-    chosen = record.numbered(number)
-    if chosen is None:
-        raise LetterProblem(f"Letter {code} has no version {number}.")
-    problems = check_template(read_file(chosen.file_id), sample_context(), LETTERS[code].medical, LETTERS[code].needs)
-    if problems:
-        raise TemplateRefused(problems)
-    record.record(actor, "template version used again", {"in_use": record.label}, {"in_use": f"uploaded v{number}"})
-    record.in_use = number
-    _save(record)
-    return chosen
-
-
-def restore_shipped(code: str, actor: str, version: int | None = None) -> None:
-    """Go back to the template shipped with Casebook (uploads are kept in the history), with an audit entry."""
-    record = _current(code, version)
-    if not has_shipped(code):
-        raise LetterProblem(f"Casebook ships no template for letter {code}: upload one instead.")
-    if record.in_use is None:
-        return
-    record.record(actor, "shipped template restored", {"in_use": record.label}, {"in_use": "shipped"})
-    record.in_use = None
-    _save(record)
-
-
-def templates_in_use() -> list[LetterTemplate]:
-    """Every letter's template record, in the order of LETTERS (unsaved records for letters never uploaded)."""
-    stored = {record.code: record for record in LetterTemplate.objects}
-    return [stored.get(code) or LetterTemplate(code=code) for code in LETTERS]
-
-
-def check_all() -> list[tuple[str, str, list[str]]]:
-    """Each letter's code, which template it uses, and that template's problems (empty when it can be used)."""
-    results = []
-    for record in templates_in_use():
-        try:
-            data = template_bytes(record.code)
-        except LetterProblem as error:
-            results.append((record.code, record.label, [str(error)]))
-            continue
-        results.append((record.code, record.label,
-                        check_template(data, sample_context(), LETTERS[record.code].medical, LETTERS[record.code].needs)))
-    return results
-
-
-def read_file(file_id) -> bytes:
-    """The bytes of a template file kept in GridFS."""
-    return _files().get(file_id).read()
-
-
-def _files() -> gridfs.GridFS:
-    return gridfs.GridFS(get_db(), collection=FILES)
-
-
-def _current(code: str, version: int | None) -> LetterTemplate:
-    record = LetterTemplate.for_code(code)
-    if version is not None and version != record.version:
-        raise StaleEditError()
-    return record
-
-
-def _save(record: LetterTemplate) -> None:
-    try:
-        record.save_checked()
-    except me.NotUniqueError:
-        raise StaleEditError() from None

@@ -5,8 +5,8 @@ import functools
 
 import mongoengine as me
 
-from casework.policy import Policy as PolicyRules, load_policy
-
+from casework.policy import Policy as PolicyRules
+from casework.policy import load_policy
 from documents.base import AuditEntry, Versioned
 
 

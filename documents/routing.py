@@ -1,26 +1,12 @@
 """Where flags go by e-mail: each division's HR team address and the hierarchy administrator's address.
 
 One settings document, edited by administrators with a version check and an audit entry per change.
-"Not my report" notifies the hierarchy administrator and the division's HR team; "wrong stage" the
-division's HR team. A notice names the employee and the stage, never a comment or medical detail.
 """
 from __future__ import annotations
 
-import re
-
 import mongoengine as me
-from flask import current_app
 
-from documents.base import AuditEntry, StaleEditError, Versioned
-from documents.case import Case, Flag
-from documents.employee import Employee
-from documents.notification import MailSettings, Notification
-from documents.notify_service import send_notice
-from documents.organisation import SettingsRefused
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-EMAIL_MESSAGE = "Enter an e-mail address like name@example.org."
-KIND_WORDS = {"wrong_stage": "wrong stage", "not_my_report": "not my report"}
+from documents.base import AuditEntry, Versioned
 
 
 class DivisionRoute(me.EmbeddedDocument):
@@ -54,89 +40,3 @@ class Routing(Versioned, me.Document):
         """The values an audit entry compares."""
         return {"hierarchy_admin_email": self.hierarchy_admin_email,
                 **{f"division {route.name}": route.hr_email for route in self.divisions}}
-
-
-def known_divisions() -> list[str]:
-    """Every division with employees or saved settings, sorted."""
-    saved = Routing.current()
-    return sorted(set(Employee.objects.distinct("division")) | {route.name for route in (saved.divisions if saved
-                                                                                          else [])} - {""})
-
-
-def routing_problems(hierarchy_admin_email: str, divisions: list[tuple[str, str]]) -> dict[str, str]:
-    """{field: message} for the settings: each address an e-mail address, each division named once. Fields
-    are named as the form names them: hierarchy_admin_email, divisions-<i>-name, divisions-<i>-hr_email."""
-    problems, seen = {}, set()
-    if hierarchy_admin_email and not EMAIL.fullmatch(hierarchy_admin_email):
-        problems["hierarchy_admin_email"] = EMAIL_MESSAGE
-    for index, (name, email) in enumerate(divisions):
-        if email and not EMAIL.fullmatch(email):
-            problems[f"divisions-{index}-hr_email"] = EMAIL_MESSAGE
-        if email and not name:
-            problems[f"divisions-{index}-name"] = "Enter the division's name, or clear its e-mail address."
-        elif name and name.lower() in seen:
-            problems[f"divisions-{index}-name"] = f"{name} is listed twice."
-        if len(name) > 200 or len(email) > 200:
-            problems[f"divisions-{index}-name"] = "Use at most 200 characters."
-        seen.add(name.lower())
-    return problems
-
-
-def save_routing(actor: str, hierarchy_admin_email: str, divisions: list[tuple[str, str]],
-                 version: int | None = None) -> bool:
-    """Save the hierarchy administrator's address and each division's HR team address (a division without
-    one is left out), with an audit entry of what changed. False when nothing changed.
-
-    Raises SettingsRefused naming each field that is wrong (nothing saved) and StaleEditError when `version`
-    is given and someone else saved the settings since."""
-    hierarchy_admin_email = (hierarchy_admin_email or "").strip()
-    divisions = [((name or "").strip(), (email or "").strip()) for name, email in divisions]
-    problems = routing_problems(hierarchy_admin_email, divisions)
-    if problems:
-        raise SettingsRefused(problems)
-    document = Routing.current() or Routing()
-    if version is not None and version != document.version:
-        raise StaleEditError()
-    before = document.settings()
-    document.hierarchy_admin_email = hierarchy_admin_email or None
-    document.divisions = [DivisionRoute(name=name, hr_email=email) for name, email in sorted(divisions) if email]
-    after = document.settings()
-    changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
-    if not changed and document.pk:
-        return False
-    document.record(actor, "routing changed", {key: before.get(key) for key in changed},
-                    {key: after.get(key) for key in changed})
-    try:
-        document.save_checked()
-    except me.NotUniqueError:
-        raise StaleEditError() from None
-    return True
-
-
-def flag_recipients(kind: str, division: str) -> list[str]:
-    """Who hears of a flag: the division's HR team, and for "not my report" the hierarchy administrator."""
-    routing = Routing.current()
-    if routing is None:
-        return []
-    found = [routing.hr_email(division)]
-    if kind == "not_my_report":
-        found.append(routing.hierarchy_admin_email)
-    return [email for email in found if email]
-
-
-def notify_flag(case: Case, flag: Flag) -> list[Notification]:
-    """E-mail a notice of a flag just raised to whoever its kind goes to; one the mail server does not take
-    now is kept and sent by `notify send`."""
-    recipients = flag_recipients(flag.kind, case.division)
-    if not recipients:
-        return []
-    employee = Employee.objects(pk=case.employee).only("first_name", "last_name", "assignment_number").first()
-    who = f"{employee.name} ({employee.assignment_number})" if employee else case.assignment_number
-    words = KIND_WORDS[flag.kind]
-    kind = "long-term" if case.kind == "LTS" else "short-term"
-    settings = MailSettings.from_config(current_app.config)
-    lines = [f"{flag.raised_by} flagged {who}'s {kind} case ({case.division}, stage {flag.stage_key}) "
-             f"as “{words}”.",
-             f"The case: {settings.base_url}/cases/{case.pk}",
-             f"Resolve the flag and say what was done (kept in the case history): {settings.base_url}/hr/flags"]
-    return send_notice(recipients, f"Casebook: {words}: {who}", lines, f"flag:{case.pk}:{flag.id}", settings)

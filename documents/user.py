@@ -1,7 +1,6 @@
 """People who log in, and the throttle on failed logins."""
 from __future__ import annotations
 
-import flask_login
 import mongoengine as me
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -11,8 +10,12 @@ ROLES = ("manager", "hr", "support", "admin")
 NOTIFY_CHOICES = ("each", "digest", "off")
 
 
-class User(Versioned, flask_login.UserMixin, me.Document):
-    """A login with its roles; managers are linked to their own assignment in the hierarchy."""
+class User(Versioned, me.Document):
+    """A login with its roles; managers are linked to their own assignment in the hierarchy. It answers what
+    flask-login asks of a signed-in user (`is_authenticated`, `is_active`, `is_anonymous`, `get_id`)."""
+
+    is_authenticated = True
+    is_anonymous = False
 
     email = me.StringField(required=True, unique=True, max_length=200)
     name = me.StringField(required=True, max_length=200)

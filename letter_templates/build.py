@@ -22,9 +22,10 @@ from docx.shared import Cm, Pt, RGBColor
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from wording import ABSENCES, EMPLOYEE_DETAILS, Blanks, Fields, Form, If, Letter, Section  # noqa: E402
+from wording import LETTERS as WORDING
+
 from casework.letters import LETTERS  # noqa: E402
-from wording import (ABSENCES, EMPLOYEE_DETAILS, LETTERS as WORDING, Blanks, Fields, Form, If,  # noqa: E402
-                     Letter, Section)
 
 FONT = "Arial"
 ABSENCE_COLUMNS = (("First day", "{{ absence.first_day }}"), ("Last day", "{{ absence.last_day }}"),

@@ -9,7 +9,8 @@ from blueprints.absences import bp
 from blueprints.absences.loading import absence_or_404
 from blueprints.absences.page import render_absence_page
 from blueprints.cases.letters import add_letter_routes, letter_view
-from documents.letter_service import absence_letters_for
+from blueprints.settings import settings
+from services.cases.letters import absence_letters_for
 
 
 def _absence_page(absence, employee, status: int, message: str | None, **forms):
@@ -22,7 +23,8 @@ add_letter_routes(bp, "/absences/<absence_id>", absence_or_404, _absence_page, "
 def absence_letter_block(absence, employee, forms: dict) -> dict:
     """What the absence page's "Letters" block shows (`forms`: those sent back with errors, and the message)."""
     sent_back = {name: value for name, value in forms.items() if value}    # a name the page was not given is undefined
-    return letter_view(absence, employee, absence_letters_for(absence, employee, dt.date.today()),
+    return letter_view(absence, employee, absence_letters_for(absence, employee, dt.date.today(),
+                                                                      organisation=settings().organisation),
                        [(None, record) for record in absence.letters], sent_back, "absences",
                        {"absence_id": str(absence.pk)}, on_case=False)
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints.access import visible_or_404
 from documents import Absence, Employee, StaleEditError
-from documents.absence_service import audit_values, save_absence
+from services.absences import audit_values, save_absence
 
 
 def absence_or_404(absence_id: str) -> tuple[Absence, Employee]:

@@ -6,8 +6,7 @@ import datetime as dt
 from flask import render_template
 from flask_login import current_user
 
-from blueprints.absences.forms import (ContactForm, DateDoneForm, EndForm, ExtendForm, FitNoteForm,
-                                       ReturnToWorkForm)
+from blueprints.absences.forms import ContactForm, DateDoneForm, EndForm, ExtendForm, FitNoteForm, ReturnToWorkForm
 from casework.absences import absence_length, expectations, rtw_due
 from casework.calendar import WorkingPattern
 from documents import Absence, Employee

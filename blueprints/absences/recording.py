@@ -14,8 +14,8 @@ from blueprints.access import requires, visible_or_404
 from blueprints.rendering import render_page_or_fragment
 from documents import Absence, Employee, utcnow
 from documents.absence import MedicalRead
-from documents.absence_service import date_errors
 from documents.scope import may_read_medical
+from services.absences import date_errors
 
 RECORDERS = ("manager", "hr", "admin")
 FLAGS = ("work_related", "third_party", "pregnancy_related", "disability_related")

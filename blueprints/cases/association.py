@@ -8,7 +8,7 @@ from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import render_case
-from documents.case_service import associate_absences
+from services.cases.tasks import associate_absences
 
 
 @bp.route("/cases/<case_id>/association", methods=["POST"])

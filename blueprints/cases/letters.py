@@ -18,12 +18,23 @@ from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
+from blueprints.settings import settings
 from casework.letters import LETTERS, MAX_BYTES, LetterProblem
 from documents import Absence, StaleEditError
-from documents.case_service import LETTER_TASKS, ladder_of
-from documents.letter_service import (DOCX_TYPE, SENT_HOW, generate, letter_file, letters_for, log_letter_read,
-                                      mark_sent, pdf_converter, pdf_copy, upload)
 from documents.scope import may_read_medical
+from services.cases.letters import (
+    DOCX_TYPE,
+    SENT_HOW,
+    generate,
+    letter_file,
+    letters_for,
+    log_letter_read,
+    mark_sent,
+    pdf_converter,
+    pdf_copy,
+    upload,
+)
+from services.cases.tasks import LETTER_TASKS, ladder_of
 
 READERS = ("manager", "hr", "support", "admin")
 FIX_WORDS = {"association": "Associate the absences", "meetings": "Arrange the meeting", "outcome": "Record the outcome",
@@ -68,7 +79,8 @@ def _answer(form, act, field: str, rerender, back: str, sent_back_as: str, lette
 
 
 def _made(owner, form: LetterForm) -> str:
-    generate(owner, form.code.data, actor(), dt.date.today(), form.meeting_id.data or None, seen_version(form))
+    generate(owner, form.code.data, actor(), dt.date.today(), form.meeting_id.data or None, seen_version(form),
+             organisation=settings().organisation)
     return f"{LETTERS[form.code.data].title}: made. Download it, edit it in Word if need be, and upload the final version."
 
 
@@ -186,7 +198,8 @@ def provide(case, employee, today, forms) -> dict:
     ladder = ladder_of(case)
     records = [(ladder.stage(stage.key).title if ladder.stage(stage.key) else stage.key, record)
                for stage in reversed(case.stages) for record in stage.letters]
-    offers = letters_for(case, employee, case.current_stage, today) if case.current_stage else []
+    offers = letters_for(case, employee, case.current_stage, today,
+                                                 organisation=settings().organisation) if case.current_stage else []
     block = letter_view(case, employee, offers, records, forms, "cases", {"case_id": str(case.pk)}, on_case=True)
     block["absences"] = sorted(case.current_stage.associated, key=lambda s: s.first_day) if case.current_stage else []
     return {"letter_task_kinds": LETTER_TASKS, "letter_block": block}

@@ -10,8 +10,8 @@ from blueprints.access import requires
 from blueprints.cases import bp
 from blueprints.paging import Page
 from documents import Employee
-from documents.dashboard_lists import listed_cases, stage_titles, stage_words
-from documents.outcome_service import FLAG_WORDS
+from services.cases.outcomes import FLAG_WORDS
+from services.reads.dashboard_lists import listed_cases, stage_titles, stage_words
 
 LABELS = {"division": "Division", "line": "Team", "kind": "Kind", "stage": "Stage", "status": "Status",
           "paused": "Paused", "pay": "Pay changes within 28 days", "flag": "Open flag"}

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from documents import Case, Employee, StaleEditError
-from documents.case_service import CaseRuleError
+from services.cases.tasks import CaseRuleError
 
 WORKERS = ("manager", "hr", "admin")
 

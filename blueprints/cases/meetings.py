@@ -12,14 +12,29 @@ from blueprints.cases import bp
 from blueprints.cases.forms import AnotherDateForm, CaseForm, MeetingForm, notes_form_class
 from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
+from blueprints.settings import settings
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
 from documents import StaleEditError
-from documents import notify_service
-from documents.case_service import CaseRuleError, change
-from documents.meeting_service import (CONFIDENTIAL, Arrangement, MeetingProblem, arrange_meeting, find_meeting,
-                                       invitation_file, invitees, log_notes_read, may_read_notes, meeting_title, move_meeting,
-                                       notes_answers, policy_stage, record_notes, stage_checklist)
+from services import notifications as notify_service
+from services.cases.meetings import (
+    CONFIDENTIAL,
+    Arrangement,
+    MeetingProblem,
+    arrange_meeting,
+    find_meeting,
+    invitation_file,
+    invitees,
+    log_notes_read,
+    may_read_notes,
+    meeting_title,
+    move_meeting,
+    notes_answers,
+    policy_stage,
+    record_notes,
+    stage_checklist,
+)
+from services.cases.tasks import CaseRuleError, change
 
 
 @bp.route("/cases/<case_id>/meetings", methods=["POST"])
@@ -118,7 +133,7 @@ def send_invitation(case_id: str, meeting_id: str):
         return render_case(case, employee, status=400, message="Nobody invited has an e-mail address: add one to "
                            "the participants, or send the .ics file yourself." if people == [] else
                            "The form had expired. Send it again.")
-    sent = notify_service.send_invitation(case, meeting, employee, people)
+    sent = notify_service.send_invitation(case, meeting, employee, people, settings().mail)
     failed = [n.recipient for n in sent if n.status != "sent"]
     change(case, actor(), "meeting invitation e-mailed", lambda case: {"after": {
         "meeting_on": meeting.on, "sent_to": [n.recipient for n in sent if n.status == "sent"],

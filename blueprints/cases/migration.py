@@ -11,8 +11,9 @@ from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
+from blueprints.settings import settings
 from casework.inflight_feed import COLUMNS
-from documents.inflight_feed import confirm_stage, confirmation_task, report_wrong_stage
+from services.imports.inflight import confirm_stage, confirmation_task, report_wrong_stage
 
 
 class WrongStageForm(CaseForm):
@@ -38,7 +39,7 @@ def wrong_migrated_stage(case_id: str):
     form = WrongStageForm()
     return answer(case, employee, form,
                   lambda: report_wrong_stage(case, actor(), (form.wrong_stage_comment.data or "").strip(),
-                                             seen_version(form)),
+                                             seen_version(form), mail=settings().mail),
                   "Flagged “wrong stage”: the division's HR advisors will correct it.")
 
 

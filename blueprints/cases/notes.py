@@ -12,10 +12,21 @@ from blueprints.cases import bp
 from blueprints.cases.forms import DecisionForm, FlagForm, NoteForm, ProgressRequestForm, SnoozeForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
+from blueprints.settings import settings
 from documents import Case, Employee
-from documents.outcome_service import (DECIDE_PROGRESS, DECISIONS, FLAG_WORDS, SNOOZE_WEEKS, add_note,
-                                       ask_not_to_progress, hr_decision, not_my_report, raise_flag, snooze_problem,
-                                       snooze_reminders)
+from services.cases.outcomes import (
+    DECIDE_PROGRESS,
+    DECISIONS,
+    FLAG_WORDS,
+    SNOOZE_WEEKS,
+    add_note,
+    ask_not_to_progress,
+    hr_decision,
+    not_my_report,
+    raise_flag,
+    snooze_problem,
+    snooze_reminders,
+)
 
 READERS = ("manager", "hr", "support", "admin")
 NOTE_LABELS = {"request": "Request to HR", "decision": "HR decision", "snooze": "Slowed down"}
@@ -88,7 +99,8 @@ def flag(case_id: str):
     form = FlagForm()
     return submit(case_id, form, "flag_form", "flag_comment",
                   lambda case, _, form: raise_flag(case, form.kind.data, actor(),
-                                                   (form.flag_comment.data or "").strip(), seen_version(form)),
+                                                   (form.flag_comment.data or "").strip(), seen_version(form),
+                                                   mail=settings().mail),
                   f"Flagged “{FLAG_WORDS.get(form.kind.data, '')}”: the division's HR advisors will look at it.")
 
 
@@ -99,7 +111,7 @@ def not_my_report_from_team(assignment_number: str):
     employee = Employee.objects.visible_to(current_user).filter(assignment_number=assignment_number).first()
     if employee is None:
         abort(404)
-    flagged = not_my_report(employee, Case.objects.visible_to(current_user), actor())
+    flagged = not_my_report(employee, Case.objects.visible_to(current_user), actor(), mail=settings().mail)
     if not request.htmx:
         flash(f"{employee.name}: flagged “not my report” for the HR advisors." if flagged else
               f"{employee.name} is already flagged “not my report”.")

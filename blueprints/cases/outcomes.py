@@ -13,9 +13,8 @@ from blueprints.cases.forms import OutcomeForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from casework.workflow import OUTCOMES
-from documents.case_service import CaseRuleError
-from documents.outcome_service import (date_problems, offered_outcomes, outcome_blocked, outcome_plan,
-                                       record_outcome)
+from services.cases.outcomes import date_problems, offered_outcomes, outcome_blocked, outcome_plan, record_outcome
+from services.cases.tasks import CaseRuleError
 
 
 def outcome_form(case, today: dt.date, posted: bool = False) -> OutcomeForm:

@@ -12,8 +12,7 @@ from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
 from blueprints.cases.loading import WORKERS, case_or_404
 from casework.checklists import HOLD_TASKS
 from documents import Case, Employee, User
-from documents.case_service import HR_QUEUE, association_candidates, case_policy, ladder_of, task_blocked
-
+from services.cases.tasks import HR_QUEUE, association_candidates, case_policy, ladder_of, task_blocked
 
 SECTIONS: list = []
 

@@ -8,7 +8,7 @@ from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm, ReassignForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import render_case
-from documents.case_service import CONFIRM_RESUMED, complete_task, confirm_resumed, find_task, reassign_task
+from services.cases.tasks import CONFIRM_RESUMED, complete_task, confirm_resumed, find_task, reassign_task
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/complete", methods=["POST"])

@@ -11,10 +11,9 @@ import click
 
 from blueprints.imports import bp
 from casework.absence_feed import missing_columns
-from casework.feed_files import (NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, refusal_report,
-                                 summary)
+from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, refusal_report, summary
 from documents import StaleEditError
-from documents.absence_feed import import_absences
+from services.imports.absences import import_absences
 
 
 @bp.cli.group("import")

@@ -13,10 +13,11 @@ from blueprints.imports import bp
 from blueprints.imports.cli import StageBars, actor, import_group, read_feed
 from blueprints.imports.forms import AbsenceFileForm
 from blueprints.imports.routes import upload_page
+from blueprints.settings import settings
 from casework.feed_files import read_csv, refusal_report, summary
 from casework.hierarchy_feed import Outcome, missing_columns
 from documents import StaleEditError
-from documents.hierarchy_feed import HierarchyResult, import_employees
+from services.imports.hierarchy import HierarchyResult, import_employees
 
 SHOWN = 10
 
@@ -38,7 +39,8 @@ def employees(file: Path, dry_run: bool, full: bool, report: Path | None, as_of:
         header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
         try:
             result = import_employees(rows, actor(file), "import",
-                                      as_of.date() if as_of else dt.date.today(), dry_run, progress=bars, full=full)
+                                      as_of.date() if as_of else dt.date.today(), dry_run, progress=bars, full=full,
+                                      mail=settings().mail)
         except StaleEditError as error:
             raise click.ClickException(str(error)) from None
     for outcome in result.refused:

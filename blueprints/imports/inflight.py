@@ -14,7 +14,7 @@ from blueprints.imports.cli import actor, import_group, run_feed
 from blueprints.imports.forms import AbsenceFileForm
 from blueprints.imports.routes import upload_page
 from casework.inflight_feed import missing_columns, refusal_lines
-from documents.inflight_feed import import_inflight
+from services.imports.inflight import import_inflight
 
 
 @import_group.command("inflight")

@@ -13,8 +13,9 @@ from blueprints.access import requires, visible_or_404
 from blueprints.imports import bp
 from blueprints.imports.forms import AbsenceFileForm, ApplyForm
 from blueprints.rendering import render_page_or_fragment
+from blueprints.settings import settings
 from documents import ImportJob, utcnow
-from documents.import_job import run_job
+from services.imports.jobs import run_job
 
 APPLICABLE = ("checked", "not_applied")
 
@@ -88,10 +89,10 @@ def _job(job_id: str) -> ImportJob:
 
 def _start(job: ImportJob, apply: bool) -> None:
     """Check or apply the job's file in a background thread; the page follows its progress."""
-    app, today = current_app._get_current_object(), dt.date.today()
+    app, today, mail = current_app._get_current_object(), dt.date.today(), settings().mail
 
     def work():
         with app.app_context():
-            run_job(job.pk, apply, today)
+            run_job(job.pk, apply, today, mail)
 
     threading.Thread(target=work, name=f"import-{job.pk}", daemon=True).start()

@@ -119,7 +119,7 @@ def test_the_feed_keeps_what_was_said_at_an_interview_recorded_in_casebook(app, 
 
 def test_each_employee_is_re_evaluated_once_after_applying(app, staff, good_file, monkeypatch):
     evaluated = []
-    monkeypatch.setattr("documents.absence_feed.after_absences_saved",
+    monkeypatch.setattr("services.imports.absences.after_absences_saved",
                         lambda employees, today: evaluated.extend((e.assignment_number, today) for e in employees))
     run_import(app, good_file)
     assert sorted(evaluated) == sorted((staff[name].assignment_number, dt.date(2026, 3, 31))

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
-from documents import Absence, Employee
+from documents import Absence
 from documents.absence import ReturnToWork
 from tests.board_dataset import ABSENCES, EARLIER, EXPECTED, FTE_AT_END, PEOPLE
 

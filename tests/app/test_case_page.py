@@ -8,7 +8,7 @@ import re
 import pytest
 
 from documents import Case
-from documents.triggers_service import scan
+from services.triggers import scan
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 

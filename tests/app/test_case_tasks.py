@@ -8,8 +8,8 @@ import pytest
 
 from documents import Absence, Case
 from documents.base import StaleEditError
-from documents.case_service import CaseRuleError, complete_task, hr_queue, reassign_task
-from documents.triggers_service import scan
+from services.cases.tasks import CaseRuleError, complete_task, hr_queue, reassign_task
+from services.triggers import scan
 from tests.app.test_triggers_apply import AS_OF, absence, stage_case
 
 D = dt.date
@@ -124,7 +124,7 @@ def test_a_paused_case_without_a_long_term_case_resumes_with_its_due_dates_moved
 
 def test_an_ended_absence_gets_a_reminder_that_completes_itself_with_the_interview(frequent, auth):
     from documents.absence import ReturnToWork
-    from documents.absence_service import after_absence_saved
+    from services.absences import after_absence_saved
     off = absence(frequent, D(2026, 11, 16), D(2026, 11, 20))   # back Monday 23rd; third working day Wed 25th
     after_absence_saved(frequent, AS_OF)
     off.reload()
@@ -141,7 +141,7 @@ def test_an_ended_absence_gets_a_reminder_that_completes_itself_with_the_intervi
 
 
 def test_only_absences_ended_in_the_last_four_weeks_get_a_reminder(frequent):
-    from documents.absence_service import after_absence_saved
+    from services.absences import after_absence_saved
     after_absence_saved(frequent, AS_OF)
     # 2 November is 21 days before 23 November; 3 August and earlier are history
     assert [a.last_day for a in Absence.objects(employee=frequent.pk, tasks__kind="rtw_reminder")] == [D(2026, 11, 2)]
@@ -149,8 +149,8 @@ def test_only_absences_ended_in_the_last_four_weeks_get_a_reminder(frequent):
 
 def test_the_long_term_case_closes_only_when_the_manager_confirms_the_return(frequent):
     from documents.absence import ReturnToWork
-    from documents.absence_service import after_absence_saved
-    from documents.case_service import CONFIRM_RESUMED, confirm_resumed
+    from services.absences import after_absence_saved
+    from services.cases.tasks import CONFIRM_RESUMED, confirm_resumed
     long = absence(frequent, D(2026, 11, 3), None)
     scan(D(2026, 12, 2), "test")
     lts = Case.objects(employee=frequent.pk, kind="LTS").get()
@@ -200,7 +200,7 @@ def test_a_long_term_case_gets_tasks_ahead_of_each_change_of_pay(make_employee, 
 
 
 def test_a_stress_absence_gets_an_oh_referral_task_that_completes_with_the_referral(make_employee, boss):
-    from documents.absence_service import after_absence_saved
+    from services.absences import after_absence_saved
     worker = make_employee(supervisor_assignment_number=boss.assignment_number)
     off = absence(worker, D(2026, 11, 16), None, "mental_health")
     summary = scan(AS_OF, "test")

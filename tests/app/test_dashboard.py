@@ -12,7 +12,7 @@ from casework.milestones import Milestone
 from documents import Absence, Case
 from documents.absence import ReturnToWork
 from documents.case import Flag, Stage, Task
-from documents.case_service import add_milestone_tasks
+from services.cases.tasks import add_milestone_tasks
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)

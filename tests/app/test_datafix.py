@@ -11,7 +11,8 @@ import pytest
 
 from documents import Absence, Case, Notification, Routing
 from documents.case import Flag, Migration
-from documents.outcome_service import raise_flag
+from services.cases.outcomes import raise_flag
+from services.settings import Settings
 from tests.app.test_notifications import BASE, body, free_port, inbox, send  # noqa: F401  (the inbox fixture)
 from tests.app.test_outcomes import make_case
 from tests.conftest import csrf_token
@@ -365,7 +366,7 @@ def test_a_notice_the_mail_server_does_not_take_is_sent_by_notify_send(app, rout
     case = warned(routed["worker"])
     monkeypatch.setitem(app.config, "SMTP_PORT", free_port())
     with app.test_request_context():
-        raise_flag(case, "wrong_stage", "bea@example.org")
+        raise_flag(case, "wrong_stage", "bea@example.org", mail=Settings.from_config(app.config).mail)
     [kept] = Notification.objects
     assert (kept.kind, kept.status, kept.recipient) == ("notice", "failed", "communitycare.hr@example.org")
     assert Case.objects.get(pk=case.pk).flags[-1].status == "open"

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from documents import Absence, Case, Employee, User
-from documents.demo_loader import DEMO_PASSWORD, load_demo
+from services.demo import DEMO_PASSWORD, load_demo
 
 TODAY = dt.date(2026, 11, 23)
 

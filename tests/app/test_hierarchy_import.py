@@ -11,8 +11,10 @@ import pytest
 from casework.hierarchy_feed import COLUMNS
 from documents import Case, Employee, Notification, rebuild_manager_paths
 from documents.case import Stage, Task
-from documents.hierarchy_feed import import_employees
-from tests.app.test_absence_import import feed as csv_text, finished
+from services.imports.hierarchy import import_employees
+from services.settings import Settings
+from tests.app.test_absence_import import feed as csv_text
+from tests.app.test_absence_import import finished
 from tests.app.test_notifications import inbox  # noqa: F401  (the real SMTP server fixture)
 from tests.conftest import csrf_token
 
@@ -299,7 +301,8 @@ def test_twenty_five_thousand_employees(app, tmp_path):
         "E03124", "E00390", "E00048", "E00005", "E00000"]
     assert rebuild_manager_paths() == 0          # every starter arrived with its chain
     started = time.perf_counter()
-    again = import_employees(rows, "import:employees.csv by test", "import", D(2026, 11, 23))
+    again = import_employees(rows, "import:employees.csv by test", "import", D(2026, 11, 23),
+                             mail=Settings.from_config(app.config).mail)
     again_seconds = time.perf_counter() - started
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 25_000, "refused": 0}
     print(f"\n25,000 employees: dry run {dry_seconds:.1f} s, first import {first_seconds:.1f} s, "

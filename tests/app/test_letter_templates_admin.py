@@ -15,9 +15,10 @@ from mongoengine.connection import get_db
 
 from casework.letters import LETTERS, SAMPLE_LOGO, render
 from documents import LetterTemplate, Organisation
-from documents import letter_templates as templates
-from documents import organisation
-from documents.organisation import organisation_context
+from services import letter_templates as templates
+from services import organisation
+from services.organisation import organisation_context
+from services.settings import OrganisationDefaults
 from tests.conftest import csrf_token
 from tests.unit.test_letters import template as build_template
 
@@ -262,7 +263,7 @@ def organisation_form(client, **changes) -> dict:
 
 def test_until_saved_letters_use_the_configured_name(app):
     with app.test_request_context():
-        assert organisation_context() == {"name": "Example Health and Care Trust", "address": [], "phone": "",
+        assert organisation_context(OrganisationDefaults.from_config(app.config)) == {"name": "Example Health and Care Trust", "address": [], "phone": "",
                                           "email": "", "logo": b""}
 
 
@@ -273,7 +274,7 @@ def test_the_organisation_details_are_saved_with_an_audit_entry_and_used_by_lett
                                                                                   "Street \nNorthtown\nNT1 1AA"))
     assert (response.status_code, response.headers["Location"]) == (302, "/admin/organisation")
     with app.test_request_context():
-        assert organisation_context() == {"name": "Northshire Council",
+        assert organisation_context(OrganisationDefaults.from_config(app.config)) == {"name": "Northshire Council",
                                           "address": ["County Hall", "High Street", "Northtown", "NT1 1AA"],
                                           "phone": "01632 960123", "email": "hr@northshire.example.org",
                                           "logo": b""}
@@ -339,7 +340,7 @@ def test_a_logo_is_stored_shown_placed_in_letters_and_removed(signed_in, app):
     assert 'alt="The organisation\'s logo (crest.png)"' in page(client, "/admin/organisation")
     with app.test_request_context():
         letter = Document(io.BytesIO(render(build_template("{{ organisation.name }} {{ organisation.logo }}"),
-                                            {"organisation": organisation_context()})))
+                                            {"organisation": organisation_context(OrganisationDefaults.from_config(app.config))})))
     assert (letter.paragraphs[0].text, len(letter.inline_shapes)) == ("Northshire Council ", 1)
     assert letter.part.related_parts[letter.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
                                      ].blob == SAMPLE_LOGO
@@ -349,7 +350,7 @@ def test_a_logo_is_stored_shown_placed_in_letters_and_removed(signed_in, app):
     assert (Organisation.current().logo_filename, stored_files("organisation_files")) == (None, 0)
     assert client.get("/admin/organisation/logo").status_code == 404
     with app.test_request_context():
-        assert organisation_context()["logo"] == b""
+        assert organisation_context(OrganisationDefaults.from_config(app.config))["logo"] == b""
 
 
 def test_organisation_details_saved_by_someone_else_meanwhile_are_not_overwritten(signed_in):
@@ -365,8 +366,9 @@ def test_organisation_details_saved_by_someone_else_meanwhile_are_not_overwritte
 def test_the_page_header_shows_the_saved_name(app, signed_in):
     client = signed_in("admin")
     assert '<span class="cb-organisation">Example Health and Care Trust</span>' in page(client, "/admin/letters")
-    from documents.organisation import save_organisation
+    from services.organisation import save_organisation
     with app.app_context():
         save_organisation("admin@example.org", {"name": "Riverside Council", "address": ["Town Hall", "RV1 1AA"],
-                                                "phone": "", "email": ""})
+                                                "phone": "", "email": ""},
+                          defaults=OrganisationDefaults.from_config(app.config))
     assert '<span class="cb-organisation">Riverside Council</span>' in page(client, "/admin/letters")

@@ -21,16 +21,18 @@ from mongoengine.connection import get_db
 from documents import Absence, Case, Employee
 from documents.absence import MedicalRead, ReturnToWork
 from documents.case import Meeting, Participant, Stage
-from documents.case_service import CaseRuleError, add_stage_tasks, associate_absences
-from documents.letter_service import generate, letters_for, mark_sent, upload
-from documents.outcome_service import record_outcome
 from documents.policy import policy_rules
-from documents.triggers_service import install_presets
+from services.cases.letters import generate, letters_for, mark_sent, upload
+from services.cases.outcomes import record_outcome
+from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences
+from services.settings import OrganisationDefaults
+from services.triggers import install_presets
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
 D = dt.date
 TODAY = dt.date.today()
+ORG = OrganisationDefaults(name="Example Health and Care Trust")   # as the tests' app configures it
 ENTERED = D(2026, 2, 16)
 MEETING_ON = D(2026, 2, 26)
 # Four absences in the 12 months before the 1st formal review began on 16 February 2026 (Monday to Friday).
@@ -150,13 +152,14 @@ def test_a_letter_missing_a_field_is_refused_and_names_it(auth, wes):
     case = staged(wes, "absence_support", meeting="absence_support")
     record_outcome(case, wes, "support_agreed", D(2026, 3, 2), "bea@example.org", D(2026, 3, 2))  # no target
     case = Case.objects.get(pk=case.pk)
-    [c1] = [offer for offer in letters_for(case, wes, case.current_stage, TODAY) if offer.code == "C1"]
+    [c1] = [offer for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
+            if offer.code == "C1"]
     assert (c1.blocked, c1.fix) == ("The letter needs the attendance target: record the outcome with it.", "outcome")
     with pytest.raises(CaseRuleError, match="The letter needs the attendance target: record the outcome with it."):
-        generate(case, "C1", "bea@example.org", TODAY)
+        generate(case, "C1", "bea@example.org", TODAY, organisation=ORG)
     assert (Case.objects.get(pk=case.pk).current_stage.letters, stored_files()) == ([], 0)
     Employee.objects(pk=wes.pk).update_one(unset__supervisor_assignment_number=True)
-    [b2] = letters_for(case, Employee.objects.get(pk=wes.pk), case.current_stage, TODAY)[:1]
+    [b2] = letters_for(case, Employee.objects.get(pk=wes.pk), case.current_stage, TODAY, organisation=ORG)[:1]
     assert b2.blocked == ("The letter needs the line manager's name: the employee has no line manager in the "
                           "hierarchy; ask HR systems to add one.")
 
@@ -209,7 +212,7 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
 def test_the_invitation_carries_the_meeting(auth, wes):
     case = staged(wes)
     meeting = case.current_stage.meetings[0]
-    record = generate(case, "C3", "bea@example.org", D(2026, 2, 19), meeting.id)
+    record = generate(case, "C3", "bea@example.org", D(2026, 2, 19), meeting.id, organisation=ORG)
     letter = get_db()["letters.chunks"].find_one({"files_id": record.versions[0].file_id})["data"]
     text = text_of(letter)
     for words in ("Thursday 26 February 2026", "10:00", "Room 2, Beech House", "Bea Boss, line manager",
@@ -245,7 +248,7 @@ def with_macro(data: bytes) -> bytes:
 ])
 def test_a_bad_upload_is_refused_beside_the_file_field_and_nothing_is_stored(auth, wes, data, name, reason):
     case = staged(wes)
-    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
+    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, organisation=ORG)
     auth.login("bea@example.org")
     refused = upload_file(auth, case, record, data, name)
     html = refused.get_data(as_text=True)
@@ -259,7 +262,7 @@ def test_a_bad_upload_is_refused_beside_the_file_field_and_nothing_is_stored(aut
 
 def test_an_edited_copy_becomes_version_2_and_never_changes_the_stage(auth, wes):
     case = staged(wes)
-    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
+    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, organisation=ORG)
     before = Case.objects.get(pk=case.pk)
     auth.login("hana@example.org")
     first = auth.client.get(f"/cases/{case.pk}/letters/{record.id}/versions/1").data
@@ -289,7 +292,7 @@ def test_an_edited_copy_becomes_version_2_and_never_changes_the_stage(auth, wes)
 
 def test_marking_the_letter_as_sent_completes_its_task(auth, wes):
     case = staged(wes)
-    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
+    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, organisation=ORG)
     auth.login("bea@example.org")
     url = f"/cases/{case.pk}/letters/{record.id}/sent"
     future = post(auth, url, f"/cases/{case.pk}", f"sent-{record.id}", version=Case.objects.get(pk=case.pk).version,
@@ -314,7 +317,7 @@ def test_the_closing_letter_of_a_case_closed_on_improvement_is_made_and_sent(aut
     case.tasks.create(kind="send_closing_letter", title="Send Wes Walker letter C2", assignee="bea@example.org",
                       due_on=D(2026, 3, 9))
     case.save_checked()
-    assert [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY)] == ["C2"]
+    assert [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)] == ["C2"]
     auth.login("bea@example.org")
     assert make(auth, case, "C2").status_code == 302
     record = Case.objects.get(pk=case.pk).current_stage.letters[0]
@@ -333,11 +336,12 @@ def test_the_closing_letter_of_a_case_closed_on_improvement_is_made_and_sent(aut
 ])
 def test_the_recorded_outcome_decides_the_letter(wes, stage, outcome, letter):
     case = staged(wes, stage, meeting=None)
-    codes = [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY)]
+    codes = [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)]
     assert set(codes) - {"C3", "C6"} == set(policy_rules("council-2019", 1).sts.ladder.stage(stage).outcome_letters)
     record_outcome(case, wes, outcome, D(2026, 3, 2), "bea@example.org", D(2026, 3, 2), target="No more absence")
     case = Case.objects.get(pk=case.pk)
-    assert [o.code for o in letters_for(case, wes, case.current_stage, TODAY) if o.code not in ("C3", "C6")] == [
+    assert [o.code for o in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
+            if o.code not in ("C3", "C6")] == [
         letter]
 
 
@@ -351,7 +355,7 @@ def test_the_recorded_outcome_decides_the_letter(wes, stage, outcome, letter):
 ])
 def test_each_meeting_offers_its_invitation_and_notes(wes, stage, kind, meeting, ready, waiting):
     case = staged(wes, stage, kind, meeting=meeting)
-    offers = letters_for(case, wes, case.current_stage, TODAY)
+    offers = letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
     assert [offer.code for offer in offers] == ready + waiting      # the meeting on 26 February passed unheld: C11
     assert [offer.code for offer in offers if offer.blocked] == waiting         # until the outcome is recorded
     assert {offer.meeting_id for offer in offers[:len(ready)]} == {case.current_stage.meetings[0].id}
@@ -375,7 +379,8 @@ def test_a_letter_made_from_a_stale_page_is_refused_and_its_file_removed(wes):
     seen = case.version
     Case.objects(pk=case.pk).update_one(inc__version=1)
     with pytest.raises(Exception, match="Someone else changed this record"):
-        generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, version=seen + 1)
+        generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, version=seen + 1,
+                 organisation=ORG)
     assert stored_files() == 0
 
 
@@ -422,7 +427,7 @@ def test_sending_the_referral_form_records_the_referral_and_completes_its_task(w
     back_injured.tasks.append(Task(kind="oh_referral", title="Refer Wes Walker to occupational health",
                                    assignee="bea@example.org", due_on=D(2026, 11, 3)))
     back_injured.save_checked()
-    record = generate(Absence.objects.get(pk=back_injured.pk), "B4", "bea@example.org", TODAY)
+    record = generate(Absence.objects.get(pk=back_injured.pk), "B4", "bea@example.org", TODAY, organisation=ORG)
     mark_sent(Absence.objects.get(pk=back_injured.pk), record.id, D(2026, 11, 20), "email", "bea@example.org", TODAY)
     saved = Absence.objects.get(pk=back_injured.pk)
     assert saved.oh_referral_on == D(2026, 11, 20)
@@ -459,8 +464,8 @@ def test_an_absence_offers_c10_after_c9_is_sent_and_b1_once_the_interview_is_rec
 
 def test_another_manager_finds_no_letters(auth, wes, back_injured):
     case = staged(wes)
-    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
-    b4 = generate(Absence.objects.get(pk=back_injured.pk), "B4", "bea@example.org", TODAY)
+    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, organisation=ORG)
+    b4 = generate(Absence.objects.get(pk=back_injured.pk), "B4", "bea@example.org", TODAY, organisation=ORG)
     auth.login("olu@example.org")
     token = csrf_token(auth.client.get("/team").get_data(as_text=True))
     for base, letter in ((f"/cases/{case.pk}", record), (f"/absences/{back_injured.pk}", b4)):
@@ -475,7 +480,7 @@ def test_another_manager_finds_no_letters(auth, wes, back_injured):
 def test_without_libreoffice_there_is_no_pdf_copy(auth, wes, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     case = staged(wes)
-    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
+    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, organisation=ORG)
     auth.login("bea@example.org")
     assert "PDF copy" not in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
     assert auth.client.get(f"/cases/{case.pk}/letters/{record.id}/versions/1/pdf").status_code == 404
@@ -498,7 +503,7 @@ def test_with_libreoffice_a_pdf_copy_is_made(auth, wes, tmp_path, monkeypatch):
         program.chmod(0o755)
         monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     case = staged(wes)
-    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
+    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, organisation=ORG)
     auth.login("bea@example.org")
     assert "PDF copy" in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
     pdf = auth.client.get(f"/cases/{case.pk}/letters/{record.id}/versions/1/pdf")
@@ -508,9 +513,10 @@ def test_with_libreoffice_a_pdf_copy_is_made(auth, wes, tmp_path, monkeypatch):
 
 def test_upload_and_marking_as_sent_work_on_the_services_too(wes):
     case = staged(wes)
-    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
+    record = generate(case, "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id, organisation=ORG)
     added = upload(Case.objects.get(pk=case.pk), record.id, "../../etc/C3 final!.docx", docx("Dear Wes"),
                    "bea@example.org")
     assert added.filename == "C3 final.docx" and stored_files() == 2
-    again = generate(Case.objects.get(pk=case.pk), "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id)
+    again = generate(Case.objects.get(pk=case.pk), "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id,
+                     organisation=ORG)
     assert [v.source for v in again.versions] == ["generated", "uploaded", "generated"]   # not sent yet: same letter

@@ -13,11 +13,10 @@ from casework.absences import long_date
 from documents import Case, Employee
 from documents.absence import MedicalRead
 from documents.case import Stage
-from documents.case_service import CaseRuleError, add_stage_tasks, associate_absences
-from documents.meeting_service import (Arrangement, MeetingProblem, arrange_meeting, invitation_file,
-                                       record_notes)
 from documents.policy import policy_rules
-from documents.triggers_service import install_presets
+from services.cases.meetings import Arrangement, MeetingProblem, arrange_meeting, invitation_file, record_notes
+from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences
+from services.triggers import install_presets
 from tests.app.test_notifications import free_port, inbox  # noqa: F401  (the SMTP server fixture)
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token

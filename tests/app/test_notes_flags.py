@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from documents import Case
-from documents.case_service import hr_queue
+from services.cases.tasks import hr_queue
 from tests.app.test_outcomes import make_case
 from tests.conftest import csrf_token
 

@@ -15,9 +15,10 @@ from icalendar import Calendar
 
 from documents import Absence, Case, Notification, User
 from documents.case import Meeting, Participant, Stage, Task
-from documents.notification import MailSettings
-from documents.notify_service import send_invitation
-from documents.triggers_service import active_policy
+from services.mail import MailSettings
+from services.notifications import send_invitation
+from services.settings import Settings
+from services.triggers import active_policy
 from tests.conftest import csrf_token
 
 D = dt.date
@@ -304,7 +305,8 @@ def test_an_invitation_carries_the_ics(app, inbox, alex, meeting_case):
     case, meeting = meeting_case
     with app.app_context():
         sent = send_invitation(case, meeting, alex, [Participant(name="Bea Boss", role="manager",
-                                                                 email="bea@example.org"), "hana@example.org"])
+                                                                 email="bea@example.org"), "hana@example.org"],
+                               Settings.from_config(app.config).mail)
     assert [(n.recipient, n.status, n.kind) for n in sent] == [("bea@example.org", "sent", "invitation"),
                                                               ("hana@example.org", "sent", "invitation")]
     [bea] = inbox.to("bea@example.org")

@@ -8,8 +8,8 @@ import pytest
 
 from documents import Case
 from documents.case import Stage
-from documents.case_service import add_stage_tasks, case_policy
-from documents.triggers_service import active_policy
+from services.cases.tasks import add_stage_tasks, case_policy
+from services.triggers import active_policy
 from tests.conftest import csrf_token
 
 D = dt.date

@@ -11,7 +11,7 @@ import pytest
 
 from casework.policy import PRESETS, load_policy, load_preset
 from documents import Absence, Case, Policy
-from documents.triggers_service import _rules, evaluate_employee, install_presets, scan
+from services.triggers import _rules, evaluate_employee, install_presets, scan
 from tests.conftest import csrf_token
 
 TODAY = dt.date.today()

@@ -11,8 +11,8 @@ from casework.absences import long_date
 from casework.calendar import is_bank_holiday, rolling_window
 from casework.milestones import add_months
 from documents import Absence
-from documents.evaluations import evaluations_for
-from documents.triggers_service import evaluate_employee
+from services.reads.evaluations import evaluations_for
+from services.triggers import evaluate_employee
 
 TODAY = dt.date.today()
 

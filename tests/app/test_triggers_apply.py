@@ -7,7 +7,7 @@ import pytest
 
 from documents import Absence, Case, Policy
 from documents.case import Stage
-from documents.triggers_service import active_policy, install_presets, reevaluate, scan
+from services.triggers import active_policy, install_presets, reevaluate, scan
 
 AS_OF = dt.date(2026, 11, 23)
 

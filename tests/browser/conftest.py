@@ -44,7 +44,7 @@ def base_url(live_server):
 @pytest.fixture(scope="module")
 def demo_organisation(app):
     """The demo organisation, loaded fresh for each module and removed after it."""
-    from documents.demo_loader import load_demo
+    from services.demo import load_demo
     clean_database()
     load_demo(dt.date.today())
     yield

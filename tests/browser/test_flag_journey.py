@@ -21,7 +21,7 @@ def open_case(app, make_employee, make_user):
     """Fay Flagged, below Mo Manager in Community Care, with a case at the absence support meeting stage;
     an HR advisor for Community Care and one for Acute Medicine."""
     from documents import Case
-    from documents.triggers_service import scan
+    from services.triggers import scan
     clean_database()
     boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")
     make_user("mo@example.org", ["manager"], assignment_number=boss.assignment_number, name="Mo Manager")

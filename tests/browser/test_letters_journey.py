@@ -24,7 +24,7 @@ def invited(app, make_employee, make_user):
     """Wes Walker's case at the 1st formal review, the absences associated and the meeting arranged a week
     ahead with Bea Boss (manager) and Hana Hart (HR), who signs in."""
     from documents import Case
-    from documents.meeting_service import Arrangement, arrange_meeting
+    from services.cases.meetings import Arrangement, arrange_meeting
     from tests.app.test_letters import ABSENCES, staged
     from tests.app.test_triggers_apply import absence
     clean_database()

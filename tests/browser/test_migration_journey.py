@@ -19,7 +19,7 @@ REASON = "HR held only the absence support meeting letter: the previous system h
 @pytest.fixture
 def people(app, make_employee, make_user):
     """Fay Flagged below Mo Manager in Community Care; a support (hierarchy) user and an administrator."""
-    from documents.triggers_service import active_policy
+    from services.triggers import active_policy
     clean_database()
     active_policy()
     boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")

@@ -19,7 +19,7 @@ TODAY = dt.date.today()
 def back_from_long_term(app, make_employee, make_user):
     from documents import Absence, Case
     from documents.absence import ReturnToWork
-    from documents.triggers_service import scan
+    from services.triggers import scan
     clean_database()
     boss = make_employee(first_name="Bea", last_name="Boss", job_title="Ward manager")
     make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number, name="Bea Boss")

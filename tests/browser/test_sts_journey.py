@@ -22,7 +22,7 @@ def triggered(app, make_employee, make_user):
     """Sam Support, below Mo Manager, with four one-day absences in the last 12 months: a case at the
     absence support meeting stage, with its tasks."""
     from documents import Case
-    from documents.triggers_service import scan
+    from services.triggers import scan
     clean_database()
     boss = make_employee(first_name="Mo", last_name="Manager", job_title="Team leader")
     make_user("mo@example.org", ["manager"], assignment_number=boss.assignment_number, name="Mo Manager")
@@ -37,7 +37,7 @@ def triggered(app, make_employee, make_user):
 
 def test_the_manager_takes_the_case_to_its_close(page, live_server, triggered, screenshot, accessible):
     from documents import Case
-    from documents.triggers_service import scan
+    from services.triggers import scan
     sign_in(page, live_server, "mo@example.org", PASSWORD)
     page.get_by_role("link", name=re.compile(r"^My tasks")).click()
     expect(page.get_by_role("heading", name="My tasks", level=1)).to_be_visible()

@@ -5,11 +5,27 @@ import datetime as dt
 
 import pytest
 
-from casework.absence_feed import (COLUMNS, REASON_CATEGORIES, Staff, StoredAbsence, counts, missing_columns,
-                                   plan_feed, read_row, reason_category)
+from casework.absence_feed import (
+    COLUMNS,
+    Staff,
+    StoredAbsence,
+    counts,
+    missing_columns,
+    plan_feed,
+    read_row,
+    reason_category,
+)
 from casework.calendar import WorkingPattern
-from casework.feed_files import (NotAFeedFile, decode_text, iso_date, read_csv, refusal_lines, refusal_report,
-                                 summary, yes_no)
+from casework.feed_files import (
+    NotAFeedFile,
+    decode_text,
+    iso_date,
+    read_csv,
+    refusal_lines,
+    refusal_report,
+    summary,
+    yes_no,
+)
 
 D = dt.date
 TODAY = D(2026, 3, 31)

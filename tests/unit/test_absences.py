@@ -5,8 +5,17 @@ import datetime as dt
 
 import pytest
 
-from casework.absences import (Period, check_absence, contact_due_on, expectations, overlapping, rtw_day_number,
-                               rtw_due, uncovered, window_figures)
+from casework.absences import (
+    Period,
+    check_absence,
+    contact_due_on,
+    expectations,
+    overlapping,
+    rtw_day_number,
+    rtw_due,
+    uncovered,
+    window_figures,
+)
 from casework.calendar import WorkingPattern
 
 D = dt.date

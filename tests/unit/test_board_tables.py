@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from casework.board_report import AbsenceRow, Person
 from casework.board_tables import build, change_percent, charts, tables
 from casework.board_trends import forecast, monthly_fte_days
-from casework.board_report import AbsenceRow, Person
 from tests.board_dataset import ABSENCES, EARLIER, END, EXPECTED, FORECAST, FTE_AT_END, PEOPLE, START
 
 D = dt.date

@@ -10,8 +10,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from casework.calendar import (WorkingPattern, calendar_days, fte_days, is_bank_holiday, is_working_day,
-                               nth_working_day_after, rolling_window, working_days, working_days_in_window)
+from casework.calendar import (
+    WorkingPattern,
+    calendar_days,
+    fte_days,
+    is_bank_holiday,
+    is_working_day,
+    nth_working_day_after,
+    rolling_window,
+    working_days,
+    working_days_in_window,
+)
 
 D = dt.date
 FULL_TIME = ("Mon", "Tue", "Wed", "Thu", "Fri")

@@ -6,8 +6,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from casework.checklists import (ABSENCE_RECORD, CHECKLISTS, CONFIRM, HOLD_TASKS, OTHER_NOTES, TEXT, absence_record,
-                                 checklist_for, missing_attendees)
+from casework.checklists import (
+    ABSENCE_RECORD,
+    CHECKLISTS,
+    CONFIRM,
+    HOLD_TASKS,
+    OTHER_NOTES,
+    TEXT,
+    absence_record,
+    checklist_for,
+    missing_attendees,
+)
 from casework.ladders import LTS_STAGES, STS_STAGES
 from casework.policy import presets
 

@@ -8,7 +8,6 @@ its absences started after the case entered its current stage.
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 
 import pytest

@@ -5,8 +5,7 @@ import datetime as dt
 
 import pytest
 
-from casework.inflight_feed import (Person, StoredCase, counts, missing_columns, plan_inflight, read_row,
-                                    refusal_lines)
+from casework.inflight_feed import Person, StoredCase, counts, missing_columns, plan_inflight, read_row, refusal_lines
 from casework.policy import load_preset
 
 TODAY = dt.date(2026, 3, 31)

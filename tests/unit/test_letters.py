@@ -8,8 +8,17 @@ import zipfile
 import pytest
 from docx import Document
 
-from casework.letters import (FIELDS, LETTERS, check_template, docx_problems, leftover_tags, missing, render,
-                              sample_context, value_at)
+from casework.letters import (
+    FIELDS,
+    LETTERS,
+    check_template,
+    docx_problems,
+    leftover_tags,
+    missing,
+    render,
+    sample_context,
+    value_at,
+)
 
 
 def template(*paragraphs: str, rows: bool = False) -> bytes:

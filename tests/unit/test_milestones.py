@@ -6,8 +6,14 @@ import datetime as dt
 import pytest
 
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
-from casework.milestones import (absence_milestones, add_months, completed_years, lapsed_warnings, reviews_ended,
-                                 sick_days_before)
+from casework.milestones import (
+    absence_milestones,
+    add_months,
+    completed_years,
+    lapsed_warnings,
+    reviews_ended,
+    sick_days_before,
+)
 from casework.policy import load_preset
 from casework.triggers import evaluate
 

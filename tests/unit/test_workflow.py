@@ -7,8 +7,16 @@ import datetime as dt
 import pytest
 
 from casework.policy import load_preset
-from casework.workflow import (alternative_date_problem, completion_blocked, due_on, milestone_tasks, notice_problem,
-                               outcomes_for, plan_outcome, stage_tasks)
+from casework.workflow import (
+    alternative_date_problem,
+    completion_blocked,
+    due_on,
+    milestone_tasks,
+    notice_problem,
+    outcomes_for,
+    plan_outcome,
+    stage_tasks,
+)
 
 D = dt.date
 COUNCIL = load_preset("council-2019")

@@ -14,8 +14,8 @@ from documents.base import midnight
 from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
 from documents.employee import Employee
 from documents.scope import scope_filter
-from documents.triggers_service import active_policy
 from documents.user import User
+from services.triggers import active_policy
 
 PAY_KINDS = ("half_pay", "nil_pay")
 PAY_WINDOW_DAYS = 28

@@ -17,14 +17,15 @@ from casework.feed_files import text
 from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, ladder_for, plan_inflight
 from casework.policy import Policy
 from casework.workflow import due_on
-from documents.absence_feed import FeedResult, _read
 from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
-from documents.case_service import CONFIRM_MIGRATED, CaseRuleError, add_stage_tasks, assignee_for, change
 from documents.employee import Employee
-from documents.import_job import register_importer
-from documents.outcome_service import raise_flag
-from documents.triggers_service import active_policy
+from services.cases.outcomes import raise_flag
+from services.cases.tasks import CONFIRM_MIGRATED, CaseRuleError, add_stage_tasks, assignee_for, change
+from services.imports.absences import FeedResult, _read
+from services.imports.jobs import register_importer
+from services.mail import MailSettings
+from services.triggers import active_policy
 
 CONFIRM_DAYS = 5
 CHUNK = 500
@@ -146,13 +147,14 @@ def confirm_stage(case: Case, actor: str, version: int | None = None) -> Case:
     return change(case, actor, "migrated stage confirmed", apply, version=version)
 
 
-def report_wrong_stage(case: Case, actor: str, comment: str = "", version: int | None = None) -> Case:
+def report_wrong_stage(case: Case, actor: str, comment: str = "", version: int | None = None, *,
+                       mail: MailSettings) -> Case:
     """One click: the migrated stage is wrong. A "wrong stage" flag goes to the division's HR queue (unless
     one is already waiting) and the confirmation task is done; the stage stays until someone fixes it."""
     task = _waiting(case)
     if not any(flag.kind == "wrong_stage" and flag.status == "open" for flag in case.flags):
         raise_flag(case, "wrong_stage", actor, comment or "The stage migrated from the previous system is wrong.",
-                   version)
+                   version, mail=mail)
         version = None   # the flag was saved on the version the user saw; the task follows at once
 
     def apply(case: Case) -> dict:

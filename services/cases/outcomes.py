@@ -11,10 +11,19 @@ from casework.absences import long_date
 from casework.workflow import OutcomePlan, completion_blocked, due_on, outcomes_for, plan_outcome
 from documents.base import utcnow
 from documents.case import Case, Flag, Note, Outcome, Stage, Task
-from documents.case_service import (CaseRuleError, add_stage_tasks, assignee_for, cancel_stage_tasks, case_policy,
-                                    change, hr_queue, ladder_of)
 from documents.employee import Employee
-from documents.routing import notify_flag
+from services.cases.tasks import (
+    CaseRuleError,
+    add_stage_tasks,
+    assignee_for,
+    cancel_stage_tasks,
+    case_policy,
+    change,
+    hr_queue,
+    ladder_of,
+)
+from services.mail import MailSettings
+from services.routing import notify_flag
 
 RECORD_OUTCOME = "record_outcome"
 DECIDE_PROGRESS = "decide_progress"
@@ -225,7 +234,8 @@ def snooze_reminders(case: Case, reason: str, agreed_by: str, until: dt.date, ac
     return change(case, actor, "reminders snoozed", apply, reason=f"Agreed by {agreed_by} (HR)", version=version)
 
 
-def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: int | None = None) -> Case:
+def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: int | None = None, *,
+               mail: MailSettings) -> Case:
     """A "wrong stage" or "not my report" flag for the division's HR queue (one open flag of each kind), with a
     notice by e-mail to the addresses the routing settings give."""
     if kind not in FLAG_WORDS:
@@ -240,17 +250,17 @@ def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: in
         return {"after": {"flag": FLAG_WORDS[kind]}}
 
     change(case, actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
-    notify_flag(case, flag)
+    notify_flag(case, flag, mail)
     return case
 
 
-def not_my_report(employee: Employee, cases, actor: str) -> int:
+def not_my_report(employee: Employee, cases, actor: str, *, mail: MailSettings) -> int:
     """Flag each of the employee's open cases (from `cases`, already scoped) "not my report"; returns how
     many were flagged (a case already flagged is left as it is)."""
     flagged = 0
     for case in cases.filter(employee=employee.pk, status__ne="closed"):
         if not any(flag.kind == "not_my_report" and flag.status == "open" for flag in case.flags):
-            raise_flag(case, "not_my_report", actor)
+            raise_flag(case, "not_my_report", actor, mail=mail)
             flagged += 1
     return flagged
 

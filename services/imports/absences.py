@@ -19,9 +19,9 @@ from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from casework.feed_files import text
 from documents.absence import Absence, ReturnToWork
-from documents.absence_service import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
+from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
                "disability_related", "third_party", "expected_return")

@@ -14,8 +14,14 @@ from casework.triggers import Evaluation, evaluate
 from documents.absence import Absence
 from documents.case import Case
 from documents.employee import Employee
-from documents.triggers_service import (ABSENCE_FIELDS, absence_facts, active_policy, case_facts, employee_facts,
-                                        policy_for)
+from services.triggers import (
+    ABSENCE_FIELDS,
+    absence_facts,
+    active_policy,
+    case_facts,
+    employee_facts,
+    policy_for,
+)
 
 COUNTED = {"short_term": "short-term absences", "long_term": "long-term absences", "all": "all absences"}
 

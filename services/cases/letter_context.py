@@ -16,11 +16,12 @@ from casework.workflow import OUTCOMES
 from documents.absence import Absence, MedicalRead
 from documents.base import utcnow
 from documents.case import Case, Meeting, Stage
-from documents.case_service import case_policy, ladder_of
 from documents.employee import Employee
-from documents.meeting_service import meeting_title
-from documents.organisation import organisation_context
 from documents.scope import may_read_medical
+from services.cases.meetings import meeting_title
+from services.cases.tasks import case_policy, ladder_of
+from services.organisation import organisation_context
+from services.settings import OrganisationDefaults
 
 FIT_WORDS = {"fit": "Fit for work", "fit_with_adjustments": "Fit for work with adjustments or support",
              "not_fit": "Not fit for work"}
@@ -37,8 +38,8 @@ def _absence_row(first_day, last_day, reason_category, calendar_days, working_da
 
 
 def letter_context(case: Case | None, employee: Employee, stage: Stage | None, meeting: Meeting | None = None,
-                   absence: Absence | None = None, *, today: dt.date, code: str | None = None,
-                   reader=None) -> dict:
+                   absence: Absence | None = None, *, today: dt.date, organisation: OrganisationDefaults,
+                   code: str | None = None, reader=None) -> dict:
     """Every field of `casework.letters.FIELDS`, filled from the documents as words (empty when unknown).
     The medical detail is filled only for a letter that may carry it (B4) and a `reader` who may read it;
     that read is logged."""
@@ -59,7 +60,7 @@ def letter_context(case: Case | None, employee: Employee, stage: Stage | None, m
     held = meeting or (stage.meetings[-1] if stage is not None and stage.meetings else None)
     hr = next((p for p in (held.participants if held else []) if p.role == "hr"), None)
     return {
-        "organisation": organisation_context(), "letter_date": long_date(dated or today),
+        "organisation": organisation_context(organisation), "letter_date": long_date(dated or today),
         "reference": (f"{case.kind}-{employee.assignment_number}-{case.opened_on:%Y-%m}" if case else
                       f"ABS-{employee.assignment_number}-{absence.first_day:%Y-%m}" if absence else ""),
         "employee": {"name": employee.name, "first_name": employee.first_name, "last_name": employee.last_name,

@@ -18,11 +18,10 @@ from casework.corrections import NO_REASON, Correction, correct, read_row
 from casework.workflow import ASSOCIATE
 from documents.base import utcnow
 from documents.case import Case
-from documents.case_service import (CaseRuleError, add_stage_tasks, associate_absences, case_policy, change,
-                                    ladder_of)
 from documents.employee import Employee
-from documents.outcome_service import flag_queue
 from documents.scope import NOTHING
+from services.cases.outcomes import flag_queue
+from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences, case_policy, change, ladder_of
 
 FIXERS = ("hr", "support", "admin")
 

@@ -17,11 +17,19 @@ from casework.triggers import Evaluation, evaluate
 from casework.workflow import due_on
 from documents.absence import Absence
 from documents.case import Case, Stage, Task
-from documents.case_service import (absence_events, add_milestone_tasks, add_stage_tasks, assignee_for,
-                                    cancel_stage_tasks, refer_to_occupational_health, resume,
-                                    summary as case_summary)
 from documents.employee import Employee
-from documents.policy import Policy as PolicyDocument, policy_rules
+from documents.policy import Policy as PolicyDocument
+from documents.policy import policy_rules
+from services.cases.tasks import (
+    absence_events,
+    add_milestone_tasks,
+    add_stage_tasks,
+    assignee_for,
+    cancel_stage_tasks,
+    refer_to_occupational_health,
+    resume,
+)
+from services.cases.tasks import summary as case_summary
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "escalate_sts", "restart_sts", "close_sts_improved", "open_lts", "pause_sts", "resume_sts")

@@ -25,12 +25,13 @@ from casework.workflow import OUTCOMES
 from documents.absence import Absence, MedicalRead
 from documents.base import StaleEditError, utcnow
 from documents.case import Case, LetterRecord, LetterVersion, Meeting, Stage
-from documents.case_service import OH_REFERRAL, CaseRuleError, change, ladder_of
 from documents.employee import Employee
-from documents.letter_context import letter_context
-from documents.letter_templates import template_bytes
-from documents.meeting_service import find_meeting, stage_checklist
 from documents.user import User
+from services.cases.letter_context import letter_context
+from services.cases.meetings import find_meeting, stage_checklist
+from services.cases.tasks import OH_REFERRAL, CaseRuleError, change, ladder_of
+from services.letter_templates import template_bytes
+from services.settings import OrganisationDefaults
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SENT_HOW = {"post": "By post", "email": "By e-mail", "hand": "By hand"}
@@ -74,7 +75,8 @@ def _offer(code: str, context: dict, meeting: Meeting | None = None, about: str 
     return Offer(code, LETTERS[code].title, meeting.id if meeting else None, about, blocked, fix)
 
 
-def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date) -> list[Offer]:
+def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date, *,
+                organisation: OrganisationDefaults) -> list[Offer]:
     """The letters `stage` offers now: each meeting's invitation (the policy's, or the long-term meeting's)
     and notes or record (B2), C11 for a meeting the employee missed, the recorded outcome's letter, C2 when
     the case closed on improvement. Until the absences are associated, each says so instead."""
@@ -82,7 +84,7 @@ def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date) ->
     invitation = (step.invite_letter if step else None) or INVITATIONS.get(stage_checklist(case, stage.key).meeting_kind)
     offers: list[Offer] = []
     for meeting in stage.meetings:
-        context = letter_context(case, employee, stage, meeting, today=today)
+        context = letter_context(case, employee, stage, meeting, today=today, organisation=organisation)
         codes = ([invitation] if invitation else []) + ["B2" if meeting.kind == "absence_support" else "NOTES"]
         if meeting.employee_attends and not meeting.held and meeting.on < today:
             codes.append("C11")
@@ -99,7 +101,7 @@ def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date) ->
                          fix="outcome") for code in step.outcome_letters]
     if stage is case.current_stage and any(task.kind == "send_closing_letter" for task in case.tasks):
         codes.append("C2")
-    context = letter_context(case, employee, stage, today=today)
+    context = letter_context(case, employee, stage, today=today, organisation=organisation)
     offers += [_offer(code, context) for code in dict.fromkeys(codes)]
     offers = [offer for offer in offers if offer.code in LETTERS and case.kind in LETTERS[offer.code].kinds]
     if not stage.absences_associated:
@@ -107,10 +109,11 @@ def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date) ->
     return offers
 
 
-def absence_letters_for(absence: Absence, employee: Employee, today: dt.date) -> list[Offer]:
+def absence_letters_for(absence: Absence, employee: Employee, today: dt.date, *,
+                        organisation: OrganisationDefaults) -> list[Offer]:
     """The letters about one absence: C9 and C10 when the employee does not keep in touch (C10 once a C9 has
     been sent), the occupational health referral (B4) and, once it is recorded, the return-to-work record (B1)."""
-    context = letter_context(None, employee, None, absence=absence, today=today)
+    context = letter_context(None, employee, None, absence=absence, today=today, organisation=organisation)
     offers = [_offer(code, context) for code in ("C9", "C10", "B4", "B1")]
     if not any(record.template == "C9" and record.sent_on for record in absence.letters):
         offers[1] = dataclasses.replace(offers[1], blocked="Send letter C9 first: C10 follows it when there is still "
@@ -164,7 +167,7 @@ def _letters_of(owner: Case | Absence) -> list:
 
 
 def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeting_id: str | None = None,
-             version: int | None = None) -> LetterRecord:
+             version: int | None = None, *, organisation: OrganisationDefaults) -> LetterRecord:
     """Make letter `code` for the case's current stage (or the absence) and store it as a new version: a
     letter of the same kind not yet sent gets the new version, otherwise it is a new letter. Refused, with
     the reason, when the absences are not associated, the stage does not offer it, or a field is missing."""
@@ -177,11 +180,11 @@ def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeti
         if not stage.absences_associated:
             raise CaseRuleError(ASSOCIATE_FIRST)
         meeting = find_meeting(owner, meeting_id)[1] if meeting_id else None
-        offers = letters_for(owner, employee, stage, today)
-        context = letter_context(owner, employee, stage, meeting, today=today, code=code, reader=reader)
+        offers = letters_for(owner, employee, stage, today, organisation=organisation)
+        context = letter_context(owner, employee, stage, meeting, today=today, organisation=organisation, code=code, reader=reader)
     else:
-        offers = absence_letters_for(owner, employee, today)
-        context = letter_context(None, employee, None, absence=owner, today=today, code=code, reader=reader)
+        offers = absence_letters_for(owner, employee, today, organisation=organisation)
+        context = letter_context(None, employee, None, absence=owner, today=today, organisation=organisation, code=code, reader=reader)
     offer = next((offer for offer in offers if offer.code == code and offer.meeting_id == meeting_id), None)
     if offer is None:
         raise CaseRuleError(f"Letter {code} is not one this stage offers now.")

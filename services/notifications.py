@@ -16,19 +16,24 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import formataddr, formatdate, make_msgid
 
 import mongoengine as me
-from flask import current_app
 from icalendar import Calendar
 
 from casework.absences import long_date
 from documents.base import StaleEditError, utcnow
 from documents.case import Case, Meeting
-from documents.case_service import HR_QUEUE
 from documents.employee import Employee
-from documents.inbox import Item, assignees_of, open_items
-from documents.meeting_service import invitation_file
-from documents.notification import (KEPT_KINDS, MAX_ATTEMPTS, Mailer, MailError, MailSettings, Notification,
-                                    absence_task_key, case_task_key)
+from documents.notification import (
+    KEPT_KINDS,
+    MAX_ATTEMPTS,
+    Notification,
+    absence_task_key,
+    case_task_key,
+)
 from documents.user import NOTIFY_CHOICES, User
+from services.cases.meetings import invitation_file
+from services.cases.tasks import HR_QUEUE
+from services.mail import Mailer, MailError, MailSettings
+from services.reads.inbox import Item, assignees_of, open_items
 
 REMINDER_KINDS = ("each", "digest")
 SETTINGS_PATH = "/account/notifications"
@@ -252,12 +257,11 @@ def _deliver(reminder: Reminder, today: dt.date, settings: MailSettings, mailer:
         report.skipped.append(f"{line} (another run is sending it)")
 
 
-def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients, settings: MailSettings | None = None,
+def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients, settings: MailSettings,
                     today: dt.date | None = None) -> list[Notification]:
     """E-mail the meeting's invitation, its .ics attached (text/calendar; method=REQUEST), one message to each
     of `recipients` (e-mail addresses, (name, e-mail) pairs, or people with `.name` and `.email`). A failed
     send is kept and retried by `notify send`. Returns the notifications, each "sent" or "failed"."""
-    settings = settings or MailSettings.from_config(current_app.config)
     calendar = invitation_file(case, meeting, employee)
     event = Calendar.from_ical(calendar).walk("VEVENT")[0]
     starts, title, place = event.decoded("dtstart"), str(event.get("summary")), str(event.get("location") or "")
@@ -286,12 +290,11 @@ def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients
     return notifications
 
 
-def send_notice(recipients, subject: str, lines: list[str], about: str, settings: MailSettings | None = None,
+def send_notice(recipients, subject: str, lines: list[str], about: str, settings: MailSettings,
                 today: dt.date | None = None) -> list[Notification]:
     """E-mail a notice (the paragraphs `lines`, no attachment) to each of `recipients` (as `send_invitation`
     takes them); `about` names what it concerns in the log (e.g. "flag:<case id>:<flag id>"). A failed send
     is kept whole and retried by `notify send`. Returns the notifications, each "sent" or "failed"."""
-    settings = settings or MailSettings.from_config(current_app.config)
     report, notifications = RunReport(), []
     with Mailer(settings) as mailer:
         for name, email in _people(recipients):

@@ -11,18 +11,28 @@ import datetime as dt
 
 from casework import ics
 from casework.absences import long_date
-from casework.checklists import (ABSENCE_RECORD, COMPANION_LABELS, CONFIRM, HOLD_TASKS, KIND_LABELS,
-                                 RELATIVE_ALLOWED, ROLE_LABELS, Checklist, absence_record, checklist_for,
-                                 missing_attendees)
+from casework.checklists import (
+    ABSENCE_RECORD,
+    COMPANION_LABELS,
+    CONFIRM,
+    HOLD_TASKS,
+    KIND_LABELS,
+    RELATIVE_ALLOWED,
+    ROLE_LABELS,
+    Checklist,
+    absence_record,
+    checklist_for,
+    missing_attendees,
+)
 from casework.ladders import Stage as PolicyStage
 from casework.workflow import alternative_date_problem, completion_blocked, notice_problem
 from documents.absence import MedicalRead
 from documents.base import utcnow
 from documents.case import Case, Meeting, Participant, Stage
-from documents.case_service import CaseRuleError, change, ladder_of
 from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
+from services.cases.tasks import CaseRuleError, change, ladder_of
 
 NOTES_MAX = 5000
 CONFIDENTIAL = "Notes are confidential to the participants, HR and administrators."

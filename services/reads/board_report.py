@@ -13,14 +13,14 @@ from casework.board_tables import BoardReport, build, earliest_needed
 from documents.absence import Absence
 from documents.base import as_date, midnight
 from documents.employee import Employee
-from documents.organisation import organisation_name
 from documents.scope import scope_filter
+from services.organisation import organisation_name
+from services.settings import OrganisationDefaults
 
 
-
-def _title(user) -> str:
+def _title(user, organisation: OrganisationDefaults) -> str:
     if user is None or scope_filter(user) is None:
-        return organisation_name()
+        return organisation_name(organisation)
     if user.has_role("hr") and user.hr_divisions:
         return "Your divisions" if not user.has_role("manager") else "Your divisions and hierarchy"
     return "Your hierarchy"
@@ -53,7 +53,8 @@ def report_queries(user, start: dt.date, end: dt.date, within: str | None = None
     return _staff(user, within), Absence.objects
 
 
-def board_report(user, start: dt.date, end: dt.date, today: dt.date, within: str | None = None) -> BoardReport:
+def board_report(user, start: dt.date, end: dt.date, today: dt.date, within: str | None = None, *,
+                 organisation: OrganisationDefaults) -> BoardReport:
     """The report for [start, end] over the employees `user` may see (None: everyone, for the command line),
     narrowed to `within` ("division:NAME" or "directorate:NAME") when given."""
     staff, absences = report_queries(user, start, end, within)
@@ -69,5 +70,5 @@ def board_report(user, start: dt.date, end: dt.date, today: dt.date, within: str
             for row in absences.as_pymongo()
             if row["first_day"] <= last and (row.get("last_day") is None or row["last_day"] >= earliest)
             and (mine is None or row["employee"] in mine)]
-    title = _title(user) if not within else within.partition(":")[2]
+    title = _title(user, organisation) if not within else within.partition(":")[2]
     return build(people, rows, start, end, today, title)

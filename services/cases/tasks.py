@@ -11,14 +11,14 @@ from typing import Callable
 import mongoengine as me
 
 from casework.absences import absence_length, long_date, rtw_due
-from casework.checklists import HOLD_TASKS
 from casework.calendar import WorkingPattern, rolling_window
+from casework.checklists import HOLD_TASKS
 from casework.ladders import Ladder
 from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
+from documents.absence import Absence
 from documents.base import StaleEditError, utcnow
 from documents.case import AbsenceSnapshot, Case, Task
-from documents.absence import Absence
 from documents.employee import Employee
 from documents.policy import policy_rules
 from documents.user import User

@@ -12,19 +12,18 @@ import datetime as dt
 import functools
 from typing import Callable, Mapping
 
-from flask import current_app
 from pymongo import InsertOne, UpdateOne
 
 from casework.hierarchy_feed import FIELDS, Outcome, Plan, counts, plan_hierarchy
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.case import Case, Task
-from documents.case_service import HR_QUEUE, assignee_for, change
 from documents.employee import Employee, rebuild_manager_paths
-from documents.import_job import register_importer
-from documents.notification import MailSettings
-from documents.notify_service import send_notice
 from documents.routing import Routing
 from documents.user import User
+from services.cases.tasks import HR_QUEUE, assignee_for, change
+from services.imports.jobs import register_importer
+from services.mail import MailSettings
+from services.notifications import send_notice
 
 CHUNK = 2000
 ACTIONS = {"created": "employee imported", "updated": "employee updated by hierarchy import",
@@ -71,7 +70,7 @@ class HierarchyResult:
 
 def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
                      skip_invalid: bool = False, progress: Progress | None = None,
-                     full: bool = False) -> HierarchyResult:
+                     full: bool = False, *, mail: MailSettings) -> HierarchyResult:
     """Plan the rows, then apply them unless this is a dry run or anything is refused.
 
     A hierarchy file is all or nothing (`skip_invalid` is accepted for the upload page and ignored): a
@@ -87,7 +86,7 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
     _write(plan, stored, actor, today, progress)
     rebuild_manager_paths()
     copy_paths_to_cases()
-    moved = _move_tasks([stored[outcome.key][0] for outcome in plan.changed_supervisors], actor, today)
+    moved = _move_tasks([stored[outcome.key][0] for outcome in plan.changed_supervisors], actor, today, mail)
     return HierarchyResult(plan, True, moved)
 
 
@@ -185,7 +184,7 @@ def hr_advisors() -> set[str]:
     return set(User.objects(__raw__={"roles": {"$eq": "hr", "$ne": "manager"}}).distinct("email"))
 
 
-def _move_tasks(employee_ids: list, actor: str, today: dt.date) -> list[MovedTask]:
+def _move_tasks(employee_ids: list, actor: str, today: dt.date, mail: MailSettings) -> list[MovedTask]:
     if not employee_ids:
         return []
     employees = {employee.pk: employee for employee in Employee.objects(pk__in=employee_ids)}
@@ -196,12 +195,12 @@ def _move_tasks(employee_ids: list, actor: str, today: dt.date) -> list[MovedTas
         for task in case.tasks:
             if moves_with_supervisor(task, advisors) and task.assignee != new:
                 moved.append(give_task(case, task, new, employee, actor, f"hierarchy import {file_of(actor)}",
-                                       MOVED, today))
+                                       MOVED, today, mail))
     return moved
 
 
 def give_task(case: Case, task: Task, assignee: str, employee: Employee, actor: str, reason: str, action: str,
-              today: dt.date) -> MovedTask:
+              today: dt.date, mail: MailSettings) -> MovedTask:
     """Give an open task to `assignee` with an audit entry on the case, and tell the old and the new assignee."""
     previous = task.assignee
 
@@ -212,13 +211,12 @@ def give_task(case: Case, task: Task, assignee: str, employee: Employee, actor: 
 
     change(case, actor, action, apply, reason=reason)
     moved = MovedTask(case.pk, task.id, task.title, employee.name, previous, assignee)
-    _tell(moved, case, reason, today)
+    _tell(moved, case, reason, today, mail)
     return moved
 
 
-def _tell(moved: MovedTask, case: Case, reason: str, today: dt.date) -> None:
+def _tell(moved: MovedTask, case: Case, reason: str, today: dt.date, settings: MailSettings) -> None:
     """A notice to the old and the new assignee (an HR queue through its division's HR team address)."""
-    settings = MailSettings.from_config(current_app.config)
     routing = Routing.current() if HR_QUEUE in moved.before + moved.after else None
     names = {user.email: user.name for user in User.objects(email__in=[moved.before, moved.after]).only(
         "email", "name")}
@@ -245,4 +243,4 @@ def file_of(actor: str) -> str:
     return actor.removeprefix("import:").rsplit(" by ", 1)[0]
 
 
-register_importer("employees", import_employees)
+register_importer("employees", import_employees, mails=True)

@@ -23,7 +23,7 @@ from documents.base import StaleEditError
 from documents.case import Case
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
-from documents.triggers_service import active_policy, scan
+from services.triggers import active_policy, scan
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 # Far beyond any real policy; larger windows would reach back past the first day the calendar knows.

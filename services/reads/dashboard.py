@@ -3,7 +3,7 @@ and flags stand, for what one user may see, split by division (HR, admins) or by
 
 Every figure is counted in the database (aggregation pipelines, or one read of the few cases concerned);
 absences, which carry no division, are counted per employee and kept for the employees in scope, read once. What each figure
-counts, and the lists behind the figures, are in `documents.dashboard_lists`.
+counts, and the lists behind the figures, are in `services.reads.dashboard_lists`.
 """
 from __future__ import annotations
 
@@ -14,11 +14,18 @@ from collections import defaultdict
 from documents.absence import Absence
 from documents.base import midnight
 from documents.case import KINDS, Case
-from documents.case_service import HR_QUEUE
-from documents.dashboard_lists import (PAY_KINDS, Grouping, grouping_for, pay_changes_on, rtw_outstanding_query,
-                                       stage_titles, stage_words)
 from documents.employee import Employee
 from documents.user import User
+from services.cases.tasks import HR_QUEUE
+from services.reads.dashboard_lists import (
+    PAY_KINDS,
+    Grouping,
+    grouping_for,
+    pay_changes_on,
+    rtw_outstanding_query,
+    stage_titles,
+    stage_words,
+)
 
 IN_PROGRESS = ("open", "monitoring")
 

@@ -15,9 +15,9 @@ import mongoengine as me
 
 from documents.absence import Absence
 from documents.case import Case, Task
-from documents.case_service import HR_QUEUE, hr_queue
 from documents.employee import Employee
 from documents.user import User
+from services.cases.tasks import HR_QUEUE, hr_queue
 
 CASE_FIELDS = ("employee", "assignment_number", "division", "kind", "stage", "status", "paused", "tasks",
                "manager_path")

@@ -8,7 +8,7 @@ from casework.absences import Period, absence_length, check_absence
 from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.employee import Employee
-from documents.triggers_service import scan
+from services.triggers import scan
 
 AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
                   "third_party", "pregnancy_related", "disability_related", "oh_referral_on",

@@ -1,0 +1,1 @@
+"""Working a case: tasks, outcomes, decisions and notes, flags, meetings, association, resumption, letters."""

@@ -1,0 +1,86 @@
+"""Running an import started from the upload page: check (a dry run) or apply its file in the background,
+keeping its progress and outcome on the ImportJob so any app process can show them."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from casework.feed_files import decode_text, read_csv, refusal_report, text
+from documents.base import StaleEditError, utcnow
+from documents.import_job import ImportJob
+from services.imports.absences import FeedResult, import_absences
+from services.mail import MailSettings
+
+SHOWN_ROWS = 1000
+FAILED = ("Sorry, something went wrong and nothing more was done. Upload the file again; "
+          "if it keeps happening, tell support.")
+log = logging.getLogger(__name__)
+
+
+# What checks or applies each kind of file: function(rows, actor, source, today, dry_run=, skip_invalid=, progress=)
+# returning a result with `applied`, `counts`, `outcomes` and `refused` (each outcome with `index`, `action`,
+# `errors` and `key`, the row's own identifier). Other kinds register theirs with `register_importer`.
+IMPORTERS = {"absences": import_absences}
+NUMBERED: set[str] = set()   # kinds whose importer also takes numbers=, each row's number in the file
+MAILING: set[str] = set()    # kinds whose importer also takes mail=, the settings of the notices it sends
+
+
+def register_importer(kind: str, importer, numbered: bool = False, mails: bool = False) -> None:
+    """Let the upload page check and apply files of `kind` with `importer` (given the rows' numbers if `numbered`,
+    the mail settings as `mail=` if `mails`)."""
+    IMPORTERS[kind] = importer
+    if numbered:
+        NUMBERED.add(kind)
+    if mails:
+        MAILING.add(kind)
+
+
+def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
+    """Check (a dry run) or apply a job's file, keeping its progress and outcome on the job."""
+    job = ImportJob.objects.get(pk=job_id)
+    last_note = 0.0
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal last_note
+        if done == total or time.monotonic() - last_note > 0.5:
+            last_note = time.monotonic()
+            ImportJob.objects(pk=job.pk).update_one(set__stage=stage, set__done=done, set__total=total,
+                                                    set__updated_at=utcnow())
+
+    try:
+        header, numbers, rows = read_csv(decode_text(job.upload.read()))
+        result = IMPORTERS[job.kind](rows, job.actor, "import", today, dry_run=not apply,
+                                     skip_invalid=job.skip_invalid, progress=progress,
+                                     **({"numbers": numbers} if job.kind in NUMBERED else {}),
+                                     **({"mail": mail} if job.kind in MAILING else {}))
+    except StaleEditError as error:
+        return _finish(job, "failed", message=str(error))
+    except Exception:
+        log.exception("import job %s failed", job.pk)
+        return _finish(job, "failed", message=FAILED)
+    status = "checked" if not apply else "applied" if result.applied else "not_applied"
+    refused = [(numbers[outcome.index], rows[outcome.index], outcome.errors) for outcome in result.refused]
+    if job.report:
+        job.report.delete()
+    if refused:
+        job.report.put(refusal_report(header, refused).encode(), content_type="text/csv",
+                       filename="refused-" + job.filename)
+    _finish(job, status, counts=result.counts, rows=_shown_rows(result, numbers, rows))
+
+
+def _finish(job: ImportJob, status: str, **values) -> None:
+    job.status, job.updated_at = status, utcnow()
+    for name, value in values.items():
+        setattr(job, name, value)
+    job.save()
+
+
+def _shown_rows(result: FeedResult, numbers: list[int], rows: list[dict]) -> list[dict]:
+    """Every refused row and the first others, up to SHOWN_ROWS, in file order."""
+    refused = result.refused[:SHOWN_ROWS]
+    others = [outcome for outcome in result.outcomes if outcome.action != "refused"][:SHOWN_ROWS - len(refused)]
+    return [{"row": numbers[outcome.index], "key": outcome.key, "action": outcome.action,
+             "assignment_number": text(rows[outcome.index].get("assignment_number")), "errors": outcome.errors,
+             "detail": list(getattr(outcome, "detail", ()))}
+            for outcome in sorted(refused + others, key=lambda outcome: outcome.index)]
