@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
 from services import clock
 
 UTC = dt.timezone.utc
+SERVER_CLOCK = re.compile(r"\b(?:date|datetime)\.(?:today|now|utcnow)\b|\bformatdate\(|\blocaltime\(")
 
 
 @pytest.fixture
@@ -69,3 +72,15 @@ def test_the_app_refuses_to_start_in_an_unknown_time_zone(organisation_zone):
     from app import create_app
     with pytest.raises(RuntimeError, match="CASEBOOK_TIME_ZONE: 'Mars/Olympus_Mons' is not a time zone"):
         create_app({"TESTING": True, "SECRET_KEY": "test-secret", "TIME_ZONE": "Mars/Olympus_Mons"})
+
+
+def test_nothing_reads_the_server_clock_but_the_clock():
+    """Every day and time comes from services/clock.py; documents.base.utcnow stamps stored instants in UTC."""
+    root = Path(__file__).resolve().parents[2]
+    allowed = {root / "services" / "clock.py", root / "documents" / "base.py"}
+    readers = [f"{path.relative_to(root)}: {match.group()}"
+               for folder in ("app.py", "blueprints", "services", "documents", "casework", "bench", "tests")
+               for path in ([root / folder] if folder.endswith(".py") else sorted((root / folder).rglob("*.py")))
+               if path not in allowed and path != Path(__file__).resolve()
+               for match in SERVER_CLOCK.finditer(path.read_text())]
+    assert readers == []
