@@ -13,6 +13,8 @@ from htmx_flask import Htmx
 from blueprints.access import access_rule, public
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
+from services import clock
+from services.settings import DEFAULT_TIME_ZONE, Settings
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -38,6 +40,7 @@ def _settings_from_environment() -> dict:
         "DEMO_MODE": _flag(env.get("CASEBOOK_DEMO"), False),
         "SESSION_COOKIE_SECURE": _flag(env.get("CASEBOOK_SECURE_COOKIES"), True),
         "ORGANISATION_NAME": env.get("CASEBOOK_ORG_NAME", "Example Health and Care Trust"),
+        "TIME_ZONE": env.get("CASEBOOK_TIME_ZONE", DEFAULT_TIME_ZONE),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(env.get("SMTP_PORT") or 25),
         "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
@@ -80,6 +83,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         if not (app.config["DEMO_MODE"] or app.testing):
             raise RuntimeError("SECRET_KEY is not set. Set it to a long random value (see README, Configuration).")
         app.config["SECRET_KEY"] = _demo_secret_key(app.config["DATA_DIR"])
+    try:
+        clock.set_time_zone(Settings.from_config(app.config).time_zone)
+    except ValueError as error:
+        raise RuntimeError(f"CASEBOOK_TIME_ZONE: {error} (see README, Configuration).") from None
 
     connect_database(database_uri(app.config["MONGODB_URI"], app.config["DATA_DIR"]), app.config["MONGODB_DB"])
     ensure_indexes()

@@ -89,9 +89,10 @@ def main() -> int:
     from casework.board_report import financial_year_to_date
     from casework.exports import to_xlsx
     from documents import Absence, Employee, User
+    from services import clock
     from services.reads.board_report import board_report, report_queries
     from services.reads.dashboard import dashboard
-    today = dt.date.today()
+    today = clock.today()
     start, end = financial_year_to_date(today)
     with scratch_app():
         started = time.perf_counter()

@@ -13,6 +13,7 @@ from casework.calendar import WorkingPattern
 from documents import Absence, ApiToken, Case, Employee, StaleEditError, utcnow
 from documents.absence import MedicalRead
 from documents.api_token import SCOPES
+from services import clock
 from services.imports.absences import import_absences
 from services.triggers import evaluate_employee
 
@@ -31,7 +32,7 @@ def upsert_absences():
     if len(items) > MAX_ABSENCES:
         abort(400, f"Send at most {MAX_ABSENCES} absences in one request.")
     try:
-        result = import_absences(items, g.api_token.actor, "api", dt.date.today())
+        result = import_absences(items, g.api_token.actor, "api", clock.today())
     except StaleEditError as error:
         return jsonify(error=str(error)), 409
     if not result.applied:
@@ -48,7 +49,7 @@ def employee_absences(assignment_number: str):
     medical = "medical" in g.api_token.scopes
     hidden = ("audit", "contacts", "fit_notes") + (() if medical else ("reason_detail",))
     absences = list(Absence.objects(employee=employee.pk).exclude(*hidden).order_by("first_day"))
-    pattern, today = WorkingPattern.for_employee(employee), dt.date.today()
+    pattern, today = WorkingPattern.for_employee(employee), clock.today()
     listed = [_absence(absence, pattern, today, medical) for absence in absences]
     if medical:
         _log_medical_reads(employee, [absence for absence in absences if absence.reason_detail])
@@ -61,7 +62,7 @@ def employee_evaluation(assignment_number: str):
     """The trigger engine's evaluation of one employee on `as_of` (default today); changes nothing."""
     employee = _employee_or_404(assignment_number)
     try:
-        as_of = dt.date.fromisoformat(request.args.get("as_of") or dt.date.today().isoformat())
+        as_of = dt.date.fromisoformat(request.args.get("as_of") or clock.today().isoformat())
     except ValueError:
         abort(400, "as_of must be a date written YYYY-MM-DD.")
     evaluation = evaluate_employee(employee, as_of)

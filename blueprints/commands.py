@@ -1,12 +1,12 @@
 """Command-line commands (`flask --app app …`) that are not part of one area."""
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
 from flask import Blueprint, current_app
 
+from services import clock
 from services.demo import load_demo
 from services.triggers import scan
 
@@ -23,13 +23,13 @@ def demo(if_empty: bool, replace: bool, seed: int):
         click.echo("Refused: the demo organisation and its shared password are loaded only in demo mode "
                    "(set CASEBOOK_DEMO=1).", err=True)
         sys.exit(1)
-    result = load_demo(dt.date.today(), seed=seed, if_empty=if_empty, replace=replace)
+    result = load_demo(clock.today(), seed=seed, if_empty=if_empty, replace=replace)
     if result is None:
         click.echo("The database already has data; demo not loaded.")
         return
     click.echo(f"Demo organisation loaded: {result['employees']} employees, {result['absences']} absences, "
                f"{result['logins']} logins.")
-    opened = scan(dt.date.today(), "demo").actions
+    opened = scan(clock.today(), "demo").actions
     click.echo(f"Trigger scan: {opened['open_sts'] + opened['restart_sts']} short-term and {opened['open_lts']} "
                "long-term cases opened.")
 
@@ -46,7 +46,7 @@ def triggers():
 @click.option("--dry-run", is_flag=True, help="Say what would happen and change nothing.")
 def triggers_scan(as_of, dry_run: bool):
     """Evaluate everyone in post and open, move, pause, resume or close cases as the policy says."""
-    day = as_of.date() if as_of else dt.date.today()
+    day = as_of.date() if as_of else clock.today()
     from documents import Employee
     total = Employee.objects.current(day).count()
     with click.progressbar(length=total, label="Evaluating", file=sys.stderr) as bar:

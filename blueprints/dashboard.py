@@ -1,8 +1,6 @@
 """Live dashboards: where cases and tasks stand, for HR (their divisions) and managers (their hierarchy)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
@@ -10,6 +8,7 @@ from blueprints.access import requires
 from blueprints.paging import Page
 from documents import Employee
 from documents.case import FLAG_KINDS
+from services import clock
 from services.cases.outcomes import FLAG_WORDS
 from services.reads.dashboard import dashboard
 from services.reads.dashboard_lists import PAY_KINDS, listed_absences
@@ -23,7 +22,7 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Cases by stage, overdue tasks by holder, coming changes of pay, outstanding return-to-work interviews
     and flags waiting, for everyone the user may see."""
-    today = dt.date.today()
+    today = clock.today()
     return render_template("dashboard/index.html", board=dashboard(current_user, today), today=today,
                            tasks_view=oversight_view(current_user), pay_kinds=PAY_KINDS, flag_kinds=FLAG_KINDS,
                            flag_words=FLAG_WORDS)
@@ -34,7 +33,7 @@ def index():
 def rtw():
     """Ended absences still waiting for their return-to-work interview, the oldest first; `division` or
     `line` narrows them to one group of the dashboard."""
-    today = dt.date.today()
+    today = clock.today()
     chosen = {name: request.args[name] for name in ("division", "line") if request.args.get(name)}
     page = Page.of(listed_absences(current_user, today, **chosen).only("employee", "first_day", "last_day"),
                    request.args, current_app.config["PAGE_SIZE"])

@@ -3,7 +3,6 @@ amending a case's stage and its associated absences with a reason, bulk correcti
 run first) and `flask --app app datafix apply FILE`; and the routing settings for administrators."""
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import sys
 from pathlib import Path
@@ -34,6 +33,7 @@ from casework.corrections import FIELDS, missing_columns, words
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
 from documents import Case, Employee, StaleEditError
 from documents.routing import Routing
+from services import clock
 from services.cases.tasks import association_candidates, ladder_of
 from services.imports.corrections import (
     FIXERS,
@@ -113,7 +113,7 @@ def amend(case_id: str):
         proposed["stage_started_on"] = form.stage_started_on.data
         try:
             correction = amend_stage(case, employee, proposed, form.reason.data or "", current_user.email,
-                                     dt.date.today(), _version(form))
+                                     clock.today(), _version(form))
         except CorrectionRefused as error:
             _place(form, error.errors)
         except StaleEditError as error:
@@ -133,7 +133,7 @@ def amend_associated(case_id: str):
     if form.validate_on_submit():
         try:
             amend_absences(case, employee, form.absence_ids.data or [], form.absences_reason.data or "",
-                           current_user.email, dt.date.today(), _version(form))
+                           current_user.email, clock.today(), _version(form))
         except CorrectionRefused as error:
             _place(form, {("absences_reason" if name == "reason" else name): message
                           for name, message in error.errors.items()})
@@ -149,7 +149,7 @@ def amend_associated(case_id: str):
 def _amend_page(case: Case, employee: Employee, form: StageForm, absences: AbsencesForm):
     ladder = ladder_of(case)
     form.stage.choices = [SelectChoice(stage.key, f"{stage.title} ({stage.key})") for stage in ladder.stages]
-    candidates, ticked = association_candidates(case, dt.date.today())
+    candidates, ticked = association_candidates(case, clock.today())
     absences.absence_ids.choices = [(str(absence.pk), str(absence.pk)) for absence in candidates]
     if not absences.is_submitted():
         absences.absence_ids.data = sorted(ticked)
@@ -189,7 +189,7 @@ def _corrections_page(text: str, dry_run: bool):
     _, numbers, rows = read_csv(text)
     try:
         run = apply_corrections(rows, fixable_cases(current_user), f"datafix by {current_user.email}",
-                                dt.date.today(), dry_run)
+                                clock.today(), dry_run)
     except StaleEditError as error:
         return render_template("datafix/corrections.html", form=CorrectionsForm(formdata=None), run=None,
                                message=str(error)), 409
@@ -259,7 +259,7 @@ def apply_command(file: Path, dry_run: bool):
     with click.progressbar(length=max(len(rows), 1), label="Applying", file=sys.stderr) as bar:
         try:
             run = apply_corrections(rows, Case.objects, f"datafix:{file.name} by {getpass.getuser()}",
-                                    dt.date.today(), dry_run, lambda done, total: bar.update(1))
+                                    clock.today(), dry_run, lambda done, total: bar.update(1))
         except StaleEditError as error:
             raise click.ClickException(str(error)) from None
     for outcome in run.outcomes:

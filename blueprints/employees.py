@@ -1,7 +1,6 @@
 """Employees: HR's searchable list of their divisions, and one employee's page."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from flask import Blueprint, current_app, render_template, request
@@ -13,6 +12,7 @@ from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period, absence_length, window_figures
 from casework.calendar import WorkingPattern
 from documents import Absence, Case, Employee
+from services import clock
 from services.reads.evaluations import explain_employee
 from services.reads.staff import absent_on, open_cases_by_employee
 
@@ -22,7 +22,7 @@ bp = Blueprint("employees", __name__)
 @bp.route("/employees")
 @requires("hr", "support", "admin")
 def index():
-    today = dt.date.today()
+    today = clock.today()
     query = request.args.get("q", "").strip()[:100]
     division = request.args.get("division", "")
     staff = Employee.objects.visible_to(current_user)
@@ -46,7 +46,7 @@ def index():
 def show(assignment_number: str):
     employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
     supervisor = Employee.objects(assignment_number=employee.supervisor_assignment_number).first()
-    today = dt.date.today()
+    today = clock.today()
     pattern = WorkingPattern.for_employee(employee)
     absences = list(Absence.objects(employee=employee.pk).exclude("reason_detail", "audit", "fit_notes")
                     .order_by("-first_day"))

@@ -18,6 +18,7 @@ from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import case_or_404, seen_version
 from blueprints.settings import settings
 from documents import Case, Employee, StaleEditError, User
+from services import clock
 from services.cases.tasks import HR_QUEUE, CaseRuleError, assignee_for, find_task
 from services.imports.hierarchy import give_task
 
@@ -117,7 +118,7 @@ def stranded_tasks(people: dict[str, Person], divisions: set[str] | None) -> lis
 @requires("support", "hr", "admin")
 def index():
     divisions = None if current_user.has_role("support", "admin") else set(current_user.hr_divisions or [])
-    lists = health(dt.date.today(), divisions,
+    lists = health(clock.today(), divisions,
                    current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS))
     return render_template("hierarchy/index.html", form=CaseForm(formdata=None), hr_queue=HR_QUEUE,
                            max_reports=current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS),
@@ -141,7 +142,7 @@ def give_to_supervisor(case_id: str, task_id: str):
         assignee = assignee_for("manager", employee)
         if task.status != "open" or task.assignee == assignee:
             raise CaseRuleError("This task is already done, or already with the current supervisor.")
-        give_task(case, task, assignee, employee, current_user.email, WHY, GIVEN, dt.date.today(),
+        give_task(case, task, assignee, employee, current_user.email, WHY, GIVEN, clock.today(),
                   settings().mail)
     except (CaseRuleError, StaleEditError) as error:
         flash(str(error))

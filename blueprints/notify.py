@@ -1,7 +1,6 @@
 """E-mail notifications: `flask --app app notify send` (run by cron) and `notify failures`."""
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
@@ -9,6 +8,7 @@ from flask import Blueprint
 
 from blueprints.settings import settings
 from documents.notification import MAX_ATTEMPTS
+from services import clock
 from services.notifications import failures, send_due
 
 bp = Blueprint("notify", __name__, cli_group="notify")
@@ -27,7 +27,7 @@ def _section(heading: str, lines: list[str]) -> None:
 def send(on, dry_run: bool):
     """Send today's task reminders (each task or a daily digest, by each user's setting) and retry e-mails
     that failed; nothing is sent twice in a day."""
-    day = on.date() if on else dt.date.today()
+    day = on.date() if on else clock.today()
     report = send_due(day, settings().mail, dry_run=dry_run)
     _section("Would send" if dry_run else "Sent", report.sent)
     _section("Skipped, already sent today", report.skipped)

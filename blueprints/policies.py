@@ -2,7 +2,6 @@
 the form, an uploaded file or pasted TOML), and activating a version once its effect has been previewed."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,6 +17,7 @@ from blueprints.triggers import page_of
 from casework.policy import PolicyError
 from casework.reasons import REASON_CATEGORIES
 from documents import Policy, StaleEditError
+from services import clock
 from services import policies as service
 
 bp = Blueprint("policies", __name__)
@@ -175,7 +175,7 @@ def preview(key: str, revision: int):
     document = _version(key, revision)
     active = Policy.active_policy()
     comparison = None if document.active else service.compare_activation(
-        service.rules_of(document), dt.date.today(), f"activation preview by {current_user.email}")
+        service.rules_of(document), clock.today(), f"activation preview by {current_user.email}")
     page = page_of(comparison.differences if comparison else [], request.args, current_app.config["PAGE_SIZE"])
     form = ActivateForm(formdata=None, data={"compared_with": _label(active)})
     return render_template("policies/preview.html", document=document, active=active, comparison=comparison,

@@ -19,6 +19,7 @@ from blueprints.settings import settings
 from casework import board_tables
 from casework.board_report import financial_year_to_date
 from casework.exports import filename, to_csv, to_xlsx
+from services import clock
 from services.reads.board_report import board_report, within_choices
 
 bp = Blueprint("reports", __name__, cli_group=None)
@@ -40,12 +41,12 @@ class PeriodForm(FlaskForm):
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError("The period must end on or after its first day.")
-        if field.data and field.data > dt.date.today() + dt.timedelta(days=366):
+        if field.data and field.data > clock.today() + dt.timedelta(days=366):
             raise ValidationError("Enter a date no more than a year ahead.")
 
 
 def _form() -> PeriodForm:
-    start, end = financial_year_to_date(dt.date.today())
+    start, end = financial_year_to_date(clock.today())
     asked = "start" in request.args or "end" in request.args
     form = PeriodForm(request.args if asked else MultiDict({"start": start.isoformat(), "end": end.isoformat()}),
                       meta={"csrf": False})
@@ -55,7 +56,7 @@ def _form() -> PeriodForm:
 
 
 def _report(form: PeriodForm):
-    return board_report(current_user, form.start.data, form.end.data, dt.date.today(), form.within.data or None,
+    return board_report(current_user, form.start.data, form.end.data, clock.today(), form.within.data or None,
                         organisation=settings().organisation)
 
 
@@ -100,7 +101,7 @@ def report_command(start, end, kind: str, out: str | None):
         raise click.ClickException("The period must end on or after its first day.")
     if kind == "xlsx" and not out:
         raise click.ClickException("An XLSX report is a file: give --out FILE.")
-    report = board_report(None, start, end, dt.date.today(), organisation=settings().organisation)
+    report = board_report(None, start, end, clock.today(), organisation=settings().organisation)
     found = board_tables.tables(report)
     if kind == "csv" and not out:
         sys.stdout.write(to_csv(found))

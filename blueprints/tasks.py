@@ -2,8 +2,6 @@
 open tasks with the overdue ones counted by who holds them. One click completes a reminder."""
 from __future__ import annotations
 
-import datetime as dt
-
 from bson import ObjectId
 from bson.errors import InvalidId
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +13,7 @@ from blueprints.paging import Page
 from documents import Absence, Employee
 from documents.base import AuditEntry, utcnow
 from documents.scope import scope_filter
+from services import clock
 from services.cases.tasks import RTW_REMINDER
 from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items, oversight_view
 
@@ -26,7 +25,7 @@ bp = Blueprint("tasks", __name__)
 def index():
     """My tasks; or (`view=divisions` for HR, `view=hierarchy` for managers) everyone's in the user's scope,
     narrowed to one `holder` and to the overdue ones with `overdue=1`."""
-    today = dt.date.today()
+    today = clock.today()
     view = request.args.get("view", "mine")
     oversight = oversight_view(current_user)
     if view == oversight:
@@ -75,5 +74,5 @@ def task_counts():
     def my_counts() -> tuple[int, int]:
         if not current_user.is_authenticated or not current_user.has_role("manager", "hr", "admin"):
             return 0, 0
-        return counts(open_items(assignees_of(current_user)), dt.date.today())
+        return counts(open_items(assignees_of(current_user)), clock.today())
     return {"my_task_counts": my_counts}

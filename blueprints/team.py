@@ -13,6 +13,7 @@ from casework.absences import Period
 from casework.calendar import WorkingPattern
 from casework.team_calendar import month_days, shift_month, team_month
 from documents import Employee
+from services import clock
 from services.cases.outcomes import flagged_not_my_report
 from services.reads.evaluations import counted_words, evaluations_for, trigger_states
 from services.reads.staff import absences_between, absent_on, open_cases_by_employee
@@ -31,7 +32,7 @@ def _team(today: dt.date, everyone: bool):
 @bp.route("/team")
 @requires("manager")
 def index():
-    today = dt.date.today()
+    today = clock.today()
     everyone = request.args.get("show") == "all"
     staff = _team(today, everyone)
     page = Page.of(staff.order_by("last_name", "first_name"), request.args, current_app.config["PAGE_SIZE"])
@@ -54,7 +55,7 @@ def index():
 @requires("manager")
 def calendar():
     """Who is off sick on which days of a month."""
-    today = dt.date.today()
+    today = clock.today()
     year, month = _month(request.args.get("month", ""), today)
     everyone = request.args.get("show") == "all"
     days = month_days(year, month)

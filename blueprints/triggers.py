@@ -13,6 +13,7 @@ from blueprints.absences.forms import DayField
 from blueprints.access import requires
 from blueprints.paging import Page
 from documents import Employee, StaleEditError
+from services import clock
 from services.policies import staff_order
 from services.triggers import active_policy, scan
 
@@ -23,13 +24,13 @@ EARLIEST = dt.date(2000, 1, 1)
 
 
 class ScanForm(FlaskForm):
-    as_of = DayField("Scan as of", default=dt.date.today, format="%Y-%m-%d", validators=[
+    as_of = DayField("Scan as of", default=clock.today, format="%Y-%m-%d", validators=[
         InputRequired("Enter the date the scan looks at, for example 2026-11-23.")])
 
     def validate_as_of(self, field):
         if field.data is None:
             return
-        if field.data > dt.date.today():
+        if field.data > clock.today():
             raise ValidationError("The date cannot be in the future: a scan counts absences up to its date.")
         if field.data < EARLIEST:
             raise ValidationError(f"Enter a date from {EARLIEST.year} onwards.")

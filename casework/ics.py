@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: str, organiser: tuple[str, str],
                attendees: list[tuple[str, str]], stamped: dt.datetime, description: str = "",
                sequence: int = 0) -> bytes:
-    """An iCalendar REQUEST for one meeting. `starts` is UK local time; people are (name, email) pairs;
-    `stamped` is when the invitation is made (UTC). `sequence` goes up each time the meeting moves, so
-    calendars update the event they already hold."""
+    """An iCalendar REQUEST for one meeting. `starts` is the local time in the organisation's time zone (aware);
+    people are (name, email) pairs; `stamped` is when the invitation is made (UTC). `sequence` goes up each time
+    the meeting moves, so calendars update the event they already hold."""
     calendar = Calendar()
     calendar.add("prodid", "-//Casebook//Sickness absence case meetings//EN")
     calendar.add("version", "2.0")
@@ -23,9 +20,8 @@ def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: s
     event.add("uid", f"{uid}@casebook")
     event.add("sequence", sequence)
     event.add("dtstamp", stamped.replace(microsecond=0, tzinfo=dt.timezone.utc))
-    local = starts.replace(tzinfo=LONDON)
-    event.add("dtstart", local)
-    event.add("dtend", local + dt.timedelta(minutes=minutes))
+    event.add("dtstart", starts)
+    event.add("dtend", starts + dt.timedelta(minutes=minutes))
     event.add("summary", title)
     event.add("location", place)
     if description:

@@ -8,6 +8,7 @@ from casework.absences import Period, absence_length, check_absence
 from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.employee import Employee
+from services import clock
 from services.triggers import scan
 
 AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
@@ -80,7 +81,7 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
         old, new = {}, masked(after)
     absence.record(actor, action, old, new, reason)
     absence.save_checked()
-    after_absence_saved(employee, today or dt.date.today())
+    after_absence_saved(employee, today or clock.today())
     return absence
 
 

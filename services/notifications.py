@@ -13,7 +13,7 @@ import html
 from collections import defaultdict
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 import mongoengine as me
 from icalendar import Calendar
@@ -30,6 +30,7 @@ from documents.notification import (
     case_task_key,
 )
 from documents.user import NOTIFY_CHOICES, User
+from services import clock
 from services.cases.meetings import invitation_file
 from services.cases.tasks import HR_QUEUE
 from services.mail import Mailer, MailError, MailSettings
@@ -157,7 +158,7 @@ def _message(name: str, email: str, subject: str, text: str, page: str, settings
     message["From"] = formataddr(("Casebook", settings.sender))
     message["To"] = formataddr((name, email)) if name else email
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=True)
+    message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or "casebook")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
@@ -281,7 +282,7 @@ def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients
             message = _message(name, email, subject, text, page, settings)
             message.add_attachment(calendar, maintype="text", subtype="calendar", params={"method": "REQUEST"},
                                    filename="invitation.ics")
-            notification = Notification(recipient=email, kind="invitation", day=today or dt.date.today(),
+            notification = Notification(recipient=email, kind="invitation", day=today or clock.today(),
                                         tasks=[f"meeting:{case.pk}:{meeting.id}"], subject=subject,
                                         message=message.as_bytes())
             if _claim(notification):
@@ -301,7 +302,7 @@ def send_notice(recipients, subject: str, lines: list[str], about: str, settings
             paragraphs = [f"Hello {name}," if name else "Hello,", *lines]
             message = _message(name, email, subject, "\n\n".join(paragraphs) + "\n",
                                "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
-            notification = Notification(recipient=email, kind="notice", day=today or dt.date.today(), tasks=[about],
+            notification = Notification(recipient=email, kind="notice", day=today or clock.today(), tasks=[about],
                                         subject=subject, message=message.as_bytes())
             if _claim(notification):
                 _send(mailer, notification, notification.message, report)

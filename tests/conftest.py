@@ -9,6 +9,7 @@ import re
 import pytest
 
 from documents.embedded import ensure_server, stop_server
+from services.settings import DEFAULT_TIME_ZONE
 
 TEST_DB = "casebook_test"
 PASSWORD = "correct horse battery staple"
@@ -31,6 +32,7 @@ def app(database_uri, tmp_path_factory):
     return create_app({
         "TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "test-secret",
         "DATA_DIR": str(tmp_path_factory.mktemp("appdata")), "SESSION_COOKIE_SECURE": False,
+        "TIME_ZONE": DEFAULT_TIME_ZONE,
     })
 
 

@@ -14,6 +14,7 @@ from blueprints.access import requires
 from casework.absences import long_date, rtw_day_number, rtw_due
 from casework.calendar import WorkingPattern
 from documents.absence import Contact, FitNote, ReturnToWork
+from services import clock
 
 RECORDERS = ("manager", "hr", "admin")
 STEPS = {  # step → (prefix, field on the absence, reference field, audit action, what the page says after)
@@ -80,7 +81,7 @@ def record_step(absence_id: str, step: str):
     form = DateDoneForm(prefix=prefix)
 
     def check():
-        if form.done_on.data < absence.first_day or form.done_on.data > dt.date.today():
+        if form.done_on.data < absence.first_day or form.done_on.data > clock.today():
             return {"done_on": "The date must be between the first day of absence and today."}
         return {}
 
@@ -108,13 +109,13 @@ def return_to_work(absence_id: str):
         return redirect(url_for("absences.show", absence_id=absence.pk, _anchor="return-to-work"))
     if request.method == "GET":
         first_back = rtw_due(absence.last_day, WorkingPattern.for_employee(employee)).first_day_back
-        form = ReturnToWorkForm(formdata=None, held_on=min(dt.date.today(), first_back), version=str(absence.version))
+        form = ReturnToWorkForm(formdata=None, held_on=min(clock.today(), first_back), version=str(absence.version))
     else:
         form = ReturnToWorkForm()
 
     def check():
         errors = {}
-        if form.held_on.data < absence.last_day or form.held_on.data > dt.date.today():
+        if form.held_on.data < absence.last_day or form.held_on.data > clock.today():
             errors["held_on"] = (f"The interview date must be between the last day of absence "
                                  f"({long_date(absence.last_day)}) and today.")
         if form.phased_return.data and not (form.phased_return_plan.data or "").strip():
@@ -147,6 +148,6 @@ def _rtw_values(form: ReturnToWorkForm, absence, employee) -> dict:
 
 
 def _within_absence(absence, day: dt.date, field: str, what: str) -> dict[str, str]:
-    if day < absence.first_day or day > dt.date.today():
+    if day < absence.first_day or day > clock.today():
         return {field: f"{what} must be between the first day of absence ({long_date(absence.first_day)}) and today."}
     return {}

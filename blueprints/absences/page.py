@@ -11,6 +11,7 @@ from casework.absences import absence_length, expectations, rtw_due
 from casework.calendar import WorkingPattern
 from documents import Absence, Employee
 from documents.scope import may_read_medical
+from services import clock
 
 
 def care_expectations(absence: Absence, today: dt.date):
@@ -40,7 +41,7 @@ def blank_forms(absence: Absence, today: dt.date) -> dict:
 
 def render_absence_page(absence: Absence, employee: Employee, status: int = 200, **submitted):
     """The whole absence page; `submitted` replaces the blank form that failed, so its messages show."""
-    today = dt.date.today()
+    today = clock.today()
     pattern = WorkingPattern.for_employee(employee)
     forms = {**blank_forms(absence, today), **submitted}
     due = rtw_due(absence.last_day, pattern) if absence.last_day else None

@@ -1,8 +1,6 @@
 """Recording an absence, extending it, ending it, correcting it, and reading its medical detail."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -15,6 +13,7 @@ from blueprints.rendering import render_page_or_fragment
 from documents import Absence, Employee, utcnow
 from documents.absence import MedicalRead
 from documents.scope import may_read_medical
+from services import clock
 from services.absences import date_errors
 
 RECORDERS = ("manager", "hr", "admin")
@@ -27,7 +26,7 @@ def new(assignment_number: str):
     employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
     form = AbsenceForm()
     if form.validate_on_submit():
-        errors = date_errors(employee, form.first_day.data, None, form.expected_return.data, dt.date.today())
+        errors = date_errors(employee, form.first_day.data, None, form.expected_return.data, clock.today())
         if not errors:
             absence = Absence(employee=employee.pk, assignment_number=employee.assignment_number,
                               recorded_by=current_user.email, source="manual")
@@ -58,7 +57,7 @@ def end(absence_id: str):
 
     answer = submit_change(
         absence, employee, form, "absence ended",
-        lambda: date_errors(employee, absence.first_day, form.last_day.data, None, dt.date.today(),
+        lambda: date_errors(employee, absence.first_day, form.last_day.data, None, clock.today(),
                             exclude_id=absence.pk),
         change, "Absence ended. The return-to-work interview is now due.", anchor="return-to-work")
     return answer or render_absence_page(absence, employee, status=400, end_form=form)
@@ -76,7 +75,7 @@ def extend(absence_id: str):
     answer = submit_change(
         absence, employee, form, "absence extended",
         lambda: date_errors(employee, absence.first_day, absence.last_day, form.expected_return.data,
-                            dt.date.today(), exclude_id=absence.pk),
+                            clock.today(), exclude_id=absence.pk),
         change, "Expected return updated.")
     return answer or render_absence_page(absence, employee, status=400, extend_form=form)
 
@@ -101,7 +100,7 @@ def correct(absence_id: str):
     answer = submit_change(
         absence, employee, form, "absence corrected",
         lambda: date_errors(employee, form.first_day.data, form.last_day.data, form.expected_return.data,
-                            dt.date.today(), exclude_id=absence.pk),
+                            clock.today(), exclude_id=absence.pk),
         change, "Absence corrected. The change and your reason are in its history.")
     if answer:
         return answer

@@ -1,13 +1,12 @@
 """Associating the absences that triggered a stage: the first thing every stage asks for."""
 from __future__ import annotations
 
-import datetime as dt
-
 from blueprints.access import requires
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import render_case
+from services import clock
 from services.cases.tasks import associate_absences
 
 
@@ -18,7 +17,7 @@ def associate(case_id: str):
     form = AssociationForm()
     if form.validate_on_submit():
         message = attempt(case, lambda: associate_absences(case, employee, form.absence_ids.data or [], actor(),
-                                                           dt.date.today(), seen_version(form)),
+                                                           clock.today(), seen_version(form)),
                           "Absences associated with the stage. Its other tasks can now be completed.", "tasks")
         if not isinstance(message, str):
             return message

@@ -22,6 +22,7 @@ from blueprints.settings import settings
 from casework.letters import LETTERS, MAX_BYTES, LetterProblem
 from documents import Absence, StaleEditError
 from documents.scope import may_read_medical
+from services import clock
 from services.cases.letters import (
     DOCX_TYPE,
     SENT_HOW,
@@ -79,7 +80,7 @@ def _answer(form, act, field: str, rerender, back: str, sent_back_as: str, lette
 
 
 def _made(owner, form: LetterForm) -> str:
-    generate(owner, form.code.data, actor(), dt.date.today(), form.meeting_id.data or None, seen_version(form),
+    generate(owner, form.code.data, actor(), clock.today(), form.meeting_id.data or None, seen_version(form),
              organisation=settings().organisation)
     return f"{LETTERS[form.code.data].title}: made. Download it, edit it in Word if need be, and upload the final version."
 
@@ -93,7 +94,7 @@ def _uploaded(owner, letter_id: str, form: UploadForm) -> str:
 
 
 def _sent(owner, letter_id: str, form: SentForm) -> str:
-    record = mark_sent(owner, letter_id, form.sent_on.data, form.sent_how.data, actor(), dt.date.today(),
+    record = mark_sent(owner, letter_id, form.sent_on.data, form.sent_how.data, actor(), clock.today(),
                        seen_version(form))
     return f"Letter {record.template} marked as sent."
 
@@ -169,7 +170,7 @@ def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> Non
 def letter_view(owner, employee, offers, records, forms: dict, blueprint: str, args: dict, on_case: bool) -> dict:
     """What the letters partial shows: the offers, each letter with its versions and its forms (those sent
     back with errors, for the letter `letter_target`), and the message of a letter that was not made."""
-    today, target = dt.date.today(), forms.pop("letter_target", None)
+    today, target = clock.today(), forms.pop("letter_target", None)
     record_forms_of = {record.id: record_forms(record, owner.version, today) for _, record in records}
     if target in record_forms_of:
         upload_form, sent_form = record_forms_of[target]

@@ -1,8 +1,6 @@
 """The case list: the cases a user may see, narrowed by the filters the dashboard's figures link with."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
@@ -10,6 +8,7 @@ from blueprints.access import requires
 from blueprints.cases import bp
 from blueprints.paging import Page
 from documents import Employee
+from services import clock
 from services.cases.outcomes import FLAG_WORDS
 from services.reads.dashboard_lists import listed_cases, stage_titles, stage_words
 
@@ -26,7 +25,7 @@ def index():
     chosen = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     paused = {"1": True, "0": False}.get(chosen.get("paused", ""))
     try:
-        cases = listed_cases(current_user, dt.date.today(), paused=paused,
+        cases = listed_cases(current_user, clock.today(), paused=paused,
                              **{name: value for name, value in chosen.items() if name != "paused"})
     except ValueError as error:
         abort(400, str(error))

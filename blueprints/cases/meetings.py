@@ -2,8 +2,6 @@
 stage's checklist, and the .ics invitation. The case page's "Meetings" section is provided here too."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -16,6 +14,7 @@ from blueprints.settings import settings
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
 from documents import StaleEditError
+from services import clock
 from services import notifications as notify_service
 from services.cases.meetings import (
     CONFIDENTIAL,
@@ -45,7 +44,7 @@ def arrange(case_id: str):
     message = None
     if form.validate_on_submit():
         def change() -> str:
-            meeting, missing = arrange_meeting(case, _arrangement(form), actor(), dt.date.today(), seen_version(form))
+            meeting, missing = arrange_meeting(case, _arrangement(form), actor(), clock.today(), seen_version(form))
             said = f"Meeting arranged for {long_date(meeting.on)} at {meeting.at_time}."
             return said + (f" The policy expects at this meeting: {', '.join(missing)}. Add them to the participants."
                            if missing else "")
@@ -65,7 +64,7 @@ def another_date(case_id: str, meeting_id: str):
         time = form.at_time.data.strftime("%H:%M") if form.at_time.data else None
 
         def change() -> str:
-            meeting = move_meeting(case, meeting_id, form.proposed_on.data, time, actor(), dt.date.today(),
+            meeting = move_meeting(case, meeting_id, form.proposed_on.data, time, actor(), clock.today(),
                                    seen_version(form))
             return f"The meeting moves to {long_date(meeting.on)} at {meeting.at_time}: send the updated invitation."
         answer, message = _apply(case, form, change)
@@ -91,7 +90,7 @@ def notes(case_id: str, meeting_id: str):
                                                                                                "version")}
 
             def change() -> str:
-                record_notes(case, meeting_id, answers, actor(), dt.date.today(), seen_version(form))
+                record_notes(case, meeting_id, answers, actor(), clock.today(), seen_version(form))
                 return "Meeting notes saved: the meeting is marked as held."
             answer, message = _apply(case, form, change)
             if answer:

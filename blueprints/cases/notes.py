@@ -14,6 +14,7 @@ from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_
 from blueprints.cases.page import case_section, render_case
 from blueprints.settings import settings
 from documents import Case, Employee
+from services import clock
 from services.cases.outcomes import (
     DECIDE_PROGRESS,
     DECISIONS,
@@ -63,7 +64,7 @@ def add(case_id: str):
 def ask_not_to_progress_view(case_id: str):
     return submit(case_id, ProgressRequestForm(), "progress_request_form", "request_reason",
                   lambda case, employee, form: ask_not_to_progress(
-                      case, employee, form.request_reason.data.strip(), actor(), dt.date.today(),
+                      case, employee, form.request_reason.data.strip(), actor(), clock.today(),
                       seen_version(form)),
                   "Your request not to progress went to the division's HR advisors. They decide.")
 
@@ -75,14 +76,14 @@ def decide(case_id: str):
     return submit(case_id, form, "decision_form", "decision",
                   lambda case, employee, form: hr_decision(
                       case, employee, form.decision.data, form.decision_reason.data.strip(), actor(),
-                      dt.date.today(), seen_version(form)),
+                      clock.today(), seen_version(form)),
                   f"Decision recorded: {DECISIONS.get(form.decision.data, '').lower()}.")
 
 
 @bp.route("/cases/<case_id>/snooze", methods=["POST"])
 @requires(*WORKERS)
 def snooze(case_id: str):
-    today = dt.date.today()
+    today = clock.today()
     form = SnoozeForm()
     return submit(case_id, form, "snooze_form", "snooze_reason",
                   lambda case, _, form: snooze_reminders(

@@ -13,6 +13,7 @@ from blueprints.cases.forms import OutcomeForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from casework.workflow import OUTCOMES
+from services import clock
 from services.cases.outcomes import date_problems, offered_outcomes, outcome_blocked, outcome_plan, record_outcome
 from services.cases.tasks import CaseRuleError
 
@@ -27,7 +28,7 @@ def outcome_form(case, today: dt.date, posted: bool = False) -> OutcomeForm:
 def posted(case_id: str):
     """The case, its employee, today and the posted outcome form."""
     case, employee = case_or_404(case_id)
-    today = dt.date.today()
+    today = clock.today()
     return case, employee, today, outcome_form(case, today, posted=True)
 
 

@@ -1,8 +1,6 @@
 """The case page: everything about one case on one page, each part swappable in place by htmx."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import render_template
 from flask_login import current_user
 
@@ -12,6 +10,7 @@ from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
 from blueprints.cases.loading import WORKERS, case_or_404
 from casework.checklists import HOLD_TASKS
 from documents import Case, Employee, User
+from services import clock
 from services.cases.tasks import HR_QUEUE, association_candidates, case_policy, ladder_of, task_blocked
 
 SECTIONS: list = []
@@ -33,7 +32,7 @@ def show(case_id: str):
 
 def render_case(case: Case, employee: Employee, status: int = 200, message: str | None = None, **forms):
     """The case page, with any forms that came back with errors (and `message` at the top)."""
-    today = dt.date.today()
+    today = clock.today()
     policy = case_policy(case)
     ladder = ladder_of(case, policy)
     titles = {stage.key: stage.title for stage in ladder.stages}

@@ -1,13 +1,12 @@
 """Completing and reassigning a case's tasks."""
 from __future__ import annotations
 
-import datetime as dt
-
 from blueprints.access import requires
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm, ReassignForm
 from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import render_case
+from services import clock
 from services.cases.tasks import CONFIRM_RESUMED, complete_task, confirm_resumed, find_task, reassign_task
 
 
@@ -20,7 +19,7 @@ def complete(case_id: str, task_id: str):
         return render_case(case, employee, status=400, message="The form had expired. Send it again.")
     task = next((task for task in case.tasks if task.id == task_id), None)
     if task is not None and task.kind == CONFIRM_RESUMED:
-        answer = attempt(case, lambda: confirm_resumed(case, actor(), dt.date.today(), seen_version(form)),
+        answer = attempt(case, lambda: confirm_resumed(case, actor(), clock.today(), seen_version(form)),
                          "Return confirmed: the long-term case is closed and any paused short-term work resumes.")
     else:
         answer = attempt(case, lambda: complete_task(case, task_id, actor(), seen_version(form)),

@@ -13,6 +13,7 @@ from blueprints.imports import bp
 from casework.absence_feed import missing_columns
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, refusal_report, summary
 from documents import StaleEditError
+from services import clock
 from services.imports.absences import import_absences
 
 
@@ -30,7 +31,7 @@ def import_group():
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Check dates against this day instead of today.")
 def absences(file: Path, dry_run: bool, skip_invalid: bool, report: Path | None, as_of: dt.datetime | None):
     """Create or update absences from the absence system's absences.csv; unchanged rows are left alone."""
-    today = as_of.date() if as_of else dt.date.today()
+    today = as_of.date() if as_of else clock.today()
     run_feed(file, missing_columns, dry_run, skip_invalid, report,
              lambda rows, numbers, bars: import_absences(rows, actor(file), "import", today, dry_run, skip_invalid,
                                                          bars),

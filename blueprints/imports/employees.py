@@ -17,6 +17,7 @@ from blueprints.settings import settings
 from casework.feed_files import read_csv, refusal_report, summary
 from casework.hierarchy_feed import Outcome, missing_columns
 from documents import StaleEditError
+from services import clock
 from services.imports.hierarchy import HierarchyResult, import_employees
 
 SHOWN = 10
@@ -39,7 +40,7 @@ def employees(file: Path, dry_run: bool, full: bool, report: Path | None, as_of:
         header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
         try:
             result = import_employees(rows, actor(file), "import",
-                                      as_of.date() if as_of else dt.date.today(), dry_run, progress=bars, full=full,
+                                      as_of.date() if as_of else clock.today(), dry_run, progress=bars, full=full,
                                       mail=settings().mail)
         except StaleEditError as error:
             raise click.ClickException(str(error)) from None

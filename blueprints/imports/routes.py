@@ -1,7 +1,6 @@
 """The upload page: check an absences file (a dry run), follow its progress, then apply it."""
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 from bson import ObjectId
@@ -15,6 +14,7 @@ from blueprints.imports.forms import AbsenceFileForm, ApplyForm
 from blueprints.rendering import render_page_or_fragment
 from blueprints.settings import settings
 from documents import ImportJob, utcnow
+from services import clock
 from services.imports.jobs import run_job
 
 APPLICABLE = ("checked", "not_applied")
@@ -89,7 +89,7 @@ def _job(job_id: str) -> ImportJob:
 
 def _start(job: ImportJob, apply: bool) -> None:
     """Check or apply the job's file in a background thread; the page follows its progress."""
-    app, today, mail = current_app._get_current_object(), dt.date.today(), settings().mail
+    app, today, mail = current_app._get_current_object(), clock.today(), settings().mail
 
     def work():
         with app.app_context():

@@ -32,6 +32,7 @@ from documents.case import Case, Meeting, Participant, Stage
 from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
+from services import clock
 from services.cases.tasks import CaseRuleError, change, ladder_of
 
 NOTES_MAX = 5000
@@ -249,7 +250,7 @@ def invitation_file(case: Case, meeting: Meeting, employee: Employee) -> bytes:
     hour, minute = (int(part) for part in (meeting.at_time or "09:00").split(":"))
     return ics.invitation(
         meeting.id, f"{meeting_title(case, stage_key, meeting)}: {employee.name}",
-        dt.datetime.combine(meeting.on, dt.time(hour, minute)), meeting.minutes or 60,
+        dt.datetime.combine(meeting.on, dt.time(hour, minute), clock.zone()), meeting.minutes or 60,
         meeting.place or ("Telephone or video call" if meeting.by_call else ""),
         (organiser.name, organiser.email) if organiser else (meeting.arranged_by or "Casebook", meeting.arranged_by
                                                              or "casebook@localhost"),

@@ -7,9 +7,10 @@ import pytest
 
 from documents import Absence
 from documents.absence import MedicalRead
+from services import clock
 from tests.conftest import csrf_token
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def iso(day: dt.date) -> str:

@@ -16,6 +16,7 @@ import pytest
 
 from documents import Absence
 from documents.absence import ReturnToWork
+from services import clock
 from tests.board_dataset import ABSENCES, EARLIER, EXPECTED, FTE_AT_END, PEOPLE
 
 D = dt.date
@@ -232,7 +233,7 @@ def test_the_default_period_is_the_financial_year_to_date(client, auth, organisa
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "There is a problem" not in html and 'id="table-absence"' in html
-    today = dt.date.today()
+    today = clock.today()
     start = D(today.year if today.month >= 4 else today.year - 1, 4, 1)
     assert f'value="{start.isoformat()}"' in html and f'value="{today.isoformat()}"' in html
 

@@ -8,12 +8,13 @@ import re
 import pytest
 
 from documents import Case
+from services import clock
 from services.triggers import scan
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

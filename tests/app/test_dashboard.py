@@ -12,9 +12,10 @@ from casework.milestones import Milestone
 from documents import Absence, Case
 from documents.absence import ReturnToWork
 from documents.case import Flag, Stage, Task
+from services import clock
 from services.cases.tasks import add_milestone_tasks
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 DAY = dt.timedelta(days=1)
 STAGES = {"absence_support": "Absence support meeting", "formal_1": "1st formal absence review meeting",
           "formal_2": "2nd formal absence review meeting", "formal_3": "3rd formal absence review meeting",

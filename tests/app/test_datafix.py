@@ -11,6 +11,7 @@ import pytest
 
 from documents import Absence, Case, Notification, Routing
 from documents.case import Flag, Migration
+from services import clock
 from services.cases.outcomes import raise_flag
 from services.settings import Settings
 from tests.app.test_notifications import BASE, body, free_port, inbox, send  # noqa: F401  (the inbox fixture)
@@ -18,7 +19,7 @@ from tests.app.test_outcomes import make_case
 from tests.conftest import csrf_token
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -9,10 +9,11 @@ import pytest
 
 from documents import Absence, Case
 from documents.case import Stage, Task
+from services import clock
 from tests.conftest import csrf_token
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

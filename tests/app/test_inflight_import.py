@@ -12,6 +12,7 @@ import pytest
 from casework.inflight_feed import COLUMNS
 from casework.workflow import due_on
 from documents import Case, Employee, User
+from services import clock
 from tests.app.test_absence_import import feed, finished
 from tests.conftest import csrf_token
 
@@ -85,7 +86,7 @@ def test_import_creates_each_case_at_its_stage(app, staff, good_file):
     [entry] = case.audit
     assert (entry.action, entry.after["stage"], entry.after["warning_expires_on"]) == (
         "case migrated", "formal_1", "2026-07-04")
-    today = dt.date.today()
+    today = clock.today()
     tasks = [(task.kind, task.assignee, task.due_on) for task in case.tasks]
     assert tasks == [("associate_absences", "bea@example.org", due_on(today, 2, "ENG")),
                      ("send_invite", "bea@example.org", due_on(today, 5, "ENG")),

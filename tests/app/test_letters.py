@@ -22,6 +22,7 @@ from documents import Absence, Case, Employee
 from documents.absence import MedicalRead, ReturnToWork
 from documents.case import Meeting, Participant, Stage
 from documents.policy import policy_rules
+from services import clock
 from services.cases.letters import generate, letters_for, mark_sent, upload
 from services.cases.outcomes import record_outcome
 from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences
@@ -31,7 +32,7 @@ from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = clock.today()
 ORG = OrganisationDefaults(name="Example Health and Care Trust")   # as the tests' app configures it
 ENTERED = D(2026, 2, 16)
 MEETING_ON = D(2026, 2, 26)

@@ -14,6 +14,7 @@ from documents import Case, Employee
 from documents.absence import MedicalRead
 from documents.case import Stage
 from documents.policy import policy_rules
+from services import clock
 from services.cases.meetings import Arrangement, MeetingProblem, arrange_meeting, invitation_file, record_notes
 from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences
 from services.triggers import install_presets
@@ -21,7 +22,7 @@ from tests.app.test_notifications import free_port, inbox  # noqa: F401  (the SM
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 DAY = dt.timedelta(days=1)
 SECRET = "Knee surgery planned; physiotherapy twice a week"
 

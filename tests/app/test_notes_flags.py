@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 
 from documents import Case
+from services import clock
 from services.cases.tasks import hr_queue
 from tests.app.test_outcomes import make_case
 from tests.conftest import csrf_token
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from documents import Absence, Case
+from services import clock
 
 
 @pytest.fixture
@@ -14,7 +15,7 @@ def team(make_employee, make_user):
     off = make_employee(first_name="Olly", last_name="Off", supervisor_assignment_number=boss.assignment_number)
     here = make_employee(first_name="Hana", last_name="Here", supervisor_assignment_number=boss.assignment_number)
     deep = make_employee(first_name="Dee", last_name="Deep", supervisor_assignment_number=off.assignment_number)
-    today = dt.date.today()
+    today = clock.today()
     Absence(employee=off.pk, assignment_number=off.assignment_number, first_day=today - dt.timedelta(days=3),
             reason_category="infections", reason_detail="Flu with a high temperature").save_checked()
     Absence(employee=here.pk, assignment_number=here.assignment_number, first_day=dt.date(2026, 1, 5),

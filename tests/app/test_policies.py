@@ -11,10 +11,11 @@ import pytest
 
 from casework.policy import PRESETS, load_policy, load_preset
 from documents import Absence, Case, Policy
+from services import clock
 from services.triggers import _rules, evaluate_employee, install_presets, scan
 from tests.conftest import csrf_token
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 COUNCIL = (PRESETS / "council-2019.toml").read_text()
 READ_PAGES = ["/policies", "/policies/council-2019/1", "/policies/council-2019/1/policy.toml", "/triggers/scan"]
 ADMIN_PAGES = ["/policies/council-2019/1/edit", "/policies/new", "/policies/nhs-wales/1/activate"]

@@ -11,10 +11,11 @@ from casework.absences import long_date
 from casework.calendar import is_bank_holiday, rolling_window
 from casework.milestones import add_months
 from documents import Absence
+from services import clock
 from services.reads.evaluations import evaluations_for
 from services.triggers import evaluate_employee
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def quiet_day(near: dt.date, weekday: int = 2) -> dt.date:

@@ -7,6 +7,7 @@ import pytest
 
 from documents import Absence, Case, Policy
 from documents.case import Stage
+from services import clock
 from services.triggers import active_policy, install_presets, reevaluate, scan
 
 AS_OF = dt.date(2026, 11, 23)
@@ -79,7 +80,7 @@ def test_reevaluating_one_employee_opens_their_case(frequent):
 
 def test_recording_the_fourth_absence_through_the_page_opens_the_case(make_employee, make_user, auth):
     from tests.conftest import csrf_token
-    today = dt.date.today()
+    today = clock.today()
     boss = make_employee()
     worker = make_employee(supervisor_assignment_number=boss.assignment_number)
     for weeks in (40, 30, 20):

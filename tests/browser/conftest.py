@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from services import clock
 from tests.conftest import clean_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -46,7 +47,7 @@ def demo_organisation(app):
     """The demo organisation, loaded fresh for each module and removed after it."""
     from services.demo import load_demo
     clean_database()
-    load_demo(dt.date.today())
+    load_demo(clock.today())
     yield
     clean_database()
 
@@ -92,7 +93,7 @@ def four_occasions(employee) -> None:
     """Four one-day absences on the Wednesdays 44, 36, 28 and 20 weeks ago (clear of week edges): the
     4-occasion short-term trigger."""
     from documents import Absence
-    today = dt.date.today()
+    today = clock.today()
     wednesday = today - dt.timedelta(days=(today.weekday() - 2) % 7)
     for weeks in (44, 36, 28, 20):
         day = wednesday - dt.timedelta(weeks=weeks)

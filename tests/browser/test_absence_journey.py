@@ -7,13 +7,14 @@ import re
 from playwright.sync_api import expect
 
 from casework.absences import contact_due_on
+from services import clock
 from tests.browser.conftest import sign_in
 
 
 def test_manager_absence_journey(page, live_server, demo_organisation, screenshot, accessible):
     from documents import Absence, Employee, User
     manager = User.objects.get(email="manager@example.org")
-    today = dt.date.today()
+    today = clock.today()
     first = today - dt.timedelta(days=10)
     last = today - dt.timedelta(days=1)
     worker = next(e for e in Employee.objects(supervisor_assignment_number=manager.assignment_number,

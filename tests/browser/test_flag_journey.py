@@ -3,16 +3,16 @@ the Flags queue and resolves it, and the case's history keeps what was done. HR 
 sees it."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from services import clock
 from tests.browser.conftest import four_occasions, sign_in, sign_out
 from tests.conftest import PASSWORD, clean_database
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 RESOLUTION = "Checked the record: four occasions, so the absence support meeting is the right stage."
 
 

@@ -12,10 +12,11 @@ from docx import Document
 from playwright.sync_api import expect
 
 from casework.absences import long_date
+from services import clock
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD, clean_database
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 MEETING_ON = TODAY + dt.timedelta(days=7)
 
 

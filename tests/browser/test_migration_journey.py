@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from services import clock
 from tests.browser.conftest import sign_in, sign_out
 from tests.conftest import PASSWORD, clean_database
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 STARTED = TODAY - dt.timedelta(days=30)
 REASON = "HR held only the absence support meeting letter: the previous system had the wrong stage."
 

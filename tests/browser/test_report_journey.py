@@ -8,6 +8,7 @@ import re
 import openpyxl
 from playwright.sync_api import expect
 
+from services import clock
 from tests.browser.conftest import sign_in
 
 
@@ -16,7 +17,7 @@ def test_hr_reads_and_downloads_the_board_report(page, live_server, demo_organis
     sign_in(page, live_server, "hr@example.org")
     page.get_by_role("link", name="Board report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Board report: sickness absence")
-    today = dt.date.today()
+    today = clock.today()
     start = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
     expect(page.get_by_label("From")).to_have_value(start.isoformat())
     expect(page.locator("main p.nhsuk-body-l")).to_contain_text(re.compile(r"^Your divisions, 1 April .* days lost per FTE", re.S))

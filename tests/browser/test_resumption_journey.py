@@ -9,10 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from services import clock
 from tests.browser.conftest import four_occasions, sign_in
 from tests.conftest import PASSWORD, clean_database
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

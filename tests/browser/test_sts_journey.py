@@ -10,10 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from casework.absences import long_date
+from services import clock
 from tests.browser.conftest import four_occasions, sign_in
 from tests.conftest import PASSWORD, clean_database
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 REVIEW_DATE = TODAY + dt.timedelta(weeks=12)        # council absence support meeting: a 12-week review period
 
 

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
 from casework.ics import invitation
 
+LONDON = ZoneInfo("Europe/London")
+
 
 def test_an_invitation_in_uk_time_with_organiser_and_attendees():
-    data = invitation("m1", "Absence support meeting", dt.datetime(2026, 12, 1, 10, 0), 45, "Room 2, Example House",
-                      ("Bea Boss", "bea@example.org"), [("Wes Worker", "wes@example.org"),
-                                                        ("Hana HR", "hr@example.org")],
+    data = invitation("m1", "Absence support meeting", dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON), 45,
+                      "Room 2, Example House", ("Bea Boss", "bea@example.org"), [("Wes Worker", "wes@example.org"),
+                                                                                 ("Hana HR", "hr@example.org")],
                       stamped=dt.datetime(2026, 11, 23, 9, 30), sequence=2)
     calendar = Calendar.from_ical(data)
     assert str(calendar["method"]) == "REQUEST"
@@ -28,7 +31,7 @@ def test_an_invitation_in_uk_time_with_organiser_and_attendees():
 
 
 def test_summer_time_is_kept():
-    data = invitation("m2", "Welfare meeting", dt.datetime(2027, 6, 1, 14, 0), 60, "Telephone call",
+    data = invitation("m2", "Welfare meeting", dt.datetime(2027, 6, 1, 14, 0, tzinfo=LONDON), 60, "Telephone call",
                       ("Bea Boss", "bea@example.org"), [], stamped=dt.datetime(2027, 5, 1))
     [event] = Calendar.from_ical(data).walk("VEVENT")
     assert event.decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
