@@ -1,7 +1,7 @@
 """The signed-in user's own settings: how Casebook e-mails them about their tasks."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
@@ -9,7 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
 from blueprints.access import signed_in
-from documents import StaleEditError, User
+from blueprints.answering import answer
+from documents import User
 from documents.user import NOTIFY_CHOICES
 from services.notifications import choose_notifications
 
@@ -36,16 +37,12 @@ class NotificationsForm(FlaskForm):
 def notifications():
     user = User.objects.get(pk=current_user.pk)
     form = NotificationsForm(data={"notify": user.notify, "version": user.version})
-    message = None
-    if form.validate_on_submit():
+
+    def choose() -> bool:
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            changed = choose_notifications(user, form.notify.data, version)
-        except StaleEditError as error:
-            message = str(error)
-        else:
-            flash(f"Saved: {CHOICE_LABELS[form.notify.data].lower()}." if changed
-                  else "Your e-mail setting is unchanged.")
-            return redirect(url_for("account.notifications"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("account/notifications.html", form=form, message=message, user=user), status
+        return choose_notifications(user, form.notify.data, version)
+    return answer(choose,
+                  lambda changed: f"Saved: {CHOICE_LABELS[form.notify.data].lower()}." if changed
+                  else "Your e-mail setting is unchanged.", url_for("account.notifications"),
+                  lambda message, _: (render_template("account/notifications.html", form=form, message=message,
+                                                      user=user), 400 if form.is_submitted() else 200), form)

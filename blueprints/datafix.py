@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from bson import ObjectId
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -29,15 +29,16 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.access import requires
+from blueprints.answering import answer, page_again
 from casework.corrections import FIELDS, missing_columns, words
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
 from documents import Case, Employee, StaleEditError
 from documents.routing import Routing
 from services import clock
 from services.cases.tasks import association_candidates, ladder_of
+from services.errors import Refused
 from services.imports.corrections import (
     FIXERS,
-    CorrectionRefused,
     amend_absences,
     amend_stage,
     apply_corrections,
@@ -46,7 +47,6 @@ from services.imports.corrections import (
     flag_queues,
     stage_values,
 )
-from services.organisation import SettingsRefused
 from services.routing import known_divisions, save_routing
 
 bp = Blueprint("datafix", __name__, cli_group="datafix")
@@ -108,21 +108,16 @@ def amend(case_id: str):
     case, employee = _case(case_id)
     form = StageForm(data={**stage_values(case), "warning_level": case.current_stage.warning_level or "",
                            "version": case.version})
-    if form.validate_on_submit():
+
+    def corrected():
         proposed = {name: getattr(form, name).data or None for name in FIELDS}
         proposed["stage_started_on"] = form.stage_started_on.data
-        try:
-            correction = amend_stage(case, employee, proposed, form.reason.data or "", current_user.email,
-                                     clock.today(), _version(form))
-        except CorrectionRefused as error:
-            _place(form, error.errors)
-        except StaleEditError as error:
-            form.form_errors.append(str(error))
-        else:
-            flash("Corrected: the case history keeps the values before and after, with the reason."
-                  if correction.changes else "Nothing changed.")
-            return redirect(url_for("datafix.amend", case_id=case.pk))
-    return _amend_page(case, employee, form, AbsencesForm(formdata=None, version=case.version))
+        return amend_stage(case, employee, proposed, form.reason.data or "", current_user.email, clock.today(),
+                           _version(form))
+    return answer(corrected, lambda correction: ("Corrected: the case history keeps the values before and after, "
+                                                 "with the reason." if correction.changes else "Nothing changed."),
+                  url_for("datafix.amend", case_id=case.pk), page_again(form, lambda: _amend_page(
+                      case, employee, form, AbsencesForm(formdata=None, version=case.version))), form)
 
 
 @bp.route("/datafix/cases/<case_id>/absences", methods=["POST"])
@@ -130,20 +125,12 @@ def amend(case_id: str):
 def amend_associated(case_id: str):
     case, employee = _case(case_id)
     form = AbsencesForm()
-    if form.validate_on_submit():
-        try:
-            amend_absences(case, employee, form.absence_ids.data or [], form.absences_reason.data or "",
-                           current_user.email, clock.today(), _version(form))
-        except CorrectionRefused as error:
-            _place(form, {("absences_reason" if name == "reason" else name): message
-                          for name, message in error.errors.items()})
-        except StaleEditError as error:
-            form.form_errors.append(str(error))
-        else:
-            flash("The associated absences are changed; the case history keeps them before and after.")
-            return redirect(url_for("datafix.amend", case_id=case.pk))
-    return _amend_page(case, employee, StageForm(formdata=None, data={
-        **stage_values(case), "version": case.version}), form)
+    return answer(lambda: amend_absences(case, employee, form.absence_ids.data or [], form.absences_reason.data or "",
+                                         current_user.email, clock.today(), _version(form)),
+                  "The associated absences are changed; the case history keeps them before and after.",
+                  url_for("datafix.amend", case_id=case.pk), page_again(form, lambda: _amend_page(
+                      case, employee, StageForm(formdata=None, data={**stage_values(case), "version": case.version}),
+                      form)), form)
 
 
 def _amend_page(case: Case, employee: Employee, form: StageForm, absences: AbsencesForm):
@@ -187,17 +174,17 @@ def apply_corrections_page():
 def _corrections_page(text: str, dry_run: bool):
     """Check (and, unless `dry_run`, apply) the corrections: each row's before → after or its refusals."""
     _, numbers, rows = read_csv(text)
-    try:
-        run = apply_corrections(rows, fixable_cases(current_user), f"datafix by {current_user.email}",
-                                clock.today(), dry_run)
-    except StaleEditError as error:
-        return render_template("datafix/corrections.html", form=CorrectionsForm(formdata=None), run=None,
-                               message=str(error)), 409
-    if run.applied:
-        flash(f"Corrections applied: {summary(run.counts)}.")
-    return render_template("datafix/corrections.html", form=CorrectionsForm(formdata=None), run=run, rows=rows,
-                           numbers=numbers, words=words, apply_form=ApplyForm(formdata=None, csv_text=text)), \
-        400 if run.refused else 200
+
+    def checked(run):
+        if run.applied:
+            flash(f"Corrections applied: {summary(run.counts)}.")
+        return render_template("datafix/corrections.html", form=CorrectionsForm(formdata=None), run=run, rows=rows,
+                               numbers=numbers, words=words, apply_form=ApplyForm(formdata=None, csv_text=text)), \
+            400 if run.refused else 200
+    return answer(lambda: apply_corrections(rows, fixable_cases(current_user), f"datafix by {current_user.email}",
+                                            clock.today(), dry_run), checked, None,
+                  lambda message, _: (render_template("datafix/corrections.html", form=CorrectionsForm(formdata=None),
+                                                      run=None, message=message), 409))
 
 
 def _corrections_text(data: bytes, limit: int | None = MAX_CORRECTIONS_BYTES) -> str:
@@ -220,27 +207,23 @@ def routing():
                              "hierarchy_admin_email": saved.hierarchy_admin_email if saved else "",
                              "divisions": [{"name": name, "hr_email": saved.hr_email(name) if saved else ""}
                                            for name in divisions] + [{"name": "", "hr_email": ""}]})
-    if form.validate_on_submit():
-        try:
-            changed = save_routing(current_user.email, form.hierarchy_admin_email.data,
-                                   [(row.form.name.data, row.form.hr_email.data) for row in form.divisions],
-                                   _version(form))
-        except SettingsRefused as error:
-            for name, message in error.errors.items():
-                if "-" not in name:
-                    form[name].errors = [message]
-                    continue
-                row = form.divisions[int(name.split("-")[1])].form
-                row[name.split("-")[2]].errors = [message]
-                form.form_errors.append(f"{row.name.data or 'Another division'}: {message}")
-        except StaleEditError as error:
-            form.form_errors.append(str(error))
-        else:
-            flash("The routing is saved: flags are e-mailed to these addresses from now on." if changed
-                  else "Nothing changed.")
-            return redirect(url_for("datafix.routing"))
-    return render_template("datafix/routing.html", form=form, saved=saved, known=len(divisions)), \
-        400 if form.is_submitted() else 200
+
+    def again(message: str | None, refusal: Refused | None):
+        for name, text in (refusal.fields if refusal else {}).items():
+            if name.startswith("divisions-"):
+                _, index, field = name.split("-")
+                row = form.divisions[int(index)].form
+                row[field].errors = [text]
+                form.form_errors.append(f"{row.name.data or 'Another division'}: {text}")
+        if refusal and not refusal.fields:
+            form.form_errors.append(message)
+        return render_template("datafix/routing.html", form=form, saved=saved, known=len(divisions)), \
+            400 if form.is_submitted() else 200
+    return answer(lambda: save_routing(current_user.email, form.hierarchy_admin_email.data,
+                                       [(row.form.name.data, row.form.hr_email.data) for row in form.divisions],
+                                       _version(form)),
+                  lambda changed: "The routing is saved: flags are e-mailed to these addresses from now on."
+                  if changed else "Nothing changed.", url_for("datafix.routing"), again, form)
 
 
 @bp.cli.command("apply")
@@ -288,15 +271,6 @@ def _case(case_id: str) -> tuple[Case, Employee]:
 def _version(form) -> int | None:
     value = form.version.data
     return int(value) if value and str(value).isdigit() else None
-
-
-def _place(form, errors: dict[str, str]) -> None:
-    """Each refusal beside its field (those without a field at the top)."""
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [message]
-        else:
-            form.form_errors.append(message)
 
 
 def _people(cases) -> dict:

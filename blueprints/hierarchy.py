@@ -14,12 +14,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from blueprints.access import requires
+from blueprints.answering import answer, back_to
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import case_or_404, seen_version
 from blueprints.settings import settings
 from documents import Case, Employee, StaleEditError, User
 from services import clock
-from services.cases.tasks import HR_QUEUE, CaseRuleError, assignee_for, find_task
+from services.cases.tasks import HR_QUEUE, assignee_for, find_task
+from services.errors import Refused
 from services.imports.hierarchy import give_task
 
 bp = Blueprint("hierarchy", __name__)
@@ -135,17 +137,15 @@ def give_to_supervisor(case_id: str, task_id: str):
     if not form.validate_on_submit():
         flash("The page had expired: try again.")
         return redirect(url_for("hierarchy.index"))
-    try:
+
+    def give():
         if seen_version(form) != case.version:
             raise StaleEditError()
         task = find_task(case, task_id)
         assignee = assignee_for("manager", employee)
         if task.status != "open" or task.assignee == assignee:
-            raise CaseRuleError("This task is already done, or already with the current supervisor.")
-        give_task(case, task, assignee, employee, current_user.email, WHY, GIVEN, clock.today(),
-                  settings().mail)
-    except (CaseRuleError, StaleEditError) as error:
-        flash(str(error))
-    else:
-        flash(f"“{task.title}” is now with {assignee}. The case history records the change.")
-    return redirect(url_for("hierarchy.index"))
+            raise Refused("This task is already done, or already with the current supervisor.")
+        return give_task(case, task, assignee, employee, current_user.email, WHY, GIVEN, clock.today(),
+                         settings().mail)
+    return answer(give, lambda moved: f"“{moved.title}” is now with {moved.after}. The case history records the "
+                                      "change.", url_for("hierarchy.index"), back_to(url_for("hierarchy.index")))

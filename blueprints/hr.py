@@ -2,15 +2,15 @@
 the case's division to resolve; "not my report" also reaches the hierarchy administrators (support)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases.forms import ResolveFlagForm
 from blueprints.cases.loading import case_or_404
-from documents import Case, Employee, StaleEditError
+from documents import Case, Employee
 from services.cases.outcomes import FLAG_WORDS, flag_queue, resolve_flag, stage_title
-from services.cases.tasks import CaseRuleError
 
 bp = Blueprint("hr", __name__)
 
@@ -34,15 +34,9 @@ def resolve(case_id: str, flag_id: str):
     if not any(flag.id == flag_id and flag.kind in queue_kinds() for flag in case.flags):
         abort(404)
     form = ResolveFlagForm()
-    if form.validate_on_submit():
-        try:
-            resolve_flag(case, flag_id, form.resolution.data.strip(), current_user.email)
-        except (CaseRuleError, StaleEditError) as error:
-            form.resolution.errors = [str(error)]
-        else:
-            flash("Flag resolved. The case history records what was done.")
-            return redirect(url_for("hr.flags"))
-    return render_queue(form, failed=flag_id, status=400)
+    return answer(lambda: resolve_flag(case, flag_id, form.resolution.data.strip(), current_user.email),
+                  "Flag resolved. The case history records what was done.", url_for("hr.flags"),
+                  lambda message, _: render_queue(form, failed=flag_id, status=400), form, beside="resolution")
 
 
 def render_queue(form: ResolveFlagForm, failed: str | None = None, status: int = 200):

@@ -8,7 +8,7 @@ import io
 import sys
 
 import click
-from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,11 +17,12 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from blueprints.access import requires
+from blueprints.answering import answer, page_again
 from blueprints.settings import settings
-from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS, LetterProblem
-from documents import StaleEditError
+from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS
 from services import letter_templates as templates
 from services import organisation
+from services.errors import Refused
 
 bp = Blueprint("letters_admin", __name__, cli_group="letters")
 
@@ -82,23 +83,21 @@ def show(code: str):
 @bp.route("/admin/letters/<code>", methods=["POST"])
 @requires("admin")
 def upload(code: str):
-    record, form, problems = _record(code), UploadForm(), []
-    if form.validate_on_submit():
-        sent = form.file.data
-        try:
-            added = templates.upload_template(code, sent.read(MAX_BYTES + 1),
-                                              secure_filename(sent.filename or "") or "template",
-                                              current_user.email, form.note.data or "", _version(form))
-        except templates.TemplateRefused as error:
-            problems = error.problems
+    record, form = _record(code), UploadForm()
+
+    def again(message: str | None, refusal: Refused | None):
+        problems = refusal.problems if refusal else []
+        if problems:
             form.file.errors.append(f"The template cannot be used: {len(problems)} problem"
                                     f"{'' if len(problems) == 1 else 's'}, listed below.")
-        except StaleEditError as error:
-            form.form_errors.append(str(error))
-        else:
-            flash(f"Version {added.number} of {code} is now the template in use.")
-            return redirect(url_for("letters_admin.show", code=code))
-    return _show_page(record, form, problems)
+        elif message:
+            form.form_errors.append(message)
+        return _show_page(record, form, problems)
+    return answer(lambda: templates.upload_template(code, form.file.data.read(MAX_BYTES + 1),
+                                                    secure_filename(form.file.data.filename or "") or "template",
+                                                    current_user.email, form.note.data or "", _version(form)),
+                  lambda added: f"Version {added.number} of {code} is now the template in use.",
+                  url_for("letters_admin.show", code=code), again, form)
 
 
 @bp.route("/admin/letters/<code>/versions/<int:number>/use", methods=["POST"])
@@ -121,7 +120,7 @@ def download(code: str):
     record = _record(code)
     try:
         data = templates.template_bytes(code)
-    except LetterProblem:
+    except Refused:
         abort(404)
     return _docx(data, f"{code}-{record.label.replace('uploaded ', '')}.docx")
 
@@ -132,7 +131,7 @@ def download_version(code: str, number: int):
     _record(code)
     try:
         return _docx(templates.version_bytes(code, number), f"{code}-v{number}.docx")
-    except LetterProblem:
+    except Refused:
         abort(404)
 
 
@@ -142,7 +141,7 @@ def download_shipped(code: str):
     _record(code)
     try:
         return _docx(templates.shipped_template(code), f"{code}-shipped.docx")
-    except LetterProblem:
+    except Refused:
         abort(404)
 
 
@@ -154,24 +153,15 @@ def organisation_details():
     form = OrganisationForm(data={"name": shown["name"], "address": "\n".join(shown["address"]),
                                   "phone": shown["phone"], "email": shown["email"],
                                   "version": saved.version if saved else 0})
-    if form.validate_on_submit():
-        logo = _logo(form.logo.data)
-        values = {"name": form.name.data, "address": (form.address.data or "").splitlines(),
-                  "phone": form.phone.data, "email": form.email.data}
-        try:
-            changed = organisation.save_organisation(current_user.email, values, _version(form), logo,
-                                                     form.remove_logo.data, defaults=settings().organisation)
-        except organisation.SettingsRefused as error:
-            for name, message in error.errors.items():
-                (form[name].errors if name in form else form.form_errors).append(message)
-        except StaleEditError as error:
-            form.form_errors.append(str(error))
-        else:
-            flash("The organisation's details are saved; letters use them from now on." if changed
-                  else "Nothing changed.")
-            return redirect(url_for("letters_admin.organisation_details"))
-    return render_template("letters_admin/organisation.html", form=form, saved=saved), \
-        400 if form.is_submitted() else 200
+    values = {"name": form.name.data, "address": (form.address.data or "").splitlines(),
+              "phone": form.phone.data, "email": form.email.data}
+    return answer(lambda: organisation.save_organisation(current_user.email, values, _version(form),
+                                                         _logo(form.logo.data), form.remove_logo.data,
+                                                         defaults=settings().organisation),
+                  lambda changed: "The organisation's details are saved; letters use them from now on." if changed
+                  else "Nothing changed.", url_for("letters_admin.organisation_details"),
+                  page_again(form, lambda: (render_template("letters_admin/organisation.html", form=form,
+                                                            saved=saved), 400 if form.is_submitted() else 200)), form)
 
 
 @bp.route("/admin/organisation/logo")
@@ -232,15 +222,13 @@ def _choose(code: str, change, done: str):
     record, form = _record(code), ChoiceForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        change(_version(form))
-    except templates.TemplateRefused as error:
-        return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), error.problems,
-                          f"That version cannot be used with this Casebook: {' '.join(error.problems)}")
-    except (LetterProblem, StaleEditError) as error:
-        return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), [], str(error))
-    flash(done)
-    return redirect(url_for("letters_admin.show", code=code))
+
+    def again(message: str, refusal: Refused):
+        if refusal.problems:
+            message = f"That version cannot be used with this Casebook: {' '.join(refusal.problems)}"
+        return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), refusal.problems,
+                          message)
+    return answer(lambda: change(_version(form)), done, url_for("letters_admin.show", code=code), again)
 
 
 def _show_page(record, form, problems, message=None):

@@ -13,12 +13,13 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from blueprints.access import requires
+from blueprints.answering import answer, back_to
 from blueprints.triggers import page_of
-from casework.policy import PolicyError
 from casework.reasons import REASON_CATEGORIES
-from documents import Policy, StaleEditError
+from documents import Policy
 from services import clock
 from services import policies as service
+from services.errors import Refused
 
 bp = Blueprint("policies", __name__)
 
@@ -131,10 +132,13 @@ def edit(key: str, revision: int):
         if not typed:
             _show_problems(form, service.problems(rules))
             return _edit_page(document, settings=form)
-        saved, problems = _store(rules, f"new version from the form, based on revision {revision}", form.reason.data)
-        if saved:
-            return _stored(saved)
-        _show_problems(form, problems)
+
+        def again(message: str, refusal: Refused):
+            _show_problems(form, refusal.problems or [message])
+            return _edit_page(document, settings=form)
+        return answer(lambda: service.store_revision(rules, current_user.email, f"new version from the form, based on "
+                                                     f"revision {revision}", (form.reason.data or "").strip() or None),
+                      _stored, None, again)
     return _edit_page(document, settings=form)
 
 
@@ -147,26 +151,18 @@ def new():
 @bp.route("/policies/upload", methods=["POST"])
 @requires("admin")
 def upload():
-    form, problems = UploadForm(prefix="upload"), []
-    if form.validate_on_submit():
-        name = secure_filename(form.file.data.filename) or "policy.toml"
-        saved, problems, given = _store_text(form.text, f"new version from the uploaded file {name}")
-        if saved:
-            return _stored(saved, given)
-        form.file.errors.append(_problems_message(problems))
-    return _edit_page(_base(), upload=form, problems=problems)
+    form = UploadForm(prefix="upload")
+    return answer(lambda: _from_toml(form.text, "new version from the uploaded file "
+                                     f"{secure_filename(form.file.data.filename) or 'policy.toml'}"),
+                  lambda stored: _stored(*stored), None, _sent_again(form.file, upload=form), form)
 
 
 @bp.route("/policies/paste", methods=["POST"])
 @requires("admin")
 def paste():
-    form, problems = PasteForm(prefix="paste"), []
-    if form.validate_on_submit():
-        saved, problems, given = _store_text(form.text.data, "new version from pasted TOML")
-        if saved:
-            return _stored(saved, given)
-        form.text.errors.append(_problems_message(problems))
-    return _edit_page(_base(), paste=form, problems=problems)
+    form = PasteForm(prefix="paste")
+    return answer(lambda: _from_toml(form.text.data, "new version from pasted TOML"),
+                  lambda stored: _stored(*stored), None, _sent_again(form.text, paste=form), form)
 
 
 @bp.route("/policies/<key>/<int:revision>/activate")
@@ -191,14 +187,11 @@ def activate(key: str, revision: int):
     if form.compared_with.data != _label(Policy.active_policy()):
         flash("Another version was activated since this preview was shown. Check what would change again.")
         return redirect(url_for("policies.preview", key=key, revision=revision))
-    try:
-        service.activate(document, current_user.email)
-    except StaleEditError as error:
-        flash(str(error))
-        return redirect(url_for("policies.preview", key=key, revision=revision))
-    flash(f"{document.name} (revision {revision}) is now the active policy. Cases already open keep the version "
-          "they were opened under. No scan has run yet: preview a trigger scan to see and apply what changes.")
-    return redirect(url_for("policies.show", key=key, revision=revision))
+    return answer(lambda: service.activate(document, current_user.email),
+                  f"{document.name} (revision {revision}) is now the active policy. Cases already open keep the "
+                  "version they were opened under. No scan has run yet: preview a trigger scan to see and apply what "
+                  "changes.", url_for("policies.show", key=key, revision=revision),
+                  back_to(url_for("policies.preview", key=key, revision=revision)))
 
 
 def _version(key: str, revision: int):
@@ -218,23 +211,20 @@ def _label(document) -> str:
     return f"{document.key}/{document.revision}" if document else ""
 
 
-def _store(rules: dict, action: str, reason: str | None = None):
-    """The new version stored from `rules`, and no problems; or None and the problems, and nothing stored."""
-    try:
-        return service.store_revision(rules, current_user.email, action, (reason or "").strip() or None), []
-    except PolicyError as error:
-        return None, list(error.problems)
-    except StaleEditError as error:
-        return None, [str(error)]
+def _from_toml(text: str, action: str):
+    """The new version stored from TOML `text`, and the revision the text named."""
+    rules = service.read_toml(text)
+    return service.store_revision(rules, current_user.email, action), rules.get("revision")
 
 
-def _store_text(text: str, action: str):
-    """As `_store`, from TOML text, with the revision the text named."""
-    try:
-        rules = service.read_toml(text)
-    except PolicyError as error:
-        return None, list(error.problems), None
-    return *_store(rules, action), rules.get("revision")
+def _sent_again(field, **forms):
+    """How a policy sent as a file or as text comes back: its problems listed, their summary beside `field`."""
+    def again(message: str | None, refusal: Refused | None):
+        problems = (refusal.problems or [refusal.message]) if refusal else []
+        if refusal:
+            field.errors.append(_problems_message(problems))
+        return _edit_page(_base(), problems=problems, **forms)
+    return again
 
 
 def _stored(document, given_revision=None):

@@ -11,8 +11,9 @@ from wtforms.validators import InputRequired, ValidationError
 
 from blueprints.absences.forms import DayField
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.paging import Page
-from documents import Employee, StaleEditError
+from documents import Employee
 from services import clock
 from services.policies import staff_order
 from services.triggers import active_policy, scan
@@ -54,13 +55,13 @@ def apply():
     form = ScanForm()
     if not form.validate_on_submit():
         return _page(form, None), 400
-    try:
-        summary = _scan(form.as_of.data, apply=True)
-    except StaleEditError:
+
+    def stopped(message: str, _):
         form.form_errors.append("Someone else changed a case while the scan ran, so it stopped part way. "
                                 "Look at the preview again and apply what is left.")
         return _page(form, None), 409
-    return _page(form, summary, applied=True)
+    return answer(lambda: _scan(form.as_of.data, apply=True), lambda summary: _page(form, summary, applied=True),
+                  None, stopped)
 
 
 def page_of(items: list, args, size: int) -> Page:

@@ -13,7 +13,7 @@ _NO = {"n", "no", "false", "0", ""}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class NotAFeedFile(ValueError):
+class NotAFeedFile(Exception):
     """The bytes are not a CSV text file."""
 
 

@@ -147,7 +147,7 @@ LETTERS = {spec.code: spec for spec in (
 )}
 
 
-class LetterProblem(ValueError):
+class LetterProblem(Exception):
     """Why a letter cannot be made or a template cannot be used, in words for the user."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 
-class PolicyError(ValueError):
+class PolicyError(Exception):
     """A policy that cannot be used, with every problem found, each naming its key."""
 
     def __init__(self, problems: Sequence[str]):

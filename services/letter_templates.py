@@ -12,21 +12,14 @@ import gridfs
 import mongoengine as me
 from mongoengine.connection import get_db
 
-from casework.letters import LETTERS, LetterProblem, check_template, sample_context
+from casework.letters import LETTERS, check_template, sample_context
 from documents.base import StaleEditError
 from documents.letter_templates import LetterTemplate, TemplateVersion
+from services.errors import Refused
 
 SHIPPED = Path(__file__).resolve().parents[1] / "letter_templates"
 FILES = "template_files"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class TemplateRefused(LetterProblem):
-    """An uploaded template Casebook will not use; `problems` says why, one sentence each."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(" ".join(problems))
-        self.problems = list(problems)
 
 
 def has_shipped(code: str) -> bool:
@@ -38,7 +31,7 @@ def shipped_template(code: str) -> bytes:
     """The template shipped with Casebook for letter `code`."""
     path = SHIPPED / LETTERS[code].file
     if not path.exists():
-        raise LetterProblem(f"There is no template for letter {code}: ask an administrator to upload one.")
+        raise Refused(f"There is no template for letter {code}: ask an administrator to upload one.")
     return path.read_bytes()
 
 
@@ -49,10 +42,10 @@ def template_bytes(code: str) -> bytes:
 
 
 def version_bytes(code: str, number: int) -> bytes:
-    """The file of uploaded version `number` of letter `code`; LetterProblem when there is none."""
+    """The file of uploaded version `number` of letter `code`; Refused when there is none."""
     found = LetterTemplate.for_code(code).numbered(number)
     if found is None:
-        raise LetterProblem(f"Letter {code} has no version {number}.")
+        raise Refused(f"Letter {code} has no version {number}.")
     return read_file(found.file_id)
 
 
@@ -67,12 +60,12 @@ def upload_template(code: str, data: bytes, filename: str, actor: str, note: str
                     version: int | None = None) -> TemplateVersion:
     """Store `data` as the next version of letter `code`'s template and use it from now on, with an audit entry.
 
-    Raises TemplateRefused with every problem when the template cannot be used (nothing is stored), and
+    Raises Refused listing every problem when the template cannot be used (nothing is stored), and
     StaleEditError when `version` is given and someone else changed the letter's templates since."""
     record = _current(code, version)
     problems = template_problems(code, data, filename)
     if problems:
-        raise TemplateRefused(problems)
+        raise Refused(" ".join(problems), problems=problems)
     file_id = _files().put(data, filename=filename, content_type=DOCX, letter=code)
     upload = TemplateVersion(number=max((found.number for found in record.versions), default=0) + 1,
                              file_id=file_id, filename=filename, size=len(data), uploaded_by=actor,
@@ -95,10 +88,10 @@ def use_version(code: str, number: int, actor: str, version: int | None = None) 
     record = _current(code, version)
     chosen = record.numbered(number)
     if chosen is None:
-        raise LetterProblem(f"Letter {code} has no version {number}.")
+        raise Refused(f"Letter {code} has no version {number}.")
     problems = check_template(read_file(chosen.file_id), sample_context(), LETTERS[code].medical, LETTERS[code].needs)
     if problems:
-        raise TemplateRefused(problems)
+        raise Refused(" ".join(problems), problems=problems)
     record.record(actor, "template version used again", {"in_use": record.label}, {"in_use": f"uploaded v{number}"})
     record.in_use = number
     _save(record)
@@ -109,7 +102,7 @@ def restore_shipped(code: str, actor: str, version: int | None = None) -> None:
     """Go back to the template shipped with Casebook (uploads are kept in the history), with an audit entry."""
     record = _current(code, version)
     if not has_shipped(code):
-        raise LetterProblem(f"Casebook ships no template for letter {code}: upload one instead.")
+        raise Refused(f"Casebook ships no template for letter {code}: upload one instead.")
     if record.in_use is None:
         return
     record.record(actor, "shipped template restored", {"in_use": record.label}, {"in_use": "shipped"})
@@ -129,7 +122,7 @@ def check_all() -> list[tuple[str, str, list[str]]]:
     for record in templates_in_use():
         try:
             data = template_bytes(record.code)
-        except LetterProblem as error:
+        except Refused as error:
             results.append((record.code, record.label, [str(error)]))
             continue
         results.append((record.code, record.label,

@@ -33,6 +33,7 @@ from documents.user import NOTIFY_CHOICES, User
 from services import clock
 from services.cases.meetings import invitation_file
 from services.cases.tasks import HR_QUEUE
+from services.errors import Refused
 from services.mail import Mailer, MailError, MailSettings
 from services.reads.inbox import Item, assignees_of, open_items
 
@@ -329,7 +330,7 @@ def failures() -> list[Notification]:
 def choose_notifications(user: User, choice: str, version: int | None = None) -> bool:
     """Store the user's e-mail setting with an audit entry; False when it already was `choice`."""
     if choice not in NOTIFY_CHOICES:
-        raise ValueError(f"unknown e-mail setting {choice!r}")
+        raise Refused("Choose one of the three settings.", "notify")
     if version is not None and version != user.version:
         raise StaleEditError()
     if user.notify == choice:

@@ -12,17 +12,10 @@ from mongoengine.connection import get_db
 
 from documents.base import StaleEditError, field_errors
 from documents.organisation import LOGO_MAX_BYTES, LOGO_TYPES, Organisation
+from services.errors import Refused
 from services.settings import OrganisationDefaults
 
 FILES = "organisation_files"
-
-
-class SettingsRefused(ValueError):
-    """Settings that cannot be saved: `errors` maps each field to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def logo_problem(data: bytes) -> str | None:
@@ -39,7 +32,7 @@ def save_organisation(actor: str, values: dict, version: int | None = None, logo
     """Save the organisation's `values` (name, address as a list of lines, phone, email) and, when given, a
     new logo as (filename, bytes), with an audit entry of what changed. False when nothing changed.
 
-    Raises SettingsRefused naming each field that is wrong (nothing saved) and StaleEditError when `version`
+    Raises Refused naming each field that is wrong (nothing saved) and StaleEditError when `version`
     is given and someone else saved the details since."""
     document = Organisation.current() or Organisation(name=defaults.name)
     if version is not None and version != document.version:
@@ -56,7 +49,7 @@ def save_organisation(actor: str, values: dict, version: int | None = None, logo
     if problem:
         errors["logo"] = problem
     if errors:
-        raise SettingsRefused(errors)
+        raise Refused.naming(errors)
     old_logo = document.logo_file_id
     if logo:
         document.logo_file_id = _files().put(logo[1], filename=logo[0], content_type=_image_type(logo[1]))

@@ -23,6 +23,7 @@ from documents.base import StaleEditError
 from documents.case import Case
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
+from services.errors import Refused
 from services.triggers import active_policy, scan
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -77,11 +78,11 @@ def as_toml(document: PolicyDocument) -> str:
 
 
 def read_toml(text: str) -> dict:
-    """The policy table in `text`; PolicyError when it is not TOML."""
+    """The policy table in `text`; Refused when it is not TOML."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError([f"file: not valid TOML ({error})"]) from None
+        raise _refused([f"file: not valid TOML ({error})"]) from None
 
 
 def plain(value):
@@ -199,15 +200,15 @@ def problems(rules: dict) -> list[str]:
 
 def store_revision(rules: dict, actor: str, action: str, reason: str | None = None) -> PolicyDocument:
     """Store `rules` as a new, inactive revision of their key (the highest stored + 1, or 1 for a new key) with
-    an audit entry of what changed against the latest revision; PolicyError naming every problem otherwise,
+    an audit entry of what changed against the latest revision; Refused listing every problem otherwise,
     and then nothing is stored."""
     found = problems(rules)
     if found:
-        raise PolicyError(found)
+        raise _refused(found)
     policy = load_policy(rules)
     latest = PolicyDocument.objects(key=policy.key).order_by("-revision").first()
     if latest is not None and dataclasses.replace(rules_of(latest), revision=policy.revision) == policy:
-        raise PolicyError([f"{policy.key}: the same as revision {latest.revision}, so no new version was stored"])
+        raise _refused([f"{policy.key}: the same as revision {latest.revision}, so no new version was stored"])
     revision = latest.revision + 1 if latest else 1
     new_rules = {**plain(rules), "revision": revision}
     document = PolicyDocument(key=policy.key, revision=revision, name=policy.name, rules=new_rules, created_by=actor)
@@ -217,6 +218,11 @@ def store_revision(rules: dict, actor: str, action: str, reason: str | None = No
     except NotUniqueError:
         raise StaleEditError(RACE_MESSAGE) from None
     return document
+
+
+def _refused(found: list[str]) -> Refused:
+    """The refusal of a policy with the problems `found`, each naming its key."""
+    return Refused("; ".join(found), problems=found)
 
 
 def _storage_problems(rules: dict, policy: Policy) -> list[str]:

@@ -14,9 +14,9 @@ from documents.case import Case, Flag
 from documents.employee import Employee
 from documents.notification import Notification
 from documents.routing import DivisionRoute, Routing
+from services.errors import Refused
 from services.mail import MailSettings
 from services.notifications import send_notice
-from services.organisation import SettingsRefused
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 EMAIL_MESSAGE = "Enter an e-mail address like name@example.org."
@@ -54,13 +54,13 @@ def save_routing(actor: str, hierarchy_admin_email: str, divisions: list[tuple[s
     """Save the hierarchy administrator's address and each division's HR team address (a division without
     one is left out), with an audit entry of what changed. False when nothing changed.
 
-    Raises SettingsRefused naming each field that is wrong (nothing saved) and StaleEditError when `version`
+    Raises Refused naming each field that is wrong (nothing saved) and StaleEditError when `version`
     is given and someone else saved the settings since."""
     hierarchy_admin_email = (hierarchy_admin_email or "").strip()
     divisions = [((name or "").strip(), (email or "").strip()) for name, email in divisions]
     problems = routing_problems(hierarchy_admin_email, divisions)
     if problems:
-        raise SettingsRefused(problems)
+        raise Refused.naming(problems)
     document = Routing.current() or Routing()
     if version is not None and version != document.version:
         raise StaleEditError()

@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from blueprints.absences import bp
 from blueprints.absences.forms import ContactForm, DateDoneForm, FitNoteForm, ReturnToWorkForm
-from blueprints.absences.loading import absence_or_404, submit_change
+from blueprints.absences.loading import absence_or_404, absence_url, change_absence
 from blueprints.absences.page import render_absence_page
 from blueprints.access import requires
+from blueprints.answering import answer, page_again
 from casework.absences import long_date, rtw_day_number, rtw_due
 from casework.calendar import WorkingPattern
 from documents.absence import Contact, FitNote, ReturnToWork
@@ -38,10 +39,10 @@ def log_contact(absence_id: str):
         absence.contacts.append(contact)
         return {"added": {"contact_on": contact.on, "method": contact.method, "by": contact.by}}
 
-    answer = submit_change(absence, employee, form, "contact logged",
-                           lambda: _within_absence(absence, form.contact_on.data, "contact_on", "The contact"),
-                           change, lambda: f"Contact on {long_date(form.contact_on.data)} logged.", anchor="contacts")
-    return answer or render_absence_page(absence, employee, status=400, contact_form=form)
+    return answer(lambda: change_absence(absence, employee, form, "contact logged", lambda: _within_absence(
+                      absence, form.contact_on.data, "contact_on", "The contact"), change),
+                  lambda _: f"Contact on {long_date(form.contact_on.data)} logged.", absence_url(absence, "contacts"),
+                  page_again(form, lambda: render_absence_page(absence, employee, status=400, contact_form=form)), form)
 
 
 @bp.route("/absences/<absence_id>/fit-notes", methods=["POST"])
@@ -64,11 +65,11 @@ def record_fit_note(absence_id: str):
                                          detail=(form.detail.data or "").strip() or None))
         return {"added": {"fit_note_from": form.from_day.data, "fit_note_to": form.to_day.data}}
 
-    answer = submit_change(
-        absence, employee, form, "fit note recorded", check, change,
-        lambda: f"Fit note {long_date(form.from_day.data)} to {long_date(form.to_day.data)} recorded.",
-        anchor="fit-notes")
-    return answer or render_absence_page(absence, employee, status=400, fit_note_form=form)
+    return answer(lambda: change_absence(absence, employee, form, "fit note recorded", check, change),
+                  lambda _: f"Fit note {long_date(form.from_day.data)} to {long_date(form.to_day.data)} recorded.",
+                  absence_url(absence, "fit-notes"),
+                  page_again(form, lambda: render_absence_page(absence, employee, status=400, fit_note_form=form)),
+                  form)
 
 
 @bp.route("/absences/<absence_id>/steps/<step>", methods=["POST"])
@@ -93,8 +94,9 @@ def record_step(absence_id: str, step: str):
             added[reference] = getattr(absence, reference)
         return {"added": added}
 
-    answer = submit_change(absence, employee, form, action, check, change, done, anchor="expectations")
-    return answer or render_absence_page(absence, employee, status=400, **{f"{prefix}_form": form})
+    return answer(lambda: change_absence(absence, employee, form, action, check, change), done,
+                  absence_url(absence, "expectations"), page_again(form, lambda: render_absence_page(
+                      absence, employee, status=400, **{f"{prefix}_form": form})), form)
 
 
 @bp.route("/absences/<absence_id>/return-to-work", methods=["GET", "POST"])
@@ -127,14 +129,12 @@ def return_to_work(absence_id: str):
         return {"added": {"rtw_held_on": absence.rtw.held_on, "held_by": absence.rtw.held_by,
                           "day_number": absence.rtw.day_number}}
 
-    answer = submit_change(
-        absence, employee, form, "return-to-work interview recorded", check, change,
-        lambda: f"Return-to-work interview recorded: held on working day {absence.rtw.day_number} back.",
-        anchor="return-to-work")
-    if answer:
-        return answer
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("absences/rtw.html", form=form, absence=absence, employee=employee), status
+    def page():
+        status = 400 if form.errors or form.form_errors else 200
+        return render_template("absences/rtw.html", form=form, absence=absence, employee=employee), status
+    return answer(lambda: change_absence(absence, employee, form, "return-to-work interview recorded", check, change),
+                  lambda _: f"Return-to-work interview recorded: held on working day {absence.rtw.day_number} back.",
+                  absence_url(absence, "return-to-work"), page_again(form, page), form)
 
 
 def _rtw_values(form: ReturnToWorkForm, absence, employee) -> dict:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import abort, flash, redirect, url_for
+from flask import abort, url_for
 from flask_login import current_user
 
 from blueprints.access import visible_or_404
-from documents import Absence, Employee, StaleEditError
+from documents import Absence, Employee
 from services.absences import audit_values, save_absence
+from services.errors import Refused
 
 
 def absence_or_404(absence_id: str) -> tuple[Absence, Employee]:
@@ -22,15 +23,11 @@ def absence_or_404(absence_id: str) -> tuple[Absence, Employee]:
     return absence, visible_or_404(Employee.objects, pk=absence.employee)
 
 
-def save_from_form(absence: Absence, employee: Employee, form, action: str, **audit) -> str | None:
-    """Save with the version the user's form was based on; return the message if someone else got there first."""
+def save_from_form(absence: Absence, employee: Employee, form, action: str, **audit) -> None:
+    """Save with the version the user's form was based on (StaleEditError if someone else got there first)."""
     if form.version.data and form.version.data.isdigit():
         absence.version = int(form.version.data)
-    try:
-        save_absence(absence, employee, current_user.email, action, **audit)
-    except StaleEditError as error:
-        return str(error)
-    return None
+    save_absence(absence, employee, current_user.email, action, **audit)
 
 
 def attach_errors(form, errors: dict[str, str]) -> None:
@@ -43,26 +40,22 @@ def attach_errors(form, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
-def submit_change(absence: Absence, employee: Employee, form, action: str, check, change, done, anchor=None):
-    """Every change on the absence page: a valid form whose `check()` finds nothing is applied by `change()`,
-    saved with the version the user saw, and answered with `done` and a redirect (returned).
+def change_absence(absence: Absence, employee: Employee, form, action: str, check, change) -> None:
+    """Every change on the absence page: refused with what `check()` finds ({field: message}); otherwise
+    applied by `change()` and saved with the version the user saw.
 
-    `change()` mutates the absence and may return audit keywords (`added`, `reason`); without `added`
-    the entry records the fields that changed. `done` is the message, or a function giving it once the
-    change is made. Otherwise the messages go beside the fields and None is returned, for the caller
-    to show the form again.
+    `change()` mutates the absence and may return audit keywords (`added`, `reason`); without `added` the
+    entry records the fields that changed.
     """
-    if not form.validate_on_submit():
-        return None
     errors = check()
-    if not errors:
-        before = audit_values(absence)
-        audit = change() or {}
-        stale = save_from_form(absence, employee, form, action, **({} if "added" in audit else {"before": before}),
-                               **audit)
-        if stale is None:
-            flash(done() if callable(done) else done)
-            return redirect(url_for("absences.show", absence_id=absence.pk, _anchor=anchor))
-        errors = {"__all__": stale}
-    attach_errors(form, errors)
-    return None
+    if errors:
+        raise Refused.naming(errors)
+    before = audit_values(absence)
+    audit = change() or {}
+    save_from_form(absence, employee, form, action, **({} if "added" in audit else {"before": before}), **audit)
+
+
+def absence_url(absence: Absence, anchor: str | None = None) -> str:
+    """The absence page, at the part named `anchor` when given."""
+    return url_for("absences.show", absence_id=absence.pk, _anchor=anchor)
+

@@ -6,9 +6,16 @@ from flask_login import current_user
 
 from blueprints.absences import bp
 from blueprints.absences.forms import AbsenceForm, CorrectionForm, EndForm, ExtendForm
-from blueprints.absences.loading import absence_or_404, attach_errors, save_from_form, submit_change
+from blueprints.absences.loading import (
+    absence_or_404,
+    absence_url,
+    attach_errors,
+    change_absence,
+    save_from_form,
+)
 from blueprints.absences.page import render_absence_page
 from blueprints.access import requires, visible_or_404
+from blueprints.answering import answer, page_again
 from blueprints.rendering import render_page_or_fragment
 from documents import Absence, Employee, utcnow
 from documents.absence import MedicalRead
@@ -55,12 +62,12 @@ def end(absence_id: str):
     def change():
         absence.last_day = form.last_day.data
 
-    answer = submit_change(
+    return answer(lambda: change_absence(
         absence, employee, form, "absence ended",
         lambda: date_errors(employee, absence.first_day, form.last_day.data, None, clock.today(),
-                            exclude_id=absence.pk),
-        change, "Absence ended. The return-to-work interview is now due.", anchor="return-to-work")
-    return answer or render_absence_page(absence, employee, status=400, end_form=form)
+                            exclude_id=absence.pk), change),
+        "Absence ended. The return-to-work interview is now due.", absence_url(absence, "return-to-work"),
+        page_again(form, lambda: render_absence_page(absence, employee, status=400, end_form=form)), form)
 
 
 @bp.route("/absences/<absence_id>/extend", methods=["POST"])
@@ -72,12 +79,12 @@ def extend(absence_id: str):
     def change():
         absence.expected_return = form.expected_return.data
 
-    answer = submit_change(
+    return answer(lambda: change_absence(
         absence, employee, form, "absence extended",
         lambda: date_errors(employee, absence.first_day, absence.last_day, form.expected_return.data,
-                            clock.today(), exclude_id=absence.pk),
-        change, "Expected return updated.")
-    return answer or render_absence_page(absence, employee, status=400, extend_form=form)
+                            clock.today(), exclude_id=absence.pk), change),
+        "Expected return updated.", absence_url(absence),
+        page_again(form, lambda: render_absence_page(absence, employee, status=400, extend_form=form)), form)
 
 
 @bp.route("/absences/<absence_id>/correct", methods=["GET", "POST"])
@@ -97,15 +104,15 @@ def correct(absence_id: str):
         absence.last_day = form.last_day.data
         return {"reason": form.correction_reason.data.strip()}
 
-    answer = submit_change(
+    def page():
+        status = 400 if form.errors or form.form_errors else 200
+        return render_template("absences/correct.html", form=form, absence=absence, employee=employee), status
+    return answer(lambda: change_absence(
         absence, employee, form, "absence corrected",
         lambda: date_errors(employee, form.first_day.data, form.last_day.data, form.expected_return.data,
-                            clock.today(), exclude_id=absence.pk),
-        change, "Absence corrected. The change and your reason are in its history.")
-    if answer:
-        return answer
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("absences/correct.html", form=form, absence=absence, employee=employee), status
+                            clock.today(), exclude_id=absence.pk), change),
+        "Absence corrected. The change and your reason are in its history.", absence_url(absence),
+        page_again(form, page), form)
 
 
 @bp.route("/absences/<absence_id>/medical")

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
-from blueprints.cases.page import render_case
+from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.page import case_page_again
 from services import clock
 from services.cases.tasks import associate_absences
 
@@ -15,11 +16,8 @@ from services.cases.tasks import associate_absences
 def associate(case_id: str):
     case, employee = case_or_404(case_id)
     form = AssociationForm()
-    if form.validate_on_submit():
-        message = attempt(case, lambda: associate_absences(case, employee, form.absence_ids.data or [], actor(),
-                                                           clock.today(), seen_version(form)),
-                          "Absences associated with the stage. Its other tasks can now be completed.", "tasks")
-        if not isinstance(message, str):
-            return message
-        form.absence_ids.errors = [message]
-    return render_case(case, employee, status=400, association_form=form)
+    return answer(lambda: associate_absences(case, employee, form.absence_ids.data or [], actor(),
+                                             clock.today(), seen_version(form)),
+                  "Absences associated with the stage. Its other tasks can now be completed.",
+                  case_url(case, "tasks"), case_page_again(case, employee, association_form=form), form,
+                  beside="absence_ids")

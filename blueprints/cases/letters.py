@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField
@@ -14,13 +14,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from blueprints.settings import settings
-from casework.letters import LETTERS, MAX_BYTES, LetterProblem
-from documents import Absence, StaleEditError
+from casework.letters import LETTERS, MAX_BYTES
+from documents import Absence
 from documents.scope import may_read_medical
 from services import clock
 from services.cases.letters import (
@@ -36,6 +37,7 @@ from services.cases.letters import (
     upload,
 )
 from services.cases.tasks import LETTER_TASKS, ladder_of
+from services.errors import Refused
 
 READERS = ("manager", "hr", "support", "admin")
 FIX_WORDS = {"association": "Associate the absences", "meetings": "Arrange the meeting", "outcome": "Record the outcome",
@@ -67,16 +69,9 @@ def record_forms(record, version: int, today: dt.date) -> tuple[UploadForm, Sent
                      sent_how=record.sent_how))
 
 
-def _answer(form, act, field: str, rerender, back: str, sent_back_as: str, letter_id: str | None = None):
-    """A valid `form` is applied by `act()`, which returns the words to flash, and answered with a redirect to
-    the letters; a refusal goes beside `field`, and the page comes back with the form."""
-    if form.validate_on_submit():
-        try:
-            flash(act())
-            return redirect(back)
-        except (ValueError, StaleEditError) as error:     # CaseRuleError and LetterProblem say why in words
-            form[field].errors = [str(error)]
-    return rerender(400, EXPIRED if form.csrf_token.errors else None, **{sent_back_as: form, "letter_target": letter_id})
+def _said(words: str) -> str:
+    """What a letter route flashes: the words its change returned."""
+    return words
 
 
 def _made(owner, form: LetterForm) -> str:
@@ -116,8 +111,8 @@ def file_answer(owner, employee, letter_id: str, number: int, pdf: bool = False)
     if pdf:
         try:
             data, filename, mimetype = pdf_copy(data), filename.removesuffix(".docx") + ".pdf", "application/pdf"
-        except LetterProblem as problem:
-            return render_template("error.html", title="No PDF copy", advice=str(problem), code=503), 503
+        except Refused as problem:
+            return render_template("error.html", title="No PDF copy", advice=problem.message, code=503), 503
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, etag=False)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -129,28 +124,25 @@ def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> Non
     the record). `load(id)` gives the record and its employee (404 outside the user's scope);
     `render_page(record, employee, status, message, **forms)` shows its page again; `show` is its endpoint."""
 
-    def answer(ids: dict):
-        """The record, how to show its page again (reloaded) with a message and forms, and the way back."""
-        def rerender(status: int, message: str | None, **forms):
-            return render_page(*load(*ids.values()), status, message, **forms)
-        return load(*ids.values())[0], rerender, url_for(show, _anchor="letters", **ids)
+    def again(ids: dict, form, sent_back_as: str, letter_id: str | None = None):
+        """How a letter form comes back: its page (reloaded) with the form as the user sent it (400)."""
+        return lambda message, _: render_page(*load(*ids.values()), 400, message or (
+            EXPIRED if form.csrf_token.errors else None), **{sent_back_as: form, "letter_target": letter_id})
 
     def make_letter(**ids):
-        owner, rerender, back = answer(ids)
-        form = LetterForm()
-        return _answer(form, lambda: _made(owner, form), "code", rerender, back, "letter_form")
+        owner, form = load(*ids.values())[0], LetterForm()
+        return answer(lambda: _made(owner, form), _said, url_for(show, _anchor="letters", **ids),
+                      again(ids, form, "letter_form"), form, beside="code")
 
     def upload_letter(letter_id: str, **ids):
-        owner, rerender, back = answer(ids)
-        form = UploadForm(prefix=f"upload-{letter_id}")
-        return _answer(form, lambda: _uploaded(owner, letter_id, form), "file", rerender, back, "letter_upload_form",
-                       letter_id)
+        owner, form = load(*ids.values())[0], UploadForm(prefix=f"upload-{letter_id}")
+        return answer(lambda: _uploaded(owner, letter_id, form), _said, url_for(show, _anchor="letters", **ids),
+                      again(ids, form, "letter_upload_form", letter_id), form, beside="file")
 
     def letter_sent(letter_id: str, **ids):
-        owner, rerender, back = answer(ids)
-        form = SentForm(prefix=f"sent-{letter_id}")
-        return _answer(form, lambda: _sent(owner, letter_id, form), "sent_on", rerender, back, "letter_sent_form",
-                       letter_id)
+        owner, form = load(*ids.values())[0], SentForm(prefix=f"sent-{letter_id}")
+        return answer(lambda: _sent(owner, letter_id, form), _said, url_for(show, _anchor="letters", **ids),
+                      again(ids, form, "letter_sent_form", letter_id), form, beside="sent_on")
 
     def download_letter(letter_id: str, number: int, **ids):
         return file_answer(*load(*ids.values()), letter_id, number)

@@ -10,6 +10,7 @@ from blueprints.paging import Page
 from documents import Employee
 from services import clock
 from services.cases.outcomes import FLAG_WORDS
+from services.errors import Refused
 from services.reads.dashboard_lists import listed_cases, stage_titles, stage_words
 
 LABELS = {"division": "Division", "line": "Team", "kind": "Kind", "stage": "Stage", "status": "Status",
@@ -27,8 +28,8 @@ def index():
     try:
         cases = listed_cases(current_user, clock.today(), paused=paused,
                              **{name: value for name, value in chosen.items() if name != "paused"})
-    except ValueError as error:
-        abort(400, str(error))
+    except Refused as refused:
+        abort(400, refused.message)
     page = Page.of(cases.only("employee", "assignment_number", "kind", "stage", "status", "paused", "opened_on",
                               "division").order_by("division", "opened_on"), request.args,
                    current_app.config["PAGE_SIZE"])

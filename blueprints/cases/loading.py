@@ -1,13 +1,13 @@
-"""Finding a case the user may see, and answering a change to it."""
+"""Finding a case the user may see, and what a change to it carries: the version seen, who made it, where
+the user goes back to."""
 from __future__ import annotations
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import abort, flash, redirect, url_for
+from flask import abort, url_for
 from flask_login import current_user
 
-from documents import Case, Employee, StaleEditError
-from services.cases.tasks import CaseRuleError
+from documents import Case, Employee
 
 WORKERS = ("manager", "hr", "admin")
 
@@ -32,15 +32,9 @@ def seen_version(form) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
-def attempt(case: Case, change, done: str, anchor: str | None = None):
-    """Run `change()` (a case_service call); on success flash `done` and redirect to the case page (htmx
-    follows it and swaps the page's parts in place); on a rule or a stale version return the message."""
-    try:
-        change()
-    except (CaseRuleError, StaleEditError) as error:
-        return str(error)
-    flash(done)
-    return redirect(url_for("cases.show", case_id=case.pk, _anchor=anchor))
+def case_url(case: Case, anchor: str | None = None) -> str:
+    """The case page, at the part named `anchor` ("tasks", "notes"…) when given."""
+    return url_for("cases.show", case_id=case.pk, _anchor=anchor)
 
 
 def actor() -> str:

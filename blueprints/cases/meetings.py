@@ -6,20 +6,19 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import AnotherDateForm, CaseForm, MeetingForm, notes_form_class
-from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
-from blueprints.cases.page import case_section, render_case
+from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.page import case_page_again, case_section, render_case
 from blueprints.settings import settings
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
-from documents import StaleEditError
 from services import clock
 from services import notifications as notify_service
 from services.cases.meetings import (
     CONFIDENTIAL,
     Arrangement,
-    MeetingProblem,
     arrange_meeting,
     find_meeting,
     invitation_file,
@@ -33,7 +32,8 @@ from services.cases.meetings import (
     record_notes,
     stage_checklist,
 )
-from services.cases.tasks import CaseRuleError, change
+from services.cases.tasks import change
+from services.errors import Refused
 
 
 @bp.route("/cases/<case_id>/meetings", methods=["POST"])
@@ -41,17 +41,14 @@ from services.cases.tasks import CaseRuleError, change
 def arrange(case_id: str):
     case, employee = case_or_404(case_id)
     form = MeetingForm()
-    message = None
-    if form.validate_on_submit():
-        def change() -> str:
-            meeting, missing = arrange_meeting(case, _arrangement(form), actor(), clock.today(), seen_version(form))
-            said = f"Meeting arranged for {long_date(meeting.on)} at {meeting.at_time}."
-            return said + (f" The policy expects at this meeting: {', '.join(missing)}. Add them to the participants."
-                           if missing else "")
-        answer, message = _apply(case, form, change)
-        if answer:
-            return answer
-    return render_case(case, employee, status=400, message=message, meeting_form=form)
+
+    def arranged(found) -> str:
+        meeting, missing = found
+        said = f"Meeting arranged for {long_date(meeting.on)} at {meeting.at_time}."
+        return said + (f" The policy expects at this meeting: {', '.join(missing)}. Add them to the participants."
+                       if missing else "")
+    return answer(lambda: arrange_meeting(case, _arrangement(form), actor(), clock.today(), seen_version(form)),
+                  arranged, case_url(case, "meetings"), case_page_again(case, employee, meeting_form=form), form)
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/another-date", methods=["POST"])
@@ -59,19 +56,13 @@ def arrange(case_id: str):
 def another_date(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     form = AnotherDateForm()
-    message = None
-    if form.validate_on_submit():
-        time = form.at_time.data.strftime("%H:%M") if form.at_time.data else None
-
-        def change() -> str:
-            meeting = move_meeting(case, meeting_id, form.proposed_on.data, time, actor(), clock.today(),
-                                   seen_version(form))
-            return f"The meeting moves to {long_date(meeting.on)} at {meeting.at_time}: send the updated invitation."
-        answer, message = _apply(case, form, change)
-        if answer:
-            return answer
-    return render_case(case, employee, status=400, message=message, another_date_form=form,
-                       another_date_meeting=meeting_id)
+    return answer(lambda: move_meeting(case, meeting_id, form.proposed_on.data,
+                                       form.at_time.data.strftime("%H:%M") if form.at_time.data else None, actor(),
+                                       clock.today(), seen_version(form)),
+                  lambda meeting: f"The meeting moves to {long_date(meeting.on)} at {meeting.at_time}: send the "
+                                  "updated invitation.",
+                  case_url(case, "meetings"),
+                  case_page_again(case, employee, another_date_form=form, another_date_meeting=meeting_id), form)
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/notes", methods=["GET", "POST"])
@@ -82,25 +73,21 @@ def notes(case_id: str, meeting_id: str):
     if not may_read_notes(current_user, case, employee, meeting):
         return render_template("error.html", title="You cannot see these notes", advice=CONFIDENTIAL, code=403), 403
     form_class = notes_form_class(stage_checklist(case, stage.key))
-    message, status = None, 200
-    if request.method == "POST":
-        form = form_class()
-        if form.validate_on_submit():
-            answers = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token",
-                                                                                               "version")}
-
-            def change() -> str:
-                record_notes(case, meeting_id, answers, actor(), clock.today(), seen_version(form))
-                return "Meeting notes saved: the meeting is marked as held."
-            answer, message = _apply(case, form, change)
-            if answer:
-                return answer
-        message = message or ("Check the notes: a point needs correcting." if form.errors else None)
-        status = 400
-    else:
+    if request.method == "GET":
         form = form_class(formdata=None, data=notes_answers(stage, meeting), version=case.version)
         if meeting.notes:
             log_notes_read(current_user.email, employee, meeting)
+        return _notes_page(case, employee, stage, meeting, form)
+    form = form_class()
+    return answer(lambda: record_notes(case, meeting_id, {name: field.data for name, field in form._fields.items()
+                                                          if name not in ("csrf_token", "version")},
+                                       actor(), clock.today(), seen_version(form)),
+                  "Meeting notes saved: the meeting is marked as held.", case_url(case, "meetings"),
+                  lambda message, _: _notes_page(case, employee, stage, meeting, form, 400, message or (
+                      "Check the notes: a point needs correcting." if form.errors else None)), form)
+
+
+def _notes_page(case, employee, stage, meeting, form, status: int = 200, message: str | None = None):
     return render_template("cases/meeting_notes.html", case=case, employee=employee, stage=stage, meeting=meeting,
                            form=form, checklist=stage_checklist(case, stage.key), message=message,
                            title=meeting_title(case, stage.key, meeting), role_labels=ROLE_LABELS,
@@ -176,7 +163,7 @@ def _blank_meeting_form(case, stage) -> MeetingForm:
 def _meeting_or_404(case, meeting_id: str):
     try:
         return find_meeting(case, meeting_id)
-    except CaseRuleError:
+    except Refused:
         abort(404)
 
 
@@ -188,18 +175,3 @@ def _arrangement(form: MeetingForm) -> Arrangement:
         participants=[(row.name.data, row.role.data, row.email.data or "") for row in rows],
         employee_attends=bool(form.employee_attends.data), companion_name=form.companion_name.data or "",
         companion_kind=form.companion_kind.data or "")
-
-
-def _apply(case, form, change):
-    """Run `change()`, which returns the words to flash: a redirect to the meetings on success; otherwise the
-    refusal goes beside its field (or comes back as the message for the top of the page)."""
-    try:
-        flash(change())
-    except MeetingProblem as problem:
-        if problem.field and problem.field in form:
-            form[problem.field].errors = [str(problem)]
-            return None, None
-        return None, str(problem)
-    except (CaseRuleError, StaleEditError) as error:
-        return None, str(error)
-    return redirect(url_for("cases.show", case_id=case.pk, _anchor="meetings")), None

@@ -7,10 +7,11 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
-from blueprints.cases.page import case_section, render_case
+from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.page import case_page_again, case_section, render_case
 from blueprints.settings import settings
 from casework.inflight_feed import COLUMNS
 from services.imports.inflight import confirm_stage, confirmation_task, report_wrong_stage
@@ -28,8 +29,8 @@ class WrongStageForm(CaseForm):
 def confirm_migrated_stage(case_id: str):
     case, employee = case_or_404(case_id)
     form = CaseForm()
-    return answer(case, employee, form, lambda: confirm_stage(case, actor(), seen_version(form)),
-                  "Stage confirmed: the case goes on from here.")
+    return answer_migration(case, employee, form, lambda: confirm_stage(case, actor(), seen_version(form)),
+                            "Stage confirmed: the case goes on from here.")
 
 
 @bp.route("/cases/<case_id>/migration/wrong-stage", methods=["POST"])
@@ -37,18 +38,17 @@ def confirm_migrated_stage(case_id: str):
 def wrong_migrated_stage(case_id: str):
     case, employee = case_or_404(case_id)
     form = WrongStageForm()
-    return answer(case, employee, form,
-                  lambda: report_wrong_stage(case, actor(), (form.wrong_stage_comment.data or "").strip(),
-                                             seen_version(form), mail=settings().mail),
-                  "Flagged “wrong stage”: the division's HR advisors will correct it.")
+    return answer_migration(case, employee, form,
+                            lambda: report_wrong_stage(case, actor(), (form.wrong_stage_comment.data or "").strip(),
+                                                       seen_version(form), mail=settings().mail),
+                            "Flagged “wrong stage”: the division's HR advisors will correct it.")
 
 
-def answer(case, employee, form, change, done: str):
+def answer_migration(case, employee, form, change, done: str):
     """Run the change and go back to the case page; otherwise the page with the reason (400)."""
     if not form.validate_on_submit():
         return render_case(case, employee, status=400, message="The form had expired or was too long. Send it again.")
-    result = attempt(case, change, done, "migrated")
-    return render_case(case, employee, status=400, message=result) if isinstance(result, str) else result
+    return answer(change, done, case_url(case, "migrated"), case_page_again(case, employee))
 
 
 @case_section

@@ -8,10 +8,11 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import DecisionForm, FlagForm, NoteForm, ProgressRequestForm, SnoozeForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
-from blueprints.cases.page import case_section, render_case
+from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.page import case_page_again, case_section
 from blueprints.settings import settings
 from documents import Case, Employee
 from services import clock
@@ -25,7 +26,6 @@ from services.cases.outcomes import (
     hr_decision,
     not_my_report,
     raise_flag,
-    snooze_problem,
     snooze_reminders,
 )
 
@@ -33,76 +33,58 @@ READERS = ("manager", "hr", "support", "admin")
 NOTE_LABELS = {"request": "Request to HR", "decision": "HR decision", "snooze": "Slowed down"}
 
 
-def submit(case_id: str, form, name: str, field: str, run, done: str, problems=None):
-    """Validate `form`, check `problems(form)` ({field: message}), run `run(case, employee, form)` and
-    redirect to the notes; otherwise the page again with the messages beside the fields (400), a refusal
-    by the rules also at the top (the form may not be on the page)."""
-    case, employee = case_or_404(case_id)
-    message = None
-    if form.validate_on_submit():
-        found = problems(form) if problems else {}
-        for key, text in found.items():
-            form[key].errors = [text]
-        if not found:
-            answer = attempt(case, lambda: run(case, employee, form), done, "notes")
-            if not isinstance(answer, str):
-                return answer
-            form[field].errors, message = [answer], answer
-    return render_case(case, employee, status=400, message=message, **{name: form})
-
-
 @bp.route("/cases/<case_id>/notes", methods=["POST"])
 @requires(*READERS)
 def add(case_id: str):
-    return submit(case_id, NoteForm(), "note_form", "text",
-                  lambda case, _, form: add_note(case, form.text.data.strip(), actor(), seen_version(form)),
-                  "Note added. A note never changes the stage.")
+    case, employee = case_or_404(case_id)
+    form = NoteForm()
+    return answer(lambda: add_note(case, form.text.data.strip(), actor(), seen_version(form)),
+                  "Note added. A note never changes the stage.", case_url(case, "notes"),
+                  case_page_again(case, employee, note_form=form), form)
 
 
 @bp.route("/cases/<case_id>/progress-request", methods=["POST"])
 @requires("manager")
 def ask_not_to_progress_view(case_id: str):
-    return submit(case_id, ProgressRequestForm(), "progress_request_form", "request_reason",
-                  lambda case, employee, form: ask_not_to_progress(
-                      case, employee, form.request_reason.data.strip(), actor(), clock.today(),
-                      seen_version(form)),
-                  "Your request not to progress went to the division's HR advisors. They decide.")
+    case, employee = case_or_404(case_id)
+    form = ProgressRequestForm()
+    return answer(lambda: ask_not_to_progress(case, employee, form.request_reason.data.strip(), actor(),
+                                              clock.today(), seen_version(form)),
+                  "Your request not to progress went to the division's HR advisors. They decide.",
+                  case_url(case, "notes"), case_page_again(case, employee, progress_request_form=form), form)
 
 
 @bp.route("/cases/<case_id>/decision", methods=["POST"])
 @requires("hr", "admin")
 def decide(case_id: str):
+    case, employee = case_or_404(case_id)
     form = DecisionForm()
-    return submit(case_id, form, "decision_form", "decision",
-                  lambda case, employee, form: hr_decision(
-                      case, employee, form.decision.data, form.decision_reason.data.strip(), actor(),
-                      clock.today(), seen_version(form)),
-                  f"Decision recorded: {DECISIONS.get(form.decision.data, '').lower()}.")
+    return answer(lambda: hr_decision(case, employee, form.decision.data, form.decision_reason.data.strip(), actor(),
+                                      clock.today(), seen_version(form)),
+                  f"Decision recorded: {DECISIONS.get(form.decision.data, '').lower()}.", case_url(case, "notes"),
+                  case_page_again(case, employee, decision_form=form), form)
 
 
 @bp.route("/cases/<case_id>/snooze", methods=["POST"])
 @requires(*WORKERS)
 def snooze(case_id: str):
-    today = clock.today()
+    case, employee = case_or_404(case_id)
     form = SnoozeForm()
-    return submit(case_id, form, "snooze_form", "snooze_reason",
-                  lambda case, _, form: snooze_reminders(
-                      case, form.snooze_reason.data.strip(), form.agreed_by.data.strip(), form.snooze_until.data,
-                      actor(), today, seen_version(form)),
-                  "Reminders snoozed; the note and who agreed are in the case history.",
-                  lambda form: {"snooze_until": problem} if (
-                      problem := snooze_problem(form.snooze_until.data, today)) else {})
+    return answer(lambda: snooze_reminders(case, form.snooze_reason.data.strip(), form.agreed_by.data.strip(),
+                                           form.snooze_until.data, actor(), clock.today(), seen_version(form)),
+                  "Reminders snoozed; the note and who agreed are in the case history.", case_url(case, "notes"),
+                  case_page_again(case, employee, snooze_form=form), form)
 
 
 @bp.route("/cases/<case_id>/flags", methods=["POST"])
 @requires("manager")
 def flag(case_id: str):
+    case, employee = case_or_404(case_id)
     form = FlagForm()
-    return submit(case_id, form, "flag_form", "flag_comment",
-                  lambda case, _, form: raise_flag(case, form.kind.data, actor(),
-                                                   (form.flag_comment.data or "").strip(), seen_version(form),
-                                                   mail=settings().mail),
-                  f"Flagged “{FLAG_WORDS.get(form.kind.data, '')}”: the division's HR advisors will look at it.")
+    return answer(lambda: raise_flag(case, form.kind.data, actor(), (form.flag_comment.data or "").strip(),
+                                     seen_version(form), mail=settings().mail),
+                  f"Flagged “{FLAG_WORDS.get(form.kind.data, '')}”: the division's HR advisors will look at it.",
+                  case_url(case, "notes"), case_page_again(case, employee, flag_form=form), form)
 
 
 @bp.route("/team/<assignment_number>/not-my-report", methods=["POST"])

@@ -8,14 +8,15 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import OutcomeForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
-from blueprints.cases.page import case_section, render_case
+from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.page import case_page_again, case_section, render_case
 from casework.workflow import OUTCOMES
 from services import clock
 from services.cases.outcomes import date_problems, offered_outcomes, outcome_blocked, outcome_plan, record_outcome
-from services.cases.tasks import CaseRuleError
+from services.errors import Refused
 
 
 def outcome_form(case, today: dt.date, posted: bool = False) -> OutcomeForm:
@@ -45,7 +46,7 @@ def checked_plan(case, form: OutcomeForm, today: dt.date):
         return None
     try:
         return outcome_plan(case, form.outcome_kind.data, form.decided_on.data, form.letter_dated.data)
-    except CaseRuleError as error:
+    except Refused as error:
         form.outcome_kind.errors = [str(error)]
         return None
 
@@ -60,14 +61,11 @@ def outcome(case_id: str):
         return render_case(case, employee, status=400, message=outcome_blocked(case), outcome_form=form)
     if request.form.get("step") != "save":
         return render_case(case, employee, outcome_form=form, outcome_plan=plan)
-    answer = attempt(case, lambda: record_outcome(
+    return answer(lambda: record_outcome(
         case, employee, form.outcome_kind.data, form.decided_on.data, actor(), today, form.letter_dated.data,
         (form.target.data or "").strip(), (form.summary.data or "").strip(), seen_version(form)),
-        f"Outcome recorded: {plan.outcome.label}.", "outcome")
-    if not isinstance(answer, str):
-        return answer
-    form.outcome_kind.errors = [answer]
-    return render_case(case, employee, status=400, message=answer, outcome_form=form)
+        f"Outcome recorded: {plan.outcome.label}.", case_url(case, "outcome"),
+        case_page_again(case, employee, outcome_form=form))
 
 
 @bp.route("/cases/<case_id>/outcome/preview", methods=["POST"])

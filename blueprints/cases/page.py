@@ -59,6 +59,12 @@ def render_case(case: Case, employee: Employee, status: int = 200, message: str 
             "first_name", "last_name").first(), **sections, **forms), status
 
 
+def case_page_again(case: Case, employee: Employee, **forms):
+    """How a refused change to the case comes back (`again` of `blueprints.answering.answer`): the case page
+    once more (400), with the message that found no field at the top and `forms` as the user sent them."""
+    return lambda message, _: render_case(case, employee, status=400, message=message, **forms)
+
+
 def _names(case: Case) -> dict[str, str]:
     """How to show each assignee: a person's name, or the division's HR queue in words."""
     logins = {task.assignee for task in case.tasks if not task.assignee.startswith(HR_QUEUE)}

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from blueprints.access import requires
+from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm, ReassignForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
-from blueprints.cases.page import render_case
+from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.page import case_page_again, render_case
 from services import clock
-from services.cases.tasks import CONFIRM_RESUMED, complete_task, confirm_resumed, find_task, reassign_task
+from services.cases.tasks import CONFIRM_RESUMED, complete_task, confirm_resumed, reassign_task
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/complete", methods=["POST"])
@@ -19,14 +20,11 @@ def complete(case_id: str, task_id: str):
         return render_case(case, employee, status=400, message="The form had expired. Send it again.")
     task = next((task for task in case.tasks if task.id == task_id), None)
     if task is not None and task.kind == CONFIRM_RESUMED:
-        answer = attempt(case, lambda: confirm_resumed(case, actor(), clock.today(), seen_version(form)),
-                         "Return confirmed: the long-term case is closed and any paused short-term work resumes.")
-    else:
-        answer = attempt(case, lambda: complete_task(case, task_id, actor(), seen_version(form)),
-                         f"Done: {task.title}." if task else "Done.", "tasks")
-    if isinstance(answer, str):
-        return render_case(case, employee, status=400, message=answer)
-    return answer
+        return answer(lambda: confirm_resumed(case, actor(), clock.today(), seen_version(form)),
+                      "Return confirmed: the long-term case is closed and any paused short-term work resumes.",
+                      case_url(case), case_page_again(case, employee))
+    return answer(lambda: complete_task(case, task_id, actor(), seen_version(form)),
+                  f"Done: {task.title}." if task else "Done.", case_url(case, "tasks"), case_page_again(case, employee))
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/reassign", methods=["POST"])
@@ -34,12 +32,7 @@ def complete(case_id: str, task_id: str):
 def reassign(case_id: str, task_id: str):
     case, employee = case_or_404(case_id)
     form = ReassignForm()
-    if form.validate_on_submit():
-        assignee = form.assignee.data.strip().lower()
-        answer = attempt(case, lambda: (find_task(case, task_id), reassign_task(case, task_id, assignee, actor(),
-                                                                                seen_version(form))),
-                         f"Task given to {assignee}.", "tasks")
-        if not isinstance(answer, str):
-            return answer
-        form.assignee.errors = [answer]
-    return render_case(case, employee, status=400, reassign_form=form)
+    assignee = (form.assignee.data or "").strip().lower()
+    return answer(lambda: reassign_task(case, task_id, assignee, actor(), seen_version(form)),
+                  f"Task given to {assignee}.", case_url(case, "tasks"),
+                  case_page_again(case, employee, reassign_form=form), form, beside="assignee")

@@ -29,7 +29,8 @@ from documents.employee import Employee
 from documents.user import User
 from services.cases.letter_context import letter_context
 from services.cases.meetings import find_meeting, stage_checklist
-from services.cases.tasks import OH_REFERRAL, CaseRuleError, change, ladder_of
+from services.cases.tasks import OH_REFERRAL, change, ladder_of
+from services.errors import Refused
 from services.letter_templates import template_bytes
 from services.settings import OrganisationDefaults
 
@@ -157,7 +158,7 @@ def _store(owner, actor: str, action: str, record: LetterRecord, version: Letter
 
     try:
         _save(owner, actor, action, apply, seen)
-    except Exception:
+    except Exception:   # whatever stops the save, the file must not stay behind; the error goes on
         _files().delete(version.file_id)
         raise
 
@@ -172,13 +173,13 @@ def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeti
     letter of the same kind not yet sent gets the new version, otherwise it is a new letter. Refused, with
     the reason, when the absences are not associated, the stage does not offer it, or a field is missing."""
     if code not in LETTERS:
-        raise LetterProblem(f"Casebook has no letter {code}.")
+        raise Refused(f"Casebook has no letter {code}.")
     employee = _employee(owner)
     reader = User.objects(email=actor).first()
     if isinstance(owner, Case):
         stage = owner.current_stage
         if not stage.absences_associated:
-            raise CaseRuleError(ASSOCIATE_FIRST)
+            raise Refused(ASSOCIATE_FIRST)
         meeting = find_meeting(owner, meeting_id)[1] if meeting_id else None
         offers = letters_for(owner, employee, stage, today, organisation=organisation)
         context = letter_context(owner, employee, stage, meeting, today=today, organisation=organisation, code=code, reader=reader)
@@ -187,10 +188,13 @@ def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeti
         context = letter_context(None, employee, None, absence=owner, today=today, organisation=organisation, code=code, reader=reader)
     offer = next((offer for offer in offers if offer.code == code and offer.meeting_id == meeting_id), None)
     if offer is None:
-        raise CaseRuleError(f"Letter {code} is not one this stage offers now.")
+        raise Refused(f"Letter {code} is not one this stage offers now.")
     if offer.blocked:
-        raise CaseRuleError(offer.blocked)
-    letter = render(template_bytes(code), context)
+        raise Refused(offer.blocked)
+    try:
+        letter = render(template_bytes(code), context)
+    except LetterProblem as problem:
+        raise Refused(str(problem)) from None
     record = next((r for r in _letters_of(owner) if r.template == code and not r.sent_on), None)
     new = record is None
     record = record or LetterRecord(template=code)
@@ -206,7 +210,7 @@ def find_letter(owner: Case | Absence, letter_id: str) -> tuple[Stage | None, Le
         for record in (stage.letters if stage else owner.letters):
             if record.id == letter_id:
                 return stage, record
-    raise CaseRuleError("There is no such letter here.")
+    raise Refused("There is no such letter here.")
 
 
 def readable_name(filename: str) -> str:
@@ -218,10 +222,10 @@ def readable_name(filename: str) -> str:
 def upload(owner: Case | Absence, letter_id: str, filename: str, data: bytes, actor: str,
            version: int | None = None) -> LetterVersion:
     """Store an edited copy as the letter's next version. Only a .docx file without macros, up to the size
-    limit, is accepted (LetterProblem with the reason). An upload never changes the case's stage."""
+    limit, is accepted (Refused with the reason). An upload never changes the case's stage."""
     problems = docx_problems_of(filename, data)
     if problems:
-        raise LetterProblem(problems[0])
+        raise Refused(problems[0])
     _, record = find_letter(owner, letter_id)
     added = LetterVersion(file_id=None, filename=readable_name(filename), size=len(data), source="uploaded",
                           by=actor, at=utcnow())
@@ -242,9 +246,9 @@ def mark_sent(owner: Case | Absence, letter_id: str, sent_on: dt.date, how: str,
     """Record when and how the letter went; for a case this completes the stage's matching letter task
     (send the invitation, the outcome or the closing letter) if it is open."""
     if sent_on > today:
-        raise LetterProblem("The letter cannot have been sent after today.")
+        raise Refused("The letter cannot have been sent after today.")
     if how not in SENT_HOW:
-        raise LetterProblem("Say how the letter was sent.")
+        raise Refused("Say how the letter was sent.")
     stage, record = find_letter(owner, letter_id)
     kind = TASK_OF_LETTER.get(record.template)
 
@@ -272,7 +276,7 @@ def letter_file(owner: Case | Absence, letter_id: str, number: int) -> tuple[Let
     """Version `number` (from 1) of a letter, with its file's bytes (LookupError when there is none)."""
     try:
         _, record = find_letter(owner, letter_id)
-    except CaseRuleError:
+    except Refused:
         raise LookupError(letter_id) from None
     if not 1 <= number <= len(record.versions):
         raise LookupError(number)
@@ -292,10 +296,10 @@ def pdf_converter() -> str | None:
 
 
 def pdf_copy(data: bytes) -> bytes:
-    """A PDF copy of a .docx letter, made by LibreOffice in a folder of its own (LetterProblem if it fails)."""
+    """A PDF copy of a .docx letter, made by LibreOffice in a folder of its own (Refused if it fails)."""
     program = pdf_converter()
     if program is None:
-        raise LetterProblem("LibreOffice is not installed, so no PDF copy can be made.")
+        raise Refused("LibreOffice is not installed, so no PDF copy can be made.")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "letter.docx"
         source.write_bytes(data)
@@ -304,5 +308,5 @@ def pdf_copy(data: bytes) -> bytes:
                             "pdf", "--outdir", folder, str(source)], check=True, capture_output=True,
                            timeout=PDF_SECONDS)
             return (Path(folder) / "letter.pdf").read_bytes()
-        except (subprocess.SubprocessError, OSError) as error:
-            raise LetterProblem(f"The PDF copy could not be made ({type(error).__name__}).") from None
+        except (subprocess.SubprocessError, OSError) as error:   # LibreOffice failed or timed out: say so
+            raise Refused(f"The PDF copy could not be made ({type(error).__name__}).") from None

@@ -33,18 +33,11 @@ from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
 from services import clock
-from services.cases.tasks import CaseRuleError, change, ladder_of
+from services.cases.tasks import change, ladder_of
+from services.errors import Refused
 
 NOTES_MAX = 5000
 CONFIDENTIAL = "Notes are confidential to the participants, HR and administrators."
-
-
-class MeetingProblem(CaseRuleError):
-    """A meeting the rules refuse, with the form field the message belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,21 +78,21 @@ def find_meeting(case: Case, meeting_id: str) -> tuple[Stage, Meeting]:
         for meeting in stage.meetings:
             if meeting.id == meeting_id:
                 return stage, meeting
-    raise CaseRuleError("That meeting is not part of this case.")
+    raise Refused("That meeting is not part of this case.")
 
 
 def _current_meeting(case: Case, meeting_id: str) -> tuple[Stage, Meeting]:
     stage, meeting = find_meeting(case, meeting_id)
     if stage is not case.current_stage:
-        raise CaseRuleError("That meeting belongs to an earlier stage: it can no longer be changed.")
+        raise Refused("That meeting belongs to an earlier stage: it can no longer be changed.")
     return stage, meeting
 
 
 def _workable(case: Case) -> None:
     if case.status == "closed":
-        raise CaseRuleError("This case is closed.")
+        raise Refused("This case is closed.")
     if case.paused:
-        raise CaseRuleError("Short-term work waits while the employee is off long-term: arrange it once they "
+        raise Refused("Short-term work waits while the employee is off long-term: arrange it once they "
                             "are back.")
 
 
@@ -112,9 +105,9 @@ def arrange_meeting(case: Case, arrangement: Arrangement, actor: str, today: dt.
     kind = stage_checklist(case).meeting_kind
     problem = notice_problem(today, arrangement.on, stage.notice_days if stage else 0)
     if problem:
-        raise MeetingProblem(problem, "on")
+        raise Refused(problem, "on")
     if arrangement.companion_kind == "relative" and kind not in RELATIVE_ALLOWED:
-        raise MeetingProblem("At this meeting the companion is a work colleague or a trade union representative.",
+        raise Refused("At this meeting the companion is a work colleague or a trade union representative.",
                              "companion_kind")
     meeting = Meeting(
         kind=kind, on=arrangement.on, at_time=arrangement.at_time, minutes=arrangement.minutes,
@@ -142,11 +135,11 @@ def move_meeting(case: Case, meeting_id: str, proposed_on: dt.date, at_time: str
     _workable(case)
     _, meeting = _current_meeting(case, meeting_id)
     if meeting.held:
-        raise CaseRuleError("This meeting has been held: arrange another one instead.")
+        raise Refused("This meeting has been held: arrange another one instead.")
     original = meeting.original_on or meeting.on
     problem = alternative_date_problem(original, proposed_on, today)
     if problem:
-        raise MeetingProblem(problem, "proposed_on")
+        raise Refused(problem, "proposed_on")
     before = {"meeting_on": meeting.on, "meeting_time": meeting.at_time, "sequence": meeting.sequence}
 
     def apply(case: Case) -> dict:
@@ -177,9 +170,9 @@ def record_notes(case: Case, meeting_id: str, answers: dict, actor: str, today: 
     stage, meeting = _current_meeting(case, meeting_id)
     blocked = completion_blocked("hold_meeting", stage.absences_associated)
     if blocked:
-        raise CaseRuleError(blocked)
+        raise Refused(blocked)
     if meeting.on > today:
-        raise CaseRuleError(f"The meeting is on {long_date(meeting.on)}: record its notes once it has been held.")
+        raise Refused(f"The meeting is on {long_date(meeting.on)}: record its notes once it has been held.")
     notes = _clean(stage_checklist(case, stage.key), answers)
     first = not meeting.held
 
@@ -207,10 +200,10 @@ def _clean(checklist: Checklist, answers: dict) -> dict:
             continue
         text = (value or "").strip()
         if len(text) > NOTES_MAX:
-            raise MeetingProblem(f"Keep this to {NOTES_MAX} characters.", point.key)
+            raise Refused(f"Keep this to {NOTES_MAX} characters.", point.key)
         notes[point.key] = text
     if not any(notes.values()):
-        raise MeetingProblem("Record what was covered: tick or fill in at least one point.")
+        raise Refused("Record what was covered: tick or fill in at least one point.")
     return notes
 
 

@@ -13,7 +13,6 @@ from documents.base import utcnow
 from documents.case import Case, Flag, Note, Outcome, Stage, Task
 from documents.employee import Employee
 from services.cases.tasks import (
-    CaseRuleError,
     add_stage_tasks,
     assignee_for,
     cancel_stage_tasks,
@@ -22,6 +21,7 @@ from services.cases.tasks import (
     hr_queue,
     ladder_of,
 )
+from services.errors import Refused
 from services.mail import MailSettings
 from services.routing import notify_flag
 
@@ -71,9 +71,9 @@ def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None,
 
 
 def outcome_plan(case: Case, key: str, decided_on: dt.date, letter_dated: dt.date | None = None) -> OutcomePlan:
-    """The dates and consequences of recording `key` on the current stage (CaseRuleError if not offered)."""
+    """The dates and consequences of recording `key` on the current stage (Refused if not offered)."""
     if key not in {outcome.key for outcome in offered_outcomes(case)}:
-        raise CaseRuleError("Choose one of the outcomes offered for this stage.")
+        raise Refused("Choose one of the outcomes offered for this stage.")
     ladder = ladder_of(case)
     return plan_outcome(key, ladder.stage(case.stage), ladder, decided_on, letter_dated)
 
@@ -85,10 +85,10 @@ def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date
     stage, a closing outcome closes it. Letter tasks stay as they are (the letters make them)."""
     blocked = outcome_blocked(case)
     if blocked:
-        raise CaseRuleError(blocked)
+        raise Refused(blocked)
     problems = date_problems(case, decided_on, letter_dated, today)
     if problems:
-        raise CaseRuleError(next(iter(problems.values())))
+        raise Refused(next(iter(problems.values())))
     plan = outcome_plan(case, key, decided_on, letter_dated)
     stage = case.current_stage
     previous = stage.outcome.kind if stage.outcome else None
@@ -132,7 +132,7 @@ def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -
     policy = case_policy(case)
     following = ladder_of(case, policy).after(case.stage)
     if following is None:
-        raise CaseRuleError("This is the last stage: there is no stage to move on to.")
+        raise Refused("This is the last stage: there is no stage to move on to.")
     case.current_stage.left_on = on
     cancel_stage_tasks(case, case.stage, actor)
     case.stages.append(Stage(key=following.key, entered_on=on, trigger_explanation=why))
@@ -163,9 +163,9 @@ def ask_not_to_progress(case: Case, employee: Employee, reason: str, actor: str,
     """The manager asks HR not to move the case on: a request, not a decision. It is kept as a note and
     gives the division's HR advisors a task to decide."""
     if case.status == "closed":
-        raise CaseRuleError("The case is closed.")
+        raise Refused("The case is closed.")
     if any(task.kind == DECIDE_PROGRESS for task in case.open_tasks()):
-        raise CaseRuleError("HR already has this request to decide.")
+        raise Refused("HR already has this request to decide.")
 
     def apply(case: Case) -> dict:
         note = _note(case, actor, reason, "request")
@@ -183,13 +183,13 @@ def hr_decision(case: Case, employee: Employee, decision: str, reason: str, acto
     """HR closes the case, keeps it on continued monitoring at its stage, or moves it on; the reason is
     kept as a note and in the audit trail, and a waiting request to decide is done."""
     if case.status == "closed":
-        raise CaseRuleError("The case is closed.")
+        raise Refused("The case is closed.")
     if decision not in DECISIONS:
-        raise CaseRuleError("Choose what HR decides.")
+        raise Refused("Choose what HR decides.")
     if decision == "monitoring" and case.status == "monitoring":
-        raise CaseRuleError("The case is already on continued monitoring.")
+        raise Refused("The case is already on continued monitoring.")
     if decision == "progress" and ladder_of(case).after(case.stage) is None:
-        raise CaseRuleError("This is the last stage: there is no stage to move on to.")
+        raise Refused("This is the last stage: there is no stage to move on to.")
 
     def apply(case: Case) -> None:
         for task in case.open_tasks():
@@ -220,10 +220,10 @@ def snooze_reminders(case: Case, reason: str, agreed_by: str, until: dt.date, ac
     """Slow a long-term case: a note with the reason and the HR advisor who agreed, and its open tasks'
     reminders snoozed until `until` (at most 12 weeks on). The audit names who agreed and until when."""
     if case.kind != "LTS" or case.status == "closed":
-        raise CaseRuleError("Only an open long-term case can be slowed down.")
+        raise Refused("Only an open long-term case can be slowed down.")
     problem = snooze_problem(until, today)
     if problem:
-        raise CaseRuleError(problem)
+        raise Refused(problem, "snooze_until")
 
     def apply(case: Case) -> dict:
         note = _note(case, actor, reason, "snooze", agreed_by_hr=agreed_by, snooze_until=until)
@@ -239,9 +239,9 @@ def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: in
     """A "wrong stage" or "not my report" flag for the division's HR queue (one open flag of each kind), with a
     notice by e-mail to the addresses the routing settings give."""
     if kind not in FLAG_WORDS:
-        raise CaseRuleError("Choose which flag to raise.")
+        raise Refused("Choose which flag to raise.")
     if any(flag.kind == kind and flag.status == "open" for flag in case.flags):
-        raise CaseRuleError(f"A “{FLAG_WORDS[kind]}” flag is already waiting for HR.")
+        raise Refused(f"A “{FLAG_WORDS[kind]}” flag is already waiting for HR.")
 
     flag = Flag(kind=kind, raised_by=actor, comment=comment or None, stage_key=case.stage)
 
@@ -284,7 +284,7 @@ def resolve_flag(case: Case, flag_id: str, resolution: str, actor: str) -> Case:
     """HR (or the hierarchy admin, for "not my report") says what was done about a flag."""
     flag = next((flag for flag in case.flags if flag.id == flag_id), None)
     if flag is None or flag.status != "open":
-        raise CaseRuleError("That flag is not waiting to be resolved.")
+        raise Refused("That flag is not waiting to be resolved.")
 
     def apply(case: Case) -> dict:
         flag.status, flag.resolved_by, flag.resolved_at, flag.resolution = "resolved", actor, utcnow(), resolution

@@ -22,14 +22,11 @@ from documents.case import AbsenceSnapshot, Case, Task
 from documents.employee import Employee
 from documents.policy import policy_rules
 from documents.user import User
+from services.errors import Refused
 
 HR_QUEUE = "hr:"
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 CONFIRM_MIGRATED = "confirm_migrated"
-
-
-class CaseRuleError(ValueError):
-    """A change the rules do not allow, with the reason in words for the user."""
 
 
 def hr_queue(division: str) -> str:
@@ -143,7 +140,7 @@ def change(case: Case, actor: str, action: str, apply: Callable[[Case], dict | N
 def find_task(case: Case, task_id: str) -> Task:
     task = next((task for task in case.tasks if task.id == task_id), None)
     if task is None:
-        raise CaseRuleError("That task is not part of this case.")
+        raise Refused("That task is not part of this case.")
     return task
 
 
@@ -158,17 +155,17 @@ def task_blocked(case: Case, task: Task) -> str | None:
 
 
 def complete_task(case: Case, task_id: str, actor: str, version: int | None = None) -> Case:
-    """Mark a task done, unless the rules say it must wait (CaseRuleError with the reason)."""
+    """Mark a task done, unless the rules say it must wait (Refused with the reason)."""
     task = find_task(case, task_id)
     reason = task_blocked(case, task)
     if reason:
-        raise CaseRuleError(reason)
+        raise Refused(reason)
     if task.kind in HOLD_TASKS:
-        raise CaseRuleError("Record the notes of the meeting: saving them marks it held and completes this task.")
+        raise Refused("Record the notes of the meeting: saving them marks it held and completes this task.")
     if task.kind in LETTER_TASKS:
-        raise CaseRuleError("Mark the letter as sent: that completes this task.")
+        raise Refused("Mark the letter as sent: that completes this task.")
     if task.kind == CONFIRM_MIGRATED:
-        raise CaseRuleError("Say whether the migrated stage is right, under “Migrated from the previous system”: "
+        raise Refused("Say whether the migrated stage is right, under “Migrated from the previous system”: "
                             "that completes this task.")
 
     def apply(case: Case) -> dict:
@@ -183,9 +180,9 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
     """Give a task to someone else (HR does this)."""
     task = find_task(case, task_id)
     if task.status != "open":
-        raise CaseRuleError("Only an open task can be reassigned.")
+        raise Refused("Only an open task can be reassigned.")
     if not assignee.startswith(HR_QUEUE) and not User.objects(email=assignee, active=True).count():
-        raise CaseRuleError(f"No one can sign in as {assignee}: check the login.")
+        raise Refused(f"No one can sign in as {assignee}: check the login.")
     previous = task.assignee
 
     def apply(case: Case) -> dict:
@@ -220,7 +217,7 @@ def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None 
     case resumes with its tasks (the only way a long-term case closes by hand)."""
     reason = resumption_blocked(case, today)
     if reason:
-        raise CaseRuleError(reason)
+        raise Refused(reason)
 
     def close(case: Case) -> None:
         for task in case.open_tasks():
@@ -304,7 +301,8 @@ def associate_absences(case: Case, employee: Employee, absence_ids: list[str], a
     candidates, _ = association_candidates(case, today)
     chosen = [absence for absence in candidates if str(absence.pk) in set(absence_ids)]
     if not chosen:
-        raise CaseRuleError("Choose at least one absence: the meeting notes and letters are filled from them.")
+        raise Refused("Choose at least one absence: the meeting notes and letters are filled from them.",
+                      "absence_ids")
     pattern = WorkingPattern.for_employee(employee)
     stage = case.current_stage
     before = [str(snapshot.absence_id) for snapshot in stage.associated]

@@ -21,17 +21,10 @@ from documents.case import Case
 from documents.employee import Employee
 from documents.scope import NOTHING
 from services.cases.outcomes import flag_queue
-from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences, case_policy, change, ladder_of
+from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, change, ladder_of
+from services.errors import Refused
 
 FIXERS = ("hr", "support", "admin")
-
-
-class CorrectionRefused(ValueError):
-    """A correction that cannot be applied: `errors` maps each field to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def fixable_cases(user):
@@ -58,12 +51,12 @@ def check_correction(case: Case, proposed: dict, reason: str, today: dt.date) ->
 
 def amend_stage(case: Case, employee: Employee, proposed: dict, reason: str, actor: str, today: dt.date,
                 version: int | None = None) -> Correction:
-    """Correct the current stage (CorrectionRefused naming each field when it cannot be). A new stage key
+    """Correct the current stage (Refused naming each field when it cannot be). A new stage key
     replaces the old one on the same stage: the old stage's own open tasks are cancelled and the new
     stage's added from today (its association done already when the absences are associated)."""
     correction = check_correction(case, proposed, reason, today)
     if correction.refused:
-        raise CorrectionRefused(correction.errors)
+        raise Refused.naming(correction.errors)
     if not correction.changes:
         return correction
     changes = correction.changes
@@ -98,13 +91,11 @@ def _replace_stage_key(case: Case, employee: Employee, key: str, actor: str, tod
 
 def amend_absences(case: Case, employee: Employee, absence_ids: list[str], reason: str, actor: str,
                    today: dt.date, version: int | None = None) -> Case:
-    """Change the absences associated with the current stage, with the reason kept in the audit entry."""
+    """Change the absences associated with the current stage, with the reason kept in the audit entry (the
+    form asks for it as `absences_reason`)."""
     if not (reason or "").strip():
-        raise CorrectionRefused({"reason": NO_REASON})
-    try:
-        return associate_absences(case, employee, absence_ids, actor, today, version, reason=reason.strip())
-    except CaseRuleError as error:
-        raise CorrectionRefused({"absence_ids": str(error)}) from None
+        raise Refused(NO_REASON, "absences_reason")
+    return associate_absences(case, employee, absence_ids, actor, today, version, reason=reason.strip())
 
 
 @dataclasses.dataclass(frozen=True)

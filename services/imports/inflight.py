@@ -21,7 +21,8 @@ from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
 from documents.employee import Employee
 from services.cases.outcomes import raise_flag
-from services.cases.tasks import CONFIRM_MIGRATED, CaseRuleError, add_stage_tasks, assignee_for, change
+from services.cases.tasks import CONFIRM_MIGRATED, add_stage_tasks, assignee_for, change
+from services.errors import Refused
 from services.imports.absences import FeedResult, _read
 from services.imports.jobs import register_importer
 from services.mail import MailSettings
@@ -126,7 +127,7 @@ def confirmation_task(case: Case) -> Task | None:
 def _waiting(case: Case) -> Task:
     task = confirmation_task(case) if case.migrated else None
     if task is None:
-        raise CaseRuleError("This case is not waiting for its migrated stage to be confirmed.")
+        raise Refused("This case is not waiting for its migrated stage to be confirmed.")
     return task
 
 

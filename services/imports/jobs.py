@@ -56,7 +56,7 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
                                      **({"mail": mail} if job.kind in MAILING else {}))
     except StaleEditError as error:
         return _finish(job, "failed", message=str(error))
-    except Exception:
+    except Exception:   # a background thread: whatever went wrong is logged and shown on the job, not lost
         log.exception("import job %s failed", job.pk)
         return _finish(job, "failed", message=FAILED)
     status = "checked" if not apply else "applied" if result.applied else "not_applied"

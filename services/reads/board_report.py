@@ -14,6 +14,7 @@ from documents.absence import Absence
 from documents.base import as_date, midnight
 from documents.employee import Employee
 from documents.scope import scope_filter
+from services.errors import Refused
 from services.organisation import organisation_name
 from services.settings import OrganisationDefaults
 
@@ -49,7 +50,7 @@ def report_queries(user, start: dt.date, end: dt.date, within: str | None = None
     """The two reads a report makes: the people in scope and every absence (`board_report` keeps those in post
     and those absent at some time the report looks at)."""
     if within and within.partition(":")[0] not in ("division", "directorate"):
-        raise ValueError(f"Unknown part of the organisation: {within}.")
+        raise Refused(f"Unknown part of the organisation: {within}.", "within")
     return _staff(user, within), Absence.objects
 
 

@@ -15,6 +15,7 @@ from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
 from documents.employee import Employee
 from documents.scope import scope_filter
 from documents.user import User
+from services.errors import Refused
 from services.triggers import active_policy
 
 PAY_KINDS = ("half_pay", "nil_pay")
@@ -102,10 +103,10 @@ def rtw_outstanding_query(today: dt.date) -> dict:
 def listed_cases(user: User, today: dt.date, division: str | None = None, line: str | None = None,
                  kind: str | None = None, stage: str | None = None, status: str | None = None,
                  paused: bool | None = None, pay: str | None = None, flag: str | None = None):
-    """The cases `user` may see that the case list's filters ask for; ValueError for a value no filter has."""
+    """The cases `user` may see that the case list's filters ask for; Refused for a value no filter has."""
     for value, allowed in ((kind, KINDS), (status, STATUSES), (pay, PAY_KINDS), (flag, FLAG_KINDS)):
         if value and value not in allowed:
-            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+            raise Refused(f"{value!r} is not one of {', '.join(allowed)}")
     cases = Case.objects.visible_to(user)
     narrow = group_filter(user, division, line)
     if narrow is not None:

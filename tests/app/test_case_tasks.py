@@ -8,7 +8,8 @@ import pytest
 
 from documents import Absence, Case
 from documents.base import StaleEditError
-from services.cases.tasks import CaseRuleError, complete_task, hr_queue, reassign_task
+from services.cases.tasks import complete_task, hr_queue, reassign_task
+from services.errors import Refused
 from services.triggers import scan
 from tests.app.test_triggers_apply import AS_OF, absence, stage_case
 
@@ -67,15 +68,15 @@ def test_only_the_association_can_be_completed_first(frequent):
     scan(AS_OF, "test")
     case = Case.objects(employee=frequent.pk).get()
     meeting = next(task for task in case.tasks if task.kind == "hold_meeting")
-    with pytest.raises(CaseRuleError, match="Associate the absences with this stage first"):
+    with pytest.raises(Refused, match="Associate the absences with this stage first"):
         complete_task(case, meeting.id, "bea@example.org")
     assert Case.objects.get(pk=case.pk).version == case.version
     case.current_stage.associated_on = dt.datetime(2026, 11, 23, 10, 0)
     case.save_checked()
-    with pytest.raises(CaseRuleError, match="Record the notes of the meeting"):
+    with pytest.raises(Refused, match="Record the notes of the meeting"):
         complete_task(case, meeting.id, "bea@example.org")     # holding it is recorded with its notes
     letter = next(task for task in case.tasks if task.kind == "send_outcome_letter")
-    with pytest.raises(CaseRuleError, match="Mark the letter as sent: that completes this task."):
+    with pytest.raises(Refused, match="Mark the letter as sent: that completes this task."):
         complete_task(case, letter.id, "bea@example.org")     # marking the letter as sent completes it
     contact = case.tasks.create(kind="contact", title="Keep in touch", stage_key=case.stage,
                                 assignee="bea@example.org", due_on=D(2026, 11, 30))
@@ -156,13 +157,13 @@ def test_the_long_term_case_closes_only_when_the_manager_confirms_the_return(fre
     lts = Case.objects(employee=frequent.pk, kind="LTS").get()
     sts = Case.objects(employee=frequent.pk, kind="STS").get()
     assert sts.paused
-    with pytest.raises(CaseRuleError, match="still off sick"):
+    with pytest.raises(Refused, match="still off sick"):
         confirm_resumed(lts, "bea@example.org", D(2026, 12, 2))
     Absence.objects(pk=long.pk).update_one(set__last_day=D(2026, 12, 11))
     after_absence_saved(frequent, D(2026, 12, 14))
     lts.reload()
     assert lts.status == "open" and not any(task.kind == CONFIRM_RESUMED for task in lts.tasks)
-    with pytest.raises(CaseRuleError, match="Record the return-to-work interview first"):
+    with pytest.raises(Refused, match="Record the return-to-work interview first"):
         confirm_resumed(lts, "bea@example.org", D(2026, 12, 14))
     # the engine leaves the short-term case paused while the long-term case is open
     assert Case.objects.get(pk=sts.pk).paused

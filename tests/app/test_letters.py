@@ -25,7 +25,8 @@ from documents.policy import policy_rules
 from services import clock
 from services.cases.letters import generate, letters_for, mark_sent, upload
 from services.cases.outcomes import record_outcome
-from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences
+from services.cases.tasks import add_stage_tasks, associate_absences
+from services.errors import Refused
 from services.settings import OrganisationDefaults
 from services.triggers import install_presets
 from tests.app.test_triggers_apply import absence
@@ -156,7 +157,7 @@ def test_a_letter_missing_a_field_is_refused_and_names_it(auth, wes):
     [c1] = [offer for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
             if offer.code == "C1"]
     assert (c1.blocked, c1.fix) == ("The letter needs the attendance target: record the outcome with it.", "outcome")
-    with pytest.raises(CaseRuleError, match="The letter needs the attendance target: record the outcome with it."):
+    with pytest.raises(Refused, match="The letter needs the attendance target: record the outcome with it."):
         generate(case, "C1", "bea@example.org", TODAY, organisation=ORG)
     assert (Case.objects.get(pk=case.pk).current_stage.letters, stored_files()) == ([], 0)
     Employee.objects(pk=wes.pk).update_one(unset__supervisor_assignment_number=True)

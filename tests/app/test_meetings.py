@@ -15,8 +15,9 @@ from documents.absence import MedicalRead
 from documents.case import Stage
 from documents.policy import policy_rules
 from services import clock
-from services.cases.meetings import Arrangement, MeetingProblem, arrange_meeting, invitation_file, record_notes
-from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences
+from services.cases.meetings import Arrangement, arrange_meeting, invitation_file, record_notes
+from services.cases.tasks import add_stage_tasks, associate_absences
+from services.errors import Refused
 from services.triggers import install_presets
 from tests.app.test_notifications import free_port, inbox  # noqa: F401  (the SMTP server fixture)
 from tests.app.test_triggers_apply import absence
@@ -148,7 +149,7 @@ def test_bad_meeting_details_are_refused_beside_the_field(auth, people, override
 
 def test_a_call_needs_no_place_and_a_relative_comes_only_to_welfare_meetings(people):
     case = staged(people, "absence_support")
-    with pytest.raises(MeetingProblem, match="the companion is a work colleague or a trade union representative"):
+    with pytest.raises(Refused, match="the companion is a work colleague or a trade union representative"):
         arrange_meeting(case, arrangement(TODAY, companion_name="Pat", companion_kind="relative"), "bea@example.org",
                         TODAY)
     meeting, missing = arrange_meeting(case, arrangement(TODAY, place="", by_call=True), "bea@example.org", TODAY)
@@ -243,10 +244,10 @@ def test_notes_of_a_meeting_still_to_come_are_refused(people):
     case = staged(people, "absence_support")
     meeting, _ = arrange_meeting(case, arrangement(TODAY + 2 * DAY), "bea@example.org", TODAY)
     case = associate(case, people)
-    with pytest.raises(CaseRuleError) as refused:
+    with pytest.raises(Refused) as refused:
         record_notes(case, meeting.id, {"reasons": "x"}, "bea@example.org", TODAY)
     assert str(refused.value) == f"The meeting is on {long_date(TODAY + 2 * DAY)}: record its notes once it has been held."
-    with pytest.raises(MeetingProblem, match="tick or fill in at least one point"):
+    with pytest.raises(Refused, match="tick or fill in at least one point"):
         record_notes(case, meeting.id, {}, "bea@example.org", TODAY + 2 * DAY)
 
 
