@@ -1,5 +1,5 @@
 """Deciding a case: outcomes of a stage, notes, requests to HR and HR's decisions, slowing a long-term
-case, and the "wrong stage" and "not my report" flags. Every change goes through `change()`.
+case, and the "wrong stage" and "not my report" flags. Every change goes through the case's `change()`.
 
 The dates come from `casework.workflow.plan_outcome`; this module checks who may do what and saves.
 """
@@ -9,16 +9,13 @@ import datetime as dt
 
 from casework.absences import long_date
 from casework.workflow import OutcomePlan, completion_blocked, due_on, outcomes_for, plan_outcome
-from documents.base import utcnow
-from documents.case import Case, Flag, Note, Outcome, Stage, Task
+from documents.case import Case, Flag, Note, Outcome, Task
 from documents.employee import Employee
 from services.cases.tasks import (
     CaseRuleError,
     add_stage_tasks,
     assignee_for,
-    cancel_stage_tasks,
     case_policy,
-    change,
     hr_queue,
     ladder_of,
 )
@@ -103,7 +100,7 @@ def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date
         stage.review_date, stage.warning_level = plan.review_date, plan.warning_level
         stage.warning_expires_on, stage.appeal_deadline = plan.warning_expires_on, plan.appeal_deadline
         if plan.closes:
-            close(case, decided_on, actor, plan.outcome.label + (f" (letter {plan.letter})" if plan.letter else ""))
+            case.close(decided_on, actor, plan.outcome.label + (f" (letter {plan.letter})" if plan.letter else ""))
             if plan.letter:      # the closing letter is still to go: the manager's last task on the case
                 case.tasks.append(Task(
                     kind="send_closing_letter" if plan.letter == "C2" else "send_outcome_letter", stage_key=stage.key,
@@ -115,16 +112,8 @@ def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date
                                                             "warning_expires_on": plan.warning_expires_on,
                                                             "appeal_deadline": plan.appeal_deadline}}
 
-    change(case, actor, "outcome recorded", apply, reason=" ".join(plan.words()), version=version)
+    case.change(actor, "outcome recorded", apply, reason=" ".join(plan.words()), version=version)
     return plan
-
-
-def close(case: Case, on: dt.date, actor: str, why: str) -> None:
-    """Close the case (unsaved): the stage ends, open tasks are cancelled, the reason is kept in words."""
-    case.current_stage.left_on = on
-    for task in case.open_tasks():
-        task.status, task.completed_at, task.completed_by = "cancelled", utcnow(), actor
-    case.status, case.closed_on, case.closed_reason = "closed", on, why
 
 
 def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -> None:
@@ -133,10 +122,7 @@ def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -
     following = ladder_of(case, policy).after(case.stage)
     if following is None:
         raise CaseRuleError("This is the last stage: there is no stage to move on to.")
-    case.current_stage.left_on = on
-    cancel_stage_tasks(case, case.stage, actor)
-    case.stages.append(Stage(key=following.key, entered_on=on, trigger_explanation=why))
-    case.stage, case.status = following.key, "open"
+    case.enter_stage(following.key, on, actor, why)
     add_stage_tasks(case, employee, policy, on)
 
 
@@ -154,8 +140,8 @@ def _note(case: Case, actor: str, text: str, kind: str = "note", **fields) -> No
 
 def add_note(case: Case, text: str, actor: str, version: int | None = None) -> Case:
     """A note on the case. It never changes a stage; its text stays out of the audit trail."""
-    return change(case, actor, "note added", lambda case: {"after": {"note": _note(case, actor, text).id}},
-                  version=version)
+    return case.change(actor, "note added", lambda case: {"after": {"note": _note(case, actor, text).id}},
+                       version=version)
 
 
 def ask_not_to_progress(case: Case, employee: Employee, reason: str, actor: str, today: dt.date,
@@ -175,7 +161,7 @@ def ask_not_to_progress(case: Case, employee: Employee, reason: str, actor: str,
                                 f"{stage_title(case)}: the manager asks not to")
         return {"after": {"note": note.id}}
 
-    return change(case, actor, "asked HR not to progress", apply, version=version)
+    return case.change(actor, "asked HR not to progress", apply, version=version)
 
 
 def hr_decision(case: Case, employee: Employee, decision: str, reason: str, actor: str, today: dt.date,
@@ -194,17 +180,17 @@ def hr_decision(case: Case, employee: Employee, decision: str, reason: str, acto
     def apply(case: Case) -> None:
         for task in case.open_tasks():
             if task.kind == DECIDE_PROGRESS:
-                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                task.finish(actor)
         _note(case, actor, f"{DECISIONS[decision]}: {reason}", "decision")
         if decision == "close":
-            close(case, today, actor, f"HR closed the case: {reason}")
+            case.close(today, actor, f"HR closed the case: {reason}")
         elif decision == "monitoring":
             case.status = "monitoring"
         else:
             move_up(case, employee, today, actor, f"HR decided to move on: {reason}")
 
-    return change(case, actor, f"HR decision: {DECISIONS[decision].lower()}", apply, reason=reason,
-                  version=version)
+    return case.change(actor, f"HR decision: {DECISIONS[decision].lower()}", apply, reason=reason,
+                       version=version)
 
 
 def snooze_problem(until: dt.date, today: dt.date) -> str | None:
@@ -231,7 +217,7 @@ def snooze_reminders(case: Case, reason: str, agreed_by: str, until: dt.date, ac
             task.snoozed_until = until
         return {"after": {"note": note.id, "snoozed_until": until, "agreed_by_hr": agreed_by}}
 
-    return change(case, actor, "reminders snoozed", apply, reason=f"Agreed by {agreed_by} (HR)", version=version)
+    return case.change(actor, "reminders snoozed", apply, reason=f"Agreed by {agreed_by} (HR)", version=version)
 
 
 def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: int | None = None, *,
@@ -249,7 +235,7 @@ def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: in
         case.flags.append(flag)
         return {"after": {"flag": FLAG_WORDS[kind]}}
 
-    change(case, actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
+    case.change(actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
     notify_flag(case, flag, mail)
     return case
 
@@ -287,8 +273,8 @@ def resolve_flag(case: Case, flag_id: str, resolution: str, actor: str) -> Case:
         raise CaseRuleError("That flag is not waiting to be resolved.")
 
     def apply(case: Case) -> dict:
-        flag.status, flag.resolved_by, flag.resolved_at, flag.resolution = "resolved", actor, utcnow(), resolution
+        flag.resolve(actor, resolution)
         return {"before": {"flag": f"{FLAG_WORDS[flag.kind]}: open"},
                 "after": {"flag": f"{FLAG_WORDS[flag.kind]}: resolved"}}
 
-    return change(case, actor, f"flag resolved: {FLAG_WORDS[flag.kind]}", apply, reason=resolution)
+    return case.change(actor, f"flag resolved: {FLAG_WORDS[flag.kind]}", apply, reason=resolution)
