@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from blueprints.access import requires
 from blueprints.cases import bp
 from blueprints.cases.forms import OutcomeForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
+from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from casework.workflow import OUTCOMES
-from services.cases.outcomes import date_problems, offered_outcomes, outcome_blocked, outcome_plan, record_outcome
-from services.cases.tasks import CaseRuleError
+from services.cases.outcomes import OutcomeChoice, check_outcome, offered_outcomes, outcome_blocked, record_outcome
+from services.errors import Refused, StaleEditError
 
 
 def outcome_form(case, today: dt.date, posted: bool = False) -> OutcomeForm:
@@ -31,22 +31,19 @@ def posted(case_id: str):
     return case, employee, today, outcome_form(case, today, posted=True)
 
 
-def checked_plan(case, form: OutcomeForm, today: dt.date):
-    """The plan of a valid posted outcome form, or None with the problems beside their fields."""
-    blocked = outcome_blocked(case)
-    if not form.validate_on_submit() or blocked:
-        form.outcome_kind.errors = [blocked] if blocked else form.outcome_kind.errors
-        return None
-    problems = date_problems(case, form.decided_on.data, form.letter_dated.data, today)
-    for name, message in problems.items():
+def chosen(form: OutcomeForm) -> OutcomeChoice:
+    """The outcome chosen on a valid posted form."""
+    return OutcomeChoice(form.outcome_kind.data, form.decided_on.data, form.letter_dated.data,
+                         (form.target.data or "").strip(), (form.summary.data or "").strip())
+
+
+def beside_fields(form: OutcomeForm, error: Exception) -> str | None:
+    """Put a refusal's problems beside their fields; return its message when it is about the outcome as a whole
+    (then it is also shown beside the outcome chosen)."""
+    field = getattr(error, "field", None)
+    for name, message in getattr(error, "problems", {field or "outcome_kind": str(error)}).items():
         form[name].errors = [message]
-    if problems:
-        return None
-    try:
-        return outcome_plan(case, form.outcome_kind.data, form.decided_on.data, form.letter_dated.data)
-    except CaseRuleError as error:
-        form.outcome_kind.errors = [str(error)]
-        return None
+    return None if field else str(error)
 
 
 @bp.route("/cases/<case_id>/outcome", methods=["POST"])
@@ -54,19 +51,16 @@ def checked_plan(case, form: OutcomeForm, today: dt.date):
 def outcome(case_id: str):
     """"Check the dates" (the page with the plan and a save button) or "Save the outcome"."""
     case, employee, today, form = posted(case_id)
-    plan = checked_plan(case, form, today)
-    if plan is None:
-        return render_case(case, employee, status=400, message=outcome_blocked(case), outcome_form=form)
-    if request.form.get("step") != "save":
-        return render_case(case, employee, outcome_form=form, outcome_plan=plan)
-    answer = attempt(case, lambda: record_outcome(
-        case, employee, form.outcome_kind.data, form.decided_on.data, actor(), today, form.letter_dated.data,
-        (form.target.data or "").strip(), (form.summary.data or "").strip(), seen_version(form)),
-        f"Outcome recorded: {plan.outcome.label}.", "outcome")
-    if not isinstance(answer, str):
-        return answer
-    form.outcome_kind.errors = [answer]
-    return render_case(case, employee, status=400, message=answer, outcome_form=form)
+    if not form.validate_on_submit():
+        return render_case(case, employee, status=400, outcome_form=form)
+    try:
+        if request.form.get("step") != "save":
+            return render_case(case, employee, outcome_form=form, outcome_plan=check_outcome(case, chosen(form), today))
+        plan = record_outcome(case, employee, chosen(form), actor(), today, seen_version(form))
+    except (Refused, StaleEditError) as error:
+        return render_case(case, employee, status=400, message=beside_fields(form, error), outcome_form=form)
+    flash(f"Outcome recorded: {plan.outcome.label}.")
+    return redirect(url_for("cases.show", case_id=case.pk, _anchor="outcome"))
 
 
 @bp.route("/cases/<case_id>/outcome/preview", methods=["POST"])
@@ -74,7 +68,12 @@ def outcome(case_id: str):
 def preview(case_id: str):
     """The dates the chosen outcome sets, as a fragment htmx swaps in while the form is filled in."""
     case, _, today, form = posted(case_id)
-    plan = checked_plan(case, form, today) if form.outcome_kind.data else None
+    plan = None
+    if form.outcome_kind.data and form.validate_on_submit():
+        try:
+            plan = check_outcome(case, chosen(form), today)
+        except Refused as error:
+            beside_fields(form, error)
     return render_template("cases/_outcome.html", only_plan=True, case=case, outcome_form=form, outcome_plan=plan)
 
 

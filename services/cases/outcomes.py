@@ -5,6 +5,7 @@ The dates come from `casework.workflow.plan_outcome`; this module checks who may
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from casework.absences import long_date
@@ -19,6 +20,7 @@ from services.cases.tasks import (
     hr_queue,
     ladder_of,
 )
+from services.errors import Refused
 from services.mail import MailSettings
 from services.routing import notify_flag
 
@@ -53,6 +55,28 @@ def outcome_blocked(case: Case) -> str | None:
     return completion_blocked(RECORD_OUTCOME, case.current_stage.absences_associated)
 
 
+@dataclasses.dataclass(frozen=True)
+class OutcomeChoice:
+    """The outcome the user chose for the current stage: its key, the day it was decided, the day of its
+    letter when not that day, the attendance target and what was decided and why."""
+
+    key: str
+    decided_on: dt.date
+    letter_dated: dt.date | None = None
+    target: str = ""
+    summary: str = ""
+
+
+class DatesRefused(Refused):
+    """An outcome's dates refused: `problems` holds each problem beside its field ({field: message});
+    `message` and `field` are the first."""
+
+    def __init__(self, problems: dict[str, str]):
+        field, message = next(iter(problems.items()))
+        super().__init__(message, field)
+        self.problems = problems
+
+
 def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None, today: dt.date) -> dict[str, str]:
     """{field: message} for an outcome's dates: decided between the stage's start and today, the letter not
     dated before the decision."""
@@ -67,33 +91,36 @@ def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None,
     return problems
 
 
-def outcome_plan(case: Case, key: str, decided_on: dt.date, letter_dated: dt.date | None = None) -> OutcomePlan:
-    """The dates and consequences of recording `key` on the current stage (CaseRuleError if not offered)."""
-    if key not in {outcome.key for outcome in offered_outcomes(case)}:
-        raise CaseRuleError("Choose one of the outcomes offered for this stage.")
-    ladder = ladder_of(case)
-    return plan_outcome(key, ladder.stage(case.stage), ladder, decided_on, letter_dated)
-
-
-def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date, actor: str, today: dt.date,
-                   letter_dated: dt.date | None = None, target: str = "", summary: str = "",
-                   version: int | None = None) -> OutcomePlan:
-    """Record the stage's outcome with the dates the policy sets; progressing moves the case to the next
-    stage, a closing outcome closes it. Letter tasks stay as they are (the letters make them)."""
+def check_outcome(case: Case, choice: OutcomeChoice, today: dt.date) -> OutcomePlan:
+    """The dates and consequences of recording `choice` on the current stage ("Check the dates" shows them,
+    `record_outcome` records them). Refused when no outcome can be recorded now (about the outcome as a
+    whole), when the dates are wrong (DatesRefused, every problem beside its field) or when the stage does not
+    offer the outcome."""
     blocked = outcome_blocked(case)
     if blocked:
-        raise CaseRuleError(blocked)
-    problems = date_problems(case, decided_on, letter_dated, today)
+        raise Refused(blocked)
+    problems = date_problems(case, choice.decided_on, choice.letter_dated, today)
     if problems:
-        raise CaseRuleError(next(iter(problems.values())))
-    plan = outcome_plan(case, key, decided_on, letter_dated)
-    stage = case.current_stage
+        raise DatesRefused(problems)
+    if choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
+        raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
+    ladder = ladder_of(case)
+    return plan_outcome(choice.key, ladder.stage(case.stage), ladder, choice.decided_on, choice.letter_dated)
+
+
+def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor: str, today: dt.date,
+                   version: int | None = None) -> OutcomePlan:
+    """Record the stage's outcome with the dates the policy sets (refused as `check_outcome` says);
+    progressing moves the case to the next stage, a closing outcome closes it. Letter tasks stay as they are
+    (the letters make them)."""
+    plan = check_outcome(case, choice, today)
+    key, decided_on, stage = choice.key, choice.decided_on, case.current_stage
     previous = stage.outcome.kind if stage.outcome else None
 
     def apply(case: Case) -> dict:
-        stage.outcome = Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=summary or None,
-                                target=target or None, review_date=plan.review_date, letter=plan.letter,
-                                letter_dated=letter_dated or decided_on, warning_level=plan.warning_level,
+        stage.outcome = Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=choice.summary or None,
+                                target=choice.target or None, review_date=plan.review_date, letter=plan.letter,
+                                letter_dated=choice.letter_dated or decided_on, warning_level=plan.warning_level,
                                 warning_expires_on=plan.warning_expires_on, appeal_deadline=plan.appeal_deadline,
                                 appeal_route=plan.appeal_route,
                                 next_stage=plan.next_stage.key if plan.next_stage else None)
