@@ -25,7 +25,7 @@ def warning_case():
     """Wes Walker at the council's 1st formal review, four absences associated, a first written warning."""
     from documents import Absence, Case, Employee, rebuild_manager_paths
     from documents.case import Stage
-    from services.cases.outcomes import record_outcome
+    from services.cases.outcomes import OutcomeChoice, record_outcome
     from services.cases.tasks import add_stage_tasks, associate_absences, case_policy
     from services.triggers import install_presets
     install_presets()
@@ -48,8 +48,9 @@ def warning_case():
     case.save_checked()
     associate_absences(case, wes, [str(a.pk) for a in Absence.objects(employee=wes.pk)], "bea@example.org",
                        D(2026, 2, 17))
-    record_outcome(case, wes, "warning", D(2026, 3, 2), "bea@example.org", D(2026, 3, 4), D(2026, 3, 4),
-                   target="No more than 2 occasions by the review date")
+    record_outcome(case, wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
+                                            target="No more than 2 occasions by the review date"),
+                   "bea@example.org", D(2026, 3, 4))
     return Case.objects.get(pk=case.pk), wes
 
 

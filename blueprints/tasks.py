@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from blueprints.access import requires, visible_or_404
 from blueprints.paging import Page
 from documents import Absence, Employee
-from documents.base import AuditEntry, utcnow
 from documents.scope import scope_filter
 from services import clock
+from services.absences import mark_reminder_done
 from services.cases.tasks import RTW_REMINDER
 from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items, oversight_view
 
@@ -59,11 +59,7 @@ def complete_reminder(absence_id: str, task_id: str):
     if task is None or not form.validate_on_submit():
         abort(404 if task is None else 400)
     if task.status == "open":
-        Absence.objects(pk=absence.pk, tasks__match={"id": task_id, "status": "open"}).update_one(
-            set__tasks__S__status="done", set__tasks__S__completed_at=utcnow(),
-            set__tasks__S__completed_by=current_user.email,
-            push__audit=AuditEntry(actor=current_user.email, action="return-to-work reminder completed",
-                                   before={"reminder": "open"}, after={"reminder": "done"}))
+        mark_reminder_done(absence, task_id, current_user.email)
     flash(f"Done: {task.title}.")
     return redirect(url_for("tasks.index"))
 

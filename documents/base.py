@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import islice
+from typing import Callable
 
 import mongoengine as me
 from mongoengine.errors import SaveConditionError
@@ -58,6 +59,26 @@ class Versioned:
                            after=plain_values(after or {}), reason=reason)
         self.audit.append(entry)
         return entry
+
+    def audit_summary(self) -> dict:
+        """The document's state that every audit entry of a change shows before and after (nothing here;
+        a document may say more)."""
+        return {}
+
+    def change(self, actor: str, action: str, apply: Callable[..., dict | None], reason: str | None = None,
+               version: int | None = None):
+        """Apply `apply` (a function of this document making its changes through the document's own methods)
+        and save with one audit entry: the summary before and after, with the entry's own detail `apply` may
+        return ({"before": {...}, "after": {...}}). `version` is the one the user saw: a newer one in the
+        database refuses the change (StaleEditError)."""
+        if version is not None and version != self.version:
+            raise StaleEditError()
+        before = self.audit_summary()
+        detail = apply(self) or {}
+        self.record(actor, action, {**before, **detail.get("before", {})},
+                    {**self.audit_summary(), **detail.get("after", {})}, reason)
+        self.save_checked()
+        return self
 
     def save_checked(self, **kwargs):
         """Save only if nobody else saved since this copy was read; raise StaleEditError if they did."""

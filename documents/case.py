@@ -11,7 +11,7 @@ import uuid
 
 import mongoengine as me
 
-from casework.workflow import MILESTONE_TASKS
+from casework.workflow import MILESTONE_TASKS, due_on
 from documents.base import AuditEntry, Versioned, utcnow
 from documents.scope import ScopedQuerySet
 
@@ -160,6 +160,22 @@ class Task(me.EmbeddedDocument):
             return self.event_on
         return self.due_on + dt.timedelta(days=MILESTONE_TASKS[self.kind][1])
 
+    def reassign(self, to: str) -> dict:
+        """Give the task to `to`; returns the audit entry's detail: whose it was and whose it is."""
+        before, self.assignee = self.assignee, to
+        return {"before": {"task": self.title, "assignee": before}, "after": {"task": self.title, "assignee": to}}
+
+    def finish(self, by: str) -> None:
+        """Mark the task done by `by`, now."""
+        self._end("done", by)
+
+    def cancel(self, by: str) -> None:
+        """Cancel the task, now: what it asked for is no longer needed (`by` made it so)."""
+        self._end("cancelled", by)
+
+    def _end(self, status: str, by: str) -> None:
+        self.status, self.completed_at, self.completed_by = status, utcnow(), by
+
 
 class Note(me.EmbeddedDocument):
     """A note on the case. A note never changes a stage."""
@@ -187,6 +203,10 @@ class Flag(me.EmbeddedDocument):
     resolution = me.StringField(max_length=2000)
     stage_key = me.StringField()
 
+    def resolve(self, by: str, resolution: str) -> None:
+        """`by` says, now, what was done about the flag."""
+        self.status, self.resolved_by, self.resolved_at, self.resolution = "resolved", by, utcnow(), resolution
+
 
 class Migration(me.EmbeddedDocument):
     """Where a case imported from the previous system came from, and whether its manager confirmed it."""
@@ -201,7 +221,12 @@ class Migration(me.EmbeddedDocument):
 
 
 class Case(Versioned, me.Document):
-    """One STS or LTS case of one employee."""
+    """One STS or LTS case of one employee.
+
+    Its changes of state are its own methods (`close`, `enter_stage`, `pause`, `resume`; on its parts
+    `Task.finish`, `Task.cancel`, `Task.reassign`, `Flag.resolve`); a service makes them inside `change()`,
+    which writes the one audit entry of the user's action and saves with the version check.
+    """
 
     employee = me.ObjectIdField(required=True)
     assignment_number = me.StringField(required=True)
@@ -253,3 +278,45 @@ class Case(Versioned, me.Document):
 
     def open_tasks(self) -> list[Task]:
         return [task for task in self.tasks if task.status == "open"]
+
+    def audit_summary(self) -> dict:
+        """The case's state for an audit entry's before and after."""
+        return {"stage": self.stage, "status": self.status, "paused": self.paused,
+                "open_tasks": len(self.open_tasks())}
+
+    def close(self, on: dt.date, by: str, why: str, *, every_task: bool = True) -> None:
+        """Close the case on `on` (unsaved): its stage ends, its open tasks are cancelled (with `every_task`
+        False, only the stage's own), and the reason is kept in words."""
+        self._leave_stage(on, by, every_task)
+        self.status, self.closed_on, self.closed_reason = "closed", on, why
+
+    def enter_stage(self, key: str, on: dt.date, by: str, why: str, figures: dict | None = None, *,
+                    reopen: bool = True) -> None:
+        """Move the case on to stage `key` on `on` (unsaved): the current stage ends and its open tasks are
+        cancelled; `why` and the trigger's `figures` are kept on the new stage. With `reopen` the case is open
+        again at it; otherwise its status stays as it was. The caller adds the new stage's tasks."""
+        self._leave_stage(on, by)
+        self.stages.append(Stage(key=key, entered_on=on, trigger_explanation=why, trigger_figures=figures or {}))
+        self.stage = key
+        if reopen:
+            self.status = "open"
+
+    def _leave_stage(self, on: dt.date, by: str, every_task: bool = False) -> None:
+        """The current stage ends on `on`; its open tasks (or, with `every_task`, all of them) are cancelled."""
+        if self.current_stage is not None:
+            self.current_stage.left_on = on
+        for task in self.open_tasks():
+            if every_task or task.stage_key == self.stage:
+                task.cancel(by)
+
+    def pause(self, on: dt.date) -> None:
+        """Pause the case from `on` (unsaved): short-term work waits while the employee is off long-term."""
+        self.paused, self.paused_on = True, on
+
+    def resume(self, on: dt.date, region: str) -> None:
+        """Resume the paused case on `on` (unsaved): its open tasks' due dates move on by the time it was
+        paused, to a working day of `region`."""
+        if self.paused_on is not None and on > self.paused_on:
+            for task in self.open_tasks():
+                task.due_on = due_on(task.due_on + (on - self.paused_on), 0, region)
+        self.paused, self.paused_on = False, None

@@ -7,8 +7,10 @@ import hashlib
 from casework.absences import Period, absence_length, check_absence
 from casework.calendar import WorkingPattern
 from documents.absence import Absence
+from documents.base import AuditEntry
 from documents.employee import Employee
 from services import clock
+from services.cases.tasks import RTW_REMINDER
 from services.triggers import scan
 
 AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
@@ -94,3 +96,10 @@ def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once, and add
     or complete the tasks the absences bring (see `case_service.absence_events`)."""
     scan(today, "triggers (absence saved)", employees=employees)
+
+
+def mark_reminder_done(absence: Absence, task_id: str, actor: str) -> None:
+    """Mark the absence's return-to-work reminder `task_id` done, if it is still open, with an audit entry."""
+    Absence.objects(pk=absence.pk).finish_task(actor, AuditEntry(
+        actor=actor, action="return-to-work reminder completed", before={"reminder": "open"},
+        after={"reminder": "done"}), id=task_id, kind=RTW_REMINDER)

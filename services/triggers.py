@@ -25,14 +25,13 @@ from services.cases.tasks import (
     add_milestone_tasks,
     add_stage_tasks,
     assignee_for,
-    cancel_stage_tasks,
     refer_to_occupational_health,
-    resume,
 )
-from services.cases.tasks import summary as case_summary
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "escalate_sts", "restart_sts", "close_sts_improved", "open_lts", "pause_sts", "resume_sts")
+CHANGES = {"escalate_sts": "stage moved up", "close_sts_improved": "case closed: attendance improved",
+           "pause_sts": "case paused while on long-term sickness", "resume_sts": "case resumed"}
 
 
 def install_presets(actor: str = "system") -> PolicyDocument:
@@ -130,7 +129,8 @@ def apply_evaluation(employee: Employee, evaluation: Evaluation, policy: Policy,
             _change_case(employee, action, evaluation, policy, actor)
 
 
-def _stage(key: str, action, evaluation: Evaluation) -> Stage:
+def _figures(action, evaluation: Evaluation) -> dict:
+    """The figures that fired the action, as a stage keeps them."""
     figures = [{"from": f.start, "to": f.end, "months": f.months, "weeks": f.weeks, "occasions": f.occasions,
                 "working_days": f.working_days, "fte_days": f.fte_days, "bradford": f.bradford}
                for f in (action.figures or evaluation.windows)]
@@ -138,10 +138,9 @@ def _stage(key: str, action, evaluation: Evaluation) -> Stage:
     if lapsed is not None:
         figures.append({"lapsed_warning": lapsed.level, "lapsed_on": lapsed.lapsed_on,
                         "referable_until": lapsed.referable_until})
-    return Stage(key=key, entered_on=evaluation.as_of, trigger_explanation=action.reason,
-                 trigger_figures={"windows": [{k: (v.isoformat() if isinstance(v, dt.date) else v)
-                                               for k, v in row.items()} for row in figures],
-                                  "absence_ids": [str(i) for i in action.absence_ids]})
+    return {"windows": [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+                        for row in figures],
+            "absence_ids": [str(i) for i in action.absence_ids]}
 
 
 def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> Case:
@@ -149,11 +148,13 @@ def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Polic
     stage = action.stage or (policy.lts.ladder.first.key if kind == "LTS" else policy.sts.ladder.first.key)
     on_lts = any(a.kind in ("open_lts", "pause_sts") for a in evaluation.actions) and kind == "STS"
     case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
-                manager_path=employee.manager_path, kind=kind, status="open", paused=on_lts,
+                manager_path=employee.manager_path, kind=kind, status="open",
                 policy_key=evaluation.policy_key, policy_revision=evaluation.policy_revision, stage=stage,
-                opened_on=evaluation.as_of, stages=[_stage(stage, action, evaluation)])
+                opened_on=evaluation.as_of, stages=[Stage(key=stage, entered_on=evaluation.as_of,
+                                                          trigger_explanation=action.reason,
+                                                          trigger_figures=_figures(action, evaluation))])
     if on_lts:
-        case.paused_on = evaluation.as_of
+        case.pause(evaluation.as_of)
     add_stage_tasks(case, employee, policy, evaluation.as_of)
     if kind == "LTS":
         add_milestone_tasks(case, employee, [milestone for milestone in evaluation.milestones
@@ -169,46 +170,33 @@ def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
     case = Case.objects.get(pk=action.case_id)
     if case.status == "closed":
         return
-    before = case_summary(case)
-    case.current_stage.left_on = as_of
-    cancel_stage_tasks(case, case.stage, actor)
-    case.status, case.closed_on = "closed", as_of
-    case.closed_reason = f"Review period over; a new trigger restarted the process in case {opened.pk}"
-    case.record(actor, "case closed: restarted at the first stage", before=before, after=case_summary(case),
-                reason=action.reason)
-    case.save_checked()
+    why = f"Review period over; a new trigger restarted the process in case {opened.pk}"
+    # The engine closes the stage's own tasks only: anything else still to do stays with its holder.
+    case.change(actor, "case closed: restarted at the first stage",
+                lambda case: case.close(as_of, actor, why, every_task=False), reason=action.reason)
 
 
 def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> None:
-    case = Case.objects.get(pk=action.case_id)
-    before = case_summary(case)
     as_of = evaluation.as_of
-    if action.kind == "escalate_sts":
-        case.current_stage.left_on = as_of
-        cancel_stage_tasks(case, case.stage, actor)
-        case.stages.append(_stage(action.stage, action, evaluation))
-        case.stage = action.stage
-        add_stage_tasks(case, employee, policy, as_of)
-        what = "stage moved up"
-    elif action.kind == "close_sts_improved":
-        case.current_stage.left_on = as_of
-        cancel_stage_tasks(case, case.stage, actor)
-        case.status, case.closed_on = "closed", as_of
-        case.closed_reason = f"Attendance improved (letter {action.letter})" if action.letter else "Attendance improved"
-        if action.letter:
-            case.tasks.append(Task(kind="send_closing_letter", assignee=assignee_for("manager", employee),
-                                   due_on=due_on(as_of, 5, employee.region),
-                                   title=f"Send {employee.name} letter {action.letter}: the review period ended "
-                                         f"without a trigger and the case is closed"))
-        what = "case closed: attendance improved"
-    elif action.kind == "pause_sts":
-        case.paused, case.paused_on = True, as_of
-        what = "case paused while on long-term sickness"
-    else:
-        resume(case, as_of)
-        what = "case resumed"
-    case.record(actor, what, before=before, after=case_summary(case), reason=action.reason)
-    case.save_checked()
+
+    def apply(case: Case) -> None:
+        if action.kind == "escalate_sts":   # the case keeps its status: open, on monitoring, or closed
+            case.enter_stage(action.stage, as_of, actor, action.reason, _figures(action, evaluation), reopen=False)
+            add_stage_tasks(case, employee, policy, as_of)
+        elif action.kind == "close_sts_improved":
+            case.close(as_of, actor, f"Attendance improved (letter {action.letter})" if action.letter
+                       else "Attendance improved", every_task=False)
+            if action.letter:
+                case.tasks.append(Task(kind="send_closing_letter", assignee=assignee_for("manager", employee),
+                                       due_on=due_on(as_of, 5, employee.region),
+                                       title=f"Send {employee.name} letter {action.letter}: the review period "
+                                             f"ended without a trigger and the case is closed"))
+        elif action.kind == "pause_sts":
+            case.pause(as_of)
+        else:
+            case.resume(as_of, employee.region or "ENG")
+
+    Case.objects.get(pk=action.case_id).change(actor, CHANGES[action.kind], apply, reason=action.reason)
 
 
 @dataclasses.dataclass

@@ -32,7 +32,6 @@ from services.cases.meetings import (
     record_notes,
     stage_checklist,
 )
-from services.cases.tasks import change
 from services.errors import Refused
 
 
@@ -121,7 +120,7 @@ def send_invitation(case_id: str, meeting_id: str):
                            "The form had expired. Send it again.")
     sent = notify_service.send_invitation(case, meeting, employee, people, settings().mail)
     failed = [n.recipient for n in sent if n.status != "sent"]
-    change(case, actor(), "meeting invitation e-mailed", lambda case: {"after": {
+    case.change(actor(), "meeting invitation e-mailed", lambda case: {"after": {
         "meeting_on": meeting.on, "sent_to": [n.recipient for n in sent if n.status == "sent"],
         "to_retry": failed}})
     flash(f"Invitation e-mailed to {len(sent) - len(failed)} of {len(sent)}." + (

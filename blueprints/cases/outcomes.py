@@ -12,11 +12,10 @@ from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import OutcomeForm
 from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
-from blueprints.cases.page import case_page_again, case_section, render_case
+from blueprints.cases.page import case_section, render_case
 from casework.workflow import OUTCOMES
 from services import clock
-from services.cases.outcomes import date_problems, offered_outcomes, outcome_blocked, outcome_plan, record_outcome
-from services.errors import Refused
+from services.cases.outcomes import OutcomeChoice, check_outcome, offered_outcomes, outcome_blocked, record_outcome
 
 
 def outcome_form(case, today: dt.date, posted: bool = False) -> OutcomeForm:
@@ -33,22 +32,19 @@ def posted(case_id: str):
     return case, employee, today, outcome_form(case, today, posted=True)
 
 
-def checked_plan(case, form: OutcomeForm, today: dt.date):
-    """The plan of a valid posted outcome form, or None with the problems beside their fields."""
-    blocked = outcome_blocked(case)
-    if not form.validate_on_submit() or blocked:
-        form.outcome_kind.errors = [blocked] if blocked else form.outcome_kind.errors
-        return None
-    problems = date_problems(case, form.decided_on.data, form.letter_dated.data, today)
-    for name, message in problems.items():
-        form[name].errors = [message]
-    if problems:
-        return None
-    try:
-        return outcome_plan(case, form.outcome_kind.data, form.decided_on.data, form.letter_dated.data)
-    except Refused as error:
-        form.outcome_kind.errors = [str(error)]
-        return None
+def chosen(form: OutcomeForm) -> OutcomeChoice:
+    """The outcome chosen on a valid posted form."""
+    return OutcomeChoice(form.outcome_kind.data, form.decided_on.data, form.letter_dated.data,
+                         (form.target.data or "").strip(), (form.summary.data or "").strip())
+
+
+def outcome_again(case, employee, form: OutcomeForm):
+    """The case page once more with the outcome form: a refusal about the outcome as a whole (the case is closed,
+    someone else saved first) is also said at the top of the page."""
+    def again(_, refusal) -> tuple:
+        whole = refusal.message if refusal is not None and not refusal.fields else None
+        return render_case(case, employee, status=400, message=whole, outcome_form=form)
+    return again
 
 
 @bp.route("/cases/<case_id>/outcome", methods=["POST"])
@@ -56,16 +52,14 @@ def checked_plan(case, form: OutcomeForm, today: dt.date):
 def outcome(case_id: str):
     """"Check the dates" (the page with the plan and a save button) or "Save the outcome"."""
     case, employee, today, form = posted(case_id)
-    plan = checked_plan(case, form, today)
-    if plan is None:
-        return render_case(case, employee, status=400, message=outcome_blocked(case), outcome_form=form)
+    again = outcome_again(case, employee, form)
     if request.form.get("step") != "save":
-        return render_case(case, employee, outcome_form=form, outcome_plan=plan)
-    return answer(lambda: record_outcome(
-        case, employee, form.outcome_kind.data, form.decided_on.data, actor(), today, form.letter_dated.data,
-        (form.target.data or "").strip(), (form.summary.data or "").strip(), seen_version(form)),
-        f"Outcome recorded: {plan.outcome.label}.", case_url(case, "outcome"),
-        case_page_again(case, employee, outcome_form=form))
+        return answer(lambda: check_outcome(case, chosen(form), today),
+                      lambda plan: render_case(case, employee, outcome_form=form, outcome_plan=plan), None, again,
+                      form, beside="outcome_kind")
+    return answer(lambda: record_outcome(case, employee, chosen(form), actor(), today, seen_version(form)),
+                  lambda plan: f"Outcome recorded: {plan.outcome.label}.", case_url(case, "outcome"), again, form,
+                  beside="outcome_kind")
 
 
 @bp.route("/cases/<case_id>/outcome/preview", methods=["POST"])
@@ -73,8 +67,13 @@ def outcome(case_id: str):
 def preview(case_id: str):
     """The dates the chosen outcome sets, as a fragment htmx swaps in while the form is filled in."""
     case, _, today, form = posted(case_id)
-    plan = checked_plan(case, form, today) if form.outcome_kind.data else None
-    return render_template("cases/_outcome.html", only_plan=True, case=case, outcome_form=form, outcome_plan=plan)
+
+    def fragment(plan=None):
+        return render_template("cases/_outcome.html", only_plan=True, case=case, outcome_form=form, outcome_plan=plan)
+    if not form.outcome_kind.data:
+        return fragment()
+    return answer(lambda: check_outcome(case, chosen(form), today), fragment, None, lambda *_: fragment(), form,
+                  beside="outcome_kind")
 
 
 @case_section

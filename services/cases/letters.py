@@ -4,7 +4,7 @@ marking a letter as sent (which completes the stage's letter task), the files in
 when LibreOffice is installed.
 
 What each letter needs and the rendering are in `casework.letters`; this module reads, stores and saves.
-A case's letters are saved through `change()`; an absence's with its own audit entry and version check.
+A case's or an absence's letters are saved through its `change()`, with the audit entry and version check.
 """
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ from casework.absences import long_date
 from casework.letters import LETTERS, LetterProblem, docx_problems, missing, render, value_at
 from casework.workflow import OUTCOMES
 from documents.absence import Absence, MedicalRead
-from documents.base import StaleEditError, utcnow
+from documents.base import utcnow
 from documents.case import Case, LetterRecord, LetterVersion, Meeting, Stage
 from documents.employee import Employee
 from documents.user import User
 from services.cases.letter_context import letter_context
 from services.cases.meetings import find_meeting, stage_checklist
-from services.cases.tasks import OH_REFERRAL, change, ladder_of
+from services.cases.tasks import OH_REFERRAL, ladder_of
 from services.errors import Refused
 from services.letter_templates import template_bytes
 from services.settings import OrganisationDefaults
@@ -133,17 +133,6 @@ def _employee(owner: Case | Absence) -> Employee:
     return Employee.objects(pk=owner.employee).exclude("audit").get()
 
 
-def _save(owner: Case | Absence, actor: str, action: str, apply, version: int | None) -> None:
-    """Save a change to a case through `change()`, or to an absence with its own audit entry."""
-    if isinstance(owner, Case):
-        change(owner, actor, action, apply, version=version)
-        return
-    if version is not None and version != owner.version:
-        raise StaleEditError()
-    owner.record(actor, action, {}, (apply(owner) or {}).get("after", {}))
-    owner.save_checked()
-
-
 def _store(owner, actor: str, action: str, record: LetterRecord, version: LetterVersion, data: bytes,
            seen: int | None, new_record: bool) -> None:
     """Put the file in GridFS and the version on its letter; the file goes again if the save is refused."""
@@ -157,7 +146,7 @@ def _store(owner, actor: str, action: str, record: LetterRecord, version: Letter
                           "file": version.filename}}
 
     try:
-        _save(owner, actor, action, apply, seen)
+        owner.change(actor, action, apply, version=seen)
     except Exception:   # whatever stops the save, the file must not stay behind; the error goes on
         _files().delete(version.file_id)
         raise
@@ -257,18 +246,18 @@ def mark_sent(owner: Case | Absence, letter_id: str, sent_on: dt.date, how: str,
         done = []
         for task in (owner.open_tasks() if stage is not None else []):
             if task.kind == kind and task.stage_key in (stage.key, None):
-                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                task.finish(actor)
                 done.append(task.title)
         if record.template == "B4" and isinstance(owner, Absence):   # the referral form sent is the referral made
             owner.oh_referral_on = owner.oh_referral_on or sent_on
             for task in owner.tasks:
                 if task.kind == OH_REFERRAL and task.status == "open":
-                    task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                    task.finish(actor)
                     done.append(task.title)
         return {"after": {"letter": record.template, "sent_on": sent_on, "sent_how": SENT_HOW[how],
                           "tasks_completed": done}}
 
-    _save(owner, actor, "letter marked as sent", apply, version)
+    owner.change(actor, "letter marked as sent", apply, version=version)
     return record
 
 

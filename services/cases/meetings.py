@@ -33,7 +33,7 @@ from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
 from services import clock
-from services.cases.tasks import change, ladder_of
+from services.cases.tasks import ladder_of
 from services.errors import Refused
 
 NOTES_MAX = 5000
@@ -124,7 +124,7 @@ def arrange_meeting(case: Case, arrangement: Arrangement, actor: str, today: dt.
         return {"before": {"meeting": "none"}, "after": {"meeting": said, "meeting_on": meeting.on,
                                                          "meeting_time": meeting.at_time}}
 
-    change(case, actor, "meeting arranged", apply, version=version)
+    case.change(actor, "meeting arranged", apply, version=version)
     return meeting, missing_attendees(stage.attendees if stage else (), [p.role for p in meeting.participants])
 
 
@@ -150,7 +150,7 @@ def move_meeting(case: Case, meeting_id: str, proposed_on: dt.date, at_time: str
         return {"before": before, "after": {"meeting_on": meeting.on, "meeting_time": meeting.at_time,
                                             "sequence": meeting.sequence}}
 
-    change(case, actor, "meeting moved", apply, reason="The employee proposed another date.", version=version)
+    case.change(actor, "meeting moved", apply, reason="The employee proposed another date.", version=version)
     return meeting
 
 
@@ -182,12 +182,12 @@ def record_notes(case: Case, meeting_id: str, answers: dict, actor: str, today: 
         done = []
         for task in case.open_tasks():
             if task.stage_key == stage.key and task.kind in HOLD_TASKS:
-                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                task.finish(actor)
                 done.append(task.title)
         return {"before": {"meeting_held": not first}, "after": {"meeting_held": True, "notes": "saved",
                                                                  "tasks_completed": done}}
 
-    change(case, actor, "meeting notes saved" if first else "meeting notes updated", apply, version=version)
+    case.change(actor, "meeting notes saved" if first else "meeting notes updated", apply, version=version)
     return meeting
 
 

@@ -1,23 +1,21 @@
 """Deciding a case: outcomes of a stage, notes, requests to HR and HR's decisions, slowing a long-term
-case, and the "wrong stage" and "not my report" flags. Every change goes through `change()`.
+case, and the "wrong stage" and "not my report" flags. Every change goes through the case's `change()`.
 
 The dates come from `casework.workflow.plan_outcome`; this module checks who may do what and saves.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from casework.absences import long_date
 from casework.workflow import OutcomePlan, completion_blocked, due_on, outcomes_for, plan_outcome
-from documents.base import utcnow
-from documents.case import Case, Flag, Note, Outcome, Stage, Task
+from documents.case import Case, Flag, Note, Outcome, Task
 from documents.employee import Employee
 from services.cases.tasks import (
     add_stage_tasks,
     assignee_for,
-    cancel_stage_tasks,
     case_policy,
-    change,
     hr_queue,
     ladder_of,
 )
@@ -56,6 +54,18 @@ def outcome_blocked(case: Case) -> str | None:
     return completion_blocked(RECORD_OUTCOME, case.current_stage.absences_associated)
 
 
+@dataclasses.dataclass(frozen=True)
+class OutcomeChoice:
+    """The outcome the user chose for the current stage: its key, the day it was decided, the day of its
+    letter when not that day, the attendance target and what was decided and why."""
+
+    key: str
+    decided_on: dt.date
+    letter_dated: dt.date | None = None
+    target: str = ""
+    summary: str = ""
+
+
 def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None, today: dt.date) -> dict[str, str]:
     """{field: message} for an outcome's dates: decided between the stage's start and today, the letter not
     dated before the decision."""
@@ -70,40 +80,43 @@ def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None,
     return problems
 
 
-def outcome_plan(case: Case, key: str, decided_on: dt.date, letter_dated: dt.date | None = None) -> OutcomePlan:
-    """The dates and consequences of recording `key` on the current stage (Refused if not offered)."""
-    if key not in {outcome.key for outcome in offered_outcomes(case)}:
-        raise Refused("Choose one of the outcomes offered for this stage.")
-    ladder = ladder_of(case)
-    return plan_outcome(key, ladder.stage(case.stage), ladder, decided_on, letter_dated)
-
-
-def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date, actor: str, today: dt.date,
-                   letter_dated: dt.date | None = None, target: str = "", summary: str = "",
-                   version: int | None = None) -> OutcomePlan:
-    """Record the stage's outcome with the dates the policy sets; progressing moves the case to the next
-    stage, a closing outcome closes it. Letter tasks stay as they are (the letters make them)."""
+def check_outcome(case: Case, choice: OutcomeChoice, today: dt.date) -> OutcomePlan:
+    """The dates and consequences of recording `choice` on the current stage ("Check the dates" shows them,
+    `record_outcome` records them). Refused when no outcome can be recorded now (about the outcome as a
+    whole), when the dates are wrong (every problem beside its field) or when the stage does not
+    offer the outcome."""
     blocked = outcome_blocked(case)
     if blocked:
         raise Refused(blocked)
-    problems = date_problems(case, decided_on, letter_dated, today)
+    problems = date_problems(case, choice.decided_on, choice.letter_dated, today)
     if problems:
-        raise Refused(next(iter(problems.values())))
-    plan = outcome_plan(case, key, decided_on, letter_dated)
-    stage = case.current_stage
+        raise Refused.naming(problems)
+    if choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
+        raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
+    ladder = ladder_of(case)
+    return plan_outcome(choice.key, ladder.stage(case.stage), ladder, choice.decided_on, choice.letter_dated)
+
+
+def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor: str, today: dt.date,
+                   version: int | None = None) -> OutcomePlan:
+    """Record the stage's outcome with the dates the policy sets (refused as `check_outcome` says);
+    progressing moves the case to the next stage, a closing outcome closes it. Letter tasks stay as they are
+    (the letters make them)."""
+    plan = check_outcome(case, choice, today)
+    key, decided_on, stage = choice.key, choice.decided_on, case.current_stage
     previous = stage.outcome.kind if stage.outcome else None
 
     def apply(case: Case) -> dict:
-        stage.outcome = Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=summary or None,
-                                target=target or None, review_date=plan.review_date, letter=plan.letter,
-                                letter_dated=letter_dated or decided_on, warning_level=plan.warning_level,
+        stage.outcome = Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=choice.summary or None,
+                                target=choice.target or None, review_date=plan.review_date, letter=plan.letter,
+                                letter_dated=choice.letter_dated or decided_on, warning_level=plan.warning_level,
                                 warning_expires_on=plan.warning_expires_on, appeal_deadline=plan.appeal_deadline,
                                 appeal_route=plan.appeal_route,
                                 next_stage=plan.next_stage.key if plan.next_stage else None)
         stage.review_date, stage.warning_level = plan.review_date, plan.warning_level
         stage.warning_expires_on, stage.appeal_deadline = plan.warning_expires_on, plan.appeal_deadline
         if plan.closes:
-            close(case, decided_on, actor, plan.outcome.label + (f" (letter {plan.letter})" if plan.letter else ""))
+            case.close(decided_on, actor, plan.outcome.label + (f" (letter {plan.letter})" if plan.letter else ""))
             if plan.letter:      # the closing letter is still to go: the manager's last task on the case
                 case.tasks.append(Task(
                     kind="send_closing_letter" if plan.letter == "C2" else "send_outcome_letter", stage_key=stage.key,
@@ -115,16 +128,8 @@ def record_outcome(case: Case, employee: Employee, key: str, decided_on: dt.date
                                                             "warning_expires_on": plan.warning_expires_on,
                                                             "appeal_deadline": plan.appeal_deadline}}
 
-    change(case, actor, "outcome recorded", apply, reason=" ".join(plan.words()), version=version)
+    case.change(actor, "outcome recorded", apply, reason=" ".join(plan.words()), version=version)
     return plan
-
-
-def close(case: Case, on: dt.date, actor: str, why: str) -> None:
-    """Close the case (unsaved): the stage ends, open tasks are cancelled, the reason is kept in words."""
-    case.current_stage.left_on = on
-    for task in case.open_tasks():
-        task.status, task.completed_at, task.completed_by = "cancelled", utcnow(), actor
-    case.status, case.closed_on, case.closed_reason = "closed", on, why
 
 
 def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -> None:
@@ -133,10 +138,7 @@ def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -
     following = ladder_of(case, policy).after(case.stage)
     if following is None:
         raise Refused("This is the last stage: there is no stage to move on to.")
-    case.current_stage.left_on = on
-    cancel_stage_tasks(case, case.stage, actor)
-    case.stages.append(Stage(key=following.key, entered_on=on, trigger_explanation=why))
-    case.stage, case.status = following.key, "open"
+    case.enter_stage(following.key, on, actor, why)
     add_stage_tasks(case, employee, policy, on)
 
 
@@ -154,8 +156,8 @@ def _note(case: Case, actor: str, text: str, kind: str = "note", **fields) -> No
 
 def add_note(case: Case, text: str, actor: str, version: int | None = None) -> Case:
     """A note on the case. It never changes a stage; its text stays out of the audit trail."""
-    return change(case, actor, "note added", lambda case: {"after": {"note": _note(case, actor, text).id}},
-                  version=version)
+    return case.change(actor, "note added", lambda case: {"after": {"note": _note(case, actor, text).id}},
+                       version=version)
 
 
 def ask_not_to_progress(case: Case, employee: Employee, reason: str, actor: str, today: dt.date,
@@ -175,7 +177,7 @@ def ask_not_to_progress(case: Case, employee: Employee, reason: str, actor: str,
                                 f"{stage_title(case)}: the manager asks not to")
         return {"after": {"note": note.id}}
 
-    return change(case, actor, "asked HR not to progress", apply, version=version)
+    return case.change(actor, "asked HR not to progress", apply, version=version)
 
 
 def hr_decision(case: Case, employee: Employee, decision: str, reason: str, actor: str, today: dt.date,
@@ -194,17 +196,17 @@ def hr_decision(case: Case, employee: Employee, decision: str, reason: str, acto
     def apply(case: Case) -> None:
         for task in case.open_tasks():
             if task.kind == DECIDE_PROGRESS:
-                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                task.finish(actor)
         _note(case, actor, f"{DECISIONS[decision]}: {reason}", "decision")
         if decision == "close":
-            close(case, today, actor, f"HR closed the case: {reason}")
+            case.close(today, actor, f"HR closed the case: {reason}")
         elif decision == "monitoring":
             case.status = "monitoring"
         else:
             move_up(case, employee, today, actor, f"HR decided to move on: {reason}")
 
-    return change(case, actor, f"HR decision: {DECISIONS[decision].lower()}", apply, reason=reason,
-                  version=version)
+    return case.change(actor, f"HR decision: {DECISIONS[decision].lower()}", apply, reason=reason,
+                       version=version)
 
 
 def snooze_problem(until: dt.date, today: dt.date) -> str | None:
@@ -231,7 +233,7 @@ def snooze_reminders(case: Case, reason: str, agreed_by: str, until: dt.date, ac
             task.snoozed_until = until
         return {"after": {"note": note.id, "snoozed_until": until, "agreed_by_hr": agreed_by}}
 
-    return change(case, actor, "reminders snoozed", apply, reason=f"Agreed by {agreed_by} (HR)", version=version)
+    return case.change(actor, "reminders snoozed", apply, reason=f"Agreed by {agreed_by} (HR)", version=version)
 
 
 def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: int | None = None, *,
@@ -249,7 +251,7 @@ def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: in
         case.flags.append(flag)
         return {"after": {"flag": FLAG_WORDS[kind]}}
 
-    change(case, actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
+    case.change(actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
     notify_flag(case, flag, mail)
     return case
 
@@ -287,8 +289,8 @@ def resolve_flag(case: Case, flag_id: str, resolution: str, actor: str) -> Case:
         raise Refused("That flag is not waiting to be resolved.")
 
     def apply(case: Case) -> dict:
-        flag.status, flag.resolved_by, flag.resolved_at, flag.resolution = "resolved", actor, utcnow(), resolution
+        flag.resolve(actor, resolution)
         return {"before": {"flag": f"{FLAG_WORDS[flag.kind]}: open"},
                 "after": {"flag": f"{FLAG_WORDS[flag.kind]}: resolved"}}
 
-    return change(case, actor, f"flag resolved: {FLAG_WORDS[flag.kind]}", apply, reason=resolution)
+    return case.change(actor, f"flag resolved: {FLAG_WORDS[flag.kind]}", apply, reason=resolution)

@@ -1,12 +1,10 @@
-"""Working a case: who its tasks go to, creating a stage's tasks, completing and reassigning them, and
-saving any change with its audit entry and the version check.
+"""Working a case: who its tasks go to, creating a stage's tasks, completing and reassigning them.
 
 The rules are in `casework.workflow`; this module loads, applies and saves.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
 
 import mongoengine as me
 
@@ -17,7 +15,7 @@ from casework.ladders import Ladder
 from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
 from documents.absence import Absence
-from documents.base import StaleEditError, utcnow
+from documents.base import utcnow
 from documents.case import AbsenceSnapshot, Case, Task
 from documents.employee import Employee
 from documents.policy import policy_rules
@@ -94,47 +92,9 @@ def refer_to_occupational_health(employee: Employee, absence_ids, today: dt.date
     return added
 
 
-def cancel_stage_tasks(case: Case, stage_key: str, actor: str) -> None:
-    """Cancel the open tasks of a stage the case has left (unsaved)."""
-    for task in case.tasks:
-        if task.status == "open" and task.stage_key == stage_key:
-            task.status, task.completed_at, task.completed_by = "cancelled", utcnow(), actor
-
-
-def resume(case: Case, on: dt.date) -> None:
-    """Resume a paused case (unsaved): its open tasks' due dates move on by the time it was paused."""
-    waiting = case.open_tasks()
-    if case.paused_on is not None and on > case.paused_on and waiting:
-        shift, region = on - case.paused_on, _region(case)
-        for task in waiting:
-            task.due_on = due_on(task.due_on + shift, 0, region)
-    case.paused, case.paused_on = False, None
-
-
 def _region(case: Case) -> str:
     employee = Employee.objects(pk=case.employee).only("region").first()
     return employee.region if employee and employee.region else "ENG"
-
-
-def summary(case: Case) -> dict:
-    """The case's state for an audit entry's before and after."""
-    return {"stage": case.stage, "status": case.status, "paused": case.paused,
-            "open_tasks": len(case.open_tasks())}
-
-
-def change(case: Case, actor: str, action: str, apply: Callable[[Case], dict | None], reason: str | None = None,
-           version: int | None = None) -> Case:
-    """Apply `apply` to the case and save it with an audit entry; `version` is the one the user saw (a
-    newer one in the database refuses the save). `apply` may return the entry's own before/after detail."""
-    if version is not None and version != case.version:
-        raise StaleEditError()
-    before = summary(case)
-    detail = apply(case) or {}
-    after = summary(case)
-    case.record(actor, action, {**before, **detail.get("before", {})}, {**after, **detail.get("after", {})},
-                reason)
-    case.save_checked()
-    return case
 
 
 def find_task(case: Case, task_id: str) -> Task:
@@ -169,11 +129,11 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
                             "that completes this task.")
 
     def apply(case: Case) -> dict:
-        task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+        task.finish(actor)
         return {"before": {"task": task.title, "task_status": "open"}, "after": {"task": task.title,
                                                                                  "task_status": "done"}}
 
-    return change(case, actor, "task completed", apply, version=version)
+    return case.change(actor, "task completed", apply, version=version)
 
 
 def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: int | None = None) -> Case:
@@ -183,14 +143,7 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
         raise Refused("Only an open task can be reassigned.")
     if not assignee.startswith(HR_QUEUE) and not User.objects(email=assignee, active=True).count():
         raise Refused(f"No one can sign in as {assignee}: check the login.")
-    previous = task.assignee
-
-    def apply(case: Case) -> dict:
-        task.assignee = assignee
-        return {"before": {"task": task.title, "assignee": previous}, "after": {"task": task.title,
-                                                                               "assignee": assignee}}
-
-    return change(case, actor, "task reassigned", apply, version=version)
+    return case.change(actor, "task reassigned", lambda case: task.reassign(assignee), version=version)
 
 
 def still_off(employee_id, today: dt.date) -> bool:
@@ -221,17 +174,14 @@ def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None 
 
     def close(case: Case) -> None:
         for task in case.open_tasks():
-            task.status, task.completed_at, task.completed_by = (
-                "done" if task.kind == CONFIRM_RESUMED else "cancelled"), utcnow(), actor
-        if case.current_stage:
-            case.current_stage.left_on = today
-        case.status, case.closed_on = "closed", today
-        case.closed_reason = f"The employee resumed work (confirmed by {actor})"
+            if task.kind == CONFIRM_RESUMED:
+                task.finish(actor)
+        case.close(today, actor, f"The employee resumed work (confirmed by {actor})")
 
-    change(case, actor, "case closed: employee resumed", close, version=version)
+    case.change(actor, "case closed: employee resumed", close, version=version)
     for paused in Case.objects(employee=case.employee, kind="STS", paused=True, status__ne="closed"):
-        change(paused, actor, "case resumed", lambda sts: resume(sts, today),
-               reason="The employee resumed work and the long-term case closed.")
+        paused.change(actor, "case resumed", lambda sts: sts.resume(today, _region(sts)),
+                      reason="The employee resumed work and the long-term case closed.")
     return case
 
 
@@ -258,8 +208,7 @@ def absence_events(employees: list[Employee], today: dt.date) -> None:
         Absence.objects(pk=absence.pk, tasks__kind__ne=RTW_REMINDER).update_one(push__tasks=reminder)
     for kind, done, why in ((RTW_REMINDER, {"rtw__ne": None}, "system: interview recorded"),
                             (OH_REFERRAL, {"oh_referral_on__ne": None}, "system: referral recorded")):
-        Absence.objects(employee__in=ids, tasks__match={"kind": kind, "status": "open"}, **done).update(
-            set__tasks__S__status="done", set__tasks__S__completed_at=utcnow(), set__tasks__S__completed_by=why)
+        Absence.objects(employee__in=ids, **done).finish_task(why, kind=kind)
     for case in Case.objects(employee__in=ids, kind="LTS", status__ne="closed").exclude("audit"):
         if any(task.kind == CONFIRM_RESUMED and task.status == "open" for task in case.tasks):
             continue
@@ -268,7 +217,7 @@ def absence_events(employees: list[Employee], today: dt.date) -> None:
             task = Task(kind=CONFIRM_RESUMED, assignee=assignee_for("manager", employee),
                         title=f"Confirm that {employee.name} has resumed work (this closes the long-term case)",
                         due_on=due_on(today, 2, employee.region))
-            change(case, "system", "task added", lambda case: case.tasks.append(task))
+            case.change("system", "task added", lambda case: case.tasks.append(task))
 
 
 def association_window(case: Case, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -316,7 +265,7 @@ def associate_absences(case: Case, employee: Employee, absence_ids: list[str], a
         stage.associated_on, stage.associated_by = utcnow(), actor
         for task in case.open_tasks():
             if task.kind == ASSOCIATE and task.stage_key == stage.key:
-                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                task.finish(actor)
         return {"before": {"associated": before}, "after": {"associated": [str(a.pk) for a in chosen]}}
 
-    return change(case, actor, "absences associated", apply, reason=reason, version=version)
+    return case.change(actor, "absences associated", apply, reason=reason, version=version)

@@ -1,6 +1,6 @@
 """Fixing data: amending a case's current stage, its dates, warning and review date, and its associated
 absences, one case at a time or from a corrections file. Every change needs a reason and goes through
-`change()` with the values before and after; a fix never deletes history (stages, notes, tasks and audit
+the case's `change()` with the values before and after; a fix never deletes history (stages, notes, tasks and audit
 entries stay; a corrected stage keeps its old key, dates and warning in the audit entry).
 
 The rules are in `casework.corrections`; this module finds the cases, applies and saves.
@@ -16,12 +16,11 @@ from bson import ObjectId
 
 from casework.corrections import NO_REASON, Correction, correct, read_row
 from casework.workflow import ASSOCIATE
-from documents.base import utcnow
 from documents.case import Case
 from documents.employee import Employee
 from documents.scope import NOTHING
 from services.cases.outcomes import flag_queue
-from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, change, ladder_of
+from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, ladder_of
 from services.errors import Refused
 
 FIXERS = ("hr", "support", "admin")
@@ -70,7 +69,7 @@ def amend_stage(case: Case, employee: Employee, proposed: dict, reason: str, act
             _replace_stage_key(case, employee, changes["stage"][1], actor, today)
         return {"before": correction.before, "after": correction.after}
 
-    change(case, actor, "stage corrected", apply, reason=reason.strip(), version=version)
+    case.change(actor, "stage corrected", apply, reason=reason.strip(), version=version)
     return correction
 
 
@@ -81,12 +80,12 @@ def _replace_stage_key(case: Case, employee: Employee, key: str, actor: str, tod
     planned = {ASSOCIATE, *(task.kind for task in old.tasks)} if old else set()
     for task in case.open_tasks():
         if task.stage_key == stage.key and task.kind in planned:
-            task.status, task.completed_at, task.completed_by = "cancelled", utcnow(), actor
+            task.cancel(actor)
     stage.key = case.stage = key
     if case.status != "closed":
         for task in add_stage_tasks(case, employee, policy, today):
             if task.kind == ASSOCIATE and stage.absences_associated:
-                task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
+                task.finish(actor)
 
 
 def amend_absences(case: Case, employee: Employee, absence_ids: list[str], reason: str, actor: str,

@@ -20,7 +20,7 @@ from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
 from documents.routing import Routing
 from documents.user import User
-from services.cases.tasks import HR_QUEUE, assignee_for, change
+from services.cases.tasks import HR_QUEUE, assignee_for
 from services.imports.jobs import register_importer
 from services.mail import MailSettings
 from services.notifications import send_notice
@@ -203,13 +203,7 @@ def give_task(case: Case, task: Task, assignee: str, employee: Employee, actor: 
               today: dt.date, mail: MailSettings) -> MovedTask:
     """Give an open task to `assignee` with an audit entry on the case, and tell the old and the new assignee."""
     previous = task.assignee
-
-    def apply(case: Case) -> dict:
-        task.assignee = assignee
-        return {"before": {"task": task.title, "assignee": previous}, "after": {"task": task.title,
-                                                                               "assignee": assignee}}
-
-    change(case, actor, action, apply, reason=reason)
+    case.change(actor, action, lambda case: task.reassign(assignee), reason=reason)
     moved = MovedTask(case.pk, task.id, task.title, employee.name, previous, assignee)
     _tell(moved, case, reason, today, mail)
     return moved

@@ -21,7 +21,7 @@ from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
 from documents.employee import Employee
 from services.cases.outcomes import raise_flag
-from services.cases.tasks import CONFIRM_MIGRATED, add_stage_tasks, assignee_for, change
+from services.cases.tasks import CONFIRM_MIGRATED, add_stage_tasks, assignee_for
 from services.errors import Refused
 from services.imports.absences import FeedResult, _read
 from services.imports.jobs import register_importer
@@ -131,21 +131,17 @@ def _waiting(case: Case) -> Task:
     return task
 
 
-def _done(task: Task, actor: str) -> None:
-    task.status, task.completed_at, task.completed_by = "done", utcnow(), actor
-
-
 def confirm_stage(case: Case, actor: str, version: int | None = None) -> Case:
     """The manager confirms the migrated stage is right: the confirmation task is done and the case
     records who confirmed it and when."""
     task = _waiting(case)
 
     def apply(case: Case) -> dict:
-        _done(task, actor)
+        task.finish(actor)
         case.migrated.confirmed_at, case.migrated.confirmed_by = utcnow(), actor
         return {"before": {"migrated_stage": "awaiting confirmation"}, "after": {"migrated_stage": "confirmed"}}
 
-    return change(case, actor, "migrated stage confirmed", apply, version=version)
+    return case.change(actor, "migrated stage confirmed", apply, version=version)
 
 
 def report_wrong_stage(case: Case, actor: str, comment: str = "", version: int | None = None, *,
@@ -159,10 +155,10 @@ def report_wrong_stage(case: Case, actor: str, comment: str = "", version: int |
         version = None   # the flag was saved on the version the user saw; the task follows at once
 
     def apply(case: Case) -> dict:
-        _done(task, actor)
+        task.finish(actor)
         return {"before": {"migrated_stage": "awaiting confirmation"}, "after": {"migrated_stage": "reported wrong"}}
 
-    return change(case, actor, "migrated stage reported wrong", apply, version=version)
+    return case.change(actor, "migrated stage reported wrong", apply, version=version)
 
 
 register_importer("inflight", import_inflight, numbered=True)

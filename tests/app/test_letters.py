@@ -24,7 +24,7 @@ from documents.case import Meeting, Participant, Stage
 from documents.policy import policy_rules
 from services import clock
 from services.cases.letters import generate, letters_for, mark_sent, upload
-from services.cases.outcomes import record_outcome
+from services.cases.outcomes import OutcomeChoice, record_outcome
 from services.cases.tasks import add_stage_tasks, associate_absences
 from services.errors import Refused
 from services.settings import OrganisationDefaults
@@ -152,7 +152,8 @@ def test_no_letter_is_made_before_the_absences_are_associated(auth, wes):
 
 def test_a_letter_missing_a_field_is_refused_and_names_it(auth, wes):
     case = staged(wes, "absence_support", meeting="absence_support")
-    record_outcome(case, wes, "support_agreed", D(2026, 3, 2), "bea@example.org", D(2026, 3, 2))  # no target
+    no_target = OutcomeChoice("support_agreed", D(2026, 3, 2))
+    record_outcome(case, wes, no_target, "bea@example.org", D(2026, 3, 2))
     case = Case.objects.get(pk=case.pk)
     [c1] = [offer for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
             if offer.code == "C1"]
@@ -171,8 +172,9 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
     # A first written warning decided on Monday 2 March 2026, the letter dated Wednesday 4 March: live 6 months
     # from the letter to the day before 4 September; appeal 2 weeks and 1 day after the letter; review 12 weeks
     # after the decision.
-    record_outcome(case, wes, "warning", D(2026, 3, 2), "bea@example.org", D(2026, 3, 4), D(2026, 3, 4),
-                   target="No more than 2 occasions by the review date")
+    record_outcome(case, wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
+                                            target="No more than 2 occasions by the review date"),
+                   "bea@example.org", D(2026, 3, 4))
     auth.login("hana@example.org")
     made = make(auth, case, "C4")
     assert made.status_code == 302 and made.headers["Location"].endswith("#letters")
@@ -314,7 +316,7 @@ def test_marking_the_letter_as_sent_completes_its_task(auth, wes):
 
 def test_the_closing_letter_of_a_case_closed_on_improvement_is_made_and_sent(auth, wes):
     case = staged(wes, "absence_support", meeting=None)
-    record_outcome(case, wes, "improved", D(2026, 3, 2), "bea@example.org", D(2026, 3, 2))
+    record_outcome(case, wes, OutcomeChoice("improved", D(2026, 3, 2)), "bea@example.org", D(2026, 3, 2))
     case = Case.objects.get(pk=case.pk)
     case.tasks.create(kind="send_closing_letter", title="Send Wes Walker letter C2", assignee="bea@example.org",
                       due_on=D(2026, 3, 9))
@@ -340,7 +342,8 @@ def test_the_recorded_outcome_decides_the_letter(wes, stage, outcome, letter):
     case = staged(wes, stage, meeting=None)
     codes = [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)]
     assert set(codes) - {"C3", "C6"} == set(policy_rules("council-2019", 1).sts.ladder.stage(stage).outcome_letters)
-    record_outcome(case, wes, outcome, D(2026, 3, 2), "bea@example.org", D(2026, 3, 2), target="No more absence")
+    record_outcome(case, wes, OutcomeChoice(outcome, D(2026, 3, 2), target="No more absence"), "bea@example.org",
+                   D(2026, 3, 2))
     case = Case.objects.get(pk=case.pk)
     assert [o.code for o in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
             if o.code not in ("C3", "C6")] == [
