@@ -74,9 +74,10 @@ def to_csv(tables: Sequence[Table]) -> str:
 
 
 def _csv_cell(value: Cell) -> str | int | float:
+    value = neutralise(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return "" if value is None else neutralise(value)
+    return "" if value is None else value
 
 
 def to_xlsx(tables: Sequence[Table]) -> bytes:
