@@ -226,4 +226,5 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         divisions={name: value for (kind, name), value in sorted(figures.items()) if kind == "division"},
         directorates={name: value for (kind, name), value in sorted(figures.items()) if kind == "directorate"},
         by_reason=by_reason,
-        by_reason_percent={key: round_half_up(100 * value / total, 1) for key, value in by_reason.items()} if total else {})
+        by_reason_percent=({key: round_half_up(100 * value / total, 1) for key, value in by_reason.items()}
+                           if total else {}))

@@ -114,8 +114,9 @@ def forecast(people: Sequence[Person], totals: Mapping[int, float], end: dt.date
     """A full-year forecast for the financial year holding `end`: FTE-days lost from 1 April to `end`,
     divided by the share of the year up to `end`'s point that the last `HISTORY_YEARS` full years carried
     on average (years that began before the records do — before the first month with any absence — are left
-    out; the month holding the point is split pro rata by calendar days). With no such year, the share of calendar days still to come. `totals` are monthly
-    FTE-days from `monthly_fte_days` covering those years and cut at `end`."""
+    out; the month holding the point is split pro rata by calendar days). With no such year, the share of
+    calendar days still to come. `totals` are monthly FTE-days from `monthly_fte_days` covering those years
+    and cut at `end`."""
     start = financial_year_start(end)
     year_end = dt.date(start.year + 1, 3, 31)
     recorded = [index for index, value in totals.items() if value > 0]

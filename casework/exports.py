@@ -90,7 +90,7 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties = DocumentProperties(creator="Casebook", created=FIXED_TIME, modified=FIXED_TIME)
-    for name, table in zip(sheet_names([table.key for table in tables]), tables):
+    for name, table in zip(sheet_names([table.key for table in tables]), tables, strict=True):
         _write_sheet(workbook.create_sheet(name), table)
     out = io.BytesIO()
     ExcelWriter(workbook, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()

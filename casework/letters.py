@@ -182,7 +182,8 @@ def render(template: bytes, context: dict) -> bytes:
         raise LetterProblem(f"The template uses a field Casebook does not provide: "
                             f"{_field_name(error, _text_of(template))}.") from None
     except jinja2.TemplateSyntaxError as error:
-        raise LetterProblem(f"The template has a mistake in a field near line {error.lineno}: {error.message}.") from None
+        raise LetterProblem(f"The template has a mistake in a field near line {error.lineno}: "
+                            f"{error.message}.") from None
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
