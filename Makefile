@@ -9,7 +9,7 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 TEST_WORKERS ?= 2
 PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: setup run test test-unit test-app test-browser clean
+.PHONY: setup run test test-unit test-app test-browser lint clean
 
 setup: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -53,6 +53,11 @@ test-app: setup
 
 test-browser: setup
 	$(BIN)/python -m pytest $(PARALLEL) tests/browser
+
+# ruff over the whole tree; mypy over the files pyproject.toml names (the pure rules and the services)
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

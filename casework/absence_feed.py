@@ -61,7 +61,7 @@ def reason_category(text: str) -> str | None:
     return _REASONS.get(" ".join(text.split()).lower())
 
 
-def read_row(row: Mapping[str, object]) -> tuple[FeedRow | None, dict[str, str]]:
+def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str, str]]:
     """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong."""
     errors: dict[str, str] = {}
     if row.get(None):
@@ -178,7 +178,7 @@ class Outcome:
         return self.absence_id
 
 
-def plan_feed(rows: list[Mapping[str, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
+def plan_feed(rows: list[Mapping[str | None, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
               today: dt.date, progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """Decide what each row does, given the employees it names and their stored absences.
 
@@ -195,7 +195,7 @@ def plan_feed(rows: list[Mapping[str, object]], staff: Mapping[str, Staff], stor
         row, errors = read_row(raw)
         outcome = Outcome(index, text(raw.get("absence_id")), errors=errors, row=row)
         if row is not None:
-            _check_row(outcome, staff, by_external_id, repeats, today)
+            _check_row(outcome, row, staff, by_external_id, repeats, today)
         outcomes.append(outcome)
         if progress and (index + 1) % 1000 == 0:
             progress(index + 1)
@@ -208,8 +208,8 @@ def plan_feed(rows: list[Mapping[str, object]], staff: Mapping[str, Staff], stor
     return outcomes
 
 
-def _check_row(outcome: Outcome, staff, by_external_id, repeats, today) -> None:
-    row, errors = outcome.row, outcome.errors
+def _check_row(outcome: Outcome, row: FeedRow, staff, by_external_id, repeats, today) -> None:
+    errors = outcome.errors
     if repeats[row.absence_id] > 1:
         errors["absence_id"] = f"The absence_id {row.absence_id} is given {repeats[row.absence_id]} times."
     outcome.staff = person = staff.get(row.assignment_number)
@@ -233,22 +233,30 @@ def _check_overlaps(outcomes: list[Outcome], stored: list[StoredAbsence], today:
             periods.setdefault(absence.employee, []).append(absence.period)
     acceptable = [outcome for outcome in outcomes if not outcome.errors]
     for outcome in acceptable:
-        values = outcome.row.values
-        periods.setdefault(outcome.staff.id, []).append(Period(outcome.index, values["first_day"], values["last_day"]))
+        row, person = _accepted(outcome)
+        values = row.values
+        periods.setdefault(person.id, []).append(Period(outcome.index, values["first_day"], values["last_day"]))
     for outcome in acceptable:
-        values, person = outcome.row.values, outcome.staff
+        row, person = _accepted(outcome)
+        values = row.values
         others = [period for period in periods[person.id] if period.id != outcome.index]
         outcome.errors.update(check_absence(values["first_day"], values["last_day"], values.get("expected_return"),
                                             person.started, person.left, others, today))
 
 
+def _accepted(outcome: Outcome) -> tuple[FeedRow, Staff]:
+    """The row and its employee, for a row without errors: it was read and it names someone."""
+    assert outcome.row is not None and outcome.staff is not None, "a row without errors was read and names someone"
+    return outcome.row, outcome.staff
+
+
 def _decide(outcome: Outcome, staff: Mapping[str, Staff]) -> None:
-    row, stored = outcome.row, outcome.stored
+    (row, person), stored = _accepted(outcome), outcome.stored
     if row.rtw_date is not None:
         interviewer = staff.get(row.rtw_by)
         held_by = interviewer.name if interviewer else row.rtw_by or "Not recorded"
         outcome.interview = Interview(row.rtw_date, held_by, rtw_day_number(
-            row.values["last_day"], row.rtw_date, outcome.staff.pattern))
+            row.values["last_day"], row.rtw_date, person.pattern))
     if stored is None:
         outcome.action = "created"
         return

@@ -110,7 +110,7 @@ def expectations(first_day: dt.date, last_day: dt.date | None, reason_category: 
     length = calendar_days(first_day, until)
     items = []
     dues = [contact_due_on(first_day, day_number) for day_number in rules.contact_days]
-    for index, (day_number, due) in enumerate(zip(rules.contact_days, dues)):
+    for index, (day_number, due) in enumerate(zip(rules.contact_days, dues, strict=True)):
         if last_day and due > last_day:
             continue
         next_due = dues[index + 1] if index + 1 < len(dues) else dt.date.max
@@ -146,7 +146,8 @@ def expectations(first_day: dt.date, last_day: dt.date | None, reason_category: 
     return items
 
 
-def uncovered(start: dt.date, end: dt.date, fit_notes: Sequence[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+def uncovered(start: dt.date, end: dt.date,
+              fit_notes: Sequence[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
     """The runs of days in [start, end] that no fit note covers."""
     gaps, cursor = [], start
     for note_from, note_to in sorted(fit_notes):
@@ -202,7 +203,8 @@ class WindowFigures:
         return self.occasions ** 2 * self.working_days
 
 
-def window_figures(periods: Iterable[Period], pattern: WorkingPattern, as_of: dt.date, months: int = 12) -> WindowFigures:
+def window_figures(periods: Iterable[Period], pattern: WorkingPattern, as_of: dt.date,
+                   months: int = 12) -> WindowFigures:
     """Occasions, working days and FTE-days lost in the `months` ending on `as_of` (ongoing absences to `as_of`)."""
     start, end = rolling_window(as_of, months)
     occasions = lost = 0

@@ -116,11 +116,17 @@ def round_half_up(value: float, places: int) -> float:
 
 
 def ratio(part: float, whole: float, places: int = 4) -> float | None:
-    """part ÷ whole, worked in decimals from the figures as shown (7.8 ÷ 1.6 is 4.875, so 4.88)."""
+    """part ÷ whole as `quotient` works it; None when the whole is 0."""
     if not whole:
         return None
-    quotient = Decimal(repr(round_half_up(part, 4))) / Decimal(repr(round_half_up(whole, 4)))
-    return float(quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return quotient(part, whole, places)
+
+
+def quotient(part: float, whole: float, places: int = 4) -> float:
+    """part ÷ whole for a whole that is not 0, worked in decimals from the figures as shown (7.8 ÷ 1.6 is 4.875,
+    so 4.88)."""
+    exact = Decimal(repr(round_half_up(part, 4))) / Decimal(repr(round_half_up(whole, 4)))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 @dataclasses.dataclass
@@ -167,14 +173,15 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         raise ValueError(f"The period ends on {end}, before it starts on {start}.")
     period_days = calendar_days(start, end)
     until = min(end, today)
-    people = {person.id: person for person in people}
+    people_by_id = {person.id: person for person in people}
     tallies: dict[tuple[str, str], _Tally] = {("organisation", ORGANISATION): _Tally()}
 
     def scopes(person: Person) -> list[_Tally]:
         keys = [("organisation", ORGANISATION), ("division", person.division), ("directorate", person.directorate)]
         return [tallies.setdefault(key, _Tally()) for key in keys]
 
-    for person in people.values():
+    person: Person | None  # an absence below may belong to no one in `people`
+    for person in people_by_id.values():
         in_post_days = person.days_in_post(start, end)
         for tally in scopes(person):
             tally.fte_in_post_days += person.fte * in_post_days
@@ -184,7 +191,7 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
 
     by_reason: dict[tuple[str, str], float] = {}
     for absence in absences:
-        person = people.get(absence.person_id)
+        person = people_by_id.get(absence.person_id)
         last_counted = absence.last_day or until
         if person is None or absence.first_day > end or last_counted < start:
             continue
@@ -195,7 +202,7 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         long_term = length >= LONG_TERM_WORKING_DAYS
         ended_inside = absence.last_day is not None and start <= absence.last_day <= end
         rtw_day = (rtw_day_number(absence.last_day, absence.rtw_held_on, pattern)
-                   if ended_inside and absence.rtw_held_on is not None else None)
+                   if ended_inside and absence.last_day is not None and absence.rtw_held_on is not None else None)
         for tally in scopes(person):
             tally.working_days += lost
             tally.fte_days += lost_fte
@@ -219,4 +226,5 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         divisions={name: value for (kind, name), value in sorted(figures.items()) if kind == "division"},
         directorates={name: value for (kind, name), value in sorted(figures.items()) if kind == "directorate"},
         by_reason=by_reason,
-        by_reason_percent={key: round_half_up(100 * value / total, 1) for key, value in by_reason.items()} if total else {})
+        by_reason_percent=({key: round_half_up(100 * value / total, 1) for key, value in by_reason.items()}
+                           if total else {}))

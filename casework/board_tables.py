@@ -141,7 +141,8 @@ def reason_table(report: BoardReport) -> Table:
     for key, label in REASON_CATEGORIES.items():
         cells = [report.now.by_reason.get((directorate, key)) for directorate in directorates]
         reason_total = round_half_up(sum(cell or 0 for cell in cells), 2)
-        rows.append((label, *cells, reason_total or None, percent(ratio(reason_total, total)) if reason_total else None))
+        rows.append((label, *cells, reason_total or None,
+                     percent(ratio(reason_total, total)) if reason_total else None))
     return Table("reasons", "FTE-days lost by reason and directorate",
                  ("Reason", *directorates, "Total", "Share of all (%)"), tuple(rows))
 

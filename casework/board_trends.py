@@ -9,7 +9,7 @@ import dataclasses
 import datetime as dt
 from typing import Iterable, Mapping, Sequence
 
-from casework.board_report import AbsenceRow, Person, financial_year_start, ratio, round_half_up
+from casework.board_report import AbsenceRow, Person, financial_year_start, quotient, ratio, round_half_up
 from casework.calendar import calendar_days, fte_days, working_days_in_window
 
 HISTORY_YEARS = 3  # full financial years whose shape the forecast follows
@@ -33,13 +33,13 @@ def monthly_fte_days(people: Iterable[Person], absences: Iterable[AbsenceRow], f
     """FTE-days lost in each month from `first_month`'s to `end`'s, by month index (unrounded); `end`'s
     month only up to `end`. Each absence is split over the months it touches only; an ongoing one counts
     up to `until`."""
-    people = {person.id: person for person in people}
+    people_by_id = {person.id: person for person in people}
     low, high = month_index(first_month), month_index(end)
     totals = dict.fromkeys(range(low, high + 1), 0.0)
     bounds = {index: month_bounds(index) for index in totals}
     bounds[high] = (bounds[high][0], min(bounds[high][1], end))
     for absence in absences:
-        person = people.get(absence.person_id)
+        person = people_by_id.get(absence.person_id)
         last = absence.last_day or until
         if person is None or last < absence.first_day:
             continue
@@ -114,8 +114,9 @@ def forecast(people: Sequence[Person], totals: Mapping[int, float], end: dt.date
     """A full-year forecast for the financial year holding `end`: FTE-days lost from 1 April to `end`,
     divided by the share of the year up to `end`'s point that the last `HISTORY_YEARS` full years carried
     on average (years that began before the records do — before the first month with any absence — are left
-    out; the month holding the point is split pro rata by calendar days). With no such year, the share of calendar days still to come. `totals` are monthly
-    FTE-days from `monthly_fte_days` covering those years and cut at `end`."""
+    out; the month holding the point is split pro rata by calendar days). With no such year, the share of
+    calendar days still to come. `totals` are monthly FTE-days from `monthly_fte_days` covering those years
+    and cut at `end`."""
     start = financial_year_start(end)
     year_end = dt.date(start.year + 1, 3, 31)
     recorded = [index for index, value in totals.items() if value > 0]
@@ -128,15 +129,15 @@ def forecast(people: Sequence[Person], totals: Mapping[int, float], end: dt.date
             point = years_earlier(end, back)
             after = _fte_days_between(totals, point + dt.timedelta(days=1), last) if point < last else 0.0
             history.append(YearShare(year_label(first), round_half_up(whole, 2),
-                                     round_half_up(average_fte(people, first, last), 4), ratio(after, whole)))
+                                     round_half_up(average_fte(people, first, last), 4), quotient(after, whole)))
     if history:
         share = round_half_up(sum(year.share_after for year in history) / len(history), 4)
         basis = f"the average share of {', '.join(year.label for year in history)} after {end:%-d %B}"
     else:
-        share = ratio((year_end - end).days, calendar_days(start, year_end))
+        share = quotient((year_end - end).days, calendar_days(start, year_end))
         basis = "the share of the year's calendar days still to come (no earlier year on record)"
     to_date = round_half_up(sum(totals.get(index, 0.0) for index in range(month_index(start), month_index(end) + 1)), 2)
     fte = round_half_up(average_fte(people, start, end), 4)
-    whole_year = ratio(to_date, 1 - share, 2) if share < 1 else to_date
+    whole_year = quotient(to_date, 1 - share, 2) if share < 1 else to_date
     return Forecast(year_label(start), to_date, fte, share, basis, whole_year, ratio(whole_year, fte, 2),
                     tuple(history))

@@ -43,7 +43,7 @@ def month_comparison_chart(chart_id: str, title: str, months: Sequence[dt.date],
         body += _series_line(frame, line, months, y_label)
     body.append(_legend([(_line_key(line), line.name) for line in series]))
     desc = "; ".join(f"{line.name}: " + ", ".join(_figure(_month_name(m, line.years_back), v, y_label)
-                                                  for m, v in zip(months, line.values))
+                                                  for m, v in zip(months, line.values, strict=True))
                      for line in series)
     return _svg(chart_id, title, desc + ".", body)
 
@@ -66,7 +66,7 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
     keys = [(_bar_key(None), y_label)] + ([(_bar_key(hatch), "Forecast")] if highlight else [])
     body.append(_legend(keys))
     desc = "; ".join(_figure(label + (" (forecast)" if i in highlight else ""), value, y_label)
-                     for i, (label, value) in enumerate(zip(labels, values)))
+                     for i, (label, value) in enumerate(zip(labels, values, strict=True)))
     return _svg(chart_id, title, desc + ".", body)
 
 

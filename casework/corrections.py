@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from casework.absences import long_date
 from casework.feed_files import iso_date, text
@@ -42,7 +42,7 @@ class Correction:
         return bool(self.errors)
 
 
-def correct(before: Mapping[str, object], proposed: Mapping[str, object], reason: str, stage_keys: Sequence[str],
+def correct(before: Mapping[str, Any], proposed: Mapping[str, Any], reason: str, stage_keys: Sequence[str],
             today: dt.date, previous_started_on: dt.date | None = None) -> Correction:
     """Check a correction of the current stage: `before` holds its values (FIELDS), `proposed` the ones to
     change (a field left out stays; None empties it). `stage_keys` are the keys of the case's ladder and
@@ -110,7 +110,7 @@ def missing_columns(header: Iterable[str]) -> list[str]:
     return missing + ([] if "reason" in present else ["reason"])
 
 
-def read_row(row: Mapping[str, object]) -> tuple[CorrectionRow, dict[str, str]]:
+def read_row(row: Mapping[str | None, object]) -> tuple[CorrectionRow, dict[str, str]]:
     """Read one row of a corrections file: an empty cell leaves its value as it is, `none` empties it."""
     errors: dict[str, str] = {}
     if row.get(None):
@@ -122,7 +122,7 @@ def read_row(row: Mapping[str, object]) -> tuple[CorrectionRow, dict[str, str]]:
             errors["case_id"] = "Give the case_id, or the assignment_number and case_type."
         elif case_type not in CASE_TYPES:
             errors["case_type"] = "Give the case_type: STS or LTS."
-    proposed = {}
+    proposed: dict[str, dt.date | str | None] = {}
     for name in FIELDS:
         cell = text(row.get(name))
         if not cell:

@@ -107,8 +107,10 @@ def _after_new_trigger(case: CaseFacts, new: list[FiredRule], lapsed: Sequence[L
     ladder, words = policy.sts.ladder, _words(new)
     since = f"with an absence since the stage began on {long_date(case.stage_entered_on)}"
     if case.warning_live(as_of):
+        assert case.warning_expires_on is not None, "a live warning has its expiry date"
         context = f"while the {case.warning_level or ''} warning is live (until {long_date(case.warning_expires_on)})"
     elif case.review_open(as_of):
+        assert case.review_date is not None, "an open review period has its review date"
         context = f"during the review period (to {long_date(case.review_date)})"
     elif case.status == "monitoring":
         context = "while the case is on continued monitoring"
@@ -133,6 +135,7 @@ def _open(new: list[FiredRule], previous: CaseFacts | None, lapsed: LapsedWarnin
           ended: dt.date | None = None) -> Action:
     ladder = policy.sts.ladder
     stage = ladder.stage(max((rule.leads_to for rule in new), key=ladder.rank))
+    assert stage is not None, "a trigger leads to a stage of the ladder (the policy is checked when loaded)"
     history = []
     if ended:
         history.append(f"the review period ended on {long_date(ended)}")

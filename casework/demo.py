@@ -89,7 +89,7 @@ RTW_NOTES = ("Fully recovered, no adjustments needed.", "Feeling better; agreed 
              "Discussed support available; referred to occupational health.",
              "Phased hours for two weeks agreed.", "No underlying condition; reminded of reporting procedure.",
              "Reviewed attendance record and triggers together.")
-NON_EMPLOYEE_LOGINS = (
+NON_EMPLOYEE_LOGINS: tuple[dict, ...] = (
     {"email": "hr@example.org", "name": "Helen Marsh", "roles": ["hr"], "assignment_number": None,
      "hr_divisions": ["Community Care", "Mental Health Care"]},
     {"email": "support@example.org", "name": "Owen Pritchard", "roles": ["support"], "assignment_number": None,
@@ -126,7 +126,9 @@ def generate(today: dt.date, seed: int = 2026) -> DemoOrganisation:
 
 def _hierarchy(rng: random.Random, today: dt.date) -> tuple[list[dict], dict[str, float], set[str]]:
     """Everyone from the chief executive down, with how often each tends to be off and who is often off."""
-    employees, episodes_a_year, frequent, emails = [], {}, set(), set()
+    employees: list[dict] = []
+    episodes_a_year, frequent = {}, set()
+    emails: set[str] = set()
 
     def add(division, directorate, department, title, boss, staff=False, often_off=False):
         first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
@@ -193,6 +195,7 @@ def _sickness_record(rng: random.Random, person: dict, episodes_a_year: float, o
     absences = []
     while (first := _working_day_from(cursor, works)) <= last_possible:
         long_term = not often_off and rng.random() < LONG_TERM_CHANCE
+        last: dt.date | None
         if long_term:
             last = first + dt.timedelta(days=28 + min(300, int(rng.expovariate(1 / 70))))
         elif not often_off and rng.random() < MIDDLE_LENGTH_CHANCE:

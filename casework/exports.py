@@ -74,9 +74,10 @@ def to_csv(tables: Sequence[Table]) -> str:
 
 
 def _csv_cell(value: Cell) -> str | int | float:
+    value = neutralise(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return "" if value is None else neutralise(value)
+    return "" if value is None else value
 
 
 def to_xlsx(tables: Sequence[Table]) -> bytes:
@@ -89,7 +90,7 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties = DocumentProperties(creator="Casebook", created=FIXED_TIME, modified=FIXED_TIME)
-    for name, table in zip(sheet_names([table.key for table in tables]), tables):
+    for name, table in zip(sheet_names([table.key for table in tables]), tables, strict=True):
         _write_sheet(workbook.create_sheet(name), table)
     out = io.BytesIO()
     ExcelWriter(workbook, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()

@@ -40,14 +40,16 @@ def read_csv(text: str, progress: Callable[[int], None] | None = None) -> tuple[
     stream = io.StringIO(text, newline="")
     reader = csv.reader(stream)
     header = _names(next(reader, []))
-    numbers, rows, line = [], [], reader.line_num
+    numbers: list[int] = []
+    rows: list[dict] = []
+    line = reader.line_num
     for cells in reader:
         if progress and len(rows) % 1000 == 999:
             progress(stream.tell())
         number, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        row = dict(zip(header, cells))
+        row: dict[str | None, str | list[str] | None] = dict(zip(header, cells, strict=False))
         row.update({name: None for name in header[len(cells):]})
         if len(cells) > len(header):
             row[None] = cells[len(header):]

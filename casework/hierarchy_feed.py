@@ -35,7 +35,7 @@ def missing_columns(header: Iterable[str]) -> list[str]:
     return lacking(header, COLUMNS)
 
 
-def read_row(row: Mapping[str, object]) -> tuple[dict | None, dict[str, str]]:
+def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, str]]:
     """One row as {column: value} (dates as dates, fte and hours as numbers, working days as a list), or what
     is wrong with it as {column: message}."""
     errors: dict[str, str] = {}
@@ -200,7 +200,7 @@ def shown(value) -> str:
     return str(value)
 
 
-def plan_hierarchy(rows: list[Mapping[str, object]], stored: Mapping[str, Mapping], today: dt.date,
+def plan_hierarchy(rows: list[Mapping[str | None, object]], stored: Mapping[str, Mapping], today: dt.date,
                    full: bool = False, progress: Callable[[int], None] | None = None) -> Plan:
     """Decide what each row does against the stored employees ({assignment_number: {field: value}}).
 
@@ -239,14 +239,13 @@ def plan_hierarchy(rows: list[Mapping[str, object]], stored: Mapping[str, Mappin
 
 def _check_supervisors(outcomes: list[Outcome], stored: Mapping[str, Mapping]) -> None:
     """Refuse rows naming a supervisor who is nobody, and every row of a supervisor cycle."""
-    readable = [outcome for outcome in outcomes if outcome.values is not None]
-    in_file = {outcome.assignment_number: outcome for outcome in readable}
+    readable = [(outcome, outcome.values["supervisor_assignment_number"])
+                for outcome in outcomes if outcome.values is not None]
+    in_file = {outcome.assignment_number: outcome for outcome, _ in readable}
     supervisor_of = {number: values.get("supervisor_assignment_number") for number, values in stored.items()}
-    supervisor_of.update({number: outcome.values["supervisor_assignment_number"]
-                          for number, outcome in in_file.items()})
+    supervisor_of.update({outcome.assignment_number: boss for outcome, boss in readable})
     known = set(stored) | {text(outcome.assignment_number) for outcome in outcomes}
-    for outcome in readable:
-        boss = outcome.values["supervisor_assignment_number"]
+    for outcome, boss in readable:
         if boss and boss not in known:
             outcome.errors["supervisor_assignment_number"] = (
                 f"No employee has the assignment number {boss}, in this file or in Casebook.")
@@ -273,8 +272,10 @@ def _cycles(supervisor_of: Mapping[str, str | None]) -> list[list[str]]:
     for start in supervisor_of:
         if start in state:
             continue
-        path, position, node = [], {}, start
-        while node in supervisor_of and node not in state:
+        path: list[str] = []
+        position: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node in supervisor_of and node not in state:
             state[node] = 1
             position[node] = len(path)
             path.append(node)
@@ -292,8 +293,10 @@ def _decide(outcome: Outcome, before: Mapping | None) -> None:
     if before is None:
         outcome.action = "created"
         return
-    outcome.changes = {name: (before.get(name), outcome.values[name]) for name in FIELDS
-                       if _comparable(before.get(name)) != _comparable(outcome.values[name])}
+    values = outcome.values
+    assert values is not None, "only a row read without errors is decided"
+    outcome.changes = {name: (before.get(name), values[name]) for name in FIELDS
+                       if _comparable(before.get(name)) != _comparable(values[name])}
     outcome.action = "updated" if outcome.changes else "unchanged"
 
 

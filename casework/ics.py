@@ -28,7 +28,7 @@ def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: s
         event.add("description", description)
     event.add("organizer", _address(*organiser, role="CHAIR"))
     for name, email in attendees:
-        event.add("attendee", _address(name, email, role="REQ-PARTICIPANT"), encode=0)
+        event.add("attendee", _address(name, email, role="REQ-PARTICIPANT"), encode=False)
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

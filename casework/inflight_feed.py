@@ -88,7 +88,7 @@ def missing_columns(header: Iterable[str]) -> list[str]:
     return lacking(header, COLUMNS)
 
 
-def source_row(raw: Mapping[str, object]) -> dict:
+def source_row(raw: Mapping[str | None, object]) -> dict:
     """The row as read: each named column's text, surrounding spaces removed."""
     return {name: text(value) for name, value in raw.items() if name is not None}
 
@@ -97,7 +97,8 @@ def ladder_for(policy: Policy, case_type: str) -> Ladder:
     return policy.sts.ladder if case_type == "STS" else policy.lts.ladder
 
 
-def read_row(raw: Mapping[str, object], policy: Policy, today: dt.date) -> tuple[InflightRow | None, dict[str, str]]:
+def read_row(raw: Mapping[str | None, object], policy: Policy,
+             today: dt.date) -> tuple[InflightRow | None, dict[str, str]]:
     """Turn one row into an InflightRow, or say what is wrong with each field."""
     errors: dict[str, str] = {}
     if raw.get(None):
@@ -131,6 +132,7 @@ def read_row(raw: Mapping[str, object], policy: Policy, today: dt.date) -> tuple
         errors["notes"] = f"Use at most {MAX_NOTES} characters."
     if errors:
         return None, errors
+    assert started is not None, "a row without a stage start date has an error"
     return InflightRow(number, case_type, stage, started, level, dates["warning_expires_on"], dates["review_date"],
                        notes, source_row(raw)), {}
 
@@ -166,7 +168,7 @@ def _date_errors(dates: dict, level: str | None, errors: dict) -> dict[str, str]
     return found
 
 
-def plan_inflight(rows: list[Mapping[str, object]], numbers: list[int], policy: Policy,
+def plan_inflight(rows: list[Mapping[str | None, object]], numbers: list[int], policy: Policy,
                   people: Mapping[str, Person], cases: Iterable[StoredCase], today: dt.date,
                   progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """Decide what each row does under `policy` (the active one), given the employees the rows name and
@@ -187,7 +189,7 @@ def plan_inflight(rows: list[Mapping[str, object]], numbers: list[int], policy: 
         outcome = Outcome(index, text(raw.get("assignment_number")), text(raw.get("case_type")).upper(),
                           errors=errors, row=row)
         if row is not None:
-            _check_row(outcome, numbers, people, by_employee, first_row, today)
+            _check_row(outcome, row, numbers, people, by_employee, first_row, today)
         if not outcome.errors:
             outcome.action = "unchanged" if outcome.existing else "created"
         outcomes.append(outcome)
@@ -198,8 +200,8 @@ def plan_inflight(rows: list[Mapping[str, object]], numbers: list[int], policy: 
     return outcomes
 
 
-def _check_row(outcome: Outcome, numbers, people, by_employee, first_row, today) -> None:
-    row, errors = outcome.row, outcome.errors
+def _check_row(outcome: Outcome, row: InflightRow, numbers, people, by_employee, first_row, today) -> None:
+    errors = outcome.errors
     words = KIND_WORDS[row.case_type]
     earlier = first_row.setdefault((row.assignment_number, row.case_type), outcome.index)
     if earlier != outcome.index:

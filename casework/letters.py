@@ -153,7 +153,7 @@ class LetterProblem(Exception):
 
 def value_at(context: dict, path: str):
     """The value at a dotted path like `outcome.review_date` (`absences[]` is the list itself)."""
-    value = context
+    value: object = context
     for part in path.replace("[]", "").split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value
@@ -182,7 +182,8 @@ def render(template: bytes, context: dict) -> bytes:
         raise LetterProblem(f"The template uses a field Casebook does not provide: "
                             f"{_field_name(error, _text_of(template))}.") from None
     except jinja2.TemplateSyntaxError as error:
-        raise LetterProblem(f"The template has a mistake in a field near line {error.lineno}: {error.message}.") from None
+        raise LetterProblem(f"The template has a mistake in a field near line {error.lineno}: "
+                            f"{error.message}.") from None
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -191,9 +192,9 @@ def render(template: bytes, context: dict) -> bytes:
 def _with_logo(document: DocxTemplate, context: dict) -> dict:
     """The context with the organisation's logo (PNG or JPEG bytes) as a picture Word shows, 2 cm high."""
     organisation = context.get("organisation")
-    logo = organisation.get("logo") if isinstance(organisation, dict) else None
-    if not isinstance(logo, bytes):
+    if not isinstance(organisation, dict) or not isinstance(organisation.get("logo"), bytes):
         return context
+    logo = organisation["logo"]
     picture = InlineImage(document, io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM)) if logo else ""
     return {**context, "organisation": {**organisation, "logo": picture}}
 

@@ -6,7 +6,7 @@ stand-in after reporting a problem, so reading can carry on to the end.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, overload
 
 
 class PolicyError(Exception):
@@ -27,7 +27,7 @@ def where(path: str, key: str | int) -> str:
 class Reader:
     """Typed getters over plain dicts (parsed TOML) that note a problem per offending key."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.problems: list[str] = []
 
     def problem(self, path: str, message: str) -> None:
@@ -52,6 +52,14 @@ class Reader:
         if required:
             self.problem(where(path, key), "missing")
         return True
+
+    @overload
+    def number(self, data: dict, path: str, key: str, default: float, *,
+               whole: bool = False, zero: bool = False, required: bool = True) -> float: ...
+
+    @overload
+    def number(self, data: dict, path: str, key: str, default: None = None, *,
+               whole: bool = False, zero: bool = False, required: bool = True) -> float | None: ...
 
     def number(self, data: dict, path: str, key: str, default: float | None = None, *,
                whole: bool = False, zero: bool = False, required: bool = True) -> float | None:

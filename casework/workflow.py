@@ -151,7 +151,7 @@ class OutcomePlan:
         said = [f"{self.outcome.label}, decided on {long_date(self.decided_on)}."]
         if self.letter:
             said.append(f"Letter {self.letter} confirms it.")
-        if self.warning_level:
+        if self.warning_level and self.warning_expires_on:
             said.append(f"The {self.warning_level} written warning is live until {long_date(self.warning_expires_on)}.")
         if self.review_date:
             said.append(f"Attendance is reviewed until {long_date(self.review_date)}.")

@@ -18,12 +18,11 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
+from wording import ABSENCES, EMPLOYEE_DETAILS, Blanks, Fields, Form, If, Letter, Section
+from wording import LETTERS as WORDING
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from wording import ABSENCES, EMPLOYEE_DETAILS, Blanks, Fields, Form, If, Letter, Section  # noqa: E402
-from wording import LETTERS as WORDING
+sys.path.insert(0, str(HERE.parent))  # the repository root, for casework: the script is run by its path
 
 from casework.letters import LETTERS  # noqa: E402
 
@@ -82,10 +81,10 @@ def table(document, rows: list[tuple[str, ...]], header: bool = False):
     added.style = document.styles["Table Grid"]
     added.alignment = WD_TABLE_ALIGNMENT.LEFT
     widths = WIDTHS[len(rows[0])]
-    for column, width in zip(added.columns, widths):
+    for column, width in zip(added.columns, widths, strict=True):
         column.width = Cm(width)
     for index, values in enumerate(rows):
-        for column, (cell, text, width) in enumerate(zip(added.rows[index].cells, values, widths)):
+        for column, (cell, text, width) in enumerate(zip(added.rows[index].cells, values, widths, strict=True)):
             cell.width = Cm(width)
             one_run(cell.paragraphs[0], text, bold=(index == 0) if header else column == 0)
     document.add_paragraph()

@@ -59,7 +59,8 @@ def test_manager_absence_journey(page, live_server, demo_organisation, screensho
     page.get_by_label("Yes, fully fit").check()
     page.get_by_label("Support offered").fill("Reminded of the employee assistance line")
     page.get_by_role("button", name="Save the interview").click()
-    expect(page.get_by_text(re.compile(r"Return-to-work interview recorded: held on working day \d+ back\."))).to_be_visible()
+    expect(page.get_by_text(
+        re.compile(r"Return-to-work interview recorded: held on working day \d+ back\."))).to_be_visible()
     screenshot("absence-03-rtw")
     expect(page.locator("#history ~ ul")).to_contain_text("return-to-work interview recorded by manager@example.org")
 

@@ -33,7 +33,8 @@ def test_hr_journey(page, live_server, demo_organisation, screenshot, accessible
     total = int(outstanding.inner_text().split()[0])
     outstanding.click()
     expect(page).to_have_url(re.compile(r"/dashboard/rtw$"))
-    expect(page.get_by_role("heading", level=2)).to_have_text(f"{total} interview{'' if total == 1 else 's'} outstanding")
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        f"{total} interview{'' if total == 1 else 's'} outstanding")
     accessible("return-to-work interviews outstanding")
 
     page.get_by_role("link", name="Employees", exact=True).click()
@@ -45,7 +46,8 @@ def test_hr_journey(page, live_server, demo_organisation, screenshot, accessible
     someone = Employee.objects(division="Mental Health Care").order_by("last_name").first()
     page.get_by_label("Name, assignment number or job").fill(someone.assignment_number)
     results = page.locator("#employee-results")
-    expect(results.get_by_role("heading")).to_have_text(re.compile(rf"1 employee matching .{someone.assignment_number}"))
+    expect(results.get_by_role("heading")).to_have_text(
+        re.compile(rf"1 employee matching .{someone.assignment_number}"))
     expect(page).to_have_url(re.compile(rf"q={re.escape(someone.assignment_number)}"))
     screenshot("hr-02-search")
     accessible("employees page, searched")

@@ -22,6 +22,7 @@ def test_support_checks_a_file_and_sees_each_row(page, live_server, demo_organis
     page.locator("input[type=file]").set_input_files(str(feed))
     page.locator("main button[type=submit]").first.click()
     expect(page.get_by_role("heading", name="Checked: nothing has been written yet")).to_be_visible(timeout=20000)
-    expect(page.get_by_role("row", name="3 BT2 NO-SUCH Refused")).to_contain_text("No employee has the assignment number")
+    expect(page.get_by_role("row", name="3 BT2 NO-SUCH Refused")).to_contain_text(
+        "No employee has the assignment number")
     screenshot("import-01-checked")
     accessible("import checked")

@@ -20,8 +20,10 @@ def test_hr_reads_and_downloads_the_board_report(page, live_server, demo_organis
     today = clock.today()
     start = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
     expect(page.get_by_label("From")).to_have_value(start.isoformat())
-    expect(page.locator("main p.nhsuk-body-l")).to_contain_text(re.compile(r"^Your divisions, 1 April .* days lost per FTE", re.S))
-    for name in ("Days lost per FTE by directorate", "FTE-days lost each month: the latest 12 months against the 12 before",
+    expect(page.locator("main p.nhsuk-body-l")).to_contain_text(
+        re.compile(r"^Your divisions, 1 April .* days lost per FTE", re.S))
+    for name in ("Days lost per FTE by directorate",
+                 "FTE-days lost each month: the latest 12 months against the 12 before",
                  "Days lost per FTE by financial year, with this year's forecast"):
         chart = page.get_by_role("img", name=re.compile(re.escape(name)))
         expect(chart).to_be_visible()

@@ -128,7 +128,10 @@ def test_missing_columns_are_named_in_order():
     assert missing_columns([name for name in COLUMNS]) == []
 
 
-def stored(id="s1", employee="anna", external_id="AB1", first=D(2026, 3, 2), last=D(2026, 3, 4), interview=None,
+STORED_FIRST, STORED_LAST = D(2026, 3, 2), D(2026, 3, 4)
+
+
+def stored(id="s1", employee="anna", external_id="AB1", first=STORED_FIRST, last=STORED_LAST, interview=None,
            **values) -> StoredAbsence:
     base = {"first_day": first, "last_day": last, "reason_category": "infections", "reason_detail": "Flu",
             "work_related": False, "pregnancy_related": False, "disability_related": False, "third_party": False,

@@ -61,7 +61,10 @@ def test_comparison_with_a_year_earlier(by_key, scope):
 def test_rtw_table_rows(by_key, scope):
     *_, due, held, share, average, within = EXPECTED[scope]
     rows = {row[:2]: row[2:] for row in by_key["rtw"].rows}
-    percent = (lambda value: None if value is None else round(value * 100, 1))
+
+    def percent(value):
+        return None if value is None else round(value * 100, 1)
+
     assert rows[_row_key(scope)] == (due, held, percent(share), average, percent(within))
 
 
@@ -120,9 +123,9 @@ def test_with_no_earlier_year_the_forecast_follows_the_calendar():
 
 
 def test_the_month_holding_the_point_is_split_by_calendar_days():
-    # 2025/26: 5 days in April 2025 (the records begin) and all of November 2025 (3–28 November, 20 working days; 1–2 and 29–30 are a
-    # weekend). To 23 November 2026, the point a year earlier is 23 November 2025: after it, 7 of November's
-    # 30 days → 20 × 7/30 = 4.6667 of 25 in all → share 0.1867. This year: 5 days in June 2026.
+    # 2025/26: 5 days in April 2025 (the records begin) and all of November 2025 (3–28 November, 20 working days;
+    # 1–2 and 29–30 are a weekend). To 23 November 2026, the point a year earlier is 23 November 2025: after it,
+    # 7 of November's 30 days → 20 × 7/30 = 4.6667 of 25 in all → share 0.1867. This year: 5 days in June 2026.
     # 5 / (1 − 0.1867) = 5 / 0.8133 = 6.1478 → 6.15.
     people = [Person("P", "Place", "Highways", 1.0)]
     absences = [AbsenceRow("P", D(2025, 4, 7), D(2025, 4, 11), "other"),

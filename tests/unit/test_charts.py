@@ -121,7 +121,7 @@ def test_nice_ticks_start_at_zero_in_round_steps_and_cover_the_data(values, expe
 ])
 def test_drawn_ticks_are_nice_and_cover_the_maximum(draw, maximum):
     drawn = ticks(draw())
-    steps = {round(b - a, 10) for a, b in zip(drawn, drawn[1:])}
+    steps = {round(b - a, 10) for a, b in zip(drawn, drawn[1:], strict=False)}
     assert drawn[0] == 0 and drawn[-1] >= maximum and len(steps) == 1
 
 

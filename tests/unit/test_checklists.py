@@ -72,7 +72,8 @@ def test_the_points_follow_the_policy():
 
 
 def test_a_stage_a_preset_adds_gets_a_general_checklist():
-    assert checklist_for("bradford_review").code == "" and checklist_for("bradford_review").meeting_kind == "formal_review"
+    assert (checklist_for("bradford_review").code == ""
+            and checklist_for("bradford_review").meeting_kind == "formal_review")
     assert checklist_for("extra_chat", formal=False).meeting_kind == "absence_support"
     assert ABSENCE_RECORD in {point.key for point in checklist_for("extra_chat").points()}
 

@@ -131,7 +131,7 @@ def test_numbers_and_emails_are_unique_and_invented(org):
     numbers = [e["assignment_number"] for e in org.employees]
     emails = [e["email"] for e in org.employees]
     assert len(set(numbers)) == len(numbers)
-    assert all(n == f"{e['employee_number']}-1" for n, e in zip(numbers, org.employees))
+    assert all(n == f"{e['employee_number']}-1" for n, e in zip(numbers, org.employees, strict=True))
     assert len(set(emails)) == len(emails)
     assert all(email.endswith("@example.org") for email in emails)
     assert len({(e["first_name"], e["last_name"]) for e in org.employees}) > 300
@@ -196,7 +196,7 @@ def test_absences_never_overlap_for_one_employee(org):
         by_person[a["assignment_number"]].append(a)
     for absences in by_person.values():
         absences.sort(key=lambda a: a["first_day"])
-        for earlier, later in zip(absences, absences[1:]):
+        for earlier, later in zip(absences, absences[1:], strict=False):
             assert earlier["last_day"] is not None and earlier["last_day"] < later["first_day"]
 
 

@@ -27,11 +27,11 @@ def template(*paragraphs: str, rows: bool = False) -> bytes:
         document.add_paragraph(text)
     if rows:
         table = document.add_table(rows=4, cols=3)
-        for cell, text in zip(table.rows[0].cells, ("First day", "Last day", "Working days")):
+        for cell, text in zip(table.rows[0].cells, ("First day", "Last day", "Working days"), strict=True):
             cell.text = text
         table.cell(1, 0).text = "{%tr for absence in absences %}"
         for cell, text in zip(table.rows[2].cells, ("{{ absence.first_day }}", "{{ absence.last_day }}",
-                                                    "{{ absence.working_days }}")):
+                                                    "{{ absence.working_days }}"), strict=True):
             cell.text = text
         table.cell(3, 0).text = "{%tr endfor %}"
     out = io.BytesIO()
