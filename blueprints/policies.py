@@ -13,7 +13,7 @@ from werkzeug.utils import secure_filename
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from blueprints.access import requires
+from blueprints.access import POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.triggers import page_of
 from casework.policy import PolicyError
 from casework.reasons import REASON_CATEGORIES
@@ -22,7 +22,6 @@ from services import policies as service
 
 bp = Blueprint("policies", __name__)
 
-READERS = ("admin", "hr")
 MAX_FILE_BYTES = 1024 * 1024
 
 
@@ -97,13 +96,13 @@ class ActivateForm(FlaskForm):
 
 
 @bp.route("/policies")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def index():
     return render_template("policies/index.html", groups=service.versions())
 
 
 @bp.route("/policies/<key>/<int:revision>")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def show(key: str, revision: int):
     document = _version(key, revision)
     return render_template("policies/show.html", document=document, policy=service.rules_of(document),
@@ -111,7 +110,7 @@ def show(key: str, revision: int):
 
 
 @bp.route("/policies/<key>/<int:revision>/policy.toml")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def download(key: str, revision: int):
     document = _version(key, revision)
     return Response(service.as_toml(document), content_type="application/toml; charset=utf-8",
@@ -119,7 +118,7 @@ def download(key: str, revision: int):
 
 
 @bp.route("/policies/<key>/<int:revision>/edit", methods=["GET", "POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def edit(key: str, revision: int):
     document = _version(key, revision)
     form = settings_form(document.rules, formdata=request.form if request.method == "POST" else None)
@@ -139,13 +138,13 @@ def edit(key: str, revision: int):
 
 
 @bp.route("/policies/new")
-@requires("admin")
+@requires(POLICY_EDITORS)
 def new():
     return _edit_page(None)
 
 
 @bp.route("/policies/upload", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def upload():
     form, problems = UploadForm(prefix="upload"), []
     if form.validate_on_submit():
@@ -158,7 +157,7 @@ def upload():
 
 
 @bp.route("/policies/paste", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def paste():
     form, problems = PasteForm(prefix="paste"), []
     if form.validate_on_submit():
@@ -170,7 +169,7 @@ def paste():
 
 
 @bp.route("/policies/<key>/<int:revision>/activate")
-@requires("admin")
+@requires(POLICY_EDITORS)
 def preview(key: str, revision: int):
     document = _version(key, revision)
     active = Policy.active_policy()
@@ -183,7 +182,7 @@ def preview(key: str, revision: int):
 
 
 @bp.route("/policies/<key>/<int:revision>/activate", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def activate(key: str, revision: int):
     document, form = _version(key, revision), ActivateForm()
     if not form.validate_on_submit():

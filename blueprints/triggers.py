@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, ValidationError
 
 from blueprints.absences.forms import DayField
-from blueprints.access import requires
+from blueprints.access import TRIGGER_SCANNERS, requires
 from blueprints.paging import Page
 from documents import Employee, StaleEditError
 from services.policies import staff_order
@@ -18,7 +18,6 @@ from services.triggers import active_policy, scan
 
 bp = Blueprint("triggers", __name__)
 
-SCANNERS = ("hr", "admin")
 EARLIEST = dt.date(2000, 1, 1)
 
 
@@ -36,7 +35,7 @@ class ScanForm(FlaskForm):
 
 
 @bp.route("/triggers/scan")
-@requires(*SCANNERS)
+@requires(TRIGGER_SCANNERS)
 def preview():
     """What a scan would do on the date asked (today unless another is given); changes nothing."""
     asked = "as_of" in request.args
@@ -47,7 +46,7 @@ def preview():
 
 
 @bp.route("/triggers/scan", methods=["POST"])
-@requires(*SCANNERS)
+@requires(TRIGGER_SCANNERS)
 def apply():
     """Run the scan over the same staff and apply it; a second run changes nothing."""
     form = ScanForm()

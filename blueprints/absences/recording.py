@@ -10,19 +10,18 @@ from blueprints.absences import bp
 from blueprints.absences.forms import AbsenceForm, CorrectionForm, EndForm, ExtendForm
 from blueprints.absences.loading import absence_or_404, attach_errors, save_from_form, submit_change
 from blueprints.absences.page import render_absence_page
-from blueprints.access import requires, visible_or_404
+from blueprints.access import ABSENCE_RECORDERS, CASE_READERS, MEDICAL_READERS, requires, visible_or_404
 from blueprints.rendering import render_page_or_fragment
 from documents import Absence, Employee, utcnow
 from documents.absence import MedicalRead
 from documents.scope import may_read_medical
 from services.absences import date_errors
 
-RECORDERS = ("manager", "hr", "admin")
 FLAGS = ("work_related", "third_party", "pregnancy_related", "disability_related")
 
 
 @bp.route("/employees/<assignment_number>/absences/new", methods=["GET", "POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def new(assignment_number: str):
     employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
     form = AbsenceForm()
@@ -41,14 +40,14 @@ def new(assignment_number: str):
 
 
 @bp.route("/absences/<absence_id>")
-@requires("manager", "hr", "support", "admin")
+@requires(CASE_READERS)
 def show(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     return render_absence_page(absence, employee)
 
 
 @bp.route("/absences/<absence_id>/end", methods=["POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def end(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = EndForm()
@@ -65,7 +64,7 @@ def end(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/extend", methods=["POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def extend(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = ExtendForm()
@@ -82,7 +81,7 @@ def extend(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/correct", methods=["GET", "POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def correct(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = CorrectionForm(obj=absence if not _submitted() else None)
@@ -110,7 +109,7 @@ def correct(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/medical")
-@requires("manager", "hr", "admin")
+@requires(MEDICAL_READERS)
 def medical(absence_id: str):
     """The confidential detail, shown on request to those allowed, and every read logged."""
     absence, employee = absence_or_404(absence_id)

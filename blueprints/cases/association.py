@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from blueprints.access import requires
+from blueprints.access import CASE_WORKERS, requires
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
+from blueprints.cases.loading import actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import render_case
 from services.cases.tasks import associate_absences
 
 
 @bp.route("/cases/<case_id>/association", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def associate(case_id: str):
     case, employee = case_or_404(case_id)
     form = AssociationForm()

@@ -7,10 +7,10 @@ import datetime as dt
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import CASE_READERS, CASE_WORKERS, requires
 from blueprints.cases import bp
 from blueprints.cases.forms import AnotherDateForm, CaseForm, MeetingForm, notes_form_class
-from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
+from blueprints.cases.loading import actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from blueprints.settings import settings
 from casework.absences import long_date
@@ -38,7 +38,7 @@ from services.cases.tasks import CaseRuleError, change
 
 
 @bp.route("/cases/<case_id>/meetings", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def arrange(case_id: str):
     case, employee = case_or_404(case_id)
     form = MeetingForm()
@@ -56,7 +56,7 @@ def arrange(case_id: str):
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/another-date", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def another_date(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     form = AnotherDateForm()
@@ -76,7 +76,7 @@ def another_date(case_id: str, meeting_id: str):
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/notes", methods=["GET", "POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def notes(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     stage, meeting = _meeting_or_404(case, meeting_id)
@@ -110,7 +110,7 @@ def notes(case_id: str, meeting_id: str):
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/invitation.ics")
-@requires("manager", "hr", "support", "admin")
+@requires(CASE_READERS)
 def invitation(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     _, meeting = _meeting_or_404(case, meeting_id)
@@ -121,7 +121,7 @@ def invitation(case_id: str, meeting_id: str):
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/send-invitation", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def send_invitation(case_id: str, meeting_id: str):
     """E-mail the invitation (.ics attached) to everyone invited; what cannot be sent now is retried by
     `notify send`. The case's history records who it went to."""

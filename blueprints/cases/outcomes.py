@@ -7,10 +7,10 @@ from flask import render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from blueprints.access import requires
+from blueprints.access import CASE_WORKERS, requires
 from blueprints.cases import bp
 from blueprints.cases.forms import OutcomeForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
+from blueprints.cases.loading import actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from casework.workflow import OUTCOMES
 from services.cases.outcomes import date_problems, offered_outcomes, outcome_blocked, outcome_plan, record_outcome
@@ -50,7 +50,7 @@ def checked_plan(case, form: OutcomeForm, today: dt.date):
 
 
 @bp.route("/cases/<case_id>/outcome", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def outcome(case_id: str):
     """"Check the dates" (the page with the plan and a save button) or "Save the outcome"."""
     case, employee, today, form = posted(case_id)
@@ -70,7 +70,7 @@ def outcome(case_id: str):
 
 
 @bp.route("/cases/<case_id>/outcome/preview", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def preview(case_id: str):
     """The dates the chosen outcome sets, as a fragment htmx swaps in while the form is filled in."""
     case, _, today, form = posted(case_id)
@@ -83,5 +83,5 @@ def provide(case, employee, today, forms) -> dict:
     """The outcome section: the outcomes offered, the form (with the plan after "Check the dates")."""
     return {"outcome_form": forms.pop("outcome_form", None) or outcome_form(case, today),
             "outcome_plan": forms.pop("outcome_plan", None), "outcome_blocked": outcome_blocked(case),
-            "may_decide_outcome": current_user.has_role(*WORKERS),
+            "may_decide_outcome": current_user.has_role(*CASE_WORKERS),
             "outcome_labels": {key: kind.label for key, kind in OUTCOMES.items()}}

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from blueprints.access import requires
+from blueprints.access import CASE_OVERSEERS, CASE_WORKERS, requires
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm, ReassignForm
-from blueprints.cases.loading import WORKERS, actor, attempt, case_or_404, seen_version
+from blueprints.cases.loading import actor, attempt, case_or_404, seen_version
 from blueprints.cases.page import render_case
 from services.cases.tasks import CONFIRM_RESUMED, complete_task, confirm_resumed, find_task, reassign_task
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/complete", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def complete(case_id: str, task_id: str):
     case, employee = case_or_404(case_id)
     form = CaseForm()
@@ -31,7 +31,7 @@ def complete(case_id: str, task_id: str):
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/reassign", methods=["POST"])
-@requires("hr", "admin")
+@requires(CASE_OVERSEERS)
 def reassign(case_id: str, task_id: str):
     case, employee = case_or_404(case_id)
     form = ReassignForm()

@@ -23,8 +23,6 @@ from documents.scope import NOTHING
 from services.cases.outcomes import flag_queue
 from services.cases.tasks import CaseRuleError, add_stage_tasks, associate_absences, case_policy, change, ladder_of
 
-FIXERS = ("hr", "support", "admin")
-
 
 class CorrectionRefused(ValueError):
     """A correction that cannot be applied: `errors` maps each field to what is wrong with it."""
