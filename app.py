@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
         hr,
         imports,
         letters_admin,
+        menu,
         notify,
         policies,
         reports,
@@ -134,7 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         triggers,
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
-                   imports, letters_admin, notify, policies, reports, tasks, team, triggers):
+                   imports, letters_admin, menu, notify, policies, reports, tasks, team, triggers):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])

@@ -1,13 +1,15 @@
-"""Access rules: every view declares who may use it, with `public`, `signed_in`, `requires(...)` or `api_token(...)`.
+"""Access rules: every view declares who may use it, with `public`, `signed_in`, `requires(GROUP)` or `api_token(...)`.
 
 The app refuses any endpoint whose view declares nothing (see `app.py`), and a
-test walks the URL map for the same reason.
+test walks the URL map for the same reason. The groups below are the only
+place roles are put together; links ask `may(endpoint)`, so they follow the
+route's own rule.
 """
 from __future__ import annotations
 
 import functools
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from documents import ROLES
@@ -16,18 +18,50 @@ from documents.api_token import SCOPES, ApiToken
 PUBLIC = "public"
 SIGNED_IN = "signed in"
 
+# Who may do what, each group named by what it lets its roles do. What a user then sees is narrowed by
+# their scope (`documents.scope`): a manager their hierarchy, HR their divisions.
+# Reading a case or an absence with its letters and meeting invitations, noting a case, an employee's page:
+CASE_READERS = ("manager", "hr", "support", "admin")
+# Working a case: its tasks, association, meetings, letters and outcome; My tasks:
+CASE_WORKERS = ("manager", "hr", "admin")
+# HR's decisions, giving a task to someone else, "wrong stage" flags, everyone's tasks in their divisions:
+CASE_OVERSEERS = ("hr", "admin")
+# Recording an absence and the care while someone is off:
+ABSENCE_RECORDERS = ("manager", "hr", "admin")
+# Asking to see an absence's medical detail:
+MEDICAL_READERS = ("manager", "hr", "admin")
+# The dashboard and the board report:
+REPORT_READERS = ("manager", "hr", "admin")
+# Their team and its calendar, asking HR not to progress a case, flagging one:
+TEAM_MANAGERS = ("manager",)
+# The staff list, the hierarchy's health and its stranded tasks:
+STAFF_KEEPERS = ("hr", "support", "admin")
+# The queue of flags managers raise:
+FLAG_RESOLVERS = ("hr", "support", "admin")
+# Correcting a case's stage, dates and associated absences:
+DATA_FIXERS = ("hr", "support", "admin")
+# Loading files from other systems:
+IMPORTERS = ("support", "admin")
+# Reading the policies and the letter templates:
+POLICY_READERS = ("hr", "admin")
+# The trigger scan:
+TRIGGER_SCANNERS = ("hr", "admin")
+# Changing the policies and the letter templates:
+POLICY_EDITORS = ("admin",)
+# Task routing and the organisation's details:
+ADMINISTRATORS = ("admin",)
+
 
 def _declare(rule: tuple[str, ...]):
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            if PUBLIC not in rule:
+            if not admits(guarded, current_user):
                 if not current_user.is_authenticated:
                     if request.headers.get("HX-Request") == "true":
                         abort(401)
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-                if SIGNED_IN not in rule and not current_user.has_role(*rule):
-                    abort(403)
+                abort(403)
             return view(*args, **kwargs)
 
         guarded.access_rule = rule
@@ -46,12 +80,12 @@ def signed_in(view):
     return _declare((SIGNED_IN,))(view)
 
 
-def requires(*roles: str):
-    """Only users holding at least one of `roles` may use this view."""
-    unknown = set(roles) - set(ROLES)
-    if unknown or not roles:
-        raise ValueError(f"unknown roles {sorted(unknown)}")
-    return _declare(tuple(roles))
+def requires(group: tuple[str, ...]):
+    """Only users holding at least one of the roles of `group` (one of the groups above) may use this view."""
+    unknown = set(group) - set(ROLES)
+    if isinstance(group, str) or unknown or not group:
+        raise ValueError(f"requires takes a group of roles, not {group!r}")
+    return _declare(tuple(group))
 
 
 def api_token(scope: str):
@@ -82,6 +116,22 @@ def api_token(scope: str):
 def access_rule(view) -> tuple[str, ...] | None:
     """The rule a view declared, or None."""
     return getattr(view, "access_rule", None)
+
+
+def admits(view, user) -> bool:
+    """Whether the rule `view` declared lets `user` (signed in or not) open it; an API token's rule, or none,
+    admits no user."""
+    rule = access_rule(view) or ()
+    if PUBLIC in rule:
+        return True
+    if not user.is_authenticated:
+        return False
+    return SIGNED_IN in rule or user.has_role(*rule)
+
+
+def may(endpoint: str) -> bool:
+    """Whether the signed-in user may open `endpoint`: its view's own rule decides, so a link and its route agree."""
+    return admits(current_app.view_functions[endpoint], current_user)
 
 
 def visible_or_404(queryset, **filters):

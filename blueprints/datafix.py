@@ -28,7 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.access import requires
+from blueprints.access import ADMINISTRATORS, DATA_FIXERS, requires
 from blueprints.answering import answer, page_again
 from casework.corrections import FIELDS, missing_columns, words
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
@@ -38,7 +38,6 @@ from services import clock
 from services.cases.tasks import association_candidates, ladder_of
 from services.errors import Refused
 from services.imports.corrections import (
-    FIXERS,
     amend_absences,
     amend_stage,
     apply_corrections,
@@ -92,7 +91,7 @@ class RoutingForm(FlaskForm):
 
 
 @bp.route("/datafix")
-@requires(*FIXERS)
+@requires(DATA_FIXERS)
 def index():
     cases = fixable_cases(current_user)
     queues = flag_queues(cases)
@@ -103,7 +102,7 @@ def index():
 
 
 @bp.route("/datafix/cases/<case_id>", methods=["GET", "POST"])
-@requires(*FIXERS)
+@requires(DATA_FIXERS)
 def amend(case_id: str):
     case, employee = _case(case_id)
     form = StageForm(data={**stage_values(case), "warning_level": case.current_stage.warning_level or "",
@@ -121,7 +120,7 @@ def amend(case_id: str):
 
 
 @bp.route("/datafix/cases/<case_id>/absences", methods=["POST"])
-@requires(*FIXERS)
+@requires(DATA_FIXERS)
 def amend_associated(case_id: str):
     case, employee = _case(case_id)
     form = AbsencesForm()
@@ -149,7 +148,7 @@ def _amend_page(case: Case, employee: Employee, form: StageForm, absences: Absen
 
 
 @bp.route("/datafix/corrections", methods=["GET", "POST"])
-@requires(*FIXERS)
+@requires(DATA_FIXERS)
 def corrections():
     form = CorrectionsForm()
     if form.validate_on_submit():
@@ -163,7 +162,7 @@ def corrections():
 
 
 @bp.route("/datafix/corrections/apply", methods=["POST"])
-@requires(*FIXERS)
+@requires(DATA_FIXERS)
 def apply_corrections_page():
     form = ApplyForm()
     if not form.validate_on_submit() or not form.csv_text.data:
@@ -199,7 +198,7 @@ def _corrections_text(data: bytes, limit: int | None = MAX_CORRECTIONS_BYTES) ->
 
 
 @bp.route("/admin/routing", methods=["GET", "POST"])
-@requires("admin")
+@requires(ADMINISTRATORS)
 def routing():
     saved = Routing.current()
     divisions = known_divisions()

@@ -6,7 +6,7 @@ import re
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from blueprints.access import requires, visible_or_404
+from blueprints.access import ABSENCE_RECORDERS, CASE_READERS, STAFF_KEEPERS, requires, visible_or_404
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period, absence_length, window_figures
@@ -20,7 +20,7 @@ bp = Blueprint("employees", __name__)
 
 
 @bp.route("/employees")
-@requires("hr", "support", "admin")
+@requires(STAFF_KEEPERS)
 def index():
     today = clock.today()
     query = request.args.get("q", "").strip()[:100]
@@ -42,7 +42,7 @@ def index():
 
 
 @bp.route("/employees/<assignment_number>")
-@requires("manager", "hr", "support", "admin")
+@requires(CASE_READERS)
 def show(assignment_number: str):
     employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
     supervisor = Employee.objects(assignment_number=employee.supervisor_assignment_number).first()
@@ -57,6 +57,6 @@ def show(assignment_number: str):
     return render_template("employees/show.html", employee=employee, supervisor=supervisor, absences=absences,
                            lengths=lengths, figures=figures, cases=list(cases), today=today,
                            explained=explain_employee(employee, today),
-                           may_record=current_user.has_role("manager", "hr", "admin"),
+                           may_record=current_user.has_role(*ABSENCE_RECORDERS),
                            may_see_supervisor=supervisor is not None and bool(
                                Employee.objects.visible_to(current_user).filter(pk=supervisor.pk).count()))

@@ -13,7 +13,7 @@ from collections import Counter
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import IMPORTERS, STAFF_KEEPERS, requires
 from blueprints.answering import answer, back_to
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import case_or_404, seen_version
@@ -117,18 +117,18 @@ def stranded_tasks(people: dict[str, Person], divisions: set[str] | None) -> lis
 
 
 @bp.route("/hierarchy")
-@requires("support", "hr", "admin")
+@requires(STAFF_KEEPERS)
 def index():
     divisions = None if current_user.has_role("support", "admin") else set(current_user.hr_divisions or [])
     lists = health(clock.today(), divisions,
                    current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS))
     return render_template("hierarchy/index.html", form=CaseForm(formdata=None), hr_queue=HR_QUEUE,
                            max_reports=current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS),
-                           may_import=current_user.has_role("support", "admin"), **lists)
+                           may_import=current_user.has_role(*IMPORTERS), **lists)
 
 
 @bp.route("/hierarchy/tasks/<case_id>/<task_id>", methods=["POST"])
-@requires("support", "hr", "admin")
+@requires(STAFF_KEEPERS)
 def give_to_supervisor(case_id: str, task_id: str):
     """Give a stranded task to the employee's current supervisor (their division's HR queue if they have no
     login), with an audit entry on the case and a notice to both."""

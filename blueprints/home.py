@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, send_from_directory, url_for
-from flask_login import current_user
 
-from blueprints.access import public, signed_in
+from blueprints.access import may, public, signed_in
 
 bp = Blueprint("home", __name__)
 
@@ -12,9 +11,9 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @signed_in
 def index():
-    if current_user.has_role("manager"):
+    if may("team.index"):
         return redirect(url_for("team.index"))
-    if current_user.has_role("hr", "admin"):
+    if may("dashboard.index"):
         return redirect(url_for("dashboard.index"))
     return redirect(url_for("employees.index"))
 

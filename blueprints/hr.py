@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import CASE_OVERSEERS, FLAG_RESOLVERS, requires
 from blueprints.answering import answer
 from blueprints.cases.forms import ResolveFlagForm
 from blueprints.cases.loading import case_or_404
@@ -18,17 +18,17 @@ bp = Blueprint("hr", __name__)
 def queue_kinds() -> tuple[str, ...]:
     """The flags in the user's queue: HR advisors and admins get both kinds, hierarchy administrators
     (support) "not my report"."""
-    return tuple(FLAG_WORDS) if current_user.has_role("hr", "admin") else ("not_my_report",)
+    return tuple(FLAG_WORDS) if current_user.has_role(*CASE_OVERSEERS) else ("not_my_report",)
 
 
 @bp.route("/hr/flags")
-@requires("hr", "support", "admin")
+@requires(FLAG_RESOLVERS)
 def flags():
     return render_queue(ResolveFlagForm(formdata=None))
 
 
 @bp.route("/hr/flags/<case_id>/<flag_id>/resolve", methods=["POST"])
-@requires("hr", "support", "admin")
+@requires(FLAG_RESOLVERS)
 def resolve(case_id: str, flag_id: str):
     case, _ = case_or_404(case_id)
     if not any(flag.id == flag_id and flag.kind in queue_kinds() for flag in case.flags):
@@ -51,4 +51,5 @@ def render_queue(form: ResolveFlagForm, failed: str | None = None, status: int =
     people = {person.pk: person for person in Employee.objects(pk__in=list({case.employee for case, _ in rows}))
               .only("first_name", "last_name", "assignment_number")}
     return render_template("hr/flags.html", rows=rows, people=people, form=form, failed=failed,
-                           flag_words=FLAG_WORDS, stages={case.pk: stage_title(case) for case, _ in rows}), status
+                           flag_words=FLAG_WORDS, stages={case.pk: stage_title(case) for case, _ in rows},
+                           queue_kinds=queue_kinds()), status

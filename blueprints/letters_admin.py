@@ -16,7 +16,7 @@ from werkzeug.utils import secure_filename
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from blueprints.access import requires
+from blueprints.access import ADMINISTRATORS, POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, page_again
 from blueprints.settings import settings
 from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS
@@ -32,7 +32,6 @@ def organisation_in_header():
     """The organisation's saved name for the page header (read only when a page shows it)."""
     return {"organisation_name": lambda: organisation.organisation_name(settings().organisation)}
 
-READERS = ("admin", "hr")
 SOURCES = {"stage": "the stage and its associated absences", "meeting": "a meeting of the stage",
            "outcome": "the stage's outcome", "absence": "one absence", "rtw": "a return-to-work interview"}
 
@@ -61,27 +60,27 @@ class OrganisationForm(FlaskForm):
 
 
 @bp.route("/admin/letters")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def index():
     return render_template("letters_admin/index.html", records=templates.templates_in_use(), letters=LETTERS,
                            sources=SOURCES, shipped={code: templates.has_shipped(code) for code in LETTERS})
 
 
 @bp.route("/admin/letters/fields")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def fields():
     return render_template("letters_admin/fields.html", rows=_field_rows())
 
 
 @bp.route("/admin/letters/<code>")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def show(code: str):
     record = _record(code)
     return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), [])
 
 
 @bp.route("/admin/letters/<code>", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def upload(code: str):
     record, form = _record(code), UploadForm()
 
@@ -101,21 +100,21 @@ def upload(code: str):
 
 
 @bp.route("/admin/letters/<code>/versions/<int:number>/use", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def use_again(code: str, number: int):
     return _choose(code, lambda version: templates.use_version(code, number, current_user.email, version),
                    f"Version {number} of {code} is the template in use again.")
 
 
 @bp.route("/admin/letters/<code>/shipped", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def use_shipped(code: str):
     return _choose(code, lambda version: templates.restore_shipped(code, current_user.email, version),
                    f"{code} uses the template shipped with Casebook again; uploaded versions stay in the history.")
 
 
 @bp.route("/admin/letters/<code>/template.docx")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def download(code: str):
     record = _record(code)
     try:
@@ -126,7 +125,7 @@ def download(code: str):
 
 
 @bp.route("/admin/letters/<code>/versions/<int:number>.docx")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def download_version(code: str, number: int):
     _record(code)
     try:
@@ -136,7 +135,7 @@ def download_version(code: str, number: int):
 
 
 @bp.route("/admin/letters/<code>/shipped.docx")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def download_shipped(code: str):
     _record(code)
     try:
@@ -146,7 +145,7 @@ def download_shipped(code: str):
 
 
 @bp.route("/admin/organisation", methods=["GET", "POST"])
-@requires("admin")
+@requires(ADMINISTRATORS)
 def organisation_details():
     saved = organisation.Organisation.current()
     shown = organisation.organisation_context(settings().organisation)
@@ -165,7 +164,7 @@ def organisation_details():
 
 
 @bp.route("/admin/organisation/logo")
-@requires("admin")
+@requires(ADMINISTRATORS)
 def organisation_logo():
     found = organisation.logo()
     if found is None:

@@ -12,7 +12,7 @@ from werkzeug.utils import secure_filename
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from blueprints.access import requires
+from blueprints.access import POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, back_to
 from blueprints.triggers import page_of
 from casework.reasons import REASON_CATEGORIES
@@ -23,7 +23,6 @@ from services.errors import Refused
 
 bp = Blueprint("policies", __name__)
 
-READERS = ("admin", "hr")
 MAX_FILE_BYTES = 1024 * 1024
 
 
@@ -98,13 +97,13 @@ class ActivateForm(FlaskForm):
 
 
 @bp.route("/policies")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def index():
     return render_template("policies/index.html", groups=service.versions())
 
 
 @bp.route("/policies/<key>/<int:revision>")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def show(key: str, revision: int):
     document = _version(key, revision)
     return render_template("policies/show.html", document=document, policy=service.rules_of(document),
@@ -112,7 +111,7 @@ def show(key: str, revision: int):
 
 
 @bp.route("/policies/<key>/<int:revision>/policy.toml")
-@requires(*READERS)
+@requires(POLICY_READERS)
 def download(key: str, revision: int):
     document = _version(key, revision)
     return Response(service.as_toml(document), content_type="application/toml; charset=utf-8",
@@ -120,7 +119,7 @@ def download(key: str, revision: int):
 
 
 @bp.route("/policies/<key>/<int:revision>/edit", methods=["GET", "POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def edit(key: str, revision: int):
     document = _version(key, revision)
     form = settings_form(document.rules, formdata=request.form if request.method == "POST" else None)
@@ -143,13 +142,13 @@ def edit(key: str, revision: int):
 
 
 @bp.route("/policies/new")
-@requires("admin")
+@requires(POLICY_EDITORS)
 def new():
     return _edit_page(None)
 
 
 @bp.route("/policies/upload", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def upload():
     form = UploadForm(prefix="upload")
     return answer(lambda: _from_toml(form.text, "new version from the uploaded file "
@@ -158,7 +157,7 @@ def upload():
 
 
 @bp.route("/policies/paste", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def paste():
     form = PasteForm(prefix="paste")
     return answer(lambda: _from_toml(form.text.data, "new version from pasted TOML"),
@@ -166,7 +165,7 @@ def paste():
 
 
 @bp.route("/policies/<key>/<int:revision>/activate")
-@requires("admin")
+@requires(POLICY_EDITORS)
 def preview(key: str, revision: int):
     document = _version(key, revision)
     active = Policy.active_policy()
@@ -179,7 +178,7 @@ def preview(key: str, revision: int):
 
 
 @bp.route("/policies/<key>/<int:revision>/activate", methods=["POST"])
-@requires("admin")
+@requires(POLICY_EDITORS)
 def activate(key: str, revision: int):
     document, form = _version(key, revision), ActivateForm()
     if not form.validate_on_submit():

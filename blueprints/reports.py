@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from blueprints.absences.forms import DayField
-from blueprints.access import requires
+from blueprints.access import REPORT_READERS, requires
 from blueprints.settings import settings
 from casework import board_tables
 from casework.board_report import financial_year_to_date
@@ -24,7 +24,6 @@ from services.reads.board_report import board_report, within_choices
 
 bp = Blueprint("reports", __name__, cli_group=None)
 
-READERS = ("manager", "hr", "admin")
 EARLIEST = dt.date(2000, 1, 1)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,7 +60,7 @@ def _report(form: PeriodForm):
 
 
 @bp.route("/reports/board")
-@requires(*READERS)
+@requires(REPORT_READERS)
 def board():
     """The board report for a period (the financial year to date unless another is asked for), printable."""
     form = _form()
@@ -73,7 +72,7 @@ def board():
 
 
 @bp.route("/reports/board.<any(csv, xlsx):extension>")
-@requires(*READERS)
+@requires(REPORT_READERS)
 def export(extension: str):
     """Every table (or the one named by `table`) as CSV or as an XLSX workbook."""
     form = _form()

@@ -8,20 +8,26 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from blueprints.access import requires, visible_or_404
+from blueprints.access import ABSENCE_RECORDERS, CASE_OVERSEERS, CASE_WORKERS, TEAM_MANAGERS, requires, visible_or_404
 from blueprints.paging import Page
 from documents import Absence, Employee
 from documents.scope import scope_filter
 from services import clock
 from services.absences import mark_reminder_done
 from services.cases.tasks import RTW_REMINDER
-from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items, oversight_view
+from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items
 
 bp = Blueprint("tasks", __name__)
+OVERSIGHT_VIEWS = {"divisions": CASE_OVERSEERS, "hierarchy": TEAM_MANAGERS}
+
+
+def oversight_view(user) -> str | None:
+    """The task view listing everyone's tasks the user oversees: HR's divisions, or a manager's hierarchy."""
+    return next((view for view, group in OVERSIGHT_VIEWS.items() if user.has_role(*group)), None)
 
 
 @bp.route("/tasks")
-@requires("manager", "hr", "admin")
+@requires(CASE_WORKERS)
 def index():
     """My tasks; or (`view=divisions` for HR, `view=hierarchy` for managers) everyone's in the user's scope,
     narrowed to one `holder` and to the overdue ones with `overdue=1`."""
@@ -44,7 +50,7 @@ def index():
 
 
 @bp.route("/absences/<absence_id>/tasks/<task_id>/complete", methods=["POST"])
-@requires("manager", "hr", "admin")
+@requires(ABSENCE_RECORDERS)
 def complete_reminder(absence_id: str, task_id: str):
     """One click marks a return-to-work reminder done (the interview itself is recorded on the absence)."""
     form = FlaskForm()
@@ -68,7 +74,7 @@ def complete_reminder(absence_id: str, task_id: str):
 def task_counts():
     """The signed-in user's open and overdue task counts, for the header's "My tasks" link."""
     def my_counts() -> tuple[int, int]:
-        if not current_user.is_authenticated or not current_user.has_role("manager", "hr", "admin"):
+        if not current_user.is_authenticated or not current_user.has_role(*CASE_WORKERS):
             return 0, 0
         return counts(open_items(assignees_of(current_user)), clock.today())
     return {"my_task_counts": my_counts}

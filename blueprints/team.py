@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import TEAM_MANAGERS, requires
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period
@@ -30,7 +30,7 @@ def _team(today: dt.date, everyone: bool):
 
 
 @bp.route("/team")
-@requires("manager")
+@requires(TEAM_MANAGERS)
 def index():
     today = clock.today()
     everyone = request.args.get("show") == "all"
@@ -52,7 +52,7 @@ def index():
 
 
 @bp.route("/team/calendar")
-@requires("manager")
+@requires(TEAM_MANAGERS)
 def calendar():
     """Who is off sick on which days of a month."""
     today = clock.today()

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, ValidationError
 
 from blueprints.absences.forms import DayField
-from blueprints.access import requires
+from blueprints.access import TRIGGER_SCANNERS, requires
 from blueprints.answering import answer
 from blueprints.paging import Page
 from documents import Employee
@@ -20,7 +20,6 @@ from services.triggers import active_policy, scan
 
 bp = Blueprint("triggers", __name__)
 
-SCANNERS = ("hr", "admin")
 EARLIEST = dt.date(2000, 1, 1)
 
 
@@ -38,7 +37,7 @@ class ScanForm(FlaskForm):
 
 
 @bp.route("/triggers/scan")
-@requires(*SCANNERS)
+@requires(TRIGGER_SCANNERS)
 def preview():
     """What a scan would do on the date asked (today unless another is given); changes nothing."""
     asked = "as_of" in request.args
@@ -49,7 +48,7 @@ def preview():
 
 
 @bp.route("/triggers/scan", methods=["POST"])
-@requires(*SCANNERS)
+@requires(TRIGGER_SCANNERS)
 def apply():
     """Run the scan over the same staff and apply it; a second run changes nothing."""
     form = ScanForm()

@@ -10,14 +10,13 @@ from blueprints.absences import bp
 from blueprints.absences.forms import ContactForm, DateDoneForm, FitNoteForm, ReturnToWorkForm
 from blueprints.absences.loading import absence_or_404, absence_url, change_absence
 from blueprints.absences.page import render_absence_page
-from blueprints.access import requires
+from blueprints.access import ABSENCE_RECORDERS, requires
 from blueprints.answering import answer, page_again
 from casework.absences import long_date, rtw_day_number, rtw_due
 from casework.calendar import WorkingPattern
 from documents.absence import Contact, FitNote, ReturnToWork
 from services import clock
 
-RECORDERS = ("manager", "hr", "admin")
 STEPS = {  # step → (prefix, field on the absence, reference field, audit action, what the page says after)
     "oh-referral": ("oh", "oh_referral_on", None, "OH referral recorded", "Referral to occupational health recorded."),
     "accident-report": ("accident", "accident_reported_on", "accident_report_ref", "accident report recorded",
@@ -28,7 +27,7 @@ STEPS = {  # step → (prefix, field on the absence, reference field, audit acti
 
 
 @bp.route("/absences/<absence_id>/contacts", methods=["POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def log_contact(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = ContactForm()
@@ -46,7 +45,7 @@ def log_contact(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/fit-notes", methods=["POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def record_fit_note(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = FitNoteForm()
@@ -73,7 +72,7 @@ def record_fit_note(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/steps/<step>", methods=["POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def record_step(absence_id: str, step: str):
     absence, employee = absence_or_404(absence_id)
     if step not in STEPS:
@@ -100,7 +99,7 @@ def record_step(absence_id: str, step: str):
 
 
 @bp.route("/absences/<absence_id>/return-to-work", methods=["GET", "POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def return_to_work(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     if absence.last_day is None:

@@ -7,6 +7,7 @@ from flask import render_template
 from flask_login import current_user
 
 from blueprints.absences.forms import ContactForm, DateDoneForm, EndForm, ExtendForm, FitNoteForm, ReturnToWorkForm
+from blueprints.access import ABSENCE_RECORDERS
 from casework.absences import absence_length, expectations, rtw_due
 from casework.calendar import WorkingPattern
 from documents import Absence, Employee
@@ -49,7 +50,7 @@ def render_absence_page(absence: Absence, employee: Employee, status: int = 200,
         "absences/show.html", absence=absence, employee=employee, today=today, due=due,
         length=absence_length(absence.first_day, absence.last_day, pattern, today),
         expectations=care_expectations(absence, today), may_read_medical=may_read_medical(current_user, employee),
-        may_record=current_user.has_role("manager", "hr", "admin"),
+        may_record=current_user.has_role(*ABSENCE_RECORDERS),
         rtw_form=ReturnToWorkForm(formdata=None, held_on=min(today, due.first_day_back) if due else today,
                                   version=str(absence.version)) if due and not absence.rtw else None,
         **forms), status

@@ -14,7 +14,7 @@ from blueprints.absences.loading import (
     save_from_form,
 )
 from blueprints.absences.page import render_absence_page
-from blueprints.access import requires, visible_or_404
+from blueprints.access import ABSENCE_RECORDERS, CASE_READERS, MEDICAL_READERS, requires, visible_or_404
 from blueprints.answering import answer, page_again
 from blueprints.rendering import render_page_or_fragment
 from documents import Absence, Employee, utcnow
@@ -23,12 +23,11 @@ from documents.scope import may_read_medical
 from services import clock
 from services.absences import date_errors
 
-RECORDERS = ("manager", "hr", "admin")
 FLAGS = ("work_related", "third_party", "pregnancy_related", "disability_related")
 
 
 @bp.route("/employees/<assignment_number>/absences/new", methods=["GET", "POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def new(assignment_number: str):
     employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
     form = AbsenceForm()
@@ -47,14 +46,14 @@ def new(assignment_number: str):
 
 
 @bp.route("/absences/<absence_id>")
-@requires("manager", "hr", "support", "admin")
+@requires(CASE_READERS)
 def show(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     return render_absence_page(absence, employee)
 
 
 @bp.route("/absences/<absence_id>/end", methods=["POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def end(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = EndForm()
@@ -71,7 +70,7 @@ def end(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/extend", methods=["POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def extend(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = ExtendForm()
@@ -88,7 +87,7 @@ def extend(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/correct", methods=["GET", "POST"])
-@requires(*RECORDERS)
+@requires(ABSENCE_RECORDERS)
 def correct(absence_id: str):
     absence, employee = absence_or_404(absence_id)
     form = CorrectionForm(obj=absence if not _submitted() else None)
@@ -116,7 +115,7 @@ def correct(absence_id: str):
 
 
 @bp.route("/absences/<absence_id>/medical")
-@requires("manager", "hr", "admin")
+@requires(MEDICAL_READERS)
 def medical(absence_id: str):
     """The confidential detail, shown on request to those allowed, and every read logged."""
     absence, employee = absence_or_404(absence_id)

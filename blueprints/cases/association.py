@@ -1,18 +1,18 @@
 """Associating the absences that triggered a stage: the first thing every stage asks for."""
 from __future__ import annotations
 
-from blueprints.access import requires
+from blueprints.access import CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm
-from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
 from blueprints.cases.page import case_page_again
 from services import clock
 from services.cases.tasks import associate_absences
 
 
 @bp.route("/cases/<case_id>/association", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def associate(case_id: str):
     case, employee = case_or_404(case_id)
     form = AssociationForm()

@@ -13,11 +13,11 @@ from wtforms import DateField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
-from blueprints.access import requires
+from blueprints.access import CASE_READERS, CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
-from blueprints.cases.loading import WORKERS, actor, case_or_404, seen_version
+from blueprints.cases.loading import actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from blueprints.settings import settings
 from casework.letters import LETTERS, MAX_BYTES
@@ -39,7 +39,6 @@ from services.cases.letters import (
 from services.cases.tasks import LETTER_TASKS, ladder_of
 from services.errors import Refused
 
-READERS = ("manager", "hr", "support", "admin")
 FIX_WORDS = {"association": "Associate the absences", "meetings": "Arrange the meeting", "outcome": "Record the outcome",
              "return-to-work": "Return to work, above"}
 EXPIRED = "The form had expired. Send it again."
@@ -151,12 +150,12 @@ def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> Non
         return file_answer(*load(*ids.values()), letter_id, number, pdf=True)
 
     version = f"{base}/letters/<letter_id>/versions/<int:number>"
-    for rule, view, roles, methods in (
-            (f"{base}/letters", make_letter, WORKERS, ["POST"]),
-            (f"{base}/letters/<letter_id>/versions", upload_letter, WORKERS, ["POST"]),
-            (f"{base}/letters/<letter_id>/sent", letter_sent, WORKERS, ["POST"]),
-            (version, download_letter, READERS, ["GET"]), (f"{version}/pdf", letter_pdf, READERS, ["GET"])):
-        blueprint.add_url_rule(rule, view.__name__, requires(*roles)(view), methods=methods)
+    for rule, view, group, methods in (
+            (f"{base}/letters", make_letter, CASE_WORKERS, ["POST"]),
+            (f"{base}/letters/<letter_id>/versions", upload_letter, CASE_WORKERS, ["POST"]),
+            (f"{base}/letters/<letter_id>/sent", letter_sent, CASE_WORKERS, ["POST"]),
+            (version, download_letter, CASE_READERS, ["GET"]), (f"{version}/pdf", letter_pdf, CASE_READERS, ["GET"])):
+        blueprint.add_url_rule(rule, view.__name__, requires(group)(view), methods=methods)
 
 
 def letter_view(owner, employee, offers, records, forms: dict, blueprint: str, args: dict, on_case: bool) -> dict:
@@ -173,7 +172,7 @@ def letter_view(owner, employee, offers, records, forms: dict, blueprint: str, a
             "version": owner.version, "on_case": on_case, "target": target,
             "message": forms.pop("letter_message", None) or (sent_back.code.errors[0] if sent_back and
                                                             sent_back.code.errors else None),
-            "pdf": bool(pdf_converter()), "may_make": current_user.has_role(*WORKERS),
+            "pdf": bool(pdf_converter()), "may_make": current_user.has_role(*CASE_WORKERS),
             "may_read_medical": may_read_medical(current_user, employee), "letters": LETTERS,
             "sent_how": SENT_HOW, "fix_words": FIX_WORDS, "max_mb": MAX_BYTES // (1024 * 1024)}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import CASE_READERS, requires
 from blueprints.cases import bp
 from blueprints.paging import Page
 from documents import Employee
@@ -19,7 +19,7 @@ FILTERS = tuple(LABELS)
 
 
 @bp.route("/cases")
-@requires("manager", "hr", "support", "admin")
+@requires(CASE_READERS)
 def index():
     """Cases by `division` or `line`, `kind`, `stage`, `status`, `paused` (1 or 0), `pay` (half_pay or
     nil_pay in the next 28 days) and `flag` (an open flag of that kind)."""

@@ -9,8 +9,6 @@ from flask_login import current_user
 
 from documents import Case, Employee
 
-WORKERS = ("manager", "hr", "admin")
-
 
 def case_or_404(case_id: str) -> tuple[Case, Employee]:
     """The case and its employee, if the case is in the user's scope; otherwise 404."""

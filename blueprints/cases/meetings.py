@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import CASE_READERS, CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import AnotherDateForm, CaseForm, MeetingForm, notes_form_class
-from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
 from blueprints.cases.page import case_page_again, case_section, render_case
 from blueprints.settings import settings
 from casework.absences import long_date
@@ -36,7 +36,7 @@ from services.errors import Refused
 
 
 @bp.route("/cases/<case_id>/meetings", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def arrange(case_id: str):
     case, employee = case_or_404(case_id)
     form = MeetingForm()
@@ -51,7 +51,7 @@ def arrange(case_id: str):
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/another-date", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def another_date(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     form = AnotherDateForm()
@@ -65,7 +65,7 @@ def another_date(case_id: str, meeting_id: str):
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/notes", methods=["GET", "POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def notes(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     stage, meeting = _meeting_or_404(case, meeting_id)
@@ -95,7 +95,7 @@ def _notes_page(case, employee, stage, meeting, form, status: int = 200, message
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/invitation.ics")
-@requires("manager", "hr", "support", "admin")
+@requires(CASE_READERS)
 def invitation(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     _, meeting = _meeting_or_404(case, meeting_id)
@@ -106,7 +106,7 @@ def invitation(case_id: str, meeting_id: str):
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/send-invitation", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def send_invitation(case_id: str, meeting_id: str):
     """E-mail the invitation (.ics attached) to everyone invited; what cannot be sent now is retried by
     `notify send`. The case's history records who it went to."""

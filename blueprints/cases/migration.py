@@ -6,11 +6,11 @@ from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
-from blueprints.access import requires
+from blueprints.access import CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
-from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
 from blueprints.cases.page import case_page_again, case_section, render_case
 from blueprints.settings import settings
 from casework.inflight_feed import COLUMNS
@@ -25,7 +25,7 @@ class WrongStageForm(CaseForm):
 
 
 @bp.route("/cases/<case_id>/migration/confirm", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def confirm_migrated_stage(case_id: str):
     case, employee = case_or_404(case_id)
     form = CaseForm()
@@ -34,7 +34,7 @@ def confirm_migrated_stage(case_id: str):
 
 
 @bp.route("/cases/<case_id>/migration/wrong-stage", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def wrong_migrated_stage(case_id: str):
     case, employee = case_or_404(case_id)
     form = WrongStageForm()
@@ -58,7 +58,7 @@ def provide(case, employee, today, forms) -> dict:
     return {
         "migration_columns": COLUMNS,
         "migration_waiting": bool(case.migrated) and confirmation_task(case) is not None,
-        "may_confirm_migration": current_user.has_role(*WORKERS) and case.status != "closed",
+        "may_confirm_migration": current_user.has_role(*CASE_WORKERS) and case.status != "closed",
         "confirm_stage_form": CaseForm(**version),
         "wrong_stage_form": WrongStageForm(**version),
     }

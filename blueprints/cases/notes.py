@@ -7,11 +7,11 @@ import datetime as dt
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import CASE_OVERSEERS, CASE_READERS, CASE_WORKERS, TEAM_MANAGERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import DecisionForm, FlagForm, NoteForm, ProgressRequestForm, SnoozeForm
-from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
 from blueprints.cases.page import case_page_again, case_section
 from blueprints.settings import settings
 from documents import Case, Employee
@@ -29,12 +29,11 @@ from services.cases.outcomes import (
     snooze_reminders,
 )
 
-READERS = ("manager", "hr", "support", "admin")
 NOTE_LABELS = {"request": "Request to HR", "decision": "HR decision", "snooze": "Slowed down"}
 
 
 @bp.route("/cases/<case_id>/notes", methods=["POST"])
-@requires(*READERS)
+@requires(CASE_READERS)
 def add(case_id: str):
     case, employee = case_or_404(case_id)
     form = NoteForm()
@@ -44,7 +43,7 @@ def add(case_id: str):
 
 
 @bp.route("/cases/<case_id>/progress-request", methods=["POST"])
-@requires("manager")
+@requires(TEAM_MANAGERS)
 def ask_not_to_progress_view(case_id: str):
     case, employee = case_or_404(case_id)
     form = ProgressRequestForm()
@@ -55,7 +54,7 @@ def ask_not_to_progress_view(case_id: str):
 
 
 @bp.route("/cases/<case_id>/decision", methods=["POST"])
-@requires("hr", "admin")
+@requires(CASE_OVERSEERS)
 def decide(case_id: str):
     case, employee = case_or_404(case_id)
     form = DecisionForm()
@@ -66,7 +65,7 @@ def decide(case_id: str):
 
 
 @bp.route("/cases/<case_id>/snooze", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def snooze(case_id: str):
     case, employee = case_or_404(case_id)
     form = SnoozeForm()
@@ -77,7 +76,7 @@ def snooze(case_id: str):
 
 
 @bp.route("/cases/<case_id>/flags", methods=["POST"])
-@requires("manager")
+@requires(TEAM_MANAGERS)
 def flag(case_id: str):
     case, employee = case_or_404(case_id)
     form = FlagForm()
@@ -88,7 +87,7 @@ def flag(case_id: str):
 
 
 @bp.route("/team/<assignment_number>/not-my-report", methods=["POST"])
-@requires("manager")
+@requires(TEAM_MANAGERS)
 def not_my_report_from_team(assignment_number: str):
     """One click on the team page: flag the person's open cases "not my report"; back to the same list."""
     employee = Employee.objects.visible_to(current_user).filter(assignment_number=assignment_number).first()
@@ -119,9 +118,9 @@ def provide(case, employee, today, forms) -> dict:
         "snoozed_until": max((note.snooze_until for note in case.notes
                               if note.snooze_until and note.snooze_until >= today), default=None),
         "request_waiting": any(task.kind == DECIDE_PROGRESS for task in case.open_tasks()),
-        "may_note": current_user.has_role(*READERS),
-        "may_ask": is_open and current_user.has_role("manager"),
-        "may_decide": is_open and current_user.has_role("hr", "admin"),
-        "may_snooze": is_open and case.kind == "LTS" and current_user.has_role(*WORKERS),
-        "may_flag": is_open and current_user.has_role("manager"),
+        "may_note": current_user.has_role(*CASE_READERS),
+        "may_ask": is_open and current_user.has_role(*TEAM_MANAGERS),
+        "may_decide": is_open and current_user.has_role(*CASE_OVERSEERS),
+        "may_snooze": is_open and case.kind == "LTS" and current_user.has_role(*CASE_WORKERS),
+        "may_flag": is_open and current_user.has_role(*TEAM_MANAGERS),
     }

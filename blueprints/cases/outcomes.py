@@ -7,11 +7,11 @@ from flask import render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from blueprints.access import requires
+from blueprints.access import CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import OutcomeForm
-from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
 from blueprints.cases.page import case_section, render_case
 from casework.workflow import OUTCOMES
 from services import clock
@@ -48,7 +48,7 @@ def outcome_again(case, employee, form: OutcomeForm):
 
 
 @bp.route("/cases/<case_id>/outcome", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def outcome(case_id: str):
     """"Check the dates" (the page with the plan and a save button) or "Save the outcome"."""
     case, employee, today, form = posted(case_id)
@@ -63,7 +63,7 @@ def outcome(case_id: str):
 
 
 @bp.route("/cases/<case_id>/outcome/preview", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def preview(case_id: str):
     """The dates the chosen outcome sets, as a fragment htmx swaps in while the form is filled in."""
     case, _, today, form = posted(case_id)
@@ -81,5 +81,5 @@ def provide(case, employee, today, forms) -> dict:
     """The outcome section: the outcomes offered, the form (with the plan after "Check the dates")."""
     return {"outcome_form": forms.pop("outcome_form", None) or outcome_form(case, today),
             "outcome_plan": forms.pop("outcome_plan", None), "outcome_blocked": outcome_blocked(case),
-            "may_decide_outcome": current_user.has_role(*WORKERS),
+            "may_decide_outcome": current_user.has_role(*CASE_WORKERS),
             "outcome_labels": {key: kind.label for key, kind in OUTCOMES.items()}}

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.access import CASE_OVERSEERS, CASE_READERS, CASE_WORKERS, requires
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
-from blueprints.cases.loading import WORKERS, case_or_404
+from blueprints.cases.loading import case_or_404
 from casework.checklists import HOLD_TASKS
 from documents import Case, Employee, User
 from services import clock
@@ -24,7 +24,7 @@ def case_section(provide):
 
 
 @bp.route("/cases/<case_id>")
-@requires("manager", "hr", "support", "admin")
+@requires(CASE_READERS)
 def show(case_id: str):
     case, employee = case_or_404(case_id)
     return render_case(case, employee)
@@ -52,9 +52,9 @@ def render_case(case: Case, employee: Employee, status: int = 200, message: str 
         open_tasks=open_tasks, done_tasks=done_tasks, blocked={task.id: task_blocked(case, task) for task in open_tasks},
         names=_names(case), candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
-        today=today, message=message, hold_tasks=HOLD_TASKS, may_work=current_user.has_role(*WORKERS) and case.status != "closed",
-        may_complete=current_user.has_role(*WORKERS),   # a closed case may still have its closing letter to send
-        may_reassign=current_user.has_role("hr", "admin"),
+        today=today, message=message, hold_tasks=HOLD_TASKS, may_work=current_user.has_role(*CASE_WORKERS) and case.status != "closed",
+        may_complete=current_user.has_role(*CASE_WORKERS),   # a closed case may still have its closing letter to send
+        may_reassign=current_user.has_role(*CASE_OVERSEERS),
         manager=Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
             "first_name", "last_name").first(), **sections, **forms), status
 

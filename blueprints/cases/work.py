@@ -1,18 +1,18 @@
 """Completing and reassigning a case's tasks."""
 from __future__ import annotations
 
-from blueprints.access import requires
+from blueprints.access import CASE_OVERSEERS, CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm, ReassignForm
-from blueprints.cases.loading import WORKERS, actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
 from blueprints.cases.page import case_page_again, render_case
 from services import clock
 from services.cases.tasks import CONFIRM_RESUMED, complete_task, confirm_resumed, reassign_task
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/complete", methods=["POST"])
-@requires(*WORKERS)
+@requires(CASE_WORKERS)
 def complete(case_id: str, task_id: str):
     case, employee = case_or_404(case_id)
     form = CaseForm()
@@ -28,7 +28,7 @@ def complete(case_id: str, task_id: str):
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/reassign", methods=["POST"])
-@requires("hr", "admin")
+@requires(CASE_OVERSEERS)
 def reassign(case_id: str, task_id: str):
     case, employee = case_or_404(case_id)
     form = ReassignForm()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
-from blueprints.access import requires
+from blueprints.access import IMPORTERS, requires
 from blueprints.imports import bp
 from blueprints.imports.cli import StageBars, actor, import_group, read_feed
 from blueprints.imports.forms import AbsenceFileForm
@@ -106,6 +106,6 @@ class EmployeeFileForm(AbsenceFileForm):
 
 
 @bp.route("/imports/employees", methods=["GET", "POST"])
-@requires("support", "admin")
+@requires(IMPORTERS)
 def upload_employees():
     return upload_page("employees", EmployeeFileForm(), "imports/employees.html")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
-from blueprints.access import requires
+from blueprints.access import IMPORTERS, requires
 from blueprints.imports import bp
 from blueprints.imports.cli import actor, import_group, run_feed
 from blueprints.imports.forms import AbsenceFileForm
@@ -41,6 +41,6 @@ class InflightFileForm(AbsenceFileForm):
 
 
 @bp.route("/imports/inflight", methods=["GET", "POST"])
-@requires("support", "admin")
+@requires(IMPORTERS)
 def upload_inflight():
     return upload_page("inflight", InflightFileForm(), "imports/upload_inflight.html")

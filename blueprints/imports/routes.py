@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from blueprints.access import requires, visible_or_404
+from blueprints.access import IMPORTERS, requires, visible_or_404
 from blueprints.imports import bp
 from blueprints.imports.forms import AbsenceFileForm, ApplyForm
 from blueprints.rendering import render_page_or_fragment
@@ -21,7 +21,7 @@ APPLICABLE = ("checked", "not_applied")
 
 
 @bp.route("/imports/absences", methods=["GET", "POST"])
-@requires("support", "admin")
+@requires(IMPORTERS)
 def upload_absences():
     return upload_page("absences", AbsenceFileForm(), "imports/upload.html")
 
@@ -41,20 +41,20 @@ def upload_page(kind: str, form, template: str):
 
 
 @bp.route("/imports/<job_id>")
-@requires("support", "admin")
+@requires(IMPORTERS)
 def show(job_id: str):
     return render_template("imports/show.html", job=_job(job_id), form=ApplyForm())
 
 
 @bp.route("/imports/<job_id>/progress")
-@requires("support", "admin")
+@requires(IMPORTERS)
 def progress(job_id: str):
     """The job's panel alone for htmx polling; the whole page otherwise."""
     return render_page_or_fragment("imports/show.html", "imports/_job.html", job=_job(job_id), form=ApplyForm())
 
 
 @bp.route("/imports/<job_id>/apply", methods=["POST"])
-@requires("support", "admin")
+@requires(IMPORTERS)
 def apply(job_id: str):
     job, form = _job(job_id), ApplyForm()
     if not form.validate_on_submit():
@@ -70,7 +70,7 @@ def apply(job_id: str):
 
 
 @bp.route("/imports/<job_id>/refused.csv")
-@requires("support", "admin")
+@requires(IMPORTERS)
 def report(job_id: str):
     """The refused rows as CSV: the file's own columns, its row number and what is wrong."""
     job = _job(job_id)

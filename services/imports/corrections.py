@@ -23,8 +23,6 @@ from services.cases.outcomes import flag_queue
 from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, ladder_of
 from services.errors import Refused
 
-FIXERS = ("hr", "support", "admin")
-
 
 def fixable_cases(user):
     """The cases `user` may fix: support and admins all, HR advisors their divisions' (not their reports')."""

@@ -115,11 +115,3 @@ def by_holder(items: list[Item], today: dt.date) -> list[Holder]:
     holders = [Holder(who, names.get(who) or (f"HR advisors, {who[len(HR_QUEUE):]}" if who.startswith(HR_QUEUE)
                                               else who), *numbers) for who, numbers in tally.items()]
     return sorted(holders, key=lambda holder: (-holder.overdue, -holder.open, holder.name))
-
-
-OVERSIGHT_VIEWS = {"divisions": ("hr", "admin"), "hierarchy": ("manager",)}
-
-
-def oversight_view(user: User) -> str | None:
-    """The task view listing everyone's tasks the user oversees: HR's divisions, or a manager's hierarchy."""
-    return next((view for view, roles in OVERSIGHT_VIEWS.items() if user.has_role(*roles)), None)
