@@ -19,7 +19,7 @@ from services.cases.meetings import Arrangement, arrange_meeting, invitation_fil
 from services.cases.tasks import add_stage_tasks, associate_absences
 from services.errors import Refused
 from services.triggers import install_presets
-from tests.app.test_notifications import free_port, inbox  # noqa: F401  (the SMTP server fixture)
+from tests.app.mail import free_port
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
