@@ -246,7 +246,8 @@ def test_notes_of_a_meeting_still_to_come_are_refused(people):
     case = associate(case, people)
     with pytest.raises(Refused) as refused:
         record_notes(case, meeting.id, {"reasons": "x"}, "bea@example.org", TODAY)
-    assert str(refused.value) == f"The meeting is on {long_date(TODAY + 2 * DAY)}: record its notes once it has been held."
+    assert str(refused.value) == (f"The meeting is on {long_date(TODAY + 2 * DAY)}: record its notes once it has "
+                                  "been held.")
     with pytest.raises(Refused, match="tick or fill in at least one point"):
         record_notes(case, meeting.id, {}, "bea@example.org", TODAY + 2 * DAY)
 
