@@ -168,7 +168,8 @@ def _register_error_pages(app: Flask) -> None:
     messages = {
         400: ("Something in the request was not right", "Go back, check what you entered and try again."),
         401: ("Sign in to continue", "Your session has ended. Sign in again."),
-        403: ("You cannot open this page", "Your role does not give access to it. Ask an administrator if you need it."),
+        403: ("You cannot open this page",
+              "Your role does not give access to it. Ask an administrator if you need it."),
         404: ("Page not found", "It may have moved, or you may not have access to it."),
         405: ("That action is not available here", "Go back and try again."),
         413: ("The file is too large", "Choose a smaller file."),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from casework.absences import Period, check_absence, rtw_day_number
 from casework.calendar import WorkingPattern
@@ -178,7 +178,7 @@ class Outcome:
         return self.absence_id
 
 
-def plan_feed(rows: list[Mapping[str | None, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
+def plan_feed(rows: Sequence[Mapping[str | None, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
               today: dt.date, progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """Decide what each row does, given the employees it names and their stored absences.
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import islice
-from typing import Callable
+from typing import Callable, overload
 
 import mongoengine as me
 from mongoengine.errors import SaveConditionError
@@ -29,6 +29,10 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
+@overload
+def as_date(value: dt.date | dt.datetime) -> dt.date: ...
+@overload
+def as_date(value: None) -> None: ...
 def as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     """A date read raw from MongoDB (a datetime at midnight) as the date it stands for."""
     return value.date() if isinstance(value, dt.datetime) else value
@@ -51,6 +55,9 @@ class Versioned:
     Documents using it declare `version = me.IntField(default=0)` and
     `audit = me.EmbeddedDocumentListField(AuditEntry)`.
     """
+
+    version: int
+    audit: list[AuditEntry]
 
     def record(self, actor: str, action: str, before: dict | None = None,
                after: dict | None = None, reason: str | None = None) -> AuditEntry:

@@ -68,8 +68,8 @@ class Employee(Versioned, me.Document):
             raise me.ValidationError("The leaving date is before the start date.",
                                      errors={"end_date": "The leaving date must be on or after the start date."})
         if self.supervisor_assignment_number == self.assignment_number:
-            raise me.ValidationError("An employee cannot supervise themselves.",
-                                     errors={"supervisor_assignment_number": "An employee cannot supervise themselves."})
+            raise me.ValidationError("An employee cannot supervise themselves.", errors={
+                "supervisor_assignment_number": "An employee cannot supervise themselves."})
         unknown = sorted(set(self.working_days) - set(WEEKDAYS))
         if unknown:
             raise me.ValidationError("Unknown working day.", errors={

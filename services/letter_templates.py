@@ -125,8 +125,8 @@ def check_all() -> list[tuple[str, str, list[str]]]:
         except Refused as error:
             results.append((record.code, record.label, [str(error)]))
             continue
-        results.append((record.code, record.label,
-                        check_template(data, sample_context(), LETTERS[record.code].medical, LETTERS[record.code].needs)))
+        spec = LETTERS[record.code]
+        results.append((record.code, record.label, check_template(data, sample_context(), spec.medical, spec.needs)))
     return results
 
 

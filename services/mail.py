@@ -36,7 +36,9 @@ class Mailer:
     every further message fails at once with the same reason instead of waiting again."""
 
     def __init__(self, settings: MailSettings):
-        self.settings, self._smtp, self._unreachable = settings, None, None
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+        self._unreachable: str | None = None
 
     def __enter__(self) -> Mailer:
         return self
@@ -84,5 +86,6 @@ class Mailer:
 
 def _reason(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+        reply = error.smtp_error
+        return f"{error.smtp_code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
     return getattr(error, "strerror", None) or str(error) or type(error).__name__

@@ -161,9 +161,11 @@ def _window(path: tuple, item: dict, group: str) -> Setting:
 def _stages(stages: list, ladder: str) -> list[Setting]:
     found = []
     for index, stage in enumerate(stages):
-        path, group = (ladder, "stages", index), f"{'Short' if ladder == 'sts' else 'Long'}-term stage: {stage['title']}"
+        path = (ladder, "stages", index)
+        group = f"{'Short' if ladder == 'sts' else 'Long'}-term stage: {stage['title']}"
         found.append(Setting((*path, "review_weeks"), group, "Review period in weeks", stage.get("review_weeks", 0)))
-        found.append(Setting((*path, "notice_days"), group, "Days of notice of the meeting", stage.get("notice_days", 0)))
+        found.append(Setting((*path, "notice_days"), group, "Days of notice of the meeting",
+                             stage.get("notice_days", 0)))
         if "warning" in stage:
             found.append(Setting((*path, "warning_months"), group, f"Months the {stage['warning']} warning stays live",
                                  stage["warning_months"]))

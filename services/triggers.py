@@ -35,7 +35,8 @@ CHANGES = {"escalate_sts": "stage moved up", "close_sts_improved": "case closed:
 
 
 def install_presets(actor: str = "system") -> PolicyDocument:
-    """Store every shipped preset not stored yet, and make `council-2019` active if nothing is; return the active one."""
+    """Store every shipped preset not stored yet, and make `council-2019` active if nothing is; return the
+    active one."""
     for path in sorted(PRESETS.glob("*.toml")):
         rules = tomllib.loads(path.read_text())
         policy = load_policy(rules)
@@ -48,6 +49,7 @@ def install_presets(actor: str = "system") -> PolicyDocument:
     if active is None:
         PolicyDocument.objects(key=DEFAULT_PRESET).order_by("-revision").first().update(set__active=True)
         active = PolicyDocument.active_policy()
+        assert active is not None, f"{DEFAULT_PRESET} was just made active"
     return active
 
 
@@ -77,9 +79,9 @@ def case_facts(cases: Iterable[Case]) -> list[CaseFacts]:
     closed = sorted((case for case in cases if case.status == "closed" and case.kind == "STS"),
                     key=lambda case: case.closed_on or dt.date.min)
     chosen = live + closed[-1:]
-    return [CaseFacts(case.pk, case.kind, case.status, case.stage, case.current_stage.entered_on,
-                      case.current_stage.review_date, case.current_stage.warning_level,
-                      case.current_stage.warning_expires_on, case.paused) for case in chosen if case.stages]
+    return [CaseFacts(case.pk, case.kind, case.status, case.stage, stage.entered_on, stage.review_date,
+                      stage.warning_level, stage.warning_expires_on, case.paused)
+            for case in chosen if (stage := case.current_stage) is not None]
 
 
 ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnancy_related": 1,

@@ -43,7 +43,7 @@ def letter_context(case: Case | None, employee: Employee, stage: Stage | None, m
     """Every field of `casework.letters.FIELDS`, filled from the documents as words (empty when unknown).
     The medical detail is filled only for a letter that may carry it (B4) and a `reader` who may read it;
     that read is logged."""
-    spec = LETTERS.get(code)
+    spec = LETTERS.get(code) if code else None
     if stage is not None:
         rows = [_absence_row(s.first_day, s.last_day, s.reason_category, s.calendar_days, s.working_days)
                 for s in sorted(stage.associated, key=lambda snapshot: snapshot.first_day)]
@@ -93,9 +93,10 @@ def _case_fields(case: Case | None, stage: Stage | None) -> dict:
 
 def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | None) -> dict:
     step = ladder_of(case).stage(stage.key) if case and stage else None
-    fields = dict.fromkeys(("title", "date", "time", "place", "chair", "participants", "companion", "papers_by"), "")
+    fields: dict[str, str | int] = dict.fromkeys(("title", "date", "time", "place", "chair", "participants",
+                                                  "companion", "papers_by"), "")
     fields["notice_days"] = step.notice_days if step else ""
-    if meeting is None:
+    if meeting is None or case is None or stage is None:
         return fields
     people = sorted(meeting.participants, key=lambda p: ("senior_manager", "manager", "hr").index(p.role)
                     if p.role in ("senior_manager", "manager", "hr") else 3)
@@ -106,7 +107,8 @@ def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | N
         f" You have told us that {meeting.companion_name} ({COMPANION_LABELS[meeting.companion_kind].lower()}) will "
         f"come with you." if meeting.companion_name else "")
     place = meeting.place or ""
-    return {**fields, "title": meeting_title(case, stage.key, meeting), "date": f"{meeting.on:%A} {long_date(meeting.on)}",
+    return {**fields, "title": meeting_title(case, stage.key, meeting),
+            "date": f"{meeting.on:%A} {long_date(meeting.on)}",
             "time": meeting.at_time or "",
             "place": ("by telephone or video call" + (f" ({place})" if place else "")) if meeting.by_call else place,
             "chair": f"{chair.name}, {ROLE_LABELS[chair.role].lower()}" if chair else "",
@@ -117,10 +119,10 @@ def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | N
 
 
 def _outcome_fields(case: Case | None, stage: Stage | None) -> dict:
-    outcome = stage.outcome if stage is not None else None
-    if outcome is None:
+    if case is None or stage is None or stage.outcome is None:
         return dict.fromkeys(("title", "decided_on", "target", "review_date", "warning", "warning_expires_on",
                               "appeal_deadline", "appeal_to", "next_stage", "summary"), "")
+    outcome = stage.outcome
     following = ladder_of(case).stage(outcome.next_stage) if outcome.next_stage else None
     return {"title": OUTCOMES[outcome.kind].label if outcome.kind in OUTCOMES else outcome.kind,
             "decided_on": long_date(outcome.decided_on), "target": outcome.target or "",

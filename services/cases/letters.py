@@ -29,7 +29,7 @@ from documents.employee import Employee
 from documents.user import User
 from services.cases.letter_context import letter_context
 from services.cases.meetings import find_meeting, stage_checklist
-from services.cases.tasks import OH_REFERRAL, ladder_of
+from services.cases.tasks import OH_REFERRAL, ladder_of, stage_of
 from services.errors import Refused
 from services.letter_templates import template_bytes
 from services.settings import OrganisationDefaults
@@ -82,7 +82,8 @@ def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date, *,
     and notes or record (B2), C11 for a meeting the employee missed, the recorded outcome's letter, C2 when
     the case closed on improvement. Until the absences are associated, each says so instead."""
     step = ladder_of(case).stage(stage.key)
-    invitation = (step.invite_letter if step else None) or INVITATIONS.get(stage_checklist(case, stage.key).meeting_kind)
+    invitation = ((step.invite_letter if step else None)
+                  or INVITATIONS.get(stage_checklist(case, stage.key).meeting_kind))
     offers: list[Offer] = []
     for meeting in stage.meetings:
         context = letter_context(case, employee, stage, meeting, today=today, organisation=organisation)
@@ -121,7 +122,8 @@ def absence_letters_for(absence: Absence, employee: Employee, today: dt.date, *,
                                                            "no contact.", fix=None)
     if absence.rtw is None:
         offers[3] = dataclasses.replace(offers[3], blocked="Record the return-to-work interview first: the form is "
-                                                           "filled from it.", fix="return-to-work" if absence.last_day else None)
+                                                           "filled from it.",
+                                        fix="return-to-work" if absence.last_day else None)
     return offers
 
 
@@ -153,7 +155,7 @@ def _store(owner, actor: str, action: str, record: LetterRecord, version: Letter
 
 
 def _letters_of(owner: Case | Absence) -> list:
-    return owner.current_stage.letters if isinstance(owner, Case) else owner.letters
+    return stage_of(owner).letters if isinstance(owner, Case) else owner.letters
 
 
 def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeting_id: str | None = None,
@@ -166,15 +168,17 @@ def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeti
     employee = _employee(owner)
     reader = User.objects(email=actor).first()
     if isinstance(owner, Case):
-        stage = owner.current_stage
+        stage = stage_of(owner)
         if not stage.absences_associated:
             raise Refused(ASSOCIATE_FIRST)
         meeting = find_meeting(owner, meeting_id)[1] if meeting_id else None
         offers = letters_for(owner, employee, stage, today, organisation=organisation)
-        context = letter_context(owner, employee, stage, meeting, today=today, organisation=organisation, code=code, reader=reader)
+        context = letter_context(owner, employee, stage, meeting, today=today, organisation=organisation, code=code,
+                                 reader=reader)
     else:
         offers = absence_letters_for(owner, employee, today, organisation=organisation)
-        context = letter_context(None, employee, None, absence=owner, today=today, organisation=organisation, code=code, reader=reader)
+        context = letter_context(None, employee, None, absence=owner, today=today, organisation=organisation,
+                                 code=code, reader=reader)
     offer = next((offer for offer in offers if offer.code == code and offer.meeting_id == meeting_id), None)
     if offer is None:
         raise Refused(f"Letter {code} is not one this stage offers now.")
@@ -244,10 +248,11 @@ def mark_sent(owner: Case | Absence, letter_id: str, sent_on: dt.date, how: str,
     def apply(owner) -> dict:
         record.sent_on, record.sent_how = sent_on, how
         done = []
-        for task in (owner.open_tasks() if stage is not None else []):
-            if task.kind == kind and task.stage_key in (stage.key, None):
-                task.finish(actor)
-                done.append(task.title)
+        if stage is not None:
+            for task in owner.open_tasks():
+                if task.kind == kind and task.stage_key in (stage.key, None):
+                    task.finish(actor)
+                    done.append(task.title)
         if record.template == "B4" and isinstance(owner, Absence):   # the referral form sent is the referral made
             owner.oh_referral_on = owner.oh_referral_on or sent_on
             for task in owner.tasks:

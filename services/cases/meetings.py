@@ -33,7 +33,7 @@ from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
 from services import clock
-from services.cases.tasks import ladder_of
+from services.cases.tasks import ladder_of, stage_of
 from services.errors import Refused
 
 NOTES_MAX = 5000
@@ -119,7 +119,7 @@ def arrange_meeting(case: Case, arrangement: Arrangement, actor: str, today: dt.
         arranged_by=actor, arranged_on=today)
 
     def apply(case: Case) -> dict:
-        case.current_stage.meetings.append(meeting)
+        stage_of(case).meetings.append(meeting)
         said = f"{KIND_LABELS[kind]} on {long_date(meeting.on)} at {meeting.at_time}"
         return {"before": {"meeting": "none"}, "after": {"meeting": said, "meeting_on": meeting.on,
                                                          "meeting_time": meeting.at_time}}
@@ -192,7 +192,7 @@ def record_notes(case: Case, meeting_id: str, answers: dict, actor: str, today: 
 
 
 def _clean(checklist: Checklist, answers: dict) -> dict:
-    notes = {}
+    notes: dict[str, bool | str] = {}
     for point in checklist.points():
         value = answers.get(point.key)
         if point.kind == CONFIRM:

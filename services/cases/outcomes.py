@@ -18,6 +18,7 @@ from services.cases.tasks import (
     case_policy,
     hr_queue,
     ladder_of,
+    stage_of,
 )
 from services.errors import Refused
 from services.mail import MailSettings
@@ -70,7 +71,7 @@ def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None,
     """{field: message} for an outcome's dates: decided between the stage's start and today, the letter not
     dated before the decision."""
     problems = {}
-    entered = case.current_stage.entered_on
+    entered = stage_of(case).entered_on
     if decided_on > today:
         problems["decided_on"] = "The decision cannot be dated in the future."
     elif decided_on < entered:
@@ -91,10 +92,11 @@ def check_outcome(case: Case, choice: OutcomeChoice, today: dt.date) -> OutcomeP
     problems = date_problems(case, choice.decided_on, choice.letter_dated, today)
     if problems:
         raise Refused.naming(problems)
-    if choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
-        raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
     ladder = ladder_of(case)
-    return plan_outcome(choice.key, ladder.stage(case.stage), ladder, choice.decided_on, choice.letter_dated)
+    step = ladder.stage(case.stage)
+    if step is None or choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
+        raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
+    return plan_outcome(choice.key, step, ladder, choice.decided_on, choice.letter_dated)
 
 
 def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor: str, today: dt.date,
@@ -103,7 +105,7 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
     progressing moves the case to the next stage, a closing outcome closes it. Letter tasks stay as they are
     (the letters make them)."""
     plan = check_outcome(case, choice, today)
-    key, decided_on, stage = choice.key, choice.decided_on, case.current_stage
+    key, decided_on, stage = choice.key, choice.decided_on, stage_of(case)
     previous = stage.outcome.kind if stage.outcome else None
 
     def apply(case: Case) -> dict:

@@ -16,7 +16,7 @@ from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
 from documents.absence import Absence
 from documents.base import utcnow
-from documents.case import AbsenceSnapshot, Case, Task
+from documents.case import AbsenceSnapshot, Case, Stage, Task
 from documents.employee import Employee
 from documents.policy import policy_rules
 from documents.user import User
@@ -51,6 +51,13 @@ def case_policy(case: Case) -> Policy:
 def ladder_of(case: Case, policy: Policy | None = None) -> Ladder:
     policy = policy or case_policy(case)
     return policy.sts.ladder if case.kind == "STS" else policy.lts.ladder
+
+
+def stage_of(case: Case) -> Stage:
+    """The case's current stage, for an action on it: every case opens at a stage and never loses it."""
+    stage = case.current_stage
+    assert stage is not None, f"case {case.pk} has no stage"
+    return stage
 
 
 def add_stage_tasks(case: Case, employee: Employee, policy: Policy, entered_on: dt.date,
@@ -217,13 +224,13 @@ def absence_events(employees: list[Employee], today: dt.date) -> None:
             task = Task(kind=CONFIRM_RESUMED, assignee=assignee_for("manager", employee),
                         title=f"Confirm that {employee.name} has resumed work (this closes the long-term case)",
                         due_on=due_on(today, 2, employee.region))
-            case.change("system", "task added", lambda case: case.tasks.append(task))
+            case.change("system", "task added", lambda case, task=task: case.tasks.append(task))
 
 
 def association_window(case: Case, today: dt.date) -> tuple[dt.date, dt.date]:
     """The days whose absences may be associated with the current stage: from the start of the widest
     window that triggered it (12 months before it began when unknown) to today."""
-    stage = case.current_stage
+    stage = stage_of(case)
     starts = [dt.date.fromisoformat(row["from"]) for row in (stage.trigger_figures or {}).get("windows", [])
               if row.get("from")]
     start = min(starts) if starts else rolling_window(stage.entered_on, 12)[0]
@@ -237,7 +244,7 @@ def association_candidates(case: Case, today: dt.date) -> tuple[list[Absence], s
     absences = list(Absence.objects(employee=case.employee, first_day__lte=end).filter(
         me.Q(last_day=None) | me.Q(last_day__gte=start)).exclude("reason_detail", "audit", "fit_notes", "contacts")
         .order_by("first_day"))
-    stage = case.current_stage
+    stage = stage_of(case)
     ticked = ({str(snapshot.absence_id) for snapshot in stage.associated} if stage.absences_associated
               else set((stage.trigger_figures or {}).get("absence_ids", [])))
     return absences, ticked
@@ -253,7 +260,7 @@ def associate_absences(case: Case, employee: Employee, absence_ids: list[str], a
         raise Refused("Choose at least one absence: the meeting notes and letters are filled from them.",
                       "absence_ids")
     pattern = WorkingPattern.for_employee(employee)
-    stage = case.current_stage
+    stage = stage_of(case)
     before = [str(snapshot.absence_id) for snapshot in stage.associated]
 
     def apply(case: Case) -> dict:

@@ -10,14 +10,15 @@ import dataclasses
 import datetime as dt
 import functools
 from types import SimpleNamespace
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 from pymongo import InsertOne, UpdateOne
 
-from casework.absence_feed import Interview, Outcome, Staff, StoredAbsence, counts, plan_feed
+from casework.absence_feed import Interview, Outcome, Staff, StoredAbsence, _accepted, counts, plan_feed
 from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from casework.feed_files import text
+from casework.inflight_feed import Outcome as InflightOutcome
 from documents.absence import Absence, ReturnToWork
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
@@ -38,21 +39,19 @@ Progress = Callable[[str, int, int], None]
 
 @dataclasses.dataclass
 class FeedResult:
-    """What a batch did (or would do, when not `applied`): each row's outcome."""
+    """What a batch did (or would do, when not `applied`): each row's outcome (of absences, or of cases in
+    progress migrated), and how many rows did what."""
 
-    outcomes: list[Outcome]
+    outcomes: list[Outcome] | list[InflightOutcome]
     applied: bool
+    counts: dict[str, int]
 
     @property
-    def counts(self) -> dict[str, int]:
-        return counts(self.outcomes)
-
-    @property
-    def refused(self) -> list[Outcome]:
+    def refused(self) -> list[Outcome | InflightOutcome]:
         return [outcome for outcome in self.outcomes if outcome.action == "refused"]
 
 
-def import_absences(rows: list[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
+def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
                     skip_invalid: bool = False, progress: Progress | None = None) -> FeedResult:
     """Plan the rows, then apply them unless this is a dry run or a row is refused (and not `skip_invalid`).
 
@@ -63,10 +62,10 @@ def import_absences(rows: list[Mapping], actor: str, source: str, today: dt.date
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
     if applies:
         _apply(outcomes, employees, actor, source, today, progress)
-    return FeedResult(outcomes, applies)
+    return FeedResult(outcomes, applies, counts(outcomes))
 
 
-def _plan(rows: list[Mapping], today: dt.date, progress: Progress | None) -> tuple[list[Outcome], dict]:
+def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None) -> tuple[list[Outcome], dict]:
     """The outcomes, and the stored employees the batch names by id (for re-evaluating them after applying)."""
     named = {text(row.get("assignment_number")) for row in rows} - {""}
     employees = {row["_id"]: row for row in _read(
@@ -106,11 +105,13 @@ def _staff(row: dict) -> Staff:
 
 
 def _stored(row: dict) -> StoredAbsence:
-    values = {name: bool(row.get(name)) for name in FEED_FIELDS if name.endswith(("_related", "_party"))}
+    values: dict[str, object] = {name: bool(row.get(name)) for name in FEED_FIELDS
+                                 if name.endswith(("_related", "_party"))}
     values.update({name: as_date(row.get(name)) for name in ("first_day", "last_day", "expected_return")})
     values.update(reason_category=row.get("reason_category"), reason_detail=row.get("reason_detail") or None)
     rtw = row.get("rtw")
-    interview = (as_date(rtw["held_on"]), rtw.get("held_by")) if rtw and rtw.get("held_on") else None
+    held_on = as_date(rtw.get("held_on")) if rtw else None
+    interview = (held_on, rtw.get("held_by")) if rtw and held_on else None
     return StoredAbsence(row["_id"], row["employee"], row.get("external_id"), row.get("version", 0), values,
                          interview)
 
@@ -124,7 +125,7 @@ def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, to
               for outcome in todo)
     stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
     after_absences_saved([Employee._from_son(employees[employee_id])
-                          for employee_id in {outcome.staff.id for outcome in todo}], today)
+                          for employee_id in {_accepted(outcome)[1].id for outcome in todo}], today)
     if stale:
         raise StaleEditError(CHANGED_MEANWHILE)
 
@@ -140,7 +141,7 @@ def _stored_values(values: dict) -> dict:
     return {name: Absence._fields[name].to_mongo(value) for name, value in values.items()}
 
 
-def _audited(values: dict, external_id: str) -> dict:
+def _audited(values: dict, external_id: str | None) -> dict:
     """`audit_values` of an absence with these values, without building the document (a feed writes thousands)."""
     return audit_values(SimpleNamespace(**{**dict.fromkeys(AUDITED_FIELDS), **values, "external_id": external_id}))
 
@@ -156,7 +157,7 @@ def _interview(interview: Interview) -> dict:
 
 
 def _insert(outcome: Outcome, actor: str, source: str, at: dt.datetime) -> InsertOne:
-    row, person, interview = outcome.row, outcome.staff, outcome.interview
+    (row, person), interview = _accepted(outcome), outcome.interview
     after = masked(_audited(row.values, row.absence_id))
     if interview:
         after.update(_interview_audit((interview.held_on, interview.held_by)))
@@ -173,13 +174,14 @@ def _insert(outcome: Outcome, actor: str, source: str, at: dt.datetime) -> Inser
 
 
 def _update(outcome: Outcome, actor: str, at: dt.datetime) -> UpdateOne:
-    stored, interview = outcome.stored, outcome.interview
+    (_, person), stored, interview = _accepted(outcome), outcome.stored, outcome.interview
+    assert stored is not None, "an update changes a stored absence"
     values = {**stored.values, **outcome.changes}
     old, new = changes(_audited(stored.values, stored.external_id), _audited(values, stored.external_id))
     if interview:
         old.update(_interview_audit(stored.interview))
         new.update(_interview_audit((interview.held_on, interview.held_by)))
-    updates = {**_stored_values(outcome.changes), "working_days_lost": _working_days_lost(values, outcome.staff)}
+    updates = {**_stored_values(outcome.changes), "working_days_lost": _working_days_lost(values, person)}
     if interview:
         held = {name: value for name, value in _interview(interview).items() if name in INTERVIEW_FIELDS}
         # An interview recorded in Casebook keeps its notes: only when and by whom come from the feed.

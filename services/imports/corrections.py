@@ -20,7 +20,7 @@ from documents.case import Case
 from documents.employee import Employee
 from documents.scope import NOTHING
 from services.cases.outcomes import flag_queue
-from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, ladder_of
+from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, ladder_of, stage_of
 from services.errors import Refused
 
 
@@ -35,7 +35,7 @@ def fixable_cases(user):
 
 def stage_values(case: Case) -> dict:
     """The current stage's values a correction may change."""
-    stage = case.current_stage
+    stage = stage_of(case)
     return {"stage": stage.key, "stage_started_on": stage.entered_on, "warning_level": stage.warning_level,
             "warning_expires_on": stage.warning_expires_on, "review_date": stage.review_date}
 
@@ -73,7 +73,7 @@ def amend_stage(case: Case, employee: Employee, proposed: dict, reason: str, act
 
 def _replace_stage_key(case: Case, employee: Employee, key: str, actor: str, today: dt.date) -> None:
     policy = case_policy(case)
-    ladder, stage = ladder_of(case, policy), case.current_stage
+    ladder, stage = ladder_of(case, policy), stage_of(case)
     old = ladder.stage(stage.key)
     planned = {ASSOCIATE, *(task.kind for task in old.tasks)} if old else set()
     for task in case.open_tasks():
@@ -138,10 +138,13 @@ def plan_corrections(raw_rows: list[dict], cases, today: dt.date) -> tuple[Corre
     row's before → after, or its refusals by field. Also returns the cases and the proposed values by row."""
     read = [read_row(raw) for raw in raw_rows]
     by_id, by_person = _find_cases([row for row, _ in read], cases)
-    outcomes, found, proposed, seen = [], {}, {}, {}
+    outcomes: list[RowOutcome] = []
+    found: dict[int, Case] = {}
+    proposed: dict[int, tuple[dict, str]] = {}
+    seen: dict[str, int] = {}
     for index, (row, errors) in enumerate(read):
         errors = dict(errors)
-        case = None
+        case: Case | None = None
         if not errors:
             matches = [by_id[row.case_id]] if row.case_id in by_id else [] if row.case_id else by_person.get(
                 (row.assignment_number, row.case_type), [])
@@ -160,7 +163,7 @@ def plan_corrections(raw_rows: list[dict], cases, today: dt.date) -> tuple[Corre
             seen[str(case.pk)] = index + 2
             correction = check_correction(case, row.proposed, row.reason, today)
             errors = correction.errors
-        if errors:
+        if errors or case is None:
             outcomes.append(RowOutcome(index, row.key, "refused", errors, case_id=str(case.pk) if case else ""))
             continue
         found[index], proposed[index] = case, (row.proposed, row.reason)
@@ -182,7 +185,7 @@ def apply_corrections(raw_rows: list[dict], cases, actor: str, today: dt.date, d
     for done, outcome in enumerate(to_apply, 1):
         case = found[outcome.index]
         values, reason = proposed[outcome.index]
-        amend_stage(case, employees.get(case.employee), values, reason, actor, today)
+        amend_stage(case, employees[case.employee], values, reason, actor, today)
         if progress:
             progress(done, len(to_apply))
     run.applied = True

@@ -116,12 +116,13 @@ def _entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict) 
 
 def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progress | None) -> None:
     at = utcnow()
-    writes = []
+    writes: list[InsertOne | UpdateOne] = []
     supervisor_of = {number: values.get("supervisor_assignment_number") for number, (_, _, values) in stored.items()}
     supervisor_of.update({outcome.key: outcome.values["supervisor_assignment_number"] for outcome in plan.outcomes
-                          if outcome.action in ("created", "updated")})
+                          if outcome.action in ("created", "updated") and outcome.values is not None})
     for outcome in plan.outcomes:
         if outcome.action == "created":
+            assert outcome.values is not None, "only a row read without errors is created"
             values = {name: _mongo(name, value) for name, value in outcome.values.items() if value is not None}
             # New starters arrive with their chain, so rebuilding the chains afterwards rewrites only those
             # that moved (one by one, that is what a large first load would otherwise spend its time on).

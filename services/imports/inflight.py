@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 from casework.absences import long_date
 from casework.feed_files import text
-from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, ladder_for, plan_inflight
+from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, counts, ladder_for, plan_inflight
 from casework.policy import Policy
 from casework.workflow import due_on
 from documents.base import utcnow
@@ -55,7 +55,7 @@ def import_inflight(rows: list[Mapping], actor: str, source: str, today: dt.date
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
     if applies:
         _apply(outcomes, employees, numbers, policy, actor, today, progress)
-    return FeedResult(outcomes, applies)
+    return FeedResult(outcomes, applies, counts(outcomes))
 
 
 def _stored(row: dict) -> StoredCase:
@@ -68,13 +68,13 @@ def _stored(row: dict) -> StoredCase:
 
 def _apply(outcomes: list[Outcome], employees: dict[str, Employee], numbers: list[int], policy: Policy, actor: str,
            today: dt.date, progress: Progress | None) -> None:
-    todo = [outcome for outcome in outcomes if outcome.action == "created"]
+    todo = [(outcome.row, numbers[outcome.index]) for outcome in outcomes
+            if outcome.action == "created" and outcome.row is not None]
     collection, assignee = Case._get_collection(), Assignees()
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
-        collection.insert_many([migrated_case(outcome.row, employees[outcome.row.assignment_number],
-                                              numbers[outcome.index], policy, actor, today, assignee).to_mongo()
-                                for outcome in chunk], ordered=False)
+        collection.insert_many([migrated_case(row, employees[row.assignment_number], number, policy, actor, today,
+                                              assignee).to_mongo() for row, number in chunk], ordered=False)
         if progress:
             progress("applying", start + len(chunk), len(todo))
 
@@ -83,7 +83,7 @@ class Assignees:
     """`assignee_for`, asked once per role and manager: a file brings thousands of cases for a few hundred
     managers, and each task would otherwise look its manager's login up again."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.found: dict[tuple, str] = {}
 
     def __call__(self, role: str, employee: Employee) -> str:
@@ -98,8 +98,9 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
     """The case a row describes (unsaved, version 1): at its stage since its start, with the stage's tasks
     (from `add_stage_tasks`, due from today) and the manager's task to confirm it, the notes as a
     note, and the audit entry "case migrated". `assignee(role, employee)` says who each task goes to."""
-    title = ladder_for(policy, row.case_type).stage(row.stage).title
-    since = f"{title} since {long_date(row.stage_started_on)}"
+    step = ladder_for(policy, row.case_type).stage(row.stage)
+    assert step is not None, "a row is planned only at a stage of the policy"
+    since = f"{step.title} since {long_date(row.stage_started_on)}"
     case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
                 manager_path=employee.manager_path, kind=row.case_type, status="open", policy_key=policy.key,
                 policy_revision=policy.revision, stage=row.stage, opened_on=row.stage_started_on, version=1,

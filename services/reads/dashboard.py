@@ -2,8 +2,8 @@
 and flags stand, for what one user may see, split by division (HR, admins) or by the lines below a manager.
 
 Every figure is counted in the database (aggregation pipelines, or one read of the few cases concerned);
-absences, which carry no division, are counted per employee and kept for the employees in scope, read once. What each figure
-counts, and the lists behind the figures, are in `services.reads.dashboard_lists`.
+absences, which carry no division, are counted per employee and kept for the employees in scope, read once. What
+each figure counts, and the lists behind the figures, are in `services.reads.dashboard_lists`.
 """
 from __future__ import annotations
 
@@ -158,7 +158,8 @@ class PayChanges:
 def pay_changes(cases, grouping: Grouping, today: dt.date) -> list[PayChanges]:
     """Open LTS cases (already scoped) whose half or nil pay starts in the next 28 days, by group: one read
     of the cases with such tasks."""
-    counts, earliest = defaultdict(lambda: defaultdict(int)), defaultdict(dict)
+    counts: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    earliest: defaultdict[str, dict[str, dt.date]] = defaultdict(dict)
     for case in cases.filter(kind="LTS", status="open", tasks__kind__in=PAY_KINDS).only(
             "division", "manager_path", "tasks"):
         group = grouping.key(case.division, case.manager_path)

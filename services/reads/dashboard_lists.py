@@ -34,6 +34,7 @@ class Grouping:
         """The group of someone in `division` with supervisors `manager_path` (nearest first)."""
         if self.by == "division":
             return division
+        assert self.manager is not None, "lines are below a manager"
         path = list(manager_path or [])
         place = path.index(self.manager) if self.manager in path else 0
         return path[place - 1] if place > 0 else self.manager
@@ -97,7 +98,8 @@ def pay_changes_on(case: Case, kind: str, today: dt.date) -> list[dt.date]:
 
 def rtw_outstanding_query(today: dt.date) -> dict:
     """Absences that have ended (last day before today) with no return-to-work interview recorded."""
-    return {"rtw.held_on": None, "last_day": {"$lt": midnight(today)}}  # served by the ("rtw.held_on", "last_day") index
+    # served by the ("rtw.held_on", "last_day") index
+    return {"rtw.held_on": None, "last_day": {"$lt": midnight(today)}}
 
 
 def listed_cases(user: User, today: dt.date, division: str | None = None, line: str | None = None,

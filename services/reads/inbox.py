@@ -68,7 +68,10 @@ def open_items(assignees: list[str] | None = None, within: me.Q | None = None) -
     if within is not None:
         cases = cases.filter(within)
         people = set(Employee.objects(within).distinct("id"))
-    wanted = (lambda task: task.status == "open" and (assignees is None or task.assignee in assignees))
+
+    def wanted(task: Task) -> bool:
+        return task.status == "open" and (assignees is None or task.assignee in assignees)
+
     items = [Item(task, case.employee, case_id=case.pk, case_kind=case.kind)
              for case in cases.only(*CASE_FIELDS) for task in case.tasks if wanted(task)]
     items += [Item(task, absence.employee, absence_id=absence.pk)
@@ -107,7 +110,7 @@ class Holder:
 
 def by_holder(items: list[Item], today: dt.date) -> list[Holder]:
     """Open and overdue counts per assignee, the most overdue first."""
-    tally = defaultdict(lambda: [0, 0])
+    tally: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     for item in items:
         tally[item.task.assignee][0] += 1
         tally[item.task.assignee][1] += item.overdue(today)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from aiosmtpd.controller import Controller
 
+from tests.app.mail import BASE, Inbox, free_port
 from tests.conftest import PASSWORD, clean_database, csrf_token
 
 
@@ -37,3 +39,17 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def inbox(app, monkeypatch):
+    """A real SMTP server on a free port of 127.0.0.1 for this test, and the app pointed at it."""
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.port = controller.port
+    for name, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", controller.port), ("BASE_URL", BASE),
+                        ("MAIL_FROM", "casebook@trust.example.org"), ("SMTP_TIMEOUT", 5)):
+        monkeypatch.setitem(app.config, name, value)
+    yield handler
+    controller.stop()

@@ -50,7 +50,8 @@ def field_error(html: str, field: str) -> str:
 
 def test_manager_records_an_absence_with_an_audit_entry(people, auth):
     auth.login("boss@example.org")
-    response = record(auth, people["nurse"], reason_detail="Flu", work_related="y", expected_return=iso(TODAY + dt.timedelta(days=3)))
+    response = record(auth, people["nurse"], reason_detail="Flu", work_related="y",
+                      expected_return=iso(TODAY + dt.timedelta(days=3)))
     absence = Absence.objects.get(assignment_number=people["nurse"].assignment_number)
     assert response.status_code == 302 and response.headers["Location"] == f"/absences/{absence.pk}"
     assert (absence.reason_category, absence.reason_detail, absence.work_related, absence.source) == (

@@ -81,7 +81,8 @@ def organisation(make_employee, make_user):
     for number, row in enumerate(ABSENCES):
         employee = people[row.person_id]
         Absence(employee=employee.pk, assignment_number=employee.assignment_number, first_day=row.first_day,
-                last_day=row.last_day, reason_category=row.reason_category, reason_detail=f"{SECRET} =cmd|' /C calc'!A0",
+                last_day=row.last_day, reason_category=row.reason_category,
+                reason_detail=f"{SECRET} =cmd|' /C calc'!A0",
                 rtw=ReturnToWork(held_on=row.rtw_held_on, held_by="ada.ash@example.org") if row.rtw_held_on else None,
                 source="import", external_id=f"BR-{number}").save()
     make_user("hr.place@example.org", ["hr"], hr_divisions=["Place"])
@@ -155,7 +156,8 @@ def test_every_table_downloads_as_csv_with_the_same_figures(client, auth, organi
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][:5] == ["Level", "Name", "Headcount at the end", "FTE at the end", "Average FTE"]
     found = {(row[0], row[1]): row[2:] for row in rows[1:]}
-    assert found[("Whole", "Example Health and Care Trust")] == ["4", "3.2", "3.2", "36", "34.8", "10.88", "80.5", "2", "1"]
+    assert found[("Whole", "Example Health and Care Trust")] == ["4", "3.2", "3.2", "36", "34.8", "10.88", "80.5",
+                                                                 "2", "1"]
     assert found[("Division", "Place")] == ["3", "2.2", "2.2", "12", "10.8", "4.91", "55.6", "1", "0"]
     whole = client.get("/reports/board.csv", query_string=PERIOD).get_data(as_text=True)
     for title in ("Long-term and short-term absence", "FTE-days lost by reason and directorate",
@@ -204,7 +206,8 @@ def test_hr_see_their_divisions_only(client, auth, organisation):
 def test_a_part_of_the_organisation_is_reported_on_its_own(client, auth, organisation):
     tables = Tables(_page(client, auth, "hr.all@example.org", within="directorate:Highways")
                     .get_data(as_text=True)).tables
-    assert _rows(tables["absence"])[("Whole", "Highways")] == ["2", "1.60", "1.60", "9", "7.80", "4.88", "76.9%", "1", "0"]
+    assert _rows(tables["absence"])[("Whole", "Highways")] == ["2", "1.60", "1.60", "9", "7.80", "4.88", "76.9%",
+                                                               "1", "0"]
 
 
 def test_a_part_outside_the_readers_scope_shows_nothing_of_it(client, auth, organisation):

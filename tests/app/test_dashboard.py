@@ -65,7 +65,9 @@ def world(make_employee, make_user):
                 reason_category="infections", tasks=list(tasks),
                 rtw=ReturnToWork(held_on=last + DAY, held_by="pip@example.org") if rtw else None).save_checked()
 
-    flag = (lambda kind, status="open": Flag(kind=kind, raised_by="mo@example.org", status=status))
+    def flag(kind, status="open"):
+        return Flag(kind=kind, raised_by="mo@example.org", status=status)
+
     case("ann", "STS", "formal_1", tasks=[
         task("hold_meeting", "mo@example.org", TODAY - 3 * DAY), task("send_invite", "mo@example.org", TODAY + 3 * DAY),
         task("book_hr", "hr:Surgery", TODAY - 10 * DAY),
@@ -164,7 +166,10 @@ def test_hr_sees_their_division_figures_each_leading_to_that_many_rows(auth, wor
     assert found["“wrong stage” flags in Surgery"][1] == "/hr/flags?division=Surgery&kind=wrong_stage"
     # The oldest due date of each holder's overdue tasks, most overdue first.
     held = re.findall(r'<th scope="row">([^<]+)</th>\s*<td><a href="/tasks[^"]*">\d+.*?</td>\s*<td>([^<]+)</td>', page)
-    oldest = (lambda day: f"{day.day} {day.strftime('%b %Y')}")
+
+    def oldest(day):
+        return f"{day.day} {day.strftime('%b %Y')}"
+
     assert held == [("Mo Surgeon", oldest(TODAY - 7 * DAY)), ("HR queue: Surgery", oldest(TODAY - 10 * DAY)),
                     ("Dana Surgeon", oldest(TODAY - DAY)), ("Pip Surgeon", oldest(TODAY - DAY))]
     assert oldest(TODAY + 10 * DAY) in page and oldest(TODAY + 3 * DAY) in page  # the earliest pay changes

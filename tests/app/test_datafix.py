@@ -14,7 +14,8 @@ from documents.case import Flag, Migration
 from services import clock
 from services.cases.outcomes import raise_flag
 from services.settings import Settings
-from tests.app.test_notifications import BASE, body, free_port, inbox, send  # noqa: F401  (the inbox fixture)
+from tests.app.mail import BASE, free_port
+from tests.app.test_notifications import body, send
 from tests.app.test_outcomes import make_case
 from tests.conftest import csrf_token
 

@@ -113,10 +113,9 @@ def spawn(tmp_path):
     children = []
 
     def start(script: str, data_dir: Path, **env: str) -> subprocess.Popen:
-        log = open(tmp_path / f"child-{len(children)}.log", "w")
-        proc = subprocess.Popen([sys.executable, "-c", script, str(data_dir)], cwd=ROOT, env=child_env(**env), text=True,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
-        log.close()
+        with open(tmp_path / f"child-{len(children)}.log", "w") as log:
+            proc = subprocess.Popen([sys.executable, "-c", script, str(data_dir)], cwd=ROOT, env=child_env(**env),
+                                    text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
         children.append(proc)
         return proc
 

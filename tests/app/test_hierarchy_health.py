@@ -8,7 +8,6 @@ import pytest
 
 from documents import Case
 from tests.app.test_hierarchy_import import open_case
-from tests.app.test_notifications import inbox  # noqa: F401  (the real SMTP server fixture)
 from tests.conftest import csrf_token
 
 D = dt.date
@@ -85,7 +84,7 @@ def test_hr_sees_their_divisions(auth, tree):
     assert "Ask support to correct ESR" in page and "/imports/employees" not in page
 
 
-def test_a_stranded_task_is_given_to_the_current_supervisor(auth, tree, inbox):  # noqa: F811
+def test_a_stranded_task_is_given_to_the_current_supervisor(auth, tree, inbox):
     gone = open_case(tree["dan"], ("Hold the meeting with Dan", "gus@example.org"),
                      ("Send the letter", "old@example.org"), ("Advise", "hr:Community Care"),
                      ("Check in", "carl@example.org"))

@@ -15,7 +15,6 @@ from services.imports.hierarchy import import_employees
 from services.settings import Settings
 from tests.app.test_absence_import import feed as csv_text
 from tests.app.test_absence_import import finished
-from tests.app.test_notifications import inbox  # noqa: F401  (the real SMTP server fixture)
 from tests.conftest import csrf_token
 
 D = dt.date
@@ -180,7 +179,7 @@ def open_case(employee: Employee, *tasks: tuple[str, str]) -> Case:
 
 
 def test_applying_moves_open_manager_tasks_with_audit_and_notices(app, staff, changes_file, make_user,
-                                                                   inbox):  # noqa: F811
+                                                                   inbox):
     make_user("bea@example.org", ["manager"], name="Bea Boss", assignment_number=staff["bea"].assignment_number)
     make_user("carl@example.org", ["manager"], name="Carl Chief", assignment_number=staff["carl"].assignment_number)
     make_user("hana@example.org", ["hr"], name="Hana HR", hr_divisions=["Community Care"])

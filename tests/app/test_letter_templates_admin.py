@@ -22,7 +22,8 @@ from services.settings import OrganisationDefaults
 from tests.conftest import csrf_token
 from tests.unit.test_letters import template as build_template
 
-GOOD = build_template("Dear {{ employee.name }},", "We meet on {{ meeting.date }} at {{ meeting.time }} in {{ meeting.place }}.",
+GOOD = build_template("Dear {{ employee.name }},",
+                      "We meet on {{ meeting.date }} at {{ meeting.time }} in {{ meeting.place }}.",
                       "{{ manager.name }}", rows=True)
 SHIPPED_C3 = (templates.SHIPPED / "C3.docx").read_bytes()
 READ_PAGES = ["/admin/letters", "/admin/letters/fields", "/admin/letters/C3", "/admin/letters/C3/template.docx",
@@ -263,8 +264,8 @@ def organisation_form(client, **changes) -> dict:
 
 def test_until_saved_letters_use_the_configured_name(app):
     with app.test_request_context():
-        assert organisation_context(OrganisationDefaults.from_config(app.config)) == {"name": "Example Health and Care Trust", "address": [], "phone": "",
-                                          "email": "", "logo": b""}
+        assert organisation_context(OrganisationDefaults.from_config(app.config)) == {
+            "name": "Example Health and Care Trust", "address": [], "phone": "", "email": "", "logo": b""}
 
 
 def test_the_organisation_details_are_saved_with_an_audit_entry_and_used_by_letters(signed_in, app):
@@ -339,8 +340,9 @@ def test_a_logo_is_stored_shown_placed_in_letters_and_removed(signed_in, app):
     assert (shown.data, shown.content_type) == (SAMPLE_LOGO, "image/png")
     assert 'alt="The organisation\'s logo (crest.png)"' in page(client, "/admin/organisation")
     with app.test_request_context():
+        organisation = organisation_context(OrganisationDefaults.from_config(app.config))
         letter = Document(io.BytesIO(render(build_template("{{ organisation.name }} {{ organisation.logo }}"),
-                                            {"organisation": organisation_context(OrganisationDefaults.from_config(app.config))})))
+                                            {"organisation": organisation})))
     assert (letter.paragraphs[0].text, len(letter.inline_shapes)) == ("Northshire Council ", 1)
     assert letter.part.related_parts[letter.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
                                      ].blob == SAMPLE_LOGO

@@ -19,7 +19,7 @@ from services.cases.meetings import Arrangement, arrange_meeting, invitation_fil
 from services.cases.tasks import add_stage_tasks, associate_absences
 from services.errors import Refused
 from services.triggers import install_presets
-from tests.app.test_notifications import free_port, inbox  # noqa: F401  (the SMTP server fixture)
+from tests.app.mail import free_port
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
@@ -246,7 +246,8 @@ def test_notes_of_a_meeting_still_to_come_are_refused(people):
     case = associate(case, people)
     with pytest.raises(Refused) as refused:
         record_notes(case, meeting.id, {"reasons": "x"}, "bea@example.org", TODAY)
-    assert str(refused.value) == f"The meeting is on {long_date(TODAY + 2 * DAY)}: record its notes once it has been held."
+    assert str(refused.value) == (f"The meeting is on {long_date(TODAY + 2 * DAY)}: record its notes once it has "
+                                  "been held.")
     with pytest.raises(Refused, match="tick or fill in at least one point"):
         record_notes(case, meeting.id, {}, "bea@example.org", TODAY + 2 * DAY)
 

@@ -4,13 +4,9 @@ kept and retried, invitations with their .ics, and the page where each user choo
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from documents import Absence, Case, Notification, User
@@ -19,49 +15,11 @@ from services.mail import MailSettings
 from services.notifications import send_invitation
 from services.settings import Settings
 from services.triggers import active_policy
+from tests.app.mail import BASE, free_port
 from tests.conftest import csrf_token
 
 D = dt.date
 MONDAY = D(2026, 11, 23)
-BASE = "https://casebook.example.org"
-
-
-class Inbox:
-    """An SMTP handler keeping every message it is given."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        return [message for recipients, message in self.messages if recipients == [address]]
-
-    def subjects(self) -> list[tuple[str, str]]:
-        return sorted((recipients[0], message["Subject"]) for recipients, message in self.messages)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app, monkeypatch):
-    """A real SMTP server on a free port of 127.0.0.1 for this test, and the app pointed at it."""
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    for name, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", controller.port), ("BASE_URL", BASE),
-                        ("MAIL_FROM", "casebook@trust.example.org"), ("SMTP_TIMEOUT", 5)):
-        monkeypatch.setitem(app.config, name, value)
-    yield handler
-    controller.stop()
 
 
 def notify(app, *args: str):

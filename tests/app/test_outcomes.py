@@ -13,6 +13,7 @@ from services.triggers import active_policy
 from tests.conftest import csrf_token
 
 D = dt.date
+ENTERED = D(2026, 2, 16)
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def people(make_employee, make_user):
     return {"worker": worker}
 
 
-def make_case(employee, stage: str, kind: str = "STS", entered: dt.date = D(2026, 2, 16),
+def make_case(employee, stage: str, kind: str = "STS", entered: dt.date = ENTERED,
               associated: bool = True) -> Case:
     """A case sitting at `stage` since `entered` with that stage's tasks, its absences associated or not."""
     active_policy()   # installs the presets on a fresh database

@@ -53,7 +53,8 @@ def tuesdays_off(employee, weeks_ago: list[int], days: int = 1) -> None:
 
 def form_values(page: str) -> dict:
     """Every named input of a page with its value, as a browser would send the form."""
-    return {name: html.unescape(value) for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)}
+    return {name: html.unescape(value)
+            for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)}
 
 
 def new_revision(client, changes: dict) -> str:
@@ -101,7 +102,8 @@ def test_the_list_shows_every_version_the_active_one_and_open_cases(signed_in, m
              status=status, policy_key="council-2019", policy_revision=1, stage="absence_support",
              opened_on=TODAY, closed_on=TODAY if status == "closed" else None).save_checked()
     page = signed_in("hr").get("/policies").get_data(as_text=True)
-    council = page[page.index('id="policy-council-2019"'):page.index("</table>", page.index('id="policy-council-2019"'))]
+    start = page.index('id="policy-council-2019"')
+    council = page[start:page.index("</table>", start)]
     assert "Revision 1" in council and "Active" in council and "system" in council
     assert re.search(r"<td>2</td>\s*</tr>", council)
     wales = page[page.index('id="policy-nhs-wales"'):]
@@ -199,7 +201,8 @@ def test_a_valid_edit_stores_the_next_revision_inactive_with_its_history(signed_
 
 def upload(client, text: str, filename: str = "policy.toml"):
     token = csrf_token(client.get("/policies/new").get_data(as_text=True))
-    return client.post("/policies/upload", data={"csrf_token": token, "upload-file": (io.BytesIO(text.encode()), filename)},
+    return client.post("/policies/upload",
+                       data={"csrf_token": token, "upload-file": (io.BytesIO(text.encode()), filename)},
                        content_type="multipart/form-data")
 
 
@@ -226,7 +229,8 @@ def test_a_file_with_a_new_key_starts_a_new_policy(signed_in):
     stored = Policy.objects.get(key="council-2027")
     assert (stored.revision, stored.active, stored.audit[0].action) == (
         1, False, "new version from the uploaded file council-2027.toml")
-    assert stored.audit[0].after == {"key": "council-2027", "revision": 1, "name": "Council attendance management (2019)"}
+    assert stored.audit[0].after == {"key": "council-2027", "revision": 1,
+                                     "name": "Council attendance management (2019)"}
     assert "the file said revision 7" in client.get("/policies/council-2027/1").get_data(as_text=True)
 
 
@@ -240,7 +244,8 @@ def test_pasted_toml_becomes_the_next_revision(signed_in):
     entry = Policy.objects.get(key="council-2019", revision=2).audit[0]
     assert (entry.before, entry.after) == ({"name": "Council attendance management (2019)"},
                                            {"name": "Council attendance (2027)"})
-    text = text.replace("Send letter C1 confirming", "Send letter C1 setting out").replace("threshold = 4", "threshold = 3")
+    text = (text.replace("Send letter C1 confirming", "Send letter C1 setting out")
+            .replace("threshold = 4", "threshold = 3"))
     client.post("/policies/paste?key=council-2019&revision=1", data={"csrf_token": token, "paste-text": text})
     entry = Policy.objects.get(key="council-2019", revision=3).audit[0]
     assert (entry.before, entry.after) == ({"triggers[0]/threshold": 4}, {

@@ -37,7 +37,8 @@ def absence(employee, first: dt.date, last: dt.date | None, reason: str = "infec
 def team(make_employee, make_user):
     """A manager with four reports: four one-day absences (a trigger), none, off 40 days, three Mondays."""
     boss = make_employee(first_name="Bea", last_name="Boss", job_title="Ward manager")
-    reports = {name: make_employee(first_name=name, last_name="Report", supervisor_assignment_number=boss.assignment_number)
+    reports = {name: make_employee(first_name=name, last_name="Report",
+                                   supervisor_assignment_number=boss.assignment_number)
                for name in ("Fran", "Nora", "Lena", "Mona")}
     for days_ago in (300, 200, 100, 30):
         day = quiet_day(TODAY - dt.timedelta(days=days_ago))
@@ -58,7 +59,7 @@ def cells(page: str, name: str) -> dict[str, str]:
     row = page[start:page.index("</tr>", start)]
     texts = [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
              for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
-    return dict(zip([re.sub(r",.*", "", header) for header in headers], texts))
+    return dict(zip([re.sub(r",.*", "", header) for header in headers], texts, strict=False))
 
 
 def test_team_page_shows_each_persons_figures_and_trigger(team, auth):
@@ -104,7 +105,8 @@ def test_employee_page_explains_a_trigger_reached(team, auth):
     assert f"<strong>4 or more occasions in 12 months</strong>: {explanation}." in section
     assert "It leads to the absence support meeting." in section
     figures = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
-    assert f"12 months to {long_date(TODAY)} from {long_date(rolling_window(TODAY, 12)[0])}, counting short-term absences 4 4 4.0 64" in figures
+    assert (f"12 months to {long_date(TODAY)} from {long_date(rolling_window(TODAY, 12)[0])}, counting short-term "
+            "absences 4 4 4.0 64") in figures
     assert "4 or more occasions in 12 months 4 4 or more Yes" in figures
     assert "2 working weeks (10 working days) lost in 12 months 4 10 or more No" in figures
     assert f"Open a short-term case at Absence support meeting: {explanation}<" in section
