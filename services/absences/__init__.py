@@ -104,10 +104,11 @@ def change_absence(absence: Absence, employee: Employee, problems: dict[str, str
         raise Refused.naming(problems)
     before = audit_values(absence)
     audit = apply() or {}
+    if "added" not in audit:
+        audit["before"] = before
     if version is not None:
         absence.version = version
-    return save_absence(absence, employee, actor, action, **({} if "added" in audit else {"before": before}),
-                        today=today, **audit)
+    return save_absence(absence, employee, actor, action, today=today, **audit)
 
 
 def after_absence_saved(employee: Employee, today: dt.date) -> None:
