@@ -5,15 +5,14 @@ import datetime as dt
 
 import click
 from flask import Blueprint, abort, g, jsonify, request
-from mongoengine.errors import NotUniqueError, ValidationError
 
 from blueprints.access import api_token
 from casework.absences import absence_length
 from casework.calendar import WorkingPattern
-from documents import Absence, ApiToken, Case, Employee, StaleEditError, utcnow
-from documents.absence import MedicalRead
-from documents.api_token import SCOPES
-from services import clock
+from documents import Absence, ApiToken, Case, Employee, StaleEditError
+from services import accounts, clock
+from services.absences.recording import log_medical_reads
+from services.errors import Refused
 from services.imports.absences import import_absences
 from services.triggers import evaluate_employee
 
@@ -52,7 +51,8 @@ def employee_absences(assignment_number: str):
     pattern, today = WorkingPattern.for_employee(employee), clock.today()
     listed = [_absence(absence, pattern, today, medical) for absence in absences]
     if medical:
-        _log_medical_reads(employee, [absence for absence in absences if absence.reason_detail])
+        log_medical_reads(g.api_token.actor, employee, [absence for absence in absences if absence.reason_detail],
+                          f"API {request.method} {request.path}", what="reason detail")
     return jsonify(absences=listed)
 
 
@@ -130,16 +130,6 @@ def _absence(absence: Absence, pattern: WorkingPattern, today: dt.date, medical:
     return values
 
 
-def _log_medical_reads(employee: Employee, absences: list[Absence]) -> None:
-    """One entry in the medical-read log for each absence whose detail the token was sent."""
-    at = utcnow()
-    reads = [MedicalRead(reader=g.api_token.actor, at=at, assignment_number=employee.assignment_number,
-                         absence=absence.pk, what="reason detail", where=f"API {request.method} {request.path}")
-             for absence in absences]
-    if reads:
-        MedicalRead.objects.insert(reads, load_bulk=False)
-
-
 @bp.cli.group("token")
 def token():
     """API tokens for other systems: create, revoke, list."""
@@ -150,16 +140,10 @@ def token():
 @click.option("--scope", default="read", show_default=True, help="Comma-separated scopes: read, write, medical.")
 def create_token(name: str, scope: str):
     """Issue a token named NAME; the token is printed once, alone on the last line."""
-    scopes = [part.strip() for part in scope.split(",") if part.strip()]
-    unknown = sorted(set(scopes) - set(SCOPES))
-    if unknown or not scopes:
-        raise click.ClickException(f"Unknown scope {', '.join(unknown) or '(none)'}: use read, write, medical.")
     try:
-        document, secret = ApiToken.issue(name, scopes)
-    except NotUniqueError:
-        raise click.ClickException(f"A token named {name} already exists: choose another name.") from None
-    except ValidationError:
-        raise click.ClickException("A token name uses letters, digits, dots, dashes and underscores.") from None
+        document, secret = accounts.issue_token(name, [part.strip() for part in scope.split(",") if part.strip()])
+    except Refused as refusal:
+        raise click.ClickException(refusal.message) from None
     click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}. "
                "Store it now: it cannot be shown again.")
     click.echo(secret)
@@ -169,8 +153,10 @@ def create_token(name: str, scope: str):
 @click.argument("name")
 def revoke_token(name: str):
     """Stop the token named NAME from working."""
-    if not ApiToken.objects(name=name, revoked_at=None).update_one(set__revoked_at=utcnow()):
-        raise click.ClickException(f"No token named {name} is in use.")
+    try:
+        accounts.revoke_token(name)
+    except Refused as refusal:
+        raise click.ClickException(refusal.message) from None
     click.echo(f"Token {name} revoked.")
 
 

@@ -7,12 +7,12 @@ from flask_login import current_user
 from blueprints.access import CASE_OVERSEERS, REPORT_READERS, requires
 from blueprints.paging import Page
 from blueprints.tasks import oversight_view
-from documents import Employee
 from documents.case import FLAG_KINDS
 from services import clock
 from services.cases.outcomes import FLAG_WORDS
 from services.reads.dashboard import dashboard
 from services.reads.dashboard_lists import PAY_KINDS, listed_absences
+from services.reads.staff import people_by_id
 
 bp = Blueprint("dashboard", __name__)
 
@@ -37,6 +37,6 @@ def rtw():
     chosen = {name: request.args[name] for name in ("division", "line") if request.args.get(name)}
     page = Page.of(listed_absences(current_user, today, **chosen).only("employee", "first_day", "last_day"),
                    request.args, current_app.config["PAGE_SIZE"])
-    people = {person.pk: person for person in Employee.objects(pk__in=[absence.employee for absence in page.items])
-              .only("first_name", "last_name", "assignment_number", "division")}
+    people = people_by_id([absence.employee for absence in page.items], "first_name", "last_name",
+                          "assignment_number", "division")
     return render_template("dashboard/rtw.html", page=page, people=people, chosen=chosen)

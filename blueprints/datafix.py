@@ -46,6 +46,7 @@ from services.imports.corrections import (
     flag_queues,
     stage_values,
 )
+from services.reads.staff import people_by_id
 from services.routing import known_divisions, save_routing
 
 bp = Blueprint("datafix", __name__, cli_group="datafix")
@@ -97,7 +98,9 @@ def index():
     queues = flag_queues(cases)
     migrated = [(case, None) for case in awaiting_confirmation(cases).limit(200)]
     shown = [case for rows in [*queues.values(), migrated] for case, _ in rows]
-    return render_template("datafix/index.html", queues=queues, migrated=migrated, people=_people(shown),
+    return render_template("datafix/index.html", queues=queues, migrated=migrated,
+                           people=people_by_id([case.employee for case in shown], "first_name", "last_name",
+                                               "assignment_number"),
                            titles={case.pk: _title(case) for case in shown})
 
 
@@ -270,11 +273,6 @@ def _case(case_id: str) -> tuple[Case, Employee]:
 def _version(form) -> int | None:
     value = form.version.data
     return int(value) if value and str(value).isdigit() else None
-
-
-def _people(cases) -> dict:
-    return {person.pk: person for person in Employee.objects(pk__in=list({case.employee for case in cases})).only(
-        "first_name", "last_name", "assignment_number")}
 
 
 def _title(case: Case) -> str:

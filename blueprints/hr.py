@@ -9,8 +9,9 @@ from blueprints.access import CASE_OVERSEERS, FLAG_RESOLVERS, requires
 from blueprints.answering import answer
 from blueprints.cases.forms import ResolveFlagForm
 from blueprints.cases.loading import case_or_404
-from documents import Case, Employee
+from documents import Case
 from services.cases.outcomes import FLAG_WORDS, flag_queue, resolve_flag, stage_title
+from services.reads.staff import people_by_id
 
 bp = Blueprint("hr", __name__)
 
@@ -48,8 +49,7 @@ def render_queue(form: ResolveFlagForm, failed: str | None = None, status: int =
     if request.args.get("kind"):
         kinds = tuple(kind for kind in kinds if kind == request.args["kind"])
     rows = flag_queue(cases, kinds)
-    people = {person.pk: person for person in Employee.objects(pk__in=list({case.employee for case, _ in rows}))
-              .only("first_name", "last_name", "assignment_number")}
+    people = people_by_id([case.employee for case, _ in rows], "first_name", "last_name", "assignment_number")
     return render_template("hr/flags.html", rows=rows, people=people, form=form, failed=failed,
                            flag_words=FLAG_WORDS, stages={case.pk: stage_title(case) for case, _ in rows},
                            queue_kinds=queue_kinds()), status

@@ -12,21 +12,13 @@ from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period
 from casework.calendar import WorkingPattern
 from casework.team_calendar import month_days, shift_month, team_month
-from documents import Employee
 from services import clock
 from services.cases.outcomes import flagged_not_my_report
 from services.reads.evaluations import counted_words, evaluations_for, trigger_states
-from services.reads.staff import absences_between, absent_on, open_cases_by_employee
+from services.reads.staff import absences_between, absent_on, open_cases_by_employee, supervisor_names, team_of
 from services.triggers import active_policy
 
 bp = Blueprint("team", __name__)
-
-
-def _team(today: dt.date, everyone: bool):
-    staff = Employee.objects.visible_to(current_user).below(current_user.assignment_number).current(today)
-    if not everyone:
-        staff = staff.filter(supervisor_assignment_number=current_user.assignment_number)
-    return staff
 
 
 @bp.route("/team")
@@ -34,12 +26,10 @@ def _team(today: dt.date, everyone: bool):
 def index():
     today = clock.today()
     everyone = request.args.get("show") == "all"
-    staff = _team(today, everyone)
+    staff = team_of(current_user, today, everyone)
     page = Page.of(staff.order_by("last_name", "first_name"), request.args, current_app.config["PAGE_SIZE"])
     ids = [employee.pk for employee in page.items]
-    supervisors = {boss.assignment_number: boss.name for boss in Employee.objects(
-        assignment_number__in={e.supervisor_assignment_number for e in page.items}).only(
-        "assignment_number", "first_name", "last_name")}
+    supervisors = supervisor_names(page.items)
     policy = active_policy()
     evaluations = evaluations_for(page.items, today, policy)
     main = policy.triggers[0] if policy.triggers else None
@@ -59,12 +49,12 @@ def calendar():
     year, month = _month(request.args.get("month", ""), today)
     everyone = request.args.get("show") == "all"
     days = month_days(year, month)
-    page = Page.of(_team(days[-1], everyone).order_by("last_name", "first_name"), request.args,
+    page = Page.of(team_of(current_user, days[-1], everyone).order_by("last_name", "first_name"), request.args,
                    current_app.config["PAGE_SIZE"])
     periods = absences_between([employee.pk for employee in page.items], days[0], days[-1])
     rows = team_month(year, month, [(e.pk, WorkingPattern.for_employee(e)) for e in page.items],
                       {key: [Period(*spell) for spell in spells] for key, spells in periods.items()}, today)
-    return render_template("team/calendar.html", rows=list(zip(page.items, rows)), page=page, days=days,
+    return render_template("team/calendar.html", rows=list(zip(page.items, rows, strict=True)), page=page, days=days,
                            everyone=everyone, today=today, month=dt.date(year, month, 1),
                            previous=dt.date(*shift_month(year, month, -1), 1),
                            following=dt.date(*shift_month(year, month, 1), 1))

@@ -13,10 +13,9 @@ from blueprints.absences.forms import DayField
 from blueprints.access import TRIGGER_SCANNERS, requires
 from blueprints.answering import answer
 from blueprints.paging import Page
-from documents import Employee
 from services import clock
 from services.policies import staff_order
-from services.triggers import active_policy, scan
+from services.triggers import active_policy, scan_staff_of
 
 bp = Blueprint("triggers", __name__)
 
@@ -44,7 +43,7 @@ def preview():
     form = ScanForm(request.args if asked else None, meta={"csrf": False})
     if asked and not form.validate():
         return _page(form, None), 400
-    return _page(form, _scan(form.as_of.data, apply=False))
+    return _page(form, scan_staff_of(current_user, form.as_of.data, apply=False))
 
 
 @bp.route("/triggers/scan", methods=["POST"])
@@ -59,8 +58,8 @@ def apply():
         form.form_errors.append("Someone else changed a case while the scan ran, so it stopped part way. "
                                 "Look at the preview again and apply what is left.")
         return _page(form, None), 409
-    return answer(lambda: _scan(form.as_of.data, apply=True), lambda summary: _page(form, summary, applied=True),
-                  None, stopped)
+    return answer(lambda: scan_staff_of(current_user, form.as_of.data, apply=True),
+                  lambda summary: _page(form, summary, applied=True), None, stopped)
 
 
 def page_of(items: list, args, size: int) -> Page:
@@ -69,12 +68,6 @@ def page_of(items: list, args, size: int) -> Page:
     number = args.get("page", 1, type=int) or 1
     number = min(max(1, number), pages)
     return Page(items[(number - 1) * size:number * size], number, size, len(items))
-
-
-def _scan(as_of: dt.date, apply: bool):
-    """A scan of the staff in post on `as_of` whom the user may see (HR: their divisions; admins: everyone)."""
-    staff = list(Employee.objects.visible_to(current_user).current(as_of).exclude("audit"))
-    return scan(as_of, f"trigger scan by {current_user.email}", apply=apply, employees=staff)
 
 
 def _page(form: ScanForm, summary, applied: bool = False) -> str:

@@ -85,7 +85,8 @@ class ReturnToWorkForm(VersionedForm):
                                      validators=[Optional(), Length(max=5000)])
     fit_for_work = RadioField("Are they fit to be back at work?", choices=[
         SelectChoice("fit", "Yes, fully fit"), SelectChoice("fit_with_adjustments", "Yes, with adjustments or support"),
-        SelectChoice("not_fit", "No – they should not be at work")], validators=[DataRequired("Say whether they are fit for work.")])
+        SelectChoice("not_fit", "No – they should not be at work")],
+        validators=[DataRequired("Say whether they are fit for work.")])
     support = TextAreaField("Support offered (for example counselling, occupational health, employee assistance)",
                             validators=[Optional(), Length(max=5000)])
     adjustments = TextAreaField("Adjustments agreed", validators=[Optional(), Length(max=5000)])

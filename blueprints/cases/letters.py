@@ -39,8 +39,8 @@ from services.cases.letters import (
 from services.cases.tasks import LETTER_TASKS, ladder_of
 from services.errors import Refused
 
-FIX_WORDS = {"association": "Associate the absences", "meetings": "Arrange the meeting", "outcome": "Record the outcome",
-             "return-to-work": "Return to work, above"}
+FIX_WORDS = {"association": "Associate the absences", "meetings": "Arrange the meeting",
+             "outcome": "Record the outcome", "return-to-work": "Return to work, above"}
 EXPIRED = "The form had expired. Send it again."
 
 
@@ -76,7 +76,8 @@ def _said(words: str) -> str:
 def _made(owner, form: LetterForm) -> str:
     generate(owner, form.code.data, actor(), clock.today(), form.meeting_id.data or None, seen_version(form),
              organisation=settings().organisation)
-    return f"{LETTERS[form.code.data].title}: made. Download it, edit it in Word if need be, and upload the final version."
+    return (f"{LETTERS[form.code.data].title}: made. Download it, edit it in Word if need be, and upload the final "
+            "version.")
 
 
 def _uploaded(owner, letter_id: str, form: UploadForm) -> str:

@@ -12,6 +12,7 @@ from services import clock
 from services.cases.outcomes import FLAG_WORDS
 from services.errors import Refused
 from services.reads.dashboard_lists import listed_cases, stage_titles, stage_words
+from services.reads.staff import people_by_id
 
 LABELS = {"division": "Division", "line": "Team", "kind": "Kind", "stage": "Stage", "status": "Status",
           "paused": "Paused", "pay": "Pay changes within 28 days", "flag": "Open flag"}
@@ -33,8 +34,7 @@ def index():
     page = Page.of(cases.only("employee", "assignment_number", "kind", "stage", "status", "paused", "opened_on",
                               "division").order_by("division", "opened_on"), request.args,
                    current_app.config["PAGE_SIZE"])
-    people = {person.pk: person for person in Employee.objects(pk__in=[case.employee for case in page.items])
-              .only("first_name", "last_name")}
+    people = people_by_id([case.employee for case in page.items], "first_name", "last_name")
     titles = stage_titles()
     return render_template("cases/list.html", page=page, people=people, chosen=chosen,
                            described=_described(chosen, titles),

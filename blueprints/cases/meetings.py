@@ -15,7 +15,7 @@ from blueprints.settings import settings
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
 from services import clock
-from services import notifications as notify_service
+from services.cases.invitations import email_invitation
 from services.cases.meetings import (
     CONFIDENTIAL,
     Arrangement,
@@ -118,11 +118,8 @@ def send_invitation(case_id: str, meeting_id: str):
         return render_case(case, employee, status=400, message="Nobody invited has an e-mail address: add one to "
                            "the participants, or send the .ics file yourself." if people == [] else
                            "The form had expired. Send it again.")
-    sent = notify_service.send_invitation(case, meeting, employee, people, settings().mail)
+    sent = email_invitation(case, meeting, employee, people, actor(), settings().mail)
     failed = [n.recipient for n in sent if n.status != "sent"]
-    case.change(actor(), "meeting invitation e-mailed", lambda case: {"after": {
-        "meeting_on": meeting.on, "sent_to": [n.recipient for n in sent if n.status == "sent"],
-        "to_retry": failed}})
     flash(f"Invitation e-mailed to {len(sent) - len(failed)} of {len(sent)}." + (
         f" Not sent yet to {', '.join(failed)}: Casebook tries again at the next e-mail run." if failed else ""))
     return redirect(url_for("cases.show", case_id=case.pk, _anchor="meetings"))

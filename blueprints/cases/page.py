@@ -9,9 +9,9 @@ from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
 from blueprints.cases.loading import case_or_404
 from casework.checklists import HOLD_TASKS
-from documents import Case, Employee, User
+from documents import Case, Employee
 from services import clock
-from services.cases.tasks import HR_QUEUE, association_candidates, case_policy, ladder_of, task_blocked
+from services.cases.tasks import assignee_names, association_candidates, case_policy, ladder_of, task_blocked
 
 SECTIONS: list = []
 
@@ -49,10 +49,12 @@ def render_case(case: Case, employee: Employee, status: int = 200, message: str 
         sections.update(provide(case, employee, today, forms))
     return render_template(
         "cases/show.html", case=case, employee=employee, policy=policy, ladder=ladder, titles=titles,
-        open_tasks=open_tasks, done_tasks=done_tasks, blocked={task.id: task_blocked(case, task) for task in open_tasks},
-        names=_names(case), candidates=candidates, association_form=association, version_form=version_form,
+        open_tasks=open_tasks, done_tasks=done_tasks,
+        blocked={task.id: task_blocked(case, task) for task in open_tasks},
+        names=assignee_names(case), candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
-        today=today, message=message, hold_tasks=HOLD_TASKS, may_work=current_user.has_role(*CASE_WORKERS) and case.status != "closed",
+        today=today, message=message, hold_tasks=HOLD_TASKS,
+        may_work=current_user.has_role(*CASE_WORKERS) and case.status != "closed",
         may_complete=current_user.has_role(*CASE_WORKERS),   # a closed case may still have its closing letter to send
         may_reassign=current_user.has_role(*CASE_OVERSEERS),
         manager=Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
@@ -63,13 +65,3 @@ def case_page_again(case: Case, employee: Employee, **forms):
     """How a refused change to the case comes back (`again` of `blueprints.answering.answer`): the case page
     once more (400), with the message that found no field at the top and `forms` as the user sent them."""
     return lambda message, _: render_case(case, employee, status=400, message=message, **forms)
-
-
-def _names(case: Case) -> dict[str, str]:
-    """How to show each assignee: a person's name, or the division's HR queue in words."""
-    logins = {task.assignee for task in case.tasks if not task.assignee.startswith(HR_QUEUE)}
-    names = {user.email: user.name for user in User.objects(email__in=list(logins)).only("email", "name")}
-    for task in case.tasks:
-        if task.assignee.startswith(HR_QUEUE):
-            names[task.assignee] = f"HR advisors, {task.assignee[len(HR_QUEUE):]}"
-    return names

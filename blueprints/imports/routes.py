@@ -1,23 +1,20 @@
 """The upload page: check an absences file (a dry run), follow its progress, then apply it."""
 from __future__ import annotations
 
-import threading
-
 from bson import ObjectId
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from blueprints.access import IMPORTERS, requires, visible_or_404
+from blueprints.answering import answer, back_to
 from blueprints.imports import bp
 from blueprints.imports.forms import AbsenceFileForm, ApplyForm
 from blueprints.rendering import render_page_or_fragment
 from blueprints.settings import settings
-from documents import ImportJob, utcnow
+from documents import ImportJob
 from services import clock
-from services.imports.jobs import run_job
-
-APPLICABLE = ("checked", "not_applied")
+from services.imports.jobs import apply_job, check_upload
 
 
 @bp.route("/imports/absences", methods=["GET", "POST"])
@@ -30,11 +27,8 @@ def upload_page(kind: str, form, template: str):
     """An upload page for one kind of file: a valid file becomes a job, checked in the background (then its
     page); otherwise the form with the user's recent jobs of that kind."""
     if form.validate_on_submit():
-        job = ImportJob(kind=kind, filename=secure_filename(form.file.data.filename) or f"{kind}.csv",
-                        created_by=current_user.pk, created_by_email=current_user.email)
-        job.upload.put(form.content, content_type="text/csv", filename=job.filename)
-        job.save()
-        _start(job, apply=False)
+        job = check_upload(kind, secure_filename(form.file.data.filename) or f"{kind}.csv", form.content,
+                           current_user.pk, current_user.email, clock.today(), settings().mail, _app_context())
         return redirect(url_for("imports.show", job_id=job.pk))
     jobs = ImportJob.objects.visible_to(current_user).filter(kind=kind).exclude("rows").order_by("-created_at")
     return render_template(template, form=form, jobs=list(jobs.limit(10))), 400 if form.errors else 200
@@ -59,14 +53,9 @@ def apply(job_id: str):
     job, form = _job(job_id), ApplyForm()
     if not form.validate_on_submit():
         abort(400)
-    started = ImportJob.objects(pk=job.pk, status__in=APPLICABLE).update_one(
-        set__status="applying", set__stage="planning", set__done=0, set__skip_invalid=form.skip_invalid.data,
-        set__updated_at=utcnow())
-    if started:
-        _start(job, apply=True)
-    else:
-        flash("This file is already being applied, or has been.")
-    return redirect(url_for("imports.show", job_id=job.pk))
+    page = url_for("imports.show", job_id=job.pk)
+    return answer(lambda: apply_job(job, form.skip_invalid.data, clock.today(), settings().mail, _app_context()),
+                  lambda _: redirect(page), None, back_to(page))
 
 
 @bp.route("/imports/<job_id>/refused.csv")
@@ -87,12 +76,6 @@ def _job(job_id: str) -> ImportJob:
     return visible_or_404(ImportJob.objects, pk=job_id)
 
 
-def _start(job: ImportJob, apply: bool) -> None:
-    """Check or apply the job's file in a background thread; the page follows its progress."""
-    app, today, mail = current_app._get_current_object(), clock.today(), settings().mail
-
-    def work():
-        with app.app_context():
-            run_job(job.pk, apply, today, mail)
-
-    threading.Thread(target=work, name=f"import-{job.pk}", daemon=True).start()
+def _app_context():
+    """What a job's background work runs inside: this app's context."""
+    return current_app._get_current_object().app_context

@@ -104,6 +104,16 @@ def _region(case: Case) -> str:
     return employee.region if employee and employee.region else "ENG"
 
 
+def assignee_names(case: Case) -> dict[str, str]:
+    """How to show each assignee of the case's tasks: a person's name, or the division's HR queue in words."""
+    logins = {task.assignee for task in case.tasks if not task.assignee.startswith(HR_QUEUE)}
+    names = {user.email: user.name for user in User.objects(email__in=list(logins)).only("email", "name")}
+    for task in case.tasks:
+        if task.assignee.startswith(HR_QUEUE):
+            names[task.assignee] = f"HR advisors, {task.assignee[len(HR_QUEUE):]}"
+    return names
+
+
 def find_task(case: Case, task_id: str) -> Task:
     task = next((task for task in case.tasks if task.id == task_id), None)
     if task is None:

@@ -20,7 +20,8 @@ from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
 from documents.routing import Routing
 from documents.user import User
-from services.cases.tasks import HR_QUEUE, assignee_for
+from services.cases.tasks import HR_QUEUE, assignee_for, find_task
+from services.errors import Refused
 from services.imports.jobs import register_importer
 from services.mail import MailSettings
 from services.notifications import send_notice
@@ -29,6 +30,8 @@ CHUNK = 2000
 ACTIONS = {"created": "employee imported", "updated": "employee updated by hierarchy import",
            "ended": "assignment ended: not in the full hierarchy file"}
 MOVED = "task moved by hierarchy import"
+GIVEN = "task given to the current supervisor"
+STRANDED = "hierarchy health: the assignee has left or has no active login"
 CHANGED_MEANWHILE = ("Some employees were changed by someone else while the file was applied. Run it again: "
                      "rows already applied will show as unchanged.")
 Progress = Callable[[str, int, int], None]
@@ -208,6 +211,19 @@ def give_task(case: Case, task: Task, assignee: str, employee: Employee, actor: 
     moved = MovedTask(case.pk, task.id, task.title, employee.name, previous, assignee)
     _tell(moved, case, reason, today, mail)
     return moved
+
+
+def give_stranded_task(case: Case, employee: Employee, task_id: str, actor: str, today: dt.date, mail: MailSettings,
+                       version: int | None) -> MovedTask:
+    """Give a stranded task (its assignee has left or has no active login) to the employee's current supervisor,
+    or their division's HR queue when the supervisor has no login; `version` is the case's the user saw."""
+    if version != case.version:
+        raise StaleEditError()
+    task = find_task(case, task_id)
+    assignee = assignee_for("manager", employee)
+    if task.status != "open" or task.assignee == assignee:
+        raise Refused("This task is already done, or already with the current supervisor.")
+    return give_task(case, task, assignee, employee, actor, STRANDED, GIVEN, today, mail)
 
 
 def _tell(moved: MovedTask, case: Case, reason: str, today: dt.date, settings: MailSettings) -> None:

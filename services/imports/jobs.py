@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from casework.feed_files import decode_text, read_csv, refusal_report, text
 from documents.base import StaleEditError, utcnow
 from documents.import_job import ImportJob
+from services.errors import Refused
 from services.imports.absences import FeedResult, import_absences
 from services.mail import MailSettings
 
 SHOWN_ROWS = 1000
+APPLICABLE = ("checked", "not_applied")
 FAILED = ("Sorry, something went wrong and nothing more was done. Upload the file again; "
           "if it keeps happening, tell support.")
 log = logging.getLogger(__name__)
@@ -34,6 +39,39 @@ def register_importer(kind: str, importer, numbered: bool = False, mails: bool =
         NUMBERED.add(kind)
     if mails:
         MAILING.add(kind)
+
+
+def check_upload(kind: str, filename: str, content: bytes, created_by, created_by_email: str, today: dt.date,
+                 mail: MailSettings, context: Callable[[], AbstractContextManager]) -> ImportJob:
+    """Keep an uploaded file of `kind` as a new job and check it (a dry run) in the background, where its page
+    follows the progress. `context()` is what the background work runs inside (the app's context)."""
+    job = ImportJob(kind=kind, filename=filename, created_by=created_by, created_by_email=created_by_email)
+    job.upload.put(content, content_type="text/csv", filename=job.filename)
+    job.save()
+    _in_background(job, False, today, mail, context)
+    return job
+
+
+def apply_job(job: ImportJob, skip_invalid: bool, today: dt.date, mail: MailSettings,
+              context: Callable[[], AbstractContextManager]) -> ImportJob:
+    """Apply a checked job's file in the background (with `skip_invalid`, its valid rows even when others are
+    refused); Refused when it is already being applied, or has been."""
+    started = ImportJob.objects(pk=job.pk, status__in=APPLICABLE).update_one(
+        set__status="applying", set__stage="planning", set__done=0, set__skip_invalid=skip_invalid,
+        set__updated_at=utcnow())
+    if not started:
+        raise Refused("This file is already being applied, or has been.")
+    _in_background(job, True, today, mail, context)
+    return job
+
+
+def _in_background(job: ImportJob, apply: bool, today: dt.date, mail: MailSettings,
+                   context: Callable[[], AbstractContextManager]) -> None:
+    def work():
+        with context():
+            run_job(job.pk, apply, today, mail)
+
+    threading.Thread(target=work, name=f"import-{job.pk}", daemon=True).start()
 
 
 def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:

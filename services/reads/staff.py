@@ -1,11 +1,16 @@
-"""Read helpers for lists of staff: who is off today, open cases, absence history."""
+"""Read helpers for lists of staff: who is off today, open cases, absence history; finding staff, and what one
+employee's page shows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from casework.absences import Period, absence_length, window_figures
+from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.base import midnight
 from documents.case import Case
+from documents.employee import Employee
 
 
 def absent_on(employee_ids: list, day: dt.date) -> set:
@@ -39,3 +44,55 @@ def absences_between(employee_ids: list, first: dt.date, last: dt.date) -> dict:
             (row["_id"], row["first_day"].date(), row["last_day"].date() if row.get("last_day") else None))
     return found
 
+
+
+def find_staff(user, words: str, division: str):
+    """The staff `user` may see in name order, of `division` when it is one of theirs, whose name, assignment
+    number or job title contains `words` (when given); and the divisions they may choose from."""
+    staff = Employee.objects.visible_to(user)
+    divisions = sorted(staff.distinct("division"))
+    if division in divisions:
+        staff = staff.filter(division=division)
+    if words:
+        pattern = re.compile(re.escape(words), re.IGNORECASE)
+        staff = staff.filter(__raw__={"$or": [
+            {"last_name": pattern}, {"first_name": pattern}, {"assignment_number": pattern},
+            {"job_title": pattern}]})
+    return staff.order_by("last_name", "first_name"), divisions
+
+
+def employee_record(employee: Employee, user, today: dt.date) -> dict:
+    """What an employee's page shows as of `today`: their supervisor (and whether `user` may see them), their
+    absences newest first with each one's length, the figures of the policy's windows, and their cases."""
+    supervisor = Employee.objects(assignment_number=employee.supervisor_assignment_number).first()
+    pattern = WorkingPattern.for_employee(employee)
+    absences = list(Absence.objects(employee=employee.pk).exclude("reason_detail", "audit", "fit_notes")
+                    .order_by("-first_day"))
+    cases = Case.objects(employee=employee.pk).only("kind", "status", "stage", "opened_on", "closed_on",
+                                                      "paused").order_by("-opened_on")
+    return {"supervisor": supervisor, "absences": absences, "cases": list(cases),
+            "figures": window_figures([Period(a.pk, a.first_day, a.last_day) for a in absences], pattern, today),
+            "lengths": {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences},
+            "may_see_supervisor": supervisor is not None and bool(
+                Employee.objects.visible_to(user).filter(pk=supervisor.pk).count())}
+
+
+def team_of(manager, on: dt.date, everyone: bool):
+    """The people in post on `on` who report to `manager` (a user): directly, or with `everyone` at any depth
+    below them."""
+    staff = Employee.objects.visible_to(manager).below(manager.assignment_number).current(on)
+    if not everyone:
+        staff = staff.filter(supervisor_assignment_number=manager.assignment_number)
+    return staff
+
+
+def supervisor_names(employees) -> dict[str, str]:
+    """{assignment number: name} of the supervisors of `employees` (one query)."""
+    return {boss.assignment_number: boss.name for boss in Employee.objects(
+        assignment_number__in={e.supervisor_assignment_number for e in employees}).only(
+        "assignment_number", "first_name", "last_name")}
+
+
+def people_by_id(employee_ids, *fields: str) -> dict:
+    """{employee id: employee} for `employee_ids`, with only `fields` read (one query): the names a list shows."""
+    return {person.pk: person for person in Employee.objects(pk__in=list(set(employee_ids))).only(*fields)}

@@ -1,4 +1,8 @@
-"""Recording absences: the checks that span documents, the derived figures, the audit entry and the save."""
+"""Recording absences: the checks that span documents, the derived figures, the audit entry and the save.
+
+The user's actions on one absence are in `services.absences.recording` (record, end, extend, correct, the
+medical-detail read log) and `services.absences.care` (contacts, fit notes, the steps, the return to work).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +15,7 @@ from documents.base import AuditEntry
 from documents.employee import Employee
 from services import clock
 from services.cases.tasks import RTW_REMINDER
+from services.errors import Refused
 from services.triggers import scan
 
 AUDITED_FIELDS = ("first_day", "last_day", "expected_return", "reason_category", "reason_detail", "work_related",
@@ -75,6 +80,7 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
     else:
         absence.working_days_lost = None
     after = audit_values(absence)
+    old: dict
     if added is not None:
         old, new = {}, added
     elif before is not None:
@@ -85,6 +91,25 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
     absence.save_checked()
     after_absence_saved(employee, today or clock.today())
     return absence
+
+
+def change_absence(absence: Absence, employee: Employee, problems: dict[str, str], apply, actor: str, action: str,
+                   today: dt.date, version: int | None) -> Absence:
+    """A user's change to an absence: refused with `problems` ({field: message}) when there are any; otherwise
+    made by `apply()` and saved with the version the user saw (StaleEditError if someone else saved first).
+
+    `apply()` changes the absence and may return audit keywords (`added`, `reason`); without `added` the entry
+    records the fields that changed.
+    """
+    if problems:
+        raise Refused.naming(problems)
+    before = audit_values(absence)
+    audit = apply() or {}
+    if "added" not in audit:
+        audit["before"] = before
+    if version is not None:
+        absence.version = version
+    return save_absence(absence, employee, actor, action, today=today, **audit)
 
 
 def after_absence_saved(employee: Employee, today: dt.date) -> None:

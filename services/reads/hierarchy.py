@@ -1,0 +1,102 @@
+"""Hierarchy health: staff in post without a supervisor, supervisors without a manager login, managers with
+unusually many direct reports, and open tasks held by someone who has left or cannot sign in.
+
+The top of a tree is someone in post with no supervisor who supervises at least one person in post; anyone
+else in post whose supervisor is missing, unknown or gone is listed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+
+from documents.case import Case
+from documents.employee import Employee
+from documents.user import User
+from services.cases.tasks import HR_QUEUE, assignee_for
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """What the page needs of one employee."""
+
+    assignment_number: str
+    name: str
+    division: str
+    supervisor: str | None
+    in_post: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class StrandedTask:
+    """An open task whose assignee has left or has no active login, and who would take it now."""
+
+    case: Case
+    task_id: str
+    title: str
+    employee: str
+    assignee: str
+    problem: str
+    suggested: str
+
+
+def _people(today: dt.date) -> dict[str, Person]:
+    fields = ("assignment_number", "first_name", "last_name", "division", "supervisor_assignment_number",
+              "start_date", "end_date")
+    people = {}
+    for row in Employee._get_collection().find({}, {name: 1 for name in fields}):
+        start, end = (row.get(name) and row[name].date() for name in ("start_date", "end_date"))
+        in_post = (start is None or start <= today) and (end is None or end >= today)
+        people[row["assignment_number"]] = Person(row["assignment_number"], f"{row['first_name']} {row['last_name']}",
+                                                  row["division"], row.get("supervisor_assignment_number"), in_post)
+    return people
+
+
+def health(today: dt.date, divisions: set[str] | None, max_reports: int) -> dict:
+    """The four lists, for the divisions given (None: all)."""
+    people = _people(today)
+    reports = Counter(person.supervisor for person in people.values() if person.in_post and person.supervisor)
+    shown = [person for person in people.values()
+             if person.in_post and (divisions is None or person.division in divisions)]
+    managers = set(User.objects(roles="manager", active=True).distinct("assignment_number"))
+
+    def supervisor_problem(person: Person) -> str | None:
+        boss = people.get(person.supervisor) if person.supervisor else None
+        if not person.supervisor:
+            return None if reports[person.assignment_number] else "No supervisor"
+        if boss is None:
+            return f"Supervisor {person.supervisor} is not in Casebook"
+        return None if boss.in_post else f"Supervisor {boss.name} ({boss.assignment_number}) has left"
+
+    by_name = sorted(shown, key=lambda person: person.name)
+    return {"without_supervisor": [(person, problem) for person in by_name
+                                   if (problem := supervisor_problem(person))],
+            "without_login": [person for person in by_name
+                              if reports[person.assignment_number] and person.assignment_number not in managers],
+            "many_reports": sorted(((person, reports[person.assignment_number]) for person in shown
+                                    if reports[person.assignment_number] > max_reports), key=lambda pair: -pair[1]),
+            "stranded": stranded_tasks(people, divisions)}
+
+
+def stranded_tasks(people: dict[str, Person], divisions: set[str] | None) -> list[StrandedTask]:
+    """Open tasks (not in an HR queue) whose assignee has no active login, or whose login is of someone who left."""
+    cases = Case.objects(status__ne="closed", tasks__match={"status": "open"}).exclude("audit")
+    if divisions is not None:
+        cases = cases.filter(division__in=list(divisions))
+    logins = {user.email: user for user in User.objects.only("email", "active", "assignment_number")}
+    employees = {employee.pk: employee for employee in Employee.objects(
+        pk__in=list({case.employee for case in cases})).exclude("audit")}
+    found = []
+    for case in cases:
+        for task in case.open_tasks():
+            if task.assignee.startswith(HR_QUEUE):
+                continue
+            user = logins.get(task.assignee)
+            holder = people.get(user.assignment_number) if user and user.assignment_number else None
+            problem = ("No login" if user is None else "Login switched off" if not user.active
+                       else f"{holder.name} has left" if holder and not holder.in_post else None)
+            if problem and case.employee in employees:
+                employee = employees[case.employee]
+                found.append(StrandedTask(case, task.id, task.title, employee.name, task.assignee, problem,
+                                          assignee_for("manager", employee)))
+    return found
