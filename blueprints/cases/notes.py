@@ -39,7 +39,8 @@ def add(case_id: str):
     form = NoteForm()
     return answer(lambda: add_note(case, form.text.data.strip(), actor(), seen_version(form)),
                   "Note added. A note never changes the stage.", case_url(case, "notes"),
-                  case_page_again(case, employee, note_form=form), form)
+                  case_page_again(case, employee, said_at_top=True, note_form=form), form,
+                  beside="text")
 
 
 @bp.route("/cases/<case_id>/progress-request", methods=["POST"])
@@ -50,7 +51,9 @@ def ask_not_to_progress_view(case_id: str):
     return answer(lambda: ask_not_to_progress(case, employee, form.request_reason.data.strip(), actor(),
                                               clock.today(), seen_version(form)),
                   "Your request not to progress went to the division's HR advisors. They decide.",
-                  case_url(case, "notes"), case_page_again(case, employee, progress_request_form=form), form)
+                  case_url(case, "notes"),
+                  case_page_again(case, employee, said_at_top=True, progress_request_form=form), form,
+                  beside="request_reason")
 
 
 @bp.route("/cases/<case_id>/decision", methods=["POST"])
@@ -61,7 +64,8 @@ def decide(case_id: str):
     return answer(lambda: hr_decision(case, employee, form.decision.data, form.decision_reason.data.strip(), actor(),
                                       clock.today(), seen_version(form)),
                   f"Decision recorded: {DECISIONS.get(form.decision.data, '').lower()}.", case_url(case, "notes"),
-                  case_page_again(case, employee, decision_form=form), form)
+                  case_page_again(case, employee, said_at_top=True, decision_form=form), form,
+                  beside="decision")
 
 
 @bp.route("/cases/<case_id>/snooze", methods=["POST"])
@@ -72,7 +76,8 @@ def snooze(case_id: str):
     return answer(lambda: snooze_reminders(case, form.snooze_reason.data.strip(), form.agreed_by.data.strip(),
                                            form.snooze_until.data, actor(), clock.today(), seen_version(form)),
                   "Reminders snoozed; the note and who agreed are in the case history.", case_url(case, "notes"),
-                  case_page_again(case, employee, snooze_form=form), form)
+                  case_page_again(case, employee, said_at_top=True, snooze_form=form), form,
+                  beside="snooze_reason")
 
 
 @bp.route("/cases/<case_id>/flags", methods=["POST"])
@@ -83,7 +88,8 @@ def flag(case_id: str):
     return answer(lambda: raise_flag(case, form.kind.data, actor(), (form.flag_comment.data or "").strip(),
                                      seen_version(form), mail=settings().mail),
                   f"Flagged “{FLAG_WORDS.get(form.kind.data, '')}”: the division's HR advisors will look at it.",
-                  case_url(case, "notes"), case_page_again(case, employee, flag_form=form), form)
+                  case_url(case, "notes"), case_page_again(case, employee, said_at_top=True, flag_form=form), form,
+                  beside="flag_comment")
 
 
 @bp.route("/team/<assignment_number>/not-my-report", methods=["POST"])

@@ -12,7 +12,7 @@ from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import OutcomeForm
 from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
-from blueprints.cases.page import case_section, render_case
+from blueprints.cases.page import case_page_again, case_section, render_case
 from casework.workflow import OUTCOMES
 from services import clock
 from services.cases.outcomes import OutcomeChoice, check_outcome, offered_outcomes, outcome_blocked, record_outcome
@@ -38,21 +38,12 @@ def chosen(form: OutcomeForm) -> OutcomeChoice:
                          (form.target.data or "").strip(), (form.summary.data or "").strip())
 
 
-def outcome_again(case, employee, form: OutcomeForm):
-    """The case page once more with the outcome form: a refusal about the outcome as a whole (the case is closed,
-    someone else saved first) is also said at the top of the page."""
-    def again(_, refusal) -> tuple:
-        whole = refusal.message if refusal is not None and not refusal.fields else None
-        return render_case(case, employee, status=400, message=whole, outcome_form=form)
-    return again
-
-
 @bp.route("/cases/<case_id>/outcome", methods=["POST"])
 @requires(CASE_WORKERS)
 def outcome(case_id: str):
     """"Check the dates" (the page with the plan and a save button) or "Save the outcome"."""
     case, employee, today, form = posted(case_id)
-    again = outcome_again(case, employee, form)
+    again = case_page_again(case, employee, said_at_top=True, outcome_form=form)
     if request.form.get("step") != "save":
         return answer(lambda: check_outcome(case, chosen(form), today),
                       lambda plan: render_case(case, employee, outcome_form=form, outcome_plan=plan), None, again,

@@ -61,7 +61,13 @@ def render_case(case: Case, employee: Employee, status: int = 200, message: str 
             "first_name", "last_name").first(), **sections, **forms), status
 
 
-def case_page_again(case: Case, employee: Employee, **forms):
+def case_page_again(case: Case, employee: Employee, *, said_at_top: bool = False, **forms):
     """How a refused change to the case comes back (`again` of `blueprints.answering.answer`): the case page
-    once more (400), with the message that found no field at the top and `forms` as the user sent them."""
-    return lambda message, _: render_case(case, employee, status=400, message=message, **forms)
+    once more (400), with the message that found no field at the top and `forms` as the user sent them. With
+    `said_at_top`, a refusal about the change as a whole (the case is closed, someone else saved first) is said at
+    the top as well as beside the form's field, for a form the page may not show at the top."""
+    def again(message, refusal):
+        if said_at_top and refusal is not None and not refusal.fields:
+            message = refusal.message
+        return render_case(case, employee, status=400, message=message, **forms)
+    return again

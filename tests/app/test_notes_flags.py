@@ -235,3 +235,17 @@ def test_a_manager_cannot_flag_someone_outside_their_team(auth, people, make_emp
     assert auth.client.post(f"/team/{stranger.assignment_number}/not-my-report",
                             data={"csrf_token": csrf_token(team)}).status_code == 404
     assert Case.objects.get(employee=stranger.pk).flags == []
+
+
+def test_a_refusal_about_the_whole_case_is_said_at_the_top_and_beside_the_note(auth, people):
+    """A note based on a version someone else has since changed is refused: the words stand at the top of the
+    page (the notes form may be far down it) and beside the note itself, and the second note is not saved."""
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    assert post(auth, case, "notes", text="First note").status_code == 302
+    stale = post(auth, case, "notes", text="Second note, from the page as it was")
+    page = stale.get_data(as_text=True).replace("&#39;", "'")
+    assert stale.status_code == 400
+    assert page.count("Someone else changed this record") == 2
+    assert 'id="text-error"' in page
+    assert [note.text for note in Case.objects.get(pk=case.pk).notes] == ["First note"]
