@@ -11,6 +11,7 @@ from blueprints.answering import answer, back_to
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import case_or_404, seen_version
 from blueprints.settings import settings
+from documents.scope import divisions_in_scope
 from services import clock
 from services.cases.tasks import HR_QUEUE
 from services.imports.hierarchy import give_stranded_task
@@ -23,8 +24,7 @@ DEFAULT_MAX_REPORTS = 15
 @bp.route("/hierarchy")
 @requires(STAFF_KEEPERS)
 def index():
-    divisions = None if current_user.has_role("support", "admin") else set(current_user.hr_divisions or [])
-    lists = health(clock.today(), divisions,
+    lists = health(clock.today(), divisions_in_scope(current_user),
                    current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS))
     return render_template("hierarchy/index.html", form=CaseForm(formdata=None), hr_queue=HR_QUEUE,
                            max_reports=current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS),

@@ -51,7 +51,8 @@ class AbsenceQuerySet(me.QuerySet):
 
     def finish_task(self, by: str, entry: AuditEntry | None = None, **task) -> int:
         """In each absence matched, mark done, now, the first open task with the fields `task` (`kind=…`,
-        `id=…`), with `entry` added to its audit trail when given; returns how many absences changed."""
+        `id=…`), with `entry` added to its audit trail when given; returns how many absences changed. It is
+        `Task.finish` done in the database, for many absences at once."""
         return self.filter(tasks__match={**task, "status": "open"}).update(
             set__tasks__S__status="done", set__tasks__S__completed_at=utcnow(), set__tasks__S__completed_by=by,
             **({"push__audit": entry} if entry is not None else {}))

@@ -309,6 +309,20 @@ class Case(Versioned, me.Document):
             if every_task or task.stage_key == self.stage:
                 task.cancel(by)
 
+    def keep_on_monitoring(self) -> None:
+        """Keep the case on continued monitoring at its current stage (unsaved): HR's decision not to move on."""
+        self.status = "monitoring"
+
+    def correct_stage(self, key: str, by: str, planned_kinds: set[str]) -> None:
+        """Correct the current stage to `key` (unsaved; a data fix, not a move up the ladder): the stage's open
+        tasks of `planned_kinds` (the ones its policy stage planned) are cancelled, the stage keeps its dates and
+        associated absences, and the caller adds the corrected stage's tasks."""
+        stage = self.stages[-1]      # a case being corrected is at a stage
+        for task in self.open_tasks():
+            if task.stage_key == stage.key and task.kind in planned_kinds:
+                task.cancel(by)
+        stage.key = self.stage = key
+
     def pause(self, on: dt.date) -> None:
         """Pause the case from `on` (unsaved): short-term work waits while the employee is off long-term."""
         self.paused, self.paused_on = True, on

@@ -30,6 +30,14 @@ def scope_filter(user) -> me.Q | None:
     return combined
 
 
+def divisions_in_scope(user) -> set[str] | None:
+    """The divisions whose records `user` looks after as HR systems or HR staff: None for every division (support
+    and admins), an HR advisor's assigned divisions, otherwise none."""
+    if user.has_role("support", "admin"):
+        return None
+    return set(user.hr_divisions or []) if user.has_role("hr") else set()
+
+
 class ScopedQuerySet(me.QuerySet):
     """A queryset that can be narrowed to what one user may see."""
 

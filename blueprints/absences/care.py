@@ -70,12 +70,11 @@ def record_step(absence_id: str, step: str):
 @requires(ABSENCE_RECORDERS)
 def return_to_work(absence_id: str):
     absence, employee = absence_or_404(absence_id)
-    if absence.last_day is None:
-        flash("End the absence first: the return-to-work interview follows the last day of absence.")
-        return redirect(url_for("absences.show", absence_id=absence.pk))
-    if absence.rtw:
-        flash(f"The return-to-work interview was already recorded on {long_date(absence.rtw.held_on)}.")
-        return redirect(url_for("absences.show", absence_id=absence.pk, _anchor="return-to-work"))
+    blocked = service.return_to_work_blocked(absence)
+    if blocked:
+        flash(blocked)
+        return redirect(url_for("absences.show", absence_id=absence.pk,
+                                _anchor="return-to-work" if absence.rtw else None))
     if request.method == "GET":
         first_back = rtw_due(absence.last_day, WorkingPattern.for_employee(employee)).first_day_back
         form = ReturnToWorkForm(formdata=None, held_on=min(clock.today(), first_back), version=str(absence.version))

@@ -119,7 +119,7 @@ def after_absence_saved(employee: Employee, today: dt.date) -> None:
 
 def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once, and add
-    or complete the tasks the absences bring (see `case_service.absence_events`)."""
+    or complete the tasks the absences bring (see `services.cases.tasks.absence_events`)."""
     scan(today, "triggers (absence saved)", employees=employees)
 
 

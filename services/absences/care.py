@@ -10,6 +10,7 @@ from casework.calendar import WorkingPattern
 from documents.absence import Absence, Contact, FitNote, ReturnToWork
 from documents.employee import Employee
 from services.absences import change_absence
+from services.errors import Refused
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,9 +91,23 @@ def record_step(absence: Absence, employee: Employee, step: Step, done_on: dt.da
     return change_absence(absence, employee, problems, apply, actor, step.action, today, version)
 
 
+def return_to_work_blocked(absence: Absence) -> str | None:
+    """Why no return-to-work interview can be recorded for the absence now (it has not ended, or its interview is
+    recorded already), or None."""
+    if absence.last_day is None:
+        return "End the absence first: the return-to-work interview follows the last day of absence."
+    if absence.rtw:
+        return f"The return-to-work interview was already recorded on {long_date(absence.rtw.held_on)}."
+    return None
+
+
 def record_return_to_work(absence: Absence, employee: Employee, interview: Interview, held_by: str, actor: str,
                           today: dt.date, version: int | None) -> Absence:
-    """The return-to-work interview `held_by` (their name), with the working day back it was held on."""
+    """The return-to-work interview `held_by` (their name), with the working day back it was held on; refused
+    while the absence goes on or once its interview is recorded."""
+    blocked = return_to_work_blocked(absence)
+    if blocked:
+        raise Refused(blocked)
     problems = {}
     if interview.held_on < absence.last_day or interview.held_on > today:
         problems["held_on"] = (f"The interview date must be between the last day of absence "

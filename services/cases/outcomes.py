@@ -203,7 +203,7 @@ def hr_decision(case: Case, employee: Employee, decision: str, reason: str, acto
         if decision == "close":
             case.close(today, actor, f"HR closed the case: {reason}")
         elif decision == "monitoring":
-            case.status = "monitoring"
+            case.keep_on_monitoring()
         else:
             move_up(case, employee, today, actor, f"HR decided to move on: {reason}")
 

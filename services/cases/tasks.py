@@ -115,6 +115,7 @@ def assignee_names(case: Case) -> dict[str, str]:
 
 
 def find_task(case: Case, task_id: str) -> Task:
+    """The case's task `task_id`, or Refused when the case has no such task."""
     task = next((task for task in case.tasks if task.id == task_id), None)
     if task is None:
         raise Refused("That task is not part of this case.")
@@ -141,6 +142,8 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
         raise Refused("Record the notes of the meeting: saving them marks it held and completes this task.")
     if task.kind in LETTER_TASKS:
         raise Refused("Mark the letter as sent: that completes this task.")
+    if task.kind == CONFIRM_RESUMED:
+        raise Refused("Confirm that they have resumed work: that closes the long-term case and completes this task.")
     if task.kind == CONFIRM_MIGRATED:
         raise Refused("Say whether the migrated stage is right, under “Migrated from the previous system”: "
                             "that completes this task.")

@@ -18,7 +18,7 @@ from casework.corrections import NO_REASON, Correction, correct, read_row
 from casework.workflow import ASSOCIATE
 from documents.case import Case
 from documents.employee import Employee
-from documents.scope import NOTHING
+from documents.scope import NOTHING, divisions_in_scope
 from services.cases.outcomes import flag_queue
 from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, ladder_of, stage_of
 from services.errors import Refused
@@ -26,11 +26,10 @@ from services.errors import Refused
 
 def fixable_cases(user):
     """The cases `user` may fix: support and admins all, HR advisors their divisions' (not their reports')."""
-    if user.has_role("support", "admin"):
+    divisions = divisions_in_scope(user)
+    if divisions is None:
         return Case.objects
-    if user.has_role("hr") and user.hr_divisions:
-        return Case.objects(division__in=list(user.hr_divisions))
-    return Case.objects(NOTHING)
+    return Case.objects(division__in=sorted(divisions)) if divisions else Case.objects(NOTHING)
 
 
 def stage_values(case: Case) -> dict:
@@ -75,11 +74,7 @@ def _replace_stage_key(case: Case, employee: Employee, key: str, actor: str, tod
     policy = case_policy(case)
     ladder, stage = ladder_of(case, policy), stage_of(case)
     old = ladder.stage(stage.key)
-    planned = {ASSOCIATE, *(task.kind for task in old.tasks)} if old else set()
-    for task in case.open_tasks():
-        if task.stage_key == stage.key and task.kind in planned:
-            task.cancel(actor)
-    stage.key = case.stage = key
+    case.correct_stage(key, actor, {ASSOCIATE, *(task.kind for task in old.tasks)} if old else set())
     if case.status != "closed":
         for task in add_stage_tasks(case, employee, policy, today):
             if task.kind == ASSOCIATE and stage.absences_associated:

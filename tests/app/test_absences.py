@@ -257,3 +257,22 @@ def test_a_changed_medical_detail_is_audited_without_its_text(people, auth):
     assert absence.audit[-1].after == {"reason_detail": "(new detail)"}
     stored = str([entry.to_mongo() for entry in absence.audit])
     assert "ankle" not in stored and absence.audit[0].after["reason_detail"] == "(recorded)"
+
+
+def test_the_service_refuses_an_interview_for_an_absence_going_on_or_already_interviewed(people, auth):
+    """The rule is the service's, not only the page's: an interview follows the last day of absence, and is
+    recorded once."""
+    from services.absences.care import Interview, record_return_to_work
+    from services.errors import Refused
+    first = monday_weeks_ago(2)
+    absence = _recorded(auth, people, first_day=iso(first))
+    interview = Interview(held_on=TODAY, fit_for_work="fit")
+    with pytest.raises(Refused, match="End the absence first"):
+        record_return_to_work(absence, people["nurse"], interview, "Bea Boss", "boss@example.org", TODAY, None)
+    page = f"/absences/{absence.pk}"
+    post(auth, f"{page}/end", {"last_day": iso(first + dt.timedelta(days=1)), "version": absence.version}, page=page)
+    absence.reload()
+    record_return_to_work(absence, people["nurse"], interview, "Bea Boss", "boss@example.org", TODAY, None)
+    with pytest.raises(Refused, match="already recorded on"):
+        record_return_to_work(absence, people["nurse"], interview, "Bea Boss", "boss@example.org", TODAY, None)
+    assert Absence.objects.get(pk=absence.pk).rtw.held_on == TODAY

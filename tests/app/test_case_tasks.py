@@ -174,6 +174,8 @@ def test_the_long_term_case_closes_only_when_the_manager_confirms_the_return(fre
     assert (confirm.assignee, confirm.due_on, confirm.status) == ("bea@example.org", D(2026, 12, 16), "open")
     after_absence_saved(frequent, D(2026, 12, 14))
     assert len([task for task in lts.reload().tasks if task.kind == CONFIRM_RESUMED]) == 1
+    with pytest.raises(Refused, match="Confirm that they have resumed work"):   # ticking it off is not confirming
+        complete_task(lts, confirm.id, "bea@example.org")
     confirm_resumed(lts, "bea@example.org", D(2026, 12, 14))
     lts.reload()
     assert (lts.status, lts.closed_on, lts.audit[-1].action) == ("closed", D(2026, 12, 14),
