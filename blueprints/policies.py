@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from blueprints.access import POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, back_to
-from blueprints.triggers import page_of
+from blueprints.paging import Page
 from casework.reasons import REASON_CATEGORIES
 from documents import Policy
 from services import clock
@@ -171,7 +171,7 @@ def preview(key: str, revision: int):
     active = Policy.active_policy()
     comparison = None if document.active else service.compare_activation(
         service.rules_of(document), clock.today(), f"activation preview by {current_user.email}")
-    page = page_of(comparison.differences if comparison else [], request.args, current_app.config["PAGE_SIZE"])
+    page = Page.of_list(comparison.differences if comparison else [], request.args, current_app.config["PAGE_SIZE"])
     form = ActivateForm(formdata=None, data={"compared_with": _label(active)})
     return render_template("policies/preview.html", document=document, active=active, comparison=comparison,
                            page=page, form=form)

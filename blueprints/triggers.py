@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
@@ -62,15 +61,7 @@ def apply():
                   lambda summary: _page(form, summary, applied=True), None, stopped)
 
 
-def page_of(items: list, args, size: int) -> Page:
-    """Page `?page=N` of a list already in memory (N out of range gives the nearest page)."""
-    pages = max(1, math.ceil(len(items) / size))
-    number = args.get("page", 1, type=int) or 1
-    number = min(max(1, number), pages)
-    return Page(items[(number - 1) * size:number * size], number, size, len(items))
-
-
 def _page(form: ScanForm, summary, applied: bool = False) -> str:
     found = sorted(summary.would, key=lambda item: staff_order(item[0])) if summary else []
     return render_template("triggers/scan.html", form=form, summary=summary, applied=applied, policy=active_policy(),
-                           page=page_of(found, request.args, current_app.config["PAGE_SIZE"]))
+                           page=Page.of_list(found, request.args, current_app.config["PAGE_SIZE"]))
