@@ -1,4 +1,4 @@
-"""Who may come in: signing in, with failed attempts slowed then locked, and the API tokens other systems
+"""Who may come in: signing in, with repeated attempts slowed then locked, and the API tokens other systems
 present."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from mongoengine.errors import NotUniqueError, ValidationError
 from casework.throttle import ThrottleRules, lock_until, may_attempt
 from documents.api_token import SCOPES, ApiToken
 from documents.base import utcnow
-from documents.user import LoginThrottle, User
+from documents.user import LoginThrottle, User, check_nobody_s_password
 from services.errors import Refused
 
 FAILED = "The email address or password is not right."
@@ -15,24 +15,28 @@ FAILED = "The email address or password is not right."
 
 def sign_in(email: str, password: str, rules: ThrottleRules) -> User:
     """The active user with this e-mail address and password. Refused, saying why, when they are not right or
-    the login is slowed or locked by earlier failures (counted for any login, known or not); a success clears
-    them."""
+    the login is slowed or locked by earlier attempts (counted for any login, known or not); a success clears
+    them.
+
+    The attempt is counted before anything is checked, in one atomic step, so attempts sent in parallel are each
+    counted and judged on the count before them. An unknown or switched-off login has a password checked all the
+    same, so the time a refusal takes does not say which logins exist."""
     now = utcnow()
-    throttle = LoginThrottle.objects(login=email).first() or LoginThrottle(login=email)
-    verdict = may_attempt(throttle.failures, throttle.last_failure_at, throttle.locked_until, now, rules)
-    if not verdict.allowed:
-        raise Refused(verdict.message)
-    user = User.objects(email=email, active=True).first()
-    if user and user.check_password(password):
-        if throttle.pk:
-            throttle.delete()
-        return user
-    failures = throttle.failures + 1
-    locked_until = lock_until(failures, now, rules)
-    LoginThrottle.objects(login=email).update_one(
-        upsert=True, set__failures=failures, set__last_failure_at=now, set__locked_until=locked_until)
-    locked = may_attempt(failures, now, locked_until, now, rules)
-    raise Refused(FAILED if locked.allowed else f"{FAILED} {locked.message}")
+    before = LoginThrottle.take(email, now)
+    verdict = may_attempt(before.attempts, before.last_attempt_at, before.locked_until, now, rules)
+    if verdict.allowed:
+        user = User.objects(email=email).first()
+        if user is not None and user.active and user.check_password(password):
+            LoginThrottle.clear(email)
+            return user
+        if user is None or not user.active:
+            check_nobody_s_password(password)
+    locked_until = lock_until(before.attempts + 1, now, rules)
+    if locked_until is None or (before.locked_until is not None and now < before.locked_until):
+        raise Refused(verdict.message or FAILED)
+    LoginThrottle.lock(email, locked_until, now)
+    locked = may_attempt(before.attempts + 1, now, locked_until, now, rules)
+    raise Refused(f"{FAILED} {locked.message}" if verdict.allowed else locked.message)
 
 
 def issue_token(name: str, scopes: list[str]) -> tuple[ApiToken, str]:
