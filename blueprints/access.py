@@ -99,7 +99,7 @@ def api_token(scope: str):
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            token = ApiToken.bearing(request.headers.get("Authorization"))
+            token = presented_token()
             if token is None:
                 abort(401, "Send a valid API token: Authorization: Bearer TOKEN.")
             if scope not in token.scopes:
@@ -111,6 +111,14 @@ def api_token(scope: str):
         return guarded
 
     return decorate
+
+
+def presented_token() -> ApiToken | None:
+    """The live API token the request's `Authorization: Bearer …` header carries, or None (looked up once a
+    request: the API's rate limit counts by it before the view asks for it)."""
+    if "presented_token" not in g:
+        g.presented_token = ApiToken.bearing(request.headers.get("Authorization"))
+    return g.presented_token
 
 
 def access_rule(view) -> tuple[str, ...] | None:

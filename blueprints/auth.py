@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from blueprints.access import public, signed_in
 from blueprints.answering import answer
+from blueprints.limits import sign_in_limited
 from casework.throttle import ThrottleRules
 from services.accounts import sign_in
 from services.demo import DEMO_PASSWORD
@@ -41,6 +42,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@sign_in_limited
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
