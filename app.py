@@ -116,8 +116,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    return User.objects(pk=user_id, active=True).first() if len(user_id) == 24 else None
+def _load_user(session_id: str):
+    return User.of_session(session_id)
 
 
 login_manager.login_view = "auth.login"
@@ -148,9 +148,10 @@ def _register_blueprints(app: Flask) -> None:
         tasks,
         team,
         triggers,
+        users,
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
-                   imports, letters_admin, menu, notify, policies, reports, tasks, team, triggers):
+                   imports, letters_admin, menu, notify, policies, reports, tasks, team, triggers, users):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])

@@ -13,7 +13,7 @@ from blueprints.access import public, signed_in
 from blueprints.answering import answer
 from blueprints.limits import sign_in_limited
 from casework.throttle import ThrottleRules
-from services.accounts import sign_in
+from services.accounts import sign_in, sign_out
 from services.demo import DEMO_PASSWORD
 
 bp = Blueprint("auth", __name__)
@@ -64,6 +64,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    sign_out(current_user._get_current_object())
     logout_user()
     flash("You have signed out.")
     return redirect(url_for("auth.login"))

@@ -7,6 +7,7 @@ import functools
 import secrets
 
 import mongoengine as me
+from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,7 +20,10 @@ NOTIFY_CHOICES = ("each", "digest", "off")
 
 class User(Versioned, me.Document):
     """A login with its roles; managers are linked to their own assignment in the hierarchy. It answers what
-    flask-login asks of a signed-in user (`is_authenticated`, `is_active`, `is_anonymous`, `get_id`)."""
+    flask-login asks of a signed-in user (`is_authenticated`, `is_active`, `is_anonymous`, `get_id`).
+
+    `session_generation` is written into every session the login begins (`get_id`); raising it ends them all,
+    wherever they are, at their next request (`end_sessions`)."""
 
     is_authenticated = True
     is_anonymous = False
@@ -32,6 +36,7 @@ class User(Versioned, me.Document):
     hr_divisions = me.ListField(me.StringField())
     notify = me.StringField(choices=NOTIFY_CHOICES, default="each")
     active = me.BooleanField(default=True)
+    session_generation = me.IntField(default=0)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 
@@ -49,6 +54,16 @@ class User(Versioned, me.Document):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def give_roles(self, roles: list[str], hr_divisions: list[str] | None = None) -> None:
+        """Hold these roles from now on (and these HR divisions, when given)."""
+        self.roles = list(roles)
+        if hr_divisions is not None:
+            self.hr_divisions = list(hr_divisions)
+
+    def switch(self, on: bool) -> None:
+        """Let this login sign in (`on`), or stop it."""
+        self.active = on
+
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
 
@@ -57,7 +72,26 @@ class User(Versioned, me.Document):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.pk)
+        """What a session holds of its user: the login and the session generation it began in."""
+        return f"{self.pk}:{self.session_generation}"
+
+    @classmethod
+    def of_session(cls, session_id: str) -> User | None:
+        """The active user a session's id (from `get_id`) names, or None when the login is unknown, switched off,
+        or its sessions were ended after this one began."""
+        pk, _, generation = session_id.partition(":")
+        if not ObjectId.is_valid(pk) or not generation.isdigit():
+            return None
+        user = cls.objects(pk=pk, active=True).first()
+        return user if user is not None and user.session_generation == int(generation) else None
+
+    def end_sessions(self) -> None:
+        """End every session of this login, wherever it is: each stops working at its next request."""
+        type(self).objects(pk=self.pk).update_one(inc__session_generation=1)
+        self.reload("session_generation")
+
+    def audit_summary(self) -> dict:
+        return {"roles": list(self.roles), "hr_divisions": list(self.hr_divisions), "active": self.active}
 
 
 @functools.cache
