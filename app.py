@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from blueprints import limits
+from blueprints import limits, sessions
 from blueprints.access import access_rule, public
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
@@ -59,6 +59,10 @@ def _settings_from_environment() -> dict:
     for name in limits.SETTINGS:
         if env.get(name):
             settings[name] = env[name].strip()
+    for name, variable in (("SESSION_IDLE_MINUTES", "CASEBOOK_IDLE_MINUTES"),
+                           ("SESSION_MAX_HOURS", "CASEBOOK_SESSION_HOURS")):
+        if env.get(variable):
+            settings[name] = int(env[variable])
     if env.get("CASEBOOK_TRUSTED_PROXIES"):
         settings["TRUSTED_PROXIES"] = int(env["CASEBOOK_TRUSTED_PROXIES"])
     if env.get("SECRET_KEY"):
@@ -81,7 +85,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_HTTPONLY=True,
-        PERMANENT_SESSION_LIFETIME=8 * 3600, WTF_CSRF_TIME_LIMIT=8 * 3600, MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024, SESSION_IDLE_MINUTES=30, SESSION_MAX_HOURS=8,
         LOGIN_SLOW_AFTER=3, LOGIN_LOCK_AFTER=10, LOGIN_LOCK_MINUTES=15, PAGE_SIZE=50,
         LOGIN_LIMIT_PER_ADDRESS="20/minute", LOGIN_LIMIT_OVERALL="300/minute", API_LIMIT_PER_TOKEN="600/minute",
         UPLOAD_LIMIT_PER_USER="30/hour", TRUSTED_PROXIES=0,
@@ -89,6 +93,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(_settings_from_environment())
     app.config.from_mapping(overrides or {})
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if app.config["SESSION_IDLE_MINUTES"] < 1 or app.config["SESSION_MAX_HOURS"] < 1:
+        raise RuntimeError("CASEBOOK_IDLE_MINUTES and CASEBOOK_SESSION_HOURS are at least 1 (see README, "
+                           "Configuration).")
+    app.config["WTF_CSRF_TIME_LIMIT"] = app.config["SESSION_MAX_HOURS"] * 3600     # a form lasts as long as a session
     if not app.config.get("SECRET_KEY"):
         if not (app.config["DEMO_MODE"] or app.testing):
             raise RuntimeError("SECRET_KEY is not set. Set it to a long random value (see README, Configuration).")
@@ -107,6 +115,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     app.config["RATELIMIT_STORAGE_URI"] = uri
     limits.init_app(app)
+    sessions.init_app(app)       # before CSRFProtect: an ended session is sent to sign in, not told its form expired
     csrf.init_app(app)
     htmx.init_app(app)
     _register_blueprints(app)
