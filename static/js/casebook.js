@@ -17,3 +17,69 @@ document.body.addEventListener("casebook:problem", (event) => {
   box.append(words);
   flash.replaceChildren(box);
 });
+
+// Typed text survives an ended session. When the server answers an htmx request by sending the browser to sign in
+// (HX-Redirect to /login), what was typed into the form that sent it is kept in this tab's sessionStorage; when
+// the same page is shown again after signing in (within an hour), it is put back into the same form with a note
+// to check it and send it. Nothing is sent again by itself; hidden fields (the form's token, the record's
+// version) come fresh from the page.
+const KEPT = "casebook:kept-form";
+const KEEP_FOR_MS = 60 * 60 * 1000;
+const SKIPPED = new Set(["hidden", "password", "file", "submit", "button", "reset"]);
+
+const formKey = (form) => form.getAttribute("action") || form.getAttribute("hx-post") || "";
+const here = () => location.pathname + location.search;
+
+document.body.addEventListener("htmx:beforeOnLoad", (event) => {
+  const redirect = event.detail.xhr.getResponseHeader("HX-Redirect");
+  const form = event.detail.elt.closest("form");
+  if (!redirect || !form || new URL(redirect, location.href).pathname !== "/login") return;
+  const fields = [];
+  for (const field of form.elements) {
+    if (!field.name || SKIPPED.has(field.type)) continue;
+    if (field.type === "checkbox" || field.type === "radio") {
+      fields.push({ name: field.name, value: field.value, checked: field.checked });
+    } else if (field.type === "select-multiple") {
+      fields.push({ name: field.name, values: [...field.selectedOptions].map((option) => option.value) });
+    } else {
+      fields.push({ name: field.name, value: field.value });
+    }
+  }
+  sessionStorage.setItem(KEPT, JSON.stringify({ page: here(), form: formKey(form), fields, at: Date.now() }));
+});
+
+function putBackKeptForm() {
+  const kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
+  if (!kept) return;
+  if (Date.now() - kept.at > KEEP_FOR_MS) sessionStorage.removeItem(KEPT);
+  if (kept.page !== here() || Date.now() - kept.at > KEEP_FOR_MS) return;
+  sessionStorage.removeItem(KEPT);
+  const form = [...document.forms].find((candidate) => formKey(candidate) === kept.form);
+  if (!form) return;
+  const named = (name) => [...form.elements].filter((field) => field.name === name);
+  for (const saved of kept.fields) {
+    for (const field of named(saved.name)) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.value === saved.value) field.checked = saved.checked;
+      } else if (field.type === "select-multiple") {
+        for (const option of field.options) option.selected = saved.values.includes(option.value);
+      } else if (!SKIPPED.has(field.type)) {
+        field.value = saved.value;
+      }
+    }
+  }
+  const note = document.createElement("div");
+  note.className = "nhsuk-inset-text";
+  note.setAttribute("role", "status");
+  const words = document.createElement("p");
+  words.textContent = "What you had typed was kept while you signed in again. Check it, then send it.";
+  note.append(words);
+  form.before(note);
+  const first = form.querySelector("textarea, input:not([type=hidden]), select");
+  if (first) first.focus();
+}
+
+putBackKeptForm();
+
+// Signing out on purpose forgets anything kept.
+document.querySelector("form.cb-signout")?.addEventListener("submit", () => sessionStorage.removeItem(KEPT));
