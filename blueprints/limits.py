@@ -89,3 +89,4 @@ def init_app(app) -> None:
         "database_name": app.config["MONGODB_DB"], "counter_collection_name": "rate_limits",
         "window_collection_name": "rate_limit_windows"}
     limiter.init_app(app)
+    limiter.storage.check()     # connect and index the counters now, not on the first limited request
