@@ -16,6 +16,9 @@ from casework.policy import Policy
 
 COLUMNS = ("assignment_number", "case_type", "stage", "stage_started_on", "warning_level", "warning_expires_on",
            "review_date", "notes")
+# What a refused-rows report and the "case migrated" audit entry repeat of a row: every column but the free-text
+# notes, which may hold health information (they become the case's first note).
+REPORTED_COLUMNS = tuple(name for name in COLUMNS if name != "notes")
 KIND_WORDS = {"STS": "short-term", "LTS": "long-term"}
 WARNING_LEVELS = ("first", "final")
 MAX_NOTES = 9000

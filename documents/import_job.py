@@ -40,13 +40,19 @@ class ImportJob(me.Document):
     total = me.IntField(default=0)
     skip_invalid = me.BooleanField(default=False)
     counts = me.DictField()
+    # Rows of stored absences compared without their reason detail: the uploader may not know it.
+    detail_not_compared = me.IntField(default=0)
     rows = me.ListField(me.DictField())
     message = me.StringField()
     upload = me.FileField(collection_name="import_files")
     report = me.FileField(collection_name="import_files")
+    # When the file, its refused-rows report and its rows were deleted, and after how many days: the job's
+    # summary (who, when, the counts) stays.
+    purged_at = me.DateTimeField()
+    purged_after_days = me.IntField()
 
     meta = {"collection": "import_jobs", "queryset_class": ImportJobQuerySet,
-            "indexes": [("created_by", "-created_at")]}
+            "indexes": [("created_by", "-created_at"), ("purged_at", "created_at")]}
 
     @property
     def finished(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 from pymongo import InsertOne, UpdateOne
 
-from casework.hierarchy_feed import FIELDS, Outcome, Plan, counts, plan_hierarchy
+from casework.hierarchy_feed import FIELDS, REPORTED_COLUMNS, Outcome, Plan, counts, plan_hierarchy
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
@@ -254,4 +254,4 @@ def file_of(actor: str) -> str:
     return actor.removeprefix("import:").rsplit(" by ", 1)[0]
 
 
-register_importer("employees", import_employees, mails=True)
+register_importer("employees", import_employees, REPORTED_COLUMNS, mails=True)

@@ -14,7 +14,16 @@ from typing import Callable, Mapping
 
 from casework.absences import long_date
 from casework.feed_files import text
-from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, counts, ladder_for, plan_inflight
+from casework.inflight_feed import (
+    REPORTED_COLUMNS,
+    InflightRow,
+    Outcome,
+    Person,
+    StoredCase,
+    counts,
+    ladder_for,
+    plan_inflight,
+)
 from casework.policy import Policy
 from casework.workflow import due_on
 from documents.base import utcnow
@@ -162,4 +171,4 @@ def report_wrong_stage(case: Case, actor: str, comment: str = "", version: int |
     return case.change(actor, "migrated stage reported wrong", apply, version=version)
 
 
-register_importer("inflight", import_inflight, numbered=True)
+register_importer("inflight", import_inflight, REPORTED_COLUMNS, numbered=True)
