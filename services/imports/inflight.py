@@ -20,6 +20,7 @@ from casework.inflight_feed import (
     Outcome,
     Person,
     StoredCase,
+    audited_row,
     counts,
     ladder_for,
     plan_inflight,
@@ -124,7 +125,8 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
                                                                                  employee.region)))
     if row.notes:
         case.notes.append(Note(author=actor, text=NOTE_PREFIX + row.notes))
-    case.record(actor, "case migrated", after=row.source, reason=f"Row {row_number} of the in-flight cases file")
+    case.record(actor, "case migrated", after=audited_row(row.source),
+                reason=f"Row {row_number} of the in-flight cases file")
     case.validate()
     return case
 
