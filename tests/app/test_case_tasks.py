@@ -214,3 +214,19 @@ def test_a_stress_absence_gets_an_oh_referral_task_that_completes_with_the_refer
     Absence.objects(pk=off.pk).update_one(set__oh_referral_on=AS_OF)
     after_absence_saved(worker, AS_OF)
     assert [(t.status, t.completed_by) for t in off.reload().tasks] == [("done", "system: referral recorded")]
+
+
+@pytest.mark.parametrize("reason", ["mental_health", "musculoskeletal", "back_neck"])
+def test_the_referral_task_and_its_e_mail_say_nothing_of_the_reason(app, inbox, make_employee, boss, reason):
+    """Only some reasons are referred at once: a title saying so ("the policy refers this absence at once") tells
+    the reader the reason. The title and the reminder's subject read the same whatever the reason."""
+    worker = make_employee(supervisor_assignment_number=boss.assignment_number)
+    off = absence(worker, D(2026, 11, 16), None, reason)
+    scan(AS_OF, "test")
+    [task] = off.reload().tasks
+    assert task.title == f"Refer {worker.name} to occupational health (absence from 16 November 2026)"
+    assert app.test_cli_runner().invoke(args=["notify", "send", "--date", "2026-11-24"]).exit_code == 0
+    [subject] = [subject for _, subject in inbox.subjects() if "occupational health" in subject]
+    assert subject == f"Casebook: {task.title}"
+    words = {"once", "policy", "stress", "mental", "musculo", "back", "neck", "depress"}
+    assert not any(word in subject.lower() for word in words), subject
