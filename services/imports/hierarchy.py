@@ -1,7 +1,8 @@
 """Loading the staff hierarchy from ESR: plan a file against the stored employees, then write it in bulk.
 
 Applying writes the new starters and changed employees (each with an audit entry), ends those a full
-file leaves out, rebuilds every chain of supervisors, copies the chains onto the cases, and moves each
+file leaves out, rebuilds every chain of supervisors, gives every case its employee's division and chain (who may
+see it: `services.cases.scope`) with the HR-queue tasks of a moved employee, and moves each
 open manager task of an employee whose supervisor changed to the new supervisor's login, with an audit
 entry on the case and a notice to the old and the new assignee.
 """
@@ -20,6 +21,7 @@ from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
 from documents.routing import Routing
 from documents.user import User
+from services.cases.scope import refresh_case_scopes, requeue_absence_tasks
 from services.cases.tasks import HR_QUEUE, assignee_for, find_task
 from services.errors import Refused
 from services.imports.jobs import register_importer
@@ -88,7 +90,12 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
         return HierarchyResult(plan, False)
     _write(plan, stored, actor, today, progress)
     rebuild_manager_paths()
-    copy_paths_to_cases()
+    why = f"hierarchy import {file_of(actor)}"
+    refresh_case_scopes(actor, why)
+    for outcome in plan.changed_details:
+        if "division" in outcome.changes:
+            old, new = outcome.changes["division"]
+            requeue_absence_tasks(stored[outcome.key][0], old, new, actor, why)
     moved = _move_tasks([stored[outcome.key][0] for outcome in plan.changed_supervisors], actor, today, mail)
     return HierarchyResult(plan, True, moved)
 
@@ -164,18 +171,6 @@ def _update(pk, version: int, changes: dict, actor: str, action: str, at: dt.dat
     if cleared:
         update["$unset"] = cleared
     return UpdateOne({"_id": pk, "version": version}, update)
-
-
-def copy_paths_to_cases() -> int:
-    """Give every case its employee's current chain of supervisors (who may see it); returns how many changed."""
-    paths = {row["_id"]: row.get("manager_path", [])
-             for row in Employee._get_collection().find({}, {"manager_path": 1})}
-    writes = [UpdateOne({"_id": row["_id"]}, {"$set": {"manager_path": paths[row["employee"]]}})
-              for row in Case._get_collection().find({}, {"employee": 1, "manager_path": 1})
-              if row["employee"] in paths and row.get("manager_path", []) != paths[row["employee"]]]
-    if writes:
-        Case._get_collection().bulk_write(writes, ordered=False)
-    return len(writes)
 
 
 def moves_with_supervisor(task: Task, advisors: set[str]) -> bool:
