@@ -17,7 +17,7 @@ import io
 from collections.abc import Callable
 
 from documents import Absence, Case
-from tests.app.access_world import DAY, TODAY, Side, World
+from tests.app.access_world import DAY, LOGINS, TODAY, TOKENS, Side, World
 
 MANAGER, HR, SUPPORT, ADMIN = "manager", "hr", "support", "admin"
 ANYONE, SIGNED_IN = "anyone", "signed in"
@@ -29,13 +29,26 @@ IMPORTS = {SUPPORT, ADMIN}
 ADMIN_ONLY = {ADMIN}
 MANAGER_ONLY = {MANAGER}
 
-# Which records narrow a route (see `sees` in the test): None, or
+# Which records narrow a route (see `sees` below): None, or
 STAFF = "staff"                 # the record's employee must be in the user's scope (404 otherwise)
 MEDICAL = "medical"             # as STAFF, and the user may read medical detail
 CONFERENCE = "conference"       # a case conference's notes: participants, HR for the division, admins
 JOB = "job"                     # an import job: who started it, and admins
 HR_FLAG = "hr flag"             # a "wrong stage" flag: HR for the division and admins (support: "not my report")
 IN_BODY = "in body"             # the record is named in the form: out of scope, the request changes nothing
+
+
+USERS = ("m1", "boss", "m2", "hr_a", "hr_b", "support", "admin")
+ACTORS = ("anonymous", *USERS, *TOKENS)
+# What each login sees, by the division of the records (DESIGN.md, Users: "sees"): M1 and the manager above
+# them A's people, M2 B's; HR their division; support and admins every division.
+SEES = {"m1": "A", "boss": "A", "m2": "B", "hr_a": "A", "hr_b": "B", "support": "AB", "admin": "AB"}
+# Medical detail: the employee's managers in the hierarchy, HR for the division, admins; never support.
+READS_MEDICAL = {"m1": "A", "boss": "A", "m2": "B", "hr_a": "A", "hr_b": "B", "admin": "AB"}
+# A case conference's notes: its participants (M1 in A, M2 in B), HR for the division, admins; not the manager
+# above, who is not a participant.
+READS_CONFERENCE = {"m1": "A", "m2": "B", "hr_a": "A", "hr_b": "B", "admin": "AB"}
+ALLOWED, REFUSED, INERT = "allowed", "refused", "changes nothing"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +122,8 @@ GETS = [
     row("reports.export", "GET", CASEWORK, params=lambda w, s: {"extension": "csv"}),
     row("employees.index", "GET", DATA_WORK, htmx=True, fragment=True),
     row("employees.show", "GET", CASE_READING, STAFF, params=lambda w, s: {"assignment_number": s.sts_worker}),
+    row("employees.show", "GET", CASE_READING, STAFF, params=lambda w, s: {"assignment_number": s.lts_worker},
+        label="off sick, with medical detail"),
     row("absences.new", "GET", CASEWORK, STAFF, params=lambda w, s: {"assignment_number": s.sts_worker}),
     row("absences.show", "GET", CASE_READING, STAFF, params=off),
     row("absences.correct", "GET", CASEWORK, STAFF, params=off),
@@ -119,7 +134,8 @@ GETS = [
     row("absences.letter_pdf", "GET", CASEWORK, MEDICAL, label="the OH referral (B4)",
         params=lambda w, s: {"absence_id": s.absence, "letter_id": s.absence_letter, "number": 1}),
     row("cases.index", "GET", CASE_READING),
-    row("cases.show", "GET", CASE_READING, STAFF, params=sts),
+    row("cases.show", "GET", CASE_READING, STAFF, params=sts, label="the short-term case"),
+    row("cases.show", "GET", CASE_READING, STAFF, params=lts, label="the long-term case, with a case conference"),
     row("cases.download_letter", "GET", CASE_READING, STAFF,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter, "number": 1}),
     row("cases.letter_pdf", "GET", CASE_READING, STAFF,
@@ -176,10 +192,10 @@ POSTS = [
         body=on_sts(outcome_kind="", decided_on=day(TODAY))),
     row("cases.outcome", "POST", CASEWORK, STAFF, params=sts, htmx=True,
         body=on_sts(outcome_kind="", decided_on=day(TODAY))),
-    row("cases.arrange", "POST", CASEWORK, STAFF, params=sts, htmx=True, body=on_sts(**{
-        "on": day(TODAY + 10 * DAY), "at_time": "10:00", "minutes": "45", "how": "in_person",
-        "place": "Room 2, Beech House", "participants-0-name": "Maya One", "participants-0-role": "manager",
-        "employee_attends": "y"})),
+    row("cases.arrange", "POST", CASEWORK, STAFF, params=sts, htmx=True, body=lambda w, s: {
+        "version": case_version(s.sts_case), "on": day(TODAY + 10 * DAY), "at_time": "10:00", "minutes": "45",
+        "how": "in_person", "place": "Room 2, Beech House", "participants-0-name": s.names["manager"],
+        "participants-0-role": "manager", "employee_attends": "y"}),
     row("cases.another_date", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "meeting_id": s.meeting},
         body=on_sts(proposed_on=day(TODAY + 3 * DAY))),
@@ -286,3 +302,39 @@ POSTS = [
     row("triggers.apply", "POST", HR_WORK, body=lambda w, s: {"as_of": day(TODAY)}),
     row("auth.logout", "POST", SIGNED_IN, body=lambda w, s: {}, lands="/login"),
 ]
+
+
+def sees(row: Row, actor: str, target: str) -> bool:
+    """Whether the user `actor` may reach the records of division `target` through `row`."""
+    if row.scope is None:
+        return True
+    if row.scope == JOB:
+        return actor in ("support", "admin")        # support@ started the job; admins see every job
+    if row.scope == MEDICAL:
+        return target in READS_MEDICAL.get(actor, "")
+    if row.scope == CONFERENCE:
+        return target in READS_CONFERENCE.get(actor, "")
+    if row.scope == HR_FLAG and actor == "support":
+        return False                                # support's queue holds "not my report" flags only
+    assert row.scope in (STAFF, HR_FLAG, IN_BODY), row.scope
+    return target in SEES[actor]
+
+
+def expected(row: Row, actor: str, target: str) -> str:
+    """What `actor` should get from `row` with division `target`'s records, from the table alone."""
+    if ANYONE in row.who:
+        return ALLOWED
+    scopes = [who.removeprefix("token:") for who in row.who if who.startswith("token:")]
+    if scopes:
+        live = TOKENS.get(actor) if actor != "token_revoked" else None
+        return ALLOWED if live and set(scopes) & set(live) else REFUSED
+    if actor not in USERS:
+        return REFUSED
+    if SIGNED_IN in row.who:
+        return ALLOWED
+    if not set(LOGINS[actor]["roles"]) & row.who:
+        return REFUSED
+    if sees(row, actor, target):
+        return ALLOWED
+    return INERT if row.scope == IN_BODY else REFUSED
+

@@ -122,7 +122,7 @@ def _side(key: str, manager_email: str, hr_email: str, above: str | None) -> Sid
     rebuild_manager_paths()
     sts, lts = Employee.objects.get(pk=sts.pk), Employee.objects.get(pk=lts.pk)
     side = Side(division, manager.assignment_number, manager_email, sts.assignment_number, lts.assignment_number,
-                names={"sts": sts.name, "lts": lts.name})
+                names={"sts": sts.name, "lts": lts.name, "manager": manager.name})
 
     # Four short absences in the year before the 1st formal review began a month ago, and a recent one, ended.
     entered = TODAY - 30 * DAY
@@ -151,7 +151,7 @@ def _side(key: str, manager_email: str, hr_email: str, above: str | None) -> Sid
     case = associate_absences(case, sts, side.sts_absences, manager_email, TODAY - 20 * DAY)
     case = Case.objects.get(pk=case.pk)
     meeting = case.current_stage.meetings[0]
-    meeting.notes, meeting.held = {"reasons": "Colds and a stomach bug; no pattern at work."}, True
+    meeting.notes, meeting.held = {"reasons": f"Talked it through: {SECRET[key]}"}, True     # medical too
     case.save_checked()
     record = generate(Case.objects.get(pk=case.pk), "C3", manager_email, TODAY, meeting.id, organisation=ORG)
     side.sts_case, side.task, side.meeting, side.case_letter, side.flag = (
@@ -196,6 +196,7 @@ def build() -> World:
     above = _employee("A20001", "Bo", "Above", DIVISIONS["A"], None)
     sides = {"A": _side("A", LOGINS["m1"]["email"], LOGINS["hr_a"]["email"], above.assignment_number),
              "B": _side("B", LOGINS["m2"]["email"], LOGINS["hr_b"]["email"], None)}
+    sides["A"].names["above"] = above.name
     tokens = {}
     for actor, scopes in TOKENS.items():
         document, tokens[actor] = ApiToken.issue(actor.replace("_", "-"), scopes)
