@@ -141,10 +141,13 @@ def run(app, world: World, actors: dict, rows: list[Row], htmx_only: bool = Fals
                     body = row.body(world, world.sides[target]) if row.body else None
                     response = actors[actor].send(row.method, url, body, htmx)
                     problem = judge(row, actor, want, response, htmx, target, world)
+                    status = response.status_code
                     response.close()
                     if problem:
                         problems.append(f"{cell} {actor} ({want}): {problem}")
-                    FIGURES[(row.method, "htmx" if htmx else "page", want)] += 1
+                    refused_by_form = want == ALLOWED and row.method == "POST" and status in (400, 409)
+                    FIGURES[(row.method, "htmx" if htmx else "page", want + (" (form refused)" if refused_by_form
+                                                                               else ""))] += 1
                 if before:
                     problems += unchanged(before, cell)
     return problems
@@ -171,5 +174,5 @@ def print_figures() -> None:
     print(f"\naccess matrix: {len(table.GETS) + len(table.POSTS)} rows ({len(table.GETS)} GET, {len(table.POSTS)} "
           f"POST) × {len(ACTORS)} actors, {total} requests")
     for (method, kind, want), count in sorted(FIGURES.items()):
-        print(f"  {method:4} {kind:5} {want:16} {count}")
+        print(f"  {method:4} {kind:5} {want:30} {count}")
 

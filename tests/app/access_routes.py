@@ -195,7 +195,7 @@ POSTS = [
     row("cases.arrange", "POST", CASEWORK, STAFF, params=sts, htmx=True, body=lambda w, s: {
         "version": case_version(s.sts_case), "on": day(TODAY + 10 * DAY), "at_time": "10:00", "minutes": "45",
         "how": "in_person", "place": "Room 2, Beech House", "participants-0-name": s.names["manager"],
-        "participants-0-role": "manager", "employee_attends": "y"}),
+        "participants-0-role": "manager", "employee_attends": "y", "companion_name": "", "companion_kind": ""}),
     row("cases.another_date", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "meeting_id": s.meeting},
         body=on_sts(proposed_on=day(TODAY + 3 * DAY))),
@@ -225,7 +225,7 @@ POSTS = [
     row("cases.complete", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "task_id": s.task}, body=on_sts()),
     row("cases.flag", "POST", MANAGER_ONLY, STAFF, params=sts, htmx=True,
-        body=on_sts(kind="wrong_stage", flag_comment="Was at stage 2 before")),
+        body=on_sts(kind="not_my_report", flag_comment="Moved to another ward in October")),
     row("cases.ask_not_to_progress_view", "POST", MANAGER_ONLY, STAFF, params=sts, htmx=True,
         body=on_sts(request_reason="Attendance has improved")),
     row("cases.not_my_report_from_team", "POST", MANAGER_ONLY, STAFF, htmx=True,

@@ -14,6 +14,7 @@ import zlib
 from documents import Absence, ApiToken, Case, Employee, ImportJob, User, rebuild_manager_paths, utcnow
 from documents.case import Flag, Meeting, Note, Participant, Stage, Task
 from documents.policy import policy_rules
+from services import clock
 from services.cases.letters import generate
 from services.cases.tasks import add_stage_tasks, associate_absences
 from services.letter_templates import shipped_template, upload_template
@@ -24,7 +25,7 @@ from tests.conftest import PASSWORD
 
 D = dt.date
 DAY = dt.timedelta(days=1)
-TODAY = D(2026, 11, 23)                 # a Monday; the clock stands still here for the module
+TODAY = clock.today()
 ORG = OrganisationDefaults(name="Example Health and Care Trust")
 DIVISIONS = {"A": "Community Care", "B": "Secure Care"}
 SECRET = {"A": "Crohns disease flare, infusion every 8 weeks", "B": "Post-operative recovery, hip replacement"}
@@ -126,7 +127,7 @@ def _side(key: str, manager_email: str, hr_email: str, above: str | None) -> Sid
 
     # Four short absences in the year before the 1st formal review began a month ago, and a recent one, ended.
     entered = TODAY - 30 * DAY
-    for first in (D(2026, 1, 12), D(2026, 3, 9), D(2026, 6, 15), D(2026, 9, 7)):
+    for first in (TODAY - 300 * DAY, TODAY - 220 * DAY, TODAY - 130 * DAY, TODAY - 70 * DAY):
         side.sts_absences.append(str(_absence(sts, first, first + DAY).pk))
     ended = _absence(sts, TODAY - 10 * DAY, TODAY - 8 * DAY, "digestive")
     reminder = Task(kind="rtw_reminder", title=f"Hold {sts.name}'s return-to-work interview",

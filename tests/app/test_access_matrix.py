@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import pytest
 
-from services import clock
 from tests.app import access_routes as table
 from tests.app.access_check import FIGURES, Actor, cells, fingerprint, print_figures, report, run, sight
 from tests.app.access_routes import ACTORS
@@ -31,9 +30,9 @@ def _clean():
 
 @pytest.fixture(scope="module")
 def world(app):
-    """The organisation, with the clock at TODAY, e-mail going nowhere and a stand-in PDF converter (the PDF
-    routes are tried for access, not for LibreOffice)."""
-    with pytest.MonkeyPatch.context() as patch, clock.frozen(TODAY):
+    """The organisation, with e-mail going nowhere and a stand-in PDF converter (the PDF routes are tried for
+    access, not for LibreOffice)."""
+    with pytest.MonkeyPatch.context() as patch:
         patch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
         patch.setitem(app.config, "SMTP_PORT", free_port())
         patch.setitem(app.config, "SMTP_TIMEOUT", 1)
@@ -75,6 +74,9 @@ def test_every_htmx_fragment_answers_each_user_as_the_table_says(app, world, act
     assert sum(FIGURES.values()) - before == cells(rows, htmx_only=True)
 
 
+ON = TODAY.isoformat()
+
+
 def a(w):
     return w.sides["A"]
 
@@ -96,12 +98,12 @@ SWAPS = [
     ("m1", "POST", lambda w: f"/cases/{a(w).sts_case}/meetings/{b(w).meeting}/notes",
      lambda w: {"reasons": "Overwritten"}, {404}),
     ("m1", "POST", lambda w: f"/cases/{a(w).sts_case}/meetings/{b(w).meeting}/another-date",
-     lambda w: {"proposed_on": "2026-11-26"}, {400}),
+     lambda w: {"proposed_on": ON}, {400}),
     ("m1", "POST", lambda w: f"/cases/{a(w).sts_case}/letters/{b(w).case_letter}/sent",
-     lambda w: {f"sent-{b(w).case_letter}-sent_on": "2026-11-23", f"sent-{b(w).case_letter}-sent_how": "post"},
+     lambda w: {f"sent-{b(w).case_letter}-sent_on": ON, f"sent-{b(w).case_letter}-sent_how": "post"},
      {400}),
     ("m1", "POST", lambda w: f"/absences/{a(w).absence}/letters/{b(w).absence_letter}/sent",
-     lambda w: {f"sent-{b(w).absence_letter}-sent_on": "2026-11-23",
+     lambda w: {f"sent-{b(w).absence_letter}-sent_on": ON,
                 f"sent-{b(w).absence_letter}-sent_how": "post"}, {400}),
     ("m1", "POST", lambda w: f"/absences/{a(w).ended_absence}/tasks/{b(w).reminder}/complete", lambda w: {}, {404}),
     ("m1", "POST", lambda w: f"/absences/{b(w).ended_absence}/tasks/{a(w).reminder}/complete", lambda w: {}, {404}),
@@ -129,7 +131,7 @@ SWAPS = [
     ("support", "POST", lambda w: f"/imports/{w.other_job}/apply", lambda w: {}, {404}),
     ("hr_a", "GET", lambda w: f"/imports/{w.own_job}", None, {403}),
     ("token_read", "POST", lambda w: "/api/v1/absences", lambda w: {"absences": [{
-        "assignment_number": a(w).sts_worker, "absence_id": "ABS-1", "first_day": "2026-11-20",
+        "assignment_number": a(w).sts_worker, "absence_id": "ABS-1", "first_day": ON,
         "reason_category": "infections"}]}, {403}),
 ]
 
@@ -151,12 +153,12 @@ NARROWED = [
     ("m2", "/cases?line={A.sts_worker}"), ("m2", "/cases?line={A.manager}"), ("m2", "/cases?division={A.division}"),
     ("m2", "/dashboard/rtw?line={A.manager}"), ("m2", "/dashboard/rtw?division={A.division}"),
     ("m2", "/tasks?view=hierarchy&holder=m1@example.org"), ("m2", "/team?show=all"),
-    ("m2", "/team/calendar?show=all&month=2026-11"), ("m2", "/reports/board?within=division:{A.division}"),
+    ("m2", f"/team/calendar?show=all&month={TODAY:%Y-%m}"), ("m2", "/reports/board?within=division:{A.division}"),
     ("m2", "/reports/board.csv?within=division:{A.division}"), ("hr_b", "/employees?division={A.division}"),
     ("hr_b", "/employees?q={A.sts_worker}"), ("hr_b", "/hr/flags?division={A.division}"),
     ("hr_b", "/tasks?view=divisions&holder=m1@example.org"), ("hr_b", "/cases?division={A.division}&flag=wrong_stage"),
     ("hr_b", "/dashboard/rtw?division={A.division}"), ("hr_b", "/reports/board?within=division:{A.division}"),
-    ("hr_b", "/datafix"), ("hr_b", "/hierarchy"), ("hr_b", "/triggers/scan?as_of=2026-11-23"),
+    ("hr_b", "/datafix"), ("hr_b", "/hierarchy"), ("hr_b", f"/triggers/scan?as_of={ON}"),
     ("m1", "/cases?line={B.manager}"), ("boss", "/tasks?view=hierarchy&holder=m2@example.org"),
 ]
 
