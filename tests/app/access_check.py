@@ -3,6 +3,9 @@ for what the table expects, and a digest of the database to show a refused chang
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import zipfile
 from collections import Counter
 
 import bson
@@ -25,6 +28,7 @@ from tests.app.access_routes import (
 from tests.app.access_world import CONFERENCE_SECRET, LOGINS, SECRET, TOKENS, World
 from tests.conftest import PASSWORD, csrf_token
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSRF_FAILED = "The form had expired or was not sent from Casebook"
 # Collections a refused request must leave as they were (not the logs of reads, sessions and sign-ins).
 WATCHED = ("employees", "absences", "cases", "import_jobs", "import_files.files", "letters.files",
@@ -72,10 +76,20 @@ def sight(actor: str) -> str:
     return "AB" if actor in TOKENS else SEES.get(actor, "")
 
 
+def text_of(response) -> str:
+    """What a response shows: its text, or the words of a Word document."""
+    if response.mimetype.startswith(("text/", "application/json")):
+        return response.get_data(as_text=True)
+    if response.mimetype == DOCX and response.status_code == 200:
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as package:
+            return re.sub(r"<[^>]+>", "", package.read("word/document.xml").decode("utf-8"))
+    return ""
+
+
 def judge(row: Row, actor: str, want: str, response, htmx: bool, target: str, world: World) -> str | None:
     """What is wrong with `response`, or None."""
     status, location = response.status_code, response.headers.get("Location", "")
-    body = response.get_data(as_text=True) if response.mimetype.startswith(("text/", "application/json")) else ""
+    body = text_of(response)
     api = row.endpoint.startswith("api.")
     if status >= 500:
         return f"server error {status}"
