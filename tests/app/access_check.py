@@ -105,11 +105,13 @@ def judge(row: Row, actor: str, want: str, response, htmx: bool, target: str, wo
             return None if status in wanted else f"{status}, not {wanted}"
         if actor in USERS:
             return None if status in (403, 404) else f"{status}, not 403/404"
-        if htmx:
-            return None if status == 401 else f"{status}, not 401"
+        if htmx:    # 401, or htmx told to go to the sign-in page
+            told = response.headers.get("HX-Redirect") or response.headers.get("HX-Location") or location
+            return None if status == 401 or told.startswith("/login") else f"{status}, not 401 or sign-in"
         return None if status == 302 and location.startswith("/login?next=") else f"{status} {location}, not sign-in"
-    if location.startswith("/login") and location != row.lands:
-        return f"sent to sign in ({location})"
+    sent = location or response.headers.get("HX-Redirect", "")
+    if sent.startswith("/login") and sent != row.lands:
+        return f"sent to sign in ({sent})"
     if want == INERT:
         return None
     if row.method == "POST" and status in (400, 409) and not api:
