@@ -39,7 +39,8 @@ def notifications():
     form = NotificationsForm(data={"notify": user.notify, "version": user.version})
 
     def choose() -> bool:
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        sent = str(form.version.data or "")     # the version the page showed; absent from the request, the stored one
+        version = int(sent) if sent.isdigit() else None
         return choose_notifications(user, form.notify.data, version)
     return answer(choose,
                   lambda changed: f"Saved: {CHOICE_LABELS[form.notify.data].lower()}." if changed

@@ -213,7 +213,7 @@ def _record(code: str):
 
 
 def _version(form) -> int | None:
-    text = form.version.data or ""
+    text = str(form.version.data or "")     # a form built with data= holds the stored version as an int
     return int(text) if text.isdigit() else None
 
 

@@ -166,8 +166,17 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
     task = find_task(case, task_id)
     if task.status != "open":
         raise Refused("Only an open task can be reassigned.")
-    if not assignee.startswith(HR_QUEUE) and not User.objects(email=assignee, active=True).count():
-        raise Refused(f"No one can sign in as {assignee}: check the login.")
+    if assignee.startswith(HR_QUEUE):
+        if assignee != hr_queue(case.division):
+            raise Refused(f"Only the HR queue of {case.division} may hold this case's tasks.")
+    else:
+        user = User.objects(email=assignee, active=True).first()
+        if user is None:
+            raise Refused(f"No one can sign in as {assignee}: check the login.")
+        # The task list names the employee: whoever holds the task must be someone who may open the case.
+        if not Case.objects.visible_to(user).filter(pk=case.pk).count():
+            raise Refused(f"{assignee} cannot open this case (it is outside their part of the organisation): "
+                          "give the task to someone who looks after this employee.")
     return case.change(actor, "task reassigned", lambda case: task.reassign(assignee), version=version)
 
 

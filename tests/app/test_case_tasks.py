@@ -89,7 +89,7 @@ def test_only_the_association_can_be_completed_first(frequent):
 
 def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent, make_user):
     make_user("other@example.org", ["manager"], assignment_number=frequent.supervisor_assignment_number)
-    make_user("third@example.org", ["hr"])
+    make_user("third@example.org", ["hr"], hr_divisions=[frequent.division])
     scan(AS_OF, "test")
     case = Case.objects(employee=frequent.pk).get()
     task = case.tasks[0]
@@ -101,6 +101,21 @@ def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent, ma
                                                                                        "other@example.org")
     with pytest.raises(StaleEditError):
         reassign_task(saved, task.id, "third@example.org", "hr@example.org", version=seen)
+
+
+@pytest.mark.parametrize("assignee", ["elsewhere@example.org", "hr-elsewhere@example.org", "hr:Secure Care"])
+def test_a_task_goes_only_to_someone_who_may_open_the_case(frequent, make_employee, make_user, assignee):
+    """My tasks names the employee: a manager of another team, HR of another division or its queue would see
+    someone outside their part of the organisation."""
+    stranger = make_employee(first_name="Stan", division="Secure Care")
+    make_user("elsewhere@example.org", ["manager"], assignment_number=stranger.assignment_number)
+    make_user("hr-elsewhere@example.org", ["hr"], hr_divisions=["Secure Care"])
+    scan(AS_OF, "test")
+    case = Case.objects(employee=frequent.pk).get()
+    with pytest.raises(Refused, match="cannot open this case|Only the HR queue of Community Care"):
+        reassign_task(case, case.tasks[0].id, assignee, "hr@example.org", version=case.version)
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.version, saved.tasks[0].assignee) == (case.version, "bea@example.org")
 
 
 def test_a_paused_case_without_a_long_term_case_resumes_with_its_due_dates_moved_on(frequent):
