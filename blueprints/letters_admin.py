@@ -19,7 +19,8 @@ from wtforms.validators import Length, Optional
 from blueprints.access import ADMINISTRATORS, POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, page_again
 from blueprints.settings import settings
-from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS
+from casework.docx_package import MAX_BYTES
+from casework.letters import FIELDS, LETTERS, MEDICAL_FIELDS
 from services import letter_templates as templates
 from services import organisation
 from services.errors import Refused

@@ -8,11 +8,11 @@ import zipfile
 import pytest
 from docx import Document
 
+from casework.docx_package import docx_problems
 from casework.letters import (
     FIELDS,
     LETTERS,
     check_template,
-    docx_problems,
     leftover_tags,
     missing,
     render,
@@ -59,8 +59,9 @@ def test_text_with_xml_characters_is_escaped():
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("Dear {{ employee.frist_name }}", "The template uses a field Casebook does not provide: employee.frist_name."),
-    ("By {{ outcom.review_date }}", "Unknown field: outcom."),
+    ("Dear {{ employee.frist_name }}",
+     "The template uses a field Casebook does not provide: employee.frist_name (near line 1)."),
+    ("By {{ outcom.review_date }}", "Unknown field: outcom (near line 1)."),
     ("Bad {{ employee.first_name ", "A field is written wrongly near line 1: unexpected '/'."),
     ("{{ absence.detail }}", "Only the occupational health referral may use absence.detail (the medical detail)."),
 ])
