@@ -19,6 +19,7 @@ sandbox with only those filters and tests and no globals, strict about undefined
 """
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -84,7 +85,7 @@ def check_sources(sources: Iterable[tuple[str, str]], fields: Iterable[str],
     for where, text in sources:
         if "{" not in text:
             continue
-        checker.where = where
+        checker.where, checker.lines = where, text.split("\n")
         try:
             tree = environment().parse(text)
             checker.statements(tree.body, {})
@@ -107,12 +108,17 @@ class _Checker:
         self.problems: list[str] = []
         self.used: set[str] = set()
         self.where = ""
+        self.lines: list[str] = []
 
     def place(self, lineno: int | None) -> str:
         """Where a problem is: the paragraph's line as docxtpl numbers it, and the part when not the body."""
         if self.where.startswith("in the document's properties") or not lineno:
             return self.where or "in the body"
         line = f"near line {max(lineno - 1, 1)}"
+        words = html.unescape(re.sub(r"<[^>]+>", "", self.lines[lineno - 1] if lineno <= len(self.lines) else ""))
+        words = " ".join(words.split())
+        if words:
+            line += f": “{words if len(words) <= 60 else words[:59] + '…'}”"
         return f"{self.where}, {line}" if self.where else line
 
     def refuse(self, node: nodes.Node, written: str) -> None:

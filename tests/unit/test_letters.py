@@ -59,10 +59,11 @@ def test_text_with_xml_characters_is_escaped():
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("Dear {{ employee.frist_name }}",
-     "The template uses a field Casebook does not provide: employee.frist_name (near line 1)."),
-    ("By {{ outcom.review_date }}", "Unknown field: outcom (near line 1)."),
-    ("Bad {{ employee.first_name ", "A field is written wrongly near line 1: unexpected '/'."),
+    ("Dear {{ employee.frist_name }}", "The template uses a field Casebook does not provide: employee.frist_name "
+                                       "(near line 1: “Dear {{ employee.frist_name }}”)."),
+    ("By {{ outcom.review_date }}", "Unknown field: outcom (near line 1: “By {{ outcom.review_date }}”)."),
+    ("Bad {{ employee.first_name ", "A field is written wrongly near line 1: “Bad {{ employee.first_name”: "
+                                    "unexpected '/'."),
     ("{{ absence.detail }}", "Only the occupational health referral may use absence.detail (the medical detail)."),
 ])
 def test_template_problems_are_named(text, problem):
