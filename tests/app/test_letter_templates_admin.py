@@ -255,6 +255,7 @@ def test_the_fields_page_shows_what_to_type(signed_in):
     for typed in ("{{ employee.name }}", "{{ outcome.appeal_deadline }}", "{%tr for absence in absences %}",
                   "{{ absence.first_day }}", "{{ absence.detail }}"):
         assert f"<code>{typed}" in shown
+    assert "the filters <code>capitalize, default, first, join, last, length, lower, title, trim, upper</code>" in shown
     assert re.search(r"\{\{ absence.detail \}\}</code></td>\s*<td>The medical detail: only the occupational "
                      r"health referral \(B4\) may use it <strong[^>]*>Medical detail</strong>", shown)
 
