@@ -3,30 +3,26 @@
 A .docx is a zip of parts joined by relationships (`_rels/*.rels`) with their types in `[Content_Types].xml`.
 `open_docx` looks at the zip's directory before it unpacks anything (how many parts, their names, the sizes
 they declare, how tightly each is packed), then reads only the parts reached from the package's relationships,
-each with a cap however its header lies, and parses every XML part with defusedxml (no DTD, no entities). It
-refuses, saying why: macros however they are named or typed, ActiveX controls, OLE objects and embedded files,
-attached templates, anything outside the file (TargetMode="External"), sub-documents, imported HTML and other
-kinds of part a letter has no use for, pictures that are not plain images, fields that fetch or run something
-(DDE, INCLUDEPICTURE …), XML that is not UTF-8 or not well-formed. `Package.rebuilt()` is the file made again
-from those parts alone, with its content types and relationships written afresh: that is what Casebook stores
-and renders. Pure: bytes in, bytes or a refusal out.
+each with a cap however its header lies, and checks every XML part under defusedxml's rules (no DTD, no
+entities, UTF-8, well-formed: `casework.docx_xml`). It refuses, saying why: macros however they are named or
+typed, ActiveX controls, OLE objects and embedded files, attached templates, anything outside the file
+(TargetMode="External"), sub-documents, imported HTML and other kinds of part a letter has no use for, pictures
+that are not plain images, fields that fetch or run something (DDE, INCLUDEPICTURE …). `Package.rebuilt()` is
+the file made again from those parts alone, with its content types and relationships written afresh: that is
+what Casebook stores and renders. Pure: bytes in, bytes or a refusal out.
 """
 from __future__ import annotations
 
 import dataclasses
 import io
 import posixpath
-import re
 import struct
 import zipfile
 import zlib
 from collections import deque
-from xml.etree.ElementTree import Element
-from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
-from defusedxml import DefusedXmlException, DTDForbidden
-from defusedxml.ElementTree import ParseError, fromstring
+from casework.docx_xml import DocxProblem, attribute, check_xml, local_name, parse_small, shown
 
 MB = 1024 * 1024
 MAX_BYTES = 5 * MB          # the file as uploaded
@@ -59,16 +55,7 @@ ALLOWED_RELATIONSHIPS = {
 # The binary parts a letter may hold, by relationship: plain pictures and Word's embedded fonts.
 PICTURES = {"png", "jpg", "jpeg", "jpe", "gif", "bmp", "dib", "tif", "tiff", "emf", "wmf", "wdp"}
 BINARY = {"image": PICTURES, "hdphoto": PICTURES, "thumbnail": PICTURES, "font": {"odttf"}}
-# The parts Word shows as text, where fields live (the end of their content type, before "+xml").
-STORIES = {"main+xml", "header+xml", "footer+xml", "footnotes+xml", "endnotes+xml", "comments+xml", "glossary+xml"}
-# Field codes that fetch or run something outside the document.
-FORBIDDEN_FIELDS = {"DDE", "DDEAUTO", "INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "IMPORT", "LINK", "DATABASE",
-                    "MACROBUTTON"}
 NOT_IN_NAMES = set('\\:*?"<>|')
-
-
-class DocxProblem(Exception):
-    """Why a file is not a .docx Casebook accepts, in words for the person who uploaded it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,19 +136,19 @@ def _directory(package: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     for info in infos:
         name = info.orig_filename
         if not _allowed_name(name):
-            raise DocxProblem(f"The file has a part whose name is not allowed ({_shown(name)}); save it again in "
+            raise DocxProblem(f"The file has a part whose name is not allowed ({shown(name)}); save it again in "
                               "Word.")
         if name.lower() in seen:
-            raise DocxProblem(f"The file holds two parts named {_shown(name)}; save it again in Word.")
+            raise DocxProblem(f"The file holds two parts named {shown(name)}; save it again in Word.")
         seen.add(name.lower())
         if info.flag_bits & 0x1:
             raise DocxProblem("The file is password-protected or encrypted; remove the password in Word and upload "
                               "it again.")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise DocxProblem(f"The file is packed in a way Word does not use ({_shown(name)}); save it again in "
+            raise DocxProblem(f"The file is packed in a way Word does not use ({shown(name)}); save it again in "
                               "Word.")
         if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise DocxProblem(f"The file unpacks to far more than its size ({_shown(name)}: "
+            raise DocxProblem(f"The file unpacks to far more than its size ({shown(name)}: "
                               f"{_mb(info.file_size)} from {_mb(info.compress_size)}), as a 'zip bomb' does; "
                               "Casebook does not open it.")
         _refuse_words(name.lower(), name)
@@ -186,7 +173,7 @@ def _read(package: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], name: s
             raise DocxProblem(NOT_DOCX)
         return b""
     if xml and info.file_size > MAX_XML_PART:
-        raise DocxProblem(f"The file's {_shown(name)} is larger than {MAX_XML_PART // MB} MB, which no letter "
+        raise DocxProblem(f"The file's {shown(name)} is larger than {MAX_XML_PART // MB} MB, which no letter "
                           "needs; Casebook does not open it.")
     cap = min(info.file_size, MAX_UNPACKED)
     chunks, total = [], 0
@@ -195,23 +182,23 @@ def _read(package: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], name: s
             while chunk := member.read(CHUNK):
                 total += len(chunk)
                 if total > cap:
-                    raise DocxProblem(f"The file is damaged: {_shown(name)} holds more than its directory says; "
+                    raise DocxProblem(f"The file is damaged: {shown(name)} holds more than its directory says; "
                                       "save it again in Word.")
                 chunks.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
-        raise DocxProblem(f"The file is damaged ({_shown(name)} cannot be read); save it again in Word.") from None
+        raise DocxProblem(f"The file is damaged ({shown(name)} cannot be read); save it again in Word.") from None
     return b"".join(chunks)
 
 
 def _content_types(xml: bytes) -> dict[str, str]:
     """[Content_Types].xml as {"/part/name" or "*.ext" (lower case): content type}, refused for what it types."""
     types: dict[str, str] = {}
-    for element in _parse("[Content_Types].xml", xml).iter():
-        tag = _local(element.tag)
+    for element in parse_small("[Content_Types].xml", xml).iter():
+        tag = local_name(element.tag)
         if tag not in ("Default", "Override"):
             continue
-        kind = _attribute(element, "ContentType")
-        key = ("*." + _attribute(element, "Extension")) if tag == "Default" else _attribute(element, "PartName")
+        kind = attribute(element, "ContentType")
+        key = ("*." + attribute(element, "Extension")) if tag == "Default" else attribute(element, "PartName")
         _refuse_words(kind.lower(), key)
         types[key.lower()] = kind
     return types
@@ -239,7 +226,7 @@ def _walk(package: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], types: 
             if relationship.target not in entries:
                 if relationship.kind == "officedocument":
                     raise DocxProblem(NOT_DOCX)
-                raise DocxProblem(f"The file is damaged: it refers to {_shown(relationship.target)}, which it does "
+                raise DocxProblem(f"The file is damaged: it refers to {shown(relationship.target)}, which it does "
                                   "not hold; save it again in Word.")
             found.types[relationship.target] = _type_of(relationship.target, types)
             found.parts[relationship.target] = _part(package, entries, relationship, found.types)
@@ -264,15 +251,15 @@ def _part(package: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], relatio
         if name.rsplit(".", 1)[-1].lower() in BINARY[relationship.kind]:
             return _read(package, entries, name, xml=False)
         if relationship.kind == "font":
-            raise DocxProblem(f"The file holds a font Casebook does not accept ({_shown(name)}); save it in Word "
+            raise DocxProblem(f"The file holds a font Casebook does not accept ({shown(name)}); save it in Word "
                               "without embedding fonts.")
-        raise DocxProblem(f"The file holds a picture Casebook does not accept ({_shown(name)}): use PNG, JPEG, GIF, "
+        raise DocxProblem(f"The file holds a picture Casebook does not accept ({shown(name)}): use PNG, JPEG, GIF, "
                           "BMP, TIFF, EMF or WMF pictures.")
     if not types[name].lower().endswith("xml"):
         raise DocxProblem(f"The file holds something Casebook does not accept ({_kind_shown(relationship.type)}: "
-                          f"{_shown(name)}); remove it and upload the file again.")
+                          f"{shown(name)}); remove it and upload the file again.")
     data = _read(package, entries, name)
-    _check_xml(name, data, types[name])
+    check_xml(name, data, types[name])
     return data
 
 
@@ -281,158 +268,46 @@ def _relationships(source: str, xml: bytes) -> list[Relationship]:
     OLE objects, attached templates or other kinds of part a letter has no use for."""
     found = []
     folder = posixpath.dirname(source)
-    for element in _parse(_rels_name(source), xml).iter():
-        if _local(element.tag) != "Relationship":
+    for element in parse_small(_rels_name(source), xml).iter():
+        if local_name(element.tag) != "Relationship":
             continue
-        kind_type, target = _attribute(element, "Type"), _attribute(element, "Target")
-        if not (kind_type and target and _attribute(element, "Id")):
-            raise DocxProblem(f"The file is damaged: a relationship in {_shown(_rels_name(source))} lacks its Id, "
+        kind_type, target = attribute(element, "Type"), attribute(element, "Target")
+        if not (kind_type and target and attribute(element, "Id")):
+            raise DocxProblem(f"The file is damaged: a relationship in {shown(_rels_name(source))} lacks its Id, "
                               "Type or Target; save it again in Word.")
         kind = _kind_shown(kind_type).lower()
-        external = _attribute(element, "TargetMode", "Internal").lower() != "internal"
+        external = attribute(element, "TargetMode", "Internal").lower() != "internal"
         resolved = target if external else posixpath.normpath(posixpath.join("/" + folder, target)).lstrip("/")
         _refuse_words(kind_type.lower(), resolved)
         if kind == "attachedtemplate":
-            raise DocxProblem(f"The file is attached to a template ({_shown(resolved)}); copy its contents into a "
+            raise DocxProblem(f"The file is attached to a template ({shown(resolved)}); copy its contents into a "
                               "new blank Word document and upload that.")
         if external:
             what = {"image": "a picture linked from", "hyperlink": "a hyperlink to"}.get(kind, "a link to")
-            raise DocxProblem(f"The file links to something outside itself ({what} {_shown(target)}); Casebook "
+            raise DocxProblem(f"The file links to something outside itself ({what} {shown(target)}); Casebook "
                               "accepts only files that hold everything they show: remove the link and upload it again.")
         if kind not in ALLOWED_RELATIONSHIPS:
             raise DocxProblem(f"The file holds something Casebook does not accept ({_kind_shown(kind_type)}: "
-                              f"{_shown(resolved)}); remove it and upload the file again.")
-        found.append(Relationship(_attribute(element, "Id"), kind, kind_type, resolved))
+                              f"{shown(resolved)}); remove it and upload the file again.")
+        found.append(Relationship(attribute(element, "Id"), kind, kind_type, resolved))
     return found
 
 
-def _check_xml(name: str, data: bytes, content_type: str) -> None:
-    """An XML part must be UTF-8, well-formed, without DTD or entities; the parts Word shows as text (body,
-    headers, footers, notes, comments) must have no field that fetches or runs something. Parsed by expat as a
-    stream of events, never held as a tree."""
-    _utf8(name, data)
-    parser = expat.ParserCreate()     # names as written ("w:instrText"): their local part is what counts
-    for handler in ("StartDoctypeDeclHandler", "EntityDeclHandler", "UnparsedEntityDeclHandler",
-                    "ExternalEntityRefHandler"):   # defusedxml's rules: no DTD, so no entity of any kind
-        setattr(parser, handler, _forbidden)
-    fields = _Fields() if content_type.lower().rsplit(".", 1)[-1] in STORIES else None
-    if fields:
-        parser.StartElementHandler, parser.EndElementHandler = fields.start, fields.end
-        parser.CharacterDataHandler = fields.data
-    try:
-        parser.Parse(data, True)
-    except DTDForbidden:
-        raise DocxProblem(f"The file's XML is not allowed (DTD or entities): {_shown(name)}.") from None
-    except expat.ExpatError:
-        raise DocxProblem(f"The file is damaged: {_shown(name)} is not well-formed XML; save it again in "
-                          "Word.") from None
-    if fields:
-        fields.close()
-
-
-def _forbidden(*_: object) -> None:
-    raise DTDForbidden(None, None, None)
-
-
-class _Fields:
-    """A parser target that reads the field instructions of a story part as they go by and checks each one:
-    `w:fldSimple w:instr`, and `w:instrText` runs between a `w:fldChar` begin and its separate or end."""
-
-    def __init__(self) -> None:
-        self.fields: list[list[str] | None] = []   # instructions of the fields open here (None once checked)
-        self.text: list[str] | None = None
-
-    def start(self, tag: str, attributes: dict[str, str]) -> None:
-        local = _local(tag)
-        if local == "instrText":
-            self.text = []
-        elif local == "fldSimple":
-            _check_field(_attribute(attributes, "instr"))
-        elif local == "fldChar":
-            kind = _attribute(attributes, "fldCharType")
-            if kind == "begin":
-                if self.fields and self.fields[-1] is not None and not "".join(self.fields[-1]).strip():
-                    raise DocxProblem("The file has a field that fetches or runs something outside it (a field "
-                                      "whose name another field makes); remove it and upload the file again.")
-                self.fields.append([])
-            elif kind in ("separate", "end") and self.fields:
-                self._check_top()
-                if kind == "end":
-                    self.fields.pop()
-
-    def data(self, text: str) -> None:
-        if self.text is not None:
-            self.text.append(text)
-
-    def end(self, tag: str) -> None:
-        if self.text is not None and _local(tag) == "instrText":
-            text, self.text = "".join(self.text), None
-            top = self.fields[-1] if self.fields else None
-            if top is not None:
-                top.append(text)
-            else:
-                _check_field(text)
-
-    def close(self) -> None:
-        while self.fields:
-            self._check_top()
-            self.fields.pop()
-
-    def _check_top(self) -> None:
-        top = self.fields[-1]
-        if top is not None:
-            _check_field("".join(top))
-        self.fields[-1] = None
-
-
-def _check_field(instruction: str) -> None:
-    words = instruction.replace('"', " ").split()
-    if words and words[0].upper() in FORBIDDEN_FIELDS:
-        raise DocxProblem(f"The file has a field that fetches or runs something outside it ({words[0].upper()}); "
-                          "remove the field and upload the file again.")
-
-
-def _parse(name: str, xml: bytes) -> Element:
-    """A small XML part (content types, relationships) as a tree, parsed with defusedxml."""
-    _utf8(name, xml)
-    try:
-        return fromstring(xml, forbid_dtd=True)
-    except DefusedXmlException:
-        raise DocxProblem(f"The file's XML is not allowed (DTD or entities): {_shown(name)}.") from None
-    except ParseError:
-        raise DocxProblem(f"The file is damaged: {_shown(name)} is not well-formed XML; save it again in "
-                          "Word.") from None
-
-
-def _utf8(name: str, xml: bytes) -> None:
-    """Word writes its XML in UTF-8: other encodings (declared or not) are refused, so every reader agrees."""
-    declared = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']", xml)
-    try:
-        xml.decode("utf-8")
-    except UnicodeDecodeError:
-        declared = None
-        ok = False
-    else:
-        ok = declared is None or declared.group(1).lower() == b"utf-8"
-    if not ok:
-        raise DocxProblem(f"The file's text is not UTF-8 ({_shown(name)}); save it again in Word.")
-
-
-def _refuse_words(lowered: str, shown: str) -> None:
+def _refuse_words(lowered: str, name: str) -> None:
     """Refuse a part name, content type or relationship type that names macros, ActiveX or OLE objects."""
     if any(word in lowered for word in MACRO_WORDS):
         raise DocxProblem(MACROS)
     if "activex" in lowered or lowered.endswith(ACTIVEX_WORDS[1]):
-        raise DocxProblem(f"The file contains ActiveX controls ({_shown(shown)}); remove them and upload it again.")
+        raise DocxProblem(f"The file contains ActiveX controls ({shown(name)}); remove them and upload it again.")
     if "oleobject" in lowered or "embeddings/" in lowered or lowered.endswith(OLE_WORDS[2]):
-        raise DocxProblem(f"The file contains an embedded object or file ({_shown(shown)}); remove it and upload "
+        raise DocxProblem(f"The file contains an embedded object or file ({shown(name)}); remove it and upload "
                           "the file again.")
 
 
 def _type_of(name: str, types: dict[str, str]) -> str:
     found = types.get("/" + name.lower()) or types.get("*." + name.rsplit(".", 1)[-1].lower())
     if not found:
-        raise DocxProblem(f"The file is damaged: {_shown(name)} has no content type; save it again in Word.")
+        raise DocxProblem(f"The file is damaged: {shown(name)} has no content type; save it again in Word.")
     return found
 
 
@@ -469,20 +344,6 @@ def _put(package: zipfile.ZipFile, name: str, data: bytes, method: int) -> None:
     package.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, method)
 
 
-def _local(tag: object) -> str:
-    """A tag's or attribute's local name: after its namespace ("{uri}name") or its prefix ("w:name")."""
-    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _attribute(element: Element | dict[str, str], name: str, default: str = "") -> str:
-    """An attribute by its local name, whatever its namespace (every reader must see the same value)."""
-    attributes = element if isinstance(element, dict) else element.attrib
-    for key, value in attributes.items():
-        if _local(key) == name:
-            return value
-    return default
-
-
 def _kind_shown(kind_type: str) -> str:
     """A relationship's kind as its Type names it: the last part ('subDocument', 'attachedTemplate')."""
     return kind_type.rstrip("/").rsplit("/", 1)[-1]
@@ -490,9 +351,3 @@ def _kind_shown(kind_type: str) -> str:
 
 def _mb(size: int) -> str:
     return f"{size / MB:.1f} MB" if size >= MB else f"{max(size // 1024, 1)} KB"
-
-
-def _shown(name: str) -> str:
-    """A name as a message shows it: printable and short."""
-    printable = "".join(char if char.isprintable() else "?" for char in name)
-    return printable if len(printable) <= 80 else printable[:77] + "…"
