@@ -153,6 +153,9 @@ class _Checker:
         if node.recursive or node.test is not None:
             self.refuse(node, "{% for … recursive %}" if node.recursive else "{% for … if … %}")
             return
+        if "loop" in scope:     # one repeat inside another multiplies the letter: N × N rows, and so on
+            self.refuse(node, f"{{% for %}} inside another {{% for %}} (repeating {_written(node.iter)})")
+            return
         listed = self.path(node.iter, scope)
         if listed is None:
             return

@@ -64,6 +64,9 @@ HOSTILE = [
     ("a recursive loop", ["{% for a in absences recursive %}{% endfor %}"], "{% for … recursive %}"),
     ("a loop named loop", ["{% for loop in absences %}{% endfor %}"], "{% for loop in … %}"),
     ("a list literal", ["{% for x in [employee] %}{{ x }}{% endfor %}"], "[…]"),
+    ("a repeat inside a repeat (N × N rows)", ["{% for a in absences %}{% for b in absences %}{{ b.reason }}"
+                                               "{% endfor %}{% endfor %}"],
+     "{% for %} inside another {% for %} (repeating absences)"),
     ("docxtpl {%p %} around a global", ["{%p if lipsum %}", "x", "{%p endif %}"], "lipsum"),
     ("docxtpl {{r }} on a class", ["{{r employee.__class__ }}"], "employee.__class__"),
     ("docxtpl {%tr %} over subclasses", [["{%tr for c in ''.__class__.__subclasses__() %}"], ["{{ c }}"],
