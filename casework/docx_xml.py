@@ -16,6 +16,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 # The parts Word shows as text, where fields live (the end of their content type, before "+xml").
 STORIES = {"main+xml", "header+xml", "footer+xml", "footnotes+xml", "endnotes+xml", "comments+xml", "glossary+xml"}
+MAX_DEPTH = 128
 # Field codes that fetch or run something outside the document.
 FORBIDDEN_FIELDS = {"DDE", "DDEAUTO", "INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "IMPORT", "LINK", "DATABASE",
                     "MACROBUTTON"}
@@ -34,10 +35,10 @@ def check_xml(name: str, data: bytes, content_type: str) -> None:
     for handler in ("StartDoctypeDeclHandler", "EntityDeclHandler", "UnparsedEntityDeclHandler",
                     "ExternalEntityRefHandler"):   # defusedxml's rules: no DTD, so no entity of any kind
         setattr(parser, handler, _forbidden)
-    fields = _Fields() if content_type.lower().rsplit(".", 1)[-1] in STORIES else None
-    if fields:
-        parser.StartElementHandler, parser.EndElementHandler = fields.start, fields.end
-        parser.CharacterDataHandler = fields.data
+    reader = _Fields(name) if content_type.lower().rsplit(".", 1)[-1] in STORIES else None
+    if reader:     # the other parts (styles, themes …) are only parsed: expat alone is fast, handlers are not
+        parser.StartElementHandler, parser.EndElementHandler = reader.start, reader.end
+        parser.CharacterDataHandler = reader.data
     try:
         parser.Parse(data, True)
     except DTDForbidden:
@@ -45,8 +46,8 @@ def check_xml(name: str, data: bytes, content_type: str) -> None:
     except expat.ExpatError:
         raise DocxProblem(f"The file is damaged: {shown(name)} is not well-formed XML; save it again in "
                           "Word.") from None
-    if fields:
-        fields.close()
+    if reader:
+        reader.close()
 
 
 def _forbidden(*_: object) -> None:
@@ -54,14 +55,21 @@ def _forbidden(*_: object) -> None:
 
 
 class _Fields:
-    """A parser target that reads the field instructions of a story part as they go by and checks each one:
-    `w:fldSimple w:instr`, and `w:instrText` runs between a `w:fldChar` begin and its separate or end."""
+    """Reads a story part's elements as they go by: refuses XML nested deeper than MAX_DEPTH (Word's own files
+    nest a few dozen deep; python-docx's parser gives up at 256), and checks each field instruction,
+    `w:fldSimple w:instr` and the `w:instrText` runs between a `w:fldChar` begin and its separate or end."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.depth = 0
         self.fields: list[list[str] | None] = []   # instructions of the fields open here (None once checked)
         self.text: list[str] | None = None
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise DocxProblem(f"The file is damaged: {shown(self.name)} nests its XML more than {MAX_DEPTH} deep; "
+                              "save it again in Word.")
         local = local_name(tag)
         if local == "instrText":
             self.text = []
@@ -84,6 +92,7 @@ class _Fields:
             self.text.append(text)
 
     def end(self, tag: str) -> None:
+        self.depth -= 1
         if self.text is not None and local_name(tag) == "instrText":
             text, self.text = "".join(self.text), None
             top = self.fields[-1] if self.fields else None

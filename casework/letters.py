@@ -21,6 +21,7 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SecurityError
+from lxml import etree
 
 from casework.docx_package import DocxProblem, open_docx
 from casework.letter_grammar import check_sources, environment, template_sources
@@ -196,6 +197,9 @@ def render(template: bytes, context: dict) -> bytes:
                             f"{error.message}.") from None
     except (SecurityError, jinja2.TemplateError) as error:
         raise LetterProblem(f"The template uses something Casebook does not allow: {error}.") from None
+    except etree.LxmlError:
+        raise LetterProblem("The template makes a letter Word cannot read: keep each {% if %} and {% for %} with "
+                            "its end in one paragraph, or write them as {%p if %} … {%p endif %}.") from None
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -209,7 +213,11 @@ def _document(template: bytes) -> DocxTemplate:
     except DocxProblem as problem:
         raise LetterProblem(str(problem)) from None
     document = DocxTemplate(io.BytesIO(package.rebuilt(packed=False)))
-    document.init_docx()
+    try:
+        document.init_docx()
+    except (etree.LxmlError, ValueError, KeyError) as error:   # python-docx cannot read what the checks let by
+        raise LetterProblem(f"Word's parts of the file cannot be read ({type(error).__name__}); save it again in "
+                            "Word.") from None
     return document
 
 

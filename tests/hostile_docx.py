@@ -390,6 +390,8 @@ def corpus() -> list[tuple[str, bytes, str]]:
          DAMAGED),
         ("NUL byte in [Content_Types].xml", repack(put={"[Content_Types].xml": CONTENT_TYPES.replace(
             "<Types", "<Types\x00", 1)}), DAMAGED),
+        ("XML nested 400 deep (python-docx gives up at 256)", with_document(
+            "<w:p>" + "<w:customXml>" * 400 + "</w:customXml>" * 400 + "</w:p>"), DAMAGED),
         ("word/document.xml is not XML", repack(put={"word/document.xml": b"PNG, not XML at all"}), DAMAGED),
         ("unclosed element in a .rels", repack(put={"word/_rels/document.xml.rels": "<Relationships><Relationship"}),
          DAMAGED),
