@@ -50,7 +50,8 @@ ALLOWED_RELATIONSHIPS = {
     "officedocument", "core-properties", "extended-properties", "custom-properties", "thumbnail", "styles",
     "styleswitheffects", "settings", "websettings", "fonttable", "theme", "numbering", "footnotes", "endnotes",
     "header", "footer", "image", "hdphoto", "font", "comments", "commentsextended", "commentsids",
-    "commentsextensible", "people", "customxml", "customxmlprops", "glossarydocument", "classificationlabels",
+    "commentsextensible", "people", "documenttasks", "intelligence", "customxml", "customxmlprops",
+    "glossarydocument", "classificationlabels",
     "diagramdata", "diagramlayout", "diagramquickstyle", "diagramcolors", "diagramdrawing"}
 # The binary parts a letter may hold, by relationship: plain pictures and Word's embedded fonts.
 PICTURES = {"png", "jpg", "jpeg", "jpe", "gif", "bmp", "dib", "tif", "tiff", "emf", "wmf", "wdp"}

@@ -188,8 +188,9 @@ def with_footnote(data: bytes, text: str) -> bytes:
 
 def word_like() -> bytes:
     """A good file with what Word's own files hold besides the body: a header with a picture, a footer with a
-    PAGE field, footnotes, endnotes, comments and their people, a glossary (building blocks), custom
-    properties, a sensitivity label and SharePoint's custom XML; plus a stray part nothing refers to."""
+    PAGE field, footnotes, endnotes, comments and their people, Word 365's intelligence part, a glossary
+    (building blocks), custom properties, a sensitivity label and SharePoint's custom XML; plus a stray part
+    nothing refers to."""
     document = Document()
     document.add_paragraph("Dear {{ employee.name }},")
     section = document.sections[0]
@@ -212,6 +213,9 @@ def word_like() -> bytes:
              story.format("comments", "comment"), f"{wml}.comments+xml"),
             ("word/_rels/document.xml.rels", f"{MS}/2011/relationships/people", "word/people.xml",
              f'<w15:people xmlns:w15="{MS}/word/2012/wordml"/>', f"{wml}.people+xml"),
+            ("word/_rels/document.xml.rels", f"{MS}/2020/10/relationships/intelligence", "word/intelligence2.xml",
+             f'<int2:intelligence xmlns:int2="{MS}/intelligence/2020/intelligence"/>',
+             "application/vnd.ms-office.intelligence2+xml"),
             ("word/_rels/document.xml.rels", f"{R}/glossaryDocument", "word/glossary/document.xml",
              f'<w:glossaryDocument xmlns:w="{W}"><w:docParts/></w:glossaryDocument>', f"{wml}.document.glossary+xml"),
             ("_rels/.rels", f"{R}/custom-properties", "docProps/custom.xml",

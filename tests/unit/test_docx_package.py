@@ -89,6 +89,7 @@ def test_the_rebuilt_file_holds_only_the_parts_reached_from_its_relationships():
     assert dropped == {"evil.exe", "word/notes.txt", "word/stray.bin"}
     assert names[:2] == ["[Content_Types].xml", "_rels/.rels"]
     assert {"word/footnotes.xml", "word/comments.xml", "word/glossary/document.xml", "docMetadata/LabelInfo.xml",
+            "word/intelligence2.xml",
             "customXml/item1.xml", "word/media/image1.png"} <= set(names)
     assert "stray" not in types and "exe" not in types
     header = Document(io.BytesIO(clean_docx(data))).sections[0].header
