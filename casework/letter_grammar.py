@@ -82,12 +82,13 @@ def check_sources(sources: Iterable[tuple[str, str]], fields: Iterable[str],
     template uses. `fields` are the paths a template may use ('employee.name', 'absences[]', 'absences[].reason'),
     `lists` those a template may repeat ('absences[]', 'organisation.address')."""
     checker = _Checker(fields, set(lists))
+    parser = environment()
     for where, text in sources:
         if "{" not in text:
             continue
         checker.where, checker.lines = where, text.split("\n")
         try:
-            tree = environment().parse(text)
+            tree = parser.parse(text)
             checker.statements(tree.body, {})
         except jinja2.TemplateSyntaxError as error:
             checker.problems.append(f"A field is written wrongly {checker.place(error.lineno)}: "
@@ -103,6 +104,11 @@ class _Checker:
 
     def __init__(self, fields: Iterable[str], lists: set[str]):
         self.fields = dict.fromkeys(fields)     # in FIELDS' order, for the examples messages give
+        self.groups: dict[str, str] = {}       # 'employee' → 'employee.name', its first field
+        for field in self.fields:
+            for end in range(len(field)):
+                if field[end] == ".":
+                    self.groups.setdefault(field[:end], field)
         self.lists = lists
         self.tops = {path.split(".")[0].removesuffix("[]") for path in fields}
         self.problems: list[str] = []
@@ -258,19 +264,19 @@ class _Checker:
     def field(self, path: str) -> str | None:
         """`path` as FIELDS writes it ('absences' is 'absences[]'), if it is a field or a group of fields."""
         for candidate in (path, path + "[]"):
-            if candidate in self.fields or any(field.startswith(candidate + ".") for field in self.fields):
+            if candidate in self.fields or candidate in self.groups:
                 return candidate
         return None
 
     def whole(self, node: nodes.Node, path: str, condition: bool) -> None:
         """A value must be a whole field: not a group (`employee`), not `loop`, and a list of groups
         (`absences`) only as a condition."""
-        members = [field for field in self.fields if field.startswith(path + ".")]
         if path == "loop":
             self.refuse(node, "loop")
-        elif members and not (condition and path in self.lists):
+        elif path in self.groups and not (condition and path in self.lists):
+            example = self.groups[path][len(path) + 1:].split(".")[0]
             self.problems.append(f"The template uses {_written(node)} on its own ({self.place(node.lineno)}): use "
-                                 f"one of its fields, such as {_written(node)}.{members[0].rsplit('.', 1)[1]}.")
+                                 f"one of its fields, such as {_written(node)}.{example}.")
         else:
             self.used.add(path)
 
