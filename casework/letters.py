@@ -18,6 +18,7 @@ import re
 import zipfile
 
 import jinja2
+from docx.image.image import Image
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SecurityError
@@ -232,8 +233,22 @@ def _with_logo(document: DocxTemplate, context: dict) -> dict:
     if not isinstance(organisation, dict) or not isinstance(organisation.get("logo"), bytes):
         return context
     logo = organisation["logo"]
+    if logo and picture_problem(logo):
+        raise LetterProblem("The organisation's logo cannot be read as a picture: an administrator can save it "
+                            "again, or remove it, on the organisation's details page.")
     picture = InlineImage(document, io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM)) if logo else ""
     return {**context, "organisation": {**organisation, "logo": picture}}
+
+
+def picture_problem(data: bytes) -> str | None:
+    """Why Word could not show `data` as a picture (a PNG or JPEG whose header python-docx cannot read, as a
+    damaged or disguised file has), or None."""
+    try:
+        image = Image.from_blob(data)
+        readable = image.px_width > 0 and image.px_height > 0
+    except Exception:  # a hostile file can break the header parser in any way: each is "not a picture"
+        readable = False
+    return None if readable else "The picture is damaged or is not really a PNG or JPEG image."
 
 
 def template_fields(template: bytes) -> set[str]:

@@ -14,7 +14,7 @@ from docx import Document
 from mongoengine.connection import get_db
 
 from casework.docx_package import clean_docx
-from casework.letters import LETTERS, SAMPLE_LOGO, render
+from casework.letters import LETTERS, SAMPLE_LOGO, LetterProblem, render, sample_context
 from documents import LetterTemplate, Organisation
 from services import letter_templates as templates
 from services import organisation
@@ -329,10 +329,22 @@ def test_bad_organisation_details_are_refused_beside_the_field(signed_in, monkey
     assert (Organisation.objects.count(), stored_files("organisation_files")) == (0, 0)
 
 
-def test_a_logo_may_be_a_png_or_jpeg_of_up_to_1_mb():
-    jpeg = b"\xff\xd8\xff" + bytes(1024 * 1024 - 3)
-    assert [organisation.logo_problem(data) for data in (SAMPLE_LOGO, jpeg, jpeg + b"\x00", b"GIF89a")] == [
+def test_a_logo_may_be_a_png_or_jpeg_of_up_to_1_mb_that_word_can_show():
+    full = SAMPLE_LOGO + bytes(1024 * 1024 - len(SAMPLE_LOGO))     # a real PNG padded after its end to 1 MB
+    damaged = "The logo is damaged or is not really a PNG or JPEG image: save it again from an image editor."
+    assert [organisation.logo_problem(data) for data in (SAMPLE_LOGO, full, full + b"\x00", b"GIF89a")] == [
         None, None, "The logo is larger than 1 MB: save a smaller image.", "The logo must be a PNG or JPEG image."]
+    # A PNG or JPEG signature on a body python-docx cannot read made every letter fail with a server error.
+    broken_png = SAMPLE_LOGO[:16] + b"\xff" * 40
+    assert [organisation.logo_problem(data) for data in (
+        broken_png, b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, b"\xff\xd8\xff" + bytes(100))] == [damaged] * 3
+
+
+def test_a_damaged_logo_already_stored_makes_no_letter_and_says_why():
+    context = sample_context()
+    context["organisation"]["logo"] = SAMPLE_LOGO[:16] + b"\xff" * 40
+    with pytest.raises(LetterProblem, match="logo cannot be read as a picture"):
+        render(build_template("Letterhead {{ organisation.logo }}"), context)
 
 
 def test_a_logo_is_stored_shown_placed_in_letters_and_removed(signed_in, app):
