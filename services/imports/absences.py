@@ -23,6 +23,7 @@ from documents.absence import Absence, ReturnToWork
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
 from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
+from services.imports.unfinished import unfinished_work
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
                "disability_related", "third_party", "expected_return")
@@ -55,8 +56,9 @@ def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.
                     skip_invalid: bool = False, progress: Progress | None = None) -> FeedResult:
     """Plan the rows, then apply them unless this is a dry run or a row is refused (and not `skip_invalid`).
 
-    Re-running the same rows changes nothing. Raises StaleEditError when someone changed one of the
-    absences while it was being written.
+    Re-running the same rows changes nothing, and finishes what an earlier run killed part-way left undone
+    (see services/imports/unfinished.py). Raises StaleEditError when someone changed one of the absences while
+    it was being written.
     """
     outcomes, employees = _plan(rows, today, progress)
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
@@ -123,9 +125,12 @@ def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, to
     at = utcnow()
     writes = (_insert(outcome, actor, source, at) if outcome.action == "created" else _update(outcome, actor, at)
               for outcome in todo)
-    stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
-    after_absences_saved([Employee._from_son(employees[employee_id])
-                          for employee_id in {_accepted(outcome)[1].id for outcome in todo}], today)
+    with unfinished_work("absences", {_accepted(outcome)[1].id for outcome in todo}) as to_evaluate:
+        stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
+        missing = to_evaluate - employees.keys()
+        employees.update((row["_id"], row) for row in _read(Employee, {"_id": missing}, {"audit": 0}))
+        after_absences_saved([Employee._from_son(employees[employee_id]) for employee_id in to_evaluate
+                              if employee_id in employees], today)
     if stale:
         raise StaleEditError(CHANGED_MEANWHILE)
 
