@@ -71,3 +71,15 @@ class ImportJob(me.Document):
     def actor(self) -> str:
         """How this import appears in audit trails."""
         return f"import:{self.filename} by {self.created_by_email}"
+
+
+class UnfinishedImport(me.Document):
+    """An import's last steps not yet done: the employees it must see to once its rows are written (re-evaluate
+    their absences, give their tasks to a new supervisor). Saved before the first write and deleted after the
+    last step, so one left behind is the work of an import that was killed, which the next of its kind does."""
+
+    kind = me.StringField(required=True, choices=KINDS)
+    employees = me.ListField(me.ObjectIdField())
+    started_at = me.DateTimeField(required=True, default=utcnow)
+
+    meta = {"collection": "unfinished_imports", "indexes": ["kind"]}

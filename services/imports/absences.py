@@ -32,6 +32,7 @@ from documents.absence import Absence, ReturnToWork
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
 from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
+from services.imports.unfinished import unfinished_work
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
                "disability_related", "third_party", "expected_return")
@@ -71,8 +72,9 @@ def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.
 
     For an employee whose medical detail the reader may not know (`detail_known`), a change of the reason
     detail alone is reported as unchanged, in the outcomes and the counts alike, and still written when
-    applying. Re-running the same rows changes nothing. Raises StaleEditError when someone changed one of the
-    absences while it was being written.
+    applying. Re-running the same rows changes nothing, and finishes what an earlier run killed part-way left
+    undone (see services/imports/unfinished.py). Raises StaleEditError when someone changed one of the absences
+    while it was being written.
     """
     outcomes, employees = _plan(rows, today, progress, detail_known)
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
@@ -142,9 +144,12 @@ def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, to
     at = utcnow()
     writes = (_insert(outcome, actor, source, at) if outcome.action == "created" else _update(outcome, actor, at)
               for outcome in todo)
-    stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
-    after_absences_saved([Employee._from_son(employees[employee_id])
-                          for employee_id in {_accepted(outcome)[1].id for outcome in todo}], today)
+    with unfinished_work("absences", {_accepted(outcome)[1].id for outcome in todo}) as to_evaluate:
+        stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
+        missing = to_evaluate - employees.keys()
+        employees.update((row["_id"], row) for row in _read(Employee, {"_id": missing}, {"audit": 0}))
+        after_absences_saved([Employee._from_son(employees[employee_id]) for employee_id in to_evaluate
+                              if employee_id in employees], today)
     if stale:
         raise StaleEditError(CHANGED_MEANWHILE)
 

@@ -25,6 +25,7 @@ from services.cases.scope import refresh_case_scopes, requeue_absence_tasks
 from services.cases.tasks import HR_QUEUE, assignee_for, find_task
 from services.errors import Refused
 from services.imports.jobs import register_importer
+from services.imports.unfinished import unfinished_work
 from services.mail import MailSettings
 from services.notifications import send_notice
 
@@ -80,23 +81,26 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
 
     A hierarchy file is all or nothing (`skip_invalid` is accepted for the upload page and ignored): a
     skipped row could leave others supervised by nobody. With `full`, employees in post whom the file
-    leaves out end today. Re-running the same file changes nothing. Raises StaleEditError when someone
-    changed one of the employees while it was being written.
+    leaves out end today. Re-running the same file changes nothing, and gives the tasks of staff whose
+    supervisor an earlier run killed part-way had changed to their new supervisor (see
+    services/imports/unfinished.py). Raises StaleEditError when someone changed one of the employees while it
+    was being written.
     """
     stored = _stored()
     report = (lambda done: progress("planning", done, len(rows))) if progress else None
     plan = plan_hierarchy(rows, {number: values for number, (_, _, values) in stored.items()}, today, full, report)
     if dry_run or plan.refused:
         return HierarchyResult(plan, False)
-    _write(plan, stored, actor, today, progress)
-    rebuild_manager_paths()
-    why = f"hierarchy import {file_of(actor)}"
-    refresh_case_scopes(actor, why)
-    for outcome in plan.changed_details:
-        if "division" in outcome.changes:
-            old, new = outcome.changes["division"]
-            requeue_absence_tasks(stored[outcome.key][0], old, new, actor, why)
-    moved = _move_tasks([stored[outcome.key][0] for outcome in plan.changed_supervisors], actor, today, mail)
+    with unfinished_work("employees", {stored[outcome.key][0] for outcome in plan.changed_supervisors}) as to_move:
+        _write(plan, stored, actor, today, progress)
+        rebuild_manager_paths()
+        why = f"hierarchy import {file_of(actor)}"
+        refresh_case_scopes(actor, why)     # heals every case left out of date, a killed run's included
+        for outcome in plan.changed_details:
+            if "division" in outcome.changes:
+                old, new = outcome.changes["division"]
+                requeue_absence_tasks(stored[outcome.key][0], old, new, actor, why)
+        moved = _move_tasks(sorted(to_move), actor, today, mail)
     return HierarchyResult(plan, True, moved)
 
 
