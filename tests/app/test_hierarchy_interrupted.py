@@ -2,9 +2,9 @@
 run makes: every employee once with the new supervisor, their chains of supervisors, and the open manager tasks
 on their cases given to the new supervisor with one audit entry each; a third run changes nothing.
 
-The file moves 2,100 people from one supervisor to another (two batches of writes); the command runs in its own
-process against the tests' database and is killed while writing the employees, or once they are all written
-while it moves the tasks."""
+The file moves 700 people from one supervisor to another (three batches of writes of BATCH rows); the command
+runs in its own process against the tests' database and is killed while writing the employees, or once they are
+all written while it moves the tasks."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,13 +20,14 @@ from casework.hierarchy_feed import COLUMNS
 from documents import Case, Employee, UnfinishedImport, rebuild_manager_paths
 from documents.case import Stage, Task
 from tests.app.test_absence_import import feed as csv_text
-from tests.app.test_import_interrupted import counted, difference, environment, plain, settled
+from tests.app.test_import_interrupted import BOOT, counted, difference, environment, plain, settled
 from tests.conftest import clean_database
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-23"
-STAFF = 2100
-WITH_CASES = range(0, STAFF, 50)
+STAFF = 700
+BATCH = 300
+WITH_CASES = range(0, STAFF, 25)
 OLD, NEW = "old.boss@example.org", "new.boss@example.org"
 _reference: dict = {}
 
@@ -77,7 +78,8 @@ def outcome() -> dict:
 
 
 def command(path: Path) -> list[str]:
-    return [sys.executable, "-m", "flask", "--app", "app", "import", "employees", str(path), "--as-of", AS_OF]
+    return [sys.executable, "-c", BOOT, str(BATCH), "--app", "app", "import", "employees", str(path), "--as-of",
+            AS_OF]
 
 
 @pytest.fixture

@@ -24,7 +24,12 @@ from tests.conftest import TEST_DB, clean_database
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 3, 31)
-STAFF = 520     # about 2,600 rows: two batches of writes (services.imports.absences.CHUNK)
+STAFF = 200     # about 1,000 rows: three batches of writes of BATCH rows
+BATCH = 400
+# The real `flask` command, with the import writing BATCH rows at a time instead of 2,000 (so the test needs less
+# data to be killed between two batches).
+BOOT = ("import sys; from services.imports import absences, hierarchy; "
+        "absences.CHUNK = hierarchy.CHUNK = int(sys.argv.pop(1)); from flask.cli import main; main()")
 REASONS = ("Flu", "back pain", "stress", "migraine")
 # Values that differ between two runs of the same import: the documents' and tasks' own ids, and the instants
 # things were written.
@@ -103,7 +108,7 @@ def difference(found, expected, where: str = "") -> str | None:
 
 
 def command(path: Path) -> list[str]:
-    return [sys.executable, "-m", "flask", "--app", "app", "import", "absences", str(path), "--as-of",
+    return [sys.executable, "-c", BOOT, str(BATCH), "--app", "app", "import", "absences", str(path), "--as-of",
             AS_OF.isoformat()]
 
 
