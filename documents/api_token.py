@@ -36,9 +36,9 @@ class ApiToken(me.Document):
         """A new token named `name`, working for `days` days (None: until revoked): the document (saved) and the
         token itself, shown once."""
         token = secrets.token_urlsafe(32)
-        expires_at = utcnow() + dt.timedelta(days=days) if days is not None else None
+        now = utcnow()
         document = cls(name=name, token_hash=token_hash(token), scopes=[s for s in SCOPES if s in scopes],
-                       expires_at=expires_at)
+                       created_at=now, expires_at=now + dt.timedelta(days=days) if days is not None else None)
         document.save(force_insert=True)
         return document, token
 
