@@ -31,6 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.checklists import COMPANION_LABELS, CONFIRM, ROLE_LABELS, Checklist
+from casework.plain_text import ONE_LINE, unsafe_in_a_line
 from services.cases.meetings import NOTES_MAX
 from services.cases.outcomes import DECISIONS, FLAG_WORDS
 
@@ -63,10 +64,17 @@ def _time(label: str, required: bool = True) -> TimeField:
                      invalid_value_message="Enter a time of day as hours and minutes, for example 14:30.")
 
 
+def one_line(form, field) -> None:
+    """A name or a place is one line: no line break, tab, control character or right-to-left override (in an
+    e-mail header or an .ics file it would start a line of its own)."""
+    if field.data and unsafe_in_a_line(field.data):
+        raise ValidationError(ONE_LINE)
+
+
 class ParticipantForm(Form):
     """One row of the participants: a row without a name is skipped (the role may be set in advance)."""
 
-    name = StringField("Name", validators=[Length(max=200)])
+    name = StringField("Name", validators=[Length(max=200), one_line])
     role = SelectField("Role", choices=[SelectChoice("", "Choose a role")] + [
         SelectChoice(role, label) for role, label in ROLE_LABELS.items()], validate_choice=False)
     email = StringField("E-mail (for the invitation)", validators=[
@@ -92,10 +100,11 @@ class MeetingForm(CaseForm):
         NumberRange(15, 480, "A meeting lasts from 15 minutes to 8 hours (480 minutes).")])
     how = RadioField("Where", default="in_person", choices=[
         SelectChoice("in_person", "In person"), SelectChoice("call", "Telephone or video call")])
-    place = StringField("Place, or how to join the call", validators=[Length(max=300)])
+    place = StringField("Place, or how to join the call", validators=[Length(max=300), one_line])
     participants = FieldList(FormField(ParticipantForm), min_entries=4, max_entries=8)
     employee_attends = BooleanField("The employee is invited to attend", default=True)
-    companion_name = StringField("Companion's name (if they bring one)", validators=[Optional(), Length(max=200)])
+    companion_name = StringField("Companion's name (if they bring one)", validators=[Optional(), Length(max=200),
+                                                                                      one_line])
     companion_kind = SelectField("Companion is", choices=[SelectChoice("", "No companion")] + [
         SelectChoice(kind, label) for kind, label in COMPANION_LABELS.items()])
 
