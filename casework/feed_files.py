@@ -8,13 +8,23 @@ import io
 import re
 from typing import Callable, Iterable, Mapping
 
+from casework.calendar import EARLIEST, LATEST, in_range
+
 _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0", ""}
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class NotAFeedFile(Exception):
     """The bytes are not a CSV text file."""
+
+
+class NotADate(ValueError):
+    """A cell that is not a date Casebook takes; its words say why. `out_of_range`: a real date, too far away."""
+
+    def __init__(self, message: str, out_of_range: bool = False):
+        super().__init__(message)
+        self.out_of_range = out_of_range
 
 
 def decode_text(data: bytes) -> str:
@@ -116,10 +126,17 @@ def yes_no(value: object) -> bool | None:
 
 
 def iso_date(value: object) -> dt.date | None:
-    """A YYYY-MM-DD date; None when empty. Raises ValueError for anything else."""
+    """A YYYY-MM-DD date from EARLIEST to LATEST; None when empty. Raises NotADate (a ValueError) for anything
+    else."""
     word = text(value)
     if not word:
         return None
-    if not _ISO_DATE.fullmatch(word):
-        raise ValueError(word)
-    return dt.date.fromisoformat(word)
+    try:
+        day = dt.date.fromisoformat(word) if _ISO_DATE.fullmatch(word) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise NotADate(f"{word!r} is not a date: write it as YYYY-MM-DD.")
+    if not in_range(day):
+        raise NotADate(f"{word!r} is too far away: use a date from {EARLIEST} to {LATEST}.", out_of_range=True)
+    return day

@@ -64,8 +64,8 @@ def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, s
     for name in ("start_date", "end_date"):
         try:
             values[name] = iso_date(row.get(name))
-        except ValueError:
-            errors[name] = f"{text(row.get(name))!r} is not a date: write it as YYYY-MM-DD."
+        except ValueError as problem:
+            errors[name] = str(problem)
     if not errors.keys() & {"start_date", "end_date"} and values["start_date"] and values["end_date"] \
             and values["end_date"] < values["start_date"]:
         errors["end_date"] = "The leaving date must be on or after the start date."

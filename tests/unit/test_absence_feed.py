@@ -66,14 +66,23 @@ def test_yes_no(given, value):
 
 
 @pytest.mark.parametrize("given, value", [("2026-03-02", D(2026, 3, 2)), ("", None), (None, None),
-                                          (" 2026-03-02 ", D(2026, 3, 2))])
+                                          (" 2026-03-02 ", D(2026, 3, 2)), ("1900-01-01", D(1900, 1, 1)),
+                                          ("2200-12-31", D(2200, 12, 31))])
 def test_iso_dates(given, value):
     assert iso_date(given) == value
 
 
-@pytest.mark.parametrize("given", ["2026-3-2", "02/03/2026", "20260302", "2026-02-30", "yesterday"])
+@pytest.mark.parametrize("given", ["2026-3-2", "02/03/2026", "20260302", "2026-02-30", "yesterday",
+                                   "\u0662\u0660\u0662\u0666-03-02", "2026-03-02T00:00"])
 def test_other_date_forms_are_refused(given):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a date: write it as YYYY-MM-DD"):
+        iso_date(given)
+
+
+@pytest.mark.parametrize("given", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"])
+def test_dates_too_far_away_are_refused(given):
+    """Windows and periods counted from them would leave the calendar (OverflowError)."""
+    with pytest.raises(ValueError, match="is too far away: use a date from 1900-01-01 to 2200-12-31"):
         iso_date(given)
 
 
