@@ -18,6 +18,7 @@ from wtforms.validators import Length, Optional
 
 from blueprints.access import ADMINISTRATORS, POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, page_again
+from blueprints.fields import version_number
 from blueprints.settings import settings
 from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS
 from services import letter_templates as templates
@@ -213,8 +214,7 @@ def _record(code: str):
 
 
 def _version(form) -> int | None:
-    text = form.version.data or ""
-    return int(text) if text.isdigit() else None
+    return version_number(form.version.data)
 
 
 def _choose(code: str, change, done: str):

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -30,8 +29,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.fields import DayField, one_line
 from casework.checklists import COMPANION_LABELS, CONFIRM, ROLE_LABELS, Checklist
-from casework.plain_text import ONE_LINE, unsafe_in_a_line
 from services.cases.meetings import NOTES_MAX
 from services.cases.outcomes import DECISIONS, FLAG_WORDS
 
@@ -53,8 +52,8 @@ class ReassignForm(CaseForm):
                                                       Length(max=200)])
 
 
-def _day(label: str, message: str, required: bool = True) -> DateField:
-    return DateField(label, validators=[InputRequired(message) if required else Optional()],
+def _day(label: str, message: str, required: bool = True) -> DayField:
+    return DayField(label, validators=[InputRequired(message) if required else Optional()],
                      invalid_value_message="Enter a real date, for example 2026-03-27.")
 
 
@@ -62,13 +61,6 @@ def _time(label: str, required: bool = True) -> TimeField:
     return TimeField(label, validators=[InputRequired("Enter the time, for example 10:00.") if required
                                         else Optional()],
                      invalid_value_message="Enter a time of day as hours and minutes, for example 14:30.")
-
-
-def one_line(form, field) -> None:
-    """A name or a place is one line: no line break, tab, control character or right-to-left override (in an
-    e-mail header or an .ics file it would start a line of its own)."""
-    if field.data and unsafe_in_a_line(field.data):
-        raise ValidationError(ONE_LINE)
 
 
 class ParticipantForm(Form):

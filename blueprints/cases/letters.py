@@ -9,7 +9,7 @@ import io
 from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, RadioField
+from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
@@ -19,6 +19,7 @@ from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
+from blueprints.fields import DayField
 from blueprints.settings import settings
 from casework.letters import LETTERS, MAX_BYTES
 from documents import Absence
@@ -55,8 +56,8 @@ class UploadForm(CaseForm):
 
 
 class SentForm(CaseForm):
-    sent_on = DateField("Date sent", validators=[InputRequired("Enter the date the letter was sent.")],
-                        invalid_value_message="Enter a real date, for example 2026-03-27.")
+    sent_on = DayField("Date sent", validators=[InputRequired("Enter the date the letter was sent.")],
+                       invalid_value_message="Enter a real date, for example 2026-03-27.")
     sent_how = RadioField("How it was sent", choices=[SelectChoice(key, words) for key, words in SENT_HOW.items()],
                           validators=[InputRequired("Say how the letter was sent.")])
 
