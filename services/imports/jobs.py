@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from casework.feed_files import decode_text, read_csv, refusal_report, text
+from casework.feed_files import NotAFeedFile, decode_text, read_csv, refusal_report, text
 from documents.base import StaleEditError, utcnow
 from documents.import_job import ImportJob
 from services.errors import Refused
@@ -92,7 +92,7 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
                                      skip_invalid=job.skip_invalid, progress=progress,
                                      **({"numbers": numbers} if job.kind in NUMBERED else {}),
                                      **({"mail": mail} if job.kind in MAILING else {}))
-    except StaleEditError as error:
+    except (StaleEditError, NotAFeedFile) as error:
         return _finish(job, "failed", message=str(error))
     except Exception:   # a background thread: whatever went wrong is logged and shown on the job, not lost
         log.exception("import job %s failed", job.pk)

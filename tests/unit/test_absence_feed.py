@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -18,9 +19,11 @@ from casework.absence_feed import (
 from casework.calendar import WorkingPattern
 from casework.feed_files import (
     NotAFeedFile,
+    check_rows,
     decode_text,
     iso_date,
     read_csv,
+    read_header,
     refusal_lines,
     refusal_report,
     summary,
@@ -247,3 +250,38 @@ def test_decode_text(data, text):
 def test_binary_files_are_not_feed_files():
     with pytest.raises(NotAFeedFile):
         decode_text(b"PK\x03\x04\x00\x00")
+
+
+@pytest.mark.parametrize("data, message", [
+    ("a,b\n".encode("utf-16"), "This file is saved as UTF-16 or UTF-32"),
+    ("a,b\n".encode("utf-32"), "This file is saved as UTF-16 or UTF-32"),
+    (b"PK\x03\x04rest", "This is a Word or Excel file (or a zip), not CSV."),
+    (b"a,b\nc,d\x00e\n", "Line 2 holds a NUL character"),
+    (b"\x00" * 20, "This is not a CSV text file."),
+    (b"a,b\n\x81\x8d\n", "The file's characters could not be read."),
+])
+def test_what_is_not_csv_text_is_named(data, message):
+    with pytest.raises(NotAFeedFile, match=re.escape(message)):
+        decode_text(data)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,b\r\nx,y\r\nz," + "v" * 140_000 + "\r\n", "Row 3: a value is longer than the 128 KB Casebook reads"),
+    ('a,b\r\nx,"open\r\n' + "w" * 140_000, "Row 2: a value is longer than the 128 KB Casebook reads"),
+    ("a,b\r\n" + "," * 300 + "\r\n", "Row 2 has 301 values; Casebook reads at most 200 in a row"),
+    ("a\r\n" + "x\r\n" * 300_001, "The file has more than 300,000 rows"),
+])
+def test_every_reader_names_the_row_it_cannot_read(text, message):
+    for read in (read_csv, check_rows):
+        with pytest.raises(NotAFeedFile, match=re.escape(message)):
+            read(text)
+
+
+def test_byte_order_marks_left_in_the_header_are_ignored():
+    assert read_header("\ufeff\ufeffabsence_id, First_Day \r\n") == ["absence_id", "first_day"]
+
+
+def test_the_refused_rows_report_carries_no_live_formula():
+    report = refusal_report(["absence_id", "reason_detail"], [(2, {"absence_id": "=cmd|' /C calc'!A0",
+                                                                   "reason_detail": "-2+3"}, {"row": "Odd."})])
+    assert report.splitlines()[1] == "'=cmd|' /C calc'!A0,'-2+3,2,row: Odd."
