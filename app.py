@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 
 from blueprints.access import access_rule, public
+from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
 from services import clock
@@ -91,6 +92,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     connect_database(database_uri(app.config["MONGODB_URI"], app.config["DATA_DIR"]), app.config["MONGODB_DB"])
     ensure_indexes()
 
+    app.url_map.converters["int"] = WholeNumber
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -100,12 +100,15 @@ def _refused(message: str):
 
 
 def _json_body() -> object:
-    """The request's JSON, or None when it is not JSON Casebook can read: not UTF-8, not JSON, or nested too deep
-    for the parser (which raises RecursionError, not ValueError)."""
+    """The request's JSON, or None when it is not JSON Casebook can read: not UTF-8, not JSON, nested too deep
+    for the parser (which raises RecursionError, not ValueError), or holding a lone surrogate ("\\ud800": no
+    character, and no text the database can store)."""
     try:
-        return json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):
+        body = json.loads(request.get_data(cache=False))
+        json.dumps(body, ensure_ascii=False).encode()
+    except (ValueError, RecursionError):   # UnicodeError is a ValueError
         return None
+    return body
 
 
 def _case(case: Case) -> dict:

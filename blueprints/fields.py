@@ -1,6 +1,8 @@
-"""Form fields and checks every form shares: a day Casebook can count from, and text that stays on one line."""
+"""Form fields and checks every form shares: a day Casebook can count from, text that stays on one line, a version
+and a whole number in a URL that MongoDB can compare."""
 from __future__ import annotations
 
+from werkzeug.routing import IntegerConverter
 from wtforms import DateField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -40,3 +42,21 @@ def version_number(value: object) -> int | None:
     sensible size: "²" passes str.isdigit() but not int(), and a huge number is no version MongoDB can compare."""
     text = str(value or "")
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
+
+
+LARGEST = 2**31 - 1
+
+
+class WholeNumber(IntegerConverter):
+    """`<int:…>` in every route: at most LARGEST, so a larger number (which MongoDB cannot compare: an
+    OverflowError) matches no route and is a 404."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = LARGEST,
+                 signed: bool = False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def whole_number(value: str | None) -> int | None:
+    """A whole number from a query string, or None when it is not one of at most LARGEST."""
+    number = version_number(value)
+    return number if number is not None and number <= LARGEST else None

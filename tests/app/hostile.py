@@ -3,6 +3,7 @@ and restored before each route), the forms its real pages carry, hostile values 
 answer must pass: never a 500, a refusal says why, and a refusal changes nothing stored."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -16,7 +17,8 @@ from mongoengine.connection import get_db
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.app.mail import free_port
+from tests.conftest import PASSWORD, clean_database, csrf_token
 
 # Collections a refused request may write: the login throttle counts failed sign-ins, and the medical-read log
 # records who was shown medical detail on a page drawn again with its message.
@@ -60,6 +62,8 @@ CATEGORIES = {
     "empty and blank": st.sampled_from(EMPTY),
 }
 hostile = st.sampled_from(sorted(CATEGORIES)).flatmap(lambda name: CATEGORIES[name].map(lambda value: (name, value)))
+hostile_text = st.sampled_from(sorted(set(CATEGORIES) - {"invalid UTF-8"})).flatmap(   # what JSON and URLs carry
+    lambda name: CATEGORIES[name].map(lambda value: (name, value)))
 
 
 class Tally:
@@ -261,3 +265,52 @@ def discover(app, clients: dict, ids: dict) -> dict[str, Target]:
                 if endpoint not in found and owner in (user, None):
                     found[endpoint] = Target(action.split("#")[0], fields, files, user)
     return found
+
+
+class World(dict):
+    """The seeded organisation's saved state, clients and ids; its repr stays short in a falsifying example."""
+
+    def __repr__(self) -> str:
+        return "<the seeded organisation>"
+
+
+@contextlib.contextmanager
+def organisation(app):
+    """The organisation of tests/app/organisation.py, seeded once, with a signed-in client for the administrator,
+    the manager and nobody (the login page), while mail fails at once and imports run within their request;
+    {"saved", "clients", "ids", "token"}. The database is emptied before and after."""
+    from services.imports import jobs
+    from tests.app.organisation import seed
+    clean_database()
+    port, app.config["SMTP_PORT"] = app.config["SMTP_PORT"], free_port()
+    background, jobs._in_background = jobs._in_background, _at_once
+    try:
+        seeded = seed(app, app.test_client())
+        clients = {ADMIN: app.test_client(), MANAGER: app.test_client(), None: app.test_client()}
+        for email, client in clients.items():
+            if email:
+                sign_in(client, email)
+        yield World(saved=snapshot(), clients=clients, ids=seeded["ids"], token=seeded["token"])
+    finally:
+        jobs._in_background, app.config["SMTP_PORT"] = background, port
+        clean_database()
+
+
+def _at_once(job, apply, today, mail, context):
+    """An import checked or applied within its request, not in a thread writing while the next request runs."""
+    from services.imports.jobs import run_job
+    run_job(job.pk, apply, today, mail)
+
+
+def restored(world: dict) -> dict:
+    """The organisation as seeded, each client signed in again (a logout may have been accepted), and a CSRF token
+    for each (`tokens`)."""
+    restore(world["saved"])
+    world["tokens"] = {}
+    for user, client in world["clients"].items():
+        page = client.get("/login" if user is None else "/account/notifications")
+        if page.status_code != 200:
+            sign_in(client, user)
+            page = client.get("/account/notifications")
+        world["tokens"][user] = csrf_token(page.get_data(as_text=True))
+    return world

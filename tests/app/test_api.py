@@ -147,9 +147,11 @@ def test_every_error_is_json_with_a_message(client, token, method, url, body, st
 
 @pytest.mark.parametrize("body", [
     b"[" * 100_000 + b"]" * 100_000, b'{"absences": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
-    b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, b'{"absences": [\xff\xfe]}', b"", b"null", b'"absences"', b"\x00"])
+    b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, b'{"absences": [\xff\xfe]}', b"", b"null", b'"absences"', b"\x00",
+    b'{"absences": [{"absence_id": "\\ud800"}]}'])
 def test_a_body_that_is_not_readable_json_is_400_json_and_nothing_is_applied(client, token, body):
-    """Deeply nested JSON made the parser raise RecursionError, a 500; it is refused like any unreadable body."""
+    """Deeply nested JSON made the parser raise RecursionError, and a lone surrogate could not be stored: each a 500;
+    they are refused like any unreadable body."""
     response = client.post("/api/v1/absences", data=body, headers={**bearer(token("write")),
                                                                    "Content-Type": "application/json"})
     assert response.status_code == 400 and response.is_json

@@ -91,3 +91,20 @@ def test_an_error_whose_field_the_case_page_does_not_show_is_said_at_the_top(aut
     assert response.status_code == 400 and 'id="case-problem-title"' in page
     assert "Say why the case should slow down." in page
     assert Case.objects.get(pk=case.pk).version == case.version
+
+
+@pytest.mark.parametrize("url", ["/policies/council-2019/9223372036854775808", "/policies/council-2019/2147483648/edit",
+                                 "/policies/council-2019/" + "9" * 30 + "/policy.toml"])
+def test_a_number_in_a_url_too_large_to_compare_is_not_found(auth, people, url):
+    """MongoDB cannot compare an integer past 8 bytes (OverflowError, a 500): such a URL matches no route."""
+    auth.login("admin@example.org")
+    response = auth.client.get(url)
+    assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_revision_too_large_in_the_query_is_ignored(auth, people):
+    auth.login("admin@example.org")
+    page = auth.client.get("/policies/new").get_data(as_text=True)
+    response = auth.client.post("/policies/paste?key=council-2019&revision=9223372036854775808",
+                                data={"paste-csrf_token": csrf_token(page), "paste-text": "not toml ["})
+    assert response.status_code == 400
