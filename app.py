@@ -27,6 +27,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'", "frame-ancestors 'none'",
 ])
 
+# The only responses a browser or proxy may keep: Casebook's own CSS, JS and images. Everything else (pages, the
+# API's JSON, letters, CSV, XLSX, .ics and TOML downloads, refused-rows files, errors) may hold personal data.
+CACHEABLE = frozenset({"static", "home.frontend_assets"})
+
 
 def _flag(value: str | None, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
@@ -161,8 +165,9 @@ def _register_guards(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in CACHEABLE:
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
         return response
 
 

@@ -114,9 +114,7 @@ def file_answer(owner, employee, letter_id: str, number: int, pdf: bool = False)
             data, filename, mimetype = pdf_copy(data), filename.removesuffix(".docx") + ".pdf", "application/pdf"
         except Refused as problem:
             return render_template("error.html", title="No PDF copy", advice=problem.message, code=503), 503
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, etag=False)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, etag=False)
 
 
 def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> None:
