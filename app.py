@@ -15,7 +15,7 @@ from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
 from services import clock
-from services.settings import DEFAULT_TIME_ZONE, Settings
+from services.settings import DEFAULT_TIME_ZONE, Settings, retention_days
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -55,6 +55,8 @@ def _settings_from_environment() -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "casebook@example.org"),
         "BASE_URL": env.get("CASEBOOK_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
+    if env.get("CASEBOOK_IMPORT_RETENTION_DAYS"):
+        settings["IMPORT_RETENTION_DAYS"] = env["CASEBOOK_IMPORT_RETENTION_DAYS"]
     for name in ("LOGIN_SLOW_AFTER", "LOGIN_LOCK_AFTER", "LOGIN_LOCK_MINUTES"):
         if env.get(name):
             settings[name] = int(env[name])
@@ -88,6 +90,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         if not (app.config["DEMO_MODE"] or app.testing):
             raise RuntimeError("SECRET_KEY is not set. Set it to a long random value (see README, Configuration).")
         app.config["SECRET_KEY"] = _demo_secret_key(app.config["DATA_DIR"])
+    try:
+        retention_days(app.config.get("IMPORT_RETENTION_DAYS"))
+    except ValueError as error:
+        raise RuntimeError(f"CASEBOOK_IMPORT_RETENTION_DAYS: {error} (see README, Configuration).") from None
     try:
         clock.set_time_zone(Settings.from_config(app.config).time_zone)
     except ValueError as error:

@@ -35,14 +35,21 @@ def upsert_absences():
                  for index, item in enumerate(items) if not isinstance(item, dict)]
     if shapeless:
         return jsonify(errors=shapeless), 400
+    # Without the medical scope a change of reason detail alone answers "unchanged" (and is still written).
+    knows = None if "medical" in g.api_token.scopes else knows_no_detail
     try:
-        result = import_absences(items, g.api_token.actor, "api", clock.today())
+        result = import_absences(items, g.api_token.actor, "api", clock.today(), detail_known=knows)
     except StaleEditError as error:
         return jsonify(error=str(error)), 409
     if not result.applied:
         return jsonify(errors=[{"index": outcome.index, "field": field, "message": message}
                                for outcome in result.refused for field, message in outcome.errors.items()]), 400
     return jsonify({action: result.counts[action] for action in ("created", "updated", "unchanged")})
+
+
+def knows_no_detail(employee) -> bool:
+    """A token without the medical scope may know nobody's medical detail."""
+    return False
 
 
 @bp.route("/employees/<assignment_number>/absences")
@@ -163,14 +170,17 @@ def token():
 @token.command("create")
 @click.argument("name")
 @click.option("--scope", default="read", show_default=True, help="Comma-separated scopes: read, write, medical.")
-def create_token(name: str, scope: str):
+@click.option("--days", default=accounts.DEFAULT_TOKEN_DAYS, show_default=True, type=int,
+              help="How many days the token works (1 to 3650); a new token is needed after that.")
+def create_token(name: str, scope: str, days: int):
     """Issue a token named NAME; the token is printed once, alone on the last line."""
     try:
-        document, secret = accounts.issue_token(name, [part.strip() for part in scope.split(",") if part.strip()])
+        document, secret = accounts.issue_token(name, [part.strip() for part in scope.split(",") if part.strip()],
+                                                days)
     except Refused as refusal:
         raise click.ClickException(refusal.message) from None
-    click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}. "
-               "Store it now: it cannot be shown again.")
+    click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}, working until "
+               f"{document.expires_at:%Y-%m-%d %H:%M} UTC. Store it now: it cannot be shown again.")
     click.echo(secret)
 
 
@@ -189,7 +199,9 @@ def revoke_token(name: str):
 def list_tokens():
     """Every token: its scopes, when it was created and last used, and whether it is revoked."""
     for document in ApiToken.objects.order_by("name"):
-        state = f"revoked {document.revoked_at:%Y-%m-%d}" if document.revoked_at else "live"
+        state = (f"revoked {document.revoked_at:%Y-%m-%d}" if document.revoked_at else
+                 f"expired {document.expires_at:%Y-%m-%d}" if document.expired else
+                 f"live until {document.expires_at:%Y-%m-%d}" if document.expires_at else "live")
         used = f"{document.last_used_at:%Y-%m-%d %H:%M}" if document.last_used_at else "never"
         click.echo(f"{document.name}\t{','.join(document.scopes)}\tcreated {document.created_at:%Y-%m-%d}\t"
                    f"last used {used}\t{state}")

@@ -35,6 +35,7 @@ from casework.feed_files import NotAFeedFile, check_rows, decode_text, read_csv,
 from documents import Case, Employee, StaleEditError
 from documents.routing import Routing
 from services import clock
+from services.cases.outcomes import flag_comments
 from services.cases.tasks import association_candidates, ladder_of
 from services.errors import Refused
 from services.imports.corrections import (
@@ -99,6 +100,7 @@ def index():
     migrated = [(case, None) for case in awaiting_confirmation(cases).limit(200)]
     shown = [case for rows in [*queues.values(), migrated] for case, _ in rows]
     return render_template("datafix/index.html", queues=queues, migrated=migrated,
+                           comments=flag_comments(current_user, [row for rows in queues.values() for row in rows]),
                            people=people_by_id([case.employee for case in shown], "first_name", "last_name",
                                                "assignment_number"),
                            titles={case.pk: _title(case) for case in shown})

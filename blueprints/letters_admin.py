@@ -20,7 +20,9 @@ from blueprints.access import ADMINISTRATORS, POLICY_EDITORS, POLICY_READERS, re
 from blueprints.answering import answer, page_again
 from blueprints.fields import version_number
 from blueprints.settings import settings
-from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS
+from casework.docx_package import MAX_BYTES
+from casework.letter_grammar import FILTERS
+from casework.letters import FIELDS, LETTERS, MEDICAL_FIELDS
 from services import letter_templates as templates
 from services import organisation
 from services.errors import Refused
@@ -70,7 +72,7 @@ def index():
 @bp.route("/admin/letters/fields")
 @requires(POLICY_READERS)
 def fields():
-    return render_template("letters_admin/fields.html", rows=_field_rows())
+    return render_template("letters_admin/fields.html", rows=_field_rows(), filters=sorted(FILTERS))
 
 
 @bp.route("/admin/letters/<code>")
@@ -175,8 +177,9 @@ def organisation_logo():
 
 @bp.cli.command("check")
 def check():
-    """Check every letter's template in use (shipped or uploaded): fields Casebook provides, a sample letter
-    renders with nothing left unfilled, medical detail only in the occupational health referral."""
+    """Check every letter's template in use (shipped or uploaded): a .docx Casebook accepts, tags within the
+    allow-list, fields Casebook provides, a sample letter renders in the sandbox with nothing left unfilled, medical
+    detail only in the occupational health referral."""
     failed = []
     for code, label, problems in templates.check_all():
         if problems:

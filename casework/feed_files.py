@@ -10,7 +10,7 @@ import re
 from typing import Callable, Iterable, Iterator, Mapping
 
 from casework.calendar import EARLIEST, LATEST, in_range
-from casework.exports import neutralise
+from casework.exports import Cell, Table, to_csv
 
 _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0", ""}
@@ -147,15 +147,21 @@ def refusal_lines(number: int, absence_id: str, errors: Mapping[str, str]) -> li
     return [f"row {number} (absence_id {absence_id or '-'}): {field}: {message}" for field, message in errors.items()]
 
 
-def refusal_report(header: list[str], refused: Iterable[tuple[int, Mapping, Mapping[str, str]]]) -> str:
-    """The refused rows as CSV: the file's own columns, then `row` (its number in the file) and `errors`; a value
-    a spreadsheet would run as a formula gets a leading apostrophe."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*header, "row", "errors"])
-    for number, row, errors in refused:
-        writer.writerow([*(neutralise(row.get(name) or "") for name in header), number, neutralise(describe(errors))])
-    return out.getvalue()
+def refusal_report(header: list[str], refused: Iterable[tuple[int, Mapping, Mapping[str, str]]],
+                   reported: Iterable[str]) -> str:
+    """The refused rows as CSV: the file's columns that are among `reported` (the feed's own columns without
+    those that may hold health information: a column it does not know, or a medical one, is left out), then
+    `row` (its number in the file) and `errors`. Written by `casework.exports.to_csv`, so no cell runs as a
+    formula in a spreadsheet."""
+    known = set(reported)
+    columns = tuple(dict.fromkeys(name for name in header if name in known))
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
+        (*[_cell(row.get(name)) for name in columns], number, describe(errors)) for number, row, errors in refused)
+    return to_csv([Table("refused", "Refused rows", (*columns, "row", "errors"), rows)])
+
+
+def _cell(value: object) -> str:
+    return value if isinstance(value, str) else text(value)
 
 
 def describe(errors: Mapping[str, str]) -> str:

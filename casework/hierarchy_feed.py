@@ -20,6 +20,7 @@ COLUMNS = ("assignment_number", "employee_number", "first_name", "last_name", "e
            "directorate", "department", "fte", "contracted_hours", "working_days", "region",
            "supervisor_assignment_number", "start_date", "end_date")
 FIELDS = COLUMNS[1:]
+REPORTED_COLUMNS = COLUMNS   # what a refused-rows report repeats of a row (a column the feed does not know is left out)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
 LIMITS = {"assignment_number": 40, "employee_number": 40, "first_name": 100, "last_name": 100, "email": 200,

@@ -10,6 +10,7 @@ from documents.base import utcnow
 from documents.user import LoginThrottle, User
 from services.errors import Refused
 
+DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 365, 3650
 FAILED = "The email address or password is not right."
 
 
@@ -35,14 +36,17 @@ def sign_in(email: str, password: str, rules: ThrottleRules) -> User:
     raise Refused(FAILED if locked.allowed else f"{FAILED} {locked.message}")
 
 
-def issue_token(name: str, scopes: list[str]) -> tuple[ApiToken, str]:
-    """A new API token named `name` with `scopes`: the stored token and its secret, shown once. Refused for an
-    unknown scope, a name taken or a name that is not letters, digits, dots, dashes and underscores."""
+def issue_token(name: str, scopes: list[str], days: int | None = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """A new token named `name` with `scopes`, working for `days` days: the stored token and its secret, shown
+    once. Refused for an unknown scope, a name taken, a name that is not letters, digits, dots, dashes and
+    underscores, or a lifetime outside 1 to 3,650 days."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise Refused(f"Unknown scope {', '.join(unknown) or '(none)'}: use read, write, medical.")
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise Refused(f"A token works for 1 to {MAX_TOKEN_DAYS:,} days.")
     try:
-        return ApiToken.issue(name, scopes)
+        return ApiToken.issue(name, scopes, days)
     except NotUniqueError:
         raise Refused(f"A token named {name} already exists: choose another name.") from None
     except ValidationError:

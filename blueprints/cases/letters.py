@@ -21,7 +21,8 @@ from blueprints.cases.loading import actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
 from blueprints.fields import DayField
 from blueprints.settings import settings
-from casework.letters import LETTERS, MAX_BYTES
+from casework.docx_package import MAX_BYTES
+from casework.letters import LETTERS
 from documents import Absence
 from documents.scope import may_read_medical
 from services import clock

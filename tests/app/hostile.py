@@ -296,7 +296,7 @@ def organisation(app):
         clean_database()
 
 
-def _at_once(job, apply, today, mail, context):
+def _at_once(job, apply, today, mail, context, retention_days=None):
     """An import checked or applied within its request, not in a thread writing while the next request runs."""
     from services.imports.jobs import run_job
     run_job(job.pk, apply, today, mail)

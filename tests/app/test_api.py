@@ -240,6 +240,8 @@ def test_token_create_defaults_to_read(app):
     (["token", "create", "two words"], "A token name uses letters, digits, dots, dashes and underscores."),
     (["token", "create", "taken"], "A token named taken already exists: choose another name."),
     (["token", "revoke", "nobody"], "No token named nobody is in use."),
+    (["token", "create", "forever", "--days", "0"], "A token works for 1 to 3,650 days."),
+    (["token", "create", "forever", "--days", "3651"], "A token works for 1 to 3,650 days."),
 ])
 def test_token_commands_fail_with_one_line_reasons(app, args, reason):
     ApiToken.issue("taken", ["read"])
@@ -256,6 +258,24 @@ def test_token_revoke_and_list(app, client, anna):
     listing = runner.invoke(args=["token", "list"]).stdout
     assert listing.startswith("old-feed\tread\tcreated ") and f"revoked {utcnow():%Y-%m-%d}" in listing
     assert secret not in listing
+
+
+def test_a_token_works_for_its_days_then_is_refused_like_a_revoked_one(app, client, anna):
+    """No stale access (issue 14): `token create NAME --days N` (DESIGN's command contract), a year when not
+    given; an expired token is refused and listed as expired."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["token", "create", "yearly"])
+    assert "working until" in result.stdout
+    yearly = ApiToken.objects.get(name="yearly")
+    assert (yearly.expires_at - yearly.created_at).days == 365
+    secret = runner.invoke(args=["token", "create", "short", "--days", "2"]).stdout.strip().splitlines()[-1]
+    url = f"/api/v1/employees/{anna.assignment_number}/absences"
+    assert client.get(url, headers=bearer(secret)).status_code == 200
+    ApiToken.objects(name="short").update_one(set__expires_at=utcnow() - dt.timedelta(seconds=1))
+    assert client.get(url, headers=bearer(secret)).status_code == 401
+    listing = runner.invoke(args=["token", "list"]).stdout
+    assert f"short\tread\tcreated {utcnow():%Y-%m-%d}" in listing and "\texpired " in listing
+    assert f"live until {yearly.expires_at:%Y-%m-%d}" in listing
 
 
 def test_evaluation_explains_the_figures_and_changes_nothing(client, anna, token):

@@ -113,8 +113,8 @@ CORPORA = {
 def org(app, make_employee, make_user, monkeypatch):
     """An employee with a case, and Ada (admin) signed in; imports are checked within the request."""
     from services.imports import jobs
-    monkeypatch.setattr(jobs, "_in_background", lambda job, apply, today, mail, context: jobs.run_job(
-        job.pk, apply, today, mail))
+    monkeypatch.setattr(jobs, "_in_background", lambda job, apply, today, mail, context, retention_days=None:
+                        jobs.run_job(job.pk, apply, today, mail))
     install_presets()
     wes = make_employee(first_name="Wes", last_name="Walker")
     ann, cal = make_employee(first_name="Ann", last_name="Other"), make_employee(first_name="Cal", last_name="Third")

