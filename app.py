@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 
 from blueprints.access import access_rule, public
+from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
 from services import clock
@@ -25,6 +26,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
     "form-action 'self'", "frame-ancestors 'none'",
 ])
+
+# The only responses a browser or proxy may keep: Casebook's own CSS, JS and images. Everything else (pages, the
+# API's JSON, letters, CSV, XLSX, .ics and TOML downloads, refused-rows files, errors) may hold personal data.
+CACHEABLE = frozenset({"static", "home.frontend_assets"})
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -97,6 +102,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     connect_database(database_uri(app.config["MONGODB_URI"], app.config["DATA_DIR"]), app.config["MONGODB_DB"])
     ensure_indexes()
 
+    app.url_map.converters["int"] = WholeNumber
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -165,8 +171,9 @@ def _register_guards(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in CACHEABLE:
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
         return response
 
 

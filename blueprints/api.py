@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import click
 from flask import Blueprint, abort, g, jsonify, request
 
 from blueprints.access import api_token
 from casework.absences import absence_length
-from casework.calendar import WorkingPattern
+from casework.calendar import OUT_OF_RANGE, WorkingPattern, in_range
 from documents import Absence, ApiToken, Case, Employee, StaleEditError
 from services import accounts, clock
 from services.absences.recording import log_medical_reads
@@ -24,12 +25,16 @@ MAX_ABSENCES = 10_000
 @api_token("write")
 def upsert_absences():
     """Create or update absences from the absence system: all of them, or none when any is invalid."""
-    body = request.get_json(force=True, silent=True)
+    body = _json_body()
     items = body.get("absences") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        abort(400, 'Send a JSON object {"absences": [...]} with one object for each absence.')
+    if not isinstance(items, list):
+        return _refused('Send a JSON object {"absences": [...]} with one object for each absence.')
     if len(items) > MAX_ABSENCES:
-        abort(400, f"Send at most {MAX_ABSENCES} absences in one request.")
+        return _refused(f"Send at most {MAX_ABSENCES} absences in one request.")
+    shapeless = [{"index": index, "field": None, "message": "Each absence must be a JSON object of its columns."}
+                 for index, item in enumerate(items) if not isinstance(item, dict)]
+    if shapeless:
+        return jsonify(errors=shapeless), 400
     # Without the medical scope a change of reason detail alone answers "unchanged" (and is still written).
     knows = None if "medical" in g.api_token.scopes else knows_no_detail
     try:
@@ -72,6 +77,8 @@ def employee_evaluation(assignment_number: str):
         as_of = dt.date.fromisoformat(request.args.get("as_of") or clock.today().isoformat())
     except ValueError:
         abort(400, "as_of must be a date written YYYY-MM-DD.")
+    if not in_range(as_of):
+        abort(400, f"as_of: {OUT_OF_RANGE}")
     evaluation = evaluate_employee(employee, as_of)
     return jsonify(
         as_of=as_of.isoformat(),
@@ -91,6 +98,24 @@ def employee_cases(assignment_number: str):
     employee = _employee_or_404(assignment_number)
     cases = Case.objects(employee=employee.pk).exclude("audit", "notes", "migrated").order_by("opened_on", "id")
     return jsonify(cases=[_case(case) for case in cases])
+
+
+def _refused(message: str):
+    """A request refused as a whole: 400 with the message as `error`, and as the one item of `errors` (naming no
+    absence and no field), so a client reading either finds it."""
+    return jsonify(error=message, errors=[{"index": None, "field": None, "message": message}]), 400
+
+
+def _json_body() -> object:
+    """The request's JSON, or None when it is not JSON Casebook can read: not UTF-8, not JSON, nested too deep
+    for the parser (which raises RecursionError, not ValueError), or holding a lone surrogate ("\\ud800": no
+    character, and no text the database can store)."""
+    try:
+        body = json.loads(request.get_data(cache=False))
+        json.dumps(body, ensure_ascii=False).encode()
+    except (ValueError, RecursionError):   # UnicodeError is a ValueError
+        return None
+    return body
 
 
 def _case(case: Case) -> dict:

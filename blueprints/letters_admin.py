@@ -18,6 +18,7 @@ from wtforms.validators import Length, Optional
 
 from blueprints.access import ADMINISTRATORS, POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, page_again
+from blueprints.fields import version_number
 from blueprints.settings import settings
 from casework.docx_package import MAX_BYTES
 from casework.letter_grammar import FILTERS
@@ -216,8 +217,7 @@ def _record(code: str):
 
 
 def _version(form) -> int | None:
-    text = str(form.version.data or "")     # a form built with data= holds the stored version as an int
-    return int(text) if text.isdigit() else None
+    return version_number(form.version.data)
 
 
 def _choose(code: str, change, done: str):

@@ -64,7 +64,10 @@ def reason_category(text: str) -> str | None:
 
 
 def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str, str]]:
-    """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong."""
+    """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong. A JSON
+    value of another kind (a number, an object, a list) is refused, never turned into text."""
+    kinds = kind_errors(row)
+    row = {name: None if name in kinds else value for name, value in row.items()}
     errors: dict[str, str] = {}
     if row.get(None):
         errors["row"] = "This row has more cells than the header: put text containing commas in quotes."
@@ -78,8 +81,8 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
     for field in ("first_day", "last_day", "rtw_date", "expected_return"):
         try:
             dates[field] = iso_date(row.get(field))
-        except ValueError:
-            errors[field] = f"{text(row.get(field))!r} is not a date: write it as YYYY-MM-DD."
+        except ValueError as problem:
+            errors[field] = str(problem)
     if "first_day" not in errors and dates["first_day"] is None:
         errors["first_day"] = "Enter the first day of absence."
     given = text(row.get("reason_category"))
@@ -97,6 +100,7 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
             errors[field] = f"Write Y or N, not {text(row.get(field))!r}."
     rtw_by = text(row.get("rtw_by_assignment_number"))
     errors.update(_interview_errors(dates, rtw_by, errors))
+    errors.update(kinds)
     if errors:
         return None, errors
     values = {"first_day": dates["first_day"], "last_day": dates["last_day"], "reason_category": category,
@@ -104,6 +108,20 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
     if "expected_return" in row:
         values["expected_return"] = dates["expected_return"]
     return FeedRow(absence_id, number, values, dates["rtw_date"], rtw_by), {}
+
+
+def kind_errors(row: Mapping[str | None, object]) -> dict[str, str]:
+    """{column: message} for each value of a known column that is neither text nor empty (nor, for a Y/N
+    column, true or false)."""
+    errors = {}
+    for name in COLUMNS + OPTIONAL_COLUMNS:
+        value = row.get(name)
+        if name in FLAGS + ("third_party",):
+            if not isinstance(value, (str, bool, type(None))):
+                errors[name] = f"{name} must be Y or N (or true or false)."
+        elif not isinstance(value, (str, type(None))):
+            errors[name] = f"{name} must be text."
+    return errors
 
 
 def _interview_errors(dates: dict, rtw_by: str, errors: dict) -> dict[str, str]:

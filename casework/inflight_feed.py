@@ -121,8 +121,8 @@ def read_row(raw: Mapping[str | None, object], policy: Policy,
     for field in ("stage_started_on", "warning_expires_on", "review_date"):
         try:
             dates[field] = iso_date(raw.get(field))
-        except ValueError:
-            errors[field] = f"{text(raw.get(field))!r} is not a date: write it as YYYY-MM-DD."
+        except ValueError as problem:
+            errors[field] = str(problem)
     started = dates.get("stage_started_on")
     if "stage_started_on" not in errors:
         if started is None:

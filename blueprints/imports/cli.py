@@ -12,7 +12,16 @@ import click
 from blueprints.imports import bp
 from blueprints.settings import settings
 from casework.absence_feed import REPORTED_COLUMNS, missing_columns
-from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, refusal_report, summary
+from casework.feed_files import (
+    NotAFeedFile,
+    check_rows,
+    decode_text,
+    read_csv,
+    read_header,
+    refusal_lines,
+    refusal_report,
+    summary,
+)
 from documents import StaleEditError
 from services import clock
 from services.imports.absences import import_absences
@@ -80,14 +89,17 @@ def run_feed(file: Path, missing_columns, reported, dry_run: bool, skip_invalid:
 
 
 def read_feed(file: Path, missing_columns) -> str:
-    """FILE's text, or a one-line reason (no file, not CSV text, a header lacking `missing_columns(header)`)."""
+    """FILE's text, or a one-line reason (no file, not CSV text, a header lacking `missing_columns(header)`, a row
+    Casebook cannot read)."""
     if not file.is_file():
         raise click.ClickException(f"{file}: no such file.")
     try:
         text = decode_text(file.read_bytes())
+        missing = missing_columns(read_header(text))
+        if not missing:
+            check_rows(text)
     except NotAFeedFile as error:
         raise click.ClickException(f"{file}: {error}") from None
-    missing = missing_columns(read_header(text))
     if missing:
         raise click.ClickException(f"{file}: the header lacks the columns {', '.join(missing)}.")
     return text

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from casework.absence_feed import REPORTED_COLUMNS
-from casework.feed_files import decode_text, read_csv, refusal_report, text
+from casework.feed_files import NotAFeedFile, decode_text, read_csv, refusal_report, text
 from documents.base import StaleEditError, utcnow
 from documents.import_job import ImportJob
 from documents.scope import may_read_medical
@@ -135,7 +135,7 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
                                      **({"numbers": numbers} if job.kind in NUMBERED else {}),
                                      **({"mail": mail} if job.kind in MAILING else {}),
                                      **({"detail_known": uploader_knows(job)} if job.kind in DETAILED else {}))
-    except StaleEditError as error:
+    except (StaleEditError, NotAFeedFile) as error:
         return _finish(job, "failed", message=str(error))
     except Exception:   # a background thread: whatever went wrong is logged and shown on the job, not lost
         log.exception("import job %s failed", job.pk)

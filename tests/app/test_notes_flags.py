@@ -198,6 +198,10 @@ def test_a_wrong_stage_flag_is_one_click_from_the_case_and_resolved_by_the_divis
         "flag resolved: wrong stage", "Support moved the case back to the absence support stage.",
         "wrong stage: open", "wrong stage: resolved")
     assert "No flags are waiting." in auth.client.get("/hr/flags").get_data(as_text=True)
+    again = auth.client.post(f"/hr/flags/{case.pk}/{flag.id}/resolve", data={
+        "csrf_token": csrf_token(queue), "resolution": "Resolved twice (a second advisor, or a second click)."})
+    assert again.status_code == 400 and "That flag is not waiting to be resolved." in again.get_data(as_text=True)
+    assert Case.objects.get(pk=case.pk).version == resolved.version
 
 
 def test_not_my_report_is_one_click_from_the_team_page_and_reaches_support(auth, people, make_employee):

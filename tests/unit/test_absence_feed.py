@@ -5,6 +5,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -23,9 +24,11 @@ from casework.absence_feed import (
 from casework.calendar import WorkingPattern
 from casework.feed_files import (
     NotAFeedFile,
+    check_rows,
     decode_text,
     iso_date,
     read_csv,
+    read_header,
     refusal_lines,
     refusal_report,
     summary,
@@ -71,14 +74,23 @@ def test_yes_no(given, value):
 
 
 @pytest.mark.parametrize("given, value", [("2026-03-02", D(2026, 3, 2)), ("", None), (None, None),
-                                          (" 2026-03-02 ", D(2026, 3, 2))])
+                                          (" 2026-03-02 ", D(2026, 3, 2)), ("1900-01-01", D(1900, 1, 1)),
+                                          ("2200-12-31", D(2200, 12, 31))])
 def test_iso_dates(given, value):
     assert iso_date(given) == value
 
 
-@pytest.mark.parametrize("given", ["2026-3-2", "02/03/2026", "20260302", "2026-02-30", "yesterday"])
+@pytest.mark.parametrize("given", ["2026-3-2", "02/03/2026", "20260302", "2026-02-30", "yesterday",
+                                   "\u0662\u0660\u0662\u0666-03-02", "2026-03-02T00:00"])
 def test_other_date_forms_are_refused(given):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a date: write it as YYYY-MM-DD"):
+        iso_date(given)
+
+
+@pytest.mark.parametrize("given", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"])
+def test_dates_too_far_away_are_refused(given):
+    """Windows and periods counted from them would leave the calendar (OverflowError)."""
+    with pytest.raises(ValueError, match="is too far away: use a date from 1900-01-01 to 2200-12-31"):
         iso_date(given)
 
 
@@ -243,6 +255,35 @@ def test_decode_text(data, text):
 def test_binary_files_are_not_feed_files():
     with pytest.raises(NotAFeedFile):
         decode_text(b"PK\x03\x04\x00\x00")
+
+
+@pytest.mark.parametrize("data, message", [
+    ("a,b\n".encode("utf-16"), "This file is saved as UTF-16 or UTF-32"),
+    ("a,b\n".encode("utf-32"), "This file is saved as UTF-16 or UTF-32"),
+    (b"PK\x03\x04rest", "This is a Word or Excel file (or a zip), not CSV."),
+    (b"a,b\nc,d\x00e\n", "Line 2 holds a NUL character"),
+    (b"\x00" * 20, "This is not a CSV text file."),
+    (b"a,b\n\x81\x8d\n", "The file's characters could not be read."),
+])
+def test_what_is_not_csv_text_is_named(data, message):
+    with pytest.raises(NotAFeedFile, match=re.escape(message)):
+        decode_text(data)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,b\r\nx,y\r\nz," + "v" * 140_000 + "\r\n", "Row 3: a value is longer than the 128 KB Casebook reads"),
+    ('a,b\r\nx,"open\r\n' + "w" * 140_000, "Row 2: a value is longer than the 128 KB Casebook reads"),
+    ("a,b\r\n" + "," * 300 + "\r\n", "Row 2 has 301 values; Casebook reads at most 200 in a row"),
+    ("a\r\n" + "x\r\n" * 300_001, "The file has more than 300,000 rows"),
+])
+def test_every_reader_names_the_row_it_cannot_read(text, message):
+    for read in (read_csv, check_rows):
+        with pytest.raises(NotAFeedFile, match=re.escape(message)):
+            read(text)
+
+
+def test_byte_order_marks_left_in_the_header_are_ignored():
+    assert read_header("\ufeff\ufeffabsence_id, First_Day \r\n") == ["absence_id", "first_day"]
 
 
 # A reader who may not know the employee's medical detail learns nothing about it from the plan.
