@@ -78,6 +78,9 @@ def _demo_secret_key(data_dir: str) -> str:
 def create_app(overrides: dict | None = None) -> Flask:
     """Defaults, then the environment, then `overrides` (tests)."""
     app = Flask(__name__)
+    # A path with "//" (an encoded "/" in an id) is not redirected to a merged path: it matches no route, so
+    # the API answers it in JSON and pages with "not found".
+    app.url_map.merge_slashes = False
     app.config.from_mapping(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=8 * 3600, WTF_CSRF_TIME_LIMIT=8 * 3600, MAX_CONTENT_LENGTH=20 * 1024 * 1024,

@@ -363,3 +363,10 @@ def test_cases_lists_stage_history_with_figures_and_open_tasks(client, anna, mak
     missing = client.get("/api/v1/employees/NOPE/cases", headers=bearer(secret))
     assert missing.status_code == 404 and missing.is_json
     assert client.get(f"/api/v1/employees/{anna.assignment_number}/cases").status_code == 401
+
+
+def test_an_id_holding_an_encoded_slash_is_not_found_in_json_not_redirected(client, anna, token):
+    """Hypothesis found it: `C3;rm -rf /` as an assignment number made the path end in "//absences", which was
+    answered with a 308 redirect in HTML instead of the API's JSON."""
+    response = client.get("/api/v1/employees/C3%3Brm%20-rf%20%2F/absences", headers=bearer(token("read")))
+    assert (response.status_code, response.is_json, "error" in response.get_json()) == (404, True, True)
