@@ -1,15 +1,18 @@
 """Build the Casebook app: configuration, extensions, blueprints, error pages and commands."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, jsonify, make_response, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from blueprints import limits, sessions
 from blueprints.access import access_rule, public
 from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
@@ -60,6 +63,15 @@ def _settings_from_environment() -> dict:
     for name in ("LOGIN_SLOW_AFTER", "LOGIN_LOCK_AFTER", "LOGIN_LOCK_MINUTES"):
         if env.get(name):
             settings[name] = int(env[name])
+    for name in limits.SETTINGS:
+        if env.get(name):
+            settings[name] = env[name].strip()
+    for name, variable in (("SESSION_IDLE_MINUTES", "CASEBOOK_IDLE_MINUTES"),
+                           ("SESSION_MAX_HOURS", "CASEBOOK_SESSION_HOURS")):
+        if env.get(variable):
+            settings[name] = int(env[variable])
+    if env.get("CASEBOOK_TRUSTED_PROXIES"):
+        settings["TRUSTED_PROXIES"] = int(env["CASEBOOK_TRUSTED_PROXIES"])
     if env.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env["SECRET_KEY"]
     return settings
@@ -83,12 +95,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.config.from_mapping(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_HTTPONLY=True,
-        PERMANENT_SESSION_LIFETIME=8 * 3600, WTF_CSRF_TIME_LIMIT=8 * 3600, MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024, SESSION_IDLE_MINUTES=30, SESSION_MAX_HOURS=8,
         LOGIN_SLOW_AFTER=3, LOGIN_LOCK_AFTER=10, LOGIN_LOCK_MINUTES=15, PAGE_SIZE=50,
+        LOGIN_LIMIT_PER_ADDRESS="20/minute", LOGIN_LIMIT_OVERALL="300/minute", API_LIMIT_PER_TOKEN="600/minute",
+        UPLOAD_LIMIT_PER_USER="30/hour", TRUSTED_PROXIES=0,
     )
     app.config.from_mapping(_settings_from_environment())
     app.config.from_mapping(overrides or {})
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if app.config["SESSION_IDLE_MINUTES"] < 1 or app.config["SESSION_MAX_HOURS"] < 1:
+        raise RuntimeError("CASEBOOK_IDLE_MINUTES and CASEBOOK_SESSION_HOURS are at least 1 (see README, "
+                           "Configuration).")
+    app.config["WTF_CSRF_TIME_LIMIT"] = app.config["SESSION_MAX_HOURS"] * 3600     # a form lasts as long as a session
     if not app.config.get("SECRET_KEY"):
         if not (app.config["DEMO_MODE"] or app.testing):
             raise RuntimeError("SECRET_KEY is not set. Set it to a long random value (see README, Configuration).")
@@ -102,11 +120,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     except ValueError as error:
         raise RuntimeError(f"CASEBOOK_TIME_ZONE: {error} (see README, Configuration).") from None
 
-    connect_database(database_uri(app.config["MONGODB_URI"], app.config["DATA_DIR"]), app.config["MONGODB_DB"])
+    uri = database_uri(app.config["MONGODB_URI"], app.config["DATA_DIR"])
+    connect_database(uri, app.config["MONGODB_DB"])
     ensure_indexes()
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])   # type: ignore[method-assign]
 
     app.url_map.converters["int"] = WholeNumber
     login_manager.init_app(app)
+    app.config["RATELIMIT_STORAGE_URI"] = uri
+    limits.init_app(app)
+    sessions.init_app(app)       # before CSRFProtect: an ended session is sent to sign in, not told its form expired
     csrf.init_app(app)
     htmx.init_app(app)
     _register_blueprints(app)
@@ -116,8 +140,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    return User.objects(pk=user_id, active=True).first() if len(user_id) == 24 else None
+def _load_user(session_id: str):
+    return User.of_session(session_id)
 
 
 login_manager.login_view = "auth.login"
@@ -148,9 +172,10 @@ def _register_blueprints(app: Flask) -> None:
         tasks,
         team,
         triggers,
+        users,
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
-                   imports, letters_admin, menu, notify, policies, reports, tasks, team, triggers):
+                   imports, letters_admin, menu, notify, policies, reports, tasks, team, triggers, users):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
@@ -189,6 +214,7 @@ def _register_error_pages(app: Flask) -> None:
         404: ("Page not found", "It may have moved, or you may not have access to it."),
         405: ("That action is not available here", "Go back and try again."),
         413: ("The file is too large", "Choose a smaller file."),
+        429: ("Too many attempts", "Wait a minute and try again."),
         500: ("Sorry, something went wrong", "Nothing was changed. Try again; if it keeps happening, tell support."),
     }
 
@@ -206,5 +232,17 @@ def _register_error_pages(app: Flask) -> None:
     for code in messages:
         app.register_error_handler(code, lambda error, code=code: api_error(code, error)
                                    if request.path.startswith("/api/") else render_error(code))
+    def too_many(error):
+        """A rate limit met: its own words. An htmx request leaves the page as it is (nothing swapped, nothing
+        typed lost) and the words go to the message area (static/js/casebook.js)."""
+        if request.path.startswith("/api/"):
+            return api_error(429, error)
+        response = make_response(render_error(429, error.description))
+        if request.headers.get("HX-Request") == "true":
+            response.headers["HX-Reswap"] = "none"
+            response.headers["HX-Trigger-After-Swap"] = json.dumps({"casebook:problem": error.description})
+        return response
+
+    app.register_error_handler(429, too_many)      # replaces the page the loop above gave 429
     app.register_error_handler(CSRFError, lambda error: render_error(
         400, "The form had expired or was not sent from Casebook. Reload the page and try again."))

@@ -8,8 +8,9 @@ route's own rule.
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from documents import ROLES
@@ -58,9 +59,7 @@ def _declare(rule: tuple[str, ...]):
         def guarded(*args, **kwargs):
             if not admits(guarded, current_user):
                 if not current_user.is_authenticated:
-                    if request.headers.get("HX-Request") == "true":
-                        abort(401)
-                    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                    return sign_in_first()
                 abort(403)
             return view(*args, **kwargs)
 
@@ -68,6 +67,30 @@ def _declare(rule: tuple[str, ...]):
         return guarded
 
     return decorate
+
+
+def sign_in_first():
+    """Send someone not signed in (or whose session has just ended, saying why) to sign in, and then back.
+
+    An htmx request is answered with `HX-Redirect`, so the browser loads the sign-in page as a page instead of
+    swapping it into a part of this one, and comes back to the page it was on (`HX-Current-URL`); a form sent
+    without htmx comes back to the page it was sent from."""
+    ended = g.get("session_ended")
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url_for("auth.login", next=_page_on_this_site(
+            request.headers.get("HX-Current-URL")), ended=ended)
+        return response
+    back = request.full_path.rstrip("?") if request.method == "GET" else _page_on_this_site(request.referrer)
+    return redirect(url_for("auth.login", next=back, ended=ended))
+
+
+def _page_on_this_site(url: str | None) -> str | None:
+    """The path and query of `url` when it is a page of this site, else None."""
+    parts = urlsplit(url or "")
+    if parts.netloc != request.host or not parts.path.startswith("/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def public(view):
@@ -99,7 +122,7 @@ def api_token(scope: str):
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            token = ApiToken.bearing(request.headers.get("Authorization"))
+            token = presented_token()
             if token is None:
                 abort(401, "Send a valid API token: Authorization: Bearer TOKEN.")
             if scope not in token.scopes:
@@ -113,9 +136,23 @@ def api_token(scope: str):
     return decorate
 
 
+def presented_token() -> ApiToken | None:
+    """The live API token the request's `Authorization: Bearer …` header carries, or None (looked up once a
+    request: the API's rate limit counts by it before the view asks for it)."""
+    if "presented_token" not in g:
+        g.presented_token = ApiToken.bearing(request.headers.get("Authorization"))
+    return g.presented_token
+
+
 def access_rule(view) -> tuple[str, ...] | None:
     """The rule a view declared, or None."""
     return getattr(view, "access_rule", None)
+
+
+def needs_sign_in(view) -> bool:
+    """Whether `view` is for people signed in (not public, not for API tokens)."""
+    rule = access_rule(view) or ()
+    return PUBLIC not in rule and not any(part.startswith("token:") for part in rule)
 
 
 def admits(view, user) -> bool:

@@ -8,6 +8,7 @@ import click
 from flask import Blueprint, abort, g, jsonify, request
 
 from blueprints.access import api_token
+from blueprints.limits import api_limited
 from casework.absences import absence_length
 from casework.calendar import OUT_OF_RANGE, WorkingPattern, in_range
 from documents import Absence, ApiToken, Case, Employee, StaleEditError
@@ -18,6 +19,7 @@ from services.imports.absences import import_absences
 from services.triggers import evaluate_employee
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", cli_group=None)
+api_limited(bp)
 MAX_ABSENCES = 10_000
 
 

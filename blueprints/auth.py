@@ -5,15 +5,18 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from blueprints import sessions
 from blueprints.access import public, signed_in
 from blueprints.answering import answer
+from blueprints.limits import sign_in_limited
+from casework.sessions import ended_message
 from casework.throttle import ThrottleRules
-from services.accounts import sign_in
+from services.accounts import sign_in, sign_out
 from services.demo import DEMO_PASSWORD
 
 bp = Blueprint("auth", __name__)
@@ -45,18 +48,20 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@sign_in_limited
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
 
     def signed_in_as(user):
-        login_user(user)
+        sessions.begin(user)
         return redirect(_safe_next(request.args.get("next")))
 
     def page(error: str | None, _):
         status = 200 if request.method == "GET" or error is None and not form.errors else 400
         return render_template("auth/login.html", form=form, error=error,
+                               ended=ended_message(request.args.get("ended"), sessions.rules()),
                                demo_logins=DEMO_LOGINS if current_app.config["DEMO_MODE"] else (),
                                demo_password=DEMO_PASSWORD), status
     return answer(lambda: sign_in(form.email.data.strip().lower(), form.password.data, _rules()), signed_in_as,
@@ -66,6 +71,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
-    logout_user()
+    sign_out(current_user._get_current_object())
+    sessions.end()
     flash("You have signed out.")
     return redirect(url_for("auth.login"))

@@ -1,7 +1,15 @@
-"""People who log in, and the throttle on failed logins."""
+"""People who log in, and the throttle on their sign-in attempts."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import functools
+import secrets
+
 import mongoengine as me
+from bson import ObjectId
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from documents.base import AuditEntry, Versioned
@@ -12,7 +20,10 @@ NOTIFY_CHOICES = ("each", "digest", "off")
 
 class User(Versioned, me.Document):
     """A login with its roles; managers are linked to their own assignment in the hierarchy. It answers what
-    flask-login asks of a signed-in user (`is_authenticated`, `is_active`, `is_anonymous`, `get_id`)."""
+    flask-login asks of a signed-in user (`is_authenticated`, `is_active`, `is_anonymous`, `get_id`).
+
+    `session_generation` is written into every session the login begins (`get_id`); raising it ends them all,
+    wherever they are, at their next request (`end_sessions`)."""
 
     is_authenticated = True
     is_anonymous = False
@@ -25,6 +36,7 @@ class User(Versioned, me.Document):
     hr_divisions = me.ListField(me.StringField())
     notify = me.StringField(choices=NOTIFY_CHOICES, default="each")
     active = me.BooleanField(default=True)
+    session_generation = me.IntField(default=0)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 
@@ -42,6 +54,16 @@ class User(Versioned, me.Document):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def give_roles(self, roles: list[str], hr_divisions: list[str] | None = None) -> None:
+        """Hold these roles from now on (and these HR divisions, when given)."""
+        self.roles = list(roles)
+        if hr_divisions is not None:
+            self.hr_divisions = list(hr_divisions)
+
+    def switch(self, on: bool) -> None:
+        """Let this login sign in (`on`), or stop it."""
+        self.active = on
+
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
 
@@ -50,15 +72,84 @@ class User(Versioned, me.Document):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.pk)
+        """What a session holds of its user: the login and the session generation it began in."""
+        return f"{self.pk}:{self.session_generation}"
+
+    @classmethod
+    def of_session(cls, session_id: str) -> User | None:
+        """The active user a session's id (from `get_id`) names, or None when the login is unknown, switched off,
+        or its sessions were ended after this one began."""
+        pk, _, generation = session_id.partition(":")
+        if not ObjectId.is_valid(pk) or not generation.isdigit():
+            return None
+        user = cls.objects(pk=pk, active=True).first()
+        return user if user is not None and user.session_generation == int(generation) else None
+
+    def end_sessions(self) -> None:
+        """End every session of this login, wherever it is: each stops working at its next request."""
+        type(self).objects(pk=self.pk).update_one(inc__session_generation=1)
+        self.reload("session_generation")
+
+    def audit_summary(self) -> dict:
+        return {"roles": list(self.roles), "hr_divisions": list(self.hr_divisions), "active": self.active}
+
+
+@functools.cache
+def _nobody_s_hash() -> str:
+    """The hash of a random password no one knows, made like every user's."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+def check_nobody_s_password(password: str) -> bool:
+    """Check `password` as long as a user's would take, for a login that is unknown or switched off, so the time
+    a refusal takes does not tell which logins exist. Always False."""
+    check_password_hash(_nobody_s_hash(), password)
+    return False
+
+
+@dataclasses.dataclass(frozen=True)
+class TakenAttempt:
+    """A login's attempts before the one just taken: how many since the last success, when the last was taken,
+    and when a lock on the login ends."""
+
+    attempts: int
+    last_attempt_at: dt.datetime | None
+    locked_until: dt.datetime | None
 
 
 class LoginThrottle(me.Document):
-    """Failed logins for one login name, known or not, so guessing is slowed then stopped."""
+    """Sign-in attempts for one login name, known or not, since its last success, so guessing is slowed then
+    stopped. Read and written only through single atomic operations, so parallel attempts are all counted."""
 
     login = me.StringField(required=True, unique=True)
-    failures = me.IntField(default=0)
-    last_failure_at = me.DateTimeField()
+    attempts = me.IntField(default=0)
+    last_attempt_at = me.DateTimeField()
     locked_until = me.DateTimeField()
 
-    meta = {"collection": "login_throttle"}
+    meta = {"collection": "login_throttle", "strict": False}
+
+    @classmethod
+    def take(cls, login: str, now: dt.datetime) -> TakenAttempt:
+        """Count one more attempt for `login`, taken `now`, in one atomic step, and return the state before it."""
+        update = {"$inc": {"attempts": 1}, "$set": {"last_attempt_at": now}}
+        projection = {"attempts": 1, "last_attempt_at": 1, "locked_until": 1}
+        try:
+            before = cls._get_collection().find_one_and_update(
+                {"login": login}, update, projection=projection, upsert=True, return_document=ReturnDocument.BEFORE)
+        except DuplicateKeyError:    # another attempt created the login's document first: count on it
+            before = cls._get_collection().find_one_and_update(
+                {"login": login}, update, projection=projection, return_document=ReturnDocument.BEFORE)
+        before = before or {}
+        return TakenAttempt(before.get("attempts", 0), before.get("last_attempt_at"), before.get("locked_until"))
+
+    @classmethod
+    def lock(cls, login: str, until: dt.datetime, now: dt.datetime) -> None:
+        """Lock `login` until `until`, unless it is locked already (attempts during a lock do not lengthen it)."""
+        cls._get_collection().update_one(
+            {"login": login, "$or": [{"locked_until": None}, {"locked_until": {"$lte": now}}]},
+            {"$set": {"locked_until": until}})
+
+    @classmethod
+    def clear(cls, login: str) -> None:
+        """Forget the attempts for `login` (after a success)."""
+        cls._get_collection().delete_one({"login": login})

@@ -1,39 +1,131 @@
-"""Who may come in: signing in, with failed attempts slowed then locked, and the API tokens other systems
-present."""
+"""Who may come in: signing in, with repeated attempts slowed then locked; signing out; the logins an
+administrator keeps (each change to a password, the roles or whether a login works ends its sessions); and the
+API tokens other systems present."""
 from __future__ import annotations
 
 from mongoengine.errors import NotUniqueError, ValidationError
 
 from casework.throttle import ThrottleRules, lock_until, may_attempt
 from documents.api_token import SCOPES, ApiToken
-from documents.base import utcnow
-from documents.user import LoginThrottle, User
+from documents.base import field_errors, utcnow
+from documents.user import ROLES, LoginThrottle, User, check_nobody_s_password
 from services.errors import Refused
 
 DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 365, 3650
 FAILED = "The email address or password is not right."
+MIN_PASSWORD_LENGTH = 12
 
 
 def sign_in(email: str, password: str, rules: ThrottleRules) -> User:
     """The active user with this e-mail address and password. Refused, saying why, when they are not right or
-    the login is slowed or locked by earlier failures (counted for any login, known or not); a success clears
-    them."""
+    the login is slowed or locked by earlier attempts (counted for any login, known or not); a success clears
+    them.
+
+    The attempt is counted before anything is checked, in one atomic step, so attempts sent in parallel are each
+    counted and judged on the count before them. An unknown or switched-off login has a password checked all the
+    same, so the time a refusal takes does not say which logins exist."""
     now = utcnow()
-    throttle = LoginThrottle.objects(login=email).first() or LoginThrottle(login=email)
-    verdict = may_attempt(throttle.failures, throttle.last_failure_at, throttle.locked_until, now, rules)
-    if not verdict.allowed:
-        raise Refused(verdict.message)
-    user = User.objects(email=email, active=True).first()
-    if user and user.check_password(password):
-        if throttle.pk:
-            throttle.delete()
-        return user
-    failures = throttle.failures + 1
-    locked_until = lock_until(failures, now, rules)
-    LoginThrottle.objects(login=email).update_one(
-        upsert=True, set__failures=failures, set__last_failure_at=now, set__locked_until=locked_until)
-    locked = may_attempt(failures, now, locked_until, now, rules)
-    raise Refused(FAILED if locked.allowed else f"{FAILED} {locked.message}")
+    before = LoginThrottle.take(email, now)
+    verdict = may_attempt(before.attempts, before.last_attempt_at, before.locked_until, now, rules)
+    if verdict.allowed:
+        user = User.objects(email=email).first()
+        if user is not None and user.active and user.check_password(password):
+            LoginThrottle.clear(email)
+            return user
+        if user is None or not user.active:
+            check_nobody_s_password(password)
+    locked_until = lock_until(before.attempts + 1, now, rules)
+    if locked_until is None or (before.locked_until is not None and now < before.locked_until):
+        raise Refused(verdict.message or FAILED)
+    LoginThrottle.lock(email, locked_until, now)
+    locked = may_attempt(before.attempts + 1, now, locked_until, now, rules)
+    raise Refused(f"{FAILED} {locked.message}" if verdict.allowed else locked.message)
+
+
+def sign_out(user: User) -> None:
+    """Sign `user` out everywhere: this session and any other of theirs, in any browser, ends."""
+    user.end_sessions()
+
+
+def create_user(email: str, name: str, roles: list[str], password: str, actor: str,
+                assignment_number: str | None = None, hr_divisions: list[str] | None = None) -> User:
+    """A new login. Refused for an e-mail address already used, an unknown role, a short password, or a
+    manager without their assignment number."""
+    _check_roles(roles)
+    _check_password(password)
+    user = User(email=email, name=name, roles=roles, assignment_number=assignment_number or None,
+                hr_divisions=hr_divisions or [])
+    user.set_password(password)
+    user.record(actor, "login created", {}, user.audit_summary())
+    try:
+        user.save_checked()
+    except NotUniqueError:
+        raise Refused(f"A login for {user.email} already exists.", "email") from None
+    except ValidationError as error:
+        raise Refused.naming(field_errors(error)) from None
+    return user
+
+
+def set_password(email: str, password: str, actor: str) -> User:
+    """Give the login `email` a new password; every session it had ends."""
+    user = _login(email)
+    _check_password(password)
+    user.change(actor, "password changed", lambda user: user.set_password(password))
+    user.end_sessions()
+    return user
+
+
+def set_roles(email: str, roles: list[str], actor: str, hr_divisions: list[str] | None = None) -> User:
+    """Give the login `email` these roles (and, when given, these HR divisions); every session it had ends."""
+    user = _login(email)
+    _check_roles(roles)
+
+    try:
+        user.change(actor, "roles changed", lambda user: user.give_roles(roles, hr_divisions))
+    except ValidationError as error:
+        raise Refused.naming(field_errors(error)) from None
+    user.end_sessions()
+    return user
+
+
+def switch_off(email: str, actor: str) -> User:
+    """Stop the login `email` from signing in; every session it had ends."""
+    user = _login(email)
+    user.change(actor, "login switched off", lambda user: user.switch(on=False))
+    user.end_sessions()
+    return user
+
+
+def switch_on(email: str, actor: str) -> User:
+    """Let the login `email` sign in again."""
+    user = _login(email)
+    user.change(actor, "login switched on", lambda user: user.switch(on=True))
+    return user
+
+
+def end_sessions(email: str) -> User:
+    """End every session of the login `email` (a lost laptop, a shared screen)."""
+    user = _login(email)
+    user.end_sessions()
+    return user
+
+
+def _login(email: str) -> User:
+    user = User.objects(email=email.strip().lower()).first()
+    if user is None:
+        raise Refused(f"No login for {email}.", "email")
+    return user
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown or not roles:
+        raise Refused(f"Unknown role {', '.join(unknown) or '(none)'}: use {', '.join(ROLES)}.", "roles")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Refused(f"A password has at least {MIN_PASSWORD_LENGTH} characters.", "password")
 
 
 def issue_token(name: str, scopes: list[str], days: int | None = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:

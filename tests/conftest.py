@@ -21,6 +21,10 @@ if os.environ.get("CI"):
 TEST_DB = "casebook_test"
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
+# The suite signs in from 127.0.0.1 hundreds of times a minute: its app allows that, and the tests of the limits
+# (tests/app/test_limits.py) set low ones of their own.
+ROOMY_LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "10000/minute", "LOGIN_LIMIT_OVERALL": "10000/minute",
+                "API_LIMIT_PER_TOKEN": "10000/minute", "UPLOAD_LIMIT_PER_USER": "10000/hour"}
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +43,7 @@ def app(database_uri, tmp_path_factory):
     return create_app({
         "TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "test-secret",
         "DATA_DIR": str(tmp_path_factory.mktemp("appdata")), "SESSION_COOKIE_SECURE": False,
-        "TIME_ZONE": DEFAULT_TIME_ZONE,
+        "TIME_ZONE": DEFAULT_TIME_ZONE, **ROOMY_LIMITS,
     })
 
 

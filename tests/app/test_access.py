@@ -39,8 +39,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, url):
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def test_signed_out_htmx_request_gets_401(client):
-    assert client.get("/employees", headers={"HX-Request": "true"}).status_code == 401
+def test_signed_out_htmx_request_is_sent_to_sign_in_as_a_whole_page(client):
+    response = client.get("/employees", headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/team"})
+    assert response.status_code == 204 and not response.get_data()
+    assert response.headers["HX-Redirect"] == "/login?next=/team"
 
 
 @pytest.mark.parametrize("roles, url, status", [

@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.cookiejar
 import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape as html_unescape
 
 import pytest
+from werkzeug.serving import make_server
 
+import documents.user
 from documents import LoginThrottle
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token
 
 
 @pytest.fixture
@@ -48,14 +57,113 @@ def test_repeated_failures_are_slowed_then_locked(app, hr_user, auth):
     assert slowed.status_code == 400
     assert "Wait" in slowed.get_data(as_text=True)
     throttle = LoginThrottle.objects.get(login="hr@example.org")
-    throttle.update(set__failures=app.config["LOGIN_LOCK_AFTER"] - 1,
-                    set__last_failure_at=dt.datetime(2000, 1, 1))
+    assert throttle.attempts == app.config["LOGIN_SLOW_AFTER"] + 1      # the refused attempt counts too
+    throttle.update(set__attempts=app.config["LOGIN_LOCK_AFTER"] - 1, set__last_attempt_at=dt.datetime(2000, 1, 1))
     locked = auth.login("hr@example.org", "wrong")
     assert "locked" in locked.get_data(as_text=True)
     assert LoginThrottle.objects.get(login="hr@example.org").locked_until is not None
     refused = auth.login("hr@example.org", "correct horse battery staple")
     assert "locked" in refused.get_data(as_text=True)
     assert auth.client.get("/employees").status_code == 302
+
+
+def test_attempts_during_a_lock_do_not_lengthen_it(app, hr_user, auth):
+    LoginThrottle(login="hr@example.org", attempts=app.config["LOGIN_LOCK_AFTER"],
+                  last_attempt_at=dt.datetime(2000, 1, 1), locked_until=dt.datetime(2100, 1, 1)).save()
+    for _ in range(3):
+        assert "locked" in auth.login("hr@example.org", "wrong").get_data(as_text=True)
+    throttle = LoginThrottle.objects.get(login="hr@example.org")
+    assert throttle.locked_until == dt.datetime(2100, 1, 1)
+    assert throttle.attempts == app.config["LOGIN_LOCK_AFTER"] + 3
+
+
+@pytest.fixture
+def served(app):
+    """The app served on a free port of 127.0.0.1 with a thread for each request, as in production."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Visitor:
+    """One browser of the served app: its own cookies, redirects not followed."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  _Stay)
+
+    def open(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def sign_in_form(self, email: str, password: str) -> dict:
+        return {"email": email, "password": password, "csrf_token": csrf_token(self.open("/login")[1])}
+
+
+def test_parallel_wrong_passwords_are_each_counted_and_lock_the_login(app, hr_user, served):
+    """24 wrong passwords sent at the same instant, then the right one: every attempt is counted, so the login is
+    locked and the right password is refused."""
+    fired = 24
+    visitors = [Visitor(served) for _ in range(fired)]
+    forms = [visitor.sign_in_form("hr@example.org", f"wrong guess {n}") for n, visitor in enumerate(visitors)]
+    start = threading.Barrier(fired)
+
+    def attempt(n: int) -> tuple[int, str]:
+        start.wait()
+        return visitors[n].open("/login", forms[n])
+
+    with ThreadPoolExecutor(fired) as pool:
+        answers = list(pool.map(attempt, range(fired)))
+    assert [status for status, _ in answers] == [400] * fired
+    recorded = LoginThrottle.objects.get(login="hr@example.org").attempts
+    checked = sum("Wait" not in page and "locked" not in page for _, page in answers)
+    last = Visitor(served)
+    status, page = last.open("/login", last.sign_in_form("hr@example.org", PASSWORD))
+    print(f"\nparallel sign-in: {fired} fired, {recorded} counted, {checked} had their password checked, "
+          f"correct password then answered {status}")
+    assert recorded == fired
+    assert checked <= app.config["LOGIN_LOCK_AFTER"]
+    assert status == 400 and "This login is locked" in page
+    assert LoginThrottle.objects.get(login="hr@example.org").attempts == fired + 1
+    assert last.open("/employees")[0] == 302
+
+
+def test_unknown_and_switched_off_logins_have_a_password_checked_all_the_same(make_user, auth, monkeypatch):
+    """So the time a refusal takes does not tell which logins exist."""
+    make_user("hr@example.org", ["hr"])
+    make_user("gone@example.org", ["hr"], active=False)
+    documents.user.check_nobody_s_password("warm up")      # the unknown password's hash is made once
+    checks = []
+    real_check = documents.user.check_password_hash
+    monkeypatch.setattr(documents.user, "check_password_hash",
+                        lambda stored, given: checks.append(stored) or real_check(stored, given))
+    timings: dict[str, list[float]] = {}
+    for _ in range(3):
+        for email in ("hr@example.org", "nobody@example.org", "gone@example.org"):
+            checks.clear()
+            started = time.perf_counter()
+            response = auth.login(email, "wrong")
+            timings.setdefault(email, []).append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 400
+            assert "The email address or password is not right." in response.get_data(as_text=True)
+            assert len(checks) == 1, email
+            assert checks[0].split("$")[0] == documents.user.User.objects.get(email=email.replace(
+                "nobody", "hr")).password_hash.split("$")[0]       # the same scheme and cost as a user's
+    print("\nrefusal times (median of 3): " + ", ".join(
+        f"{email} {sorted(ms)[1]:.0f} ms" for email, ms in timings.items()))
 
 
 def test_unknown_logins_are_throttled_too(app, auth):

@@ -1,4 +1,4 @@
-"""Failed sign-ins: when an attempt may be checked, how long to wait, when to lock."""
+"""Sign-in attempts: when one may be checked, how long to wait, when to lock."""
 from __future__ import annotations
 
 import datetime as dt
