@@ -108,7 +108,8 @@ def judge(row: Row, actor: str, want: str, response, htmx: bool, target: str, wo
         if htmx:    # 401, or htmx told to go to the sign-in page
             told = response.headers.get("HX-Redirect") or response.headers.get("HX-Location") or location
             return None if status == 401 or told.startswith("/login") else f"{status}, not 401 or sign-in"
-        return None if status == 302 and location.startswith("/login?next=") else f"{status} {location}, not sign-in"
+        # to sign in, and back to the page (a form sent without a page it came from goes back home)
+        return None if status == 302 and location.split("?")[0] == "/login" else f"{status} {location}, not sign-in"
     sent = location or response.headers.get("HX-Redirect", "")
     if sent.startswith("/login") and sent != row.lands:
         return f"sent to sign in ({sent})"

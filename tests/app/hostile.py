@@ -22,7 +22,7 @@ from tests.conftest import PASSWORD, clean_database, csrf_token
 
 # Collections a refused request may write: the login throttle counts failed sign-ins, and the medical-read log
 # records who was shown medical detail on a page drawn again with its message.
-WRITTEN_WHEN_REFUSED = {"login_throttle", "medical_reads"}
+WRITTEN_WHEN_REFUSED = {"login_throttle", "medical_reads", "rate_limits"}   # rate_limits: every upload counts
 MESSAGE_MARKERS = ("nhsuk-error-summary", "nhsuk-error-message", "Go to your home page", 'role="alert"')
 
 CONTROL = ["\x00", "\r\n", "\n", "\r", "\t", "\x1b[31m", "\x07", "\x7f", "\u0085", "\u2028", "\u2029", "\u202e",
