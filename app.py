@@ -14,10 +14,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blueprints import limits, sessions
 from blueprints.access import access_rule, public
+from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
 from services import clock
-from services.settings import DEFAULT_TIME_ZONE, Settings
+from services.settings import DEFAULT_TIME_ZONE, Settings, retention_days
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -28,6 +29,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
     "form-action 'self'", "frame-ancestors 'none'",
 ])
+
+# The only responses a browser or proxy may keep: Casebook's own CSS, JS and images. Everything else (pages, the
+# API's JSON, letters, CSV, XLSX, .ics and TOML downloads, refused-rows files, errors) may hold personal data.
+CACHEABLE = frozenset({"static", "home.frontend_assets"})
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -53,6 +58,8 @@ def _settings_from_environment() -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "casebook@example.org"),
         "BASE_URL": env.get("CASEBOOK_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
+    if env.get("CASEBOOK_IMPORT_RETENTION_DAYS"):
+        settings["IMPORT_RETENTION_DAYS"] = env["CASEBOOK_IMPORT_RETENTION_DAYS"]
     for name in ("LOGIN_SLOW_AFTER", "LOGIN_LOCK_AFTER", "LOGIN_LOCK_MINUTES"):
         if env.get(name):
             settings[name] = int(env[name])
@@ -83,6 +90,9 @@ def _demo_secret_key(data_dir: str) -> str:
 def create_app(overrides: dict | None = None) -> Flask:
     """Defaults, then the environment, then `overrides` (tests)."""
     app = Flask(__name__)
+    # A path with "//" (an encoded "/" in an id) is not redirected to a merged path: it matches no route, so
+    # the API answers it in JSON and pages with "not found".
+    app.url_map.merge_slashes = False
     app.config.from_mapping(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024, SESSION_IDLE_MINUTES=30, SESSION_MAX_HOURS=8,
@@ -102,6 +112,10 @@ def create_app(overrides: dict | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY is not set. Set it to a long random value (see README, Configuration).")
         app.config["SECRET_KEY"] = _demo_secret_key(app.config["DATA_DIR"])
     try:
+        retention_days(app.config.get("IMPORT_RETENTION_DAYS"))
+    except ValueError as error:
+        raise RuntimeError(f"CASEBOOK_IMPORT_RETENTION_DAYS: {error} (see README, Configuration).") from None
+    try:
         clock.set_time_zone(Settings.from_config(app.config).time_zone)
     except ValueError as error:
         raise RuntimeError(f"CASEBOOK_TIME_ZONE: {error} (see README, Configuration).") from None
@@ -112,6 +126,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])   # type: ignore[method-assign]
 
+    app.url_map.converters["int"] = WholeNumber
     login_manager.init_app(app)
     app.config["RATELIMIT_STORAGE_URI"] = uri
     limits.init_app(app)
@@ -184,8 +199,9 @@ def _register_guards(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in CACHEABLE:
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
         return response
 
 

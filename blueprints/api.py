@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import click
 from flask import Blueprint, abort, g, jsonify, request
@@ -9,7 +10,7 @@ from flask import Blueprint, abort, g, jsonify, request
 from blueprints.access import api_token
 from blueprints.limits import api_limited
 from casework.absences import absence_length
-from casework.calendar import WorkingPattern
+from casework.calendar import OUT_OF_RANGE, WorkingPattern, in_range
 from documents import Absence, ApiToken, Case, Employee, StaleEditError
 from services import accounts, clock
 from services.absences.recording import log_medical_reads
@@ -26,20 +27,31 @@ MAX_ABSENCES = 10_000
 @api_token("write")
 def upsert_absences():
     """Create or update absences from the absence system: all of them, or none when any is invalid."""
-    body = request.get_json(force=True, silent=True)
+    body = _json_body()
     items = body.get("absences") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        abort(400, 'Send a JSON object {"absences": [...]} with one object for each absence.')
+    if not isinstance(items, list):
+        return _refused('Send a JSON object {"absences": [...]} with one object for each absence.')
     if len(items) > MAX_ABSENCES:
-        abort(400, f"Send at most {MAX_ABSENCES} absences in one request.")
+        return _refused(f"Send at most {MAX_ABSENCES} absences in one request.")
+    shapeless = [{"index": index, "field": None, "message": "Each absence must be a JSON object of its columns."}
+                 for index, item in enumerate(items) if not isinstance(item, dict)]
+    if shapeless:
+        return jsonify(errors=shapeless), 400
+    # Without the medical scope a change of reason detail alone answers "unchanged" (and is still written).
+    knows = None if "medical" in g.api_token.scopes else knows_no_detail
     try:
-        result = import_absences(items, g.api_token.actor, "api", clock.today())
+        result = import_absences(items, g.api_token.actor, "api", clock.today(), detail_known=knows)
     except StaleEditError as error:
         return jsonify(error=str(error)), 409
     if not result.applied:
         return jsonify(errors=[{"index": outcome.index, "field": field, "message": message}
                                for outcome in result.refused for field, message in outcome.errors.items()]), 400
     return jsonify({action: result.counts[action] for action in ("created", "updated", "unchanged")})
+
+
+def knows_no_detail(employee) -> bool:
+    """A token without the medical scope may know nobody's medical detail."""
+    return False
 
 
 @bp.route("/employees/<assignment_number>/absences")
@@ -67,6 +79,8 @@ def employee_evaluation(assignment_number: str):
         as_of = dt.date.fromisoformat(request.args.get("as_of") or clock.today().isoformat())
     except ValueError:
         abort(400, "as_of must be a date written YYYY-MM-DD.")
+    if not in_range(as_of):
+        abort(400, f"as_of: {OUT_OF_RANGE}")
     evaluation = evaluate_employee(employee, as_of)
     return jsonify(
         as_of=as_of.isoformat(),
@@ -86,6 +100,24 @@ def employee_cases(assignment_number: str):
     employee = _employee_or_404(assignment_number)
     cases = Case.objects(employee=employee.pk).exclude("audit", "notes", "migrated").order_by("opened_on", "id")
     return jsonify(cases=[_case(case) for case in cases])
+
+
+def _refused(message: str):
+    """A request refused as a whole: 400 with the message as `error`, and as the one item of `errors` (naming no
+    absence and no field), so a client reading either finds it."""
+    return jsonify(error=message, errors=[{"index": None, "field": None, "message": message}]), 400
+
+
+def _json_body() -> object:
+    """The request's JSON, or None when it is not JSON Casebook can read: not UTF-8, not JSON, nested too deep
+    for the parser (which raises RecursionError, not ValueError), or holding a lone surrogate ("\\ud800": no
+    character, and no text the database can store)."""
+    try:
+        body = json.loads(request.get_data(cache=False))
+        json.dumps(body, ensure_ascii=False).encode()
+    except (ValueError, RecursionError):   # UnicodeError is a ValueError
+        return None
+    return body
 
 
 def _case(case: Case) -> dict:
@@ -140,14 +172,17 @@ def token():
 @token.command("create")
 @click.argument("name")
 @click.option("--scope", default="read", show_default=True, help="Comma-separated scopes: read, write, medical.")
-def create_token(name: str, scope: str):
+@click.option("--days", default=accounts.DEFAULT_TOKEN_DAYS, show_default=True, type=int,
+              help="How many days the token works (1 to 3650); a new token is needed after that.")
+def create_token(name: str, scope: str, days: int):
     """Issue a token named NAME; the token is printed once, alone on the last line."""
     try:
-        document, secret = accounts.issue_token(name, [part.strip() for part in scope.split(",") if part.strip()])
+        document, secret = accounts.issue_token(name, [part.strip() for part in scope.split(",") if part.strip()],
+                                                days)
     except Refused as refusal:
         raise click.ClickException(refusal.message) from None
-    click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}. "
-               "Store it now: it cannot be shown again.")
+    click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}, working until "
+               f"{document.expires_at:%Y-%m-%d %H:%M} UTC. Store it now: it cannot be shown again.")
     click.echo(secret)
 
 
@@ -166,7 +201,9 @@ def revoke_token(name: str):
 def list_tokens():
     """Every token: its scopes, when it was created and last used, and whether it is revoked."""
     for document in ApiToken.objects.order_by("name"):
-        state = f"revoked {document.revoked_at:%Y-%m-%d}" if document.revoked_at else "live"
+        state = (f"revoked {document.revoked_at:%Y-%m-%d}" if document.revoked_at else
+                 f"expired {document.expires_at:%Y-%m-%d}" if document.expired else
+                 f"live until {document.expires_at:%Y-%m-%d}" if document.expires_at else "live")
         used = f"{document.last_used_at:%Y-%m-%d %H:%M}" if document.last_used_at else "never"
         click.echo(f"{document.name}\t{','.join(document.scopes)}\tcreated {document.created_at:%Y-%m-%d}\t"
                    f"last used {used}\t{state}")

@@ -1,6 +1,7 @@
 """Signing in and out, with failed attempts slowed then locked."""
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -20,6 +21,7 @@ from services.demo import DEMO_PASSWORD
 
 bp = Blueprint("auth", __name__)
 
+UNSAFE_IN_URLS = ("Cc", "Cf", "Zl", "Zp")   # control and format characters, line and paragraph separators
 DEMO_LOGINS = ("manager@example.org", "hr@example.org", "support@example.org", "admin@example.org")
 
 
@@ -35,8 +37,10 @@ def _rules() -> ThrottleRules:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host."""
+    """Only a path on this site, never another host, and never one holding a control character or a line
+    break (a header cannot carry them): anything else goes home."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not any(unicodedata.category(character) in UNSAFE_IN_URLS for character in target) \
             and not urlsplit(target).netloc:
         return target
     return url_for("home.index")

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Blueprint, current_app
+from pymongo.errors import PyMongoError
 
+from documents.connection import database
 from services import clock
+from services.backup import Summary, back_up, restore
 from services.demo import load_demo
+from services.errors import Refused
 from services.triggers import scan
 
 bp = Blueprint("commands", __name__, cli_group=None)
@@ -33,6 +38,40 @@ def demo(if_empty: bool, replace: bool, seed: int):
     click.echo(f"Trigger scan: {opened['open_sts'] + opened['restart_sts']} short-term and {opened['open_lts']} "
                "long-term cases opened.")
 
+
+@bp.cli.command("backup")
+@click.argument("directory", type=click.Path(path_type=Path))
+def backup(directory: Path):
+    """Write the whole database, letters and templates included, to DIRECTORY (new or empty)."""
+    done = _carried_out(lambda: back_up(database(), directory))
+    click.echo(f"Backed up {_counted(done)} to {directory} in {done.seconds:.1f} s.")
+
+
+@bp.cli.command("restore")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Drop everything in the database first (it must be empty without).")
+def restore_backup(directory: Path, replace: bool):
+    """Load the backup in DIRECTORY into the database after checking it, then check the database against it."""
+    done = _carried_out(lambda: restore(database(), directory, replace))
+    click.echo(f"Restored {_counted(done)} from {directory} in {done.seconds:.1f} s; every count and checksum "
+               "matches the backup.")
+
+
+def _carried_out(work) -> Summary:
+    """The work's summary, or a one-line reason (a refusal, the database or the disk failing) and exit status 1."""
+    try:
+        return work()
+    except Refused as error:
+        raise click.ClickException(error.message) from None
+    except PyMongoError as error:
+        raise click.ClickException(f"The database failed: {str(error).splitlines()[0][:300]}") from None
+    except OSError as error:
+        raise click.ClickException(f"{error.filename or 'The disk'}: {error.strerror}.") from None
+
+
+def _counted(done: Summary) -> str:
+    return (f"{done.collections} collections, {done.documents:,} documents "
+            f"({done.bytes / 1_000_000:,.1f} MB)")
 
 
 @bp.cli.group("triggers")

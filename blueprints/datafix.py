@@ -14,7 +14,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -30,11 +29,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.access import ADMINISTRATORS, DATA_FIXERS, requires
 from blueprints.answering import answer, page_again
+from blueprints.fields import DayField, version_number
 from casework.corrections import FIELDS, missing_columns, words
-from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
+from casework.feed_files import NotAFeedFile, check_rows, decode_text, read_csv, read_header, summary
 from documents import Case, Employee, StaleEditError
 from documents.routing import Routing
 from services import clock
+from services.cases.outcomes import flag_comments
 from services.cases.tasks import association_candidates, ladder_of
 from services.errors import Refused
 from services.imports.corrections import (
@@ -57,11 +58,11 @@ DATE_MESSAGE = "Enter a real date, for example 2026-03-02."
 class StageForm(FlaskForm):
     version = HiddenField()
     stage = SelectField("Stage", choices=[], validate_choice=False)
-    stage_started_on = DateField("Date the stage began", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    stage_started_on = DayField("Date the stage began", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     warning_level = SelectField("Warning", choices=[SelectChoice("", "No warning"), SelectChoice("first", "First"),
                                                     SelectChoice("final", "Final")], validate_choice=False)
-    warning_expires_on = DateField("Warning expires on", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    review_date = DateField("Review date", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    warning_expires_on = DayField("Warning expires on", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    review_date = DayField("Review date", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     reason = TextAreaField("Reason for the correction")
 
 
@@ -99,6 +100,7 @@ def index():
     migrated = [(case, None) for case in awaiting_confirmation(cases).limit(200)]
     shown = [case for rows in [*queues.values(), migrated] for case, _ in rows]
     return render_template("datafix/index.html", queues=queues, migrated=migrated,
+                           comments=flag_comments(current_user, [row for rows in queues.values() for row in rows]),
                            people=people_by_id([case.employee for case in shown], "first_name", "last_name",
                                                "assignment_number"),
                            titles={case.pk: _title(case) for case in shown})
@@ -170,7 +172,13 @@ def apply_corrections_page():
     form = ApplyForm()
     if not form.validate_on_submit() or not form.csv_text.data:
         abort(400)
-    return _corrections_page(form.csv_text.data, dry_run=False)
+    try:
+        text = _corrections_text(form.csv_text.data.encode(), limit=None)
+    except NotAFeedFile as error:   # the checked file comes back from the page: it may have been changed on the way
+        files = CorrectionsForm(formdata=None)
+        files.file.errors = [str(error)]
+        return render_template("datafix/corrections.html", form=files, run=None), 400
+    return _corrections_page(text, dry_run=False)
 
 
 def _corrections_page(text: str, dry_run: bool):
@@ -197,6 +205,7 @@ def _corrections_text(data: bytes, limit: int | None = MAX_CORRECTIONS_BYTES) ->
     missing = missing_columns(read_header(text))
     if missing:
         raise NotAFeedFile(f"The header lacks the columns {', '.join(missing)}.")
+    check_rows(text)
     return text
 
 
@@ -271,8 +280,7 @@ def _case(case_id: str) -> tuple[Case, Employee]:
 
 
 def _version(form) -> int | None:
-    value = form.version.data
-    return int(value) if value and str(value).isdigit() else None
+    return version_number(form.version.data)
 
 
 def _title(case: Case) -> str:

@@ -18,8 +18,11 @@ from wtforms.validators import Length, Optional
 
 from blueprints.access import ADMINISTRATORS, POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, page_again
+from blueprints.fields import version_number
 from blueprints.settings import settings
-from casework.letters import FIELDS, LETTERS, MAX_BYTES, MEDICAL_FIELDS
+from casework.docx_package import MAX_BYTES
+from casework.letter_grammar import FILTERS
+from casework.letters import FIELDS, LETTERS, MEDICAL_FIELDS
 from services import letter_templates as templates
 from services import organisation
 from services.errors import Refused
@@ -69,7 +72,7 @@ def index():
 @bp.route("/admin/letters/fields")
 @requires(POLICY_READERS)
 def fields():
-    return render_template("letters_admin/fields.html", rows=_field_rows())
+    return render_template("letters_admin/fields.html", rows=_field_rows(), filters=sorted(FILTERS))
 
 
 @bp.route("/admin/letters/<code>")
@@ -174,8 +177,9 @@ def organisation_logo():
 
 @bp.cli.command("check")
 def check():
-    """Check every letter's template in use (shipped or uploaded): fields Casebook provides, a sample letter
-    renders with nothing left unfilled, medical detail only in the occupational health referral."""
+    """Check every letter's template in use (shipped or uploaded): a .docx Casebook accepts, tags within the
+    allow-list, fields Casebook provides, a sample letter renders in the sandbox with nothing left unfilled, medical
+    detail only in the occupational health referral."""
     failed = []
     for code, label, problems in templates.check_all():
         if problems:
@@ -213,8 +217,7 @@ def _record(code: str):
 
 
 def _version(form) -> int | None:
-    text = form.version.data or ""
-    return int(text) if text.isdigit() else None
+    return version_number(form.version.data)
 
 
 def _choose(code: str, change, done: str):

@@ -9,6 +9,7 @@ from flask import Blueprint
 from blueprints.settings import settings
 from documents.notification import MAX_ATTEMPTS
 from services import clock
+from services.imports.jobs import purge_old_files
 from services.notifications import failures, send_due
 
 bp = Blueprint("notify", __name__, cli_group="notify")
@@ -35,6 +36,10 @@ def send(on, dry_run: bool):
     _section(f"Gave up after {MAX_ATTEMPTS} attempts", report.gave_up)
     if report.replaced:
         click.echo(f"{report.replaced} failed reminders of earlier days are replaced by today's.")
+    if not dry_run:   # the daily run also keeps import files no longer than the retention period
+        purged = purge_old_files(settings().import_retention_days)
+        if purged:
+            click.echo(f"Import files of {purged} jobs purged after {settings().import_retention_days} days.")
     click.echo(f"notify send {day.isoformat()}{' (dry run)' if dry_run else ''}: {len(report.sent)} "
                f"{'to send' if dry_run else 'sent'}, {len(report.skipped)} already sent, {len(report.failed)} failed, "
                f"{len(report.gave_up)} given up.")

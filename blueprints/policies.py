@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from blueprints.access import POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, back_to
+from blueprints.fields import whole_number
 from blueprints.paging import Page
 from casework.reasons import REASON_CATEGORIES
 from documents import Policy
@@ -202,7 +203,7 @@ def _version(key: str, revision: int):
 
 def _base():
     """The version whose edit page sent a file or text (named in the query string), or None from the new page."""
-    key, revision = request.args.get("key"), request.args.get("revision", type=int)
+    key, revision = request.args.get("key"), whole_number(request.args.get("revision"))
     return service.stored(key, revision) if key and revision else None
 
 

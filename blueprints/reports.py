@@ -13,8 +13,8 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from blueprints.absences.forms import DayField
 from blueprints.access import REPORT_READERS, requires
+from blueprints.fields import DayField
 from blueprints.settings import settings
 from casework import board_tables
 from casework.board_report import financial_year_to_date

@@ -10,7 +10,7 @@ from blueprints.access import TEAM_MANAGERS, requires
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period
-from casework.calendar import WorkingPattern
+from casework.calendar import WorkingPattern, in_range
 from casework.team_calendar import month_days, shift_month, team_month
 from services import clock
 from services.cases.outcomes import flagged_not_my_report
@@ -61,8 +61,11 @@ def calendar():
 
 
 def _month(value: str, today: dt.date) -> tuple[int, int]:
+    """The month asked for (YYYY-MM), or this month for anything else or a month outside 1900–2200."""
     try:
         chosen = dt.datetime.strptime(value, "%Y-%m").date()
-        return chosen.year, chosen.month
     except ValueError:
-        return today.year, today.month
+        chosen = today
+    if not in_range(chosen):
+        chosen = today
+    return chosen.year, chosen.month

@@ -8,9 +8,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, ValidationError
 
-from blueprints.absences.forms import DayField
 from blueprints.access import TRIGGER_SCANNERS, requires
 from blueprints.answering import answer
+from blueprints.fields import DayField
 from blueprints.paging import Page
 from services import clock
 from services.policies import staff_order

@@ -17,6 +17,8 @@ from casework.reasons import REASON_CATEGORIES
 COLUMNS = ("absence_id", "assignment_number", "first_day", "last_day", "reason_category", "reason_detail",
            "work_related", "pregnancy_related", "disability_related", "rtw_date", "rtw_by_assignment_number")
 OPTIONAL_COLUMNS = ("third_party", "expected_return")
+# What a refused-rows report repeats of a row: every column but the medical detail.
+REPORTED_COLUMNS = tuple(name for name in COLUMNS + OPTIONAL_COLUMNS if name != "reason_detail")
 
 # Words absence systems use for a reason, lower case, and the category each belongs to.
 REASON_SYNONYMS = {
@@ -62,7 +64,10 @@ def reason_category(text: str) -> str | None:
 
 
 def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str, str]]:
-    """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong."""
+    """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong. A JSON
+    value of another kind (a number, an object, a list) is refused, never turned into text."""
+    kinds = kind_errors(row)
+    row = {name: None if name in kinds else value for name, value in row.items()}
     errors: dict[str, str] = {}
     if row.get(None):
         errors["row"] = "This row has more cells than the header: put text containing commas in quotes."
@@ -76,8 +81,8 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
     for field in ("first_day", "last_day", "rtw_date", "expected_return"):
         try:
             dates[field] = iso_date(row.get(field))
-        except ValueError:
-            errors[field] = f"{text(row.get(field))!r} is not a date: write it as YYYY-MM-DD."
+        except ValueError as problem:
+            errors[field] = str(problem)
     if "first_day" not in errors and dates["first_day"] is None:
         errors["first_day"] = "Enter the first day of absence."
     given = text(row.get("reason_category"))
@@ -95,6 +100,7 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
             errors[field] = f"Write Y or N, not {text(row.get(field))!r}."
     rtw_by = text(row.get("rtw_by_assignment_number"))
     errors.update(_interview_errors(dates, rtw_by, errors))
+    errors.update(kinds)
     if errors:
         return None, errors
     values = {"first_day": dates["first_day"], "last_day": dates["last_day"], "reason_category": category,
@@ -102,6 +108,20 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
     if "expected_return" in row:
         values["expected_return"] = dates["expected_return"]
     return FeedRow(absence_id, number, values, dates["rtw_date"], rtw_by), {}
+
+
+def kind_errors(row: Mapping[str | None, object]) -> dict[str, str]:
+    """{column: message} for each value of a known column that is neither text nor empty (nor, for a Y/N
+    column, true or false)."""
+    errors = {}
+    for name in COLUMNS + OPTIONAL_COLUMNS:
+        value = row.get(name)
+        if name in FLAGS + ("third_party",):
+            if not isinstance(value, (str, bool, type(None))):
+                errors[name] = f"{name} must be Y or N (or true or false)."
+        elif not isinstance(value, (str, type(None))):
+            errors[name] = f"{name} must be text."
+    return errors
 
 
 def _interview_errors(dates: dict, rtw_by: str, errors: dict) -> dict[str, str]:
@@ -119,7 +139,9 @@ def _interview_errors(dates: dict, rtw_by: str, errors: dict) -> dict[str, str]:
 
 @dataclasses.dataclass(frozen=True)
 class Staff:
-    """What the feed needs to know about one employee."""
+    """What the feed needs to know about one employee. `detail_known` says whether whoever reads the feed's
+    report may know this employee's medical detail: when not, a change of the reason detail alone is still
+    written but reported as "unchanged", so uploading guesses tells nothing about the stored detail."""
 
     id: object
     assignment_number: str
@@ -127,6 +149,7 @@ class Staff:
     started: dt.date | None
     left: dt.date | None
     pattern: WorkingPattern
+    detail_known: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,10 +179,11 @@ class Interview:
 
 @dataclasses.dataclass
 class Outcome:
-    """What one row does: "created", "updated", "unchanged" or "refused".
+    """What one row does, as its report says: "created", "updated", "unchanged" or "refused".
 
     An update carries the fields that change (`changes`) and the interview to record, if it changed;
-    a refusal carries {field: message} in `errors`.
+    a refusal carries {field: message} in `errors`. An "unchanged" row may still carry a change of the
+    reason detail the reader may not know of (`Staff.detail_known`): it is written all the same (`writes`).
     """
 
     index: int
@@ -176,6 +200,12 @@ class Outcome:
     def key(self) -> str:
         """The row's own identifier, as an import report shows it."""
         return self.absence_id
+
+    @property
+    def writes(self) -> bool:
+        """Whether applying the row writes anything: a new absence, or a change reported or not."""
+        return self.action == "created" or (self.action in ("updated", "unchanged")
+                                            and bool(self.changes or self.interview))
 
 
 def plan_feed(rows: Sequence[Mapping[str | None, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
@@ -263,10 +293,18 @@ def _decide(outcome: Outcome, staff: Mapping[str, Staff]) -> None:
     outcome.changes = {key: value for key, value in row.values.items() if stored.values.get(key) != value}
     if outcome.interview and (outcome.interview.held_on, outcome.interview.held_by) == stored.interview:
         outcome.interview = None
-    outcome.action = "updated" if outcome.changes or outcome.interview else "unchanged"
+    reported = outcome.changes if person.detail_known else set(outcome.changes) - {"reason_detail"}
+    outcome.action = "updated" if reported or outcome.interview else "unchanged"
 
 
 def counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
     """How many rows were created, updated, unchanged and refused."""
     tally = Counter(outcome.action for outcome in outcomes)
     return {action: tally[action] for action in ("created", "updated", "unchanged", "refused")}
+
+
+def detail_not_compared(outcomes: Iterable[Outcome]) -> int:
+    """How many rows of stored absences were compared without their reason detail (the reader may not know it).
+    It depends on whose absences they are, never on the detail."""
+    return sum(1 for outcome in outcomes if outcome.stored is not None and not outcome.errors
+               and outcome.staff is not None and not outcome.staff.detail_known)

@@ -19,6 +19,16 @@ import holidays
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
+# The days Casebook takes from a form, a file, the API or a link: far enough either way for any record, near enough
+# that a policy's windows and periods (months, years) can be counted from them without leaving the calendar.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2200, 12, 31)
+OUT_OF_RANGE = "Enter a date between 1 January 1900 and 31 December 2200."
+
+
+def in_range(day: dt.date) -> bool:
+    """True for a day Casebook can count from: EARLIEST to LATEST."""
+    return EARLIEST <= day <= LATEST
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Iterable, Mapping, Sequence
 
 from casework.absences import long_date
-from casework.feed_files import iso_date, text
+from casework.feed_files import NotADate, iso_date, text
 
 FIELDS = ("stage", "stage_started_on", "warning_level", "warning_expires_on", "review_date")
 DATE_FIELDS = ("stage_started_on", "warning_expires_on", "review_date")
@@ -135,8 +135,9 @@ def read_row(row: Mapping[str | None, object]) -> tuple[CorrectionRow, dict[str,
         elif name in DATE_FIELDS:
             try:
                 proposed[name] = iso_date(cell)
-            except ValueError:
-                errors[name] = f"Enter a date as YYYY-MM-DD, for example 2026-03-02 (not {cell})."
+            except NotADate as problem:
+                errors[name] = str(problem) if problem.out_of_range else \
+                    f"Enter a date as YYYY-MM-DD, for example 2026-03-02 (not {cell})."
         elif name == "warning_level":
             if cell.lower() not in WARNING_LEVELS:
                 errors[name] = f"The warning is first, final or none (not {cell})."

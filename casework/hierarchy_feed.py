@@ -14,11 +14,13 @@ from collections import Counter
 from typing import Callable, Iterable, Mapping
 
 from casework.feed_files import iso_date, lacking, text
+from casework.plain_text import ONE_LINE, unsafe_in_a_line
 
 COLUMNS = ("assignment_number", "employee_number", "first_name", "last_name", "email", "job_title", "division",
            "directorate", "department", "fte", "contracted_hours", "working_days", "region",
            "supervisor_assignment_number", "start_date", "end_date")
 FIELDS = COLUMNS[1:]
+REPORTED_COLUMNS = COLUMNS   # what a refused-rows report repeats of a row (a column the feed does not know is left out)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
 LIMITS = {"assignment_number": 40, "employee_number": 40, "first_name": 100, "last_name": 100, "email": 200,
@@ -48,6 +50,8 @@ def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, s
     for name, limit in LIMITS.items():
         if values[name] and len(values[name]) > limit:
             errors[name] = f"Use at most {limit} characters."
+        elif values[name] and unsafe_in_a_line(values[name]):
+            errors[name] = ONE_LINE
     if values["email"] and "email" not in errors and not _EMAIL.fullmatch(values["email"]):
         errors["email"] = f"{values['email']!r} is not an e-mail address."
     if values["email"]:
@@ -64,8 +68,8 @@ def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, s
     for name in ("start_date", "end_date"):
         try:
             values[name] = iso_date(row.get(name))
-        except ValueError:
-            errors[name] = f"{text(row.get(name))!r} is not a date: write it as YYYY-MM-DD."
+        except ValueError as problem:
+            errors[name] = str(problem)
     if not errors.keys() & {"start_date", "end_date"} and values["start_date"] and values["end_date"] \
             and values["end_date"] < values["start_date"]:
         errors["end_date"] = "The leaving date must be on or after the start date."

@@ -5,13 +5,16 @@ import datetime as dt
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from casework.plain_text import mailable, one_line
+
 
 def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: str, organiser: tuple[str, str],
                attendees: list[tuple[str, str]], stamped: dt.datetime, description: str = "",
                sequence: int = 0) -> bytes:
     """An iCalendar REQUEST for one meeting. `starts` is the local time in the organisation's time zone (aware);
     people are (name, email) pairs; `stamped` is when the invitation is made (UTC). `sequence` goes up each time
-    the meeting moves, so calendars update the event they already hold."""
+    the meeting moves, so calendars update the event they already hold. A person whose address no mail server
+    can be given is left out; names are made one line."""
     calendar = Calendar()
     calendar.add("prodid", "-//Casebook//Sickness absence case meetings//EN")
     calendar.add("version", "2.0")
@@ -26,9 +29,11 @@ def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: s
     event.add("location", place)
     if description:
         event.add("description", description)
-    event.add("organizer", _address(*organiser, role="CHAIR"))
+    if mailable(organiser[1]):
+        event.add("organizer", _address(*organiser, role="CHAIR"))
     for name, email in attendees:
-        event.add("attendee", _address(name, email, role="REQ-PARTICIPANT"), encode=False)
+        if mailable(email):
+            event.add("attendee", _address(name, email, role="REQ-PARTICIPANT"), encode=False)
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -36,6 +41,6 @@ def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: s
 
 def _address(name: str, email: str, role: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
-    address.params["cn"] = vText(name)
+    address.params["cn"] = vText(one_line(name))
     address.params["role"] = vText(role)
     return address

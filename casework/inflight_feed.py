@@ -16,6 +16,9 @@ from casework.policy import Policy
 
 COLUMNS = ("assignment_number", "case_type", "stage", "stage_started_on", "warning_level", "warning_expires_on",
            "review_date", "notes")
+# What a refused-rows report and the "case migrated" audit entry repeat of a row: every column but the free-text
+# notes, which may hold health information (they become the case's first note).
+REPORTED_COLUMNS = tuple(name for name in COLUMNS if name != "notes")
 KIND_WORDS = {"STS": "short-term", "LTS": "long-term"}
 WARNING_LEVELS = ("first", "final")
 MAX_NOTES = 9000
@@ -89,8 +92,14 @@ def missing_columns(header: Iterable[str]) -> list[str]:
 
 
 def source_row(raw: Mapping[str | None, object]) -> dict:
-    """The row as read: each named column's text, surrounding spaces removed."""
-    return {name: text(value) for name, value in raw.items() if name is not None}
+    """The row as read and kept on the case: the text of each column the feed knows, surrounding spaces removed.
+    A column it does not know is never kept (it may hold anything, health information included)."""
+    return {name: text(raw.get(name)) for name in COLUMNS if name in raw}
+
+
+def audited_row(source: Mapping[str, str]) -> dict:
+    """What the "case migrated" audit entry keeps of a row: its known columns without the free-text notes."""
+    return {name: source[name] for name in REPORTED_COLUMNS if name in source}
 
 
 def ladder_for(policy: Policy, case_type: str) -> Ladder:
@@ -112,8 +121,8 @@ def read_row(raw: Mapping[str | None, object], policy: Policy,
     for field in ("stage_started_on", "warning_expires_on", "review_date"):
         try:
             dates[field] = iso_date(raw.get(field))
-        except ValueError:
-            errors[field] = f"{text(raw.get(field))!r} is not a date: write it as YYYY-MM-DD."
+        except ValueError as problem:
+            errors[field] = str(problem)
     started = dates.get("stage_started_on")
     if "stage_started_on" not in errors:
         if started is None:

@@ -4,6 +4,11 @@ rendering a Word template (docxtpl on python-docx) so that a letter is complete 
 Pure: templates and letters are bytes in and out; the context is plain values (strings, lists, dicts)
 that `services.cases.letters` builds from a case. A template names fields as `{{ employee.name }}`;
 the associated absences are a table row repeated with `{%tr for absence in absences %}`.
+
+A template is untrusted: every time it is checked or rendered it is opened by `casework.docx_package` (caps on
+size, no macros, nothing outside the file, only the parts a letter needs) and its tags are checked against the
+allow-list of `casework.letter_grammar` (only FIELDS, docxtpl's tags and a few filters) before anything is
+rendered, in Jinja's immutable sandbox.
 """
 from __future__ import annotations
 
@@ -13,8 +18,14 @@ import re
 import zipfile
 
 import jinja2
+from docx.image.image import Image
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import SecurityError
+from lxml import etree
+
+from casework.docx_package import DocxProblem, open_docx
+from casework.letter_grammar import check_sources, environment, template_sources
 
 # Every field a template may use, with what it holds. Lists are marked [] and their items' fields follow.
 FIELDS = {
@@ -86,6 +97,7 @@ FIELDS = {
     "rtw.notes": "Other notes",
 }
 MEDICAL_FIELDS = {"absence.detail"}
+LISTS = {"absences[]", "organisation.address"}   # the fields a template may repeat with {% for %}
 LOGO_HEIGHT_MM = 20
 # The sample organisation's logo: a 2 × 1 pixel blue PNG.
 SAMPLE_LOGO = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000020000000108020000007b40e8dd0000000d49444154"
@@ -169,24 +181,50 @@ def missing(spec: LetterSpec, context: dict) -> list[str]:
     return gaps
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-
-
 def render(template: bytes, context: dict) -> bytes:
-    """The letter: the template filled with `context`. A field the context lacks raises LetterProblem."""
-    document = DocxTemplate(io.BytesIO(template))
+    """The letter: the template filled with `context`, in the sandbox. A file or a tag Casebook does not allow,
+    or a field the context lacks, raises LetterProblem, and nothing of the template is run."""
+    document = _document(template)
+    problems, _ = _checked(document)
+    if problems:
+        raise LetterProblem(" ".join(problems))
     try:
-        document.render(_with_logo(document, context), _environment(), autoescape=True)
+        document.render(_with_logo(document, context), environment(), autoescape=True)
     except jinja2.UndefinedError as error:
         raise LetterProblem(f"The template uses a field Casebook does not provide: "
                             f"{_field_name(error, _text_of(template))}.") from None
     except jinja2.TemplateSyntaxError as error:
         raise LetterProblem(f"The template has a mistake in a field near line {error.lineno}: "
                             f"{error.message}.") from None
+    except (SecurityError, jinja2.TemplateError) as error:
+        raise LetterProblem(f"The template uses something Casebook does not allow: {error}.") from None
+    except etree.LxmlError:
+        raise LetterProblem("The template makes a letter Word cannot read: keep each {% if %} and {% for %} with "
+                            "its end in one paragraph, or write them as {%p if %} … {%p endif %}.") from None
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _document(template: bytes) -> DocxTemplate:
+    """The template as docxtpl opens it, made again from the parts a letter may hold (LetterProblem if the file
+    is not one Casebook accepts)."""
+    try:
+        package = open_docx(template)
+    except DocxProblem as problem:
+        raise LetterProblem(str(problem)) from None
+    document = DocxTemplate(io.BytesIO(package.rebuilt(packed=False)))
+    try:
+        document.init_docx()
+    except (etree.LxmlError, ValueError, KeyError) as error:   # python-docx cannot read what the checks let by
+        raise LetterProblem(f"Word's parts of the file cannot be read ({type(error).__name__}); save it again in "
+                            "Word.") from None
+    return document
+
+
+def _checked(document: DocxTemplate) -> tuple[list[str], set[str]]:
+    """What in the template's tags Casebook does not allow, and the field paths it uses."""
+    return check_sources(template_sources(document), FIELDS, LISTS)
 
 
 def _with_logo(document: DocxTemplate, context: dict) -> dict:
@@ -195,33 +233,47 @@ def _with_logo(document: DocxTemplate, context: dict) -> dict:
     if not isinstance(organisation, dict) or not isinstance(organisation.get("logo"), bytes):
         return context
     logo = organisation["logo"]
+    if logo and picture_problem(logo):
+        raise LetterProblem("The organisation's logo cannot be read as a picture: an administrator can save it "
+                            "again, or remove it, on the organisation's details page.")
     picture = InlineImage(document, io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM)) if logo else ""
     return {**context, "organisation": {**organisation, "logo": picture}}
 
 
+def picture_problem(data: bytes) -> str | None:
+    """Why Word could not show `data` as a picture (a PNG or JPEG whose header python-docx cannot read, as a
+    damaged or disguised file has), or None."""
+    try:
+        image = Image.from_blob(data)
+        readable = image.px_width > 0 and image.px_height > 0
+    except Exception:  # a hostile file can break the header parser in any way: each is "not a picture"
+        readable = False
+    return None if readable else "The picture is damaged or is not really a PNG or JPEG image."
+
+
 def template_fields(template: bytes) -> set[str]:
-    """The top-level names a template uses (e.g. 'employee', 'absences')."""
-    document = DocxTemplate(io.BytesIO(template))
-    return set(document.get_undeclared_template_variables(_environment()))
+    """The field paths a template uses ('employee.name', 'absences[]', 'absences[].reason'); LetterProblem when
+    the file or its tags are not allowed."""
+    problems, used = _checked(_document(template))
+    if problems:
+        raise LetterProblem(" ".join(problems))
+    return used
 
 
 def check_template(template: bytes, sample: dict, medical: bool = False, needs: tuple[str, ...] = ()) -> list[str]:
-    """What is wrong with a template, in words (empty when it can be used): not a Word file, macros, a field
-    Casebook does not provide (by name), a field the letter must show left out (`needs`), medical detail
-    where it is not allowed, a sample that will not render."""
-    problems = docx_problems(template)
+    """What is wrong with a template, in words (empty when it can be used): a file Casebook does not accept
+    (casework.docx_package), anything in its tags outside the allow-list (casework.letter_grammar), by name and
+    line, a field the letter must show left out (`needs`), medical detail where it is not allowed, a sample
+    that will not render."""
+    try:
+        problems, used = _checked(_document(template))
+    except LetterProblem as problem:
+        return [str(problem)]
     if problems:
         return problems
-    try:
-        names = template_fields(template)
-    except jinja2.TemplateSyntaxError as error:
-        return [f"A field is written wrongly near line {error.lineno}: {error.message}."]
-    known = {path.split(".")[0].replace("[]", "") for path in FIELDS}
-    problems += [f"Unknown field: {name}." for name in sorted(names - known)]
-    text = _text_of(template)
-    if not medical and "absence.detail" in text:
+    if not medical and used & MEDICAL_FIELDS:
         problems.append("Only the occupational health referral may use absence.detail (the medical detail).")
-    left_out = [path for path in needs if not re.search(_uses(path), text)]
+    left_out = [path for path in needs if path not in used]
     if left_out:
         problems.append(f"The letter must show {', '.join(_typed(path) for path in left_out)}: put "
                         f"{'it' if len(left_out) == 1 else 'them'} back in the template.")
@@ -237,27 +289,6 @@ def check_template(template: bytes, sample: dict, medical: bool = False, needs: 
     return problems
 
 
-MAX_BYTES = 5 * 1024 * 1024
-
-
-def docx_problems(data: bytes) -> list[str]:
-    """Whether `data` is a Word .docx file Casebook accepts: a .docx package, no macros, not too large."""
-    if len(data) > MAX_BYTES:
-        return [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
-            types = package.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names \
-                else ""
-    except zipfile.BadZipFile:
-        return ["This is not a Word .docx file."]
-    if "word/document.xml" not in names:
-        return ["This is not a Word .docx file."]
-    if any(name.lower().endswith("vbaproject.bin") for name in names) or "macroEnabled" in types:
-        return ["The file contains macros; save it as a Word Document (.docx) without macros."]
-    return []
-
-
 def leftover_tags(letter: bytes) -> list[str]:
     """Template tags still in a rendered letter ('{{ … }}' or '{% … %}'): a letter must have none."""
     return re.findall(r"\{\{.*?\}\}|\{%.*?%\}", _text_of(letter))
@@ -268,13 +299,6 @@ def _text_of(data: bytes) -> str:
         xml = "".join(package.read(name).decode("utf-8", "replace") for name in package.namelist()
                       if name.startswith("word/") and name.endswith(".xml"))
     return re.sub(r"<[^>]+>", "", xml)
-
-
-def _uses(path: str) -> str:
-    """A pattern for a template's use of `path`: `absences[]` as the loop's list, others as written."""
-    if path.endswith("[]"):
-        return r"\bin\s+" + re.escape(path[:-2]) + r"\b"
-    return r"\b" + re.escape(path) + r"\b"
 
 
 def _typed(path: str) -> str:

@@ -4,7 +4,7 @@ from documents.api_token import ApiToken
 from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
-from documents.import_job import ImportJob
+from documents.import_job import ImportJob, UnfinishedImport
 from documents.letter_templates import LetterTemplate
 from documents.notification import Notification
 from documents.organisation import Organisation
@@ -13,7 +13,7 @@ from documents.routing import Routing
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
-       Organisation, Routing)
+       Organisation, Routing, UnfinishedImport)
 
 
 def ensure_indexes() -> None:
@@ -23,5 +23,5 @@ def ensure_indexes() -> None:
 
 
 __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",
-           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "Routing", "StaleEditError", "User",
-           "ALL", "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]
+           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "Routing", "StaleEditError",
+           "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]

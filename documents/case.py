@@ -323,6 +323,21 @@ class Case(Versioned, me.Document):
                 task.cancel(by)
         stage.key = self.stage = key
 
+    def follow_employee(self, division: str, manager_path: list[str], queues: tuple[str, str]) -> dict:
+        """Take the employee's current division and chain of supervisors, which decide who may see the case
+        (unsaved); its open tasks waiting in the old division's HR queue move to the new one (`queues`: the old
+        queue and the new). Returns the audit entry's detail."""
+        before = {"division": self.division, "manager_path": list(self.manager_path or [])}
+        self.division, self.manager_path = division, list(manager_path)
+        after = {"division": division, "manager_path": list(manager_path)}
+        old_queue, new_queue = queues
+        waiting = [task for task in self.open_tasks() if task.assignee == old_queue != new_queue]
+        for task in waiting:
+            task.reassign(new_queue)
+        if waiting:
+            before["queue"], after["queue"] = old_queue, new_queue
+        return {"before": before, "after": after}
+
     def pause(self, on: dt.date) -> None:
         """Pause the case from `on` (unsaved): short-term work waits while the employee is off long-term."""
         self.paused, self.paused_on = True, on

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import mongoengine as me
+from mongoengine.connection import get_db
+from pymongo.database import Database
 
 from documents.embedded import ensure_server
 
@@ -15,3 +17,8 @@ def connect_database(uri: str, db_name: str) -> None:
     """Bind MongoEngine's default connection to `db_name` on `uri` (replacing any earlier one)."""
     me.disconnect()
     me.connect(db=db_name, host=uri, uuidRepresentation="standard", tz_aware=False)
+
+
+def database() -> Database:
+    """The database MongoEngine is bound to (see `connect_database`)."""
+    return get_db()

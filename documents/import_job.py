@@ -40,13 +40,19 @@ class ImportJob(me.Document):
     total = me.IntField(default=0)
     skip_invalid = me.BooleanField(default=False)
     counts = me.DictField()
+    # Rows of stored absences compared without their reason detail: the uploader may not know it.
+    detail_not_compared = me.IntField(default=0)
     rows = me.ListField(me.DictField())
     message = me.StringField()
     upload = me.FileField(collection_name="import_files")
     report = me.FileField(collection_name="import_files")
+    # When the file, its refused-rows report and its rows were deleted, and after how many days: the job's
+    # summary (who, when, the counts) stays.
+    purged_at = me.DateTimeField()
+    purged_after_days = me.IntField()
 
     meta = {"collection": "import_jobs", "queryset_class": ImportJobQuerySet,
-            "indexes": [("created_by", "-created_at")]}
+            "indexes": [("created_by", "-created_at"), ("purged_at", "created_at")]}
 
     @property
     def finished(self) -> bool:
@@ -65,3 +71,15 @@ class ImportJob(me.Document):
     def actor(self) -> str:
         """How this import appears in audit trails."""
         return f"import:{self.filename} by {self.created_by_email}"
+
+
+class UnfinishedImport(me.Document):
+    """An import's last steps not yet done: the employees it must see to once its rows are written (re-evaluate
+    their absences, give their tasks to a new supervisor). Saved before the first write and deleted after the
+    last step, so one left behind is the work of an import that was killed, which the next of its kind does."""
+
+    kind = me.StringField(required=True, choices=KINDS)
+    employees = me.ListField(me.ObjectIdField())
+    started_at = me.DateTimeField(required=True, default=utcnow)
+
+    meta = {"collection": "unfinished_imports", "indexes": ["kind"]}

@@ -33,7 +33,7 @@ class Notification(me.Document):
     so a retry sends exactly what failed; reminders are composed afresh from the tasks open at the retry.
     """
 
-    recipient = me.StringField(required=True, max_length=200)
+    recipient = me.StringField(required=True, max_length=254)
     kind = me.StringField(required=True, choices=KINDS)
     day = me.DateField(required=True)
     key = me.StringField()

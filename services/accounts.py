@@ -11,6 +11,7 @@ from documents.base import field_errors, utcnow
 from documents.user import ROLES, LoginThrottle, User, check_nobody_s_password
 from services.errors import Refused
 
+DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 365, 3650
 FAILED = "The email address or password is not right."
 MIN_PASSWORD_LENGTH = 12
 
@@ -127,14 +128,17 @@ def _check_password(password: str) -> None:
         raise Refused(f"A password has at least {MIN_PASSWORD_LENGTH} characters.", "password")
 
 
-def issue_token(name: str, scopes: list[str]) -> tuple[ApiToken, str]:
-    """A new API token named `name` with `scopes`: the stored token and its secret, shown once. Refused for an
-    unknown scope, a name taken or a name that is not letters, digits, dots, dashes and underscores."""
+def issue_token(name: str, scopes: list[str], days: int | None = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """A new token named `name` with `scopes`, working for `days` days: the stored token and its secret, shown
+    once. Refused for an unknown scope, a name taken, a name that is not letters, digits, dots, dashes and
+    underscores, or a lifetime outside 1 to 3,650 days."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise Refused(f"Unknown scope {', '.join(unknown) or '(none)'}: use read, write, medical.")
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise Refused(f"A token works for 1 to {MAX_TOKEN_DAYS:,} days.")
     try:
-        return ApiToken.issue(name, scopes)
+        return ApiToken.issue(name, scopes, days)
     except NotUniqueError:
         raise Refused(f"A token named {name} already exists: choose another name.") from None
     except ValidationError:

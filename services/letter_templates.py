@@ -1,8 +1,11 @@
 """Which Word template each letter uses: the shipped one, or a version an administrator uploaded and chose.
 
-Every upload is checked first: a Word .docx file without macros whose every field Casebook provides and whose
-sample letter renders with no tag left; a template that fails is refused with its problems in words and
-nothing is stored. Files live in GridFS.
+Every upload is checked first: a Word .docx file Casebook accepts (no macros, ActiveX, OLE objects, attached
+templates or links outside the file, within the size caps: `casework.docx_package`) whose tags use only what
+Casebook allows (its fields, docxtpl's tags, a few filters: `casework.letter_grammar`) and whose sample letter
+renders in the sandbox with no tag left; a template that fails is refused with its problems in words and
+nothing is stored. What is stored is the file made again from the parts a letter needs. The same checks run
+again whenever a letter is made from it. Files live in GridFS.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import gridfs
 import mongoengine as me
 from mongoengine.connection import get_db
 
+from casework.docx_package import clean_docx
 from casework.letters import LETTERS, check_template, sample_context
 from documents.base import StaleEditError
 from documents.letter_templates import LetterTemplate, TemplateVersion
@@ -58,7 +62,8 @@ def template_problems(code: str, data: bytes, filename: str) -> list[str]:
 
 def upload_template(code: str, data: bytes, filename: str, actor: str, note: str = "",
                     version: int | None = None) -> TemplateVersion:
-    """Store `data` as the next version of letter `code`'s template and use it from now on, with an audit entry.
+    """Store `data`, made again from the parts a letter needs, as the next version of letter `code`'s template
+    and use it from now on, with an audit entry.
 
     Raises Refused listing every problem when the template cannot be used (nothing is stored), and
     StaleEditError when `version` is given and someone else changed the letter's templates since."""
@@ -66,12 +71,13 @@ def upload_template(code: str, data: bytes, filename: str, actor: str, note: str
     problems = template_problems(code, data, filename)
     if problems:
         raise Refused(" ".join(problems), problems=problems)
-    file_id = _files().put(data, filename=filename, content_type=DOCX, letter=code)
+    stored = clean_docx(data)
+    file_id = _files().put(stored, filename=filename, content_type=DOCX, letter=code)
     upload = TemplateVersion(number=max((found.number for found in record.versions), default=0) + 1,
-                             file_id=file_id, filename=filename, size=len(data), uploaded_by=actor,
+                             file_id=file_id, filename=filename, size=len(stored), uploaded_by=actor,
                              note=note.strip() or None)
     record.record(actor, "template uploaded", {"in_use": record.label},
-                  {"in_use": f"uploaded v{upload.number}", "filename": filename, "size": len(data)},
+                  {"in_use": f"uploaded v{upload.number}", "filename": filename, "size": len(stored)},
                   note.strip() or None)
     record.versions.append(upload)
     record.in_use = upload.number

@@ -5,6 +5,8 @@ import dataclasses
 import smtplib
 import ssl
 
+from casework.plain_text import mailable
+
 
 @dataclasses.dataclass(frozen=True)
 class MailSettings:
@@ -28,7 +30,12 @@ class MailSettings:
 
 
 class MailError(Exception):
-    """A message the mail server did not take, with the reason in words."""
+    """A message the mail server did not take, with the reason in words; `permanent` when sending it again
+    cannot help (an address no server can be given)."""
+
+    def __init__(self, reason: str, permanent: bool = False):
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 class Mailer:
@@ -47,6 +54,9 @@ class Mailer:
         self.close()
 
     def send(self, recipient: str, message: bytes) -> None:
+        """Hand `message` to the server for `recipient`; MailError (never anything else) when it is not taken."""
+        if not mailable(recipient):
+            raise MailError(f"{recipient!r} is not an e-mail address a mail server can be given", permanent=True)
         if self._unreachable:
             raise MailError(self._unreachable)
         smtp = self._smtp or self._connect()
@@ -54,7 +64,7 @@ class Mailer:
             smtp.sendmail(self.settings.sender, [recipient], message)
         except smtplib.SMTPRecipientsRefused:
             raise MailError(f"the mail server refused the address {recipient}") from None
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, ValueError) as error:   # ValueError: UnicodeEncodeError among them
             self.close()
             raise MailError(f"the mail server did not take the message: {_reason(error)}") from None
 

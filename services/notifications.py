@@ -19,6 +19,7 @@ import mongoengine as me
 from icalendar import Calendar
 
 from casework.absences import long_date
+from casework.plain_text import mailable, one_line
 from documents.base import StaleEditError, utcnow
 from documents.case import Case, Meeting
 from documents.employee import Employee
@@ -38,6 +39,7 @@ from services.mail import Mailer, MailError, MailSettings
 from services.reads.inbox import Item, assignees_of, open_items
 
 REMINDER_KINDS = ("each", "digest")
+MAX_SUBJECT = 400
 SETTINGS_PATH = "/account/notifications"
 STALE_CLAIM = dt.timedelta(hours=1)
 
@@ -154,11 +156,19 @@ def reminder_email(reminder: Reminder, today: dt.date, settings: MailSettings) -
     return _message(reminder.user.name, reminder.user.email, subject, "\n".join(text) + "\n", page, settings)
 
 
+def _subject(words: str) -> str:
+    """A subject as one line (a name or a title holding a line break cannot add a header) that the log keeps."""
+    return one_line(words)[:MAX_SUBJECT]
+
+
 def _message(name: str, email: str, subject: str, text: str, page: str, settings: MailSettings) -> EmailMessage:
+    """The e-mail with its headers made safe: the name and subject on one line; no To for an address no server
+    can be given (the Mailer refuses to send it, and the log says why)."""
     message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = formataddr(("Casebook", settings.sender))
-    message["To"] = formataddr((name, email)) if name else email
-    message["Subject"] = subject
+    if mailable(email):
+        message["To"] = formataddr((one_line(name), email)) if one_line(name) else email
+    message["Subject"] = _subject(subject)
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or "casebook")
     message["Auto-Submitted"] = "auto-generated"
@@ -199,7 +209,7 @@ def _send(mailer: Mailer, notification: Notification, message: bytes, report: Ru
     try:
         mailer.send(notification.recipient, message)
     except MailError as error:
-        notification.status = "given_up" if notification.attempts >= MAX_ATTEMPTS else "failed"
+        notification.status = "given_up" if error.permanent or notification.attempts >= MAX_ATTEMPTS else "failed"
         notification.last_error = str(error)[:500]
         Notification.objects(pk=notification.pk).update_one(set__status=notification.status,
                                                             set__last_error=notification.last_error)
@@ -268,7 +278,7 @@ def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients
     event = Calendar.from_ical(calendar).walk("VEVENT")[0]
     starts, title, place = event.decoded("dtstart"), str(event.get("summary")), str(event.get("location") or "")
     when = f"{long_date(starts.date())} at {starts:%H:%M}"
-    subject = f"Casebook: invitation: {title}, {when}"
+    subject = _subject(f"Casebook: invitation: {title}, {when}")
     people = _people(recipients)
     users = set(User.objects(email__in=[email for _, email in people], active=True).distinct("email"))
     link = f"{settings.base_url}/cases/{case.pk}#meetings"
@@ -278,8 +288,9 @@ def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients
             lines = [f"You are invited to: {title}", f"When: {when}", f"Where: {place or 'to be confirmed'}",
                      "The invitation is attached (invitation.ics): open it to add the meeting to your calendar."]
             lines += [f"The case in Casebook: {link}"] if email in users else []
-            text = "\n\n".join([f"Hello {name}," if name else "Hello,", *lines]) + "\n"
-            page = "".join(f"<p>{html.escape(line)}</p>" for line in [f"Hello {name}," if name else "Hello,", *lines])
+            hello = f"Hello {one_line(name)}," if one_line(name) else "Hello,"
+            text = "\n\n".join([hello, *lines]) + "\n"
+            page = "".join(f"<p>{html.escape(line)}</p>" for line in [hello, *lines])
             message = _message(name, email, subject, text, page, settings)
             message.add_attachment(calendar, maintype="text", subtype="calendar", params={"method": "REQUEST"},
                                    filename="invitation.ics")
@@ -300,11 +311,11 @@ def send_notice(recipients, subject: str, lines: list[str], about: str, settings
     report, notifications = RunReport(), []
     with Mailer(settings) as mailer:
         for name, email in _people(recipients):
-            paragraphs = [f"Hello {name}," if name else "Hello,", *lines]
+            paragraphs = [f"Hello {one_line(name)}," if one_line(name) else "Hello,", *lines]
             message = _message(name, email, subject, "\n\n".join(paragraphs) + "\n",
                                "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
             notification = Notification(recipient=email, kind="notice", day=today or clock.today(), tasks=[about],
-                                        subject=subject, message=message.as_bytes())
+                                        subject=message["Subject"], message=message.as_bytes())
             if _claim(notification):
                 _send(mailer, notification, notification.message, report)
             notifications.append(notification)

@@ -10,6 +10,7 @@ import gridfs
 import mongoengine as me
 from mongoengine.connection import get_db
 
+from casework.letters import picture_problem
 from documents.base import StaleEditError, field_errors
 from documents.organisation import LOGO_MAX_BYTES, LOGO_TYPES, Organisation
 from services.errors import Refused
@@ -24,6 +25,8 @@ def logo_problem(data: bytes) -> str | None:
         return "The logo is larger than 1 MB: save a smaller image."
     if _image_type(data) is None:
         return "The logo must be a PNG or JPEG image."
+    if picture_problem(data):
+        return "The logo is damaged or is not really a PNG or JPEG image: save it again from an image editor."
     return None
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from services.mail import MailSettings
 
 DEFAULT_TIME_ZONE = "Europe/London"
+DEFAULT_IMPORT_RETENTION_DAYS = 30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,8 +38,23 @@ class Settings:
     mail: MailSettings
     organisation: OrganisationDefaults
     time_zone: str = DEFAULT_TIME_ZONE
+    import_retention_days: int = DEFAULT_IMPORT_RETENTION_DAYS   # how long uploaded import files are kept
 
     @classmethod
     def from_config(cls, config: Mapping) -> Settings:
         return cls(mail=MailSettings.from_config(config), organisation=OrganisationDefaults.from_config(config),
-                   time_zone=config.get("TIME_ZONE") or DEFAULT_TIME_ZONE)
+                   time_zone=config.get("TIME_ZONE") or DEFAULT_TIME_ZONE,
+                   import_retention_days=retention_days(config.get("IMPORT_RETENTION_DAYS")))
+
+
+def retention_days(value) -> int:
+    """The days import files are kept: a whole number of at least 1 (default 30). ValueError otherwise."""
+    if value is None or value == "":
+        return DEFAULT_IMPORT_RETENTION_DAYS
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number of days") from None
+    if days < 1:
+        raise ValueError(f"keep import files for at least 1 day, not {days}")
+    return days

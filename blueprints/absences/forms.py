@@ -2,21 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from blueprints.fields import DayField
 from documents.absence import CONTACT_METHODS, REASON_CATEGORIES
-
-
-class DayField(DateField):
-    """A date whose parse error says what to type."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(f"Enter a real date for “{self.label.text.lower()}”, for example 2026-03-27.") from None
 
 
 def _date(label: str, required: bool = True, message: str | None = None):

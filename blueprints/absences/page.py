@@ -13,6 +13,7 @@ from casework.calendar import WorkingPattern
 from documents import Absence, Employee
 from documents.scope import may_read_medical
 from services import clock
+from services.absences import history
 
 
 def care_expectations(absence: Absence, today: dt.date):
@@ -46,10 +47,11 @@ def render_absence_page(absence: Absence, employee: Employee, status: int = 200,
     pattern = WorkingPattern.for_employee(employee)
     forms = {**blank_forms(absence, today), **submitted}
     due = rtw_due(absence.last_day, pattern) if absence.last_day else None
+    medical = may_read_medical(current_user, employee)
     return render_template(
         "absences/show.html", absence=absence, employee=employee, today=today, due=due,
         length=absence_length(absence.first_day, absence.last_day, pattern, today),
-        expectations=care_expectations(absence, today), may_read_medical=may_read_medical(current_user, employee),
+        expectations=care_expectations(absence, today), may_read_medical=medical, history=history(absence, medical),
         may_record=current_user.has_role(*ABSENCE_RECORDERS),
         rtw_form=ReturnToWorkForm(formdata=None, held_on=min(today, due.first_day_back) if due else today,
                                   version=str(absence.version)) if due and not absence.rtw else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -30,6 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.fields import DayField, one_line
 from casework.checklists import COMPANION_LABELS, CONFIRM, ROLE_LABELS, Checklist
 from services.cases.meetings import NOTES_MAX
 from services.cases.outcomes import DECISIONS, FLAG_WORDS
@@ -52,8 +52,8 @@ class ReassignForm(CaseForm):
                                                       Length(max=200)])
 
 
-def _day(label: str, message: str, required: bool = True) -> DateField:
-    return DateField(label, validators=[InputRequired(message) if required else Optional()],
+def _day(label: str, message: str, required: bool = True) -> DayField:
+    return DayField(label, validators=[InputRequired(message) if required else Optional()],
                      invalid_value_message="Enter a real date, for example 2026-03-27.")
 
 
@@ -66,7 +66,7 @@ def _time(label: str, required: bool = True) -> TimeField:
 class ParticipantForm(Form):
     """One row of the participants: a row without a name is skipped (the role may be set in advance)."""
 
-    name = StringField("Name", validators=[Length(max=200)])
+    name = StringField("Name", validators=[Length(max=200), one_line])
     role = SelectField("Role", choices=[SelectChoice("", "Choose a role")] + [
         SelectChoice(role, label) for role, label in ROLE_LABELS.items()], validate_choice=False)
     email = StringField("E-mail (for the invitation)", validators=[
@@ -92,10 +92,11 @@ class MeetingForm(CaseForm):
         NumberRange(15, 480, "A meeting lasts from 15 minutes to 8 hours (480 minutes).")])
     how = RadioField("Where", default="in_person", choices=[
         SelectChoice("in_person", "In person"), SelectChoice("call", "Telephone or video call")])
-    place = StringField("Place, or how to join the call", validators=[Length(max=300)])
+    place = StringField("Place, or how to join the call", validators=[Length(max=300), one_line])
     participants = FieldList(FormField(ParticipantForm), min_entries=4, max_entries=8)
     employee_attends = BooleanField("The employee is invited to attend", default=True)
-    companion_name = StringField("Companion's name (if they bring one)", validators=[Optional(), Length(max=200)])
+    companion_name = StringField("Companion's name (if they bring one)", validators=[Optional(), Length(max=200),
+                                                                                      one_line])
     companion_kind = SelectField("Companion is", choices=[SelectChoice("", "No companion")] + [
         SelectChoice(kind, label) for kind, label in COMPANION_LABELS.items()])
 

@@ -9,7 +9,7 @@ import io
 from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, RadioField
+from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
@@ -19,8 +19,10 @@ from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import actor, case_or_404, seen_version
 from blueprints.cases.page import case_section, render_case
+from blueprints.fields import DayField
 from blueprints.settings import settings
-from casework.letters import LETTERS, MAX_BYTES
+from casework.docx_package import MAX_BYTES
+from casework.letters import LETTERS
 from documents import Absence
 from documents.scope import may_read_medical
 from services import clock
@@ -55,8 +57,8 @@ class UploadForm(CaseForm):
 
 
 class SentForm(CaseForm):
-    sent_on = DateField("Date sent", validators=[InputRequired("Enter the date the letter was sent.")],
-                        invalid_value_message="Enter a real date, for example 2026-03-27.")
+    sent_on = DayField("Date sent", validators=[InputRequired("Enter the date the letter was sent.")],
+                       invalid_value_message="Enter a real date, for example 2026-03-27.")
     sent_how = RadioField("How it was sent", choices=[SelectChoice(key, words) for key, words in SENT_HOW.items()],
                           validators=[InputRequired("Say how the letter was sent.")])
 
@@ -113,9 +115,7 @@ def file_answer(owner, employee, letter_id: str, number: int, pdf: bool = False)
             data, filename, mimetype = pdf_copy(data), filename.removesuffix(".docx") + ".pdf", "application/pdf"
         except Refused as problem:
             return render_template("error.html", title="No PDF copy", advice=problem.message, code=503), 503
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, etag=False)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, etag=False)
 
 
 def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> None:

@@ -55,5 +55,6 @@ def _described(chosen: dict, titles) -> list[tuple[str, str]]:
 def _line_words(assignment_number: str) -> str:
     if assignment_number == current_user.assignment_number:
         return "reporting to you directly"
-    person = Employee.objects(assignment_number=assignment_number).only("first_name", "last_name").first()
+    person = Employee.objects.visible_to(current_user).filter(assignment_number=assignment_number).only(
+        "first_name", "last_name").first()     # someone out of the user's scope is not named
     return f"{person.name}’s team" if person else assignment_number

@@ -7,6 +7,7 @@ from bson.errors import InvalidId
 from flask import abort, url_for
 from flask_login import current_user
 
+from blueprints.fields import version_number
 from documents import Case, Employee
 
 
@@ -26,8 +27,7 @@ def case_or_404(case_id: str) -> tuple[Case, Employee]:
 
 def seen_version(form) -> int | None:
     """The case version the user's page showed (a hidden field on every case form)."""
-    value = form.version.data if hasattr(form, "version") else None
-    return int(value) if value and str(value).isdigit() else None
+    return version_number(form.version.data) if hasattr(form, "version") else None
 
 
 def case_url(case: Case, anchor: str | None = None) -> str:

@@ -119,9 +119,11 @@ def send_invitation(case_id: str, meeting_id: str):
                            "the participants, or send the .ics file yourself." if people == [] else
                            "The form had expired. Send it again.")
     sent = email_invitation(case, meeting, employee, people, actor(), settings().mail)
-    failed = [n.recipient for n in sent if n.status != "sent"]
-    flash(f"Invitation e-mailed to {len(sent) - len(failed)} of {len(sent)}." + (
-        f" Not sent yet to {', '.join(failed)}: Casebook tries again at the next e-mail run." if failed else ""))
+    failed = [n.recipient for n in sent if n.status == "failed"]
+    cannot = [n.recipient for n in sent if n.status == "given_up"]
+    flash(f"Invitation e-mailed to {len(sent) - len(failed) - len(cannot)} of {len(sent)}." + (
+        f" Not sent yet to {', '.join(failed)}: Casebook tries again at the next e-mail run." if failed else "") + (
+        f" It cannot be sent to {', '.join(cannot)}: correct the address." if cannot else ""))
     return redirect(url_for("cases.show", case_id=case.pk, _anchor="meetings"))
 
 

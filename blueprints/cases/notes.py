@@ -23,6 +23,7 @@ from services.cases.outcomes import (
     SNOOZE_WEEKS,
     add_note,
     ask_not_to_progress,
+    flag_comments,
     hr_decision,
     not_my_report,
     raise_flag,
@@ -120,6 +121,7 @@ def provide(case, employee, today, forms) -> dict:
         "snooze_form": forms.pop("snooze_form", None) or SnoozeForm(**version),
         "flag_form": forms.pop("flag_form", None) or FlagForm(**version),
         "flag_words": FLAG_WORDS, "note_labels": NOTE_LABELS, "snooze_weeks": SNOOZE_WEEKS,
+        "flag_comments": flag_comments(current_user, [(case, flag) for flag in case.flags]),
         "snooze_latest": today + dt.timedelta(weeks=SNOOZE_WEEKS),
         "snoozed_until": max((note.snooze_until for note in case.notes
                               if note.snooze_until and note.snooze_until >= today), default=None),

@@ -31,7 +31,18 @@ def show(case_id: str):
 
 
 def render_case(case: Case, employee: Employee, status: int = 200, message: str | None = None, **forms):
-    """The case page, with any forms that came back with errors (and `message` at the top)."""
+    """The case page, with any forms that came back with errors (and `message` at the top). An error whose
+    field the page does not show (its part is not offered in the case's state) is said at the top instead."""
+    page, status = _case_page(case, employee, status, message, **dict(forms))
+    unseen = [error for form in forms.values() if hasattr(form, "errors")
+              for name, errors in form.errors.items() if name in form and errors
+              and f'id="{form[name].id}-error"' not in page for error in errors[:1]]
+    if unseen and message is None:
+        return _case_page(case, employee, status, unseen[0], **forms)
+    return page, status
+
+
+def _case_page(case: Case, employee: Employee, status: int, message: str | None, **forms):
     today = clock.today()
     policy = case_policy(case)
     ladder = ladder_of(case, policy)

@@ -10,11 +10,22 @@ from pathlib import Path
 import click
 
 from blueprints.imports import bp
-from casework.absence_feed import missing_columns
-from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, refusal_lines, refusal_report, summary
+from blueprints.settings import settings
+from casework.absence_feed import REPORTED_COLUMNS, missing_columns
+from casework.feed_files import (
+    NotAFeedFile,
+    check_rows,
+    decode_text,
+    read_csv,
+    read_header,
+    refusal_lines,
+    refusal_report,
+    summary,
+)
 from documents import StaleEditError
 from services import clock
 from services.imports.absences import import_absences
+from services.imports.jobs import purge_old_files
 
 
 @bp.cli.group("import")
@@ -32,10 +43,18 @@ def import_group():
 def absences(file: Path, dry_run: bool, skip_invalid: bool, report: Path | None, as_of: dt.datetime | None):
     """Create or update absences from the absence system's absences.csv; unchanged rows are left alone."""
     today = as_of.date() if as_of else clock.today()
-    run_feed(file, missing_columns, dry_run, skip_invalid, report,
+    run_feed(file, missing_columns, REPORTED_COLUMNS, dry_run, skip_invalid, report,
              lambda rows, numbers, bars: import_absences(rows, actor(file), "import", today, dry_run, skip_invalid,
                                                          bars),
              lambda number, outcome: refusal_lines(number, outcome.absence_id, outcome.errors))
+
+
+@import_group.command("purge")
+def purge():
+    """Delete the uploaded files, refused-rows reports and row lists of import jobs older than
+    CASEBOOK_IMPORT_RETENTION_DAYS (default 30), keeping each job's summary."""
+    days = settings().import_retention_days
+    click.echo(f"{purge_old_files(days)} import jobs purged (files kept for {days} days).")
 
 
 def actor(file: Path) -> str:
@@ -43,9 +62,11 @@ def actor(file: Path) -> str:
     return f"import:{file.name} by {getpass.getuser()}"
 
 
-def run_feed(file: Path, missing_columns, dry_run: bool, skip_invalid: bool, report: Path | None, run, lines) -> None:
+def run_feed(file: Path, missing_columns, reported, dry_run: bool, skip_invalid: bool, report: Path | None, run,
+             lines) -> None:
     """Read FILE (its header checked by `missing_columns`), check or apply it with `run(rows, numbers, bars)`,
-    print each refused row as `lines(number, outcome)` and the counts, write the refused rows to `report`,
+    print each refused row as `lines(number, outcome)` and the counts, write the refused rows (their `reported`
+    columns) to `report`,
     and fail with a one-line reason when a row was refused (unless `skip_invalid`)."""
     text = read_feed(file, missing_columns)
     with contextlib.closing(StageBars()) as bars:
@@ -59,7 +80,7 @@ def run_feed(file: Path, missing_columns, dry_run: bool, skip_invalid: bool, rep
     click.echo(summary(result.counts))
     if report:
         report.write_text(refusal_report(header, [(numbers[outcome.index], rows[outcome.index], outcome.errors)
-                                                  for outcome in result.refused]), encoding="utf-8")
+                                                  for outcome in result.refused], reported), encoding="utf-8")
     refused = len(result.refused)
     if refused and not skip_invalid:
         raise click.ClickException(f"{refused} row{'s' if refused > 1 else ''} refused, so nothing "
@@ -68,14 +89,17 @@ def run_feed(file: Path, missing_columns, dry_run: bool, skip_invalid: bool, rep
 
 
 def read_feed(file: Path, missing_columns) -> str:
-    """FILE's text, or a one-line reason (no file, not CSV text, a header lacking `missing_columns(header)`)."""
+    """FILE's text, or a one-line reason (no file, not CSV text, a header lacking `missing_columns(header)`, a row
+    Casebook cannot read)."""
     if not file.is_file():
         raise click.ClickException(f"{file}: no such file.")
     try:
         text = decode_text(file.read_bytes())
+        missing = missing_columns(read_header(text))
+        if not missing:
+            check_rows(text)
     except NotAFeedFile as error:
         raise click.ClickException(f"{file}: {error}") from None
-    missing = missing_columns(read_header(text))
     if missing:
         raise click.ClickException(f"{file}: the header lacks the columns {', '.join(missing)}.")
     return text

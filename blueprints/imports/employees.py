@@ -15,7 +15,7 @@ from blueprints.imports.forms import AbsenceFileForm
 from blueprints.imports.routes import upload_page
 from blueprints.settings import settings
 from casework.feed_files import read_csv, refusal_report, summary
-from casework.hierarchy_feed import Outcome, missing_columns
+from casework.hierarchy_feed import REPORTED_COLUMNS, Outcome, missing_columns
 from documents import StaleEditError
 from services import clock
 from services.imports.hierarchy import HierarchyResult, import_employees
@@ -49,7 +49,8 @@ def employees(file: Path, dry_run: bool, full: bool, report: Path | None, as_of:
                               f"{message}" for field, message in outcome.errors.items()))
     if report:
         report.write_text(refusal_report(header, [(numbers[outcome.index], rows[outcome.index], outcome.errors)
-                                                  for outcome in result.refused]), encoding="utf-8")
+                                                  for outcome in result.refused], REPORTED_COLUMNS),
+                          encoding="utf-8")
     if result.refused:
         refused = len(result.refused)
         raise click.ClickException(f"{refused} row{'s' if refused > 1 else ''} refused, so nothing "

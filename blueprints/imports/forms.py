@@ -8,7 +8,7 @@ from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from casework.absence_feed import missing_columns
-from casework.feed_files import NotAFeedFile, decode_text, read_header
+from casework.feed_files import NotAFeedFile, check_rows, decode_text, read_header
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
@@ -28,7 +28,10 @@ class AbsenceFileForm(FlaskForm):
             raise ValidationError(f"The file is larger than {limit // (1024 * 1024) or 1} MB. "
                                   "Split it, or ask for it to be loaded with the import command.")
         try:
-            missing = self.columns_missing(read_header(decode_text(data)))
+            text = decode_text(data)
+            missing = self.columns_missing(read_header(text))
+            if not missing:
+                check_rows(text)
         except NotAFeedFile as error:
             raise ValidationError(str(error)) from None
         if missing:

@@ -12,7 +12,7 @@ from blueprints.imports import bp
 from blueprints.imports.cli import actor, import_group, run_feed
 from blueprints.imports.forms import AbsenceFileForm
 from blueprints.imports.routes import upload_page
-from casework.inflight_feed import missing_columns, refusal_lines
+from casework.inflight_feed import REPORTED_COLUMNS, missing_columns, refusal_lines
 from services import clock
 from services.imports.inflight import import_inflight
 
@@ -26,7 +26,7 @@ from services.imports.inflight import import_inflight
 def inflight(file: Path, dry_run: bool, skip_invalid: bool, report: Path | None):
     """Create the cases in progress in the previous system's inflight.csv, each at its stage; a row migrated
     before is left alone."""
-    run_feed(file, missing_columns, dry_run, skip_invalid, report,
+    run_feed(file, missing_columns, REPORTED_COLUMNS, dry_run, skip_invalid, report,
              lambda rows, numbers, bars: import_inflight(rows, actor(file), "import", clock.today(), dry_run,
                                                          skip_invalid, bars, numbers),
              lambda number, outcome: refusal_lines(number, outcome.assignment_number, outcome.errors))

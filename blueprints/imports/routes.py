@@ -28,7 +28,8 @@ def upload_page(kind: str, form, template: str):
     page); otherwise the form with the user's recent jobs of that kind."""
     if form.validate_on_submit():
         job = check_upload(kind, secure_filename(form.file.data.filename) or f"{kind}.csv", form.content,
-                           current_user.pk, current_user.email, clock.today(), settings().mail, _app_context())
+                           current_user.pk, current_user.email, clock.today(), settings().mail, _app_context(),
+                           settings().import_retention_days)
         return redirect(url_for("imports.show", job_id=job.pk))
     jobs = ImportJob.objects.visible_to(current_user).filter(kind=kind).exclude("rows").order_by("-created_at")
     return render_template(template, form=form, jobs=list(jobs.limit(10))), 400 if form.errors else 200

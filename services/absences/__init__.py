@@ -56,6 +56,21 @@ def masked(values: dict) -> dict:
     return {**values, "reason_detail": "(recorded)" if values.get("reason_detail") else ""}
 
 
+MEDICAL_FIELDS = frozenset({"reason_detail"})
+
+
+def history(absence, medical: bool) -> list:
+    """The absence's audit entries, newest first, as a reader sees them: one who may not read its medical
+    detail (`medical` False) does not see the entries that changed nothing but that detail, so a corrected
+    or re-fed detail leaves no trace they could read it from."""
+    return [entry for entry in reversed(absence.audit) if medical or not _only_medical(entry)]
+
+
+def _only_medical(entry) -> bool:
+    fields = set(entry.before or {}) | set(entry.after or {})
+    return bool(fields) and fields <= MEDICAL_FIELDS
+
+
 def changes(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the fields that changed, before and after, safe to store."""
     changed = [key for key in after if before.get(key) != after.get(key)]

@@ -20,7 +20,8 @@ import gridfs
 from mongoengine.connection import get_db
 
 from casework.absences import long_date
-from casework.letters import LETTERS, LetterProblem, docx_problems, missing, render, value_at
+from casework.docx_package import DocxProblem, clean_docx, docx_problems
+from casework.letters import LETTERS, LetterProblem, missing, render, value_at
 from casework.workflow import OUTCOMES
 from documents.absence import Absence, MedicalRead
 from documents.base import utcnow
@@ -214,24 +215,28 @@ def readable_name(filename: str) -> str:
 
 def upload(owner: Case | Absence, letter_id: str, filename: str, data: bytes, actor: str,
            version: int | None = None) -> LetterVersion:
-    """Store an edited copy as the letter's next version. Only a .docx file without macros, up to the size
-    limit, is accepted (Refused with the reason). An upload never changes the case's stage."""
-    problems = docx_problems_of(filename, data)
-    if problems:
-        raise Refused(problems[0])
+    """Store an edited copy as the letter's next version. Only a .docx file Casebook accepts
+    (`casework.docx_package`: within the size caps, no macros, ActiveX, OLE objects, attached templates or links
+    outside the file) is accepted, Refused with the reason otherwise; what is stored is the file made again
+    from the parts a letter needs. An upload never changes the case's stage."""
+    stored = accepted_docx(filename, data)
     _, record = find_letter(owner, letter_id)
-    added = LetterVersion(file_id=None, filename=readable_name(filename), size=len(data), source="uploaded",
+    added = LetterVersion(file_id=None, filename=readable_name(filename), size=len(stored), source="uploaded",
                           by=actor, at=utcnow())
-    _store(owner, actor, "letter uploaded", record, added, data, version, False)
+    _store(owner, actor, "letter uploaded", record, added, stored, version, False)
     return added
 
 
-def docx_problems_of(filename: str, data: bytes) -> list[str]:
-    """What is wrong with an uploaded file: its content first (not Word, macros, too large), then its name."""
-    problems = docx_problems(data)
-    if not problems and not (filename or "").lower().endswith(".docx"):
-        problems = ["Only Word .docx files can be uploaded."]
-    return problems
+def accepted_docx(filename: str, data: bytes) -> bytes:
+    """An uploaded file made again from the parts a letter needs; Refused with what is wrong: its content first
+    (not Word, too large, macros, links outside the file …), then its name."""
+    try:
+        stored = clean_docx(data)
+    except DocxProblem as problem:
+        raise Refused(str(problem)) from None
+    if not (filename or "").lower().endswith(".docx"):
+        raise Refused("Only Word .docx files can be uploaded.")
+    return stored
 
 
 def mark_sent(owner: Case | Absence, letter_id: str, sent_on: dt.date, how: str, actor: str, today: dt.date,
@@ -294,6 +299,9 @@ def pdf_copy(data: bytes) -> bytes:
     program = pdf_converter()
     if program is None:
         raise Refused("LibreOffice is not installed, so no PDF copy can be made.")
+    problems = docx_problems(data)   # a file stored before today's checks is checked before LibreOffice opens it
+    if problems:
+        raise Refused(f"The PDF copy could not be made: {problems[0]}")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "letter.docx"
         source.write_bytes(data)

@@ -25,6 +25,7 @@ from casework.checklists import (
     missing_attendees,
 )
 from casework.ladders import Stage as PolicyStage
+from casework.plain_text import ONE_LINE, one_line, unsafe_in_a_line
 from casework.workflow import alternative_date_problem, completion_blocked, notice_problem
 from documents.absence import MedicalRead
 from documents.base import utcnow
@@ -106,6 +107,10 @@ def arrange_meeting(case: Case, arrangement: Arrangement, actor: str, today: dt.
     problem = notice_problem(today, arrangement.on, stage.notice_days if stage else 0)
     if problem:
         raise Refused(problem, "on")
+    for field, value in (("place", arrangement.place), ("companion_name", arrangement.companion_name),
+                         *(("participants", name) for name, _, _ in arrangement.participants)):
+        if unsafe_in_a_line(value or ""):
+            raise Refused(ONE_LINE if field != "participants" else f"{one_line(value)}: {ONE_LINE}", field)
     if arrangement.companion_kind == "relative" and kind not in RELATIVE_ALLOWED:
         raise Refused("At this meeting the companion is a work colleague or a trade union representative.",
                              "companion_kind")

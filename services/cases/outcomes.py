@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 
 from casework.absences import long_date
 from casework.workflow import OutcomePlan, completion_blocked, due_on, outcomes_for, plan_outcome
 from documents.case import Case, Flag, Note, Outcome, Task
 from documents.employee import Employee
+from documents.scope import may_read_medical
 from services.cases.tasks import (
     add_stage_tasks,
     assignee_for,
@@ -275,11 +277,18 @@ def flagged_not_my_report(employee_ids: list) -> set:
                             flags__match={"kind": "not_my_report", "status": "open"}).distinct("employee"))
 
 
+def flag_comments(user, flags: Iterable[tuple[Case, Flag]]) -> dict[str, str]:
+    """The comments `user` may read of these flags (each with its case), by flag id. A manager's comment may hold
+    health information, so only those who may read the employee's medical detail read it (their managers, HR
+    for their division, admins): never support as such, who resolve "not my report" flags without it."""
+    return {flag.id: flag.comment for case, flag in flags if flag.comment and may_read_medical(user, case)}
+
+
 def flag_queue(cases, kinds=tuple(FLAG_WORDS)) -> list[tuple[Case, Flag]]:
     """Open flags of `kinds` on `cases` (already scoped), oldest first."""
     found = [(case, flag) for case in cases.filter(flags__match={"status": "open", "kind": {"$in": list(kinds)}})
-             .only("employee", "assignment_number", "division", "kind", "stage", "flags", "policy_key",
-                   "policy_revision")
+             .only("employee", "assignment_number", "division", "manager_path", "kind", "stage", "flags",
+                   "policy_key", "policy_revision")
              for flag in case.flags if flag.status == "open" and flag.kind in kinds]
     return sorted(found, key=lambda pair: pair[1].at)
 

@@ -85,16 +85,21 @@ def add_milestone_tasks(case: Case, employee: Employee, milestones, today: dt.da
     return added
 
 
+def oh_referral_title(employee: Employee, first_day: dt.date) -> str:
+    """The referral task's title: whom and which absence, the same words whatever its reason."""
+    return f"Refer {employee.name} to occupational health (absence from {long_date(first_day)})"
+
+
 def refer_to_occupational_health(employee: Employee, absence_ids, today: dt.date) -> int:
     """A task to refer the employee to occupational health for each absence the policy refers at once, not
-    yet referred and without such a task already; returns how many were added. The title names no reason:
-    task titles reach e-mails."""
+    yet referred and without such a task already; returns how many were added. The title names neither the
+    reason nor that the policy refers it at once (which only some reasons are): task titles reach e-mail
+    subjects and task lists."""
     added = 0
     for absence in Absence.objects(pk__in=list(absence_ids), oh_referral_on=None,
-                                   tasks__kind__ne=OH_REFERRAL).only("id"):
+                                   tasks__kind__ne=OH_REFERRAL).only("id", "first_day"):
         task = Task(kind=OH_REFERRAL, assignee=assignee_for("manager", employee),
-                    due_on=due_on(today, 1, employee.region),
-                    title=f"Refer {employee.name} to occupational health: the policy refers this absence at once")
+                    due_on=due_on(today, 1, employee.region), title=oh_referral_title(employee, absence.first_day))
         added += Absence.objects(pk=absence.pk, tasks__kind__ne=OH_REFERRAL).update_one(push__tasks=task)
     return added
 
@@ -161,8 +166,17 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
     task = find_task(case, task_id)
     if task.status != "open":
         raise Refused("Only an open task can be reassigned.")
-    if not assignee.startswith(HR_QUEUE) and not User.objects(email=assignee, active=True).count():
-        raise Refused(f"No one can sign in as {assignee}: check the login.")
+    if assignee.startswith(HR_QUEUE):
+        if assignee != hr_queue(case.division):
+            raise Refused(f"Only the HR queue of {case.division} may hold this case's tasks.")
+    else:
+        user = User.objects(email=assignee, active=True).first()
+        if user is None:
+            raise Refused(f"No one can sign in as {assignee}: check the login.")
+        # The task list names the employee: whoever holds the task must be someone who may open the case.
+        if not Case.objects.visible_to(user).filter(pk=case.pk).count():
+            raise Refused(f"{assignee} cannot open this case (it is outside their part of the organisation): "
+                          "give the task to someone who looks after this employee.")
     return case.change(actor, "task reassigned", lambda case: task.reassign(assignee), version=version)
 
 

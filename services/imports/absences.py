@@ -14,7 +14,16 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 from pymongo import InsertOne, UpdateOne
 
-from casework.absence_feed import Interview, Outcome, Staff, StoredAbsence, _accepted, counts, plan_feed
+from casework.absence_feed import (
+    Interview,
+    Outcome,
+    Staff,
+    StoredAbsence,
+    _accepted,
+    counts,
+    detail_not_compared,
+    plan_feed,
+)
 from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from casework.feed_files import text
@@ -23,6 +32,7 @@ from documents.absence import Absence, ReturnToWork
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.employee import WEEKDAYS, Employee
 from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
+from services.imports.unfinished import unfinished_work
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
                "disability_related", "third_party", "expected_return")
@@ -35,6 +45,9 @@ CHANGED_MEANWHILE = ("Some absences were changed by someone else while the feed 
                      "rows already applied will show as unchanged.")
 INTERVIEW_FIELDS = ("held_on", "held_by", "day_number")
 Progress = Callable[[str, int, int], None]
+# Whether whoever reads an import's report may know an employee's medical detail, asked of the stored employee
+# (its `division` and `manager_path`); None: they may know everyone's (the command line, a medical API token).
+DetailKnown = Callable[[SimpleNamespace], bool]
 
 
 @dataclasses.dataclass
@@ -45,6 +58,7 @@ class FeedResult:
     outcomes: list[Outcome] | list[InflightOutcome]
     applied: bool
     counts: dict[str, int]
+    detail_not_compared: int = 0
 
     @property
     def refused(self) -> list[Outcome | InflightOutcome]:
@@ -52,26 +66,31 @@ class FeedResult:
 
 
 def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
-                    skip_invalid: bool = False, progress: Progress | None = None) -> FeedResult:
+                    skip_invalid: bool = False, progress: Progress | None = None,
+                    detail_known: DetailKnown | None = None) -> FeedResult:
     """Plan the rows, then apply them unless this is a dry run or a row is refused (and not `skip_invalid`).
 
-    Re-running the same rows changes nothing. Raises StaleEditError when someone changed one of the
-    absences while it was being written.
+    For an employee whose medical detail the reader may not know (`detail_known`), a change of the reason
+    detail alone is reported as unchanged, in the outcomes and the counts alike, and still written when
+    applying. Re-running the same rows changes nothing, and finishes what an earlier run killed part-way left
+    undone (see services/imports/unfinished.py). Raises StaleEditError when someone changed one of the absences
+    while it was being written.
     """
-    outcomes, employees = _plan(rows, today, progress)
+    outcomes, employees = _plan(rows, today, progress, detail_known)
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
     if applies:
         _apply(outcomes, employees, actor, source, today, progress)
-    return FeedResult(outcomes, applies, counts(outcomes))
+    return FeedResult(outcomes, applies, counts(outcomes), detail_not_compared(outcomes))
 
 
-def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None) -> tuple[list[Outcome], dict]:
+def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None,
+          detail_known: DetailKnown | None) -> tuple[list[Outcome], dict]:
     """The outcomes, and the stored employees the batch names by id (for re-evaluating them after applying)."""
     named = {text(row.get("assignment_number")) for row in rows} - {""}
     employees = {row["_id"]: row for row in _read(
         Employee, {"assignment_number": named | {text(row.get("rtw_by_assignment_number")) for row in rows} - {""}},
         {"audit": 0})}
-    staff = {row["assignment_number"]: _staff(row) for row in employees.values()}
+    staff = {row["assignment_number"]: _staff(row, detail_known) for row in employees.values()}
     stored = [_stored(row) for row in _read(
         Absence, {"employee": {staff[number].id for number in named if number in staff},
                   "external_id": {text(row.get("absence_id")) for row in rows} - {""}},
@@ -98,10 +117,13 @@ def _pattern(days: tuple[str, ...], region: str, fte: float) -> WorkingPattern:
     return WorkingPattern(days, region, fte)
 
 
-def _staff(row: dict) -> Staff:
+def _staff(row: dict, detail_known: DetailKnown | None) -> Staff:
+    known = detail_known is None or detail_known(
+        SimpleNamespace(division=row.get("division"), manager_path=row.get("manager_path") or []))
     return Staff(row["_id"], row["assignment_number"], f"{row['first_name']} {row['last_name']}",
                  as_date(row.get("start_date")), as_date(row.get("end_date")),
-                 _pattern(tuple(row.get("working_days") or WEEKDAYS[:5]), row.get("region") or "ENG", row["fte"]))
+                 _pattern(tuple(row.get("working_days") or WEEKDAYS[:5]), row.get("region") or "ENG", row["fte"]),
+                 known)
 
 
 def _stored(row: dict) -> StoredAbsence:
@@ -116,16 +138,18 @@ def _stored(row: dict) -> StoredAbsence:
                          interview)
 
 
-
 def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, today: dt.date,
            progress: Progress | None) -> None:
-    todo = [outcome for outcome in outcomes if outcome.action in ACTIONS]
+    todo = [outcome for outcome in outcomes if outcome.writes]
     at = utcnow()
     writes = (_insert(outcome, actor, source, at) if outcome.action == "created" else _update(outcome, actor, at)
               for outcome in todo)
-    stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
-    after_absences_saved([Employee._from_son(employees[employee_id])
-                          for employee_id in {_accepted(outcome)[1].id for outcome in todo}], today)
+    with unfinished_work("absences", {_accepted(outcome)[1].id for outcome in todo}) as to_evaluate:
+        stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
+        missing = to_evaluate - employees.keys()
+        employees.update((row["_id"], row) for row in _read(Employee, {"_id": missing}, {"audit": 0}))
+        after_absences_saved([Employee._from_son(employees[employee_id]) for employee_id in to_evaluate
+                              if employee_id in employees], today)
     if stale:
         raise StaleEditError(CHANGED_MEANWHILE)
 

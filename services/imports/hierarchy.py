@@ -1,7 +1,8 @@
 """Loading the staff hierarchy from ESR: plan a file against the stored employees, then write it in bulk.
 
 Applying writes the new starters and changed employees (each with an audit entry), ends those a full
-file leaves out, rebuilds every chain of supervisors, copies the chains onto the cases, and moves each
+file leaves out, rebuilds every chain of supervisors, gives every case its employee's division and chain (who may
+see it: `services.cases.scope`) with the HR-queue tasks of a moved employee, and moves each
 open manager task of an employee whose supervisor changed to the new supervisor's login, with an audit
 entry on the case and a notice to the old and the new assignee.
 """
@@ -14,15 +15,17 @@ from typing import Callable, Mapping
 
 from pymongo import InsertOne, UpdateOne
 
-from casework.hierarchy_feed import FIELDS, Outcome, Plan, counts, plan_hierarchy
+from casework.hierarchy_feed import FIELDS, REPORTED_COLUMNS, Outcome, Plan, counts, plan_hierarchy
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
 from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
 from documents.routing import Routing
 from documents.user import User
+from services.cases.scope import refresh_case_scopes, requeue_absence_tasks
 from services.cases.tasks import HR_QUEUE, assignee_for, find_task
 from services.errors import Refused
 from services.imports.jobs import register_importer
+from services.imports.unfinished import unfinished_work
 from services.mail import MailSettings
 from services.notifications import send_notice
 
@@ -78,18 +81,26 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
 
     A hierarchy file is all or nothing (`skip_invalid` is accepted for the upload page and ignored): a
     skipped row could leave others supervised by nobody. With `full`, employees in post whom the file
-    leaves out end today. Re-running the same file changes nothing. Raises StaleEditError when someone
-    changed one of the employees while it was being written.
+    leaves out end today. Re-running the same file changes nothing, and gives the tasks of staff whose
+    supervisor an earlier run killed part-way had changed to their new supervisor (see
+    services/imports/unfinished.py). Raises StaleEditError when someone changed one of the employees while it
+    was being written.
     """
     stored = _stored()
     report = (lambda done: progress("planning", done, len(rows))) if progress else None
     plan = plan_hierarchy(rows, {number: values for number, (_, _, values) in stored.items()}, today, full, report)
     if dry_run or plan.refused:
         return HierarchyResult(plan, False)
-    _write(plan, stored, actor, today, progress)
-    rebuild_manager_paths()
-    copy_paths_to_cases()
-    moved = _move_tasks([stored[outcome.key][0] for outcome in plan.changed_supervisors], actor, today, mail)
+    with unfinished_work("employees", {stored[outcome.key][0] for outcome in plan.changed_supervisors}) as to_move:
+        _write(plan, stored, actor, today, progress)
+        rebuild_manager_paths()
+        why = f"hierarchy import {file_of(actor)}"
+        refresh_case_scopes(actor, why)     # heals every case left out of date, a killed run's included
+        for outcome in plan.changed_details:
+            if "division" in outcome.changes:
+                old, new = outcome.changes["division"]
+                requeue_absence_tasks(stored[outcome.key][0], old, new, actor, why)
+        moved = _move_tasks(sorted(to_move), actor, today, mail)
     return HierarchyResult(plan, True, moved)
 
 
@@ -164,18 +175,6 @@ def _update(pk, version: int, changes: dict, actor: str, action: str, at: dt.dat
     if cleared:
         update["$unset"] = cleared
     return UpdateOne({"_id": pk, "version": version}, update)
-
-
-def copy_paths_to_cases() -> int:
-    """Give every case its employee's current chain of supervisors (who may see it); returns how many changed."""
-    paths = {row["_id"]: row.get("manager_path", [])
-             for row in Employee._get_collection().find({}, {"manager_path": 1})}
-    writes = [UpdateOne({"_id": row["_id"]}, {"$set": {"manager_path": paths[row["employee"]]}})
-              for row in Case._get_collection().find({}, {"employee": 1, "manager_path": 1})
-              if row["employee"] in paths and row.get("manager_path", []) != paths[row["employee"]]]
-    if writes:
-        Case._get_collection().bulk_write(writes, ordered=False)
-    return len(writes)
 
 
 def moves_with_supervisor(task: Task, advisors: set[str]) -> bool:
@@ -254,4 +253,4 @@ def file_of(actor: str) -> str:
     return actor.removeprefix("import:").rsplit(" by ", 1)[0]
 
 
-register_importer("employees", import_employees, mails=True)
+register_importer("employees", import_employees, REPORTED_COLUMNS, mails=True)

@@ -14,7 +14,17 @@ from typing import Callable, Mapping
 
 from casework.absences import long_date
 from casework.feed_files import text
-from casework.inflight_feed import InflightRow, Outcome, Person, StoredCase, counts, ladder_for, plan_inflight
+from casework.inflight_feed import (
+    REPORTED_COLUMNS,
+    InflightRow,
+    Outcome,
+    Person,
+    StoredCase,
+    audited_row,
+    counts,
+    ladder_for,
+    plan_inflight,
+)
 from casework.policy import Policy
 from casework.workflow import due_on
 from documents.base import utcnow
@@ -115,7 +125,8 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
                                                                                  employee.region)))
     if row.notes:
         case.notes.append(Note(author=actor, text=NOTE_PREFIX + row.notes))
-    case.record(actor, "case migrated", after=row.source, reason=f"Row {row_number} of the in-flight cases file")
+    case.record(actor, "case migrated", after=audited_row(row.source),
+                reason=f"Row {row_number} of the in-flight cases file")
     case.validate()
     return case
 
@@ -162,4 +173,4 @@ def report_wrong_stage(case: Case, actor: str, comment: str = "", version: int |
     return case.change(actor, "migrated stage reported wrong", apply, version=version)
 
 
-register_importer("inflight", import_inflight, numbered=True)
+register_importer("inflight", import_inflight, REPORTED_COLUMNS, numbered=True)

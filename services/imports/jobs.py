@@ -8,13 +8,18 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
-from casework.feed_files import decode_text, read_csv, refusal_report, text
+from casework.absence_feed import REPORTED_COLUMNS
+from casework.feed_files import NotAFeedFile, decode_text, read_csv, refusal_report, text
 from documents.base import StaleEditError, utcnow
 from documents.import_job import ImportJob
+from documents.scope import may_read_medical
+from documents.user import User
 from services.errors import Refused
-from services.imports.absences import FeedResult, import_absences
+from services.imports.absences import DetailKnown, FeedResult, import_absences
 from services.mail import MailSettings
+from services.settings import DEFAULT_IMPORT_RETENTION_DAYS
 
 SHOWN_ROWS = 1000
 APPLICABLE = ("checked", "not_applied")
@@ -26,49 +31,86 @@ log = logging.getLogger(__name__)
 # What checks or applies each kind of file: function(rows, actor, source, today, dry_run=, skip_invalid=, progress=)
 # returning a result with `applied`, `counts`, `outcomes` and `refused` (each outcome with `index`, `action`,
 # `errors` and `key`, the row's own identifier). Other kinds register theirs with `register_importer`.
-IMPORTERS = {"absences": import_absences}
+IMPORTERS: dict[str, Callable[..., Any]] = {"absences": import_absences}
+REPORTED = {"absences": REPORTED_COLUMNS}   # the columns a kind's refused-rows report repeats
 NUMBERED: set[str] = set()   # kinds whose importer also takes numbers=, each row's number in the file
 MAILING: set[str] = set()    # kinds whose importer also takes mail=, the settings of the notices it sends
+# Kinds whose importer also takes detail_known=, whether the uploader may know an employee's medical detail:
+DETAILED = {"absences"}
 
 
-def register_importer(kind: str, importer, numbered: bool = False, mails: bool = False) -> None:
+def register_importer(kind: str, importer, reported, numbered: bool = False, mails: bool = False) -> None:
     """Let the upload page check and apply files of `kind` with `importer` (given the rows' numbers if `numbered`,
-    the mail settings as `mail=` if `mails`)."""
+    the mail settings as `mail=` if `mails`); its refused-rows report repeats the `reported` columns."""
     IMPORTERS[kind] = importer
+    REPORTED[kind] = tuple(reported)
     if numbered:
         NUMBERED.add(kind)
     if mails:
         MAILING.add(kind)
 
 
+def uploader_knows(job: ImportJob) -> DetailKnown:
+    """Whether the job's uploader, as they are now, may know an employee's medical detail (asked of the
+    employee's division and supervisors)."""
+    user = User.objects(pk=job.created_by).only("roles", "assignment_number", "hr_divisions").first()
+    return lambda employee: may_read_medical(user, employee)
+
+
 def check_upload(kind: str, filename: str, content: bytes, created_by, created_by_email: str, today: dt.date,
-                 mail: MailSettings, context: Callable[[], AbstractContextManager]) -> ImportJob:
+                 mail: MailSettings, context: Callable[[], AbstractContextManager],
+                 retention_days: int = DEFAULT_IMPORT_RETENTION_DAYS) -> ImportJob:
     """Keep an uploaded file of `kind` as a new job and check it (a dry run) in the background, where its page
-    follows the progress. `context()` is what the background work runs inside (the app's context)."""
+    follows the progress; the background work first purges the files of jobs older than `retention_days`.
+    `context()` is what the background work runs inside (the app's context)."""
     job = ImportJob(kind=kind, filename=filename, created_by=created_by, created_by_email=created_by_email)
     job.upload.put(content, content_type="text/csv", filename=job.filename)
     job.save()
-    _in_background(job, False, today, mail, context)
+    _in_background(job, False, today, mail, context, retention_days)
     return job
+
+
+def purge_old_files(retention_days: int, now: dt.datetime | None = None) -> int:
+    """Delete the uploaded file, the refused-rows report and the row-by-row list of every import job created more
+    than `retention_days` days before `now`, keeping the job's summary (who, when, the counts); returns how many
+    jobs were purged. Reads only the jobs not yet purged that are old enough (an indexed query)."""
+    if retention_days < 1:
+        raise ValueError("keep import files for at least one day")
+    now = now or utcnow()
+    purged = 0
+    for job in ImportJob.objects(purged_at=None, created_at__lt=now - dt.timedelta(days=retention_days)).only(
+            "upload", "report"):
+        for stored in (job.upload, job.report):
+            if stored:
+                stored.delete()
+        purged += ImportJob.objects(pk=job.pk, purged_at=None).update_one(
+            set__purged_at=now, set__purged_after_days=retention_days, set__rows=[], unset__upload=True,
+            unset__report=True)
+    return purged
 
 
 def apply_job(job: ImportJob, skip_invalid: bool, today: dt.date, mail: MailSettings,
               context: Callable[[], AbstractContextManager]) -> ImportJob:
     """Apply a checked job's file in the background (with `skip_invalid`, its valid rows even when others are
     refused); Refused when it is already being applied, or has been."""
-    started = ImportJob.objects(pk=job.pk, status__in=APPLICABLE).update_one(
+    started = ImportJob.objects(pk=job.pk, status__in=APPLICABLE, purged_at=None).update_one(
         set__status="applying", set__stage="planning", set__done=0, set__skip_invalid=skip_invalid,
         set__updated_at=utcnow())
     if not started:
-        raise Refused("This file is already being applied, or has been.")
+        raise Refused("This file is already being applied, or has been, or was purged: upload it again.")
     _in_background(job, True, today, mail, context)
     return job
 
 
 def _in_background(job: ImportJob, apply: bool, today: dt.date, mail: MailSettings,
-                   context: Callable[[], AbstractContextManager]) -> None:
+                   context: Callable[[], AbstractContextManager], retention_days: int | None = None) -> None:
     def work():
         with context():
+            if retention_days is not None:
+                try:
+                    purge_old_files(retention_days)
+                except Exception:   # a background thread: a failed purge is logged and the check goes on
+                    log.exception("purging import files older than %s days failed", retention_days)
             run_job(job.pk, apply, today, mail)
 
     threading.Thread(target=work, name=f"import-{job.pk}", daemon=True).start()
@@ -91,8 +133,9 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
         result = IMPORTERS[job.kind](rows, job.actor, "import", today, dry_run=not apply,
                                      skip_invalid=job.skip_invalid, progress=progress,
                                      **({"numbers": numbers} if job.kind in NUMBERED else {}),
-                                     **({"mail": mail} if job.kind in MAILING else {}))
-    except StaleEditError as error:
+                                     **({"mail": mail} if job.kind in MAILING else {}),
+                                     **({"detail_known": uploader_knows(job)} if job.kind in DETAILED else {}))
+    except (StaleEditError, NotAFeedFile) as error:
         return _finish(job, "failed", message=str(error))
     except Exception:   # a background thread: whatever went wrong is logged and shown on the job, not lost
         log.exception("import job %s failed", job.pk)
@@ -102,9 +145,10 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
     if job.report:
         job.report.delete()
     if refused:
-        job.report.put(refusal_report(header, refused).encode(), content_type="text/csv",
+        job.report.put(refusal_report(header, refused, REPORTED[job.kind]).encode(), content_type="text/csv",
                        filename="refused-" + job.filename)
-    _finish(job, status, counts=result.counts, rows=_shown_rows(result, numbers, rows))
+    _finish(job, status, counts=result.counts, rows=_shown_rows(result, numbers, rows),
+            detail_not_compared=getattr(result, "detail_not_compared", 0))
 
 
 def _finish(job: ImportJob, status: str, **values) -> None:

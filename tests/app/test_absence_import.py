@@ -227,7 +227,7 @@ def test_upload_page_is_for_support_and_admin(auth, make_user, staff, roles, sta
 @pytest.mark.parametrize("content, filename, message", [
     (b"absence_id\nX\n", "absences.csv", "it lacks assignment_number, first_day"),
     (b"anything", "absences.xlsx", "Upload a .csv file."),
-    (b"PK\x03\x04\x00", "absences.csv", "This is not a CSV text file."),
+    (b"PK\x03\x04\x00", "absences.csv", "This is a Word or Excel file (or a zip), not CSV."),
     (b"x" * 2000, "absences.csv", "The file is larger than 1 MB."),
 ])
 def test_upload_refuses_what_is_not_an_absences_file(app, auth, make_user, monkeypatch, content, filename, message):

@@ -10,6 +10,8 @@ from blueprints.access import PUBLIC, access_rule
 from documents import Absence, ApiToken, utcnow
 from documents.absence import MedicalRead
 
+FROM_1900_TO_2200 = "use a date from 1900-01-01 to 2200-12-31."
+
 
 @pytest.fixture
 def token():
@@ -143,6 +145,55 @@ def test_every_error_is_json_with_a_message(client, token, method, url, body, st
     assert response.json["error"] and "Traceback" not in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("body", [
+    b"[" * 100_000 + b"]" * 100_000, b'{"absences": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+    b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, b'{"absences": [\xff\xfe]}', b"", b"null", b'"absences"', b"\x00",
+    b'{"absences": [{"absence_id": "\\ud800"}]}'])
+def test_a_body_that_is_not_readable_json_is_400_json_and_nothing_is_applied(client, token, body):
+    """Deeply nested JSON made the parser raise RecursionError, and a lone surrogate could not be stored: each a 500;
+    they are refused like any unreadable body."""
+    response = client.post("/api/v1/absences", data=body, headers={**bearer(token("write")),
+                                                                   "Content-Type": "application/json"})
+    assert response.status_code == 400 and response.is_json
+    message = 'Send a JSON object {"absences": [...]} with one object for each absence.'
+    assert response.json == {"error": message, "errors": [{"index": None, "field": None, "message": message}]}
+    assert Absence.objects.count() == 0
+
+
+@pytest.mark.parametrize("values, field, message", [
+    ({"absence_id": {"$ne": None}}, "absence_id", "absence_id must be text."),
+    ({"absence_id": ["AB1"]}, "absence_id", "absence_id must be text."),
+    ({"absence_id": 17}, "absence_id", "absence_id must be text."),
+    ({"assignment_number": {"$gt": ""}}, "assignment_number", "assignment_number must be text."),
+    ({"first_day": 20260302}, "first_day", "first_day must be text."),
+    ({"first_day": {"$date": "2026-03-02"}}, "first_day", "first_day must be text."),
+    ({"reason_category": ["flu"]}, "reason_category", "reason_category must be text."),
+    ({"reason_detail": {"text": "x"}}, "reason_detail", "reason_detail must be text."),
+    ({"work_related": 1}, "work_related", "work_related must be Y or N (or true or false)."),
+    ({"pregnancy_related": {"$ne": False}}, "pregnancy_related",
+     "pregnancy_related must be Y or N (or true or false)."),
+    ({"rtw_by_assignment_number": 1.5}, "rtw_by_assignment_number", "rtw_by_assignment_number must be text."),
+    ({"first_day": "0001-01-01"}, "first_day", f"'0001-01-01' is too far away: {FROM_1900_TO_2200}"),
+    ({"last_day": "9999-12-31"}, "last_day", f"'9999-12-31' is too far away: {FROM_1900_TO_2200}"),
+])
+def test_a_value_of_the_wrong_kind_is_refused_never_turned_into_text(client, anna, token, values, field, message):
+    """{"$ne": null} as absence_id was stored as the text "{'$ne': None}"; a value must be a JSON string (or, for
+    Y/N columns, a boolean) or null."""
+    response = post(client, token("write"), [item("AB1", anna.assignment_number),
+                                             {**item("AB2", anna.assignment_number), **values}])
+    assert response.status_code == 400
+    assert {"index": 1, "field": field, "message": message} in response.json["errors"]
+    assert Absence.objects.count() == 0
+
+
+def test_an_absence_that_is_not_an_object_is_named_by_its_index(client, anna, token):
+    response = post(client, token("write"), [item("AB1", anna.assignment_number), "AB2", ["AB3"], None])
+    assert response.status_code == 400 and response.json == {"errors": [
+        {"index": index, "field": None, "message": "Each absence must be a JSON object of its columns."}
+        for index in (1, 2, 3)]}
+    assert Absence.objects.count() == 0
+
+
 def test_a_request_too_large_is_413_json(app, client, token, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 100)
     response = post(client, token("write"), [item("AB1", "A1")])
@@ -189,6 +240,8 @@ def test_token_create_defaults_to_read(app):
     (["token", "create", "two words"], "A token name uses letters, digits, dots, dashes and underscores."),
     (["token", "create", "taken"], "A token named taken already exists: choose another name."),
     (["token", "revoke", "nobody"], "No token named nobody is in use."),
+    (["token", "create", "forever", "--days", "0"], "A token works for 1 to 3,650 days."),
+    (["token", "create", "forever", "--days", "3651"], "A token works for 1 to 3,650 days."),
 ])
 def test_token_commands_fail_with_one_line_reasons(app, args, reason):
     ApiToken.issue("taken", ["read"])
@@ -205,6 +258,24 @@ def test_token_revoke_and_list(app, client, anna):
     listing = runner.invoke(args=["token", "list"]).stdout
     assert listing.startswith("old-feed\tread\tcreated ") and f"revoked {utcnow():%Y-%m-%d}" in listing
     assert secret not in listing
+
+
+def test_a_token_works_for_its_days_then_is_refused_like_a_revoked_one(app, client, anna):
+    """No stale access (issue 14): `token create NAME --days N` (DESIGN's command contract), a year when not
+    given; an expired token is refused and listed as expired."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["token", "create", "yearly"])
+    assert "working until" in result.stdout
+    yearly = ApiToken.objects.get(name="yearly")
+    assert (yearly.expires_at - yearly.created_at).days == 365
+    secret = runner.invoke(args=["token", "create", "short", "--days", "2"]).stdout.strip().splitlines()[-1]
+    url = f"/api/v1/employees/{anna.assignment_number}/absences"
+    assert client.get(url, headers=bearer(secret)).status_code == 200
+    ApiToken.objects(name="short").update_one(set__expires_at=utcnow() - dt.timedelta(seconds=1))
+    assert client.get(url, headers=bearer(secret)).status_code == 401
+    listing = runner.invoke(args=["token", "list"]).stdout
+    assert f"short\tread\tcreated {utcnow():%Y-%m-%d}" in listing and "\texpired " in listing
+    assert f"live until {yearly.expires_at:%Y-%m-%d}" in listing
 
 
 def test_evaluation_explains_the_figures_and_changes_nothing(client, anna, token):
@@ -226,6 +297,22 @@ def test_evaluation_explains_the_figures_and_changes_nothing(client, anna, token
     bad = client.get(f"/api/v1/employees/{anna.assignment_number}/evaluation?as_of=23-11-2026", headers=bearer(secret))
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_json()["error"]
     assert client.get("/api/v1/employees/NOPE/evaluation", headers=bearer(secret)).status_code == 404
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"])
+def test_an_evaluation_date_too_far_away_is_400_json(client, anna, token, as_of):
+    """Dates this far away overflowed the date arithmetic of the windows (a 500)."""
+    response = client.get(f"/api/v1/employees/{anna.assignment_number}/evaluation?as_of={as_of}",
+                          headers=bearer(token("read")))
+    assert response.status_code == 400
+    assert response.json == {"error": "as_of: Enter a date between 1 January 1900 and 31 December 2200."}
+
+
+@pytest.mark.parametrize("as_of", ["1900-01-01", "2200-12-31"])
+def test_an_evaluation_on_the_first_or_last_day_casebook_takes_works(client, anna, token, as_of):
+    response = client.get(f"/api/v1/employees/{anna.assignment_number}/evaluation?as_of={as_of}",
+                          headers=bearer(token("read")))
+    assert response.status_code == 200 and response.json["as_of"] == as_of
 
 
 def test_cases_lists_stage_history_with_figures_and_open_tasks(client, anna, make_employee, token):
@@ -276,3 +363,10 @@ def test_cases_lists_stage_history_with_figures_and_open_tasks(client, anna, mak
     missing = client.get("/api/v1/employees/NOPE/cases", headers=bearer(secret))
     assert missing.status_code == 404 and missing.is_json
     assert client.get(f"/api/v1/employees/{anna.assignment_number}/cases").status_code == 401
+
+
+def test_an_id_holding_an_encoded_slash_is_not_found_in_json_not_redirected(client, anna, token):
+    """Hypothesis found it: `C3;rm -rf /` as an assignment number made the path end in "//absences", which was
+    answered with a 308 redirect in HTML instead of the API's JSON."""
+    response = client.get("/api/v1/employees/C3%3Brm%20-rf%20%2F/absences", headers=bearer(token("read")))
+    assert (response.status_code, response.is_json, "error" in response.get_json()) == (404, True, True)

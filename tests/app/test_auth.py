@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import http.cookiejar
+import re
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape as html_unescape
 
 import pytest
 from werkzeug.serving import make_server
@@ -197,6 +199,23 @@ def test_next_never_leaves_the_site(hr_user, client, target):
                            data={"email": "hr@example.org", "password": "correct horse battery staple",
                                  "csrf_token": token})
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/%0d%0aSet-Cookie:%20x=1", "/cases%0aX-Evil:%201", "/cases%0d", "/a%09b", "/a%00b",
+                                    "/a%7fb", "/cases%e2%80%a8x", "/cases%e2%80%a9x", "/cases%c2%85x",
+                                    "/cases%e2%80%aex"])
+def test_next_holding_a_control_character_or_line_break_goes_home(hr_user, client, target):
+    """Werkzeug refuses a Location header with a line break, which was a 500: the login page (GET) still shows,
+    its form keeps `next` quoted, and signing in (POST) goes home instead of following it."""
+    page = client.get("/login?next=" + target)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    action = html_unescape(re.search(r'<form method="post" action="([^"]+)"', html).group(1))
+    assert action.startswith("/login?next=/") and not any(ord(c) < 0x21 or ord(c) > 0x7e for c in action)
+    response = client.post(action, data={"email": "hr@example.org", "password": "correct horse battery staple",
+                                         "csrf_token": csrf_token(html)})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Set-Cookie: x" not in str(response.headers) and "X-Evil" not in str(response.headers)
 
 
 def test_next_returns_to_the_page_asked_for(hr_user, client):

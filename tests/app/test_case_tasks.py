@@ -89,7 +89,7 @@ def test_only_the_association_can_be_completed_first(frequent):
 
 def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent, make_user):
     make_user("other@example.org", ["manager"], assignment_number=frequent.supervisor_assignment_number)
-    make_user("third@example.org", ["hr"])
+    make_user("third@example.org", ["hr"], hr_divisions=[frequent.division])
     scan(AS_OF, "test")
     case = Case.objects(employee=frequent.pk).get()
     task = case.tasks[0]
@@ -101,6 +101,21 @@ def test_reassigning_records_who_had_it_and_refuses_a_stale_version(frequent, ma
                                                                                        "other@example.org")
     with pytest.raises(StaleEditError):
         reassign_task(saved, task.id, "third@example.org", "hr@example.org", version=seen)
+
+
+@pytest.mark.parametrize("assignee", ["elsewhere@example.org", "hr-elsewhere@example.org", "hr:Secure Care"])
+def test_a_task_goes_only_to_someone_who_may_open_the_case(frequent, make_employee, make_user, assignee):
+    """My tasks names the employee: a manager of another team, HR of another division or its queue would see
+    someone outside their part of the organisation."""
+    stranger = make_employee(first_name="Stan", division="Secure Care")
+    make_user("elsewhere@example.org", ["manager"], assignment_number=stranger.assignment_number)
+    make_user("hr-elsewhere@example.org", ["hr"], hr_divisions=["Secure Care"])
+    scan(AS_OF, "test")
+    case = Case.objects(employee=frequent.pk).get()
+    with pytest.raises(Refused, match="cannot open this case|Only the HR queue of Community Care"):
+        reassign_task(case, case.tasks[0].id, assignee, "hr@example.org", version=case.version)
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.version, saved.tasks[0].assignee) == (case.version, "bea@example.org")
 
 
 def test_a_paused_case_without_a_long_term_case_resumes_with_its_due_dates_moved_on(frequent):
@@ -214,3 +229,19 @@ def test_a_stress_absence_gets_an_oh_referral_task_that_completes_with_the_refer
     Absence.objects(pk=off.pk).update_one(set__oh_referral_on=AS_OF)
     after_absence_saved(worker, AS_OF)
     assert [(t.status, t.completed_by) for t in off.reload().tasks] == [("done", "system: referral recorded")]
+
+
+@pytest.mark.parametrize("reason", ["mental_health", "musculoskeletal", "back_neck"])
+def test_the_referral_task_and_its_e_mail_say_nothing_of_the_reason(app, inbox, make_employee, boss, reason):
+    """Only some reasons are referred at once: a title saying so ("the policy refers this absence at once") tells
+    the reader the reason. The title and the reminder's subject read the same whatever the reason."""
+    worker = make_employee(supervisor_assignment_number=boss.assignment_number)
+    off = absence(worker, D(2026, 11, 16), None, reason)
+    scan(AS_OF, "test")
+    [task] = off.reload().tasks
+    assert task.title == f"Refer {worker.name} to occupational health (absence from 16 November 2026)"
+    assert app.test_cli_runner().invoke(args=["notify", "send", "--date", "2026-11-24"]).exit_code == 0
+    [subject] = [subject for _, subject in inbox.subjects() if "occupational health" in subject]
+    assert subject == f"Casebook: {task.title}"
+    words = {"once", "policy", "stress", "mental", "musculo", "back", "neck", "depress"}
+    assert not any(word in subject.lower() for word in words), subject

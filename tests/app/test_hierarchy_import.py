@@ -202,7 +202,10 @@ def test_applying_moves_open_manager_tasks_with_audit_and_notices(app, staff, ch
         "task moved by hierarchy import", "hierarchy import employees.csv", True)
     assert (entry.before["assignee"], entry.after["assignee"], entry.after["task"]) == (
         "bea@example.org", "carl@example.org", "Hold the absence support meeting")
-    assert case.version == 2 and ben_case.reload().version == 1   # Ben's supervisor did not change
+    # Anna's case followed her new chain of supervisors (who may see it), then its task moved; Ben's did neither.
+    assert [entry.action for entry in case.audit[-2:]] == ["scope followed the employee's supervisors",
+                                                           "task moved by hierarchy import"]
+    assert case.version == 3 and ben_case.reload().version == 1
     assert inbox.subjects() == [("bea@example.org", "Casebook: task moved: Hold the absence support meeting"),
                                 ("carl@example.org", "Casebook: task moved: Hold the absence support meeting")]
     text = inbox.to("carl@example.org")[0].get_body(preferencelist=("plain",)).get_content()

@@ -157,6 +157,35 @@ def test_skip_invalid_creates_the_valid_rows_and_writes_the_report(app, staff, t
         "warning_expires_on: The warning must expire after the stage started on 2026-01-05.")
 
 
+def test_the_migration_keeps_no_unknown_column_and_no_notes_in_the_audit_trail(app, staff, tmp_path):
+    """A row's extra columns (a diagnosis, say) are kept nowhere; its notes become the case's note only."""
+    path = tmp_path / "inflight.csv"
+    path.write_text(feed([case_row(staff["anna"].assignment_number, notes="Off with depression",
+                                   diagnosis="Major depressive disorder", **{"gp notes": "sertraline"})],
+                         (*COLUMNS, "diagnosis", "gp notes")))
+    assert run_import(app, path).exit_code == 0
+    case = Case.objects.get(employee=staff["anna"].pk)
+    [entry] = case.audit
+    assert entry.action == "case migrated"
+    assert set(entry.after) == set(COLUMNS) - {"notes"}
+    audit = str(Case._get_collection().find_one({"_id": case.pk}, {"audit": 1}))
+    assert "depress" not in audit.lower() and "sertraline" not in audit
+    assert "sertraline" not in str(Case._get_collection().find_one({"_id": case.pk}))
+    assert set(case.migrated.source_row) == set(COLUMNS)
+    assert [note.text for note in case.notes] == ["Migrated from the previous system: Off with depression"]
+
+
+def test_the_refused_rows_report_leaves_out_notes_and_unknown_columns(app, staff, tmp_path):
+    path, report = tmp_path / "inflight.csv", tmp_path / "refused.csv"
+    path.write_text(feed([case_row("=HYPERLINK(\"http://evil.example\")", notes="Off with depression",
+                                   diagnosis="Depression")], (*COLUMNS, "diagnosis")))
+    assert run_import(app, path, "--skip-invalid", "--report", report).exit_code == 0
+    [refused] = list(csv.DictReader(io.StringIO(report.read_text())))
+    assert list(refused) == [name for name in COLUMNS if name != "notes"] + ["row", "errors"]
+    assert refused["assignment_number"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert "epression" not in report.read_text()
+
+
 def test_the_command_fails_with_a_one_line_reason_for_a_file_without_the_columns(app, tmp_path):
     path = tmp_path / "inflight.csv"
     path.write_text("assignment_number,case_type\nA1,STS\n")

@@ -13,7 +13,8 @@ import pytest
 from docx import Document
 from mongoengine.connection import get_db
 
-from casework.letters import LETTERS, SAMPLE_LOGO, render
+from casework.docx_package import clean_docx
+from casework.letters import LETTERS, SAMPLE_LOGO, LetterProblem, render, sample_context
 from documents import LetterTemplate, Organisation
 from services import letter_templates as templates
 from services import organisation
@@ -119,16 +120,18 @@ def test_hr_sees_no_upload_form_and_admin_does(signed_in, make_user, auth):
     ("C3", b"Dear {{ employee.name }}", "C3.docx", ["This is not a Word .docx file."]),
     ("C3", with_macros(GOOD), "C3.docx",
      ["The file contains macros; save it as a Word Document (.docx) without macros."]),
-    ("C4", shipped_plus("C4", "Review on {{ outcom.review_date }}."), "C4.docx", ["Unknown field: outcom."]),
+    ("C4", shipped_plus("C4", "Review on {{ outcom.review_date }}."), "C4.docx",
+     ["Unknown field: outcom (near line 44: “Review on {{ outcom.review_date }}.”)."]),
     ("C3", shipped_plus("C3", "Dear {{ employee.nmae }},"), "C3.docx",
-     ["The template uses a field Casebook does not provide: employee.nmae."]),
+     ["The template uses a field Casebook does not provide: employee.nmae (near line 53: “Dear {{ employee.nmae "
+      "}},”)."]),
     ("C3", shipped_plus("C3", "Because {{ absence.detail }}"), "C3.docx",
      ["Only the occupational health referral may use absence.detail (the medical detail)."]),
     ("C3", build_template("Dear {{ employee.name }}, see you on {{ meeting.date }}."), "C3.docx",
      ["The letter must show manager.name, the associated absences (absences), meeting.time, meeting.place: put "
       "them back in the template."]),
     ("C3", build_template("Dear {{ employee.name }"), "C3.docx",
-     ["A field is written wrongly near line 1: unexpected '}'."]),
+     ["A field is written wrongly near line 1: “Dear {{ employee.name }”: unexpected '}'."]),
 ])
 def test_a_bad_upload_is_refused_with_its_problems_and_nothing_is_stored(signed_in, code, data, filename, problems):
     client = signed_in("admin")
@@ -145,27 +148,28 @@ def test_a_bad_upload_is_refused_with_its_problems_and_nothing_is_stored(signed_
 def test_the_medical_detail_is_accepted_in_the_occupational_health_referral(signed_in):
     referral = shipped_plus("B4", "Referral for {{ employee.name }}: {{ absence.detail }}")
     assert upload(signed_in("admin"), referral, "B4.docx", code="B4").status_code == 302
-    assert templates.template_bytes("B4") == referral
+    assert templates.template_bytes("B4") == clean_docx(referral)
 
 
 def test_a_good_upload_becomes_the_template_in_use_with_an_audit_entry(signed_in):
     client = signed_in("admin", email="admin@example.org")
     response = upload(client, GOOD, "C3 with our wording.docx", note="Our own wording")
     assert (response.status_code, response.headers["Location"]) == (302, "/admin/letters/C3")
-    assert templates.template_bytes("C3") == GOOD
+    assert templates.template_bytes("C3") == clean_docx(GOOD)
     record = LetterTemplate.objects.get(code="C3")
     version = record.versions[0]
     assert (record.in_use, version.number, version.filename, version.size, version.uploaded_by, version.note) == (
-        1, 1, "C3_with_our_wording.docx", len(GOOD), "admin@example.org", "Our own wording")
+        1, 1, "C3_with_our_wording.docx", len(clean_docx(GOOD)), "admin@example.org", "Our own wording")
     entry = record.audit[0]
     assert (entry.actor, entry.action, entry.before, entry.after, entry.reason) == (
         "admin@example.org", "template uploaded", {"in_use": "shipped"},
-        {"in_use": "uploaded v1", "filename": "C3_with_our_wording.docx", "size": len(GOOD)}, "Our own wording")
+        {"in_use": "uploaded v1", "filename": "C3_with_our_wording.docx", "size": len(clean_docx(GOOD))},
+        "Our own wording")
     shown = page(client, "/admin/letters/C3")
     assert "Version 1 of C3 is now the template in use." in shown
     assert "Uploaded version 1 (C3_with_our_wording.docx), by admin@example.org" in shown
     download = client.get("/admin/letters/C3/template.docx")
-    assert download.data == GOOD
+    assert download.data == clean_docx(GOOD)     # what is stored: the file made again from the parts it needs
     assert download.headers["Content-Disposition"] == "attachment; filename=C3-v1.docx"
     assert download.headers["Content-Type"] == templates.DOCX
     listing = page(client, "/admin/letters")
@@ -178,12 +182,12 @@ def test_earlier_versions_and_the_shipped_template_can_be_used_again(signed_in):
     second = shipped_plus("C3", "Dear {{ employee.first_name }}, see you on {{ meeting.date }}.")
     assert upload(client, GOOD).status_code == 302
     assert upload(client, second, "second.docx").status_code == 302
-    assert (templates.template_bytes("C3"), LetterTemplate.objects.get(code="C3").in_use) == (second, 2)
+    assert (templates.template_bytes("C3"), LetterTemplate.objects.get(code="C3").in_use) == (clean_docx(second), 2)
 
     response = post_choice(client, "/admin/letters/C3/versions/1/use")
-    assert (response.status_code, templates.template_bytes("C3")) == (302, GOOD)
+    assert (response.status_code, templates.template_bytes("C3")) == (302, clean_docx(GOOD))
     assert "Version 1 of C3 is the template in use again." in page(client, "/admin/letters/C3")
-    assert client.get("/admin/letters/C3/versions/2.docx").data == second
+    assert client.get("/admin/letters/C3/versions/2.docx").data == clean_docx(second)
 
     response = post_choice(client, "/admin/letters/C3/shipped")
     assert (response.status_code, templates.template_bytes("C3")) == (302, SHIPPED_C3)
@@ -217,7 +221,7 @@ def test_a_version_that_no_longer_passes_the_checks_is_not_used_again(signed_in)
     response = post_choice(client, "/admin/letters/C3/versions/1/use")
     assert response.status_code == 400
     assert ("That version cannot be used with this Casebook: The template uses a field Casebook does not provide: "
-            "employee.nmae.") in html.unescape(response.get_data(as_text=True))
+            "employee.nmae (near line 53: “{{ employee.nmae }}”).") in html.unescape(response.get_data(as_text=True))
     assert LetterTemplate.objects.get(code="C3").in_use == record.in_use == 2
 
 
@@ -239,7 +243,9 @@ def test_letters_check_fails_naming_the_field_of_a_bad_template_in_use(app):
     result = app.test_cli_runner().invoke(args=["letters", "check"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[:5] == ["C1 ok", "C2 ok", "C3 uploaded v1 ok", "C4 uploaded v2: Unknown field: outcom.", "C5 ok"]
+    assert lines[:5] == ["C1 ok", "C2 ok", "C3 uploaded v1 ok",
+                         "C4 uploaded v2: Unknown field: outcom (near line 44: “Review on {{ outcom.review_date }}.”).",
+                         "C5 ok"]
     assert len(lines) == 18
     assert result.stderr == "letters check: 1 of 18 templates cannot be used: C4.\n"
 
@@ -249,6 +255,7 @@ def test_the_fields_page_shows_what_to_type(signed_in):
     for typed in ("{{ employee.name }}", "{{ outcome.appeal_deadline }}", "{%tr for absence in absences %}",
                   "{{ absence.first_day }}", "{{ absence.detail }}"):
         assert f"<code>{typed}" in shown
+    assert "the filters <code>capitalize, default, first, join, last, length, lower, title, trim, upper</code>" in shown
     assert re.search(r"\{\{ absence.detail \}\}</code></td>\s*<td>The medical detail: only the occupational "
                      r"health referral \(B4\) may use it <strong[^>]*>Medical detail</strong>", shown)
 
@@ -322,10 +329,22 @@ def test_bad_organisation_details_are_refused_beside_the_field(signed_in, monkey
     assert (Organisation.objects.count(), stored_files("organisation_files")) == (0, 0)
 
 
-def test_a_logo_may_be_a_png_or_jpeg_of_up_to_1_mb():
-    jpeg = b"\xff\xd8\xff" + bytes(1024 * 1024 - 3)
-    assert [organisation.logo_problem(data) for data in (SAMPLE_LOGO, jpeg, jpeg + b"\x00", b"GIF89a")] == [
+def test_a_logo_may_be_a_png_or_jpeg_of_up_to_1_mb_that_word_can_show():
+    full = SAMPLE_LOGO + bytes(1024 * 1024 - len(SAMPLE_LOGO))     # a real PNG padded after its end to 1 MB
+    damaged = "The logo is damaged or is not really a PNG or JPEG image: save it again from an image editor."
+    assert [organisation.logo_problem(data) for data in (SAMPLE_LOGO, full, full + b"\x00", b"GIF89a")] == [
         None, None, "The logo is larger than 1 MB: save a smaller image.", "The logo must be a PNG or JPEG image."]
+    # A PNG or JPEG signature on a body python-docx cannot read made every letter fail with a server error.
+    broken_png = SAMPLE_LOGO[:16] + b"\xff" * 40
+    assert [organisation.logo_problem(data) for data in (
+        broken_png, b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, b"\xff\xd8\xff" + bytes(100))] == [damaged] * 3
+
+
+def test_a_damaged_logo_already_stored_makes_no_letter_and_says_why():
+    context = sample_context()
+    context["organisation"]["logo"] = SAMPLE_LOGO[:16] + b"\xff" * 40
+    with pytest.raises(LetterProblem, match="logo cannot be read as a picture"):
+        render(build_template("Letterhead {{ organisation.logo }}"), context)
 
 
 def test_a_logo_is_stored_shown_placed_in_letters_and_removed(signed_in, app):

@@ -376,3 +376,69 @@ def test_an_invitation_that_cannot_be_sent_now_is_kept_for_the_next_run(app, aut
     assert sorted(n.recipient for n in Notification.objects(kind="invitation", status="failed")) == [
         "bea@example.org", "wes@example.org"]
     assert inbox.messages == []
+
+
+@pytest.mark.parametrize("field, value", [
+    ("participants-0-name", "Bea Boss\r\nBcc: everyone@example.net"), ("participants-0-name", "Bea\nBoss"),
+    ("participants-0-name", "Bea\u2028Boss"), ("participants-0-name", "Bea\u202eBoss"),
+    ("participants-0-name", "Bea\x00Boss"), ("companion_name", "Cal\r\nColleague"), ("place", "Room 2\r\nBcc: x@y.z")])
+def test_a_name_or_place_with_a_line_break_is_refused_beside_it(auth, people, field, value):
+    case = staged(people, "formal_1")
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    refused = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(html, case, TODAY + 6 * DAY,
+                                                                               **{field: value}))
+    assert refused.status_code == 400
+    assert field_error(refused.get_data(as_text=True), field) == (
+        "Write this on one line, without line breaks, tabs or control characters.")
+    assert Case.objects.get(pk=case.pk).current_stage.meetings == []
+
+
+def test_the_service_refuses_a_participant_name_with_a_line_break_too(people):
+    case = staged(people, "formal_1")
+    with pytest.raises(Refused) as refused:
+        arrange_meeting(case, arrangement(TODAY + 6 * DAY, participants=[("Bea\r\nBoss", "manager", "bea@x.org")]),
+                        "bea@example.org", TODAY)
+    assert refused.value.field == "participants" and "Bea Boss: Write this on one line" in refused.value.message
+    assert Case.objects.get(pk=case.pk).current_stage.meetings == []
+
+
+def test_one_unsafe_name_or_address_stops_no_other_mail_and_the_history_is_written(app, auth, people, inbox):
+    """Names stored before the check (or an employee's imported name) holding CR/LF once broke the To header:
+    1 of N mails went and no history entry was written. Each header is now one line, an address no server can
+    be given is logged as not sendable, and every other mail goes."""
+    from documents import Notification
+    from documents.case import Participant
+    Employee.objects(pk=people.pk).update_one(set__first_name="Wes\r\nBcc: all@example.net")
+    case = staged(people, "formal_1")
+    meeting, _ = arrange_meeting(case, arrangement(TODAY + 6 * DAY), "bea@example.org", TODAY)
+    case = Case.objects.get(pk=case.pk)
+    case.current_stage.meetings[0].participants = [
+        Participant(name="Bea Boss\r\nBcc: all@example.net", role="manager", email="bea@example.org"),
+        Participant(name="Hana\u2028Hart", role="hr", email="hana@example.org"),
+        Participant(name="Odd Address", role="other", email="odd\r\n@example.org"),
+        Participant(name="Far Away", role="other", email="fär@exämple.org")]
+    case.save_checked()
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    answer = auth.client.post(f"/cases/{case.pk}/meetings/{meeting.id}/send-invitation",
+                              data={"csrf_token": csrf_token(html), "version": case.version})
+    assert answer.status_code == 302
+    assert sorted(recipients[0] for recipients, _ in inbox.messages) == [
+        "bea@example.org", "hana@example.org", "wes@example.org"]
+    for _, message in inbox.messages:
+        assert message["Bcc"] is None and all("\n" not in value and "\r" not in value for value in message.values())
+    assert inbox.to("bea@example.org")[0]["To"] == '"Bea Boss Bcc: all@example.net" <bea@example.org>'
+    assert inbox.to("hana@example.org")[0]["To"] == "Hana Hart <hana@example.org>"
+    logged = {n.recipient: n.status for n in Notification.objects(kind="invitation")}
+    assert logged == {"bea@example.org": "sent", "hana@example.org": "sent", "wes@example.org": "sent",
+                      "odd\r\n@example.org": "given_up", "fär@exämple.org": "given_up"}
+    assert "is not an e-mail address a mail server can be given" in Notification.objects.get(
+        recipient="fär@exämple.org").last_error
+    entry = Case.objects.get(pk=case.pk).audit[-1]
+    assert (entry.action, sorted(entry.after["sent_to"]), entry.after["to_retry"],
+            sorted(entry.after["cannot_send_to"])) == (
+        "meeting invitation e-mailed", ["bea@example.org", "hana@example.org", "wes@example.org"], [],
+        ["fär@exämple.org", "odd\r\n@example.org"])
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "Invitation e-mailed to 3 of 5." in page and "It cannot be sent to" in page

@@ -198,6 +198,10 @@ def test_a_wrong_stage_flag_is_one_click_from_the_case_and_resolved_by_the_divis
         "flag resolved: wrong stage", "Support moved the case back to the absence support stage.",
         "wrong stage: open", "wrong stage: resolved")
     assert "No flags are waiting." in auth.client.get("/hr/flags").get_data(as_text=True)
+    again = auth.client.post(f"/hr/flags/{case.pk}/{flag.id}/resolve", data={
+        "csrf_token": csrf_token(queue), "resolution": "Resolved twice (a second advisor, or a second click)."})
+    assert again.status_code == 400 and "That flag is not waiting to be resolved." in again.get_data(as_text=True)
+    assert Case.objects.get(pk=case.pk).version == resolved.version
 
 
 def test_not_my_report_is_one_click_from_the_team_page_and_reaches_support(auth, people, make_employee):
@@ -249,3 +253,44 @@ def test_a_refusal_about_the_whole_case_is_said_at_the_top_and_beside_the_note(a
     assert page.count("Someone else changed this record") == 2
     assert 'id="text-error"' in page
     assert [note.text for note in Case.objects.get(pk=case.pk).notes] == ["First note"]
+
+
+HEALTH = "He is off with depression, not under me"
+
+
+def test_a_flag_comment_may_hold_health_information_so_support_never_reads_it(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert page.count("No medical detail: say what is wrong with the case, not why they are off.") == 2
+    post(auth, case, "flags", kind="not_my_report", flag_comment=HEALTH)
+    post(auth, Case.objects.get(pk=case.pk), "flags", kind="wrong_stage", flag_comment=HEALTH + " (stage)")
+    assert HEALTH in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)   # the manager who wrote it
+    auth.logout()
+    auth.login("support@example.org")
+    saved = Case.objects.get(pk=case.pk)
+    seen = {url: auth.client.get(url) for url in (f"/cases/{case.pk}", "/hr/flags", "/datafix")}
+    seen["refused note"] = post(auth, saved, "notes", text=" ")       # the case page again, as a 400
+    seen["htmx"] = auth.client.get(f"/cases/{case.pk}", headers={"HX-Request": "true"})
+    for url, response in seen.items():
+        html = response.get_data(as_text=True)
+        assert response.status_code in (200, 400) and "Wes Worker" in html, url
+        assert "depression" not in html, url
+    assert "Not my report" in seen["/hr/flags"].get_data(as_text=True)    # support still resolves it
+    for login in ("hr@example.org", "admin@example.org"):
+        auth.logout()
+        auth.login(login)
+        for url in (f"/cases/{case.pk}", "/hr/flags", "/datafix"):
+            assert HEALTH in auth.client.get(url).get_data(as_text=True), (login, url)
+
+
+def test_support_who_is_also_hr_reads_comments_in_their_own_divisions_only(auth, people, make_user, make_employee):
+    other = make_employee(first_name="Olu", last_name="Other", division="Acute Medicine")
+    cases = [make_case(people["worker"], "formal_1"), make_case(other, "formal_1")]
+    for case in cases:
+        case.flags.create(kind="not_my_report", raised_by="someone@example.org", comment=f"{HEALTH} {case.pk}")
+        case.save()
+    make_user("both@example.org", ["support", "hr"], hr_divisions=[people["worker"].division])
+    auth.login("both@example.org")
+    queue = auth.client.get("/hr/flags").get_data(as_text=True)
+    assert f"{HEALTH} {cases[0].pk}" in queue and "Olu Other" in queue and f"{HEALTH} {cases[1].pk}" not in queue

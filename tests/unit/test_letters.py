@@ -8,17 +8,19 @@ import zipfile
 import pytest
 from docx import Document
 
+from casework.docx_package import docx_problems
 from casework.letters import (
     FIELDS,
     LETTERS,
+    LetterProblem,
     check_template,
-    docx_problems,
     leftover_tags,
     missing,
     render,
     sample_context,
     value_at,
 )
+from tests.hostile_docx import BASE, parts_of, repack
 
 
 def template(*paragraphs: str, rows: bool = False) -> bytes:
@@ -59,9 +61,11 @@ def test_text_with_xml_characters_is_escaped():
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("Dear {{ employee.frist_name }}", "The template uses a field Casebook does not provide: employee.frist_name."),
-    ("By {{ outcom.review_date }}", "Unknown field: outcom."),
-    ("Bad {{ employee.first_name ", "A field is written wrongly near line 1: unexpected '/'."),
+    ("Dear {{ employee.frist_name }}", "The template uses a field Casebook does not provide: employee.frist_name "
+                                       "(near line 1: “Dear {{ employee.frist_name }}”)."),
+    ("By {{ outcom.review_date }}", "Unknown field: outcom (near line 1: “By {{ outcom.review_date }}”)."),
+    ("Bad {{ employee.first_name ", "A field is written wrongly near line 1: “Bad {{ employee.first_name”: "
+                                    "unexpected '/'."),
     ("{{ absence.detail }}", "Only the occupational health referral may use absence.detail (the medical detail)."),
 ])
 def test_template_problems_are_named(text, problem):
@@ -118,3 +122,13 @@ def test_the_logo_field_places_the_organisation_logo_as_a_picture_2_cm_high_or_n
     without["organisation"]["logo"] = ""
     letter = Document(io.BytesIO(render(template("Letterhead {{ organisation.logo }} end"), without)))
     assert (len(letter.inline_shapes), letter.paragraphs[0].text) == (0, "Letterhead  end")
+
+
+def test_a_template_python_docx_cannot_read_is_refused_in_words():
+    styles = parts_of(BASE)["word/styles.xml"].decode()
+    nested = "<w:x>" * 300 + "</w:x>" * 300      # deeper than lxml reads; the styles are not checked for depth
+    deep = repack(put={"word/styles.xml": styles.replace("</w:styles>", nested + "</w:styles>")})
+    assert check_template(deep, sample_context()) == [
+        "Word's parts of the file cannot be read (XMLSyntaxError); save it again in Word."]
+    with pytest.raises(LetterProblem, match="cannot be read"):
+        render(deep, sample_context())
