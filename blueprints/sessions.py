@@ -50,7 +50,7 @@ def _keep_or_end():
     if current_user.is_authenticated:
         reason = ended_by(_time(session.get(SIGNED_IN_AT)), _time(session.get(SEEN_AT)), now, rules())
     else:
-        reason = REVOKED          # the login was switched off, or its sessions were ended after this one began
+        reason = REVOKED    # login switched off, its sessions ended since, or another address or browser
     if reason is None:
         session[SEEN_AT] = _stamp(now)
         return
