@@ -6,7 +6,6 @@ barely moving (measured in a process of its own); no PDF copy of a stored file t
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
 import subprocess
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import gridfs
 import pytest
-from docx import Document
 from mongoengine.connection import get_db
 
 from documents import Case, LetterTemplate
@@ -24,7 +22,7 @@ from services.cases.letters import generate, pdf_copy
 from services.errors import Refused
 
 # signed_in and wes are fixtures: imported, pytest finds them here (hence the noqa F811 where they are used)
-from tests.app.test_letter_templates_admin import signed_in, stored_files, upload  # noqa: F401
+from tests.app.test_letter_templates_admin import shipped_plus, signed_in, stored_files, upload  # noqa: F401
 from tests.app.test_letters import ORG, TODAY, make, staged, upload_file, wes  # noqa: F401
 from tests.hostile_docx import BOMB, corpus, lying_sizes, streamed_document
 
@@ -41,15 +39,6 @@ PAYLOADS = [
     ("{{ '%s'|format(employee) }}", "'%s'|format"),
     ("{% set x = 1 %}{% include 'x' %}", "{% set %}"),
 ]
-
-
-def shipped_with(code: str, text: str) -> bytes:
-    """The shipped template of `code` with one more paragraph, as an administrator would add it in Word."""
-    document = Document(io.BytesIO((templates.SHIPPED / f"{code}.docx").read_bytes()))
-    document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def first_problem(response) -> str | None:
@@ -93,7 +82,7 @@ def test_every_hostile_docx_is_refused_beside_the_file_field_of_an_edited_letter
 def test_a_hostile_template_is_refused_at_upload_by_name_and_nothing_runs(signed_in, tmp_path, payload,  # noqa: F811
                                                                           named):
     marker = tmp_path / "ran"
-    response = upload(signed_in("admin"), shipped_with("C9", payload.replace("{marker}", str(marker))), "C9.docx",
+    response = upload(signed_in("admin"), shipped_plus("C9", payload.replace("{marker}", str(marker))), "C9.docx",
                       code="C9")
     assert response.status_code == 400
     assert first_problem(response).startswith(f"{ALLOWED}{named} (near line ")
@@ -105,7 +94,7 @@ def test_a_hostile_template_written_straight_into_storage_is_refused_when_a_lett
         app, auth, wes, tmp_path):  # noqa: F811 - wes is the fixture imported above
     marker = tmp_path / "ran"
     payload = PAYLOADS[0][0].replace("{marker}", str(marker))
-    file_id = gridfs.GridFS(get_db(), collection=templates.FILES).put(shipped_with("C3", payload))
+    file_id = gridfs.GridFS(get_db(), collection=templates.FILES).put(shipped_plus("C3", payload))
     LetterTemplate(code="C3", in_use=1, versions=[templates.TemplateVersion(
         number=1, file_id=file_id, filename="C3.docx", size=1, uploaded_by="intruder@example.org")]).save_checked()
     case = staged(wes)
