@@ -8,10 +8,8 @@ all written while it moves the tasks."""
 from __future__ import annotations
 
 import datetime as dt
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from casework.hierarchy_feed import COLUMNS
 from documents import Case, Employee, UnfinishedImport, rebuild_manager_paths
 from documents.case import Stage, Task
 from tests.app.test_absence_import import feed as csv_text
-from tests.app.test_import_interrupted import BOOT, counted, difference, environment, plain, settled
+from tests.app.test_import_interrupted import BOOT, counted, difference, environment, kill_when, plain, settled
 from tests.conftest import clean_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,14 +114,7 @@ def test_a_hierarchy_import_killed_part_way_and_run_again_ends_with_exactly_the_
     assert len(reference["cases"]) == len(WITH_CASES)
     seed(make_user)
     env = environment(database_uri, tmp_path)
-    killed = subprocess.Popen(command(moves_file), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 600
-    while not when() and killed.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert killed.poll() is None, "the import finished before it could be killed"
-    killed.send_signal(signal.SIGKILL)
-    assert killed.wait(timeout=30) == -signal.SIGKILL
+    kill_when(command(moves_file), env, when)
     written = settled(moved_over)
     assert 0 < written <= STAFF and tasks_moved() < len(WITH_CASES)
     assert UnfinishedImport.objects(kind="employees").count() == 1

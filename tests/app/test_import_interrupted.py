@@ -154,6 +154,17 @@ def settled(count) -> int:
     return last
 
 
+def kill_when(args: list[str], env: dict, when) -> None:
+    """Run the command `args` in its own process and kill it (SIGKILL) as soon as `when()` is true."""
+    killed = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while not when() and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert killed.poll() is None, "the import finished before it could be killed"
+    killed.send_signal(signal.SIGKILL)
+    assert killed.wait(timeout=30) == -signal.SIGKILL
+
+
 def started_writing() -> bool:
     return Absence.objects.count() > 0
 
@@ -169,14 +180,7 @@ def test_an_import_killed_part_way_and_run_again_ends_with_exactly_the_right_dat
     assert len(reference["absences"]) == total and len(reference["cases"]) > STAFF // 3
     seed_staff()
     env = environment(database_uri, tmp_path)
-    killed = subprocess.Popen(command(absences_file), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 600
-    while not when() and killed.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert killed.poll() is None, "the import finished before it could be killed"
-    killed.send_signal(signal.SIGKILL)
-    assert killed.wait(timeout=30) == -signal.SIGKILL
+    kill_when(command(absences_file), env, when)
     written = settled(Absence.objects.count)
     assert 0 < written <= total and Case.objects.count() < len(reference["cases"])
     assert UnfinishedImport.objects(kind="absences").count() == 1
