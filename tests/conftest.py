@@ -1,13 +1,16 @@
 """Fixtures shared by the app and browser tests: one embedded database per test session."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
 import re
+import threading
 
 import pytest
 from hypothesis import settings
+from werkzeug.serving import make_server
 
 from documents.embedded import ensure_server, stop_server
 from services.settings import DEFAULT_TIME_ZONE
@@ -45,6 +48,20 @@ def app(database_uri, tmp_path_factory):
         "DATA_DIR": str(tmp_path_factory.mktemp("appdata")), "SESSION_COOKIE_SECURE": False,
         "TIME_ZONE": DEFAULT_TIME_ZONE, **ROOMY_LIMITS,
     })
+
+
+@contextlib.contextmanager
+def serving(app):
+    """The app served on a free port of 127.0.0.1 with a thread for each request, as in production: its base
+    URL, until the block ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 def clean_database():

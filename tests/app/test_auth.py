@@ -13,11 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from html import unescape as html_unescape
 
 import pytest
-from werkzeug.serving import make_server
 
 import documents.user
 from documents import LoginThrottle
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, serving
 
 
 @pytest.fixture
@@ -80,12 +79,8 @@ def test_attempts_during_a_lock_do_not_lengthen_it(app, hr_user, auth):
 @pytest.fixture
 def served(app):
     """The app served on a free port of 127.0.0.1 with a thread for each request, as in production."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url
 
 
 class _Stay(urllib.request.HTTPRedirectHandler):

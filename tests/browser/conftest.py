@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from services import clock
-from tests.conftest import clean_database
+from tests.conftest import clean_database, serving
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENS = Path(__file__).parent / "screens"
@@ -28,12 +26,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app on a free port of 127.0.0.1, in a thread, stopped at the end of the session."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
