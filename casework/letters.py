@@ -188,6 +188,11 @@ def render(template: bytes, context: dict) -> bytes:
     problems, _ = _checked(document)
     if problems:
         raise LetterProblem(" ".join(problems))
+    return _filled(document, template, context)
+
+
+def _filled(document: DocxTemplate, template: bytes, context: dict) -> bytes:
+    """The letter from a template `document` already checked against the allow-list, filled in the sandbox."""
     try:
         document.render(_with_logo(document, context), environment(), autoescape=True)
     except jinja2.UndefinedError as error:
@@ -251,24 +256,16 @@ def picture_problem(data: bytes) -> str | None:
     return None if readable else "The picture is damaged or is not really a PNG or JPEG image."
 
 
-def template_fields(template: bytes) -> set[str]:
-    """The field paths a template uses ('employee.name', 'absences[]', 'absences[].reason'); LetterProblem when
-    the file or its tags are not allowed."""
-    problems, used = _checked(_document(template))
-    if problems:
-        raise LetterProblem(" ".join(problems))
-    return used
-
-
 def check_template(template: bytes, sample: dict, medical: bool = False, needs: tuple[str, ...] = ()) -> list[str]:
     """What is wrong with a template, in words (empty when it can be used): a file Casebook does not accept
     (casework.docx_package), anything in its tags outside the allow-list (casework.letter_grammar), by name and
     line, a field the letter must show left out (`needs`), medical detail where it is not allowed, a sample
     that will not render."""
     try:
-        problems, used = _checked(_document(template))
+        document = _document(template)
     except LetterProblem as problem:
         return [str(problem)]
+    problems, used = _checked(document)
     if problems:
         return problems
     if not medical and used & MEDICAL_FIELDS:
@@ -279,7 +276,7 @@ def check_template(template: bytes, sample: dict, medical: bool = False, needs: 
                         f"{'it' if len(left_out) == 1 else 'them'} back in the template.")
     if not problems:
         try:
-            letter = render(template, sample)
+            letter = _filled(document, template, sample)
         except LetterProblem as error:
             problems.append(str(error))
         else:
