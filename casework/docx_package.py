@@ -43,8 +43,8 @@ MACROS = "The file contains macros; save it as a Word Document (.docx) without m
 NOT_DOCX = "This is not a Word .docx file."
 # Words in a part's name, content type or relationship type (lower case) that refuse the file, and why.
 MACRO_WORDS = ("vbaproject", "vbadata", "macroenabled", "keymapcustomizations", "attachedtoolbars")
-ACTIVEX_WORDS = ("activex", "/control")
-OLE_WORDS = ("oleobject", "embeddings/", "/package")
+ACTIVEX_IN, ACTIVEX_END = ("activex",), "/control"
+OLE_IN, OLE_END = ("oleobject", "embeddings/"), "/package"
 # The kinds of relationship a letter may hold (the last part of its Type, lower case): Word's own parts.
 ALLOWED_RELATIONSHIPS = {
     "officedocument", "core-properties", "extended-properties", "custom-properties", "thumbnail", "styles",
@@ -232,8 +232,9 @@ def _walk(package: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], types: 
             found.types[relationship.target] = _type_of(relationship.target, types)
             found.parts[relationship.target] = _part(package, entries, relationship, found.types)
             queue.append(relationship.target)
+    reached = {_rels_name(source) for source in found.relationships}
     for name in entries:    # a .rels nothing reaches is dropped, but what it holds must be allowed all the same
-        if name.lower().endswith(".rels") and _rels_name(_source_of(name)) not in map(_rels_name, found.relationships):
+        if name.lower().endswith(".rels") and _rels_name(_source_of(name)) not in reached:
             _relationships(_source_of(name), _read(package, entries, name))
     main_type = found.types.get(found.main, "").lower()
     if main_type == TEMPLATE_MAIN:
@@ -298,9 +299,9 @@ def _refuse_words(lowered: str, name: str) -> None:
     """Refuse a part name, content type or relationship type that names macros, ActiveX or OLE objects."""
     if any(word in lowered for word in MACRO_WORDS):
         raise DocxProblem(MACROS)
-    if "activex" in lowered or lowered.endswith(ACTIVEX_WORDS[1]):
+    if any(word in lowered for word in ACTIVEX_IN) or lowered.endswith(ACTIVEX_END):
         raise DocxProblem(f"The file contains ActiveX controls ({shown(name)}); remove them and upload it again.")
-    if "oleobject" in lowered or "embeddings/" in lowered or lowered.endswith(OLE_WORDS[2]):
+    if any(word in lowered for word in OLE_IN) or lowered.endswith(OLE_END):
         raise DocxProblem(f"The file contains an embedded object or file ({shown(name)}); remove it and upload "
                           "the file again.")
 
