@@ -31,7 +31,7 @@ from blueprints.access import ADMINISTRATORS, DATA_FIXERS, requires
 from blueprints.answering import answer, page_again
 from blueprints.fields import DayField, version_number
 from casework.corrections import FIELDS, missing_columns, words
-from casework.feed_files import NotAFeedFile, check_rows, decode_text, read_csv, read_header, summary
+from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
 from documents import Case, Employee, StaleEditError
 from documents.routing import Routing
 from services import clock
@@ -158,11 +158,11 @@ def corrections():
     form = CorrectionsForm()
     if form.validate_on_submit():
         try:
-            text = _corrections_text(form.file.data.read())
+            read = _corrections_file(form.file.data.read())
         except NotAFeedFile as error:
             form.file.errors.append(str(error))
         else:
-            return _corrections_page(text, dry_run=True)
+            return _corrections_page(*read, dry_run=True)
     return render_template("datafix/corrections.html", form=form, run=None), 400 if form.errors else 200
 
 
@@ -173,17 +173,17 @@ def apply_corrections_page():
     if not form.validate_on_submit() or not form.csv_text.data:
         abort(400)
     try:
-        text = _corrections_text(form.csv_text.data.encode(), limit=None)
+        read = _corrections_file(form.csv_text.data.encode(), limit=None)
     except NotAFeedFile as error:   # the checked file comes back from the page: it may have been changed on the way
         files = CorrectionsForm(formdata=None)
         files.file.errors = [str(error)]
         return render_template("datafix/corrections.html", form=files, run=None), 400
-    return _corrections_page(text, dry_run=False)
+    return _corrections_page(*read, dry_run=False)
 
 
-def _corrections_page(text: str, dry_run: bool):
-    """Check (and, unless `dry_run`, apply) the corrections: each row's before → after or its refusals."""
-    _, numbers, rows = read_csv(text)
+def _corrections_page(text: str, numbers: list[int], rows: list[dict], dry_run: bool):
+    """Check (and, unless `dry_run`, apply) the corrections (the file's `text`, read as `rows` with their
+    `numbers`): each row's before → after or its refusals."""
 
     def checked(run):
         if run.applied:
@@ -197,16 +197,17 @@ def _corrections_page(text: str, dry_run: bool):
                                                       run=None, message=message), 409))
 
 
-def _corrections_text(data: bytes, limit: int | None = MAX_CORRECTIONS_BYTES) -> str:
-    """The text of a corrections file whose header names the case and the reason (NotAFeedFile if not)."""
+def _corrections_file(data: bytes, limit: int | None = MAX_CORRECTIONS_BYTES) -> tuple[str, list[int], list[dict]]:
+    """A corrections file whose header names the case and the reason, read once: its text, each row's number
+    and the rows (NotAFeedFile if it is not one, or a row cannot be read)."""
     if limit and len(data) > limit:
         raise NotAFeedFile("The file is larger than 1 MB: split it, or use flask datafix apply.")
     text = decode_text(data)
     missing = missing_columns(read_header(text))
     if missing:
         raise NotAFeedFile(f"The header lacks the columns {', '.join(missing)}.")
-    check_rows(text)
-    return text
+    _, numbers, rows = read_csv(text)
+    return text, numbers, rows
 
 
 @bp.route("/admin/routing", methods=["GET", "POST"])
@@ -246,10 +247,9 @@ def apply_command(file: Path, dry_run: bool):
     if not file.is_file():
         raise click.ClickException(f"{file}: no such file.")
     try:
-        text = _corrections_text(file.read_bytes(), limit=None)
+        _, numbers, rows = _corrections_file(file.read_bytes(), limit=None)
     except NotAFeedFile as error:
         raise click.ClickException(f"{file}: {error}") from None
-    _, numbers, rows = read_csv(text)
     with click.progressbar(length=max(len(rows), 1), label="Applying", file=sys.stderr) as bar:
         try:
             run = apply_corrections(rows, Case.objects, f"datafix:{file.name} by {getpass.getuser()}",

@@ -14,7 +14,6 @@ from blueprints.settings import settings
 from casework.absence_feed import REPORTED_COLUMNS, missing_columns
 from casework.feed_files import (
     NotAFeedFile,
-    check_rows,
     decode_text,
     read_csv,
     read_header,
@@ -70,7 +69,7 @@ def run_feed(file: Path, missing_columns, reported, dry_run: bool, skip_invalid:
     and fail with a one-line reason when a row was refused (unless `skip_invalid`)."""
     text = read_feed(file, missing_columns)
     with contextlib.closing(StageBars()) as bars:
-        header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
+        header, numbers, rows = read_rows(file, text, bars)
         try:
             result = run(rows, numbers, bars)
         except StaleEditError as error:
@@ -89,20 +88,27 @@ def run_feed(file: Path, missing_columns, reported, dry_run: bool, skip_invalid:
 
 
 def read_feed(file: Path, missing_columns) -> str:
-    """FILE's text, or a one-line reason (no file, not CSV text, a header lacking `missing_columns(header)`, a row
-    Casebook cannot read)."""
+    """FILE's text, or a one-line reason (no file, not CSV text, a header lacking `missing_columns(header)`); its
+    rows are read by `read_rows`."""
     if not file.is_file():
         raise click.ClickException(f"{file}: no such file.")
     try:
         text = decode_text(file.read_bytes())
         missing = missing_columns(read_header(text))
-        if not missing:
-            check_rows(text)
     except NotAFeedFile as error:
         raise click.ClickException(f"{file}: {error}") from None
     if missing:
         raise click.ClickException(f"{file}: the header lacks the columns {', '.join(missing)}.")
     return text
+
+
+def read_rows(file: Path, text: str, bars: StageBars) -> tuple[list[str], list[int], list[dict]]:
+    """FILE's header, row numbers and rows, read once with a progress bar, or a one-line reason naming the row
+    Casebook cannot read."""
+    try:
+        return read_csv(text, lambda done: bars("reading", done, len(text)))
+    except NotAFeedFile as error:
+        raise click.ClickException(f"{file}: {error}") from None
 
 
 class StageBars:

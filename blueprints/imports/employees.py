@@ -10,11 +10,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from blueprints.access import IMPORTERS, requires
 from blueprints.imports import bp
-from blueprints.imports.cli import StageBars, actor, import_group, read_feed
+from blueprints.imports.cli import StageBars, actor, import_group, read_feed, read_rows
 from blueprints.imports.forms import AbsenceFileForm
 from blueprints.imports.routes import upload_page
 from blueprints.settings import settings
-from casework.feed_files import read_csv, refusal_report, summary
+from casework.feed_files import refusal_report, summary
 from casework.hierarchy_feed import REPORTED_COLUMNS, Outcome, missing_columns
 from documents import StaleEditError
 from services import clock
@@ -37,7 +37,7 @@ def employees(file: Path, dry_run: bool, full: bool, report: Path | None, as_of:
     """
     text = read_feed(file, missing_columns)
     with contextlib.closing(StageBars()) as bars:
-        header, numbers, rows = read_csv(text, lambda done: bars("reading", done, len(text)))
+        header, numbers, rows = read_rows(file, text, bars)
         try:
             result = import_employees(rows, actor(file), "import",
                                       as_of.date() if as_of else clock.today(), dry_run, progress=bars, full=full,
