@@ -13,7 +13,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blueprints import limits, sessions
-from blueprints.access import access_rule, public
+from blueprints.access import CACHEABLE, access_rule, public
 from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
@@ -29,11 +29,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
     "form-action 'self'", "frame-ancestors 'none'",
 ])
-
-# The only responses a browser or proxy may keep: Casebook's own CSS, JS and images. Everything else (pages, the
-# API's JSON, letters, CSV, XLSX, .ics and TOML downloads, refused-rows files, errors) may hold personal data.
-CACHEABLE = frozenset({"static", "home.frontend_assets"})
-
 
 def _flag(value: str | None, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")

@@ -52,6 +52,11 @@ POLICY_EDITORS = ("admin",)
 # Task routing and the organisation's details:
 ADMINISTRATORS = ("admin",)
 
+# The only responses a browser or proxy may keep: Casebook's own CSS, JS and images, which also need no session.
+# Everything else (pages, the API's JSON, letters, CSV, XLSX, .ics and TOML downloads, refused-rows files, errors)
+# may hold personal data.
+CACHEABLE = frozenset({"static", "home.frontend_assets"})
+
 
 def _declare(rule: tuple[str, ...]):
     def decorate(view):

@@ -13,7 +13,7 @@ import datetime as dt
 from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 
-from blueprints.access import needs_sign_in, sign_in_first
+from blueprints.access import CACHEABLE, needs_sign_in, sign_in_first
 from casework.sessions import REVOKED, SessionRules, ended_by
 from services import clock
 
@@ -44,7 +44,7 @@ def init_app(app) -> None:
 
 
 def _keep_or_end():
-    if request.endpoint == "static" or "_user_id" not in session:
+    if request.endpoint in CACHEABLE or "_user_id" not in session:
         return
     now = clock.now()
     if current_user.is_authenticated:

@@ -67,3 +67,13 @@ def test_errors_and_redirects_are_never_stored_either(world, method, url, status
     client = world["clients"][None if url.startswith("/api/") else ADMIN]
     response = getattr(client, method)(url)
     assert response.status_code == status and response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_signed_in_fetch_of_casebook_s_css_js_or_images_writes_no_session_cookie(world):
+    """Responses a proxy may keep carry no session cookie: the session's last-seen time is not written for them."""
+    client = world["clients"][ADMIN]
+    assert client.get("/", follow_redirects=True).status_code == 200      # signed in
+    for url in ("/static/js/casebook.js", "/assets/images/nhsuk-icon-180.png"):
+        response = client.get(url, buffered=True)
+        response.close()
+        assert (response.status_code, response.headers.get("Set-Cookie")) == (200, None), url
