@@ -17,6 +17,7 @@ from blueprints.access import CACHEABLE, access_rule, public
 from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
+from documents.user import use_password_method
 from services import clock
 from services.settings import DEFAULT_TIME_ZONE, Settings, retention_days
 
@@ -93,7 +94,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=20 * 1024 * 1024, SESSION_IDLE_MINUTES=30, SESSION_MAX_HOURS=8,
         LOGIN_SLOW_AFTER=3, LOGIN_LOCK_AFTER=10, LOGIN_LOCK_MINUTES=15, PAGE_SIZE=50,
         LOGIN_LIMIT_PER_ADDRESS="20/minute", LOGIN_LIMIT_OVERALL="300/minute", API_LIMIT_PER_TOKEN="600/minute",
-        UPLOAD_LIMIT_PER_USER="30/hour", TRUSTED_PROXIES=0,
+        UPLOAD_LIMIT_PER_USER="30/hour", TRUSTED_PROXIES=0, PASSWORD_HASH_METHOD="scrypt",
     )
     app.config.from_mapping(_settings_from_environment())
     app.config.from_mapping(overrides or {})
@@ -110,6 +111,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         retention_days(app.config.get("IMPORT_RETENTION_DAYS"))
     except ValueError as error:
         raise RuntimeError(f"CASEBOOK_IMPORT_RETENTION_DAYS: {error} (see README, Configuration).") from None
+    try:
+        use_password_method(app.config["PASSWORD_HASH_METHOD"])
+    except ValueError as error:
+        raise RuntimeError(f"PASSWORD_HASH_METHOD: {error}") from None
     try:
         clock.set_time_zone(Settings.from_config(app.config).time_zone)
     except ValueError as error:

@@ -17,6 +17,24 @@ from documents.base import AuditEntry, Versioned
 ROLES = ("manager", "hr", "support", "admin")
 NOTIFY_CHOICES = ("each", "digest", "off")
 
+# How new passwords are hashed: Werkzeug's method string. Its default, scrypt with n = 2**15, takes about 130 ms a
+# hash, which is the point; the app's PASSWORD_HASH_METHOD setting changes it (the test suite, which makes and
+# signs in thousands of logins, uses a cheaper scrypt). A stored hash names its own method, so a change here
+# never stops an existing password from working.
+_password_method = "scrypt"
+
+
+def use_password_method(method: str) -> None:
+    """Hash new passwords with this Werkzeug method (e.g. "scrypt:32768:8:1"). A method Werkzeug does not know is
+    refused here, when the app starts, rather than at the first password set."""
+    global _password_method
+    generate_password_hash("check", method)
+    _password_method = method
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, _password_method)
+
 
 class User(Versioned, me.Document):
     """A login with its roles; managers are linked to their own assignment in the hierarchy. It answers what
@@ -49,7 +67,7 @@ class User(Versioned, me.Document):
                                      errors={"assignment_number": "A manager needs their assignment number."})
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -95,15 +113,15 @@ class User(Versioned, me.Document):
 
 
 @functools.cache
-def _nobody_s_hash() -> str:
+def _nobody_s_hash(method: str) -> str:
     """The hash of a random password no one knows, made like every user's."""
-    return generate_password_hash(secrets.token_urlsafe(32))
+    return generate_password_hash(secrets.token_urlsafe(32), method)
 
 
 def check_nobody_s_password(password: str) -> bool:
     """Check `password` as long as a user's would take, for a login that is unknown or switched off, so the time
     a refusal takes does not tell which logins exist. Always False."""
-    check_password_hash(_nobody_s_hash(), password)
+    check_password_hash(_nobody_s_hash(_password_method), password)
     return False
 
 

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from werkzeug.security import generate_password_hash
-
 from casework.demo import generate
 from documents.absence import Absence, ReturnToWork
 from documents.employee import Employee, rebuild_manager_paths
-from documents.user import User
+from documents.user import User, hash_password
 
 DEMO_PASSWORD = "casebook-demo"
 
@@ -39,7 +37,7 @@ def load_demo(today: dt.date, seed: int = 2026, if_empty: bool = False, replace:
         absence.validate()
         absences.append(absence)
     Absence.objects.insert(absences, load_bulk=False)
-    password_hash = generate_password_hash(DEMO_PASSWORD)
+    password_hash = hash_password(DEMO_PASSWORD)
     users = [User(**login, password_hash=password_hash, version=1) for login in organisation.logins]
     for user in users:
         user.validate()

@@ -28,6 +28,9 @@ _numbers = itertools.count(1)
 # (tests/app/test_limits.py) set low ones of their own.
 ROOMY_LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "10000/minute", "LOGIN_LIMIT_OVERALL": "10000/minute",
                 "API_LIMIT_PER_TOKEN": "10000/minute", "UPLOAD_LIMIT_PER_USER": "10000/hour"}
+# Production hashes a password with scrypt at n = 2**15 (about 130 ms); the suite makes and signs in thousands of
+# logins, so its app hashes with n = 2**10 (about 4 ms). The same code runs: only the cost differs.
+CHEAP_PASSWORDS = {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +49,7 @@ def app(database_uri, tmp_path_factory):
     return create_app({
         "TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "test-secret",
         "DATA_DIR": str(tmp_path_factory.mktemp("appdata")), "SESSION_COOKIE_SECURE": False,
-        "TIME_ZONE": DEFAULT_TIME_ZONE, **ROOMY_LIMITS,
+        "TIME_ZONE": DEFAULT_TIME_ZONE, **ROOMY_LIMITS, **CHEAP_PASSWORDS,
     })
 
 

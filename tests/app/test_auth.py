@@ -16,7 +16,7 @@ import pytest
 
 import documents.user
 from documents import LoginThrottle
-from tests.conftest import PASSWORD, csrf_token, serving
+from tests.conftest import CHEAP_PASSWORDS, PASSWORD, csrf_token, serving
 
 
 @pytest.fixture
@@ -254,6 +254,26 @@ def test_session_cookie_is_secure_and_http_only_by_default(database_uri, tmp_pat
     finally:
         from documents.connection import connect_database
         connect_database(database_uri, TEST_DB)
+        documents.user.use_password_method(CHEAP_PASSWORDS["PASSWORD_HASH_METHOD"])
+
+
+def test_production_hashes_passwords_with_werkzeug_s_full_cost_scrypt(database_uri, tmp_path):
+    """Only the test suite's app asks for a cheaper hash (tests/conftest.py CHEAP_PASSWORDS)."""
+    from app import create_app
+    from tests.conftest import TEST_DB
+    try:
+        create_app({"TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "x",
+                    "DATA_DIR": str(tmp_path)})
+        user = documents.user.User(email="x@example.org", name="X", roles=["admin"])
+        user.set_password("a long passphrase")
+        assert user.password_hash.startswith("scrypt:32768:8:1$") and user.check_password("a long passphrase")
+        with pytest.raises(RuntimeError, match="PASSWORD_HASH_METHOD: Invalid hash method 'rot13'"):
+            create_app({"TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "x",
+                        "DATA_DIR": str(tmp_path), "PASSWORD_HASH_METHOD": "rot13"})
+    finally:
+        from documents.connection import connect_database
+        connect_database(database_uri, TEST_DB)
+        documents.user.use_password_method(CHEAP_PASSWORDS["PASSWORD_HASH_METHOD"])
 
 
 def test_production_refuses_to_start_without_a_secret_key(database_uri, tmp_path, monkeypatch):

@@ -19,6 +19,7 @@ import pytest
 from pymongo import MongoClient
 
 from documents.embedded import ensure_server, owner_pid, stop_server
+from tests.conftest import CHEAP_PASSWORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = 50
@@ -242,7 +243,7 @@ def test_with_mongodb_uri_nothing_embedded_starts(database_uri, tmp_path):
     data = tmp_path / "appdata"
     try:
         create_app({"TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": "casebook_test",
-                    "SECRET_KEY": "x", "DATA_DIR": str(data)})
+                    "SECRET_KEY": "x", "DATA_DIR": str(data), **CHEAP_PASSWORDS})
         assert not (data / "secantus.json").exists()
         assert not (data / "owners").exists()
         assert not secantus_pids(data)

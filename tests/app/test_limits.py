@@ -8,7 +8,7 @@ import json
 import pytest
 
 from documents import ApiToken
-from tests.conftest import PASSWORD, TEST_DB, csrf_token
+from tests.conftest import CHEAP_PASSWORDS, PASSWORD, ROOMY_LIMITS, TEST_DB, csrf_token
 
 TEN = "10.0.0.10"
 
@@ -136,7 +136,7 @@ def test_a_limit_that_is_not_a_rate_is_refused_at_start(database_uri, tmp_path):
     try:
         with pytest.raises(RuntimeError, match="API_LIMIT_PER_TOKEN: 'lots' is not a rate limit"):
             create_app({"TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "x",
-                        "DATA_DIR": str(tmp_path), "API_LIMIT_PER_TOKEN": "lots"})
+                        "DATA_DIR": str(tmp_path), "API_LIMIT_PER_TOKEN": "lots", **CHEAP_PASSWORDS})
     finally:
         connect_database(database_uri, TEST_DB)
 
@@ -144,11 +144,11 @@ def test_a_limit_that_is_not_a_rate_is_refused_at_start(database_uri, tmp_path):
 def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(database_uri, tmp_path):
     from app import create_app
     from documents.connection import connect_database
-    from tests.conftest import ROOMY_LIMITS
     try:
         proxied = create_app({"TESTING": True, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB,
                               "SECRET_KEY": "x", "DATA_DIR": str(tmp_path), "SESSION_COOKIE_SECURE": False,
-                              **ROOMY_LIMITS, "LOGIN_LIMIT_PER_ADDRESS": "1/minute", "TRUSTED_PROXIES": 1})
+                              **ROOMY_LIMITS, **CHEAP_PASSWORDS, "LOGIN_LIMIT_PER_ADDRESS": "1/minute",
+                              "TRUSTED_PROXIES": 1})
         client = proxied.test_client()
 
         def through_proxy(address: str) -> int:
