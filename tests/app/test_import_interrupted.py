@@ -24,8 +24,8 @@ from tests.conftest import TEST_DB, clean_database
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 3, 31)
-STAFF = 200     # about 1,000 rows: three batches of writes of BATCH rows
-BATCH = 400
+STAFF = 100     # 497 rows: three batches of writes of BATCH rows
+BATCH = 200
 # The real `flask` command, with the import writing BATCH rows at a time instead of 2,000 (so the test needs less
 # data to be killed between two batches).
 BOOT = ("import sys; from services.imports import absences, hierarchy; "
@@ -146,7 +146,7 @@ def reference(app, absences_file):
 def settled(count) -> int:
     """The count once it has stopped changing: the server finishes the batch it was sent before the kill."""
     last, since = count(), time.monotonic()
-    while time.monotonic() - since < 5:
+    while time.monotonic() - since < 3:
         time.sleep(0.25)
         now = count()
         if now != last:
