@@ -5,6 +5,7 @@ which limit it met (see the error pages in app.py).
 """
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 
 from flask import current_app, request
@@ -56,6 +57,9 @@ UPLOADS = ApplicationLimit(
         f"You have sent too many files: the limit is {in_words(current_app.config['UPLOAD_LIMIT_PER_USER'])}. "
         "Wait a while and try again."))
 
+# The counters' storage each init_app made in this process, to close at exit (close_counters).
+_storages: list = []
+
 limiter = Limiter(client_address, application_limits=[UPLOADS], strategy="fixed-window", headers_enabled=True,
                   key_prefix="casebook")
 
@@ -90,3 +94,14 @@ def init_app(app) -> None:
         "window_collection_name": "rate_limit_windows"}
     limiter.init_app(app)
     limiter.storage.check()     # connect and index the counters now, not on the first limited request
+    _storages.append(limiter.storage)
+
+
+@atexit.register
+def close_counters() -> None:
+    """Close the counters' database connections while the process can still start threads. Left to the storage's
+    `__del__` as the interpreter shuts down, closing a client whose server has already stopped hangs for ever:
+    pymongo starts a thread to look for the server, and no thread can start then. Runs at exit, and in the tests
+    before they stop their embedded database (a pytest run without workers never ended)."""
+    while _storages:
+        _storages.pop().storage.close()

@@ -39,6 +39,8 @@ def database_uri(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("data")
     uri = ensure_server(data_dir, owner=os.getpid())
     yield uri
+    from blueprints.limits import close_counters
+    close_counters()
     stop_server(data_dir)
 
 
