@@ -73,13 +73,24 @@ class ImportJob(me.Document):
         return f"import:{self.filename} by {self.created_by_email}"
 
 
+class DivisionMove(me.EmbeddedDocument):
+    """An employee a hierarchy import moves from one division to another: their absences' tasks waiting in the
+    old division's HR queue go to the new one's."""
+
+    employee = me.ObjectIdField(required=True)
+    old = me.StringField(required=True)
+    new = me.StringField(required=True)
+
+
 class UnfinishedImport(me.Document):
     """An import's last steps not yet done: the employees it must see to once its rows are written (re-evaluate
-    their absences, give their tasks to a new supervisor). Saved before the first write and deleted after the
-    last step, so one left behind is the work of an import that was killed, which the next of its kind does."""
+    their absences, give their tasks to a new supervisor, move their absences' tasks to their new division's HR
+    queue). Saved before the first write and deleted after the last step, so one left behind is the work of an
+    import that was killed, which the next of its kind does."""
 
     kind = me.StringField(required=True, choices=KINDS)
     employees = me.ListField(me.ObjectIdField())
+    division_moves = me.EmbeddedDocumentListField(DivisionMove)
     started_at = me.DateTimeField(required=True, default=utcnow)
 
     meta = {"collection": "unfinished_imports", "indexes": ["kind"]}

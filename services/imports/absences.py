@@ -144,8 +144,9 @@ def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, to
     at = utcnow()
     writes = (_insert(outcome, actor, source, at) if outcome.action == "created" else _update(outcome, actor, at)
               for outcome in todo)
-    with unfinished_work("absences", {_accepted(outcome)[1].id for outcome in todo}) as to_evaluate:
+    with unfinished_work("absences", {_accepted(outcome)[1].id for outcome in todo}) as unfinished:
         stale = bulk_write_in_chunks(Absence._get_collection(), writes, len(todo), CHUNK, progress)
+        to_evaluate = unfinished.employees
         missing = to_evaluate - employees.keys()
         employees.update((row["_id"], row) for row in _read(Employee, {"_id": missing}, {"audit": 0}))
         after_absences_saved([Employee._from_son(employees[employee_id]) for employee_id in to_evaluate

@@ -81,8 +81,9 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
 
     A hierarchy file is all or nothing (`skip_invalid` is accepted for the upload page and ignored): a
     skipped row could leave others supervised by nobody. With `full`, employees in post whom the file
-    leaves out end today. Re-running the same file changes nothing, and gives the tasks of staff whose
-    supervisor an earlier run killed part-way had changed to their new supervisor (see
+    leaves out end today. Re-running the same file changes nothing, and finishes what an earlier run killed
+    part-way left undone: the tasks of staff whose supervisor it had changed go to their new supervisor, and the
+    HR-queue tasks of staff it had moved to another division go to that division's queue (see
     services/imports/unfinished.py). Raises StaleEditError when someone changed one of the employees while it
     was being written.
     """
@@ -91,16 +92,17 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
     plan = plan_hierarchy(rows, {number: values for number, (_, _, values) in stored.items()}, today, full, report)
     if dry_run or plan.refused:
         return HierarchyResult(plan, False)
-    with unfinished_work("employees", {stored[outcome.key][0] for outcome in plan.changed_supervisors}) as to_move:
+    division_moves = [(stored[outcome.key][0], *outcome.changes["division"]) for outcome in plan.changed_details
+                      if "division" in outcome.changes]
+    with unfinished_work("employees", {stored[outcome.key][0] for outcome in plan.changed_supervisors},
+                         division_moves) as unfinished:
         _write(plan, stored, actor, today, progress)
         rebuild_manager_paths()
         why = f"hierarchy import {file_of(actor)}"
         refresh_case_scopes(actor, why)     # heals every case left out of date, a killed run's included
-        for outcome in plan.changed_details:
-            if "division" in outcome.changes:
-                old, new = outcome.changes["division"]
-                requeue_absence_tasks(stored[outcome.key][0], old, new, actor, why)
-        moved = _move_tasks(sorted(to_move), actor, today, mail)
+        for employee_id, old, new in unfinished.division_moves:
+            requeue_absence_tasks(employee_id, old, new, actor, why)
+        moved = _move_tasks(sorted(unfinished.employees), actor, today, mail)
     return HierarchyResult(plan, True, moved)
 
 

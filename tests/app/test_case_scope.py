@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from documents import Absence, Case, Employee
+from documents import Absence, Case, Employee, UnfinishedImport
 from documents.case import Note, Task
+from documents.import_job import DivisionMove
 from services.cases.meetings import arrange_meeting, record_notes
 from services.cases.scope import refresh_case_scopes
 from tests.app.test_hierarchy_import import feed, row_of, run
@@ -141,3 +142,24 @@ def test_the_moved_employees_absence_tasks_leave_the_old_hr_queue(app, people, t
     saved = Absence.objects.get(pk=absence.pk)
     assert [task.assignee for task in saved.tasks] == [f"hr:{NEW}"]
     assert saved.audit[-1].reason == f"{OLD} → {NEW} (hierarchy import employees.csv)"
+
+
+def test_an_import_killed_after_moving_someone_s_division_is_finished_by_the_next(app, people, tmp_path):
+    """A run killed after writing Wes's new division leaves its note; the next run reads Wes as unchanged, yet
+    still moves his absence's task to the new division's HR queue (tests/app/test_hierarchy_interrupted.py kills
+    real runs and checks that they leave the note)."""
+    wes = people["wes"]
+    absence = Absence(employee=wes.pk, assignment_number=wes.assignment_number, first_day=TODAY,
+                      reason_category="infections", version=1,
+                      tasks=[Task(kind="rtw_reminder", title="Return-to-work interview with Wes Worker",
+                                  assignee=f"hr:{OLD}", due_on=TODAY)])
+    absence.save()
+    Employee.objects(pk=wes.pk).update_one(set__division=NEW, inc__version=1)     # what the killed run wrote
+    UnfinishedImport(kind="employees", division_moves=[DivisionMove(employee=wes.pk, old=OLD, new=NEW)]).save()
+    move(app, people, tmp_path, division=NEW)
+    saved = Absence.objects.get(pk=absence.pk)
+    assert [task.assignee for task in saved.tasks] == [f"hr:{NEW}"]
+    assert saved.audit[-1].reason == f"{OLD} → {NEW} (hierarchy import employees.csv)"
+    assert UnfinishedImport.objects.count() == 0
+    move(app, people, tmp_path, division=NEW)       # the note is gone: nothing moves again
+    assert len(Absence.objects.get(pk=absence.pk).audit) == len(saved.audit)
