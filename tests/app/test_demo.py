@@ -7,6 +7,7 @@ import pytest
 
 from documents import Absence, Case, Employee, User
 from services.demo import DEMO_PASSWORD, load_demo
+from tests.app.conftest import Auth
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -16,37 +17,28 @@ def demo():
     return load_demo(TODAY)
 
 
-def test_demo_loads_once(demo):
+def test_demo_loads_once_with_a_five_level_hierarchy_of_example_org_people(demo):
     assert demo["employees"] == Employee.objects.count() > 350
     assert demo["absences"] == Absence.objects.count() > 500
     assert load_demo(TODAY, if_empty=True) is None
     assert Employee.objects.count() == demo["employees"]
+    assert {len(employee.manager_path) for employee in Employee.objects.only("manager_path")} == {0, 1, 2, 3, 4}
+    assert all(e.email.endswith("@example.org") for e in Employee.objects.only("email"))
+    assert all(u.email.endswith("@example.org") for u in User.objects.only("email"))
 
 
 def test_demo_replace_starts_again(demo):
     assert load_demo(TODAY, replace=True)["employees"] == Employee.objects.count() == demo["employees"]
 
 
-def test_demo_hierarchy_has_five_levels_and_everyone_has_a_chain(demo):
-    depths = {len(employee.manager_path) for employee in Employee.objects.only("manager_path")}
-    assert depths == {0, 1, 2, 3, 4}
-
-
-def test_demo_addresses_are_example_org(demo):
-    assert all(e.email.endswith("@example.org") for e in Employee.objects.only("email"))
-    assert all(u.email.endswith("@example.org") for u in User.objects.only("email"))
-
-
-@pytest.mark.parametrize("email, landing", [
-    ("manager@example.org", "/team"), ("hr@example.org", "/dashboard"),
-    ("support@example.org", "/employees"), ("admin@example.org", "/dashboard")])
-def test_demo_logins_work(demo, auth, email, landing):
-    assert auth.login(email, DEMO_PASSWORD).headers["Location"] == "/"
-    assert auth.client.get("/").headers["Location"] == landing
-    assert auth.client.get(landing).status_code == 200
-
-
-def test_demo_manager_sees_their_team(demo, auth):
+def test_each_demo_login_lands_on_its_page_and_the_manager_sees_their_team(demo, app):
+    for email, landing in [("manager@example.org", "/team"), ("hr@example.org", "/dashboard"),
+                           ("support@example.org", "/employees"), ("admin@example.org", "/dashboard")]:
+        auth = Auth(app.test_client())
+        assert auth.login(email, DEMO_PASSWORD).headers["Location"] == "/", email
+        assert auth.client.get("/").headers["Location"] == landing, email
+        assert auth.client.get(landing).status_code == 200, email
+    auth = Auth(app.test_client())
     auth.login("manager@example.org", DEMO_PASSWORD)
     manager = User.objects.get(email="manager@example.org")
     page = auth.client.get("/team?show=all").get_data(as_text=True)
