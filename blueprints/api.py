@@ -8,13 +8,13 @@ import click
 from flask import Blueprint, abort, g, jsonify, request
 
 from blueprints.access import api_token
+from blueprints.command_line import one_line_reasons
 from blueprints.limits import api_limited
 from casework.absences import absence_length
 from casework.calendar import OUT_OF_RANGE, WorkingPattern, in_range
 from documents import Absence, ApiToken, Case, Employee, StaleEditError
 from services import accounts, clock
 from services.absences.recording import log_medical_reads
-from services.errors import Refused
 from services.imports.absences import import_absences
 from services.triggers import evaluate_employee
 
@@ -176,11 +176,9 @@ def token():
               help="How many days the token works (1 to 3650); a new token is needed after that.")
 def create_token(name: str, scope: str, days: int):
     """Issue a token named NAME; the token is printed once, alone on the last line."""
-    try:
+    with one_line_reasons():
         document, secret = accounts.issue_token(name, [part.strip() for part in scope.split(",") if part.strip()],
                                                 days)
-    except Refused as refusal:
-        raise click.ClickException(refusal.message) from None
     click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}, working until "
                f"{document.expires_at:%Y-%m-%d %H:%M} UTC. Store it now: it cannot be shown again.")
     click.echo(secret)
@@ -190,10 +188,8 @@ def create_token(name: str, scope: str, days: int):
 @click.argument("name")
 def revoke_token(name: str):
     """Stop the token named NAME from working."""
-    try:
+    with one_line_reasons():
         accounts.revoke_token(name)
-    except Refused as refusal:
-        raise click.ClickException(refusal.message) from None
     click.echo(f"Token {name} revoked.")
 
 

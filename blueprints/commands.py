@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 from flask import Blueprint, current_app
-from pymongo.errors import PyMongoError
 
+from blueprints.command_line import one_line_reasons
 from documents.connection import database
 from services import clock
 from services.backup import Summary, back_up, restore
 from services.demo import load_demo
-from services.errors import Refused
 from services.triggers import scan
 
 bp = Blueprint("commands", __name__, cli_group=None)
@@ -59,14 +58,8 @@ def restore_backup(directory: Path, replace: bool):
 
 def _carried_out(work) -> Summary:
     """The work's summary, or a one-line reason (a refusal, the database or the disk failing) and exit status 1."""
-    try:
+    with one_line_reasons():
         return work()
-    except Refused as error:
-        raise click.ClickException(error.message) from None
-    except PyMongoError as error:
-        raise click.ClickException(f"The database failed: {str(error).splitlines()[0][:300]}") from None
-    except OSError as error:
-        raise click.ClickException(f"{error.filename or 'The disk'}: {error.strerror}.") from None
 
 
 def _counted(done: Summary) -> str:

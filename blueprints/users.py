@@ -8,8 +8,8 @@ import getpass
 import click
 from flask import Blueprint
 
+from blueprints.command_line import one_line_reasons
 from services import accounts
-from services.errors import Refused
 
 bp = Blueprint("users", __name__, cli_group="users")
 
@@ -19,10 +19,8 @@ def _actor() -> str:
 
 
 def _done(change, *args, **kwargs):
-    try:
+    with one_line_reasons():
         return change(*args, **kwargs)
-    except Refused as refusal:
-        raise click.ClickException(refusal.message) from None
 
 
 def _password() -> str:
