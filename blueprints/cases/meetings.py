@@ -9,8 +9,9 @@ from blueprints.access import CASE_READERS, CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import AnotherDateForm, CaseForm, MeetingForm, notes_form_class
-from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, case_section, render_case
+from blueprints.fields import seen_version
 from blueprints.settings import settings
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
@@ -118,12 +119,12 @@ def send_invitation(case_id: str, meeting_id: str):
         return render_case(case, employee, status=400, message="Nobody invited has an e-mail address: add one to "
                            "the participants, or send the .ics file yourself." if people == [] else
                            "The form had expired. Send it again.")
-    sent = email_invitation(case, meeting, employee, people, actor(), settings().mail)
-    failed = [n.recipient for n in sent if n.status == "failed"]
-    cannot = [n.recipient for n in sent if n.status == "given_up"]
-    flash(f"Invitation e-mailed to {len(sent) - len(failed) - len(cannot)} of {len(sent)}." + (
-        f" Not sent yet to {', '.join(failed)}: Casebook tries again at the next e-mail run." if failed else "") + (
-        f" It cannot be sent to {', '.join(cannot)}: correct the address." if cannot else ""))
+    done = email_invitation(case, meeting, employee, people, actor(), settings().mail)
+    flash(f"Invitation e-mailed to {len(done.sent_to)} of {done.everyone}." + (
+        f" Not sent yet to {', '.join(done.to_retry)}: Casebook tries again at the next e-mail run."
+        if done.to_retry else "") + (
+        f" It cannot be sent to {', '.join(done.cannot_send_to)}: correct the address."
+        if done.cannot_send_to else ""))
     return redirect(url_for("cases.show", case_id=case.pk, _anchor="meetings"))
 
 
