@@ -33,16 +33,19 @@ def show(case_id: str):
 def render_case(case: Case, employee: Employee, status: int = 200, message: str | None = None, **forms):
     """The case page, with any forms that came back with errors (and `message` at the top). An error whose
     field the page does not show (its part is not offered in the case's state) is said at the top instead."""
-    page, status = _case_page(case, employee, status, message, **dict(forms))
+    context = _case_context(case, employee, dict(forms))
+    page = render_template("cases/show.html", message=message, **context)
     unseen = [error for form in forms.values() if hasattr(form, "errors")
               for name, errors in form.errors.items() if name in form and errors
               and f'id="{form[name].id}-error"' not in page for error in errors[:1]]
     if unseen and message is None:
-        return _case_page(case, employee, status, unseen[0], **forms)
+        page = render_template("cases/show.html", message=unseen[0], **context)
     return page, status
 
 
-def _case_page(case: Case, employee: Employee, status: int, message: str | None, **forms):
+def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
+    """What the case page shows; each form in `forms` replaces the blank one of its part (taken out of `forms`),
+    and what is left is passed on as it is."""
     today = clock.today()
     policy = case_policy(case)
     ladder = ladder_of(case, policy)
@@ -58,18 +61,18 @@ def _case_page(case: Case, employee: Employee, status: int, message: str | None,
     sections = {}
     for provide in SECTIONS:
         sections.update(provide(case, employee, today, forms))
-    return render_template(
-        "cases/show.html", case=case, employee=employee, policy=policy, ladder=ladder, titles=titles,
+    return dict(
+        case=case, employee=employee, policy=policy, ladder=ladder, titles=titles,
         open_tasks=open_tasks, done_tasks=done_tasks,
         blocked={task.id: task_blocked(case, task) for task in open_tasks},
         names=assignee_names(case), candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
-        today=today, message=message, hold_tasks=HOLD_TASKS,
+        today=today, hold_tasks=HOLD_TASKS,
         may_work=current_user.has_role(*CASE_WORKERS) and case.status != "closed",
         may_complete=current_user.has_role(*CASE_WORKERS),   # a closed case may still have its closing letter to send
         may_reassign=current_user.has_role(*CASE_OVERSEERS),
         manager=Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
-            "first_name", "last_name").first(), **sections, **forms), status
+            "first_name", "last_name").first(), **sections, **forms)
 
 
 def case_page_again(case: Case, employee: Employee, *, said_at_top: bool = False, **forms):
