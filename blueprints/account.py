@@ -10,7 +10,7 @@ from wtforms.validators import AnyOf, InputRequired
 
 from blueprints.access import signed_in
 from blueprints.answering import answer
-from blueprints.fields import version_number
+from blueprints.fields import seen_version
 from documents import User
 from documents.user import NOTIFY_CHOICES
 from services.notifications import choose_notifications
@@ -40,7 +40,7 @@ def notifications():
     form = NotificationsForm(data={"notify": user.notify, "version": user.version})
 
     def choose() -> bool:
-        return choose_notifications(user, form.notify.data, version_number(form.version.data))
+        return choose_notifications(user, form.notify.data, seen_version(form))
     return answer(choose,
                   lambda changed: f"Saved: {CHOICE_LABELS[form.notify.data].lower()}." if changed
                   else "Your e-mail setting is unchanged.", url_for("account.notifications"),

@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.access import ADMINISTRATORS, DATA_FIXERS, requires
 from blueprints.answering import answer, page_again
-from blueprints.fields import DayField, version_number
+from blueprints.fields import DayField, seen_version
 from casework.corrections import FIELDS, missing_columns, words
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
 from documents import Case, Employee, StaleEditError
@@ -117,7 +117,7 @@ def amend(case_id: str):
         proposed = {name: getattr(form, name).data or None for name in FIELDS}
         proposed["stage_started_on"] = form.stage_started_on.data
         return amend_stage(case, employee, proposed, form.reason.data or "", current_user.email, clock.today(),
-                           _version(form))
+                           seen_version(form))
     return answer(corrected, lambda correction: ("Corrected: the case history keeps the values before and after, "
                                                  "with the reason." if correction.changes else "Nothing changed."),
                   url_for("datafix.amend", case_id=case.pk), page_again(form, lambda: _amend_page(
@@ -130,7 +130,7 @@ def amend_associated(case_id: str):
     case, employee = _case(case_id)
     form = AbsencesForm()
     return answer(lambda: amend_absences(case, employee, form.absence_ids.data or [], form.absences_reason.data or "",
-                                         current_user.email, clock.today(), _version(form)),
+                                         current_user.email, clock.today(), seen_version(form)),
                   "The associated absences are changed; the case history keeps them before and after.",
                   url_for("datafix.amend", case_id=case.pk), page_again(form, lambda: _amend_page(
                       case, employee, StageForm(formdata=None, data={**stage_values(case), "version": case.version}),
@@ -233,7 +233,7 @@ def routing():
             400 if form.is_submitted() else 200
     return answer(lambda: save_routing(current_user.email, form.hierarchy_admin_email.data,
                                        [(row.form.name.data, row.form.hr_email.data) for row in form.divisions],
-                                       _version(form)),
+                                       seen_version(form)),
                   lambda changed: "The routing is saved: flags are e-mailed to these addresses from now on."
                   if changed else "Nothing changed.", url_for("datafix.routing"), again, form)
 
@@ -277,10 +277,6 @@ def _case(case_id: str) -> tuple[Case, Employee]:
     if case is None or employee is None or case.current_stage is None:
         abort(404)
     return case, employee
-
-
-def _version(form) -> int | None:
-    return version_number(form.version.data)
 
 
 def _title(case: Case) -> str:

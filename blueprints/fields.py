@@ -44,6 +44,11 @@ def version_number(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
 
 
+def seen_version(form) -> int | None:
+    """The version of the record the user's page showed (the form's hidden `version` field), None without one."""
+    return version_number(form.version.data) if hasattr(form, "version") else None
+
+
 LARGEST = 2**31 - 1
 
 

@@ -9,7 +9,8 @@ from flask_login import current_user
 from blueprints.access import IMPORTERS, STAFF_KEEPERS, requires
 from blueprints.answering import answer, back_to
 from blueprints.cases.forms import CaseForm
-from blueprints.cases.loading import case_or_404, seen_version
+from blueprints.cases.loading import case_or_404
+from blueprints.fields import seen_version
 from blueprints.settings import settings
 from documents.scope import divisions_in_scope
 from services import clock

@@ -18,7 +18,7 @@ from wtforms.validators import Length, Optional
 
 from blueprints.access import ADMINISTRATORS, POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, page_again
-from blueprints.fields import version_number
+from blueprints.fields import seen_version
 from blueprints.settings import settings
 from casework.docx_package import MAX_BYTES
 from casework.letter_grammar import FILTERS
@@ -97,7 +97,7 @@ def upload(code: str):
         return _show_page(record, form, problems)
     return answer(lambda: templates.upload_template(code, form.file.data.read(MAX_BYTES + 1),
                                                     secure_filename(form.file.data.filename or "") or "template",
-                                                    current_user.email, form.note.data or "", _version(form)),
+                                                    current_user.email, form.note.data or "", seen_version(form)),
                   lambda added: f"Version {added.number} of {code} is now the template in use.",
                   url_for("letters_admin.show", code=code), again, form)
 
@@ -157,7 +157,7 @@ def organisation_details():
                                   "version": saved.version if saved else 0})
     values = {"name": form.name.data, "address": (form.address.data or "").splitlines(),
               "phone": form.phone.data, "email": form.email.data}
-    return answer(lambda: organisation.save_organisation(current_user.email, values, _version(form),
+    return answer(lambda: organisation.save_organisation(current_user.email, values, seen_version(form),
                                                          _logo(form.logo.data), form.remove_logo.data,
                                                          defaults=settings().organisation),
                   lambda changed: "The organisation's details are saved; letters use them from now on." if changed
@@ -216,10 +216,6 @@ def _record(code: str):
     return templates.LetterTemplate.for_code(code)
 
 
-def _version(form) -> int | None:
-    return version_number(form.version.data)
-
-
 def _choose(code: str, change, done: str):
     record, form = _record(code), ChoiceForm()
     if not form.validate_on_submit():
@@ -230,7 +226,7 @@ def _choose(code: str, change, done: str):
             message = f"That version cannot be used with this Casebook: {' '.join(refusal.problems)}"
         return _show_page(record, UploadForm(formdata=None, data={"version": record.version}), refusal.problems,
                           message)
-    return answer(lambda: change(_version(form)), done, url_for("letters_admin.show", code=code), again)
+    return answer(lambda: change(seen_version(form)), done, url_for("letters_admin.show", code=code), again)
 
 
 def _show_page(record, form, problems, message=None):

@@ -12,7 +12,7 @@ from blueprints.absences.loading import absence_or_404, absence_url
 from blueprints.absences.page import render_absence_page
 from blueprints.access import ABSENCE_RECORDERS, requires
 from blueprints.answering import answer, page_again
-from blueprints.cases.loading import seen_version
+from blueprints.fields import seen_version
 from casework.absences import long_date, rtw_due
 from casework.calendar import WorkingPattern
 from services import clock

@@ -10,7 +10,7 @@ from blueprints.absences.loading import absence_or_404, absence_url
 from blueprints.absences.page import render_absence_page
 from blueprints.access import ABSENCE_RECORDERS, CASE_READERS, MEDICAL_READERS, requires, visible_or_404
 from blueprints.answering import answer, page_again
-from blueprints.cases.loading import seen_version
+from blueprints.fields import seen_version
 from blueprints.rendering import render_page_or_fragment
 from documents import Employee
 from documents.scope import may_read_medical

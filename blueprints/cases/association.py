@@ -5,8 +5,9 @@ from blueprints.access import CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm
-from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again
+from blueprints.fields import seen_version
 from services import clock
 from services.cases.tasks import associate_absences
 

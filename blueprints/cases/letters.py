@@ -17,9 +17,9 @@ from blueprints.access import CASE_READERS, CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
-from blueprints.cases.loading import actor, case_or_404, seen_version
+from blueprints.cases.loading import actor, case_or_404
 from blueprints.cases.page import case_section, render_case
-from blueprints.fields import DayField
+from blueprints.fields import DayField, seen_version
 from blueprints.settings import settings
 from casework.docx_package import MAX_BYTES
 from casework.letters import LETTERS

@@ -7,7 +7,6 @@ from bson.errors import InvalidId
 from flask import abort, url_for
 from flask_login import current_user
 
-from blueprints.fields import version_number
 from documents import Case, Employee
 
 
@@ -23,11 +22,6 @@ def case_or_404(case_id: str) -> tuple[Case, Employee]:
     if employee is None:
         abort(404)
     return case, employee
-
-
-def seen_version(form) -> int | None:
-    """The case version the user's page showed (a hidden field on every case form)."""
-    return version_number(form.version.data) if hasattr(form, "version") else None
 
 
 def case_url(case: Case, anchor: str | None = None) -> str:

@@ -10,8 +10,9 @@ from blueprints.access import CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
-from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, case_section, render_case
+from blueprints.fields import seen_version
 from blueprints.settings import settings
 from casework.inflight_feed import COLUMNS
 from services.imports.inflight import confirm_stage, confirmation_task, report_wrong_stage

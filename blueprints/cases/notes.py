@@ -11,8 +11,9 @@ from blueprints.access import CASE_OVERSEERS, CASE_READERS, CASE_WORKERS, TEAM_M
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import DecisionForm, FlagForm, NoteForm, ProgressRequestForm, SnoozeForm
-from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, case_section
+from blueprints.fields import seen_version
 from blueprints.settings import settings
 from documents import Case, Employee
 from services import clock

@@ -11,8 +11,9 @@ from blueprints.access import CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import OutcomeForm
-from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, case_section, render_case
+from blueprints.fields import seen_version
 from casework.workflow import OUTCOMES
 from services import clock
 from services.cases.outcomes import OutcomeChoice, check_outcome, offered_outcomes, outcome_blocked, record_outcome

@@ -5,8 +5,9 @@ from blueprints.access import CASE_OVERSEERS, CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm, ReassignForm
-from blueprints.cases.loading import actor, case_or_404, case_url, seen_version
+from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, render_case
+from blueprints.fields import seen_version
 from services import clock
 from services.cases.tasks import CONFIRM_RESUMED, complete_task, confirm_resumed, reassign_task
 
