@@ -101,6 +101,13 @@ class Versioned:
             raise StaleEditError() from None
 
 
+def stored_audit_entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict,
+                       reason: str | None = None) -> dict:
+    """An AuditEntry as MongoDB stores it, for bulk writes that go round the documents (imports, scope refresh)."""
+    entry = {"actor": actor, "at": at, "action": action, "before": plain_values(before), "after": plain_values(after)}
+    return entry if reason is None else {**entry, "reason": reason}
+
+
 def plain_values(values: dict) -> dict:
     """Audit values as plain, storable data (dates as ISO strings)."""
     out = {}

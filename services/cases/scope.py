@@ -7,7 +7,7 @@ from __future__ import annotations
 from pymongo import UpdateOne
 
 from documents.absence import Absence
-from documents.base import plain_values, utcnow
+from documents.base import stored_audit_entry, utcnow
 from documents.case import Case
 from documents.employee import Employee
 from services.cases.tasks import hr_queue
@@ -49,9 +49,8 @@ def refresh_case_scopes(actor: str, why: str) -> int:
 def _rechain(row: dict, path: list[str], actor: str, why: str) -> UpdateOne:
     """A new chain of supervisors for one case, with its audit entry; the version steps on, so an edit based on
     the case as it was cannot overwrite the entry."""
-    entry = {"actor": actor, "at": utcnow(), "action": RECHAINED, "reason": why,
-             "before": plain_values({"manager_path": row.get("manager_path") or []}),
-             "after": plain_values({"manager_path": path})}
+    entry = stored_audit_entry(actor, RECHAINED, utcnow(), {"manager_path": row.get("manager_path") or []},
+                               {"manager_path": path}, reason=why)
     return UpdateOne({"_id": row["_id"]}, {"$set": {"manager_path": path}, "$inc": {"version": 1},
                                            "$push": {"audit": entry}})
 

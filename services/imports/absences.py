@@ -29,7 +29,7 @@ from casework.calendar import WorkingPattern
 from casework.feed_files import text
 from casework.inflight_feed import Outcome as InflightOutcome
 from documents.absence import Absence, ReturnToWork
-from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
+from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.employee import WEEKDAYS, Employee
 from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
 from services.imports.unfinished import unfinished_work
@@ -171,10 +171,6 @@ def _audited(values: dict, external_id: str | None) -> dict:
     return audit_values(SimpleNamespace(**{**dict.fromkeys(AUDITED_FIELDS), **values, "external_id": external_id}))
 
 
-def _audit_entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict) -> dict:
-    return {"actor": actor, "at": at, "action": action, "before": plain_values(before), "after": plain_values(after)}
-
-
 def _interview(interview: Interview) -> dict:
     """The return-to-work interview as stored, with the defaults of everything the feed does not send."""
     return {**_defaults(ReturnToWork), "held_on": ReturnToWork._fields["held_on"].to_mongo(interview.held_on),
@@ -189,7 +185,7 @@ def _insert(outcome: Outcome, actor: str, source: str, at: dt.datetime) -> Inser
     document = {**_defaults(Absence), "employee": person.id, "assignment_number": person.assignment_number,
                 **{name: value for name, value in _stored_values(row.values).items() if value is not None},
                 "source": source, "external_id": row.absence_id, "recorded_by": actor, "version": 1,
-                "audit": [_audit_entry(actor, ACTIONS["created"], at, {}, after)]}
+                "audit": [stored_audit_entry(actor, ACTIONS["created"], at, {}, after)]}
     wdl = _working_days_lost(row.values, person)
     if wdl is not None:
         document["working_days_lost"] = wdl
@@ -212,7 +208,7 @@ def _update(outcome: Outcome, actor: str, at: dt.datetime) -> UpdateOne:
         # An interview recorded in Casebook keeps its notes: only when and by whom come from the feed.
         updates.update({f"rtw.{name}": value for name, value in held.items()} if stored.interview
                        else {"rtw": _interview(interview)})
-    entry = _audit_entry(actor, ACTIONS["updated"], at, old, new)
+    entry = stored_audit_entry(actor, ACTIONS["updated"], at, old, new)
     return UpdateOne({"_id": stored.id, "version": stored.version},
                      {"$set": updates, "$inc": {"version": 1}, "$push": {"audit": entry}})
 

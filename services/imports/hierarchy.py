@@ -16,7 +16,7 @@ from typing import Callable, Mapping
 from pymongo import InsertOne, UpdateOne
 
 from casework.hierarchy_feed import FIELDS, REPORTED_COLUMNS, Outcome, Plan, counts, plan_hierarchy
-from documents.base import StaleEditError, as_date, bulk_write_in_chunks, plain_values, utcnow
+from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
 from documents.routing import Routing
@@ -126,10 +126,6 @@ def _mongo(name: str, value):
     return Employee._fields[name].to_mongo(value) if value is not None else None
 
 
-def _entry(actor: str, action: str, at: dt.datetime, before: dict, after: dict) -> dict:
-    return {"actor": actor, "at": at, "action": action, "before": plain_values(before), "after": plain_values(after)}
-
-
 def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progress | None) -> None:
     at = utcnow()
     writes: list[InsertOne | UpdateOne] = []
@@ -142,7 +138,7 @@ def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progr
             values = {name: _mongo(name, value) for name, value in outcome.values.items() if value is not None}
             # New starters arrive with their chain, so rebuilding the chains afterwards rewrites only those
             # that moved (one by one, that is what a large first load would otherwise spend its time on).
-            entry = _entry(actor, ACTIONS["created"], at, {}, outcome.values)
+            entry = stored_audit_entry(actor, ACTIONS["created"], at, {}, outcome.values)
             writes.append(InsertOne({**_defaults(), **values, "manager_path": _chain(outcome.key, supervisor_of),
                                      "version": 1, "audit": [entry]}))
         elif outcome.action == "updated":
@@ -169,7 +165,7 @@ def _chain(number: str, supervisor_of: Mapping[str, str | None]) -> list[str]:
 def _update(pk, version: int, changes: dict, actor: str, action: str, at: dt.datetime) -> UpdateOne:
     before = {name: old for name, (old, _) in changes.items()}
     after = {name: new for name, (_, new) in changes.items()}
-    update = {"$inc": {"version": 1}, "$push": {"audit": _entry(actor, action, at, before, after)}}
+    update = {"$inc": {"version": 1}, "$push": {"audit": stored_audit_entry(actor, action, at, before, after)}}
     kept = {name: _mongo(name, value) for name, value in after.items() if value is not None}
     if kept:
         update["$set"] = kept
