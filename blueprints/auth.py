@@ -14,6 +14,7 @@ from blueprints import sessions
 from blueprints.access import public, signed_in
 from blueprints.answering import answer
 from blueprints.limits import sign_in_limited
+from casework.plain_text import BREAKING
 from casework.sessions import ended_message
 from casework.throttle import ThrottleRules
 from services.accounts import sign_in, sign_out
@@ -21,7 +22,7 @@ from services.demo import DEMO_PASSWORD
 
 bp = Blueprint("auth", __name__)
 
-UNSAFE_IN_URLS = ("Cc", "Cf", "Zl", "Zp")   # control and format characters, line and paragraph separators
+UNSAFE_IN_URLS = BREAKING | {"Cf"}     # control and format characters, line and paragraph separators
 DEMO_LOGINS = ("manager@example.org", "hr@example.org", "support@example.org", "admin@example.org")
 
 

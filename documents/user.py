@@ -105,8 +105,7 @@ class User(Versioned, me.Document):
 
     def end_sessions(self) -> None:
         """End every session of this login, wherever it is: each stops working at its next request."""
-        type(self).objects(pk=self.pk).update_one(inc__session_generation=1)
-        self.reload("session_generation")
+        self.modify(inc__session_generation=1)
 
     def audit_summary(self) -> dict:
         return {"roles": list(self.roles), "hr_divisions": list(self.hr_divisions), "active": self.active}

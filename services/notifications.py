@@ -167,7 +167,8 @@ def _message(name: str, email: str, subject: str, text: str, page: str, settings
     message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = formataddr(("Casebook", settings.sender))
     if mailable(email):
-        message["To"] = formataddr((one_line(name), email)) if one_line(name) else email
+        name = one_line(name)
+        message["To"] = formataddr((name, email)) if name else email
     message["Subject"] = _subject(subject)
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or "casebook")
@@ -288,7 +289,7 @@ def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients
             lines = [f"You are invited to: {title}", f"When: {when}", f"Where: {place or 'to be confirmed'}",
                      "The invitation is attached (invitation.ics): open it to add the meeting to your calendar."]
             lines += [f"The case in Casebook: {link}"] if email in users else []
-            hello = f"Hello {one_line(name)}," if one_line(name) else "Hello,"
+            hello = _hello(name)
             text = "\n\n".join([hello, *lines]) + "\n"
             page = "".join(f"<p>{html.escape(line)}</p>" for line in [hello, *lines])
             message = _message(name, email, subject, text, page, settings)
@@ -311,7 +312,7 @@ def send_notice(recipients, subject: str, lines: list[str], about: str, settings
     report, notifications = RunReport(), []
     with Mailer(settings) as mailer:
         for name, email in _people(recipients):
-            paragraphs = [f"Hello {one_line(name)}," if one_line(name) else "Hello,", *lines]
+            paragraphs = [_hello(name), *lines]
             message = _message(name, email, subject, "\n\n".join(paragraphs) + "\n",
                                "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
             notification = Notification(recipient=email, kind="notice", day=today or clock.today(), tasks=[about],
@@ -322,14 +323,18 @@ def send_notice(recipients, subject: str, lines: list[str], about: str, settings
     return notifications
 
 
+def _hello(name: str) -> str:
+    return f"Hello {name}," if name else "Hello,"
+
+
 def _people(recipients) -> list[tuple[str, str]]:
-    """(name, e-mail) for each recipient, each address once."""
+    """(name on one line, e-mail) for each recipient, each address once."""
     people: dict[str, str] = {}
     for recipient in recipients:
         name, email = (("", recipient) if isinstance(recipient, str) else recipient if isinstance(recipient, tuple)
                        else (recipient.name, recipient.email))
         if email and email.strip():
-            people.setdefault(email.strip().lower(), (name or "").strip())
+            people.setdefault(email.strip().lower(), one_line(name or ""))
     return [(name, email) for email, name in people.items()]
 
 

@@ -51,8 +51,9 @@ document.body.addEventListener("htmx:beforeOnLoad", (event) => {
 function putBackKeptForm() {
   const kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
   if (!kept) return;
-  if (Date.now() - kept.at > KEEP_FOR_MS) sessionStorage.removeItem(KEPT);
-  if (kept.page !== here() || Date.now() - kept.at > KEEP_FOR_MS) return;
+  const stale = Date.now() - kept.at > KEEP_FOR_MS;
+  if (stale) sessionStorage.removeItem(KEPT);
+  if (stale || kept.page !== here()) return;
   sessionStorage.removeItem(KEPT);
   const form = [...document.forms].find((candidate) => formKey(candidate) === kept.form);
   if (!form) return;
