@@ -59,6 +59,16 @@ def set_roles(email: str, roles: tuple[str, ...], divisions: tuple[str, ...]):
     click.echo(f"{user.email} now has the roles {', '.join(user.roles)}; every session it had has ended.")
 
 
+@bp.cli.command("set-authority")
+@click.argument("email")
+@click.option("--dismiss/--no-dismiss", required=True, help="Give the authority to dismiss, or take it away.")
+def set_authority(email: str, dismiss: bool):
+    """Give the login EMAIL the authority to dismiss (--dismiss), or take it away (--no-dismiss): only a login
+    holding it may record a dismissal."""
+    user = _done(accounts.set_dismissal_authority, email, dismiss, _actor())
+    click.echo(f"{user.email} {'now holds' if user.may_dismiss else 'no longer holds'} the authority to dismiss.")
+
+
 @bp.cli.command("disable")
 @click.argument("email")
 def disable(email: str):

@@ -10,6 +10,7 @@ import datetime as dt
 
 from casework.absences import long_date
 from casework.calendar import WEEKDAYS, WorkingPattern, nth_working_day_after
+from casework.checklists import missing_attendees
 from casework.ladders import Ladder, Stage, Task
 from casework.milestones import add_months
 
@@ -129,6 +130,49 @@ def outcomes_for(kind: str, stage: Stage, ladder: Ladder) -> list[OutcomeKind]:
     if kind == "STS":
         keys.append("improved")
     return [OUTCOMES[key] for key in dict.fromkeys(keys)]
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingFacts:
+    """One of the stage's meetings as the outcome rules see it: when it was arranged and held, whether its notes
+    are recorded, and the roles of the people at it."""
+
+    on: dt.date
+    arranged_on: dt.date | None
+    held: bool
+    with_notes: bool
+    roles: tuple[str, ...]
+
+
+def needs_held_meeting(outcome: OutcomeKind, stage: Stage) -> bool:
+    """Whether the outcome is formal action decided at the stage's meeting: every outcome of a formal stage (a
+    formal review meeting, a hearing) but "attendance improved", which the end of a review period may bring."""
+    return stage.formal and outcome.key != "improved"
+
+
+def formal_outcome_problem(outcome: OutcomeKind, stage: Stage, meetings: list[MeetingFacts],
+                           may_dismiss: bool) -> str | None:
+    """Why the outcome cannot be recorded yet, or None. Formal action is taken only at a meeting that has been
+    held, with its notes, the people the policy requires and the notice it requires; a dismissal only by
+    someone with the authority to dismiss."""
+    if outcome.key == "dismissal" and not may_dismiss:
+        return ("Only someone with the authority to dismiss may record a dismissal: ask an administrator to give "
+                "it to the senior manager who chaired the meeting.")
+    if not needs_held_meeting(outcome, stage):
+        return None
+    held = [meeting for meeting in meetings if meeting.held and meeting.with_notes]
+    if not held:
+        return (f"Hold the {stage.title} and record its notes first: "
+                f"\"{outcome.label}\" is decided at the meeting.")
+    meeting = max(held, key=lambda meeting: meeting.on)
+    missing = missing_attendees(stage.attendees, list(meeting.roles))
+    if missing:
+        return (f"The {stage.title} on {long_date(meeting.on)} did not have everyone the policy requires: "
+                f"{', '.join(missing).lower()} missing. Arrange the meeting again with them.")
+    short = notice_problem(meeting.arranged_on, meeting.on, stage.notice_days) if meeting.arranged_on else None
+    if short:
+        return f"The {stage.title} on {long_date(meeting.on)} was held without the notice the policy requires. {short}"
+    return None
 
 
 @dataclasses.dataclass(frozen=True)

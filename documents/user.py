@@ -54,6 +54,7 @@ class User(Versioned, me.Document):
     hr_divisions = me.ListField(me.StringField())
     notify = me.StringField(choices=NOTIFY_CHOICES, default="each")
     active = me.BooleanField(default=True)
+    may_dismiss = me.BooleanField(default=False)    # the authority to dismiss, given by an administrator
     session_generation = me.IntField(default=0)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
@@ -77,6 +78,10 @@ class User(Versioned, me.Document):
         self.roles = list(roles)
         if hr_divisions is not None:
             self.hr_divisions = list(hr_divisions)
+
+    def give_dismissal_authority(self, allowed: bool) -> None:
+        """Hold the authority to dismiss (`allowed`), or no longer."""
+        self.may_dismiss = allowed
 
     def switch(self, on: bool) -> None:
         """Let this login sign in (`on`), or stop it."""
@@ -108,7 +113,8 @@ class User(Versioned, me.Document):
         self.modify(inc__session_generation=1)
 
     def audit_summary(self) -> dict:
-        return {"roles": list(self.roles), "hr_divisions": list(self.hr_divisions), "active": self.active}
+        return {"roles": list(self.roles), "hr_divisions": list(self.hr_divisions), "active": self.active,
+                "may_dismiss": self.may_dismiss}
 
 
 @functools.cache

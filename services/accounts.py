@@ -88,6 +88,15 @@ def set_roles(email: str, roles: list[str], actor: str, hr_divisions: list[str] 
     return user
 
 
+def set_dismissal_authority(email: str, allowed: bool, actor: str) -> User:
+    """Give the login `email` the authority to dismiss (`allowed`), or take it away: only a login holding it
+    may record a dismissal."""
+    user = _login(email)
+    user.change(actor, "authority to dismiss given" if allowed else "authority to dismiss taken away",
+                lambda user: user.give_dismissal_authority(allowed))
+    return user
+
+
 def switch_off(email: str, actor: str) -> User:
     """Stop the login `email` from signing in; every session it had ends."""
     user = _login(email)

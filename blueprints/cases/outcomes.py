@@ -46,7 +46,7 @@ def outcome(case_id: str):
     case, employee, today, form = posted(case_id)
     again = case_page_again(case, employee, said_at_top=True, outcome_form=form)
     if request.form.get("step") != "save":
-        return answer(lambda: check_outcome(case, chosen(form), today),
+        return answer(lambda: check_outcome(case, chosen(form), actor(), today),
                       lambda plan: render_case(case, employee, outcome_form=form, outcome_plan=plan), None, again,
                       form, beside="outcome_kind")
     return answer(lambda: record_outcome(case, employee, chosen(form), actor(), today, seen_version(form)),
@@ -64,8 +64,8 @@ def preview(case_id: str):
         return render_template("cases/_outcome.html", only_plan=True, case=case, outcome_form=form, outcome_plan=plan)
     if not form.outcome_kind.data:
         return fragment()
-    return answer(lambda: check_outcome(case, chosen(form), today), fragment, None, lambda *_: fragment(), form,
-                  beside="outcome_kind")
+    return answer(lambda: check_outcome(case, chosen(form), actor(), today), fragment, None, lambda *_: fragment(),
+                  form, beside="outcome_kind")
 
 
 @case_section

@@ -10,10 +10,20 @@ import datetime as dt
 from collections.abc import Iterable
 
 from casework.absences import long_date
-from casework.workflow import OutcomePlan, completion_blocked, due_on, outcomes_for, plan_outcome
+from casework.workflow import (
+    OUTCOMES,
+    MeetingFacts,
+    OutcomePlan,
+    completion_blocked,
+    due_on,
+    formal_outcome_problem,
+    outcomes_for,
+    plan_outcome,
+)
 from documents.case import Case, Flag, Note, Outcome, Task
 from documents.employee import Employee
 from documents.scope import may_read_medical
+from documents.user import User
 from services.cases.tasks import (
     add_stage_tasks,
     assignee_for,
@@ -83,11 +93,12 @@ def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None,
     return problems
 
 
-def check_outcome(case: Case, choice: OutcomeChoice, today: dt.date) -> OutcomePlan:
-    """The dates and consequences of recording `choice` on the current stage ("Check the dates" shows them,
-    `record_outcome` records them). Refused when no outcome can be recorded now (about the outcome as a
-    whole), when the dates are wrong (every problem beside its field) or when the stage does not
-    offer the outcome."""
+def check_outcome(case: Case, choice: OutcomeChoice, actor: str, today: dt.date) -> OutcomePlan:
+    """The dates and consequences of `actor` recording `choice` on the current stage ("Check the dates" shows
+    them, `record_outcome` records them). Refused when no outcome can be recorded now (about the outcome as a
+    whole), when the dates are wrong (every problem beside its field), when the stage does not offer the
+    outcome, or when it is formal action without the held meeting, the people, the notice or (for a
+    dismissal) the authority the policy requires."""
     blocked = outcome_blocked(case)
     if blocked:
         raise Refused(blocked)
@@ -98,7 +109,21 @@ def check_outcome(case: Case, choice: OutcomeChoice, today: dt.date) -> OutcomeP
     step = ladder.stage(case.stage)
     if step is None or choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
         raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
+    problem = formal_outcome_problem(OUTCOMES[choice.key], step, _meetings(case), _may_dismiss(actor))
+    if problem:
+        raise Refused(problem, "outcome_kind")
     return plan_outcome(choice.key, step, ladder, choice.decided_on, choice.letter_dated)
+
+
+def _meetings(case: Case) -> list[MeetingFacts]:
+    stage = stage_of(case)
+    return [MeetingFacts(on=meeting.on, arranged_on=meeting.arranged_on, held=meeting.held,
+                         with_notes=bool(meeting.notes), roles=tuple(person.role for person in meeting.participants))
+            for meeting in stage.meetings]
+
+
+def _may_dismiss(actor: str) -> bool:
+    return User.objects(email=actor, may_dismiss=True).only("id").first() is not None
 
 
 def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor: str, today: dt.date,
@@ -106,7 +131,7 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
     """Record the stage's outcome with the dates the policy sets (refused as `check_outcome` says);
     progressing moves the case to the next stage, a closing outcome closes it. Letter tasks stay as they are
     (the letters make them)."""
-    plan = check_outcome(case, choice, today)
+    plan = check_outcome(case, choice, actor, today)
     key, decided_on, stage = choice.key, choice.decided_on, stage_of(case)
     previous = stage.outcome.kind if stage.outcome else None
 

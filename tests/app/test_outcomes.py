@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
-from documents import Case
+from documents import Case, User
 from documents.case import Stage
+from services.accounts import set_dismissal_authority
 from services.cases.tasks import add_stage_tasks, case_policy
 from services.triggers import active_policy
+from tests.app.held_meetings import hold_meeting
 from tests.conftest import csrf_token
 
 D = dt.date
@@ -26,8 +28,9 @@ def people(make_employee, make_user):
 
 
 def make_case(employee, stage: str, kind: str = "STS", entered: dt.date = ENTERED,
-              associated: bool = True) -> Case:
-    """A case sitting at `stage` since `entered` with that stage's tasks, its absences associated or not."""
+              associated: bool = True, held: bool = True) -> Case:
+    """A case sitting at `stage` since `entered` with that stage's tasks, its absences associated or not, and
+    (when `held`) its meeting held on 2 March 2026 with the people the policy asks for."""
     active_policy()   # installs the presets on a fresh database
     case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
                 manager_path=employee.manager_path, kind=kind, policy_key="council-2019", policy_revision=1,
@@ -37,7 +40,7 @@ def make_case(employee, stage: str, kind: str = "STS", entered: dt.date = ENTERE
         case.current_stage.associated_on = dt.datetime(2026, 2, 17, 9, 0)
         case.current_stage.associated_by = "bea@example.org"
     case.save_checked()
-    return case
+    return hold_meeting(case, D(2026, 3, 2)) if held else case
 
 
 def post_outcome(auth, case, **fields):
@@ -169,6 +172,7 @@ def test_improvement_closes_the_case_with_letter_c2(auth, people):
 
 def test_dismissal_at_the_third_formal_review_closes_the_case_with_the_panel_appeal(auth, people):
     case = make_case(people["worker"], "formal_3")
+    set_dismissal_authority("hr@example.org", True, "admin@example.org")
     auth.login("hr@example.org")
     answer = post_outcome(auth, case, outcome_kind="dismissal", decided_on="2026-03-02", letter_dated="2026-03-04",
                           step="save")
@@ -219,3 +223,85 @@ def test_the_hearing_may_close_a_long_term_case_by_ill_health_retirement(auth, p
                         step="save").status_code == 302
     saved = Case.objects.get(pk=case.pk)
     assert (saved.status, saved.closed_reason) == ("closed", "Ill-health retirement (letter C8)")
+
+
+# Issue 15, point 3: formal action only after the stage's meeting has been held, with the people and the notice the
+# policy requires, and a dismissal only by someone with the authority to dismiss. The council policy, part 2:
+# "Formal action will not be taken without a formal meeting" (paragraph 2); the 2nd formal meeting with an HR
+# advisor present, the 3rd "chaired by a manager with the authority to dismiss" with HR, after "a minimum of five
+# days' notice" (paragraph 8).
+
+
+def refused(auth, case, **fields) -> str:
+    answer = post_outcome(auth, case, **{"decided_on": "2026-03-02", "letter_dated": "2026-03-04", "step": "save",
+                                         **fields})
+    assert answer.status_code == 400
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.version, saved.current_stage.outcome, saved.status) == (case.version, None, "open")
+    return answer.get_data(as_text=True)
+
+
+def test_a_warning_without_its_meeting_held_is_refused_and_nothing_is_saved(auth, people):
+    """Before the fix a line manager saved a warning with no meeting arranged."""
+    case = make_case(people["worker"], "formal_1", held=False)
+    auth.login("bea@example.org")
+    html = refused(auth, case, **{**WARNING, "step": "save"})
+    assert "Hold the 1st formal absence review meeting and record its notes first" in html
+
+
+def test_a_meeting_arranged_but_not_yet_held_is_not_enough(auth, people):
+    case = hold_meeting(make_case(people["worker"], "formal_1", held=False), D(2026, 3, 2))
+    case.current_stage.meetings[0].held = False
+    case.save_checked()
+    auth.login("bea@example.org")
+    assert "record its notes first" in refused(auth, case, **{**WARNING, "step": "save"})
+
+
+def test_the_second_formal_meeting_held_without_hr_gives_no_final_warning(auth, people):
+    case = hold_meeting(make_case(people["worker"], "formal_2", held=False), D(2026, 3, 2), roles=("manager",))
+    auth.login("bea@example.org")
+    html = refused(auth, case, **{**WARNING, "step": "save"})
+    assert "did not have everyone the policy requires: hr advisor missing" in html
+
+
+def test_the_third_formal_meeting_held_at_short_notice_dismisses_nobody(auth, people):
+    case = make_case(people["worker"], "formal_3")
+    case.current_stage.meetings[0].arranged_on = D(2026, 2, 27)   # 3 days before 2 March; the policy asks for 5
+    case.save_checked()
+    set_dismissal_authority("hr@example.org", True, "admin@example.org")
+    auth.login("hr@example.org")
+    html = refused(auth, case, outcome_kind="dismissal")
+    assert "held without the notice the policy requires" in html
+
+
+def test_only_someone_with_the_authority_to_dismiss_records_a_dismissal(auth, people):
+    case = make_case(people["worker"], "formal_3")
+    auth.login("hr@example.org")
+    assert "Only someone with the authority to dismiss may record a dismissal" in refused(
+        auth, case, outcome_kind="dismissal")
+    set_dismissal_authority("hr@example.org", True, "admin@example.org")
+    answer = post_outcome(auth, case, outcome_kind="dismissal", decided_on="2026-03-02", letter_dated="2026-03-04",
+                          step="save")
+    assert answer.status_code == 302 and Case.objects.get(pk=case.pk).status == "closed"
+
+
+def test_attendance_improved_needs_no_meeting(auth, people):
+    """The end of a review period with attendance improved is not formal action."""
+    case = make_case(people["worker"], "formal_1", held=False)
+    auth.login("bea@example.org")
+    answer = post_outcome(auth, case, outcome_kind="improved", decided_on="2026-03-02", step="save")
+    assert answer.status_code == 302 and Case.objects.get(pk=case.pk).status == "closed"
+
+
+def test_the_authority_to_dismiss_is_given_and_taken_by_command_with_an_audit_entry(app, make_user):
+    make_user("sam@example.org", ["hr"], hr_divisions=["Community Care"])
+    runner = app.test_cli_runner()
+    given = runner.invoke(args=["users", "set-authority", "sam@example.org", "--dismiss"])
+    assert given.exit_code == 0 and "now holds the authority to dismiss" in given.output
+    taken = runner.invoke(args=["users", "set-authority", "sam@example.org", "--no-dismiss"])
+    assert taken.exit_code == 0 and "no longer holds" in taken.output
+    audit = User.objects.get(email="sam@example.org").audit
+    assert [(entry.action, entry.before["may_dismiss"], entry.after["may_dismiss"]) for entry in audit[-2:]] == [
+        ("authority to dismiss given", False, True), ("authority to dismiss taken away", True, False)]
+    unknown = runner.invoke(args=["users", "set-authority", "nobody@example.org", "--dismiss"])
+    assert unknown.exit_code == 1 and len(unknown.output.strip().splitlines()) == 1
