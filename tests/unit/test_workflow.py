@@ -8,9 +8,12 @@ import pytest
 
 from casework.policy import load_preset
 from casework.workflow import (
+    OUTCOMES,
+    MeetingFacts,
     alternative_date_problem,
     completion_blocked,
     due_on,
+    formal_outcome_problem,
     milestone_tasks,
     notice_problem,
     outcomes_for,
@@ -161,3 +164,51 @@ def test_tasks_ahead_of_each_change_of_pay():
         ("ssp_notice", D(2027, 5, 24)), ("half_pay", D(2026, 12, 29)), ("nil_pay", D(2026, 11, 23))]
     assert planned[1].title == "Tell Wes Worker in writing that their pay moves to half pay on 10 January 2027"
     assert {task.assignee for task in planned} == {"manager"}
+
+
+MEETING_DAY, ARRANGED = D(2026, 3, 2), D(2026, 2, 16)
+
+
+def _held(on=MEETING_DAY, arranged_on=ARRANGED, held=True, notes=True, roles=("manager",)):
+    return MeetingFacts(on=on, arranged_on=arranged_on, held=held, with_notes=notes, roles=roles)
+
+
+# Council policy, part 2, paragraph 2: formal action is never taken without a formal meeting; paragraph 8: the 2nd
+# formal meeting with HR, the 3rd chaired by a manager with the authority to dismiss, with HR, on at least five
+# days' notice. council-2019 gives formal_3 notice_days = 5 (calendar days, for now) and these attendees.
+@pytest.mark.parametrize("stage, outcome, meetings, may_dismiss, expected", [
+    ("formal_1", "warning", [], False, "Hold the 1st formal absence review meeting and record its notes first"),
+    ("formal_1", "warning", [_held(held=False)], False, "record its notes first"),        # arranged, not held
+    ("formal_1", "warning", [_held(notes=False)], False, "record its notes first"),       # held, no notes
+    ("formal_1", "warning", [_held()], False, None),
+    ("formal_1", "more_time", [_held()], False, None),
+    ("formal_1", "improved", [], False, None),                   # the end of a review period: no meeting needed
+    ("absence_support", "support_agreed", [], False, None),      # not formal
+    ("formal_2", "warning", [_held()], False, "hr advisor missing"),
+    ("formal_2", "warning", [_held(roles=("manager", "hr"))], False, None),
+    ("formal_3", "dismissal", [_held(roles=("senior_manager", "hr"))], False,
+     "Only someone with the authority to dismiss"),
+    ("formal_3", "dismissal", [_held(roles=("hr",))], True, "senior manager missing"),
+    # arranged Fri 27 Feb for Mon 2 Mar: 3 days; 5 needed, so 4 Mar at the earliest
+    ("formal_3", "dismissal", [_held(arranged_on=D(2026, 2, 27), roles=("senior_manager", "hr"))], True,
+     "the meeting can be on 4 March 2026 at the earliest"),
+    # arranged Wed 25 Feb for Mon 2 Mar: 5 days exactly
+    ("formal_3", "dismissal", [_held(arranged_on=D(2026, 2, 25), roles=("senior_manager", "hr"))], True, None),
+    # the latest held meeting is the one judged: an earlier one without HR does not matter
+    ("formal_2", "warning", [_held(on=D(2026, 2, 20), arranged_on=D(2026, 2, 2)), _held(roles=("manager", "hr"))],
+     False, None),
+])
+def test_formal_outcomes_need_the_held_meeting_the_people_the_notice_and_the_authority(
+        stage, outcome, meetings, may_dismiss, expected):
+    problem = formal_outcome_problem(OUTCOMES[outcome], sts_stage(stage), meetings, may_dismiss)
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem is not None and expected in problem, problem
+
+
+def test_a_hearing_outcome_needs_the_hearing_held():
+    hearing = COUNCIL.lts.ladder.stage("lts_hearing")
+    assert "Hold the Case review hearing" in formal_outcome_problem(OUTCOMES["redeployment"], hearing, [], True)
+    assert formal_outcome_problem(OUTCOMES["redeployment"], hearing, [_held(roles=("senior_manager", "hr"))],
+                                  True) is None
