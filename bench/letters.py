@@ -24,7 +24,7 @@ D = dt.date
 def warning_case():
     """Wes Walker at the council's 1st formal review, four absences associated, a first written warning."""
     from documents import Absence, Case, Employee, rebuild_manager_paths
-    from documents.case import Stage
+    from documents.case import Meeting, Participant, Stage
     from services.cases.outcomes import OutcomeChoice, record_outcome
     from services.cases.tasks import add_stage_tasks, associate_absences, case_policy
     from services.triggers import install_presets
@@ -48,6 +48,11 @@ def warning_case():
     case.save_checked()
     associate_absences(case, wes, [str(a.pk) for a in Absence.objects(employee=wes.pk)], "bea@example.org",
                        D(2026, 2, 17))
+    case.current_stage.meetings.append(Meeting(       # a warning is decided at the stage's held meeting
+        kind="formal_review", on=D(2026, 3, 2), at_time="10:00", place="Room 1", arranged_on=D(2026, 2, 16),
+        participants=[Participant(name="Bea Boss", role="manager")], held=True, held_on=D(2026, 3, 2),
+        notes={"summary": "Held as planned."}))
+    case.save_checked()
     record_outcome(case, wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
                                             target="No more than 2 occasions by the review date"),
                    "bea@example.org", D(2026, 3, 4))

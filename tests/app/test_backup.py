@@ -25,6 +25,7 @@ from services.backup import MANIFEST, checksum, collections_of, file_name
 from services.cases.letters import generate
 from services.cases.outcomes import OutcomeChoice, record_outcome
 from services.demo import load_demo
+from tests.app.held_meetings import hold_meeting
 from tests.app.test_letter_templates_admin import shipped_plus
 from tests.app.test_letters import ORG, staged, wes  # noqa: F401  (wes: the fixture)
 from tests.conftest import TEST_DB
@@ -45,7 +46,7 @@ def organisation(wes):  # noqa: F811  (the fixture imported above)
     """Wes's case at 1st formal review with a warning letter in GridFS, and an uploaded C3 template: the file ids
     of both."""
     case = staged(wes)
-    record_outcome(case, wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
+    record_outcome(hold_meeting(case, D(2026, 2, 26)), wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
                                             target="No more than 2 occasions by the review date"),
                    "bea@example.org", D(2026, 3, 4))
     letter = generate(Case.objects.get(pk=case.pk), "C4", "hana@example.org", clock.today(), organisation=ORG)

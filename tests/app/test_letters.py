@@ -23,12 +23,14 @@ from documents.absence import MedicalRead, ReturnToWork
 from documents.case import Meeting, Participant, Stage
 from documents.policy import policy_rules
 from services import clock
+from services.accounts import set_dismissal_authority
 from services.cases.letters import generate, letters_for, mark_sent, upload
 from services.cases.outcomes import OutcomeChoice, record_outcome
 from services.cases.tasks import add_stage_tasks, associate_absences
 from services.errors import Refused
 from services.settings import OrganisationDefaults
 from services.triggers import install_presets
+from tests.app.held_meetings import hold_meeting
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
 
@@ -172,9 +174,9 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
     # A first written warning decided on Monday 2 March 2026, the letter dated Wednesday 4 March: live 6 months
     # from the letter to the day before 4 September; appeal 2 weeks and 1 day after the letter; review 12 weeks
     # after the decision.
-    record_outcome(case, wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
-                                            target="No more than 2 occasions by the review date"),
-                   "bea@example.org", D(2026, 3, 4))
+    record_outcome(hold_meeting(case, MEETING_ON), wes, OutcomeChoice(
+        "warning", D(2026, 3, 2), D(2026, 3, 4), target="No more than 2 occasions by the review date"),
+        "bea@example.org", D(2026, 3, 4))
     auth.login("hana@example.org")
     made = make(auth, case, "C4")
     assert made.status_code == 302 and made.headers["Location"].endswith("#letters")
@@ -342,12 +344,13 @@ def test_the_recorded_outcome_decides_the_letter(wes, stage, outcome, letter):
     case = staged(wes, stage, meeting=None)
     codes = [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)]
     assert set(codes) - {"C3", "C6"} == set(policy_rules("council-2019", 1).sts.ladder.stage(stage).outcome_letters)
-    record_outcome(case, wes, OutcomeChoice(outcome, D(2026, 3, 2), target="No more absence"), "bea@example.org",
-                   D(2026, 3, 2))
+    set_dismissal_authority("bea@example.org", True, "admin@example.org")
+    record_outcome(hold_meeting(case, D(2026, 3, 2)), wes, OutcomeChoice(outcome, D(2026, 3, 2),
+                                                                         target="No more absence"),
+                   "bea@example.org", D(2026, 3, 2))
     case = Case.objects.get(pk=case.pk)
     assert [o.code for o in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
-            if o.code not in ("C3", "C6")] == [
-        letter]
+            if o.code not in ("C3", "C6", "NOTES", "B2")] == [letter]     # and the held meeting's notes
 
 
 @pytest.mark.parametrize("stage, kind, meeting, ready, waiting", [
