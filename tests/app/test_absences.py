@@ -220,6 +220,7 @@ def test_the_interview_is_held_once_they_are_back_and_due_by_one_date_everywhere
         assert "by 1 December 2026 at the latest" in auth.client.get(page).get_data(as_text=True)
         form = auth.client.get(f"{page}/return-to-work").get_data(as_text=True)
         assert "Hold it on their first day back, 27 November 2026, and no later than 1 December 2026." in form
+        assert '<div class="nhsuk-hint" id="held_on-hint">On or after their first day back, 27 November 2026.' in form
         for held_on, problem in (("2026-11-20", "cannot be before the absence began on 23 November 2026"),
                                  ("2026-11-23", "23 November 2026 is a day of the absence"),
                                  ("2026-11-26", "26 November 2026 is a day of the absence"),
