@@ -198,7 +198,8 @@ def rtw_date_problem(first_day: dt.date, last_day: dt.date, held_on: dt.date, pa
 def rtw_day_number(last_day: dt.date, held_on: dt.date, pattern: WorkingPattern) -> int:
     """Which working day back the interview was held on: 1 is the first working day after the absence.
 
-    An interview held before the first day back (e.g. by phone on the last day off) counts as day 1.
+    An interview dated before the first day back counts as day 1: the form refuses such a date
+    (`rtw_date_problem`), but an absence feed may still bring one.
     """
     first_back = nth_working_day_after(last_day, 1, pattern)
     if held_on <= first_back:
