@@ -65,9 +65,8 @@ def run_feed(file: Path, missing_columns, reported, dry_run: bool, skip_invalid:
              lines) -> None:
     """Read FILE (its header checked by `missing_columns`), check or apply it with `run(rows, numbers, bars)`,
     print each refused row as `lines(number, outcome)`, each warning on a row (which does not refuse it) and the
-    counts, write the refused rows (their `reported`
-    columns) to `report`,
-    and fail with a one-line reason when a row was refused (unless `skip_invalid`)."""
+    counts, write the refused rows (their `reported` columns) to `report`, and fail with a one-line reason when a
+    row was refused (unless `skip_invalid`)."""
     text = read_feed(file, missing_columns)
     with contextlib.closing(StageBars()) as bars:
         header, numbers, rows = read_rows(file, text, bars)

@@ -1,11 +1,13 @@
 """Migrating cases in progress from the system being replaced: plan a batch against the database, then
 create each case at its stage.
 
-Planning reads the employees the batch names once and their cases once, and asks
+Planning reads the employees the batch names once, their cases once and which of those named on a
+long-term row have an absence open once, and asks
 `casework.inflight_feed` what each row does. Applying creates the new cases in bulk: each at its stage
 with its dates, warning and review date, marked as migrated with the row kept, its stage's tasks (due
-from today, since the work starts now), a task for the manager to confirm the stage, the row's notes as
-a note, and an audit entry. All or nothing unless `skip_invalid`.
+from today, since the work starts now), a task for the manager to confirm the stage (saying so when a
+long-term case's employee has no absence open: the row's warning), the row's notes as a note, and an audit
+entry. All or nothing unless `skip_invalid`.
 """
 from __future__ import annotations
 
