@@ -177,10 +177,29 @@ def rtw_due(last_day: dt.date, pattern: WorkingPattern, rules: CareRules = COUNC
                            nth_working_day_after(last_day, rules.rtw_latest_day, pattern))
 
 
+def rtw_date_problem(first_day: dt.date, last_day: dt.date, held_on: dt.date, pattern: WorkingPattern,
+                     today: dt.date) -> str | None:
+    """Why the return-to-work interview cannot be dated `held_on`, or None: it is held once they are back, so on or
+    after their first working day back and not on a day of the absence (`first_day`..`last_day`), nor later
+    than `today`."""
+    first_back = rtw_due(last_day, pattern).first_day_back
+    if held_on < first_day:
+        return f"The interview cannot be before the absence began on {long_date(first_day)}."
+    if held_on <= last_day:
+        return (f"{long_date(held_on)} is a day of the absence ({_range_words(first_day, last_day)}): the interview "
+                f"is held once they are back, on or after {long_date(first_back)}.")
+    if held_on < first_back:
+        return f"They are back on {long_date(first_back)}: the interview is held on or after that day."
+    if held_on > today:
+        return "The interview date cannot be in the future."
+    return None
+
+
 def rtw_day_number(last_day: dt.date, held_on: dt.date, pattern: WorkingPattern) -> int:
     """Which working day back the interview was held on: 1 is the first working day after the absence.
 
-    An interview held before the first day back (e.g. by phone on the last day off) counts as day 1.
+    An interview dated before the first day back counts as day 1: the form refuses such a date
+    (`rtw_date_problem`), but an absence feed may still bring one.
     """
     first_back = nth_working_day_after(last_day, 1, pattern)
     if held_on <= first_back:

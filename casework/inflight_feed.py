@@ -22,6 +22,7 @@ REPORTED_COLUMNS = tuple(name for name in COLUMNS if name != "notes")
 KIND_WORDS = {"STS": "short-term", "LTS": "long-term"}
 WARNING_LEVELS = ("first", "final")
 MAX_NOTES = 9000
+NO_OPEN_ABSENCE = "no_open_absence"   # the warning on a long-term row whose employee is not off on the as-of date
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,12 +42,14 @@ class InflightRow:
 
 @dataclasses.dataclass(frozen=True)
 class Person:
-    """What the migration needs to know about one employee."""
+    """What the migration needs to know about one employee; `off_sick`: whether an absence of theirs is open
+    on the import's as-of date."""
 
     id: object
     assignment_number: str
     started: dt.date | None
     left: dt.date | None
+    off_sick: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,13 +72,15 @@ class StoredCase:
 @dataclasses.dataclass
 class Outcome:
     """What one row does: "created", "unchanged" (migrated before from the same row) or "refused"
-    (`errors` holds {field: message})."""
+    (`errors` holds {field: message}); `warnings` ({what: message}, e.g. NO_OPEN_ABSENCE) are facts to check that
+    do not refuse it."""
 
     index: int
     assignment_number: str
     case_type: str
     action: str = "refused"
     errors: dict = dataclasses.field(default_factory=dict)
+    warnings: dict = dataclasses.field(default_factory=dict)
     row: InflightRow | None = None
     person: Person | None = None
     existing: StoredCase | None = None
@@ -237,6 +242,15 @@ def _check_row(outcome: Outcome, row: InflightRow, numbers, people, by_employee,
             f"{row.assignment_number} already has an open {words} case ({live.stage} since "
             f"{live.entered_on.isoformat()})" + (": it was migrated from a different row; correct that case instead."
                                                  if live.source_row is not None else "."))
+    if row.case_type == "LTS" and not person.off_sick:
+        outcome.warnings[NO_OPEN_ABSENCE] = no_absence_warning(row.assignment_number, today)
+
+
+def no_absence_warning(assignment_number: str, as_of: dt.date) -> str:
+    """Why a long-term row is worth checking when its employee is not off: a long-term case follows an absence
+    that goes on (policy part 2 paragraph 9), and it closes only once they have resumed."""
+    return (f"{assignment_number} has no open absence on {as_of.isoformat()}: check that the long-term case is still "
+            "live. The case is created, and its manager's confirmation task says so.")
 
 
 def counts(outcomes: Iterable[Outcome]) -> dict[str, int]:

@@ -216,8 +216,11 @@ class Migration(me.EmbeddedDocument):
     row_number = me.IntField()
     imported_at = me.DateTimeField(default=utcnow)
     imported_by = me.StringField()
+    warnings = me.ListField(me.StringField())   # what the import said to check about the row (it did not refuse it)
     confirmed_at = me.DateTimeField()
     confirmed_by = me.StringField()
+    corrected_at = me.DateTimeField()   # when HR last corrected the migrated stage on the data-fix page, and who
+    corrected_by = me.StringField()
 
 
 class Case(Versioned, me.Document):

@@ -13,8 +13,7 @@ from blueprints.absences.page import render_absence_page
 from blueprints.access import ABSENCE_RECORDERS, requires
 from blueprints.answering import answer, page_again
 from blueprints.fields import seen_version
-from casework.absences import long_date, rtw_due
-from casework.calendar import WorkingPattern
+from casework.absences import long_date
 from services import clock
 from services.absences import care as service
 
@@ -75,15 +74,16 @@ def return_to_work(absence_id: str):
         flash(blocked)
         return redirect(url_for("absences.show", absence_id=absence.pk,
                                 _anchor="return-to-work" if absence.rtw else None))
+    due = service.interview_due(absence, employee)
     if request.method == "GET":
-        first_back = rtw_due(absence.last_day, WorkingPattern.for_employee(employee)).first_day_back
-        form = ReturnToWorkForm(formdata=None, held_on=min(clock.today(), first_back), version=str(absence.version))
+        form = ReturnToWorkForm(formdata=None, held_on=min(clock.today(), due.first_day_back),
+                                version=str(absence.version))
     else:
         form = ReturnToWorkForm()
 
     def page():
         status = 400 if form.errors or form.form_errors else 200
-        return render_template("absences/rtw.html", form=form, absence=absence, employee=employee), status
+        return render_template("absences/rtw.html", form=form, absence=absence, employee=employee, due=due), status
     return answer(lambda: service.record_return_to_work(absence, employee, _interview(form), current_user.name,
                                                         current_user.email, clock.today(), seen_version(form)),
                   lambda _: f"Return-to-work interview recorded: held on working day {absence.rtw.day_number} back.",

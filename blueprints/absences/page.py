@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from blueprints.absences.forms import ContactForm, DateDoneForm, EndForm, ExtendForm, FitNoteForm, ReturnToWorkForm
 from blueprints.access import ABSENCE_RECORDERS
-from casework.absences import absence_length, expectations, rtw_due
+from casework.absences import absence_length, expectations
 from casework.calendar import WorkingPattern
 from documents import Absence, Employee
 from documents.scope import may_read_medical
 from services import clock
 from services.absences import history
+from services.absences.care import interview_due
 
 
 def care_expectations(absence: Absence, today: dt.date):
@@ -46,7 +47,7 @@ def render_absence_page(absence: Absence, employee: Employee, status: int = 200,
     today = clock.today()
     pattern = WorkingPattern.for_employee(employee)
     forms = {**blank_forms(absence, today), **submitted}
-    due = rtw_due(absence.last_day, pattern) if absence.last_day else None
+    due = interview_due(absence, employee)
     medical = may_read_medical(current_user, employee)
     return render_template(
         "absences/show.html", absence=absence, employee=employee, today=today, due=due,

@@ -64,9 +64,9 @@ def actor(file: Path) -> str:
 def run_feed(file: Path, missing_columns, reported, dry_run: bool, skip_invalid: bool, report: Path | None, run,
              lines) -> None:
     """Read FILE (its header checked by `missing_columns`), check or apply it with `run(rows, numbers, bars)`,
-    print each refused row as `lines(number, outcome)` and the counts, write the refused rows (their `reported`
-    columns) to `report`,
-    and fail with a one-line reason when a row was refused (unless `skip_invalid`)."""
+    print each refused row as `lines(number, outcome)`, each warning on a row (which does not refuse it) and the
+    counts, write the refused rows (their `reported` columns) to `report`, and fail with a one-line reason when a
+    row was refused (unless `skip_invalid`)."""
     text = read_feed(file, missing_columns)
     with contextlib.closing(StageBars()) as bars:
         header, numbers, rows = read_rows(file, text, bars)
@@ -76,6 +76,9 @@ def run_feed(file: Path, missing_columns, reported, dry_run: bool, skip_invalid:
             raise click.ClickException(str(error)) from None
     for outcome in result.refused:
         click.echo("\n".join(lines(numbers[outcome.index], outcome)))
+    for outcome in result.outcomes:
+        for message in getattr(outcome, "warnings", {}).values():
+            click.echo(f"row {numbers[outcome.index]} ({outcome.assignment_number or '-'}): warning: {message}")
     click.echo(summary(result.counts))
     if report:
         report.write_text(refusal_report(header, [(numbers[outcome.index], rows[outcome.index], outcome.errors)

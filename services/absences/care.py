@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from casework.absences import long_date, rtw_day_number
+from casework.absences import ReturnToWorkDue, long_date, rtw_date_problem, rtw_day_number, rtw_due
 from casework.calendar import WorkingPattern
 from documents.absence import Absence, Contact, FitNote, ReturnToWork
 from documents.employee import Employee
@@ -91,6 +91,14 @@ def record_step(absence: Absence, employee: Employee, step: Step, done_on: dt.da
     return change_absence(absence, employee, problems, apply, actor, step.action, today, version)
 
 
+def interview_due(absence: Absence, employee: Employee) -> ReturnToWorkDue | None:
+    """When the return-to-work interview after `absence` is due (its first day back and the date it is due by at
+    the latest), as every page, form and task shows it; None while the absence goes on."""
+    if absence.last_day is None:
+        return None
+    return rtw_due(absence.last_day, WorkingPattern.for_employee(employee))
+
+
 def return_to_work_blocked(absence: Absence) -> str | None:
     """Why no return-to-work interview can be recorded for the absence now (it has not ended, or its interview is
     recorded already), or None."""
@@ -109,9 +117,10 @@ def record_return_to_work(absence: Absence, employee: Employee, interview: Inter
     if blocked:
         raise Refused(blocked)
     problems = {}
-    if interview.held_on < absence.last_day or interview.held_on > today:
-        problems["held_on"] = (f"The interview date must be between the last day of absence "
-                               f"({long_date(absence.last_day)}) and today.")
+    date_problem = rtw_date_problem(absence.first_day, absence.last_day, interview.held_on,
+                                    WorkingPattern.for_employee(employee), today)
+    if date_problem:
+        problems["held_on"] = date_problem
     if interview.phased_return and not _text(interview.phased_return_plan):
         problems["phased_return_plan"] = "Describe the phased return: hours, duties and when it will be reviewed."
 

@@ -22,6 +22,7 @@ from documents.scope import NOTHING, divisions_in_scope
 from services.cases.outcomes import flag_queue
 from services.cases.tasks import add_stage_tasks, associate_absences, case_policy, ladder_of, stage_of
 from services.errors import Refused
+from services.imports.inflight import settle_by_correction
 
 
 def fixable_cases(user):
@@ -49,7 +50,8 @@ def amend_stage(case: Case, employee: Employee, proposed: dict, reason: str, act
                 version: int | None = None) -> Correction:
     """Correct the current stage (Refused naming each field when it cannot be). A new stage key
     replaces the old one on the same stage: the old stage's own open tasks are cancelled and the new
-    stage's added from today (its association done already when the absences are associated)."""
+    stage's added from today (its association done already when the absences are associated). Correcting a
+    migrated case settles whether its migrated stage is right (see `settle_by_correction`)."""
     correction = check_correction(case, proposed, reason, today)
     if correction.refused:
         raise Refused.naming(correction.errors)
@@ -64,7 +66,9 @@ def amend_stage(case: Case, employee: Employee, proposed: dict, reason: str, act
                 setattr(stage, "entered_on" if name == "stage_started_on" else name, value)
         if "stage" in changes:
             _replace_stage_key(case, employee, changes["stage"][1], actor, today)
-        return {"before": correction.before, "after": correction.after}
+        settled = settle_by_correction(case, actor) if case.migrated else {}
+        return {"before": {**correction.before, **settled.get("before", {})},
+                "after": {**correction.after, **settled.get("after", {})}}
 
     case.change(actor, "stage corrected", apply, reason=reason.strip(), version=version)
     return correction
@@ -188,8 +192,10 @@ def apply_corrections(raw_rows: list[dict], cases, actor: str, today: dt.date, d
 
 
 def awaiting_confirmation(cases):
-    """Migrated cases (within `cases`, already scoped) whose manager has not confirmed the stage yet."""
-    return cases.filter(migrated__ne=None, migrated__confirmed_at=None, status__ne="closed").only(
+    """Migrated cases (within `cases`, already scoped) whose manager has not confirmed the stage yet, nor HR
+    corrected it."""
+    return cases.filter(migrated__ne=None, migrated__confirmed_at=None, migrated__corrected_at=None,
+                        status__ne="closed").only(
         "employee", "assignment_number", "division", "kind", "stage", "migrated", "policy_key",
         "policy_revision").order_by("migrated.imported_at")
 

@@ -1,20 +1,25 @@
 """Migrating cases in progress from the system being replaced: plan a batch against the database, then
 create each case at its stage.
 
-Planning reads the employees the batch names once and their cases once, and asks
+Planning reads the employees the batch names once, their cases once and which of those named on a
+long-term row have an absence open once, and asks
 `casework.inflight_feed` what each row does. Applying creates the new cases in bulk: each at its stage
 with its dates, warning and review date, marked as migrated with the row kept, its stage's tasks (due
-from today, since the work starts now), a task for the manager to confirm the stage, the row's notes as
-a note, and an audit entry. All or nothing unless `skip_invalid`.
+from today, since the work starts now), a task for the manager to confirm the stage (saying so when a
+long-term case's employee has no absence open: the row's warning), the row's notes as a note, and an audit
+entry. All or nothing unless `skip_invalid`.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Callable, Mapping
 
+import mongoengine as me
+
 from casework.absences import long_date
 from casework.feed_files import text
 from casework.inflight_feed import (
+    NO_OPEN_ABSENCE,
     REPORTED_COLUMNS,
     InflightRow,
     Outcome,
@@ -27,6 +32,7 @@ from casework.inflight_feed import (
 )
 from casework.policy import Policy
 from casework.workflow import due_on
+from documents.absence import Absence
 from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
 from documents.employee import Employee
@@ -55,7 +61,8 @@ def import_inflight(rows: list[Mapping], actor: str, source: str, today: dt.date
     named = {text(row.get("assignment_number")) for row in rows} - {""}
     employees = {row["assignment_number"]: Employee._from_son(row)
                  for row in _read(Employee, {"assignment_number": named}, {"audit": 0})}
-    people = {number: Person(employee.pk, number, employee.start_date, employee.end_date)
+    off_sick = _off_sick([employees[number].pk for number in _long_term_numbers(rows) if number in employees], today)
+    people = {number: Person(employee.pk, number, employee.start_date, employee.end_date, employee.pk in off_sick)
               for number, employee in employees.items()}
     cases = [_stored(row) for row in _read(Case, {"employee": {person.id for person in people.values()}},
                                            {"employee": 1, "kind": 1, "status": 1, "stage": 1, "stages": 1,
@@ -68,6 +75,19 @@ def import_inflight(rows: list[Mapping], actor: str, source: str, today: dt.date
     return FeedResult(outcomes, applies, counts(outcomes))
 
 
+def _long_term_numbers(rows: list[Mapping]) -> set[str]:
+    """The assignment numbers the rows name on a long-term case."""
+    return {text(row.get("assignment_number")) for row in rows if text(row.get("case_type")).upper() == "LTS"}
+
+
+def _off_sick(ids: list, today: dt.date) -> set:
+    """Of the employees `ids`, those with an absence open on `today` (one read)."""
+    if not ids:
+        return set()
+    return set(Absence.objects(employee__in=ids, first_day__lte=today).filter(
+        me.Q(last_day=None) | me.Q(last_day__gte=today)).distinct("employee"))
+
+
 def _stored(row: dict) -> StoredCase:
     stages = row.get("stages") or [{}]
     entered = stages[-1].get("entered_on")
@@ -78,13 +98,14 @@ def _stored(row: dict) -> StoredCase:
 
 def _apply(outcomes: list[Outcome], employees: dict[str, Employee], numbers: list[int], policy: Policy, actor: str,
            today: dt.date, progress: Progress | None) -> None:
-    todo = [(outcome.row, numbers[outcome.index]) for outcome in outcomes
+    todo = [(outcome.row, numbers[outcome.index], outcome.warnings) for outcome in outcomes
             if outcome.action == "created" and outcome.row is not None]
     collection, assignee = Case._get_collection(), Assignees()
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
         collection.insert_many([migrated_case(row, employees[row.assignment_number], number, policy, actor, today,
-                                              assignee).to_mongo() for row, number in chunk], ordered=False)
+                                              assignee, warnings).to_mongo()
+                                for row, number, warnings in chunk], ordered=False)
         if progress:
             progress("applying", start + len(chunk), len(todo))
 
@@ -104,10 +125,11 @@ class Assignees:
 
 
 def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy: Policy, actor: str,
-                  today: dt.date, assignee=assignee_for) -> Case:
+                  today: dt.date, assignee=assignee_for, warnings: Mapping[str, str] | None = None) -> Case:
     """The case a row describes (unsaved, version 1): at its stage since its start, with the stage's tasks
     (from `add_stage_tasks`, due from today) and the manager's task to confirm it, the notes as a
-    note, and the audit entry "case migrated". `assignee(role, employee)` says who each task goes to."""
+    note, and the audit entry "case migrated". `assignee(role, employee)` says who each task goes to. The row's
+    `warnings` are kept on the case, and a long-term case for someone not off says so in its confirmation task."""
     step = ladder_for(policy, row.case_type).stage(row.stage)
     assert step is not None, "a row is planned only at a stage of the policy"
     since = f"{step.title} since {long_date(row.stage_started_on)}"
@@ -118,9 +140,11 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
                               warning_level=row.warning_level, warning_expires_on=row.warning_expires_on,
                               trigger_explanation=f"Migrated from the previous system: {since}")],
                 migrated=Migration(source_row=row.source, row_number=row_number, imported_at=utcnow(),
-                                   imported_by=actor))
+                                   imported_by=actor, warnings=list((warnings or {}).values())))
     add_stage_tasks(case, employee, policy, today, assignee)
-    case.tasks.append(Task(kind=CONFIRM_MIGRATED, title=f"Confirm {employee.name}'s stage: {since}",
+    check = (f" (no open absence on {long_date(today)}: is the long-term case still live?)"
+             if NO_OPEN_ABSENCE in (warnings or {}) else "")
+    case.tasks.append(Task(kind=CONFIRM_MIGRATED, title=f"Confirm {employee.name}'s stage: {since}{check}",
                            assignee=assignee("manager", employee), due_on=due_on(today, CONFIRM_DAYS,
                                                                                  employee.region)))
     if row.notes:
@@ -141,6 +165,18 @@ def _waiting(case: Case) -> Task:
     if task is None:
         raise Refused("This case is not waiting for its migrated stage to be confirmed.")
     return task
+
+
+def settle_by_correction(case: Case, actor: str) -> dict:
+    """Inside a change correcting a migrated `case`'s stage (HR on the data-fix page): the case keeps who
+    corrected it and when, and the question "Is this stage right?" is settled, its confirmation task done if
+    still open. Returns the audit entry's detail (empty when the task was no longer waiting)."""
+    case.migrated.corrected_at, case.migrated.corrected_by = utcnow(), actor
+    task = confirmation_task(case)
+    if task is None:
+        return {}
+    task.finish(actor)
+    return {"before": {"migrated_stage": "awaiting confirmation"}, "after": {"migrated_stage": "corrected"}}
 
 
 def confirm_stage(case: Case, actor: str, version: int | None = None) -> Case:

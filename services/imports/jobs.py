@@ -159,10 +159,12 @@ def _finish(job: ImportJob, status: str, **values) -> None:
 
 
 def _shown_rows(result: FeedResult, numbers: list[int], rows: list[dict]) -> list[dict]:
-    """Every refused row and the first others, up to SHOWN_ROWS, in file order."""
+    """Every refused row, then the rows with a warning, then the first others, up to SHOWN_ROWS, in file order."""
     refused = result.refused[:SHOWN_ROWS]
-    others = [outcome for outcome in result.outcomes if outcome.action != "refused"][:SHOWN_ROWS - len(refused)]
+    others = sorted((outcome for outcome in result.outcomes if outcome.action != "refused"),
+                    key=lambda outcome: not getattr(outcome, "warnings", None))[:SHOWN_ROWS - len(refused)]
     return [{"row": numbers[outcome.index], "key": outcome.key, "action": outcome.action,
              "assignment_number": text(rows[outcome.index].get("assignment_number")), "errors": outcome.errors,
+             "warnings": list(getattr(outcome, "warnings", {}).values()),
              "detail": list(getattr(outcome, "detail", ()))}
             for outcome in sorted(refused + others, key=lambda outcome: outcome.index)]

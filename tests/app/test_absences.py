@@ -195,7 +195,7 @@ def test_return_to_work_interview(people, auth):
     assert "Return-to-work interview" in form
     too_early = post(auth, f"{page}/return-to-work", {"held_on": iso(first), "fit_for_work": "fit",
                                                        "version": absence.version})
-    assert "between the last day of absence" in field_error(too_early.get_data(as_text=True), "held_on")
+    assert "is a day of the absence" in field_error(too_early.get_data(as_text=True), "held_on")
     no_plan = post(auth, f"{page}/return-to-work", {"held_on": iso(TODAY), "fit_for_work": "fit",
                                                      "phased_return": "y", "version": absence.version})
     assert "Describe the phased return" in field_error(no_plan.get_data(as_text=True), "phased_return_plan")
@@ -206,6 +206,50 @@ def test_return_to_work_interview(people, auth):
     assert absence.rtw.held_by == "Bea Boss" and absence.rtw.day_number >= 5
     assert "No night shifts" in auth.client.get(page).get_data(as_text=True)
     assert auth.client.get(f"{page}/return-to-work").status_code == 302
+
+
+def test_the_interview_is_held_once_they_are_back_and_due_by_one_date_everywhere(people, auth):
+    """Policy, part 2 paragraph 5: "Managers will conduct a Return to Work interview with all employees returning
+    from sickness absences, ideally on their first day back and no later than the third day back". Off Mon 23 to
+    Thu 26 November 2026: back Fri 27 (day 1); Mon 30 is day 2 and Tue 1 December day 3, the latest."""
+    with clock.frozen(dt.date(2026, 12, 2)):
+        absence = _recorded(auth, people, first_day="2026-11-23")
+        page = f"/absences/{absence.pk}"
+        post(auth, f"{page}/end", {"last_day": "2026-11-26", "version": absence.version}, page=page)
+        absence.reload()
+        assert "by 1 December 2026 at the latest" in auth.client.get(page).get_data(as_text=True)
+        form = auth.client.get(f"{page}/return-to-work").get_data(as_text=True)
+        assert "Hold it on their first day back, 27 November 2026, and no later than 1 December 2026." in form
+        assert '<div class="nhsuk-hint" id="held_on-hint">On or after their first day back, 27 November 2026.' in form
+        for held_on, problem in (("2026-11-20", "cannot be before the absence began on 23 November 2026"),
+                                 ("2026-11-23", "23 November 2026 is a day of the absence"),
+                                 ("2026-11-26", "26 November 2026 is a day of the absence"),
+                                 ("2026-12-03", "cannot be in the future")):
+            refused = post(auth, f"{page}/return-to-work", {"held_on": held_on, "fit_for_work": "fit",
+                                                             "version": absence.version})
+            assert refused.status_code == 400
+            assert problem in field_error(refused.get_data(as_text=True), "held_on")
+        assert Absence.objects.get(pk=absence.pk).rtw is None
+        held = post(auth, f"{page}/return-to-work", {"held_on": "2026-11-27", "fit_for_work": "fit",
+                                                      "version": absence.version})
+        assert held.status_code == 302
+    absence.reload()
+    assert (absence.rtw.held_on, absence.rtw.day_number) == (dt.date(2026, 11, 27), 1)
+    assert absence.audit[-1].action == "return-to-work interview recorded"
+
+
+def test_the_reminder_task_is_due_on_the_date_the_pages_show(people, auth):
+    """The return-to-work reminder is due on the third working day back, the date the absence page and the form
+    give: off Mon 23 to Thu 26 November 2026, back Fri 27, due Tue 1 December (Fri 27, Mon 30, Tue 1)."""
+    from services.cases.tasks import absence_events
+    with clock.frozen(dt.date(2026, 11, 27)):
+        absence = _recorded(auth, people, first_day="2026-11-23")
+        page = f"/absences/{absence.pk}"
+        post(auth, f"{page}/end", {"last_day": "2026-11-26", "version": absence.version}, page=page)
+        absence_events([people["nurse"]], clock.today())
+        [reminder] = Absence.objects.get(pk=absence.pk).tasks
+        assert reminder.due_on == dt.date(2026, 12, 1)
+        assert "by 1 December 2026 at the latest" in auth.client.get(page).get_data(as_text=True)
 
 
 def test_medical_detail_is_shown_on_request_and_each_read_logged(people, auth):

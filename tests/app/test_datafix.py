@@ -387,3 +387,38 @@ def test_without_routing_a_flag_sends_nothing(auth, people, inbox):
     auth.login("bea@example.org")
     assert flag(auth, case, "wrong_stage").status_code == 302
     assert inbox.messages == [] and Notification.objects.count() == 0
+
+
+def test_correcting_a_migrated_case_settles_whether_its_stage_is_right(auth, people):
+    """HR moving a migrated case's stage answers "Is this stage right?": the confirmation task is done, the case
+    leaves the queue of migrated cases awaiting confirmation, and the audit entry of the correction says so."""
+    from services.imports.inflight import import_inflight
+    worker = people["worker"]
+    row = {"assignment_number": worker.assignment_number, "case_type": "STS", "stage": "formal_1",
+           "stage_started_on": "2026-01-05", "warning_level": "", "warning_expires_on": "", "review_date": "",
+           "notes": ""}
+    assert import_inflight([row], "support@example.org", "import", TODAY).applied
+    case = Case.objects.get(employee=worker.pk)
+    auth.login("bea@example.org")
+    assert "Is this stage right?" in page(auth, f"/cases/{case.pk}")
+    auth.logout()
+    auth.login("hr@example.org")
+    assert f"/datafix/cases/{case.pk}" in page(auth, "/datafix")
+    response = amend(auth, case, stage="formal_2", reason="Our letter of 2 March: 2nd formal review")
+    assert response.status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    task = next(task for task in saved.tasks if task.kind == "confirm_migrated")
+    assert (task.status, task.completed_by) == ("done", "hr@example.org")
+    assert (saved.stage, saved.migrated.corrected_by, saved.migrated.confirmed_at) == (
+        "formal_2", "hr@example.org", None)
+    entry = saved.audit[-1]
+    assert (entry.action, entry.actor, entry.reason, entry.before["migrated_stage"], entry.after["migrated_stage"],
+            entry.after["stage"]) == ("stage corrected", "hr@example.org", "Our letter of 2 March: 2nd formal review",
+                                      "awaiting confirmation", "corrected", "formal_2")
+    assert f"/datafix/cases/{case.pk}" not in page(auth, "/datafix")
+    assert "corrected by hr@example.org" in page(auth, f"/datafix/cases/{case.pk}")
+    auth.logout()
+    auth.login("bea@example.org")
+    html = page(auth, f"/cases/{case.pk}")
+    assert "Is this stage right?" not in html and "This stage is right" not in html
+    assert "The stage was corrected by hr@example.org" in html

@@ -9,9 +9,10 @@ import time
 
 import pytest
 
+from casework.absences import long_date
 from casework.inflight_feed import COLUMNS
 from casework.workflow import due_on
-from documents import Case, Employee, User
+from documents import Absence, Case, Employee, User
 from services import clock
 from services.imports import inflight
 from tests.app.test_absence_import import feed, finished
@@ -142,6 +143,65 @@ def test_each_refusal_is_named_by_row_and_field_and_nothing_is_applied(app, staf
     assert lines[-1] == "created 1, updated 0, unchanged 0, refused 6"
     assert "6 rows refused, so nothing was applied" in result.stderr
     assert Case.objects.count() == 1
+
+
+@pytest.fixture
+def long_term_file(staff, make_employee, tmp_path):
+    """Ben (row 2) has no absence open today; Cara (row 3) has been off since 1 October and goes on."""
+    cara = make_employee(first_name="Cara", last_name="Cole",
+                         supervisor_assignment_number=staff["boss"].assignment_number)
+    Absence(employee=cara.pk, assignment_number=cara.assignment_number, first_day=dt.date(2026, 10, 1),
+            reason_category="infections").save_checked()
+    Absence(employee=staff["ben"].pk, assignment_number=staff["ben"].assignment_number,
+            first_day=dt.date(2026, 10, 1), last_day=dt.date(2026, 11, 6), reason_category="infections").save_checked()
+    path = tmp_path / "inflight.csv"
+    path.write_text(inflight_file([
+        case_row(number, case_type="LTS", stage="lts_welfare", stage_started_on="2026-10-29", warning_level="",
+                 warning_expires_on="", review_date="", notes="")
+        for number in (staff["ben"].assignment_number, cara.assignment_number)]))
+    staff["cara"] = cara
+    return path
+
+
+def test_a_long_term_case_for_someone_not_off_is_warned_in_the_dry_run_and_said_in_its_task(app, auth, staff,
+                                                                                           long_term_file):
+    """Policy part 2, paragraph 9: a long-term case follows "Any absence of over four weeks". Ben's absence ended
+    on 6 November, so his row is warned (not refused) and his confirmation task asks whether the case is live."""
+    ben, today = staff["ben"].assignment_number, clock.today()
+    dry = run_import(app, long_term_file, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.splitlines()[:-1] == [
+        f"row 2 ({ben}): warning: {ben} has no open absence on {today.isoformat()}: check that the long-term case "
+        "is still live. The case is created, and its manager's confirmation task says so.",
+        "created 2, updated 0, unchanged 0, refused 0"]
+    assert Case.objects.count() == 0
+    assert run_import(app, long_term_file).exit_code == 0
+    confirm = {case.assignment_number: case.tasks[-1].title for case in Case.objects}
+    assert confirm == {
+        ben: f"Confirm Ben Birch's stage: Welfare contact and meeting since 29 October 2026 (no open absence on "
+             f"{long_date(today)}: is the long-term case still live?)",
+        staff["cara"].assignment_number: "Confirm Cara Cole's stage: Welfare contact and meeting since 29 October 2026"}
+    assert [case.migrated.warnings for case in Case.objects.order_by("assignment_number")] == [
+        [dry.stdout.splitlines()[0].split(": warning: ")[1]], []]
+    auth.login("bea@example.org")
+    panel = auth.client.get(f"/cases/{Case.objects.get(assignment_number=ben).pk}").get_data(as_text=True)
+    assert f"When it was imported: {ben} has no open absence on {today.isoformat()}" in panel
+    assert "Is this stage right?" in panel
+
+
+def test_the_upload_page_shows_the_warning_on_its_row(auth, make_user, staff, long_term_file):
+    make_user("support@example.org", ["support"])
+    auth.login("support@example.org")
+    page = auth.client.get("/imports/inflight").get_data(as_text=True)
+    response = auth.client.post("/imports/inflight", data={"csrf_token": csrf_token(page), "file": (
+        io.BytesIO(long_term_file.read_bytes()), "inflight.csv")}, content_type="multipart/form-data")
+    job = finished(response.headers["Location"].rsplit("/", 1)[1])
+    assert job.counts == {"created": 2, "updated": 0, "unchanged": 0, "refused": 0}
+    assert [(row["row"], row["action"], len(row["warnings"])) for row in job.rows] == [
+        (2, "created", 1), (3, "created", 0)]
+    shown = auth.client.get(f"/imports/{job.pk}").get_data(as_text=True)
+    assert f"{staff['ben'].assignment_number} has no open absence on" in shown and "What is wrong or to check" in shown
+    assert "Apply these changes" in shown
 
 
 def test_skip_invalid_creates_the_valid_rows_and_writes_the_report(app, staff, tmp_path):

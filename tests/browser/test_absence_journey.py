@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from casework.absences import contact_due_on
+from casework.calendar import WorkingPattern, is_working_day
 from services import clock
 from tests.browser.conftest import sign_in
 
@@ -15,12 +16,17 @@ def test_manager_absence_journey(page, live_server, demo_organisation, screensho
     from documents import Absence, Employee, User
     manager = User.objects.get(email="manager@example.org")
     today = clock.today()
-    first = today - dt.timedelta(days=10)
-    last = today - dt.timedelta(days=1)
     worker = next(e for e in Employee.objects(supervisor_assignment_number=manager.assignment_number,
                                               end_date=None).order_by("last_name")
-                  if not Absence.objects(employee=e.pk, last_day__gte=first - dt.timedelta(days=1)).count()
+                  if not Absence.objects(employee=e.pk, last_day__gte=today - dt.timedelta(days=24)).count()
                   and not Absence.objects(employee=e.pk, last_day=None).count())
+    # The interview is held once they are back: on their last working day up to today, the absence ending the day
+    # before (so that day is their first day back whatever their pattern, and whatever day the test runs).
+    held, pattern = today, WorkingPattern.for_employee(worker)
+    while not is_working_day(held, pattern):
+        held -= dt.timedelta(days=1)
+    last = held - dt.timedelta(days=1)
+    first = last - dt.timedelta(days=9)
 
     sign_in(page, live_server, "manager@example.org")
     page.goto(f"{live_server}/employees/{worker.assignment_number}")
@@ -54,7 +60,7 @@ def test_manager_absence_journey(page, live_server, demo_organisation, screensho
     expect(page.get_by_text("Absence ended. The return-to-work interview is now due.")).to_be_visible()
     page.get_by_role("link", name="Record the return-to-work interview").click()
     accessible("return-to-work form")
-    page.get_by_label("Date of the interview").fill(today.isoformat())
+    page.get_by_label("Date of the interview").fill(held.isoformat())
     page.get_by_label("The employee has completed and signed the sickness declaration").check()
     page.get_by_label("Yes, fully fit").check()
     page.get_by_label("Support offered").fill("Reminded of the employee assistance line")
@@ -68,6 +74,6 @@ def test_manager_absence_journey(page, live_server, demo_organisation, screensho
     rows = page.locator("#absence-history ~ table tbody tr")
     expect(rows).to_have_count(before + 1)
     expect(rows.first).to_contain_text("Infections (colds, flu)")
-    expect(rows.first).to_contain_text(f"Held {today.day} {today.strftime('%b %Y')}")
+    expect(rows.first).to_contain_text(f"Held {held.day} {held.strftime('%b %Y')}")
     screenshot("absence-04-history")
     accessible("employee page after the absence")

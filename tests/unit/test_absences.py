@@ -11,6 +11,7 @@ from casework.absences import (
     contact_due_on,
     expectations,
     overlapping,
+    rtw_date_problem,
     rtw_day_number,
     rtw_due,
     uncovered,
@@ -156,6 +157,43 @@ def test_uncovered_days(start, end, notes, gaps):
 def test_rtw_is_due_on_the_first_working_day_back(last_day, pattern, first_back, latest):
     due = rtw_due(last_day, pattern)
     assert (due.first_day_back, due.ideal_by, due.latest_by) == (first_back, first_back, latest)
+
+
+RTW_TODAY = D(2027, 1, 15)
+
+
+@pytest.mark.parametrize("first_day, last_day, held_on, pattern, problem", [
+    # off Mon 16 – Fri 20 Nov 2026; back Mon 23 (the weekend is not worked)
+    (D(2026, 11, 16), D(2026, 11, 20), D(2026, 11, 13), FULL_TIME,
+     "The interview cannot be before the absence began on 16 November 2026."),
+    (D(2026, 11, 16), D(2026, 11, 20), D(2026, 11, 16), FULL_TIME,
+     "16 November 2026 is a day of the absence (16 November 2026 to 20 November 2026): the interview is held "
+     "once they are back, on or after 23 November 2026."),
+    (D(2026, 11, 16), D(2026, 11, 20), D(2026, 11, 20), FULL_TIME,   # the last day off, e.g. by phone
+     "20 November 2026 is a day of the absence (16 November 2026 to 20 November 2026): the interview is held "
+     "once they are back, on or after 23 November 2026."),
+    (D(2026, 11, 16), D(2026, 11, 20), D(2026, 11, 21), FULL_TIME,   # Sat 21: not back until Mon 23
+     "They are back on 23 November 2026: the interview is held on or after that day."),
+    (D(2026, 11, 16), D(2026, 11, 20), D(2026, 11, 23), FULL_TIME, None),   # Mon 23: working day 1 back
+    (D(2026, 11, 16), D(2026, 11, 20), D(2026, 11, 25), FULL_TIME, None),   # Wed 25: day 3, the latest
+    (D(2026, 11, 16), D(2026, 11, 20), D(2026, 11, 30), FULL_TIME, None),   # late, but they are back: recorded
+    (D(2026, 11, 16), D(2026, 11, 20), D(2027, 1, 16), FULL_TIME,   # the day after RTW_TODAY
+     "The interview date cannot be in the future."),
+    # Tue/Wed/Thu worker off Tue 17 – Thu 19 Nov; Fri 20 and Mon 23 are not theirs: back Tue 24
+    (D(2026, 11, 17), D(2026, 11, 19), D(2026, 11, 23), TUE_THU,
+     "They are back on 24 November 2026: the interview is held on or after that day."),
+    (D(2026, 11, 17), D(2026, 11, 19), D(2026, 11, 24), TUE_THU, None),
+    # off Mon 30 Mar – Thu 2 Apr 2026; Good Friday 3 Apr and Easter Monday 6 Apr are bank holidays: back Tue 7
+    (D(2026, 3, 30), D(2026, 4, 2), D(2026, 4, 6), FULL_TIME,
+     "They are back on 7 April 2026: the interview is held on or after that day."),
+    (D(2026, 3, 30), D(2026, 4, 2), D(2026, 4, 7), FULL_TIME, None),
+])
+def test_rtw_interview_is_held_once_they_are_back(first_day, last_day, held_on, pattern, problem):
+    """Policy, part 2 paragraph 5: "Managers will conduct a Return to Work interview with all employees returning
+    from sickness absences, ideally on their first day back and no later than the third day back except in
+    exceptional circumstances." An interview is held with someone who has returned, so never on a day of the
+    absence nor before their first working day back; a late one is still recorded (the report counts its days)."""
+    assert rtw_date_problem(first_day, last_day, held_on, pattern, RTW_TODAY) == problem
 
 
 @pytest.mark.parametrize("last_day, held_on, day", [

@@ -7,6 +7,7 @@ import pytest
 
 from casework.inflight_feed import (
     COLUMNS,
+    NO_OPEN_ABSENCE,
     Person,
     StoredCase,
     audited_row,
@@ -86,6 +87,24 @@ def test_new_rows_are_created_and_counted():
     outcomes = plan([row(), row(case_type="LTS", stage="lts_welfare", warning_level="", warning_expires_on="")])
     assert [(o.action, o.key, o.person) for o in outcomes] == [("created", "STS", ANNA), ("created", "LTS", ANNA)]
     assert counts(outcomes) == {"created": 2, "updated": 0, "unchanged": 0, "refused": 0}
+
+
+LTS_ROW = {"case_type": "LTS", "stage": "lts_welfare", "warning_level": "", "warning_expires_on": ""}
+ANNA_OFF = Person("anna-id", "A00042", dt.date(2020, 1, 6), None, off_sick=True)
+
+
+@pytest.mark.parametrize("values, person, warnings", [
+    (LTS_ROW, ANNA, {NO_OPEN_ABSENCE: "A00042 has no open absence on 2026-03-31: check that the long-term case is "
+                                      "still live. The case is created, and its manager's confirmation task says so."}),
+    (LTS_ROW, ANNA_OFF, {}),   # off on the as-of date: a long-term case fits
+    ({}, ANNA, {}),            # a short-term case needs no open absence
+])
+def test_a_long_term_row_for_someone_not_off_is_warned_but_still_created(values, person, warnings):
+    """Policy part 2, paragraph 9: "Any absence of over four weeks (whether or not a working day) is considered to
+    be a long term absence." A long-term case follows an absence that goes on, so a row for someone with none open
+    on the import's as-of date is worth checking; it is not refused, since the previous system may know better."""
+    [outcome] = plan([row(**values)], people=[person])
+    assert (outcome.action, outcome.errors, outcome.warnings) == ("created", {}, warnings)
 
 
 @pytest.mark.parametrize("values, field, message", [
