@@ -18,6 +18,7 @@ import pytest
 from docx import Document
 from mongoengine.connection import get_db
 
+from casework.workflow import DismissalTerms
 from documents import Absence, Case, Employee
 from documents.absence import MedicalRead, ReturnToWork
 from documents.case import Meeting, Participant, Stage
@@ -80,7 +81,10 @@ def staged(employee, key: str = "formal_1", kind: str = "STS", associated: bool 
                 manager_path=employee.manager_path, kind=kind, policy_key="council-2019", policy_revision=1,
                 stage=key, opened_on=ENTERED, stages=[Stage(
                     key=key, entered_on=ENTERED,
-                    trigger_explanation="4 occasions in the 12 months to 16 February 2026 (trigger: 4 or more)")])
+                    trigger_explanation="Open a short-term case at 1st formal absence review meeting: 4 occasions in "
+                                        "the 12 months to 16 February 2026 (trigger: 4 or more)",
+                    trigger_figures={"windows": [{"from": "2025-02-17", "to": "2026-02-16", "months": 12,
+                                                  "weeks": None, "occasions": 4, "working_days": 10}]})])
     add_stage_tasks(case, employee, policy_rules("council-2019", 1), ENTERED)
     if meeting:
         case.current_stage.meetings.append(Meeting(
@@ -197,8 +201,9 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
                   "This warning will remain live until 3 September 2026.",
                   "No more than 2 occasions by the review date", "on 25 May 2026.",
                   "you may be invited to a 2nd formal absence review meeting.",
-                  "please write to the line manager of the person who held the meeting, or another suitable manager,",
-                  "by 19 March 2026."):
+                  "the appeal will be heard by the line manager of the person who held the meeting, or another "
+                  "suitable manager. If you wish to appeal, please write to Bea Boss, Ward manager, giving your "
+                  "reasons, by 19 March 2026."):
         assert words in text, words
     assert rows_of(letter) == ABSENCE_ROWS
     assert "Occasions: 4" in text and "{{" not in text and "{%" not in text
@@ -221,9 +226,11 @@ def test_the_invitation_carries_the_meeting(auth, wes):
     text = text_of(letter)
     for words in ("Thursday 26 February 2026", "10:00", "Room 2, Beech House", "Bea Boss, line manager",
                   "Also attending: Hana Hart (HR advisor).", "Date: 19 February 2026",
-                  "4 occasions in the 12 months to 16 February 2026 (trigger: 4 or more)", "bea.boss@example.org"):
+                  "Your sickness absence has not improved to a satisfactory level: you had 4 occasions of sickness "
+                  "absence, with 10 working days lost, in the 12 months to 16 February 2026.", "bea.boss@example.org"):
         assert words in text, words
     assert rows_of(letter) == ABSENCE_ROWS and "{{" not in text
+    assert "Open a short-term case" not in text and "(trigger:" not in text    # the engine's words stay out
 
 
 def upload_file(auth, case, record, data: bytes, name: str):
@@ -342,8 +349,9 @@ def test_the_recorded_outcome_decides_the_letter(wes, stage, outcome, letter):
     case = staged(wes, stage, meeting=None)
     codes = [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)]
     assert set(codes) - {"C3", "C6"} == set(policy_rules("council-2019", 1).sts.ladder.stage(stage).outcome_letters)
-    record_outcome(case, wes, OutcomeChoice(outcome, D(2026, 3, 2), target="No more absence"), "bea@example.org",
-                   D(2026, 3, 2))
+    terms = DismissalTerms(D(2026, 5, 25), 12, False, "Sid Senior", "Head of Nursing")
+    record_outcome(case, wes, OutcomeChoice(outcome, D(2026, 3, 2), target="No more absence", dismissal=terms),
+                   "bea@example.org", D(2026, 3, 2))
     case = Case.objects.get(pk=case.pk)
     assert [o.code for o in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
             if o.code not in ("C3", "C6")] == [

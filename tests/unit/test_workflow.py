@@ -8,8 +8,10 @@ import pytest
 
 from casework.policy import load_preset
 from casework.workflow import (
+    DismissalTerms,
     alternative_date_problem,
     completion_blocked,
+    dismissal_problems,
     due_on,
     milestone_tasks,
     notice_problem,
@@ -161,3 +163,22 @@ def test_tasks_ahead_of_each_change_of_pay():
         ("ssp_notice", D(2027, 5, 24)), ("half_pay", D(2026, 12, 29)), ("nil_pay", D(2026, 11, 23))]
     assert planned[1].title == "Tell Wes Worker in writing that their pay moves to half pay on 10 January 2027"
     assert {task.assignee for task in planned} == {"manager"}
+
+
+@pytest.mark.parametrize("terms, problems", [
+    (DismissalTerms(D(2027, 1, 4), 4, False, "Sid Senior", "Head of Nursing"), {}),
+    (DismissalTerms(D(2026, 12, 8), 12, True, "Sid Senior", "Head of Nursing"), {}),
+    (DismissalTerms(), {"termination_date": "Enter the date employment ends: letter C7 gives it.",
+                        "notice_weeks": "Enter the notice period in weeks (paid in lieu or worked): letter C7 gives "
+                                        "it.",
+                        "dismissed_by_name": "Enter the name of the manager who dismisses: they sign letter C7.",
+                        "dismissed_by_title": "Enter the dismissing manager's job title: letter C7 gives it."}),
+    (DismissalTerms(D(2026, 12, 7), 0, False, " ", "Head of Nursing"),
+     {"termination_date": "Employment cannot end before the decision to dismiss.",
+      "notice_weeks": "The notice period is from 1 to 52 weeks.",
+      "dismissed_by_name": "Enter the name of the manager who dismisses: they sign letter C7."}),
+])
+def test_a_dismissal_needs_the_terms_letter_c7_gives(terms, problems):
+    """Issue 15: "C7 is signed by the dismissing officer. It gives the termination date and the notice period or
+    pay in lieu"; each missing term is refused beside its field."""
+    assert dismissal_problems(terms, D(2026, 12, 8)) == problems
