@@ -533,3 +533,64 @@ def test_upload_and_marking_as_sent_work_on_the_services_too(wes):
     again = generate(Case.objects.get(pk=case.pk), "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id,
                      organisation=ORG)
     assert [v.source for v in again.versions] == ["generated", "uploaded", "generated"]   # not sent yet: same letter
+
+
+def letter_lines(record) -> list[str]:
+    """A stored letter's paragraphs, in order."""
+    data = get_db()["letters.chunks"].find_one({"files_id": record.versions[-1].file_id})["data"]
+    return [paragraph.text for paragraph in Document(io.BytesIO(data)).paragraphs]
+
+
+def test_a_letter_goes_to_the_postal_address_or_says_it_goes_by_hand_or_by_e_mail(wes, make_employee):
+    """Issue 15: "Every letter has the employee's postal address block, from new optional address columns in
+    `employees.csv`. Where none is known, the letter says it goes by hand or by e-mail." """
+    Employee.objects(pk=wes.pk).update(set__address_line_1="4 Mill Lane", set__town="Exampletown",
+                                       set__postcode="EX1 2AB")
+    case = staged(wes)
+    meeting = case.current_stage.meetings[0]
+    lines = letter_lines(generate(case, "C3", "bea@example.org", D(2026, 2, 19), meeting.id, organisation=ORG))
+    named = lines.index("Wes Walker")
+    assert lines[named:named + 5] == ["Wes Walker", "4 Mill Lane", "Exampletown", "EX1 2AB", ""]
+    assert "By hand or by e-mail" not in lines
+    other = make_employee(first_name="Ola", last_name="Other",
+                          supervisor_assignment_number=wes.supervisor_assignment_number)
+    for first, last, reason in ABSENCES:
+        absence(other, first, last, reason)
+    case = staged(Employee.objects.get(pk=other.pk))
+    meeting = case.current_stage.meetings[0]
+    lines = letter_lines(generate(case, "C3", "bea@example.org", D(2026, 2, 19), meeting.id, organisation=ORG))
+    named = lines.index("Ola Other")
+    assert lines[named:named + 5] == ["Ola Other", "Staff nurse", "District Nursing, Adult Services, Community Care",
+                                      "By hand or by e-mail", ""]
+
+
+def test_the_dismissal_letter_is_signed_by_the_dismissing_manager_and_appeals_go_to_the_director(make_employee,
+                                                                                                make_user):
+    """Issue 15: "C7 is signed by the dismissing officer. It gives the termination date and the notice period or
+    pay in lieu, and the long-term reason in capability words"; part 2, 8f: appeals are made "in writing, giving
+    reasons, to the employee's Director" — the top-most of their supervisors in their division."""
+    chief = make_employee(first_name="Cara", last_name="Chief", job_title="Chief executive", division="Corporate")
+    dee = make_employee(first_name="Dee", last_name="Director", job_title="Director of Community Care",
+                        supervisor_assignment_number=chief.assignment_number)
+    bea = make_employee(first_name="Bea", last_name="Boss", job_title="Ward manager",
+                        supervisor_assignment_number=dee.assignment_number)
+    make_user("bea@example.org", ["manager"], assignment_number=bea.assignment_number, name="Bea Boss")
+    worker = make_employee(first_name="Wes", last_name="Walker", supervisor_assignment_number=bea.assignment_number)
+    for first, last, reason in ABSENCES:
+        absence(worker, first, last, reason)
+    worker = Employee.objects.get(pk=worker.pk)
+    case = staged(worker, "lts_hearing", "LTS", meeting="hearing")
+    terms = DismissalTerms(D(2026, 3, 2), 12, True, "Sid Senior", "Head of Nursing")
+    record_outcome(case, worker, OutcomeChoice("dismissal", D(2026, 3, 2), dismissal=terms), "bea@example.org",
+                   D(2026, 3, 2))
+    lines = letter_lines(generate(Case.objects.get(pk=case.pk), "C7", "bea@example.org", D(2026, 3, 2),
+                                  organisation=ORG))
+    text = "\n".join(lines)
+    signed = lines.index("Yours sincerely,")
+    assert lines[signed + 3:signed + 5] == ["Sid Senior", "Head of Nursing"]
+    for words in ("dismiss you on the grounds of capability: your ill health prevents you from carrying out the "
+                  "duties of your job",
+                  "You are given 12 weeks’ pay in lieu of notice, and your employment will end on 2 March 2026.",
+                  "please write to Dee Director, Director of Community Care, giving your reasons, by 17 March 2026."):
+        assert words in text, words
+    assert "level of sickness absence" not in text and "Cara Chief" not in text and "{{" not in text
