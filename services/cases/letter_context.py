@@ -77,7 +77,7 @@ def letter_context(case: Case | None, employee: Employee, stage: Stage | None, m
         "totals": {"occasions": len(rows), "working_days": sum(row["working_days"] or 0 for row in rows),
                    "calendar_days": sum(row["calendar_days"] or 0 for row in rows)},
         "meeting": _meeting_fields(case, stage, meeting),
-        "outcome": _outcome_fields(case, stage, employee),
+        "outcome": _outcome_fields(case, stage, employee if spec else None),
         "absence": _absence_fields(absence, employee, bool(spec and spec.medical), reader),
         "rtw": _rtw_fields(absence.rtw if absence else None),
     }
@@ -136,11 +136,13 @@ def director_of(employee: Employee) -> Employee | None:
     return next((found[number] for number in reversed(chain) if number in found), None)
 
 
-def _outcome_fields(case: Case | None, stage: Stage | None, employee: Employee) -> dict:
+def _outcome_fields(case: Case | None, stage: Stage | None, employee: Employee | None) -> dict:
+    """The outcome's fields; the Director is looked up only for a letter being made (`employee` given), so
+    listing the letters on a case page reads no more."""
     if case is None or stage is None or stage.outcome is None:
         return dict.fromkeys(OUTCOME_FIELDS, "")
     outcome = stage.outcome
-    director = director_of(employee) if stage.appeal_deadline else None
+    director = director_of(employee) if employee is not None and stage.appeal_deadline else None
     dismissal = outcome.kind == "dismissal"
     following = ladder_of(case).stage(outcome.next_stage) if outcome.next_stage else None
     return {"title": OUTCOMES[outcome.kind].label if outcome.kind in OUTCOMES else outcome.kind,

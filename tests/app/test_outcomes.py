@@ -185,6 +185,8 @@ def test_dismissal_at_the_third_formal_review_closes_the_case_with_the_panel_app
         "C7", D(2026, 3, 19), "an appeals panel of councillors")
     assert (outcome.termination_date, outcome.notice_weeks, outcome.pay_in_lieu, outcome.dismissed_by_name,
             outcome.dismissed_by_title) == (D(2026, 5, 25), 12, False, "Sid Senior", "Head of Nursing")
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "25 May 2026 (12 weeks' notice); dismissed by Sid Senior, Head of Nursing" in page
     recorded = next(entry for entry in saved.audit if entry.action == "outcome recorded")
     assert (recorded.after["termination_date"], recorded.after["dismissed_by_name"]) == ("2026-05-25", "Sid Senior")
     assert (saved.status, saved.closed_on, saved.closed_reason) == ("closed", D(2026, 3, 2), "Dismissal (letter C7)")
