@@ -20,6 +20,19 @@ DISMISSAL_REASONS = {
            "prospect of your returning to them, or to another suitable post, within a reasonable time",
 }
 YOUR_DIRECTOR = "your Director"
+# Each outcome as a letter tells the employee of it ("The outcome is: …"), not as the outcome form lists it.
+OUTCOME_WORDS = {
+    "support_agreed": "support agreed, with an attendance target and a review period",
+    "warning": "a written warning, with an attendance target and a review period",
+    "more_time": "more time to improve your attendance, with an attendance target and a review period",
+    "dismissal": "dismissal on the grounds of capability",
+    "other": "a further review period, with an attendance target",
+    "redeployment": "redeployment to another suitable post",
+    "ill_health_retirement": "ill-health retirement",
+    "improved": "your attendance has improved and the matter is closed",
+    "continue_support": "continued support, and we will meet again by the review date",
+    "progress": "the matter moves on to the next stage of the policy",
+}
 
 
 def _count(number: int, unit: str) -> str:

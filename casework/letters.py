@@ -26,7 +26,7 @@ from lxml import etree
 
 from casework.docx_package import DocxProblem, open_docx
 from casework.letter_grammar import check_sources, environment, template_sources
-from casework.letter_words import DISMISSAL_REASONS
+from casework.letter_words import DISMISSAL_REASONS, OUTCOME_WORDS
 
 # Every field a template may use, with what it holds. Lists are marked [] and their items' fields follow.
 FIELDS = {
@@ -75,7 +75,7 @@ FIELDS = {
     "meeting.companion": "The right to be accompanied, in words",
     "meeting.notice_days": "The policy's minimum notice in days",
     "meeting.papers_by": "When papers are sent, if the policy sets it",
-    "outcome.title": "The outcome, in words",
+    "outcome.title": "The outcome, in words for the employee, e.g. redeployment to another suitable post",
     "outcome.decided_on": "When it was decided",
     "outcome.target": "The attendance target",
     "outcome.review_date": "The end of the review period",
@@ -358,7 +358,7 @@ def sample_context() -> dict:
                     "participants": "Hana Hart (HR advisor)",
                     "companion": "You may be accompanied by a trade union representative or a work colleague.",
                     "notice_days": 5, "papers_by": "1 December 2026"},
-        "outcome": {"title": "First written warning", "decided_on": "8 December 2026",
+        "outcome": {"title": OUTCOME_WORDS["other"], "decided_on": "8 December 2026",
                     "target": "No more than 2 occasions or 5 working days of sickness absence in the review period",
                     "review_date": "2 March 2027", "warning": "first written warning",
                     "warning_expires_on": "7 June 2027", "appeal_deadline": "23 December 2026",

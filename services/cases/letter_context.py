@@ -10,10 +10,15 @@ import datetime as dt
 from casework.absences import absence_length, long_date
 from casework.calendar import WorkingPattern
 from casework.checklists import COMPANION_LABELS, RELATIVE_ALLOWED, ROLE_LABELS
-from casework.letter_words import DISMISSAL_REASONS, appeal_write_to, notice_words, trigger_words
+from casework.letter_words import (
+    DISMISSAL_REASONS,
+    OUTCOME_WORDS,
+    appeal_write_to,
+    notice_words,
+    trigger_words,
+)
 from casework.letters import LETTERS
 from casework.reasons import REASON_CATEGORIES
-from casework.workflow import OUTCOMES
 from documents.absence import Absence, MedicalRead
 from documents.base import utcnow
 from documents.case import Case, Meeting, Stage
@@ -145,7 +150,7 @@ def _outcome_fields(case: Case | None, stage: Stage | None, employee: Employee |
     director = director_of(employee) if employee is not None and stage.appeal_deadline else None
     dismissal = outcome.kind == "dismissal"
     following = ladder_of(case).stage(outcome.next_stage) if outcome.next_stage else None
-    return {"title": OUTCOMES[outcome.kind].label if outcome.kind in OUTCOMES else outcome.kind,
+    return {"title": OUTCOME_WORDS.get(outcome.kind, ""),
             "decided_on": long_date(outcome.decided_on), "target": outcome.target or "",
             "review_date": _day(stage.review_date), "warning_expires_on": _day(stage.warning_expires_on),
             "warning": f"{stage.warning_level} written warning" if stage.warning_level else "",

@@ -594,3 +594,13 @@ def test_the_dismissal_letter_is_signed_by_the_dismissing_manager_and_appeals_go
                   "please write to Dee Director, Director of Community Care, giving your reasons, by 17 March 2026."):
         assert words in text, words
     assert "level of sickness absence" not in text and "Cara Chief" not in text and "{{" not in text
+
+
+def test_the_no_dismissal_letter_gives_the_outcome_in_words_for_the_employee(wes):
+    """Issue 15: "No system wording in letters": C8 gives the outcome as the employee reads it, not the outcome
+    form's label ("Redeployment")."""
+    case = staged(wes, "formal_3", meeting=None)
+    record_outcome(case, wes, OutcomeChoice("redeployment", D(2026, 3, 2)), "bea@example.org", D(2026, 3, 2))
+    text = "\n".join(letter_lines(generate(Case.objects.get(pk=case.pk), "C8", "bea@example.org", D(2026, 3, 2),
+                                           organisation=ORG)))
+    assert "I have decided not to dismiss you. The outcome is: redeployment to another suitable post." in text

@@ -131,7 +131,7 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
             "You are given 4 weeks’ notice, and your employment will end on 4 January 2027.",
             "the appeal will be heard by the line manager of the person who held the meeting.",
             "please write to Dee Director, Director of Community Care, giving your reasons, by 23 December 2026."]),
-    ("C8", ["I have decided not to dismiss you. The outcome is: First written warning.",
+    ("C8", ["I have decided not to dismiss you. The outcome is: a further review period, with an attendance target.",
             "The first written warning will remain live until 7 June 2027.", "by 23 December 2026."]),
     ("C9", ["since 2 November 2026", "first, 4th and 8th day", "by e-mail to bea.boss@example.org"]),
     ("C10", ["began on 2 November 2026", "your occupational sick pay may be stopped"]),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from casework.letter_words import appeal_write_to, notice_words, trigger_words
+from casework.letter_words import OUTCOME_WORDS, appeal_write_to, notice_words, trigger_words
+from casework.workflow import OUTCOMES
 
 ROWS = [{"first_day": "4 February 2026", "working_days": 3}, {"first_day": "13 May 2026", "working_days": 1},
         {"first_day": "14 October 2026", "working_days": 1}]
@@ -43,3 +44,10 @@ def test_an_appeal_is_written_to_the_employee_s_director(name, title, words):
     """Part 2, 8f: "All appeals must be made in writing, giving reasons, to the employee's Director within 2
     working weeks of receiving written notification of outcome(s)"."""
     assert appeal_write_to(name, title) == words
+
+
+def test_every_outcome_has_words_for_the_employee():
+    """Issue 15: "No system wording in letters": C8's "The outcome is: …" says it in words for the employee,
+    never the outcome form's label ("Another outcome (no dismissal), with a review period")."""
+    assert set(OUTCOME_WORDS) == set(OUTCOMES)
+    assert [key for key, words in OUTCOME_WORDS.items() if words == OUTCOMES[key].label or "(" in words] == []
