@@ -19,13 +19,17 @@ from casework.plain_text import ONE_LINE, unsafe_in_a_line
 COLUMNS = ("assignment_number", "employee_number", "first_name", "last_name", "email", "job_title", "division",
            "directorate", "department", "fte", "contracted_hours", "working_days", "region",
            "supervisor_assignment_number", "start_date", "end_date")
-FIELDS = COLUMNS[1:]
-REPORTED_COLUMNS = COLUMNS   # what a refused-rows report repeats of a row (a column the feed does not know is left out)
+# The employee's postal address for letters: optional columns. A file without them leaves stored addresses as
+# they are; a file with them sets (or, left empty, clears) each row's.
+ADDRESS_COLUMNS = ("address_line_1", "address_line_2", "town", "postcode")
+FIELDS = COLUMNS[1:] + ADDRESS_COLUMNS
+REPORTED_COLUMNS = COLUMNS + ADDRESS_COLUMNS   # what a refused-rows report repeats of a row
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
 LIMITS = {"assignment_number": 40, "employee_number": 40, "first_name": 100, "last_name": 100, "email": 200,
           "job_title": 200, "division": 100, "directorate": 100, "department": 100,
-          "supervisor_assignment_number": 40}
+          "supervisor_assignment_number": 40, "address_line_1": 200, "address_line_2": 200, "town": 100,
+          "postcode": 20}
 REQUIRED = ("assignment_number", "first_name", "last_name", "division", "fte")
 MAX_HOURS = 60
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -38,8 +42,9 @@ def missing_columns(header: Iterable[str]) -> list[str]:
 
 
 def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, str]]:
-    """One row as {column: value} (dates as dates, fte and hours as numbers, working days as a list), or what
-    is wrong with it as {column: message}."""
+    """One row as {column: value} (dates as dates, fte and hours as numbers, working days as a list, the postcode
+    in capitals), or what is wrong with it as {column: message}. An address column the file does not have is
+    left out of the values, so the stored address stays as it is."""
     errors: dict[str, str] = {}
     if row.get(None):
         errors["row"] = "This row has more cells than the header: put text containing commas in quotes."
@@ -56,6 +61,11 @@ def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, s
         errors["email"] = f"{values['email']!r} is not an e-mail address."
     if values["email"]:
         values["email"] = values["email"].lower()
+    if values["postcode"]:
+        values["postcode"] = " ".join(values["postcode"].upper().split())
+    for name in ADDRESS_COLUMNS:
+        if name not in row:
+            del values[name]
     values["fte"] = _number(row.get("fte"), "fte", errors, above=0.0, most=1.0, required=True,
                             words="a number above 0 and at most 1, as 0.6")
     values["contracted_hours"] = _number(row.get("contracted_hours"), "contracted_hours", errors, above=None,
@@ -300,7 +310,7 @@ def _decide(outcome: Outcome, before: Mapping | None) -> None:
     values = outcome.values
     assert values is not None, "only a row read without errors is decided"
     outcome.changes = {name: (before.get(name), values[name]) for name in FIELDS
-                       if _comparable(before.get(name)) != _comparable(values[name])}
+                       if name in values and _comparable(before.get(name)) != _comparable(values[name])}
     outcome.action = "updated" if outcome.changes else "unchanged"
 
 

@@ -26,6 +26,7 @@ from lxml import etree
 
 from casework.docx_package import DocxProblem, open_docx
 from casework.letter_grammar import check_sources, environment, template_sources
+from casework.letter_words import DISMISSAL_REASONS, OUTCOME_WORDS
 
 # Every field a template may use, with what it holds. Lists are marked [] and their items' fields follow.
 FIELDS = {
@@ -43,6 +44,8 @@ FIELDS = {
     "employee.assignment_number": "Their assignment (payroll) number",
     "employee.department": "Their department, directorate and division",
     "employee.email": "Their work e-mail",
+    "employee.address": "Their postal address, one line per item (a list; empty when none is known: the letter "
+                        "then goes by hand or by e-mail)",
     "manager.name": "The line manager's name",
     "manager.job_title": "The line manager's job title",
     "manager.email": "The line manager's work e-mail",
@@ -52,7 +55,8 @@ FIELDS = {
     "case.stage": "The stage, in words, e.g. 1st formal absence review meeting",
     "case.opened_on": "When the case opened",
     "case.policy": "The policy's name",
-    "case.trigger": "Why the stage was reached, in words with the figures",
+    "case.trigger": "Why the stage was reached: the absence figures in words, e.g. 4 occasions of sickness "
+                    "absence, with 10 working days lost, in the 12 months to 2 November 2026",
     "absences[]": "The absences associated with the stage, oldest first (a list)",
     "absences[].first_day": "First day of the absence",
     "absences[].last_day": "Last day (or 'still off')",
@@ -71,7 +75,7 @@ FIELDS = {
     "meeting.companion": "The right to be accompanied, in words",
     "meeting.notice_days": "The policy's minimum notice in days",
     "meeting.papers_by": "When papers are sent, if the policy sets it",
-    "outcome.title": "The outcome, in words",
+    "outcome.title": "The outcome, in words for the employee, e.g. redeployment to another suitable post",
     "outcome.decided_on": "When it was decided",
     "outcome.target": "The attendance target",
     "outcome.review_date": "The end of the review period",
@@ -79,6 +83,13 @@ FIELDS = {
     "outcome.warning_expires_on": "When the warning stops being live",
     "outcome.appeal_deadline": "The last day to appeal",
     "outcome.appeal_to": "Who hears an appeal",
+    "outcome.appeal_write_to": "Whom to write to with an appeal: the employee's Director, by name and job title "
+                               "where known",
+    "outcome.dismissal_reason": "Why employment ends, in capability words (dismissal)",
+    "outcome.termination_date": "The date employment ends (dismissal)",
+    "outcome.notice": "The notice given, or pay in lieu of notice, in words (dismissal)",
+    "outcome.dismissed_by": "The dismissing officer's name (dismissal)",
+    "outcome.dismissed_by_title": "The dismissing officer's job title (dismissal)",
     "outcome.next_stage": "The next stage if attendance does not improve",
     "outcome.summary": "What was decided, as the manager recorded it",
     "absence.first_day": "The absence the letter is about (C9, C10, B4): its first day",
@@ -97,7 +108,7 @@ FIELDS = {
     "rtw.notes": "Other notes",
 }
 MEDICAL_FIELDS = {"absence.detail"}
-LISTS = {"absences[]", "organisation.address"}   # the fields a template may repeat with {% for %}
+LISTS = {"absences[]", "organisation.address", "employee.address"}   # the fields a template may repeat with {% for %}
 LOGO_HEIGHT_MM = 20
 # The sample organisation's logo: a 2 × 1 pixel blue PNG.
 SAMPLE_LOGO = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000020000000108020000007b40e8dd0000000d49444154"
@@ -136,7 +147,10 @@ LETTERS = {spec.code: spec for spec in (
                _OUTCOME + ("outcome.review_date", "outcome.appeal_deadline")),
     LetterSpec("C6", "C6 Invitation to the 3rd formal absence review meeting", "meeting", _MEETING),
     LetterSpec("C7", "C7 Dismissal following the 3rd formal review or a case review hearing", "outcome",
-               _OUTCOME + ("outcome.appeal_deadline", "outcome.appeal_to"), kinds=("STS", "LTS")),
+               ("employee.name", "absences[]", "outcome.decided_on", "outcome.appeal_deadline", "outcome.appeal_to",
+                "outcome.appeal_write_to",
+                           "outcome.dismissal_reason", "outcome.termination_date", "outcome.notice",
+                           "outcome.dismissed_by", "outcome.dismissed_by_title"), kinds=("STS", "LTS")),
     LetterSpec("C8", "C8 Following the 3rd formal review or a case review hearing: no dismissal", "outcome",
                _OUTCOME + ("outcome.title",), kinds=("STS", "LTS")),
     LetterSpec("C9", "C9 No contact during the first two weeks of absence", "absence",
@@ -329,12 +343,14 @@ def sample_context() -> dict:
         "letter_date": "23 November 2026", "reference": "STS-A00042-2026-11",
         "employee": {"name": "Wes Walker", "first_name": "Wes", "last_name": "Walker", "job_title": "Staff nurse",
                      "assignment_number": "A00042", "email": "wes.walker@example.org",
-                     "department": "District Nursing, Adult Services, Community Care"},
+                     "department": "District Nursing, Adult Services, Community Care",
+                     "address": ["4 Mill Lane", "Upper Town", "Exampletown", "EX1 2AB"]},
         "manager": {"name": "Bea Boss", "job_title": "Ward manager", "email": "bea.boss@example.org"},
         "hr_advisor": {"name": "Hana Hart", "email": "hana.hart@example.org"},
         "case": {"kind": "short-term", "stage": "1st formal absence review meeting", "opened_on": "2 November 2026",
                  "policy": "Council attendance management (2019)",
-                 "trigger": "4 occasions in the 12 months to 2 November 2026 (trigger: 4 or more)"},
+                 "trigger": "4 occasions of sickness absence, with 10 working days lost, in the 12 months to "
+                            "2 November 2026"},
         "absences": absences,
         "totals": {"occasions": 4, "working_days": 10, "calendar_days": 12},
         "meeting": {"title": "1st formal absence review meeting", "date": "Tuesday 8 December 2026", "time": "10:00",
@@ -342,11 +358,14 @@ def sample_context() -> dict:
                     "participants": "Hana Hart (HR advisor)",
                     "companion": "You may be accompanied by a trade union representative or a work colleague.",
                     "notice_days": 5, "papers_by": "1 December 2026"},
-        "outcome": {"title": "First written warning", "decided_on": "8 December 2026",
+        "outcome": {"title": OUTCOME_WORDS["other"], "decided_on": "8 December 2026",
                     "target": "No more than 2 occasions or 5 working days of sickness absence in the review period",
                     "review_date": "2 March 2027", "warning": "first written warning",
                     "warning_expires_on": "7 June 2027", "appeal_deadline": "23 December 2026",
                     "appeal_to": "the line manager of the person who held the meeting",
+                    "appeal_write_to": "Dee Director, Director of Community Care",
+                    "dismissal_reason": DISMISSAL_REASONS["STS"], "termination_date": "4 January 2027",
+                    "notice": "4 weeks’ notice", "dismissed_by": "Sid Senior", "dismissed_by_title": "Head of Nursing",
                     "next_stage": "2nd formal absence review meeting",
                     "summary": "We discussed your absences and the support available."},
         "absence": {"first_day": "2 November 2026", "last_day": "still off", "reason": "Back and neck",

@@ -132,6 +132,41 @@ def outcomes_for(kind: str, stage: Stage, ladder: Ladder) -> list[OutcomeKind]:
     return [OUTCOMES[key] for key in dict.fromkeys(keys)]
 
 
+MAX_NOTICE_WEEKS = 52
+
+
+@dataclasses.dataclass(frozen=True)
+class DismissalTerms:
+    """What letter C7 must say of a dismissal: when employment ends, the notice in weeks and whether it is paid
+    in lieu, and the dismissing officer's name and job title."""
+
+    termination_date: dt.date | None = None
+    notice_weeks: int | None = None
+    pay_in_lieu: bool = False
+    officer_name: str = ""
+    officer_title: str = ""
+
+
+def dismissal_problems(terms: DismissalTerms, decided_on: dt.date) -> dict[str, str]:
+    """{field: message} for a dismissal's terms: every one is needed for letter C7 (the termination date, the
+    notice period or pay in lieu, the dismissing officer's name and title), and employment cannot end before the
+    decision."""
+    problems = {}
+    if terms.termination_date is None:
+        problems["termination_date"] = "Enter the date employment ends: letter C7 gives it."
+    elif terms.termination_date < decided_on:
+        problems["termination_date"] = "Employment cannot end before the decision to dismiss."
+    if terms.notice_weeks is None:
+        problems["notice_weeks"] = "Enter the notice period in weeks (paid in lieu or worked): letter C7 gives it."
+    elif not 1 <= terms.notice_weeks <= MAX_NOTICE_WEEKS:
+        problems["notice_weeks"] = f"The notice period is from 1 to {MAX_NOTICE_WEEKS} weeks."
+    if not terms.officer_name.strip():
+        problems["dismissed_by_name"] = "Enter the name of the manager who dismisses: they sign letter C7."
+    if not terms.officer_title.strip():
+        problems["dismissed_by_title"] = "Enter the dismissing manager's job title: letter C7 gives it."
+    return problems
+
+
 @dataclasses.dataclass(frozen=True)
 class MeetingFacts:
     """One of the stage's meetings as the outcome rules see it: when it was arranged and held, whether its notes

@@ -110,6 +110,12 @@ class Outcome(me.EmbeddedDocument):
     letter = me.StringField(max_length=20)
     letter_dated = me.DateField()
     appeal_route = me.StringField(max_length=300)
+    # A dismissal's terms, for letter C7: when employment ends, the notice (or pay in lieu) and who dismissed.
+    termination_date = me.DateField()
+    notice_weeks = me.IntField(min_value=0, max_value=52)
+    pay_in_lieu = me.BooleanField()
+    dismissed_by_name = me.StringField(max_length=200)
+    dismissed_by_title = me.StringField(max_length=200)
 
 
 class Stage(me.EmbeddedDocument):

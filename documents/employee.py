@@ -44,6 +44,10 @@ class Employee(Versioned, me.Document):
     manager_path = me.ListField(me.StringField())
     start_date = me.DateField()
     end_date = me.DateField()
+    address_line_1 = me.StringField(max_length=200)
+    address_line_2 = me.StringField(max_length=200)
+    town = me.StringField(max_length=100)
+    postcode = me.StringField(max_length=20)
     pregnancy = me.BooleanField(default=False)
     disability = me.BooleanField(default=False)
     version = me.IntField(default=0)
@@ -79,6 +83,11 @@ class Employee(Versioned, me.Document):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def postal_address(self) -> list[str]:
+        """The postal address letters go to, a line each (empty when none is known)."""
+        return [line for line in (self.address_line_1, self.address_line_2, self.town, self.postcode) if line]
 
     @property
     def working_pattern(self) -> str:

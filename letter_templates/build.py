@@ -111,6 +111,18 @@ def letterhead(document) -> None:
     optional(document, "organisation.email", ("E-mail {{ organisation.email }}",), align=right)
 
 
+def addressee(document) -> None:
+    """The employee's name and postal address, a line each; without an address, their job and department and
+    that the letter goes by hand or by e-mail."""
+    paragraph(document, "{{ employee.name }}")
+    paragraph(document, "{%p for line in employee.address %}")
+    paragraph(document, "{{ line }}")
+    paragraph(document, "{%p endfor %}")
+    optional(document, "not employee.address", ("{{ employee.job_title }}", "{{ employee.department }}",
+                                                "By hand or by e-mail"))
+    paragraph(document, "")
+
+
 def absences_table(document) -> None:
     """The associated absences, a row each (docxtpl repeats the row between the `{%tr %}` rows), and totals."""
     loop = ("{%tr for absence in absences %}",) + ("",) * (len(ABSENCE_COLUMNS) - 1)
@@ -152,8 +164,7 @@ def build(code: str) -> bytes:
     letterhead(document)
     paragraph(document, "Private and confidential", bold=True)
     if isinstance(spec, Letter):
-        for line in ("{{ employee.name }}", "{{ employee.job_title }}", "{{ employee.department }}", ""):
-            paragraph(document, line)
+        addressee(document)
         paragraph(document, "Date: {{ letter_date }}")
         paragraph(document, "Our reference: {{ reference }}")
     document.add_heading(spec.heading, level=1)
@@ -162,7 +173,7 @@ def build(code: str) -> bytes:
     for block in spec.body:
         write(document, block)
     if isinstance(spec, Letter):
-        for line in ("Yours sincerely,", "", "", "{{ manager.name }}", "{{ manager.job_title }}"):
+        for line in ("Yours sincerely,", "", "", *spec.signer):
             paragraph(document, line)
         if spec.enclosures:
             paragraph(document, f"Enclosures: {spec.enclosures}")

@@ -37,10 +37,11 @@ Block = Union[str, Section, Fields, Blanks, If, Absences]
 
 
 class Letter(NamedTuple):
-    """A letter to the employee: heading, body, signed by the manager."""
+    """A letter to the employee: heading, body, signed by the manager (or by `signer`: name and job title)."""
     heading: str
     body: tuple[Block, ...]
     enclosures: str = ""
+    signer: tuple[str, str] = ("{{ manager.name }}", "{{ manager.job_title }}")
 
 
 class Form(NamedTuple):
@@ -63,8 +64,11 @@ CANNOT_ATTEND = ("If you cannot attend at this time, please tell me straight awa
                  "another date within seven calendar days of the date above.")
 IN_ABSENCE = ("If you do not attend without good reason, the meeting may go ahead without you and a decision will "
               "be made on the information available.")
-APPEAL = ("You have the right to appeal against this decision. If you wish to appeal, please write to "
-          "{{ outcome.appeal_to }}, giving your reasons, by {{ outcome.appeal_deadline }}.")
+# Part 2, 8f: "All appeals must be made in writing, giving reasons, to the employee's Director within 2 working
+# weeks of receiving written notification of outcome(s)".
+APPEAL = ("You have the right to appeal against this decision; the appeal will be heard by {{ outcome.appeal_to }}. "
+          "If you wish to appeal, please write to {{ outcome.appeal_write_to }}, giving your reasons, by "
+          "{{ outcome.appeal_deadline }}.")
 TARGET = ("Your attendance target for the review period is: {{ outcome.target }}. I will review your attendance with "
           "you at the end of the review period, on {{ outcome.review_date }}.")
 NEXT_STAGE = If("outcome.next_stage", ("If your attendance does not improve to the level required, you may be invited "
@@ -90,8 +94,8 @@ LETTERS = {
         DEAR,
         "Thank you for meeting me on {{ outcome.decided_on }} for an absence support meeting about your attendance "
         "at work. This letter confirms what we discussed and the actions we agreed.",
-        "Your sickness absence reached a trigger point in our attendance management policy: {{ case.trigger }}. "
-        "The absences we discussed are:",
+        "We met because your sickness absence reached one of the trigger points in our attendance management "
+        "policy: you had {{ case.trigger }}. The absences we discussed are:",
         ABSENCES,
         "We talked about the reasons for your absences, any underlying health issues and the support available to "
         "you, and agreed the following:",
@@ -120,7 +124,7 @@ LETTERS = {
     )),
     "C3": Letter("Invitation to a formal absence review meeting", (
         DEAR,
-        "Your sickness absence has not improved to a satisfactory level: {{ case.trigger }}. The absences "
+        "Your sickness absence has not improved to a satisfactory level: you had {{ case.trigger }}. The absences "
         "concerned are:",
         ABSENCES,
         "I am therefore inviting you to a {{ meeting.title }} to discuss your attendance. The meeting will be held:",
@@ -143,6 +147,8 @@ LETTERS = {
         "lapses.",
         TARGET,
         NEXT_STAGE,
+        "Please be aware that if your attendance does not improve to the level required, further absence may lead "
+        "to your dismissal.",
         APPEAL,
         FILE_COPY + " If there is any further support we can give you, please talk to me.",
     )),
@@ -161,7 +167,7 @@ LETTERS = {
     "C6": Letter("Invitation to the 3rd formal absence review meeting", (
         DEAR,
         "Despite the support given to you and the earlier stages of the attendance management policy, your "
-        "attendance has not reached the level required: {{ case.trigger }}. The absences concerned are:",
+        "attendance has not reached the level required: you had {{ case.trigger }}. The absences concerned are:",
         ABSENCES,
         "I am therefore inviting you to a {{ meeting.title }}. The meeting will be held:",
         *MEETING_DETAILS,
@@ -181,14 +187,15 @@ LETTERS = {
         "{{ outcome.summary }}",
         "Having considered everything discussed at the meeting, including the support you have been given and "
         "whether there is any further action the organisation could reasonably take, I have regretfully decided to "
-        "dismiss you on the grounds of capability, because of your level of sickness absence.",
-        "You will receive notice in line with your contract of employment. Human Resources will write to you to "
-        "confirm your last day of service and any payments due to you, including pay for annual leave you have not "
-        "been able to take.",
+        "dismiss you on the grounds of capability: {{ outcome.dismissal_reason }}.",
+        "You are given {{ outcome.notice }}, and your employment will end on {{ outcome.termination_date }}. Human "
+        "Resources will write to you to confirm any payments due to you, including pay for annual leave you have "
+        "not been able to take because of your sickness.",
         "You have the right to appeal against your dismissal; the appeal will be heard by {{ outcome.appeal_to }}. "
-        "If you wish to appeal, please write, giving your reasons, by {{ outcome.appeal_deadline }}.",
+        "If you wish to appeal, please write to {{ outcome.appeal_write_to }}, giving your reasons, by "
+        "{{ outcome.appeal_deadline }}.",
         FILE_COPY,
-    )),
+    ), signer=("{{ outcome.dismissed_by }}", "{{ outcome.dismissed_by_title }}")),
     "C8": Letter("Outcome of the {{ case.stage }}", (
         DEAR,
         OUTCOME_OPENING,

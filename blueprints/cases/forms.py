@@ -139,6 +139,13 @@ class OutcomeForm(CaseForm):
     letter_dated = _day("Date of the outcome letter (if not the day of the decision)", "", required=False)
     target = StringField("Attendance target for the review period", validators=[Optional(), Length(max=500)])
     summary = TextAreaField("What was decided and why (no medical detail)", validators=[Optional(), Length(max=5000)])
+    # A dismissal's terms for letter C7; the service refuses a dismissal without them, beside each field.
+    termination_date = _day("Date employment ends", "", required=False)
+    notice_weeks = IntegerField("Notice period in weeks", validators=[Optional()])
+    pay_in_lieu = BooleanField("The notice is paid in lieu, not worked")
+    dismissed_by_name = StringField("Dismissing manager's name (they sign letter C7)",
+                                    validators=[Optional(), Length(max=200)])
+    dismissed_by_title = StringField("Dismissing manager's job title", validators=[Optional(), Length(max=200)])
 
 
 class NoteForm(CaseForm):

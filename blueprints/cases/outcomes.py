@@ -14,7 +14,7 @@ from blueprints.cases.forms import OutcomeForm
 from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, case_section, render_case
 from blueprints.fields import seen_version
-from casework.workflow import OUTCOMES
+from casework.workflow import OUTCOMES, DismissalTerms
 from services import clock
 from services.cases.outcomes import OutcomeChoice, check_outcome, offered_outcomes, outcome_blocked, record_outcome
 
@@ -35,8 +35,10 @@ def posted(case_id: str):
 
 def chosen(form: OutcomeForm) -> OutcomeChoice:
     """The outcome chosen on a valid posted form."""
+    terms = DismissalTerms(form.termination_date.data, form.notice_weeks.data, bool(form.pay_in_lieu.data),
+                           form.dismissed_by_name.data or "", form.dismissed_by_title.data or "")
     return OutcomeChoice(form.outcome_kind.data, form.decided_on.data, form.letter_dated.data,
-                         (form.target.data or "").strip(), (form.summary.data or "").strip())
+                         (form.target.data or "").strip(), (form.summary.data or "").strip(), terms)
 
 
 @bp.route("/cases/<case_id>/outcome", methods=["POST"])
@@ -74,4 +76,5 @@ def provide(case, employee, today, forms) -> dict:
     return {"outcome_form": forms.pop("outcome_form", None) or outcome_form(case, today),
             "outcome_plan": forms.pop("outcome_plan", None), "outcome_blocked": outcome_blocked(case),
             "may_decide_outcome": current_user.has_role(*CASE_WORKERS),
-            "outcome_labels": {key: kind.label for key, kind in OUTCOMES.items()}}
+            "outcome_labels": {key: kind.label for key, kind in OUTCOMES.items()},
+            "may_dismiss_here": any(outcome.key == "dismissal" for outcome in offered_outcomes(case))}

@@ -10,9 +10,15 @@ import datetime as dt
 from casework.absences import absence_length, long_date
 from casework.calendar import WorkingPattern
 from casework.checklists import COMPANION_LABELS, RELATIVE_ALLOWED, ROLE_LABELS
+from casework.letter_words import (
+    DISMISSAL_REASONS,
+    OUTCOME_WORDS,
+    appeal_write_to,
+    notice_words,
+    trigger_words,
+)
 from casework.letters import LETTERS
 from casework.reasons import REASON_CATEGORIES
-from casework.workflow import OUTCOMES
 from documents.absence import Absence, MedicalRead
 from documents.base import utcnow
 from documents.case import Case, Meeting, Stage
@@ -67,28 +73,29 @@ def letter_context(case: Case | None, employee: Employee, stage: Stage | None, m
                      "job_title": employee.job_title or "", "assignment_number": employee.assignment_number,
                      "department": ", ".join(part for part in (employee.department, employee.directorate,
                                                                employee.division) if part),
-                     "email": employee.email or ""},
+                     "email": employee.email or "", "address": employee.postal_address},
         "manager": {"name": boss.name if boss else "", "job_title": (boss.job_title or "") if boss else "",
                     "email": (boss.email or "") if boss else ""},
         "hr_advisor": {"name": hr.name if hr else "", "email": (hr.email or "") if hr else ""},
-        "case": _case_fields(case, stage),
+        "case": _case_fields(case, stage, rows),
         "absences": rows,
         "totals": {"occasions": len(rows), "working_days": sum(row["working_days"] or 0 for row in rows),
                    "calendar_days": sum(row["calendar_days"] or 0 for row in rows)},
         "meeting": _meeting_fields(case, stage, meeting),
-        "outcome": _outcome_fields(case, stage),
+        "outcome": _outcome_fields(case, stage, employee if spec else None),
         "absence": _absence_fields(absence, employee, bool(spec and spec.medical), reader),
         "rtw": _rtw_fields(absence.rtw if absence else None),
     }
 
 
-def _case_fields(case: Case | None, stage: Stage | None) -> dict:
+def _case_fields(case: Case | None, stage: Stage | None, rows: list[dict]) -> dict:
     if case is None or stage is None:
         return dict.fromkeys(("kind", "stage", "opened_on", "policy", "trigger"), "")
     policy = case_policy(case)
     step = ladder_of(case, policy).stage(stage.key)
+    windows = (stage.trigger_figures or {}).get("windows", []) if case.kind == "STS" else []
     return {"kind": "short-term" if case.kind == "STS" else "long-term", "stage": step.title if step else stage.key,
-            "opened_on": long_date(case.opened_on), "policy": policy.name, "trigger": stage.trigger_explanation or ""}
+            "opened_on": long_date(case.opened_on), "policy": policy.name, "trigger": trigger_words(windows, rows)}
 
 
 def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | None) -> dict:
@@ -118,18 +125,44 @@ def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | N
             if step and step.papers_days_before is not None else ""}
 
 
-def _outcome_fields(case: Case | None, stage: Stage | None) -> dict:
+OUTCOME_FIELDS = ("title", "decided_on", "target", "review_date", "warning", "warning_expires_on", "appeal_deadline",
+                  "appeal_to", "appeal_write_to", "next_stage", "summary", "dismissal_reason", "termination_date",
+                  "notice", "dismissed_by", "dismissed_by_title")
+
+
+def director_of(employee: Employee) -> Employee | None:
+    """The employee's Director: the top-most of their supervisors in their own division (None at the top)."""
+    chain = list(employee.manager_path or [])
+    if not chain:
+        return None
+    found = {boss.assignment_number: boss for boss in Employee.objects(
+        assignment_number__in=chain, division=employee.division).only(
+        "assignment_number", "first_name", "last_name", "job_title")}
+    return next((found[number] for number in reversed(chain) if number in found), None)
+
+
+def _outcome_fields(case: Case | None, stage: Stage | None, employee: Employee | None) -> dict:
+    """The outcome's fields; the Director is looked up only for a letter being made (`employee` given), so
+    listing the letters on a case page reads no more."""
     if case is None or stage is None or stage.outcome is None:
-        return dict.fromkeys(("title", "decided_on", "target", "review_date", "warning", "warning_expires_on",
-                              "appeal_deadline", "appeal_to", "next_stage", "summary"), "")
+        return dict.fromkeys(OUTCOME_FIELDS, "")
     outcome = stage.outcome
+    director = director_of(employee) if employee is not None and stage.appeal_deadline else None
+    dismissal = outcome.kind == "dismissal"
     following = ladder_of(case).stage(outcome.next_stage) if outcome.next_stage else None
-    return {"title": OUTCOMES[outcome.kind].label if outcome.kind in OUTCOMES else outcome.kind,
+    return {"title": OUTCOME_WORDS.get(outcome.kind, ""),
             "decided_on": long_date(outcome.decided_on), "target": outcome.target or "",
             "review_date": _day(stage.review_date), "warning_expires_on": _day(stage.warning_expires_on),
             "warning": f"{stage.warning_level} written warning" if stage.warning_level else "",
             "appeal_deadline": _day(stage.appeal_deadline), "appeal_to": outcome.appeal_route or "",
-            "next_stage": following.title if following else "", "summary": outcome.summary or ""}
+            "next_stage": following.title if following else "", "summary": outcome.summary or "",
+            "appeal_write_to": appeal_write_to(director.name if director else "",
+                                               (director.job_title or "") if director else ""),
+            "dismissal_reason": DISMISSAL_REASONS.get(case.kind, "") if dismissal else "",
+            "termination_date": _day(outcome.termination_date),
+            "notice": notice_words(outcome.notice_weeks, bool(outcome.pay_in_lieu))
+            if dismissal and outcome.notice_weeks else "",
+            "dismissed_by": outcome.dismissed_by_name or "", "dismissed_by_title": outcome.dismissed_by_title or ""}
 
 
 def _absence_fields(absence: Absence | None, employee: Employee, medical: bool, reader) -> dict:

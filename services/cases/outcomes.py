@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from casework.absences import long_date
 from casework.workflow import (
     OUTCOMES,
+    DismissalTerms,
     MeetingFacts,
     OutcomePlan,
     completion_blocked,
+    dismissal_problems,
     due_on,
     formal_outcome_problem,
     outcomes_for,
@@ -70,13 +72,14 @@ def outcome_blocked(case: Case) -> str | None:
 @dataclasses.dataclass(frozen=True)
 class OutcomeChoice:
     """The outcome the user chose for the current stage: its key, the day it was decided, the day of its
-    letter when not that day, the attendance target and what was decided and why."""
+    letter when not that day, the attendance target, what was decided and why, and a dismissal's terms."""
 
     key: str
     decided_on: dt.date
     letter_dated: dt.date | None = None
     target: str = ""
     summary: str = ""
+    dismissal: DismissalTerms = dataclasses.field(default_factory=DismissalTerms)
 
 
 def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None, today: dt.date) -> dict[str, str]:
@@ -96,13 +99,15 @@ def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None,
 def check_outcome(case: Case, choice: OutcomeChoice, actor: str, today: dt.date) -> OutcomePlan:
     """The dates and consequences of `actor` recording `choice` on the current stage ("Check the dates" shows
     them, `record_outcome` records them). Refused when no outcome can be recorded now (about the outcome as a
-    whole), when the dates are wrong (every problem beside its field), when the stage does not offer the
-    outcome, or when it is formal action without the held meeting, the people, the notice or (for a
-    dismissal) the authority the policy requires."""
+    whole), when the dates are wrong or a dismissal lacks a term letter C7 gives (every problem beside its
+    field), when the stage does not offer the outcome, or when it is formal action without the held meeting,
+    the people, the notice or (for a dismissal) the authority the policy requires."""
     blocked = outcome_blocked(case)
     if blocked:
         raise Refused(blocked)
     problems = date_problems(case, choice.decided_on, choice.letter_dated, today)
+    if choice.key == "dismissal":
+        problems = {**dismissal_problems(choice.dismissal, choice.decided_on), **problems}
     if problems:
         raise Refused.naming(problems)
     ladder = ladder_of(case)
@@ -141,7 +146,8 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
                                 letter_dated=choice.letter_dated or decided_on, warning_level=plan.warning_level,
                                 warning_expires_on=plan.warning_expires_on, appeal_deadline=plan.appeal_deadline,
                                 appeal_route=plan.appeal_route,
-                                next_stage=plan.next_stage.key if plan.next_stage else None)
+                                next_stage=plan.next_stage.key if plan.next_stage else None,
+                                **_dismissal_fields(choice))
         stage.review_date, stage.warning_level = plan.review_date, plan.warning_level
         stage.warning_expires_on, stage.appeal_deadline = plan.warning_expires_on, plan.appeal_deadline
         if plan.closes:
@@ -155,10 +161,21 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
             move_up(case, employee, decided_on, actor, f"Outcome of {stage_title(case)}: moved on")
         return {"before": {"outcome": previous}, "after": {"outcome": key, "review_date": plan.review_date,
                                                             "warning_expires_on": plan.warning_expires_on,
-                                                            "appeal_deadline": plan.appeal_deadline}}
+                                                            "appeal_deadline": plan.appeal_deadline,
+                                                            **_dismissal_fields(choice)}}
 
     case.change(actor, "outcome recorded", apply, reason=" ".join(plan.words()), version=version)
     return plan
+
+
+def _dismissal_fields(choice: OutcomeChoice) -> dict:
+    """A dismissal's terms as the outcome keeps them (nothing for another outcome)."""
+    if choice.key != "dismissal":
+        return {}
+    terms = choice.dismissal
+    return {"termination_date": terms.termination_date, "notice_weeks": terms.notice_weeks,
+            "pay_in_lieu": terms.pay_in_lieu, "dismissed_by_name": terms.officer_name.strip(),
+            "dismissed_by_title": terms.officer_title.strip()}
 
 
 def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -> None:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from casework.hierarchy_feed import COLUMNS
+from casework.hierarchy_feed import ADDRESS_COLUMNS, COLUMNS
 from documents import Case, Employee, Notification, rebuild_manager_paths
 from documents.case import Stage, Task
 from services.imports import hierarchy
@@ -313,3 +313,30 @@ def test_five_thousand_employees_go_in_whole_in_three_chunks(app, tmp_path):
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 5_000, "refused": 0}
     print(f"\n5,000 employees: dry run {dry_seconds:.1f} s, first import {first_seconds:.1f} s, "
           f"re-run {again_seconds:.1f} s")
+
+
+def test_the_address_columns_are_loaded_when_given_and_kept_when_left_out(app, staff, tmp_path):
+    """DESIGN, Contracts: "`employees.csv` may add `address_line_1`, `address_line_2`, `town`, `postcode` for
+    letters." A file with them stores each row's address (with an audit entry); a later file without them is
+    still accepted and changes nothing."""
+    columns = COLUMNS + ADDRESS_COLUMNS
+    rows = [{**row_of(staff[name]), "address_line_1": "", "address_line_2": "", "town": "", "postcode": ""}
+            for name in ("top", "bea", "carl", "ben")]
+    rows.append(row_of(staff["anna"], address_line_1="4 Mill Lane", address_line_2="Upper Town", town="Exampletown",
+                       postcode="ex1 2ab"))
+    with_address = tmp_path / "with.csv"
+    with_address.write_text(csv_text(rows, columns))
+    result = run(app, with_address)
+    assert result.exit_code == 0, result.output
+    assert "created 0, updated 1, unchanged 4, refused 0" in result.stdout
+    anna = Employee.objects.get(pk=staff["anna"].pk)
+    assert anna.postal_address == ["4 Mill Lane", "Upper Town", "Exampletown", "EX1 2AB"]
+    assert anna.audit[-1].after["postcode"] == "EX1 2AB"
+    assert Employee.objects.get(pk=staff["ben"].pk).postal_address == []
+    without = tmp_path / "without.csv"
+    without.write_text(feed([row_of(staff[name]) for name in ("top", "bea", "carl", "anna", "ben")]))
+    before = state()
+    result = run(app, without)
+    assert result.exit_code == 0 and "created 0, updated 0, unchanged 5, refused 0" in result.stdout
+    assert state() == before
+    assert Employee.objects.get(pk=staff["anna"].pk).postal_address == anna.postal_address

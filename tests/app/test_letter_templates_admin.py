@@ -121,9 +121,9 @@ def test_hr_sees_no_upload_form_and_admin_does(signed_in, make_user, auth):
     ("C3", with_macros(GOOD), "C3.docx",
      ["The file contains macros; save it as a Word Document (.docx) without macros."]),
     ("C4", shipped_plus("C4", "Review on {{ outcom.review_date }}."), "C4.docx",
-     ["Unknown field: outcom (near line 44: “Review on {{ outcom.review_date }}.”)."]),
+     ["Unknown field: outcom (near line 47: “Review on {{ outcom.review_date }}.”)."]),
     ("C3", shipped_plus("C3", "Dear {{ employee.nmae }},"), "C3.docx",
-     ["The template uses a field Casebook does not provide: employee.nmae (near line 53: “Dear {{ employee.nmae "
+     ["The template uses a field Casebook does not provide: employee.nmae (near line 55: “Dear {{ employee.nmae "
       "}},”)."]),
     ("C3", shipped_plus("C3", "Because {{ absence.detail }}"), "C3.docx",
      ["Only the occupational health referral may use absence.detail (the medical detail)."]),
@@ -221,7 +221,7 @@ def test_a_version_that_no_longer_passes_the_checks_is_not_used_again(signed_in)
     response = post_choice(client, "/admin/letters/C3/versions/1/use")
     assert response.status_code == 400
     assert ("That version cannot be used with this Casebook: The template uses a field Casebook does not provide: "
-            "employee.nmae (near line 53: “{{ employee.nmae }}”).") in html.unescape(response.get_data(as_text=True))
+            "employee.nmae (near line 55: “{{ employee.nmae }}”).") in html.unescape(response.get_data(as_text=True))
     assert LetterTemplate.objects.get(code="C3").in_use == record.in_use == 2
 
 
@@ -244,7 +244,7 @@ def test_letters_check_fails_naming_the_field_of_a_bad_template_in_use(app):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[:5] == ["C1 ok", "C2 ok", "C3 uploaded v1 ok",
-                         "C4 uploaded v2: Unknown field: outcom (near line 44: “Review on {{ outcom.review_date }}.”).",
+                         "C4 uploaded v2: Unknown field: outcom (near line 47: “Review on {{ outcom.review_date }}.”).",
                          "C5 ok"]
     assert len(lines) == 18
     assert result.stderr == "letters check: 1 of 18 templates cannot be used: C4.\n"

@@ -18,6 +18,7 @@ import pytest
 from docx import Document
 from mongoengine.connection import get_db
 
+from casework.workflow import DismissalTerms
 from documents import Absence, Case, Employee
 from documents.absence import MedicalRead, ReturnToWork
 from documents.case import Meeting, Participant, Stage
@@ -82,7 +83,10 @@ def staged(employee, key: str = "formal_1", kind: str = "STS", associated: bool 
                 manager_path=employee.manager_path, kind=kind, policy_key="council-2019", policy_revision=1,
                 stage=key, opened_on=ENTERED, stages=[Stage(
                     key=key, entered_on=ENTERED,
-                    trigger_explanation="4 occasions in the 12 months to 16 February 2026 (trigger: 4 or more)")])
+                    trigger_explanation="Open a short-term case at 1st formal absence review meeting: 4 occasions in "
+                                        "the 12 months to 16 February 2026 (trigger: 4 or more)",
+                    trigger_figures={"windows": [{"from": "2025-02-17", "to": "2026-02-16", "months": 12,
+                                                  "weeks": None, "occasions": 4, "working_days": 10}]})])
     add_stage_tasks(case, employee, policy_rules("council-2019", 1), ENTERED)
     if meeting:
         case.current_stage.meetings.append(Meeting(
@@ -199,8 +203,9 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
                   "This warning will remain live until 3 September 2026.",
                   "No more than 2 occasions by the review date", "on 25 May 2026.",
                   "you may be invited to a 2nd formal absence review meeting.",
-                  "please write to the line manager of the person who held the meeting, or another suitable manager,",
-                  "by 19 March 2026."):
+                  "the appeal will be heard by the line manager of the person who held the meeting, or another "
+                  "suitable manager. If you wish to appeal, please write to Bea Boss, Ward manager, giving your "
+                  "reasons, by 19 March 2026."):
         assert words in text, words
     assert rows_of(letter) == ABSENCE_ROWS
     assert "Occasions: 4" in text and "{{" not in text and "{%" not in text
@@ -223,9 +228,11 @@ def test_the_invitation_carries_the_meeting(auth, wes):
     text = text_of(letter)
     for words in ("Thursday 26 February 2026", "10:00", "Room 2, Beech House", "Bea Boss, line manager",
                   "Also attending: Hana Hart (HR advisor).", "Date: 19 February 2026",
-                  "4 occasions in the 12 months to 16 February 2026 (trigger: 4 or more)", "bea.boss@example.org"):
+                  "Your sickness absence has not improved to a satisfactory level: you had 4 occasions of sickness "
+                  "absence, with 10 working days lost, in the 12 months to 16 February 2026.", "bea.boss@example.org"):
         assert words in text, words
     assert rows_of(letter) == ABSENCE_ROWS and "{{" not in text
+    assert "Open a short-term case" not in text and "(trigger:" not in text    # the engine's words stay out
 
 
 def upload_file(auth, case, record, data: bytes, name: str):
@@ -345,8 +352,9 @@ def test_the_recorded_outcome_decides_the_letter(wes, stage, outcome, letter):
     codes = [offer.code for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)]
     assert set(codes) - {"C3", "C6"} == set(policy_rules("council-2019", 1).sts.ladder.stage(stage).outcome_letters)
     set_dismissal_authority("bea@example.org", True, "admin@example.org")
+    terms = DismissalTerms(D(2026, 5, 25), 12, False, "Sid Senior", "Head of Nursing")
     record_outcome(hold_meeting(case, D(2026, 3, 2)), wes, OutcomeChoice(outcome, D(2026, 3, 2),
-                                                                         target="No more absence"),
+                                                                         target="No more absence", dismissal=terms),
                    "bea@example.org", D(2026, 3, 2))
     case = Case.objects.get(pk=case.pk)
     assert [o.code for o in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
@@ -528,3 +536,76 @@ def test_upload_and_marking_as_sent_work_on_the_services_too(wes):
     again = generate(Case.objects.get(pk=case.pk), "C3", "bea@example.org", TODAY, case.current_stage.meetings[0].id,
                      organisation=ORG)
     assert [v.source for v in again.versions] == ["generated", "uploaded", "generated"]   # not sent yet: same letter
+
+
+def letter_lines(record) -> list[str]:
+    """A stored letter's paragraphs, in order."""
+    data = get_db()["letters.chunks"].find_one({"files_id": record.versions[-1].file_id})["data"]
+    return [paragraph.text for paragraph in Document(io.BytesIO(data)).paragraphs]
+
+
+def test_a_letter_goes_to_the_postal_address_or_says_it_goes_by_hand_or_by_e_mail(wes, make_employee):
+    """Issue 15: "Every letter has the employee's postal address block, from new optional address columns in
+    `employees.csv`. Where none is known, the letter says it goes by hand or by e-mail." """
+    Employee.objects(pk=wes.pk).update(set__address_line_1="4 Mill Lane", set__town="Exampletown",
+                                       set__postcode="EX1 2AB")
+    case = staged(wes)
+    meeting = case.current_stage.meetings[0]
+    lines = letter_lines(generate(case, "C3", "bea@example.org", D(2026, 2, 19), meeting.id, organisation=ORG))
+    named = lines.index("Wes Walker")
+    assert lines[named:named + 5] == ["Wes Walker", "4 Mill Lane", "Exampletown", "EX1 2AB", ""]
+    assert "By hand or by e-mail" not in lines
+    other = make_employee(first_name="Ola", last_name="Other",
+                          supervisor_assignment_number=wes.supervisor_assignment_number)
+    for first, last, reason in ABSENCES:
+        absence(other, first, last, reason)
+    case = staged(Employee.objects.get(pk=other.pk))
+    meeting = case.current_stage.meetings[0]
+    lines = letter_lines(generate(case, "C3", "bea@example.org", D(2026, 2, 19), meeting.id, organisation=ORG))
+    named = lines.index("Ola Other")
+    assert lines[named:named + 5] == ["Ola Other", "Staff nurse", "District Nursing, Adult Services, Community Care",
+                                      "By hand or by e-mail", ""]
+
+
+def test_the_dismissal_letter_is_signed_by_the_dismissing_manager_and_appeals_go_to_the_director(make_employee,
+                                                                                                make_user):
+    """Issue 15: "C7 is signed by the dismissing officer. It gives the termination date and the notice period or
+    pay in lieu, and the long-term reason in capability words"; part 2, 8f: appeals are made "in writing, giving
+    reasons, to the employee's Director" — the top-most of their supervisors in their division."""
+    chief = make_employee(first_name="Cara", last_name="Chief", job_title="Chief executive", division="Corporate")
+    dee = make_employee(first_name="Dee", last_name="Director", job_title="Director of Community Care",
+                        supervisor_assignment_number=chief.assignment_number)
+    bea = make_employee(first_name="Bea", last_name="Boss", job_title="Ward manager",
+                        supervisor_assignment_number=dee.assignment_number)
+    make_user("bea@example.org", ["manager"], assignment_number=bea.assignment_number, name="Bea Boss")
+    worker = make_employee(first_name="Wes", last_name="Walker", supervisor_assignment_number=bea.assignment_number)
+    for first, last, reason in ABSENCES:
+        absence(worker, first, last, reason)
+    worker = Employee.objects.get(pk=worker.pk)
+    case = staged(worker, "lts_hearing", "LTS", meeting="hearing")
+    terms = DismissalTerms(D(2026, 3, 2), 12, True, "Sid Senior", "Head of Nursing")
+    set_dismissal_authority("bea@example.org", True, "admin@example.org")
+    record_outcome(hold_meeting(case, MEETING_ON), worker, OutcomeChoice("dismissal", D(2026, 3, 2), dismissal=terms),
+                   "bea@example.org", D(2026, 3, 2))
+    lines = letter_lines(generate(Case.objects.get(pk=case.pk), "C7", "bea@example.org", D(2026, 3, 2),
+                                  organisation=ORG))
+    text = "\n".join(lines)
+    signed = lines.index("Yours sincerely,")
+    assert lines[signed + 3:signed + 5] == ["Sid Senior", "Head of Nursing"]
+    for words in ("dismiss you on the grounds of capability: your ill health prevents you from carrying out the "
+                  "duties of your job",
+                  "You are given 12 weeks’ pay in lieu of notice, and your employment will end on 2 March 2026.",
+                  "please write to Dee Director, Director of Community Care, giving your reasons, by 17 March 2026."):
+        assert words in text, words
+    assert "level of sickness absence" not in text and "Cara Chief" not in text and "{{" not in text
+
+
+def test_the_no_dismissal_letter_gives_the_outcome_in_words_for_the_employee(wes):
+    """Issue 15: "No system wording in letters": C8 gives the outcome as the employee reads it, not the outcome
+    form's label ("Redeployment")."""
+    case = staged(wes, "formal_3", meeting=None)
+    record_outcome(hold_meeting(case, D(2026, 3, 2)), wes, OutcomeChoice("redeployment", D(2026, 3, 2)),
+                   "bea@example.org", D(2026, 3, 2))
+    text = "\n".join(letter_lines(generate(Case.objects.get(pk=case.pk), "C8", "bea@example.org", D(2026, 3, 2),
+                                           organisation=ORG)))
+    assert "I have decided not to dismiss you. The outcome is: redeployment to another suitable post." in text

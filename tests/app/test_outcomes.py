@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from markupsafe import escape
 
 from documents import Case, User
 from documents.case import Stage
@@ -170,20 +171,60 @@ def test_improvement_closes_the_case_with_letter_c2(auth, people):
     assert saved.audit[-1].before["status"] == "open" and saved.audit[-1].after["status"] == "closed"
 
 
+# What letter C7 gives of a dismissal (issue 15): when employment ends, the notice, who dismissed.
+DISMISSAL_TERMS = {"termination_date": "2026-05-25", "notice_weeks": "12", "dismissed_by_name": "Sid Senior",
+                   "dismissed_by_title": "Head of Nursing"}
+
+
 def test_dismissal_at_the_third_formal_review_closes_the_case_with_the_panel_appeal(auth, people):
     case = make_case(people["worker"], "formal_3")
     set_dismissal_authority("hr@example.org", True, "admin@example.org")
     auth.login("hr@example.org")
     answer = post_outcome(auth, case, outcome_kind="dismissal", decided_on="2026-03-02", letter_dated="2026-03-04",
-                          step="save")
+                          step="save", **DISMISSAL_TERMS)
     assert answer.status_code == 302
     saved = Case.objects.get(pk=case.pk)
     outcome = saved.current_stage.outcome
     assert (outcome.letter, outcome.appeal_deadline, outcome.appeal_route) == (
         "C7", D(2026, 3, 19), "an appeals panel of councillors")
+    assert (outcome.termination_date, outcome.notice_weeks, outcome.pay_in_lieu, outcome.dismissed_by_name,
+            outcome.dismissed_by_title) == (D(2026, 5, 25), 12, False, "Sid Senior", "Head of Nursing")
+    page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "25 May 2026 (12 weeks' notice); dismissed by Sid Senior, Head of Nursing" in page
+    recorded = next(entry for entry in saved.audit if entry.action == "outcome recorded")
+    assert (recorded.after["termination_date"], recorded.after["dismissed_by_name"]) == ("2026-05-25", "Sid Senior")
     assert (saved.status, saved.closed_on, saved.closed_reason) == ("closed", D(2026, 3, 2), "Dismissal (letter C7)")
     assert [(task.kind, task.title) for task in saved.open_tasks()] == [
         ("send_outcome_letter", f"Send {people['worker'].name} letter C7: dismissal")]
+
+
+@pytest.mark.parametrize("left_out, message", [
+    ("termination_date", "Enter the date employment ends: letter C7 gives it."),
+    ("notice_weeks", "Enter the notice period in weeks (paid in lieu or worked): letter C7 gives it."),
+    ("dismissed_by_name", "Enter the name of the manager who dismisses: they sign letter C7."),
+    ("dismissed_by_title", "Enter the dismissing manager's job title: letter C7 gives it."),
+])
+def test_a_dismissal_without_a_term_letter_c7_gives_is_refused_beside_that_field(auth, people, left_out, message):
+    """Issue 15: "C7 is signed by the dismissing officer. It gives the termination date and the notice period or
+    pay in lieu"; a dismissal without one is refused, the message beside the field, and nothing is saved."""
+    case = make_case(people["worker"], "formal_3")
+    auth.login("hr@example.org")
+    for step in ("check", "save"):
+        answer = post_outcome(auth, case, outcome_kind="dismissal", decided_on="2026-03-02", step=step,
+                              **{**DISMISSAL_TERMS, left_out: ""})
+        assert answer.status_code == 400
+        html = answer.get_data(as_text=True)
+        assert f'id="{left_out}-error"><span class="nhsuk-u-visually-hidden">Error:</span> {escape(message)}' in html
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.status, saved.version, saved.current_stage.outcome) == ("open", case.version, None)
+
+
+def test_the_dismissal_terms_are_not_asked_of_another_outcome(auth, people):
+    case = make_case(people["worker"], "formal_1")
+    auth.login("hr@example.org")
+    assert 'name="termination_date"' not in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert post_outcome(auth, case, step="save", **WARNING).status_code == 302
+    assert Case.objects.get(pk=case.pk).current_stage.outcome.termination_date is None
 
 
 def test_a_manager_cannot_close_a_long_term_case_at_the_welfare_stage(auth, people):
@@ -270,7 +311,7 @@ def test_the_third_formal_meeting_held_at_short_notice_dismisses_nobody(auth, pe
     case.save_checked()
     set_dismissal_authority("hr@example.org", True, "admin@example.org")
     auth.login("hr@example.org")
-    html = refused(auth, case, outcome_kind="dismissal")
+    html = refused(auth, case, outcome_kind="dismissal", **DISMISSAL_TERMS)
     assert "held without the notice the policy requires" in html
 
 
@@ -278,10 +319,10 @@ def test_only_someone_with_the_authority_to_dismiss_records_a_dismissal(auth, pe
     case = make_case(people["worker"], "formal_3")
     auth.login("hr@example.org")
     assert "Only someone with the authority to dismiss may record a dismissal" in refused(
-        auth, case, outcome_kind="dismissal")
+        auth, case, outcome_kind="dismissal", **DISMISSAL_TERMS)
     set_dismissal_authority("hr@example.org", True, "admin@example.org")
     answer = post_outcome(auth, case, outcome_kind="dismissal", decided_on="2026-03-02", letter_dated="2026-03-04",
-                          step="save")
+                          step="save", **DISMISSAL_TERMS)
     assert answer.status_code == 302 and Case.objects.get(pk=case.pk).status == "closed"
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from casework.hierarchy_feed import COLUMNS, missing_columns, plan_hierarchy, read_row, shown
+from casework.plain_text import ONE_LINE
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -81,6 +82,31 @@ def test_read_row_refusals(cells, field, message):
 def test_missing_columns():
     assert missing_columns(COLUMNS) == []
     assert missing_columns([name for name in COLUMNS if name not in ("region", "fte")]) == ["fte", "region"]
+
+
+def test_the_address_columns_are_optional_and_read_when_given():
+    """DESIGN, Contracts: "`employees.csv` may add `address_line_1`, `address_line_2`, `town`, `postcode` for
+    letters." Without the columns the row has no address values (a stored address stays); with them, an empty
+    cell is no line and the postcode is written in capitals."""
+    without, errors = read_row(row("A1"))
+    assert errors == {} and not {"address_line_1", "address_line_2", "town", "postcode"} & set(without)
+    given, errors = read_row(row("A1", address_line_1="4 Mill Lane", address_line_2="", town="Exampletown",
+                                 postcode=" ex1  2ab "))
+    assert errors == {}
+    assert (given["address_line_1"], given["address_line_2"], given["town"], given["postcode"]) == (
+        "4 Mill Lane", None, "Exampletown", "EX1 2AB")
+    assert read_row(row("A1", town="Example\ntown"))[1] == {"town": ONE_LINE}
+    assert read_row(row("A1", postcode="X" * 21))[1] == {"postcode": "Use at most 20 characters."}
+    assert missing_columns(COLUMNS) == []
+
+
+def test_a_file_without_the_address_columns_leaves_stored_addresses_alone():
+    known = {"A1": stored("A1", address_line_1="4 Mill Lane", postcode="EX1 2AB")}
+    assert plan_hierarchy([row("A1")], known, TODAY).outcomes[0].action == "unchanged"
+    moved = plan_hierarchy([row("A1", address_line_1="9 New Road", postcode="EX1 2AB")], known, TODAY).outcomes[0]
+    assert moved.changes == {"address_line_1": ("4 Mill Lane", "9 New Road")}
+    cleared = plan_hierarchy([row("A1", address_line_1="", postcode="")], known, TODAY).outcomes[0]
+    assert cleared.changes == {"address_line_1": ("4 Mill Lane", None), "postcode": ("EX1 2AB", None)}
 
 
 def test_plan_starters_leavers_changes_and_supervisors():

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from casework.letter_words import DISMISSAL_REASONS
 from casework.letters import LETTERS, check_template, leftover_tags, missing, render, sample_context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,8 +30,10 @@ ABSENCE_ROWS = ["First day | Last day | Calendar days | Working days lost | Reas
                 "Total | Occasions: 4 | 12 | 10 | "]
 LETTERHEAD = ["", "Example Health and Care Trust", "Example House", "1 Sample Street", "Exampletown", "EX1 2AB",
               "Telephone 01234 567890", "E-mail hr@example.org", "Private and confidential"]
-ADDRESSEE = ["Wes Walker", "Staff nurse", "District Nursing, Adult Services, Community Care", "",
-             "Date: 23 November 2026", "Our reference: STS-A00042-2026-11"]
+ADDRESSEE = ["Wes Walker", "4 Mill Lane", "Upper Town", "Exampletown", "EX1 2AB", "", "Date: 23 November 2026",
+             "Our reference: STS-A00042-2026-11"]
+# The letter's signature: the line manager's, the dismissing manager's on C7.
+SIGNED = {"C7": ["Sid Senior", "Head of Nursing"]}
 MEDICAL_DETAIL = "Lower back pain after lifting"
 
 
@@ -81,7 +84,7 @@ def test_a_filled_template_has_the_letterhead_names_and_every_needed_value_and_n
     if code in LETTER_CODES:
         assert lines[len(LETTERHEAD):len(LETTERHEAD) + len(ADDRESSEE)] == ADDRESSEE
         signed = lines.index("Yours sincerely,")
-        assert lines[signed + 3:signed + 5] == ["Bea Boss", "Ward manager"]
+        assert lines[signed + 3:signed + 5] == SIGNED.get(code, ["Bea Boss", "Ward manager"])
     else:
         assert "Employee | Wes Walker" in lines and "Manager | Bea Boss, Ward manager" in lines
     for path in LETTERS[code].needs:
@@ -100,6 +103,9 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
 
 @pytest.mark.parametrize("code, sentences", [
     ("C1", ["Thank you for meeting me on 8 December 2026 for an absence support meeting",
+            "We met because your sickness absence reached one of the trigger points in our attendance management "
+            "policy: you had 4 occasions of sickness absence, with 10 working days lost, in the 12 months to 2 "
+            "November 2026. The absences we discussed are:",
             "it is not a formal warning", "through the grievance procedure",
             "I will review your attendance with you at the end of the review period, on 2 March 2027.",
             "you may be invited to a 2nd formal absence review meeting."]),
@@ -113,16 +119,19 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
             "Enclosures: the attendance management policy; your absence record"]),
     ("C4", ["you are given a first written warning.", "This warning will remain live until 7 June 2027.",
             "on 2 March 2027.", "you may be invited to a 2nd formal absence review meeting.",
-            "please write to the line manager of the person who held the meeting, giving your reasons, by 23 December "
-            "2026."]),
+            "further absence may lead to your dismissal.",
+            "the appeal will be heard by the line manager of the person who held the meeting. If you wish to appeal, "
+            "please write to Dee Director, Director of Community Care, giving your reasons, by 23 December 2026."]),
     ("C5", ["give you more time to improve your attendance; no warning is given", "on 2 March 2027.",
             "by 23 December 2026."]),
     ("C6", ["senior manager with the authority to dismiss", "at least 5 days’ notice of the meeting",
             "Date | Tuesday 8 December 2026"]),
-    ("C7", ["dismiss you on the grounds of capability", "You will receive notice in line with your contract",
+    ("C7", ["dismiss you on the grounds of capability: your frequent short-term sickness absence has not improved to "
+            "the level required",
+            "You are given 4 weeks’ notice, and your employment will end on 4 January 2027.",
             "the appeal will be heard by the line manager of the person who held the meeting.",
-            "please write, giving your reasons, by 23 December 2026."]),
-    ("C8", ["I have decided not to dismiss you. The outcome is: First written warning.",
+            "please write to Dee Director, Director of Community Care, giving your reasons, by 23 December 2026."]),
+    ("C8", ["I have decided not to dismiss you. The outcome is: a further review period, with an attendance target.",
             "The first written warning will remain live until 7 June 2027.", "by 23 December 2026."]),
     ("C9", ["since 2 November 2026", "first, 4th and 8th day", "by e-mail to bea.boss@example.org"]),
     ("C10", ["began on 2 November 2026", "your occupational sick pay may be stopped"]),
@@ -136,7 +145,9 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
     ("B1", ["First day of absence | 2 November 2026", "Reason (category) | Back and neck", "I declare that",
             "Date of the interview | 1 December 2026", "Held by | Bea Boss", "Working day back | 1",
             "Adjustments agreed | None needed", "Occupational health referral needed | No"]),
-    ("B2", ["Absence support meeting record", "Trigger reached: 4 occasions in the 12 months to 2 November 2026",
+    ("B2", ["Absence support meeting record",
+            "Trigger reached: 4 occasions of sickness absence, with 10 working days lost, in the 12 months to 2 "
+            "November 2026.",
             "Date | Tuesday 8 December 2026", "Improvement needed and the attendance target agreed"]),
     ("B4", ["Details (medical) | Lower back pain after lifting", "Expected return | 30 November 2026",
             "How long is the absence likely to last?"]),
@@ -231,3 +242,37 @@ def _paragraphs(document):
         for row in table.rows:
             for cell in row.cells:
                 yield from cell.paragraphs
+
+
+@pytest.mark.parametrize("code", LETTER_CODES)
+def test_a_letter_without_a_postal_address_says_it_goes_by_hand_or_by_e_mail(code):
+    """Issue 15: every letter has the employee's postal address block; where none is known, it says it goes by
+    hand or by e-mail."""
+    context = sample_context()
+    context["employee"]["address"] = []
+    lines = lines_of(render(template(code), context))
+    start = len(LETTERHEAD)
+    assert lines[start:start + 5] == ["Wes Walker", "Staff nurse", "District Nursing, Adult Services, Community Care",
+                                      "By hand or by e-mail", ""]
+    assert "4 Mill Lane" not in "\n".join(lines) and "By hand or by e-mail" not in filled(code)
+
+
+def test_a_long_term_dismissal_gives_the_reason_in_capability_words_and_pay_in_lieu():
+    """Part 2, 9h: the case review hearing considers "whether, regrettably, the employment should be
+    terminated"; C7 gives the reason as capability, the termination date and the pay in lieu of notice."""
+    context = sample_context()
+    context["outcome"].update(dismissal_reason=DISMISSAL_REASONS["LTS"], notice="12 weeks’ pay in lieu of notice",
+                              termination_date="8 December 2026")
+    text = filled("C7", context)
+    assert ("dismiss you on the grounds of capability: your ill health prevents you from carrying out the duties of "
+            "your job") in text
+    assert "You are given 12 weeks’ pay in lieu of notice, and your employment will end on 8 December 2026." in text
+    assert "level of sickness absence" not in text
+
+
+@pytest.mark.parametrize("code", LETTER_CODES)
+def test_no_letter_carries_the_engine_s_wording(code):
+    """Issue 15: no system wording in letters ("Open a short-term case at …", stage keys, "trigger: 4 or more")."""
+    text = filled(code)
+    assert [word for word in ("Open a short-term case", "(trigger:", "absence_support", "formal_1", "_")
+            if word in text] == []

@@ -9,9 +9,11 @@ import pytest
 from casework.policy import load_preset
 from casework.workflow import (
     OUTCOMES,
+    DismissalTerms,
     MeetingFacts,
     alternative_date_problem,
     completion_blocked,
+    dismissal_problems,
     due_on,
     formal_outcome_problem,
     milestone_tasks,
@@ -212,3 +214,22 @@ def test_a_hearing_outcome_needs_the_hearing_held():
     assert "Hold the Case review hearing" in formal_outcome_problem(OUTCOMES["redeployment"], hearing, [], True)
     assert formal_outcome_problem(OUTCOMES["redeployment"], hearing, [_held(roles=("senior_manager", "hr"))],
                                   True) is None
+
+
+@pytest.mark.parametrize("terms, problems", [
+    (DismissalTerms(D(2027, 1, 4), 4, False, "Sid Senior", "Head of Nursing"), {}),
+    (DismissalTerms(D(2026, 12, 8), 12, True, "Sid Senior", "Head of Nursing"), {}),
+    (DismissalTerms(), {"termination_date": "Enter the date employment ends: letter C7 gives it.",
+                        "notice_weeks": "Enter the notice period in weeks (paid in lieu or worked): letter C7 gives "
+                                        "it.",
+                        "dismissed_by_name": "Enter the name of the manager who dismisses: they sign letter C7.",
+                        "dismissed_by_title": "Enter the dismissing manager's job title: letter C7 gives it."}),
+    (DismissalTerms(D(2026, 12, 7), 0, False, " ", "Head of Nursing"),
+     {"termination_date": "Employment cannot end before the decision to dismiss.",
+      "notice_weeks": "The notice period is from 1 to 52 weeks.",
+      "dismissed_by_name": "Enter the name of the manager who dismisses: they sign letter C7."}),
+])
+def test_a_dismissal_needs_the_terms_letter_c7_gives(terms, problems):
+    """Issue 15: "C7 is signed by the dismissing officer. It gives the termination date and the notice period or
+    pay in lieu"; each missing term is refused beside its field."""
+    assert dismissal_problems(terms, D(2026, 12, 8)) == problems
