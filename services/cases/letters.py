@@ -157,8 +157,8 @@ def _store(owner, actor: str, action: str, record: LetterRecord, version: Letter
 
 
 def _notice_still_kept(case: Case, meeting: Meeting, today: dt.date) -> None:
-    """An invitation letter made today must still give the meeting the stage's notice (issue 15, point 6); a
-    meeting already held is on record and its letter may be made again."""
+    """An invitation letter made today for a meeting still ahead must give it the stage's notice (issue 15, point
+    6). A meeting already past is on record: its letter may be made again for the file, as before."""
     try:
         notice_kept(case, today, meeting.on, field="code")
     except Refused as refused:
@@ -197,7 +197,7 @@ def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeti
         raise Refused(f"Letter {code} is not one this stage offers now.")
     if offer.blocked:
         raise Refused(offer.blocked)
-    if isinstance(owner, Case) and meeting and not meeting.held and TASK_OF_LETTER.get(code) == "send_invite":
+    if isinstance(owner, Case) and meeting and meeting.on >= today and TASK_OF_LETTER.get(code) == "send_invite":
         _notice_still_kept(owner, meeting, today)
     try:
         letter = render(template_bytes(code), context)
