@@ -77,6 +77,9 @@ def test_a_change_re_checks_the_notice_then_is_audited_and_e_mailed_with_a_highe
     auth.login("bea@example.org")
     html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
     assert "Change the meeting" in html and "Cancel the meeting" in html
+    # the change form holds the meeting as it is, its fields named after the meeting
+    assert f'name="change-{meeting.id}-place" type="text" value="Room 2, Example House"' in html
+    assert f'hx-post="/cases/{case.pk}/meetings/{meeting.id}/change"' in html
     url = f"/cases/{case.pk}/meetings/{meeting.id}/change"
     # Tue 29 December is the 4th working day after Mon 21 (Fri 25 and Mon 28 are bank holidays)
     short = auth.client.post(url, data=change_form(html, case, meeting.id, dt.date(2026, 12, 29)))
@@ -136,7 +139,7 @@ def test_a_cancellation_needs_a_reason_is_audited_and_e_mailed_and_another_can_b
     auth.login("bea@example.org")
     html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
     url = f"/cases/{case.pk}/meetings/{meeting.id}/cancel"
-    empty = auth.client.post(url, data=cancel_form(html, case, meeting.id, "  "))
+    empty = auth.client.post(url, data=cancel_form(html, case, meeting.id, "  "), headers={"HX-Request": "true"})
     assert empty.status_code == 400
     assert field_error(empty.get_data(as_text=True), f"cancel-{meeting.id}-reason") == (
         "Say why the meeting is cancelled.")
