@@ -56,13 +56,14 @@ def change_meeting(case: Case, employee: Employee, meeting_id: str, arrangement:
                    version: int | None = None) -> tuple[Meeting, InvitationsSent | None]:
     """Change an upcoming meeting's date, time, place or attendees. A new date needs the stage's notice counted
     from today (the updated invitation goes today). Audited with before and after; the sequence rises by one;
-    with `mail`, everyone now invited is e-mailed the updated invitation (same UID, METHOD:REQUEST)."""
+    with `mail`, everyone now invited is e-mailed the updated invitation (same UID, METHOD:REQUEST), and anyone
+    no longer invited its cancellation."""
     meeting = _upcoming(case, meeting_id, today)
     if arrangement.on != meeting.on:
         notice_kept(case, today, arrangement.on)
     check_arrangement(arrangement, meeting.kind)
     fields = meeting_fields(arrangement)
-    before = _facts(meeting)
+    before, invited = _facts(meeting), invitees(meeting, employee)
     if all(getattr(meeting, name) == value for name, value in fields.items()):
         raise Refused("Nothing has changed: change the date, time, place or who attends.")
 
@@ -73,6 +74,10 @@ def change_meeting(case: Case, employee: Employee, meeting_id: str, arrangement:
         return {"before": before, "after": _facts(meeting)}
 
     case.change(actor, "meeting changed", apply, version=version)
+    still = {email for _, email in invitees(meeting, employee)}
+    dropped = [(name, email) for name, email in invited if email not in still]
+    if mail is not None and dropped:
+        email_invitation(case, meeting, employee, dropped, actor, mail, cancelled=True)
     return meeting, _tell(case, meeting, employee, actor, mail)
 
 

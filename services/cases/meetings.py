@@ -261,9 +261,10 @@ def invitees(meeting: Meeting, employee: Employee) -> list[tuple[str, str]]:
     return list({email: (name, email) for name, email in attendees}.values())
 
 
-def invitation_file(case: Case, meeting: Meeting, employee: Employee) -> bytes:
+def invitation_file(case: Case, meeting: Meeting, employee: Employee, cancelled: bool | None = None) -> bytes:
     """The meeting's .ics invitation: organised by whoever arranged it, for the participants with an e-mail
-    and the employee (when they attend). It names people and the meeting, never medical detail."""
+    and the employee (when they attend); a cancellation once the meeting is cancelled (or with `cancelled`, for
+    someone no longer invited). It names people and the meeting, never medical detail."""
     stage_key = next(stage.key for stage in case.stages if any(m.id == meeting.id for m in stage.meetings))
     organiser = User.objects(email=meeting.arranged_by).only("name", "email").first() if meeting.arranged_by else None
     unique = invitees(meeting, employee)
@@ -275,7 +276,7 @@ def invitation_file(case: Case, meeting: Meeting, employee: Employee) -> bytes:
         (organiser.name, organiser.email) if organiser else (meeting.arranged_by or "Casebook", meeting.arranged_by
                                                              or "casebook@localhost"),
         unique, stamped=utcnow(), description=_description(meeting, employee), sequence=meeting.sequence or 0,
-        cancelled=bool(meeting.cancelled))
+        cancelled=bool(meeting.cancelled if cancelled is None else cancelled))
 
 
 def _description(meeting: Meeting, employee: Employee) -> str:

@@ -116,6 +116,30 @@ def test_a_change_re_checks_the_notice_then_is_audited_and_e_mailed_with_a_highe
     assert "Meeting changed: now 30 December 2026 at 11:30. E-mailed to 3 of 3." in page
 
 
+def test_someone_taken_off_the_meeting_is_sent_its_cancellation(auth, people, inbox, before_christmas):
+    """RFC 5546: an attendee removed from an event is sent a CANCEL for it; those still invited the update."""
+    case = staged(people, "formal_3")
+    meeting, _ = arrange_meeting(case, arrangement(MONDAY + 14 * DAY, participants=[
+        ("Bea Boss", "manager", "bea@example.org"), ("Hana Hart", "hr", "hana@example.org")]), "bea@example.org",
+        MONDAY)
+    case = Case.objects.get(pk=case.pk)
+    auth.login("bea@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    done = auth.client.post(f"/cases/{case.pk}/meetings/{meeting.id}/change", data=change_form(
+        html, case, meeting.id, MONDAY + 14 * DAY, **{"participants-1-name": "", "participants-1-role": "",
+                                                      "participants-1-email": ""}))
+    assert done.status_code == 302
+    methods = {recipients[0]: [part.get_param("method") for part in message.iter_attachments()]
+               for recipients, message in inbox.messages}
+    assert methods == {"hana@example.org": ["CANCEL"], "bea@example.org": ["REQUEST"], "wes@example.org": ["REQUEST"]}
+    [hana] = inbox.to("hana@example.org")
+    [event] = Calendar.from_ical(next(hana.iter_attachments()).get_content()).walk("VEVENT")
+    assert (str(event["uid"]), int(event["sequence"]), str(event["status"])) == (
+        f"{meeting.id}@casebook", 1, "CANCELLED")
+    actions = [entry.action for entry in Case.objects.get(pk=case.pk).audit]
+    assert actions[-3:] == ["meeting changed", "meeting cancellation e-mailed", "meeting invitation e-mailed"]
+
+
 def test_a_change_of_place_alone_keeps_the_date_without_a_new_notice(auth, people, inbox, before_christmas):
     """A meeting already arranged with notice keeps it when only its place changes, even once it is close."""
     case, meeting = arranged(people, "formal_3", dt.date(2026, 12, 30), MONDAY)
