@@ -176,7 +176,8 @@ def send_invitation(case_id: str, meeting_id: str):
 
 @case_section
 def provide(case, employee, today, forms) -> dict:
-    """The "Meetings" section: the current stage's meetings, the arrange form and the another-date form."""
+    """The "Meetings" section: the current stage's meetings (each upcoming one with its change and cancel forms),
+    the arrange form with the notice the stage needs, and the another-date form."""
     stage = case.current_stage
     expected = policy_stage(case)
     meetings = [{
@@ -185,15 +186,14 @@ def provide(case, employee, today, forms) -> dict:
         "may_read": may_read_notes(current_user, case, employee, meeting),
         "upcoming": not (meeting.held or meeting.cancelled) and meeting.on >= today,
     } for meeting in (stage.meetings if stage else [])]
-    sent_back = {"change": (forms.pop("change_meeting", None), forms.pop("change_form", None)),
-                 "cancel": (forms.pop("cancel_meeting", None), forms.pop("cancel_form", None))}
+    changed = forms.pop("change_meeting", None), forms.pop("change_form", None)
+    cancelled = forms.pop("cancel_meeting", None), forms.pop("cancel_form", None)
     for row in meetings:
         meeting = row["meeting"]
-        row["change_form"] = (sent_back["change"][1] if sent_back["change"][0] == meeting.id else
-                              change_meeting_form(meeting, case.version))
-        row["cancel_form"] = (sent_back["cancel"][1] if sent_back["cancel"][0] == meeting.id else
-                              CancelMeetingForm(formdata=None, prefix=f"cancel-{meeting.id}", version=case.version))
-        row["open"] = meeting.id in (sent_back["change"][0], sent_back["cancel"][0])
+        row["change_form"] = changed[1] if changed[0] == meeting.id else change_meeting_form(meeting, case.version)
+        row["cancel_form"] = cancelled[1] if cancelled[0] == meeting.id else CancelMeetingForm(
+            formdata=None, prefix=f"cancel-{meeting.id}", version=case.version)
+        row["open"] = meeting.id in (changed[0], cancelled[0])
     form = forms.pop("meeting_form", None) or _blank_meeting_form(case, stage)
     notice = notice_for(expected)
     return {"meetings": meetings, "meeting_form": form, "meeting_stage": expected,
