@@ -1,4 +1,5 @@
-"""A meeting invitation as an iCalendar (.ics) file, for download and as the invitation e-mail's attachment."""
+"""A meeting invitation (or its cancellation) as an iCalendar (.ics) file, for download and as the invitation
+e-mail's attachment."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,18 +11,20 @@ from casework.plain_text import mailable, one_line
 
 def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: str, organiser: tuple[str, str],
                attendees: list[tuple[str, str]], stamped: dt.datetime, description: str = "",
-               sequence: int = 0) -> bytes:
+               sequence: int = 0, cancelled: bool = False) -> bytes:
     """An iCalendar REQUEST for one meeting. `starts` is the local time in the organisation's time zone (aware);
     people are (name, email) pairs; `stamped` is when the invitation is made (UTC). `sequence` goes up each time
-    the meeting moves, so calendars update the event they already hold. A person whose address no mail server
+    the meeting moves or changes, so calendars update the event they already hold; a `cancelled` meeting is a
+    CANCEL (same UID, STATUS:CANCELLED) that removes it from their calendars. A person whose address no mail server
     can be given is left out; names are made one line."""
     calendar = Calendar()
     calendar.add("prodid", "-//Casebook//Sickness absence case meetings//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
     event.add("uid", f"{uid}@casebook")
     event.add("sequence", sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("dtstamp", stamped.replace(microsecond=0, tzinfo=dt.timezone.utc))
     event.add("dtstart", starts)
     event.add("dtend", starts + dt.timedelta(minutes=minutes))

@@ -59,13 +59,52 @@ def completion_blocked(task_kind: str, associated: bool) -> str | None:
     return None
 
 
-def notice_problem(invited_on: dt.date, meeting_on: dt.date, notice_days: int) -> str | None:
-    """The policy's minimum notice, in calendar days from the invitation to the meeting; None when kept."""
-    earliest = invited_on + dt.timedelta(days=notice_days)
+# The stages whose meeting can end in dismissal (the 3rd formal review, the long-term hearing) need at least
+# 5 working days' notice, whatever the policy's preset says (issue 15, points 3 and 6).
+WORKING_NOTICE_STAGES = ("formal_3", "lts_hearing")
+WORKING_NOTICE_DAYS = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """The notice a meeting needs: the policy's calendar days, and at least `working_days` working days."""
+
+    days: int = 0
+    working_days: int = 0
+
+    def earliest(self, invited_on: dt.date, region: str = "ENG") -> dt.date:
+        """The first day the meeting may be on when the invitation is made on `invited_on`."""
+        earliest = invited_on + dt.timedelta(days=self.days)
+        if self.working_days:
+            earliest = max(earliest, due_on(invited_on, self.working_days, region))
+        return earliest
+
+    def words(self) -> str:
+        """The notice in words: "5 working days'" or "7 days'"."""
+        if self.working_days and self.working_days >= self.days:
+            return f"{self.working_days} working days'"
+        if self.working_days:
+            return f"{self.days} days' (and at least {self.working_days} working days')"
+        return f"{self.days} days'"
+
+
+def notice_for(stage: Stage | None) -> Notice:
+    """The notice the meeting of `stage` needs: its preset's `notice_days`, never less than 5 working days at
+    the 3rd formal review and at the long-term hearing."""
+    if stage is None:
+        return Notice()
+    return Notice(stage.notice_days, WORKING_NOTICE_DAYS if stage.key in WORKING_NOTICE_STAGES else 0)
+
+
+def notice_problem(invited_on: dt.date, meeting_on: dt.date, notice: Notice | int, region: str = "ENG") -> str | None:
+    """The minimum notice from the invitation to the meeting (calendar days, or a `Notice` that may also ask for
+    working days, counted in `region`'s office week); None when kept."""
+    notice = notice if isinstance(notice, Notice) else Notice(notice)
+    earliest = notice.earliest(invited_on, region)
     if meeting_on < invited_on:
         return "The meeting cannot be before the invitation."
     if meeting_on < earliest:
-        return (f"The policy asks for at least {notice_days} days' notice: invited on {long_date(invited_on)}, "
+        return (f"The policy asks for at least {notice.words()} notice: invited on {long_date(invited_on)}, "
                 f"the meeting can be on {long_date(earliest)} at the earliest.")
     return None
 
@@ -186,7 +225,7 @@ def needs_held_meeting(outcome: OutcomeKind, stage: Stage) -> bool:
 
 
 def formal_outcome_problem(outcome: OutcomeKind, stage: Stage, meetings: list[MeetingFacts],
-                           may_dismiss: bool) -> str | None:
+                           may_dismiss: bool, region: str = "ENG") -> str | None:
     """Why the outcome cannot be recorded yet, or None. Formal action is taken only at a meeting that has been
     held, with its notes, the people the policy requires and the notice it requires; a dismissal only by
     someone with the authority to dismiss."""
@@ -204,7 +243,8 @@ def formal_outcome_problem(outcome: OutcomeKind, stage: Stage, meetings: list[Me
     if missing:
         return (f"The {stage.title} on {long_date(meeting.on)} did not have everyone the policy requires: "
                 f"{', '.join(missing).lower()} missing. Arrange the meeting again with them.")
-    short = notice_problem(meeting.arranged_on, meeting.on, stage.notice_days) if meeting.arranged_on else None
+    short = (notice_problem(meeting.arranged_on, meeting.on, notice_for(stage), region)
+             if meeting.arranged_on else None)
     if short:
         return f"The {stage.title} on {long_date(meeting.on)} was held without the notice the policy requires. {short}"
     return None

@@ -50,7 +50,7 @@ class Participant(me.EmbeddedDocument):
 
 
 class Meeting(me.EmbeddedDocument):
-    """A meeting of the stage: when, where, who, and its notes."""
+    """A meeting of the stage: when, where, who, and its notes. A cancelled one is kept, with why."""
 
     id = me.StringField(required=True, default=new_id)
     kind = me.StringField(required=True, choices=MEETING_KINDS)
@@ -73,6 +73,10 @@ class Meeting(me.EmbeddedDocument):
     held_on = me.DateField()
     notes_by = me.StringField()
     notes_at = me.DateTimeField()
+    cancelled = me.BooleanField(default=False)
+    cancelled_on = me.DateField()
+    cancelled_by = me.StringField()
+    cancel_reason = me.StringField(max_length=1000)
 
 
 class LetterVersion(me.EmbeddedDocument):

@@ -271,29 +271,41 @@ def _deliver(reminder: Reminder, today: dt.date, settings: MailSettings, mailer:
 
 
 def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients, settings: MailSettings,
-                    today: dt.date | None = None) -> list[Notification]:
-    """E-mail the meeting's invitation, its .ics attached (text/calendar; method=REQUEST), one message to each
+                    today: dt.date | None = None, cancelled: bool | None = None) -> list[Notification]:
+    """E-mail the meeting's invitation, its .ics attached (text/calendar; method=REQUEST; method=CANCEL and
+    "cancelled" in the subject once the meeting is cancelled, "updated invitation" once changed), one message to each
     of `recipients` (e-mail addresses, (name, e-mail) pairs, or people with `.name` and `.email`). A failed
-    send is kept and retried by `notify send`. Returns the notifications, each "sent" or "failed"."""
-    calendar = invitation_file(case, meeting, employee)
+    send is kept and retried by `notify send`. Returns the notifications, each "sent" or "failed". `cancelled`
+    True sends the cancellation of a meeting still on (to someone no longer invited)."""
+    gone = bool(meeting.cancelled if cancelled is None else cancelled)
+    calendar = invitation_file(case, meeting, employee, gone)
     event = Calendar.from_ical(calendar).walk("VEVENT")[0]
     starts, title, place = event.decoded("dtstart"), str(event.get("summary")), str(event.get("location") or "")
     when = f"{long_date(starts.date())} at {starts:%H:%M}"
-    subject = _subject(f"Casebook: invitation: {title}, {when}")
+    what = "cancelled" if gone else "updated invitation" if meeting.sequence else "invitation"
+    subject = _subject(f"Casebook: {what}: {title}, {when}")
     people = _people(recipients)
     users = set(User.objects(email__in=[email for _, email in people], active=True).distinct("email"))
     link = f"{settings.base_url}/cases/{case.pk}#meetings"
     report, notifications = RunReport(), []
     with Mailer(settings) as mailer:
         for name, email in people:
-            lines = [f"You are invited to: {title}", f"When: {when}", f"Where: {place or 'to be confirmed'}",
-                     "The invitation is attached (invitation.ics): open it to add the meeting to your calendar."]
+            if gone:
+                lines = [f"This meeting is cancelled: {title}", f"It was to be on {when}.",
+                         "The cancellation is attached (invitation.ics): open it to remove the meeting from your "
+                         "calendar."]
+            else:
+                lines = [f"You are invited to: {title}" if not meeting.sequence else
+                         f"The meeting has changed: {title}", f"When: {when}",
+                         f"Where: {place or 'to be confirmed'}",
+                         "The invitation is attached (invitation.ics): open it to add the meeting to your calendar."]
             lines += [f"The case in Casebook: {link}"] if email in users else []
             hello = _hello(name)
             text = "\n\n".join([hello, *lines]) + "\n"
             page = "".join(f"<p>{html.escape(line)}</p>" for line in [hello, *lines])
             message = _message(name, email, subject, text, page, settings)
-            message.add_attachment(calendar, maintype="text", subtype="calendar", params={"method": "REQUEST"},
+            message.add_attachment(calendar, maintype="text", subtype="calendar",
+                                   params={"method": "CANCEL" if gone else "REQUEST"},
                                    filename="invitation.ics")
             notification = Notification(recipient=email, kind="invitation", day=today or clock.today(),
                                         tasks=[f"meeting:{case.pk}:{meeting.id}"], subject=subject,

@@ -1,6 +1,8 @@
 """The forms of the case page. Each carries the case version the user saw."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -119,6 +121,25 @@ class AnotherDateForm(CaseForm):
 
     proposed_on = _day("New date", "Enter the date the employee proposes.")
     at_time = _time("New time (leave empty to keep the time)", required=False)
+
+
+class CancelMeetingForm(CaseForm):
+    """Cancelling an arranged meeting, with the reason (named after the meeting: prefix "cancel-<id>")."""
+
+    reason = TextAreaField("Why is the meeting cancelled? (no medical detail)", validators=[
+        DataRequired("Say why the meeting is cancelled."),
+        Length(max=1000, message="Keep the reason to 1000 characters.")])
+
+
+def change_meeting_form(meeting, version: int) -> MeetingForm:
+    """The form that changes `meeting`, filled with what it is now, its fields named after it."""
+    rows = [{"name": person.name, "role": person.role, "email": person.email or ""} for person in meeting.participants]
+    hour, minute = (int(part) for part in (meeting.at_time or "09:00").split(":"))
+    return MeetingForm(formdata=None, prefix=f"change-{meeting.id}", version=version, data={
+        "on": meeting.on, "at_time": dt.time(hour, minute), "minutes": meeting.minutes or 60,
+        "how": "call" if meeting.by_call else "in_person", "place": meeting.place or "", "participants": rows,
+        "employee_attends": bool(meeting.employee_attends), "companion_name": meeting.companion_name or "",
+        "companion_kind": meeting.companion_kind or ""})
 
 
 def notes_form_class(checklist: Checklist) -> type[CaseForm]:

@@ -8,15 +8,24 @@ from flask_login import current_user
 from blueprints.access import CASE_READERS, CASE_WORKERS, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
-from blueprints.cases.forms import AnotherDateForm, CaseForm, MeetingForm, notes_form_class
+from blueprints.cases.forms import (
+    AnotherDateForm,
+    CancelMeetingForm,
+    CaseForm,
+    MeetingForm,
+    change_meeting_form,
+    notes_form_class,
+)
 from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, case_section, render_case
 from blueprints.fields import seen_version
 from blueprints.settings import settings
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
+from casework.workflow import notice_for
 from services import clock
-from services.cases.invitations import email_invitation
+from services.cases.invitations import InvitationsSent, email_invitation
+from services.cases.meeting_changes import cancel_meeting, change_meeting
 from services.cases.meetings import (
     CONFIDENTIAL,
     Arrangement,
@@ -63,6 +72,43 @@ def another_date(case_id: str, meeting_id: str):
                                   "updated invitation.",
                   case_url(case, "meetings"),
                   case_page_again(case, employee, another_date_form=form, another_date_meeting=meeting_id), form)
+
+
+@bp.route("/cases/<case_id>/meetings/<meeting_id>/change", methods=["POST"])
+@requires(CASE_WORKERS)
+def change(case_id: str, meeting_id: str):
+    """Change an upcoming meeting's date, time, place or attendees; everyone invited gets the update."""
+    case, employee = case_or_404(case_id)
+    form = MeetingForm(prefix=f"change-{meeting_id}")
+    return answer(lambda: change_meeting(case, employee, meeting_id, _arrangement(form), actor(), clock.today(),
+                                         settings().mail, seen_version(form)),
+                  lambda done: f"Meeting changed: now {long_date(done[0].on)} at {done[0].at_time}." + _told(done[1]),
+                  case_url(case, "meetings"),
+                  case_page_again(case, employee, said_at_top=True, change_form=form, change_meeting=meeting_id),
+                  form)
+
+
+@bp.route("/cases/<case_id>/meetings/<meeting_id>/cancel", methods=["POST"])
+@requires(CASE_WORKERS)
+def cancel(case_id: str, meeting_id: str):
+    """Cancel an upcoming meeting with a reason; everyone invited gets the cancellation."""
+    case, employee = case_or_404(case_id)
+    form = CancelMeetingForm(prefix=f"cancel-{meeting_id}")
+    return answer(lambda: cancel_meeting(case, employee, meeting_id, form.reason.data, actor(), clock.today(),
+                                         settings().mail, seen_version(form)),
+                  lambda done: f"Meeting on {long_date(done[0].on)} cancelled." + _told(done[1]),
+                  case_url(case, "meetings"),
+                  case_page_again(case, employee, said_at_top=True, cancel_form=form, cancel_meeting=meeting_id),
+                  form, beside="reason")
+
+
+def _told(done: InvitationsSent | None) -> str:
+    if done is None:
+        return " Nobody invited has an e-mail address: tell them yourself."
+    return (f" E-mailed to {len(done.sent_to)} of {done.everyone}." + (
+        f" Not sent yet to {', '.join(done.to_retry)}: Casebook tries again at the next e-mail run."
+        if done.to_retry else "") + (
+        f" It cannot be sent to {', '.join(done.cannot_send_to)}: correct the address." if done.cannot_send_to else ""))
 
 
 @bp.route("/cases/<case_id>/meetings/<meeting_id>/notes", methods=["GET", "POST"])
@@ -130,16 +176,28 @@ def send_invitation(case_id: str, meeting_id: str):
 
 @case_section
 def provide(case, employee, today, forms) -> dict:
-    """The "Meetings" section: the current stage's meetings, the arrange form and the another-date form."""
+    """The "Meetings" section: the current stage's meetings (each upcoming one with its change and cancel forms),
+    the arrange form with the notice the stage needs, and the another-date form."""
     stage = case.current_stage
     expected = policy_stage(case)
     meetings = [{
         "meeting": meeting, "title": meeting_title(case, stage.key, meeting),
         "missing": missing_attendees(expected.attendees if expected else (), [p.role for p in meeting.participants]),
         "may_read": may_read_notes(current_user, case, employee, meeting),
+        "upcoming": not (meeting.held or meeting.cancelled) and meeting.on >= today,
     } for meeting in (stage.meetings if stage else [])]
+    changed = forms.pop("change_meeting", None), forms.pop("change_form", None)
+    cancelled = forms.pop("cancel_meeting", None), forms.pop("cancel_form", None)
+    for row in meetings:
+        meeting = row["meeting"]
+        row["change_form"] = changed[1] if changed[0] == meeting.id else change_meeting_form(meeting, case.version)
+        row["cancel_form"] = cancelled[1] if cancelled[0] == meeting.id else CancelMeetingForm(
+            formdata=None, prefix=f"cancel-{meeting.id}", version=case.version)
+        row["open"] = meeting.id in (changed[0], cancelled[0])
     form = forms.pop("meeting_form", None) or _blank_meeting_form(case, stage)
+    notice = notice_for(expected)
     return {"meetings": meetings, "meeting_form": form, "meeting_stage": expected,
+            "meeting_notice": notice.words(), "meeting_notice_needed": bool(notice.days or notice.working_days),
             "meeting_expects": missing_attendees(expected.attendees if expected else (), []),
             "meeting_kind": stage_checklist(case).meeting_kind if stage else None,
             "another_date_form": forms.pop("another_date_form", None) or AnotherDateForm(formdata=None),

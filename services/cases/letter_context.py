@@ -63,7 +63,8 @@ def letter_context(case: Case | None, employee: Employee, stage: Stage | None, m
     dated = outcome.letter_dated if outcome and spec and spec.source == "outcome" else None
     boss = Employee.objects(assignment_number=employee.supervisor_assignment_number).only(
         "first_name", "last_name", "job_title", "email").first() if employee.supervisor_assignment_number else None
-    held = meeting or (stage.meetings[-1] if stage is not None and stage.meetings else None)
+    live = [arranged for arranged in (stage.meetings if stage is not None else []) if not arranged.cancelled]
+    held = meeting or (live[-1] if live else None)
     hr = next((p for p in (held.participants if held else []) if p.role == "hr"), None)
     return {
         "organisation": organisation_context(organisation), "letter_date": long_date(dated or today),

@@ -29,7 +29,7 @@ from documents.case import Case, LetterRecord, LetterVersion, Meeting, Stage
 from documents.employee import Employee
 from documents.user import User
 from services.cases.letter_context import letter_context
-from services.cases.meetings import find_meeting, stage_checklist
+from services.cases.meetings import find_meeting, notice_kept, stage_checklist
 from services.cases.tasks import OH_REFERRAL, ladder_of, stage_of
 from services.errors import Refused
 from services.letter_templates import template_bytes
@@ -86,13 +86,14 @@ def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date, *,
     invitation = ((step.invite_letter if step else None)
                   or INVITATIONS.get(stage_checklist(case, stage.key).meeting_kind))
     offers: list[Offer] = []
-    for meeting in stage.meetings:
+    meetings = [meeting for meeting in stage.meetings if not meeting.cancelled]
+    for meeting in meetings:
         context = letter_context(case, employee, stage, meeting, today=today, organisation=organisation)
         codes = ([invitation] if invitation else []) + ["B2" if meeting.kind == "absence_support" else "NOTES"]
         if meeting.employee_attends and not meeting.held and meeting.on < today:
             codes.append("C11")
         offers += [_offer(code, context, meeting, f"for the meeting on {long_date(meeting.on)}") for code in codes]
-    if not stage.meetings and invitation and case.status != "closed":
+    if not meetings and invitation and case.status != "closed":
         offers.append(Offer(invitation, LETTERS[invitation].title, fix="meetings",
                             blocked="Arrange the meeting first: the letter gives its date, time and place."))
     codes = []
@@ -155,6 +156,17 @@ def _store(owner, actor: str, action: str, record: LetterRecord, version: Letter
         raise
 
 
+def _notice_still_kept(case: Case, meeting: Meeting, today: dt.date) -> None:
+    """An invitation letter made today for a meeting still ahead must give it the stage's notice (issue 15, point
+    6). A meeting already past is on record: its letter may be made again for the file, as before."""
+    try:
+        notice_kept(case, today, meeting.on, field="code")
+    except Refused as refused:
+        raise Refused(f"The meeting on {long_date(meeting.on)} is now closer than the notice this stage needs, so "
+                      f"the invitation cannot be made today. {refused.message} Change the meeting's date first.",
+                      "code") from None
+
+
 def _letters_of(owner: Case | Absence) -> list:
     return stage_of(owner).letters if isinstance(owner, Case) else owner.letters
 
@@ -185,6 +197,8 @@ def generate(owner: Case | Absence, code: str, actor: str, today: dt.date, meeti
         raise Refused(f"Letter {code} is not one this stage offers now.")
     if offer.blocked:
         raise Refused(offer.blocked)
+    if isinstance(owner, Case) and meeting and meeting.on >= today and TASK_OF_LETTER.get(code) == "send_invite":
+        _notice_still_kept(owner, meeting, today)
     try:
         letter = render(template_bytes(code), context)
     except LetterProblem as problem:

@@ -26,7 +26,7 @@ from casework.checklists import (
 )
 from casework.ladders import Stage as PolicyStage
 from casework.plain_text import ONE_LINE, one_line, unsafe_in_a_line
-from casework.workflow import alternative_date_problem, completion_blocked, notice_problem
+from casework.workflow import alternative_date_problem, completion_blocked, notice_for, notice_problem
 from documents.absence import MedicalRead
 from documents.base import utcnow
 from documents.case import Case, Meeting, Participant, Stage
@@ -34,10 +34,11 @@ from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
 from services import clock
-from services.cases.tasks import ladder_of, stage_of
+from services.cases.tasks import ladder_of, region_of, stage_of
 from services.errors import Refused
 
 NOTES_MAX = 5000
+CANCELLED = "This meeting was cancelled: arrange another one instead."
 CONFIDENTIAL = "Notes are confidential to the participants, HR and administrators."
 
 
@@ -82,14 +83,16 @@ def find_meeting(case: Case, meeting_id: str) -> tuple[Stage, Meeting]:
     raise Refused("That meeting is not part of this case.")
 
 
-def _current_meeting(case: Case, meeting_id: str) -> tuple[Stage, Meeting]:
+def current_meeting(case: Case, meeting_id: str) -> tuple[Stage, Meeting]:
+    """As `find_meeting`, refused for a meeting of an earlier stage."""
     stage, meeting = find_meeting(case, meeting_id)
     if stage is not case.current_stage:
         raise Refused("That meeting belongs to an earlier stage: it can no longer be changed.")
     return stage, meeting
 
 
-def _workable(case: Case) -> None:
+def workable(case: Case) -> None:
+    """Refused when the case is closed, or paused while the employee is off long-term."""
     if case.status == "closed":
         raise Refused("This case is closed.")
     if case.paused:
@@ -97,31 +100,46 @@ def _workable(case: Case) -> None:
                             "are back.")
 
 
-def arrange_meeting(case: Case, arrangement: Arrangement, actor: str, today: dt.date,
-                    version: int | None = None) -> tuple[Meeting, list[str]]:
-    """Arrange the current stage's meeting, invited today: refused without the policy's minimum notice;
-    returns the meeting and the roles the policy expects that nobody has (a warning, not a refusal)."""
-    _workable(case)
-    stage = policy_stage(case)
-    kind = stage_checklist(case).meeting_kind
-    problem = notice_problem(today, arrangement.on, stage.notice_days if stage else 0)
+def notice_kept(case: Case, invited_on: dt.date, meeting_on: dt.date, field: str = "on") -> None:
+    """Refused (beside `field`) when a meeting on `meeting_on`, invited on `invited_on`, would have less notice
+    than the current stage needs (`casework.workflow.notice_for`), in the employee's bank-holiday region."""
+    problem = notice_problem(invited_on, meeting_on, notice_for(policy_stage(case)), region_of(case))
     if problem:
-        raise Refused(problem, "on")
+        raise Refused(problem, field)
+
+
+def check_arrangement(arrangement: Arrangement, kind: str) -> None:
+    """Refused when a name or the place is not one line, or the companion may not come to a meeting of `kind`."""
     for field, value in (("place", arrangement.place), ("companion_name", arrangement.companion_name),
                          *(("participants", name) for name, _, _ in arrangement.participants)):
         if unsafe_in_a_line(value or ""):
             raise Refused(ONE_LINE if field != "participants" else f"{one_line(value)}: {ONE_LINE}", field)
     if arrangement.companion_kind == "relative" and kind not in RELATIVE_ALLOWED:
         raise Refused("At this meeting the companion is a work colleague or a trade union representative.",
-                             "companion_kind")
-    meeting = Meeting(
-        kind=kind, on=arrangement.on, at_time=arrangement.at_time, minutes=arrangement.minutes,
+                      "companion_kind")
+
+
+def meeting_fields(arrangement: Arrangement) -> dict:
+    """A meeting's when, where and who as `arrangement` gives them, tidied."""
+    return dict(
+        on=arrangement.on, at_time=arrangement.at_time, minutes=arrangement.minutes,
         place=arrangement.place.strip() or None, by_call=arrangement.by_call,
         participants=[Participant(name=name.strip(), role=role, email=(email or "").strip().lower() or None)
                       for name, role, email in arrangement.participants],
         employee_attends=arrangement.employee_attends, companion_name=arrangement.companion_name.strip() or None,
-        companion_kind=(arrangement.companion_kind or None) if arrangement.companion_name.strip() else None,
-        arranged_by=actor, arranged_on=today)
+        companion_kind=(arrangement.companion_kind or None) if arrangement.companion_name.strip() else None)
+
+
+def arrange_meeting(case: Case, arrangement: Arrangement, actor: str, today: dt.date,
+                    version: int | None = None) -> tuple[Meeting, list[str]]:
+    """Arrange the current stage's meeting, invited today: refused without the policy's minimum notice;
+    returns the meeting and the roles the policy expects that nobody has (a warning, not a refusal)."""
+    workable(case)
+    stage = policy_stage(case)
+    kind = stage_checklist(case).meeting_kind
+    notice_kept(case, today, arrangement.on)
+    check_arrangement(arrangement, kind)
+    meeting = Meeting(kind=kind, **meeting_fields(arrangement), arranged_by=actor, arranged_on=today)
 
     def apply(case: Case) -> dict:
         stage_of(case).meetings.append(meeting)
@@ -137,10 +155,12 @@ def move_meeting(case: Case, meeting_id: str, proposed_on: dt.date, at_time: str
                  today: dt.date, version: int | None = None) -> Meeting:
     """The employee proposes another date: accepted only up to 7 calendar days after the original one; the
     meeting moves, keeps its original date, and its sequence rises so calendars update the invitation."""
-    _workable(case)
-    _, meeting = _current_meeting(case, meeting_id)
+    workable(case)
+    _, meeting = current_meeting(case, meeting_id)
     if meeting.held:
         raise Refused("This meeting has been held: arrange another one instead.")
+    if meeting.cancelled:
+        raise Refused(CANCELLED)
     original = meeting.original_on or meeting.on
     problem = alternative_date_problem(original, proposed_on, today)
     if problem:
@@ -171,8 +191,10 @@ def record_notes(case: Case, meeting_id: str, answers: dict, actor: str, today: 
     """Save the meeting's notes on its checklist and mark it held, completing the stage's meeting task.
     Refused until the absences are associated and before the meeting's date. The audit entry says that
     notes were saved, never what they say."""
-    _workable(case)
-    stage, meeting = _current_meeting(case, meeting_id)
+    workable(case)
+    stage, meeting = current_meeting(case, meeting_id)
+    if meeting.cancelled:
+        raise Refused(CANCELLED)
     blocked = completion_blocked("hold_meeting", stage.absences_associated)
     if blocked:
         raise Refused(blocked)
@@ -239,9 +261,10 @@ def invitees(meeting: Meeting, employee: Employee) -> list[tuple[str, str]]:
     return list({email: (name, email) for name, email in attendees}.values())
 
 
-def invitation_file(case: Case, meeting: Meeting, employee: Employee) -> bytes:
+def invitation_file(case: Case, meeting: Meeting, employee: Employee, cancelled: bool | None = None) -> bytes:
     """The meeting's .ics invitation: organised by whoever arranged it, for the participants with an e-mail
-    and the employee (when they attend). It names people and the meeting, never medical detail."""
+    and the employee (when they attend); a cancellation once the meeting is cancelled (or with `cancelled`, for
+    someone no longer invited). It names people and the meeting, never medical detail."""
     stage_key = next(stage.key for stage in case.stages if any(m.id == meeting.id for m in stage.meetings))
     organiser = User.objects(email=meeting.arranged_by).only("name", "email").first() if meeting.arranged_by else None
     unique = invitees(meeting, employee)
@@ -252,11 +275,14 @@ def invitation_file(case: Case, meeting: Meeting, employee: Employee) -> bytes:
         meeting.place or ("Telephone or video call" if meeting.by_call else ""),
         (organiser.name, organiser.email) if organiser else (meeting.arranged_by or "Casebook", meeting.arranged_by
                                                              or "casebook@localhost"),
-        unique, stamped=utcnow(), description=_description(meeting, employee), sequence=meeting.sequence or 0)
+        unique, stamped=utcnow(), description=_description(meeting, employee), sequence=meeting.sequence or 0,
+        cancelled=bool(meeting.cancelled if cancelled is None else cancelled))
 
 
 def _description(meeting: Meeting, employee: Employee) -> str:
     lines = [f"{KIND_LABELS[meeting.kind]} under the sickness absence policy, about {employee.name}."]
+    if meeting.cancelled:
+        lines.insert(0, "This meeting is cancelled.")
     if meeting.by_call:
         lines.append("By telephone or video call.")
     if meeting.participants:

@@ -32,6 +32,7 @@ from services.cases.tasks import (
     case_policy,
     hr_queue,
     ladder_of,
+    region_of,
     stage_of,
 )
 from services.errors import Refused
@@ -114,7 +115,8 @@ def check_outcome(case: Case, choice: OutcomeChoice, actor: str, today: dt.date)
     step = ladder.stage(case.stage)
     if step is None or choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
         raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
-    problem = formal_outcome_problem(OUTCOMES[choice.key], step, _meetings(case), _may_dismiss(actor))
+    problem = formal_outcome_problem(OUTCOMES[choice.key], step, _meetings(case), _may_dismiss(actor),
+                                     region_of(case))
     if problem:
         raise Refused(problem, "outcome_kind")
     return plan_outcome(choice.key, step, ladder, choice.decided_on, choice.letter_dated)
@@ -124,7 +126,7 @@ def _meetings(case: Case) -> list[MeetingFacts]:
     stage = stage_of(case)
     return [MeetingFacts(on=meeting.on, arranged_on=meeting.arranged_on, held=meeting.held,
                          with_notes=bool(meeting.notes), roles=tuple(person.role for person in meeting.participants))
-            for meeting in stage.meetings]
+            for meeting in stage.meetings if not meeting.cancelled]
 
 
 def _may_dismiss(actor: str) -> bool:

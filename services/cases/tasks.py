@@ -104,7 +104,8 @@ def refer_to_occupational_health(employee: Employee, absence_ids, today: dt.date
     return added
 
 
-def _region(case: Case) -> str:
+def region_of(case: Case) -> str:
+    """The bank-holiday region of the case's employee (England when not known)."""
     employee = Employee.objects(pk=case.employee).only("region").first()
     return employee.region if employee and employee.region else "ENG"
 
@@ -214,7 +215,7 @@ def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None 
 
     case.change(actor, "case closed: employee resumed", close, version=version)
     for paused in Case.objects(employee=case.employee, kind="STS", paused=True, status__ne="closed"):
-        paused.change(actor, "case resumed", lambda sts: sts.resume(today, _region(sts)),
+        paused.change(actor, "case resumed", lambda sts: sts.resume(today, region_of(sts)),
                       reason="The employee resumed work and the long-term case closed.")
     return case
 

@@ -38,6 +38,7 @@ ENDPOINTS = [
     "absences.make_letter", "absences.new", "absences.record_fit_note", "absences.record_step",
     "absences.return_to_work", "absences.upload_letter", "account.notifications", "auth.login", "auth.logout",
     "cases.add", "cases.another_date", "cases.arrange", "cases.ask_not_to_progress_view", "cases.associate",
+    "cases.cancel", "cases.change",
     "cases.complete", "cases.confirm_migrated_stage", "cases.decide", "cases.flag", "cases.letter_sent",
     "cases.make_letter", "cases.not_my_report_from_team", "cases.notes", "cases.outcome", "cases.preview",
     "cases.reassign", "cases.send_invitation", "cases.snooze", "cases.upload_letter", "cases.wrong_migrated_stage",

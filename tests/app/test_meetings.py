@@ -86,40 +86,50 @@ def field_error(html: str, field_id: str) -> str:
     return match.group(1).replace("&#39;", "'")
 
 
-@pytest.mark.parametrize("policy, notice", [("council-2019", 5), ("nhs-scotland", 14)])
-def test_too_little_notice_is_refused_beside_the_date_and_the_minimum_is_accepted(auth, people, policy, notice):
+@pytest.mark.parametrize("policy, notice, earliest", [
+    # Mon 7 Dec 2026: 5 calendar days give Sat 12th, the 5th working day (Tue 8 … Mon 14) is Monday 14 December
+    ("council-2019", "5 working days'", dt.date(2026, 12, 14)),
+    # 14 calendar days give Mon 21 December, after the 5th working day
+    ("nhs-scotland", "14 days' (and at least 5 working days')", dt.date(2026, 12, 21)),
+])
+def test_too_little_notice_is_refused_beside_the_date_and_the_minimum_is_accepted(auth, people, policy, notice,
+                                                                                   earliest):
+    """Policy 8d: "a minimum of five days notice" for the 3rd formal meeting, as working days (issue 15)."""
     case = staged(people, "formal_3", policy=policy)
-    auth.login("bea@example.org")
-    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
-    assert f"The policy asks for at least {notice} days' notice" in html
-    short = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(html, case, TODAY + (notice - 1) * DAY))
-    assert short.status_code == 400
-    assert field_error(short.get_data(as_text=True), "on") == (
-        f"The policy asks for at least {notice} days' notice: invited on {long_date(TODAY)}, the meeting can be "
-        f"on {long_date(TODAY + notice * DAY)} at the earliest.")
+    today = dt.date(2026, 12, 7)
+    with clock.frozen(today):
+        auth.login("bea@example.org")
+        html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+        assert f"The policy asks for at least {notice} notice" in html.replace("&#39;", "'")
+        short = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(html, case, earliest - DAY))
+        assert short.status_code == 400
+        assert field_error(short.get_data(as_text=True), "on") == (
+            f"The policy asks for at least {notice} notice: invited on {long_date(today)}, the meeting can be "
+            f"on {long_date(earliest)} at the earliest.")
     saved = Case.objects.get(pk=case.pk)
     assert (saved.version, len(saved.current_stage.meetings), len(saved.audit)) == (case.version, 0, 0)
 
     # a row with its role set in advance but no name is left out
-    kept = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(
-        html, case, TODAY + notice * DAY, **{"participants-1-role": "senior_manager"}))
+    with clock.frozen(today):
+        kept = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(
+            html, case, earliest, **{"participants-1-role": "senior_manager"}))
     assert kept.status_code == 302 and kept.headers["Location"].endswith(f"/cases/{case.pk}#meetings")
     [meeting] = Case.objects.get(pk=case.pk).current_stage.meetings
     assert (meeting.kind, meeting.on, meeting.at_time, meeting.minutes, meeting.place) == (
-        "formal_review", TODAY + notice * DAY, "10:00", 45, "Room 2, Example House")
+        "formal_review", earliest, "10:00", 45, "Room 2, Example House")
     assert [(p.name, p.role, p.email) for p in meeting.participants] == [("Bea Boss", "manager", "bea@example.org")]
     assert (meeting.companion_name, meeting.companion_kind, meeting.employee_attends) == (
         "Cal Colleague", "union_rep", True)
-    assert (meeting.arranged_by, meeting.arranged_on, meeting.sequence) == ("bea@example.org", TODAY, 0)
+    assert (meeting.arranged_by, meeting.arranged_on, meeting.sequence) == ("bea@example.org", today, 0)
     # the 3rd formal meeting expects a senior manager and HR: a warning, not a refusal
-    follow = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    with clock.frozen(today):
+        follow = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
     assert "The policy expects at this meeting: Senior manager, HR advisor. Add them to the participants." in follow
     assert "Nobody is down as Senior manager, HR advisor" in follow
     entry = Case.objects.get(pk=case.pk).audit[-1]
     assert (entry.actor, entry.action, entry.before["meeting"], entry.after["meeting"], entry.after["meeting_on"]) == (
         "bea@example.org", "meeting arranged", "none",
-        f"Formal absence review meeting on {long_date(TODAY + notice * DAY)} at 10:00",
-        (TODAY + notice * DAY).isoformat())
+        f"Formal absence review meeting on {long_date(earliest)} at 10:00", earliest.isoformat())
 
 
 @pytest.mark.parametrize("overrides, field_id, message", [

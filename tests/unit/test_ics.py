@@ -35,3 +35,19 @@ def test_summer_time_is_kept():
                       ("Bea Boss", "bea@example.org"), [], stamped=dt.datetime(2027, 5, 1))
     [event] = Calendar.from_ical(data).walk("VEVENT")
     assert event.decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
+
+
+def test_a_changed_and_a_cancelled_meeting_keep_the_uid_with_a_higher_sequence():
+    """RFC 5546: an update is a REQUEST, a cancellation a CANCEL with STATUS:CANCELLED, both with the event's UID
+    and a higher SEQUENCE, so calendars update or remove the event they hold."""
+    def event_of(sequence: int, cancelled: bool):
+        data = invitation("m3", "3rd formal absence review meeting", dt.datetime(2026, 12, 14, 10, 0, tzinfo=LONDON),
+                          60, "Room 2", ("Bea Boss", "bea@example.org"), [("Wes Worker", "wes@example.org")],
+                          stamped=dt.datetime(2026, 12, 2, 9, 0), sequence=sequence, cancelled=cancelled)
+        calendar = Calendar.from_ical(data)
+        [event] = calendar.walk("VEVENT")
+        return str(calendar["method"]), str(event["uid"]), int(event["sequence"]), str(event["status"])
+
+    assert event_of(0, False) == ("REQUEST", "m3@casebook", 0, "CONFIRMED")
+    assert event_of(1, False) == ("REQUEST", "m3@casebook", 1, "CONFIRMED")
+    assert event_of(2, True) == ("CANCEL", "m3@casebook", 2, "CANCELLED")

@@ -11,12 +11,14 @@ from casework.workflow import (
     OUTCOMES,
     DismissalTerms,
     MeetingFacts,
+    Notice,
     alternative_date_problem,
     completion_blocked,
     dismissal_problems,
     due_on,
     formal_outcome_problem,
     milestone_tasks,
+    notice_for,
     notice_problem,
     outcomes_for,
     plan_outcome,
@@ -88,6 +90,50 @@ def test_nothing_but_the_association_can_be_completed_before_it(kind, associated
 ])
 def test_minimum_notice(invited, meeting, notice, problem):
     assert notice_problem(invited, meeting, notice) == problem
+
+
+@pytest.mark.parametrize("key, preset_days, notice", [
+    ("formal_3", 2, Notice(2, 5)),        # the preset says less: 5 working days all the same
+    ("formal_3", 14, Notice(14, 5)),      # the preset says more: both must be kept
+    ("lts_hearing", 0, Notice(0, 5)),
+    ("formal_1", 2, Notice(2, 0)),        # earlier stages: the preset alone
+    ("lts_case_conference", 7, Notice(7, 0)),
+])
+def test_notice_at_a_stage_that_can_end_in_dismissal_is_at_least_five_working_days(key, preset_days, notice):
+    """Policy 8d: "given written notification of the meeting and a minimum of five days notice"; issue 15: 5
+    working days at the 3rd formal meeting and at hearings, whatever the preset says."""
+    from casework.ladders import Stage
+    assert notice_for(Stage(key, "A stage", notice_days=preset_days)) == notice
+
+
+@pytest.mark.parametrize("invited, meeting, notice, region, problem", [
+    # Mon 21 Dec 2026: Tue 22 (1), Wed 23 (2), Thu 24 (3), Fri 25 Christmas, Mon 28 Boxing Day substitute,
+    # Tue 29 (4), Wed 30 (5): the 5th working day is 30 December, later than 21 + 5 calendar days = 26th.
+    (D(2026, 12, 21), D(2026, 12, 30), Notice(5, 5), "ENG", None),
+    (D(2026, 12, 21), D(2026, 12, 29), Notice(5, 5), "ENG",
+     "The policy asks for at least 5 working days' notice: invited on 21 December 2026, the meeting can be on "
+     "30 December 2026 at the earliest."),
+    # a preset of 2 days at the 3rd formal stage changes nothing: still 30 December
+    (D(2026, 12, 21), D(2026, 12, 29), Notice(2, 5), "ENG",
+     "The policy asks for at least 5 working days' notice: invited on 21 December 2026, the meeting can be on "
+     "30 December 2026 at the earliest."),
+    # without the working-day floor 2 calendar days are enough: 21 + 2 = 23 December
+    (D(2026, 12, 21), D(2026, 12, 23), Notice(2, 0), "ENG", None),
+    # Wed 25 Nov 2026 in Scotland: Thu 26 (1), Fri 27 (2), Mon 30 St Andrew's Day, Tue 1 Dec (3), Wed 2 (4),
+    # Thu 3 (5); in England Mon 30 is (3), so Wed 2 December is the 5th
+    (D(2026, 11, 25), D(2026, 12, 2), Notice(5, 5), "SCT",
+     "The policy asks for at least 5 working days' notice: invited on 25 November 2026, the meeting can be on "
+     "3 December 2026 at the earliest."),
+    (D(2026, 11, 25), D(2026, 12, 3), Notice(5, 5), "SCT", None),
+    (D(2026, 11, 25), D(2026, 12, 2), Notice(5, 5), "ENG", None),
+    # 14 calendar days (7 December) come after the 5th working day (2 December): the later one counts
+    (D(2026, 11, 23), D(2026, 12, 6), Notice(14, 5), "ENG",
+     "The policy asks for at least 14 days' (and at least 5 working days') notice: invited on 23 November 2026, "
+     "the meeting can be on 7 December 2026 at the earliest."),
+])
+def test_working_day_notice_across_bank_holidays(invited, meeting, notice, region, problem):
+    """Policy 8d: "a minimum of five days notice", counted as working days of the employee's region."""
+    assert notice_problem(invited, meeting, notice, region) == problem
 
 
 @pytest.mark.parametrize("original, proposed, today, accepted", [
@@ -177,7 +223,7 @@ def _held(on=MEETING_DAY, arranged_on=ARRANGED, held=True, notes=True, roles=("m
 
 # Council policy, part 2, paragraph 2: formal action is never taken without a formal meeting; paragraph 8: the 2nd
 # formal meeting with HR, the 3rd chaired by a manager with the authority to dismiss, with HR, on at least five
-# days' notice. council-2019 gives formal_3 notice_days = 5 (calendar days, for now) and these attendees.
+# days' notice. council-2019 gives these attendees; the 3rd formal's notice is at least 5 working days (notice_for).
 @pytest.mark.parametrize("stage, outcome, meetings, may_dismiss, expected", [
     ("formal_1", "warning", [], False, "Hold the 1st formal absence review meeting and record its notes first"),
     ("formal_1", "warning", [_held(held=False)], False, "record its notes first"),        # arranged, not held
@@ -191,11 +237,14 @@ def _held(on=MEETING_DAY, arranged_on=ARRANGED, held=True, notes=True, roles=("m
     ("formal_3", "dismissal", [_held(roles=("senior_manager", "hr"))], False,
      "Only someone with the authority to dismiss"),
     ("formal_3", "dismissal", [_held(roles=("hr",))], True, "senior manager missing"),
-    # arranged Fri 27 Feb for Mon 2 Mar: 3 days; 5 needed, so 4 Mar at the earliest
+    # arranged Fri 27 Feb for Mon 2 Mar: 1 working day; 5 needed (Mon 2, Tue 3, Wed 4, Thu 5, Fri 6): 6 Mar
     ("formal_3", "dismissal", [_held(arranged_on=D(2026, 2, 27), roles=("senior_manager", "hr"))], True,
-     "the meeting can be on 4 March 2026 at the earliest"),
-    # arranged Wed 25 Feb for Mon 2 Mar: 5 days exactly
-    ("formal_3", "dismissal", [_held(arranged_on=D(2026, 2, 25), roles=("senior_manager", "hr"))], True, None),
+     "the meeting can be on 6 March 2026 at the earliest"),
+    # arranged Wed 25 Feb: 5 calendar days but only 3 working days (26, 27 Feb, 2 Mar): 4 Mar at the earliest
+    ("formal_3", "dismissal", [_held(arranged_on=D(2026, 2, 25), roles=("senior_manager", "hr"))], True,
+     "4 March 2026 at the earliest"),
+    # arranged Mon 23 Feb: 5 working days exactly (24, 25, 26, 27 Feb, 2 Mar)
+    ("formal_3", "dismissal", [_held(arranged_on=D(2026, 2, 23), roles=("senior_manager", "hr"))], True, None),
     # the latest held meeting is the one judged: an earlier one without HR does not matter
     ("formal_2", "warning", [_held(on=D(2026, 2, 20), arranged_on=D(2026, 2, 2)), _held(roles=("manager", "hr"))],
      False, None),
