@@ -124,6 +124,20 @@ def generate(today: dt.date, seed: int = 2026) -> DemoOrganisation:
     return DemoOrganisation(employees, absences, _logins(employees))
 
 
+# Invented streets and towns; the "ZZ" postcodes are of no real area. Every tenth person has no address known, so
+# their letters go by hand or by e-mail. Made from the person's place in the list, not the random draw, so adding
+# addresses changed nobody else's details.
+STREETS = ("Beech Road", "Church Lane", "Mill Street", "Station Road", "Orchard Way", "Park Avenue", "Meadow Close")
+TOWNS = ("Ashvale", "Brookfield", "Carrow Heath", "Dunmere", "Elmsworth")
+
+
+def _address(index: int) -> dict:
+    if index % 10 == 9:
+        return {"address_line_1": None, "address_line_2": None, "town": None, "postcode": None}
+    return {"address_line_1": f"{3 + index % 97} {STREETS[index % len(STREETS)]}", "address_line_2": None,
+            "town": TOWNS[index % len(TOWNS)], "postcode": f"ZZ{1 + index % 9} {index % 10}AB"}
+
+
 def _hierarchy(rng: random.Random, today: dt.date) -> tuple[list[dict], dict[str, float], set[str]]:
     """Everyone from the chief executive down, with how often each tends to be off and who is often off."""
     employees: list[dict] = []
@@ -149,6 +163,7 @@ def _hierarchy(rng: random.Random, today: dt.date) -> tuple[list[dict], dict[str
             "supervisor_assignment_number": boss["assignment_number"] if boss else None,
             "start_date": start, "end_date": today - dt.timedelta(days=rng.randint(10, 350)) if leaver else None,
             "pregnancy": staff and rng.random() < 0.015, "disability": rng.random() < 0.04,
+            **_address(len(employees)),
         }
         employees.append(person)
         episodes_a_year[person["assignment_number"]] = rng.choice(YEARLY_EPISODES)
