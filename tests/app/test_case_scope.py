@@ -131,13 +131,17 @@ def test_the_refresh_is_idempotent_and_heals_a_case_left_stale(app, people, conf
     assert {row["_id"]: (row["version"], len(row["audit"])) for row in Case._get_collection().find()} == versions
 
 
+def waiting_in_the_old_hr_queue(wes) -> Absence:
+    """An absence of Wes's with its return-to-work reminder waiting in Community Care's HR queue."""
+    return Absence(employee=wes.pk, assignment_number=wes.assignment_number, first_day=TODAY,
+                   reason_category="infections", version=1,
+                   tasks=[Task(kind="rtw_reminder", title="Return-to-work interview with Wes Worker",
+                               assignee=f"hr:{OLD}", due_on=TODAY)]).save()
+
+
 def test_the_moved_employees_absence_tasks_leave_the_old_hr_queue(app, people, tmp_path):
     wes = people["wes"]
-    absence = Absence(employee=wes.pk, assignment_number=wes.assignment_number, first_day=TODAY,
-                      reason_category="infections", version=1,
-                      tasks=[Task(kind="rtw_reminder", title="Return-to-work interview with Wes Worker",
-                                  assignee=f"hr:{OLD}", due_on=TODAY)])
-    absence.save()
+    absence = waiting_in_the_old_hr_queue(wes)
     move(app, people, tmp_path, division=NEW)
     saved = Absence.objects.get(pk=absence.pk)
     assert [task.assignee for task in saved.tasks] == [f"hr:{NEW}"]
@@ -149,11 +153,7 @@ def test_an_import_killed_after_moving_someone_s_division_is_finished_by_the_nex
     still moves his absence's task to the new division's HR queue (tests/app/test_hierarchy_interrupted.py kills
     real runs and checks that they leave the note)."""
     wes = people["wes"]
-    absence = Absence(employee=wes.pk, assignment_number=wes.assignment_number, first_day=TODAY,
-                      reason_category="infections", version=1,
-                      tasks=[Task(kind="rtw_reminder", title="Return-to-work interview with Wes Worker",
-                                  assignee=f"hr:{OLD}", due_on=TODAY)])
-    absence.save()
+    absence = waiting_in_the_old_hr_queue(wes)
     Employee.objects(pk=wes.pk).update_one(set__division=NEW, inc__version=1)     # what the killed run wrote
     UnfinishedImport(kind="employees", division_moves=[DivisionMove(employee=wes.pk, old=OLD, new=NEW)]).save()
     move(app, people, tmp_path, division=NEW)
