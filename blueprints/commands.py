@@ -87,5 +87,5 @@ def triggers_scan(as_of, dry_run: bool):
     verb = "Would have" if dry_run else "Done:"
     click.echo(f"{verb} evaluated {summary.employees} employees on {day.isoformat()}: "
                f"opened {counts['open_sts'] + counts['restart_sts']} short-term and {counts['open_lts']} long-term "
-               f"cases, escalated {counts['escalate_sts']}, closed {counts['close_sts_improved']}, "
+               f"cases, review meetings due {counts['review_due']}, monitoring ended {counts['warning_expired']}, "
                f"paused {counts['pause_sts']}, resumed {counts['resume_sts']}; {summary.concerns} pattern concerns.")

@@ -9,10 +9,12 @@ import datetime as dt
 from typing import Sequence
 
 from casework.absences import long_date
+from casework.calendar import WorkingPattern
 from casework.facts import AbsenceFacts, CaseFacts
 from casework.figures import Figures, long_term_from
 from casework.milestones import LapsedWarning
-from casework.policy import Policy
+from casework.policy import Counting, Policy
+from casework.review import Target, review_figures
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Action:
     figures: tuple[Figures, ...] = ()
     absence_ids: tuple = ()
     lapsed_warning: LapsedWarning | None = None
+    review_result: str | None = None   # a review meeting due: "missed", "met" or "trigger"
+    review_key: dt.date | None = None  # the day of the decision that set the review period (one task for each)
 
 
 def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts], policy: Policy,
@@ -58,15 +62,17 @@ def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts
 
 def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: Sequence[LapsedWarning],
                 off_long_term: AbsenceFacts | None, policy: Policy, as_of: dt.date,
-                off_short_term: AbsenceFacts | None = None, lts_open: bool = False) -> tuple[list[Action], list[str]]:
-    """The short-term actions and notes, from the short-term rules that fired and the STS cases.
+                off_short_term: AbsenceFacts | None = None, lts_open: bool = False,
+                absences: Sequence[AbsenceFacts] = (), pattern: WorkingPattern | None = None,
+                ) -> tuple[list[Action], list[str]]:
+    """The short-term actions and notes, from the short-term rules that fired, the STS cases and the absences.
 
-    `off_short_term` is an absence still going on that is not long-term yet: a trigger it counts in, or
-    a review period ending, waits until it ends (it would not count if it became long-term). While a
-    long-term case is open (`lts_open`) a paused case waits for the manager to confirm the return."""
+    `off_short_term` is an absence still going on that is not long-term yet: a trigger it counts in waits until
+    it ends (it would not count if it became long-term). While a long-term case is open (`lts_open`) a paused
+    case waits for the manager to confirm the return. A case in force is never moved: see `_in_force`."""
     current = _current(cases, as_of)
     latest = current or max(cases, key=_entered, default=None)
-    since = latest.stage_entered_on if latest else None
+    since = max(latest.stage_entered_on, latest.review_from or latest.stage_entered_on) if latest else None
     new = [rule for rule in fired if rule.figures and rule.figures.new_since(since)]
     pause = _pause(off_long_term)
     if current and current.paused:
@@ -77,10 +83,10 @@ def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: 
                         "long-term case."]
         return [Action("resume_sts", "Resume short-term work: they are back from long-term absence.",
                        case_id=current.id, stage=current.stage)], []
-    waiting = _waiting(new, off_short_term, policy)
-    if waiting:
-        return [], [waiting]
     if current is None:
+        waiting = _waiting(new, off_short_term, policy)
+        if waiting:
+            return [], [waiting]
         if not new:
             return [], []
         opened = _open(new, latest, lapsed[0] if lapsed else None, policy)
@@ -89,46 +95,114 @@ def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: 
         if current.is_live:
             return [dataclasses.replace(pause, case_id=current.id, stage=current.stage)], []
         return [], ["Short-term work waits while they are off long-term."]
-    if new:
-        return _after_new_trigger(current, new, lapsed, policy, as_of)
-    if current.status == "open" and current.review_date is not None and as_of > current.review_date:
-        if off_short_term:
-            return [], [f"The review period ended on {long_date(current.review_date)}; the case is looked at again "
-                        f"when they are back from the absence that began on {long_date(off_short_term.first_day)}."]
-        return [Action("close_sts_improved", f"Close with letter {policy.sts.improved_letter}: the review period "
-                                             f"ended on {long_date(current.review_date)} with no new trigger since "
-                                             f"the stage began on {long_date(current.stage_entered_on)}",
-                       case_id=current.id, stage=current.stage, letter=policy.sts.improved_letter)], []
-    return [], []
+    return _in_force(current, fired, lapsed, policy, as_of, off_short_term, absences, pattern or WorkingPattern())
 
 
-def _after_new_trigger(case: CaseFacts, new: list[FiredRule], lapsed: Sequence[LapsedWarning], policy: Policy,
-                       as_of: dt.date) -> tuple[list[Action], list[str]]:
-    ladder, words = policy.sts.ladder, _words(new)
-    since = f"with an absence since the stage began on {long_date(case.stage_entered_on)}"
+def _in_force(case: CaseFacts, fired: Sequence[FiredRule], lapsed: Sequence[LapsedWarning], policy: Policy,
+              as_of: dt.date, off: AbsenceFacts | None, absences: Sequence[AbsenceFacts],
+              pattern: WorkingPattern) -> tuple[list[Action], list[str]]:
+    """What follows for a case in force: open at a stage, on continued monitoring, or closed with a live warning.
+
+    Formal action is never automatic (paragraph 2 of the council policy). An open case whose meeting set a
+    review period is judged on the absences that started in that period, against the target agreed: when the
+    target is missed, or the period ends, a review meeting is due (`review_due`: a task, never a move). On
+    continued monitoring, or while a warning is live after the case closed, a trigger counting an absence that
+    started since the last decision makes a review meeting due at the stage the warning puts them on; when the
+    warning expires, the monitoring ends (`warning_expired`)."""
+    since = case.review_from or case.stage_entered_on
+    new = [rule for rule in fired if rule.figures and rule.figures.new_since(since)]
+    if case.status == "open" and case.review_date is None:
+        if not new:
+            return [], []
+        return [], [f"New absences since the stage began on {long_date(case.stage_entered_on)} ({_words(new)}): "
+                    f"associate them with the stage; its meeting has not set a review date yet."]
+    if case.status == "open":
+        return _review(case, fired, policy, as_of, off, absences, pattern)
+    if case.warning_expires_on is not None and not case.warning_live(as_of):
+        if new:   # the warning lapsed: a new trigger restarts the process, recording the lapsed warning
+            waiting = _waiting(new, off, policy)
+            if waiting:
+                return [], [waiting]
+            own = next((warning for warning in lapsed if warning.case_id == case.id), None)
+            return [_open(new, case, own, policy)], []
+        return [Action("warning_expired", f"The {case.warning_level or ''} written warning expired on "
+                                          f"{long_date(case.warning_expires_on)}: continued monitoring ends and "
+                                          f"the case closes", case_id=case.id, stage=case.stage)], []
+    if not new:
+        return [], []
+    waiting = _waiting(new, off, policy)
+    if waiting:
+        return [], [waiting]
     if case.warning_live(as_of):
         assert case.warning_expires_on is not None, "a live warning has its expiry date"
-        context = f"while the {case.warning_level or ''} warning is live (until {long_date(case.warning_expires_on)})"
-    elif case.review_open(as_of):
-        assert case.review_date is not None, "an open review period has its review date"
-        context = f"during the review period (to {long_date(case.review_date)})"
-    elif case.status == "monitoring":
-        context = "while the case is on continued monitoring"
-    elif case.review_date is None:
-        return [], [f"New absences since the stage began on {long_date(case.stage_entered_on)} ({words}): "
-                    f"associate them with the stage; its meeting has not set a review date yet."]
+        context = (f"while the {case.warning_level or ''} written warning is live "
+                   f"(until {long_date(case.warning_expires_on)})")
     else:
-        own = next((warning for warning in lapsed if warning.case_id == case.id), lapsed[0] if lapsed else None)
-        restarted = _open(new, case, own, policy, ended=case.review_date)
-        return [restarted], []
-    current, higher = ladder.stage(case.stage), ladder.after(case.stage)
-    if current is None:
-        return [], [f"The case's stage {case.stage!r} is not on this policy's short-term ladder: {words}."]
-    if higher is None:
-        return [], [f"Already at {current.title}, the last stage: {words}, {since}, {context}."]
-    return [Action("escalate_sts", f"Move up from {current.title} to {higher.title}: {words}, {since}, {context}",
-                   case_id=case.id, stage=higher.key, from_stage=case.stage, figures=_figures(new),
-                   absence_ids=_absences(new))], []
+        context = "while the case is on continued monitoring"
+    return _due(_review_due(case, "trigger", f"Review meeting due: a trigger point was reached {context}: "
+                                         f"{_words(new)}; {_next_step(case, policy)}", _absences(new)))
+
+
+def _review(case: CaseFacts, fired: Sequence[FiredRule], policy: Policy, as_of: dt.date, off: AbsenceFacts | None,
+            absences: Sequence[AbsenceFacts], pattern: WorkingPattern) -> tuple[list[Action], list[str]]:
+    """An open case with a review period: the target missed (during or after the period) or met (after it)."""
+    assert case.review_date is not None, "a case under review has its review date"
+    counting = policy.triggers[0].counting if policy.triggers else Counting()
+    meeting_on = case.review_from or case.stage_entered_on
+    period = review_figures(absences, meeting_on, case.review_date, counting, policy.lts, pattern, as_of)
+    target = Target(case.target_occasions, case.target_days)
+    if target.is_set:
+        over = target.missed_by(period.occasions, period.working_days)
+        agreed = f"the target agreed on {long_date(meeting_on)} was {target.words()}"
+    else:   # a review period set before targets were kept: a trigger counting an absence of the period misses it
+        over = [rule.explanation for rule in fired if set(rule.absence_ids) & set(period.absence_ids)]
+        agreed = "no target was recorded"
+    ended = as_of > case.review_date
+    if off is not None and ended:
+        return [], [f"The review period ended on {long_date(case.review_date)}; the case is looked at again when "
+                    f"they are back from the absence that began on {long_date(off.first_day)}."]
+    if off is not None and off.id in period.absence_ids and over:
+        return [], [f"The review period's figures count the absence that began on {long_date(off.first_day)}, which "
+                    f"is still going on; the review is looked at again when they are back."]
+    if over:
+        return _due(_review_due(case, "missed", f"Review meeting due: the target was missed ({'; '.join(over)}), with "
+                                            f"{period.words()}; {agreed}; {_next_step(case, policy)}",
+                            period.absence_ids))
+    if not ended:
+        return [], []
+    later = [rule for rule in fired if rule.figures and rule.figures.new_since(case.review_date)]
+    if later and case.warning_live(as_of):
+        assert case.warning_expires_on is not None, "a live warning has its expiry date"
+        return _due(_review_due(case, "trigger", f"Review meeting due: the review period ended on "
+                                             f"{long_date(case.review_date)} and a trigger point was reached since, "
+                                             f"while the {case.warning_level or ''} written warning is live (until "
+                                             f"{long_date(case.warning_expires_on)}): {_words(later)}; "
+                                             f"{_next_step(case, policy)}", _absences(later)))
+    return _due(_review_due(case, "met", f"Review meeting due: the target was met, with {period.words()}; {agreed}. "
+                                     f"The meeting acknowledges the improvement (letter {policy.sts.improved_letter}, "
+                                     f"or the warning stays live until it expires)", period.absence_ids))
+
+
+def _due(action: Action | None) -> tuple[list[Action], list[str]]:
+    if action is None:
+        return [], ["The review meeting is due: the scan has given the task already."]
+    return [action], []
+
+
+def _next_step(case: CaseFacts, policy: Policy) -> str:
+    higher = policy.sts.ladder.after(case.stage)
+    step = (f"the meeting decides whether to move on to {higher.title}" if higher
+            else "this is the last stage of the policy")
+    return f"{step}; nothing moves until its outcome is recorded"
+
+
+def _review_due(case: CaseFacts, result: str, reason: str, absence_ids: tuple) -> Action | None:
+    """A review meeting due for the case: one for each decision that set a review period or the monitoring (None
+    when the scan already made it due)."""
+    if case.review_task_for is not None and case.review_task_for == (case.review_from or case.stage_entered_on):
+        return None
+    return Action("review_due", reason, case_id=case.id, stage=case.stage, absence_ids=absence_ids,
+                  review_result=result, review_key=case.review_from or case.stage_entered_on)
 
 
 def _open(new: list[FiredRule], previous: CaseFacts | None, lapsed: LapsedWarning | None, policy: Policy,

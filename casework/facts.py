@@ -64,6 +64,10 @@ class CaseFacts:
     warning_level: str | None = None
     warning_expires_on: dt.date | None = None
     paused: bool = False
+    review_from: dt.date | None = None  # the day of the meeting's decision that set the review period
+    target_occasions: int | None = None  # the attendance target agreed for the review period
+    target_days: int | None = None
+    review_task_for: dt.date | None = None  # the decision whose review meeting the scan already made due
 
     def warning_live(self, as_of: dt.date) -> bool:
         """Whether its warning is live on `as_of`: a warning is live up to and including its expiry date."""

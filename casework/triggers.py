@@ -14,19 +14,23 @@ Decisions (made in `casework.decisions`):
   long-term case open is resumed by the engine (`resume_sts`, and nothing else for it that day, so the
   service can move its dates on).
 - While they are off with an absence that is not long-term yet, a trigger counting that absence waits
-  until it ends (it would not count if it became long-term), and so does closing a case whose review
-  period has ended; the fired rule is shown, with a note.
+  until it ends (it would not count if it became long-term), and so does the review meeting of a period
+  that has ended; the fired rule is shown, with a note.
 - A short-term trigger is *new* when one of the absences it counted started after the current (or
-  latest) STS case entered its stage; a trigger that is not new adds nothing.
+  latest) STS case entered its stage, or after the decision that closed it or put it on monitoring; a
+  trigger that is not new adds nothing.
 - No STS case: a new trigger opens one (`open_sts`) at the highest stage any new trigger names (the
   ladder's first for most rules; a Bradford band may name a higher one), or restarts there
   (`restart_sts`) when an earlier warning has lapsed but may still be referred to.
-- A case in force — a live warning (live up to and including its expiry date), a running review
-  period (up to and including the review date) or continued monitoring — and a new trigger →
-  `escalate_sts`, one stage up; at the top stage nothing more (a note says so).
-- An open case whose review period has ended: a new trigger → `restart_sts` (recording any lapsed
-  warning); no new trigger → `close_sts_improved` with the policy's improvement letter.
-- An open case with no review date yet (its meeting is still to come) is not moved by new absences:
+- A case in force is never moved: formal action is never automatic (`casework.review`).
+  - Open with a review period (set by its meeting's outcome): only absences that start in the period
+    count. The target agreed missed (during or after the period) → `review_due` ("missed"); the period
+    ended with it kept → `review_due` ("met"). One task for each period; the stage moves only when the
+    review meeting's outcome is recorded.
+  - On continued monitoring, or closed with a warning still live: a new trigger → `review_due`
+    ("trigger"), judged at the stage the warning puts them on. On monitoring once the warning has expired
+    → `warning_expired` (the monitoring ends), or `restart_sts` with a new trigger.
+- An open case with no review date yet (its meeting is still to come) is not acted on by new absences:
   a note asks for them to be associated with the stage.
 - A reason that is a trigger on its own → one `oh_referral` per such absence overlapping its
   window; the service skips absences already referred.
@@ -95,7 +99,7 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
     short_term, notes = sts_actions(fired, [case for case in cases if case.kind == "STS"], lapsed,
                                     off_long_term[0] if off_long_term else None, policy, as_of,
                                     off_short_term[0] if off_short_term else None,
-                                    any(case.kind == "LTS" and case.is_live for case in cases))
+                                    any(case.kind == "LTS" and case.is_live for case in cases), known, pattern)
     actions = lts_actions(off_long_term, cases, policy, as_of) + short_term
     actions += [Action("oh_referral", rule.explanation, absence_ids=rule.absence_ids) for rule in referrals]
     milestones = [milestone for absence in known if absence.ongoing_on(as_of)

@@ -147,7 +147,7 @@ OUTCOMES = {
     "other": OutcomeKind("other", "Another outcome (no dismissal), with a review period", "C8", sets_review=True),
     "redeployment": OutcomeKind("redeployment", "Redeployment", "C8", closes=True),
     "ill_health_retirement": OutcomeKind("ill_health_retirement", "Ill-health retirement", "C8", closes=True),
-    "improved": OutcomeKind("improved", "Attendance improved: close the case", "C2", closes=True, appealable=False),
+    "improved": OutcomeKind("improved", "Attendance improved: the review ends", "C2", closes=True, appealable=False),
     "continue_support": OutcomeKind("continue_support", "Continue support, meet again by the review date", None,
                                     sets_review=True, appealable=False),
     "progress": OutcomeKind("progress", "Move on to the next stage", None, progresses=True, appealable=False),
@@ -161,11 +161,11 @@ def outcomes_for(kind: str, stage: Stage, ladder: Ladder) -> list[OutcomeKind]:
         keys = ["continue_support"] + ([] if top else ["progress"])
         keys += ["redeployment", "ill_health_retirement"] + (["dismissal", "other"] if top else [])
     elif stage.warning:
-        keys = ["warning", "more_time"]
+        keys = ["warning", "more_time", "progress"]
     elif top:
         keys = ["dismissal", "other", "redeployment", "ill_health_retirement"]
     else:
-        keys = ["support_agreed"]
+        keys = ["support_agreed", "progress"]
     if kind == "STS":
         keys.append("improved")
     return [OUTCOMES[key] for key in dict.fromkeys(keys)]
@@ -219,22 +219,30 @@ class MeetingFacts:
 
 
 def needs_held_meeting(outcome: OutcomeKind, stage: Stage) -> bool:
-    """Whether the outcome is formal action decided at the stage's meeting: every outcome of a formal stage (a
-    formal review meeting, a hearing) but "attendance improved", which the end of a review period may bring."""
-    return stage.formal and outcome.key != "improved"
+    """Whether the outcome is decided at a meeting that has been held: every outcome of a formal stage (a
+    formal review meeting, a hearing) but "attendance improved", which the end of a review period may bring,
+    and moving on to the next stage at any stage (the stage moves only at a held meeting)."""
+    return outcome.progresses or (stage.formal and outcome.key != "improved")
 
 
 def formal_outcome_problem(outcome: OutcomeKind, stage: Stage, meetings: list[MeetingFacts],
-                           may_dismiss: bool, region: str = "ENG") -> str | None:
+                           may_dismiss: bool, region: str = "ENG", decided_before: dt.date | None = None) -> str | None:
     """Why the outcome cannot be recorded yet, or None. Formal action is taken only at a meeting that has been
     held, with its notes, the people the policy requires and the notice it requires; a dismissal only by
-    someone with the authority to dismiss."""
+    someone with the authority to dismiss. Moving on needs the review meeting held after the stage's last
+    decision (`decided_before`: the outcome that set the review period)."""
     if outcome.key == "dismissal" and not may_dismiss:
         return ("Only someone with the authority to dismiss may record a dismissal: ask an administrator to give "
                 "it to the senior manager who chaired the meeting.")
     if not needs_held_meeting(outcome, stage):
         return None
     held = [meeting for meeting in meetings if meeting.held and meeting.with_notes]
+    if outcome.progresses and decided_before is not None:
+        held = [meeting for meeting in held if meeting.on > decided_before]
+        if not held:
+            return (f"Hold the review meeting and record its notes first: the stage's last decision was on "
+                    f"{long_date(decided_before)}, and moving on to the next stage is decided at a review meeting "
+                    f"held after it.")
     if not held:
         return (f"Hold the {stage.title} and record its notes first: "
                 f"\"{outcome.label}\" is decided at the meeting.")
@@ -264,13 +272,18 @@ class OutcomePlan:
     appeal_route: str | None
     next_stage: Stage | None
     closes: bool
+    monitoring: bool = False   # "improved" while a warning is live: on continued monitoring until it expires
 
     def words(self) -> list[str]:
         """The plan in sentences, for the confirmation panel and the audit trail."""
         said = [f"{self.outcome.label}, decided on {long_date(self.decided_on)}."]
         if self.letter:
             said.append(f"Letter {self.letter} confirms it.")
-        if self.warning_level and self.warning_expires_on:
+        if self.monitoring and self.warning_expires_on:
+            said.append(f"The {self.warning_level} written warning stays live until "
+                        f"{long_date(self.warning_expires_on)}: the case stays on continued monitoring until then, "
+                        f"and the letter says so.")
+        elif self.warning_level and self.warning_expires_on:
             said.append(f"The {self.warning_level} written warning is live until {long_date(self.warning_expires_on)}.")
         if self.review_date:
             said.append(f"Attendance is reviewed until {long_date(self.review_date)}.")
@@ -284,12 +297,26 @@ class OutcomePlan:
         return said
 
 
+@dataclasses.dataclass(frozen=True)
+class LiveWarning:
+    """A warning given at an earlier decision of the case: its level and the last day it is live."""
+
+    level: str
+    expires_on: dt.date
+
+
 def plan_outcome(outcome_key: str, stage: Stage, ladder: Ladder, decided_on: dt.date,
-                 letter_dated: dt.date | None = None) -> OutcomePlan:
+                 letter_dated: dt.date | None = None, warning: LiveWarning | None = None) -> OutcomePlan:
     """What recording `outcome_key` at `stage` on `decided_on` sets: review date (the stage's review weeks),
     warning and its expiry (live for the stage's warning months from the letter, through the day before the
-    same date), appeal deadline (the stage's appeal window after the letter's date), the next stage."""
+    same date), appeal deadline (the stage's appeal window after the letter's date), the next stage.
+
+    "Attendance improved" while the case's `warning` is still live keeps it: the case does not close but stays on
+    continued monitoring until the warning expires (council policy, part 2, 8e: warnings carry a 'life')."""
     outcome = OUTCOMES[outcome_key]
+    if outcome.key == "improved" and warning is not None and warning.expires_on >= decided_on:
+        return OutcomePlan(outcome, decided_on, outcome.letter, None, warning.level, warning.expires_on, None, None,
+                           None, closes=False, monitoring=True)
     letter_dated = letter_dated or decided_on
     review = decided_on + dt.timedelta(weeks=stage.review_weeks) if outcome.sets_review and stage.review_weeks else None
     level = stage.warning if outcome.gives_warning else None

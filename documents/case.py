@@ -107,6 +107,8 @@ class Outcome(me.EmbeddedDocument):
     summary = me.StringField(max_length=5000)
     review_date = me.DateField()
     target = me.StringField(max_length=500)
+    target_occasions = me.IntField(min_value=0, max_value=99)   # the target in figures: no more than these
+    target_days = me.IntField(min_value=0, max_value=99)        # occasions, working days in the review period
     warning_level = me.StringField(choices=WARNING_LEVELS)
     warning_expires_on = me.DateField()
     appeal_deadline = me.DateField()
@@ -321,6 +323,11 @@ class Case(Versioned, me.Document):
         for task in self.open_tasks():
             if every_task or task.stage_key == self.stage:
                 task.cancel(by)
+
+    def reopen_on_monitoring(self) -> None:
+        """Reopen the closed case on continued monitoring at its stage (unsaved): a trigger was reached while
+        its warning is live, and a review meeting is due."""
+        self.status, self.closed_on, self.closed_reason = "monitoring", None, None
 
     def keep_on_monitoring(self) -> None:
         """Keep the case on continued monitoring at its current stage (unsaved): HR's decision not to move on."""

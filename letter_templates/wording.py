@@ -109,14 +109,19 @@ LETTERS = {
         "If you are unhappy with the way this matter has been handled, you may raise it through the grievance "
         "procedure. If there is anything more we can do to support you, please talk to me.",
     )),
-    "C2": Letter("Your attendance has improved: the matter is closed", (
+    "C2": Letter("Your attendance has improved", (
         DEAR,
         "I am writing following the review of your attendance since the {{ case.stage }}. I am pleased to confirm "
         "that your attendance has improved to a satisfactory level, and I would like to congratulate you on this "
         "achievement.",
         "The absences that led to the review were:",
         ABSENCES,
-        "As long as the improvement is maintained, the matter is now closed and no further action will be taken.",
+        If("not outcome.warning_stays", ("As long as the improvement is maintained, the matter is now closed and no "
+                                         "further action will be taken.",)),
+        If("outcome.warning_stays", ("The review period has ended, but your {{ outcome.warning_stays }}. Your "
+                                     "attendance remains under monitoring until then: if it falls to an "
+                                     "unsatisfactory level while the warning is live, you may be invited to a further "
+                                     "formal absence review meeting.",)),
         "Good attendance needs to be sustained: if your attendance falls to an unsatisfactory level again, it may be "
         "dealt with under the policy, and reference may be made to any lapsed warning for two years after it "
         "lapsed.",

@@ -21,17 +21,22 @@ from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
 from services.cases.tasks import (
+    REVIEW_MEETING,
     absence_events,
     add_milestone_tasks,
     add_stage_tasks,
     assignee_for,
+    hr_queue,
     refer_to_occupational_health,
 )
 
 DEFAULT_PRESET = "council-2019"
-APPLIED = ("open_sts", "escalate_sts", "restart_sts", "close_sts_improved", "open_lts", "pause_sts", "resume_sts")
-CHANGES = {"escalate_sts": "stage moved up", "close_sts_improved": "case closed: attendance improved",
+APPLIED = ("open_sts", "restart_sts", "review_due", "warning_expired", "open_lts", "pause_sts", "resume_sts")
+CHANGES = {"review_due": "review meeting due", "warning_expired": "monitoring ended: the warning expired",
            "pause_sts": "case paused while on long-term sickness", "resume_sts": "case resumed"}
+
+REVIEW_TITLES = {"missed": "the target was missed", "met": "the target was met",
+                 "trigger": "a trigger point was reached"}
 
 
 def install_presets(actor: str = "system") -> PolicyDocument:
@@ -80,8 +85,17 @@ def case_facts(cases: Iterable[Case]) -> list[CaseFacts]:
                     key=lambda case: case.closed_on or dt.date.min)
     chosen = live + closed[-1:]
     return [CaseFacts(case.pk, case.kind, case.status, case.stage, stage.entered_on, stage.review_date,
-                      stage.warning_level, stage.warning_expires_on, case.paused)
+                      stage.warning_level, stage.warning_expires_on, case.paused,
+                      stage.outcome.decided_on if stage.outcome else None,
+                      stage.outcome.target_occasions if stage.outcome else None,
+                      stage.outcome.target_days if stage.outcome else None, _review_task_for(case))
             for case in chosen if (stage := case.current_stage) is not None]
+
+
+def _review_task_for(case: Case) -> dt.date | None:
+    """The decision of the current stage whose review meeting the scan already made due (its task's key)."""
+    return max((task.event_on for task in case.tasks if task.kind == REVIEW_MEETING and task.stage_key == case.stage
+                and task.event_on), default=None)
 
 
 ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnancy_related": 1,
@@ -180,25 +194,32 @@ def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
 
 def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> None:
     as_of = evaluation.as_of
-
     def apply(case: Case) -> None:
-        if action.kind == "escalate_sts":   # the case keeps its status: open, on monitoring, or closed
-            case.enter_stage(action.stage, as_of, actor, action.reason, _figures(action, evaluation), reopen=False)
-            add_stage_tasks(case, employee, policy, as_of)
-        elif action.kind == "close_sts_improved":
-            case.close(as_of, actor, f"Attendance improved (letter {action.letter})" if action.letter
-                       else "Attendance improved", every_task=False)
-            if action.letter:
-                case.tasks.append(Task(kind="send_closing_letter", assignee=assignee_for("manager", employee),
-                                       due_on=due_on(as_of, 5, employee.region),
-                                       title=f"Send {employee.name} letter {action.letter}: the review period "
-                                             f"ended without a trigger and the case is closed"))
+        if action.kind == "review_due":
+            if case.status == "closed":   # a trigger while the warning of a closed case is live
+                case.reopen_on_monitoring()
+            add_review_tasks(case, employee, action, as_of)
+        elif action.kind == "warning_expired":
+            case.close(as_of, actor, "The warning expired: continued monitoring ended", every_task=False)
         elif action.kind == "pause_sts":
             case.pause(as_of)
         else:
             case.resume(as_of, employee.region or "ENG")
 
     Case.objects.get(pk=action.case_id).change(actor, CHANGES[action.kind], apply, reason=action.reason)
+
+
+def add_review_tasks(case: Case, employee: Employee, action, as_of: dt.date) -> None:
+    """The review meeting due, for the manager and for the division's HR advisors (unsaved): the title says why,
+    the action's reason (kept in the audit entry) gives the figures."""
+    why = REVIEW_TITLES.get(action.review_result or "", "review the case")
+    due = due_on(as_of, 10, employee.region)
+    manager, hr = assignee_for("manager", employee), hr_queue(employee.division)
+    given = [(manager, f"Hold the review meeting with {employee.name}: {why}")]
+    if hr != manager:
+        given.append((hr, f"Review meeting due for {employee.name}: {why} (the manager holds it)"))
+    case.tasks.extend(Task(kind=REVIEW_MEETING, stage_key=case.stage, event_on=action.review_key, due_on=due,
+                           assignee=assignee, title=title) for assignee, title in given)
 
 
 @dataclasses.dataclass

@@ -158,7 +158,11 @@ class OutcomeForm(CaseForm):
                               validators=[InputRequired("Choose the outcome.")])
     decided_on = _day("Date of the decision", "Enter the date the outcome was decided.")
     letter_dated = _day("Date of the outcome letter (if not the day of the decision)", "", required=False)
-    target = StringField("Attendance target for the review period", validators=[Optional(), Length(max=500)])
+    target_occasions = IntegerField("No more than this many occasions of sickness absence",
+                                    validators=[Optional()])
+    target_days = IntegerField("No more than this many working days of sickness absence", validators=[Optional()])
+    target = StringField("Anything else agreed about attendance (optional)",
+                         validators=[Optional(), Length(max=500)])
     summary = TextAreaField("What was decided and why (no medical detail)", validators=[Optional(), Length(max=5000)])
     # A dismissal's terms for letter C7; the service refuses a dismissal without them, beside each field.
     termination_date = _day("Date employment ends", "", required=False)

@@ -38,7 +38,8 @@ def chosen(form: OutcomeForm) -> OutcomeChoice:
     terms = DismissalTerms(form.termination_date.data, form.notice_weeks.data, bool(form.pay_in_lieu.data),
                            form.dismissed_by_name.data or "", form.dismissed_by_title.data or "")
     return OutcomeChoice(form.outcome_kind.data, form.decided_on.data, form.letter_dated.data,
-                         (form.target.data or "").strip(), (form.summary.data or "").strip(), terms)
+                         (form.target.data or "").strip(), (form.summary.data or "").strip(), terms,
+                         form.target_occasions.data, form.target_days.data)
 
 
 @bp.route("/cases/<case_id>/outcome", methods=["POST"])

@@ -126,7 +126,8 @@ def _meeting_fields(case: Case | None, stage: Stage | None, meeting: Meeting | N
             if step and step.papers_days_before is not None else ""}
 
 
-OUTCOME_FIELDS = ("title", "decided_on", "target", "review_date", "warning", "warning_expires_on", "appeal_deadline",
+OUTCOME_FIELDS = ("title", "decided_on", "target", "review_date", "warning", "warning_expires_on", "warning_stays",
+                  "appeal_deadline",
                   "appeal_to", "appeal_write_to", "next_stage", "summary", "dismissal_reason", "termination_date",
                   "notice", "dismissed_by", "dismissed_by_title")
 
@@ -155,6 +156,7 @@ def _outcome_fields(case: Case | None, stage: Stage | None, employee: Employee |
             "decided_on": long_date(outcome.decided_on), "target": outcome.target or "",
             "review_date": _day(stage.review_date), "warning_expires_on": _day(stage.warning_expires_on),
             "warning": f"{stage.warning_level} written warning" if stage.warning_level else "",
+            "warning_stays": _warning_stays(case, outcome),
             "appeal_deadline": _day(stage.appeal_deadline), "appeal_to": outcome.appeal_route or "",
             "next_stage": following.title if following else "", "summary": outcome.summary or "",
             "appeal_write_to": appeal_write_to(director.name if director else "",
@@ -164,6 +166,16 @@ def _outcome_fields(case: Case | None, stage: Stage | None, employee: Employee |
             "notice": notice_words(outcome.notice_weeks, bool(outcome.pay_in_lieu))
             if dismissal and outcome.notice_weeks else "",
             "dismissed_by": outcome.dismissed_by_name or "", "dismissed_by_title": outcome.dismissed_by_title or ""}
+
+
+def _warning_stays(case: Case, outcome) -> str:
+    """For "attendance improved" while a warning is live: 'first written warning stays live until 1 March 2027'."""
+    if outcome.kind != "improved" or case.status != "monitoring":
+        return ""
+    warned = next((stage for stage in reversed(case.stages) if stage.warning_expires_on), None)
+    if warned is None or warned.warning_expires_on < outcome.decided_on:
+        return ""
+    return f"{warned.warning_level} written warning stays live until {long_date(warned.warning_expires_on)}"
 
 
 def _absence_fields(absence: Absence | None, employee: Employee, medical: bool, reader) -> dict:

@@ -10,9 +10,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from casework.absences import long_date
+from casework.letters import LETTERS
+from casework.review import Target, target_problems, target_text
 from casework.workflow import (
     OUTCOMES,
     DismissalTerms,
+    LiveWarning,
     MeetingFacts,
     OutcomePlan,
     completion_blocked,
@@ -27,6 +30,7 @@ from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
 from services.cases.tasks import (
+    REVIEW_MEETING,
     add_stage_tasks,
     assignee_for,
     case_policy,
@@ -43,7 +47,7 @@ RECORD_OUTCOME = "record_outcome"
 DECIDE_PROGRESS = "decide_progress"
 SNOOZE_WEEKS = 12
 DECISIONS = {"close": "Close the case", "monitoring": "Keep it on continued monitoring at the current stage",
-             "progress": "Move it on to the next stage"}
+             "progress": "Go ahead: the manager holds the review meeting, which may move it on"}
 FLAG_WORDS = {"wrong_stage": "wrong stage", "not_my_report": "not my report"}
 
 
@@ -81,6 +85,12 @@ class OutcomeChoice:
     target: str = ""
     summary: str = ""
     dismissal: DismissalTerms = dataclasses.field(default_factory=DismissalTerms)
+    target_occasions: int | None = None
+    target_days: int | None = None
+
+    @property
+    def target_figures(self) -> Target:
+        return Target(self.target_occasions, self.target_days)
 
 
 def date_problems(case: Case, decided_on: dt.date, letter_dated: dt.date | None, today: dt.date) -> dict[str, str]:
@@ -115,11 +125,28 @@ def check_outcome(case: Case, choice: OutcomeChoice, actor: str, today: dt.date)
     step = ladder.stage(case.stage)
     if step is None or choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
         raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
+    stage = stage_of(case)
     problem = formal_outcome_problem(OUTCOMES[choice.key], step, _meetings(case), _may_dismiss(actor),
-                                     region_of(case))
+                                     region_of(case), stage.outcome.decided_on if stage.outcome else None)
     if problem:
         raise Refused(problem, "outcome_kind")
-    return plan_outcome(choice.key, step, ladder, choice.decided_on, choice.letter_dated)
+    plan = plan_outcome(choice.key, step, ladder, choice.decided_on, choice.letter_dated, live_warning(case))
+    if choice.target_figures.is_set or (plan.letter and "outcome.target" in LETTERS[plan.letter].needs):
+        problems = target_problems(choice.target_figures)
+        if problems:
+            if not choice.target_figures.is_set:
+                problems = {field: f"{message} Letter {plan.letter} states it."
+                            for field, message in problems.items()}
+            raise Refused.naming(problems)
+    return plan
+
+
+def live_warning(case: Case) -> LiveWarning | None:
+    """The case's latest warning (given at this stage or an earlier one), unless withdrawn."""
+    warned = next((stage for stage in reversed(case.stages) if stage.warning_expires_on), None)
+    if warned is None:
+        return None
+    return LiveWarning(warned.warning_level or "", warned.warning_expires_on)
 
 
 def _meetings(case: Case) -> list[MeetingFacts]:
@@ -142,17 +169,31 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
     key, decided_on, stage = choice.key, choice.decided_on, stage_of(case)
     previous = stage.outcome.kind if stage.outcome else None
 
+    target = target_text(choice.target_figures, choice.target) if plan.review_date else ""
+
     def apply(case: Case) -> dict:
+        for task in case.open_tasks():
+            if task.kind == REVIEW_MEETING:     # the review meeting's outcome is what its task asked for
+                task.finish(actor)
         stage.outcome = Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=choice.summary or None,
-                                target=choice.target or None, review_date=plan.review_date, letter=plan.letter,
+                                target=target or None, target_occasions=choice.target_occasions if target else None,
+                                target_days=choice.target_days if target else None,
+                                review_date=plan.review_date, letter=plan.letter,
                                 letter_dated=choice.letter_dated or decided_on, warning_level=plan.warning_level,
                                 warning_expires_on=plan.warning_expires_on, appeal_deadline=plan.appeal_deadline,
                                 appeal_route=plan.appeal_route,
                                 next_stage=plan.next_stage.key if plan.next_stage else None,
                                 **_dismissal_fields(choice))
-        stage.review_date, stage.warning_level = plan.review_date, plan.warning_level
-        stage.warning_expires_on, stage.appeal_deadline = plan.warning_expires_on, plan.appeal_deadline
-        if plan.closes:
+        stage.review_date, stage.appeal_deadline = plan.review_date, plan.appeal_deadline
+        if not plan.monitoring:   # "improved" keeps a live warning where it was given
+            stage.warning_level, stage.warning_expires_on = plan.warning_level, plan.warning_expires_on
+        if plan.monitoring:
+            case.keep_on_monitoring()
+            case.tasks.append(Task(
+                kind="send_closing_letter", stage_key=stage.key, assignee=assignee_for("manager", employee),
+                due_on=due_on(decided_on, 5, employee.region),
+                title=f"Send {employee.name} letter {plan.letter}: the review has ended, the warning stays live"))
+        elif plan.closes:
             case.close(decided_on, actor, plan.outcome.label + (f" (letter {plan.letter})" if plan.letter else ""))
             if plan.letter:      # the closing letter is still to go: the manager's last task on the case
                 case.tasks.append(Task(
@@ -250,8 +291,12 @@ def hr_decision(case: Case, employee: Employee, decision: str, reason: str, acto
             case.close(today, actor, f"HR closed the case: {reason}")
         elif decision == "monitoring":
             case.keep_on_monitoring()
-        else:
-            move_up(case, employee, today, actor, f"HR decided to move on: {reason}")
+        else:   # the stage moves only when the outcome of a held meeting is recorded (issue 15, point 2)
+            case.tasks.append(Task(kind=REVIEW_MEETING, stage_key=case.stage,
+                                   assignee=assignee_for("manager", employee),
+                                   due_on=due_on(today, 10, employee.region),
+                                   title=f"Hold the review meeting with {employee.name}: HR decided to go ahead "
+                                         f"({reason[:150]})"))
 
     return case.change(actor, f"HR decision: {DECISIONS[decision].lower()}", apply, reason=reason,
                        version=version)

@@ -25,6 +25,7 @@ from services.errors import Refused
 HR_QUEUE = "hr:"
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 CONFIRM_MIGRATED = "confirm_migrated"
+REVIEW_MEETING = "review_meeting"   # a review meeting due (the scan gives it); recording its outcome completes it
 
 
 def hr_queue(division: str) -> str:
@@ -148,6 +149,8 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
         raise Refused("Record the notes of the meeting: saving them marks it held and completes this task.")
     if task.kind in LETTER_TASKS:
         raise Refused("Mark the letter as sent: that completes this task.")
+    if task.kind == REVIEW_MEETING:
+        raise Refused("Hold the review meeting and record its outcome: that completes this task.")
     if task.kind == CONFIRM_RESUMED:
         raise Refused("Confirm that they have resumed work: that closes the long-term case and completes this task.")
     if task.kind == CONFIRM_MIGRATED:

@@ -47,7 +47,7 @@ def organisation(wes):  # noqa: F811  (the fixture imported above)
     of both."""
     case = staged(wes)
     record_outcome(hold_meeting(case, D(2026, 2, 26)), wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
-                                            target="No more than 2 occasions by the review date"),
+                                            target_occasions=2),
                    "bea@example.org", D(2026, 3, 4))
     letter = generate(Case.objects.get(pk=case.pk), "C4", "hana@example.org", clock.today(), organisation=ORG)
     template = templates.upload_template("C3", shipped_plus("C3", "Please bring your rota."), "C3.docx",

@@ -9,6 +9,7 @@ import pytest
 
 from documents import Case
 from services import clock
+from services.cases.outcomes import OutcomeChoice, record_outcome
 from services.triggers import scan
 from tests.app.test_triggers_apply import absence
 from tests.conftest import csrf_token
@@ -153,8 +154,9 @@ def test_support_reads_the_case_without_buttons(auth, team):
 
 def test_the_letter_left_on_a_case_closed_by_improvement_is_made_from_the_letters(auth, team):
     case = team["case"]
-    Case.objects(pk=case.pk).update_one(set__stages__0__review_date=TODAY - dt.timedelta(days=1))
-    assert scan(TODAY, "test").actions == {"close_sts_improved": 1}
+    Case.objects(pk=case.pk).update_one(set__stages__0__associated_on=dt.datetime(2026, 1, 1))
+    record_outcome(Case.objects.get(pk=case.pk), team["worker"], OutcomeChoice("improved", TODAY), "bea@example.org",
+                   TODAY)
     closed = Case.objects.get(pk=case.pk)
     [letter] = closed.open_tasks()
     assert (closed.status, letter.kind) == ("closed", "send_closing_letter")

@@ -50,7 +50,8 @@ ENDPOINTS = [
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {
-    "cases.preview": ["decided_on", "letter_dated", "outcome_kind", "summary", "target"],
+    "cases.preview": ["decided_on", "letter_dated", "outcome_kind", "summary", "target", "target_occasions",
+                      "target_days"],
     "cases.snooze": ["snooze_reason", "agreed_by", "snooze_until"],
     "cases.wrong_migrated_stage": ["comment"],
     "datafix.apply_corrections_page": ["csv_text"],

@@ -158,15 +158,11 @@ def test_no_letter_is_made_before_the_absences_are_associated(auth, wes):
 
 def test_a_letter_missing_a_field_is_refused_and_names_it(auth, wes):
     case = staged(wes, "absence_support", meeting="absence_support")
-    no_target = OutcomeChoice("support_agreed", D(2026, 3, 2))
-    record_outcome(case, wes, no_target, "bea@example.org", D(2026, 3, 2))
-    case = Case.objects.get(pk=case.pk)
-    [c1] = [offer for offer in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)
-            if offer.code == "C1"]
-    assert (c1.blocked, c1.fix) == ("The letter needs the attendance target: record the outcome with it.", "outcome")
-    with pytest.raises(Refused, match="The letter needs the attendance target: record the outcome with it."):
-        generate(case, "C1", "bea@example.org", TODAY, organisation=ORG)
-    assert (Case.objects.get(pk=case.pk).current_stage.letters, stored_files()) == ([], 0)
+    # Issue 15, point 2: the target is checked on the outcome form, not only when the letter is made: an outcome
+    # without it is refused, so its letter never meets an empty target
+    with pytest.raises(Refused, match="Letter C1 states it."):
+        record_outcome(case, wes, OutcomeChoice("support_agreed", D(2026, 3, 2)), "bea@example.org", D(2026, 3, 2))
+    assert Case.objects.get(pk=case.pk).current_stage.outcome is None
     Employee.objects(pk=wes.pk).update_one(unset__supervisor_assignment_number=True)
     [b2] = letters_for(case, Employee.objects.get(pk=wes.pk), case.current_stage, TODAY, organisation=ORG)[:1]
     assert b2.blocked == ("The letter needs the line manager's name: the employee has no line manager in the "
@@ -179,7 +175,7 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
     # from the letter to the day before 4 September; appeal 2 weeks and 1 day after the letter; review 12 weeks
     # after the decision.
     record_outcome(hold_meeting(case, MEETING_ON), wes, OutcomeChoice(
-        "warning", D(2026, 3, 2), D(2026, 3, 4), target="No more than 2 occasions by the review date"),
+        "warning", D(2026, 3, 2), D(2026, 3, 4), target_occasions=2),
         "bea@example.org", D(2026, 3, 4))
     auth.login("hana@example.org")
     made = make(auth, case, "C4")
@@ -201,7 +197,7 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
                   f"Our reference: STS-{wes.assignment_number}-2026-02", "1st formal absence review meeting",
                   "decision I made on 2 March 2026", "you are given a first written warning.",
                   "This warning will remain live until 3 September 2026.",
-                  "No more than 2 occasions by the review date", "on 25 May 2026.",
+                  "No more than 2 occasions of sickness absence in the review period", "on 25 May 2026.",
                   "you may be invited to a 2nd formal absence review meeting.",
                   "the appeal will be heard by the line manager of the person who held the meeting, or another "
                   "suitable manager. If you wish to appeal, please write to Bea Boss, Ward manager, giving your "
@@ -354,7 +350,7 @@ def test_the_recorded_outcome_decides_the_letter(wes, stage, outcome, letter):
     set_dismissal_authority("bea@example.org", True, "admin@example.org")
     terms = DismissalTerms(D(2026, 5, 25), 12, False, "Sid Senior", "Head of Nursing")
     record_outcome(hold_meeting(case, D(2026, 3, 2)), wes, OutcomeChoice(outcome, D(2026, 3, 2),
-                                                                         target="No more absence", dismissal=terms),
+                                                                         target_occasions=0, dismissal=terms),
                    "bea@example.org", D(2026, 3, 2))
     case = Case.objects.get(pk=case.pk)
     assert [o.code for o in letters_for(case, wes, case.current_stage, TODAY, organisation=ORG)

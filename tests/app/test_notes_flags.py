@@ -106,14 +106,19 @@ def test_only_hr_decides_and_continued_monitoring_keeps_the_stage(auth, people):
     assert again.status_code == 400 and "already on continued monitoring" in again.get_data(as_text=True)
 
 
-def test_hr_moves_a_short_term_case_on_or_closes_it(auth, people):
+def test_hr_going_ahead_gives_the_manager_the_review_meeting_and_moves_nothing_or_closes_it(auth, people):
+    """Council policy, part 2, paragraph 2: formal action is never automatic; the stage moves only when the
+    outcome of a held meeting is recorded (issue 15, point 2), so HR's "go ahead" is the review meeting to hold."""
     case = make_case(people["worker"], "formal_1")
     auth.login("hr@example.org")
     assert post(auth, case, "decision", decision="progress", decision_reason="No improvement.").status_code == 302
     moved = Case.objects.get(pk=case.pk)
-    assert (moved.stage, moved.status, moved.stages[0].left_on) == ("formal_2", "open", TODAY)
-    assert moved.stages[-1].trigger_explanation == "HR decided to move on: No improvement."
-    assert {task.stage_key for task in moved.open_tasks()} == {"formal_2"}
+    assert (moved.stage, moved.status, len(moved.stages)) == ("formal_1", "open", 1)
+    [review] = [task for task in moved.open_tasks() if task.kind == "review_meeting"]
+    assert (review.assignee, review.stage_key) == ("bea@example.org", "formal_1")
+    assert review.title.endswith("HR decided to go ahead (No improvement.)")
+    assert moved.audit[-1].action == ("HR decision: go ahead: the manager holds the review meeting, which may move "
+                                      "it on")
     assert post(auth, moved, "decision", decision="close", decision_reason="Employee has left.").status_code == 302
     closed = Case.objects.get(pk=case.pk)
     assert (closed.status, closed.closed_on, closed.closed_reason) == (

@@ -54,7 +54,7 @@ def post_outcome(auth, case, **fields):
 # formal_1): live 6 months from the letter, to the day before 4 September; appeal within 2 weeks and 1 day
 # of the letter; review 12 weeks after the decision.
 WARNING = {"outcome_kind": "warning", "decided_on": "2026-03-02", "letter_dated": "2026-03-04",
-           "target": "No more than 2 occasions by the review date"}
+           "target_occasions": "2", "target": "Ring in before 8am."}
 WARNING_WORDS = [
     "Written warning and a review period, decided on 2 March 2026.",
     "Letter C4 confirms it.",
@@ -111,7 +111,8 @@ def test_saving_the_outcome_sets_the_stage_dates_with_an_audit_entry(auth, peopl
         "warning", D(2026, 3, 2), "bea@example.org", "C4", D(2026, 3, 4))
     assert (outcome.review_date, outcome.warning_level, outcome.warning_expires_on, outcome.appeal_deadline,
             outcome.next_stage) == (D(2026, 5, 25), "first", D(2026, 9, 3), D(2026, 3, 19), "formal_2")
-    assert outcome.target == "No more than 2 occasions by the review date"
+    assert (outcome.target, outcome.target_occasions, outcome.target_days) == (
+        "No more than 2 occasions of sickness absence in the review period. Ring in before 8am.", 2, None)
     assert (stage.review_date, stage.warning_level, stage.warning_expires_on, stage.appeal_deadline) == (
         D(2026, 5, 25), "first", D(2026, 9, 3), D(2026, 3, 19))
     assert (saved.status, saved.stage) == ("open", "formal_1")
@@ -160,13 +161,13 @@ def test_improvement_closes_the_case_with_letter_c2(auth, people):
     assert post_outcome(auth, case, outcome_kind="improved", decided_on="2026-05-11", step="save").status_code == 302
     saved = Case.objects.get(pk=case.pk)
     assert (saved.status, saved.closed_on, saved.closed_reason) == (
-        "closed", D(2026, 5, 11), "Attendance improved: close the case (letter C2)")
+        "closed", D(2026, 5, 11), "Attendance improved: the review ends (letter C2)")
     assert saved.current_stage.left_on == D(2026, 5, 11)
     # the stage's tasks are cancelled; the manager is left the closing letter to send (Monday 18 May: 5 working days)
     [letter] = saved.open_tasks()
     assert (letter.kind, letter.due_on, letter.assignee, letter.title) == (
         "send_closing_letter", D(2026, 5, 18), "bea@example.org",
-        f"Send {people['worker'].name} letter C2: attendance improved: close the case")
+        f"Send {people['worker'].name} letter C2: attendance improved: the review ends")
     assert {task.status for task in saved.tasks if task is not letter} == {"cancelled"}
     assert saved.audit[-1].before["status"] == "open" and saved.audit[-1].after["status"] == "closed"
 
@@ -242,8 +243,11 @@ def test_a_manager_cannot_close_a_long_term_case_at_the_welfare_stage(auth, peop
 
 
 def test_progress_moves_a_long_term_case_on_with_the_next_stage_tasks(auth, people):
-    case = make_case(people["worker"], "lts_welfare", kind="LTS")
+    case = make_case(people["worker"], "lts_welfare", kind="LTS", held=False)
     auth.login("bea@example.org")
+    refused = post_outcome(auth, case, outcome_kind="progress", decided_on="2026-03-02", step="save")
+    assert refused.status_code == 400 and "is decided at the meeting" in refused.get_data(as_text=True)
+    case = hold_meeting(Case.objects.get(pk=case.pk), D(2026, 3, 2))
     assert post_outcome(auth, case, outcome_kind="progress", decided_on="2026-03-02", step="save").status_code == 302
     saved = Case.objects.get(pk=case.pk)
     assert saved.stage == "lts_case_conference" and saved.status == "open"

@@ -112,7 +112,7 @@ def test_scan_command_prints_a_summary_and_is_idempotent(app, frequent):
     first = runner.invoke(args=["triggers", "scan", "--as-of", "2026-11-23"])
     assert "opened 1 short-term and 0 long-term cases" in first.output
     second = runner.invoke(args=["triggers", "scan", "--as-of", "2026-11-23"])
-    assert "opened 0 short-term and 0 long-term cases, escalated 0, closed 0" in second.output
+    assert "opened 0 short-term and 0 long-term cases, review meetings due 0, monitoring ended 0" in second.output
     assert runner.invoke(args=["triggers", "scan", "--as-of", "23/11/2026"]).exit_code != 0
 
 
@@ -128,19 +128,32 @@ def stage_case(employee, stage: str, entered: dt.date, status: str = "open", rev
     return case
 
 
-def test_a_trigger_during_a_live_warning_moves_the_case_up_one_stage(frequent):
-    # First written warning given on 1 September 2026, live to 1 March 2027; the absence of 2 November is new.
+def test_a_trigger_during_a_live_warning_makes_the_review_meeting_due_and_moves_nothing(frequent, make_employee,
+                                                                                        make_user):
+    """Council policy, part 2, paragraph 2: formal action is never automatic. A first written warning given on
+    1 September 2026, live to 1 March 2027, with a review period to 1 December: the absence of 2 November starts in
+    the period. The manager and the division's HR advisors get the review meeting to hold; the stage stays."""
+    supervisor = make_employee(first_name="Bea")
+    frequent.update(set__supervisor_assignment_number=supervisor.assignment_number)
+    boss = make_user(email="boss@example.org", roles=["manager"], assignment_number=supervisor.assignment_number)
     case = stage_case(frequent, "formal_1", dt.date(2026, 9, 1), review=dt.date(2026, 12, 1), warning="first",
                       expires=dt.date(2027, 3, 1))
-    assert scan(AS_OF, "test").actions == {"escalate_sts": 1}
+    assert scan(AS_OF, "test").actions == {"review_due": 1}
     case.reload()
-    assert [(stage.key, stage.entered_on, stage.left_on) for stage in case.stages] == [
-        ("formal_1", dt.date(2026, 9, 1), AS_OF), ("formal_2", AS_OF, None)]
-    assert case.stage == "formal_2" and "while the first warning is live (until 1 March 2027)" in (
-        case.stages[-1].trigger_explanation)
+    assert (case.stage, len(case.stages), case.status) == ("formal_1", 1, "open")
+    due = [task for task in case.open_tasks() if task.kind == "review_meeting"]
+    assert sorted((task.assignee, task.title, task.due_on, task.event_on) for task in due) == [
+        (boss.email, f"Hold the review meeting with {frequent.name}: the target was missed", dt.date(2026, 12, 7),
+         dt.date(2026, 9, 1)),
+        (f"hr:{frequent.division}", f"Review meeting due for {frequent.name}: the target was missed (the manager "
+                                    f"holds it)", dt.date(2026, 12, 7), dt.date(2026, 9, 1))]
     entry = case.audit[-1]
-    assert (entry.action, entry.before["stage"], entry.after["stage"]) == ("stage moved up", "formal_1", "formal_2")
-    assert sum(scan(AS_OF, "test").actions.values()) == 0 and Case.objects.count() == 1
+    assert (entry.action, entry.before["stage"], entry.after["stage"]) == ("review meeting due", "formal_1", "formal_1")
+    assert entry.before["open_tasks"] + 2 == entry.after["open_tasks"]
+    assert entry.reason.startswith("Review meeting due: the target was missed (") and "no target was recorded" in (
+        entry.reason)
+    # one review meeting for the period: the next scan proposes nothing
+    assert sum(scan(AS_OF, "test").actions.values()) == 0 and len(case.reload().tasks) == len(case.tasks)
 
 
 def test_a_trigger_after_the_warning_lapsed_restarts_at_the_first_stage_and_records_it(frequent):
@@ -158,30 +171,35 @@ def test_a_trigger_after_the_warning_lapsed_restarts_at_the_first_stage_and_reco
     assert sum(scan(AS_OF, "test").actions.values()) == 0
 
 
-def test_a_restart_after_the_review_period_closes_the_earlier_case(frequent):
-    # Still open, its review period over on 30 October 2026: the 2 November absence restarts the process.
-    old = stage_case(frequent, "absence_support", dt.date(2026, 8, 10), review=dt.date(2026, 10, 30))
-    assert scan(AS_OF, "test").actions == {"restart_sts": 1}
-    new = Case.objects(employee=frequent.pk, status="open").get()
-    old.reload()
-    assert (old.status, old.closed_on, old.stages[-1].left_on) == ("closed", AS_OF, AS_OF)
-    assert old.closed_reason == f"Review period over; a new trigger restarted the process in case {new.pk}"
-    assert (old.audit[-1].action, old.audit[-1].before["status"]) == ("case closed: restarted at the first stage",
-                                                                      "open")
-    assert sum(scan(AS_OF, "test").actions.values()) == 0
-
-
-def test_a_review_period_ending_without_a_trigger_closes_with_the_improvement_letter(make_employee):
+def test_a_review_period_ending_with_nothing_in_it_makes_the_review_meeting_due_and_closes_nothing(make_employee):
     employee = make_employee()
-    absence(employee, dt.date(2026, 9, 9), dt.date(2026, 9, 9))
-    case = stage_case(employee, "absence_support", dt.date(2026, 8, 10), review=dt.date(2026, 11, 20))
-    assert scan(AS_OF, "test").actions == {"close_sts_improved": 1}
+    absence(employee, dt.date(2026, 9, 9), dt.date(2026, 9, 9))   # before the stage began
+    case = stage_case(employee, "absence_support", dt.date(2026, 9, 10), review=dt.date(2026, 11, 20))
+    assert scan(AS_OF, "test").actions == {"review_due": 1}
     case.reload()
-    assert (case.status, case.closed_on, case.closed_reason) == ("closed", AS_OF, "Attendance improved (letter C2)")
-    [letter] = case.open_tasks()
-    assert (letter.kind, letter.due_on) == ("send_closing_letter", dt.date(2026, 11, 30))
-    assert letter.title == (f"Send {employee.name} letter C2: the review period ended without a trigger and the "
-                            f"case is closed")
+    assert (case.status, case.closed_on) == ("open", None)
+    assert [task.title for task in case.open_tasks() if task.kind == "review_meeting"] == [
+        f"Hold the review meeting with {employee.name}: the target was met"]
+    assert "the target was met, with 0 occasions and 0 working days of absence from 11 September 2026 to " \
+           "20 November 2026" in case.audit[-1].reason
+
+
+def test_monitoring_ends_with_its_own_audit_entry_when_the_warning_expires(make_employee):
+    """Issue 15, point 4: expiry closes the monitoring with its own audit entry."""
+    employee = make_employee()
+    case = stage_case(employee, "formal_1", dt.date(2026, 3, 2), status="monitoring", warning="first",
+                      expires=dt.date(2026, 11, 22))
+    assert scan(dt.date(2026, 11, 22), "test").actions == {}
+    assert scan(AS_OF, "test").actions == {"warning_expired": 1}
+    case.reload()
+    assert (case.status, case.closed_on, case.closed_reason) == ("closed", AS_OF,
+                                                                "The warning expired: continued monitoring ended")
+    entry = case.audit[-1]
+    assert (entry.action, entry.before["status"], entry.after["status"]) == (
+        "monitoring ended: the warning expired", "monitoring", "closed")
+    assert entry.reason == ("The first written warning expired on 22 November 2026: continued monitoring ends and "
+                            "the case closes")
+    assert case.stages[-1].warning_expires_on == dt.date(2026, 11, 22)   # the history keeps the warning
 
 
 def test_a_case_keeps_the_policy_version_it_was_opened_under(make_employee):

@@ -1,6 +1,7 @@
 """A manager takes a short-term case from its trigger through the association of the absences, the absence
-support meeting and its notes, and the outcome; the review period then ends without a new trigger and the
-trigger scan closes the case, leaving the manager the improvement letter (C2) to make and mark as sent."""
+support meeting and its notes, and the outcome with its attendance target; the review period then ends with the
+target met, the trigger scan gives the manager the review meeting (it closes nothing itself), and the manager
+records the improvement, which closes the case and leaves the improvement letter (C2) to make and mark as sent."""
 from __future__ import annotations
 
 import datetime as dt
@@ -110,7 +111,7 @@ def test_the_manager_takes_the_case_to_its_close(page, live_server, triggered, s
 
     outcome = page.locator("#outcome")
     outcome.get_by_label("Support agreed and a review period set").check()
-    outcome.get_by_label("Attendance target for the review period").fill("No more than 2 occasions by the review")
+    outcome.get_by_label("No more than this many occasions of sickness absence").fill("2")
     outcome.get_by_role("button", name="Check the dates").click()
     plan = page.locator("#outcome-plan")
     expect(plan).to_contain_text(f"Attendance is reviewed until {long_date(REVIEW_DATE)}.")
@@ -126,39 +127,52 @@ def test_the_manager_takes_the_case_to_its_close(page, live_server, triggered, s
     screenshot("sts-08-outcome-saved")
 
     after_review = REVIEW_DATE + dt.timedelta(days=1)
-    scan(after_review, "test")             # the review period ended with no new trigger
-    page.reload()
-    heading = page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text("Closed")
-    expect(page.locator("#case-summary")).to_contain_text(
-        f"{long_date(after_review)}: Attendance improved (letter C2)")
-    case = Case.objects.get()
-    assert (case.status, case.closed_on, case.closed_reason) == (
-        "closed", after_review, "Attendance improved (letter C2)")
-    screenshot("sts-09-closed")
-    accessible("closed case")
+    with clock.frozen(after_review):     # twelve weeks on: the session has ended, the period with it
+        scan(after_review, "test")         # the target was met: a review meeting is due, nothing closes by itself
+        assert Case.objects.get().status == "open"
+        sign_in(page, live_server, "mo@example.org", PASSWORD)
+        page.get_by_role("link", name=re.compile(r"^My tasks")).click()
+        review = page.locator("table tbody tr").filter(
+            has_text="Hold the review meeting with Sam Support: the target was met")
+        expect(review).to_have_count(1)
+        screenshot("sts-09-review-due")
+        review.get_by_role("link", name=re.compile("Open the short-term case")).click()
+        outcome = page.locator("#outcome")
+        outcome.locator("summary", has_text="Record another outcome").click()
+        outcome.get_by_label("Attendance improved: the review ends").check()
+        outcome.get_by_role("button", name="Check the dates").click()
+        expect(page.locator("#outcome-plan")).to_contain_text("The case closes.")
+        page.locator("#outcome-plan").get_by_role("button", name="Save the outcome").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
+        expect(page.locator("#case-summary")).to_contain_text(
+            f"{long_date(after_review)}: Attendance improved: the review ends (letter C2)")
+        case = Case.objects.get()
+        assert (case.status, case.closed_on, case.closed_reason) == (
+            "closed", after_review, "Attendance improved: the review ends (letter C2)")
+        screenshot("sts-10-closed")
+        accessible("closed case")
 
-    page.get_by_role("link", name=re.compile(r"^My tasks")).click()
-    rows = page.locator("table tbody tr")
-    letter = rows.filter(has_text="Send Sam Support letter C2")
-    expect(letter).to_have_count(1)
-    expect(rows.filter(has_text="Send letter C1")).to_have_count(0)
-    expect(rows).to_have_count(1)
-    screenshot("sts-10-my-tasks-letter-c2")
+        page.get_by_role("link", name=re.compile(r"^My tasks")).click()
+        rows = page.locator("table tbody tr")
+        letter = rows.filter(has_text="Send Sam Support letter C2")
+        expect(letter).to_have_count(1)
+        expect(rows.filter(has_text="Send letter C1")).to_have_count(0)
+        expect(rows).to_have_count(1)
+        screenshot("sts-11-my-tasks-letter-c2")
 
-    letter.get_by_role("link", name=re.compile("Open the short-term case")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
-    page.locator("#case-tasks tbody tr").filter(has_text="Send Sam Support letter C2").get_by_role(
-        "link", name="Make the letter").click()
-    letters = page.locator("#letters")
-    letters.get_by_role("button", name=re.compile("^Make the letter C2")).click()
-    expect(page.locator("#flash")).to_contain_text("C2 Attendance improved: the case is closed: made.")
-    letters.locator("summary", has_text="Mark as sent").click()
-    letters.get_by_label("By post").check()
-    letters.get_by_role("button", name=re.compile("^Mark as sent")).click()
-    expect(page.locator("#flash")).to_contain_text("Letter C2 marked as sent.")
-    expect(page.locator("#case-tasks")).to_contain_text("No open tasks.")
-    assert Case.objects.get().open_tasks() == []
-    page.get_by_role("link", name=re.compile(r"^My tasks")).click()
-    expect(page.get_by_text("Nothing to do.")).to_be_visible()
-    screenshot("sts-11-letter-sent")
+        letter.get_by_role("link", name=re.compile("Open the short-term case")).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
+        page.locator("#case-tasks tbody tr").filter(has_text="Send Sam Support letter C2").get_by_role(
+            "link", name="Make the letter").click()
+        letters = page.locator("#letters")
+        letters.get_by_role("button", name=re.compile("^Make the letter C2")).click()
+        expect(page.locator("#flash")).to_contain_text("C2 Attendance improved: the review has ended: made.")
+        letters.locator("summary", has_text="Mark as sent").click()
+        letters.get_by_label("By post").check()
+        letters.get_by_role("button", name=re.compile("^Mark as sent")).click()
+        expect(page.locator("#flash")).to_contain_text("Letter C2 marked as sent.")
+        expect(page.locator("#case-tasks")).to_contain_text("No open tasks.")
+        assert Case.objects.get().open_tasks() == []
+        page.get_by_role("link", name=re.compile(r"^My tasks")).click()
+        expect(page.get_by_text("Nothing to do.")).to_be_visible()
+        screenshot("sts-12-letter-sent")

@@ -110,7 +110,8 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
             "I will review your attendance with you at the end of the review period, on 2 March 2027.",
             "you may be invited to a 2nd formal absence review meeting."]),
     ("C2", ["since the 1st formal absence review meeting", "congratulate you",
-            "As long as the improvement is maintained, the matter is now closed"]),
+            "The review period has ended, but your first written warning stays live until 7 June 2027. Your "
+            "attendance remains under monitoring until then"]),
     ("C3", ["inviting you to a 1st formal absence review meeting", "Date | Tuesday 8 December 2026",
             "Time | 10:00", "Place | Room 2, Example House", "Also attending: Hana Hart (HR advisor).",
             "You may be accompanied by a trade union representative or a work colleague. If you wish to be "
@@ -177,6 +178,19 @@ def test_sentences_about_empty_fields_drop_out():
     hearing = filled("LTS-HEARING", context)
     assert "papers" not in hearing and "Also attending" not in hearing
     assert "days’ notice" not in filled("C6", context)
+
+
+def test_c2_while_a_warning_is_live_says_the_review_ended_and_the_warning_stays():
+    """Issue 15, point 4: C2 says "no further action" only when no warning is live; otherwise the review has ended
+    and the warning stays live until its date."""
+    letter = filled("C2")
+    assert "The review period has ended, but your first written warning stays live until 7 June 2027." in letter
+    assert "no further action" not in letter and "the matter is now closed" not in letter
+    context = sample_context()
+    context["outcome"].update(warning_stays="")
+    closed = filled("C2", context)
+    assert "As long as the improvement is maintained, the matter is now closed and no further action will be " \
+           "taken." in closed and "warning stays live" not in closed
 
 
 def test_a_letterhead_without_a_logo_telephone_or_e_mail_leaves_no_gap():

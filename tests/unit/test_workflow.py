@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
+from casework.absences import long_date
 from casework.policy import load_preset
 from casework.workflow import (
     OUTCOMES,
     DismissalTerms,
+    LiveWarning,
     MeetingFacts,
     Notice,
     alternative_date_problem,
@@ -189,8 +191,8 @@ def test_dismissal_appeal_goes_to_the_panel_and_the_plan_reads_in_words():
 
 
 @pytest.mark.parametrize("kind, stage, expected", [
-    ("STS", "absence_support", ["support_agreed", "improved"]),
-    ("STS", "formal_1", ["warning", "more_time", "improved"]),
+    ("STS", "absence_support", ["support_agreed", "progress", "improved"]),
+    ("STS", "formal_1", ["warning", "more_time", "progress", "improved"]),
     ("STS", "formal_3", ["dismissal", "other", "redeployment", "ill_health_retirement", "improved"]),
     ("LTS", "lts_welfare", ["continue_support", "progress", "redeployment", "ill_health_retirement"]),
     ("LTS", "lts_hearing", ["continue_support", "redeployment", "ill_health_retirement", "dismissal", "other"]),
@@ -282,3 +284,45 @@ def test_a_dismissal_needs_the_terms_letter_c7_gives(terms, problems):
     """Issue 15: "C7 is signed by the dismissing officer. It gives the termination date and the notice period or
     pay in lieu"; each missing term is refused beside its field."""
     assert dismissal_problems(terms, D(2026, 12, 8)) == problems
+
+
+# Council policy, part 2, 8a: "A further review meeting will be arranged to review progress"; 8b: "If there is
+# insufficient improvement ... the manager will hold a first formal absence review meeting". The stage moves on
+# only at a review meeting held after the decision that set the review period.
+@pytest.mark.parametrize("stage, meetings, decided_before, expected", [
+    # no meeting at all: the support meeting is to be held
+    ("absence_support", [], None, "Hold the Absence support meeting"),
+    # the support meeting held on 2 March and nothing decided yet: it may decide to move on
+    ("absence_support", [_held()], None, None),
+    # support agreed on 2 March at that meeting: moving on needs a review meeting after it
+    ("absence_support", [_held()], D(2026, 3, 2), "the stage's last decision was on 2 March 2026"),
+    # the review meeting on 1 June, after the decision of 2 March
+    ("absence_support", [_held(), _held(on=D(2026, 6, 1), arranged_on=D(2026, 5, 20))], D(2026, 3, 2), None),
+    # at 2nd formal the review meeting needs HR there too
+    ("formal_2", [_held(on=D(2026, 6, 1), arranged_on=D(2026, 5, 20))], D(2026, 3, 2), "hr advisor missing"),
+])
+def test_moving_on_needs_a_review_meeting_held_after_the_last_decision(stage, meetings, decided_before, expected):
+    problem = formal_outcome_problem(OUTCOMES["progress"], sts_stage(stage), meetings, False, "ENG", decided_before)
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem is not None and expected in problem, problem
+
+
+@pytest.mark.parametrize("expires, monitoring", [
+    (D(2027, 3, 1), True),      # live past the decision of 23 November 2026: kept, the case stays on monitoring
+    (D(2026, 11, 23), True),    # live on the day of the decision itself (live up to and including its expiry)
+    (D(2026, 11, 22), False),   # expired the day before: the case closes with C2
+])
+def test_improved_while_a_warning_is_live_keeps_it(expires, monitoring):
+    """Issue 15, point 4: recording "improved" while a warning is live keeps it live until it expires."""
+    plan = plan_outcome("improved", sts_stage("formal_1"), COUNCIL.sts.ladder, D(2026, 11, 23), None,
+                        LiveWarning("first", expires))
+    assert (plan.monitoring, plan.closes, plan.letter) == (monitoring, not monitoring, "C2")
+    if monitoring:
+        assert (plan.warning_level, plan.warning_expires_on) == ("first", expires)
+        assert plan.words()[1:] == ["Letter C2 confirms it.",
+                                    f"The first written warning stays live until {long_date(expires)}: the case stays "
+                                    f"on continued monitoring until then, and the letter says so."]
+    else:
+        assert plan.warning_expires_on is None and plan.words()[-1] == "The case closes."
