@@ -187,7 +187,7 @@ class AppealForm(CaseForm):
     decided_on = _day("Date of the appeal decision", "Enter the date the appeal was decided.")
     outcome = RadioField("Outcome of the appeal",
                          choices=[SelectChoice(key, label) for key, label in APPEAL_OUTCOMES.items()],
-                         validators=[InputRequired("Choose the outcome of the appeal.")])
+                         validate_choice=False, validators=[InputRequired("Choose the outcome of the appeal.")])
     reasons = TextAreaField("Reasons for the decision (no medical detail)", validators=[
         DataRequired("Give the reasons for the appeal decision."), Length(max=5000)])
     what_changed = TextAreaField("What the appeal changed (for a partly upheld appeal)",

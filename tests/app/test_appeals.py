@@ -119,6 +119,28 @@ def test_a_late_appeal_without_a_reason_is_refused_beside_the_field_and_changes_
         D(2026, 3, 20), "The outcome letter went to an old address.", "dismissed")
 
 
+@pytest.mark.parametrize("fields, field, message", [
+    ({"received_on": ""}, "received_on", "Enter the date the appeal was received."),
+    ({"received_on": "19/03/2026"}, "received_on", "Enter a real date, for example 2026-03-27."),
+    ({"heard_by_title": ""}, "heard_by_title", "Enter the job title of the person who heard the appeal."),
+    ({"outcome": ""}, "outcome", "Choose the outcome of the appeal."),
+    ({"outcome": "overturned"}, "outcome", "Choose the outcome of the appeal."),
+    ({"outcome": "dismissed", "decided_on": "2026-03-25"}, "decided_on",
+     "The appeal cannot be decided before its meeting."),
+    ({"outcome": "partly_upheld", "what_changed": "Ends earlier.", "warning_change": "shorten",
+      "new_expiry": "2026-03-30"}, "new_expiry", "The warning cannot end before the appeal decision on 31 March 2026."),
+    ({"outcome": "upheld", "warning_change": "shorten", "new_expiry": "2026-06-30"}, "warning_change",
+     "An upheld appeal withdraws the warning and a dismissed one leaves it as it is: change the warning only for a "
+     "partly upheld appeal."),
+])
+def test_bad_input_is_refused_beside_its_field_and_changes_nothing(auth, wes, fields, field, message):
+    case = warned(wes)
+    auth.login("bea@example.org")
+    answer = post_appeal(auth, case, **fields)
+    assert answer.status_code == 400 and error_beside(answer.get_data(as_text=True), field) == message
+    assert Case.objects.get(pk=case.pk).version == case.version
+
+
 def test_an_upheld_appeal_withdraws_the_warning_and_keeps_the_stage_history(auth, wes):
     case = warned(wes)
     assert case_facts([case])[0].warning_level == "first"
