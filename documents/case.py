@@ -24,6 +24,7 @@ PARTICIPANT_ROLES = ("manager", "hr", "oh", "senior_manager", "health_safety", "
 COMPANION_KINDS = ("colleague", "union_rep", "relative")
 FLAG_KINDS = ("wrong_stage", "not_my_report")
 NOTE_KINDS = ("note", "request", "decision", "snooze")
+APPEAL_OUTCOMES = ("upheld", "partly_upheld", "dismissed")
 
 
 def new_id() -> str:
@@ -124,6 +125,32 @@ class Outcome(me.EmbeddedDocument):
     dismissed_by_title = me.StringField(max_length=200)
 
 
+class Appeal(me.EmbeddedDocument):
+    """An appeal against the stage's outcome (`against`, decided on `against_decided_on`): when it was received
+    (and why a late one was heard), who heard it at which meeting, what they decided and why. It keeps the warning
+    as it stood before the decision, and what the decision did to it and to the case."""
+
+    against = me.StringField(required=True, max_length=60)
+    against_decided_on = me.DateField(required=True)
+    received_on = me.DateField(required=True)
+    late_reason = me.StringField(max_length=2000)
+    heard_by_name = me.StringField(required=True, max_length=200)
+    heard_by_title = me.StringField(required=True, max_length=200)
+    meeting_on = me.DateField(required=True)
+    meeting_place = me.StringField(max_length=300)
+    decided_on = me.DateField(required=True)
+    outcome = me.StringField(required=True, choices=APPEAL_OUTCOMES)
+    reasons = me.StringField(required=True, max_length=5000)
+    what_changed = me.StringField(max_length=2000)
+    warning_level = me.StringField(choices=WARNING_LEVELS)
+    warning_expires_on = me.DateField()
+    warning_withdrawn = me.BooleanField(default=False)
+    new_warning_expires_on = me.DateField()
+    reopened = me.BooleanField(default=False)
+    recorded_by = me.StringField(required=True)
+    recorded_at = me.DateTimeField(required=True, default=utcnow)
+
+
 class Stage(me.EmbeddedDocument):
     """One step of the policy's ladder that the case has entered."""
 
@@ -141,11 +168,32 @@ class Stage(me.EmbeddedDocument):
     warning_level = me.StringField(choices=WARNING_LEVELS)
     warning_expires_on = me.DateField()
     appeal_deadline = me.DateField()
+    appeals = me.EmbeddedDocumentListField(Appeal)
     letters = me.EmbeddedDocumentListField(LetterRecord)
 
     @property
     def absences_associated(self) -> bool:
         return self.associated_on is not None
+
+    @property
+    def outcome_appeal(self) -> Appeal | None:
+        """The appeal recorded against the stage's present outcome, or None (an outcome recorded again, after a
+        reinstatement, may be appealed in its turn)."""
+        outcome = self.outcome
+        return next((appeal for appeal in self.appeals if outcome is not None and appeal.against == outcome.kind
+                     and appeal.against_decided_on == outcome.decided_on), None)
+
+    def hear_appeal(self, appeal: Appeal, withdraw_warning: bool = False,
+                    warning_until: dt.date | None = None) -> None:
+        """Keep `appeal` on the stage with the warning as it stood (unsaved); with `withdraw_warning` the warning
+        stops being live (the outcome stays as decided, for the history), with `warning_until` it ends that day."""
+        appeal.warning_level, appeal.warning_expires_on = self.warning_level, self.warning_expires_on
+        if withdraw_warning:
+            self.warning_level = self.warning_expires_on = None
+            appeal.warning_withdrawn = True
+        elif warning_until is not None:
+            self.warning_expires_on = appeal.new_warning_expires_on = warning_until
+        self.appeals.append(appeal)
 
 
 class Task(me.EmbeddedDocument):
@@ -238,9 +286,9 @@ class Migration(me.EmbeddedDocument):
 class Case(Versioned, me.Document):
     """One STS or LTS case of one employee.
 
-    Its changes of state are its own methods (`close`, `enter_stage`, `pause`, `resume`; on its parts
-    `Task.finish`, `Task.cancel`, `Task.reassign`, `Flag.resolve`); a service makes them inside `change()`,
-    which writes the one audit entry of the user's action and saves with the version check.
+    Its changes of state are its own methods (`close`, `enter_stage`, `reinstate`, `pause`, `resume`; on its parts
+    `Task.finish`, `Task.cancel`, `Task.reassign`, `Flag.resolve`, `Stage.hear_appeal`); a service makes them inside
+    `change()`, which writes the one audit entry of the user's action and saves with the version check.
     """
 
     employee = me.ObjectIdField(required=True)
@@ -328,6 +376,13 @@ class Case(Versioned, me.Document):
         """Reopen the closed case on continued monitoring at its stage (unsaved): a trigger was reached while
         its warning is live, and a review meeting is due."""
         self.status, self.closed_on, self.closed_reason = "monitoring", None, None
+
+    def reinstate(self) -> None:
+        """Open the case again at the stage where it closed (unsaved): an appeal withdrew the outcome that closed
+        it. The stage and its outcome stay in the history; its cancelled tasks stay cancelled."""
+        self.status, self.closed_on, self.closed_reason = "open", None, None
+        if self.current_stage is not None:
+            self.current_stage.left_on = None
 
     def keep_on_monitoring(self) -> None:
         """Keep the case on continued monitoring at its current stage (unsaved): HR's decision not to move on."""

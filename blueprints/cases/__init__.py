@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from blueprints.cases import association, letters, listing, meetings, migration, notes, outcomes, page, work  # noqa: E402,F401  (routes register on bp)
+from blueprints.cases import (  # noqa: E402,F401  (routes register on bp)
+    appeals,
+    association,
+    letters,
+    listing,
+    meetings,
+    migration,
+    notes,
+    outcomes,
+    page,
+    work,
+)

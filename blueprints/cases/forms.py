@@ -32,6 +32,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.fields import DayField, one_line
+from casework.appeals import APPEAL_OUTCOMES, WARNING_CHANGES
 from casework.checklists import COMPANION_LABELS, CONFIRM, ROLE_LABELS, Checklist
 from services.cases.meetings import NOTES_MAX
 from services.cases.outcomes import DECISIONS, FLAG_WORDS
@@ -171,6 +172,34 @@ class OutcomeForm(CaseForm):
     dismissed_by_name = StringField("Dismissing manager's name (they sign letter C7)",
                                     validators=[Optional(), Length(max=200)])
     dismissed_by_title = StringField("Dismissing manager's job title", validators=[Optional(), Length(max=200)])
+
+
+class AppealForm(CaseForm):
+    """An appeal against the stage's outcome, received, heard and decided (named "appeal-…": the outcome form
+    beside it has fields of the same names)."""
+
+    received_on = _day("Date the written appeal was received", "Enter the date the appeal was received.")
+    late_reason = TextAreaField("Why a late appeal is heard (only when received after the deadline)",
+                                validators=[Optional(), Length(max=2000, message="Keep this to 2000 characters.")])
+    heard_by_name = StringField("Name of the person who heard the appeal", validators=[
+        DataRequired("Enter the name of the person who heard the appeal."), Length(max=200), one_line])
+    heard_by_title = StringField("Their job title", validators=[
+        DataRequired("Enter the job title of the person who heard the appeal."), Length(max=200), one_line])
+    meeting_on = _day("Date of the appeal meeting", "Enter the date of the appeal meeting.")
+    meeting_place = StringField("Place of the appeal meeting (optional)", validators=[Optional(), Length(max=300),
+                                                                                       one_line])
+    decided_on = _day("Date of the appeal decision", "Enter the date the appeal was decided.")
+    outcome = RadioField("Outcome of the appeal",
+                         choices=[SelectChoice(key, label) for key, label in APPEAL_OUTCOMES.items()],
+                         validate_choice=False, validators=[InputRequired("Choose the outcome of the appeal.")])
+    reasons = TextAreaField("Reasons for the decision (no medical detail)", validators=[
+        DataRequired("Give the reasons for the appeal decision."), Length(max=5000)])
+    what_changed = TextAreaField("What the appeal changed (for a partly upheld appeal)",
+                                 validators=[Optional(), Length(max=2000)])
+    warning_change = RadioField("For a partly upheld appeal: the live warning", default="none",
+                                choices=[SelectChoice(key, label) for key, label in WARNING_CHANGES.items()],
+                                validate_choice=False)
+    new_expiry = _day("New last day of the warning (when shortened)", "", required=False)
 
 
 class NoteForm(CaseForm):

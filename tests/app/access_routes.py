@@ -192,6 +192,11 @@ POSTS = [
         body=on_sts(outcome_kind="", decided_on=day(TODAY))),
     row("cases.outcome", "POST", CASEWORK, STAFF, params=sts, htmx=True,
         body=on_sts(outcome_kind="", decided_on=day(TODAY))),
+    row("cases.appeal", "POST", CASEWORK, STAFF, params=sts, htmx=True, body=lambda w, s: {
+        "appeal-version": case_version(s.sts_case), "appeal-received_on": day(TODAY),
+        "appeal-meeting_on": day(TODAY), "appeal-decided_on": day(TODAY), "appeal-heard_by_name": "Hal Higher",
+        "appeal-heard_by_title": "Head of Service", "appeal-outcome": "upheld",
+        "appeal-reasons": "The warning is withdrawn."}),
     row("cases.arrange", "POST", CASEWORK, STAFF, params=sts, htmx=True, body=lambda w, s: {
         "version": case_version(s.sts_case), "on": day(TODAY + 10 * DAY), "at_time": "10:00", "minutes": "45",
         "how": "in_person", "place": "Room 2, Beech House", "participants-0-name": s.names["manager"],

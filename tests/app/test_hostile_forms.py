@@ -37,8 +37,8 @@ ENDPOINTS = [
     "absences.correct", "absences.end", "absences.extend", "absences.letter_sent", "absences.log_contact",
     "absences.make_letter", "absences.new", "absences.record_fit_note", "absences.record_step",
     "absences.return_to_work", "absences.upload_letter", "account.notifications", "auth.login", "auth.logout",
-    "cases.add", "cases.another_date", "cases.arrange", "cases.ask_not_to_progress_view", "cases.associate",
-    "cases.cancel", "cases.change",
+    "cases.add", "cases.another_date", "cases.appeal", "cases.arrange", "cases.ask_not_to_progress_view",
+    "cases.associate", "cases.cancel", "cases.change",
     "cases.complete", "cases.confirm_migrated_stage", "cases.decide", "cases.flag", "cases.letter_sent",
     "cases.make_letter", "cases.not_my_report_from_team", "cases.notes", "cases.outcome", "cases.preview",
     "cases.reassign", "cases.send_invitation", "cases.snooze", "cases.upload_letter", "cases.wrong_migrated_stage",
@@ -50,6 +50,9 @@ ENDPOINTS = [
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {
+    "cases.appeal": [f"appeal-{name}" for name in (
+        "version", "received_on", "late_reason", "heard_by_name", "heard_by_title", "meeting_on", "meeting_place",
+        "decided_on", "outcome", "reasons", "what_changed", "warning_change", "new_expiry")],
     "cases.preview": ["decided_on", "letter_dated", "outcome_kind", "summary", "target", "target_occasions",
                       "target_days"],
     "cases.snooze": ["snooze_reason", "agreed_by", "snooze_until"],
