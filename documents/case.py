@@ -164,6 +164,7 @@ class Stage(me.EmbeddedDocument):
     associated_by = me.StringField()
     meetings = me.EmbeddedDocumentListField(Meeting)
     outcome = me.EmbeddedDocumentField(Outcome)
+    earlier_outcomes = me.EmbeddedDocumentListField(Outcome)   # outcomes recorded again are kept here, oldest first
     review_date = me.DateField()
     warning_level = me.StringField(choices=WARNING_LEVELS)
     warning_expires_on = me.DateField()
@@ -176,12 +177,29 @@ class Stage(me.EmbeddedDocument):
         return self.associated_on is not None
 
     @property
+    def appealable_outcome(self) -> Outcome | None:
+        """The stage's latest outcome that carried a right of appeal: its present one, or (after "attendance improved"
+        kept its warning live) the warning it kept."""
+        for outcome in [self.outcome, *reversed(self.earlier_outcomes)]:
+            if outcome is not None and outcome.appeal_deadline:
+                return outcome
+            if outcome is not None and outcome.kind != "improved":
+                return None
+        return None
+
+    @property
     def outcome_appeal(self) -> Appeal | None:
-        """The appeal recorded against the stage's present outcome, or None (an outcome recorded again, after a
+        """The appeal recorded against the stage's appealable outcome, or None (an outcome recorded again, after a
         reinstatement, may be appealed in its turn)."""
-        outcome = self.outcome
+        outcome = self.appealable_outcome
         return next((appeal for appeal in self.appeals if outcome is not None and appeal.against == outcome.kind
                      and appeal.against_decided_on == outcome.decided_on), None)
+
+    def decide(self, outcome: Outcome) -> None:
+        """Record `outcome` as the stage's (unsaved); one recorded before is kept among the earlier outcomes."""
+        if self.outcome is not None:
+            self.earlier_outcomes.append(self.outcome)
+        self.outcome = outcome
 
     def hear_appeal(self, appeal: Appeal, withdraw_warning: bool = False,
                     warning_until: dt.date | None = None) -> None:

@@ -21,7 +21,7 @@ ALREADY = "An appeal against this outcome is already recorded."
 def appeal_stage(case: Case) -> Stage | None:
     """The current stage when its outcome carried a right of appeal (it has an appeal deadline), else None."""
     stage = case.current_stage
-    return stage if stage is not None and stage.outcome is not None and stage.appeal_deadline else None
+    return stage if stage is not None and stage.appealable_outcome is not None and stage.appeal_deadline else None
 
 
 def may_appeal(case: Case) -> bool:
@@ -33,7 +33,7 @@ def may_appeal(case: Case) -> bool:
 
 def appealed(case: Case, stage: Stage) -> Appealed:
     """The stage's outcome as the appeal rules see it."""
-    outcome = stage.outcome
+    outcome = stage.appealable_outcome
     assert outcome is not None and stage.appeal_deadline is not None, "an appealable stage has its outcome"
     kind = OUTCOMES.get(outcome.kind)
     return Appealed(outcome.kind, outcome.decided_on, stage.appeal_deadline, stage.warning_level,
@@ -68,12 +68,20 @@ def record_appeal(case: Case, choice: AppealChoice, actor: str, today: dt.date,
         stage.hear_appeal(appeal, effect.withdraws_warning, effect.new_expiry)
         if effect.reopens:
             case.reinstate()
+        elif effect.withdraws_warning and case.status == "monitoring" and _improved(stage):
+            # the case stayed on monitoring only for the warning "attendance improved" kept live
+            case.close(choice.decided_on, actor, "Appeal upheld: the warning is withdrawn and continued monitoring "
+                                                 "ends", every_task=False)
         return {"before": {"appeal": None, **before},
                 "after": {"appeal": choice.outcome, "received_on": choice.received_on, "late": effect.late,
                           "appeal_decided_on": choice.decided_on, **_warning(stage)}}
 
     case.change(actor, "appeal recorded", apply, reason=" ".join(effect.words()), version=version)
     return effect
+
+
+def _improved(stage: Stage) -> bool:
+    return stage.outcome is not None and stage.outcome.kind == "improved"
 
 
 def _warning(stage: Stage) -> dict:

@@ -175,7 +175,7 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
         for task in case.open_tasks():
             if task.kind == REVIEW_MEETING:     # the review meeting's outcome is what its task asked for
                 task.finish(actor)
-        stage.outcome = Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=choice.summary or None,
+        stage.decide(Outcome(kind=key, decided_on=decided_on, decided_by=actor, summary=choice.summary or None,
                                 target=target or None, target_occasions=choice.target_occasions if target else None,
                                 target_days=choice.target_days if target else None,
                                 review_date=plan.review_date, letter=plan.letter,
@@ -183,10 +183,11 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
                                 warning_expires_on=plan.warning_expires_on, appeal_deadline=plan.appeal_deadline,
                                 appeal_route=plan.appeal_route,
                                 next_stage=plan.next_stage.key if plan.next_stage else None,
-                                **_dismissal_fields(choice))
-        stage.review_date, stage.appeal_deadline = plan.review_date, plan.appeal_deadline
-        if not plan.monitoring:   # "improved" keeps a live warning where it was given
+                                **_dismissal_fields(choice)))
+        stage.review_date = plan.review_date
+        if not plan.monitoring:   # "improved" keeps a live warning where it was given, and its right of appeal
             stage.warning_level, stage.warning_expires_on = plan.warning_level, plan.warning_expires_on
+            stage.appeal_deadline = plan.appeal_deadline
         if plan.monitoring:
             case.keep_on_monitoring()
             case.tasks.append(Task(

@@ -32,7 +32,7 @@ D = dt.date
 TODAY = D(2026, 4, 1)
 # A first written warning decided on Monday 2 March 2026, its letter dated Wednesday 4 March: live until
 # 3 September 2026, appealed by Thursday 19 March 2026 (the letter's date + 2 weeks and 1 day).
-WARNING = OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4))
+WARNING = OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4), target_occasions=1)
 HEARD = {"received_on": "2026-03-19", "heard_by_name": "Hal Higher", "heard_by_title": "Head of Service",
          "meeting_on": "2026-03-26", "meeting_place": "Room 4, Beech House", "decided_on": "2026-03-31",
          "reasons": "Two of the absences were covered by an agreed adjustment."}
@@ -264,3 +264,28 @@ def test_the_hearings_no_dismissal_letter_gives_the_appeal(app, wes):
     assert "You have the right to appeal against this decision; the appeal will be heard by the line manager of " \
            "the person who held the meeting, or another suitable manager." in text
     assert "giving your reasons, by 19 March 2026." in text
+
+
+def test_a_warning_kept_live_by_improved_can_still_be_appealed_and_upheld_ends_the_monitoring(auth, wes):
+    """Issue 15, points 4 and 5: "improved" on 16 March 2026 keeps the first written warning (live until
+    3 September 2026) and the case on continued monitoring; the warning can still be appealed, and an upheld appeal
+    withdraws it, which ends the monitoring that was only for it. The history keeps both outcomes."""
+    case = warned(wes)
+    record_outcome(case, wes, OutcomeChoice("improved", D(2026, 3, 16)), "bea@example.org", D(2026, 3, 16))
+    kept = Case.objects.get(pk=case.pk)
+    stage = kept.current_stage
+    assert (kept.status, stage.outcome.kind, [outcome.kind for outcome in stage.earlier_outcomes]) == (
+        "monitoring", "improved", ["warning"])
+    assert (stage.warning_level, stage.warning_expires_on, stage.appeal_deadline) == (
+        "first", D(2026, 9, 3), D(2026, 3, 19))
+    assert case_facts([kept])[0].warning_expires_on == D(2026, 9, 3)
+    auth.login("hr@example.org")
+    html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
+    assert "The outcome decided on 2 March 2026 may be appealed in writing" in html
+    assert post_appeal(auth, kept, outcome="upheld").status_code == 302
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.status, saved.closed_on, saved.closed_reason) == (
+        "closed", D(2026, 3, 31), "Appeal upheld: the warning is withdrawn and continued monitoring ends")
+    assert (saved.current_stage.appeals[0].against, saved.current_stage.warning_expires_on) == ("warning", None)
+    assert case_facts([saved])[0].warning_expires_on is None
+    assert (saved.audit[-1].before["status"], saved.audit[-1].after["status"]) == ("monitoring", "closed")
