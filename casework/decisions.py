@@ -44,6 +44,7 @@ class Action:
     lapsed_warning: LapsedWarning | None = None
     review_result: str | None = None   # a review meeting due: "missed", "met" or "trigger"
     review_key: dt.date | None = None  # the day of the decision that set the review period (one task for each)
+    review_figures: str = ""           # the figures behind a review meeting due, short, for its task
 
 
 def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts], policy: Policy,
@@ -140,7 +141,8 @@ def _in_force(case: CaseFacts, fired: Sequence[FiredRule], lapsed: Sequence[Laps
     else:
         context = "while the case is on continued monitoring"
     return _due(_review_due(case, "trigger", f"Review meeting due: a trigger point was reached {context}: "
-                                         f"{_words(new)}; {_next_step(case, policy)}", _absences(new)))
+                                         f"{_words(new)}; {_next_step(case, policy)}", _absences(new),
+                            _words(new)))
 
 
 def _review(case: CaseFacts, fired: Sequence[FiredRule], policy: Policy, as_of: dt.date, off: AbsenceFacts | None,
@@ -167,7 +169,7 @@ def _review(case: CaseFacts, fired: Sequence[FiredRule], policy: Policy, as_of: 
     if over:
         return _due(_review_due(case, "missed", f"Review meeting due: the target was missed ({'; '.join(over)}), with "
                                             f"{period.words()}; {agreed}; {_next_step(case, policy)}",
-                            period.absence_ids))
+                            period.absence_ids, "; ".join(over)))
     if not ended:
         return [], []
     later = [rule for rule in fired if rule.figures and rule.figures.new_since(case.review_date)]
@@ -177,10 +179,11 @@ def _review(case: CaseFacts, fired: Sequence[FiredRule], policy: Policy, as_of: 
                                              f"{long_date(case.review_date)} and a trigger point was reached since, "
                                              f"while the {case.warning_level or ''} written warning is live (until "
                                              f"{long_date(case.warning_expires_on)}): {_words(later)}; "
-                                             f"{_next_step(case, policy)}", _absences(later)))
+                                             f"{_next_step(case, policy)}", _absences(later), _words(later)))
     return _due(_review_due(case, "met", f"Review meeting due: the target was met, with {period.words()}; {agreed}. "
                                      f"The meeting acknowledges the improvement (letter {policy.sts.improved_letter}, "
-                                     f"or the warning stays live until it expires)", period.absence_ids))
+                                     f"or the warning stays live until it expires)", period.absence_ids,
+                            period.words()))
 
 
 def _due(action: Action | None) -> tuple[list[Action], list[str]]:
@@ -196,13 +199,13 @@ def _next_step(case: CaseFacts, policy: Policy) -> str:
     return f"{step}; nothing moves until its outcome is recorded"
 
 
-def _review_due(case: CaseFacts, result: str, reason: str, absence_ids: tuple) -> Action | None:
+def _review_due(case: CaseFacts, result: str, reason: str, absence_ids: tuple, figures: str) -> Action | None:
     """A review meeting due for the case: one for each decision that set a review period or the monitoring (None
     when the scan already made it due)."""
     if case.review_task_for is not None and case.review_task_for == (case.review_from or case.stage_entered_on):
         return None
     return Action("review_due", reason, case_id=case.id, stage=case.stage, absence_ids=absence_ids,
-                  review_result=result, review_key=case.review_from or case.stage_entered_on)
+                  review_result=result, review_key=case.review_from or case.stage_entered_on, review_figures=figures)
 
 
 def _open(new: list[FiredRule], previous: CaseFacts | None, lapsed: LapsedWarning | None, policy: Policy,

@@ -213,6 +213,9 @@ def add_review_tasks(case: Case, employee: Employee, action, as_of: dt.date) -> 
     """The review meeting due, for the manager and for the division's HR advisors (unsaved): the title says why,
     the action's reason (kept in the audit entry) gives the figures."""
     why = REVIEW_TITLES.get(action.review_result or "", "review the case")
+    if action.review_figures:
+        why = f"{why} ({action.review_figures})"
+    why = why if len(why) <= 180 else why[:179] + "…"
     due = due_on(as_of, 10, employee.region)
     manager, hr = assignee_for("manager", employee), hr_queue(employee.division)
     given = [(manager, f"Hold the review meeting with {employee.name}: {why}")]

@@ -142,11 +142,12 @@ def test_a_trigger_during_a_live_warning_makes_the_review_meeting_due_and_moves_
     case.reload()
     assert (case.stage, len(case.stages), case.status) == ("formal_1", 1, "open")
     due = [task for task in case.open_tasks() if task.kind == "review_meeting"]
+    figures = "(4 occasions in the 12 months to 23 November 2026 (trigger: 4 or more))"
     assert sorted((task.assignee, task.title, task.due_on, task.event_on) for task in due) == [
-        (boss.email, f"Hold the review meeting with {frequent.name}: the target was missed", dt.date(2026, 12, 7),
-         dt.date(2026, 9, 1)),
-        (f"hr:{frequent.division}", f"Review meeting due for {frequent.name}: the target was missed (the manager "
-                                    f"holds it)", dt.date(2026, 12, 7), dt.date(2026, 9, 1))]
+        (boss.email, f"Hold the review meeting with {frequent.name}: the target was missed {figures}",
+         dt.date(2026, 12, 7), dt.date(2026, 9, 1)),
+        (f"hr:{frequent.division}", f"Review meeting due for {frequent.name}: the target was missed {figures} (the "
+                                    f"manager holds it)", dt.date(2026, 12, 7), dt.date(2026, 9, 1))]
     entry = case.audit[-1]
     assert (entry.action, entry.before["stage"], entry.after["stage"]) == ("review meeting due", "formal_1", "formal_1")
     assert entry.before["open_tasks"] + 2 == entry.after["open_tasks"]
@@ -179,7 +180,8 @@ def test_a_review_period_ending_with_nothing_in_it_makes_the_review_meeting_due_
     case.reload()
     assert (case.status, case.closed_on) == ("open", None)
     assert [task.title for task in case.open_tasks() if task.kind == "review_meeting"] == [
-        f"Hold the review meeting with {employee.name}: the target was met"]
+        f"Hold the review meeting with {employee.name}: the target was met (0 occasions and 0 working days of "
+        f"absence from 11 September 2026 to 20 November 2026)"]
     assert "the target was met, with 0 occasions and 0 working days of absence from 11 September 2026 to " \
            "20 November 2026" in case.audit[-1].reason
 
