@@ -134,6 +134,9 @@ def _interview_errors(dates: dict, rtw_by: str, errors: dict) -> dict[str, str]:
         return {"rtw_date": "A return-to-work interview needs the last day of absence."}
     if "first_day" not in errors and dates["rtw_date"] < dates["first_day"]:
         return {"rtw_date": "The return-to-work interview cannot be before the first day of absence."}
+    if "last_day" not in errors and dates["rtw_date"] <= dates["last_day"]:
+        return {"rtw_date": "The return-to-work interview is held once they are back: it cannot be on a day of the "
+                            "absence (on or before its last day)."}
     return {}
 
 

@@ -130,6 +130,8 @@ def test_json_values_may_be_booleans_and_null():
     ({"expected_return": "soon"}, "expected_return", "'soon' is not a date"),
     ({"last_day": ""}, "rtw_date", "A return-to-work interview needs the last day of absence."),
     ({"rtw_date": "2026-03-01"}, "rtw_date", "cannot be before the first day"),
+    # issue 15, point 8: the interview is held on a day they are back, never on a day of the absence
+    ({"rtw_date": "2026-03-04"}, "rtw_date", "it cannot be on a day of the absence (on or before its last day)"),
     ({"rtw_date": ""}, "rtw_date", "Give the date of the return-to-work interview held by B1"),
     ({None: ["extra"]}, "row", "more cells than the header"),
 ])
