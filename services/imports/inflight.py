@@ -39,7 +39,7 @@ from documents.employee import Employee
 from services.cases.outcomes import raise_flag
 from services.cases.tasks import CONFIRM_MIGRATED, add_stage_tasks, assignee_for
 from services.errors import Refused
-from services.imports.absences import FeedResult, _read
+from services.imports.absences import SCAN_AFTER, FeedResult, _read
 from services.imports.jobs import register_importer
 from services.mail import MailSettings
 from services.triggers import active_policy
@@ -81,11 +81,15 @@ def _long_term_numbers(rows: list[Mapping]) -> set[str]:
 
 
 def _off_sick(ids: list, today: dt.date) -> set:
-    """Of the employees `ids`, those with an absence open on `today` (one read)."""
+    """Of the employees `ids`, those with an absence open on `today` (one read): a few are looked up by id; for
+    more, the absences open today are read and kept for those employees, as `_read` does."""
     if not ids:
         return set()
-    return set(Absence.objects(employee__in=ids, first_day__lte=today).filter(
-        me.Q(last_day=None) | me.Q(last_day__gte=today)).distinct("employee"))
+    open_today = Absence.objects(first_day__lte=today).filter(me.Q(last_day=None) | me.Q(last_day__gte=today))
+    if len(ids) <= SCAN_AFTER:
+        return set(open_today.filter(employee__in=ids).distinct("employee"))
+    wanted = set(ids)
+    return {row["employee"] for row in open_today.only("employee").as_pymongo() if row["employee"] in wanted}
 
 
 def _stored(row: dict) -> StoredCase:

@@ -391,3 +391,17 @@ def test_upload_checks_then_applies_with_outcomes_by_row(auth, make_user, staff,
     assert job.status == "applied" and Case.objects.count() == 2
     case = Case.objects.get(employee=staff["anna"].pk)
     assert (case.migrated.row_number, case.migrated.imported_by) == (2, "import:inflight.csv by support@example.org")
+
+
+def test_who_is_off_sick_is_one_read_whether_few_or_many_are_asked_about(make_employee):
+    """The long-term rows' check for an open absence: by id for a few employees; for more than the import reads by
+    id, the absences open today are read once and kept for those employees, with the same answer."""
+    from bson import ObjectId
+    today = dt.date(2026, 11, 23)
+    off, back, other = make_employee(), make_employee(), make_employee()
+    for person, last in ((off, None), (back, dt.date(2026, 11, 20)), (other, None)):
+        Absence(employee=person.pk, assignment_number=person.assignment_number, first_day=dt.date(2026, 11, 2),
+                last_day=last, reason_category="infections").save_checked()
+    few = [off.pk, back.pk]
+    many = few + [ObjectId() for _ in range(inflight.SCAN_AFTER)]
+    assert inflight._off_sick(few, today) == inflight._off_sick(many, today) == {off.pk}

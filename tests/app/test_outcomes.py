@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import gridfs
 import pytest
+from bson import ObjectId
 from markupsafe import escape
+from mongoengine.connection import get_db
 
 from documents import Case, User
-from documents.case import Stage
+from documents.case import AbsenceSnapshot, Stage
 from services.accounts import set_dismissal_authority
+from services.cases.letters import generate
 from services.cases.tasks import add_stage_tasks, case_policy
 from services.triggers import active_policy
 from tests.app.held_meetings import hold_meeting
+from tests.app.test_letters import ORG, text_of
 from tests.conftest import csrf_token
 
 D = dt.date
@@ -98,6 +103,30 @@ def test_the_preview_fragment_follows_the_choice(auth, people):
     late_letter = auth.client.post(f"/cases/{case.pk}/outcome/preview", headers={"HX-Request": "true"}, data={
         "csrf_token": csrf_token(html), **WARNING, "letter_dated": "2026-03-01"}).get_data(as_text=True)
     assert "The letter cannot be dated before the decision." in late_letter and "Save the outcome" not in late_letter
+
+
+@pytest.mark.parametrize("stage, outcome, letter", [
+    ("absence_support", "support_agreed", "C1"), ("formal_1", "warning", "C4"), ("formal_1", "more_time", "C5")])
+def test_an_outcome_whose_letter_states_the_target_is_refused_without_it_beside_the_field(auth, people, stage,
+                                                                                          outcome, letter):
+    """Issue 15, point 2: the target is recorded in figures, required where the stage's letter states it, and
+    checked on the outcome form (not only when the letter is made): nothing is saved without it."""
+    case = make_case(people["worker"], stage)
+    auth.login("bea@example.org")
+    for step in ("check", "save"):
+        answer = post_outcome(auth, case, outcome_kind=outcome, decided_on="2026-03-02", step=step,
+                              target="Words alone are not the target.")
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 400
+        assert ('id="target_occasions-error"><span class="nhsuk-u-visually-hidden">Error:</span> Enter the attendance '
+                f'target: the most occasions, the most working days, or both, in the review period. Letter {letter} '
+                f'states it.') in html
+    out_of_range = post_outcome(auth, case, outcome_kind=outcome, decided_on="2026-03-02", step="save",
+                                target_occasions="2", target_days="100").get_data(as_text=True)
+    assert 'id="target_days-error"><span class="nhsuk-u-visually-hidden">Error:</span> Enter a whole number from 0 ' \
+           'to 99.' in out_of_range
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.version, saved.current_stage.outcome) == (case.version, None)
 
 
 def test_saving_the_outcome_sets_the_stage_dates_with_an_audit_entry(auth, people):
@@ -350,3 +379,33 @@ def test_the_authority_to_dismiss_is_given_and_taken_by_command_with_an_audit_en
         ("authority to dismiss given", False, True), ("authority to dismiss taken away", True, False)]
     unknown = runner.invoke(args=["users", "set-authority", "nobody@example.org", "--dismiss"])
     assert unknown.exit_code == 1 and len(unknown.output.strip().splitlines()) == 1
+
+
+def test_improved_while_the_warning_is_live_keeps_it_and_c2_says_so(auth, people):
+    """Issue 15, point 4: "improved" while a warning is live keeps the warning live until it expires and the case on
+    continued monitoring; C2 ("no further action") only when no warning is live: otherwise it says the review has
+    ended and the warning stays live until its date."""
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    assert post_outcome(auth, case, **WARNING, step="save").status_code == 302
+    warned = Case.objects.get(pk=case.pk)
+    checked = post_outcome(auth, warned, outcome_kind="improved", decided_on="2026-05-25").get_data(as_text=True)
+    assert ("The first written warning stays live until 3 September 2026: the case stays on continued monitoring "
+            "until then, and the letter says so.") in checked and "The case closes." not in checked
+    assert post_outcome(auth, warned, outcome_kind="improved", decided_on="2026-05-25", step="save").status_code == 302
+    kept = Case.objects.get(pk=case.pk)
+    assert (kept.status, kept.current_stage.warning_level, kept.current_stage.warning_expires_on) == (
+        "monitoring", "first", D(2026, 9, 3))
+    assert [task.title for task in kept.open_tasks() if task.kind == "send_closing_letter"] == [
+        f"Send {people['worker'].name} letter C2: the review has ended, the warning stays live"]
+    entry = kept.audit[-1]
+    assert (entry.before["status"], entry.after["status"], entry.after["warning_expires_on"]) == (
+        "open", "monitoring", "2026-09-03")
+    kept.current_stage.associated.append(AbsenceSnapshot(absence_id=ObjectId(), first_day=D(2026, 1, 14),
+                                                         last_day=D(2026, 1, 14), reason_category="infections",
+                                                         calendar_days=1, working_days=1, fte_days=1.0))
+    kept.save_checked()
+    record = generate(kept, "C2", "bea@example.org", D(2026, 5, 25), organisation=ORG)
+    letter = text_of(gridfs.GridFS(get_db(), collection="letters").get(record.versions[0].file_id).read())
+    assert "The review period has ended, but your first written warning stays live until 3 September 2026." in letter
+    assert "no further action" not in letter
