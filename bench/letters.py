@@ -53,8 +53,7 @@ def warning_case():
         participants=[Participant(name="Bea Boss", role="manager")], held=True, held_on=D(2026, 3, 2),
         notes={"summary": "Held as planned."}))
     case.save_checked()
-    record_outcome(case, wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4),
-                                            target="No more than 2 occasions by the review date"),
+    record_outcome(case, wes, OutcomeChoice("warning", D(2026, 3, 2), D(2026, 3, 4), target_occasions=2),
                    "bea@example.org", D(2026, 3, 4))
     return Case.objects.get(pk=case.pk), wes
 
