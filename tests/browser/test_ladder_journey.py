@@ -261,6 +261,9 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         appeal = page.locator("#appeal")
         expect(appeal).to_contain_text("heard late because: The employee was in hospital")
         expect(appeal).to_contain_text("is withdrawn: it is no longer live")
+        expect(page.locator("#outcome")).to_contain_text(
+            f"First written warning, live until {long_date(warning_until)}; withdrawn on appeal on "
+            f"{long_date(TRIGGERED)}: it is no longer live")
         expect(page.locator("#case-summary")).to_contain_text(
             "Appeal upheld: the warning is withdrawn and continued monitoring ends")
         saved = Case.objects.get()
