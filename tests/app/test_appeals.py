@@ -172,6 +172,9 @@ def test_an_upheld_appeal_withdraws_the_warning_and_keeps_the_stage_history(auth
     assert "agreed adjustment" not in str(entry.to_mongo())     # the reasons stay on the appeal, out of the audit
     page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
     assert "The first written warning (live until 3 September 2026) is withdrawn: it is no longer live" in page
+    # the outcome keeps the warning as decided, and says what the appeal did to it
+    assert ("First written warning, live until 3 September 2026; withdrawn on appeal on 31 March 2026: it is no "
+            "longer live</dd>") in page
     assert 'action="/cases/{}/appeal"'.format(case.pk) not in page        # one appeal against the outcome
 
     again = post_appeal(auth, saved, outcome="upheld")
@@ -218,6 +221,8 @@ def test_a_partly_upheld_appeal_shortens_the_warning_and_only_to_an_earlier_day(
         "The warning ends at the end of June.", D(2026, 9, 3), D(2026, 6, 30))
     assert (saved.audit[-1].before["warning_expires_on"], saved.audit[-1].after["warning_expires_on"]) == (
         "2026-09-03", "2026-06-30")
+    assert ("First written warning, live until 3 September 2026; shortened on appeal on 31 March 2026: live until "
+            "30 June 2026</dd>") in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
 
 
 def test_an_outcome_without_an_appeal_right_offers_none(auth, wes):
@@ -289,3 +294,5 @@ def test_a_warning_kept_live_by_improved_can_still_be_appealed_and_upheld_ends_t
     assert (saved.current_stage.appeals[0].against, saved.current_stage.warning_expires_on) == ("warning", None)
     assert case_facts([saved])[0].warning_expires_on is None
     assert (saved.audit[-1].before["status"], saved.audit[-1].after["status"]) == ("monitoring", "closed")
+    assert ("First written warning, live until 3 September 2026; withdrawn on appeal on 31 March 2026: it is no "
+            "longer live</dd>") in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)

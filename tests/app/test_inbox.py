@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -98,6 +99,16 @@ def test_one_click_completes_a_reminder(auth, world):
     assert saved.audit[-1].action == "return-to-work reminder completed"
     assert titles(auth.client.get("/tasks").get_data(as_text=True))[0] == "Associate Ben&#39;s absences"
     assert "Return-to-work interview with Ann Able<" not in auth.client.get("/tasks").get_data(as_text=True)
+
+
+def test_the_reminder_s_button_is_readable_on_the_page(auth, world):
+    """The header's white link-button style made "Already done: mark complete" invisible on the page's pale
+    background (axe: color-contrast): in the task list it takes the page's link colour."""
+    auth.login("bea@example.org")
+    html = auth.client.get("/tasks").get_data(as_text=True)
+    assert '<button class="cb-link-button cb-link-button--body" type="submit">Already done: mark complete' in html
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "casebook.css").read_text()
+    assert re.search(r"\.cb-link-button--body \{ color: #005eb8;", css)
 
 
 def test_someone_outside_scope_cannot_complete_the_reminder(auth, world, make_employee, make_user):
