@@ -1,14 +1,23 @@
 """A sickness absence, as recorded by a manager or fed from the absence system."""
 from __future__ import annotations
 
+import datetime as dt
+
 import mongoengine as me
 
 from casework.reasons import REASON_CATEGORIES
-from documents.base import AuditEntry, Versioned, utcnow
+from documents.base import AuditEntry, Versioned, midnight, utcnow
 from documents.case import LetterRecord, Task
 
 CONTACT_METHODS = ("phone", "video", "visit", "email", "letter", "text")
 
+
+
+def not_ended_before(day: dt.date) -> dict:
+    """The raw condition "its last day is not before `day`" (no last day, or on or after it). Written as
+    `$not: {$lt}` rather than an `$or` over a missing last day: the embedded database answers an `$or` by reading
+    every absence (6 s at trust scale), this one from the employee index (milliseconds)."""
+    return {"last_day": {"$not": {"$lt": midnight(day)}}}
 
 class Contact(me.EmbeddedDocument):
     """A keeping-in-touch contact during the absence."""

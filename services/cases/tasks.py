@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import mongoengine as me
-
 from casework.absences import absence_length, long_date, rtw_due
 from casework.calendar import WorkingPattern, rolling_window
 from casework.checklists import HOLD_TASKS
 from casework.ladders import Ladder
 from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
-from documents.absence import Absence
+from documents.absence import Absence, not_ended_before
 from documents.base import utcnow
 from documents.case import AbsenceSnapshot, Case, Stage, Task
 from documents.employee import Employee
@@ -187,7 +185,7 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
 def still_off(employee_id, today: dt.date) -> bool:
     """Whether the employee has an absence going on today (no last day, or one from today on)."""
     return bool(Absence.objects(employee=employee_id, first_day__lte=today).filter(
-        me.Q(last_day=None) | me.Q(last_day__gte=today)).count())
+        __raw__=not_ended_before(today)).count())
 
 
 def resumption_blocked(case: Case, today: dt.date) -> str | None:
@@ -273,7 +271,7 @@ def association_candidates(case: Case, today: dt.date) -> tuple[list[Absence], s
     those already associated, or else those that fired the rule."""
     start, end = association_window(case, today)
     absences = list(Absence.objects(employee=case.employee, first_day__lte=end).filter(
-        me.Q(last_day=None) | me.Q(last_day__gte=start)).exclude("reason_detail", "audit", "fit_notes", "contacts")
+        __raw__=not_ended_before(start)).exclude("reason_detail", "audit", "fit_notes", "contacts")
         .order_by("first_day"))
     stage = stage_of(case)
     ticked = ({str(snapshot.absence_id) for snapshot in stage.associated} if stage.absences_associated

@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Mapping
 
-import mongoengine as me
-
 from casework.absences import long_date
 from casework.feed_files import text
 from casework.inflight_feed import (
@@ -32,7 +30,7 @@ from casework.inflight_feed import (
 )
 from casework.policy import Policy
 from casework.workflow import due_on
-from documents.absence import Absence
+from documents.absence import Absence, not_ended_before
 from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
 from documents.employee import Employee
@@ -85,7 +83,7 @@ def _off_sick(ids: list, today: dt.date) -> set:
     more, the absences open today are read and kept for those employees, as `_read` does."""
     if not ids:
         return set()
-    open_today = Absence.objects(first_day__lte=today).filter(me.Q(last_day=None) | me.Q(last_day__gte=today))
+    open_today = Absence.objects(first_day__lte=today, __raw__=not_ended_before(today))
     if len(ids) <= SCAN_AFTER:
         return set(open_today.filter(employee__in=ids).distinct("employee"))
     wanted = set(ids)

@@ -7,7 +7,7 @@ import re
 
 from casework.absences import Period, absence_length, window_figures
 from casework.calendar import WorkingPattern
-from documents.absence import Absence
+from documents.absence import Absence, not_ended_before
 from documents.base import midnight
 from documents.case import Case
 from documents.employee import Employee
@@ -17,7 +17,7 @@ def absent_on(employee_ids: list, day: dt.date) -> set:
     """The ids of the employees among `employee_ids` who are off sick on `day` (one query)."""
     cursor = Absence._get_collection().find(
         {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": midnight(day)},
-         "$or": [{"last_day": None}, {"last_day": {"$gte": midnight(day)}}]},
+         **not_ended_before(day)},
         {"employee": 1})
     return {row["employee"] for row in cursor}
 
@@ -36,7 +36,7 @@ def absences_between(employee_ids: list, first: dt.date, last: dt.date) -> dict:
     """{employee id: [(absence id, first day, last day or None)]} overlapping [first, last] (one query)."""
     cursor = Absence._get_collection().find(
         {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": midnight(last)},
-         "$or": [{"last_day": None}, {"last_day": {"$gte": midnight(first)}}]},
+         **not_ended_before(first)},
         {"employee": 1, "first_day": 1, "last_day": 1})
     found: dict = {}
     for row in cursor:

@@ -8,6 +8,7 @@ import pytest
 
 from documents import Absence, Case
 from documents.base import StaleEditError
+from services.cases.outcomes import move_up
 from services.cases.tasks import complete_task, hr_queue, reassign_task
 from services.errors import Refused
 from services.triggers import scan
@@ -57,10 +58,17 @@ def test_moving_up_cancels_the_old_stage_tasks_and_adds_the_new_ones(frequent):
     case.tasks.create(kind="hold_meeting", title="Hold the meeting", stage_key="formal_1",
                       assignee="bea@example.org", due_on=D(2026, 9, 20))
     case.save_checked()
-    scan(AS_OF, "test")
+    scan(AS_OF, "test")      # the scan makes the review meeting due and leaves the stage's tasks as they are
     case.reload()
-    assert [(task.stage_key, task.kind, task.status) for task in case.tasks][:2] == [
-        ("formal_1", "hold_meeting", "cancelled"), ("formal_2", "associate_absences", "open")]
+    assert [(task.stage_key, task.kind, task.status) for task in case.tasks] == [
+        ("formal_1", "hold_meeting", "open"), ("formal_1", "review_meeting", "open"),
+        ("formal_1", "review_meeting", "open")]
+    case.change("bea@example.org", "outcome recorded",
+                lambda case: move_up(case, frequent, AS_OF, "bea@example.org", "Outcome of the review: moved on"))
+    case.reload()
+    assert [(task.stage_key, task.kind, task.status) for task in case.tasks][:4] == [
+        ("formal_1", "hold_meeting", "cancelled"), ("formal_1", "review_meeting", "cancelled"),
+        ("formal_1", "review_meeting", "cancelled"), ("formal_2", "associate_absences", "open")]
     assert {task.assignee for task in case.tasks if task.kind == "book_hr"} == {hr_queue(frequent.division)}
 
 
