@@ -390,6 +390,10 @@ class Case(Versioned, me.Document):
             if every_task or task.stage_key == self.stage:
                 task.cancel(by)
 
+    def warned_stage(self) -> Stage | None:
+        """The latest stage that gave a warning still on record (an appeal's withdrawal takes it off), or None."""
+        return next((stage for stage in reversed(self.stages) if stage.warning_expires_on), None)
+
     def reopen_on_monitoring(self) -> None:
         """Reopen the closed case on continued monitoring at its stage (unsaved): a trigger was reached while
         its warning is live, and a review meeting is due."""

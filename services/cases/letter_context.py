@@ -172,7 +172,7 @@ def _warning_stays(case: Case, outcome) -> str:
     """For "attendance improved" while a warning is live: 'first written warning stays live until 1 March 2027'."""
     if outcome.kind != "improved" or case.status != "monitoring":
         return ""
-    warned = next((stage for stage in reversed(case.stages) if stage.warning_expires_on), None)
+    warned = case.warned_stage()
     if warned is None or warned.warning_expires_on < outcome.decided_on:
         return ""
     return f"{warned.warning_level} written warning stays live until {long_date(warned.warning_expires_on)}"

@@ -143,7 +143,7 @@ def check_outcome(case: Case, choice: OutcomeChoice, actor: str, today: dt.date)
 
 def live_warning(case: Case) -> LiveWarning | None:
     """The case's latest warning (given at this stage or an earlier one), unless withdrawn."""
-    warned = next((stage for stage in reversed(case.stages) if stage.warning_expires_on), None)
+    warned = case.warned_stage()
     if warned is None:
         return None
     return LiveWarning(warned.warning_level or "", warned.warning_expires_on)
