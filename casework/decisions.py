@@ -73,7 +73,7 @@ def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: 
     case waits for the manager to confirm the return. A case in force is never moved: see `_in_force`."""
     current = _current(cases, as_of)
     latest = current or max(cases, key=_entered, default=None)
-    since = max(latest.stage_entered_on, latest.review_from or latest.stage_entered_on) if latest else None
+    since = max(latest.stage_entered_on, latest.decided_from) if latest else None
     new = [rule for rule in fired if rule.figures and rule.figures.new_since(since)]
     pause = _pause(off_long_term)
     if current and current.paused:
@@ -110,8 +110,7 @@ def _in_force(case: CaseFacts, fired: Sequence[FiredRule], lapsed: Sequence[Laps
     continued monitoring, or while a warning is live after the case closed, a trigger counting an absence that
     started since the last decision makes a review meeting due at the stage the warning puts them on; when the
     warning expires, the monitoring ends (`warning_expired`)."""
-    since = case.review_from or case.stage_entered_on
-    new = [rule for rule in fired if rule.figures and rule.figures.new_since(since)]
+    new = [rule for rule in fired if rule.figures and rule.figures.new_since(case.decided_from)]
     if case.status == "open" and case.review_date is None:
         if not new:
             return [], []
@@ -134,12 +133,8 @@ def _in_force(case: CaseFacts, fired: Sequence[FiredRule], lapsed: Sequence[Laps
     waiting = _waiting(new, off, policy)
     if waiting:
         return [], [waiting]
-    if case.warning_live(as_of):
-        assert case.warning_expires_on is not None, "a live warning has its expiry date"
-        context = (f"while the {case.warning_level or ''} written warning is live "
-                   f"(until {long_date(case.warning_expires_on)})")
-    else:
-        context = "while the case is on continued monitoring"
+    context = (f"while {_live_warning(case)}" if case.warning_live(as_of)
+               else "while the case is on continued monitoring")
     return _due(_review_due(case, "trigger", f"Review meeting due: a trigger point was reached {context}: "
                                          f"{_words(new)}; {_next_step(case, policy)}", _absences(new),
                             _words(new)))
@@ -150,7 +145,7 @@ def _review(case: CaseFacts, fired: Sequence[FiredRule], policy: Policy, as_of: 
     """An open case with a review period: the target missed (during or after the period) or met (after it)."""
     assert case.review_date is not None, "a case under review has its review date"
     counting = policy.triggers[0].counting if policy.triggers else Counting()
-    meeting_on = case.review_from or case.stage_entered_on
+    meeting_on = case.decided_from
     period = review_figures(absences, meeting_on, case.review_date, counting, policy.lts, pattern, as_of)
     target = Target(case.target_occasions, case.target_days)
     if target.is_set:
@@ -174,16 +169,20 @@ def _review(case: CaseFacts, fired: Sequence[FiredRule], policy: Policy, as_of: 
         return [], []
     later = [rule for rule in fired if rule.figures and rule.figures.new_since(case.review_date)]
     if later and case.warning_live(as_of):
-        assert case.warning_expires_on is not None, "a live warning has its expiry date"
         return _due(_review_due(case, "trigger", f"Review meeting due: the review period ended on "
                                              f"{long_date(case.review_date)} and a trigger point was reached since, "
-                                             f"while the {case.warning_level or ''} written warning is live (until "
-                                             f"{long_date(case.warning_expires_on)}): {_words(later)}; "
+                                             f"while {_live_warning(case)}: {_words(later)}; "
                                              f"{_next_step(case, policy)}", _absences(later), _words(later)))
     return _due(_review_due(case, "met", f"Review meeting due: the target was met, with {period.words()}; {agreed}. "
                                      f"The meeting acknowledges the improvement (letter {policy.sts.improved_letter}, "
                                      f"or the warning stays live until it expires)", period.absence_ids,
                             period.words()))
+
+
+def _live_warning(case: CaseFacts) -> str:
+    """'the first written warning is live (until 1 March 2027)'."""
+    assert case.warning_expires_on is not None, "a live warning has its expiry date"
+    return f"the {case.warning_level or ''} written warning is live (until {long_date(case.warning_expires_on)})"
 
 
 def _due(action: Action | None) -> tuple[list[Action], list[str]]:
@@ -202,10 +201,10 @@ def _next_step(case: CaseFacts, policy: Policy) -> str:
 def _review_due(case: CaseFacts, result: str, reason: str, absence_ids: tuple, figures: str) -> Action | None:
     """A review meeting due for the case: one for each decision that set a review period or the monitoring (None
     when the scan already made it due)."""
-    if case.review_task_for is not None and case.review_task_for == (case.review_from or case.stage_entered_on):
+    if case.review_task_for is not None and case.review_task_for == case.decided_from:
         return None
     return Action("review_due", reason, case_id=case.id, stage=case.stage, absence_ids=absence_ids,
-                  review_result=result, review_key=case.review_from or case.stage_entered_on, review_figures=figures)
+                  review_result=result, review_key=case.decided_from, review_figures=figures)
 
 
 def _open(new: list[FiredRule], previous: CaseFacts | None, lapsed: LapsedWarning | None, policy: Policy,

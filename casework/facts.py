@@ -69,6 +69,11 @@ class CaseFacts:
     target_days: int | None = None
     review_task_for: dt.date | None = None  # the decision whose review meeting the scan already made due
 
+    @property
+    def decided_from(self) -> dt.date:
+        """The day of the stage's last decision (what set its review period or monitoring), else the day it began."""
+        return self.review_from or self.stage_entered_on
+
     def warning_live(self, as_of: dt.date) -> bool:
         """Whether its warning is live on `as_of`: a warning is live up to and including its expiry date."""
         return self.warning_expires_on is not None and as_of <= self.warning_expires_on
