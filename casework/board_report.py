@@ -16,10 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
 from casework.absences import rtw_day_number
-from casework.calendar import WorkingPattern, calendar_days, fte_days, working_days, working_days_in_window
+from casework.calendar import WorkingPattern, calendar_days, fte_days, working_days_in_window
+from casework.policy import LongTermRules
 
-# Long-term: an absence of four working weeks or more.
-LONG_TERM_WORKING_DAYS = 20
 # An RTW interview counts as prompt when held within this many working days of the return.
 RTW_WITHIN_DAYS = 5
 ORGANISATION = "Organisation"
@@ -160,12 +159,13 @@ def _scope(kind: str, name: str, tally: _Tally, period_days: int) -> ScopeFigure
 
 
 def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], start: dt.date, end: dt.date,
-                  today: dt.date) -> BoardFigures:
+                  today: dt.date, long_term: LongTermRules) -> BoardFigures:
     """The board report's figures for [start, end], for the organisation, each division and directorate.
 
     Average FTE is Σ FTE × calendar days in post ÷ calendar days in the period. Working days lost count
     only days inside the period on the person's pattern, less their region's bank holidays. An absence
-    is long-term when it lasts 20 working days or more in all (an ongoing one counted to min(end, today));
+    is long-term as the policy's `long_term` rules say, the same as the trigger engine: when its calendar days in
+    all (an ongoing one counted to min(end, today)) pass the threshold for its reason;
     long-term absences are those overlapping the period, open when not ended by `end`. RTW figures cover
     absences that ended inside the period; the average and the within-5 share are over interviews held.
     """
@@ -198,15 +198,15 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         pattern = person.pattern
         lost = working_days_in_window(absence.first_day, absence.last_day, start, end, pattern, ongoing_until=until)
         lost_fte = fte_days(lost, pattern)
-        length = working_days(absence.first_day, last_counted, pattern) if absence.first_day <= last_counted else 0
-        long_term = length >= LONG_TERM_WORKING_DAYS
+        length = calendar_days(absence.first_day, last_counted) if absence.first_day <= last_counted else 0
+        is_long_term = length > long_term.after_days(absence.reason_category)
         ended_inside = absence.last_day is not None and start <= absence.last_day <= end
         rtw_day = (rtw_day_number(absence.last_day, absence.rtw_held_on, pattern)
                    if ended_inside and absence.last_day is not None and absence.rtw_held_on is not None else None)
         for tally in scopes(person):
             tally.working_days += lost
             tally.fte_days += lost_fte
-            if long_term:
+            if is_long_term:
                 tally.long_term_fte_days += lost_fte
                 tally.long_term += 1
                 tally.long_term_open += absence.last_day is None or absence.last_day > end

@@ -31,6 +31,7 @@ from casework.board_trends import (
 )
 from casework.charts import bar_chart, month_comparison_chart
 from casework.exports import Table
+from casework.policy import Policy
 from casework.reasons import REASON_CATEGORIES
 
 
@@ -46,6 +47,7 @@ class BoardReport:
     earlier: BoardFigures
     months: list[dict]
     forecast: Forecast
+    long_term_definition: str = ""  # which policy's long-term threshold the figures use, in words
 
     @property
     def change(self) -> float | None:
@@ -62,18 +64,19 @@ def earliest_needed(start: dt.date, end: dt.date) -> dt.date:
 
 
 def build(people: Sequence[Person], absences: Sequence[AbsenceRow], start: dt.date, end: dt.date,
-          today: dt.date, title: str) -> BoardReport:
+          today: dt.date, title: str, policy: Policy) -> BoardReport:
     """The report for [start, end] from one read of people and of absences reaching back to
-    `earliest_needed(start, end)`."""
+    `earliest_needed(start, end)`; long-term as `policy` defines it (the active policy, as the triggers use)."""
     if end < start:
         raise ValueError(f"The period ends on {end}, before it starts on {start}.")
     until = min(end, today)
     totals = monthly_fte_days(people, absences, earliest_needed(start, end), end, until)
     return BoardReport(
         title=title, start=start, end=end, today=today,
-        now=board_figures(people, absences, start, end, today),
-        earlier=board_figures(people, absences, years_earlier(start), years_earlier(end), today),
-        months=month_series(totals, end), forecast=forecast(people, totals, end))
+        now=board_figures(people, absences, start, end, today, policy.lts),
+        earlier=board_figures(people, absences, years_earlier(start), years_earlier(end), today, policy.lts),
+        months=month_series(totals, end), forecast=forecast(people, totals, end),
+        long_term_definition=f"{policy.lts.definition}, as {policy.name} (revision {policy.revision}) defines it")
 
 
 def percent(share: float | None) -> float | None:
@@ -100,7 +103,7 @@ def split_table(report: BoardReport) -> Table:
     for label, lost in (("Long-term", whole.long_term_fte_days), ("Short-term", short),
                         ("Total", whole.fte_days_lost)):
         rows.append((label, lost, percent(ratio(lost, whole.fte_days_lost)), ratio(lost, whole.average_fte, 2)))
-    return Table("split", "Long-term and short-term absence",
+    return Table("split", f"Long-term and short-term absence (long-term: {report.long_term_definition})",
                  ("Absence", "FTE-days lost", "Share (%)", "Days lost per FTE"), tuple(rows))
 
 

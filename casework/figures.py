@@ -41,6 +41,16 @@ class Figures:
     bradford: int
     absence_ids: tuple
     latest_start: dt.date | None
+    not_counted: tuple = ()  # protected absences in the window (`protected_why`): shown, never counted
+
+    @property
+    def not_counted_words(self) -> str:
+        """'2 pregnancy-related absences not counted (Equality Act 2010, section 18)', or ''."""
+        if not self.not_counted:
+            return ""
+        count = len(self.not_counted)
+        return (f"{count} pregnancy-related absence{'' if count == 1 else 's'} not counted "
+                f"(Equality Act 2010, section 18)")
 
     @property
     def months(self) -> int | None:
@@ -72,11 +82,27 @@ def long_term_from(absence: AbsenceFacts, rules: LongTermRules) -> dt.date:
     return absence.first_day + dt.timedelta(days=rules.after_days(absence.reason_category))
 
 
+# Pregnancy-related sickness is protected (Equality Act 2010, section 18): flagged pregnancy-related, or its
+# reason is pregnancy. It never counts towards a rule, whatever the policy says.
+PROTECTED_REASONS = ("pregnancy",)
+PROTECTED_FLAGS = ("pregnancy_related",)
+
+
+def protected_why(absence: AbsenceFacts) -> str | None:
+    """Why the absence never counts towards any rule of any policy, or None (see PROTECTED_REASONS)."""
+    if absence.reason_category in PROTECTED_REASONS or any(getattr(absence, flag) for flag in PROTECTED_FLAGS):
+        return "pregnancy-related"
+    return None
+
+
 def counted(absences: Sequence[AbsenceFacts], counting: Counting, rules: LongTermRules,
             as_of: dt.date) -> list[AbsenceFacts]:
-    """The absences a rule counts: by length (short-term, long-term or all), less excluded reasons and flags."""
+    """The absences a rule counts: by length (short-term, long-term or all), less protected absences (whatever the
+    policy says) and the reasons and flags the rule excludes."""
     kept = []
     for absence in absences:
+        if protected_why(absence):
+            continue
         if absence.reason_category in counting.exclude_reasons:
             continue
         if any(getattr(absence, flag) for flag in counting.exclude_flags):
@@ -95,15 +121,18 @@ def figures(absences: Sequence[AbsenceFacts], window: Window, counting: Counting
               if absence.first_day <= end and absence.until(as_of) >= start]
     lost = sum(working_days_in_window(absence.first_day, absence.until(as_of), start, end, pattern)
                for absence in inside)
+    protected = tuple(absence.id for absence in absences
+                      if protected_why(absence) and absence.first_day <= end and absence.until(as_of) >= start)
     return Figures(start, end, window, counting, len(inside), lost, round(fte_days(lost, pattern), 2),
                    len(inside) ** 2 * lost, tuple(absence.id for absence in inside),
-                   max((absence.first_day for absence in inside), default=None))
+                   max((absence.first_day for absence in inside), default=None), protected)
 
 
 def counting_words(counting: Counting) -> str:
     """What a rule leaves out, in words: ', not counting pregnancy absences or pregnancy-related absences'."""
-    left_out = [reason.replace("_", " ") + " absences" for reason in counting.exclude_reasons]
-    left_out += [flag.replace("_", "-") + " absences" for flag in counting.exclude_flags]
+    left_out = [reason.replace("_", " ") + " absences" for reason in counting.exclude_reasons
+                if reason not in PROTECTED_REASONS]
+    left_out += [flag.replace("_", "-") + " absences" for flag in counting.exclude_flags if flag not in PROTECTED_FLAGS]
     return f", not counting {' or '.join(left_out)}" if left_out else ""
 
 

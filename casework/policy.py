@@ -68,9 +68,14 @@ class Trigger:
     stage: str
     prorate: bool = False
     up_to: float | None = None
+    per_working_week: bool = False
 
     def threshold_for(self, days_per_week: int, full_time_days: int) -> float:
-        """The threshold for someone working `days_per_week`: threshold × days ÷ a full-time week when pro-rated."""
+        """The threshold for someone working `days_per_week`: threshold × days ÷ a full-time week when pro-rated;
+        threshold × their days a week when it is given in working weeks (`per_working_week`: "2 working weeks"
+        is 10 days for a 5-day week, 6 for a Tue–Thu week)."""
+        if self.per_working_week:
+            return self.threshold * days_per_week
         if self.prorate:
             return self.threshold * days_per_week / full_time_days
         return self.threshold
@@ -121,6 +126,14 @@ class LongTermRules:
     def after_days(self, reason: str) -> int:
         """How many calendar days an absence for `reason` may last before it is long-term."""
         return dict(self.after_calendar_days_by_reason).get(reason, self.after_calendar_days)
+
+    @property
+    def definition(self) -> str:
+        """The one definition of long-term, in words: 'an absence of over 28 calendar days (over 14 for
+        mental health)'. The trigger engine and the board report both count by it."""
+        by_reason = "; ".join(f"over {days} for {REASON_CATEGORIES[reason].lower()}"
+                              for reason, days in self.after_calendar_days_by_reason)
+        return f"an absence of over {self.after_calendar_days} calendar days" + (f" ({by_reason})" if by_reason else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,7 +252,7 @@ def _counting(reader: Reader, data: dict, path: str) -> Counting:
 
 
 _TRIGGER_KEYS = ("key", "title", "measure", "threshold", "up_to", "months", "weeks", "counts", "exclude_reasons",
-                 "exclude_flags", "prorate", "stage")
+                 "exclude_flags", "prorate", "per_working_week", "stage")
 
 
 def _trigger(reader: Reader, item: dict, path: str, ladder: Ladder) -> Trigger:
@@ -252,11 +265,17 @@ def _trigger(reader: Reader, item: dict, path: str, ladder: Ladder) -> Trigger:
     prorate = reader.flag(data, path, "prorate")
     if prorate and measure != "working_days":
         reader.problem(where(path, "prorate"), f"only working-day thresholds are pro-rated, not {measure}")
+    per_week = reader.flag(data, path, "per_working_week")
+    if per_week and measure != "working_days":
+        reader.problem(where(path, "per_working_week"), f"only working-day thresholds are given in working weeks, "
+                                                        f"not {measure}")
+    elif per_week and prorate:
+        reader.problem(where(path, "per_working_week"), "give the threshold in working weeks or pro-rate it, not both")
     stage = reader.text(data, path, "stage", required=False) or (ladder.first.key if ladder.stages else "")
     if ladder.stages and ladder.rank(stage) < 0:
         reader.problem(where(path, "stage"), f"unknown stage key {stage!r}: the stages are {', '.join(ladder.keys())}")
     return Trigger(reader.text(data, path, "key") or "", reader.text(data, path, "title") or "", measure, threshold,
-                   _window(reader, data, path), _counting(reader, data, path), stage, prorate, up_to)
+                   _window(reader, data, path), _counting(reader, data, path), stage, prorate, up_to, per_week)
 
 
 def _reason_trigger(reader: Reader, item: dict, path: str) -> ReasonTrigger:

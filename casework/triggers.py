@@ -88,7 +88,8 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
         threshold = trigger.threshold_for(pattern.days_per_week, policy.full_time_days_per_week)
         if _reached(trigger, windows[key], threshold):
             fired.append(FiredRule(trigger.key, trigger.title, trigger.stage,
-                                   explain(trigger, windows[key], threshold, pattern.days_per_week),
+                                   explain(trigger, windows[key], threshold, pattern.days_per_week,
+                                           policy.full_time_days_per_week),
                                    windows[key], windows[key].absence_ids))
     referrals = _reason_rules(known, policy, as_of)
     concern = pattern_concern(known, policy.pattern, policy.lts, pattern, as_of) if policy.pattern else None
@@ -109,7 +110,7 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
                       tuple(reviews_ended(cases, as_of)), tuple(actions), tuple(notes))
 
 
-def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: int) -> str:
+def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: int, full_time_days: int = 5) -> str:
     """The figures against the trigger in words: '4 occasions in the 12 months to 23 November 2026
     (trigger: 4 or more)'."""
     if trigger.measure == "occasions":
@@ -125,7 +126,10 @@ def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: i
         limit = f"trigger: {threshold:g} or more"
     if trigger.prorate:
         limit += f", {trigger.threshold:g} pro-rated to {_count(days_per_week, 'working day')} a week"
-    return f"{value} in {found.period}{counting_words(found.counting)} ({limit})"
+    elif trigger.per_working_week and days_per_week != full_time_days:
+        limit += f": {trigger.threshold:g} of their working weeks of {_count(days_per_week, 'day')}"
+    protected = f"; {found.not_counted_words}" if found.not_counted else ""
+    return f"{value} in {found.period}{counting_words(found.counting)}{protected} ({limit})"
 
 
 def _reached(trigger: Trigger, found: Figures, threshold: float) -> bool:

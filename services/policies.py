@@ -120,7 +120,8 @@ def settings(rules: dict) -> list[Setting]:
                      rules["full_time_days_per_week"])]
     for index, trigger in enumerate(rules["triggers"]):
         group, path = f"Trigger: {trigger['title']}", ("triggers", index)
-        found.append(Setting((*path, "threshold"), group, "Threshold", trigger["threshold"]))
+        label = "Threshold, in the employee's working weeks" if trigger.get("per_working_week") else "Threshold"
+        found.append(Setting((*path, "threshold"), group, label, trigger["threshold"]))
         if "up_to" in trigger:
             found.append(Setting((*path, "up_to"), group, "Top of the band", trigger["up_to"]))
         found.append(_window(path, trigger, group))

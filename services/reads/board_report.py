@@ -17,6 +17,7 @@ from documents.scope import scope_filter
 from services.errors import Refused
 from services.organisation import organisation_name
 from services.settings import OrganisationDefaults
+from services.triggers import active_policy
 
 
 def _title(user, organisation: OrganisationDefaults) -> str:
@@ -72,4 +73,4 @@ def board_report(user, start: dt.date, end: dt.date, today: dt.date, within: str
             if row["first_day"] <= last and (row.get("last_day") is None or row["last_day"] >= earliest)
             and (mine is None or row["employee"] in mine)]
     title = _title(user, organisation) if not within else within.partition(":")[2]
-    return build(people, rows, start, end, today, title)
+    return build(people, rows, start, end, today, title, active_policy())

@@ -7,6 +7,8 @@ import re
 
 from casework.absences import Period, absence_length, window_figures
 from casework.calendar import WorkingPattern
+from casework.facts import AbsenceFacts
+from casework.figures import protected_why
 from documents.absence import Absence, not_ended_before
 from documents.base import midnight
 from documents.case import Case
@@ -73,6 +75,8 @@ def employee_record(employee: Employee, user, today: dt.date) -> dict:
     return {"supervisor": supervisor, "absences": absences, "cases": list(cases),
             "figures": window_figures([Period(a.pk, a.first_day, a.last_day) for a in absences], pattern, today),
             "lengths": {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences},
+            "not_counted": {a.pk: protected_why(AbsenceFacts(a.pk, a.first_day, a.last_day, a.reason_category,
+                                                             a.pregnancy_related)) for a in absences},
             "may_see_supervisor": supervisor is not None and bool(
                 Employee.objects.visible_to(user).filter(pk=supervisor.pk).count())}
 

@@ -114,7 +114,8 @@ def test_the_list_shows_every_version_the_active_one_and_open_cases(signed_in, m
 def test_a_version_reads_in_words(signed_in):
     client = signed_in("hr")
     page = html.unescape(client.get("/policies/council-2019/1").get_data(as_text=True))
-    for words in ("4 or more", "10 or more", "Working days lost", "12 months", "Short-term absences",
+    for words in ("4 or more", "2 working weeks or more", "10 for a 5-day week", "Working days lost", "12 months",
+                  "Short-term absences",
                   "Absence support meeting", "First written warning, live for 6 months",
                   "Final written warning, live for 12 months", "To a manager (the line manager of the person who held "
                   "the meeting, or another suitable manager), within 2 weeks and 1 day of the letter's date",
@@ -138,7 +139,8 @@ def test_download_loads_to_an_equal_policy(signed_in):
     ({"triggers-0-threshold": "four"}, "triggers-0-threshold",
      "Threshold (Trigger: 4 or more occasions in 12 months) must be a number, for example 4."),
     ({"triggers-1-months": "0"}, "triggers-1-months",
-     "Window in months (Trigger: 2 working weeks (10 working days) lost in 12 months) must be a positive whole number"),
+     "Window in months (Trigger: 2 working weeks lost in 12 months (10 working days for a full-time week)) must be "
+     "a positive whole number"),
     ({"sts-stages-1-warning_months": "6.5"}, "sts-stages-1-warning_months",
      "Months the first warning stays live (Short-term stage: 1st formal absence review meeting) must be a positive "
      "whole number"),
@@ -183,19 +185,19 @@ def test_an_unchanged_form_stores_nothing(signed_in):
 
 def test_a_valid_edit_stores_the_next_revision_inactive_with_its_history(signed_in):
     client = signed_in("admin")
-    location = new_revision(client, {"triggers-1-threshold": "5", "reason": "Board decision"})
+    location = new_revision(client, {"triggers-1-threshold": "3", "reason": "Board decision"})
     assert location == "/policies/council-2019/2"
     stored = Policy.objects.get(key="council-2019", revision=2)
     assert not stored.active and stored.created_by == "someone@example.org"
-    assert stored.rules["revision"] == 2 and stored.rules["triggers"][1]["threshold"] == 5
+    assert stored.rules["revision"] == 2 and stored.rules["triggers"][1]["threshold"] == 3
     [entry] = stored.audit
     assert (entry.actor, entry.action, entry.reason) == (
         "someone@example.org", "new version from the form, based on revision 1", "Board decision")
-    assert (entry.before, entry.after) == ({"triggers[1]/threshold": 10}, {"triggers[1]/threshold": 5})
+    assert (entry.before, entry.after) == ({"triggers[1]/threshold": 2}, {"triggers[1]/threshold": 3})
     original = Policy.objects.get(key="council-2019", revision=1)
-    assert original.active and original.rules["triggers"][1]["threshold"] == 10 and original.version == 1
+    assert original.active and original.rules["triggers"][1]["threshold"] == 2 and original.version == 1
     download = client.get("/policies/council-2019/2/policy.toml").get_data(as_text=True)
-    assert load_policy(tomllib.loads(download)).triggers[1].threshold == 5
+    assert load_policy(tomllib.loads(download)).triggers[1].threshold == 3
     assert "Stored as revision 2 of council-2019" in client.get(location).get_data(as_text=True)
 
 
@@ -256,14 +258,14 @@ def test_pasted_toml_becomes_the_next_revision(signed_in):
 
 @pytest.fixture
 def candidate(signed_in, make_employee):
-    """Admin signed in; revision 2 of council-2019 triggers at 5 working days; Dana has lost 6 (3 + 3),
-    Kept's case was opened under revision 1, Nell has no absence."""
+    """Admin signed in; revision 2 of council-2019 triggers at 1 working week (5 working days full-time); Dana has
+    lost 6 (3 + 3), Kept's case was opened under revision 1, Nell has no absence."""
     people = {name: make_employee(first_name=name, last_name="Tester") for name in ("Dana", "Kept", "Nell")}
     tuesdays_off(people["Dana"], [10, 20], days=3)
     tuesdays_off(people["Kept"], [3, 8, 13, 18])
     assert scan(TODAY, "test").actions["open_sts"] == 1
     client = signed_in("admin")
-    new_revision(client, {"triggers-1-threshold": "5"})
+    new_revision(client, {"triggers-1-threshold": "1"})
     return client, people
 
 

@@ -6,14 +6,16 @@ import pytest
 
 from casework.board_report import AbsenceRow, board_figures, financial_year_to_date
 from casework.board_trends import month_series, monthly_fte_days
+from casework.policy import load_preset
 from tests.board_dataset import ABSENCES, END, EXPECTED, FTE_AT_END, PEOPLE, START
 
 D = dt.date
+COUNCIL = load_preset("council-2019").lts   # long-term: over 28 calendar days
 
 
 @pytest.fixture(scope="module")
 def figures():
-    return board_figures(PEOPLE, ABSENCES, START, END, today=D(2026, 11, 23))
+    return board_figures(PEOPLE, ABSENCES, START, END, today=D(2026, 11, 23), long_term=COUNCIL)
 
 
 @pytest.mark.parametrize("scope", EXPECTED, ids=lambda scope: scope[1])
@@ -46,24 +48,25 @@ def test_fte_days_by_reason_and_directorate(figures):
 
 
 def test_an_ongoing_absence_counts_up_to_today_when_today_is_inside_the_period():
-    # Today Fri 12 June: D's absence counts 1–12 June = 10 working days, not yet long-term (< 20).
+    # Today Fri 12 June: D's absence counts 1–12 June = 10 working days, 12 calendar days: not yet long-term (≤ 28).
     # Organisation: 36 − 22 + 10 = 24 working days; FTE-days 34.8 − 22 + 10 = 22.8; long-term only A's 6.
-    found = board_figures(PEOPLE, ABSENCES, START, END, today=D(2026, 6, 12)).organisation
+    found = board_figures(PEOPLE, ABSENCES, START, END, today=D(2026, 6, 12), long_term=COUNCIL).organisation
     assert (found.working_days_lost, found.fte_days_lost, found.long_term_fte_days, found.long_term_absences,
             found.long_term_open) == (24, 22.8, 6.0, 1, 0)
 
 
 def test_an_absence_running_past_the_period_end_is_still_open_at_the_end():
     # Period 1–15 June, D off from 1 June to 10 July (closed later): 1–15 June = 11 working days in the period;
-    # its whole length 1 June – 10 July = 22 + 8 = 30 working days → long-term, open on 15 June.
+    # its whole length 1 June – 10 July = 30 + 10 = 40 calendar days > 28 → long-term, open on 15 June.
     rows = [AbsenceRow("D", D(2026, 6, 1), D(2026, 7, 10), "mental_health")]
-    found = board_figures(PEOPLE, rows, D(2026, 6, 1), D(2026, 6, 15), today=D(2026, 11, 23)).organisation
+    found = board_figures(PEOPLE, rows, D(2026, 6, 1), D(2026, 6, 15), today=D(2026, 11, 23),
+                          long_term=COUNCIL).organisation
     assert (found.working_days_lost, found.long_term_absences, found.long_term_open, found.rtw_due) == (11, 1, 1, 0)
 
 
 def test_a_period_must_not_end_before_it_starts():
     with pytest.raises(ValueError):
-        board_figures(PEOPLE, ABSENCES, END, START, today=END)
+        board_figures(PEOPLE, ABSENCES, END, START, today=END, long_term=COUNCIL)
 
 
 @pytest.mark.parametrize("today, expected", [
@@ -98,3 +101,31 @@ def test_monthly_series_previous_year_lines_up_by_month():
     # July 2026 is A's 6–7 July absence: 2 FTE-days; June 2026 (D ongoing to 30 June) stays in the previous year.
     assert by_month[D(2026, 7, 1)]["fte_days"] == 2.0
     assert by_month[D(2027, 6, 1)]["previous_fte_days"] == 22.0
+
+
+# Issue 16.5: one definition of long-term, the active policy's, in the board report as in the triggers.
+# C works Mon–Wed (FTE 0.6); A works Mon–Fri (FTE 1.0). Period 1 June – 31 July 2026, today 23 November 2026.
+@pytest.mark.parametrize("preset, row, long_term", [
+    # C off Mon 1 June – Fri 3 July: 33 calendar days > 28 → long-term, though only 5 weeks × 3 = 15 working days
+    # (it was short-term under the old 20-working-day rule)
+    ("council-2019", AbsenceRow("C", D(2026, 6, 1), D(2026, 7, 3), "infections"), 1),
+    # A off Mon 1 – Fri 26 June: 20 working days but 26 calendar days ≤ 28 → short-term (long-term before)
+    ("council-2019", AbsenceRow("A", D(2026, 6, 1), D(2026, 6, 26), "infections"), 0),
+    # A off Mon 1 – Mon 29 June: 29 calendar days > 28 → long-term
+    ("council-2019", AbsenceRow("A", D(2026, 6, 1), D(2026, 6, 29), "infections"), 1),
+    # bradford: mental health is long-term after 14 calendar days: Mon 1 – Mon 15 June = 15 > 14 → long-term
+    ("bradford", AbsenceRow("A", D(2026, 6, 1), D(2026, 6, 15), "mental_health"), 1),
+    # bradford: the same 15 days for infections ≤ 28 → short-term
+    ("bradford", AbsenceRow("A", D(2026, 6, 1), D(2026, 6, 15), "infections"), 0),
+])
+def test_long_term_is_the_policys_definition(preset, row, long_term):
+    found = board_figures(PEOPLE, [row], D(2026, 6, 1), D(2026, 7, 31), today=D(2026, 11, 23),
+                          long_term=load_preset(preset).lts).organisation
+    assert found.long_term_absences == long_term
+    assert found.long_term_fte_days == (found.fte_days_lost if long_term else 0)
+
+
+def test_the_definition_in_words():
+    assert COUNCIL.definition == "an absence of over 28 calendar days"
+    assert load_preset("bradford").lts.definition == ("an absence of over 28 calendar days (over 14 for stress, "
+                                                      "depression, mental health, fatigue)")

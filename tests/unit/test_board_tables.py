@@ -7,6 +7,7 @@ import pytest
 from casework.board_report import AbsenceRow, Person
 from casework.board_tables import build, change_percent, charts, tables
 from casework.board_trends import forecast, monthly_fte_days
+from casework.policy import load_preset
 from tests.board_dataset import ABSENCES, EARLIER, END, EXPECTED, FORECAST, FTE_AT_END, PEOPLE, START
 
 D = dt.date
@@ -14,7 +15,8 @@ D = dt.date
 
 @pytest.fixture(scope="module")
 def report():
-    return build(PEOPLE, ABSENCES, START, END, today=D(2026, 11, 23), title="Example Council")
+    return build(PEOPLE, ABSENCES, START, END, today=D(2026, 11, 23), title="Example Council",
+                 policy=load_preset("council-2019"))
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +106,8 @@ def test_forecast_from_the_share_of_the_year_still_to_come(report, by_key):
 
 
 def test_a_month_the_period_ends_inside_says_so():
-    report = build(PEOPLE, ABSENCES, START, D(2026, 6, 12), today=D(2026, 11, 23), title="Example Council")
+    report = build(PEOPLE, ABSENCES, START, D(2026, 6, 12), today=D(2026, 11, 23), title="Example Council",
+                 policy=load_preset("council-2019"))
     assert tables(report)[3].rows[-1][:2] == ("June 2026 (to 12 June)", 10.0)
 
 

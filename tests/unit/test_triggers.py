@@ -84,6 +84,19 @@ WEDNESDAYS = [D(2026, 2, 4), D(2026, 5, 13), D(2026, 8, 12), D(2026, 10, 14), D(
     # council: straddling 17–28 Nov 2025 gives 24–28 Nov = 5, plus 2–6 Mar 2026 = 5: 10 ≥ 10
     ("council-2019", FULL_TIME, [absence(D(2025, 11, 17), D(2025, 11, 28)), absence(D(2026, 3, 2), D(2026, 3, 6))], {
         "working_days": "10 working days lost in the 12 months to 23 November 2026 (trigger: 10 or more)"}),
+    # Issue 16.3, paragraph 7 "an aggregate of 2 working weeks": two of *their* working weeks.
+    # council, Tue–Thu: Tue 3 – Thu 19 Mar 2026 = 3 weeks × 3 days = 9 ≥ 2 × 3 = 6 (it needed 10 before)
+    ("council-2019", TUE_THU, [absence(D(2026, 3, 3), D(2026, 3, 19))], {
+        "working_days": "9 working days lost in the 12 months to 23 November 2026 "
+                        "(trigger: 6 or more: 2 of their working weeks of 3 days)"}),
+    # council, Tue–Thu: Tue 3 – Thu 12 Mar = 6 ≥ 6, the edge
+    ("council-2019", TUE_THU, [absence(D(2026, 3, 3), D(2026, 3, 12))], {
+        "working_days": "6 working days lost in the 12 months to 23 November 2026 "
+                        "(trigger: 6 or more: 2 of their working weeks of 3 days)"}),
+    # council, Tue–Thu: Tue 3 – Wed 11 Mar = 5 < 6: nothing
+    ("council-2019", TUE_THU, [absence(D(2026, 3, 3), D(2026, 3, 11))], {}),
+    # council, full-time: Mon 2 – Thu 12 Mar = 9 < 2 × 5 = 10: nothing (the full-time figure is kept)
+    ("council-2019", FULL_TIME, [absence(D(2026, 3, 2), D(2026, 3, 12))], {}),
     # council: 28 calendar days (Mon 1 – Sun 28 Jun, 20 working days) is still short-term and counts
     ("council-2019", FULL_TIME, [absence(D(2026, 6, 1), D(2026, 6, 28))], {
         "working_days": "20 working days lost in the 12 months to 23 November 2026 (trigger: 10 or more)"}),
@@ -100,13 +113,29 @@ WEDNESDAYS = [D(2026, 2, 4), D(2026, 5, 13), D(2026, 8, 12), D(2026, 10, 14), D(
     ("nhs-wales", FULL_TIME, days(*WEDNESDAYS[:3]) + [absence(WEDNESDAYS[3], pregnancy=True)], {}),
     # nhs-wales: 4 occasions, one for the reason "pregnancy": 3 counted, nothing
     ("nhs-wales", FULL_TIME, days(*WEDNESDAYS[:3]) + [absence(WEDNESDAYS[3], reason="pregnancy")], {}),
-    # nhs-wales: 5 occasions, one pregnancy-related: 4 counted ≥ 4
+    # nhs-wales: 5 occasions, one pregnancy-related: 4 counted ≥ 4, the fifth shown as not counted
     ("nhs-wales", FULL_TIME, days(*WEDNESDAYS[:4]) + [absence(WEDNESDAYS[4], pregnancy=True)], {
-        "occasions": "4 occasions in the 12 months to 23 November 2026, not counting pregnancy absences or "
-                     "pregnancy-related absences (trigger: 4 or more)"}),
-    # council counts the same pregnancy-related absence: 4 ≥ 4
-    ("council-2019", FULL_TIME, days(*WEDNESDAYS[:3]) + [absence(WEDNESDAYS[3], pregnancy=True)], {
-        "occasions": "4 occasions in the 12 months to 23 November 2026 (trigger: 4 or more)"}),
+        "occasions": "4 occasions in the 12 months to 23 November 2026; 1 pregnancy-related absence not counted "
+                     "(Equality Act 2010, section 18) (trigger: 4 or more)"}),
+    # Issue 16.1, Equality Act 2010 s18: pregnancy-related sickness never counts, whatever the preset says.
+    # council: 3 counted + 1 flagged pregnancy-related = 3 < 4: nothing
+    ("council-2019", FULL_TIME, days(*WEDNESDAYS[:3]) + [absence(WEDNESDAYS[3], pregnancy=True)], {}),
+    # council: four one-day absences flagged pregnancy-related = 0 counted: nothing (it opened a case before)
+    ("council-2019", FULL_TIME, [absence(day, pregnancy=True) for day in WEDNESDAYS[:4]], {}),
+    # council: 2–13 Mar 2026 for the reason "pregnancy" (10 working days) + 3 one-day = 3 days, 3 occasions: nothing
+    ("council-2019", FULL_TIME, [absence(D(2026, 3, 2), D(2026, 3, 13), reason="pregnancy")]
+     + days(*WEDNESDAYS[2:5]), {}),
+    # county and bradford as well: 4 pregnancy-related episodes in 6 months (county: 3 or more) → 0: nothing
+    ("county-prorata", FULL_TIME, [absence(day, pregnancy=True) for day in WEDNESDAYS[1:5]], {}),
+    ("bradford", FULL_TIME, [absence(day, pregnancy=True) for day in WEDNESDAYS[:3]]
+     + [absence(D(2026, 6, 1), D(2026, 6, 5), pregnancy=True)], {}),
+    # nhs-scotland: 29 Dec – 9 Jan (8 days ≥ 8) is pregnancy-related: nothing
+    ("nhs-scotland", SCOTLAND, [absence(D(2025, 12, 29), D(2026, 1, 9), reason="pregnancy")], {}),
+    # council: 4 counted plus 2 pregnancy-related: 4 ≥ 4, and the 2 are named as not counted
+    ("council-2019", FULL_TIME, days(*WEDNESDAYS[:4]) + [absence(D(2026, 3, 4), pregnancy=True),
+                                                          absence(D(2026, 3, 11), reason="pregnancy")], {
+        "occasions": "4 occasions in the 12 months to 23 November 2026; 2 pregnancy-related absences not counted "
+                     "(Equality Act 2010, section 18) (trigger: 4 or more)"}),
     # county, Tue–Thu: 13–15 Jan (3) + 10–12 Feb (3) = 6 ≥ 9 × 3 ÷ 5 = 5.4; both before the 6-month window
     ("county-prorata", TUE_THU, [absence(D(2026, 1, 13), D(2026, 1, 15)), absence(D(2026, 2, 10), D(2026, 2, 12))], {
         "working_days_12_months": "6 working days lost in the 12 months to 23 November 2026 "
