@@ -2,7 +2,7 @@
 run makes: every employee once with the new supervisor, their chains of supervisors, and the open manager tasks
 on their cases given to the new supervisor with one audit entry each; a third run changes nothing.
 
-The file moves 350 people from one supervisor to another (three batches of writes of BATCH rows); the command
+The file moves 180 people from one supervisor to another (three batches of writes of BATCH rows); the command
 runs in its own process against the tests' database and is killed while writing the employees, or once they are
 all written while it moves the tasks."""
 from __future__ import annotations
@@ -23,8 +23,8 @@ from tests.conftest import clean_database
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-23"
-STAFF = 350
-BATCH = 150
+STAFF = 180
+BATCH = 70
 WITH_CASES = range(0, STAFF, 25)
 OLD, NEW = "old.boss@example.org", "new.boss@example.org"
 _reference: dict = {}

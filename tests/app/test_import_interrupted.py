@@ -24,8 +24,8 @@ from tests.conftest import TEST_DB, clean_database
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 3, 31)
-STAFF = 100     # 497 rows: three batches of writes of BATCH rows
-BATCH = 200
+STAFF = 50      # 248 rows: three batches of writes of BATCH rows
+BATCH = 100
 # The real `flask` command, with the import writing BATCH rows at a time instead of 2,000 (so the test needs less
 # data to be killed between two batches).
 BOOT = ("import sys; from services.imports import absences, hierarchy; "
