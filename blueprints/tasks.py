@@ -13,8 +13,7 @@ from blueprints.paging import Page
 from documents import Absence, Employee
 from documents.scope import scope_filter
 from services import clock
-from services.absences import mark_reminder_done
-from services.cases.tasks import RTW_REMINDER
+from services.absences import ONE_CLICK_TASKS, mark_reminder_done
 from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items
 
 bp = Blueprint("tasks", __name__)
@@ -52,7 +51,8 @@ def index():
 @bp.route("/absences/<absence_id>/tasks/<task_id>/complete", methods=["POST"])
 @requires(ABSENCE_RECORDERS)
 def complete_reminder(absence_id: str, task_id: str):
-    """One click marks a return-to-work reminder done (the interview itself is recorded on the absence)."""
+    """One click marks a return-to-work reminder done (the interview itself is recorded on the absence), or the
+    short-term procedure considered after several long-term absences."""
     form = FlaskForm()
     try:
         absence = Absence.objects(pk=ObjectId(absence_id)).only("employee", "tasks").first()
@@ -61,11 +61,11 @@ def complete_reminder(absence_id: str, task_id: str):
     if absence is None:
         abort(404)
     visible_or_404(Employee.objects, pk=absence.employee)
-    task = next((task for task in absence.tasks if task.id == task_id and task.kind == RTW_REMINDER), None)
+    task = next((task for task in absence.tasks if task.id == task_id and task.kind in ONE_CLICK_TASKS), None)
     if task is None or not form.validate_on_submit():
         abort(404 if task is None else 400)
     if task.status == "open":
-        mark_reminder_done(absence, task_id, current_user.email)
+        mark_reminder_done(absence, task_id, current_user.email, task.kind)
     flash(f"Done: {task.title}.")
     return redirect(url_for("tasks.index"))
 

@@ -53,12 +53,38 @@ def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts
     if not off_long_term or any(case.kind == "LTS" and case.is_live for case in cases):
         return []
     absence, first = off_long_term[0], policy.lts.ladder.first
-    days = policy.lts.after_days(absence.reason_category)
-    return [Action("open_lts", f"Open a long-term case at {first.title}: off since {long_date(absence.first_day)}, "
-                               f"{absence.length_on(as_of)} calendar days to {long_date(as_of)}, over the {days} days "
-                               f"after which an absence is long-term (long-term from "
-                               f"{long_date(long_term_from(absence, policy.lts))})",
+    return [Action("open_lts", f"Open a long-term case at {first.title}: {long_term_words(absence, policy, as_of)}",
                    stage=first.key, absence_ids=(absence.id,))]
+
+
+def long_term_words(absence: AbsenceFacts, policy: Policy, as_of: dt.date) -> str:
+    """Why the absence is long-term on `as_of`: 'off since 2 November 2026, 35 calendar days to 6 December 2026,
+    over the 28 days after which an absence is long-term (long-term from 1 December 2026)'."""
+    days = policy.lts.after_days(absence.reason_category)
+    return (f"off since {long_date(absence.first_day)}, {absence.length_on(as_of)} calendar days to "
+            f"{long_date(as_of)}, over the {days} days after which an absence is long-term (long-term from "
+            f"{long_date(long_term_from(absence, policy.lts))})")
+
+
+def consider_sts(spells: Sequence[AbsenceFacts], cases: Sequence[CaseFacts], policy: Policy,
+                 as_of: dt.date) -> tuple[FiredRule | None, Action | None]:
+    """Several long-term absences in the window (`spells`, from `casework.figures.long_term_spells`): the rule that
+    fired, and `consider_sts` (a task for the manager, never a stage) unless a short-term case is already live."""
+    rule = policy.lts.repeated
+    if rule is None or not spells:
+        return None, None
+    start, end = rule.window.span(as_of)
+    listed = "; ".join(f"{long_date(spell.first_day)} "
+                       + (f"to {long_date(spell.last_day)}" if spell.last_day and spell.last_day <= as_of
+                          else "and still going on") + f" ({spell.length_on(as_of)} days)" for spell in spells)
+    why = (f"{len(spells)} long-term absences in the {rule.window.words} to {long_date(end)} "
+           f"(consider the short-term procedure at {rule.spells} or more): {listed}")
+    fired = FiredRule("repeated_long_term", rule.title, "consider_sts", why,
+                      absence_ids=tuple(spell.id for spell in spells))
+    if any(case.kind == "STS" and case.is_live for case in cases):
+        return fired, None
+    return fired, Action("consider_sts", f"Consider the short-term procedure: {why}",
+                         absence_ids=fired.absence_ids)
 
 
 def sts_actions(fired: Sequence[FiredRule], cases: Sequence[CaseFacts], lapsed: Sequence[LapsedWarning],

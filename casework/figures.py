@@ -20,7 +20,7 @@ from casework.calendar import (
     working_days_in_window,
 )
 from casework.facts import AbsenceFacts
-from casework.policy import Counting, LongTermRules, PatternRule, Window
+from casework.policy import Counting, LongTermRules, PatternRule, RepeatedLongTerm, Window
 
 # How far either side of an absence to look for the working day that ends a run of rest days and bank
 # holidays; Christmas to New Year is the longest such run, well inside it.
@@ -126,6 +126,17 @@ def figures(absences: Sequence[AbsenceFacts], window: Window, counting: Counting
     return Figures(start, end, window, counting, len(inside), lost, round(fte_days(lost, pattern), 2),
                    len(inside) ** 2 * lost, tuple(absence.id for absence in inside),
                    max((absence.first_day for absence in inside), default=None), protected)
+
+
+def long_term_spells(absences: Sequence[AbsenceFacts], rule: RepeatedLongTerm, rules: LongTermRules,
+                     as_of: dt.date) -> list[AbsenceFacts]:
+    """The long-term absences (as they stand on `as_of`) overlapping the rule's window, less protected ones, when
+    there are `rule.spells` or more of them; empty otherwise."""
+    start, end = rule.window.span(as_of)
+    spells = [absence for absence in absences
+              if not protected_why(absence) and absence.first_day <= end and absence.until(as_of) >= start
+              and is_long_term(absence, rules, as_of)]
+    return spells if len(spells) >= rule.spells else []
 
 
 def counting_words(counting: Counting) -> str:

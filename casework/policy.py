@@ -113,6 +113,16 @@ class ShortTermRules:
 
 
 @dataclasses.dataclass(frozen=True)
+class RepeatedLongTerm:
+    """Several long-term absences in a rolling window (`spells` or more) call for the short-term procedure to be
+    considered (the council's paragraph 17): a task for the manager, never a stage by itself."""
+
+    spells: int
+    window: Window
+    title: str
+
+
+@dataclasses.dataclass(frozen=True)
 class LongTermRules:
     """When an absence becomes long-term (after `after_calendar_days`, or a shorter number per reason),
     when OH referral is due, when the statutory sick pay notice is due, and the long-term ladder."""
@@ -122,6 +132,7 @@ class LongTermRules:
     after_calendar_days_by_reason: tuple[tuple[str, int], ...]
     oh_referral_after_days: int
     ssp_notice_weeks: int
+    repeated: RepeatedLongTerm | None = None
 
     def after_days(self, reason: str) -> int:
         """How many calendar days an absence for `reason` may last before it is long-term."""
@@ -303,7 +314,7 @@ def _short_term(reader: Reader, section: dict) -> ShortTermRules:
 
 def _long_term(reader: Reader, section: dict) -> LongTermRules:
     data = reader.table(section, "lts", ("after_calendar_days", "after_calendar_days_by_reason",
-                                         "oh_referral_after_days", "ssp_notice_weeks", "stages"))
+                                         "oh_referral_after_days", "ssp_notice_weeks", "stages", "repeated"))
     by_reason = reader.table(data.get("after_calendar_days_by_reason", {}), "lts.after_calendar_days_by_reason",
                              REASONS)
     return LongTermRules(
@@ -312,7 +323,17 @@ def _long_term(reader: Reader, section: dict) -> LongTermRules:
         tuple((reason, int(reader.number(by_reason, "lts.after_calendar_days_by_reason", reason, whole=True) or 1))
               for reason in sorted(by_reason)),
         int(reader.number(data, "lts", "oh_referral_after_days", whole=True) or 1),
-        int(reader.number(data, "lts", "ssp_notice_weeks", whole=True) or 1))
+        int(reader.number(data, "lts", "ssp_notice_weeks", whole=True) or 1),
+        _repeated(reader, data["repeated"]) if "repeated" in data else None)
+
+
+def _repeated(reader: Reader, section: object) -> RepeatedLongTerm:
+    path = "lts.repeated"
+    data = reader.table(section, path, ("spells", "months", "weeks", "title"))
+    spells = int(reader.number(data, path, "spells", whole=True) or 2)
+    if spells < 2:
+        reader.problem(where(path, "spells"), "must be 2 or more: one long-term absence is the long-term procedure")
+    return RepeatedLongTerm(spells, _window(reader, data, path), reader.text(data, path, "title") or "")
 
 
 def _sick_pay(reader: Reader, section: object) -> SickPay:

@@ -42,9 +42,9 @@ import datetime as dt
 from typing import Sequence
 
 from casework.absences import long_date
-from casework.decisions import Action, FiredRule, lts_actions, sts_actions
+from casework.decisions import Action, FiredRule, consider_sts, long_term_words, lts_actions, sts_actions
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
-from casework.figures import Concern, Figures, counting_words, figures, is_long_term, pattern_concern
+from casework.figures import Concern, Figures, counting_words, figures, is_long_term, long_term_spells, pattern_concern
 from casework.milestones import (
     LapsedWarning,
     Milestone,
@@ -103,9 +103,14 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
                                     any(case.kind == "LTS" and case.is_live for case in cases), known, pattern)
     actions = lts_actions(off_long_term, cases, policy, as_of) + short_term
     actions += [Action("oh_referral", rule.explanation, absence_ids=rule.absence_ids) for rule in referrals]
+    long_term = [_long_term(absence, policy, as_of) for absence in off_long_term]
+    repeated, consider = (consider_sts(long_term_spells(known, policy.lts.repeated, policy.lts, as_of), cases,
+                                       policy, as_of) if policy.lts.repeated else (None, None))
+    long_term += [repeated] if repeated else []
+    actions += [consider] if consider else []
     milestones = [milestone for absence in known if absence.ongoing_on(as_of)
                   for milestone in absence_milestones(absence, known, employee, policy, as_of)]
-    return Evaluation(as_of, policy.key, policy.revision, tuple(windows.values()), tuple(fired + referrals),
+    return Evaluation(as_of, policy.key, policy.revision, tuple(windows.values()), tuple(fired + long_term + referrals),
                       (concern,) if concern else (), tuple(milestones), tuple(lapsed),
                       tuple(reviews_ended(cases, as_of)), tuple(actions), tuple(notes))
 
@@ -136,6 +141,14 @@ def _reached(trigger: Trigger, found: Figures, threshold: float) -> bool:
     value = {"occasions": found.occasions, "working_days": found.working_days, "bradford": found.bradford}
     reached = value[trigger.measure]
     return reached >= threshold and (trigger.up_to is None or reached <= trigger.up_to)
+
+
+def _long_term(absence: AbsenceFacts, policy: Policy, as_of: dt.date) -> FiredRule:
+    """The long-term rule, fired by an absence past the threshold on `as_of`, whether or not a case is open for it."""
+    why = long_term_words(absence, policy, as_of)
+    return FiredRule("long_term", f"Long-term absence (over {policy.lts.after_days(absence.reason_category)} calendar "
+                                  f"days)", policy.lts.ladder.first.key, why[0].upper() + why[1:],
+                     absence_ids=(absence.id,))
 
 
 def _reason_rules(known: Sequence[AbsenceFacts], policy: Policy, as_of: dt.date) -> list[FiredRule]:

@@ -26,6 +26,7 @@ from services.cases.tasks import (
     add_milestone_tasks,
     add_stage_tasks,
     assignee_for,
+    consider_short_term,
     hr_queue,
     refer_to_occupational_health,
 )
@@ -265,6 +266,9 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
                 if action.kind == "oh_referral":
                     summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids,
                                                                                    as_of)
+                elif action.kind == "consider_sts":
+                    summary.actions["consider_sts"] += consider_short_term(employee, action.absence_ids,
+                                                                           action.reason, actor, as_of)
         if progress:
             progress(1)
     if apply:

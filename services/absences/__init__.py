@@ -14,7 +14,7 @@ from documents.absence import Absence
 from documents.base import AuditEntry
 from documents.employee import Employee
 from services import clock
-from services.cases.tasks import RTW_REMINDER
+from services.cases.tasks import CONSIDER_STS, RTW_REMINDER
 from services.errors import Refused
 from services.triggers import scan
 
@@ -138,8 +138,14 @@ def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     scan(today, "triggers (absence saved)", employees=employees)
 
 
-def mark_reminder_done(absence: Absence, task_id: str, actor: str) -> None:
-    """Mark the absence's return-to-work reminder `task_id` done, if it is still open, with an audit entry."""
+# The absence tasks one click completes, and the audit entry's words for each.
+ONE_CLICK_TASKS = {RTW_REMINDER: "return-to-work reminder completed",
+                   CONSIDER_STS: "short-term procedure considered"}
+
+
+def mark_reminder_done(absence: Absence, task_id: str, actor: str, kind: str = RTW_REMINDER) -> None:
+    """Mark the absence's one-click task `task_id` (a return-to-work reminder, or the short-term procedure to
+    consider) done, if it is still open, with an audit entry."""
     Absence.objects(pk=absence.pk).finish_task(actor, AuditEntry(
-        actor=actor, action="return-to-work reminder completed", before={"reminder": "open"},
-        after={"reminder": "done"}), id=task_id, kind=RTW_REMINDER)
+        actor=actor, action=ONE_CLICK_TASKS[kind], before={"task": "open"}, after={"task": "done"}),
+        id=task_id, kind=kind)

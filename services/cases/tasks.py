@@ -13,7 +13,7 @@ from casework.ladders import Ladder
 from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
 from documents.absence import Absence, not_ended_before
-from documents.base import utcnow
+from documents.base import AuditEntry, utcnow
 from documents.case import AbsenceSnapshot, Case, Stage, Task
 from documents.employee import Employee
 from documents.policy import policy_rules
@@ -101,6 +101,24 @@ def refer_to_occupational_health(employee: Employee, absence_ids, today: dt.date
                     due_on=due_on(today, 1, employee.region), title=oh_referral_title(employee, absence.first_day))
         added += Absence.objects(pk=absence.pk, tasks__kind__ne=OH_REFERRAL).update_one(push__tasks=task)
     return added
+
+
+def consider_short_term(employee: Employee, absence_ids, reason: str, actor: str, today: dt.date) -> int:
+    """A task for the manager to consider the short-term procedure after several long-term absences (the policy's
+    `lts.repeated`), on the latest of them, once, with an audit entry giving `reason`; returns how many were added
+    (0 or 1). The title lists the absences' dates, never their reasons."""
+    spells = sorted(Absence.objects(pk__in=list(absence_ids)).only("id", "first_day", "last_day"),
+                    key=lambda absence: absence.first_day)
+    if not spells:
+        return 0
+    dates = ", ".join(f"{spell.first_day:%-d %b %Y}" for spell in spells)
+    title = f"Consider the short-term procedure for {employee.name}: {len(spells)} long-term absences (from {dates})"
+    task = Task(kind=CONSIDER_STS, assignee=assignee_for("manager", employee),
+                due_on=due_on(today, 10, employee.region), title=title[:180])
+    entry = AuditEntry(actor=actor, action="short-term procedure to consider", before={},
+                       after={"task": title[:180], "assignee": task.assignee}, reason=reason)
+    return Absence.objects(pk=spells[-1].pk, tasks__kind__ne=CONSIDER_STS).update_one(push__tasks=task,
+                                                                                     push__audit=entry)
 
 
 def region_of(case: Case) -> str:
@@ -224,6 +242,7 @@ def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None 
 CONFIRM_RESUMED = "confirm_resumed"
 RTW_REMINDER = "rtw_reminder"
 OH_REFERRAL = "oh_referral"
+CONSIDER_STS = "consider_sts"   # several long-term absences: the manager considers the short-term procedure
 RTW_REMINDER_DAYS = 28
 
 

@@ -92,7 +92,7 @@ def trigger_states(evaluation: Evaluation) -> list[str]:
         states.append("Trigger reached")
     if any(milestone.key == "long_term" and milestone.reached for milestone in evaluation.milestones):
         states.append("Off long-term")
-    if any(rule.figures is None for rule in evaluation.fired):
+    if any(rule.leads_to == "oh_referral" for rule in evaluation.fired):
         states.append("OH referral")
     if evaluation.concerns:
         states.append("Pattern concern")

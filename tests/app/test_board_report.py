@@ -117,6 +117,9 @@ def test_the_page_shows_every_figure_worked_by_hand(client, auth, organisation):
     html = response.get_data(as_text=True)
     tables = Tables(html).tables
     assert "10.88 days lost per FTE" in html and "a change of +597.4%" in html
+    # Issue 16.5: long-term is the active policy's definition, and the report says which it used.
+    assert ("Long-term means an absence of over 28 calendar days, as Council attendance management (2019) "
+            "(revision 1) defines it") in html
     absence = _rows(tables["absence"])
     rtw = _rows(tables["rtw"])
     comparison = _rows(tables["comparison"])

@@ -285,3 +285,72 @@ def test_exclusions_by_flag_and_by_named_reason(excluded, occasions):
     evaluation = evaluate(FULL_TIME, absences, [], load_policy(data), AS_OF)
     assert evaluation.windows[0].occasions == occasions
     assert [rule.rule for rule in evaluation.fired] == (["occasions"] if occasions == 4 else [])
+
+
+# Issue 16.6: the evaluation reports long-term on any date, whether or not a long-term case is open.
+LTS_CASE = CaseFacts("lts-1", "LTS", "open", "lts_welfare", D(2026, 11, 20))
+
+
+@pytest.mark.parametrize("preset, absences, cases, explanation, opens", [
+    # Mon 26 Oct – 23 Nov 2026 = 6 + 23 = 29 calendar days > 28: long-term from 26 Oct + 28 days = 23 Nov
+    ("council-2019", [absence(D(2026, 10, 26), None)], (), "Off since 26 October 2026, 29 calendar days to "
+     "23 November 2026, over the 28 days after which an absence is long-term (long-term from 23 November 2026)", True),
+    # the same, a long-term case already open: still reported, and no second case
+    ("council-2019", [absence(D(2026, 10, 26), None)], (LTS_CASE,), "Off since 26 October 2026, 29 calendar days "
+     "to 23 November 2026, over the 28 days after which an absence is long-term (long-term from 23 November 2026)",
+     False),
+    # Tue 27 Oct – 23 Nov = 28 days, not over 28: not long-term yet
+    ("council-2019", [absence(D(2026, 10, 27), None)], (), None, False),
+    # ended on Sun 22 Nov after 28 days: not long-term, and not going on
+    ("council-2019", [absence(D(2026, 10, 26), D(2026, 11, 22))], (), None, False),
+    # bradford: mental health is long-term after 14 days: Mon 9 – Mon 23 Nov = 15 > 14
+    ("bradford", [absence(D(2026, 11, 9), None, reason="mental_health")], (), "Off since 9 November 2026, 15 calendar "
+     "days to 23 November 2026, over the 14 days after which an absence is long-term (long-term from 23 November "
+     "2026)", True),
+])
+def test_long_term_is_reported_whether_or_not_a_case_is_open(preset, absences, cases, explanation, opens):
+    evaluation = run(preset, absences, cases=cases)
+    found = [rule.explanation for rule in evaluation.fired if rule.rule == "long_term"]
+    assert found == ([explanation] if explanation else [])
+    assert ("open_lts" in [action.kind for action in evaluation.actions]) == opens
+
+
+# Issue 16.4, council paragraph 17: several periods of long-term sickness are dealt with as frequent short-term
+# absences. Each spell below is 35 calendar days: 5 Jan – 8 Feb (27 + 8), 4 May – 7 Jun (28 + 7), 3 Aug – 6 Sep
+# (29 + 6) 2026; 10 Nov – 14 Dec 2025 (21 + 14) straddles the window's start, 24 Nov 2025.
+JAN, MAY, AUG = ((D(2026, 1, 5), D(2026, 2, 8)), (D(2026, 5, 4), D(2026, 6, 7)), (D(2026, 8, 3), D(2026, 9, 6)))
+NOV_2025 = (D(2025, 11, 10), D(2025, 12, 14))
+STS_CASE = CaseFacts("sts-1", "STS", "open", "absence_support", D(2026, 9, 10))
+THREE_SPELLS = ("3 long-term absences in the 12 months to 23 November 2026 (consider the short-term procedure at 3 or "
+                "more): 5 January 2026 to 8 February 2026 (35 days); 4 May 2026 to 7 June 2026 (35 days); 3 August "
+                "2026 to 6 September 2026 (35 days)")
+
+
+@pytest.mark.parametrize("spells, cases, explanation, task", [
+    # three 35-day spells in the year: fired, and the manager is asked to consider the short-term procedure
+    ([absence(*JAN), absence(*MAY), absence(*AUG)], (), THREE_SPELLS, True),
+    # two: nothing
+    ([absence(*MAY), absence(*AUG)], (), None, False),
+    # three, one of them pregnancy-related: 2 counted, nothing
+    ([absence(*JAN), absence(*MAY), absence(*AUG, pregnancy=True)], (), None, False),
+    # three with 10 Nov – 14 Dec 2025, which overlaps the window: fired
+    ([absence(*NOV_2025), absence(*MAY), absence(*AUG)], (), "3 long-term absences in the 12 months to 23 November "
+     "2026 (consider the short-term procedure at 3 or more): 10 November 2025 to 14 December 2025 (35 days); 4 May "
+     "2026 to 7 June 2026 (35 days); 3 August 2026 to 6 September 2026 (35 days)", True),
+    # 3 Nov – 7 Dec 2024 a year earlier is outside the window: 2 counted, nothing
+    ([absence(D(2024, 11, 3), D(2024, 12, 7)), absence(*MAY), absence(*AUG)], (), None, False),
+    # a 28-day spell is not long-term: 4 – 31 May (28 days) with two others: nothing (it is a short-term absence
+    # of 20 working days, which reaches the 2-working-week trigger on its own)
+    ([absence(*JAN), absence(D(2026, 5, 4), D(2026, 5, 31)), absence(*AUG)], (), None, False),
+    # a short-term case is already live: reported, no task
+    ([absence(*JAN), absence(*MAY), absence(*AUG)], (STS_CASE,), THREE_SPELLS, False),
+])
+def test_several_long_term_spells_call_for_the_short_term_procedure(spells, cases, explanation, task):
+    evaluation = run("council-2019", spells, cases=cases)
+    assert [rule.explanation for rule in evaluation.fired if rule.rule == "repeated_long_term"] == (
+        [explanation] if explanation else [])
+    considered = [action for action in evaluation.actions if action.kind == "consider_sts"]
+    assert [action.reason for action in considered] == (
+        [f"Consider the short-term procedure: {explanation}"] if task else [])
+    if task:   # a task to consider, never a stage by itself
+        assert not any(action.kind in ("open_sts", "restart_sts") for action in evaluation.actions)
