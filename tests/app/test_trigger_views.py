@@ -8,8 +8,7 @@ import pytest
 from markupsafe import escape
 
 from casework.absences import long_date
-from casework.calendar import is_bank_holiday, rolling_window
-from casework.milestones import add_months
+from casework.calendar import add_months, is_bank_holiday, rolling_window
 from documents import Absence
 from services import clock
 from services.reads.evaluations import evaluations_for
