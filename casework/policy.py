@@ -125,11 +125,24 @@ class LongTermRules:
 
 @dataclasses.dataclass(frozen=True)
 class SickPayBand:
-    """From `completed_years` of service: months of full pay and of half pay."""
+    """From `completed_years` (or `completed_months`) of service: months of full pay and of half pay."""
 
     completed_years: int
     full_pay_months: int
     half_pay_months: int
+    completed_months: int = 0
+
+    @property
+    def service_months(self) -> int:
+        """The completed months of service the band starts from (12 a year)."""
+        return self.completed_years * 12 + self.completed_months
+
+    @property
+    def service(self) -> str:
+        """The service the band starts from in words: '4 months'' or '1 year''."""
+        count, unit = ((self.completed_years, "year") if self.completed_years or not self.completed_months
+                       else (self.completed_months, "month"))
+        return f"{count} {unit}{'' if count == 1 else 's'}'"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,9 +154,14 @@ class SickPay:
     lookback_months: int
     bands: tuple[SickPayBand, ...]
 
-    def band_for(self, completed_years: int) -> SickPayBand:
-        """The entitlement for someone with `completed_years` of service on the first day of absence."""
-        return [band for band in self.bands if band.completed_years <= completed_years][-1]
+    def band_for(self, completed_months: int) -> SickPayBand:
+        """The entitlement for someone with `completed_months` of service on the first day of absence."""
+        return [band for band in self.bands if band.service_months <= completed_months][-1]
+
+    def band_after(self, band: SickPayBand) -> SickPayBand | None:
+        """The next band up from `band`, None for the last."""
+        later = [other for other in self.bands if other.service_months > band.service_months]
+        return later[0] if later else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -300,11 +318,16 @@ def _sick_pay(reader: Reader, section: object) -> SickPay:
     data = reader.table(section, "sick_pay", ("scheme", "lookback_months", "bands"))
     bands = []
     for path, item in reader.tables(data, "sick_pay", "bands"):
-        band = reader.table(item, path, ("completed_years", "full_pay_months", "half_pay_months"))
-        bands.append(SickPayBand(*(int(reader.number(band, path, key, whole=True, zero=True) or 0)
-                                   for key in ("completed_years", "full_pay_months", "half_pay_months"))))
-    years = [band.completed_years for band in bands]
-    if bands and (years[0] != 0 or years != sorted(set(years))):
-        reader.problem("sick_pay.bands", "must start at 0 completed years and rise band by band")
+        band = reader.table(item, path, ("completed_years", "completed_months", "full_pay_months", "half_pay_months"))
+        service = "completed_months" if "completed_months" in band else "completed_years"
+        if "completed_months" in band and "completed_years" in band:
+            reader.problem(path, "give completed_years or completed_months, not both")
+        numbers = {key: int(reader.number(band, path, key, whole=True, zero=True) or 0)
+                   for key in (service, "full_pay_months", "half_pay_months")}
+        bands.append(SickPayBand(numbers.get("completed_years", 0), numbers["full_pay_months"],
+                                 numbers["half_pay_months"], numbers.get("completed_months", 0)))
+    months = [band.service_months for band in bands]
+    if bands and (months[0] != 0 or months != sorted(set(months))):
+        reader.problem("sick_pay.bands", "must start at 0 completed years (or months) and rise band by band")
     return SickPay(reader.text(data, "sick_pay", "scheme") or "",
                    int(reader.number(data, "sick_pay", "lookback_months", whole=True) or 12), tuple(bands))

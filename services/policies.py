@@ -146,10 +146,11 @@ def settings(rules: dict) -> list[Setting]:
         found.append(Setting(("sick_pay", "lookback_months"), "Sick pay", "Months of sickness looked back on",
                              rules["sick_pay"]["lookback_months"]))
         for index, band in enumerate(rules["sick_pay"]["bands"]):
+            service = (f"{band['completed_months']} months'" if "completed_months" in band
+                       else f"{band['completed_years']} years'")
             for key in ("full_pay_months", "half_pay_months"):
                 found.append(Setting(("sick_pay", "bands", index, key), "Sick pay",
-                                     f"{key.split('_')[0].capitalize()} pay months from {band['completed_years']} "
-                                     "years' service", band[key]))
+                                     f"{key.split('_')[0].capitalize()} pay months from {service} service", band[key]))
     return found
 
 
