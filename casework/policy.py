@@ -88,14 +88,16 @@ class ReasonTrigger:
 
 @dataclasses.dataclass(frozen=True)
 class PatternRule:
-    """A concern (never a stage) when `occasions` or more absences start on the first or end on the
-    last working day of the employee's week (`week_edges`) or sit next to a bank holiday."""
+    """A concern (never a stage) when `occasions` or more absences of at most `max_working_days` of the
+    employee's working days start on the first or end on the last working day of their week (`week_edges`)
+    or sit next to a bank holiday."""
 
     occasions: int
     window: Window
     counting: Counting
     week_edges: bool = True
     bank_holidays: bool = True
+    max_working_days: int = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -286,11 +288,18 @@ def _reason_trigger(reader: Reader, item: dict, path: str) -> ReasonTrigger:
 
 def _pattern(reader: Reader, section: object) -> PatternRule:
     data = reader.table(section, "pattern", ("occasions", "months", "weeks", "counts", "exclude_reasons",
-                                             "exclude_flags", "week_edges", "bank_holidays"))
+                                             "exclude_flags", "week_edges", "bank_holidays", "max_working_days"))
     return PatternRule(int(reader.number(data, "pattern", "occasions", whole=True) or 1),
                        _window(reader, data, "pattern"), _counting(reader, data, "pattern"),
                        reader.flag(data, "pattern", "week_edges", True),
-                       reader.flag(data, "pattern", "bank_holidays", True))
+                       reader.flag(data, "pattern", "bank_holidays", True),
+                       _pattern_length(reader, data))
+
+
+def _pattern_length(reader: Reader, data: dict) -> int:
+    """The most working days an absence may last to count towards the pattern; 2 for a policy stored before the
+    presets said so (the number they all give)."""
+    return int(reader.number(data, "pattern", "max_working_days", 2, whole=True))
 
 
 def _short_term(reader: Reader, section: dict) -> ShortTermRules:

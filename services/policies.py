@@ -129,6 +129,9 @@ def settings(rules: dict) -> list[Setting]:
     if "pattern" in rules:
         found.append(Setting(("pattern", "occasions"), "Pattern concern", "Occasions", rules["pattern"]["occasions"]))
         found.append(_window(("pattern",), rules["pattern"], "Pattern concern"))
+        if "max_working_days" in rules["pattern"]:
+            found.append(Setting(("pattern", "max_working_days"), "Pattern concern", "Most working days an absence "
+                                 "may last to count", rules["pattern"]["max_working_days"]))
     found.append(Setting(("sts", "lapsed_warning_referable_months"), "Short-term ladder",
                          "Months a lapsed warning can still be referred to",
                          rules["sts"]["lapsed_warning_referable_months"]))

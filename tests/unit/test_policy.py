@@ -204,6 +204,9 @@ def _set(path, value):
     (_set(("full_time_days_per_week",), 8), "full_time_days_per_week: must be 7 or fewer"),
     (_delete(("revision",)), "revision: missing"),
     (_set(("pattern",), "yes"), "pattern: must be a table of settings"),
+    (_set(("pattern", "max_working_days"), 0), "pattern.max_working_days: must be a positive whole number"),
+    (_set(("pattern", "max_working_days"), 1.5), "pattern.max_working_days: must be a positive whole number"),
+    (_set(("pattern", "max_working_days"), "two"), "pattern.max_working_days: must be a positive whole number"),
 ])
 def test_a_broken_policy_is_refused_naming_the_key(change, message):
     with pytest.raises(PolicyError) as refused:
@@ -230,3 +233,14 @@ def test_a_policy_loads_from_a_dict_and_from_a_file(tmp_path):
     path.write_text("key = ", encoding="utf-8")
     with pytest.raises(PolicyError, match="mine.toml: not valid TOML"):
         load_policy_file(path)
+
+
+def test_every_preset_counts_pattern_absences_of_at_most_two_working_days():
+    assert {policy.key: policy.pattern.max_working_days for policy in presets() if policy.pattern} == {
+        "bradford": 2, "council-2019": 2, "county-prorata": 2, "nhs-scotland": 2, "nhs-wales": 2}
+
+
+def test_a_pattern_stored_before_max_working_days_reads_as_two():
+    data = council()
+    del data["pattern"]["max_working_days"]
+    assert load_policy(data).pattern.max_working_days == 2
