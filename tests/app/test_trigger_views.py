@@ -77,7 +77,7 @@ def test_team_page_shows_each_persons_figures_and_trigger(team, auth):
     mona = cells(page, "Mona Report")
     assert mona["Absence"] == "3 occasions 3 working days lost Bradford score 27"
     assert mona["Trigger"].startswith("Pattern concern Absences at the start or end of their week, or by a bank "
-                                      "holiday 3 absences in the 12 months to")
+                                      "holiday 3 absences of at most 2 working days in the 12 months to")
     assert "Private medical words" not in page
 
 
