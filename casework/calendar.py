@@ -103,14 +103,13 @@ def _days_worked_from(mask: int) -> tuple[tuple[int, ...], ...]:
 
 @functools.lru_cache(maxsize=128)
 def _week_edges(mask: int) -> tuple[str, str]:
-    if mask == 0b1111111:
-        return WEEKDAYS[0], WEEKDAYS[-1]
-    def rest_before(day: int) -> int:
-        return next(run for run in range(7) if mask >> ((day - run - 1) % 7) & 1)
+    """The first and last working day of the week of someone working the weekdays in `mask`."""
     worked = [day for day in range(7) if mask >> day & 1]
-    first = max(worked, key=lambda day: (rest_before(day), -day))
-    last = next((first - step) % 7 for step in range(1, 8) if mask >> ((first - step) % 7) & 1)
-    return WEEKDAYS[first], WEEKDAYS[last]
+    if len(worked) == 7:
+        return WEEKDAYS[0], WEEKDAYS[-1]
+    rest_before = {day: next(run for run in range(7) if mask >> ((day - run - 1) % 7) & 1) for day in worked}
+    first = max(worked, key=lambda day: (rest_before[day], -day))
+    return WEEKDAYS[first], WEEKDAYS[worked[worked.index(first) - 1]]
 
 
 @functools.lru_cache(maxsize=None)

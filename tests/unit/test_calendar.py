@@ -95,6 +95,12 @@ def pattern(days=FULL_TIME, region="ENG", fte=1.0):
     # Christmas Sun 25 Dec 2022, Boxing Day Mon 26, substitute Tue 27: Sun–Thu loses 25 and 26, works Tue 27.
     (SUN_TO_THU, "ENG", D(2022, 12, 25), D(2022, 12, 29), 3),  # Sun 25 … Thu 29 = 5 − 2
     (FULL_TIME, "ENG", D(2022, 12, 26), D(2022, 12, 30), 3),  # 5 − Mon 26 − Tue 27
+    # Each bank holiday once a year, whatever the week. England 2027: 1 Jan, 26 and 29 Mar, 3 and 31 May, 30 Aug,
+    # 25 and 26 Dec (a Saturday and a Sunday, substitutes Mon 27 and Tue 28).
+    (EVERY_DAY, "ENG", D(2027, 1, 1), D(2027, 12, 31), 357),   # 365 − 8, all on their own dates
+    (FULL_TIME, "ENG", D(2027, 1, 1), D(2027, 12, 31), 253),   # 52 weeks × 5 + Fri 31 Dec = 261 − 8 (27, 28 Dec)
+    # Sat–Wed: 52 × 5 + 0 (Fri 31 Dec) = 260 − 6: not Fri 1 Jan or Good Friday 26 Mar, their rest days.
+    (SAT_TO_WED, "ENG", D(2027, 1, 1), D(2027, 12, 31), 254),
     (FRI_TO_SUN, "ENG", D(2026, 12, 25), D(2027, 1, 3), 3),  # Fri 25, Sat 26, Sun 27, Fri 1, Sat 2, Sun 3 − 25, 26, 1
     (WEEKEND, "ENG", D(2026, 4, 3), D(2026, 4, 6), 2),       # Sat 4, Sun 5 Apr: Easter Sunday is not a bank holiday
     (WEEKEND, "NIR", D(2026, 7, 11), D(2026, 7, 12), 1),     # Sat 11, Sun 12 Jul − the Boyne on Sun 12
@@ -161,6 +167,19 @@ def test_counting_agrees_with_checking_each_day(days, region):
             end = begin + dt.timedelta(days=length)
             one_by_one = sum(is_working_day(begin + dt.timedelta(days=i), worker) for i in range(length + 1))
             assert working_days(begin, end, worker) == one_by_one, (begin, end)
+
+
+@pytest.mark.parametrize("region", ["ENG", "SCT", "NIR"])
+@pytest.mark.parametrize("first, last", [
+    (D(2022, 12, 20), D(2023, 1, 10)),   # Christmas on a Sunday; Scotland's 1 and 2 January on Sun and Mon
+    (D(2027, 12, 20), D(2028, 1, 10)),   # Christmas on a Saturday, Boxing Day on a Sunday, New Year on a Saturday
+])
+def test_every_working_week_counts_as_it_checks_day_by_day(region, first, last):
+    # All 127 patterns: counting a run agrees with asking about each day, substitute days included.
+    for mask in range(1, 128):
+        worker = pattern(tuple(day for index, day in enumerate(EVERY_DAY) if mask >> index & 1), region)
+        one_by_one = sum(is_working_day(first + dt.timedelta(days=i), worker) for i in range((last - first).days + 1))
+        assert working_days(first, last, worker) == one_by_one, worker.days
 
 
 def test_the_last_day_cannot_come_before_the_first():
