@@ -4,9 +4,25 @@ counting absence days inside a window.
 Everything here is pure: dates are parameters, nothing reads the clock.
 
 Bank holidays come from the `holidays` package for the employee's region (ENG,
-WLS, SCT, NIR). Only the dates the package lists count: a bank holiday that
-falls on a weekend removes that weekend day for someone who works it, and its
-substitute ("observed") weekday removes that weekday for someone who works it.
+WLS, SCT, NIR). Each bank holiday is a day off at most once, by this rule:
+
+- it is a day off on its own date for someone who works that day of the week;
+- otherwise it is a day off on its substitute weekday (the date the package lists
+  as "<name> (observed)") for someone who works that weekday;
+- a weekday is given for one bank holiday only: when an earlier holiday's substitute
+  has taken a holiday's own date, it moves on to its own substitute (Scotland, 2023:
+  New Year's Day, a Sunday, is Monday 2 January and the 2 January holiday Tuesday 3rd).
+
+So a Monday-to-Friday worker loses the substitute Monday of a Saturday Christmas,
+while someone who works Saturday to Wednesday loses Christmas Day and Boxing Day on
+Saturday 25 and Sunday 26 December 2027 and works the substitute Monday 27 and
+Tuesday 28. `is_bank_holiday` says whether a date is listed at all (own date or
+substitute); `is_working_day` and `working_days` apply the rule.
+
+Months are counted one way everywhere (`add_months`): N months from day D run to the
+day before the same date N months later; when that date does not exist (31 February)
+the next period starts on the 1st of the following month, so the N months run to the
+end of the shorter month. `rolling_window` counts back the same way.
 """
 from __future__ import annotations
 
@@ -64,6 +80,14 @@ class WorkingPattern:
         """How many days a week the employee works."""
         return len(self.days)
 
+    @property
+    def week_edges(self) -> tuple[str, str]:
+        """The first and last working day of the employee's own week: the week starts on the day after their
+        longest run of rest days (the earliest from Monday when two runs are as long) and ends on the day before
+        it. ("Mon", "Fri") for Monday to Friday, ("Sat", "Wed") for Saturday to Wednesday, ("Mon", "Sun") for
+        someone who works every day."""
+        return _week_edges(self._mask)
+
 
 @functools.lru_cache(maxsize=128)
 def _days_worked_from(mask: int) -> tuple[tuple[int, ...], ...]:
@@ -77,6 +101,17 @@ def _days_worked_from(mask: int) -> tuple[tuple[int, ...], ...]:
     return tuple(table)
 
 
+@functools.lru_cache(maxsize=128)
+def _week_edges(mask: int) -> tuple[str, str]:
+    """The first and last working day of the week of someone working the weekdays in `mask`."""
+    worked = [day for day in range(7) if mask >> day & 1]
+    if len(worked) == 7:
+        return WEEKDAYS[0], WEEKDAYS[-1]
+    rest_before = {day: next(run for run in range(7) if mask >> ((day - run - 1) % 7) & 1) for day in worked}
+    first = max(worked, key=lambda day: (rest_before[day], -day))
+    return WEEKDAYS[first], WEEKDAYS[worked[worked.index(first) - 1]]
+
+
 @functools.lru_cache(maxsize=None)
 def _bank_holidays(region: str, year: int) -> tuple[int, ...]:
     """The ordinals of `region`'s bank holidays in `year`, weekend dates included, sorted."""
@@ -87,19 +122,54 @@ def _bank_holidays(region: str, year: int) -> tuple[int, ...]:
 
 
 @functools.lru_cache(maxsize=None)
+def _holiday_days(region: str, year: int) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """Each of `region`'s bank holidays from the year before `year` to the year after, in date order: the
+    ordinal of its own date and the weekdays it may be taken on (its own date when a weekday, then the
+    dates listed as its substitute within the week after)."""
+    years = range(max(year - 1, 1), min(year + 1, dt.MAXYEAR) + 1)
+    listed = holidays.UK(subdiv=region, years=years)
+    substitutes: dict[str, list[int]] = {}
+    for day, names in listed.items():
+        for name in names.split("; "):
+            substitutes.setdefault(name, []).append(day.toordinal())
+    found = []
+    for day, names in sorted(holidays.UK(subdiv=region, years=years, observed=False).items()):
+        own = day.toordinal()
+        for name in names.split("; "):
+            moved = sorted(other for other in substitutes.get(listed.observed_label % name, ())
+                           if own < other <= own + 7)
+            found.append((own, ((own,) if day.weekday() < 5 else ()) + tuple(moved)))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=None)
 def _bank_holidays_on(region: str, year: int, mask: int) -> tuple[int, ...]:
-    """The ordinals of `region`'s bank holidays in `year` that fall on the weekdays in `mask`."""
-    return tuple(day for day in _bank_holidays(region, year) if mask >> ((day + 6) % 7) & 1)
+    """The ordinals of the days in `year` that someone working the weekdays in `mask` has off as a bank
+    holiday of `region`, each bank holiday at most once (the rule in the module's note)."""
+    taken: set[int] = set()
+    off = set()
+    for own, weekdays in _holiday_days(region, year):
+        if (own + 6) % 7 >= 5 and mask >> ((own + 6) % 7) & 1:
+            off.add(own)
+            continue
+        free = next((day for day in weekdays if day not in taken), None)
+        if free is not None:
+            taken.add(free)
+            if mask >> ((free + 6) % 7) & 1:
+                off.add(free)
+    first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+    return tuple(sorted(day for day in off if first <= day <= last))
 
 
 def is_bank_holiday(day: dt.date, region: str) -> bool:
-    """Whether `day` is a bank holiday (or its substitute day) in `region`."""
+    """Whether `day` is listed as a bank holiday (or a substitute day) in `region`, whoever works it."""
     return day.toordinal() in _bank_holidays(region, day.year)
 
 
 def is_working_day(day: dt.date, pattern: WorkingPattern) -> bool:
-    """Whether the employee works on `day`: one of their days and not a bank holiday."""
-    return bool(pattern._mask >> day.weekday() & 1) and not is_bank_holiday(day, pattern.region)
+    """Whether the employee works on `day`: one of their days and not a bank holiday they have off."""
+    return (bool(pattern._mask >> day.weekday() & 1)
+            and day.toordinal() not in _bank_holidays_on(pattern.region, day.year, pattern._mask))
 
 
 def working_days(first: dt.date, last: dt.date, pattern: WorkingPattern) -> int:
@@ -166,12 +236,17 @@ def rolling_window(as_of: dt.date, months: int = 12) -> tuple[dt.date, dt.date]:
     it starts on the 1st of the next month, so a window never runs longer than `months`."""
     if months < 1:
         raise ValueError(f"A rolling window needs at least 1 month, not {months}.")
-    after = as_of + dt.timedelta(days=1)
-    month_index = after.year * 12 + after.month - 1 - months
-    year, month = divmod(month_index, 12)
+    return add_months(as_of + dt.timedelta(days=1), -months), as_of
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same date `months` months later (earlier when negative), or the 1st of the month after when that
+    date does not exist: the day after `months` months from `day` (the module's note). 2 March 2026 + 6 is
+    2 September 2026; 31 August 2026 + 6 is 1 March 2027, so those 6 months run to 28 February 2027."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
     try:
-        start = dt.date(year, month + 1, after.day)
+        return dt.date(year, month + 1, day.day)
     except ValueError:
-        year, month = divmod(month_index + 1, 12)
-        start = dt.date(year, month + 1, 1)
-    return start, as_of
+        year, month = divmod(index + 1, 12)
+        return dt.date(year, month + 1, 1)

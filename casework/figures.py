@@ -2,6 +2,11 @@
 Bradford score over a rolling window, and the pattern concern (first or last day of the week, next
 to a bank holiday).
 
+The pattern concern counts short absences only: one that starts on the first or ends on the last working
+day of the person's own week, or sits next to a bank holiday, counts when it lasts no more than the
+policy's `max_working_days` of their working days (2 in the presets). A whole Monday-to-Friday week off
+starts on a Monday and ends on a Friday, but is not a Monday/Friday pattern.
+
 Pure: `as_of` is a parameter; an ongoing absence counts up to and including it.
 """
 from __future__ import annotations
@@ -17,6 +22,7 @@ from casework.calendar import (
     fte_days,
     is_bank_holiday,
     is_working_day,
+    working_days,
     working_days_in_window,
 )
 from casework.facts import AbsenceFacts
@@ -159,8 +165,9 @@ class Concern:
 
 def pattern_concern(absences: Sequence[AbsenceFacts], rule: PatternRule, rules: LongTermRules,
                     pattern: WorkingPattern, as_of: dt.date) -> Concern | None:
-    """The pattern concern when enough counted absences in the window start on the first or end on the
-    last working day of the employee's week, or sit next to a bank holiday; None otherwise."""
+    """The pattern concern when enough counted absences in the window, each of no more than the rule's
+    `max_working_days`, start on the first or end on the last working day of the employee's week, or sit
+    next to a bank holiday; None otherwise."""
     start, end = rule.window.span(as_of)
     matches = []
     for absence in counted(absences, rule.counting, rules, as_of):
@@ -172,20 +179,31 @@ def pattern_concern(absences: Sequence[AbsenceFacts], rule: PatternRule, rules: 
     if len(matches) < rule.occasions:
         return None
     listed = "; ".join(f"{long_date(absence.first_day)} ({', '.join(why)})" for absence, why in matches)
-    explanation = (f"{len(matches)} absences in the {rule.window.words} to {long_date(end)} began on the first or "
-                   f"ended on the last working day of the week, or next to a bank holiday"
+    explanation = (f"{len(matches)} absences of {_working_days_words(rule.max_working_days, 'at most ')} in the "
+                   f"{rule.window.words} to {long_date(end)} began on the first or ended on the last working day of "
+                   f"the week, or next to a bank holiday"
                    f"{counting_words(rule.counting)} (concern: {rule.occasions} or more): {listed}")
     return Concern("pattern", explanation, tuple(absence.first_day for absence, _ in matches),
                    tuple(absence.id for absence, _ in matches))
 
 
+def _working_days_words(count: int, before: str = "") -> str:
+    return f"{before}{count} working day{'' if count == 1 else 's'}"
+
+
 def _pattern_reasons(absence: AbsenceFacts, rule: PatternRule, pattern: WorkingPattern, as_of: dt.date) -> list[str]:
+    """Why the absence counts towards the pattern ('1 working day', then each reason); [] when it does not:
+    longer than the rule's `max_working_days` (so far, while it goes on), or at no edge and by no bank holiday."""
+    length = working_days(absence.first_day, absence.until(as_of), pattern)
+    if length > rule.max_working_days:
+        return []
     why = []
     last = absence.last_day if absence.last_day is not None and absence.last_day <= as_of else None
+    first_of_week, last_of_week = pattern.week_edges
     if rule.week_edges:
-        if WEEKDAYS[absence.first_day.weekday()] == pattern.days[0]:
+        if WEEKDAYS[absence.first_day.weekday()] == first_of_week:
             why.append(f"began on a {absence.first_day:%A}, the first day of their week")
-        if last and WEEKDAYS[last.weekday()] == pattern.days[-1]:
+        if last and WEEKDAYS[last.weekday()] == last_of_week:
             why.append(f"ended on a {last:%A}, the last day of their week")
     if rule.bank_holidays:
         before = _bank_holiday_beside(absence.first_day, -1, pattern)
@@ -194,7 +212,7 @@ def _pattern_reasons(absence: AbsenceFacts, rule: PatternRule, pattern: WorkingP
         after = _bank_holiday_beside(last, 1, pattern) if last else None
         if after:
             why.append(f"before the bank holiday on {long_date(after)}")
-    return why
+    return [_working_days_words(length), *why] if why else []
 
 
 def _bank_holiday_beside(day: dt.date, step: int, pattern: WorkingPattern) -> dt.date | None:

@@ -2,24 +2,32 @@
 statutory sick pay notice, half and nil pay under the sick-pay scheme), warnings that have lapsed and
 review periods that have ended.
 
-Sick pay, as reckoned here: the scheme's band is chosen by completed years of service on the first day
-of absence (from the employee's start date); its months of full and half pay are counted as calendar
+Sick pay, as reckoned here: the scheme's band is chosen by completed months of service on the first day
+of absence (from the employee's start date; a band may start at so many years or so many months, as the
+NJC scheme's first band starts after 4 months); its months of full and half pay are counted as calendar
 months from that first day; the calendar days of sickness in the scheme's look-back (the 12 months
-before the first day) use up full pay first, then half pay. Payroll stays the authority: these dates
-are for planning the case and the tasks ahead of each change of pay.
+before the first day) use up full pay first, then half pay. A band of no full and no half pay means
+statutory sick pay only, from the first day. Payroll stays the authority: these dates are for planning
+the case and the tasks ahead of each change of pay.
+
+Months are counted one way (`casework.calendar.add_months`, the same rule `rolling_window` counts back by):
+N months from day D run to the day before the same date N months later, and the next period starts on
+that date; when that date does not exist, the N months run to the end of the shorter month and the next
+period starts on the 1st of the month after. 6 months' full pay from 31 August 2026 run to 28 February
+2027 and half pay starts on 1 March 2027; from 31 August 2027 they run to 29 February 2028. Completed
+months of service count the same way: someone who started on 31 January has completed a month on 1 March.
 """
 from __future__ import annotations
 
-import calendar as month_lengths
 import dataclasses
 import datetime as dt
 from typing import Sequence
 
 from casework.absences import long_date
-from casework.calendar import calendar_days, rolling_window
+from casework.calendar import add_months, calendar_days, rolling_window
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.figures import long_term_from
-from casework.policy import Policy, SickPay
+from casework.policy import Policy, SickPay, SickPayBand
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,16 +60,13 @@ class ReviewEnded:
     review_date: dt.date
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later, or the month's last day when it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, month_lengths.monthrange(year, month + 1)[1]))
-
-
-def completed_years(start: dt.date, on: dt.date) -> int:
-    """Whole years of service from `start` to `on`."""
-    return max(0, on.year - start.year - ((on.month, on.day) < (start.month, start.day)))
+def completed_months(start: dt.date, on: dt.date) -> int:
+    """Whole months of service from `start` to `on`: the most months whose next period starts on or before `on`
+    (the module's note). Started 15 March 2021: 59 on 14 March 2026, 60 (5 years) on 15 March 2026."""
+    months = max(0, (on.year - start.year) * 12 + on.month - start.month)
+    while months and add_months(start, months) > on:
+        months -= 1
+    return months
 
 
 def sick_days_before(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], months: int) -> int:
@@ -80,13 +85,15 @@ def sick_days_before(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], mo
 def pay_milestones(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], start_date: dt.date,
                    scheme: SickPay, as_of: dt.date) -> list[Milestone]:
     """When the absence moves to half pay and to nil pay under `scheme` (see the module's note)."""
-    band = scheme.band_for(completed_years(start_date, absence.first_day))
-    used = sick_days_before(absence, absences, scheme.lookback_months)
+    band = scheme.band_for(completed_months(start_date, absence.first_day))
     first = absence.first_day
+    if not band.full_pay_months and not band.half_pay_months:
+        return [_statutory_only(absence, scheme, band, as_of)]
+    used = sick_days_before(absence, absences, scheme.lookback_months)
     full_days = (add_months(first, band.full_pay_months) - first).days
     all_days = (add_months(first, band.full_pay_months + band.half_pay_months) - first).days
-    entitled = (f"{band.full_pay_months} months' full and {band.half_pay_months} months' half pay "
-                f"({scheme.scheme}, {band.completed_years}+ completed years), less {used} days of sickness "
+    entitled = (f"{_months(band.full_pay_months)} full and {_months(band.half_pay_months)} half pay "
+                f"({scheme.scheme}, {_service(scheme, band)}), less {used} days of sickness "
                 f"in the {scheme.lookback_months} months before {long_date(first)}")
     half = first + dt.timedelta(days=max(0, full_days - used))
     nil = first + dt.timedelta(days=max(0, all_days - used))
@@ -95,6 +102,24 @@ def pay_milestones(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], star
         found.insert(0, Milestone("half_pay", f"Half pay from {long_date(half)}: {entitled}", half, half <= as_of,
                                   absence.id))
     return found
+
+
+def _months(count: int) -> str:
+    """'1 month's', '6 months''."""
+    return f"{count} month's" if count == 1 else f"{count} months'"
+
+
+def _service(scheme: SickPay, band: SickPayBand) -> str:
+    """The band's service in words: 'under 4 months' service' for the first band, '3 years' service or more'."""
+    after = scheme.band_after(band)
+    return f"under {after.service} service" if after and not band.service_months else f"{band.service} service or more"
+
+
+def _statutory_only(absence: AbsenceFacts, scheme: SickPay, band: SickPayBand, as_of: dt.date) -> Milestone:
+    """Nil occupational pay from the first day, for someone whose service earns none yet."""
+    first = absence.first_day
+    return Milestone("nil_pay", f"Statutory sick pay only from {long_date(first)}: {_service(scheme, band)} "
+                                f"({scheme.scheme})", first, first <= as_of, absence.id)
 
 
 def absence_milestones(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], employee: EmployeeFacts,
@@ -125,10 +150,10 @@ def lapsed_warnings(cases: Sequence[CaseFacts], policy: Policy, as_of: dt.date) 
     for case in cases:
         if case.kind != "STS" or case.warning_expires_on is None or case.warning_live(as_of):
             continue
-        until = add_months(case.warning_expires_on, policy.sts.lapsed_warning_referable_months)
+        lapsed_on = case.warning_expires_on + dt.timedelta(days=1)
+        until = add_months(lapsed_on, policy.sts.lapsed_warning_referable_months) - dt.timedelta(days=1)
         if as_of <= until:
-            found.append(LapsedWarning(case.id, case.warning_level or "", case.warning_expires_on
-                                       + dt.timedelta(days=1), until))
+            found.append(LapsedWarning(case.id, case.warning_level or "", lapsed_on, until))
     return sorted(found, key=lambda warning: (warning.lapsed_on, str(warning.case_id)), reverse=True)
 
 

@@ -93,14 +93,16 @@ class ReasonTrigger:
 
 @dataclasses.dataclass(frozen=True)
 class PatternRule:
-    """A concern (never a stage) when `occasions` or more absences start on the first or end on the
-    last working day of the employee's week (`week_edges`) or sit next to a bank holiday."""
+    """A concern (never a stage) when `occasions` or more absences of at most `max_working_days` of the
+    employee's working days start on the first or end on the last working day of their week (`week_edges`)
+    or sit next to a bank holiday."""
 
     occasions: int
     window: Window
     counting: Counting
     week_edges: bool = True
     bank_holidays: bool = True
+    max_working_days: int = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,11 +151,24 @@ class LongTermRules:
 
 @dataclasses.dataclass(frozen=True)
 class SickPayBand:
-    """From `completed_years` of service: months of full pay and of half pay."""
+    """From `completed_years` (or `completed_months`) of service: months of full pay and of half pay."""
 
     completed_years: int
     full_pay_months: int
     half_pay_months: int
+    completed_months: int = 0
+
+    @property
+    def service_months(self) -> int:
+        """The completed months of service the band starts from (12 a year)."""
+        return self.completed_years * 12 + self.completed_months
+
+    @property
+    def service(self) -> str:
+        """The service the band starts from in words: '4 months'' or '1 year''."""
+        count, unit = ((self.completed_years, "year") if self.completed_years or not self.completed_months
+                       else (self.completed_months, "month"))
+        return f"{count} {unit}{'' if count == 1 else 's'}'"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,9 +180,14 @@ class SickPay:
     lookback_months: int
     bands: tuple[SickPayBand, ...]
 
-    def band_for(self, completed_years: int) -> SickPayBand:
-        """The entitlement for someone with `completed_years` of service on the first day of absence."""
-        return [band for band in self.bands if band.completed_years <= completed_years][-1]
+    def band_for(self, completed_months: int) -> SickPayBand:
+        """The entitlement for someone with `completed_months` of service on the first day of absence."""
+        return [band for band in self.bands if band.service_months <= completed_months][-1]
+
+    def band_after(self, band: SickPayBand) -> SickPayBand | None:
+        """The next band up from `band`, None for the last."""
+        later = [other for other in self.bands if other.service_months > band.service_months]
+        return later[0] if later else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -298,11 +318,18 @@ def _reason_trigger(reader: Reader, item: dict, path: str) -> ReasonTrigger:
 
 def _pattern(reader: Reader, section: object) -> PatternRule:
     data = reader.table(section, "pattern", ("occasions", "months", "weeks", "counts", "exclude_reasons",
-                                             "exclude_flags", "week_edges", "bank_holidays"))
+                                             "exclude_flags", "week_edges", "bank_holidays", "max_working_days"))
     return PatternRule(int(reader.number(data, "pattern", "occasions", whole=True) or 1),
                        _window(reader, data, "pattern"), _counting(reader, data, "pattern"),
                        reader.flag(data, "pattern", "week_edges", True),
-                       reader.flag(data, "pattern", "bank_holidays", True))
+                       reader.flag(data, "pattern", "bank_holidays", True),
+                       _pattern_length(reader, data))
+
+
+def _pattern_length(reader: Reader, data: dict) -> int:
+    """The most working days an absence may last to count towards the pattern; 2 for a policy stored before the
+    presets said so (the number they all give)."""
+    return int(reader.number(data, "pattern", "max_working_days", 2, whole=True))
 
 
 def _short_term(reader: Reader, section: dict) -> ShortTermRules:
@@ -340,11 +367,16 @@ def _sick_pay(reader: Reader, section: object) -> SickPay:
     data = reader.table(section, "sick_pay", ("scheme", "lookback_months", "bands"))
     bands = []
     for path, item in reader.tables(data, "sick_pay", "bands"):
-        band = reader.table(item, path, ("completed_years", "full_pay_months", "half_pay_months"))
-        bands.append(SickPayBand(*(int(reader.number(band, path, key, whole=True, zero=True) or 0)
-                                   for key in ("completed_years", "full_pay_months", "half_pay_months"))))
-    years = [band.completed_years for band in bands]
-    if bands and (years[0] != 0 or years != sorted(set(years))):
-        reader.problem("sick_pay.bands", "must start at 0 completed years and rise band by band")
+        band = reader.table(item, path, ("completed_years", "completed_months", "full_pay_months", "half_pay_months"))
+        service = "completed_months" if "completed_months" in band else "completed_years"
+        if "completed_months" in band and "completed_years" in band:
+            reader.problem(path, "give completed_years or completed_months, not both")
+        numbers = {key: int(reader.number(band, path, key, whole=True, zero=True) or 0)
+                   for key in (service, "full_pay_months", "half_pay_months")}
+        bands.append(SickPayBand(numbers.get("completed_years", 0), numbers["full_pay_months"],
+                                 numbers["half_pay_months"], numbers.get("completed_months", 0)))
+    months = [band.service_months for band in bands]
+    if bands and (months[0] != 0 or months != sorted(set(months))):
+        reader.problem("sick_pay.bands", "must start at 0 completed years (or months) and rise band by band")
     return SickPay(reader.text(data, "sick_pay", "scheme") or "",
                    int(reader.number(data, "sick_pay", "lookback_months", whole=True) or 12), tuple(bands))

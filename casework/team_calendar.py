@@ -62,6 +62,7 @@ def team_month(year: int, month: int, people: Iterable[tuple[object, WorkingPatt
         row = []
         for day in days:
             off = any(first <= day <= (last or today) for first, last in spells)
-            row.append(Day(day, off, is_working_day(day, pattern), is_bank_holiday(day, pattern.region)))
+            working = is_working_day(day, pattern)   # a substitute day someone works is not their holiday
+            row.append(Day(day, off, working, not working and is_bank_holiday(day, pattern.region)))
         rows.append(Row(key, row, sorted(spells)))
     return rows

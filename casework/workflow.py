@@ -9,10 +9,9 @@ import dataclasses
 import datetime as dt
 
 from casework.absences import long_date
-from casework.calendar import WEEKDAYS, WorkingPattern, nth_working_day_after
+from casework.calendar import WEEKDAYS, WorkingPattern, add_months, nth_working_day_after
 from casework.checklists import missing_attendees
 from casework.ladders import Ladder, Stage, Task
-from casework.milestones import add_months
 
 ASSOCIATE = "associate_absences"
 ALTERNATIVE_DATE_DAYS = 7

@@ -130,6 +130,9 @@ def settings(rules: dict) -> list[Setting]:
     if "pattern" in rules:
         found.append(Setting(("pattern", "occasions"), "Pattern concern", "Occasions", rules["pattern"]["occasions"]))
         found.append(_window(("pattern",), rules["pattern"], "Pattern concern"))
+        if "max_working_days" in rules["pattern"]:
+            found.append(Setting(("pattern", "max_working_days"), "Pattern concern", "Most working days an absence "
+                                 "may last to count", rules["pattern"]["max_working_days"]))
     found.append(Setting(("sts", "lapsed_warning_referable_months"), "Short-term ladder",
                          "Months a lapsed warning can still be referred to",
                          rules["sts"]["lapsed_warning_referable_months"]))
@@ -147,10 +150,11 @@ def settings(rules: dict) -> list[Setting]:
         found.append(Setting(("sick_pay", "lookback_months"), "Sick pay", "Months of sickness looked back on",
                              rules["sick_pay"]["lookback_months"]))
         for index, band in enumerate(rules["sick_pay"]["bands"]):
+            service = (f"{band['completed_months']} months'" if "completed_months" in band
+                       else f"{band['completed_years']} years'")
             for key in ("full_pay_months", "half_pay_months"):
                 found.append(Setting(("sick_pay", "bands", index, key), "Sick pay",
-                                     f"{key.split('_')[0].capitalize()} pay months from {band['completed_years']} "
-                                     "years' service", band[key]))
+                                     f"{key.split('_')[0].capitalize()} pay months from {service} service", band[key]))
     return found
 
 

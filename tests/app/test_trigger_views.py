@@ -8,8 +8,7 @@ import pytest
 from markupsafe import escape
 
 from casework.absences import long_date
-from casework.calendar import is_bank_holiday, rolling_window
-from casework.milestones import add_months
+from casework.calendar import add_months, is_bank_holiday, rolling_window
 from documents import Absence
 from services import clock
 from services.reads.evaluations import evaluations_for
@@ -78,7 +77,7 @@ def test_team_page_shows_each_persons_figures_and_trigger(team, auth):
     mona = cells(page, "Mona Report")
     assert mona["Absence"] == "3 occasions 3 working days lost Bradford score 27"
     assert mona["Trigger"].startswith("Pattern concern Absences at the start or end of their week, or by a bank "
-                                      "holiday 3 absences in the 12 months to")
+                                      "holiday 3 absences of at most 2 working days in the 12 months to")
     assert "Private medical words" not in page
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from casework.calendar import (
     WorkingPattern,
+    add_months,
     calendar_days,
     fte_days,
     is_bank_holiday,
@@ -29,6 +30,8 @@ MON_FRI = ("Mon", "Fri")
 WEEKEND = ("Sat", "Sun")
 FRI_TO_SUN = ("Fri", "Sat", "Sun")
 EVERY_DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SAT_TO_WED = ("Sat", "Sun", "Mon", "Tue", "Wed")
+SUN_TO_THU = ("Sun", "Mon", "Tue", "Wed", "Thu")
 
 
 def pattern(days=FULL_TIME, region="ENG", fte=1.0):
@@ -72,11 +75,32 @@ def pattern(days=FULL_TIME, region="ENG", fte=1.0):
     (MIDWEEK, "ENG", D(2024, 12, 23), D(2024, 12, 27), 1),   # Tue 24, Wed 25, Thu 26 Dec 2024 − 25 − 26
     (MON_FRI, "ENG", D(2026, 3, 30), D(2026, 4, 10), 2),     # Mon 30, Fri 3, Mon 6, Fri 10 − Good Fri − Easter Mon
     (MON_FRI, "ENG", D(2026, 8, 24), D(2026, 9, 6), 3),      # Mon 24, Fri 28, Mon 31 Aug, Fri 4 Sep − 31 Aug
-    # Weekend workers: a listed weekend date counts; its substitute only for those who work that weekday.
+    # Weekend workers: a bank holiday is off on its own date for someone who works that day, and its substitute
+    # weekday only for someone who does not: each bank holiday is lost once.
     (WEEKEND, "ENG", D(2026, 12, 21), D(2027, 1, 3), 3),     # Sat 26, Sun 27, Sat 2, Sun 3 − Boxing Day Sat 26
     (WEEKEND, "SCT", D(2026, 12, 21), D(2027, 1, 3), 2),     # as England − Sat 2 Jan (Scotland's 2 January)
     (WEEKEND, "ENG", D(2027, 12, 25), D(2027, 12, 26), 0),   # Christmas Sat 25 and Boxing Day Sun 26 Dec 2027
-    (EVERY_DAY, "ENG", D(2027, 12, 25), D(2027, 12, 31), 3),  # 7 − Sat 25, Sun 26 and substitutes Mon 27, Tue 28
+    (EVERY_DAY, "ENG", D(2027, 12, 25), D(2027, 12, 31), 5),  # 7 − Sat 25 − Sun 26; works Mon 27 and Tue 28
+    (SAT_TO_WED, "ENG", D(2027, 12, 25), D(2027, 12, 31), 3),  # Sat 25 … Wed 29 = 5 − Sat 25 − Sun 26
+    (SAT_TO_WED, "ENG", D(2027, 12, 27), D(2027, 12, 28), 2),  # the substitutes Mon 27, Tue 28: worked
+    (FULL_TIME, "ENG", D(2027, 12, 27), D(2027, 12, 31), 3),   # Mon–Fri: 5 − substitutes Mon 27 − Tue 28
+    (MIDWEEK, "ENG", D(2027, 12, 27), D(2027, 12, 31), 2),     # Tue 28, Wed 29, Thu 30 − Tue 28 (Boxing Day's)
+    # 1 Jan 2028 a Saturday, substitute Mon 3 Jan: Sat–Wed loses Sat 1 (1, 2, 3, 4, 5 Jan = 5 − 1); Mon–Fri the 3rd.
+    (SAT_TO_WED, "ENG", D(2028, 1, 1), D(2028, 1, 7), 4),
+    (FULL_TIME, "ENG", D(2028, 1, 1), D(2028, 1, 7), 4),      # Mon 3 – Fri 7 = 5 − Mon 3
+    # Scotland 2023: New Year's Day Sun 1 → Mon 2; 2 January (Mon 2) → Tue 3. Sun–Thu loses Sun 1 (own date)
+    # and Mon 2 (the 2 January holiday's own date) and works Tue 3: Sun 1 … Thu 5 = 5 − 2. Mon–Fri: Mon 2, Tue 3.
+    (SUN_TO_THU, "SCT", D(2023, 1, 1), D(2023, 1, 5), 3),
+    (FULL_TIME, "SCT", D(2023, 1, 2), D(2023, 1, 6), 3),      # 5 − Mon 2 − Tue 3
+    # Christmas Sun 25 Dec 2022, Boxing Day Mon 26, substitute Tue 27: Sun–Thu loses 25 and 26, works Tue 27.
+    (SUN_TO_THU, "ENG", D(2022, 12, 25), D(2022, 12, 29), 3),  # Sun 25 … Thu 29 = 5 − 2
+    (FULL_TIME, "ENG", D(2022, 12, 26), D(2022, 12, 30), 3),  # 5 − Mon 26 − Tue 27
+    # Each bank holiday once a year, whatever the week. England 2027: 1 Jan, 26 and 29 Mar, 3 and 31 May, 30 Aug,
+    # 25 and 26 Dec (a Saturday and a Sunday, substitutes Mon 27 and Tue 28).
+    (EVERY_DAY, "ENG", D(2027, 1, 1), D(2027, 12, 31), 357),   # 365 − 8, all on their own dates
+    (FULL_TIME, "ENG", D(2027, 1, 1), D(2027, 12, 31), 253),   # 52 weeks × 5 + Fri 31 Dec = 261 − 8 (27, 28 Dec)
+    # Sat–Wed: 52 × 5 + 0 (Fri 31 Dec) = 260 − 6: not Fri 1 Jan or Good Friday 26 Mar, their rest days.
+    (SAT_TO_WED, "ENG", D(2027, 1, 1), D(2027, 12, 31), 254),
     (FRI_TO_SUN, "ENG", D(2026, 12, 25), D(2027, 1, 3), 3),  # Fri 25, Sat 26, Sun 27, Fri 1, Sat 2, Sun 3 − 25, 26, 1
     (WEEKEND, "ENG", D(2026, 4, 3), D(2026, 4, 6), 2),       # Sat 4, Sun 5 Apr: Easter Sunday is not a bank holiday
     (WEEKEND, "NIR", D(2026, 7, 11), D(2026, 7, 12), 1),     # Sat 11, Sun 12 Jul − the Boyne on Sun 12
@@ -119,14 +143,21 @@ def test_bank_holidays_by_region(day, region, expected):
     (MIDWEEK, "ENG", D(2026, 4, 3), False),     # Friday: not their day anyway
     (WEEKEND, "ENG", D(2026, 12, 26), False),   # Boxing Day on their Saturday
     (WEEKEND, "ENG", D(2026, 12, 27), True),    # the Sunday after is an ordinary Sunday
-    (EVERY_DAY, "ENG", D(2026, 12, 28), False),  # the substitute Monday
+    (EVERY_DAY, "ENG", D(2026, 12, 26), False),  # Boxing Day on its own date, a Saturday they work
+    (EVERY_DAY, "ENG", D(2026, 12, 28), True),   # so its substitute Monday is an ordinary working day
+    (FULL_TIME, "ENG", D(2026, 12, 28), False),  # but a day off for a Monday-to-Friday worker
+    (SAT_TO_WED, "ENG", D(2027, 12, 25), False),  # Christmas Day on their Saturday
+    (SAT_TO_WED, "ENG", D(2027, 12, 27), True),   # its substitute Monday: worked
+    (SAT_TO_WED, "ENG", D(2027, 12, 28), True),   # Boxing Day's substitute Tuesday: worked
+    (FRI_TO_SUN, "ENG", D(2027, 12, 27), False),  # not their day anyway
 ])
 def test_is_working_day(days, region, day, expected):
     assert is_working_day(day, pattern(days, region)) is expected
 
 
 @pytest.mark.parametrize("region", ["ENG", "WLS", "SCT", "NIR"])
-@pytest.mark.parametrize("days", [FULL_TIME, MIDWEEK, MON_FRI, WEEKEND, ("Sun",), EVERY_DAY])
+@pytest.mark.parametrize("days", [FULL_TIME, MIDWEEK, MON_FRI, WEEKEND, ("Sun",), EVERY_DAY, SAT_TO_WED,
+                                  SUN_TO_THU])
 def test_counting_agrees_with_checking_each_day(days, region):
     worker = pattern(days, region)
     first = D(2023, 12, 20)
@@ -136,6 +167,19 @@ def test_counting_agrees_with_checking_each_day(days, region):
             end = begin + dt.timedelta(days=length)
             one_by_one = sum(is_working_day(begin + dt.timedelta(days=i), worker) for i in range(length + 1))
             assert working_days(begin, end, worker) == one_by_one, (begin, end)
+
+
+@pytest.mark.parametrize("region", ["ENG", "SCT", "NIR"])
+@pytest.mark.parametrize("first, last", [
+    (D(2022, 12, 20), D(2023, 1, 10)),   # Christmas on a Sunday; Scotland's 1 and 2 January on Sun and Mon
+    (D(2027, 12, 20), D(2028, 1, 10)),   # Christmas on a Saturday, Boxing Day on a Sunday, New Year on a Saturday
+])
+def test_every_working_week_counts_as_it_checks_day_by_day(region, first, last):
+    # All 127 patterns: counting a run agrees with asking about each day, substitute days included.
+    for mask in range(1, 128):
+        worker = pattern(tuple(day for index, day in enumerate(EVERY_DAY) if mask >> index & 1), region)
+        one_by_one = sum(is_working_day(first + dt.timedelta(days=i), worker) for i in range((last - first).days + 1))
+        assert working_days(first, last, worker) == one_by_one, worker.days
 
 
 def test_the_last_day_cannot_come_before_the_first():
@@ -247,6 +291,46 @@ def test_nth_working_day_after_needs_a_count_of_zero_or_more():
 ])
 def test_rolling_window(as_of, months, start):
     assert rolling_window(as_of, months) == (start, as_of)
+
+
+@pytest.mark.parametrize("day, months, expected", [
+    # The day after N months from `day`: the same date N months later, or the 1st of the month after it.
+    (D(2026, 3, 2), 5, D(2026, 8, 2)),      # 2 Mar + 5 months: 2 Aug (the 5 months run to 1 Aug)
+    (D(2026, 1, 31), 1, D(2026, 3, 1)),     # no 31 Feb 2026: 1 Mar (the month runs to 28 Feb)
+    (D(2026, 8, 31), 6, D(2027, 3, 1)),     # no 31 Feb 2027: 1 Mar (6 months to 28 Feb 2027)
+    (D(2026, 8, 30), 6, D(2027, 3, 1)),     # no 30 Feb either: 1 Mar
+    (D(2026, 8, 28), 6, D(2027, 2, 28)),    # 28 Feb exists (6 months to 27 Feb)
+    (D(2027, 8, 31), 6, D(2028, 3, 1)),     # leap 2028: no 31 Feb, 1 Mar (6 months to 29 Feb 2028)
+    (D(2027, 8, 29), 6, D(2028, 2, 29)),    # 29 Feb 2028 exists (6 months to 28 Feb 2028)
+    (D(2024, 2, 29), 12, D(2025, 3, 1)),    # no 29 Feb 2025: 1 Mar (12 months to 28 Feb 2025)
+    (D(2026, 10, 31), 1, D(2026, 12, 1)),   # no 31 Nov: 1 Dec (1 month to 30 Nov)
+    (D(2026, 11, 22), 24, D(2028, 11, 22)),
+    (D(2026, 3, 31), -1, D(2026, 3, 1)),    # backwards: no 31 Feb, 1 Mar (as rolling_window counts)
+])
+def test_add_months(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize("as_of, months", [
+    (D(2027, 2, 28), 6), (D(2028, 2, 29), 6), (D(2026, 11, 30), 1), (D(2026, 6, 30), 12), (D(2026, 8, 27), 6)])
+def test_rolling_window_counts_months_back_as_add_months_counts_forward(as_of, months):
+    start, end = rolling_window(as_of, months)
+    assert add_months(start, months) == end + dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize("days, edges", [
+    (FULL_TIME, ("Mon", "Fri")),
+    (MIDWEEK, ("Tue", "Thu")),
+    (SAT_TO_WED, ("Sat", "Wed")),     # rest Thu, Fri: the week starts Saturday
+    (SUN_TO_THU, ("Sun", "Thu")),
+    (FRI_TO_SUN, ("Fri", "Sun")),
+    (MON_FRI, ("Fri", "Mon")),        # the longest rest is Tue–Thu (3 days) against Sat–Sun (2)
+    (("Mon", "Wed", "Fri"), ("Mon", "Fri")),   # rests Tue, Thu (1 day) and Sat–Sun (2)
+    (EVERY_DAY, ("Mon", "Sun")),      # no rest days: the calendar week
+    (("Wed",), ("Wed", "Wed")),
+])
+def test_the_edges_of_their_own_week(days, edges):
+    assert pattern(days).week_edges == edges
 
 
 def test_a_rolling_window_has_at_least_a_month():

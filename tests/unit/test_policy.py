@@ -121,7 +121,20 @@ def test_county_day_threshold_is_pro_rated(days_a_week, expected):
     (0, 1, 2), (1, 2, 2), (2, 4, 4), (3, 5, 5), (4, 5, 5), (5, 6, 6), (30, 6, 6),
 ])
 def test_agenda_for_change_sick_pay_bands(years, full, half):
-    band = load_preset("nhs-scotland").sick_pay.band_for(years)
+    band = load_preset("nhs-scotland").sick_pay.band_for(years * 12)
+    assert (band.full_pay_months, band.half_pay_months) == (full, half)
+
+
+# Green Book part 2, paragraph 10: "During 1st year of service 1 month's full pay and, after completing
+# 4 months' service, 2 months' half pay"; then 2 + 2, 4 + 4, 5 + 5 and, after 5 years, 6 + 6.
+@pytest.mark.parametrize("preset", ["council-2019", "county-prorata"])
+@pytest.mark.parametrize("months, full, half", [
+    (0, 1, 0), (3, 1, 0),          # under 4 completed months: no half pay yet
+    (4, 1, 2), (11, 1, 2),         # 4 completed months to the end of the first year
+    (12, 2, 2), (23, 2, 2), (24, 4, 4), (36, 5, 5), (59, 5, 5), (60, 6, 6), (360, 6, 6),
+])
+def test_njc_sick_pay_bands_by_months_of_service(preset, months, full, half):
+    band = load_preset(preset).sick_pay.band_for(months)
     assert (band.full_pay_months, band.half_pay_months) == (full, half)
 
 
@@ -184,10 +197,19 @@ def _set(path, value):
     (_set(("lts", "after_calendar_days"), True), "lts.after_calendar_days: must be a positive whole number"),
     (_set(("lts", "after_calendar_days_by_reason"), {"stress": 14}),
      "lts.after_calendar_days_by_reason.stress: unknown"),
-    (_set(("sick_pay", "bands", 0, "completed_years"), 1), "sick_pay.bands: must start at 0 completed years"),
+    (_set(("sick_pay", "bands", 0, "completed_months"), 1), "sick_pay.bands: must start at 0 completed years"),
+    (_set(("sick_pay", "bands", 0, "completed_years"), 0),
+     "sick_pay.bands[0]: give completed_years or completed_months, not both"),
+    (_set(("sick_pay", "bands", 1, "completed_months"), 13), "sick_pay.bands: must start at 0 completed years (or "
+                                                             "months) and rise band by band"),   # 13 after 12
+    (_set(("sick_pay", "bands", 1, "completed_months"), -4), "sick_pay.bands[1].completed_months: must be a "
+                                                             "positive whole number or 0"),
     (_set(("full_time_days_per_week",), 8), "full_time_days_per_week: must be 7 or fewer"),
     (_delete(("revision",)), "revision: missing"),
     (_set(("pattern",), "yes"), "pattern: must be a table of settings"),
+    (_set(("pattern", "max_working_days"), 0), "pattern.max_working_days: must be a positive whole number"),
+    (_set(("pattern", "max_working_days"), 1.5), "pattern.max_working_days: must be a positive whole number"),
+    (_set(("pattern", "max_working_days"), "two"), "pattern.max_working_days: must be a positive whole number"),
 ])
 def test_a_broken_policy_is_refused_naming_the_key(change, message):
     with pytest.raises(PolicyError) as refused:
@@ -239,3 +261,14 @@ def test_working_weeks_are_for_working_day_thresholds_only(change, problem):
     with pytest.raises(PolicyError) as raised:
         load_policy(data)
     assert problem in raised.value.problems
+
+
+def test_every_preset_counts_pattern_absences_of_at_most_two_working_days():
+    assert {policy.key: policy.pattern.max_working_days for policy in presets() if policy.pattern} == {
+        "bradford": 2, "council-2019": 2, "county-prorata": 2, "nhs-scotland": 2, "nhs-wales": 2}
+
+
+def test_a_pattern_stored_before_max_working_days_reads_as_two():
+    data = council()
+    del data["pattern"]["max_working_days"]
+    assert load_policy(data).pattern.max_working_days == 2

@@ -45,3 +45,21 @@ def test_shift_month_crosses_years():
     assert shift_month(2026, 12, 1) == (2027, 1)
     assert shift_month(2026, 1, -1) == (2025, 12)
     assert shift_month(2026, 6, -18) == (2024, 12)
+
+
+def test_a_weekend_worker_works_the_substitute_days_of_the_holidays_they_had_off():
+    # Saturday to Wednesday, December 2027: Christmas Day Sat 25 and Boxing Day Sun 26 are their holidays; the
+    # substitute Mon 27 and Tue 28 are ordinary working days for them, as Thu 30 and Fri 31 are rest days.
+    sat_to_wed = WorkingPattern(days=("Sat", "Sun", "Mon", "Tue", "Wed"))
+    [row] = team_month(2027, 12, [("sam", sat_to_wed)], {}, today=D(2027, 12, 1))
+    by_day = {cell.day.day: cell.css for cell in row.days}
+    assert [by_day[day] for day in (25, 26, 27, 28, 29, 30)] == [
+        "cb-day--holiday", "cb-day--holiday", "", "", "", "cb-day--rest"]
+
+
+def test_a_weekday_worker_has_the_substitute_days_off():
+    [row] = team_month(2027, 12, [("nia", WorkingPattern())], {}, today=D(2027, 12, 1))
+    by_day = {cell.day.day: cell.css for cell in row.days}
+    # Mon–Fri: Sat 25, Sun 26 are rest days anyway; the substitutes Mon 27, Tue 28 are their holidays.
+    assert [by_day[day] for day in (25, 26, 27, 28, 29)] == [
+        "cb-day--holiday", "cb-day--holiday", "cb-day--holiday", "cb-day--holiday", ""]

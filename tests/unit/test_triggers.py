@@ -204,10 +204,11 @@ def test_pattern_concern(employee, absences, dates):
 def test_pattern_concern_says_why():
     [concern] = run("council-2019", days(D(2026, 4, 2), D(2026, 5, 22), D(2026, 3, 2))).concerns
     assert concern.explanation == (
-        "3 absences in the 12 months to 23 November 2026 began on the first or ended on the last working day of "
-        "the week, or next to a bank holiday (concern: 3 or more): 2 March 2026 (began on a Monday, the first day "
-        "of their week); 2 April 2026 (before the bank holiday on 3 April 2026); 22 May 2026 (ended on a Friday, "
-        "the last day of their week, before the bank holiday on 25 May 2026)")
+        "3 absences of at most 2 working days in the 12 months to 23 November 2026 began on the first or ended on "
+        "the last working day of the week, or next to a bank holiday (concern: 3 or more): 2 March 2026 (1 working "
+        "day, began on a Monday, the first day of their week); 2 April 2026 (1 working day, before the bank holiday "
+        "on 3 April 2026); 22 May 2026 (1 working day, ended on a Friday, the last day of their week, before the "
+        "bank holiday on 25 May 2026)")
 
 
 def test_a_pattern_concern_never_moves_a_stage():

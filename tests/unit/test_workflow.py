@@ -167,6 +167,13 @@ def test_the_refusal_names_the_dates_allowed():
      ("C4", D(2027, 2, 15), "first", D(2027, 5, 24), D(2026, 12, 10), "formal_2", False)),
     ("formal_1", "more_time", D(2026, 11, 23), None,
      ("C5", D(2027, 2, 15), None, None, D(2026, 12, 8), "formal_2", False)),
+    # month ends: a warning live 6 months from a letter of 31 Aug 2026 runs to the day before 31 Feb 2027, which
+    # does not exist: to 28 Feb 2027, the end of the shorter month (review 31 Aug + 84 days; appeal + 15 days)
+    ("formal_1", "warning", D(2026, 8, 31), None,
+     ("C4", D(2026, 11, 23), "first", D(2027, 2, 28), D(2026, 9, 15), "formal_2", False)),
+    # and from 31 Aug 2027 to the end of a leap February, 29 Feb 2028
+    ("formal_1", "warning", D(2027, 8, 31), None,
+     ("C4", D(2027, 11, 23), "first", D(2028, 2, 29), D(2027, 9, 15), "formal_2", False)),
     # 2nd formal: final warning live 12 months
     ("formal_2", "warning", D(2026, 11, 23), None,
      ("C4", D(2027, 2, 15), "final", D(2027, 11, 22), D(2026, 12, 8), "formal_3", False)),

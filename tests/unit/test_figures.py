@@ -1,0 +1,96 @@
+"""The pattern concern, absence by absence: which short absences count and the words that say why.
+
+Council policy, part 2, paragraph 7: "where the pattern of absence gives cause for concern e.g. Mondays/Fridays,
+adjacent to a holiday period". An absence counts only when it lasts no more than the policy's `max_working_days`
+(2) of the person's working days and starts on the first or ends on the last working day of their own week, or
+sits next to a bank holiday they have off.
+
+Dates: AS_OF is Monday 31 January 2028; the 12-month window runs 1 February 2027 to 31 January 2028. 1 March 2027
+is a Monday. English bank holidays inside: Good Friday 26 Mar, Easter Monday 29 Mar, 3 May, 31 May, 30 Aug 2027;
+Christmas Day Sat 25 and Boxing Day Sun 26 Dec 2027 with substitutes Mon 27 and Tue 28; New Year's Day Sat 1 Jan
+2028 with substitute Mon 3 Jan.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from casework.calendar import WorkingPattern
+from casework.facts import AbsenceFacts
+from casework.figures import pattern_concern
+from casework.policy import load_preset
+
+D = dt.date
+AS_OF = D(2028, 1, 31)
+COUNCIL = load_preset("council-2019")
+ONE_IS_ENOUGH = dataclasses.replace(COUNCIL.pattern, occasions=1)   # to read each absence's reasons alone
+MON_FRI = WorkingPattern()
+TUE_THU = WorkingPattern(("Tue", "Wed", "Thu"), fte=0.6)
+SAT_WED = WorkingPattern(("Sat", "Sun", "Mon", "Tue", "Wed"))
+
+
+def reasons(first, last, pattern, rule=ONE_IS_ENOUGH):
+    """What the concern says about this one absence, None when it does not count."""
+    absence = AbsenceFacts("a", first, last)
+    concern = pattern_concern([absence], rule, COUNCIL.lts, pattern, AS_OF)
+    return concern.explanation.split(f"{first:%-d %B %Y} (", 1)[1].rstrip(")") if concern else None
+
+
+@pytest.mark.parametrize("pattern, first, last, expected", [
+    # A whole Monday-to-Friday week: starts on a Monday and ends on a Friday, but 5 working days > 2.
+    (MON_FRI, D(2027, 3, 1), D(2027, 3, 5), None),
+    (MON_FRI, D(2027, 3, 1), D(2027, 3, 1), "1 working day, began on a Monday, the first day of their week"),
+    (MON_FRI, D(2027, 3, 1), D(2027, 3, 2), "2 working days, began on a Monday, the first day of their week"),
+    (MON_FRI, D(2027, 3, 1), D(2027, 3, 3), None),                   # Mon–Wed: 3 > 2
+    (MON_FRI, D(2027, 3, 4), D(2027, 3, 5), "2 working days, ended on a Friday, the last day of their week"),
+    (MON_FRI, D(2027, 3, 5), D(2027, 3, 8), None),                   # Fri–Mon: 2 days, but neither edge
+    # Next to a bank holiday: only short absences count there too.
+    (MON_FRI, D(2027, 3, 30), D(2027, 3, 30), "1 working day, after the bank holiday on 29 March 2027"),
+    (MON_FRI, D(2027, 3, 30), D(2027, 4, 2), None),                  # Tue 30 Mar – Fri 2 Apr: 4 > 2
+    (MON_FRI, D(2027, 3, 24), D(2027, 3, 25), "2 working days, before the bank holiday on 26 March 2027"),
+    (MON_FRI, D(2027, 3, 22), D(2027, 3, 25), None),                 # Mon 22 – Thu 25 Mar: 4 > 2
+    # Wed 29 Dec 2027: the day before is the substitute Tue 28, a day off for a Monday-to-Friday worker.
+    (MON_FRI, D(2027, 12, 29), D(2027, 12, 29), "1 working day, after the bank holiday on 28 December 2027"),
+    # Ongoing on AS_OF: counted so far. Since Mon 31 Jan: 1 day; since Mon 24 Jan: 6 days > 2.
+    (MON_FRI, D(2028, 1, 31), None, "1 working day, began on a Monday, the first day of their week"),
+    (MON_FRI, D(2028, 1, 24), None, None),
+    # Tuesday to Thursday: their own week; their whole week (3 days) is not a pattern.
+    (TUE_THU, D(2027, 3, 2), D(2027, 3, 3), "2 working days, began on a Tuesday, the first day of their week"),
+    (TUE_THU, D(2027, 3, 2), D(2027, 3, 4), None),
+    # Saturday to Wednesday: their week starts on Saturday and ends on Wednesday, not Monday and Sunday.
+    (SAT_WED, D(2027, 3, 6), D(2027, 3, 7), "2 working days, began on a Saturday, the first day of their week"),
+    (SAT_WED, D(2027, 3, 8), D(2027, 3, 8), None),                   # a Monday is mid-week for them
+    (SAT_WED, D(2027, 3, 6), D(2027, 3, 10), None),                  # their whole week: 5 > 2
+    # They work the substitute Tue 28 Dec, so Wed 29 is not after a bank holiday for them; after it come their
+    # rest days Thu 30, Fri 31 and New Year's Day on Sat 1 Jan 2028, which they have off.
+    (SAT_WED, D(2027, 12, 29), D(2027, 12, 29),
+     "1 working day, ended on a Wednesday, the last day of their week, before the bank holiday on 1 January 2028"),
+    # Mon 27 Dec: the day before is Boxing Day, Sun 26, which they have off.
+    (SAT_WED, D(2027, 12, 27), D(2027, 12, 27), "1 working day, after the bank holiday on 26 December 2027"),
+])
+def test_which_absences_count_towards_the_pattern(pattern, first, last, expected):
+    assert reasons(first, last, pattern) == expected
+
+
+@pytest.mark.parametrize("most, first, last, expected", [
+    (1, D(2027, 3, 1), D(2027, 3, 2), None),                          # Mon–Tue: 2 > 1
+    (1, D(2027, 3, 1), D(2027, 3, 1), "1 working day, began on a Monday, the first day of their week"),
+    (3, D(2027, 3, 1), D(2027, 3, 3), "3 working days, began on a Monday, the first day of their week"),
+    (3, D(2027, 3, 1), D(2027, 3, 4), None),                          # Mon–Thu: 4 > 3
+])
+def test_the_most_working_days_is_the_policys_number(most, first, last, expected):
+    rule = dataclasses.replace(ONE_IS_ENOUGH, max_working_days=most)
+    assert reasons(first, last, MON_FRI, rule) == expected
+
+
+def test_three_whole_weeks_are_no_concern_but_three_mondays_are():
+    weeks = [AbsenceFacts(f"w{n}", monday, monday + dt.timedelta(days=4))
+             for n, monday in enumerate((D(2027, 3, 1), D(2027, 6, 7), D(2027, 9, 6)))]
+    mondays = [AbsenceFacts(f"m{n}", week.first_day, week.first_day) for n, week in enumerate(weeks)]
+    assert pattern_concern(weeks, COUNCIL.pattern, COUNCIL.lts, MON_FRI, AS_OF) is None
+    concern = pattern_concern(mondays, COUNCIL.pattern, COUNCIL.lts, MON_FRI, AS_OF)
+    assert concern is not None and concern.dates == (D(2027, 3, 1), D(2027, 6, 7), D(2027, 9, 6))
+    assert concern.explanation.startswith("3 absences of at most 2 working days in the 12 months to 31 January "
+                                          "2028 began on the first or ended on the last working day of the week")
