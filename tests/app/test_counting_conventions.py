@@ -38,10 +38,10 @@ def employee_page(make_employee, make_user, auth):
 
 
 @pytest.mark.parametrize("start, shown, not_shown", [
-    # Started Fri 2 Jan 2026, off from Mon 2 Mar 2026: 2 completed months. Green Book part 2, paragraph 10: 1 month's
-    # full pay in the first year, half pay only after completing 4 months' service: nil pay from 2 Apr 2026.
-    (D(2026, 1, 2), "Nil pay from 2 April 2026: 1 month's full and 0 months' half pay (NJC Green Book occupational "
-                    "sick pay, under 4 months' service)", "Half pay from"),
+    # Started Fri 2 Jan 2026, off from Mon 2 Mar 2026: 2 completed months. Under the NJC scheme nothing beyond
+    # statutory sick pay is paid in the first four months of service: statutory sick pay only, from 2 Mar 2026.
+    (D(2026, 1, 2), "Statutory sick pay only from 2 March 2026: under 4 months' service (NJC Green Book "
+                    "occupational sick pay)", "Half pay from"),
     # Started 2 Nov 2025: 4 completed months on 2 Mar 2026: 1 month's full pay to 1 Apr, 2 months' half to 1 Jun.
     (D(2025, 11, 2), "Half pay from 2 April 2026: 1 month's full and 2 months' half pay (NJC Green Book occupational "
                      "sick pay, 4 months' service or more)", "under 4 months"),

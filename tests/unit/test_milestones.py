@@ -133,13 +133,13 @@ def test_the_look_back_comes_off_month_end_pay_too():
         "pay, 5 years' service or more), less 10 days of sickness in the 12 months before 31 August 2026")
 
 
-# Green Book part 2, paragraph 10: "During 1st year of service 1 month's full pay and, after completing
-# 4 months' service, 2 months' half pay". Off from Monday 2 March 2026.
+# NJC (Green Book part 2, paragraph 10): nothing beyond statutory sick pay in the first four months of service; then,
+# in the first year, 1 month's full pay and 2 months' half pay. Off from Monday 2 March 2026.
 @pytest.mark.parametrize("start, months_served, keys_and_days", [
-    # Started 2 Jan 2026: 2 completed months (2 Mar = 2 Jan + 2 months). 1 month's full pay to 1 Apr, then nil.
-    (D(2026, 1, 2), 2, [("nil_pay", D(2026, 4, 2))]),
-    # Started 3 Nov 2025: 3 completed months (3 Mar would be the 4th). Still no half pay: nil from 2 Apr.
-    (D(2025, 11, 3), 3, [("nil_pay", D(2026, 4, 2))]),
+    # Started 2 Jan 2026: 2 completed months (2 Mar = 2 Jan + 2 months): statutory sick pay only, from 2 Mar.
+    (D(2026, 1, 2), 2, [("nil_pay", D(2026, 3, 2))]),
+    # Started 3 Nov 2025: 3 completed months (3 Mar would be the 4th): statutory sick pay only, from 2 Mar.
+    (D(2025, 11, 3), 3, [("nil_pay", D(2026, 3, 2))]),
     # Started 2 Nov 2025: 4 completed months on 2 Mar. 1 month's full pay, half from 2 Apr, nil from 2 Jun.
     (D(2025, 11, 2), 4, [("half_pay", D(2026, 4, 2)), ("nil_pay", D(2026, 6, 2))]),
     # Started 2 Mar 2025: 1 completed year: 2 + 2 months, half from 2 May, nil from 2 Jul 2026.
@@ -153,19 +153,18 @@ def test_njc_first_year_bands_by_months_of_service(start, months_served, keys_an
 
 def test_under_four_months_the_njc_words_say_so():
     [nil] = pay_milestones(OFF, [OFF], D(2026, 1, 2), COUNCIL.sick_pay, D(2026, 3, 2))
+    assert (nil.key, nil.on, nil.reached) == ("nil_pay", D(2026, 3, 2), True)
+    assert nil.title == ("Statutory sick pay only from 2 March 2026: under 4 months' service "
+                         "(NJC Green Book occupational sick pay)")
+
+
+def test_a_band_of_some_full_pay_before_four_months_reads_so():
+    # The other printing of the scheme: 1 month's full pay from the start, half pay only after 4 months' service.
+    scheme = dataclasses.replace(COUNCIL.sick_pay, bands=(SickPayBand(0, 1, 0), *COUNCIL.sick_pay.bands[1:]))
+    [nil] = pay_milestones(OFF, [OFF], D(2026, 1, 2), scheme, D(2026, 3, 2))
     assert nil.title == ("Nil pay from 2 April 2026: 1 month's full and 0 months' half pay (NJC Green Book "
                          "occupational sick pay, under 4 months' service), less 0 days of sickness in the 12 months "
                          "before 2 March 2026")
-
-
-def test_a_band_of_no_occupational_pay_means_statutory_sick_pay_from_the_first_day():
-    # A scheme paying nothing before 4 months' service: someone with 2 completed months gets statutory sick pay
-    # only, from the first day; after 4 months the NJC band applies.
-    scheme = dataclasses.replace(COUNCIL.sick_pay, bands=(SickPayBand(0, 0, 0), *COUNCIL.sick_pay.bands[1:]))
-    [only] = pay_milestones(OFF, [OFF], D(2026, 1, 2), scheme, D(2026, 3, 2))
-    assert (only.key, only.on, only.reached) == ("nil_pay", D(2026, 3, 2), True)
-    assert only.title == ("Statutory sick pay only from 2 March 2026: under 4 months' service "
-                          "(NJC Green Book occupational sick pay)")
     assert [m.key for m in pay_milestones(OFF, [OFF], D(2025, 11, 2), scheme, D(2026, 3, 2))] == [
         "half_pay", "nil_pay"]
 

@@ -125,11 +125,11 @@ def test_agenda_for_change_sick_pay_bands(years, full, half):
     assert (band.full_pay_months, band.half_pay_months) == (full, half)
 
 
-# Green Book part 2, paragraph 10: "During 1st year of service 1 month's full pay and, after completing
-# 4 months' service, 2 months' half pay"; then 2 + 2, 4 + 4, 5 + 5 and, after 5 years, 6 + 6.
+# NJC (Green Book part 2, paragraph 10): nothing beyond statutory sick pay in the first four months of service;
+# then 1 month's full and 2 months' half pay in the first year; then 2 + 2, 4 + 4, 5 + 5 and, after 5 years, 6 + 6.
 @pytest.mark.parametrize("preset", ["council-2019", "county-prorata"])
 @pytest.mark.parametrize("months, full, half", [
-    (0, 1, 0), (3, 1, 0),          # under 4 completed months: no half pay yet
+    (0, 0, 0), (3, 0, 0),          # under 4 completed months: statutory sick pay only
     (4, 1, 2), (11, 1, 2),         # 4 completed months to the end of the first year
     (12, 2, 2), (23, 2, 2), (24, 4, 4), (36, 5, 5), (59, 5, 5), (60, 6, 6), (360, 6, 6),
 ])
