@@ -14,7 +14,9 @@ from documents import Absence, Employee
 from documents.scope import scope_filter
 from services import clock
 from services.absences import ONE_CLICK_TASKS, mark_reminder_done
+from services.errors import Refused
 from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items
+from services.triggers import start_short_term
 
 bp = Blueprint("tasks", __name__)
 OVERSIGHT_VIEWS = {"divisions": CASE_OVERSEERS, "hierarchy": TEAM_MANAGERS}
@@ -48,19 +50,24 @@ def index():
                            form=FlaskForm())
 
 
-@bp.route("/absences/<absence_id>/tasks/<task_id>/complete", methods=["POST"])
-@requires(ABSENCE_RECORDERS)
-def complete_reminder(absence_id: str, task_id: str):
-    """One click marks a return-to-work reminder done (the interview itself is recorded on the absence), or the
-    short-term procedure considered after several long-term absences."""
-    form = FlaskForm()
+def _absence_or_404(absence_id: str) -> tuple[Absence, Employee]:
+    """The absence `absence_id` (its employee and tasks) and its employee, or 404 outside the user's scope."""
     try:
         absence = Absence.objects(pk=ObjectId(absence_id)).only("employee", "tasks").first()
     except InvalidId:
         absence = None
     if absence is None:
         abort(404)
-    visible_or_404(Employee.objects, pk=absence.employee)
+    return absence, visible_or_404(Employee.objects, pk=absence.employee)
+
+
+@bp.route("/absences/<absence_id>/tasks/<task_id>/complete", methods=["POST"])
+@requires(ABSENCE_RECORDERS)
+def complete_reminder(absence_id: str, task_id: str):
+    """One click marks a return-to-work reminder done (the interview itself is recorded on the absence), or the
+    short-term procedure considered after several long-term absences."""
+    form = FlaskForm()
+    absence, _ = _absence_or_404(absence_id)
     task = next((task for task in absence.tasks if task.id == task_id and task.kind in ONE_CLICK_TASKS), None)
     if task is None or not form.validate_on_submit():
         abort(404 if task is None else 400)
@@ -68,6 +75,22 @@ def complete_reminder(absence_id: str, task_id: str):
         mark_reminder_done(absence, task_id, current_user.email, task.kind)
     flash(f"Done: {task.title}.")
     return redirect(url_for("tasks.index"))
+
+
+@bp.route("/absences/<absence_id>/tasks/<task_id>/start-short-term", methods=["POST"])
+@requires(ABSENCE_RECORDERS)
+def start_short_term_procedure(absence_id: str, task_id: str):
+    """The decision on *Consider the short-term procedure*: open a short-term case for the long-term absences."""
+    absence, employee = _absence_or_404(absence_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        case = start_short_term(employee, absence, task_id, current_user.email, clock.today())
+    except Refused as refused:
+        flash(refused.message)
+        return redirect(url_for("tasks.index"))
+    flash(f"Short-term procedure started for {employee.name}: the first stage's tasks are on the case.")
+    return redirect(url_for("cases.show", case_id=case.pk))
 
 
 @bp.app_context_processor

@@ -11,16 +11,19 @@ import tomllib
 from collections import Counter, defaultdict
 from typing import Iterable
 
+from casework.decisions import Action
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from casework.workflow import due_on
 from documents.absence import Absence
+from documents.base import AuditEntry
 from documents.case import Case, Stage, Task
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
 from services.cases.tasks import (
+    CONSIDER_STS,
     REVIEW_MEETING,
     absence_events,
     add_milestone_tasks,
@@ -30,6 +33,7 @@ from services.cases.tasks import (
     hr_queue,
     refer_to_occupational_health,
 )
+from services.errors import Refused
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "restart_sts", "review_due", "warning_expired", "open_lts", "pause_sts", "resume_sts")
@@ -224,6 +228,32 @@ def add_review_tasks(case: Case, employee: Employee, action, as_of: dt.date) -> 
         given.append((hr, f"Review meeting due for {employee.name}: {why} (the manager holds it)"))
     case.tasks.extend(Task(kind=REVIEW_MEETING, stage_key=case.stage, event_on=action.review_key, due_on=due,
                            assignee=assignee, title=title) for assignee, title in given)
+
+
+def start_short_term(employee: Employee, absence: Absence, task_id: str, actor: str, today: dt.date) -> Case:
+    """The manager's decision on *Consider the short-term procedure* (several long-term absences, the policy's
+    `lts.repeated`): open a short-term case at the ladder's first stage with those absences as its trigger, and
+    complete the task. Refused when a short-term case is already live or the absences no longer call for it."""
+    task = next((task for task in absence.tasks if task.id == task_id and task.kind == CONSIDER_STS), None)
+    if task is None or task.status != "open":
+        raise Refused("That task is no longer open: nothing was changed.")
+    cases = list(Case.objects(employee=employee.pk).exclude("audit"))
+    live = next((case for case in cases if case.kind == "STS" and case.status in ("open", "monitoring")), None)
+    if live is not None:
+        raise Refused("They already have a short-term case: work the absences there.")
+    policy = policy_for(cases, active_policy())
+    evaluation = evaluate_employee(employee, today, policy)
+    repeated = next((rule for rule in evaluation.fired if rule.rule == "repeated_long_term"), None)
+    if repeated is None:
+        raise Refused("The long-term absences no longer reach the policy's number in its window: no case was opened.")
+    first = policy.sts.ladder.first
+    action = Action("open_sts", f"Started by {actor} at {first.title} after several long-term absences: "
+                                f"{repeated.explanation}", stage=first.key, absence_ids=repeated.absence_ids)
+    opened = _open_case(employee, action, evaluation, policy, actor)
+    Absence.objects(pk=absence.pk).finish_task(actor, AuditEntry(
+        actor=actor, action="short-term procedure started", before={"task": "open"},
+        after={"task": "done", "case": str(opened.pk)}), id=task_id, kind=CONSIDER_STS)
+    return opened
 
 
 @dataclasses.dataclass

@@ -283,6 +283,8 @@ POSTS = [
         body=lambda w, s: {"first_day": day(TODAY), "reason_category": ""}),
     row("tasks.complete_reminder", "POST", CASEWORK, STAFF,
         params=lambda w, s: {"absence_id": s.ended_absence, "task_id": s.reminder}, body=lambda w, s: {}),
+    row("tasks.start_short_term_procedure", "POST", CASEWORK, STAFF,
+        params=lambda w, s: {"absence_id": s.ended_absence, "task_id": s.reminder}, body=lambda w, s: {}),
     row("imports.upload_absences", "POST", IMPORTS, body=lambda w, s: {}),
     row("imports.upload_employees", "POST", IMPORTS, body=lambda w, s: {}),
     row("imports.upload_inflight", "POST", IMPORTS, body=lambda w, s: {}),

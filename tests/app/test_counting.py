@@ -95,7 +95,8 @@ def test_several_long_term_absences_ask_the_manager_to_consider_the_short_term_p
 
     auth.login("bea@example.org")
     tasks = text(auth.client, "/tasks")
-    assert task.title in tasks and "Considered: mark complete" in tasks
+    assert task.title in tasks and "Considered, no action: mark complete" in tasks
+    assert "Start the short-term procedure" in tasks
     page = text(auth.client, f"/employees/{person.assignment_number}")
     assert "Several periods of long-term sickness: consider the short-term procedure (paragraph 17)" in page
     token = csrf_token(auth.client.get("/tasks").get_data(as_text=True))
@@ -126,3 +127,32 @@ def test_the_evaluation_reports_long_term_whether_or_not_a_case_is_open(client, 
     assert "open_lts" not in [action["kind"] for action in body["actions"]]
     later = evaluation("2026-12-20")
     assert any(rule["rule"] == "long_term" and "56 calendar days" in rule["explanation"] for rule in later["fired"])
+
+
+def test_the_manager_may_start_the_short_term_procedure_from_the_task(make_employee, make_user, auth):
+    # The same three 35-day absences; Bea decides to start the procedure: a short-term case opens at the absence
+    # support meeting with those absences as its trigger, and the task is done. A second click changes nothing.
+    boss = make_employee(first_name="Bea", last_name="Boss")
+    person = make_employee(first_name="Lou", supervisor_assignment_number=boss.assignment_number)
+    make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
+    spells = [off(person, first, last) for first, last in (
+        (D(2026, 1, 5), D(2026, 2, 8)), (D(2026, 5, 4), D(2026, 6, 7)), (D(2026, 8, 3), D(2026, 9, 6)))]
+    reevaluate(person, TODAY, "test")
+    [task] = Absence.objects.get(pk=spells[-1].pk).tasks
+    auth.login("bea@example.org")
+    url = f"/absences/{spells[-1].pk}/tasks/{task.id}/start-short-term"
+    response = auth.client.post(url, data={"csrf_token": csrf_token(auth.client.get("/tasks").get_data(as_text=True))})
+    [case] = Case.objects(employee=person.pk)
+    assert response.headers["Location"] == f"/cases/{case.pk}"
+    assert (case.kind, case.status, case.stage) == ("STS", "open", "absence_support")
+    assert case.stages[0].trigger_explanation.startswith(
+        "Started by bea@example.org at Absence support meeting after several long-term absences: 3 long-term "
+        "absences in the 12 months to 23 November 2026")
+    assert sorted(case.stages[0].trigger_figures["absence_ids"]) == sorted(str(spell.pk) for spell in spells)
+    assert case.audit[-1].actor == "bea@example.org" and case.open_tasks()
+    done = Absence.objects.get(pk=spells[-1].pk)
+    assert done.tasks[0].status == "done" and done.audit[-1].action == "short-term procedure started"
+    again = auth.client.post(url, data={"csrf_token": csrf_token(auth.client.get("/tasks").get_data(as_text=True))},
+                             follow_redirects=True)
+    assert "That task is no longer open: nothing was changed." in html.unescape(again.get_data(as_text=True))
+    assert Case.objects(employee=person.pk).count() == 1
