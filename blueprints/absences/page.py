@@ -8,23 +8,13 @@ from flask_login import current_user
 
 from blueprints.absences.forms import ContactForm, DateDoneForm, EndForm, ExtendForm, FitNoteForm, ReturnToWorkForm
 from blueprints.access import ABSENCE_RECORDERS
-from casework.absences import absence_length, expectations
+from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from documents import Absence, Employee
 from documents.scope import may_read_medical
 from services import clock
 from services.absences import history
-from services.absences.care import interview_due
-
-
-def care_expectations(absence: Absence, today: dt.date):
-    """The policy's expectations for this absence as of `today`."""
-    return expectations(
-        absence.first_day, absence.last_day, absence.reason_category,
-        [contact.on for contact in absence.contacts],
-        [(note.from_day, note.to_day) for note in absence.fit_notes],
-        absence.oh_referral_on, absence.work_related, absence.accident_reported_on is not None,
-        absence.third_party, absence.damages_agreement_on is not None, today)
+from services.absences.care import care_expectations, interview_due
 
 
 def blank_forms(absence: Absence, today: dt.date) -> dict:
@@ -52,7 +42,8 @@ def render_absence_page(absence: Absence, employee: Employee, status: int = 200,
     return render_template(
         "absences/show.html", absence=absence, employee=employee, today=today, due=due,
         length=absence_length(absence.first_day, absence.last_day, pattern, today),
-        expectations=care_expectations(absence, today), may_read_medical=medical, history=history(absence, medical),
+        expectations=care_expectations(absence, employee, today), may_read_medical=medical,
+        history=history(absence, medical),
         may_record=current_user.has_role(*ABSENCE_RECORDERS),
         rtw_form=ReturnToWorkForm(formdata=None, held_on=min(today, due.first_day_back) if due else today,
                                   version=str(absence.version)) if due and not absence.rtw else None,
