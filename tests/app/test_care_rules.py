@@ -101,20 +101,24 @@ def test_a_later_expected_return_asks_for_the_referral_on_the_day_it_is_changed(
 
 @pytest.fixture
 def other_contacts(people):  # noqa: F811
-    """The council's policy as a second revision asking for contact on days 1, 3 and 7 and the interview by the
-    2nd working day back (the 5th at the latest), made active."""
+    """The council's policy as a second revision asking for contact on days 1, 3 and 7, a fit note by day 15 (14
+    days self-certified) and the interview by the 2nd working day back (the 5th at the latest), made active."""
     install_presets()
     rules = tomllib.loads((PRESETS / "council-2019.toml").read_text(encoding="utf-8"))
-    rules["care"].update(contact_days=[1, 3, 7], rtw_ideal_day=2, rtw_latest_day=5)
+    rules["care"].update(contact_days=[1, 3, 7], fit_note_from_day=15, self_certified_days=14, rtw_ideal_day=2,
+                         rtw_latest_day=5)
     activate(store_revision(rules, "admin@example.org", "policy uploaded"), "admin@example.org")
 
 
 def test_a_policy_with_other_contact_days_changes_the_absence_page(people, auth, other_contacts):  # noqa: F811
-    """Off Mon 2 – Fri 6 Nov 2026: contact on day 3 (Wed 4 Nov), not day 4; back Mon 9 Nov, the interview by the
-    5th working day back, Fri 13 Nov, where the council says the 3rd (Wed 11 Nov)."""
+    """Off from Mon 2 Nov 2026: contact on day 3 (Wed 4 Nov), not day 4; a fit note by day 15 (Mon 16 Nov), the
+    form offering it from then; ended Fri 6 Nov, back Mon 9 Nov, the interview by the 5th working day back, Fri
+    13 Nov, where the council says the 3rd (Wed 11 Nov)."""
     with on(D(2026, 11, 9), auth):
         absence = record(auth, people["nurse"])
         page = f"/absences/{absence.pk}"
+        html = auth.client.get(page).get_data(as_text=True)
+        assert "16 Nov 2026" in expectation(html, "Fit note from day 15") and 'value="2026-11-16"' in html
         post(auth, f"{page}/end", {"last_day": "2026-11-06", "version": absence.version}, page=page)
         html = auth.client.get(page).get_data(as_text=True)
     assert "4 Nov 2026" in expectation(html, "Contact on day 3") and "Contact on day 4" not in html
