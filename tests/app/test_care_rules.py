@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import tomllib
 
 import pytest
 
 from casework.policy import PRESETS
 from documents import Absence
+from documents.policy import Policy, policy_rules
 from services import clock
 from services.policies import activate, store_revision
 from services.triggers import install_presets
 from tests.app.test_absences import people, post  # noqa: F401  (the people fixture)
+from tests.app.test_policies import form_values
 from tests.app.test_triggers_apply import stage_case
 
 D = dt.date
@@ -103,11 +106,14 @@ def test_a_later_expected_return_asks_for_the_referral_on_the_day_it_is_changed(
 def other_contacts(people):  # noqa: F811
     """The council's policy as a second revision asking for contact on days 1, 3 and 7, a fit note by day 15 (14
     days self-certified) and the interview by the 2nd working day back (the 5th at the latest), made active."""
+    policy_rules.cache_clear()           # rules are cached by key and revision: this test's revision 2 is its own
     install_presets()
     rules = tomllib.loads((PRESETS / "council-2019.toml").read_text(encoding="utf-8"))
     rules["care"].update(contact_days=[1, 3, 7], fit_note_from_day=15, self_certified_days=14, rtw_ideal_day=2,
                          rtw_latest_day=5)
     activate(store_revision(rules, "admin@example.org", "policy uploaded"), "admin@example.org")
+    yield
+    policy_rules.cache_clear()
 
 
 def test_a_policy_with_other_contact_days_changes_the_absence_page(people, auth, other_contacts):  # noqa: F811
@@ -133,3 +139,22 @@ def test_a_live_case_keeps_the_care_rules_of_its_revision(people, auth, other_co
     with on(D(2026, 11, 9), auth):
         html = auth.client.get(f"/absences/{record(auth, people['nurse']).pk}").get_data(as_text=True)
     assert "5 Nov 2026" in expectation(html, "Contact on day 4") and "Contact on day 3" not in html
+
+
+def test_the_policy_page_gives_the_care_rules_and_the_form_changes_them(auth, make_user):
+    policy_rules.cache_clear()
+    install_presets()
+    make_user("admin@example.org", ["admin"])
+    auth.login("admin@example.org")
+    page = html.unescape(auth.client.get("/policies/council-2019/1").get_data(as_text=True))
+    for words in ("On days 1, 4, 8 of the absence", "From day 8; the first 7 days self-certified",
+                  "By working day 1 back, at the latest day 3", "or is expected to pass, 28 calendar days"):
+        assert words in page, words
+    data = form_values(auth.client.get("/policies/council-2019/1/edit").get_data(as_text=True))
+    refused = auth.client.post("/policies/council-2019/1/edit", data={**data, "care-rtw_latest_day": "0"})
+    assert refused.status_code == 400 and 'id="care-rtw_latest_day-error"' in refused.get_data(as_text=True)
+    saved = auth.client.post("/policies/council-2019/1/edit", data={**data, "care-rtw_latest_day": "5"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/policies/council-2019/2")
+    stored = Policy.objects.get(key="council-2019", revision=2)
+    assert stored.rules["care"]["rtw_latest_day"] == 5 and stored.audit[-1].after == {"care/rtw_latest_day": 5}
+    policy_rules.cache_clear()
