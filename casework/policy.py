@@ -337,11 +337,12 @@ def _care(reader: Reader, section: dict) -> CareRules:
         days = []
     elif days != sorted(set(days)):
         reader.problem("care.contact_days", "must rise day by day, each day once")
-    whole = {key: int(reader.number(data, "care", key, whole=True) or 1)
-             for key in ("fit_note_from_day", "self_certified_days", "rtw_ideal_day", "rtw_latest_day")}
-    if whole["self_certified_days"] >= whole["fit_note_from_day"]:
-        reader.problem("care.self_certified_days",
-                       f"must be fewer than fit_note_from_day ({whole['fit_note_from_day']})")
-    if whole["rtw_latest_day"] < whole["rtw_ideal_day"]:
-        reader.problem("care.rtw_latest_day", f"must be at least rtw_ideal_day ({whole['rtw_ideal_day']})")
-    return CareRules(tuple(days), **whole)
+    read = {key: reader.number(data, "care", key, whole=True)
+            for key in ("fit_note_from_day", "self_certified_days", "rtw_ideal_day", "rtw_latest_day")}
+    fit_note, certified = read["fit_note_from_day"], read["self_certified_days"]
+    if fit_note and certified and certified >= fit_note:
+        reader.problem("care.self_certified_days", f"must be fewer than fit_note_from_day ({fit_note:g})")
+    ideal, latest = read["rtw_ideal_day"], read["rtw_latest_day"]
+    if ideal and latest and latest < ideal:
+        reader.problem("care.rtw_latest_day", f"must be at least rtw_ideal_day ({ideal:g})")
+    return CareRules(tuple(days), **{key: int(value or 1) for key, value in read.items()})

@@ -76,6 +76,14 @@ def test_a_broken_care_section_is_refused_naming_the_key(rules, message):
     assert any(problem.startswith(message) for problem in refused.value.problems), refused.value.problems
 
 
+def test_a_wrong_number_is_not_compared_with_its_neighbour():
+    # fit_note_from_day 0 is refused on its own: no "self_certified_days must be fewer than" about a stand-in
+    with pytest.raises(PolicyError) as refused:
+        load_policy(council_with(fit_note_from_day=0, rtw_latest_day="3"))
+    assert refused.value.problems == ("care.fit_note_from_day: must be a positive whole number",
+                                      "care.rtw_latest_day: must be a positive whole number")
+
+
 def _expect(policy, first=MON_2_NOV, last=None, contacts=(), fit_notes=(), reason="infections", today=TODAY,
             expected_return=None, raised_on=None, oh=None):
     return {item.key: item for item in expectations(first, last, reason, list(contacts), list(fit_notes), oh, False,
