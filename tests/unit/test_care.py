@@ -222,3 +222,21 @@ def test_the_page_shows_the_referral_due_from_the_day_it_was_known(kwargs, today
 def test_no_referral_on_the_page_until_the_policy_asks_for_one(expected_return, last_day):
     assert oh_referral_expectation(MON_2_NOV, last_day, "infections", expected_return, None, None, None, COUNCIL,
                                    D(2026, 11, 10)) is None
+
+
+@pytest.mark.parametrize("absence, as_of, title, reached", [
+    # expected back 7 Dec (35 days), looked at on Tue 10 Nov: due already, not on day 29 (Mon 30 Nov)
+    (AbsenceFacts("a", MON_2_NOV, None, expected_return=D(2026, 12, 7)), D(2026, 11, 10),
+     "Occupational health referral due 10 November 2026: the absence is expected to last 35 calendar days "
+     "(expected back on 7 December 2026), over the 28 after which occupational health is asked", True),
+    # expected back 30 Nov (28 days): day 29, Mon 30 Nov, as before
+    (AbsenceFacts("a", MON_2_NOV, None, expected_return=D(2026, 11, 30)), D(2026, 11, 10),
+     "Occupational health referral due 30 November 2026: the absence passes 28 calendar days", False),
+    # past day 29 the date it passed stays
+    (AbsenceFacts("a", MON_2_NOV, None, expected_return=D(2026, 12, 7)), D(2026, 12, 2),
+     "Occupational health referral due 30 November 2026: the absence passes 28 calendar days", True),
+])
+def test_the_referral_milestone_follows_the_expected_length(absence, as_of, title, reached):
+    [milestone] = [found for found in evaluate(FULL_TIME, [absence], [], COUNCIL, as_of).milestones
+                   if found.key == "oh_referral"]
+    assert (milestone.title, milestone.reached) == (title, reached)
