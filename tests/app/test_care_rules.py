@@ -16,6 +16,7 @@ import pytest
 
 from casework.policy import PRESETS
 from documents import Absence
+from documents.api_token import ApiToken
 from documents.policy import Policy, policy_rules
 from services import clock
 from services.policies import activate, store_revision
@@ -158,3 +159,15 @@ def test_the_policy_page_gives_the_care_rules_and_the_form_changes_them(auth, ma
     stored = Policy.objects.get(key="council-2019", revision=2)
     assert stored.rules["care"]["rtw_latest_day"] == 5 and stored.audit[-1].after == {"care/rtw_latest_day": 5}
     policy_rules.cache_clear()
+
+
+def test_the_evaluation_gives_the_expected_length_as_the_reason(people, auth):  # noqa: F811
+    """Through the API: back Mon 7 Dec is 35 days from Mon 2 Nov; the evaluation on Tue 3 Nov names the rule."""
+    with on(MON_2_NOV, auth):
+        record(auth, people["nurse"], expected_return="2026-12-07")
+    secret = ApiToken.issue("absence-system", ["read"])[1]
+    body = auth.client.get(f"/api/v1/employees/{people['nurse'].assignment_number}/evaluation?as_of=2026-11-03",
+                           headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert [rule["explanation"] for rule in body["fired"] if rule["rule"] == "expected_length_oh_referral"] == [
+        "Absence from 2 November 2026 expected to last 35 calendar days (expected back on 7 December 2026), over "
+        "the 28 after which occupational health is asked"]
