@@ -15,23 +15,7 @@ from casework.calendar import (
     working_days,
     working_days_in_window,
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class CareRules:
-    """The policy's numbers for looking after someone who is off (defaults: the council's 2019 policy)."""
-
-    contact_days: tuple[int, ...] = (1, 4, 8)
-    fit_note_from_day: int = 8
-    self_certified_days: int = 7
-    oh_referral_at_once: tuple[str, ...] = ("mental_health", "musculoskeletal", "back_neck")
-    oh_referral_after_days: int = 28
-    rtw_ideal_day: int = 1
-    rtw_latest_day: int = 3
-    long_term_after_days: int = 28
-
-
-COUNCIL_2019 = CareRules()
+from casework.policy import CareRules, Policy
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,40 +87,38 @@ def contact_due_on(first_day: dt.date, day_number: int) -> dt.date:
 def expectations(first_day: dt.date, last_day: dt.date | None, reason_category: str,
                  contacts: Sequence[dt.date], fit_notes: Sequence[tuple[dt.date, dt.date]],
                  oh_referral_on: dt.date | None, work_related: bool, accident_reported: bool,
-                 third_party: bool, damages_agreed: bool, today: dt.date,
-                 rules: CareRules = COUNCIL_2019) -> list[Expectation]:
-    """What the policy expects for this absence: contacts, fit notes, OH referral, and the forms."""
+                 third_party: bool, damages_agreed: bool, today: dt.date, *, policy: Policy,
+                 expected_return: dt.date | None = None, oh_referral_raised_on: dt.date | None = None
+                 ) -> list[Expectation]:
+    """What `policy` expects for this absence: contacts, fit notes, OH referral, and the forms.
+
+    `oh_referral_raised_on` is the day the referral was asked for (its task raised), when it was."""
+    care = policy.care
     until = min(last_day or today, today)
-    length = calendar_days(first_day, until)
     items = []
-    dues = [contact_due_on(first_day, day_number) for day_number in rules.contact_days]
-    for index, (day_number, due) in enumerate(zip(rules.contact_days, dues, strict=True)):
+    dues = [contact_due_on(first_day, day_number) for day_number in care.contact_days]
+    for index, (day_number, due) in enumerate(zip(care.contact_days, dues, strict=True)):
         if last_day and due > last_day:
             continue
         next_due = dues[index + 1] if index + 1 < len(dues) else dt.date.max
         made = any(due <= on < next_due for on in contacts)
         items.append(Expectation(f"contact_day_{day_number}", f"Contact on day {day_number}", due,
                                  _status(made, due, today)))
-    if last_day is None or calendar_days(first_day, last_day) >= rules.fit_note_from_day:
-        needed_from = first_day + dt.timedelta(days=rules.self_certified_days)
+    if last_day is None or calendar_days(first_day, last_day) >= care.fit_note_from_day:
+        needed_from = first_day + dt.timedelta(days=care.self_certified_days)
         if needed_from <= until:
             gaps = uncovered(needed_from, until, fit_notes)
             detail = ("Not covered: " + "; ".join(_range_words(a, b) for a, b in gaps)) if gaps else ""
-            items.append(Expectation("fit_note", f"Fit note from day {rules.fit_note_from_day}",
-                                     first_day + dt.timedelta(days=rules.fit_note_from_day - 1),
+            items.append(Expectation("fit_note", f"Fit note from day {care.fit_note_from_day}",
+                                     first_day + dt.timedelta(days=care.fit_note_from_day - 1),
                                      "done" if not gaps else _status(False, needed_from, today), detail))
         elif last_day is None:
-            items.append(Expectation("fit_note", f"Fit note from day {rules.fit_note_from_day}",
-                                     first_day + dt.timedelta(days=rules.fit_note_from_day - 1), "upcoming"))
-    if reason_category in rules.oh_referral_at_once:
-        items.append(Expectation("oh_referral", "Refer to occupational health now", first_day,
-                                 _status(oh_referral_on is not None, first_day, today),
-                                 "This reason is referred at once under the policy."))
-    elif length > rules.oh_referral_after_days or oh_referral_on:
-        due = first_day + dt.timedelta(days=rules.oh_referral_after_days)
-        items.append(Expectation("oh_referral", "Refer to occupational health", due,
-                                 _status(oh_referral_on is not None, due, today),
-                                 "The absence has passed four weeks."))
+            items.append(Expectation("fit_note", f"Fit note from day {care.fit_note_from_day}",
+                                     first_day + dt.timedelta(days=care.fit_note_from_day - 1), "upcoming"))
+    referral = oh_referral_expectation(first_day, last_day, reason_category, expected_return,
+                                       max((note_to for _, note_to in fit_notes), default=None), oh_referral_on,
+                                       oh_referral_raised_on, policy, today)
+    items += [referral] if referral else []
     if work_related:
         items.append(Expectation("accident_report", "Complete the accident report and tell the safety manager",
                                  first_day, _status(accident_reported, first_day, today)))
@@ -144,6 +126,62 @@ def expectations(first_day: dt.date, last_day: dt.date | None, reason_category: 
         items.append(Expectation("damages_agreement", "Ask them to sign the third-party damages agreement (D2)",
                                  first_day, _status(damages_agreed, first_day, today)))
     return items
+
+
+def oh_referral_expectation(first_day: dt.date, last_day: dt.date | None, reason_category: str,
+                            expected_return: dt.date | None, fit_note_until: dt.date | None,
+                            oh_referral_on: dt.date | None, raised_on: dt.date | None, policy: Policy,
+                            today: dt.date) -> Expectation | None:
+    """The referral to occupational health `policy` expects, if any: at once for a reason its reason triggers refer
+    at once; from the day it was known (`raised_on`, else today) when the absence is expected to last more than
+    `lts.oh_referral_after_days` calendar days; otherwise once it has lasted that long."""
+    after = policy.lts.oh_referral_after_days
+    done = oh_referral_on is not None
+    if any(rule.action == "oh_referral" and rule.reason == reason_category for rule in policy.reason_triggers):
+        return Expectation("oh_referral", "Refer to occupational health now", first_day,
+                           _status(done, first_day, today), "This reason is referred at once under the policy.")
+    passed_on = first_day + dt.timedelta(days=after)
+    expected = expected_referral(first_day, expected_return, fit_note_until, after)
+    if expected and (raised_on or last_day is None or last_day >= today):
+        due = min(raised_on or today, passed_on)
+        return Expectation("oh_referral", "Refer to occupational health", due, _status(done, due, today),
+                           expected[0].upper() + expected[1:] + ".")
+    if calendar_days(first_day, min(last_day or today, today)) > after or done:
+        return Expectation("oh_referral", "Refer to occupational health", passed_on,
+                           _status(done, passed_on, today), f"The absence has passed {after} calendar days.")
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class ExpectedEnd:
+    """The last day an absence is expected to last, and what says so in words ("fit note to 3 March 2027")."""
+
+    until: dt.date
+    source: str
+
+
+def expected_end(expected_return: dt.date | None, fit_note_until: dt.date | None) -> ExpectedEnd | None:
+    """The later of the day before the expected return and the last day a fit note covers (the fit note when
+    both give the same day); None when neither is known."""
+    known = []
+    if fit_note_until:
+        known.append(ExpectedEnd(fit_note_until, f"fit note to {long_date(fit_note_until)}"))
+    if expected_return:
+        known.append(ExpectedEnd(expected_return - dt.timedelta(days=1),
+                                 f"expected back on {long_date(expected_return)}"))
+    return max(known, key=lambda end: end.until, default=None)
+
+
+def expected_referral(first_day: dt.date, expected_return: dt.date | None, fit_note_until: dt.date | None,
+                      after_days: int) -> str | None:
+    """Why an absence is referred to occupational health before it has lasted `after_days` calendar days, in
+    words: "expected to last 35 calendar days (fit note to 3 March 2027), over the 28 after which occupational
+    health is asked"; None when it is not expected to last longer than that."""
+    end = expected_end(expected_return, fit_note_until)
+    if end is None or calendar_days(first_day, end.until) <= after_days:
+        return None
+    return (f"expected to last {calendar_days(first_day, end.until)} calendar days ({end.source}), over the "
+            f"{after_days} after which occupational health is asked")
 
 
 def uncovered(start: dt.date, end: dt.date,
@@ -170,11 +208,12 @@ class ReturnToWorkDue:
     latest_by: dt.date
 
 
-def rtw_due(last_day: dt.date, pattern: WorkingPattern, rules: CareRules = COUNCIL_2019) -> ReturnToWorkDue:
-    """When the return-to-work interview is due: ideally the first working day back, at the latest the third."""
+def rtw_due(last_day: dt.date, pattern: WorkingPattern, care: CareRules) -> ReturnToWorkDue:
+    """When the return-to-work interview is due under the policy's `care` rules: ideally by the working day back
+    `rtw_ideal_day` (the council's first), at the latest by `rtw_latest_day` (its third)."""
     first_back = nth_working_day_after(last_day, 1, pattern)
-    return ReturnToWorkDue(first_back, nth_working_day_after(last_day, rules.rtw_ideal_day, pattern),
-                           nth_working_day_after(last_day, rules.rtw_latest_day, pattern))
+    return ReturnToWorkDue(first_back, nth_working_day_after(last_day, care.rtw_ideal_day, pattern),
+                           nth_working_day_after(last_day, care.rtw_latest_day, pattern))
 
 
 def rtw_date_problem(first_day: dt.date, last_day: dt.date, held_on: dt.date, pattern: WorkingPattern,
@@ -182,7 +221,7 @@ def rtw_date_problem(first_day: dt.date, last_day: dt.date, held_on: dt.date, pa
     """Why the return-to-work interview cannot be dated `held_on`, or None: it is held once they are back, so on or
     after their first working day back and not on a day of the absence (`first_day`..`last_day`), nor later
     than `today`."""
-    first_back = rtw_due(last_day, pattern).first_day_back
+    first_back = nth_working_day_after(last_day, 1, pattern)
     if held_on < first_day:
         return f"The interview cannot be before the absence began on {long_date(first_day)}."
     if held_on <= last_day:

@@ -168,7 +168,8 @@ CHECKLISTS = {
         Section("Health and a return to work", (
             Point("health_update", "How they are, and their treatment (only what is needed to support them)"),
             Point("prognosis", "How long the absence is likely to last, and any prospect of a return"),
-            _confirm("fit_notes", "Fit notes cover the absence from day 8 and are up to date"),
+            _confirm("fit_notes", "Fit notes cover the absence beyond the days they certify themselves (the policy's "
+                                  "fit-note day), and are up to date"),
             Point("oh_advice", "Occupational health referral and advice"),
             Point("adjustments", "Adjustments, a managed (phased) return, or redeployment discussed"),
             Point("work_factors", "Whether anything at work caused the absence or makes it worse"))),

@@ -27,7 +27,9 @@ class EmployeeFacts:
 
 @dataclasses.dataclass(frozen=True)
 class AbsenceFacts:
-    """One sickness absence: `last_day` is None while it goes on."""
+    """One sickness absence: `last_day` is None while it goes on. `expected_return` is the day they are expected
+    back and `fit_note_until` the last day its fit notes cover, when known: the later of the day before the one
+    and the other is the last day it is expected to last (`casework.absences.expected_end`)."""
 
     id: object
     first_day: dt.date
@@ -35,6 +37,8 @@ class AbsenceFacts:
     reason_category: str = "other"
     pregnancy_related: bool = False
     disability_related: bool = False
+    expected_return: dt.date | None = None
+    fit_note_until: dt.date | None = None
 
     def until(self, as_of: dt.date) -> dt.date:
         """Its last day as seen on `as_of`: an ongoing absence runs to `as_of`."""

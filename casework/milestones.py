@@ -23,7 +23,7 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from casework.absences import long_date
+from casework.absences import expected_referral, long_date
 from casework.calendar import add_months, calendar_days, rolling_window
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.figures import long_term_from
@@ -134,6 +134,10 @@ def absence_milestones(absence: AbsenceFacts, absences: Sequence[AbsenceFacts], 
                if rule.action == "oh_referral" and rule.reason == absence.reason_category]
     referral = absence.first_day if at_once else absence.first_day + dt.timedelta(days=rules.oh_referral_after_days)
     why = at_once[0].title if at_once else f"the absence passes {rules.oh_referral_after_days} calendar days"
+    expected = expected_referral(absence.first_day, absence.expected_return, absence.fit_note_until,
+                                 rules.oh_referral_after_days)
+    if expected and not at_once and as_of < referral:
+        referral, why = as_of, f"the absence is {expected}"
     found.append(Milestone("oh_referral", f"Occupational health referral due {long_date(referral)}: {why}",
                            referral, referral <= as_of, absence.id))
     notice = absence.first_day + dt.timedelta(weeks=rules.ssp_notice_weeks)

@@ -191,6 +191,26 @@ class SickPay:
 
 
 @dataclasses.dataclass(frozen=True)
+class CareRules:
+    """Looking after someone who is off: the days of absence they are to be in touch on (day 1 is the first,
+    calendar days), the day of absence a fit note is needed by and the days before it they certify themselves,
+    and the working days back by which the return-to-work interview is ideally, and at the latest, held."""
+
+    contact_days: tuple[int, ...]
+    fit_note_from_day: int
+    self_certified_days: int
+    rtw_ideal_day: int
+    rtw_latest_day: int
+    stated: bool = True  # False: the version has no [care] section (stored before it had one): Casebook's defaults
+
+
+# The care rules of a version stored before policies stated them: contact on days 1, 4 and 8, a fit note from day 8
+# after 7 self-certified days (the statutory rule), the interview on the first working day back, at the latest the
+# third. The policy page says they are Casebook's defaults, not the version's.
+CARE_NOT_STATED = CareRules((1, 4, 8), 8, 7, 1, 3, stated=False)
+
+
+@dataclasses.dataclass(frozen=True)
 class Policy:
     """A whole attendance policy."""
 
@@ -204,6 +224,7 @@ class Policy:
     sts: ShortTermRules
     lts: LongTermRules
     sick_pay: SickPay | None
+    care: CareRules
     description: str = ""
 
 
@@ -211,7 +232,7 @@ def load_policy(data: dict) -> Policy:
     """The policy in `data` (parsed TOML or a dict); PolicyError naming every offending key otherwise."""
     reader = Reader()
     top = reader.table(data, "", ("key", "name", "revision", "description", "full_time_days_per_week", "triggers",
-                                  "reason_triggers", "pattern", "sts", "lts", "sick_pay"))
+                                  "reason_triggers", "pattern", "sts", "lts", "sick_pay", "care"))
     sts = _short_term(reader, _section(reader, top, "sts"))
     policy = Policy(
         key=reader.text(top, "", "key") or "", name=reader.text(top, "", "name") or "",
@@ -223,6 +244,7 @@ def load_policy(data: dict) -> Policy:
         pattern=_pattern(reader, top["pattern"]) if "pattern" in top else None,
         sts=sts, lts=_long_term(reader, _section(reader, top, "lts")),
         sick_pay=_sick_pay(reader, top["sick_pay"]) if "sick_pay" in top else None,
+        care=_care(reader, top["care"]) if "care" in top else CARE_NOT_STATED,
         description=reader.text(top, "", "description", "") or "")
     if policy.full_time_days_per_week > 7:
         reader.problem("full_time_days_per_week", "must be 7 or fewer")
@@ -380,3 +402,28 @@ def _sick_pay(reader: Reader, section: object) -> SickPay:
         reader.problem("sick_pay.bands", "must start at 0 completed years (or months) and rise band by band")
     return SickPay(reader.text(data, "sick_pay", "scheme") or "",
                    int(reader.number(data, "sick_pay", "lookback_months", whole=True) or 12), tuple(bands))
+
+
+def _care(reader: Reader, section: object) -> CareRules:
+    data = reader.table(section, "care", ("contact_days", "fit_note_from_day", "self_certified_days",
+                                          "rtw_ideal_day", "rtw_latest_day"))
+    days = data.get("contact_days")
+    if reader.missing(data, "care", "contact_days", True):
+        days = []
+    elif (not isinstance(days, list) or not days
+          or any(isinstance(day, bool) or not isinstance(day, int) or day < 1 for day in days)):
+        reader.problem("care.contact_days", "must be a list of days of absence, 1 for the first, e.g. [1, 4, 8]")
+        days = []
+    elif days != sorted(set(days)):
+        reader.problem("care.contact_days", "must rise day by day, each day once")
+    read = {key: reader.number(data, "care", key, whole=True)
+            for key in ("fit_note_from_day", "self_certified_days", "rtw_ideal_day", "rtw_latest_day")}
+    fit_note, certified = read["fit_note_from_day"], read["self_certified_days"]
+    if fit_note and certified and certified >= fit_note:
+        reader.problem("care.self_certified_days", f"must be fewer than fit_note_from_day ({fit_note:g})")
+    ideal, latest = read["rtw_ideal_day"], read["rtw_latest_day"]
+    if ideal and latest and latest < ideal:
+        reader.problem("care.rtw_latest_day", f"must be at least rtw_ideal_day ({ideal:g})")
+    whole = {key: int(value or 1) for key, value in read.items()}
+    return CareRules(tuple(days), whole["fit_note_from_day"], whole["self_certified_days"], whole["rtw_ideal_day"],
+                     whole["rtw_latest_day"])

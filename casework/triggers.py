@@ -34,6 +34,10 @@ Decisions (made in `casework.decisions`):
   a note asks for them to be associated with the stage.
 - A reason that is a trigger on its own → one `oh_referral` per such absence overlapping its
   window; the service skips absences already referred.
+- An absence going on that is expected to last more than `lts.oh_referral_after_days` calendar days (the
+  day before its expected return, or the last day its fit notes cover, is further off) → `oh_referral`
+  for it, from the day that is known, not once it has lasted that long (one task: the service skips
+  absences already referred or asked for).
 """
 from __future__ import annotations
 
@@ -41,7 +45,7 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from casework.absences import long_date
+from casework.absences import expected_referral, long_date
 from casework.decisions import Action, FiredRule, consider_sts, long_term_words, lts_actions, sts_actions
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.figures import Concern, Figures, counting_words, figures, is_long_term, long_term_spells, pattern_concern
@@ -92,6 +96,7 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
                                            policy.full_time_days_per_week),
                                    windows[key], windows[key].absence_ids))
     referrals = _reason_rules(known, policy, as_of)
+    referrals += _expected_length_rules(known, policy, as_of, {rule.absence_ids for rule in referrals})
     concern = pattern_concern(known, policy.pattern, policy.lts, pattern, as_of) if policy.pattern else None
     off_now = [absence for absence in known if absence.ongoing_on(as_of)]
     off_long_term = [absence for absence in off_now if is_long_term(absence, policy.lts, as_of)]
@@ -163,6 +168,22 @@ def _reason_rules(known: Sequence[AbsenceFacts], policy: Policy, as_of: dt.date)
                 fired.append(FiredRule(f"{rule.reason}_{rule.action}", rule.title, rule.action,
                                        f"{rule.title}: absence from {long_date(absence.first_day)} {ends}",
                                        absence_ids=(absence.id,)))
+    return fired
+
+
+def _expected_length_rules(known: Sequence[AbsenceFacts], policy: Policy, as_of: dt.date,
+                           referred: set[tuple]) -> list[FiredRule]:
+    """One fired rule per absence going on at `as_of` that is expected to last more than the days after which
+    occupational health is asked (its expected return or fit notes say so), unless its reason referred it."""
+    after = policy.lts.oh_referral_after_days
+    fired = []
+    for absence in known:
+        why = expected_referral(absence.first_day, absence.expected_return, absence.fit_note_until, after)
+        if why and absence.ongoing_on(as_of) and (absence.id,) not in referred:
+            fired.append(FiredRule("expected_length_oh_referral",
+                                   f"An absence expected to last more than {after} calendar days is referred to "
+                                   "occupational health", "oh_referral",
+                                   f"Absence from {long_date(absence.first_day)} {why}", absence_ids=(absence.id,)))
     return fired
 
 

@@ -228,7 +228,8 @@ class Task(me.EmbeddedDocument):
     completed_at = me.DateTimeField()
     completed_by = me.StringField()
     snoozed_until = me.DateField()
-    event_on = me.DateField()  # what a milestone task is ahead of: the day pay changes, or 28 weeks off
+    event_on = me.DateField()  # what a milestone task is ahead of: the day pay changes, or 28 weeks off; the day a
+    # referral to occupational health was found due
 
     @property
     def milestone_on(self) -> dt.date | None:

@@ -155,7 +155,17 @@ def settings(rules: dict) -> list[Setting]:
             for key in ("full_pay_months", "half_pay_months"):
                 found.append(Setting(("sick_pay", "bands", index, key), "Sick pay",
                                      f"{key.split('_')[0].capitalize()} pay months from {service} service", band[key]))
+    found += _care(rules["care"])
     return found
+
+
+def _care(care: dict) -> list[Setting]:
+    group = "Looking after someone who is off"
+    return [Setting(("care", key), group, label, care[key]) for key, label in (
+        ("fit_note_from_day", "Day of absence a fit note is needed by"),
+        ("self_certified_days", "Days they certify themselves"),
+        ("rtw_ideal_day", "Working day back the return-to-work interview is ideally held on"),
+        ("rtw_latest_day", "Working day back the return-to-work interview is held by at the latest"))]
 
 
 def _window(path: tuple, item: dict, group: str) -> Setting:

@@ -77,10 +77,17 @@ def employee_facts(employee: Employee) -> EmployeeFacts:
 
 
 def absence_facts(rows: Iterable[dict]) -> list[AbsenceFacts]:
-    """Absences as the engine reads them, from raw database rows."""
-    return [AbsenceFacts(row["_id"], row["first_day"].date(), row["last_day"].date() if row.get("last_day") else None,
+    """Absences as the engine reads them, from raw database rows (their expected return and the last day their fit
+    notes cover too)."""
+    return [AbsenceFacts(row["_id"], row["first_day"].date(), _day(row.get("last_day")),
                          row.get("reason_category", "other"), bool(row.get("pregnancy_related")),
-                         bool(row.get("disability_related"))) for row in rows]
+                         bool(row.get("disability_related")), _day(row.get("expected_return")),
+                         max((note["to_day"].date() for note in row.get("fit_notes", ()) if note.get("to_day")),
+                             default=None)) for row in rows]
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
 
 
 def case_facts(cases: Iterable[Case]) -> list[CaseFacts]:
@@ -104,7 +111,7 @@ def _review_task_for(case: Case) -> dt.date | None:
 
 
 ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnancy_related": 1,
-                  "disability_related": 1, "employee": 1}
+                  "disability_related": 1, "employee": 1, "expected_return": 1, "fit_notes.to_day": 1}
 
 
 def policy_for(cases: Iterable[Case], active: Policy) -> Policy:
@@ -120,6 +127,12 @@ def policy_for(cases: Iterable[Case], active: Policy) -> Policy:
         return policy_rules(case.policy_key, case.policy_revision)
     except PolicyDocument.DoesNotExist:
         return active
+
+
+def policy_of(employee: Employee) -> Policy:
+    """The policy that applies to `employee` now (see `policy_for`): the one their care and interviews follow."""
+    return policy_for(Case.objects(employee=employee.pk).only("kind", "status", "opened_on", "policy_key",
+                                                              "policy_revision"), active_policy())
 
 
 def evaluate_employee(employee: Employee, as_of: dt.date, active: Policy | None = None) -> Evaluation:
@@ -279,8 +292,9 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
     for case in Case.objects(**({"employee__in": ids} if employees is not None else {})).exclude("audit"):
         cases[case.employee].append(case)
     summary = ScanSummary()
+    policies = {}
     for employee in staff:
-        policy = policy_for(cases[employee.pk], active)
+        policy = policies[employee.pk] = policy_for(cases[employee.pk], active)
         evaluation = evaluate(employee_facts(employee), absence_facts(absences[employee.pk]),
                               case_facts(cases[employee.pk]), policy, as_of)
         summary.employees += 1
@@ -302,7 +316,7 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
         if progress:
             progress(1)
     if apply:
-        absence_events(staff, as_of)
+        absence_events(staff, as_of, policies)
     return summary
 
 

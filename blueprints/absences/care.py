@@ -16,6 +16,7 @@ from blueprints.fields import seen_version
 from casework.absences import long_date
 from services import clock
 from services.absences import care as service
+from services.triggers import policy_of
 
 DONE = {  # step → (prefix of its form and its key in STEPS, what the page says after)
     "oh-referral": ("oh", "Referral to occupational health recorded."),
@@ -74,7 +75,7 @@ def return_to_work(absence_id: str):
         flash(blocked)
         return redirect(url_for("absences.show", absence_id=absence.pk,
                                 _anchor="return-to-work" if absence.rtw else None))
-    due = service.interview_due(absence, employee)
+    due = service.interview_due(absence, employee, policy_of(employee))
     if request.method == "GET":
         form = ReturnToWorkForm(formdata=None, held_on=min(clock.today(), due.first_day_back),
                                 version=str(absence.version))

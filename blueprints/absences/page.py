@@ -8,32 +8,26 @@ from flask_login import current_user
 
 from blueprints.absences.forms import ContactForm, DateDoneForm, EndForm, ExtendForm, FitNoteForm, ReturnToWorkForm
 from blueprints.access import ABSENCE_RECORDERS
-from casework.absences import absence_length, expectations
+from casework.absences import absence_length
 from casework.calendar import WorkingPattern
+from casework.policy import CareRules
 from documents import Absence, Employee
 from documents.scope import may_read_medical
 from services import clock
 from services.absences import history
-from services.absences.care import interview_due
+from services.absences.care import care_expectations, interview_due
+from services.triggers import policy_of
 
 
-def care_expectations(absence: Absence, today: dt.date):
-    """The policy's expectations for this absence as of `today`."""
-    return expectations(
-        absence.first_day, absence.last_day, absence.reason_category,
-        [contact.on for contact in absence.contacts],
-        [(note.from_day, note.to_day) for note in absence.fit_notes],
-        absence.oh_referral_on, absence.work_related, absence.accident_reported_on is not None,
-        absence.third_party, absence.damages_agreement_on is not None, today)
-
-
-def blank_forms(absence: Absence, today: dt.date) -> dict:
-    """Each form of the page, empty but for sensible defaults and the version being edited."""
+def blank_forms(absence: Absence, today: dt.date, care: CareRules) -> dict:
+    """Each form of the page, empty but for sensible defaults (a fit note from the first day the policy's `care`
+    rules do not leave to self-certification) and the version being edited."""
     forms = {"end_form": EndForm(formdata=None, last_day=min(today, absence.expected_return - dt.timedelta(days=1))
                                  if absence.expected_return else today),
              "extend_form": ExtendForm(formdata=None, expected_return=absence.expected_return),
              "contact_form": ContactForm(formdata=None, contact_on=today),
-             "fit_note_form": FitNoteForm(formdata=None, from_day=absence.first_day + dt.timedelta(days=7)),
+             "fit_note_form": FitNoteForm(formdata=None, from_day=absence.first_day
+                                                     + dt.timedelta(days=care.self_certified_days)),
              "oh_form": DateDoneForm(formdata=None, done_on=today, prefix="oh"),
              "accident_form": DateDoneForm(formdata=None, done_on=today, prefix="accident"),
              "damages_form": DateDoneForm(formdata=None, done_on=today, prefix="damages")}
@@ -46,13 +40,15 @@ def render_absence_page(absence: Absence, employee: Employee, status: int = 200,
     """The whole absence page; `submitted` replaces the blank form that failed, so its messages show."""
     today = clock.today()
     pattern = WorkingPattern.for_employee(employee)
-    forms = {**blank_forms(absence, today), **submitted}
-    due = interview_due(absence, employee)
+    policy = policy_of(employee)
+    forms = {**blank_forms(absence, today, policy.care), **submitted}
+    due = interview_due(absence, employee, policy)
     medical = may_read_medical(current_user, employee)
     return render_template(
         "absences/show.html", absence=absence, employee=employee, today=today, due=due,
         length=absence_length(absence.first_day, absence.last_day, pattern, today),
-        expectations=care_expectations(absence, today), may_read_medical=medical, history=history(absence, medical),
+        expectations=care_expectations(absence, policy, today), may_read_medical=medical,
+        history=history(absence, medical),
         may_record=current_user.has_role(*ABSENCE_RECORDERS),
         rtw_form=ReturnToWorkForm(formdata=None, held_on=min(today, due.first_day_back) if due else today,
                                   version=str(absence.version)) if due and not absence.rtw else None,

@@ -5,11 +5,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from casework.absences import ReturnToWorkDue, long_date, rtw_date_problem, rtw_day_number, rtw_due
+from casework.absences import (
+    Expectation,
+    ReturnToWorkDue,
+    expectations,
+    long_date,
+    rtw_date_problem,
+    rtw_day_number,
+    rtw_due,
+)
 from casework.calendar import WorkingPattern
+from casework.policy import Policy
 from documents.absence import Absence, Contact, FitNote, ReturnToWork
 from documents.employee import Employee
 from services.absences import change_absence
+from services.cases.tasks import OH_REFERRAL
 from services.errors import Refused
 
 
@@ -91,12 +101,28 @@ def record_step(absence: Absence, employee: Employee, step: Step, done_on: dt.da
     return change_absence(absence, employee, problems, apply, actor, step.action, today, version)
 
 
-def interview_due(absence: Absence, employee: Employee) -> ReturnToWorkDue | None:
-    """When the return-to-work interview after `absence` is due (its first day back and the date it is due by at
-    the latest), as every page, form and task shows it; None while the absence goes on."""
+def care_expectations(absence: Absence, policy: Policy, today: dt.date) -> list[Expectation]:
+    """What `policy`, the one that applies to the employee (`services.triggers.policy_of`), expects for this absence
+    as of `today`; a referral to occupational health asked for because of its expected length is due from the day
+    its task was raised."""
+    raised_on = min((task.event_on for task in absence.tasks if task.kind == OH_REFERRAL and task.event_on),
+                    default=None)
+    return expectations(
+        absence.first_day, absence.last_day, absence.reason_category,
+        [contact.on for contact in absence.contacts],
+        [(note.from_day, note.to_day) for note in absence.fit_notes],
+        absence.oh_referral_on, absence.work_related, absence.accident_reported_on is not None,
+        absence.third_party, absence.damages_agreement_on is not None, today, policy=policy,
+        expected_return=absence.expected_return, oh_referral_raised_on=raised_on)
+
+
+def interview_due(absence: Absence, employee: Employee, policy: Policy) -> ReturnToWorkDue | None:
+    """When the return-to-work interview after `absence` is due under `policy`, the one that applies to the employee
+    (`services.triggers.policy_of`): its first day back and the date it is due by at the latest, as every page,
+    form and task shows it; None while the absence goes on."""
     if absence.last_day is None:
         return None
-    return rtw_due(absence.last_day, WorkingPattern.for_employee(employee))
+    return rtw_due(absence.last_day, WorkingPattern.for_employee(employee), policy.care)
 
 
 def return_to_work_blocked(absence: Absence) -> str | None:

@@ -90,14 +90,15 @@ def oh_referral_title(employee: Employee, first_day: dt.date) -> str:
 
 
 def refer_to_occupational_health(employee: Employee, absence_ids, today: dt.date) -> int:
-    """A task to refer the employee to occupational health for each absence the policy refers at once, not
-    yet referred and without such a task already; returns how many were added. The title names neither the
+    """A task to refer the employee to occupational health for each absence the policy refers (at once for its
+    reason, or because it is expected to last longer than the policy's days), not yet referred and without such a
+    task already, raised `today` (its `event_on`); returns how many were added. The title names neither the
     reason nor that the policy refers it at once (which only some reasons are): task titles reach e-mail
     subjects and task lists."""
     added = 0
     for absence in Absence.objects(pk__in=list(absence_ids), oh_referral_on=None,
                                    tasks__kind__ne=OH_REFERRAL).only("id", "first_day"):
-        task = Task(kind=OH_REFERRAL, assignee=assignee_for("manager", employee),
+        task = Task(kind=OH_REFERRAL, assignee=assignee_for("manager", employee), event_on=today,
                     due_on=due_on(today, 1, employee.region), title=oh_referral_title(employee, absence.first_day))
         added += Absence.objects(pk=absence.pk, tasks__kind__ne=OH_REFERRAL).update_one(push__tasks=task)
     return added
@@ -246,17 +247,18 @@ CONSIDER_STS = "consider_sts"   # several long-term absences: the manager consid
 RTW_REMINDER_DAYS = 28
 
 
-def absence_events(employees: list[Employee], today: dt.date) -> None:
+def absence_events(employees: list[Employee], today: dt.date, policies: dict[object, Policy]) -> None:
     """The tasks absences bring, after a change to them: a return-to-work reminder for an absence that
-    has ended (completed by itself once the interview is recorded), and the task to confirm an employee
-    on a long-term case has resumed, once they are back and the interview is recorded."""
+    has ended (completed by itself once the interview is recorded), due as the employee's policy (in `policies`, by
+    employee id) says, and the task to confirm an employee on a long-term case has resumed, once they are back and
+    the interview is recorded."""
     ids = [employee.pk for employee in employees]
     by_id = {employee.pk: employee for employee in employees}
     for absence in Absence.objects(employee__in=ids, rtw=None, tasks__kind__ne=RTW_REMINDER,
                                    last_day__gte=today - dt.timedelta(days=RTW_REMINDER_DAYS)).only(
             "employee", "last_day"):
         employee = by_id[absence.employee]
-        due = rtw_due(absence.last_day, WorkingPattern.for_employee(employee))
+        due = rtw_due(absence.last_day, WorkingPattern.for_employee(employee), policies[employee.pk].care)
         reminder = Task(kind=RTW_REMINDER, assignee=assignee_for("manager", employee), due_on=due.latest_by,
                         title=f"Return-to-work interview with {employee.name}: back {long_date(due.first_day_back)}")
         # The system's tasks sit beside what people edit: no version step, so nobody's edit is refused.

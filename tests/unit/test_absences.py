@@ -18,11 +18,13 @@ from casework.absences import (
     window_figures,
 )
 from casework.calendar import WorkingPattern
+from casework.policy import load_preset
 
 D = dt.date
 TODAY = D(2026, 11, 23)  # a Monday
 FULL_TIME = WorkingPattern()
 TUE_THU = WorkingPattern(days=("Tue", "Wed", "Thu"), fte=0.6)
+COUNCIL = load_preset("council-2019")
 EARLIER = [Period("a", D(2026, 10, 5), D(2026, 10, 9)), Period("b", D(2026, 11, 16), None)]
 
 
@@ -77,7 +79,7 @@ def test_contact_days_count_calendar_days_and_skip_weekends(first, day_number, d
 def _expect(first, last=None, reason="infections", contacts=(), fit_notes=(), oh=None, work=False,
             accident=False, third=False, damages=False, today=TODAY):
     return {item.key: item for item in expectations(first, last, reason, list(contacts), list(fit_notes), oh,
-                                                    work, accident, third, damages, today)}
+                                                    work, accident, third, damages, today, policy=COUNCIL)}
 
 
 def test_ongoing_absence_contacts_on_days_1_4_and_8():
@@ -155,7 +157,7 @@ def test_uncovered_days(start, end, notes, gaps):
     (D(2026, 11, 19), TUE_THU, D(2026, 11, 24), D(2026, 11, 26)),     # Thu → next Tue, 3rd day Thu
 ])
 def test_rtw_is_due_on_the_first_working_day_back(last_day, pattern, first_back, latest):
-    due = rtw_due(last_day, pattern)
+    due = rtw_due(last_day, pattern, COUNCIL.care)
     assert (due.first_day_back, due.ideal_by, due.latest_by) == (first_back, first_back, latest)
 
 
