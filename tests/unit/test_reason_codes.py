@@ -4,6 +4,8 @@ code in any case and spacing, the mapping given to the feed's reader, and refusi
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +135,10 @@ def test_the_mapping_in_use_fills_what_is_not_stored_from_the_shipped_one():
 ])
 def test_a_mapping_change_is_refused_beside_each_code_it_cannot_save(changes, problems):
     assert mapping_problems(changes) == problems
+
+
+def test_the_readmes_table_is_the_shipped_mapping():
+    """The README shows the mapping as a table: each row's code, ESR's words and category key as shipped."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = re.findall(r"^\| `(S\d\d)` \| ([^|]+) \| [^|]+ \(`(\w+)`\) \|$", readme, re.MULTILINE)
+    assert rows == [(code, words, DEFAULT_MAPPING[code]) for code, words in ESR_CODES.items()]
