@@ -39,6 +39,9 @@ REASON_SYNONYMS = {
 _REASONS = {**REASON_SYNONYMS, **{label.lower(): key for key, label in REASON_CATEGORIES.items()},
             **{key: key for key in REASON_CATEGORIES}}
 FLAGS = ("work_related", "pregnancy_related", "disability_related")
+# What a reader who may not know an employee's medical detail is not told changed (`Staff.detail_known`): the
+# detail, and the ESR reason code, which says more than its category (S17, cancers, counts as "other").
+UNTOLD = frozenset({"reason_detail", "reason_code"})
 MAX_DETAIL = 2000
 MAX_ID = 100
 
@@ -159,8 +162,9 @@ def _interview_errors(dates: dict, rtw_by: str, errors: dict) -> dict[str, str]:
 @dataclasses.dataclass(frozen=True)
 class Staff:
     """What the feed needs to know about one employee. `detail_known` says whether whoever reads the feed's
-    report may know this employee's medical detail: when not, a change of the reason detail alone is still
-    written but reported as "unchanged", so uploading guesses tells nothing about the stored detail."""
+    report may know this employee's medical detail: when not, a change of the reason detail or the ESR reason
+    code alone is still written but reported as "unchanged", so uploading guesses tells nothing about the stored
+    detail or code."""
 
     id: object
     assignment_number: str
@@ -314,7 +318,7 @@ def _decide(outcome: Outcome, staff: Mapping[str, Staff]) -> None:
     outcome.changes = {key: value for key, value in row.values.items() if stored.values.get(key) != value}
     if outcome.interview and (outcome.interview.held_on, outcome.interview.held_by) == stored.interview:
         outcome.interview = None
-    reported = outcome.changes if person.detail_known else set(outcome.changes) - {"reason_detail"}
+    reported = outcome.changes if person.detail_known else set(outcome.changes) - UNTOLD
     outcome.action = "updated" if reported or outcome.interview else "unchanged"
 
 

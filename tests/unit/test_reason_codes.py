@@ -25,6 +25,13 @@ def row(**values) -> dict:
     return {**ROW, **values}
 
 
+def stored_as(code: str) -> StoredAbsence:
+    """AB1 as stored: fed with `code` (one counting as "other") for 2 to 4 March."""
+    return StoredAbsence("s1", "anna", "AB1", 1, {
+        "first_day": D(2026, 3, 2), "last_day": D(2026, 3, 4), "reason_category": "other", "reason_detail": None,
+        "work_related": False, "pregnancy_related": False, "disability_related": False, "reason_code": code})
+
+
 # The README's table, written out by hand: each ESR code and the category it counts under as shipped.
 @pytest.mark.parametrize("code, category", [
     ("S10", "mental_health"), ("S11", "back_neck"), ("S12", "musculoskeletal"), ("S13", "infections"),
@@ -107,10 +114,7 @@ def test_the_feed_reads_every_row_through_the_one_mapping_given():
 
 def test_a_stored_absence_fed_again_with_another_code_of_the_same_category_is_updated():
     """S98 and S99 both count as other: the category stays, the code kept changes."""
-    values = {"first_day": D(2026, 3, 2), "last_day": D(2026, 3, 4), "reason_category": "other",
-              "reason_detail": None, "work_related": False, "pregnancy_related": False, "disability_related": False,
-              "reason_code": "S98"}
-    stored = StoredAbsence("s1", "anna", "AB1", 1, values)
+    stored = stored_as("S98")
     [outcome] = plan_feed([row(reason_category="S99")], {"A1": ANNA}, [stored], D(2026, 3, 31))
     assert (outcome.action, outcome.changes) == ("updated", {"reason_code": "S99"})
     [again] = plan_feed([row(reason_category="S98")], {"A1": ANNA}, [stored], D(2026, 3, 31))
@@ -142,3 +146,16 @@ def test_the_readmes_table_is_the_shipped_mapping():
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     rows = re.findall(r"^\| `(S\d\d)` \| ([^|]+) \| [^|]+ \(`(\w+)`\) \|$", readme, re.MULTILINE)
     assert rows == [(code, words, DEFAULT_MAPPING[code]) for code, words in ESR_CODES.items()]
+
+
+@pytest.mark.parametrize("detail_known, guess, action", [
+    (False, "S17", "unchanged"), (False, "S98", "unchanged"), (True, "S17", "updated"), (True, "S98", "unchanged"),
+])
+def test_without_medical_rights_a_guessed_code_of_the_same_category_reads_unchanged(detail_known, guess, action):
+    """Stored as S98 (other known causes, "other"); S17 (cancers) is "other" too. A reader who may not know the
+    employee's medical detail cannot learn the stored code by feeding guesses; the change is written all the
+    same."""
+    staff = {"A1": Staff("anna", "A1", "Anna Able", D(2020, 1, 6), None, WorkingPattern(), detail_known)}
+    [outcome] = plan_feed([row(reason_category=guess)], staff, [stored_as("S98")],
+                          D(2026, 3, 31))
+    assert (outcome.action, outcome.writes) == (action, guess == "S17")
