@@ -169,3 +169,17 @@ def test_the_api_takes_codes_and_refuses_an_unknown_one(client, anna):
         "created": 1, "updated": 0, "unchanged": 0}
     absence = Absence.objects.get(external_id="AB1")
     assert (absence.reason_category, absence.reason_code, absence.pregnancy_related) == ("pregnancy", "S30", True)
+
+
+def test_a_token_without_the_medical_scope_cannot_learn_the_stored_code(client, anna):
+    """Stored as S98 (other known causes); S17 (cancers) also counts as other. Without the medical scope the
+    guess answers unchanged, and is written all the same (the absence system is the source)."""
+    number = anna.assignment_number
+    writer = ApiToken.issue("absence-system", ["write"])[1]
+    medical = ApiToken.issue("oh-feed", ["write", "medical"])[1]
+    assert post(client, writer, [item("AB1", number, reason_category="S98")]).json["created"] == 1
+    assert post(client, writer, [item("AB1", number, reason_category="S17")]).json == {
+        "created": 0, "updated": 0, "unchanged": 1}
+    assert Absence.objects.get(external_id="AB1").reason_code == "S17"
+    assert post(client, medical, [item("AB1", number, reason_category="S98")]).json == {
+        "created": 0, "updated": 1, "unchanged": 0}
