@@ -25,10 +25,10 @@ class ReasonCodesForm(FlaskForm):
     version = HiddenField()
 
 
+CATEGORY_CHOICES = [SelectChoice(key, label) for key, label in REASON_CATEGORIES.items()]
 for _code, _words in ESR_CODES.items():
-    setattr(ReasonCodesForm, _code, SelectField(f"{_code} {_words}", choices=[
-        SelectChoice(key, label) for key, label in REASON_CATEGORIES.items()],
-                                                validate_choice=False))
+    # Any value reaches the service, which refuses one that is not a category beside its code.
+    setattr(ReasonCodesForm, _code, SelectField(f"{_code} {_words}", choices=CATEGORY_CHOICES, validate_choice=False))
 
 
 @bp.route("/admin/reason-codes", methods=["GET", "POST"])
