@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         menu,
         notify,
         policies,
+        reason_codes,
         reports,
         tasks,
         team,
@@ -175,7 +176,8 @@ def _register_blueprints(app: Flask) -> None:
         users,
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
-                   imports, letters_admin, menu, notify, policies, reports, tasks, team, triggers, users):
+                   imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
+                   users):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])

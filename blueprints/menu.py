@@ -41,6 +41,7 @@ MENU = (
     Entry("Hierarchy", "hierarchy.index", area=True),
     Entry("Data fixes", "datafix.index", area=True),
     Entry("Routing", "datafix.routing"),
+    Entry("Reason codes", "reason_codes.mapping"),
     Entry("Trigger scan", "triggers.preview", area=True),
     Entry("Policies", "policies.index", area=True),
     Entry("Letter templates", "letters_admin.index", area=True),

@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from casework.absences import Period, check_absence, rtw_day_number
 from casework.calendar import WorkingPattern
 from casework.feed_files import iso_date, lacking, text, yes_no
+from casework.reason_codes import DEFAULT_MAPPING, PREGNANCY_CODES, accepted_reasons, esr_code
 from casework.reasons import REASON_CATEGORIES
 
 COLUMNS = ("absence_id", "assignment_number", "first_day", "last_day", "reason_category", "reason_detail",
@@ -38,6 +39,9 @@ REASON_SYNONYMS = {
 _REASONS = {**REASON_SYNONYMS, **{label.lower(): key for key, label in REASON_CATEGORIES.items()},
             **{key: key for key in REASON_CATEGORIES}}
 FLAGS = ("work_related", "pregnancy_related", "disability_related")
+# What a reader who may not know an employee's medical detail is not told changed (`Staff.detail_known`): the
+# detail, and the ESR reason code, which says more than its category (S17, cancers, counts as "other").
+UNTOLD = frozenset({"reason_detail", "reason_code"})
 MAX_DETAIL = 2000
 MAX_ID = 100
 
@@ -58,14 +62,27 @@ def missing_columns(header: Iterable[str]) -> list[str]:
     return lacking(header, COLUMNS)
 
 
-def reason_category(text: str) -> str | None:
-    """The category key for a key, a label (any case) or a common absence-system word; None if unknown."""
-    return _REASONS.get(" ".join(text.split()).lower())
+def reason_category(text: str, codes: Mapping[str, str] = DEFAULT_MAPPING) -> str | None:
+    """The category key for a key, a label (any case), a common absence-system word, or an ESR sickness reason
+    code through the mapping `codes` ({code: category}); None if unknown."""
+    return read_reason(text, codes)[0]
 
 
-def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str, str]]:
+def read_reason(text: str, codes: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(category, ESR code) for a feed's reason: an ESR code of `codes` gives its mapped category and the code,
+    Casebook's own words give their category and no code; (None, None) when it is neither."""
+    code = esr_code(text)
+    if code is not None and code in codes:
+        return codes[code], code
+    return _REASONS.get(" ".join(text.split()).lower()), None
+
+
+def read_row(row: Mapping[str | None, object],
+             codes: Mapping[str, str] = DEFAULT_MAPPING) -> tuple[FeedRow | None, dict[str, str]]:
     """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong. A JSON
-    value of another kind (a number, an object, a list) is refused, never turned into text."""
+    value of another kind (a number, an object, a list) is refused, never turned into text. An ESR reason code
+    is read through `codes` ({code: category}); the row keeps the code given (`reason_code`), and a code saying
+    the absence is pregnancy-related marks it so."""
     kinds = kind_errors(row)
     row = {name: None if name in kinds else value for name, value in row.items()}
     errors: dict[str, str] = {}
@@ -86,10 +103,10 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
     if "first_day" not in errors and dates["first_day"] is None:
         errors["first_day"] = "Enter the first day of absence."
     given = text(row.get("reason_category"))
-    category = reason_category(given)
+    category, code = read_reason(given, codes)
     if category is None:
         errors["reason_category"] = ((f"Unknown reason category {given!r}" if given else "Enter the reason category")
-                                     + ": use one of " + ", ".join(REASON_CATEGORIES) + ".")
+                                     + ": " + accepted_reasons(codes) + ".")
     detail = text(row.get("reason_detail"))
     if len(detail) > MAX_DETAIL:
         errors["reason_detail"] = f"Use at most {MAX_DETAIL} characters."
@@ -104,7 +121,9 @@ def read_row(row: Mapping[str | None, object]) -> tuple[FeedRow | None, dict[str
     if errors:
         return None, errors
     values = {"first_day": dates["first_day"], "last_day": dates["last_day"], "reason_category": category,
-              "reason_detail": detail or None, **flags}
+              "reason_detail": detail or None, **flags, "reason_code": code}
+    if code in PREGNANCY_CODES:
+        values["pregnancy_related"] = True
     if "expected_return" in row:
         values["expected_return"] = dates["expected_return"]
     return FeedRow(absence_id, number, values, dates["rtw_date"], rtw_by), {}
@@ -143,8 +162,9 @@ def _interview_errors(dates: dict, rtw_by: str, errors: dict) -> dict[str, str]:
 @dataclasses.dataclass(frozen=True)
 class Staff:
     """What the feed needs to know about one employee. `detail_known` says whether whoever reads the feed's
-    report may know this employee's medical detail: when not, a change of the reason detail alone is still
-    written but reported as "unchanged", so uploading guesses tells nothing about the stored detail."""
+    report may know this employee's medical detail: when not, a change of the reason detail or the ESR reason
+    code alone is still written but reported as "unchanged", so uploading guesses tells nothing about the stored
+    detail or code."""
 
     id: object
     assignment_number: str
@@ -212,8 +232,10 @@ class Outcome:
 
 
 def plan_feed(rows: Sequence[Mapping[str | None, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
-              today: dt.date, progress: Callable[[int], None] | None = None) -> list[Outcome]:
-    """Decide what each row does, given the employees it names and their stored absences.
+              today: dt.date, progress: Callable[[int], None] | None = None,
+              codes: Mapping[str, str] = DEFAULT_MAPPING) -> list[Outcome]:
+    """Decide what each row does, given the employees it names and their stored absences, reading ESR reason
+    codes through the mapping `codes` ({code: category}, read once for the whole batch).
 
     A row is refused when it cannot be read, names nobody, repeats an absence_id of the batch,
     carries the absence_id of someone else's absence, or its dates cannot be recorded (before
@@ -225,7 +247,7 @@ def plan_feed(rows: Sequence[Mapping[str | None, object]], staff: Mapping[str, S
     repeats = Counter(text(row.get("absence_id")) for row in rows)
     outcomes = []
     for index, raw in enumerate(rows):
-        row, errors = read_row(raw)
+        row, errors = read_row(raw, codes)
         outcome = Outcome(index, text(raw.get("absence_id")), errors=errors, row=row)
         if row is not None:
             _check_row(outcome, row, staff, by_external_id, repeats, today)
@@ -296,7 +318,7 @@ def _decide(outcome: Outcome, staff: Mapping[str, Staff]) -> None:
     outcome.changes = {key: value for key, value in row.values.items() if stored.values.get(key) != value}
     if outcome.interview and (outcome.interview.held_on, outcome.interview.held_by) == stored.interview:
         outcome.interview = None
-    reported = outcome.changes if person.detail_known else set(outcome.changes) - {"reason_detail"}
+    reported = outcome.changes if person.detail_known else set(outcome.changes) - UNTOLD
     outcome.action = "updated" if reported or outcome.interview else "unchanged"
 
 

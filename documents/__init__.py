@@ -9,11 +9,12 @@ from documents.letter_templates import LetterTemplate
 from documents.notification import Notification
 from documents.organisation import Organisation
 from documents.policy import Policy
+from documents.reason_codes import ReasonCodes
 from documents.routing import Routing
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
-       Organisation, Routing, UnfinishedImport)
+       Organisation, Routing, UnfinishedImport, ReasonCodes)
 
 
 def ensure_indexes() -> None:
@@ -23,5 +24,6 @@ def ensure_indexes() -> None:
 
 
 __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",
-           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "Routing", "StaleEditError",
-           "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors", "rebuild_manager_paths", "utcnow"]
+           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes", "Routing",
+           "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
+           "rebuild_manager_paths", "utcnow"]

@@ -77,6 +77,8 @@ class Absence(Versioned, me.Document):
     expected_return = me.DateField()
     reason_category = me.StringField(required=True, choices=tuple(REASON_CATEGORIES))
     reason_detail = me.StringField(max_length=2000)
+    # The ESR sickness reason code a feed gave (S10…S99), kept beside the category it was mapped to then.
+    reason_code = me.StringField(max_length=3)
     work_related = me.BooleanField(default=False)
     third_party = me.BooleanField(default=False)
     pregnancy_related = me.BooleanField(default=False)

@@ -56,7 +56,7 @@ def masked(values: dict) -> dict:
     return {**values, "reason_detail": "(recorded)" if values.get("reason_detail") else ""}
 
 
-MEDICAL_FIELDS = frozenset({"reason_detail"})
+MEDICAL_FIELDS = frozenset({"reason_detail", "reason_code"})   # reason_code: the ESR code a feed gave
 
 
 def history(absence, medical: bool) -> list:

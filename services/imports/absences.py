@@ -33,9 +33,10 @@ from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored
 from documents.employee import WEEKDAYS, Employee
 from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
 from services.imports.unfinished import unfinished_work
+from services.reason_codes import reason_code_mapping
 
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
-               "disability_related", "third_party", "expected_return")
+               "disability_related", "third_party", "expected_return", "reason_code")
 CHUNK = 2000
 # SecantusDB checks each document against an $in list one value at a time, so beyond this many
 # values one pass over the whole collection is quicker than the indexed query.
@@ -74,7 +75,7 @@ def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.
     detail alone is reported as unchanged, in the outcomes and the counts alike, and still written when
     applying. Re-running the same rows changes nothing, and finishes what an earlier run killed part-way left
     undone (see services/imports/unfinished.py). Raises StaleEditError when someone changed one of the absences
-    while it was being written.
+    while it was being written. ESR reason codes are read through the mapping as it stands (read once).
     """
     outcomes, employees = _plan(rows, today, progress, detail_known)
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
@@ -96,7 +97,7 @@ def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None,
                   "external_id": {text(row.get("absence_id")) for row in rows} - {""}},
         {name: 1 for name in (*FEED_FIELDS, "employee", "external_id", "version", "rtw.held_on", "rtw.held_by")})]
     report = (lambda done: progress("planning", done, len(rows))) if progress else None
-    return plan_feed(rows, staff, stored, today, report), employees
+    return plan_feed(rows, staff, stored, today, report, codes=reason_code_mapping()), employees
 
 
 def _read(document, wanted: dict[str, set], projection: dict) -> Iterator[dict]:
@@ -130,7 +131,8 @@ def _stored(row: dict) -> StoredAbsence:
     values: dict[str, object] = {name: bool(row.get(name)) for name in FEED_FIELDS
                                  if name.endswith(("_related", "_party"))}
     values.update({name: as_date(row.get(name)) for name in ("first_day", "last_day", "expected_return")})
-    values.update(reason_category=row.get("reason_category"), reason_detail=row.get("reason_detail") or None)
+    values.update(reason_category=row.get("reason_category"), reason_detail=row.get("reason_detail") or None,
+                  reason_code=row.get("reason_code"))
     rtw = row.get("rtw")
     held_on = as_date(rtw.get("held_on")) if rtw else None
     interview = (held_on, rtw.get("held_by")) if rtw and held_on else None
@@ -180,6 +182,8 @@ def _interview(interview: Interview) -> dict:
 def _insert(outcome: Outcome, actor: str, source: str, at: dt.datetime) -> InsertOne:
     (row, person), interview = _accepted(outcome), outcome.interview
     after = masked(_audited(row.values, row.absence_id))
+    if row.values.get("reason_code"):
+        after["reason_code"] = row.values["reason_code"]
     if interview:
         after.update(_interview_audit((interview.held_on, interview.held_by)))
     document = {**_defaults(Absence), "employee": person.id, "assignment_number": person.assignment_number,
@@ -198,7 +202,8 @@ def _update(outcome: Outcome, actor: str, at: dt.datetime) -> UpdateOne:
     (_, person), stored, interview = _accepted(outcome), outcome.stored, outcome.interview
     assert stored is not None, "an update changes a stored absence"
     values = {**stored.values, **outcome.changes}
-    old, new = changes(_audited(stored.values, stored.external_id), _audited(values, stored.external_id))
+    old, new = changes({**_audited(stored.values, stored.external_id), "reason_code": stored.values.get("reason_code")},
+                       {**_audited(values, stored.external_id), "reason_code": values.get("reason_code")})
     if interview:
         old.update(_interview_audit(stored.interview))
         new.update(_interview_audit((interview.held_on, interview.held_by)))

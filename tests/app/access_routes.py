@@ -175,6 +175,7 @@ GETS = [
     row("letters_admin.organisation_details", "GET", ADMIN_ONLY),
     row("letters_admin.organisation_logo", "GET", ADMIN_ONLY),
     row("datafix.routing", "GET", ADMIN_ONLY),
+    row("reason_codes.mapping", "GET", ADMIN_ONLY),
     row("api.employee_absences", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_cases", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_evaluation", "GET", "token:read", params=lambda w, s: {"assignment_number": s.sts_worker}),
@@ -305,6 +306,7 @@ POSTS = [
         body=lambda w, s: {"name": "Example Health and Care Trust", "address": "1 High Street"}),
     row("datafix.routing", "POST", ADMIN_ONLY, body=lambda w, s: {"hierarchy_admin_email": "",
                                                                   "divisions-0-name": "", "divisions-0-hr_email": ""}),
+    row("reason_codes.mapping", "POST", ADMIN_ONLY, body=lambda w, s: {"S28": "musculoskeletal"}),
     # These close, end or move records: nothing after them relies on those records as they were.
     row("cases.letter_sent", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter},

@@ -232,6 +232,7 @@ ADMIN, MANAGER = "admin@example.org", "bea@example.org"
 PAGES = {ADMIN: ["/cases/{case_id}", "/absences/{absence_id}", "/absences/{absence_id}/correct",
                  "/absences/{absence_id}/return-to-work", "/employees/{assignment_number}/absences/new",
                  "/account/notifications", "/admin/letters/C3", "/admin/organisation", "/admin/routing",
+                 "/admin/reason-codes",
                  "/datafix/cases/{case_id}", "/datafix/corrections", "/hr/flags", "/hierarchy", "/imports/{job_id}",
                  "/imports/absences", "/imports/employees", "/imports/inflight", "/policies/council-2019/1/edit",
                  "/policies/council-2019/1/activate", "/policies/new", "/triggers/scan",

@@ -148,15 +148,16 @@ def test_skip_invalid_applies_the_valid_rows_and_writes_the_report(app, staff, t
     anna = staff["anna"].assignment_number
     path, report = tmp_path / "absences.csv", tmp_path / "refused.csv"
     path.write_text(feed([absence_row("AB1", anna, "2026-03-02", "2026-03-04"),
-                          absence_row("AB2", anna, "2026-03-09", "2026-03-09", reason_category="S10")]))
+                          absence_row("AB2", anna, "2026-03-09", "2026-03-09", reason_category="S77")]))
     result = run_import(app, path, "--skip-invalid", "--report", report)
     assert result.exit_code == 0, result.output
     assert "created 1, updated 0, unchanged 0, refused 1" in result.stdout
     assert list(Absence.objects.scalar("external_id")) == ["AB1"]
     [refused] = list(csv.DictReader(io.StringIO(report.read_text())))
     assert (refused["absence_id"], refused["row"]) == ("AB2", "3")
-    assert refused["reason_category"] == "S10"
-    assert refused["errors"].startswith("reason_category: Unknown reason category 'S10': use one of back_neck,")
+    assert refused["reason_category"] == "S77"
+    assert refused["errors"].startswith("reason_category: Unknown reason category 'S77': use an ESR sickness reason "
+                                        "code (S10, S11,")
 
 
 @pytest.mark.parametrize("content, reason", [

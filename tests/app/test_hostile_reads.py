@@ -39,8 +39,8 @@ GETS = [
     "letters_admin.download", "letters_admin.download_shipped", "letters_admin.download_version",
     "letters_admin.fields", "letters_admin.index", "letters_admin.organisation_details",
     "letters_admin.organisation_logo", "letters_admin.show", "policies.download", "policies.edit", "policies.index",
-    "policies.new", "policies.preview", "policies.show", "reports.board", "reports.export", "static", "absences.new",
-    "tasks.index", "team.calendar", "team.index", "triggers.preview",
+    "policies.new", "policies.preview", "policies.show", "reason_codes.mapping", "reports.board", "reports.export",
+    "static", "absences.new", "tasks.index", "team.calendar", "team.index", "triggers.preview",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision"]

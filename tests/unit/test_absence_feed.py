@@ -58,7 +58,7 @@ def row(overrides: dict | None = None, **more) -> dict:
     ("back", "back_neck"), ("gastro", "digestive"), ("D&V", "digestive"),
     ("migraine", "neurological"), ("headache", "neurological"),
     ("injury", "musculoskeletal"), ("musculoskeletal", "musculoskeletal"), ("  mental   health ", "mental_health"),
-    ("S10", None), ("", None), ("back_neck_pain", None),
+    ("S10", "mental_health"), (" s11 ", "back_neck"), ("S77", None), ("", None), ("back_neck_pain", None),
 ])
 def test_reason_category_accepts_keys_labels_and_common_words(given, key):
     assert reason_category(given) == key
@@ -100,7 +100,7 @@ def test_a_good_row_becomes_typed_values():
     assert (read.absence_id, read.assignment_number, read.rtw_date, read.rtw_by) == ("AB1", "A1", D(2026, 3, 5), "B1")
     assert read.values == {"first_day": D(2026, 3, 2), "last_day": D(2026, 3, 4), "reason_category": "infections",
                            "reason_detail": "High temperature", "work_related": True, "pregnancy_related": False,
-                           "disability_related": False}
+                           "disability_related": False, "reason_code": None}
 
 
 def test_optional_columns_are_set_only_when_given():
@@ -122,8 +122,9 @@ def test_json_values_may_be_booleans_and_null():
     ({"first_day": ""}, "first_day", "Enter the first day of absence."),
     ({"first_day": "2/3/2026"}, "first_day", "'2/3/2026' is not a date: write it as YYYY-MM-DD."),
     ({"last_day": "2026-02-30"}, "last_day", "'2026-02-30' is not a date"),
-    ({"reason_category": "S10"}, "reason_category", "Unknown reason category 'S10': use one of back_neck,"),
-    ({"reason_category": ""}, "reason_category", "Enter the reason category: use one of"),
+    ({"reason_category": "S77"}, "reason_category",
+     "Unknown reason category 'S77': use an ESR sickness reason code (S10, S11,"),
+    ({"reason_category": ""}, "reason_category", "Enter the reason category: use an ESR sickness reason code"),
     ({"reason_detail": "x" * 2001}, "reason_detail", "Use at most 2000 characters."),
     ({"work_related": "maybe"}, "work_related", "Write Y or N, not 'maybe'."),
     ({"third_party": "?"}, "third_party", "Write Y or N, not '?'."),
@@ -216,7 +217,7 @@ def test_rows_of_one_batch_overlapping_each_other_are_both_refused():
 
 
 def test_a_refused_row_keeps_its_stored_dates_for_the_overlap_check():
-    outcomes = plan([row(last_day="2026-03-02", reason_category="S10"),
+    outcomes = plan([row(last_day="2026-03-02", reason_category="S77"),
                      row(NO_RTW, absence_id="AB2", first_day="2026-03-04", last_day="2026-03-04")],
                     [stored()])
     assert [outcome.action for outcome in outcomes] == ["refused", "refused"]
