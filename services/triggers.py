@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from typing import Iterable
 
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.pertinent import REVIEW_ADJUSTMENT
 from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from casework.workflow import due_on
@@ -29,6 +30,7 @@ from services.cases.tasks import (
     hr_queue,
     refer_to_occupational_health,
 )
+from services.pertinent import add_pertinent_task, adjusted_facts, give_adjustment_reviews
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "restart_sts", "review_due", "warning_expired", "open_lts", "pause_sts", "resume_sts")
@@ -68,7 +70,8 @@ _rules = policy_rules  # the older name
 
 
 def employee_facts(employee: Employee) -> EmployeeFacts:
-    return EmployeeFacts(tuple(employee.working_days), employee.region or "ENG", employee.fte, employee.start_date)
+    return EmployeeFacts(tuple(employee.working_days), employee.region or "ENG", employee.fte, employee.start_date,
+                         adjusted_facts(employee))
 
 
 def absence_facts(rows: Iterable[dict]) -> list[AbsenceFacts]:
@@ -172,11 +175,15 @@ def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Polic
     if on_lts:
         case.pause(evaluation.as_of)
     add_stage_tasks(case, employee, policy, evaluation.as_of)
+    if action.pertinent:
+        add_pertinent_task(case, employee, action.pertinent, evaluation.as_of)
     if kind == "LTS":
         add_milestone_tasks(case, employee, [milestone for milestone in evaluation.milestones
                                              if milestone.absence_id in action.absence_ids], evaluation.as_of)
     case.record(actor, "case opened", after={"kind": kind, "stage": stage, "paused": on_lts,
-                                             "open_tasks": len(case.open_tasks())}, reason=action.reason)
+                                             "open_tasks": len(case.open_tasks()),
+                                             **({"pertinent_factors": list(action.pertinent)} if action.pertinent
+                                                else {})}, reason=action.reason)
     case.save_checked()
     return case
 
@@ -261,6 +268,9 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
             if apply:
                 apply_evaluation(employee, evaluation, policy, actor)
         if apply:
+            reviews = give_adjustment_reviews(employee, evaluation.actions, as_of)
+            if reviews:
+                summary.actions[REVIEW_ADJUSTMENT] += reviews
             for action in evaluation.actions:
                 if action.kind == "oh_referral":
                     summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids,
