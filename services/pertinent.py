@@ -51,6 +51,13 @@ def advice_waiting(case: Case) -> bool:
     return any(task.kind == PERTINENT_ADVICE for task in case.open_tasks())
 
 
+def cancel_advice(case: Case, by: str) -> None:
+    """Cancel the case's open advice task (unsaved): the case closed before HR advised."""
+    for task in case.open_tasks():
+        if task.kind == PERTINENT_ADVICE:
+            task.cancel(by)
+
+
 def record_pertinent_advice(case: Case, task_id: str, advice: str, actor: str, version: int | None = None) -> Case:
     """HR records its advice on the pertinent factors: that completes the task, and the advice is kept on it and
     in the case's audit trail. Refused beside the field when there is no advice."""

@@ -30,7 +30,7 @@ from services.cases.tasks import (
     hr_queue,
     refer_to_occupational_health,
 )
-from services.pertinent import add_pertinent_task, adjusted_facts, give_adjustment_reviews
+from services.pertinent import add_pertinent_task, adjusted_facts, cancel_advice, give_adjustment_reviews
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "restart_sts", "review_due", "warning_expired", "open_lts", "pause_sts", "resume_sts")
@@ -194,9 +194,13 @@ def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
     if case.status == "closed":
         return
     why = f"Review period over; a new trigger restarted the process in case {opened.pk}"
-    # The engine closes the stage's own tasks only: anything else still to do stays with its holder.
-    case.change(actor, "case closed: restarted at the first stage",
-                lambda case: case.close(as_of, actor, why, every_task=False), reason=action.reason)
+    def close(case: Case) -> None:
+        # The engine closes the stage's own tasks only: anything else still to do stays with its holder. HR's
+        # advice on the pertinent factors is asked for again on the new case, with its own factors.
+        case.close(as_of, actor, why, every_task=False)
+        cancel_advice(case, actor)
+
+    case.change(actor, "case closed: restarted at the first stage", close, reason=action.reason)
 
 
 def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> None:

@@ -19,6 +19,7 @@ from services import clock
 from services.triggers import reevaluate, scan
 from tests.app import test_outcomes
 from tests.app.test_outcomes import WARNING, make_case, post_outcome
+from tests.app.test_triggers_apply import stage_case
 from tests.conftest import csrf_token
 
 D = dt.date
@@ -63,6 +64,21 @@ def test_no_advice_task_without_a_pertinent_factor(people):
     scan(AS_OF, "test")
     [case] = Case.objects(employee=people["worker"].pk)
     assert not [task for task in case.tasks if task.kind == PERTINENT_ADVICE]
+
+
+def test_a_restart_asks_again_on_the_new_case_and_cancels_the_old_cases_advice(people):
+    """A case on monitoring whose first warning lapsed on 31 October 2026, HR's advice never given: the new trigger
+    (the 2 November absence, disability-related) restarts in a new case with its own advice task."""
+    worker = people["worker"]
+    for first in MONDAYS:
+        absent(worker, first, disability=first == MONDAYS[-1])
+    old = with_advice_task(stage_case(worker, "formal_1", D(2026, 5, 1), status="monitoring",
+                                      review=D(2026, 7, 24), warning="first", expires=D(2026, 10, 31)))
+    assert scan(AS_OF, "test").actions["restart_sts"] == 1
+    assert [task.status for task in old.reload().tasks if task.kind == PERTINENT_ADVICE] == ["cancelled"]
+    new = Case.objects(employee=worker.pk, status="open").get()
+    assert (advice_task(new).status, advice_task(new).detail) == (
+        "open", "1 of the 4 absences counted is disability-related")
 
 
 def with_advice_task(case: Case) -> Case:
