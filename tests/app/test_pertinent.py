@@ -249,3 +249,13 @@ def test_the_api_evaluation_lists_the_adjusted_thresholds(auth, client, people):
     answer = client.get(f"/api/v1/employees/{people['worker'].assignment_number}/evaluation?as_of=2026-11-23",
                         headers={"Authorization": f"Bearer {secret}"})
     assert answer.json["adjusted_thresholds"] == [{"trigger": "occasions", "threshold": 6.0, "review_on": "2027-06-01"}]
+
+
+@pytest.mark.parametrize("preset, words", [
+    ("council-2019", "HR may raise a trigger&#39;s threshold for one employee"),
+    ("bradford", "Not allowed: the thresholds are the same for everyone"),
+])
+def test_the_policy_page_says_whether_thresholds_may_be_adjusted(auth, people, preset, words):
+    scan(AS_OF, "test")   # installs the presets on a fresh database
+    auth.login("hr@example.org")
+    assert words in auth.client.get(f"/policies/{preset}/1").get_data(as_text=True)
