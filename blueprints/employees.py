@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from blueprints.access import (
@@ -54,13 +54,15 @@ def show(assignment_number: str):
 def employee_page(employee: Employee, status: int = 200, adjustment_form: AdjustmentForm | None = None):
     """The employee's page, with the adjusted-threshold form as sent back with its errors."""
     today = clock.today()
+    adjustments = adjustments_panel(employee, today)
+    adjustment_form = adjustment_form or AdjustmentForm(formdata=None, version=employee.version)
+    adjustment_form.trigger.choices = adjustments.triggers
     return render_template("employees/show.html", employee=employee, today=today,
                            explained=explain_employee(employee, today),
                            may_record=current_user.has_role(*ABSENCE_RECORDERS),
                            may_adjust=current_user.has_role(*CASE_OVERSEERS),
                            may_read_reasons=may_read_medical(current_user, employee),
-                           adjustments=adjustments_panel(employee, today),
-                           adjustment_form=adjustment_form or AdjustmentForm(formdata=None, version=employee.version),
+                           adjustments=adjustments, adjustment_form=adjustment_form,
                            **employee_record(employee, current_user, today)), status
 
 
@@ -68,7 +70,7 @@ class AdjustmentForm(FlaskForm):
     """An adjusted threshold: which trigger, the threshold, why, and when to review it (checked by the service)."""
 
     version = HiddenField()
-    trigger = StringField("Trigger", validators=[Length(max=60)])
+    trigger = SelectField("Trigger", choices=[], validate_choice=False)   # the service says which are not
     threshold = StringField("Adjusted threshold", validators=[Length(max=20)])
     reason = TextAreaField("Why: the adjustment agreed", validators=[Length(max=1000)])
     review_on = DayField("Review by", validators=[Optional()])
