@@ -22,7 +22,8 @@ PERTINENT_ADVICE = "pertinent_advice"
 PERTINENT_TITLE = "HR advice needed: pertinent factors"
 REVIEW_ADJUSTMENT = "review_adjustment"
 ADVICE_FIRST = "HR must record its advice on the pertinent factors first"
-OPENING = ("open_sts", "restart_sts")
+# A case opened or restarted by a trigger, and a review meeting due (which may move the case on): HR advises first.
+BEFORE_A_STEP = ("open_sts", "restart_sts", "review_due")
 MAX_ADJUSTED_THRESHOLD = 999
 
 
@@ -50,7 +51,9 @@ def pertinent_factors(employee: EmployeeFacts, absences: Sequence[AbsenceFacts],
     counted = [absence for absence in absences if absence.id in set(counted_ids)]
     related = [absence for absence in counted if absence.disability_related]
     factors = []
-    if related:
+    if len(counted) == 1 and related:
+        factors.append("the one absence counted is disability-related")
+    elif related:
         verb = "is" if len(related) == 1 else "are"
         factors.append(f"{len(related)} of the {_count(len(counted), 'absence')} counted {verb} disability-related")
     spans = [(figures.start, figures.end) for figures in windows]
@@ -67,10 +70,11 @@ def pertinent_factors(employee: EmployeeFacts, absences: Sequence[AbsenceFacts],
 
 def with_pertinent_factors(actions: Sequence[Action], employee: EmployeeFacts, absences: Sequence[AbsenceFacts],
                            as_of: dt.date) -> list[Action]:
-    """The actions, a case opened (or restarted) by a trigger carrying its pertinent factors."""
+    """The actions, a case opened (or restarted) by a trigger, and a review meeting due, carrying their pertinent
+    factors."""
     return [dataclasses.replace(action, pertinent=pertinent_factors(employee, absences, action.absence_ids,
                                                                     action.figures, as_of))
-            if action.kind in OPENING else action for action in actions]
+            if action.kind in BEFORE_A_STEP else action for action in actions]
 
 
 def adjustment_reviews(employee: EmployeeFacts, policy: Policy, as_of: dt.date) -> list[Action]:

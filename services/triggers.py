@@ -30,7 +30,13 @@ from services.cases.tasks import (
     hr_queue,
     refer_to_occupational_health,
 )
-from services.pertinent import add_pertinent_task, adjusted_facts, cancel_advice, give_adjustment_reviews
+from services.pertinent import (
+    add_pertinent_task,
+    adjusted_facts,
+    advice_waiting,
+    cancel_advice,
+    give_adjustment_reviews,
+)
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "restart_sts", "review_due", "warning_expired", "open_lts", "pause_sts", "resume_sts")
@@ -210,6 +216,8 @@ def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Pol
             if case.status == "closed":   # a trigger while the warning of a closed case is live
                 case.reopen_on_monitoring()
             add_review_tasks(case, employee, action, as_of)
+            if action.pertinent and not advice_waiting(case):
+                add_pertinent_task(case, employee, action.pertinent, as_of)
         elif action.kind == "warning_expired":
             case.close(as_of, actor, "The warning expired: continued monitoring ended", every_task=False)
         elif action.kind == "pause_sts":

@@ -81,6 +81,19 @@ def test_a_restart_asks_again_on_the_new_case_and_cancels_the_old_cases_advice(p
         "open", "1 of the 4 absences counted is disability-related")
 
 
+def test_a_review_meeting_made_due_asks_hr_for_advice_once(people):
+    """At the absence support meeting since 20 October 2026, review period to 20 January 2027: the disability-related
+    absence of 11 November starts in the period and the trigger is reached again (4 occasions ≥ 4)."""
+    worker = people["worker"]
+    for first in MONDAYS[:3]:
+        absent(worker, first)
+    absent(worker, D(2026, 11, 11), disability=True)
+    case = stage_case(worker, "absence_support", D(2026, 10, 20), review=D(2027, 1, 20))
+    assert scan(AS_OF, "test").actions["review_due"] == 1
+    assert advice_task(case.reload()).detail == "the one absence counted is disability-related"
+    assert sum(scan(AS_OF, "test").actions.values()) == 0 and len(case.reload().tasks) == len(case.tasks)
+
+
 def with_advice_task(case: Case) -> Case:
     case.tasks.append(Task(kind=PERTINENT_ADVICE, title="HR advice needed: pertinent factors (Wes)",
                            assignee=f"hr:{case.division}", due_on=D(2026, 3, 9),

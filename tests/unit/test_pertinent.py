@@ -14,7 +14,7 @@ import tomllib
 
 import pytest
 
-from casework.facts import AbsenceFacts, AdjustedThreshold, EmployeeFacts
+from casework.facts import AbsenceFacts, AdjustedThreshold, CaseFacts, EmployeeFacts
 from casework.ladders import Stage
 from casework.pertinent import (
     ADVICE_FIRST,
@@ -119,6 +119,23 @@ def test_the_case_opened_by_a_trigger_carries_its_pertinent_factors(count, disab
     evaluation = evaluate(employee(*adjustments), absences, [], load_policy(data), AS_OF)
     [opened] = [action for action in evaluation.actions if action.kind == "open_sts"]
     assert opened.pertinent == factors
+
+
+# A case at the absence support meeting since 20 October 2026 with a review period to 20 January 2027 (no target
+# recorded): the 11 November absence starts in the period and reaches the trigger again (5 occasions ≥ 4), so the
+# review meeting is due; the period counts that one absence.
+IN_REVIEW = CaseFacts("sts1", "STS", "open", "absence_support", D(2026, 10, 20), D(2027, 1, 20))
+
+
+@pytest.mark.parametrize("disabled, factors", [
+    (False, ()),
+    (True, ("the one absence counted is disability-related",)),
+])
+def test_a_review_meeting_due_carries_the_pertinent_factors_of_the_absences_it_counts(disabled, factors):
+    absences = [one_day(day) for day in WEDNESDAYS[:4]] + [one_day(D(2026, 11, 11), disabled)]
+    evaluation = evaluate(employee(), absences, [IN_REVIEW], council(), AS_OF)
+    [due] = [action for action in evaluation.actions if action.kind == "review_due"]
+    assert (due.review_result, due.pertinent) == ("missed", factors)
 
 
 @pytest.mark.parametrize("review_on, given, allowed, as_of, reviews", [
