@@ -89,7 +89,9 @@ def employee_evaluation(assignment_number: str):
         fired=[{"rule": rule.rule, "explanation": rule.explanation} for rule in evaluation.fired],
         concerns=[{"kind": c.kind, "explanation": c.explanation, "dates": [d.isoformat() for d in c.dates]}
                   for c in evaluation.concerns],
-        actions=[{"kind": a.kind, "reason": a.reason, "stage": a.stage} for a in evaluation.actions])
+        actions=[{"kind": a.kind, "reason": a.reason, "stage": a.stage} for a in evaluation.actions],
+        adjusted_thresholds=[{"trigger": a.trigger, "threshold": a.threshold, "review_on": a.review_on.isoformat()}
+                             for a in employee.adjusted_thresholds or []])
 
 
 @bp.route("/employees/<assignment_number>/cases")

@@ -45,6 +45,8 @@ class Action:
     review_result: str | None = None   # a review meeting due: "missed", "met" or "trigger"
     review_key: dt.date | None = None  # the day of the decision that set the review period (one task for each)
     review_figures: str = ""           # the figures behind a review meeting due, short, for its task
+    pertinent: tuple[str, ...] = ()    # pertinent factors HR advises on before any formal step (a case opened)
+    adjusted_trigger: str | None = None  # the trigger whose adjusted threshold is due for review
 
 
 def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts], policy: Policy,

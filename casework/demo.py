@@ -163,7 +163,7 @@ def _hierarchy(rng: random.Random, today: dt.date) -> tuple[list[dict], dict[str
             "supervisor_assignment_number": boss["assignment_number"] if boss else None,
             "start_date": start, "end_date": today - dt.timedelta(days=rng.randint(10, 350)) if leaver else None,
             "pregnancy": staff and rng.random() < 0.015, "disability": rng.random() < 0.04,
-            **_address(len(employees)),
+            "adjusted_thresholds": [], **_address(len(employees)),
         }
         employees.append(person)
         episodes_a_year[person["assignment_number"]] = rng.choice(YEARLY_EPISODES)

@@ -11,13 +11,33 @@ from casework.calendar import WEEKDAYS, WorkingPattern, calendar_days
 
 
 @dataclasses.dataclass(frozen=True)
+class AdjustedThreshold:
+    """A trigger's threshold HR raised for one employee (an agreed adjustment): which trigger, the threshold,
+    why, the day it was agreed and the day to review it by. It stays in force after that day; HR is asked to
+    review it once (`review_task_given`)."""
+
+    trigger: str
+    threshold: float
+    reason: str
+    review_on: dt.date
+    agreed_on: dt.date | None = None
+    review_task_given: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
 class EmployeeFacts:
-    """What the engine needs to know about an employee: their week, region, FTE and start date."""
+    """What the engine needs to know about an employee: their week, region, FTE and start date, and the trigger
+    thresholds HR adjusted for them."""
 
     working_days: tuple[str, ...] = WEEKDAYS[:5]
     region: str = "ENG"
     fte: float = 1.0
     start_date: dt.date | None = None
+    adjusted_thresholds: tuple[AdjustedThreshold, ...] = ()
+
+    def adjustment_for(self, trigger: str) -> AdjustedThreshold | None:
+        """The threshold HR adjusted for them for `trigger`, or None."""
+        return next((adjusted for adjusted in self.adjusted_thresholds if adjusted.trigger == trigger), None)
 
     @property
     def pattern(self) -> WorkingPattern:

@@ -226,13 +226,15 @@ class Policy:
     sick_pay: SickPay | None
     care: CareRules
     description: str = ""
+    adjusted_thresholds: bool = False   # HR may raise a trigger's threshold for one employee (pertinent factors)
 
 
 def load_policy(data: dict) -> Policy:
     """The policy in `data` (parsed TOML or a dict); PolicyError naming every offending key otherwise."""
     reader = Reader()
     top = reader.table(data, "", ("key", "name", "revision", "description", "full_time_days_per_week", "triggers",
-                                  "reason_triggers", "pattern", "sts", "lts", "sick_pay", "care"))
+                                  "reason_triggers", "pattern", "sts", "lts", "sick_pay", "care",
+                                  "adjusted_thresholds"))
     sts = _short_term(reader, _section(reader, top, "sts"))
     policy = Policy(
         key=reader.text(top, "", "key") or "", name=reader.text(top, "", "name") or "",
@@ -245,7 +247,8 @@ def load_policy(data: dict) -> Policy:
         sts=sts, lts=_long_term(reader, _section(reader, top, "lts")),
         sick_pay=_sick_pay(reader, top["sick_pay"]) if "sick_pay" in top else None,
         care=_care(reader, top["care"]) if "care" in top else CARE_NOT_STATED,
-        description=reader.text(top, "", "description", "") or "")
+        description=reader.text(top, "", "description", "") or "",
+        adjusted_thresholds=reader.flag(top, "", "adjusted_thresholds"))
     if policy.full_time_days_per_week > 7:
         reader.problem("full_time_days_per_week", "must be 7 or fewer")
     keys = [trigger.key for trigger in policy.triggers]

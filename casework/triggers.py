@@ -57,6 +57,7 @@ from casework.milestones import (
     lapsed_warnings,
     reviews_ended,
 )
+from casework.pertinent import adjusted_words, adjustment_reviews, applied_threshold, with_pertinent_factors
 from casework.policy import Policy, Trigger
 
 
@@ -89,11 +90,13 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
         key = (trigger.window, trigger.counting)
         if key not in windows:
             windows[key] = figures(known, trigger.window, trigger.counting, policy.lts, pattern, as_of)
-        threshold = trigger.threshold_for(pattern.days_per_week, policy.full_time_days_per_week)
+        threshold, adjusted = applied_threshold(
+            trigger, employee, policy, trigger.threshold_for(pattern.days_per_week, policy.full_time_days_per_week))
         if _reached(trigger, windows[key], threshold):
             fired.append(FiredRule(trigger.key, trigger.title, trigger.stage,
                                    explain(trigger, windows[key], threshold, pattern.days_per_week,
-                                           policy.full_time_days_per_week),
+                                           policy.full_time_days_per_week,
+                                           adjusted_words(adjusted, as_of) if adjusted else ""),
                                    windows[key], windows[key].absence_ids))
     referrals = _reason_rules(known, policy, as_of)
     referrals += _expected_length_rules(known, policy, as_of, {rule.absence_ids for rule in referrals})
@@ -106,7 +109,9 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
                                     off_long_term[0] if off_long_term else None, policy, as_of,
                                     off_short_term[0] if off_short_term else None,
                                     any(case.kind == "LTS" and case.is_live for case in cases), known, pattern)
-    actions = lts_actions(off_long_term, cases, policy, as_of) + short_term
+    actions = lts_actions(off_long_term, cases, policy, as_of) + with_pertinent_factors(short_term, employee, known,
+                                                                                        as_of)
+    actions += adjustment_reviews(employee, policy, as_of)
     actions += [Action("oh_referral", rule.explanation, absence_ids=rule.absence_ids) for rule in referrals]
     long_term = [_long_term(absence, policy, as_of) for absence in off_long_term]
     repeated, consider = (consider_sts(long_term_spells(known, policy.lts.repeated, policy.lts, as_of), cases,
@@ -120,9 +125,11 @@ def evaluate(employee: EmployeeFacts, absences: Sequence[AbsenceFacts], cases: S
                       tuple(reviews_ended(cases, as_of)), tuple(actions), tuple(notes))
 
 
-def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: int, full_time_days: int = 5) -> str:
+def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: int, full_time_days: int = 5,
+            adjusted: str = "") -> str:
     """The figures against the trigger in words: '4 occasions in the 12 months to 23 November 2026
-    (trigger: 4 or more)'."""
+    (trigger: 4 or more)'; `adjusted` says why the threshold is the employee's own ('adjusted for this employee
+    until 1 June 2027: …')."""
     if trigger.measure == "occasions":
         value = _count(found.occasions, "occasion")
     elif trigger.measure == "working_days":
@@ -134,9 +141,11 @@ def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: i
         limit = f"band: {threshold:g} to {trigger.up_to:g}"
     else:
         limit = f"trigger: {threshold:g} or more"
-    if trigger.prorate:
+    if adjusted:
+        limit += f", {adjusted}"
+    if trigger.prorate and not adjusted:
         limit += f", {trigger.threshold:g} pro-rated to {_count(days_per_week, 'working day')} a week"
-    elif trigger.per_working_week and days_per_week != full_time_days:
+    elif trigger.per_working_week and days_per_week != full_time_days and not adjusted:
         limit += f": {trigger.threshold:g} of their working weeks of {_count(days_per_week, 'day')}"
     protected = f"; {found.not_counted_words}" if found.not_counted else ""
     return f"{value} in {found.period}{counting_words(found.counting)}{protected} ({limit})"

@@ -230,6 +230,8 @@ class Task(me.EmbeddedDocument):
     snoozed_until = me.DateField()
     event_on = me.DateField()  # what a milestone task is ahead of: the day pay changes, or 28 weeks off; the day a
     # referral to occupational health was found due
+    detail = me.StringField(max_length=2000)   # what the task is about, shown on the case page (not in e-mails)
+    advice = me.StringField(max_length=5000)   # HR's advice, for a task that asks for it
 
     @property
     def milestone_on(self) -> dt.date | None:

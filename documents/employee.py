@@ -4,7 +4,7 @@ from __future__ import annotations
 import mongoengine as me
 from pymongo import UpdateOne
 
-from documents.base import AuditEntry, Versioned
+from documents.base import AuditEntry, Versioned, utcnow
 from documents.scope import ScopedQuerySet
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -22,6 +22,25 @@ class EmployeeQuerySet(ScopedQuerySet):
     def below(self, assignment_number: str):
         """Everyone below `assignment_number` in the supervisor hierarchy, at any depth."""
         return self.filter(manager_path=assignment_number)
+
+
+class AdjustedThreshold(me.EmbeddedDocument):
+    """A trigger's threshold HR raised for this employee (an agreed adjustment): why, when agreed and by whom, the
+    day to review it by, and the day HR was given the task to review it (once)."""
+
+    trigger = me.StringField(required=True, max_length=60)
+    threshold = me.FloatField(required=True, min_value=0)
+    reason = me.StringField(required=True, max_length=1000)
+    review_on = me.DateField(required=True)
+    agreed_on = me.DateField(required=True)
+    set_by = me.StringField(required=True)
+    set_at = me.DateTimeField(default=utcnow)
+    review_task_on = me.DateField()
+
+    def audited(self) -> dict:
+        """What an audit entry keeps of it."""
+        return {"trigger": self.trigger, "threshold": self.threshold, "reason": self.reason,
+                "review_on": self.review_on.isoformat()}
 
 
 class Employee(Versioned, me.Document):
@@ -50,6 +69,7 @@ class Employee(Versioned, me.Document):
     postcode = me.StringField(max_length=20)
     pregnancy = me.BooleanField(default=False)
     disability = me.BooleanField(default=False)
+    adjusted_thresholds = me.EmbeddedDocumentListField(AdjustedThreshold)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 
@@ -92,6 +112,25 @@ class Employee(Versioned, me.Document):
     @property
     def working_pattern(self) -> str:
         return " ".join(self.working_days)
+
+    def adjustment_for(self, trigger: str) -> AdjustedThreshold | None:
+        """The threshold HR adjusted for `trigger`, or None."""
+        return next((adjusted for adjusted in self.adjusted_thresholds if adjusted.trigger == trigger), None)
+
+    def adjust_threshold(self, adjusted: AdjustedThreshold) -> dict:
+        """Record `adjusted` (unsaved), replacing one for the same trigger; returns the audit entry's detail."""
+        earlier = self.adjustment_for(adjusted.trigger)
+        self.adjusted_thresholds = [kept for kept in self.adjusted_thresholds if kept.trigger != adjusted.trigger]
+        self.adjusted_thresholds.append(adjusted)
+        return {"before": {"adjusted_threshold": earlier.audited() if earlier else None},
+                "after": {"adjusted_threshold": adjusted.audited()}}
+
+    def remove_adjusted_threshold(self, trigger: str) -> dict:
+        """Remove the adjustment of `trigger` (unsaved); returns the audit entry's detail."""
+        earlier = self.adjustment_for(trigger)
+        self.adjusted_thresholds = [kept for kept in self.adjusted_thresholds if kept.trigger != trigger]
+        return {"before": {"adjusted_threshold": earlier.audited() if earlier else None},
+                "after": {"adjusted_threshold": None}}
 
 
 def rebuild_manager_paths() -> int:

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from casework.decisions import Action
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.pertinent import REVIEW_ADJUSTMENT
 from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from casework.workflow import due_on
@@ -34,6 +35,13 @@ from services.cases.tasks import (
     refer_to_occupational_health,
 )
 from services.errors import Refused
+from services.pertinent import (
+    add_pertinent_task,
+    adjusted_facts,
+    advice_waiting,
+    cancel_advice,
+    give_adjustment_reviews,
+)
 
 DEFAULT_PRESET = "council-2019"
 APPLIED = ("open_sts", "restart_sts", "review_due", "warning_expired", "open_lts", "pause_sts", "resume_sts")
@@ -73,7 +81,8 @@ _rules = policy_rules  # the older name
 
 
 def employee_facts(employee: Employee) -> EmployeeFacts:
-    return EmployeeFacts(tuple(employee.working_days), employee.region or "ENG", employee.fte, employee.start_date)
+    return EmployeeFacts(tuple(employee.working_days), employee.region or "ENG", employee.fte, employee.start_date,
+                         adjusted_facts(employee))
 
 
 def absence_facts(rows: Iterable[dict]) -> list[AbsenceFacts]:
@@ -190,11 +199,15 @@ def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Polic
     if on_lts:
         case.pause(evaluation.as_of)
     add_stage_tasks(case, employee, policy, evaluation.as_of)
+    if action.pertinent:
+        add_pertinent_task(case, employee, action.pertinent, evaluation.as_of)
     if kind == "LTS":
         add_milestone_tasks(case, employee, [milestone for milestone in evaluation.milestones
                                              if milestone.absence_id in action.absence_ids], evaluation.as_of)
     case.record(actor, "case opened", after={"kind": kind, "stage": stage, "paused": on_lts,
-                                             "open_tasks": len(case.open_tasks())}, reason=action.reason)
+                                             "open_tasks": len(case.open_tasks()),
+                                             **({"pertinent_factors": list(action.pertinent)} if action.pertinent
+                                                else {})}, reason=action.reason)
     case.save_checked()
     return case
 
@@ -205,9 +218,13 @@ def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
     if case.status == "closed":
         return
     why = f"Review period over; a new trigger restarted the process in case {opened.pk}"
-    # The engine closes the stage's own tasks only: anything else still to do stays with its holder.
-    case.change(actor, "case closed: restarted at the first stage",
-                lambda case: case.close(as_of, actor, why, every_task=False), reason=action.reason)
+    def close(case: Case) -> None:
+        # The engine closes the stage's own tasks only: anything else still to do stays with its holder. HR's
+        # advice on the pertinent factors is asked for again on the new case, with its own factors.
+        case.close(as_of, actor, why, every_task=False)
+        cancel_advice(case, actor)
+
+    case.change(actor, "case closed: restarted at the first stage", close, reason=action.reason)
 
 
 def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> None:
@@ -217,6 +234,8 @@ def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Pol
             if case.status == "closed":   # a trigger while the warning of a closed case is live
                 case.reopen_on_monitoring()
             add_review_tasks(case, employee, action, as_of)
+            if action.pertinent and not advice_waiting(case):
+                add_pertinent_task(case, employee, action.pertinent, as_of)
         elif action.kind == "warning_expired":
             case.close(as_of, actor, "The warning expired: continued monitoring ended", every_task=False)
         elif action.kind == "pause_sts":
@@ -306,6 +325,9 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
             if apply:
                 apply_evaluation(employee, evaluation, policy, actor)
         if apply:
+            reviews = give_adjustment_reviews(employee, evaluation.actions, as_of)
+            if reviews:
+                summary.actions[REVIEW_ADJUSTMENT] += reviews
             for action in evaluation.actions:
                 if action.kind == "oh_referral":
                     summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids,

@@ -14,5 +14,6 @@ from blueprints.cases import (  # noqa: E402,F401  (routes register on bp)
     notes,
     outcomes,
     page,
+    pertinent,
     work,
 )

@@ -236,3 +236,9 @@ class FlagForm(CaseForm):
 class ResolveFlagForm(FlaskForm):
     resolution = TextAreaField("What was done", validators=[DataRequired("Say what was done about the flag."),
                                                             Length(max=2000)])
+
+
+class AdviceForm(CaseForm):
+    """HR's advice on the pertinent factors (the service refuses it empty, beside the field)."""
+
+    advice = TextAreaField("HR's advice on the pertinent factors", validators=[Length(max=5000)])

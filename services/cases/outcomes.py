@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from casework.absences import long_date
 from casework.letters import LETTERS
+from casework.pertinent import advice_problem
 from casework.review import Target, target_problems, target_text
 from casework.workflow import (
     OUTCOMES,
@@ -41,6 +42,7 @@ from services.cases.tasks import (
 )
 from services.errors import Refused
 from services.mail import MailSettings
+from services.pertinent import advice_waiting
 from services.routing import notify_flag
 
 RECORD_OUTCOME = "record_outcome"
@@ -126,6 +128,9 @@ def check_outcome(case: Case, choice: OutcomeChoice, actor: str, today: dt.date)
     if step is None or choice.key not in {outcome.key for outcome in offered_outcomes(case)}:
         raise Refused("Choose one of the outcomes offered for this stage.", "outcome_kind")
     stage = stage_of(case)
+    problem = advice_problem(OUTCOMES[choice.key], step, ladder.after(step.key), advice_waiting(case))
+    if problem:
+        raise Refused(problem, "outcome_kind")
     problem = formal_outcome_problem(OUTCOMES[choice.key], step, _meetings(case), _may_dismiss(actor),
                                      region_of(case), stage.outcome.decided_on if stage.outcome else None)
     if problem:

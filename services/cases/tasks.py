@@ -10,6 +10,7 @@ from casework.absences import absence_length, long_date, rtw_due
 from casework.calendar import WorkingPattern, rolling_window
 from casework.checklists import HOLD_TASKS
 from casework.ladders import Ladder
+from casework.pertinent import PERTINENT_ADVICE
 from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
 from documents.absence import Absence, not_ended_before
@@ -170,6 +171,8 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
         raise Refused("Hold the review meeting and record its outcome: that completes this task.")
     if task.kind == CONFIRM_RESUMED:
         raise Refused("Confirm that they have resumed work: that closes the long-term case and completes this task.")
+    if task.kind == PERTINENT_ADVICE:
+        raise Refused("Record HR's advice on the pertinent factors: that completes this task.")
     if task.kind == CONFIRM_MIGRATED:
         raise Refused("Say whether the migrated stage is right, under “Migrated from the previous system”: "
                             "that completes this task.")

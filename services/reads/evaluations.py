@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from casework.figures import Figures, counting_words
+from casework.pertinent import applied_threshold
 from casework.policy import Counting, Policy, Trigger
 from casework.triggers import Evaluation, evaluate
 from documents.absence import Absence
@@ -106,9 +107,11 @@ def counted_words(counting: Counting) -> str:
 
 def thresholds(evaluation: Evaluation, policy: Policy, employee: Employee) -> list[Threshold]:
     """Each trigger of `policy` with the employee's figure and the threshold that applies to them
-    (pro-rated to their working week where the rule says so)."""
-    days_per_week = employee_facts(employee).pattern.days_per_week
-    return [_threshold(trigger, evaluation, trigger.threshold_for(days_per_week, policy.full_time_days_per_week))
+    (pro-rated to their working week where the rule says so, or adjusted for them by HR)."""
+    facts = employee_facts(employee)
+    days_per_week = facts.pattern.days_per_week
+    return [_threshold(trigger, evaluation, applied_threshold(
+                trigger, facts, policy, trigger.threshold_for(days_per_week, policy.full_time_days_per_week))[0])
             for trigger in policy.triggers]
 
 

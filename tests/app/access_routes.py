@@ -16,7 +16,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
-from documents import Absence, Case
+from documents import Absence, Case, Employee
 from tests.app.access_world import DAY, LOGINS, TODAY, TOKENS, Side, World
 
 MANAGER, HR, SUPPORT, ADMIN = "manager", "hr", "support", "admin"
@@ -71,6 +71,10 @@ def row(endpoint: str, method: str, who, scope: str | None = None, **options) ->
 
 def case_version(case_id: str) -> int:
     return Case.objects(pk=case_id).only("version").first().version
+
+
+def employee_version(assignment_number: str) -> int:
+    return Employee.objects(assignment_number=assignment_number).only("version").first().version
 
 
 def absence_version(absence_id: str) -> int:
@@ -242,6 +246,17 @@ POSTS = [
         body=lambda w, s: {"version": case_version(s.sts_case), "assignee": s.manager_email}),
     row("cases.complete", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "task_id": s.task}, body=on_sts()),
+    # HR's advice on the pertinent factors: HR's own task (on a task that asks for none, refused with a message)
+    row("cases.advise", "POST", HR_WORK, STAFF, htmx=True,
+        params=lambda w, s: {"case_id": s.sts_case, "task_id": s.task}, body=on_sts(advice="Consider an adjustment")),
+    # An adjusted trigger threshold: HR's, for the employees of their divisions
+    row("employees.adjust", "POST", HR_WORK, STAFF, htmx=True,
+        params=lambda w, s: {"assignment_number": s.sts_worker}, body=lambda w, s: {
+            "version": employee_version(s.sts_worker), "trigger": "occasions", "threshold": "6",
+            "reason": "Agreed adjustment", "review_on": day(TODAY + 400 * DAY)}),
+    row("employees.remove_adjustment", "POST", HR_WORK, STAFF, htmx=True,
+        params=lambda w, s: {"assignment_number": s.sts_worker, "trigger": "occasions"},
+        body=lambda w, s: {"version": employee_version(s.sts_worker)}),
     row("cases.flag", "POST", MANAGER_ONLY, STAFF, params=sts, htmx=True,
         body=on_sts(kind="not_my_report", flag_comment="Moved to another ward in October")),
     row("cases.ask_not_to_progress_view", "POST", MANAGER_ONLY, STAFF, params=sts, htmx=True,
