@@ -11,7 +11,9 @@ from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
-from bson import BSON, ObjectId
+from bson import ObjectId
+from bson.codec_options import CodecOptions
+from bson.raw_bson import RawBSONDocument
 from hypothesis import strategies as st
 from mongoengine.connection import get_db
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -22,6 +24,7 @@ from tests.conftest import PASSWORD, clean_database, csrf_token
 
 # Collections a refused request may write: the login throttle counts failed sign-ins, and the medical-read log
 # records who was shown medical detail on a page drawn again with its message.
+RAW = CodecOptions(document_class=RawBSONDocument)   # documents as their stored bytes
 WRITTEN_WHEN_REFUSED = {"login_throttle", "medical_reads", "rate_limits"}   # rate_limits: every upload counts
 MESSAGE_MARKERS = ("nhsuk-error-summary", "nhsuk-error-message", "Go to your home page", 'role="alert"')
 
@@ -171,8 +174,8 @@ def digests() -> dict[str, str]:
         if name in WRITTEN_WHEN_REFUSED or name.endswith(".chunks"):
             continue
         digest = hashlib.sha256()
-        for document in db[name].find({}, sort=[("_id", 1)]):
-            digest.update(BSON.encode(document))
+        for document in db[name].with_options(codec_options=RAW).find({}, sort=[("_id", 1)]):
+            digest.update(document.raw)   # the stored bytes, neither decoded nor encoded again
         found[name] = digest.hexdigest()
     return found
 

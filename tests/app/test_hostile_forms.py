@@ -117,7 +117,7 @@ def test_every_post_route_is_attacked(app):
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-@settings(max_examples=6, deadline=None, database=None, phases=[Phase.generate, Phase.shrink],
+@settings(max_examples=4, deadline=None, database=None, phases=[Phase.generate, Phase.shrink],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(hostile_fields=st.dictionaries(st.integers(0, 99), hostile, max_size=6),

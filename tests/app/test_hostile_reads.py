@@ -100,7 +100,7 @@ COLUMN_VALUES = st.lists(st.tuples(st.sampled_from(COLUMNS + OPTIONAL_COLUMNS), 
     hostile_text, JSON_ANY.map(lambda value: ("JSON values of every kind", value)))), max_size=4)
 
 
-@settings(SETTINGS, max_examples=30)
+@settings(SETTINGS, max_examples=20)
 @given(shape=st.sampled_from(["hostile values in real columns", "any JSON", "bytes that are not JSON"]),
        anything=JSON_ANY, raw=RAW_BODIES, items=st.lists(COLUMN_VALUES, min_size=1, max_size=3))
 def test_the_api_given_hostile_absences_answers_in_json_and_a_refusal_changes_nothing(fresh, shape, anything, raw,
@@ -126,7 +126,7 @@ def test_the_api_given_hostile_absences_answers_in_json_and_a_refusal_changes_no
     assert not altered, f"refused ({response.status_code}) yet changed {altered}"
 
 
-@settings(SETTINGS, max_examples=20)
+@settings(SETTINGS, max_examples=12)
 @given(number=st.one_of(st.none(), hostile_text), what=st.sampled_from(["absences", "cases", "evaluation"]),
        as_of=st.one_of(st.none(), hostile_text))
 def test_the_api_reads_given_hostile_numbers_and_dates_answer_in_json(fresh, number, what, as_of):
@@ -149,7 +149,7 @@ NUMBER = st.one_of(st.none(), st.sampled_from([0, 2, 10**6, 2**31 - 1, 2**31, 2*
 
 
 @pytest.mark.parametrize("endpoint", [endpoint for endpoint in GETS if not endpoint.startswith("api.")])
-@settings(SETTINGS, max_examples=5)
+@settings(SETTINGS, max_examples=3)
 @given(path=st.fixed_dictionaries({name: NUMBER if name in ("number", "revision") else PATH_VALUE
                                    for name in PATH_ARGUMENTS}),
        query=st.dictionaries(st.sampled_from(QUERY), hostile_text, max_size=3))
