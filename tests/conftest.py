@@ -121,20 +121,75 @@ def csrf_token(html: str) -> str:
 
 # The files that take longest (seconds on a 2-core machine, measured with --durations): run first, so that the
 # workers of `make test` (pytest-xdist, whole files) finish together instead of one working on alone at the end.
+# A file not listed counts by its folder: a browser journey is long, a unit test file short.
 LONGEST_FIRST = {
-    "tests/app/test_access_matrix.py": 116, "tests/app/test_hostile_forms.py": 66, "tests/app/test_embedded.py": 66,
-    "tests/app/test_csv_corpora.py": 58, "tests/app/test_hostile_reads.py": 56, "tests/app/test_demo.py": 51,
-    "tests/app/test_hierarchy_interrupted.py": 43, "tests/app/test_import_interrupted.py": 40,
-    "tests/browser/test_ladder_journey.py": 36, "tests/app/test_docx_uploads.py": 36, "tests/app/test_backup.py": 31,
-    "tests/app/test_letters.py": 29, "tests/browser/test_hr_journey.py": 29, "tests/unit/test_letter_templates.py": 28,
-    "tests/browser/test_sts_journey.py": 27, "tests/browser/test_migration_journey.py": 26,
-    "tests/browser/test_manager_journey.py": 24, "tests/browser/test_absence_journey.py": 22,
+    "tests/app/test_access_matrix.py": 116,
+    "tests/app/test_hostile_forms.py": 66,
+    "tests/app/test_embedded.py": 66,
+    "tests/app/test_csv_corpora.py": 59,
+    "tests/app/test_hostile_reads.py": 56,
+    "tests/app/test_demo.py": 51,
+    "tests/app/test_hierarchy_interrupted.py": 43,
+    "tests/app/test_import_interrupted.py": 40,
+    "tests/browser/test_ladder_journey.py": 36,
+    "tests/app/test_docx_uploads.py": 36,
+    "tests/app/test_backup.py": 31,
+    "tests/app/test_letters.py": 29,
+    "tests/browser/test_hr_journey.py": 29,
+    "tests/unit/test_letter_templates.py": 28,
+    "tests/browser/test_sts_journey.py": 27,
+    "tests/browser/test_migration_journey.py": 26,
+    "tests/browser/test_manager_journey.py": 24,
+    "tests/browser/test_absence_journey.py": 22,
+    "tests/app/test_letter_templates_admin.py": 22,
+    "tests/app/test_policies.py": 21,
+    "tests/app/test_inflight_import.py": 21,
+    "tests/app/test_meetings.py": 20,
+    "tests/app/test_absence_import.py": 19,
+    "tests/app/test_outcomes.py": 19,
+    "tests/app/test_hierarchy_import.py": 18,
+    "tests/app/test_dashboard.py": 18,
+    "tests/browser/test_report_journey.py": 18,
+    "tests/browser/test_flag_journey.py": 16,
+    "tests/browser/test_letters_journey.py": 15,
+    "tests/app/test_absences.py": 14,
+    "tests/app/test_datafix.py": 13,
+    "tests/browser/test_resumption_journey.py": 13,
+    "tests/app/test_meeting_changes.py": 12,
+    "tests/app/test_appeals.py": 12,
+    "tests/browser/test_import_page.py": 11,
+    "tests/app/test_medical_inference.py": 11,
+    "tests/app/test_case_scope.py": 11,
+    "tests/app/test_notes_flags.py": 11,
+    "tests/app/test_board_report.py": 10,
+    "tests/app/test_pertinent.py": 10,
+    "tests/app/test_caching.py": 9,
+    "tests/browser/test_session_journey.py": 9,
+    "tests/app/test_input_limits.py": 9,
+    "tests/app/test_case_page.py": 9,
+    "tests/app/test_trigger_views.py": 9,
+    "tests/app/test_auth.py": 9,
+    "tests/unit/test_letter_grammar.py": 9,
+    "tests/app/test_hierarchy_health.py": 6,
+    "tests/app/test_case_tasks.py": 6,
+    "tests/app/test_inbox.py": 6,
+    "tests/app/test_sessions.py": 6,
+    "tests/app/test_api.py": 6,
+    "tests/app/test_pages.py": 6,
+    "tests/app/test_notifications.py": 6,
+    "tests/app/test_limits.py": 6,
+    "tests/app/test_care_rules.py": 5,
+    "tests/unit/test_docx_package.py": 5,
+    "tests/app/test_menu.py": 4,
+    "tests/app/test_triggers_apply.py": 4,
 }
+BY_FOLDER = {"tests/browser/": 10, "tests/app/": 3, "tests/unit/": 1}
 
 
 def pytest_collection_modifyitems(items):
-    """Longest files first (LONGEST_FIRST), each file's tests kept together and in their own order."""
+    """Longest files first (LONGEST_FIRST, else BY_FOLDER), each file's tests kept together and in their own order."""
     def weight(item) -> float:
         path = item.nodeid.split("::")[0]
-        return -LONGEST_FIRST.get(path, 0)
+        return -LONGEST_FIRST.get(path, next((value for folder, value in BY_FOLDER.items() if path.startswith(folder)),
+                                             0))
     items.sort(key=weight)

@@ -65,6 +65,7 @@ def accessible(page):
     """Run axe-core (WCAG 2.2 AA rules) on the current page and fail on any violation."""
 
     def check(label: str) -> None:
+        page.wait_for_load_state("load")   # the page's styles applied: unstyled links would fail on their size
         page.evaluate(AXE.read_text())
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         violations = [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}

@@ -59,6 +59,7 @@ def test_manager_absence_journey(page, live_server, demo_organisation, screensho
     page.get_by_role("button", name="End the absence").click()
     expect(page.get_by_text("Absence ended. The return-to-work interview is now due.")).to_be_visible()
     page.get_by_role("link", name="Record the return-to-work interview").click()
+    expect(page.get_by_role("heading", name="Return-to-work interview")).to_be_visible()
     accessible("return-to-work form")
     page.get_by_label("Date of the interview").fill(held.isoformat())
     page.get_by_label("The employee has completed and signed the sickness declaration").check()
