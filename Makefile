@@ -5,11 +5,10 @@ BIN := $(VENV)/bin
 VENDOR := static/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 # The app and browser tests run in this many processes, each with its own embedded database (pytest-xdist);
-# a test file stays in one process, so module fixtures (the demo organisation) are built once. The files go out
-# longest first, in the order tests/conftest.py gives them (not xdist's own, most tests first, which left the
-# browser journeys to the end on one worker).
+# a test file stays in one process, so module fixtures (the demo organisation) are built once. (Sending the
+# longest files first was tried: the browser journeys then ran side by side on both workers and the run took longer.)
 TEST_WORKERS ?= 2
-PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: setup run test test-unit test-app test-browser lint clean
 
