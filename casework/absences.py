@@ -284,6 +284,11 @@ def absence_length(first_day: dt.date, last_day: dt.date | None, pattern: Workin
             "fte_days": round(fte_days(lost, pattern), 2)}
 
 
+def count_of(number: int, unit: str) -> str:
+    """A number with its unit, plural unless it is one: '1 occasion', '3 working days'."""
+    return f"{number} {unit}{'' if number == 1 else 's'}"
+
+
 def long_date(day: dt.date) -> str:
     """A date as people write it: 3 March 2026."""
     return f"{day.day} {day:%B %Y}"

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from casework.absences import long_date
+from casework.absences import count_of, long_date
 from casework.calendar import (
     WEEKDAYS,
     WorkingPattern,
@@ -54,9 +54,8 @@ class Figures:
         """'2 pregnancy-related absences not counted (Equality Act 2010, section 18)', or ''."""
         if not self.not_counted:
             return ""
-        count = len(self.not_counted)
-        return (f"{count} pregnancy-related absence{'' if count == 1 else 's'} not counted "
-                f"(Equality Act 2010, section 18)")
+        return (f"{count_of(len(self.not_counted), 'pregnancy-related absence')} not counted "
+                "(Equality Act 2010, section 18)")
 
     @property
     def months(self) -> int | None:
@@ -146,7 +145,7 @@ def long_term_spells(absences: Sequence[AbsenceFacts], rule: RepeatedLongTerm, r
 
 
 def counting_words(counting: Counting) -> str:
-    """What a rule leaves out, in words: ', not counting pregnancy absences or pregnancy-related absences'."""
+    """What a rule leaves out beyond the protected absences, in words: ', not counting disability-related absences'."""
     left_out = [reason.replace("_", " ") + " absences" for reason in counting.exclude_reasons
                 if reason not in PROTECTED_REASONS]
     left_out += [flag.replace("_", "-") + " absences" for flag in counting.exclude_flags if flag not in PROTECTED_FLAGS]
@@ -179,16 +178,12 @@ def pattern_concern(absences: Sequence[AbsenceFacts], rule: PatternRule, rules: 
     if len(matches) < rule.occasions:
         return None
     listed = "; ".join(f"{long_date(absence.first_day)} ({', '.join(why)})" for absence, why in matches)
-    explanation = (f"{len(matches)} absences of {_working_days_words(rule.max_working_days, 'at most ')} in the "
+    explanation = (f"{len(matches)} absences of at most {count_of(rule.max_working_days, 'working day')} in the "
                    f"{rule.window.words} to {long_date(end)} began on the first or ended on the last working day of "
                    f"the week, or next to a bank holiday"
                    f"{counting_words(rule.counting)} (concern: {rule.occasions} or more): {listed}")
     return Concern("pattern", explanation, tuple(absence.first_day for absence, _ in matches),
                    tuple(absence.id for absence, _ in matches))
-
-
-def _working_days_words(count: int, before: str = "") -> str:
-    return f"{before}{count} working day{'' if count == 1 else 's'}"
 
 
 def _pattern_reasons(absence: AbsenceFacts, rule: PatternRule, pattern: WorkingPattern, as_of: dt.date) -> list[str]:
@@ -212,7 +207,7 @@ def _pattern_reasons(absence: AbsenceFacts, rule: PatternRule, pattern: WorkingP
         after = _bank_holiday_beside(last, 1, pattern) if last else None
         if after:
             why.append(f"before the bank holiday on {long_date(after)}")
-    return [_working_days_words(length), *why] if why else []
+    return [count_of(length, 'working day'), *why] if why else []
 
 
 def _bank_holiday_beside(day: dt.date, step: int, pattern: WorkingPattern) -> dt.date | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from casework.absences import long_date
+from casework.absences import count_of, long_date
 
 # The reason for a dismissal in capability words, by the kind of case (part 2, paragraphs 8d and 9h).
 DISMISSAL_REASONS = {
@@ -35,12 +35,9 @@ OUTCOME_WORDS = {
 }
 
 
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
-
 
 def _absence_words(occasions: int, working_days: int) -> str:
-    return (f"{_count(occasions, 'occasion')} of sickness absence, with {_count(working_days, 'working day')} "
+    return (f"{count_of(occasions, 'occasion')} of sickness absence, with {count_of(working_days, 'working day')} "
             f"lost")
 
 
@@ -53,8 +50,8 @@ def trigger_words(windows: Sequence[Mapping], rows: Sequence[Mapping]) -> str:
     for window in windows:
         if "occasions" not in window or not window.get("to"):
             continue
-        span = (_count(window["months"], "month") if window.get("months")
-                else _count(window["weeks"], "week") if window.get("weeks") else "")
+        span = (count_of(window["months"], "month") if window.get("months")
+                else count_of(window["weeks"], "week") if window.get("weeks") else "")
         end = long_date(dt.date.fromisoformat(str(window["to"])))
         said.append(f"{_absence_words(window['occasions'], window.get('working_days') or 0)}, in the "
                     f"{span + ' ' if span else 'period '}to {end}")

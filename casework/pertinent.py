@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from casework.absences import long_date
+from casework.absences import count_of, long_date
 from casework.decisions import Action
 from casework.facts import AbsenceFacts, AdjustedThreshold, EmployeeFacts
 from casework.figures import Figures
@@ -55,12 +55,12 @@ def pertinent_factors(employee: EmployeeFacts, absences: Sequence[AbsenceFacts],
         factors.append("the one absence counted is disability-related")
     elif related:
         verb = "is" if len(related) == 1 else "are"
-        factors.append(f"{len(related)} of the {_count(len(counted), 'absence')} counted {verb} disability-related")
+        factors.append(f"{len(related)} of the {count_of(len(counted), 'absence')} counted {verb} disability-related")
     spans = [(figures.start, figures.end) for figures in windows]
     left_out = [absence for absence in absences if absence.disability_related and absence.id not in set(counted_ids)
                 and any(absence.first_day <= end and absence.until(as_of) >= start for start, end in spans)]
     if left_out:
-        factors.append(f"{_count(len(left_out), 'disability-related absence')} in the window "
+        factors.append(f"{count_of(len(left_out), 'disability-related absence')} in the window "
                        f"{'is' if len(left_out) == 1 else 'are'} not counted")
     for adjusted in employee.adjusted_thresholds:
         agreed = f" on {long_date(adjusted.agreed_on)}" if adjusted.agreed_on else ""
@@ -141,6 +141,3 @@ def adjustment_problems(adjustment: Adjustment, policy: Policy, days_per_week: i
         problems["review_on"] = "The review date must be after today."
     return problems
 
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from casework.absences import long_date
+from casework.absences import count_of, long_date
 from casework.calendar import WorkingPattern, working_days_in_window
 from casework.facts import AbsenceFacts
 from casework.figures import counted
@@ -23,9 +23,6 @@ from casework.policy import Counting, LongTermRules
 
 MAX_TARGET = 99
 
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,18 +41,18 @@ class Target:
         """'no more than 2 occasions and no more than 5 working days of sickness absence in the review period'."""
         limits = []
         if self.occasions is not None:
-            limits.append(f"no more than {_count(self.occasions, 'occasion')}")
+            limits.append(f"no more than {count_of(self.occasions, 'occasion')}")
         if self.working_days is not None:
-            limits.append(f"no more than {_count(self.working_days, 'working day')}")
+            limits.append(f"no more than {count_of(self.working_days, 'working day')}")
         return f"{' and '.join(limits)} of sickness absence in the review period" if limits else ""
 
     def missed_by(self, occasions: int, working_days: int) -> list[str]:
         """How the figures go past the target, in words (empty when the target is kept)."""
         over = []
         if self.occasions is not None and occasions > self.occasions:
-            over.append(f"{_count(occasions, 'occasion')} (target: no more than {self.occasions})")
+            over.append(f"{count_of(occasions, 'occasion')} (target: no more than {self.occasions})")
         if self.working_days is not None and working_days > self.working_days:
-            over.append(f"{_count(working_days, 'working day')} (target: no more than {self.working_days})")
+            over.append(f"{count_of(working_days, 'working day')} (target: no more than {self.working_days})")
         return over
 
 
@@ -93,7 +90,7 @@ class ReviewFigures:
 
     def words(self) -> str:
         """'2 occasions and 3 working days from 25 February 2026 to 19 May 2026'."""
-        return (f"{_count(self.occasions, 'occasion')} and {_count(self.working_days, 'working day')} of absence "
+        return (f"{count_of(self.occasions, 'occasion')} and {count_of(self.working_days, 'working day')} of absence "
                 f"from {long_date(self.start)} to {long_date(self.end)}")
 
 

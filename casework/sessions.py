@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from casework.absences import count_of
+
 IDLE, TOO_LONG, REVOKED = "idle", "absolute", "revoked"
 
 
@@ -31,15 +33,12 @@ def ended_by(signed_in_at: dt.datetime | None, seen_at: dt.datetime | None, now:
     return None
 
 
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
-
 
 def ended_message(reason: str | None, rules: SessionRules = SessionRules()) -> str | None:
     """What the sign-in page says after a session ended for `reason` (None for no reason or one it does not know)."""
     messages = {
-        IDLE: f"You were signed out after {_count(rules.idle_minutes, 'minute')} without activity.",
-        TOO_LONG: f"You were signed out because you had been signed in for {_count(rules.max_hours, 'hour')}.",
+        IDLE: f"You were signed out after {count_of(rules.idle_minutes, 'minute')} without activity.",
+        TOO_LONG: f"You were signed out because you had been signed in for {count_of(rules.max_hours, 'hour')}.",
         REVOKED: "You were signed out: you signed out in another window, your login was changed, or your "
                  "connection changed.",
     }

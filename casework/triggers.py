@@ -45,7 +45,7 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from casework.absences import expected_referral, long_date
+from casework.absences import count_of, expected_referral, long_date
 from casework.decisions import Action, FiredRule, consider_sts, long_term_words, lts_actions, sts_actions
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.figures import Concern, Figures, counting_words, figures, is_long_term, long_term_spells, pattern_concern
@@ -131,12 +131,12 @@ def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: i
     (trigger: 4 or more)'; `adjusted` says why the threshold is the employee's own ('adjusted for this employee
     until 1 June 2027: …')."""
     if trigger.measure == "occasions":
-        value = _count(found.occasions, "occasion")
+        value = count_of(found.occasions, "occasion")
     elif trigger.measure == "working_days":
-        value = _count(found.working_days, "working day") + " lost"
+        value = count_of(found.working_days, "working day") + " lost"
     else:
-        value = (f"Bradford score {found.bradford} ({_count(found.occasions, 'occasion')} squared × "
-                 f"{_count(found.working_days, 'working day')})")
+        value = (f"Bradford score {found.bradford} ({count_of(found.occasions, 'occasion')} squared × "
+                 f"{count_of(found.working_days, 'working day')})")
     if trigger.up_to is not None:
         limit = f"band: {threshold:g} to {trigger.up_to:g}"
     else:
@@ -144,9 +144,9 @@ def explain(trigger: Trigger, found: Figures, threshold: float, days_per_week: i
     if adjusted:
         limit += f", {adjusted}"
     if trigger.prorate and not adjusted:
-        limit += f", {trigger.threshold:g} pro-rated to {_count(days_per_week, 'working day')} a week"
+        limit += f", {trigger.threshold:g} pro-rated to {count_of(days_per_week, 'working day')} a week"
     elif trigger.per_working_week and days_per_week != full_time_days and not adjusted:
-        limit += f": {trigger.threshold:g} of their working weeks of {_count(days_per_week, 'day')}"
+        limit += f": {trigger.threshold:g} of their working weeks of {count_of(days_per_week, 'day')}"
     protected = f"; {found.not_counted_words}" if found.not_counted else ""
     return f"{value} in {found.period}{counting_words(found.counting)}{protected} ({limit})"
 
@@ -195,6 +195,3 @@ def _expected_length_rules(known: Sequence[AbsenceFacts], policy: Policy, as_of:
                                    f"Absence from {long_date(absence.first_day)} {why}", absence_ids=(absence.id,)))
     return fired
 
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
