@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from hypothesis import settings
+from pymongo import monitoring
 from werkzeug.serving import make_server
 
 from documents.embedded import ensure_server, stop_server
@@ -69,13 +70,44 @@ def serving(app):
         thread.join()
 
 
+class _Written(monitoring.CommandListener):
+    """The collections this process has written to since the test database was last emptied: emptying those
+    alone takes a few milliseconds, where emptying every collection took 36 ms before and after each test."""
+    WRITES = frozenset({"insert", "update", "delete", "findAndModify", "findandmodify"})
+
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def started(self, event):
+        if event.command_name in self.WRITES and event.database_name == TEST_DB:
+            self.names.add(event.command[event.command_name])
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+    def drain(self) -> set[str]:
+        names, self.names = self.names, set()
+        return names
+
+
+_written = _Written()
+monitoring.register(_written)   # before any client is made, so that every client of this process reports
+
+
 def clean_database():
-    """Delete every document of every collection in the test database (indexes stay)."""
+    """Delete every document of every collection in the test database (indexes stay): those this process wrote
+    to, then, if anything is left (another process wrote, such as a command run as a subprocess), all of them."""
     from mongoengine.connection import get_db
     db = get_db()
-    assert db.name.endswith("_test")
-    for name in db.list_collection_names():
+    assert db.name == TEST_DB
+    for name in sorted(_written.drain()):
         db[name].delete_many({})
+    if db.command("dbStats")["objects"]:
+        for name in db.list_collection_names():
+            db[name].delete_many({})
 
 
 @pytest.fixture

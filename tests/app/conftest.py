@@ -1,4 +1,4 @@
-"""App tests: Flask's test client against the real embedded database, cleaned after each test."""
+"""App tests: Flask's test client against the real embedded database, emptied before each test."""
 from __future__ import annotations
 
 import pytest
@@ -10,8 +10,6 @@ from tests.conftest import PASSWORD, clean_database, csrf_token
 
 @pytest.fixture(autouse=True)
 def _clean(app):
-    clean_database()
-    yield
     clean_database()
 
 
