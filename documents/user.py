@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from documents.base import AuditEntry, Versioned
 
-ROLES = ("manager", "hr", "support", "admin")
+ROLES = ("manager", "hr", "support", "admin", "dpo")
 NOTIFY_CHOICES = ("each", "digest", "off")
 
 # How new passwords are hashed: Werkzeug's method string. Its default, scrypt with n = 2**15, takes about 130 ms a
@@ -41,25 +41,34 @@ class User(Versioned, me.Document):
     flask-login asks of a signed-in user (`is_authenticated`, `is_active`, `is_anonymous`, `get_id`).
 
     `session_generation` is written into every session the login begins (`get_id`); raising it ends them all,
-    wherever they are, at their next request (`end_sessions`)."""
+    wherever they are, at their next request (`end_sessions`).
+
+    A login may have no local password (`password_hash` None): one made from the hierarchy, or one that signs in
+    only by single sign-on. One made from the hierarchy waits for its first sign-in (`awaiting_first_sign_in`,
+    not yet `active`): by single sign-on, or through a set-password link; that sign-in makes it active. Switching
+    a login off ends the wait too."""
 
     is_authenticated = True
     is_anonymous = False
 
     email = me.StringField(required=True, unique=True, max_length=200)
     name = me.StringField(required=True, max_length=200)
-    password_hash = me.StringField(required=True)
+    password_hash = me.StringField()                # None: no local password
     roles = me.ListField(me.StringField(choices=ROLES), required=True)
     assignment_number = me.StringField(max_length=40)
     hr_divisions = me.ListField(me.StringField())
     notify = me.StringField(choices=NOTIFY_CHOICES, default="each")
     active = me.BooleanField(default=True)
+    awaiting_first_sign_in = me.BooleanField(default=False)
+    made_from_hierarchy = me.BooleanField(default=False)    # made by the employee import for a supervisor
+    oidc_subject = me.StringField(max_length=255)            # the identity provider's `sub`, once signed in by SSO
     may_dismiss = me.BooleanField(default=False)    # the authority to dismiss, given by an administrator
     session_generation = me.IntField(default=0)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 
-    meta = {"collection": "users", "indexes": ["assignment_number", "roles"]}
+    meta = {"collection": "users", "indexes": ["assignment_number", "roles",
+                                               {"fields": ["oidc_subject"], "unique": True, "sparse": True}]}
 
     def clean(self):
         self.email = (self.email or "").strip().lower()
@@ -71,6 +80,9 @@ class User(Versioned, me.Document):
         self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
+        """Whether `password` is this login's; never for a login without a local password (timed the same)."""
+        if not self.password_hash:
+            return check_nobody_s_password(password)
         return check_password_hash(self.password_hash, password)
 
     def give_roles(self, roles: list[str], hr_divisions: list[str] | None = None) -> None:
@@ -84,8 +96,17 @@ class User(Versioned, me.Document):
         self.may_dismiss = allowed
 
     def switch(self, on: bool) -> None:
-        """Let this login sign in (`on`), or stop it."""
+        """Let this login sign in (`on`), or stop it (a login awaiting its first sign-in then no longer waits)."""
         self.active = on
+        if not on:
+            self.awaiting_first_sign_in = False
+
+    def signed_in_first(self) -> None:
+        """A login awaiting its first sign-in has signed in (by single sign-on or a set-password link): it is
+        active from now on."""
+        if self.awaiting_first_sign_in:
+            self.awaiting_first_sign_in = False
+            self.active = True
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -114,7 +135,8 @@ class User(Versioned, me.Document):
 
     def audit_summary(self) -> dict:
         return {"roles": list(self.roles), "hr_divisions": list(self.hr_divisions), "active": self.active,
-                "may_dismiss": self.may_dismiss}
+                "awaiting_first_sign_in": self.awaiting_first_sign_in, "may_dismiss": self.may_dismiss,
+                "assignment_number": self.assignment_number}
 
 
 @functools.cache
