@@ -8,13 +8,14 @@ from documents.import_job import ImportJob, UnfinishedImport
 from documents.letter_templates import LetterTemplate
 from documents.notification import Notification
 from documents.organisation import Organisation
+from documents.password_link import PasswordLink
 from documents.policy import Policy
 from documents.reason_codes import ReasonCodes
 from documents.routing import Routing
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
-       Organisation, Routing, UnfinishedImport, ReasonCodes)
+       Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink)
 
 
 def ensure_indexes() -> None:
@@ -24,6 +25,6 @@ def ensure_indexes() -> None:
 
 
 __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",
-           "Notification", "Organisation", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes", "Routing",
-           "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
+           "Notification", "Organisation", "PasswordLink", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes",
+           "Routing", "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
            "rebuild_manager_paths", "utcnow"]

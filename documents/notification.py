@@ -6,8 +6,10 @@ import mongoengine as me
 
 from documents.base import utcnow
 
-KINDS = ("each", "digest", "invitation", "notice")
+KINDS = ("each", "digest", "invitation", "notice", "password_link")
 KEPT_KINDS = ("invitation", "notice")     # stored whole: a retry sends exactly what failed
+# A set-password link is never stored (it holds the link's secret) nor retried: a failure is told to whoever sent
+# it, who sends a new link.
 STATUSES = ("sending", "sent", "failed", "given_up", "replaced")
 MAX_ATTEMPTS = 5
 

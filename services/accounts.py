@@ -3,17 +3,28 @@ administrator keeps (each change to a password, the roles or whether a login wor
 API tokens other systems present."""
 from __future__ import annotations
 
+import datetime as dt
+
 from mongoengine.errors import NotUniqueError, ValidationError
 
 from casework.throttle import ThrottleRules, lock_until, may_attempt
 from documents.api_token import SCOPES, ApiToken
 from documents.base import field_errors, utcnow
+from documents.notification import Notification
+from documents.password_link import PasswordLink
 from documents.user import ROLES, LoginThrottle, User, check_nobody_s_password
 from services.errors import Refused
+from services.mail import MailSettings
+from services.notifications import send_password_link
 
 DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 365, 3650
 FAILED = "The email address or password is not right."
 MIN_PASSWORD_LENGTH = 12
+# How long a set-password link works: one an administrator sends (or `users create` prints) for a new login, and
+# one "Forgot your password?" sends.
+LINK_HOURS = {"set": 24, "reset": 1}
+LINK_PATH = "/password/{secret}"     # the page a link opens (blueprints/auth.py serves it)
+LINK_GONE = "This link has expired or has been used. Ask for a new one."
 
 
 def sign_in(email: str, password: str, rules: ThrottleRules) -> User:
@@ -116,6 +127,50 @@ def end_sessions(email: str) -> User:
     """End every session of the login `email` (a lost laptop, a shared screen)."""
     user = _login(email)
     user.end_sessions()
+    return user
+
+
+def password_link(email: str, purpose: str, actor: str, base_url: str) -> tuple[User, str]:
+    """A new link for the login `email` to choose its password (`purpose` "set" or "reset"): the login and the
+    link's address. Only the newest link of a login works, once, for LINK_HOURS[purpose] hours."""
+    user = _login(email)
+    if not user.active and not user.awaiting_first_sign_in:
+        raise Refused(f"{user.email} is switched off: switch it on before sending a link.", "email")
+    secret = PasswordLink.make(user.pk, purpose, actor, dt.timedelta(hours=LINK_HOURS[purpose]))
+    return user, base_url.rstrip("/") + LINK_PATH.format(secret=secret)
+
+
+def send_link(email: str, purpose: str, actor: str, settings: MailSettings) -> Notification:
+    """E-mail the login `email` a new set-password link (see `password_link`); the log entry says whether the
+    mail server took it."""
+    user, url = password_link(email, purpose, actor, settings.base_url)
+    return send_password_link(user, url, purpose, LINK_HOURS[purpose], settings)
+
+
+def linked_login(secret: str) -> User:
+    """The login a live set-password link is for; Refused when the link has expired or been used."""
+    link = PasswordLink.live(secret)
+    user = User.objects(pk=link.user).first() if link is not None else None
+    if user is None or not (user.active or user.awaiting_first_sign_in):
+        raise Refused(LINK_GONE)
+    return user
+
+
+def set_password_by_link(secret: str, password: str) -> User:
+    """Choose the password of the login a live link is for, spending the link: a login awaiting its first sign-in
+    is active from now on, and every session the login had ends."""
+    user = linked_login(secret)
+    _check_password(password)
+    link = PasswordLink.live(secret)
+    if link is None or not link.use():
+        raise Refused(LINK_GONE)
+
+    def choose(user: User) -> None:
+        user.set_password(password)
+        user.signed_in_first()
+    user.change(f"{user.email} (by a set-password link)", "password chosen", choose)
+    user.end_sessions()
+    user.reload()
     return user
 
 

@@ -335,6 +335,32 @@ def send_notice(recipients, subject: str, lines: list[str], about: str, settings
     return notifications
 
 
+def send_password_link(user: User, url: str, purpose: str, hours: int, settings: MailSettings) -> Notification:
+    """E-mail `user` their set-password link (`purpose` "set": a new login's first password, or "reset": a
+    forgotten one), working for `hours` hours. The log keeps that it was sent, never the message, which holds the
+    link; a failure is not retried ("failed" or "given_up", with the reason): a new link is sent instead."""
+    if purpose == "set":
+        subject = "Casebook: choose your password"
+        lines = ["A Casebook login has been made for you. Choose your password with this link:", url,
+                 f"The link works once, for {hours} hours."]
+    else:
+        subject = "Casebook: reset your password"
+        lines = ["Someone asked to reset the password of your Casebook login. If it was you, choose a new "
+                 "password with this link:", url,
+                 f"The link works once, for {hours} hour{'s' if hours != 1 else ''}. If it was not you, ignore "
+                 "this e-mail: your password stays as it is."]
+    paragraphs = [_hello(user.name), *lines]
+    message = _message(user.name, user.email, subject, "\n\n".join(paragraphs) + "\n",
+                       "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
+    notification = Notification(recipient=user.email, kind="password_link", day=clock.today(),
+                                subject=message["Subject"])
+    _claim(notification)
+    notification.attempts = MAX_ATTEMPTS      # one attempt only: a failure is given up, never retried
+    with Mailer(settings) as mailer:
+        _send(mailer, notification, message.as_bytes(), RunReport())
+    return notification
+
+
 def _hello(name: str) -> str:
     return f"Hello {name}," if name else "Hello,"
 
