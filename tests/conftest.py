@@ -110,6 +110,32 @@ def clean_database():
             db[name].delete_many({})
 
 
+def database_copy() -> dict[str, list[dict]]:
+    """Every document of every collection of the test database, for `restore_database`."""
+    from mongoengine.connection import get_db
+    db = get_db()
+    return {name: list(db[name].find({})) for name in db.list_collection_names()}
+
+
+def restore_database(saved: dict[str, list]) -> None:
+    """The test database exactly as `saved` (each collection's documents; indexes stay): the collections this
+    process wrote to since the last clean or restore are emptied and filled again; then, if the number of
+    documents says another process wrote too, all of them are."""
+    from mongoengine.connection import get_db
+    db = get_db()
+    assert db.name == TEST_DB
+
+    def refill(names) -> None:
+        for name in sorted(names):
+            db[name].delete_many({})
+            if saved.get(name):
+                db[name].insert_many([dict(document) for document in saved[name]])
+    refill(_written.drain())
+    if db.command("dbStats")["objects"] != sum(len(documents) for documents in saved.values()):
+        refill(db.list_collection_names())
+    _written.drain()     # the restore's own writes
+
+
 @pytest.fixture
 def make_employee():
     from documents import Employee, rebuild_manager_paths

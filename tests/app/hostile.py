@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.app.mail import free_port
-from tests.conftest import PASSWORD, clean_database, csrf_token
+from tests.conftest import PASSWORD, clean_database, csrf_token, database_copy, restore_database
 
 # Collections a refused request may write: the login throttle counts failed sign-ins, and the medical-read log
 # records who was shown medical detail on a page drawn again with its message.
@@ -148,22 +148,6 @@ def forms_of(html: str) -> list[tuple[str, dict[str, list[str]], set[str]]]:
     parser = Forms()
     parser.feed(html)
     return [(action.replace("&amp;", "&"), fields, files) for action, fields, files in parser.found]
-
-
-def snapshot() -> dict[str, list[dict]]:
-    """Every document of every collection."""
-    db = get_db()
-    return {name: list(db[name].find({})) for name in db.list_collection_names()}
-
-
-def restore(saved: dict[str, list[dict]]) -> None:
-    """The database exactly as `saved` (indexes stay)."""
-    db = get_db()
-    for name in db.list_collection_names():
-        db[name].delete_many({})
-    for name, documents in saved.items():
-        if documents:
-            db[name].insert_many([dict(document) for document in documents])
 
 
 def digests() -> dict[str, str]:
@@ -294,7 +278,7 @@ def organisation(app):
         for email, client in clients.items():
             if email:
                 sign_in(client, email)
-        yield World(saved=snapshot(), clients=clients, ids=seeded["ids"], token=seeded["token"])
+        yield World(saved=database_copy(), clients=clients, ids=seeded["ids"], token=seeded["token"])
     finally:
         jobs._in_background, app.config["SMTP_PORT"] = background, port
         clean_database()
@@ -309,7 +293,7 @@ def _at_once(job, apply, today, mail, context, retention_days=None):
 def restored(world: dict) -> dict:
     """The organisation as seeded, each client signed in again (a logout may have been accepted), and a CSRF token
     for each (`tokens`)."""
-    restore(world["saved"])
+    restore_database(world["saved"])
     world["tokens"] = {}
     for user, client in world["clients"].items():
         page = client.get("/login" if user is None else "/account/notifications")
