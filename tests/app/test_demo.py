@@ -8,12 +8,20 @@ import pytest
 from documents import Absence, Case, Employee, User
 from services.demo import DEMO_PASSWORD, load_demo
 from tests.app.conftest import Auth
+from tests.conftest import clean_database
 
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture
-def demo():
+@pytest.fixture(autouse=True)
+def _clean():
+    """Replaces the app tests' emptying before each test: the demo is loaded once for the tests that read it, and
+    the tests of the command empty the database themselves."""
+
+
+@pytest.fixture(scope="module")
+def demo(app):
+    clean_database()
     return load_demo(TODAY)
 
 
@@ -50,6 +58,7 @@ def test_each_demo_login_lands_on_its_page_and_the_manager_sees_their_team(demo,
 
 
 def test_demo_command_refuses_outside_demo_mode(app):
+    clean_database()
     runner = app.test_cli_runner()
     app.config["DEMO_MODE"] = False
     result = runner.invoke(args=["demo"])
@@ -59,6 +68,7 @@ def test_demo_command_refuses_outside_demo_mode(app):
 
 
 def test_demo_command_loads_in_demo_mode(app):
+    clean_database()
     runner = app.test_cli_runner()
     app.config["DEMO_MODE"] = True
     try:
