@@ -5,11 +5,15 @@ entry for every change and the version check on every case it edits.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
+import functools
 import tomllib
 from collections import Counter, defaultdict
 from typing import Iterable
+
+from pymongo.errors import BulkWriteError
 
 from casework.decisions import Action
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
@@ -44,6 +48,7 @@ from services.pertinent import (
 )
 
 DEFAULT_PRESET = "council-2019"
+DUPLICATE_KEY = 11000
 APPLIED = ("open_sts", "restart_sts", "review_due", "warning_expired", "open_lts", "pause_sts", "resume_sts")
 CHANGES = {"review_due": "review meeting due", "warning_expired": "monitoring ended: the warning expired",
            "pause_sts": "case paused while on long-term sickness", "resume_sts": "case resumed"}
@@ -52,21 +57,38 @@ REVIEW_TITLES = {"missed": "the target was missed", "met": "the target was met",
                  "trigger": "a trigger point was reached"}
 
 
+@functools.cache
+def _preset(text: str) -> tuple[dict, Policy]:
+    """A preset file's rules as stored, and as the engine reads them (each file is read once per process)."""
+    rules = tomllib.loads(text)
+    return rules, load_policy(rules)
+
+
 def install_presets(actor: str = "system") -> PolicyDocument:
     """Store every shipped preset not stored yet, and make `council-2019` active if nothing is; return the
-    active one."""
-    for path in sorted(PRESETS.glob("*.toml")):
-        rules = tomllib.loads(path.read_text())
-        policy = load_policy(rules)
-        if not PolicyDocument.objects(key=policy.key, revision=policy.revision).count():
-            document = PolicyDocument(key=policy.key, revision=policy.revision, name=policy.name, rules=rules,
-                                      created_by=actor)
+    active one's key and revision (the document with only those). The presets missing are written together; one a
+    request running at the same moment wrote first is left as it is."""
+    presets = [_preset(path.read_text()) for path in sorted(PRESETS.glob("*.toml"))]
+    stored = {(row["key"], row["revision"]) for row in PolicyDocument._get_collection().find(
+        {"key": {"$in": [policy.key for _, policy in presets]}}, {"key": 1, "revision": 1})}
+    missing = []
+    for rules, policy in presets:
+        if (policy.key, policy.revision) not in stored:
+            document = PolicyDocument(key=policy.key, revision=policy.revision, name=policy.name,
+                                      rules=copy.deepcopy(rules), created_by=actor, version=1)
             document.record(actor, "preset installed", after={"key": policy.key, "revision": policy.revision})
-            document.save_checked()
-    active = PolicyDocument.active_policy()
+            document.validate()
+            missing.append(document.to_mongo())
+    if missing:
+        try:
+            PolicyDocument._get_collection().insert_many(missing, ordered=False)
+        except BulkWriteError as error:
+            if any(problem["code"] != DUPLICATE_KEY for problem in error.details["writeErrors"]):
+                raise
+    active = PolicyDocument.objects(active=True).only("key", "revision").first()
     if active is None:
-        PolicyDocument.objects(key=DEFAULT_PRESET).order_by("-revision").first().update(set__active=True)
-        active = PolicyDocument.active_policy()
+        PolicyDocument.objects(key=DEFAULT_PRESET).order_by("-revision").only("id").first().update(set__active=True)
+        active = PolicyDocument.objects(active=True).only("key", "revision").first()
         assert active is not None, f"{DEFAULT_PRESET} was just made active"
     return active
 
