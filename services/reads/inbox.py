@@ -86,7 +86,8 @@ def grouped(items: list[Item], today: dt.date) -> list[Group]:
     for item in items:
         by_employee[item.employee_id].append(item)
     people = {employee.pk: employee for employee in Employee.objects(pk__in=list(by_employee)).only(
-        "first_name", "last_name", "assignment_number", "job_title", "division", "supervisor_assignment_number")}
+        "first_name", "last_name", "assignment_number", "job_title", "division", "supervisor_assignment_number")
+        } if by_employee else {}
     groups = [Group(people.get(key), sorted(found, key=lambda item: (item.task.due_on, item.task.title)))
               for key, found in by_employee.items()]
     return sorted(groups, key=lambda group: (0 if group.overdue(today) else 1, group.items[0].task.due_on,
