@@ -21,6 +21,7 @@ from documents.employee import Employee
 from documents.policy import policy_rules
 from documents.user import User
 from services.errors import Refused
+from services.reads.people import name_of
 
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 CONFIRM_MIGRATED = "confirm_migrated"
@@ -219,12 +220,13 @@ def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None 
     reason = resumption_blocked(case, today)
     if reason:
         raise Refused(reason)
+    confirmed_by = name_of(actor)
 
     def close(case: Case) -> None:
         for task in case.open_tasks():
             if task.kind == CONFIRM_RESUMED:
                 task.finish(actor)
-        case.close(today, actor, f"The employee resumed work (confirmed by {actor})")
+        case.close(today, actor, f"The employee resumed work (confirmed by {confirmed_by})")
 
     case.change(actor, "case closed: employee resumed", close, version=version)
     for paused in Case.objects(employee=case.employee, kind="STS", paused=True, status__ne="closed"):

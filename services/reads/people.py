@@ -33,6 +33,12 @@ def names_for(actors: Iterable[str | None], employees: bool = False) -> dict[str
     return {actor: actor_words(actor, names) for actor in wanted}
 
 
+def name_of(actor: str) -> str:
+    """One actor in words, for words a service writes down (a stage's reason, a case's closing reason): the
+    audit entry beside them keeps the login itself."""
+    return names_for([actor]).get(actor, actor)
+
+
 def actors_in(*found) -> set[str]:
     """Every actor named in `found` (documents, their embedded parts, lists of them) and in their embedded
     parts: the strings of the fields in ACTOR_FIELDS. Reads nothing from the database."""

@@ -9,7 +9,7 @@ import pytest
 
 from blueprints.cases import page as case_page
 from documents import Case, User
-from tests.app.test_case_page import page, team  # noqa: F401  (the fixture)
+from tests.app.test_case_page import page, team  # noqa: F401  (team: a fixture, found here by pytest)
 from tests.conftest import csrf_token, database_commands
 
 
@@ -20,7 +20,7 @@ def visible(html: str) -> str:
 
 
 @pytest.fixture
-def named(team):
+def named(team):  # noqa: F811
     """The team of the case page's tests, with Wes's manager Bea called by her full name."""
     User.objects(email="bea@example.org").update_one(set__name="Isabella Cook")
     return team
