@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from blueprints import limits, sessions
+from blueprints import limits, rendering, sessions
 from blueprints.access import CACHEABLE, access_rule, public
 from blueprints.fields import WholeNumber
 from documents import User, ensure_indexes
@@ -133,6 +133,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     sessions.init_app(app)       # before CSRFProtect: an ended session is sent to sign in, not told its form expired
     csrf.init_app(app)
     htmx.init_app(app)
+    rendering.register_filters(app)
     _register_blueprints(app)
     _register_guards(app)
     _register_error_pages(app)

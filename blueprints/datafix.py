@@ -47,6 +47,7 @@ from services.imports.corrections import (
     flag_queues,
     stage_values,
 )
+from services.reads.people import names_in
 from services.reads.staff import people_by_id
 from services.routing import known_divisions, save_routing
 
@@ -103,7 +104,8 @@ def index():
                            comments=flag_comments(current_user, [row for rows in queues.values() for row in rows]),
                            people=people_by_id([case.employee for case in shown], "first_name", "last_name",
                                                "assignment_number"),
-                           titles={case.pk: _title(case) for case in shown})
+                           titles={case.pk: _title(case) for case in shown},
+                           names=names_in([flag for rows in queues.values() for _, flag in rows]))
 
 
 @bp.route("/datafix/cases/<case_id>", methods=["GET", "POST"])
@@ -146,6 +148,7 @@ def _amend_page(case: Case, employee: Employee, form: StageForm, absences: Absen
         absences.absence_ids.data = sorted(ticked)
     failed = form.errors or form.form_errors or absences.errors or absences.form_errors
     return render_template("datafix/amend.html", case=case, employee=employee, form=form, absences=absences,
+                           names=names_in(case),
                            candidates=candidates, titles={stage.key: stage.title for stage in ladder.stages},
                            corrections=[entry for entry in case.audit if entry.action in (
                                "stage corrected", "absences associated") and entry.reason][::-1]), \
@@ -229,7 +232,8 @@ def routing():
                 form.form_errors.append(f"{row.name.data or 'Another division'}: {text}")
         if refusal and not refusal.fields:
             form.form_errors.append(message)
-        return render_template("datafix/routing.html", form=form, saved=saved, known=len(divisions)), \
+        return render_template("datafix/routing.html", form=form, saved=saved, known=len(divisions),
+                               names=names_in(saved)), \
             400 if form.is_submitted() else 200
     return answer(lambda: save_routing(current_user.email, form.hierarchy_admin_email.data,
                                        [(row.form.name.data, row.form.hr_email.data) for row in form.divisions],

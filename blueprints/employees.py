@@ -25,6 +25,7 @@ from documents.scope import may_read_medical
 from services import clock
 from services.adjustments import adjustments_panel, remove_adjusted_threshold, set_adjusted_threshold
 from services.reads.evaluations import explain_employee
+from services.reads.people import names_in
 from services.reads.staff import absent_on, employee_record, find_staff, open_cases_by_employee
 
 bp = Blueprint("employees", __name__)
@@ -63,6 +64,7 @@ def employee_page(employee: Employee, status: int = 200, adjustment_form: Adjust
                            may_adjust=current_user.has_role(*CASE_OVERSEERS),
                            may_read_reasons=may_read_medical(current_user, employee),
                            adjustments=adjustments, adjustment_form=adjustment_form,
+                           names=names_in([row.adjusted for row in adjustments.rows]),
                            **employee_record(employee, current_user, today)), status
 
 

@@ -17,6 +17,7 @@ from services import clock
 from services.cases.tasks import HR_QUEUE
 from services.imports.hierarchy import give_stranded_task
 from services.reads.hierarchy import health
+from services.reads.people import names_for
 
 bp = Blueprint("hierarchy", __name__)
 DEFAULT_MAX_REPORTS = 15
@@ -29,7 +30,8 @@ def index():
                    current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS))
     return render_template("hierarchy/index.html", form=CaseForm(formdata=None), hr_queue=HR_QUEUE,
                            max_reports=current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS),
-                           may_import=current_user.has_role(*IMPORTERS), **lists)
+                           may_import=current_user.has_role(*IMPORTERS), **lists, names=names_for(
+                               who for item in lists["stranded"] for who in (item.assignee, item.suggested)))
 
 
 @bp.route("/hierarchy/tasks/<case_id>/<task_id>", methods=["POST"])

@@ -11,6 +11,7 @@ from blueprints.cases.forms import ResolveFlagForm
 from blueprints.cases.loading import case_or_404
 from documents import Case
 from services.cases.outcomes import FLAG_WORDS, flag_comments, flag_queue, resolve_flag, stage_title
+from services.reads.people import names_in
 from services.reads.staff import people_by_id
 
 bp = Blueprint("hr", __name__)
@@ -51,6 +52,7 @@ def render_queue(form: ResolveFlagForm, failed: str | None = None, status: int =
     rows = flag_queue(cases, kinds)
     people = people_by_id([case.employee for case, _ in rows], "first_name", "last_name", "assignment_number")
     return render_template("hr/flags.html", rows=rows, people=people, form=form, failed=failed,
+                           names=names_in([flag for _, flag in rows]),
                            comments=flag_comments(current_user, rows),
                            flag_words=FLAG_WORDS, stages={case.pk: stage_title(case) for case, _ in rows},
                            queue_kinds=queue_kinds()), status

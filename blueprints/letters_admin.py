@@ -26,6 +26,7 @@ from casework.letters import FIELDS, LETTERS, MEDICAL_FIELDS
 from services import letter_templates as templates
 from services import organisation
 from services.errors import Refused
+from services.reads.people import names_in
 
 bp = Blueprint("letters_admin", __name__, cli_group="letters")
 
@@ -65,8 +66,10 @@ class OrganisationForm(FlaskForm):
 @bp.route("/admin/letters")
 @requires(POLICY_READERS)
 def index():
-    return render_template("letters_admin/index.html", records=templates.templates_in_use(), letters=LETTERS,
-                           sources=SOURCES, shipped={code: templates.has_shipped(code) for code in LETTERS})
+    records = templates.templates_in_use()
+    return render_template("letters_admin/index.html", records=records, letters=LETTERS,
+                           names=names_in(records), sources=SOURCES,
+                           shipped={code: templates.has_shipped(code) for code in LETTERS})
 
 
 @bp.route("/admin/letters/fields")
@@ -163,7 +166,8 @@ def organisation_details():
                   lambda changed: "The organisation's details are saved; letters use them from now on." if changed
                   else "Nothing changed.", url_for("letters_admin.organisation_details"),
                   page_again(form, lambda: (render_template("letters_admin/organisation.html", form=form,
-                                                            saved=saved), 400 if form.is_submitted() else 200)), form)
+                                                            saved=saved, names=names_in(saved)),
+                                            400 if form.is_submitted() else 200)), form)
 
 
 @bp.route("/admin/organisation/logo")
@@ -233,6 +237,7 @@ def _show_page(record, form, problems, message=None):
     status = 400 if (form.errors or form.form_errors or message) else 200
     spec = LETTERS[record.code]
     return render_template("letters_admin/show.html", record=record, spec=spec, fields=FIELDS, form=form,
+                           names=names_in(record),
                            problems=problems, message=message, source=SOURCES[spec.source],
                            shipped=templates.has_shipped(record.code),
                            choice=ChoiceForm(formdata=None, data={"version": record.version})), status

@@ -21,6 +21,7 @@ from documents import Policy
 from services import clock
 from services import policies as service
 from services.errors import Refused
+from services.reads.people import names_for, names_in
 
 bp = Blueprint("policies", __name__)
 
@@ -100,7 +101,9 @@ class ActivateForm(FlaskForm):
 @bp.route("/policies")
 @requires(POLICY_READERS)
 def index():
-    return render_template("policies/index.html", groups=service.versions())
+    groups = service.versions()
+    return render_template("policies/index.html", groups=groups, names=names_for(
+        version.document.created_by for _, versions in groups for version in versions))
 
 
 @bp.route("/policies/<key>/<int:revision>")
@@ -108,7 +111,8 @@ def index():
 def show(key: str, revision: int):
     document = _version(key, revision)
     return render_template("policies/show.html", document=document, policy=service.rules_of(document),
-                           open_cases=service.open_cases_by_version()[(key, revision)], reasons=REASON_CATEGORIES)
+                           open_cases=service.open_cases_by_version()[(key, revision)], reasons=REASON_CATEGORIES,
+                           names=names_in(document))
 
 
 @bp.route("/policies/<key>/<int:revision>/policy.toml")

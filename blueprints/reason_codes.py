@@ -14,6 +14,7 @@ from blueprints.fields import seen_version
 from casework.reason_codes import DEFAULT_MAPPING, ESR_CODES, complete_mapping
 from casework.reasons import REASON_CATEGORIES
 from documents.reason_codes import ReasonCodes
+from services.reads.people import names_in
 from services.reason_codes import save_reason_codes
 
 bp = Blueprint("reason_codes", __name__)
@@ -39,7 +40,7 @@ def mapping():
                                  **complete_mapping(saved.codes if saved else None)})
     page = page_again(form, lambda: (render_template(
         "reason_codes/mapping.html", form=form, saved=saved, codes=ESR_CODES, shipped=DEFAULT_MAPPING,
-        categories=REASON_CATEGORIES), 400 if form.is_submitted() else 200))
+        categories=REASON_CATEGORIES, names=names_in(saved)), 400 if form.is_submitted() else 200))
     return answer(lambda: save_reason_codes(current_user.email, {code: form[code].data for code in ESR_CODES},
                                             seen_version(form)),
                   lambda changed: "The reason code mapping is saved: absences fed from now on use it." if changed

@@ -1,7 +1,15 @@
-"""Page or fragment: one decision for every view that htmx may call."""
+"""Page or fragment: one decision for every view that htmx may call; and the filters that show who did
+something and when."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import make_response, render_template, request
+from markupsafe import Markup, escape
+
+from casework.moments import local_time, moment_words
+from casework.people import actor_words, login_in
+from services import clock
 
 
 def wants_fragment() -> bool:
@@ -16,3 +24,32 @@ def render_page_or_fragment(page_template: str, fragment: str, status: int = 200
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def person(actor: str | None, names: dict[str, str] | None = None) -> Markup:
+    """Jinja filter `actor|person(names)`: who did something in words (`names` from
+    `services.reads.people.names_for`, read once for the page); a login's e-mail stays at hand as the title."""
+    if not actor:
+        return Markup("")
+    words = (names or {}).get(actor) or actor_words(actor, {})
+    login = login_in(actor)
+    if login and login not in words:
+        return Markup('<span title="{}">{}</span>').format(login, words)
+    return escape(words)
+
+
+def local(value):
+    """Jinja filter: a stored instant in the organisation's time zone (a date stays as it is)."""
+    return local_time(value, clock.zone()) if isinstance(value, dt.datetime) else value
+
+
+def when(at: dt.datetime | None) -> str:
+    """Jinja filter: a stored instant as pages show it, in the organisation's time zone: 3 Dec 2026, 09:15."""
+    return moment_words(at, clock.zone()) if at else ""
+
+
+def register_filters(app) -> None:
+    """The filters every template may use: `person`, `local` and `when`."""
+    app.add_template_filter(person)
+    app.add_template_filter(local)
+    app.add_template_filter(when)

@@ -41,8 +41,10 @@ def index():
         shown = [item for item in items if (not holder or item.task.assignee == holder)
                  and (not overdue or item.overdue(today))]
         page = Page.of_list(grouped(shown, today), request.args, current_app.config["PAGE_SIZE"])
+        holders = by_holder(items, today)
         return render_template("tasks/index.html", view=view, oversight=oversight, groups=page.items, page=page,
-                               holders=by_holder(items, today), holder=holder, overdue=overdue,
+                               holders=holders, names={row.assignee: row.name for row in holders}, holder=holder,
+                               overdue=overdue,
                                counts=counts(shown, today), today=today, form=FlaskForm())
     items = open_items(assignees_of(current_user))
     return render_template("tasks/index.html", view="mine", oversight=oversight, groups=grouped(items, today),

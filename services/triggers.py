@@ -46,6 +46,7 @@ from services.pertinent import (
     cancel_advice,
     give_adjustment_reviews,
 )
+from services.reads.people import name_of
 
 DEFAULT_PRESET = "council-2019"
 DUPLICATE_KEY = 11000
@@ -301,7 +302,7 @@ def start_short_term(employee: Employee, absence: Absence, task_id: str, actor: 
     if repeated is None:
         raise Refused("The long-term absences no longer reach the policy's number in its window: no case was opened.")
     first = policy.sts.ladder.first
-    action = Action("open_sts", f"Started by {actor} at {first.title} after several long-term absences: "
+    action = Action("open_sts", f"Started by {name_of(actor)} at {first.title} after several long-term absences: "
                                 f"{repeated.explanation}", stage=first.key, absence_ids=repeated.absence_ids)
     opened = _open_case(employee, action, evaluation, policy, actor)
     Absence.objects(pk=absence.pk).finish_task(actor, AuditEntry(

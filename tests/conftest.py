@@ -97,6 +97,37 @@ _written = _Written()
 monitoring.register(_written)   # before any client is made, so that every client of this process reports
 
 
+class _Counted(monitoring.CommandListener):
+    """The commands sent to the test database while `database_commands()` is open: how many reads a page takes."""
+
+    def __init__(self):
+        self.commands: list[tuple[str, object]] | None = None
+
+    def started(self, event):
+        if self.commands is not None and event.database_name == TEST_DB:
+            self.commands.append((event.command_name, event.command.get(event.command_name)))
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+_counted = _Counted()
+monitoring.register(_counted)
+
+
+@contextlib.contextmanager
+def database_commands():
+    """Within the block, the (command, collection) of each command this process sends to the test database."""
+    _counted.commands = []
+    try:
+        yield _counted.commands
+    finally:
+        _counted.commands = None
+
+
 def clean_database():
     """Delete every document of every collection in the test database (indexes stay): those this process wrote
     to, then, if anything is left (another process wrote, such as a command run as a subprocess), all of them."""

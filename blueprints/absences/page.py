@@ -16,6 +16,7 @@ from documents.scope import may_read_medical
 from services import clock
 from services.absences import history
 from services.absences.care import care_expectations, interview_due
+from services.reads.people import names_in
 from services.triggers import policy_of
 
 
@@ -48,7 +49,7 @@ def render_absence_page(absence: Absence, employee: Employee, status: int = 200,
         "absences/show.html", absence=absence, employee=employee, today=today, due=due,
         length=absence_length(absence.first_day, absence.last_day, pattern, today),
         expectations=care_expectations(absence, policy, today), may_read_medical=medical,
-        history=history(absence, medical),
+        history=history(absence, medical), names=names_in(absence),
         may_record=current_user.has_role(*ABSENCE_RECORDERS),
         rtw_form=ReturnToWorkForm(formdata=None, held_on=min(today, due.first_day_back) if due else today,
                                   version=str(absence.version)) if due and not absence.rtw else None,

@@ -43,6 +43,7 @@ from services.cases.meetings import (
     stage_checklist,
 )
 from services.errors import Refused
+from services.reads.people import names_for
 
 
 @bp.route("/cases/<case_id>/meetings", methods=["POST"])
@@ -136,6 +137,7 @@ def notes(case_id: str, meeting_id: str):
 def _notes_page(case, employee, stage, meeting, form, status: int = 200, message: str | None = None):
     return render_template("cases/meeting_notes.html", case=case, employee=employee, stage=stage, meeting=meeting,
                            form=form, checklist=stage_checklist(case, stage.key), message=message,
+                           names=names_for([meeting.notes_by]),
                            title=meeting_title(case, stage.key, meeting), role_labels=ROLE_LABELS,
                            companion_labels=COMPANION_LABELS,
                            blocked=None if stage.absences_associated else "associate"), status

@@ -11,7 +11,8 @@ from blueprints.cases.loading import case_or_404
 from casework.checklists import HOLD_TASKS
 from documents import Case, Employee
 from services import clock
-from services.cases.tasks import assignee_names, association_candidates, case_policy, ladder_of, task_blocked
+from services.cases.tasks import association_candidates, case_policy, ladder_of, task_blocked
+from services.reads.people import names_in
 
 SECTIONS: list = []
 
@@ -65,7 +66,7 @@ def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
         case=case, employee=employee, policy=policy, ladder=ladder, titles=titles,
         open_tasks=open_tasks, done_tasks=done_tasks,
         blocked={task.id: task_blocked(case, task) for task in open_tasks},
-        names=assignee_names(case), candidates=candidates, association_form=association, version_form=version_form,
+        names=names_in(case), candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
         today=today, hold_tasks=HOLD_TASKS,
         may_work=current_user.has_role(*CASE_WORKERS) and case.status != "closed",

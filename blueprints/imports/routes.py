@@ -10,11 +10,12 @@ from blueprints.access import IMPORTERS, requires, visible_or_404
 from blueprints.answering import answer, back_to
 from blueprints.imports import bp
 from blueprints.imports.forms import AbsenceFileForm, ApplyForm
-from blueprints.rendering import render_page_or_fragment
+from blueprints.rendering import render_page_or_fragment, wants_fragment
 from blueprints.settings import settings
 from documents import ImportJob
 from services import clock
 from services.imports.jobs import apply_job, check_upload
+from services.reads.people import names_for
 
 
 @bp.route("/imports/absences", methods=["GET", "POST"])
@@ -38,14 +39,17 @@ def upload_page(kind: str, form, template: str):
 @bp.route("/imports/<job_id>")
 @requires(IMPORTERS)
 def show(job_id: str):
-    return render_template("imports/show.html", job=_job(job_id), form=ApplyForm())
+    job = _job(job_id)
+    return render_template("imports/show.html", job=job, form=ApplyForm(), names=names_for([job.created_by_email]))
 
 
 @bp.route("/imports/<job_id>/progress")
 @requires(IMPORTERS)
 def progress(job_id: str):
     """The job's panel alone for htmx polling; the whole page otherwise."""
-    return render_page_or_fragment("imports/show.html", "imports/_job.html", job=_job(job_id), form=ApplyForm())
+    job = _job(job_id)
+    return render_page_or_fragment("imports/show.html", "imports/_job.html", job=job, form=ApplyForm(),
+                                   names={} if wants_fragment() else names_for([job.created_by_email]))
 
 
 @bp.route("/imports/<job_id>/apply", methods=["POST"])

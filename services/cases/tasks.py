@@ -10,6 +10,7 @@ from casework.absences import absence_length, long_date, rtw_due
 from casework.calendar import WorkingPattern, rolling_window
 from casework.checklists import HOLD_TASKS
 from casework.ladders import Ladder
+from casework.people import HR_QUEUE
 from casework.pertinent import PERTINENT_ADVICE
 from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
@@ -20,8 +21,8 @@ from documents.employee import Employee
 from documents.policy import policy_rules
 from documents.user import User
 from services.errors import Refused
+from services.reads.people import name_of
 
-HR_QUEUE = "hr:"
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 CONFIRM_MIGRATED = "confirm_migrated"
 REVIEW_MEETING = "review_meeting"   # a review meeting due (the scan gives it); recording its outcome completes it
@@ -129,16 +130,6 @@ def region_of(case: Case) -> str:
     return employee.region if employee and employee.region else "ENG"
 
 
-def assignee_names(case: Case) -> dict[str, str]:
-    """How to show each assignee of the case's tasks: a person's name, or the division's HR queue in words."""
-    logins = {task.assignee for task in case.tasks if not task.assignee.startswith(HR_QUEUE)}
-    names = {user.email: user.name for user in User.objects(email__in=list(logins)).only("email", "name")}
-    for task in case.tasks:
-        if task.assignee.startswith(HR_QUEUE):
-            names[task.assignee] = f"HR advisors, {task.assignee[len(HR_QUEUE):]}"
-    return names
-
-
 def find_task(case: Case, task_id: str) -> Task:
     """The case's task `task_id`, or Refused when the case has no such task."""
     task = next((task for task in case.tasks if task.id == task_id), None)
@@ -229,12 +220,13 @@ def confirm_resumed(case: Case, actor: str, today: dt.date, version: int | None 
     reason = resumption_blocked(case, today)
     if reason:
         raise Refused(reason)
+    confirmed_by = name_of(actor)
 
     def close(case: Case) -> None:
         for task in case.open_tasks():
             if task.kind == CONFIRM_RESUMED:
                 task.finish(actor)
-        case.close(today, actor, f"The employee resumed work (confirmed by {actor})")
+        case.close(today, actor, f"The employee resumed work (confirmed by {confirmed_by})")
 
     case.change(actor, "case closed: employee resumed", close, version=version)
     for paused in Case.objects(employee=case.employee, kind="STS", paused=True, status__ne="closed"):

@@ -16,7 +16,6 @@ from documents.base import midnight
 from documents.case import KINDS, Case
 from documents.employee import Employee
 from documents.user import User
-from services.cases.tasks import HR_QUEUE
 from services.reads.dashboard_lists import (
     PAY_KINDS,
     Grouping,
@@ -26,6 +25,7 @@ from services.reads.dashboard_lists import (
     stage_titles,
     stage_words,
 )
+from services.reads.people import names_for
 
 IN_PROGRESS = ("open", "monitoring")
 
@@ -132,18 +132,9 @@ def overdue_by_holder(cases, places: dict, today: dt.date) -> list[Holder]:
     for row in Absence.objects(__raw__=having).aggregate(by_employee):
         if row["_id"]["employee"] in places:
             add(row["_id"]["who"], row["n"], row["oldest"])
-    names = holder_names(list(tally))
+    names = names_for(tally, employees=True)     # a holder may be known as an employee, not a user
     holders = [Holder(who, names[who], count, oldest.date()) for who, (count, oldest) in tally.items()]
     return sorted(holders, key=lambda holder: (-holder.overdue, holder.oldest, holder.name))
-
-
-def holder_names(assignees: list[str]) -> dict[str, str]:
-    """Each assignee in words: a user's or employee's name for a login e-mail, "HR queue: <division>"."""
-    names = {person.email: person.name for person in Employee.objects(email__in=assignees).only(
-        "email", "first_name", "last_name")}
-    names.update({user.email: user.name for user in User.objects(email__in=assignees).only("email", "name")})
-    return {who: f"HR queue: {who[len(HR_QUEUE):]}" if who.startswith(HR_QUEUE) else names.get(who, who)
-            for who in assignees}
 
 
 @dataclasses.dataclass(frozen=True)

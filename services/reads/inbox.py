@@ -17,7 +17,8 @@ from documents.absence import Absence
 from documents.case import Case, Task
 from documents.employee import Employee
 from documents.user import User
-from services.cases.tasks import HR_QUEUE, hr_queue
+from services.cases.tasks import hr_queue
+from services.reads.people import names_for
 
 CASE_FIELDS = ("employee", "assignment_number", "division", "kind", "stage", "status", "paused", "tasks",
                "manager_path")
@@ -115,7 +116,6 @@ def by_holder(items: list[Item], today: dt.date) -> list[Holder]:
     for item in items:
         tally[item.task.assignee][0] += 1
         tally[item.task.assignee][1] += item.overdue(today)
-    names = {user.email: user.name for user in User.objects(email__in=list(tally)).only("email", "name")}
-    holders = [Holder(who, names.get(who) or (f"HR advisors, {who[len(HR_QUEUE):]}" if who.startswith(HR_QUEUE)
-                                              else who), *numbers) for who, numbers in tally.items()]
+    names = names_for(tally)
+    holders = [Holder(who, names[who], *numbers) for who, numbers in tally.items()]
     return sorted(holders, key=lambda holder: (-holder.overdue, -holder.open, holder.name))

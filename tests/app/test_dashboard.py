@@ -140,7 +140,7 @@ def expected_for_surgery(where: str, everyone: str) -> dict[str, int]:
         "cases moving to half pay in " + where: 2, "cases moving to nil pay in " + where: 1,
         "interviews outstanding in " + where: 2,
         "“wrong stage” flags in " + where: 1, "“not my report” flags in " + where: 1,
-        "overdue tasks held by Mo Surgeon": 2, "overdue tasks held by HR queue: Surgery": 1,
+        "overdue tasks held by Mo Surgeon": 2, "overdue tasks held by HR advisors, Surgery": 1,
         "overdue tasks held by Dana Surgeon": 1, "overdue tasks held by Pip Surgeon": 1,
     }
     totals = {key.replace(f" in {where}", f" in {everyone}"): value for key, value in counts.items()
@@ -170,7 +170,7 @@ def test_hr_sees_their_division_figures_each_leading_to_that_many_rows(auth, wor
     def oldest(day):
         return f"{day.day} {day.strftime('%b %Y')}"
 
-    assert held == [("Mo Surgeon", oldest(TODAY - 7 * DAY)), ("HR queue: Surgery", oldest(TODAY - 10 * DAY)),
+    assert held == [("Mo Surgeon", oldest(TODAY - 7 * DAY)), ("HR advisors, Surgery", oldest(TODAY - 10 * DAY)),
                     ("Dana Surgeon", oldest(TODAY - DAY)), ("Pip Surgeon", oldest(TODAY - DAY))]
     assert oldest(TODAY + 10 * DAY) in page and oldest(TODAY + 3 * DAY) in page  # the earliest pay changes
     assert oldest(TODAY - 30 * DAY) in page                                        # the oldest outstanding RTW
@@ -225,7 +225,7 @@ def test_a_manager_sees_their_hierarchy_only(auth, world):
                 words(None, "LTS", where): 2, "cases moving to half pay in " + where: 2,
                 "interviews outstanding in " + where: 2, "“wrong stage” flags in " + where: 1}
     expected |= {key.replace(where, everyone): value for key, value in expected.items()}
-    expected |= {"overdue tasks held by Mo Surgeon": 2, "overdue tasks held by HR queue: Surgery": 1}
+    expected |= {"overdue tasks held by Mo Surgeon": 2, "overdue tasks held by HR advisors, Surgery": 1}
     found = check_figures(auth.client, page, expected)
     assert "Cat" not in page and "Pip" not in page and "Medicine" not in page
     assert found["“wrong stage” flags in " + where][1] == (

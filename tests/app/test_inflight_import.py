@@ -317,7 +317,8 @@ def test_this_stage_is_right_confirms_it(auth, migrated):
     assert (task.status, task.completed_by) == ("done", "bea@example.org")
     assert (case.audit[-1].action, case.audit[-1].after["migrated_stage"]) == ("migrated stage confirmed", "confirmed")
     page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
-    assert "The stage was confirmed by bea@example.org" in page and "This stage is right" not in page
+    assert 'The stage was confirmed by <span title="bea@example.org">Bea</span>' in page
+    assert "This stage is right" not in page
     again = post_on_case(auth.client, case, f"/cases/{case.pk}/migration/confirm")
     assert again.status_code == 400 and "not waiting for its migrated stage to be confirmed" in again.get_data(
         as_text=True)

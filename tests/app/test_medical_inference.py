@@ -102,7 +102,8 @@ def test_applying_a_new_detail_as_support_stores_it_and_leaves_no_trace_support_
     auth.logout()
     sign_in(auth, make_user, "hr@example.org", ["hr"], hr_divisions=["Community Care"])
     history = auth.client.get(f"/absences/{absence.pk}").get_data(as_text=True)
-    assert "absence updated by feed by import:absences.csv by support@example.org" in history
+    assert ('absence updated by feed by <span title="support@example.org">import of absences.csv by Support</span>'
+            in history)
 
 
 @pytest.mark.parametrize("scopes, answer", [

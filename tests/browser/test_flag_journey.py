@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from casework.moments import local_time
 from services import clock
 from tests.browser.conftest import four_occasions, sign_in, sign_out
 from tests.conftest import PASSWORD, clean_database
@@ -51,7 +52,7 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
     flags.get_by_role("button", name="Flag: wrong stage").click()
     expect(page.locator("#flash")).to_contain_text("Flagged “wrong stage”: the division's HR advisors will look at it.")
     flags = page.locator("#notes")
-    expect(flags).to_contain_text("Wrong stage raised by mo@example.org")
+    expect(flags).to_contain_text("Wrong stage raised by Mo Manager")
     expect(flags).to_contain_text("Waiting for the division's HR advisors")
     expect(flags.get_by_role("button", name="Flag: wrong stage")).to_have_count(0)
     expect(flags.get_by_role("button", name="Flag: not my report")).to_be_visible()
@@ -79,7 +80,7 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
     row = rows.filter(has_text="Fay Flagged")
     expect(row).to_contain_text("Wrong stage")
     expect(row).to_contain_text("Absence support meeting")
-    expect(row).to_contain_text("mo@example.org")
+    expect(row).to_contain_text("Mo Manager")
     screenshot("flag-04-hr-queue")
     accessible("flags queue")
 
@@ -93,12 +94,13 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
 
     page.goto(f"{live_server}/cases/{open_case.pk}")
     notes = page.locator("#notes")
-    expect(notes).to_contain_text(f"Wrong stage: resolved by hana@example.org on {flag.resolved_at.day} "
-                                  f"{flag.resolved_at.strftime('%b %Y')}: {RESOLUTION}")
+    resolved_on = local_time(flag.resolved_at, clock.zone())        # stored in UTC, shown in London
+    expect(notes).to_contain_text(f"Wrong stage: resolved by Hana Advisor on {resolved_on.day} "
+                                  f"{resolved_on.strftime('%b %Y')}: {RESOLUTION}")
     expect(notes).not_to_contain_text("Waiting for the division's HR advisors")
     page.get_by_text(re.compile(r"^Every change to this case")).click()
     latest = page.locator("#case-audit tbody tr").first
-    expect(latest).to_contain_text("hana@example.org")
+    expect(latest).to_contain_text("Hana Advisor")
     expect(latest).to_contain_text("flag resolved: wrong stage")
     expect(latest).to_contain_text(RESOLUTION)
     expect(latest).to_contain_text("flag: wrong stage: open → wrong stage: resolved")

@@ -70,7 +70,7 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
     page.get_by_role("link", name="Data fixes", exact=True).click()
     queue = page.locator("#wrong_stage + table")
     expect(queue).to_contain_text("Fay Flagged")
-    expect(queue).to_contain_text("mo@example.org")
+    expect(queue).to_contain_text("Mo Manager")
     screenshot("migration-03-queue")
     queue.get_by_role("link", name="Amend the case").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Amend Fay Flagged's short-term case")
@@ -103,7 +103,7 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
     expect(page.locator("dl").first).to_contain_text("Absence support meeting")
     page.get_by_text("Every change to this case").click()
     latest = page.locator("#case-audit tbody tr").first
-    expect(latest).to_contain_text("sam@example.org")
+    expect(latest).to_contain_text("Sam Support")
     expect(latest).to_contain_text("stage corrected")
     expect(latest).to_contain_text(REASON)
     expect(latest).to_contain_text("stage: formal_1 → absence_support")

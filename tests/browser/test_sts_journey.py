@@ -73,7 +73,7 @@ def test_the_manager_takes_the_case_to_its_close(page, live_server, triggered, s
         expect(box).to_be_checked()
     association.get_by_role("button", name="Associate these absences").click()
     expect(page.locator("#flash")).to_contain_text("Absences associated with the stage")
-    expect(page.locator("#case-association")).to_contain_text("Associated by mo@example.org")
+    expect(page.locator("#case-association")).to_contain_text("Associated by Mo Manager")
     expect(page.get_by_text("Do this first")).to_have_count(0)
     expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the absence support meeting")
            .get_by_role("link", name="Record the meeting notes")).to_be_visible()
