@@ -173,11 +173,12 @@ def _register_blueprints(app: Flask) -> None:
         tasks,
         team,
         triggers,
+        two_factor,
         users,
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
                    imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
-                   users):
+                   users, two_factor):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
