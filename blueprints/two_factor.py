@@ -80,7 +80,10 @@ def _pending() -> tuple[User | None, dict]:
 
 
 def _start_again():
+    """Back to the password: home for someone signed in already."""
     session.pop(PENDING, None)
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     flash(f"Sign in with your password first; the second step waits {PENDING_MINUTES} minutes at most.")
     return redirect(url_for("auth.login"))
 
