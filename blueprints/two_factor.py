@@ -22,7 +22,7 @@ from blueprints.fields import seen_version
 from blueprints.limits import sign_in_limited
 from blueprints.settings import settings
 from casework.throttle import ThrottleRules
-from casework.two_factor import PENDING_MINUTES, pending_expired
+from casework.two_factor import ENROL_MINUTES, PENDING_MINUTES, pending_expired
 from documents import Organisation, User
 from services import clock
 from services import two_factor as factor
@@ -73,7 +73,7 @@ def _pending() -> tuple[User | None, dict]:
             pending.get("generation"), int):
         return None, {}
     started = dt.datetime.fromtimestamp(pending["started"], clock.zone())
-    if pending_expired(started, clock.now()):
+    if pending_expired(started, clock.now(), ENROL_MINUTES if pending.get("enrol") else PENDING_MINUTES):
         session.pop(PENDING, None)
         return None, {}
     return factor.half_done_user(str(pending.get("user") or ""), pending["generation"]), pending
@@ -98,6 +98,8 @@ def second_step():
         return _start_again()
     if pending.get("enrol"):
         return redirect(url_for("two_factor.enrol"))
+    if not user.has_second_factor:      # turned off meanwhile by an administrator: as after the password again
+        return after_password(user, pending["next"])
     form = CodeForm()
 
     def signed_in_as(user):

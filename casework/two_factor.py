@@ -19,6 +19,7 @@ RECOVERY_LENGTH = 10                      # shown as two groups of five: "abcde-
 CODE_DIGITS = 6
 DRIFT_STEPS = 1                           # a code of the step before or after is accepted too
 PENDING_MINUTES = 5                       # a half-done sign-in (password right, code not yet given) lasts this long
+ENROL_MINUTES = 15                        # one setting up a required second factor: time to install an app
 REQUIRABLE_ROLES = ("admin", "hr")        # the roles an administrator may require a second factor for
 
 _SEPARATORS = re.compile(r"[\s-]+")

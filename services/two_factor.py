@@ -85,6 +85,18 @@ def renew_recovery_codes(user: User, proof: str, actor: str, rules: ThrottleRule
     return [format_recovery_code(code) for code in codes]
 
 
+def turn_off_for(email: str, actor: str) -> User:
+    """Turn off the second factor of the login `email` for its user (a lost phone, and the recovery codes with it):
+    it signs in with its password alone, or sets a second factor up again when its role requires one."""
+    user = User.objects(email=email.strip().lower()).first()
+    if user is None:
+        raise Refused(f"No login for {email}.", "email")
+    if not user.has_second_factor:
+        raise Refused(f"{user.email} has no second factor.")
+    user.change(actor, "second factor turned off", lambda user: user.turn_off_second_factor())
+    return user
+
+
 def second_step(user: User, typed: str, rules: ThrottleRules) -> User:
     """The second step of signing in `user`, whose password was right: `typed` is the authenticator's current
     code (not used before) or a recovery code (which then stops working). Throttled like passwords."""
@@ -140,6 +152,8 @@ def _recovery_codes() -> list[str]:
 def _code_works(user: User, code: str) -> bool:
     """Whether `code` is the user's authenticator's code of a time step near now, not used before (it is then
     marked used)."""
+    if not user.has_second_factor:
+        return False
     totp = pyotp.TOTP(user.totp_secret)
     step = accepted_step(code, totp.timecode(clock.now()), user.totp_last_step, totp.generate_otp)
     return step is not None and user.use_time_step(step)

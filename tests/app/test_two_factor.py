@@ -241,3 +241,22 @@ def test_when_required_for_hr_an_advisor_sets_it_up_after_the_password_before_an
 def test_only_admins_change_the_requirement(hana, auth):
     auth.login("hana@example.org")
     assert auth.client.get("/admin/security").status_code == 403
+
+
+def test_an_administrator_turns_a_lost_second_factor_off_from_the_command_line(app, hana, auth, stopped):
+    auth.login("hana@example.org")
+    turn_on(auth.client)
+    auth.logout()
+    assert auth.login("hana@example.org").headers["Location"] == "/login/two-factor"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "second-factor-off", "Hana@example.org"])
+    assert result.exit_code == 0 and result.stdout == "hana@example.org has no second factor now.\n"
+    assert auth.client.get("/login/two-factor").headers["Location"] == "/"     # the password was enough
+    assert signed_in(auth.client)
+    user = User.objects.get(pk=hana.pk)
+    assert not user.has_second_factor and user.audit[-1].action == "second factor turned off"
+    assert user.audit[-1].actor.startswith("command by ")
+    again = runner.invoke(args=["users", "second-factor-off", "hana@example.org"])
+    assert again.exit_code == 1 and again.stderr.strip() == "Error: hana@example.org has no second factor."
+    nobody = runner.invoke(args=["users", "second-factor-off", "nobody@example.org"])
+    assert nobody.exit_code == 1 and nobody.stderr.strip() == "Error: No login for nobody@example.org."

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from casework.two_factor import (
+    ENROL_MINUTES,
     accepted_step,
     format_recovery_code,
     normalise_code,
@@ -97,6 +98,14 @@ def test_a_code_is_accepted_once_within_one_step_either_side(code, current, last
 ])
 def test_a_half_done_sign_in_lasts_five_minutes(seconds_later, expired):
     assert pending_expired(START, START + dt.timedelta(seconds=seconds_later)) is expired
+
+
+@pytest.mark.parametrize("seconds_later, expired", [
+    (899, False),                        # 14 min 59 s of 15 minutes
+    (900, True),                         # 15 minutes exactly
+])
+def test_setting_up_a_required_second_factor_lasts_fifteen_minutes(seconds_later, expired):
+    assert pending_expired(START, START + dt.timedelta(seconds=seconds_later), ENROL_MINUTES) is expired
 
 
 @pytest.mark.parametrize("roles, required_for, required", [
