@@ -173,12 +173,14 @@ def _register_blueprints(app: Flask) -> None:
         reports,
         tasks,
         team,
+        tokens,
         triggers,
+        two_factor,
         users,
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
                    imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
-                   users):
+                   users, two_factor, tokens):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 
 import click
@@ -40,7 +41,8 @@ def upsert_absences():
     # Without the medical scope a change of reason detail alone answers "unchanged" (and is still written).
     knows = None if "medical" in g.api_token.scopes else knows_no_detail
     try:
-        result = import_absences(items, g.api_token.actor, "api", clock.today(), detail_known=knows)
+        result = import_absences(items, g.api_token.actor, "api", clock.today(), detail_known=knows,
+                                 divisions=g.api_token.divisions)
     except StaleEditError as error:
         return jsonify(error=str(error)), 409
     if not result.applied:
@@ -149,8 +151,10 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _employee_or_404(assignment_number: str) -> Employee:
+    """The employee, when the token may see them (a token limited to divisions sees only theirs): else 404, as
+    for one that does not exist."""
     employee = Employee.objects(assignment_number=assignment_number).exclude("audit").first()
-    if employee is None:
+    if employee is None or not g.api_token.sees(employee.division):
         abort(404, f"No employee has the assignment number {assignment_number}.")
     return employee
 
@@ -168,7 +172,11 @@ def _absence(absence: Absence, pattern: WorkingPattern, today: dt.date, medical:
 
 @bp.cli.group("token")
 def token():
-    """API tokens for other systems: create, revoke, list."""
+    """API tokens for other systems: create, rotate, revoke, list."""
+
+
+def _actor() -> str:
+    return f"command by {getpass.getuser()}"
 
 
 @token.command("create")
@@ -176,12 +184,29 @@ def token():
 @click.option("--scope", default="read", show_default=True, help="Comma-separated scopes: read, write, medical.")
 @click.option("--days", default=accounts.DEFAULT_TOKEN_DAYS, show_default=True, type=int,
               help="How many days the token works (1 to 3650); a new token is needed after that.")
-def create_token(name: str, scope: str, days: int):
+@click.option("--division", "divisions", multiple=True,
+              help="Only the employees of this division; repeatable. Without it, every division.")
+def create_token(name: str, scope: str, days: int, divisions: tuple[str, ...]):
     """Issue a token named NAME; the token is printed once, alone on the last line."""
     with one_line_reasons():
         document, secret = accounts.issue_token(name, [part.strip() for part in scope.split(",") if part.strip()],
-                                                days)
-    click.echo(f"Token {document.name} created with scope {','.join(document.scopes)}, working until "
+                                                days, list(divisions), _actor())
+    click.echo(f"Token {document.name} created with scope {','.join(document.scopes)} for "
+               f"{_divisions(document)}, working until {document.expires_at:%Y-%m-%d %H:%M} UTC. Store it now: it "
+               "cannot be shown again.")
+    click.echo(secret)
+
+
+@token.command("rotate")
+@click.argument("name")
+@click.option("--days", default=accounts.DEFAULT_TOKEN_DAYS, show_default=True, type=int,
+              help="How many days the new secret works (1 to 3650).")
+def rotate_token(name: str, days: int):
+    """A new secret for the token NAME, with the same scopes and divisions; the old secret stops working at once.
+    The new one is printed once, alone on the last line."""
+    with one_line_reasons():
+        document, secret = accounts.rotate_token(name, days, _actor())
+    click.echo(f"Token {document.name} rotated: the old secret no longer works; the new one works until "
                f"{document.expires_at:%Y-%m-%d %H:%M} UTC. Store it now: it cannot be shown again.")
     click.echo(secret)
 
@@ -191,17 +216,21 @@ def create_token(name: str, scope: str, days: int):
 def revoke_token(name: str):
     """Stop the token named NAME from working."""
     with one_line_reasons():
-        accounts.revoke_token(name)
+        accounts.revoke_token(name, _actor())
     click.echo(f"Token {name} revoked.")
 
 
 @token.command("list")
 def list_tokens():
-    """Every token: its scopes, when it was created and last used, and whether it is revoked."""
-    for document in ApiToken.objects.order_by("name"):
-        state = (f"revoked {document.revoked_at:%Y-%m-%d}" if document.revoked_at else
-                 f"expired {document.expires_at:%Y-%m-%d}" if document.expired else
-                 f"live until {document.expires_at:%Y-%m-%d}" if document.expires_at else "live")
+    """Every token, one a line, tab-separated: its name, scopes, divisions, when it was created, when it expires,
+    when it was last used, and its state (live, expired or revoked)."""
+    for document in ApiToken.objects.exclude("audit").order_by("name"):
+        state = f"revoked {document.revoked_at:%Y-%m-%d}" if document.revoked_at else document.state
         used = f"{document.last_used_at:%Y-%m-%d %H:%M}" if document.last_used_at else "never"
-        click.echo(f"{document.name}\t{','.join(document.scopes)}\tcreated {document.created_at:%Y-%m-%d}\t"
-                   f"last used {used}\t{state}")
+        expires = f"{document.expires_at:%Y-%m-%d}" if document.expires_at else "never"
+        click.echo(f"{document.name}\t{','.join(document.scopes)}\t{_divisions(document)}\t"
+                   f"created {document.created_at:%Y-%m-%d}\texpires {expires}\tlast used {used}\t{state}")
+
+
+def _divisions(document: ApiToken) -> str:
+    return ", ".join(document.divisions) if document.divisions else "every division"

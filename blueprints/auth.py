@@ -14,6 +14,7 @@ from blueprints import sessions
 from blueprints.access import public, signed_in
 from blueprints.answering import answer
 from blueprints.limits import sign_in_limited
+from blueprints.two_factor import after_password
 from casework.plain_text import BREAKING
 from casework.sessions import ended_message
 from casework.throttle import ThrottleRules
@@ -56,8 +57,7 @@ def login():
     form = LoginForm()
 
     def signed_in_as(user):
-        sessions.begin(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return after_password(user, _safe_next(request.args.get("next")))     # the second factor, when used
 
     def page(error: str | None, _):
         status = 200 if request.method == "GET" or error is None and not form.errors else 400

@@ -50,6 +50,8 @@ MENU = (
     Entry("Import absences", "imports.upload_absences"),
     Entry("Import staff", "imports.upload_employees"),
     Entry("Import in-flight cases", "imports.upload_inflight"),
+    Entry("API tokens", "tokens.index", area=True),
+    Entry("Sign-in security", "two_factor.security"),
 )
 OWN_PAGES = {entry.endpoint for entry in MENU}
 

@@ -9,7 +9,7 @@ import click
 from flask import Blueprint
 
 from blueprints.command_line import one_line_reasons
-from services import accounts
+from services import accounts, two_factor
 
 bp = Blueprint("users", __name__, cli_group="users")
 
@@ -91,3 +91,12 @@ def sign_out(email: str):
     """End every session of the login EMAIL, wherever it is (a lost laptop, a shared screen)."""
     user = _done(accounts.end_sessions, email)
     click.echo(f"Every session of {user.email} has ended.")
+
+
+@bp.cli.command("second-factor-off")
+@click.argument("email")
+def second_factor_off(email: str):
+    """Turn off the second factor of the login EMAIL (a lost phone and lost recovery codes): it signs in with its
+    password alone, or is asked to set one up again when its role requires it."""
+    user = _done(two_factor.turn_off_for, email, _actor())
+    click.echo(f"{user.email} has no second factor now.")

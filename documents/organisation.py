@@ -9,6 +9,7 @@ import re
 
 import mongoengine as me
 
+from casework.two_factor import REQUIRABLE_ROLES as SECOND_FACTOR_ROLES
 from documents.base import AuditEntry, Versioned
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -31,6 +32,8 @@ class Organisation(Versioned, me.Document):
     logo_size = me.IntField(min_value=1, max_value=LOGO_MAX_BYTES)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
+    # The roles whose logins must use a second factor (TOTP) after their password: some of "admin" and "hr".
+    second_factor_roles = me.ListField(me.StringField(choices=SECOND_FACTOR_ROLES))
 
     meta = {"collection": "organisation"}
 
@@ -59,6 +62,13 @@ class Organisation(Versioned, me.Document):
     def current(cls) -> "Organisation | None":
         """The saved details, or None when nobody has saved them yet."""
         return cls.objects(key="organisation").first()
+
+    def require_second_factor(self, roles: list[str]) -> dict:
+        """Require a second factor of the logins holding `roles` from their next sign-in (none: of nobody)."""
+        before = list(self.second_factor_roles)
+        self.second_factor_roles = [role for role in SECOND_FACTOR_ROLES if role in roles]
+        return {"before": {"second_factor_roles": before},
+                "after": {"second_factor_roles": list(self.second_factor_roles)}}
 
     def details(self) -> dict:
         """The details an audit entry compares: everything but the logo's file."""

@@ -66,6 +66,11 @@ class User(Versioned, me.Document):
     session_generation = me.IntField(default=0)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
+    # The second factor (TOTP): the authenticator's shared secret once confirmed, the last time step whose code was
+    # used (a code is never accepted twice), and the recovery codes' hashes (each works once).
+    totp_secret = me.StringField()
+    totp_last_step = me.IntField()
+    recovery_code_hashes = me.ListField(me.StringField())
 
     meta = {"collection": "users", "indexes": ["assignment_number", "roles",
                                                {"fields": ["oidc_subject"], "unique": True, "sparse": True}]}
@@ -137,6 +142,60 @@ class User(Versioned, me.Document):
         return {"roles": list(self.roles), "hr_divisions": list(self.hr_divisions), "active": self.active,
                 "awaiting_first_sign_in": self.awaiting_first_sign_in, "may_dismiss": self.may_dismiss,
                 "assignment_number": self.assignment_number}
+
+    @property
+    def has_second_factor(self) -> bool:
+        return bool(self.totp_secret)
+
+    def second_factor_summary(self) -> dict:
+        """What an audit entry of a second-factor change shows, never a secret or a code."""
+        return {"second_factor": self.has_second_factor, "recovery_codes_left": len(self.recovery_code_hashes)}
+
+    def turn_on_second_factor(self, secret: str, step: int, recovery_codes: list[str]) -> dict:
+        """Use the authenticator sharing `secret` from now on (its code of time `step` confirmed it), with these
+        recovery codes (stored hashed)."""
+        before = self.second_factor_summary()
+        self.totp_secret, self.totp_last_step = secret, step
+        self.recovery_code_hashes = [hash_password(code) for code in recovery_codes]
+        return {"before": before, "after": self.second_factor_summary()}
+
+    def turn_off_second_factor(self) -> dict:
+        """Sign in with the password alone from now on."""
+        before = self.second_factor_summary()
+        self.totp_secret = self.totp_last_step = None
+        self.recovery_code_hashes = []
+        return {"before": before, "after": self.second_factor_summary()}
+
+    def replace_recovery_codes(self, recovery_codes: list[str]) -> dict:
+        """New recovery codes (stored hashed); the old ones stop working."""
+        before = self.second_factor_summary()
+        self.recovery_code_hashes = [hash_password(code) for code in recovery_codes]
+        return {"before": before, "after": self.second_factor_summary()}
+
+    def use_time_step(self, step: int) -> bool:
+        """Mark the authenticator's code of time `step` used, in one atomic step: False when that step or a later
+        one was used already (a replay, or the same code sent twice at once)."""
+        unused = me.Q(totp_last_step=None) | me.Q(totp_last_step__lt=step)
+        used = User.objects(me.Q(pk=self.pk, totp_secret=self.totp_secret) & unused).update_one(
+            set__totp_last_step=step)
+        if used:
+            self.totp_last_step = step
+        return bool(used)
+
+    def use_recovery_code(self, code: str, actor: str) -> bool:
+        """Use the recovery code `code` (its ten characters), in one atomic step with its audit entry: False when
+        it is not one of this login's, or was used already."""
+        found = next((stored for stored in self.recovery_code_hashes if check_password_hash(stored, code)), None)
+        if found is None:
+            return False
+        left = len(self.recovery_code_hashes)
+        entry = AuditEntry(actor=actor, action="recovery code used", before={"recovery_codes_left": left},
+                           after={"recovery_codes_left": left - 1})
+        used = User.objects(pk=self.pk, recovery_code_hashes=found).update_one(
+            pull__recovery_code_hashes=found, push__audit=entry)
+        if used:
+            self.recovery_code_hashes.remove(found)
+        return bool(used)
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from documents.user import ROLES, LoginThrottle, User, check_nobody_s_password
 from services.errors import Refused
 from services.mail import MailSettings
 from services.notifications import send_password_link
+from services.routing import known_divisions
 
 DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 365, 3650
 FAILED = "The email address or password is not right."
@@ -192,24 +193,45 @@ def _check_password(password: str) -> None:
         raise Refused(f"A password has at least {MIN_PASSWORD_LENGTH} characters.", "password")
 
 
-def issue_token(name: str, scopes: list[str], days: int | None = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
-    """A new token named `name` with `scopes`, working for `days` days: the stored token and its secret, shown
-    once. Refused for an unknown scope, a name taken, a name that is not letters, digits, dots, dashes and
-    underscores, or a lifetime outside 1 to 3,650 days."""
+def issue_token(name: str, scopes: list[str], days: int | None = DEFAULT_TOKEN_DAYS,
+                divisions: list[str] | None = None, actor: str = "command") -> tuple[ApiToken, str]:
+    """A new token named `name` with `scopes`, working for `days` days, for the employees of `divisions` (none:
+    every division): the stored token and its secret, shown once. Refused for an unknown scope or division, a
+    name taken, a name that is not letters, digits, dots, dashes and underscores, or a lifetime outside 1 to
+    3,650 days."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise Refused(f"Unknown scope {', '.join(unknown) or '(none)'}: use read, write, medical.")
-    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
-        raise Refused(f"A token works for 1 to {MAX_TOKEN_DAYS:,} days.")
+    _check_token_days(days)
+    strangers = sorted(set(divisions or []) - set(known_divisions()))
+    if strangers:
+        known = ", ".join(known_divisions()) or "(none yet)"
+        raise Refused(f"Unknown division {', '.join(strangers)}: use one of {known}.")
     try:
-        return ApiToken.issue(name, scopes, days)
+        return ApiToken.issue(name, scopes, days, divisions, actor)
     except NotUniqueError:
         raise Refused(f"A token named {name} already exists: choose another name.") from None
     except ValidationError:
         raise Refused("A token name uses letters, digits, dots, dashes and underscores.") from None
 
 
-def revoke_token(name: str) -> None:
-    """Stop the token named `name` from working (Refused when no such token is in use)."""
-    if not ApiToken.objects(name=name, revoked_at=None).update_one(set__revoked_at=utcnow()):
+def rotate_token(name: str, days: int = DEFAULT_TOKEN_DAYS, actor: str = "command") -> tuple[ApiToken, str]:
+    """A new secret for the token named `name`, with the same scopes and divisions, working `days` days from now;
+    the old secret stops working at once. Refused when no such token is in use (an expired one may be rotated)."""
+    _check_token_days(days)
+    token = ApiToken.objects(name=name, revoked_at=None).first()
+    secret = token.rotate(days, actor) if token is not None else None
+    if token is None or secret is None:
         raise Refused(f"No token named {name} is in use.")
+    return token, secret
+
+
+def revoke_token(name: str, actor: str = "command") -> None:
+    """Stop the token named `name` from working (Refused when no such token is in use)."""
+    if not ApiToken.revoke(name, actor):
+        raise Refused(f"No token named {name} is in use.")
+
+
+def _check_token_days(days: int | None) -> None:
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise Refused(f"A token works for 1 to {MAX_TOKEN_DAYS:,} days.")

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 from types import SimpleNamespace
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Collection, Iterator, Mapping, Sequence
 
 from pymongo import InsertOne, UpdateOne
 
@@ -68,7 +68,7 @@ class FeedResult:
 
 def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
                     skip_invalid: bool = False, progress: Progress | None = None,
-                    detail_known: DetailKnown | None = None) -> FeedResult:
+                    detail_known: DetailKnown | None = None, divisions: Collection[str] = ()) -> FeedResult:
     """Plan the rows, then apply them unless this is a dry run or a row is refused (and not `skip_invalid`).
 
     For an employee whose medical detail the reader may not know (`detail_known`), a change of the reason
@@ -76,8 +76,9 @@ def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.
     applying. Re-running the same rows changes nothing, and finishes what an earlier run killed part-way left
     undone (see services/imports/unfinished.py). Raises StaleEditError when someone changed one of the absences
     while it was being written. ESR reason codes are read through the mapping as it stands (read once).
+    With `divisions` (an API token limited to them), employees of other divisions are unknown, as if missing.
     """
-    outcomes, employees = _plan(rows, today, progress, detail_known)
+    outcomes, employees = _plan(rows, today, progress, detail_known, divisions)
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
     if applies:
         _apply(outcomes, employees, actor, source, today, progress)
@@ -85,12 +86,12 @@ def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.
 
 
 def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None,
-          detail_known: DetailKnown | None) -> tuple[list[Outcome], dict]:
+          detail_known: DetailKnown | None, divisions: Collection[str] = ()) -> tuple[list[Outcome], dict]:
     """The outcomes, and the stored employees the batch names by id (for re-evaluating them after applying)."""
     named = {text(row.get("assignment_number")) for row in rows} - {""}
     employees = {row["_id"]: row for row in _read(
         Employee, {"assignment_number": named | {text(row.get("rtw_by_assignment_number")) for row in rows} - {""}},
-        {"audit": 0})}
+        {"audit": 0}) if not divisions or row.get("division") in divisions}
     staff = {row["assignment_number"]: _staff(row, detail_known) for row in employees.values()}
     stored = [_stored(row) for row in _read(
         Absence, {"employee": {staff[number].id for number in named if number in staff},

@@ -183,6 +183,14 @@ GETS = [
     row("api.employee_absences", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_cases", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_evaluation", "GET", "token:read", params=lambda w, s: {"assignment_number": s.sts_worker}),
+    # The second step of signing in and setting it up when required: only a half-done sign-in opens them; without
+    # one a visitor is sent to the password (someone signed in, home).
+    row("two_factor.second_step", "GET", ANYONE, lands="/login"),
+    row("two_factor.enrol", "GET", ANYONE, lands="/login"),
+    row("two_factor.settings_page", "GET", SIGNED_IN),
+    row("two_factor.security", "GET", ADMIN_ONLY),
+    row("tokens.index", "GET", ADMIN_ONLY),
+    row("tokens.show", "GET", ADMIN_ONLY, params=lambda w, s: {"name": "token-read"}),
 ]
 
 # In the order they run: what changes little first; what closes, ends or moves records, and signing out, last.
@@ -322,6 +330,14 @@ POSTS = [
     row("datafix.routing", "POST", ADMIN_ONLY, body=lambda w, s: {"hierarchy_admin_email": "",
                                                                   "divisions-0-name": "", "divisions-0-hr_email": ""}),
     row("reason_codes.mapping", "POST", ADMIN_ONLY, body=lambda w, s: {"S28": "musculoskeletal"}),
+    row("two_factor.second_step", "POST", ANYONE, body=lambda w, s: {"code": "123456"}, lands="/login"),
+    row("two_factor.enrol", "POST", ANYONE, body=lambda w, s: {"code": "123456"}, lands="/login"),
+    row("two_factor.settings_page", "POST", SIGNED_IN, body=lambda w, s: {"code": ""}),
+    row("two_factor.turn_off", "POST", SIGNED_IN, body=lambda w, s: {"off-proof": ""}),
+    row("two_factor.new_recovery_codes", "POST", SIGNED_IN, body=lambda w, s: {"renew-proof": ""}),
+    row("two_factor.security", "POST", ADMIN_ONLY, body=lambda w, s: {"version": ""}),
+    # Revoking the token revoked already: refused with a message, so the tokens the matrix sends keep working.
+    row("tokens.revoke", "POST", ADMIN_ONLY, params=lambda w, s: {"name": "token-revoked"}, body=lambda w, s: {}),
     # These close, end or move records: nothing after them relies on those records as they were.
     row("cases.letter_sent", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter},

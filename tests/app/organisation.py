@@ -70,7 +70,7 @@ def seed(app, client) -> dict:
                 "flag_id": case.flags[0].id if case.flags else "none", "job_id": str(job.pk), "code": "C3",
                 "key": "council-2019", "revision": 1, "assignment_number": wes.assignment_number, "number": 1,
                 "step": "oh", "filename": "css/casebook.css", "extension": "xlsx",
-                "trigger": "occasions"},
+                "trigger": "occasions", "name": "hostile-input"},
         "token": token, "users": {user.email: str(user.pk) for user in User.objects}, "wes": str(wes.pk),
         "unknown": str(ObjectId()), "employees": Employee.objects.count(),
     }

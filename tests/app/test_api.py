@@ -256,7 +256,7 @@ def test_token_revoke_and_list(app, client, anna):
     assert client.get(f"/api/v1/employees/{anna.assignment_number}/absences",
                       headers=bearer(secret)).status_code == 401
     listing = runner.invoke(args=["token", "list"]).stdout
-    assert listing.startswith("old-feed\tread\tcreated ") and f"revoked {utcnow():%Y-%m-%d}" in listing
+    assert listing.startswith("old-feed\tread\tevery division\tcreated ") and f"revoked {utcnow():%Y-%m-%d}" in listing
     assert secret not in listing
 
 
@@ -274,8 +274,8 @@ def test_a_token_works_for_its_days_then_is_refused_like_a_revoked_one(app, clie
     ApiToken.objects(name="short").update_one(set__expires_at=utcnow() - dt.timedelta(seconds=1))
     assert client.get(url, headers=bearer(secret)).status_code == 401
     listing = runner.invoke(args=["token", "list"]).stdout
-    assert f"short\tread\tcreated {utcnow():%Y-%m-%d}" in listing and "\texpired " in listing
-    assert f"live until {yearly.expires_at:%Y-%m-%d}" in listing
+    assert f"short\tread\tevery division\tcreated {utcnow():%Y-%m-%d}" in listing and "\texpired\n" in listing
+    assert f"\texpires {yearly.expires_at:%Y-%m-%d}\tlast used never\tlive\n" in listing
 
 
 def test_evaluation_explains_the_figures_and_changes_nothing(client, anna, token):

@@ -49,6 +49,8 @@ ENDPOINTS = [
     "letters_admin.upload", "letters_admin.use_again", "letters_admin.use_shipped", "policies.activate",
     "policies.edit", "policies.paste", "policies.upload", "reason_codes.mapping", "tasks.complete_reminder",
     "tasks.start_short_term_procedure", "triggers.apply",
+    "tokens.revoke", "two_factor.enrol", "two_factor.new_recovery_codes", "two_factor.second_step",
+    "two_factor.security", "two_factor.settings_page", "two_factor.turn_off",
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {
@@ -64,6 +66,10 @@ NOT_ON_THE_PAGES = {
     "imports.apply": ["skip_invalid"],
     "policies.activate": ["compared_with"],
     "triggers.apply": ["as_of"],
+    "two_factor.enrol": ["code"],                    # a half-done sign-in for a role required to set it up
+    "two_factor.second_step": ["code"],              # a half-done sign-in
+    "two_factor.turn_off": ["off-proof"],            # a second factor turned on
+    "two_factor.new_recovery_codes": ["renew-proof"],
 }
 EXTRA = st.dictionaries(st.sampled_from(["roles", "status", "_id", "active", "kind", "__class__", "created_by",
                                          "audit", "version", "sent_on"]), hostile, max_size=2)
