@@ -239,8 +239,9 @@ PAGES = {ADMIN: ["/cases/{case_id}", "/absences/{absence_id}", "/absences/{absen
                  "/datafix/cases/{case_id}", "/datafix/corrections", "/hr/flags", "/hierarchy", "/imports/{job_id}",
                  "/imports/absences", "/imports/employees", "/imports/inflight", "/policies/council-2019/1/edit",
                  "/policies/council-2019/1/activate", "/policies/new", "/triggers/scan",
-                 "/cases/{case_id}/meetings/{meeting_id}/notes"],
-         MANAGER: ["/cases/{case_id}", "/team", "/absences/{absence_id}"], None: ["/login"]}
+                 "/cases/{case_id}/meetings/{meeting_id}/notes", "/account/password"],
+         MANAGER: ["/cases/{case_id}", "/team", "/absences/{absence_id}"],
+         None: ["/login", "/password/forgot", "/password/{secret}"]}
 
 
 def user_for(roles: tuple[str, ...]) -> str | None:
