@@ -7,6 +7,7 @@ import datetime as dt
 
 from mongoengine.errors import NotUniqueError, ValidationError
 
+from casework.logins import ADMIN, login_state, takes_an_admin_away
 from casework.passwords import password_problem
 from casework.throttle import ThrottleRules, lock_until, may_attempt
 from documents.api_token import SCOPES, ApiToken
@@ -217,9 +218,7 @@ def logins() -> list[User]:
 
 def state_of(user: User) -> str:
     """Whether a login may sign in, in words: "active", "awaiting first sign-in" or "switched off"."""
-    if user.active:
-        return "active"
-    return "awaiting first sign-in" if user.awaiting_first_sign_in else "switched off"
+    return login_state(user.active, user.awaiting_first_sign_in)
 
 
 def _login(email: str) -> User:
@@ -247,9 +246,9 @@ def _check_divisions(divisions: list[str]) -> None:
 def keep_an_admin(user: User, roles_after: list[str], active_after: bool) -> None:
     """Refused when a change leaving `user` with `roles_after`, active or not (`active_after`), would leave no
     active administrator: an administrator page and the `users` commands both ask before changing a login."""
-    if not (user.active and "admin" in user.roles) or (active_after and "admin" in roles_after):
+    if not takes_an_admin_away(user.roles, user.active, roles_after, active_after):
         return
-    if User.objects(pk__ne=user.pk, active=True, roles="admin").first() is None:
+    if User.objects(pk__ne=user.pk, active=True, roles=ADMIN).first() is None:
         raise Refused(f"{user.email} is the last active administrator: make another login an administrator "
                       "before this one stops being one.")
 
