@@ -6,6 +6,7 @@ import pytest
 from blueprints.access import PUBLIC, access_rule
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "home.frontend_assets", "home.health"}
+PUBLIC_ENDPOINTS |= {"passwords.choose", "passwords.forgot"}     # a set-password link's page; asking for one
 
 
 def test_every_route_declares_its_access_rule(app):
