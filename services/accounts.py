@@ -28,6 +28,7 @@ LINK_HOURS = {"set": 24, "reset": 1}
 LINK_PATH = "/password/{secret}"     # the page a link opens (blueprints/auth.py serves it)
 LINK_GONE = "This link has expired or has been used. Ask for a new one."
 WRONG_CURRENT = "Your current password is not right."
+RESET_EVERY_MINUTES = 5     # "Forgot your password?" mails a login once in this time, however often it is asked
 
 
 def sign_in(email: str, password: str, rules: ThrottleRules) -> User:
@@ -203,10 +204,14 @@ def change_password(email: str, current: str, new: str, rules: ThrottleRules) ->
 
 def send_reset_link(email: str, settings: MailSettings) -> Notification | None:
     """"Forgot your password?": e-mail a reset link (working for an hour) when `email` is an active login with a
-    local password; nothing otherwise. Whoever asked is told the same either way, so this is done after they are
-    answered (it says nothing to them)."""
+    local password, and no reset link was made for it in the last RESET_EVERY_MINUTES (that one still works);
+    nothing otherwise. Whoever asked is told the same either way, so this is done after they are answered (it says
+    nothing to them)."""
     user = User.objects(email=email.strip().lower()).first()
     if user is None or not user.active or not user.password_hash:
+        return None
+    recently = utcnow() - dt.timedelta(minutes=RESET_EVERY_MINUTES)
+    if PasswordLink.objects(user=user.pk, purpose="reset", created_at__gt=recently).first() is not None:
         return None
     return send_link(user.email, "reset", f"{user.email} (forgot their password)", settings)
 
