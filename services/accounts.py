@@ -25,7 +25,7 @@ FAILED = "The email address or password is not right."
 # How long a set-password link works: one an administrator sends (or `users create` prints) for a new login, and
 # one "Forgot your password?" sends.
 LINK_HOURS = {"set": 24, "reset": 1}
-LINK_PATH = "/password/{secret}"     # the page a link opens (blueprints/auth.py serves it)
+LINK_PATH = "/password/{secret}"     # the page a link opens (blueprints/passwords.py serves it)
 LINK_GONE = "This link has expired or has been used. Ask for a new one."
 WRONG_CURRENT = "Your current password is not right."
 RESET_EVERY_MINUTES = 5     # "Forgot your password?" mails a login once in this time, however often it is asked
