@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         letters_admin,
         menu,
         notify,
+        passwords,
         policies,
         reason_codes,
         reports,
@@ -180,7 +181,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
                    imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
-                   users, two_factor, tokens):
+                   users, two_factor, tokens, passwords):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])

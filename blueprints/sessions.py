@@ -31,6 +31,12 @@ def begin(user) -> None:
     session[SIGNED_IN_AT] = session[SEEN_AT] = _stamp(clock.now())
 
 
+def carry_on(user) -> None:
+    """Keep this session going for `user`, whose sessions were all ended by a change made in this one (a new
+    password): it now holds the login's new session generation, and its times stay as they were."""
+    login_user(user)
+
+
 def end() -> None:
     """Sign out of this session."""
     logout_user()

@@ -7,6 +7,8 @@ import datetime as dt
 
 from mongoengine.errors import NotUniqueError, ValidationError
 
+from casework.logins import ADMIN, login_state, takes_an_admin_away
+from casework.passwords import password_problem
 from casework.throttle import ThrottleRules, lock_until, may_attempt
 from documents.api_token import SCOPES, ApiToken
 from documents.base import field_errors, utcnow
@@ -20,12 +22,13 @@ from services.routing import known_divisions
 
 DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 365, 3650
 FAILED = "The email address or password is not right."
-MIN_PASSWORD_LENGTH = 12
 # How long a set-password link works: one an administrator sends (or `users create` prints) for a new login, and
 # one "Forgot your password?" sends.
 LINK_HOURS = {"set": 24, "reset": 1}
-LINK_PATH = "/password/{secret}"     # the page a link opens (blueprints/auth.py serves it)
+LINK_PATH = "/password/{secret}"     # the page a link opens (blueprints/passwords.py serves it)
 LINK_GONE = "This link has expired or has been used. Ask for a new one."
+WRONG_CURRENT = "Your current password is not right."
+RESET_EVERY_MINUTES = 5     # "Forgot your password?" mails a login once in this time, however often it is asked
 
 
 def sign_in(email: str, password: str, rules: ThrottleRules) -> User:
@@ -59,15 +62,19 @@ def sign_out(user: User) -> None:
     user.end_sessions()
 
 
-def create_user(email: str, name: str, roles: list[str], password: str, actor: str,
+def create_user(email: str, name: str, roles: list[str], password: str | None, actor: str,
                 assignment_number: str | None = None, hr_divisions: list[str] | None = None) -> User:
-    """A new login. Refused for an e-mail address already used, an unknown role, a short password, or a
-    manager without their assignment number."""
+    """A new login. Refused for an e-mail address already used, an unknown role or division, a password the
+    policy refuses (casework.passwords), or a manager without their assignment number. Without a `password` the
+    login awaits its first sign-in: by single sign-on, or through a set-password link (`password_link`)."""
     _check_roles(roles)
-    _check_password(password)
+    _check_divisions(hr_divisions or [])
     user = User(email=email, name=name, roles=roles, assignment_number=assignment_number or None,
-                hr_divisions=hr_divisions or [])
-    user.set_password(password)
+                hr_divisions=hr_divisions or [], active=password is not None,
+                awaiting_first_sign_in=password is None)
+    if password is not None:
+        _check_password(password, user)
+        user.set_password(password)
     user.record(actor, "login created", {}, user.audit_summary())
     try:
         user.save_checked()
@@ -81,16 +88,19 @@ def create_user(email: str, name: str, roles: list[str], password: str, actor: s
 def set_password(email: str, password: str, actor: str) -> User:
     """Give the login `email` a new password; every session it had ends."""
     user = _login(email)
-    _check_password(password)
+    _check_password(password, user)
     user.change(actor, "password changed", lambda user: user.set_password(password))
     user.end_sessions()
     return user
 
 
 def set_roles(email: str, roles: list[str], actor: str, hr_divisions: list[str] | None = None) -> User:
-    """Give the login `email` these roles (and, when given, these HR divisions); every session it had ends."""
+    """Give the login `email` these roles (and, when given, these HR divisions); every session it had ends.
+    Refused for an unknown role or division, or when it would take the role from the last active administrator."""
     user = _login(email)
     _check_roles(roles)
+    _check_divisions(hr_divisions or [])
+    keep_an_admin(user, roles, user.active)
 
     try:
         user.change(actor, "roles changed", lambda user: user.give_roles(roles, hr_divisions))
@@ -110,8 +120,10 @@ def set_dismissal_authority(email: str, allowed: bool, actor: str) -> User:
 
 
 def switch_off(email: str, actor: str) -> User:
-    """Stop the login `email` from signing in; every session it had ends."""
+    """Stop the login `email` from signing in; every session it had ends. Refused for the last active
+    administrator."""
     user = _login(email)
+    keep_an_admin(user, user.roles, False)
     user.change(actor, "login switched off", lambda user: user.switch(on=False))
     user.end_sessions()
     return user
@@ -161,7 +173,7 @@ def set_password_by_link(secret: str, password: str) -> User:
     """Choose the password of the login a live link is for, spending the link: a login awaiting its first sign-in
     is active from now on, and every session the login had ends."""
     user = linked_login(secret)
-    _check_password(password)
+    _check_password(password, user)
     link = PasswordLink.live(secret)
     if link is None or not link.use():
         raise Refused(LINK_GONE)
@@ -173,6 +185,45 @@ def set_password_by_link(secret: str, password: str) -> User:
     user.end_sessions()
     user.reload()
     return user
+
+
+def change_password(email: str, current: str, new: str, rules: ThrottleRules) -> User:
+    """The signed-in login `email` chooses a new password, giving its current one (checked as a sign-in is, so
+    guesses are slowed then locked). Every session the login had ends: the caller begins its own again with the
+    login returned."""
+    try:
+        user = sign_in(email, current, rules)
+    except Refused as refusal:
+        raise Refused(refusal.message.replace(FAILED, WRONG_CURRENT), "current_password") from None
+    _check_password(new, user)
+    user.change(user.email, "password changed", lambda user: user.set_password(new))
+    user.end_sessions()
+    user.reload()
+    return user
+
+
+def send_reset_link(email: str, settings: MailSettings) -> Notification | None:
+    """"Forgot your password?": e-mail a reset link (working for an hour) when `email` is an active login with a
+    local password, and no reset link was made for it in the last RESET_EVERY_MINUTES (that one still works);
+    nothing otherwise. Whoever asked is told the same either way, so this is done after they are answered (it says
+    nothing to them)."""
+    user = User.objects(email=email.strip().lower()).first()
+    if user is None or not user.active or not user.password_hash:
+        return None
+    recently = utcnow() - dt.timedelta(minutes=RESET_EVERY_MINUTES)
+    if PasswordLink.objects(user=user.pk, purpose="reset", created_at__gt=recently).first() is not None:
+        return None
+    return send_link(user.email, "reset", f"{user.email} (forgot their password)", settings)
+
+
+def logins() -> list[User]:
+    """Every login, by e-mail address."""
+    return list(User.objects.order_by("email"))
+
+
+def state_of(user: User) -> str:
+    """Whether a login may sign in, in words: "active", "awaiting first sign-in" or "switched off"."""
+    return login_state(user.active, user.awaiting_first_sign_in)
 
 
 def _login(email: str) -> User:
@@ -188,9 +239,29 @@ def _check_roles(roles: list[str]) -> None:
         raise Refused(f"Unknown role {', '.join(unknown) or '(none)'}: use {', '.join(ROLES)}.", "roles")
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Refused(f"A password has at least {MIN_PASSWORD_LENGTH} characters.", "password")
+def _check_divisions(divisions: list[str]) -> None:
+    """Refused for a division no employee is in (nor the flag routing names); any division while there are none
+    (the first logins are made before the hierarchy is loaded)."""
+    known = known_divisions()
+    unknown = sorted(set(divisions) - set(known))
+    if known and unknown:
+        raise Refused(f"Unknown division {', '.join(unknown)}: use {', '.join(known)}.", "hr_divisions")
+
+
+def keep_an_admin(user: User, roles_after: list[str], active_after: bool) -> None:
+    """Refused when a change leaving `user` with `roles_after`, active or not (`active_after`), would leave no
+    active administrator: an administrator page and the `users` commands both ask before changing a login."""
+    if not takes_an_admin_away(user.roles, user.active, roles_after, active_after):
+        return
+    if User.objects(pk__ne=user.pk, active=True, roles=ADMIN).first() is None:
+        raise Refused(f"{user.email} is the last active administrator: make another login an administrator "
+                      "before this one stops being one.")
+
+
+def _check_password(password: str, user: User) -> None:
+    problem = password_problem(password, user.name, user.email)
+    if problem:
+        raise Refused(problem, "password")
 
 
 def issue_token(name: str, scopes: list[str], days: int | None = DEFAULT_TOKEN_DAYS,

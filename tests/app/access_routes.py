@@ -17,6 +17,7 @@ import io
 from collections.abc import Callable
 
 from documents import Absence, Case, Employee
+from services import accounts
 from tests.app.access_world import DAY, LOGINS, TODAY, TOKENS, Side, World
 
 MANAGER, HR, SUPPORT, ADMIN = "manager", "hr", "support", "admin"
@@ -106,6 +107,12 @@ def on_absence(**extra):
     return lambda w, s: {"version": absence_version(s.absence), **extra}
 
 
+def live_link() -> dict:
+    """A set-password link's secret that works (for a login no actor signs in with)."""
+    _, url = accounts.password_link(LOGINS["data2"]["email"], "set", "admin@example.org", "")
+    return {"secret": url.rsplit("/", 1)[1]}
+
+
 def bogus_docx(name: str):
     return lambda w, s: {name: (io.BytesIO(b"not a Word file"), "letter.docx")}
 
@@ -117,6 +124,9 @@ GETS = [
     row("auth.login", "GET", ANYONE),
     row("home.index", "GET", SIGNED_IN),
     row("account.notifications", "GET", SIGNED_IN),
+    row("passwords.choose", "GET", ANYONE, params=lambda w, s: live_link()),
+    row("passwords.forgot", "GET", ANYONE),
+    row("passwords.change", "GET", SIGNED_IN),
     row("team.index", "GET", MANAGER_ONLY, htmx=True, fragment=True),
     row("team.calendar", "GET", MANAGER_ONLY),
     row("tasks.index", "GET", CASEWORK),
@@ -197,6 +207,9 @@ GETS = [
 POSTS = [
     row("auth.login", "POST", ANYONE, body=lambda w, s: {}),
     row("account.notifications", "POST", SIGNED_IN, body=lambda w, s: {"notify": "digest"}),
+    row("passwords.choose", "POST", ANYONE, params=lambda w, s: live_link(), body=lambda w, s: {}),
+    row("passwords.forgot", "POST", ANYONE, body=lambda w, s: {}),
+    row("passwords.change", "POST", SIGNED_IN, body=lambda w, s: {}),
     row("api.upsert_absences", "POST", "token:write", body=lambda w, s: {"absences": []}),
     row("cases.add", "POST", CASE_READING, STAFF, params=sts, htmx=True, body=on_sts(text="Spoke to the employee.")),
     row("cases.associate", "POST", CASEWORK, STAFF, params=sts, htmx=True,

@@ -224,8 +224,9 @@ PAGES = {ADMIN: ["/cases/{case_id}", "/absences/{absence_id}", "/absences/{absen
                  "/imports/absences", "/imports/employees", "/imports/inflight", "/policies/council-2019/1/edit",
                  "/policies/council-2019/1/activate", "/policies/new", "/triggers/scan",
                  "/cases/{case_id}/meetings/{meeting_id}/notes", "/account/two-factor", "/admin/security",
-                 "/admin/tokens/hostile-input"],
-         MANAGER: ["/cases/{case_id}", "/team", "/absences/{absence_id}"], None: ["/login"]}
+                 "/admin/tokens/hostile-input", "/account/password"],
+         MANAGER: ["/cases/{case_id}", "/team", "/absences/{absence_id}"],
+         None: ["/login", "/password/forgot", "/password/{secret}"]}
 
 
 def user_for(roles: tuple[str, ...]) -> str | None:

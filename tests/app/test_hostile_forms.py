@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from blueprints.access import access_rule
-from services import clock
+from services import accounts, clock
 from tests.app.hostile import (
     ADMIN,
     Tally,
@@ -28,6 +28,7 @@ from tests.app.hostile import (
     restored,
     says_why,
     sign_in,
+    snapshot,
     user_for,
 )
 from tests.conftest import csrf_token
@@ -46,7 +47,8 @@ ENDPOINTS = [
     "datafix.corrections", "datafix.routing", "employees.adjust", "employees.remove_adjustment",
     "hierarchy.give_to_supervisor", "hr.resolve", "imports.apply", "imports.upload_absences",
     "imports.upload_employees", "imports.upload_inflight", "letters_admin.organisation_details",
-    "letters_admin.upload", "letters_admin.use_again", "letters_admin.use_shipped", "policies.activate",
+    "letters_admin.upload", "letters_admin.use_again", "letters_admin.use_shipped", "passwords.change",
+    "passwords.choose", "passwords.forgot", "policies.activate",
     "policies.edit", "policies.paste", "policies.upload", "reason_codes.mapping", "tasks.complete_reminder",
     "tasks.start_short_term_procedure", "triggers.apply",
     "tokens.revoke", "two_factor.enrol", "two_factor.new_recovery_codes", "two_factor.second_step",
@@ -88,6 +90,8 @@ def _clean():
 def world(app):
     """The organisation, its clients, and the target of each route."""
     with organisation(app) as world:
+        _, link = accounts.password_link("support@example.org", "set", ADMIN, "")   # no client signs in as them
+        world["ids"]["secret"], world["saved"] = link.rsplit("/", 1)[1], snapshot()
         world["targets"] = discover(app, world["clients"], world["ids"])
         with app.test_request_context():
             for endpoint in set(ENDPOINTS) - set(world["targets"]):

@@ -71,7 +71,8 @@ def test_signing_out_ends_the_login_s_sessions_in_other_browsers_too(manager, br
 
 
 @pytest.mark.parametrize("command", [
-    ["users", "set-roles", "manager@example.org", "manager", "hr", "--division", "Community Care"],
+    ["users", "set-roles", "manager@example.org", "--role", "manager", "--role", "hr", "--division",
+     "Community Care"],
     ["users", "disable", "manager@example.org"],
     ["users", "sign-out", "manager@example.org"],
     ["users", "set-password", "manager@example.org"],
@@ -105,7 +106,7 @@ def test_a_switched_off_login_cannot_sign_in_until_switched_on(app, manager, aut
 
 def test_users_create_makes_a_login_that_signs_in(app, auth):
     result = app.test_cli_runner().invoke(args=["users", "create", "Admin@Example.org", "--name", "Ada Admin",
-                                                "--role", "admin"], input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
+                                                "--role", "admin", "--password-stdin"], input=f"{NEW_PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert "Login admin@example.org created with the role admin." in result.output
     assert NEW_PASSWORD not in User.objects.get(email="admin@example.org").password_hash
@@ -116,8 +117,8 @@ def test_users_create_makes_a_login_that_signs_in(app, auth):
     (["create", "x@example.org", "--name", "X", "--role", "boss"], "Unknown role boss"),
     (["create", "x@example.org", "--name", "X", "--role", "manager"], "A manager needs their assignment number."),
     (["create", "manager@example.org", "--name", "X", "--role", "hr"], "A login for manager@example.org already"),
-    (["set-roles", "manager@example.org", "hr", "root"], "Unknown role root"),
-    (["set-roles", "nobody@example.org", "hr"], "No login for nobody@example.org."),
+    (["set-roles", "manager@example.org", "--role", "hr", "--role", "root"], "Unknown role root"),
+    (["set-roles", "nobody@example.org", "--role", "hr"], "No login for nobody@example.org."),
     (["disable", "nobody@example.org"], "No login for nobody@example.org."),
 ])
 def test_users_commands_refuse_with_a_reason(app, manager, args, words):
