@@ -159,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         commands,
         dashboard,
         datafix,
+        dpo,
         employees,
         hierarchy,
         home,
@@ -175,8 +176,8 @@ def _register_blueprints(app: Flask) -> None:
         triggers,
         users,
     )
-    for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
-                   imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
+    for module in (absences, account, api, auth, cases, commands, dashboard, datafix, dpo, employees, hierarchy, home,
+                   hr, imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
                    users):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

@@ -50,6 +50,9 @@ MENU = (
     Entry("Import absences", "imports.upload_absences"),
     Entry("Import staff", "imports.upload_employees"),
     Entry("Import in-flight cases", "imports.upload_inflight"),
+    Entry("Medical reads", "dpo.medical_reads"),
+    Entry("Refused attempts", "dpo.refusals"),
+    Entry("Subject access", "dpo.subject_access"),
 )
 OWN_PAGES = {entry.endpoint for entry in MENU}
 
