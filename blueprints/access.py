@@ -188,9 +188,10 @@ def visible_or_404(queryset, **filters):
     """
     found = queryset.visible_to(current_user).filter(**filters).first()
     if found is None:
-        outside = queryset.filter(**filters).only("assignment_number").first()
+        whose = "assignment_number" if "assignment_number" in queryset._document._fields else "pk"
+        outside = queryset.filter(**filters).only(whose).first()
         if outside is not None:
-            refuse("scope", outside.assignment_number)
+            refuse("scope", getattr(outside, "assignment_number", None))
         abort(404)
     return found
 

@@ -49,6 +49,7 @@ ENDPOINTS = [
     "letters_admin.upload", "letters_admin.use_again", "letters_admin.use_shipped", "policies.activate",
     "policies.edit", "policies.paste", "policies.upload", "reason_codes.mapping", "tasks.complete_reminder",
     "tasks.start_short_term_procedure", "triggers.apply",
+    "dpo.subject_access",
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {
