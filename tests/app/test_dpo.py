@@ -204,3 +204,13 @@ def test_a_subject_access_export_holds_everything_with_a_manifest_and_is_audited
         hashlib.sha256(response.get_data()).hexdigest())
     listed = auth.client.get("/dpo/subject-access").get_data(as_text=True)
     assert "Dee Protect" in listed and "Nia Nurse" in listed
+
+
+def test_a_token_refused_for_its_scope_is_logged_under_its_name(people, client):
+    from documents import ApiToken
+    _, token = ApiToken.issue("absence-feed", ["read"])
+    response = client.post("/api/v1/absences", json={"absences": []}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
+    [refusal] = AccessRefusal.objects
+    assert (refusal.who, refusal.reason, refusal.method, refusal.path, refusal.endpoint) == (
+        "api:absence-feed", "token scope", "POST", "/api/v1/absences", "api.upsert_absences")
