@@ -23,6 +23,9 @@ from services.errors import Refused
 EXPORT_BYTES_AT_MOST = 200 * 1024 * 1024
 CONFERENCE_NOTES_LEFT_OUT = ("The notes of case conferences are left out: they are confidential to the "
                              "conference's participants. Each case conference itself is listed in cases.json.")
+# What a login linked to the employee's assignment says about them (never its password, second factor or sessions).
+LOGIN_FIELDS = ("email", "name", "roles", "assignment_number", "hr_divisions", "notify", "active",
+                "awaiting_first_sign_in", "made_from_hierarchy", "may_dismiss")
 LOG_FIELDS = {"medical-reads.json": ("reader", "at", "what", "where", "absence"),
               "refusals.json": ("who", "at", "method", "path", "endpoint", "reason")}
 
@@ -35,12 +38,14 @@ def subject_access_export(assignment_number: str, by: str, now: dt.datetime) -> 
         raise Refused("No employee has that assignment number.", "assignment_number")
     absences = list(Absence.objects(employee=employee.pk).order_by("first_day"))
     cases = list(Case.objects(employee=employee.pk).order_by("opened_on"))
+    logins = list(User.objects(assignment_number=employee.assignment_number))
     described = [_case_record(case) for case in cases]
     case_records, conference_notes = [record for record, _ in described], [left for _, left in described]
     files = [_json("employee.json", [_record(employee)]),
              _json("absences.json", [_record(absence) for absence in absences]),
              _json("cases.json", case_records),
-             _json("audit.json", _audit(employee, absences, cases)),
+             _json("logins.json", [{field: login[field] for field in LOGIN_FIELDS} for login in logins]),
+             _json("audit.json", _audit(employee, absences, cases, logins)),
              _json("medical-reads.json", _log(MedicalRead, employee, LOG_FIELDS["medical-reads.json"])),
              _json("refusals.json", _log(AccessRefusal, employee, LOG_FIELDS["refusals.json"])),
              _json("subject-access-exports.json", _log(SubjectAccessExport, employee, ("by", "at"))),
@@ -80,11 +85,12 @@ def _case_record(case: Case) -> tuple[dict, bool]:
     return values, left_out
 
 
-def _audit(employee: Employee, absences: list[Absence], cases: list[Case]) -> list[dict]:
-    """Every audit entry of the employee record, their absences and their cases, each saying whose it is."""
-    owners: list[tuple[str, Employee | Absence | Case]] = [
+def _audit(employee: Employee, absences: list[Absence], cases: list[Case], logins: list[User]) -> list[dict]:
+    """Every audit entry of the employee record, their absences, their cases and their logins, each saying whose
+    it is."""
+    owners: list[tuple[str, Employee | Absence | Case | User]] = [
         ("employee", employee), *(("absence", absence) for absence in absences),
-              *(("case", case) for case in cases)]
+        *(("case", case) for case in cases), *(("login", login) for login in logins)]
     return [{"record": kind, "record_id": owner.pk, **entry.to_mongo().to_dict()}
             for kind, owner in owners for entry in owner.audit]
 

@@ -153,7 +153,7 @@ def _case_with_conference(nurse) -> Case:
     return case
 
 
-def test_a_subject_access_export_holds_everything_with_a_manifest_and_is_audited(people, auth):
+def test_a_subject_access_export_holds_everything_with_a_manifest_and_is_audited(people, auth, make_user):
     install_presets()
     nurse = people["nurse"]
     absence = Absence(employee=nurse.pk, assignment_number=nurse.assignment_number, first_day=clock.today(),
@@ -163,6 +163,7 @@ def test_a_subject_access_export_holds_everything_with_a_manifest_and_is_audited
     _case_with_conference(nurse)
     _read("boss@example.org", nurse.assignment_number, utcnow())
     _read("boss@example.org", people["other"].assignment_number, utcnow())
+    make_user("nia@example.org", ["manager"], assignment_number=nurse.assignment_number, name="Nia Nurse")
     auth.login("dpo@example.org")
     page = auth.client.get("/dpo/subject-access").get_data(as_text=True)
     refused = auth.client.post("/dpo/subject-access", data={"assignment_number": nurse.assignment_number,
@@ -198,6 +199,8 @@ def test_a_subject_access_export_holds_everything_with_a_manifest_and_is_audited
     assert manifest["generated_by"] == "dpo@example.org" and "case conferences" in manifest["left_out"][0]
     audit = json.loads(package.read("audit.json"))
     assert {entry["record"] for entry in audit} >= {"absence", "case"}
+    [login] = json.loads(package.read("logins.json"))              # their own login, without its password
+    assert login["email"] == "nia@example.org" and "password_hash" not in login
     [made] = SubjectAccessExport.objects
     assert (made.by, made.assignment_number, made.size, made.sha256) == (
         "dpo@example.org", nurse.assignment_number, len(response.get_data()),
