@@ -217,3 +217,31 @@ def test_a_token_refused_for_its_scope_is_logged_under_its_name(people, client):
     [refusal] = AccessRefusal.objects
     assert (refusal.who, refusal.reason, refusal.method, refusal.path, refusal.endpoint) == (
         "api:absence-feed", "token scope", "POST", "/api/v1/absences", "api.upsert_absences")
+
+
+def _stages(plan: dict) -> list[str]:
+    """The stages of a query plan, outermost first."""
+    stages = []
+    while plan:
+        stages.append(plan["stage"])
+        plan = plan.get("inputStage") or {}
+    return stages
+
+
+@pytest.mark.parametrize("kind_key", ["reads", "refusals"])
+@pytest.mark.parametrize("args", [
+    {}, {"employee": "A00001"}, {"employee": "Nia Nurse"}, {"reader": "boss@example.org"}, {"reader": "Bo Boss"},
+    {"from": "2026-07-01"}, {"from": "2026-07-01", "to": "2026-07-31"}, {"employee": "A00001", "from": "2026-07-01"},
+])
+def test_each_filter_of_the_logs_is_served_by_an_index(people, kind_key, args):
+    from casework.privacy import parse_log_filter
+    from documents import Employee
+    from services.privacy.logs import READS, REFUSALS, narrowed
+    kind = {"reads": READS, "refusals": REFUSALS}[kind_key]
+    for document in (kind.document, Employee):
+        document.ensure_indexes()
+    query, _ = narrowed(kind, parse_log_filter(args)[0], clock.zone())
+    stages = _stages(query.limit(50).explain()["queryPlanner"]["winningPlan"])
+    assert "IXSCAN" in stages and "COLLSCAN" not in stages, stages
+    names = Employee.objects(last_name__in=["Nurse", "nurse"]).explain()["queryPlanner"]["winningPlan"]
+    assert "COLLSCAN" not in _stages(names)
