@@ -160,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
         commands,
         dashboard,
         datafix,
+        dpo,
         employees,
         hierarchy,
         home,
@@ -179,8 +180,8 @@ def _register_blueprints(app: Flask) -> None:
         two_factor,
         users,
     )
-    for module in (absences, account, api, auth, cases, commands, dashboard, datafix, employees, hierarchy, home, hr,
-                   imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
+    for module in (absences, account, api, auth, cases, commands, dashboard, datafix, dpo, employees, hierarchy, home,
+                   hr, imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
                    users, two_factor, tokens, passwords):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)

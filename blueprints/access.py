@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from documents import ROLES
 from documents.api_token import SCOPES, ApiToken
+from services.privacy.logs import record_refusal
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -51,6 +52,9 @@ TRIGGER_SCANNERS = ("hr", "admin")
 POLICY_EDITORS = ("admin",)
 # Task routing and the organisation's details:
 ADMINISTRATORS = ("admin",)
+# The logs of medical reads and refused attempts, and subject access exports (no case, absence or medical page:
+# the data protection officer reads what was done, never the records themselves):
+PRIVACY_OFFICERS = ("dpo", "admin")
 
 # The only responses a browser or proxy may keep: Casebook's own CSS, JS and images, which also need no session.
 # Everything else (pages, the API's JSON, letters, CSV, XLSX, .ics and TOML downloads, refused-rows files, errors)
@@ -65,7 +69,7 @@ def _declare(rule: tuple[str, ...]):
             if not admits(guarded, current_user):
                 if not current_user.is_authenticated:
                     return sign_in_first()
-                abort(403)
+                refuse("role", status=403)
             return view(*args, **kwargs)
 
         guarded.access_rule = rule
@@ -131,6 +135,7 @@ def api_token(scope: str):
             if token is None:
                 abort(401, "Send a valid API token: Authorization: Bearer TOKEN.")
             if scope not in token.scopes:
+                note_refusal("token scope", who=token.actor)
                 abort(403, f"This token does not have the {scope} scope.")
             g.api_token = token
             return view(*args, **kwargs)
@@ -183,5 +188,23 @@ def visible_or_404(queryset, **filters):
     """
     found = queryset.visible_to(current_user).filter(**filters).first()
     if found is None:
+        whose = "assignment_number" if "assignment_number" in queryset._document._fields else "pk"
+        outside = queryset.filter(**filters).only(whose).first()
+        if outside is not None:
+            refuse("scope", getattr(outside, "assignment_number", None))
         abort(404)
     return found
+
+
+def refuse(reason: str, assignment_number: str | None = None, status: int = 404):
+    """Refuse the request (404 for a record outside the user's scope, so its existence does not leak; 403
+    otherwise), logging the refusal for the data protection officer: `reason` is one of
+    `documents.privacy.REFUSAL_REASONS`."""
+    note_refusal(reason, assignment_number)
+    abort(status)
+
+
+def note_refusal(reason: str, assignment_number: str | None = None, who: str | None = None) -> None:
+    """Log that the signed-in user (or `who`, an API token) is being refused this request, and why."""
+    record_refusal(who or current_user.email, request.method, request.full_path.rstrip("?"), request.endpoint,
+                   reason, assignment_number)

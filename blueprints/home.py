@@ -15,6 +15,8 @@ def index():
         return redirect(url_for("team.index"))
     if may("dashboard.index"):
         return redirect(url_for("dashboard.index"))
+    if may("dpo.medical_reads"):
+        return redirect(url_for("dpo.medical_reads"))
     return redirect(url_for("employees.index"))
 
 

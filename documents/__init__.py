@@ -1,5 +1,5 @@
 """MongoEngine documents: what Casebook stores, with field validation and indexes."""
-from documents.absence import REASON_CATEGORIES, Absence
+from documents.absence import REASON_CATEGORIES, Absence, MedicalRead
 from documents.api_token import ApiToken
 from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
@@ -10,12 +10,14 @@ from documents.notification import Notification
 from documents.organisation import Organisation
 from documents.password_link import PasswordLink
 from documents.policy import Policy
+from documents.privacy import AccessRefusal, SubjectAccessExport
 from documents.reason_codes import ReasonCodes
 from documents.routing import Routing
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
-       Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink)
+       Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
+       SubjectAccessExport)
 
 
 def ensure_indexes() -> None:
@@ -27,4 +29,5 @@ def ensure_indexes() -> None:
 __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",
            "Notification", "Organisation", "PasswordLink", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes",
            "Routing", "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
-           "rebuild_manager_paths", "utcnow"]
+           "rebuild_manager_paths", "utcnow",
+           "AccessRefusal", "MedicalRead", "SubjectAccessExport"]

@@ -136,4 +136,4 @@ class MedicalRead(me.Document):
     what = me.StringField(required=True)
     where = me.StringField(required=True)
 
-    meta = {"collection": "medical_reads", "indexes": [("assignment_number", "-at"), ("reader", "-at")]}
+    meta = {"collection": "medical_reads", "indexes": [("assignment_number", "-at"), ("reader", "-at"), "-at"]}

@@ -8,7 +8,14 @@ from blueprints.absences import bp
 from blueprints.absences.forms import AbsenceForm, CorrectionForm, EndForm, ExtendForm
 from blueprints.absences.loading import absence_or_404, absence_url
 from blueprints.absences.page import render_absence_page
-from blueprints.access import ABSENCE_RECORDERS, CASE_READERS, MEDICAL_READERS, requires, visible_or_404
+from blueprints.access import (
+    ABSENCE_RECORDERS,
+    CASE_READERS,
+    MEDICAL_READERS,
+    note_refusal,
+    requires,
+    visible_or_404,
+)
 from blueprints.answering import answer, page_again
 from blueprints.fields import seen_version
 from blueprints.rendering import render_page_or_fragment
@@ -100,6 +107,7 @@ def medical(absence_id: str):
     """The confidential detail, shown on request to those allowed, and every read logged."""
     absence, employee = absence_or_404(absence_id)
     if not may_read_medical(current_user, employee):
+        note_refusal("medical", employee.assignment_number)
         return render_template("error.html", title="You cannot see medical details",
                                advice="Only the employee's managers, HR for their division and administrators can.",
                                code=403), 403

@@ -13,7 +13,7 @@ from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
-from blueprints.access import CASE_READERS, CASE_WORKERS, requires
+from blueprints.access import CASE_READERS, CASE_WORKERS, refuse, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import CaseForm
@@ -108,7 +108,7 @@ def file_answer(owner, employee, letter_id: str, number: int, pdf: bool = False)
     filename, mimetype = version.filename, DOCX_TYPE
     if LETTERS[record.template].medical:
         if not may_read_medical(current_user, employee):
-            abort(403)
+            refuse("medical", employee.assignment_number, status=403)
         log_letter_read(current_user.email, employee, record, owner.pk if isinstance(owner, Absence) else None)
     if pdf:
         try:

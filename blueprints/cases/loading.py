@@ -7,16 +7,15 @@ from bson.errors import InvalidId
 from flask import abort, url_for
 from flask_login import current_user
 
+from blueprints.access import visible_or_404
 from documents import Case, Employee
 
 
 def case_or_404(case_id: str) -> tuple[Case, Employee]:
     """The case and its employee, if the case is in the user's scope; otherwise 404."""
     try:
-        case = Case.objects.visible_to(current_user).filter(pk=ObjectId(case_id)).first()
+        case = visible_or_404(Case.objects, pk=ObjectId(case_id))
     except InvalidId:
-        case = None
-    if case is None:
         abort(404)
     employee = Employee.objects(pk=case.employee).exclude("audit").first()
     if employee is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.access import CASE_READERS, CASE_WORKERS, requires
+from blueprints.access import CASE_READERS, CASE_WORKERS, note_refusal, requires
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import (
@@ -118,6 +118,7 @@ def notes(case_id: str, meeting_id: str):
     case, employee = case_or_404(case_id)
     stage, meeting = _meeting_or_404(case, meeting_id)
     if not may_read_notes(current_user, case, employee, meeting):
+        note_refusal("medical", employee.assignment_number)
         return render_template("error.html", title="You cannot see these notes", advice=CONFIDENTIAL, code=403), 403
     form_class = notes_form_class(stage_checklist(case, stage.key))
     if request.method == "GET":

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
-from blueprints.access import CASE_OVERSEERS, CASE_READERS, CASE_WORKERS, TEAM_MANAGERS, requires
+from blueprints.access import CASE_OVERSEERS, CASE_READERS, CASE_WORKERS, TEAM_MANAGERS, requires, visible_or_404
 from blueprints.answering import answer
 from blueprints.cases import bp
 from blueprints.cases.forms import DecisionForm, FlagForm, NoteForm, ProgressRequestForm, SnoozeForm
@@ -98,9 +98,7 @@ def flag(case_id: str):
 @requires(TEAM_MANAGERS)
 def not_my_report_from_team(assignment_number: str):
     """One click on the team page: flag the person's open cases "not my report"; back to the same list."""
-    employee = Employee.objects.visible_to(current_user).filter(assignment_number=assignment_number).first()
-    if employee is None:
-        abort(404)
+    employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
     flagged = not_my_report(employee, Case.objects.visible_to(current_user), actor(), mail=settings().mail)
     if not request.htmx:
         flash(f"{employee.name}: flagged “not my report” for the HR advisors." if flagged else

@@ -135,6 +135,22 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+# The logs the data protection officer reads: no request may change or remove an entry of them.
+LOGS = ("medical_reads", "access_refusals", "subject_access_exports")
+
+
+def held_logs() -> dict[str, dict]:
+    """Each log's entries as their stored bytes, by id."""
+    db = get_db()
+    return {name: {document["_id"]: document.raw for document in db[name].with_options(codec_options=RAW).find()}
+            for name in LOGS}
+
+
+def lost_log_entries(before: dict[str, dict], after: dict[str, dict]) -> list[str]:
+    """The log entries held `before` that are not there `after` as they were, byte for byte."""
+    return [f"{name} {key}" for name in LOGS for key, raw in before[name].items() if after[name].get(key) != raw]
+
+
 def url_of(app, row: Row, world: World, target: str) -> str:
     with app.test_request_context():
         return url_for(row.endpoint, **row.params(world, world.sides[target]))

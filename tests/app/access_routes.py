@@ -7,7 +7,9 @@ advises, holds formal meetings, makes letters, decides and resolves flags for th
 policies and letter templates; support (HR systems) imports, migrates and fixes data in every division, and may
 read cases to do so, never medical detail; admins administer and see everything. Medical detail (the reason's
 detail, the OH referral, meeting notes) is for the employee's managers in the hierarchy, HR for the division and
-admins; a case conference's notes for its participants, HR for the division and admins (need to know).
+admins; a case conference's notes for its participants, HR for the division and admins (need to know). The data
+protection officer reads the logs of medical reads and refused attempts and makes subject access exports, with admins;
+they open no case, absence, employee or medical page themselves (need to know), only their own and their account.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from documents import Absence, Case, Employee
 from services import accounts
 from tests.app.access_world import DAY, LOGINS, TODAY, TOKENS, Side, World
 
-MANAGER, HR, SUPPORT, ADMIN = "manager", "hr", "support", "admin"
+MANAGER, HR, SUPPORT, ADMIN, DPO = "manager", "hr", "support", "admin", "dpo"
 ANYONE, SIGNED_IN = "anyone", "signed in"
 CASE_READING = {MANAGER, HR, SUPPORT, ADMIN}         # reading a case, an absence, an employee, their letters
 CASEWORK = {MANAGER, HR, ADMIN}                      # working a case, recording absences, medical detail
@@ -29,6 +31,7 @@ DATA_WORK = {HR, SUPPORT, ADMIN}                     # staff lists, hierarchy, f
 IMPORTS = {SUPPORT, ADMIN}
 ADMIN_ONLY = {ADMIN}
 MANAGER_ONLY = {MANAGER}
+PRIVACY = {DPO, ADMIN}                               # the logs of reads and refusals, subject access exports
 
 # Which records narrow a route (see `sees` below): None, or
 STAFF = "staff"                 # the record's employee must be in the user's scope (404 otherwise)
@@ -39,11 +42,13 @@ HR_FLAG = "hr flag"             # a "wrong stage" flag: HR for the division and 
 IN_BODY = "in body"             # the record is named in the form: out of scope, the request changes nothing
 
 
-USERS = ("m1", "boss", "m2", "hr_a", "hr_b", "support", "admin")
+USERS = ("m1", "boss", "m2", "hr_a", "hr_b", "support", "admin", "dpo")
 ACTORS = ("anonymous", *USERS, *TOKENS)
 # What each login sees, by the division of the records (DESIGN.md, Users: "sees"): M1 and the manager above
 # them A's people, M2 B's; HR their division; support and admins every division.
-SEES = {"m1": "A", "boss": "A", "m2": "B", "hr_a": "A", "hr_b": "B", "support": "AB", "admin": "AB"}
+# The DPO sees the names of every division's staff in the logs only: their role opens no staff page (refused there by
+# role before any scope).
+SEES = {"m1": "A", "boss": "A", "m2": "B", "hr_a": "A", "hr_b": "B", "support": "AB", "admin": "AB", "dpo": "AB"}
 # Medical detail: the employee's managers in the hierarchy, HR for the division, admins; never support.
 READS_MEDICAL = {"m1": "A", "boss": "A", "m2": "B", "hr_a": "A", "hr_b": "B", "admin": "AB"}
 # A case conference's notes: its participants (M1 in A, M2 in B), HR for the division, admins; not the manager
@@ -190,6 +195,11 @@ GETS = [
     row("letters_admin.organisation_logo", "GET", ADMIN_ONLY),
     row("datafix.routing", "GET", ADMIN_ONLY),
     row("reason_codes.mapping", "GET", ADMIN_ONLY),
+    row("dpo.medical_reads", "GET", PRIVACY, htmx=True, fragment=True),
+    row("dpo.medical_reads_csv", "GET", PRIVACY, params=lambda w, s: {"employee": s.lts_worker}),
+    row("dpo.refusals", "GET", PRIVACY, htmx=True, fragment=True),
+    row("dpo.refusals_csv", "GET", PRIVACY, params=lambda w, s: {"reader": "m1@example.org"}),
+    row("dpo.subject_access", "GET", PRIVACY),
     row("api.employee_absences", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_cases", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_evaluation", "GET", "token:read", params=lambda w, s: {"assignment_number": s.sts_worker}),
@@ -351,6 +361,7 @@ POSTS = [
     row("two_factor.security", "POST", ADMIN_ONLY, body=lambda w, s: {"version": ""}),
     # Revoking the token revoked already: refused with a message, so the tokens the matrix sends keep working.
     row("tokens.revoke", "POST", ADMIN_ONLY, params=lambda w, s: {"name": "token-revoked"}, body=lambda w, s: {}),
+    row("dpo.subject_access", "POST", PRIVACY, body=lambda w, s: {"assignment_number": s.lts_worker, "confirm": "y"}),
     # These close, end or move records: nothing after them relies on those records as they were.
     row("cases.letter_sent", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter},

@@ -45,6 +45,7 @@ LOGINS = {
     "support": dict(email="support@example.org", roles=["support"], name="Sam Support"),
     "admin": dict(email="admin@example.org", roles=["admin"], name="Ada Admin"),
     "data2": dict(email="data2@example.org", roles=["support"], name="Dee Data"),   # owns the other import job
+    "dpo": dict(email="dpo@example.org", roles=["dpo"], name="Pat Privacy"),
 }
 TOKENS = {"token_read": ["read"], "token_write": ["write"], "token_medical": ["medical"],
           "token_read_medical": ["read", "medical"], "token_revoked": ["read", "write", "medical"]}

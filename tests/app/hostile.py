@@ -25,7 +25,8 @@ from tests.conftest import PASSWORD, clean_database, csrf_token, database_copy, 
 # Collections a refused request may write: the login throttle counts failed sign-ins, and the medical-read log
 # records who was shown medical detail on a page drawn again with its message.
 RAW = CodecOptions(document_class=RawBSONDocument)   # documents as their stored bytes
-WRITTEN_WHEN_REFUSED = {"login_throttle", "medical_reads", "rate_limits"}   # rate_limits: every upload counts
+# rate_limits: every upload counts; access_refusals: every refusal of a record out of scope or of a role's page
+WRITTEN_WHEN_REFUSED = {"login_throttle", "medical_reads", "rate_limits", "access_refusals"}
 MESSAGE_MARKERS = ("nhsuk-error-summary", "nhsuk-error-message", "Go to your home page", 'role="alert"')
 
 CONTROL = ["\x00", "\r\n", "\n", "\r", "\t", "\x1b[31m", "\x07", "\x7f", "\u0085", "\u2028", "\u2029", "\u202e",
@@ -224,7 +225,7 @@ PAGES = {ADMIN: ["/cases/{case_id}", "/absences/{absence_id}", "/absences/{absen
                  "/imports/absences", "/imports/employees", "/imports/inflight", "/policies/council-2019/1/edit",
                  "/policies/council-2019/1/activate", "/policies/new", "/triggers/scan",
                  "/cases/{case_id}/meetings/{meeting_id}/notes", "/account/two-factor", "/admin/security",
-                 "/admin/tokens/hostile-input", "/account/password"],
+                 "/admin/tokens/hostile-input", "/account/password", "/dpo/subject-access"],
          MANAGER: ["/cases/{case_id}", "/team", "/absences/{absence_id}"],
          None: ["/login", "/password/forgot", "/password/{secret}"]}
 

@@ -15,7 +15,19 @@ from __future__ import annotations
 import pytest
 
 from tests.app import access_routes as table
-from tests.app.access_check import FIGURES, Actor, cells, fingerprint, print_figures, report, run, sight
+from tests.app.access_check import (
+    FIGURES,
+    LOGS,
+    Actor,
+    cells,
+    fingerprint,
+    held_logs,
+    lost_log_entries,
+    print_figures,
+    report,
+    run,
+    sight,
+)
 from tests.app.access_routes import ACTORS
 from tests.app.access_world import CONFERENCE_SECRET, SECRET, TODAY, build
 from tests.app.mail import free_port
@@ -192,10 +204,15 @@ def test_a_settings_form_sent_without_its_version_is_saved(actors, who, url, for
 
 
 def test_every_change_answers_each_user_as_the_table_says_and_refused_ones_change_nothing(app, world, actors):
-    """Last in the module: allowed changes move the records on, and the last row signs everyone out."""
-    before = sum(FIGURES.values())
+    """Last in the module: allowed changes move the records on, and the last row signs everyone out. Every entry
+    of the DPO's logs (the reads and refusals of the tests before) is still there afterwards, byte for byte."""
+    before, logs = sum(FIGURES.values()), held_logs()
+    assert all(logs[name] for name in ("medical_reads", "access_refusals"))
     problems = run(app, world, actors, table.POSTS)
     assert not problems, report(problems)
     assert sum(FIGURES.values()) - before == cells(table.POSTS)
+    kept = held_logs()
+    assert lost_log_entries(logs, kept) == [] and all(len(kept[name]) >= len(logs[name]) for name in LOGS)
+    assert kept["subject_access_exports"]          # the DPO's and the admin's exports, made by the run
     print_figures()
 

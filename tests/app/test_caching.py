@@ -14,7 +14,8 @@ DOWNLOADS = {"absences.download_letter": "application/vnd.openxmlformats-officed
              "cases.download_letter": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "cases.invitation": "text/calendar", "imports.report": "text/csv", "policies.download": "",
              "reports.export": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "letters_admin.download": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+             "letters_admin.download": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "dpo.medical_reads_csv": "text/csv", "dpo.refusals_csv": "text/csv"}
 STATIC = ("static", "home.frontend_assets")
 
 

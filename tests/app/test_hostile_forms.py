@@ -51,6 +51,7 @@ ENDPOINTS = [
     "passwords.choose", "passwords.forgot", "policies.activate",
     "policies.edit", "policies.paste", "policies.upload", "reason_codes.mapping", "tasks.complete_reminder",
     "tasks.start_short_term_procedure", "triggers.apply",
+    "dpo.subject_access",
     "tokens.revoke", "two_factor.enrol", "two_factor.new_recovery_codes", "two_factor.second_step",
     "two_factor.security", "two_factor.settings_page", "two_factor.turn_off",
 ]

@@ -41,13 +41,15 @@ GETS = [
     "letters_admin.organisation_logo", "letters_admin.show", "policies.download", "policies.edit", "policies.index",
     "policies.new", "policies.preview", "policies.show", "reason_codes.mapping", "reports.board", "reports.export",
     "static", "absences.new", "tasks.index", "team.calendar", "team.index", "triggers.preview",
+    "dpo.medical_reads", "dpo.medical_reads_csv", "dpo.refusals", "dpo.refusals_csv", "dpo.subject_access",
     "tokens.index", "tokens.show", "two_factor.enrol", "two_factor.second_step", "two_factor.security",
     "two_factor.settings_page",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name"]
 QUERY = ["page", "q", "division", "line", "kind", "stage", "status", "paused", "pay", "flag", "show", "month", "view",
-         "holder", "overdue", "start", "end", "within", "table", "key", "revision", "as_of", "next"]
+         "holder", "overdue", "start", "end", "within", "table", "key", "revision", "as_of", "next",
+         "employee", "reader", "from", "to"]
 # What a read may write: the log of who was shown medical detail or meeting notes, and a token's last use.
 LOGS = {"api_tokens"}
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
