@@ -8,7 +8,7 @@ import json
 import click
 from flask import Blueprint, abort, g, jsonify, request
 
-from blueprints.access import api_token
+from blueprints.access import api_token, note_refusal
 from blueprints.command_line import one_line_reasons
 from blueprints.limits import api_limited
 from casework.absences import absence_length
@@ -154,7 +154,10 @@ def _employee_or_404(assignment_number: str) -> Employee:
     """The employee, when the token may see them (a token limited to divisions sees only theirs): else 404, as
     for one that does not exist."""
     employee = Employee.objects(assignment_number=assignment_number).exclude("audit").first()
-    if employee is None or not g.api_token.sees(employee.division):
+    if employee is not None and not g.api_token.sees(employee.division):
+        note_refusal("scope", employee.assignment_number, g.api_token.actor)
+        employee = None
+    if employee is None:
         abort(404, f"No employee has the assignment number {assignment_number}.")
     return employee
 

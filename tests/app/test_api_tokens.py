@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from documents import Absence, ApiToken
+from documents import Absence, AccessRefusal, ApiToken
 from tests.conftest import csrf_token
 
 CARE, SECURE = "Community Care", "Secure Care"
@@ -47,6 +47,9 @@ def test_a_token_limited_to_a_division_reads_only_its_employees(app, client, sta
     missing = client.get(f"/api/v1/employees/NOBODY/{path}", headers=bearer(secret))
     assert other.status_code == missing.status_code == 404
     assert other.json == {"error": f"No employee has the assignment number {staff['sid'].assignment_number}."}
+    [refusal] = AccessRefusal.objects            # logged for the data protection officer; the missing one is not
+    assert (refusal.who, refusal.reason, refusal.assignment_number) == (
+        "api:care-feed", "scope", staff["sid"].assignment_number)
 
 
 def test_a_token_limited_to_a_division_writes_only_for_its_employees(app, client, staff):
