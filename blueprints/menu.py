@@ -50,6 +50,7 @@ MENU = (
     Entry("Import absences", "imports.upload_absences"),
     Entry("Import staff", "imports.upload_employees"),
     Entry("Import in-flight cases", "imports.upload_inflight"),
+    Entry("Sign-in", "sso.sign_in_settings"),
 )
 OWN_PAGES = {entry.endpoint for entry in MENU}
 
