@@ -13,7 +13,7 @@ from __future__ import annotations
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from joserfc.errors import JoseError
@@ -80,8 +80,8 @@ def _refused(message: str, status: int = 403):
 @sso_limited
 def start():
     settings = configured()
-    if settings is None:
-        abort(404)
+    if settings is None:            # an old link, or single sign-on no longer configured: sign in as offered
+        return redirect(url_for("auth.login"))
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     session[NEXT] = _safe_next(request.args.get("next"))
@@ -101,7 +101,7 @@ def start():
 def callback():
     settings = configured()
     if settings is None:
-        abort(404)
+        return redirect(url_for("auth.login"))
     client = _client(settings)
     try:
         token = client.authorize_access_token()

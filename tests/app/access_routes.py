@@ -115,6 +115,8 @@ GETS = [
     row("home.frontend_assets", "GET", ANYONE, params=lambda w, s: {"filename": "manifest.json"}),
     row("home.health", "GET", ANYONE),
     row("auth.login", "GET", ANYONE),
+    row("sso.start", "GET", ANYONE, lands="/login"),         # single sign-on not configured here: to sign in
+    row("sso.callback", "GET", ANYONE, lands="/login"),
     row("home.index", "GET", SIGNED_IN),
     row("account.notifications", "GET", SIGNED_IN),
     row("team.index", "GET", MANAGER_ONLY, htmx=True, fragment=True),
@@ -180,6 +182,7 @@ GETS = [
     row("letters_admin.organisation_logo", "GET", ADMIN_ONLY),
     row("datafix.routing", "GET", ADMIN_ONLY),
     row("reason_codes.mapping", "GET", ADMIN_ONLY),
+    row("sso.sign_in_settings", "GET", ADMIN_ONLY),
     row("api.employee_absences", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_cases", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_evaluation", "GET", "token:read", params=lambda w, s: {"assignment_number": s.sts_worker}),
@@ -322,6 +325,7 @@ POSTS = [
     row("datafix.routing", "POST", ADMIN_ONLY, body=lambda w, s: {"hierarchy_admin_email": "",
                                                                   "divisions-0-name": "", "divisions-0-hr_email": ""}),
     row("reason_codes.mapping", "POST", ADMIN_ONLY, body=lambda w, s: {"S28": "musculoskeletal"}),
+    row("sso.sign_in_settings", "POST", ADMIN_ONLY, body=lambda w, s: {"local_passwords": "on"}),
     # These close, end or move records: nothing after them relies on those records as they were.
     row("cases.letter_sent", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter},

@@ -48,7 +48,7 @@ ENDPOINTS = [
     "imports.upload_employees", "imports.upload_inflight", "letters_admin.organisation_details",
     "letters_admin.upload", "letters_admin.use_again", "letters_admin.use_shipped", "policies.activate",
     "policies.edit", "policies.paste", "policies.upload", "reason_codes.mapping", "tasks.complete_reminder",
-    "tasks.start_short_term_procedure", "triggers.apply",
+    "tasks.start_short_term_procedure", "triggers.apply", "sso.sign_in_settings",
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {

@@ -56,7 +56,7 @@ def signed_in(client) -> bool:
 
 def test_the_sign_in_page_offers_the_organisation_account_only_when_configured(app, client, monkeypatch, provider):
     assert "Sign in with your organisation account" not in client.get("/login").get_data(as_text=True)
-    assert client.get("/login/sso").status_code == 404
+    assert client.get("/login/sso").headers["Location"] == "/login"
     monkeypatch.setitem(app.config, "OIDC_ISSUER", provider.url)
     monkeypatch.setitem(app.config, "OIDC_CLIENT_ID", CLIENT_ID)
     monkeypatch.setitem(app.config, "OIDC_CLIENT_SECRET", "x")
