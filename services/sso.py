@@ -151,7 +151,7 @@ def set_local_passwords(actor: str, off: bool, break_glass_email: str | None, ss
         raise Refused("Choose the break-glass login: an active administrator's login with a password."
                       if email is None else f"{email} is not an active administrator's login with a password: the "
                       "break-glass login must be one.", "break_glass_email")
-    document = Organisation.current() or Organisation(name=defaults.name)
+    document = Organisation.current() or _organisation_as_configured(defaults)
     if document.pk and document.local_passwords_off == off and (document.break_glass_email or None) == (
             email if off else None):
         return False
@@ -160,4 +160,14 @@ def set_local_passwords(actor: str, off: bool, break_glass_email: str | None, ss
                         lambda document: document.turn_local_passwords(off, email), version=version)
     except NotUniqueError:
         raise StaleEditError() from None
+    except ValidationError:
+        raise Refused("The organisation's details as configured are not valid: save them first on the "
+                      "organisation's details page.") from None
     return True
+
+
+def _organisation_as_configured(defaults: OrganisationDefaults) -> Organisation:
+    """The organisation's details as letters take them until they are saved: once saved (here, with the sign-in
+    setting), letters take them from the saved document, so it starts with all of the configured ones."""
+    return Organisation(name=defaults.name, address=list(defaults.address), phone=defaults.phone or None,
+                        email=defaults.email or None)

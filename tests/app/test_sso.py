@@ -240,7 +240,9 @@ def _version() -> int:
     return saved.version if saved else 0
 
 
-def test_local_passwords_off_leaves_only_the_break_glass_login_a_password(client, auth, sso, make_user):
+def test_local_passwords_off_leaves_only_the_break_glass_login_a_password(app, client, auth, sso, make_user,
+                                                                          monkeypatch):
+    monkeypatch.setitem(app.config, "ORGANISATION_ADDRESS", "1 High Street;Townsville")
     make_user("glass@trust.example", ["admin"])
     make_user("hr@trust.example", ["hr"])
     auth.login("glass@trust.example")
@@ -248,6 +250,7 @@ def test_local_passwords_off_leaves_only_the_break_glass_login_a_password(client
     assert answer.status_code == 302
     organisation = Organisation.current()
     assert organisation.local_passwords_off and organisation.break_glass_email == "glass@trust.example"
+    assert organisation.address == ["1 High Street", "Townsville"]     # letters keep the configured details
     entry = organisation.audit[-1]
     assert (entry.actor, entry.action) == ("glass@trust.example", "local passwords turned off")
     assert (entry.before, entry.after) == ({"local_passwords": "on", "break_glass_login": None},
