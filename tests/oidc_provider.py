@@ -49,16 +49,20 @@ class Provider:
         return answer.headers["Location"]
 
 
-@contextlib.contextmanager
-def running_provider(wrap: Callable | None = None) -> Iterator[Provider]:
-    """A provider that requires a nonce, until the block ends; `wrap` may wrap its WSGI app (a provider that
-    misbehaves)."""
+def provider_app():
+    """A new provider's WSGI app, requiring a nonce, with keys of its own."""
     with warnings.catch_warnings():
         # Its own imports use authlib.jose and Authlib's httpx client, which Authlib marks deprecated.
         warnings.filterwarnings("ignore", module="oidc_provider_mock")
         warnings.filterwarnings("ignore", module="authlib.integrations.httpx_client")
         import oidc_provider_mock
-    provider = oidc_provider_mock.app(require_nonce=True)
+    return oidc_provider_mock.app(require_nonce=True)
+
+
+@contextlib.contextmanager
+def running_provider(wrap: Callable | None = None) -> Iterator[Provider]:
+    """A provider served until the block ends; `wrap` may wrap its WSGI app (a provider that misbehaves)."""
+    provider = provider_app()
     with serving(wrap(provider) if wrap else provider) as url:
         yield Provider(url)
 

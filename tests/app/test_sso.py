@@ -3,6 +3,8 @@
 client on the provider's sign-in page."""
 from __future__ import annotations
 
+import base64
+import hashlib
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from documents import User
 from documents.organisation import Organisation
 from tests.conftest import PASSWORD, csrf_token
-from tests.oidc_provider import CLIENT_ID, path_of, running_provider
+from tests.oidc_provider import CLIENT_ID, path_of, provider_app, running_provider
 
 BASE_URL = "https://casebook.example.org"
 NOT_SIGNED_IN = "Your organisation&#39;s sign-in did not complete, so you are not signed in."
@@ -73,6 +75,15 @@ def test_the_provider_is_asked_for_a_code_with_pkce_state_and_nonce(client, sso)
     assert set(first["scope"][0].split()) == {"openid", "email", "profile"}
     for name in ("state", "nonce", "code_challenge"):      # fresh for every sign-in
         assert first[name] != second[name]
+
+
+def test_the_code_challenge_is_the_sha_256_of_the_verifier_kept_for_the_token_request(client, sso):
+    asked = parse_qs(urlsplit(start(client)).query)
+    with client.session_transaction() as session:
+        kept = session[f"_state_organisation_{asked['state'][0]}"]["data"]
+    digest = hashlib.sha256(kept["code_verifier"].encode()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == asked["code_challenge"][0]
+    assert kept["nonce"] == asked["nonce"][0]
 
 
 def test_a_login_made_from_the_hierarchy_becomes_active_at_its_first_sso_sign_in(client, sso, make_user):
@@ -204,6 +215,24 @@ def elsewhere(path: str):
 def test_an_id_token_from_another_issuer_is_refused(app, client, monkeypatch, make_user):
     make_user("ann@trust.example", ["hr"])
     with running_provider(elsewhere("/oauth2/token")) as other:
+        for name, value in {**other.config(), "BASE_URL": BASE_URL}.items():
+            monkeypatch.setitem(app.config, name, value)
+        other.person("ann", email="ann@trust.example", groups=["casebook-hr"])
+        answer = sign_in_by_sso(client, other, "ann")
+    assert answer.status_code == 403 and NOT_SIGNED_IN in answer.get_data(as_text=True)
+    assert not signed_in(client)
+
+
+def test_an_id_token_not_signed_with_the_provider_s_published_keys_is_refused(app, client, monkeypatch, make_user):
+    """The provider publishes another provider's keys (JWKS): its own ID tokens' signatures then check against
+    none of them."""
+    make_user("ann@trust.example", ["hr"])
+    impostor = provider_app()
+
+    def other_keys(provider):
+        return lambda environ, start_response: (impostor if environ["PATH_INFO"] == "/jwks" else provider)(
+            environ, start_response)
+    with running_provider(other_keys) as other:
         for name, value in {**other.config(), "BASE_URL": BASE_URL}.items():
             monkeypatch.setitem(app.config, name, value)
         other.person("ann", email="ann@trust.example", groups=["casebook-hr"])
