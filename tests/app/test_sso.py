@@ -212,27 +212,19 @@ def elsewhere(path: str):
     return wrap
 
 
-def test_an_id_token_from_another_issuer_is_refused(app, client, monkeypatch, make_user):
-    make_user("ann@trust.example", ["hr"])
-    with running_provider(elsewhere("/oauth2/token")) as other:
-        for name, value in {**other.config(), "BASE_URL": BASE_URL}.items():
-            monkeypatch.setitem(app.config, name, value)
-        other.person("ann", email="ann@trust.example", groups=["casebook-hr"])
-        answer = sign_in_by_sso(client, other, "ann")
-    assert answer.status_code == 403 and NOT_SIGNED_IN in answer.get_data(as_text=True)
-    assert not signed_in(client)
-
-
-def test_an_id_token_not_signed_with_the_provider_s_published_keys_is_refused(app, client, monkeypatch, make_user):
-    """The provider publishes another provider's keys (JWKS): its own ID tokens' signatures then check against
+def other_keys(provider):
+    """A provider that publishes another provider's keys (JWKS): its own ID tokens' signatures then check against
     none of them."""
-    make_user("ann@trust.example", ["hr"])
     impostor = provider_app()
+    return lambda environ, start_response: (impostor if environ["PATH_INFO"] == "/jwks" else provider)(
+        environ, start_response)
 
-    def other_keys(provider):
-        return lambda environ, start_response: (impostor if environ["PATH_INFO"] == "/jwks" else provider)(
-            environ, start_response)
-    with running_provider(other_keys) as other:
+
+@pytest.mark.parametrize("misbehaving", [elsewhere("/oauth2/token"), other_keys],
+                         ids=["an ID token from another issuer", "an ID token not signed with the published keys"])
+def test_an_id_token_that_does_not_check_out_is_refused(app, client, monkeypatch, make_user, misbehaving):
+    make_user("ann@trust.example", ["hr"])
+    with running_provider(misbehaving) as other:
         for name, value in {**other.config(), "BASE_URL": BASE_URL}.items():
             monkeypatch.setitem(app.config, name, value)
         other.person("ann", email="ann@trust.example", groups=["casebook-hr"])
