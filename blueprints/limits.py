@@ -65,7 +65,8 @@ limiter = Limiter(client_address, application_limits=[UPLOADS], strategy="fixed-
 
 
 def sign_in_limited(view, methods: tuple[str, ...] = ("POST",)):
-    """Limit sign-in attempts (POSTs) from one client address, and from everyone together."""
+    """Limit sign-in attempts (POSTs, or the `methods` given) from one client address, and from everyone
+    together."""
     per_address = limiter.limit(_setting("LOGIN_LIMIT_PER_ADDRESS"), methods=list(methods), scope="address",
                                 error_message="Too many attempts from your network. Wait a minute and try again.")
     overall = limiter.limit(_setting("LOGIN_LIMIT_OVERALL"), key_func=lambda: "everyone", methods=list(methods),
