@@ -5,7 +5,7 @@ import pytest
 
 from blueprints.access import PUBLIC, access_rule
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "home.frontend_assets", "home.health"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "home.frontend_assets", "home.health", "sso.start", "sso.callback"}
 
 
 def test_every_route_declares_its_access_rule(app):

@@ -41,6 +41,7 @@ GETS = [
     "letters_admin.organisation_logo", "letters_admin.show", "policies.download", "policies.edit", "policies.index",
     "policies.new", "policies.preview", "policies.show", "reason_codes.mapping", "reports.board", "reports.export",
     "static", "absences.new", "tasks.index", "team.calendar", "team.index", "triggers.preview",
+    "sso.start", "sso.callback", "sso.sign_in_settings",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision"]
