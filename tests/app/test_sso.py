@@ -11,6 +11,7 @@ import pytest
 
 from documents import User
 from documents.organisation import Organisation
+from tests.app.mail import free_port
 from tests.conftest import PASSWORD, csrf_token
 from tests.oidc_provider import CLIENT_ID, path_of, provider_app, running_provider
 
@@ -240,6 +241,14 @@ def test_a_provider_naming_another_issuer_is_not_used(app, client, monkeypatch):
         answer = client.get("/login/sso")
     assert answer.status_code == 502
     assert "not the one Casebook is set up for" in answer.get_data(as_text=True)
+
+
+def test_a_provider_that_cannot_be_reached_is_said_so(app, client, monkeypatch, provider):
+    for name, value in provider.config(OIDC_ISSUER=f"http://127.0.0.1:{free_port()}").items():   # nobody there
+        monkeypatch.setitem(app.config, name, value)
+    answer = client.get("/login/sso")
+    assert answer.status_code == 502
+    assert "Casebook could not reach your organisation&#39;s sign-in." in answer.get_data(as_text=True)
 
 
 def test_single_sign_on_is_limited_like_signing_in(app, client, sso, monkeypatch):
