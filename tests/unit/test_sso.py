@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from casework.sso import (
+    GROUP_ROLES,
+    ROLE_ORDER,
     GroupRoles,
     Identity,
     SsoSettings,
@@ -141,3 +143,8 @@ def test_the_groups_claim_is_named_by_the_settings():
 def test_the_metadata_is_under_the_issuer():
     assert SETTINGS.metadata_url == f"{ISSUER}/.well-known/openid-configuration"
     assert SETTINGS.manages_roles and not SsoSettings(ISSUER, "c", "s").manages_roles
+
+
+def test_roles_are_kept_in_the_logins_own_order():
+    from documents.user import ROLES
+    assert ROLE_ORDER == ROLES and set(GROUP_ROLES) == set(ROLES) - {"manager"}
