@@ -15,6 +15,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from blueprints import limits, rendering, sessions
 from blueprints.access import CACHEABLE, access_rule, public
 from blueprints.fields import WholeNumber
+from casework.sso import OPTIONAL as SSO_OPTIONAL
+from casework.sso import REQUIRED as SSO_REQUIRED
+from casework.sso import sso_settings
 from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
 from documents.user import use_password_method
@@ -70,6 +73,9 @@ def _settings_from_environment() -> dict:
         settings["TRUSTED_PROXIES"] = int(env["CASEBOOK_TRUSTED_PROXIES"])
     if env.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env["SECRET_KEY"]
+    for name in (*SSO_REQUIRED, *SSO_OPTIONAL):         # single sign-on (README, Single sign-on)
+        if env.get(name):
+            settings[name] = env[name]
     return settings
 
 
@@ -115,6 +121,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         use_password_method(app.config["PASSWORD_HASH_METHOD"])
     except ValueError as error:
         raise RuntimeError(f"PASSWORD_HASH_METHOD: {error}") from None
+    try:
+        sso_settings(app.config)
+    except ValueError as error:
+        raise RuntimeError(str(error)) from None
     try:
         clock.set_time_zone(Settings.from_config(app.config).time_zone)
     except ValueError as error:
@@ -173,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
         policies,
         reason_codes,
         reports,
+        sso,
         tasks,
         team,
         tokens,
@@ -182,7 +193,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, dpo, employees, hierarchy, home,
                    hr, imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
-                   users, two_factor, tokens, passwords):
+                   users, two_factor, tokens, passwords, sso):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])

@@ -17,9 +17,11 @@ from blueprints.limits import sign_in_limited
 from blueprints.two_factor import after_password
 from casework.plain_text import BREAKING
 from casework.sessions import ended_message
+from casework.sso import sso_settings
 from casework.throttle import ThrottleRules
 from services.accounts import sign_in, sign_out
 from services.demo import DEMO_PASSWORD
+from services.sso import refuse_password_unless_break_glass
 
 bp = Blueprint("auth", __name__)
 
@@ -65,8 +67,10 @@ def login():
                                ended=ended_message(request.args.get("ended"), sessions.rules()),
                                demo_logins=DEMO_LOGINS if current_app.config["DEMO_MODE"] else (),
                                demo_password=DEMO_PASSWORD), status
-    return answer(lambda: sign_in(form.email.data.strip().lower(), form.password.data, _rules()), signed_in_as,
-                  None, page, form)
+    def signing_in():
+        refuse_password_unless_break_glass(form.email.data, sso_settings(current_app.config) is not None)
+        return sign_in(form.email.data.strip().lower(), form.password.data, _rules())
+    return answer(signing_in, signed_in_as, None, page, form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -64,14 +64,21 @@ limiter = Limiter(client_address, application_limits=[UPLOADS], strategy="fixed-
                   key_prefix="casebook")
 
 
-def sign_in_limited(view):
-    """Limit sign-in attempts (POSTs) from one client address, and from everyone together."""
-    per_address = limiter.limit(_setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], scope="address",
+def sign_in_limited(view, methods: tuple[str, ...] = ("POST",)):
+    """Limit sign-in attempts (POSTs, or the `methods` given) from one client address, and from everyone
+    together."""
+    per_address = limiter.limit(_setting("LOGIN_LIMIT_PER_ADDRESS"), methods=list(methods), scope="address",
                                 error_message="Too many attempts from your network. Wait a minute and try again.")
-    overall = limiter.limit(_setting("LOGIN_LIMIT_OVERALL"), key_func=lambda: "everyone", methods=["POST"],
+    overall = limiter.limit(_setting("LOGIN_LIMIT_OVERALL"), key_func=lambda: "everyone", methods=list(methods),
                             scope="everyone", error_message="Too many people are signing in just now. Wait a "
                                                             "minute and try again.")
     return overall(per_address(view))
+
+
+def sso_limited(view):
+    """Limit single sign-on's steps (its start, and the return from the provider: both GETs) as sign-in attempts
+    are limited."""
+    return sign_in_limited(view, methods=("GET",))
 
 
 def api_limited(blueprint) -> None:

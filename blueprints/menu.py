@@ -52,6 +52,7 @@ MENU = (
     Entry("Import in-flight cases", "imports.upload_inflight"),
     Entry("API tokens", "tokens.index", area=True),
     Entry("Sign-in security", "two_factor.security"),
+    Entry("Sign-in", "sso.sign_in_settings"),
     Entry("Medical reads", "dpo.medical_reads"),
     Entry("Refused attempts", "dpo.refusals"),
     Entry("Subject access", "dpo.subject_access"),

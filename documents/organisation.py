@@ -30,6 +30,8 @@ class Organisation(Versioned, me.Document):
     logo_filename = me.StringField(max_length=255)
     logo_type = me.StringField(choices=list(LOGO_TYPES.values()))
     logo_size = me.IntField(min_value=1, max_value=LOGO_MAX_BYTES)
+    local_passwords_off = me.BooleanField(default=False)   # single sign-on only, but for the break-glass login
+    break_glass_email = me.StringField(max_length=200)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
     # The roles whose logins must use a second factor (TOTP) after their password: some of "admin" and "hr".
@@ -74,6 +76,19 @@ class Organisation(Versioned, me.Document):
         """The details an audit entry compares: everything but the logo's file."""
         return {"name": self.name, "address": list(self.address), "phone": self.phone, "email": self.email,
                 "logo": self.logo_filename}
+
+    def sign_in_summary(self) -> dict:
+        """How people sign in, as an audit entry compares it."""
+        return {"local_passwords": "off" if self.local_passwords_off else "on",
+                "break_glass_login": self.break_glass_email}
+
+    def turn_local_passwords(self, off: bool, break_glass_email: str | None) -> dict:
+        """Let only `break_glass_email` sign in with a password, everyone else by single sign-on (`off`), or let
+        everyone with a password use it again. What changed, for the audit entry."""
+        before = self.sign_in_summary()
+        self.local_passwords_off = off
+        self.break_glass_email = break_glass_email if off else None
+        return {"before": before, "after": self.sign_in_summary()}
 
 
 def is_email(text: str) -> bool:

@@ -113,6 +113,10 @@ class User(Versioned, me.Document):
             self.awaiting_first_sign_in = False
             self.active = True
 
+    def link_organisation_account(self, subject: str) -> None:
+        """Sign in from now on by single sign-on as the identity provider's `subject` (its `sub`)."""
+        self.oidc_subject = subject
+
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
 

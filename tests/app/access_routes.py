@@ -127,6 +127,8 @@ GETS = [
     row("home.frontend_assets", "GET", ANYONE, params=lambda w, s: {"filename": "manifest.json"}),
     row("home.health", "GET", ANYONE),
     row("auth.login", "GET", ANYONE),
+    row("sso.start", "GET", ANYONE, lands="/login"),         # single sign-on not configured here: to sign in
+    row("sso.callback", "GET", ANYONE, lands="/login"),
     row("home.index", "GET", SIGNED_IN),
     row("account.notifications", "GET", SIGNED_IN),
     row("passwords.choose", "GET", ANYONE, params=lambda w, s: live_link()),
@@ -200,6 +202,7 @@ GETS = [
     row("dpo.refusals", "GET", PRIVACY, htmx=True, fragment=True),
     row("dpo.refusals_csv", "GET", PRIVACY, params=lambda w, s: {"reader": "m1@example.org"}),
     row("dpo.subject_access", "GET", PRIVACY),
+    row("sso.sign_in_settings", "GET", ADMIN_ONLY),
     row("api.employee_absences", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_cases", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_evaluation", "GET", "token:read", params=lambda w, s: {"assignment_number": s.sts_worker}),
@@ -362,6 +365,7 @@ POSTS = [
     # Revoking the token revoked already: refused with a message, so the tokens the matrix sends keep working.
     row("tokens.revoke", "POST", ADMIN_ONLY, params=lambda w, s: {"name": "token-revoked"}, body=lambda w, s: {}),
     row("dpo.subject_access", "POST", PRIVACY, body=lambda w, s: {"assignment_number": s.lts_worker, "confirm": "y"}),
+    row("sso.sign_in_settings", "POST", ADMIN_ONLY, body=lambda w, s: {"local_passwords": "on"}),
     # These close, end or move records: nothing after them relies on those records as they were.
     row("cases.letter_sent", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter},

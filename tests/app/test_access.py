@@ -8,6 +8,7 @@ from blueprints.access import PUBLIC, access_rule
 PUBLIC_ENDPOINTS = {"static", "auth.login", "home.frontend_assets", "home.health",
                     "two_factor.second_step", "two_factor.enrol"}     # open only to a half-done sign-in
 PUBLIC_ENDPOINTS |= {"passwords.choose", "passwords.forgot"}     # a set-password link's page; asking for one
+PUBLIC_ENDPOINTS |= {"sso.start", "sso.callback"}     # single sign-on begins and comes back before anyone is signed in
 
 
 def test_every_route_declares_its_access_rule(app):

@@ -54,6 +54,7 @@ ENDPOINTS = [
     "dpo.subject_access",
     "tokens.revoke", "two_factor.enrol", "two_factor.new_recovery_codes", "two_factor.second_step",
     "two_factor.security", "two_factor.settings_page", "two_factor.turn_off",
+    "sso.sign_in_settings",
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {

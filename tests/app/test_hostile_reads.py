@@ -44,6 +44,7 @@ GETS = [
     "dpo.medical_reads", "dpo.medical_reads_csv", "dpo.refusals", "dpo.refusals_csv", "dpo.subject_access",
     "tokens.index", "tokens.show", "two_factor.enrol", "two_factor.second_step", "two_factor.security",
     "two_factor.settings_page",
+    "sso.start", "sso.callback", "sso.sign_in_settings",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name"]
