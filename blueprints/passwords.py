@@ -19,9 +19,11 @@ from blueprints.answering import answer, page_again
 from blueprints.auth import _rules as sign_in_rules
 from blueprints.limits import sign_in_limited
 from casework.passwords import MAX_LENGTH, MIN_LENGTH
+from casework.sso import sso_settings
 from services import accounts
 from services.errors import Refused
 from services.mail import MailSettings
+from services.sso import refuse_password_unless_break_glass
 
 bp = Blueprint("passwords", __name__)
 
@@ -56,6 +58,7 @@ def _shown(template: str, form, **context):
 def choose(secret: str):
     try:
         user = accounts.linked_login(secret)
+        _password_allowed(user.email)
     except Refused as refusal:
         return render_template("passwords/gone.html", message=refusal.message), 410
     form = ChooseForm()
@@ -75,8 +78,22 @@ def forgot():
     settings = MailSettings.from_config(current_app.config)
     answered = make_response(render_template("passwords/forgot_sent.html", email=email,
                                              hours=accounts.LINK_HOURS["reset"]))
-    answered.call_on_close(lambda: accounts.send_reset_link(email, settings))
+    sso_configured = sso_settings(current_app.config) is not None
+
+    def send() -> None:      # after the answer has gone, outside the request
+        try:
+            refuse_password_unless_break_glass(email, sso_configured)
+        except Refused:      # local passwords are off for this login: nothing is sent, and the answer is the same
+            return
+        accounts.send_reset_link(email, settings)
+    answered.call_on_close(send)
     return answered
+
+
+def _password_allowed(email: str) -> None:
+    """Refused while local passwords are off and `email` is not the break-glass login: a password chosen then
+    could not be used (people sign in with their organisation account)."""
+    refuse_password_unless_break_glass(email, sso_settings(current_app.config) is not None)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

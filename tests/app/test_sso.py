@@ -355,3 +355,27 @@ def test_a_malformed_setting_stops_the_app_with_its_reason(app, database_uri, va
         create_app({**app.config, "OIDC_ISSUER": "https://idp.example.org", "OIDC_CLIENT_ID": "c",
                     "OIDC_CLIENT_SECRET": "s", variable: value})
     assert words in str(raised.value)
+
+
+def test_with_local_passwords_off_no_password_is_chosen_but_the_break_glass_one(app, client, auth, sso, make_user,
+                                                                                 inbox):
+    """A password chosen while passwords are off could not be used: "Forgot your password?" mails nobody but the
+    break-glass login, and a set-password link for anyone else says to use the organisation account."""
+    from services import accounts
+    make_user("glass@trust.example", ["admin"])
+    make_user("hr@trust.example", ["hr"])
+    auth.login("glass@trust.example")
+    assert change_sign_in(client, local_passwords="off", break_glass_email="glass@trust.example").status_code == 302
+    auth.logout()
+
+    assert 'href="/password/forgot"' not in client.get("/login").get_data(as_text=True)
+    for email in ("hr@trust.example", "glass@trust.example"):
+        page = client.get("/password/forgot").get_data(as_text=True)
+        answer = client.post("/password/forgot", data={"csrf_token": csrf_token(page), "email": email})
+        assert answer.status_code == 200
+        answer.close()       # the mail is sent once the answer has gone
+    assert [recipients for recipients, _ in inbox.messages] == [["glass@trust.example"]]
+
+    _, url = accounts.password_link("hr@trust.example", "set", "glass@trust.example", BASE_URL)
+    gone = client.get(urlsplit(url).path)
+    assert gone.status_code == 410 and "Sign in with your organisation account." in gone.get_data(as_text=True)
