@@ -179,6 +179,8 @@ def _register_blueprints(app: Flask) -> None:
                    imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
                    users):
         app.register_blueprint(module.bp)
+    from blueprints import user_admin
+    app.register_blueprint(user_admin.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 

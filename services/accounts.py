@@ -67,6 +67,12 @@ def create_user(email: str, name: str, roles: list[str], password: str, actor: s
     user = User(email=email, name=name, roles=roles, assignment_number=assignment_number or None,
                 hr_divisions=hr_divisions or [])
     user.set_password(password)
+    return save_new_login(user, actor)
+
+
+def save_new_login(user: User, actor: str) -> User:
+    """Save a new login with its first audit entry; Refused beside the field for an e-mail address already used,
+    or a field MongoEngine refuses (a manager without their assignment number, an unknown role)."""
     user.record(actor, "login created", {}, user.audit_summary())
     try:
         user.save_checked()
@@ -86,40 +92,43 @@ def set_password(email: str, password: str, actor: str) -> User:
     return user
 
 
-def set_roles(email: str, roles: list[str], actor: str, hr_divisions: list[str] | None = None) -> User:
-    """Give the login `email` these roles (and, when given, these HR divisions); every session it had ends."""
+def set_roles(email: str, roles: list[str], actor: str, hr_divisions: list[str] | None = None,
+              version: int | None = None) -> User:
+    """Give the login `email` these roles (and, when given, these HR divisions); every session it had ends.
+    `version` is the login's the administrator saw (a newer one refuses the change)."""
     user = _login(email)
     _check_roles(roles)
-
+    _keep_an_admin(user, roles, user.active)
     try:
-        user.change(actor, "roles changed", lambda user: user.give_roles(roles, hr_divisions))
+        user.change(actor, "roles changed", lambda user: user.give_roles(roles, hr_divisions), version=version)
     except ValidationError as error:
         raise Refused.naming(field_errors(error)) from None
     user.end_sessions()
     return user
 
 
-def set_dismissal_authority(email: str, allowed: bool, actor: str) -> User:
+def set_dismissal_authority(email: str, allowed: bool, actor: str, version: int | None = None) -> User:
     """Give the login `email` the authority to dismiss (`allowed`), or take it away: only a login holding it
     may record a dismissal."""
     user = _login(email)
     user.change(actor, "authority to dismiss given" if allowed else "authority to dismiss taken away",
-                lambda user: user.give_dismissal_authority(allowed))
+                lambda user: user.give_dismissal_authority(allowed), version=version)
     return user
 
 
-def switch_off(email: str, actor: str) -> User:
+def switch_off(email: str, actor: str, version: int | None = None) -> User:
     """Stop the login `email` from signing in; every session it had ends."""
     user = _login(email)
-    user.change(actor, "login switched off", lambda user: user.switch(on=False))
+    _keep_an_admin(user, user.roles, False)
+    user.change(actor, "login switched off", lambda user: user.switch(on=False), version=version)
     user.end_sessions()
     return user
 
 
-def switch_on(email: str, actor: str) -> User:
+def switch_on(email: str, actor: str, version: int | None = None) -> User:
     """Let the login `email` sign in again."""
     user = _login(email)
-    user.change(actor, "login switched on", lambda user: user.switch(on=True))
+    user.change(actor, "login switched on", lambda user: user.switch(on=True), version=version)
     return user
 
 
@@ -185,6 +194,15 @@ def _check_roles(roles: list[str]) -> None:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
         raise Refused(f"Unknown role {', '.join(unknown) or '(none)'}: use {', '.join(ROLES)}.", "roles")
+
+
+def _keep_an_admin(user: User, roles_after: list[str], active_after: bool) -> None:
+    """Refuse a change that would leave no active administrator: the last one cannot lose the role or be
+    switched off (nobody could then keep the logins but from the command line)."""
+    if not (user.active and "admin" in user.roles) or (active_after and "admin" in roles_after):
+        return
+    if not User.objects(roles="admin", active=True, pk__ne=user.pk).only("id").first():
+        raise Refused(f"{user.email} is the last active administrator: make another administrator first.", "roles")
 
 
 def _check_password(password: str) -> None:

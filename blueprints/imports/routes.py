@@ -12,6 +12,7 @@ from blueprints.imports import bp
 from blueprints.imports.forms import AbsenceFileForm, ApplyForm
 from blueprints.rendering import render_page_or_fragment
 from blueprints.settings import settings
+from casework.manager_logins import HEADINGS
 from documents import ImportJob
 from services import clock
 from services.imports.jobs import apply_job, check_upload
@@ -38,14 +39,15 @@ def upload_page(kind: str, form, template: str):
 @bp.route("/imports/<job_id>")
 @requires(IMPORTERS)
 def show(job_id: str):
-    return render_template("imports/show.html", job=_job(job_id), form=ApplyForm())
+    return render_template("imports/show.html", job=_job(job_id), form=ApplyForm(), login_headings=HEADINGS)
 
 
 @bp.route("/imports/<job_id>/progress")
 @requires(IMPORTERS)
 def progress(job_id: str):
     """The job's panel alone for htmx polling; the whole page otherwise."""
-    return render_page_or_fragment("imports/show.html", "imports/_job.html", job=_job(job_id), form=ApplyForm())
+    return render_page_or_fragment("imports/show.html", "imports/_job.html", job=_job(job_id), form=ApplyForm(),
+                                   login_headings=HEADINGS)
 
 
 @bp.route("/imports/<job_id>/apply", methods=["POST"])
