@@ -23,7 +23,7 @@ def logins() -> dict[str, tuple]:
             for user in User.objects}
 
 
-def test_the_check_page_lists_the_logins_to_make_and_applying_makes_them_awaiting(auth, make_user, staff):
+def test_the_check_page_lists_the_logins_to_make_and_applying_makes_them_awaiting(auth, make_user, staff):  # noqa: F811
     # Tom supervises Bea and Carl; Bea supervises Anna and Ben: the supervisors in post are Tom and Bea
     top, bea = staff["top"], staff["bea"]
     content = feed([row_of(employee) for employee in staff.values()]).encode()
@@ -48,7 +48,7 @@ def test_the_check_page_lists_the_logins_to_make_and_applying_makes_them_awaitin
     assert made.audit[0].actor == "import:employees.csv by support@example.org"
 
 
-def test_a_leaver_s_login_is_switched_off_by_the_next_import_and_hr_keeps_hr(app, staff, make_user, tmp_path):
+def test_a_leaver_s_login_is_switched_off_by_the_next_import_and_hr_keeps_hr(app, staff, make_user, tmp_path):  # noqa: F811
     top, bea, carl = staff["top"], staff["bea"], staff["carl"]
     make_user(bea.email, ["manager"], assignment_number=bea.assignment_number)
     make_user(carl.email, ["hr", "manager"], assignment_number=carl.assignment_number, hr_divisions=["Acute"])
@@ -81,7 +81,7 @@ def test_a_leaver_s_login_is_switched_off_by_the_next_import_and_hr_keeps_hr(app
     assert "Logins switched off" not in again.output and "Manager logins made" not in again.output
 
 
-def test_a_supervisor_back_in_post_gets_the_login_back_awaiting_a_first_sign_in(app, staff, make_user, tmp_path):
+def test_a_supervisor_back_in_post_gets_the_login_back_awaiting_a_first_sign_in(app, staff, make_user, tmp_path):  # noqa: F811
     bea = staff["bea"]
     make_user(bea.email, ["manager"], assignment_number=bea.assignment_number)
     make_user(staff["carl"].email, ["manager"], assignment_number=staff["carl"].assignment_number, active=False)
@@ -104,7 +104,7 @@ def test_a_supervisor_back_in_post_gets_the_login_back_awaiting_a_first_sign_in(
     # one linked to another assignment is left for an administrator to settle
     ({"roles": ["hr"], "assignment_number": "ELSEWHERE"}, (["hr"], True, False, False)),
 ])
-def test_a_login_with_the_supervisor_s_address_is_linked_or_reported(app, staff, make_user, make_employee,
+def test_a_login_with_the_supervisor_s_address_is_linked_or_reported(app, staff, make_user, make_employee,  # noqa: F811
                                                                      tmp_path, existing, expected):
     if existing.get("assignment_number"):
         make_employee(assignment_number="ELSEWHERE")
