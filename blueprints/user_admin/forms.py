@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.fields import one_line
@@ -12,6 +12,12 @@ from documents.user import ROLES
 ROLE_NAMES = {"manager": "Manager", "hr": "HR advisor", "support": "Support", "admin": "Administrator",
               "dpo": "Data protection officer"}
 ROLE_CHOICES = [(role, ROLE_NAMES.get(role, role)) for role in ROLES]
+
+
+def at_least_one_role(form, field) -> None:
+    """A login holds a role (checked without marking each checkbox required, as DataRequired would)."""
+    if not field.data:
+        raise ValidationError("Choose at least one role.")
 
 
 def _choices(label: str, **kwargs) -> SelectMultipleField:
@@ -24,7 +30,7 @@ class AccessForm(FlaskForm):
     """The roles of a login and an HR advisor's divisions."""
 
     version = HiddenField()
-    roles = _choices("Roles", validators=[DataRequired("Choose at least one role.")])
+    roles = _choices("Roles", validators=[at_least_one_role])
     hr_divisions = _choices("HR divisions")
 
     def with_choices(self, divisions: list[str]) -> "AccessForm":

@@ -4,7 +4,8 @@ Applying writes the new starters and changed employees (each with an audit entry
 file leaves out, rebuilds every chain of supervisors, gives every case its employee's division and chain (who may
 see it: `services.cases.scope`) with the HR-queue tasks of a moved employee, and moves each
 open manager task of an employee whose supervisor changed to the new supervisor's login, with an audit
-entry on the case and a notice to the old and the new assignee.
+entry on the case and a notice to the old and the new assignee. It also makes, links, gives back and stands down
+the managers' logins (services/imports/manager_logins.py), which its dry run lists.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
-from documents import Absence, Case, Employee
+from documents import Absence, Case, Employee, User
 from tests.app.access_world import DAY, LOGINS, TODAY, TOKENS, Side, World
 
 MANAGER, HR, SUPPORT, ADMIN = "manager", "hr", "support", "admin"
@@ -79,6 +79,14 @@ def employee_version(assignment_number: str) -> int:
 
 def absence_version(absence_id: str) -> int:
     return Absence.objects(pk=absence_id).only("version").first().version
+
+
+STALE = {"version": "999999"}   # a version of a login nobody saw: the change is refused
+
+
+def a_login() -> dict:
+    """The Users page's URL of a login: the support login that owns the other import job."""
+    return {"login_id": str(User.objects.get(email=LOGINS["data2"]["email"]).pk)}
 
 
 def day(value: dt.date) -> str:
@@ -180,6 +188,10 @@ GETS = [
     row("letters_admin.organisation_logo", "GET", ADMIN_ONLY),
     row("datafix.routing", "GET", ADMIN_ONLY),
     row("reason_codes.mapping", "GET", ADMIN_ONLY),
+    row("user_admin.index", "GET", ADMIN_ONLY, htmx=True, fragment=True),
+    row("user_admin.new", "GET", ADMIN_ONLY),
+    row("user_admin.show", "GET", ADMIN_ONLY, params=lambda w, s: a_login()),
+    row("user_admin.bulk_links", "GET", ADMIN_ONLY),
     row("api.employee_absences", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_cases", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_evaluation", "GET", "token:read", params=lambda w, s: {"assignment_number": s.sts_worker}),
@@ -322,6 +334,16 @@ POSTS = [
     row("datafix.routing", "POST", ADMIN_ONLY, body=lambda w, s: {"hierarchy_admin_email": "",
                                                                   "divisions-0-name": "", "divisions-0-hr_email": ""}),
     row("reason_codes.mapping", "POST", ADMIN_ONLY, body=lambda w, s: {"S28": "musculoskeletal"}),
+    # The Users page's forms, each refused (a missing field, a version nobody saw, no confirmation): no login changes.
+    row("user_admin.new", "POST", ADMIN_ONLY, body=lambda w, s: {"name": "", "email": ""}),
+    row("user_admin.access", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: {}),
+    row("user_admin.assignment", "POST", ADMIN_ONLY, params=lambda w, s: a_login(),
+        body=lambda w, s: {"assignment_number": "NOBODY"}),
+    row("user_admin.authority", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: STALE),
+    row("user_admin.switch_off", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: STALE),
+    row("user_admin.switch_on", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: STALE),
+    row("user_admin.send_link", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: {}),
+    row("user_admin.bulk_links", "POST", ADMIN_ONLY, body=lambda w, s: {"division": ""}),
     # These close, end or move records: nothing after them relies on those records as they were.
     row("cases.letter_sent", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter},

@@ -239,7 +239,8 @@ PAGES = {ADMIN: ["/cases/{case_id}", "/absences/{absence_id}", "/absences/{absen
                  "/datafix/cases/{case_id}", "/datafix/corrections", "/hr/flags", "/hierarchy", "/imports/{job_id}",
                  "/imports/absences", "/imports/employees", "/imports/inflight", "/policies/council-2019/1/edit",
                  "/policies/council-2019/1/activate", "/policies/new", "/triggers/scan",
-                 "/cases/{case_id}/meetings/{meeting_id}/notes"],
+                 "/cases/{case_id}/meetings/{meeting_id}/notes", "/admin/users/new", "/admin/users/links",
+                 "/admin/users/{login_id}"],
          MANAGER: ["/cases/{case_id}", "/team", "/absences/{absence_id}"], None: ["/login"]}
 
 

@@ -49,6 +49,8 @@ ENDPOINTS = [
     "letters_admin.upload", "letters_admin.use_again", "letters_admin.use_shipped", "policies.activate",
     "policies.edit", "policies.paste", "policies.upload", "reason_codes.mapping", "tasks.complete_reminder",
     "tasks.start_short_term_procedure", "triggers.apply",
+    "user_admin.new", "user_admin.access", "user_admin.assignment", "user_admin.authority", "user_admin.switch_off",
+    "user_admin.switch_on", "user_admin.send_link", "user_admin.bulk_links",
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {
