@@ -11,16 +11,16 @@ import re
 from bson import ObjectId
 from mongoengine.errors import ValidationError
 
-from documents.base import AuditEntry, field_errors
+from documents.base import AuditEntry, field_errors, utcnow
 from documents.employee import Employee
+from documents.password_link import PasswordLink
 from documents.user import ROLES, User
 from services import accounts
 from services.errors import Refused
 from services.mail import MailSettings
 
-STATES = ("active", "awaiting", "off")
 BATCH = 200            # logins read at a time by the bulk sending of links
-MOST_LINKS = 2000      # links one bulk sending sends at most; the page says how many still wait
+MOST_LINKS = 200       # links one bulk sending sends at most (a request's worth); the page says how many still wait
 _TAKEN = ("sent",)
 
 
@@ -109,11 +109,13 @@ def send_link(email: str, actor: str, settings: MailSettings) -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class Sent:
-    """What a bulk sending of links did: how many the mail server took, how many failed, how many still wait."""
+    """What a bulk sending of links did: how many the mail server took, how many failed, how many still wait,
+    and how many were passed over because their last link still works."""
 
     sent: int
     failed: int
     left: int
+    live: int = 0
 
 
 def awaiting_count() -> int:
@@ -123,10 +125,11 @@ def awaiting_count() -> int:
 
 def send_links_to_awaiting(division: str, actor: str, settings: MailSettings) -> Sent:
     """Send a set-password link to every login awaiting its first sign-in (of `division` when given: an HR
-    advisor's division, or that of the employee the login is linked to), at most MOST_LINKS: read BATCH at a
-    time in id order, by the index on those awaiting."""
+    advisor's division, or that of the employee the login is linked to) whose last link no longer works, at most
+    MOST_LINKS, so sending again goes on to the others: read BATCH at a time in id order, by the index on those
+    awaiting, each login's links by their index."""
     in_division = _assignments_of(division) if division else None
-    sent = failed = left = 0
+    sent = failed = left = live = 0
     after = None
     while True:
         query = {"awaiting_first_sign_in": True, **({"_id": {"$gt": after}} if after else {})}
@@ -136,14 +139,16 @@ def send_links_to_awaiting(division: str, actor: str, settings: MailSettings) ->
             if in_division is not None and division not in row.get("hr_divisions", ()) and \
                     row.get("assignment_number") not in in_division:
                 continue
-            if sent + failed >= MOST_LINKS:
+            if PasswordLink.objects(user=row["_id"], used_at=None, expires_at__gt=utcnow()).only("id").first():
+                live += 1
+            elif sent + failed >= MOST_LINKS:
                 left += 1
             elif send_link(row["email"], actor, settings):
                 sent += 1
             else:
                 failed += 1
         if len(batch) < BATCH:
-            return Sent(sent, failed, left)
+            return Sent(sent, failed, left, live)
         after = batch[-1]["_id"]
 
 

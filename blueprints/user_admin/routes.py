@@ -168,6 +168,7 @@ def bulk_links():
 def _sent_words(sent: user_admin.Sent) -> str:
     words = f"{sent.sent:,} link{'s' if sent.sent != 1 else ''} sent"
     words += f"; {sent.failed:,} failed (the mail server did not take them)" if sent.failed else ""
+    words += f"; {sent.live:,} passed over: the link they were sent still works" if sent.live else ""
     return words + (f"; {sent.left:,} more wait: send again." if sent.left else ".")
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from documents import User
+from services import user_admin
 from tests.app.conftest import Auth
 from tests.app.test_hierarchy_import import open_case
 from tests.conftest import csrf_token
@@ -214,4 +215,19 @@ def test_links_go_in_bulk_to_every_login_awaiting_its_first_sign_in(admin, make_
         "acute.hr@trust.example", "acute.manager@trust.example"]
 
     post(admin, "/admin/users/links", {"division": "", "confirm": "y"})
-    assert len(inbox.messages) == 5       # the 2 before, then all 3 awaiting
+    assert "1 link sent; 2 passed over: the link they were sent still works." in admin.get(
+        "/admin/users/links").get_data(as_text=True)
+    assert len(inbox.messages) == 3       # the 2 before, then the 1 whose first link this is
+
+
+def test_links_in_bulk_stop_at_the_most_and_the_next_sending_goes_on(admin, make_user, monkeypatch, inbox):
+    monkeypatch.setattr(user_admin, "MOST_LINKS", 2)
+    monkeypatch.setattr(user_admin, "BATCH", 2)       # 3 batches of 2 (then an empty one): paged by id
+    for number in range(5):
+        make_user(f"waiting{number}@trust.example", ["support"], active=False, awaiting_first_sign_in=True)
+    post(admin, "/admin/users/links", {"confirm": "y"})
+    assert "2 links sent; 3 more wait: send again." in admin.get("/admin/users/links").get_data(as_text=True)
+    post(admin, "/admin/users/links", {"confirm": "y"})
+    post(admin, "/admin/users/links", {"confirm": "y"})
+    assert sorted(recipients[0] for recipients, _ in inbox.messages) == [
+        f"waiting{number}@trust.example" for number in range(5)]     # 2 + 2 + 1, each once
