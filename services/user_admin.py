@@ -49,6 +49,11 @@ def hierarchy_divisions() -> list[str]:
     return sorted(division for division in Employee.objects.distinct("division") if division)
 
 
+def held_divisions() -> list[str]:
+    """The HR divisions some login holds, for filtering the list (read from the logins, not the employees)."""
+    return sorted(division for division in User.objects.distinct("hr_divisions") if division)
+
+
 def holders(numbers: list[str]) -> dict[str, str]:
     """{assignment number: the employee's name} for the few numbers of one page of logins."""
     return {employee.assignment_number: employee.name for employee in Employee.objects(
@@ -188,7 +193,8 @@ def _login(email: str) -> User:
 
 
 def _check_divisions(divisions: list[str]) -> None:
-    unknown = sorted(set(divisions) - set(hierarchy_divisions()))
+    unknown = sorted(division for division in set(divisions)    # one indexed read a division
+                     if Employee.objects(division=division).only("id").first() is None)
     if unknown:
         raise Refused(f"The hierarchy has no division {', '.join(unknown)}: choose from those it has.",
                       "hr_divisions")

@@ -35,7 +35,7 @@ def index():
                    current_app.config["PAGE_SIZE"])
     return render_page_or_fragment(
         "user_admin/index.html", "user_admin/_results.html", page=page, query=query, role=role, division=division,
-        state=state, roles=ROLE_CHOICES, role_names=ROLE_NAMES, divisions=user_admin.hierarchy_divisions(),
+        state=state, roles=ROLE_CHOICES, role_names=ROLE_NAMES, divisions=user_admin.held_divisions(),
         holders=user_admin.holders([login.assignment_number for login in page.items]))
 
 
