@@ -231,3 +231,10 @@ def test_links_in_bulk_stop_at_the_most_and_the_next_sending_goes_on(admin, make
     post(admin, "/admin/users/links", {"confirm": "y"})
     assert sorted(recipients[0] for recipients, _ in inbox.messages) == [
         f"waiting{number}@trust.example" for number in range(5)]     # 2 + 2 + 1, each once
+
+
+
+def test_a_button_sent_from_an_expired_page_changes_nothing(admin, make_user):
+    user = make_user("kept.on@trust.example", ["hr"])
+    answer = admin.post(f"{page_of(user)}/off", data={"csrf_token": "expired", "version": user.version})
+    assert answer.status_code == 400 and User.objects.get(pk=user.pk).active
