@@ -195,6 +195,8 @@ def _register_blueprints(app: Flask) -> None:
                    hr, imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
                    users, two_factor, tokens, passwords, sso):
         app.register_blueprint(module.bp)
+    from blueprints import user_admin
+    app.register_blueprint(user_admin.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 

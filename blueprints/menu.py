@@ -50,6 +50,7 @@ MENU = (
     Entry("Import absences", "imports.upload_absences"),
     Entry("Import staff", "imports.upload_employees"),
     Entry("Import in-flight cases", "imports.upload_inflight"),
+    Entry("Users", "user_admin.index", area=True),
     Entry("API tokens", "tokens.index", area=True),
     Entry("Sign-in security", "two_factor.security"),
     Entry("Sign-in", "sso.sign_in_settings"),

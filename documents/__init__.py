@@ -21,9 +21,10 @@ ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob
 
 
 def ensure_indexes() -> None:
-    """Create every collection's indexes (idempotent)."""
+    """Create every collection's indexes (idempotent), and fill the indexed words of logins saved before them."""
     for document in ALL:
         document.ensure_indexes()
+    User.fill_search_words()
 
 
 __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",

@@ -43,6 +43,10 @@ class ImportJob(me.Document):
     # Rows of stored absences compared without their reason detail: the uploader may not know it.
     detail_not_compared = me.IntField(default=0)
     rows = me.ListField(me.DictField())
+    # An employee import's changes to manager logins: how many of each kind, and the first of each
+    # ({kind, email, assignment_number, name, why}).
+    login_counts = me.DictField()
+    logins = me.ListField(me.DictField())
     message = me.StringField()
     upload = me.FileField(collection_name="import_files")
     report = me.FileField(collection_name="import_files")

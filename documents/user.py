@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import re
 import secrets
 
 import mongoengine as me
@@ -63,6 +64,10 @@ class User(Versioned, me.Document):
     made_from_hierarchy = me.BooleanField(default=False)    # made by the employee import for a supervisor
     oidc_subject = me.StringField(max_length=255)            # the identity provider's `sub`, once signed in by SSO
     may_dismiss = me.BooleanField(default=False)    # the authority to dismiss, given by an administrator
+    # The hierarchy import switched it off, or took its manager role away (a leaver, or no longer supervising):
+    # it may give them back when the person supervises again. Any switch by someone else clears it.
+    stood_down_by_import = me.BooleanField(default=False)
+    search_words = me.ListField(me.StringField())  # the name's and e-mail's words, lower case (the Users search)
     session_generation = me.IntField(default=0)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
@@ -73,10 +78,13 @@ class User(Versioned, me.Document):
     recovery_code_hashes = me.ListField(me.StringField())
 
     meta = {"collection": "users", "indexes": ["assignment_number", "roles",
-                                               {"fields": ["oidc_subject"], "unique": True, "sparse": True}]}
+                                               {"fields": ["oidc_subject"], "unique": True, "sparse": True},
+                                               "search_words", ("hr_divisions", "name"), "name",
+                                               ("awaiting_first_sign_in", "id")]}
 
     def clean(self):
         self.email = (self.email or "").strip().lower()
+        self.search_words = words_of(self.name, self.email)
         if "manager" in self.roles and not self.assignment_number:
             raise me.ValidationError("A manager is linked to their own assignment.",
                                      errors={"assignment_number": "A manager needs their assignment number."})
@@ -103,6 +111,7 @@ class User(Versioned, me.Document):
     def switch(self, on: bool) -> None:
         """Let this login sign in (`on`), or stop it (a login awaiting its first sign-in then no longer waits)."""
         self.active = on
+        self.stood_down_by_import = False
         if not on:
             self.awaiting_first_sign_in = False
 
@@ -116,6 +125,43 @@ class User(Versioned, me.Document):
     def link_organisation_account(self, subject: str) -> None:
         """Sign in from now on by single sign-on as the identity provider's `subject` (its `sub`)."""
         self.oidc_subject = subject
+
+    def link_to_assignment(self, assignment_number: str | None, as_manager: bool = False) -> None:
+        """Link this login to its holder's own assignment (None: to none), and with `as_manager` make it a
+        manager's login too."""
+        self.assignment_number = assignment_number or None
+        if as_manager and "manager" not in self.roles:
+            self.roles = [*self.roles, "manager"]
+
+    def stand_down(self) -> None:
+        """The hierarchy import found its holder has left or supervises nobody: a login with another role only
+        loses the manager role; a manager's login alone is switched off, its sessions to be ended."""
+        others = [role for role in self.roles if role != "manager"]
+        if others:
+            self.roles = others
+        else:
+            self.switch(on=False)
+        self.stood_down_by_import = True
+
+    def stand_up(self) -> None:
+        """Its holder supervises again after the hierarchy import stood the login down: the manager role comes
+        back, and a login it switched off waits for a first sign-in again (by single sign-on or a set-password
+        link), so an old password alone does not open it."""
+        if "manager" not in self.roles:
+            self.roles = [*self.roles, "manager"]
+        if not self.active:
+            self.awaiting_first_sign_in = True
+        self.stood_down_by_import = False
+
+    @classmethod
+    def fill_search_words(cls) -> int:
+        """Give the logins saved before the Users search existed their search words; how many were filled."""
+        filled = 0
+        for row in cls._get_collection().find({"search_words": {"$exists": False}}, {"name": 1, "email": 1}):
+            filled += cls._get_collection().update_one(
+                {"_id": row["_id"]}, {"$set": {"search_words": words_of(row.get("name"), row.get("email"))}}
+            ).modified_count
+        return filled
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -200,6 +246,14 @@ class User(Versioned, me.Document):
         if used:
             self.recovery_code_hashes.remove(found)
         return bool(used)
+
+
+def words_of(name: str | None, email: str | None) -> list[str]:
+    """What the Users search matches the start of: the words of a name and of an e-mail address, and the whole
+    address, in lower case ("Isabella Cook", "i.cook@trust.nhs.uk" → isabella, cook, i.cook@trust.nhs.uk, i, …)."""
+    email = (email or "").strip().lower()
+    words = re.split(r"[\s.@_+-]+", f"{(name or '').lower()} {email}")
+    return sorted({word for word in [*words, email] if word})
 
 
 @functools.cache

@@ -75,6 +75,12 @@ def create_user(email: str, name: str, roles: list[str], password: str | None, a
     if password is not None:
         _check_password(password, user)
         user.set_password(password)
+    return save_new_login(user, actor)
+
+
+def save_new_login(user: User, actor: str) -> User:
+    """Save a new login with its first audit entry; Refused beside the field for an e-mail address already used,
+    or a field MongoEngine refuses (a manager without their assignment number, an unknown role)."""
     user.record(actor, "login created", {}, user.audit_summary())
     try:
         user.save_checked()
@@ -94,45 +100,46 @@ def set_password(email: str, password: str, actor: str) -> User:
     return user
 
 
-def set_roles(email: str, roles: list[str], actor: str, hr_divisions: list[str] | None = None) -> User:
+def set_roles(email: str, roles: list[str], actor: str, hr_divisions: list[str] | None = None,
+              version: int | None = None) -> User:
     """Give the login `email` these roles (and, when given, these HR divisions); every session it had ends.
-    Refused for an unknown role or division, or when it would take the role from the last active administrator."""
+    Refused for an unknown role or division, or when it would take the role from the last active administrator;
+    `version` is the login's the administrator saw (a newer one refuses the change)."""
     user = _login(email)
     _check_roles(roles)
     _check_divisions(hr_divisions or [])
     keep_an_admin(user, roles, user.active)
-
     try:
-        user.change(actor, "roles changed", lambda user: user.give_roles(roles, hr_divisions))
+        user.change(actor, "roles changed", lambda user: user.give_roles(roles, hr_divisions), version=version)
     except ValidationError as error:
         raise Refused.naming(field_errors(error)) from None
     user.end_sessions()
     return user
 
 
-def set_dismissal_authority(email: str, allowed: bool, actor: str) -> User:
+def set_dismissal_authority(email: str, allowed: bool, actor: str, version: int | None = None) -> User:
     """Give the login `email` the authority to dismiss (`allowed`), or take it away: only a login holding it
     may record a dismissal."""
     user = _login(email)
     user.change(actor, "authority to dismiss given" if allowed else "authority to dismiss taken away",
-                lambda user: user.give_dismissal_authority(allowed))
+                lambda user: user.give_dismissal_authority(allowed), version=version)
     return user
 
 
-def switch_off(email: str, actor: str) -> User:
+def switch_off(email: str, actor: str, version: int | None = None) -> User:
     """Stop the login `email` from signing in; every session it had ends. Refused for the last active
     administrator."""
     user = _login(email)
     keep_an_admin(user, user.roles, False)
-    user.change(actor, "login switched off", lambda user: user.switch(on=False))
+    user.change(actor, "login switched off", lambda user: user.switch(on=False), version=version)
     user.end_sessions()
     return user
 
 
-def switch_on(email: str, actor: str) -> User:
+def switch_on(email: str, actor: str, version: int | None = None) -> User:
     """Let the login `email` sign in again."""
     user = _login(email)
-    user.change(actor, "login switched on", lambda user: user.switch(on=True))
+    user.change(actor, "login switched on", lambda user: user.switch(on=True), version=version)
     return user
 
 

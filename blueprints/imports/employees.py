@@ -16,6 +16,7 @@ from blueprints.imports.routes import upload_page
 from blueprints.settings import settings
 from casework.feed_files import refusal_report, summary
 from casework.hierarchy_feed import REPORTED_COLUMNS, Outcome, missing_columns
+from casework.manager_logins import HEADINGS
 from documents import StaleEditError
 from services import clock
 from services.imports.hierarchy import HierarchyResult, import_employees
@@ -77,6 +78,19 @@ def diff_lines(result: HierarchyResult, numbers: list[int]) -> list[str]:
         lines += [f"  {ended.assignment_number} {ended.name}: ends {ended.on.isoformat()}"
                   for ended in plan.ended[:SHOWN]]
         lines += [f"  … and {len(plan.ended) - SHOWN} more"] if len(plan.ended) > SHOWN else []
+    return lines + login_lines(result)
+
+
+def login_lines(result: HierarchyResult) -> list[str]:
+    """The changes to manager logins by kind: a count and the first SHOWN of each."""
+    lines = []
+    for kind, count in result.login_counts.items():
+        if count:
+            changes = [change for change in result.logins if change.kind == kind]
+            lines.append(f"{HEADINGS[kind][result.applied]}: {count}")
+            lines += [f"  {change.assignment_number} {change.name} ({change.email}): {change.why}"
+                      for change in changes[:SHOWN]]
+            lines += [f"  … and {count - SHOWN} more"] if count > SHOWN else []
     return lines
 
 

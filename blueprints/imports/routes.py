@@ -12,6 +12,7 @@ from blueprints.imports import bp
 from blueprints.imports.forms import AbsenceFileForm, ApplyForm
 from blueprints.rendering import render_page_or_fragment, wants_fragment
 from blueprints.settings import settings
+from casework.manager_logins import HEADINGS
 from documents import ImportJob
 from services import clock
 from services.imports.jobs import apply_job, check_upload
@@ -40,7 +41,8 @@ def upload_page(kind: str, form, template: str):
 @requires(IMPORTERS)
 def show(job_id: str):
     job = _job(job_id)
-    return render_template("imports/show.html", job=job, form=ApplyForm(), names=names_for([job.created_by_email]))
+    return render_template("imports/show.html", job=job, form=ApplyForm(), names=names_for([job.created_by_email]),
+                           login_headings=HEADINGS)
 
 
 @bp.route("/imports/<job_id>/progress")
@@ -49,7 +51,8 @@ def progress(job_id: str):
     """The job's panel alone for htmx polling; the whole page otherwise."""
     job = _job(job_id)
     return render_page_or_fragment("imports/show.html", "imports/_job.html", job=job, form=ApplyForm(),
-                                   names={} if wants_fragment() else names_for([job.created_by_email]))
+                                   names={} if wants_fragment() else names_for([job.created_by_email]),
+                                   login_headings=HEADINGS)
 
 
 @bp.route("/imports/<job_id>/apply", methods=["POST"])

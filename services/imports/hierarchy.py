@@ -4,7 +4,8 @@ Applying writes the new starters and changed employees (each with an audit entry
 file leaves out, rebuilds every chain of supervisors, gives every case its employee's division and chain (who may
 see it: `services.cases.scope`) with the HR-queue tasks of a moved employee, and moves each
 open manager task of an employee whose supervisor changed to the new supervisor's login, with an audit
-entry on the case and a notice to the old and the new assignee.
+entry on the case and a notice to the old and the new assignee. It also makes, links, gives back and stands down
+the managers' logins (services/imports/manager_logins.py), which its dry run lists.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Callable, Mapping
 from pymongo import InsertOne, UpdateOne
 
 from casework.hierarchy_feed import FIELDS, REPORTED_COLUMNS, Outcome, Plan, counts, plan_hierarchy
+from casework.manager_logins import LoginChange, tally
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
@@ -25,6 +27,7 @@ from services.cases.scope import refresh_case_scopes, requeue_absence_tasks
 from services.cases.tasks import HR_QUEUE, assignee_for, find_task
 from services.errors import Refused
 from services.imports.jobs import register_importer
+from services.imports.manager_logins import apply_login_changes, login_changes
 from services.imports.unfinished import unfinished_work
 from services.mail import MailSettings
 from services.notifications import send_notice
@@ -60,6 +63,11 @@ class HierarchyResult:
     plan: Plan
     applied: bool
     moved: list[MovedTask] = dataclasses.field(default_factory=list)
+    logins: list[LoginChange] = dataclasses.field(default_factory=list)   # manager logins made, switched off…
+
+    @property
+    def login_counts(self) -> dict[str, int]:
+        return tally(self.logins)
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -90,20 +98,24 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
     stored = _stored()
     report = (lambda done: progress("planning", done, len(rows))) if progress else None
     plan = plan_hierarchy(rows, {number: values for number, (_, _, values) in stored.items()}, today, full, report)
-    if dry_run or plan.refused:
+    if plan.refused:
         return HierarchyResult(plan, False)
+    logins = login_changes(plan, stored, today)
+    if dry_run:
+        return HierarchyResult(plan, False, logins=logins)
     division_moves = [(stored[outcome.key][0], *outcome.changes["division"]) for outcome in plan.changed_details
                       if "division" in outcome.changes]
     with unfinished_work("employees", {stored[outcome.key][0] for outcome in plan.changed_supervisors},
                          division_moves) as unfinished:
         _write(plan, stored, actor, today, progress)
         rebuild_manager_paths()
+        apply_login_changes(logins, actor)
         why = f"hierarchy import {file_of(actor)}"
         refresh_case_scopes(actor, why)     # heals every case left out of date, a killed run's included
         for employee_id, old, new in unfinished.division_moves:
             requeue_absence_tasks(employee_id, old, new, actor, why)
         moved = _move_tasks(sorted(unfinished.employees), actor, today, mail)
-    return HierarchyResult(plan, True, moved)
+    return HierarchyResult(plan, True, moved, logins)
 
 
 def _stored() -> dict[str, tuple[object, int, dict]]:

@@ -18,10 +18,12 @@ from documents.scope import may_read_medical
 from documents.user import User
 from services.errors import Refused
 from services.imports.absences import DetailKnown, FeedResult, import_absences
+from services.imports.manager_logins import shown_changes
 from services.mail import MailSettings
 from services.settings import DEFAULT_IMPORT_RETENTION_DAYS
 
 SHOWN_ROWS = 1000
+SHOWN_LOGINS = 200    # of each kind of change to manager logins
 APPLICABLE = ("checked", "not_applied")
 FAILED = ("Sorry, something went wrong and nothing more was done. Upload the file again; "
           "if it keeps happening, tell support.")
@@ -148,7 +150,9 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
         job.report.put(refusal_report(header, refused, REPORTED[job.kind]).encode(), content_type="text/csv",
                        filename="refused-" + job.filename)
     _finish(job, status, counts=result.counts, rows=_shown_rows(result, numbers, rows),
-            detail_not_compared=getattr(result, "detail_not_compared", 0))
+            detail_not_compared=getattr(result, "detail_not_compared", 0),
+            login_counts=getattr(result, "login_counts", {}),
+            logins=shown_changes(getattr(result, "logins", []), SHOWN_LOGINS))
 
 
 def _finish(job: ImportJob, status: str, **values) -> None:

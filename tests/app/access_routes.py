@@ -18,7 +18,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
-from documents import Absence, Case, Employee
+from documents import Absence, Case, Employee, User
 from services import accounts
 from tests.app.access_world import DAY, LOGINS, TODAY, TOKENS, Side, World
 
@@ -85,6 +85,14 @@ def employee_version(assignment_number: str) -> int:
 
 def absence_version(absence_id: str) -> int:
     return Absence.objects(pk=absence_id).only("version").first().version
+
+
+STALE = {"version": "999999"}   # a version of a login nobody saw: the change is refused
+
+
+def a_login() -> dict:
+    """The Users page's URL of a login: the support login that owns the other import job."""
+    return {"login_id": str(User.objects.get(email=LOGINS["data2"]["email"]).pk)}
 
 
 def day(value: dt.date) -> str:
@@ -203,6 +211,10 @@ GETS = [
     row("dpo.refusals_csv", "GET", PRIVACY, params=lambda w, s: {"reader": "m1@example.org"}),
     row("dpo.subject_access", "GET", PRIVACY),
     row("sso.sign_in_settings", "GET", ADMIN_ONLY),
+    row("user_admin.index", "GET", ADMIN_ONLY, htmx=True, fragment=True),
+    row("user_admin.new", "GET", ADMIN_ONLY),
+    row("user_admin.show", "GET", ADMIN_ONLY, params=lambda w, s: a_login()),
+    row("user_admin.bulk_links", "GET", ADMIN_ONLY),
     row("api.employee_absences", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_cases", "GET", "token:read", params=lambda w, s: {"assignment_number": s.lts_worker}),
     row("api.employee_evaluation", "GET", "token:read", params=lambda w, s: {"assignment_number": s.sts_worker}),
@@ -366,6 +378,16 @@ POSTS = [
     row("tokens.revoke", "POST", ADMIN_ONLY, params=lambda w, s: {"name": "token-revoked"}, body=lambda w, s: {}),
     row("dpo.subject_access", "POST", PRIVACY, body=lambda w, s: {"assignment_number": s.lts_worker, "confirm": "y"}),
     row("sso.sign_in_settings", "POST", ADMIN_ONLY, body=lambda w, s: {"local_passwords": "on"}),
+    # The Users page's forms, each refused (a missing field, a version nobody saw, no confirmation): no login changes.
+    row("user_admin.new", "POST", ADMIN_ONLY, body=lambda w, s: {"name": "", "email": ""}),
+    row("user_admin.access", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: {}),
+    row("user_admin.assignment", "POST", ADMIN_ONLY, params=lambda w, s: a_login(),
+        body=lambda w, s: {"assignment_number": "NOBODY"}),
+    row("user_admin.authority", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: STALE),
+    row("user_admin.switch_off", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: STALE),
+    row("user_admin.switch_on", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: STALE),
+    row("user_admin.send_link", "POST", ADMIN_ONLY, params=lambda w, s: a_login(), body=lambda w, s: {}),
+    row("user_admin.bulk_links", "POST", ADMIN_ONLY, body=lambda w, s: {"division": ""}),
     # These close, end or move records: nothing after them relies on those records as they were.
     row("cases.letter_sent", "POST", CASEWORK, STAFF, htmx=True,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter},

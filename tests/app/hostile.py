@@ -225,7 +225,8 @@ PAGES = {ADMIN: ["/cases/{case_id}", "/absences/{absence_id}", "/absences/{absen
                  "/imports/absences", "/imports/employees", "/imports/inflight", "/policies/council-2019/1/edit",
                  "/policies/council-2019/1/activate", "/policies/new", "/triggers/scan",
                  "/cases/{case_id}/meetings/{meeting_id}/notes", "/account/two-factor", "/admin/security",
-                 "/admin/tokens/hostile-input", "/account/password", "/dpo/subject-access"],
+                 "/admin/tokens/hostile-input", "/account/password", "/dpo/subject-access", "/admin/users/new",
+                 "/admin/users/links", "/admin/users/{login_id}"],
          MANAGER: ["/cases/{case_id}", "/team", "/absences/{absence_id}"],
          None: ["/login", "/password/forgot", "/password/{secret}"]}
 

@@ -34,7 +34,7 @@ def seed(app, client) -> dict:
     admin = _user("admin@example.org", ["admin"], name="Ada Admin")
     _user("hr@example.org", ["hr"], hr_divisions=[wes.division], name="Hana Hart")
     _user("bea@example.org", ["manager"], assignment_number=bea.assignment_number, name="Bea Boss")
-    _user("support@example.org", ["support"], name="Sam Support")
+    support = _user("support@example.org", ["support"], name="Sam Support")
     over = [_absence(wes, today - weeks * 7 * DAY, today - (weeks * 7 - 1) * DAY) for weeks in (40, 30, 20, 10)]
     going_on = _absence(wes, today - 3 * DAY, None, "musculoskeletal", "Lower back pain; physiotherapy booked")
     case = Case(employee=wes.pk, assignment_number=wes.assignment_number, division=wes.division,
@@ -70,7 +70,7 @@ def seed(app, client) -> dict:
                 "flag_id": case.flags[0].id if case.flags else "none", "job_id": str(job.pk), "code": "C3",
                 "key": "council-2019", "revision": 1, "assignment_number": wes.assignment_number, "number": 1,
                 "step": "oh", "filename": "css/casebook.css", "extension": "xlsx",
-                "trigger": "occasions", "name": "hostile-input"},
+                "trigger": "occasions", "name": "hostile-input", "login_id": str(support.pk)},
         "token": token, "users": {user.email: str(user.pk) for user in User.objects}, "wes": str(wes.pk),
         "unknown": str(ObjectId()), "employees": Employee.objects.count(),
     }

@@ -95,6 +95,9 @@ def test_dry_run_shows_the_diff_and_writes_nothing(app, staff, changes_file):
         f"  row 4 ({carl}): job_title: Staff nurse → Team leader; fte: 1 → 0.8",
         "Changed supervisors: 1",
         f"  row 5 ({anna}): supervisor: {bea} → {carl}",
+        "Manager logins to make: 3",    # Tom (Bea, Carl), Bea (Ben) and Carl (Anna) supervise staff in post
+        *(f"  {staff[name].assignment_number} {staff[name].name} ({staff[name].email}): supervises staff in post"
+          for name in ("top", "bea", "carl")),
         "created 1, updated 3, unchanged 2, refused 0",
         "Dry run: nothing was written.",
     ]

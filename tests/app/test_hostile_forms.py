@@ -55,6 +55,8 @@ ENDPOINTS = [
     "tokens.revoke", "two_factor.enrol", "two_factor.new_recovery_codes", "two_factor.second_step",
     "two_factor.security", "two_factor.settings_page", "two_factor.turn_off",
     "sso.sign_in_settings",
+    "user_admin.new", "user_admin.access", "user_admin.assignment", "user_admin.authority", "user_admin.switch_off",
+    "user_admin.switch_on", "user_admin.send_link", "user_admin.bulk_links",
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {
