@@ -261,8 +261,8 @@ def keep_an_admin(user: User, roles_after: list[str], active_after: bool) -> Non
     if not takes_an_admin_away(user.roles, user.active, roles_after, active_after):
         return
     if User.objects(pk__ne=user.pk, active=True, roles=ADMIN).first() is None:
-        raise Refused(f"{user.email} is the last active administrator: make another login an administrator "
-                      "before this one stops being one.")
+        raise Refused(f"{user.email} is the last active administrator: make another administrator first.",
+                      "roles")
 
 
 def _check_password(password: str, user: User) -> None:

@@ -130,10 +130,9 @@ def logins(make_user, make_employee):
     (["send-link", "nobody@trust.nhs.uk", "--print"], "No login for nobody@trust.nhs.uk."),
     (["set-password", "nobody@trust.nhs.uk", "--password-stdin"], "No login for nobody@trust.nhs.uk."),
     (["disable", "admin@trust.nhs.uk"], "admin@trust.nhs.uk is the last active administrator: make another "
-                                        "login an administrator before this one stops being one."),
+                                        "administrator first."),
     (["set-roles", "admin@trust.nhs.uk", "--role", "hr"], "admin@trust.nhs.uk is the last active administrator: "
-                                                           "make another login an administrator before this one "
-                                                           "stops being one."),
+                                                           "make another administrator first."),
 ])
 def test_each_failure_is_one_line_with_its_reason_and_changes_nothing(app, logins, args, reason):
     before = [(user.email, user.roles, user.hr_divisions, user.active, user.version) for user in User.objects]
