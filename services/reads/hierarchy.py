@@ -53,12 +53,14 @@ def _people(today: dt.date) -> dict[str, Person]:
 
 
 def health(today: dt.date, divisions: set[str] | None, max_reports: int) -> dict:
-    """The four lists, for the divisions given (None: all)."""
+    """The four lists, for the divisions given (None: all). A supervisor without an active manager login comes
+    with whether their login is made and awaits its first sign-in."""
     people = _people(today)
     reports = Counter(person.supervisor for person in people.values() if person.in_post and person.supervisor)
     shown = [person for person in people.values()
              if person.in_post and (divisions is None or person.division in divisions)]
     managers = set(User.objects(roles="manager", active=True).distinct("assignment_number"))
+    awaiting = set(User.objects(roles="manager", awaiting_first_sign_in=True).distinct("assignment_number"))
 
     def supervisor_problem(person: Person) -> str | None:
         boss = people.get(person.supervisor) if person.supervisor else None
@@ -71,7 +73,7 @@ def health(today: dt.date, divisions: set[str] | None, max_reports: int) -> dict
     by_name = sorted(shown, key=lambda person: person.name)
     return {"without_supervisor": [(person, problem) for person in by_name
                                    if (problem := supervisor_problem(person))],
-            "without_login": [person for person in by_name
+            "without_login": [(person, person.assignment_number in awaiting) for person in by_name
                               if reports[person.assignment_number] and person.assignment_number not in managers],
             "many_reports": sorted(((person, reports[person.assignment_number]) for person in shown
                                     if reports[person.assignment_number] > max_reports), key=lambda pair: -pair[1]),

@@ -129,3 +129,15 @@ def test_the_fix_is_not_offered_while_the_hierarchy_still_names_the_leaver(auth,
     stranded = section(auth.client.get("/hierarchy").get_data(as_text=True), "stranded-tasks")
     assert "The hierarchy still names them as supervisor: correct it first." in stranded
     assert "Give this task" not in stranded and case.reload().version == 1
+
+
+def test_a_supervisor_whose_login_awaits_its_first_sign_in_is_listed_as_such(auth, tree, make_user):
+    """The employee import makes a supervisor's login awaiting its first sign-in (issue 17): until then their
+    staff's tasks stay in the HR queue, and the page says what is missing, not that there is no login."""
+    bea = tree["bea"]
+    make_user("bea@example.org", ["manager"], assignment_number=bea.assignment_number, active=False,
+              awaiting_first_sign_in=True)
+    auth.login("support@example.org")
+    listed = section(auth.client.get("/hierarchy").get_data(as_text=True), "without-login")
+    assert names(listed) == ["Bea Boss"]
+    assert "Login awaiting its first sign-in" in listed and "No login" not in listed
