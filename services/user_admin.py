@@ -44,11 +44,6 @@ def find_logins(words: str, role: str, division: str, state: str = ""):
     return logins.order_by("name")
 
 
-def hierarchy_divisions() -> list[str]:
-    """The divisions the staff hierarchy holds, for choosing an HR advisor's (read from the division index)."""
-    return sorted(division for division in Employee.objects.distinct("division") if division)
-
-
 def held_divisions() -> list[str]:
     """The HR divisions some login holds, for filtering the list (read from the logins, not the employees)."""
     return sorted(division for division in User.objects.distinct("hr_divisions") if division)

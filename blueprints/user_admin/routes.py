@@ -24,6 +24,7 @@ from blueprints.user_admin.forms import (
 )
 from documents.user import User
 from services import accounts, user_admin
+from services.routing import known_divisions
 
 
 @bp.route("/admin/users")
@@ -42,7 +43,7 @@ def index():
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @requires(ADMINISTRATORS)
 def new():
-    form = NewLoginForm().with_choices(user_admin.hierarchy_divisions())
+    form = NewLoginForm().with_choices(known_divisions())
     page = page_again(form, lambda: (render_template("user_admin/new.html", form=form, role_names=ROLE_NAMES),
                                      400 if form.is_submitted() else 200))
     login = user_admin.NewLogin(form.email.data or "", form.name.data or "", form.roles.data or [],
@@ -65,7 +66,7 @@ def show(login_id: str):
 
 def login_page(user: User, status: int = 200, message: str | None = None, **forms):
     """A login's page with its forms (those given as sent back with their errors) and its history."""
-    divisions = user_admin.hierarchy_divisions()
+    divisions = known_divisions()
     access = forms.get("access") or AccessForm(formdata=None, version=user.version, roles=user.roles,
                                                hr_divisions=user.hr_divisions)
     access.with_choices(sorted({*divisions, *user.hr_divisions}))
@@ -89,7 +90,7 @@ def _again(user: User, name: str, form):
 @requires(ADMINISTRATORS)
 def access(login_id: str):
     user = _login(login_id)
-    form = AccessForm().with_choices(user_admin.hierarchy_divisions())
+    form = AccessForm().with_choices(known_divisions())
     return answer(lambda: user_admin.set_access(user.email, form.roles.data or [], form.hr_divisions.data or [],
                                                 current_user.email, seen_version(form)),
                   "Roles and divisions saved; the login's sessions have ended.", _page_of(user),
@@ -154,7 +155,7 @@ def _one_click(login_id: str, change, done):
 @bp.route("/admin/users/links", methods=["GET", "POST"])
 @requires(ADMINISTRATORS)
 def bulk_links():
-    divisions = user_admin.hierarchy_divisions()
+    divisions = known_divisions()
     form = BulkLinksForm()
     form.division.choices = [("", "Every division"), *((division, division) for division in divisions)]
     page = page_again(form, lambda: (render_template("user_admin/links.html", form=form,
