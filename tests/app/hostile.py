@@ -270,7 +270,9 @@ class World(dict):
 def organisation(app):
     """The organisation of tests/app/organisation.py, seeded once, with a signed-in client for the administrator,
     the manager and nobody (the login page), while mail fails at once and imports run within their request;
-    {"saved", "clients", "ids", "token"}. The database is emptied before and after."""
+    {"saved", "clients", "ids", "token"}; its ids include a set-password link's secret. The database is emptied
+    before and after."""
+    from services import accounts
     from services.imports import jobs
     from tests.app.organisation import seed
     clean_database()
@@ -278,6 +280,8 @@ def organisation(app):
     background, jobs._in_background = jobs._in_background, _at_once
     try:
         seeded = seed(app, app.test_client())
+        _, link = accounts.password_link("support@example.org", "set", ADMIN, "")   # no client signs in as them
+        seeded["ids"]["secret"] = link.rsplit("/", 1)[1]
         clients = {ADMIN: app.test_client(), MANAGER: app.test_client(), None: app.test_client()}
         for email, client in clients.items():
             if email:

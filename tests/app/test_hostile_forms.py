@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from blueprints.access import access_rule
-from services import accounts, clock
+from services import clock
 from tests.app.hostile import (
     ADMIN,
     Tally,
@@ -28,7 +28,6 @@ from tests.app.hostile import (
     restored,
     says_why,
     sign_in,
-    snapshot,
     user_for,
 )
 from tests.conftest import csrf_token
@@ -94,8 +93,6 @@ def _clean():
 def world(app):
     """The organisation, its clients, and the target of each route."""
     with organisation(app) as world:
-        _, link = accounts.password_link("support@example.org", "set", ADMIN, "")   # no client signs in as them
-        world["ids"]["secret"], world["saved"] = link.rsplit("/", 1)[1], snapshot()
         world["targets"] = discover(app, world["clients"], world["ids"])
         with app.test_request_context():
             for endpoint in set(ENDPOINTS) - set(world["targets"]):

@@ -42,12 +42,15 @@ GETS = [
     "policies.new", "policies.preview", "policies.show", "reason_codes.mapping", "reports.board", "reports.export",
     "static", "absences.new", "tasks.index", "team.calendar", "team.index", "triggers.preview",
     "dpo.medical_reads", "dpo.medical_reads_csv", "dpo.refusals", "dpo.refusals_csv", "dpo.subject_access",
-    "tokens.index", "tokens.show", "two_factor.enrol", "two_factor.second_step", "two_factor.security",
+    "passwords.change", "passwords.choose", "passwords.forgot", "user_admin.bulk_links", "user_admin.index",
+    "user_admin.new", "user_admin.show", "tokens.index", "tokens.show", "two_factor.enrol", "two_factor.second_step",
+    "two_factor.security",
     "two_factor.settings_page",
     "sso.start", "sso.callback", "sso.sign_in_settings",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
-                  "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name"]
+                  "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name", "login_id",
+                  "secret"]
 QUERY = ["page", "q", "division", "line", "kind", "stage", "status", "paused", "pay", "flag", "show", "month", "view",
          "holder", "overdue", "start", "end", "within", "table", "key", "revision", "as_of", "next",
          "employee", "reader", "from", "to"]
