@@ -44,11 +44,12 @@ def _absence_row(first_day, last_day, reason_category, calendar_days, working_da
 
 
 def letter_context(case: Case | None, employee: Employee, stage: Stage | None, meeting: Meeting | None = None,
-                   absence: Absence | None = None, *, today: dt.date, organisation: OrganisationDefaults,
+                   absence: Absence | None = None, *, today: dt.date, organisation: OrganisationDefaults | dict,
                    code: str | None = None, reader=None) -> dict:
     """Every field of `casework.letters.FIELDS`, filled from the documents as words (empty when unknown).
     The medical detail is filled only for a letter that may carry it (B4) and a `reader` who may read it;
-    that read is logged."""
+    that read is logged. `organisation` is the configured details, or the letter's organisation fields read
+    already (`organisation_context`) when several letters are looked at together."""
     spec = LETTERS.get(code) if code else None
     if stage is not None:
         rows = [_absence_row(s.first_day, s.last_day, s.reason_category, s.calendar_days, s.working_days)
@@ -67,7 +68,8 @@ def letter_context(case: Case | None, employee: Employee, stage: Stage | None, m
     held = meeting or (live[-1] if live else None)
     hr = next((p for p in (held.participants if held else []) if p.role == "hr"), None)
     return {
-        "organisation": organisation_context(organisation), "letter_date": long_date(dated or today),
+        "organisation": organisation if isinstance(organisation, dict) else organisation_context(organisation),
+        "letter_date": long_date(dated or today),
         "reference": (f"{case.kind}-{employee.assignment_number}-{case.opened_on:%Y-%m}" if case else
                       f"ABS-{employee.assignment_number}-{absence.first_day:%Y-%m}" if absence else ""),
         "employee": {"name": employee.name, "first_name": employee.first_name, "last_name": employee.last_name,

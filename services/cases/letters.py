@@ -33,6 +33,7 @@ from services.cases.meetings import find_meeting, notice_kept, stage_checklist
 from services.cases.tasks import OH_REFERRAL, ladder_of, stage_of
 from services.errors import Refused
 from services.letter_templates import template_bytes
+from services.organisation import organisation_context
 from services.settings import OrganisationDefaults
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,8 +88,9 @@ def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date, *,
                   or INVITATIONS.get(stage_checklist(case, stage.key).meeting_kind))
     offers: list[Offer] = []
     meetings = [meeting for meeting in stage.meetings if not meeting.cancelled]
+    fields = organisation_context(organisation)     # read once for all the letters offered
     for meeting in meetings:
-        context = letter_context(case, employee, stage, meeting, today=today, organisation=organisation)
+        context = letter_context(case, employee, stage, meeting, today=today, organisation=fields)
         codes = ([invitation] if invitation else []) + ["B2" if meeting.kind == "absence_support" else "NOTES"]
         if meeting.employee_attends and not meeting.held and meeting.on < today:
             codes.append("C11")
@@ -105,7 +107,7 @@ def letters_for(case: Case, employee: Employee, stage: Stage, today: dt.date, *,
                          fix="outcome") for code in step.outcome_letters]
     if stage is case.current_stage and any(task.kind == "send_closing_letter" for task in case.tasks):
         codes.append("C2")
-    context = letter_context(case, employee, stage, today=today, organisation=organisation)
+    context = letter_context(case, employee, stage, today=today, organisation=fields)
     offers += [_offer(code, context) for code in dict.fromkeys(codes)]
     offers = [offer for offer in offers if offer.code in LETTERS and case.kind in LETTERS[offer.code].kinds]
     if not stage.absences_associated:
