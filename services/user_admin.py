@@ -6,7 +6,6 @@ login's own transitions; every read is an indexed one, a page at a time.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from bson import ObjectId
 from mongoengine.errors import ValidationError
@@ -27,7 +26,7 @@ _TAKEN = ("sent",)
 def find_logins(words: str, role: str, division: str, state: str = ""):
     """The logins in name order whose name or e-mail address has words starting with each of `words`, holding
     `role` and HR division `division` and in `state` (each when given): indexed reads, for a page at a time."""
-    logins = User.objects.exclude("audit", "password_hash")
+    logins = User.with_words(words).exclude("audit", "password_hash")
     if role in ROLES:
         logins = logins.filter(roles=role)
     if division:
@@ -38,9 +37,6 @@ def find_logins(words: str, role: str, division: str, state: str = ""):
         logins = logins.filter(awaiting_first_sign_in=True)
     elif state == "off":
         logins = logins.filter(active=False, awaiting_first_sign_in=False)
-    starts = [{"search_words": {"$regex": "^" + re.escape(word)}} for word in words.lower().split()[:5]]
-    if starts:
-        logins = logins.filter(__raw__={"$and": starts})
     return logins.order_by("name")
 
 

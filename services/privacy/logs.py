@@ -90,8 +90,9 @@ def _employees_named(name: str) -> list[str]:
 
 
 def _logins_named(name: str) -> list[str]:
-    """The e-mails of the logins whose name holds `name` (there are few logins; none has many names)."""
-    return [user.email for user in User.objects(name__icontains=name).only("email").limit(PEOPLE_AT_MOST + 1)]
+    """The e-mails of the logins with words of their name or address starting with those of `name` (as the Users
+    search finds them)."""
+    return [user.email for user in User.with_words(name).only("email").limit(PEOPLE_AT_MOST + 1)]
 
 
 def table(kind: LogKind, entries: Iterable, zone: ZoneInfo) -> Table:

@@ -19,17 +19,19 @@ NOTE = "Wes asked for a phased return"
 
 @pytest.fixture
 def people(make_employee, make_user):
-    """Bea (Community Care) manages Wes; Nia manages in Acute Medicine. Hana is HR for Community Care, Hugo for
-    Acute Medicine."""
+    """Bea (Community Care) manages Wes and Ivy; Nia manages in Acute Medicine. Hana is HR for Community Care,
+    Hugo for Acute Medicine. (With Ivy, Bea still supervises someone when Wes moves: her manager login stays, and
+    what she loses is Wes's case, not her login.)"""
     bea = make_employee(first_name="Bea", division=OLD)
     nia = make_employee(first_name="Nia", division=NEW)
     wes = make_employee(first_name="Wes", last_name="Worker", division=OLD,
                         supervisor_assignment_number=bea.assignment_number)
+    ivy = make_employee(first_name="Ivy", division=OLD, supervisor_assignment_number=bea.assignment_number)
     make_user("bea@example.org", ["manager"], assignment_number=bea.assignment_number)
     make_user("nia@example.org", ["manager"], assignment_number=nia.assignment_number)
     make_user("hana@example.org", ["hr"], hr_divisions=[OLD])
     make_user("hugo@example.org", ["hr"], hr_divisions=[NEW])
-    return {"bea": bea, "nia": nia, "wes": Employee.objects.get(pk=wes.pk)}
+    return {"bea": bea, "nia": nia, "wes": Employee.objects.get(pk=wes.pk), "ivy": Employee.objects.get(pk=ivy.pk)}
 
 
 @pytest.fixture
@@ -55,7 +57,8 @@ def urls(case, meeting) -> list[str]:
 def move(app, people, tmp_path, **cells):
     """The hierarchy import of everyone as they are, Wes with `cells` changed."""
     path = tmp_path / "employees.csv"
-    path.write_text(feed([row_of(people["bea"]), row_of(people["nia"]), row_of(people["wes"], **cells)]))
+    path.write_text(feed([row_of(people["bea"]), row_of(people["nia"]), row_of(people["ivy"]),
+                          row_of(people["wes"], **cells)]))
     result = run(app, path)
     assert result.exit_code == 0, result.output
 
@@ -107,7 +110,7 @@ def test_a_new_supervisor_gains_the_case_and_the_old_one_loses_it(app, auth, peo
     cleo = make_employee(first_name="Cleo", division=OLD)
     make_user("cleo@example.org", ["manager"], assignment_number=cleo.assignment_number)
     path = tmp_path / "employees.csv"
-    path.write_text(feed([row_of(people["bea"]), row_of(people["nia"]), row_of(cleo),
+    path.write_text(feed([row_of(people["bea"]), row_of(people["nia"]), row_of(cleo), row_of(people["ivy"]),
                           row_of(people["wes"], supervisor_assignment_number=cleo.assignment_number)]))
     assert run(app, path).exit_code == 0
     assert opens(auth, "bea@example.org", f"/cases/{case.pk}")[0] == 404
