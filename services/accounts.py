@@ -169,20 +169,24 @@ def send_link(email: str, purpose: str, actor: str, settings: MailSettings) -> N
 
 def linked_login(secret: str) -> User:
     """The login a live set-password link is for; Refused when the link has expired or been used."""
+    return _live_link(secret)[1]
+
+
+def _live_link(secret: str) -> tuple[PasswordLink, User]:
+    """The live link with this secret and the login it is for (active or awaiting its first sign-in)."""
     link = PasswordLink.live(secret)
     user = User.objects(pk=link.user).first() if link is not None else None
-    if user is None or not (user.active or user.awaiting_first_sign_in):
+    if link is None or user is None or not (user.active or user.awaiting_first_sign_in):
         raise Refused(LINK_GONE)
-    return user
+    return link, user
 
 
 def set_password_by_link(secret: str, password: str) -> User:
     """Choose the password of the login a live link is for, spending the link: a login awaiting its first sign-in
     is active from now on, and every session the login had ends."""
-    user = linked_login(secret)
+    link, user = _live_link(secret)
     _check_password(password, user)
-    link = PasswordLink.live(secret)
-    if link is None or not link.use():
+    if not link.use():      # spent meanwhile, by a request sent at the same moment
         raise Refused(LINK_GONE)
 
     def choose(user: User) -> None:
