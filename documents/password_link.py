@@ -1,21 +1,16 @@
 """Set-password links: what a new login, or someone who forgot their password, follows to choose one. Only a hash
-of the link's secret is stored; a link works once, until it expires."""
+of the link's secret is stored (its SHA-256, as an API token's); a link works once, until it expires."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 import mongoengine as me
 
+from documents.api_token import token_hash
 from documents.base import utcnow
 
 PURPOSES = ("set", "reset")     # a new login's first password (or an admin's link); a forgotten password
-
-
-def link_hash(secret: str) -> str:
-    """The SHA-256 of a link's secret, as stored."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class PasswordLink(me.Document):
@@ -38,14 +33,14 @@ class PasswordLink(me.Document):
         now = utcnow()
         cls.objects(user=user_id, used_at=None).update(set__used_at=now)
         secret = secrets.token_urlsafe(32)
-        cls(secret_hash=link_hash(secret), user=user_id, purpose=purpose, made_by=made_by, created_at=now,
+        cls(secret_hash=token_hash(secret), user=user_id, purpose=purpose, made_by=made_by, created_at=now,
             expires_at=now + lifetime).save(force_insert=True)
         return secret
 
     @classmethod
     def live(cls, secret: str) -> PasswordLink | None:
         """The unused, unexpired link with this secret, or None."""
-        found = cls.objects(secret_hash=link_hash(secret or ""), used_at=None).first()
+        found = cls.objects(secret_hash=token_hash(secret or ""), used_at=None).first()
         return found if found is not None and found.expires_at > utcnow() else None
 
     def use(self) -> bool:

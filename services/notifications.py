@@ -18,7 +18,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 import mongoengine as me
 from icalendar import Calendar
 
-from casework.absences import long_date
+from casework.absences import count_of, long_date
 from casework.plain_text import mailable, one_line
 from documents.base import StaleEditError, utcnow
 from documents.case import Case, Meeting
@@ -324,9 +324,7 @@ def send_notice(recipients, subject: str, lines: list[str], about: str, settings
     report, notifications = RunReport(), []
     with Mailer(settings) as mailer:
         for name, email in _people(recipients):
-            paragraphs = [_hello(name), *lines]
-            message = _message(name, email, subject, "\n\n".join(paragraphs) + "\n",
-                               "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
+            message = _notice(name, email, subject, lines, settings)
             notification = Notification(recipient=email, kind="notice", day=today or clock.today(), tasks=[about],
                                         subject=message["Subject"], message=message.as_bytes())
             if _claim(notification):
@@ -342,16 +340,14 @@ def send_password_link(user: User, url: str, purpose: str, hours: int, settings:
     if purpose == "set":
         subject = "Casebook: choose your password"
         lines = ["A Casebook login has been made for you. Choose your password with this link:", url,
-                 f"The link works once, for {hours} hours."]
+                 f"The link works once, for {count_of(hours, 'hour')}."]
     else:
         subject = "Casebook: reset your password"
         lines = ["Someone asked to reset the password of your Casebook login. If it was you, choose a new "
                  "password with this link:", url,
-                 f"The link works once, for {hours} hour{'s' if hours != 1 else ''}. If it was not you, ignore "
-                 "this e-mail: your password stays as it is."]
-    paragraphs = [_hello(user.name), *lines]
-    message = _message(user.name, user.email, subject, "\n\n".join(paragraphs) + "\n",
-                       "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
+                 f"The link works once, for {count_of(hours, 'hour')}. If it was not you, ignore this e-mail: "
+                 "your password stays as it is."]
+    message = _notice(user.name, user.email, subject, lines, settings)
     notification = Notification(recipient=user.email, kind="password_link", day=clock.today(),
                                 subject=message["Subject"])
     _claim(notification)
@@ -359,6 +355,13 @@ def send_password_link(user: User, url: str, purpose: str, hours: int, settings:
     with Mailer(settings) as mailer:
         _send(mailer, notification, message.as_bytes(), RunReport())
     return notification
+
+
+def _notice(name: str, email: str, subject: str, lines: list[str], settings: MailSettings) -> EmailMessage:
+    """A notice's e-mail: a greeting and the paragraphs `lines`, as text and as HTML."""
+    paragraphs = [_hello(name), *lines]
+    return _message(name, email, subject, "\n\n".join(paragraphs) + "\n",
+                    "".join(f"<p>{html.escape(line)}</p>" for line in paragraphs), settings)
 
 
 def _hello(name: str) -> str:
