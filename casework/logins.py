@@ -3,6 +3,7 @@ administrator away (the last one may not be taken away: someone must be able to 
 from __future__ import annotations
 
 ADMIN = "admin"
+ROLES = ("manager", "hr", "support", ADMIN, "dpo")     # every role a login may hold, in the order they are kept
 
 
 def login_state(active: bool, awaiting_first_sign_in: bool) -> str:

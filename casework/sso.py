@@ -18,7 +18,8 @@ import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-ROLE_ORDER = ("manager", "hr", "support", "admin", "dpo")      # the order roles are kept in (documents.user.ROLES)
+from casework.logins import ROLES
+
 GROUP_ROLES = ("hr", "admin", "support", "dpo")                # the roles a group may give
 DEFAULT_GROUPS_CLAIM = "groups"
 REQUIRED = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
@@ -50,7 +51,7 @@ class SsoSettings:
 
 @dataclasses.dataclass(frozen=True)
 class GroupRoles:
-    """What a person's groups give: roles (in ROLE_ORDER) and, with hr, HR divisions (sorted)."""
+    """What a person's groups give: roles (in ROLES) and, with hr, HR divisions (sorted)."""
 
     roles: tuple[str, ...]
     hr_divisions: tuple[str, ...] = ()
@@ -151,14 +152,14 @@ def roles_from_groups(groups: Iterable[str], settings: SsoSettings) -> GroupRole
     divisions = {division for group, division in settings.hr_divisions if group in held}
     if divisions:
         roles.add("hr")
-    return GroupRoles(tuple(role for role in ROLE_ORDER if role in roles), tuple(sorted(divisions)))
+    return GroupRoles(tuple(role for role in ROLES if role in roles), tuple(sorted(divisions)))
 
 
 def refreshed_roles(held: Sequence[str], given: GroupRoles) -> GroupRoles:
     """The roles a login holds after a sign-in: those its groups give, and manager if it held it (that role
     comes from the hierarchy, not from groups)."""
     roles = set(given.roles) | ({"manager"} & set(held))
-    return GroupRoles(tuple(role for role in ROLE_ORDER if role in roles), given.hr_divisions)
+    return GroupRoles(tuple(role for role in ROLES if role in roles), given.hr_divisions)
 
 
 def identity(claims: Mapping[str, object], groups_claim: str = DEFAULT_GROUPS_CLAIM) -> Identity:

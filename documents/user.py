@@ -13,9 +13,9 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from casework.logins import ROLES
 from documents.base import AuditEntry, Versioned
 
-ROLES = ("manager", "hr", "support", "admin", "dpo")
 NOTIFY_CHOICES = ("each", "digest", "off")
 
 # How new passwords are hashed: Werkzeug's method string. Its default, scrypt with n = 2**15, takes about 130 ms a
