@@ -112,7 +112,12 @@ def build_manifest(files: Sequence[ExportFile], subject: Mapping[str, str], gene
     return {"subject": dict(subject), "generated_at": generated_at, "generated_by": generated_by,
             "left_out": list(left_out),
             "files": [{"file": file.name, "count": file.count, "bytes": len(file.data),
-                       "sha256": hashlib.sha256(file.data).hexdigest()} for file in files]}
+                       "sha256": sha256(file.data)} for file in files]}
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of a file of an export, or of the whole export, as the manifest and the log give it."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def export_filename(assignment_number: str, day: dt.date) -> str:

@@ -5,7 +5,6 @@ at a time): never a list of ids sent to the database."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import zipfile
@@ -15,7 +14,7 @@ import gridfs
 from bson import ObjectId
 from mongoengine.connection import get_db
 
-from casework.privacy import ExportFile, build_manifest, export_filename, letter_path, local_time
+from casework.privacy import ExportFile, build_manifest, export_filename, letter_path, local_time, sha256
 from documents import Absence, AccessRefusal, Case, Employee, MedicalRead, SubjectAccessExport, User, utcnow
 from services.errors import Refused
 
@@ -55,7 +54,7 @@ def subject_access_export(assignment_number: str, by: str, now: dt.datetime) -> 
                               now.isoformat(timespec="seconds"), by, left_out)
     data = _zip([*files, _json("manifest.json", manifest, count=len(files))])
     SubjectAccessExport(by=by, at=utcnow(), assignment_number=employee.assignment_number, employee_name=employee.name,
-                        files=len(files) + 1, size=len(data), sha256=_sha256(data)).save()
+                        files=len(files) + 1, size=len(data), sha256=sha256(data)).save()
     return data, export_filename(employee.assignment_number, now.date())
 
 
@@ -138,7 +137,3 @@ def _zip(files: list[ExportFile]) -> bytes:
         for file in files:
             package.writestr(file.name, file.data)
     return out.getvalue()
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
