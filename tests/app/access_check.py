@@ -2,7 +2,6 @@
 for what the table expects, and a digest of the database to show a refused change changed nothing."""
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -27,7 +26,7 @@ from tests.app.access_routes import (
     expected,
 )
 from tests.app.access_world import CONFERENCE_SECRET, LOGINS, SECRET, TOKENS, World
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, collection_digest, csrf_token
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSRF_FAILED = "The form had expired or was not sent from Casebook"
@@ -128,11 +127,7 @@ def judge(row: Row, actor: str, want: str, response, htmx: bool, target: str, wo
 
 def fingerprint() -> str:
     """A digest of every record a request could change (sessions, sign-in and read logs aside)."""
-    digest, db = hashlib.sha1(), get_db()
-    for name in WATCHED:
-        for document in db[name].with_options(codec_options=RAW).find({}, sort=[("_id", 1)]):
-            digest.update(document.raw)
-    return digest.hexdigest()
+    return "".join(collection_digest(name) for name in WATCHED)
 
 
 # The logs the data protection officer reads: no request may change or remove an entry of them.

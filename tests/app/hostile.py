@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import io
 from collections import Counter
 from html.parser import HTMLParser
@@ -20,7 +19,14 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.app.mail import free_port
-from tests.conftest import PASSWORD, clean_database, csrf_token, database_copy, restore_database
+from tests.conftest import (
+    PASSWORD,
+    clean_database,
+    collection_digest,
+    csrf_token,
+    database_copy,
+    restore_database,
+)
 
 # Collections a refused request may write: the login throttle counts failed sign-ins, and the medical-read log
 # records who was shown medical detail on a page drawn again with its message.
@@ -154,15 +160,8 @@ def forms_of(html: str) -> list[tuple[str, dict[str, list[str]], set[str]]]:
 def digests() -> dict[str, str]:
     """A digest of each collection's documents, but those a refusal may legitimately write and GridFS chunks (a
     file's chunks never change without its entry in the .files collection)."""
-    db, found = get_db(), {}
-    for name in db.list_collection_names():
-        if name in WRITTEN_WHEN_REFUSED or name.endswith(".chunks"):
-            continue
-        digest = hashlib.sha256()
-        for document in db[name].with_options(codec_options=RAW).find({}, sort=[("_id", 1)]):
-            digest.update(document.raw)   # the stored bytes, neither decoded nor encoded again
-        found[name] = digest.hexdigest()
-    return found
+    return {name: collection_digest(name) for name in get_db().list_collection_names()
+            if name not in WRITTEN_WHEN_REFUSED and not name.endswith(".chunks")}
 
 
 def changed(before: dict[str, str]) -> list[str]:
