@@ -13,6 +13,7 @@ rendered, in Jinja's immutable sandbox.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import re
 import zipfile
@@ -199,11 +200,20 @@ def missing(spec: LetterSpec, context: dict) -> list[str]:
 def render(template: bytes, context: dict) -> bytes:
     """The letter: the template filled with `context`, in the sandbox. A file or a tag Casebook does not allow,
     or a field the context lacks, raises LetterProblem, and nothing of the template is run."""
-    document = _document(template)
-    problems, _ = _checked(document)
+    rebuilt, problems = _prepared(template)
     if problems:
         raise LetterProblem(" ".join(problems))
-    return _filled(document, template, context)
+    return _filled(_opened(rebuilt), template, context)
+
+
+@functools.lru_cache(maxsize=16)
+def _prepared(template: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The template made again from the parts a letter may hold, and what in its tags Casebook does not allow:
+    worked out once for each template's bytes (a letter is made from the same few templates again and again), and
+    never kept for a file Casebook does not accept (LetterProblem)."""
+    package = _package(template)
+    problems, _ = _checked(_opened(package))
+    return package, tuple(problems)
 
 
 def _filled(document: DocxTemplate, template: bytes, context: dict) -> bytes:
@@ -229,11 +239,20 @@ def _filled(document: DocxTemplate, template: bytes, context: dict) -> bytes:
 def _document(template: bytes) -> DocxTemplate:
     """The template as docxtpl opens it, made again from the parts a letter may hold (LetterProblem if the file
     is not one Casebook accepts)."""
+    return _opened(_package(template))
+
+
+def _package(template: bytes) -> bytes:
+    """The template made again from the parts a letter may hold (LetterProblem if Casebook does not accept it)."""
     try:
-        package = open_docx(template)
+        return open_docx(template).rebuilt(packed=False)
     except DocxProblem as problem:
         raise LetterProblem(str(problem)) from None
-    document = DocxTemplate(io.BytesIO(package.rebuilt(packed=False)))
+
+
+def _opened(package: bytes) -> DocxTemplate:
+    """A package made by `_package`, as docxtpl opens it (LetterProblem if python-docx cannot read it)."""
+    document = DocxTemplate(io.BytesIO(package))
     try:
         document.init_docx()
     except (etree.LxmlError, ValueError, KeyError) as error:   # python-docx cannot read what the checks let by
