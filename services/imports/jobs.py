@@ -115,6 +115,7 @@ def _in_background(job: ImportJob, apply: bool, today: dt.date, mail: MailSettin
     background = start(IMPORT, {"import_job": str(job.pk), "apply": apply, "today": today.isoformat(),
                                 "purge_after_days": retention_days}, job.created_by_email, host)
     ImportJob.objects(pk=job.pk).update_one(set__job=background.pk)
+    job.job = background.pk
 
 
 def run_import(job: Job, running: Running) -> dict:
