@@ -15,7 +15,7 @@ from documents.job import Job
 from services.imports.jobs import IMPORT, import_stopped, purge_old_files, run_import
 from services.jobs import Kind, Running, register_kind
 from services.notifications import RunReport, send_due
-from services.scan_jobs import TRIGGER_SCAN, kept_scan, run_scan
+from services.scan_jobs import EVERYONE_SCAN, TRIGGER_SCAN, kept_counts, kept_scan, run_everyone_scan, run_scan
 
 NOTIFICATIONS, FIGURES_REBUILD = "notifications", "figures_rebuild"
 
@@ -48,5 +48,6 @@ def run_figures_rebuild(job: Job, running: Running):
 
 register_kind(IMPORT, Kind(run=run_import, failed=import_stopped))
 register_kind(TRIGGER_SCAN, Kind(run=run_scan, kept=kept_scan))
+register_kind(EVERYONE_SCAN, Kind(run=run_everyone_scan, kept=kept_counts))
 register_kind(NOTIFICATIONS, Kind(run=run_notifications, kept=kept_notifications))
 register_kind(FIGURES_REBUILD, Kind(run=run_figures_rebuild))

@@ -106,8 +106,9 @@ class Running:
     """A claimed job while it runs: a heartbeat thread renews its lease, `progress` keeps how far it has got,
     and `check` raises `Interrupted` when it must stop."""
 
-    def __init__(self, job: Job, host: Host, stopping: threading.Event | None = None):
-        self.job, self.host, self.settings, self.stopping = job, host, host.settings, stopping
+    def __init__(self, job: Job, host: Host, stopping: threading.Event | None = None,
+                 watch: Callable[[str, int, int], None] | None = None):
+        self.job, self.host, self.settings, self.stopping, self.watch = job, host, host.settings, stopping, watch
         self._lost, self._ended = threading.Event(), threading.Event()
         self._noted = 0.0
 
@@ -138,8 +139,10 @@ class Running:
 
     def progress(self, stage: str, done: int, total: int) -> None:
         """Keep how far the job has got (at most every PROGRESS_EVERY seconds, and when a stage ends), renewing
-        its lease; stop it if it must stop."""
+        its lease, and tell whoever `watch`es (a command's progress bar); stop it if it must stop."""
         self.check()
+        if self.watch is not None:
+            self.watch(stage, done, total)
         if done == total or time.monotonic() - self._noted > PROGRESS_EVERY:
             self._noted = time.monotonic()
             if not self.job.renew(self.host.jobs.lease_seconds, stage=stage, done=done, total=total):
@@ -170,22 +173,24 @@ def start(kind: str, parameters: dict, created_by: str, host: Host) -> Job:
     return job
 
 
-def run_now(kind: str, parameters: dict, created_by: str, host: Host):
-    """Keep a new job of `kind` and run it in this thread (a command's own work), returning what it found; its
-    failure is raised after the job is marked failed. Should this process stop part way, another claims the
-    job once its lease lapses."""
+def run_now(kind: str, parameters: dict, created_by: str, host: Host,
+            watch: Callable[[str, int, int], None] | None = None):
+    """Keep a new job of `kind` and run it in this thread (a command's own work; `watch` follows its progress),
+    returning what it found; its failure is raised after the job is marked failed. Should this process stop
+    part way, another claims the job once its lease lapses."""
     job = Job.start(kind, parameters, created_by, allowed_attempts(kind, host.jobs), this_process(),
                     host.jobs.lease_seconds)
-    return run_claimed(job, host, raising=True)
+    return run_claimed(job, host, raising=True, watch=watch)
 
 
-def run_claimed(job: Job, host: Host, stopping: threading.Event | None = None, raising: bool = False):
+def run_claimed(job: Job, host: Host, stopping: threading.Event | None = None, raising: bool = False,
+                watch: Callable[[str, int, int], None] | None = None):
     """Run a job this process has claimed, then mark it done with what it found, or failed with the reason;
     a job interrupted by `stopping` goes back to the queue. Returns what the job found (None when it did not
     finish)."""
     kind = KINDS[job.kind]
     try:
-        with Running(job, host, stopping) as running:
+        with Running(job, host, stopping, watch) as running:
             result = kind.run(job, running)
     except Stopping:
         job.release()

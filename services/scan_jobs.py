@@ -12,9 +12,10 @@ from documents.user import User
 from services.errors import Refused
 from services.jobs import Host, Running, start
 from services.policies import staff_order
-from services.triggers import ScanSummary, scan_staff_of
+from services.triggers import ScanSummary, scan, scan_staff_of
 
 TRIGGER_SCAN = "trigger_scan"
+EVERYONE_SCAN = "trigger_scan_everyone"     # `flask --app app triggers scan`, run daily from cron
 SHOWN_EMPLOYEES = 1000      # of a scan's employees with something done, kept on its job
 STOPPED_PART_WAY = ("Someone else changed a case while the scan ran, so it stopped part way. Look at the preview "
                     "again and apply what is left.")
@@ -29,24 +30,42 @@ def run_scan(job: Job, running: Running) -> ScanSummary:
     """The job `TRIGGER_SCAN`: the scan its user asked for, applied to the staff they may see on its day."""
     user = User.objects.get(pk=job.parameters["user"])
     as_of = dt.date.fromisoformat(job.parameters["as_of"])
-    total, done = Employee.objects.visible_to(user).current(as_of).count(), 0
+    total = Employee.objects.visible_to(user).current(as_of).count()
+    try:
+        return scan_staff_of(user, as_of, apply=True, progress=_counting(running, total))
+    except StaleEditError:
+        raise Refused(STOPPED_PART_WAY) from None
+
+
+def run_everyone_scan(job: Job, running: Running) -> ScanSummary:
+    """The job `EVERYONE_SCAN`: everyone in post on its day evaluated, and the results applied."""
+    as_of = dt.date.fromisoformat(job.parameters["as_of"])
+    total = Employee.objects.current(as_of).count()
+    return scan(as_of, job.created_by, apply=True, progress=_counting(running, total))
+
+
+def kept_counts(summary: ScanSummary) -> dict:
+    """What a scan of everyone keeps: its counts."""
+    return {"employees": summary.employees, "concerns": summary.concerns, "actions": dict(summary.actions)}
+
+
+def _counting(running: Running, total: int):
+    """A scan's progress (employees evaluated since the last note) as the job's."""
+    done = 0
 
     def progress(employees: int) -> None:
         nonlocal done
         done += employees
         running.progress("scanning", done, total)
 
-    try:
-        return scan_staff_of(user, as_of, apply=True, progress=progress)
-    except StaleEditError:
-        raise Refused(STOPPED_PART_WAY) from None
+    return progress
 
 
 def kept_scan(summary: ScanSummary) -> dict:
     """What a scan's job keeps: its counts, and the first employees with something done and what, in staff
     order."""
     found = sorted(summary.would, key=lambda item: staff_order(item[0]))[:SHOWN_EMPLOYEES]
-    return {"employees": summary.employees, "concerns": summary.concerns, "actions": dict(summary.actions),
+    return {**kept_counts(summary),
             "shown": [({"name": employee.name, "assignment_number": employee.assignment_number,
                         "division": employee.division}, [{"kind": action.kind, "reason": action.reason}
                                                           for action in actions])

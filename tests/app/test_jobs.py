@@ -277,3 +277,12 @@ def test_notify_send_keeps_its_run_as_a_job(app):
     job = Job.objects.get(kind="notifications")
     assert (job.status, job.parameters, job.created_by) == ("done", {"day": "2026-11-23"}, "notify send")
     assert job.result == {"sent": 0, "skipped": 0, "failed": 0, "gave_up": 0, "replaced": 0, "purged": 0}
+
+
+def test_the_daily_scan_command_keeps_its_run_as_a_job(app, make_employee):
+    make_employee(first_name="Hana")
+    result = app.test_cli_runner().invoke(args=["triggers", "scan", "--as-of", "2026-11-23"])
+    assert result.exit_code == 0 and "Done: evaluated 1 employees on 2026-11-23" in result.output, result.output
+    job = Job.objects.get(kind="trigger_scan_everyone")
+    assert (job.status, job.created_by, job.done, job.total) == ("done", "triggers scan", 1, 1)
+    assert (job.result["employees"], job.result["concerns"]) == (1, 0)
