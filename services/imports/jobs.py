@@ -130,7 +130,7 @@ def run_import(job: Job, running: Running) -> dict:
             log.exception("purging import files older than %s days failed", days)
     if not ImportJob.objects(pk=import_id, status="applying" if apply else "checking").update_one(
             set__stage="reading", set__done=0, set__total=0, set__updated_at=utcnow()):
-        return {"status": "unchanged"}
+        return {"status": "finished before"}
     run_job(import_id, apply, dt.date.fromisoformat(job.parameters["today"]), running.settings.mail,
             interrupt=running.check)
     return {"status": ImportJob.objects(pk=import_id).scalar("status").get()}

@@ -20,7 +20,7 @@ import pytest
 from documents import ImportJob, Job
 from documents.job import Owner
 from services import jobs
-from services.imports.jobs import IMPORT, check_upload
+from services.imports.jobs import IMPORT, check_upload, run_job
 from services.jobs import Host, JobSettings, Kind, claim_next, recover, run_claimed, work
 from services.settings import Settings
 from tests.app.test_absence_import import absence_row, feed, upload
@@ -86,6 +86,17 @@ def test_a_job_whose_process_stopped_is_claimed_again_and_completes(app, queued_
     assert imported.status == "checked" and imported.counts["created"] == 2
     assert not first.finish({"status": "late"})          # the stopped process's claim changes nothing any more
     assert Job.objects.get(pk=queued.pk).result == {"status": "checked"}
+
+
+def test_an_import_finished_just_before_its_process_stopped_is_not_run_again(app, queued_import):
+    imported, queued = queued_import
+    claim_next(ONE_SECOND, DEAD, now=T0)
+    run_job(imported.pk, False, dt.date(2026, 11, 23), Settings.from_config(app.config).mail)   # then it stops
+    checked = ImportJob.objects.get(pk=imported.pk)
+    run_claimed(claim_next(ONE_SECOND, LIVE, now=later(2)), host(app))
+    assert Job.objects.get(pk=queued.pk).result == {"status": "finished before"}
+    again = ImportJob.objects.get(pk=imported.pk)
+    assert (again.status, again.counts, again.updated_at) == ("checked", checked.counts, checked.updated_at)
 
 
 def test_after_its_last_attempt_a_job_is_failed_with_the_reason_and_its_import_says_so(app, auth, queued_import):
