@@ -73,6 +73,12 @@ def _settings_from_environment() -> dict:
         settings["TRUSTED_PROXIES"] = int(env["CASEBOOK_TRUSTED_PROXIES"])
     if env.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("CASEBOOK_RUN_JOBS"):                    # background jobs (README, Background jobs)
+        settings["RUN_JOBS"] = _flag(env["CASEBOOK_RUN_JOBS"], True)
+    for name, variable, kind in (("JOB_LEASE_SECONDS", "CASEBOOK_JOB_LEASE_SECONDS", float),
+                                 ("JOB_ATTEMPTS", "CASEBOOK_JOB_ATTEMPTS", int)):
+        if env.get(variable):
+            settings[name] = kind(env[variable])
     for name in (*SSO_REQUIRED, *SSO_OPTIONAL):         # single sign-on (README, Single sign-on)
         if env.get(name):
             settings[name] = env[name]
@@ -101,10 +107,18 @@ def create_app(overrides: dict | None = None) -> Flask:
         LOGIN_SLOW_AFTER=3, LOGIN_LOCK_AFTER=10, LOGIN_LOCK_MINUTES=15, PAGE_SIZE=50,
         LOGIN_LIMIT_PER_ADDRESS="20/minute", LOGIN_LIMIT_OVERALL="300/minute", API_LIMIT_PER_TOKEN="600/minute",
         UPLOAD_LIMIT_PER_USER="30/hour", TRUSTED_PROXIES=0, PASSWORD_HASH_METHOD="scrypt",
+        RUN_JOBS=True, JOB_LEASE_SECONDS=60.0, JOB_ATTEMPTS=3, JOB_POLL_SECONDS=5.0,
     )
     app.config.from_mapping(_settings_from_environment())
     app.config.from_mapping(overrides or {})
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    # Each process serving requests also runs the jobs no process is running; not in tests, which run each job
+    # within the request that starts it.
+    app.config.setdefault("JOB_CLAIMER", app.config["RUN_JOBS"] and not app.testing)
+    app.config.setdefault("JOBS_AT_ONCE", app.testing)   # tests: a job runs within the request that starts it
+    if app.config["JOB_LEASE_SECONDS"] <= 0 or app.config["JOB_ATTEMPTS"] < 1:
+        raise RuntimeError("CASEBOOK_JOB_LEASE_SECONDS is more than 0 and CASEBOOK_JOB_ATTEMPTS at least 1 (see "
+                           "README, Background jobs).")
     if app.config["SESSION_IDLE_MINUTES"] < 1 or app.config["SESSION_MAX_HOURS"] < 1:
         raise RuntimeError("CASEBOOK_IDLE_MINUTES and CASEBOOK_SESSION_HOURS are at least 1 (see README, "
                            "Configuration).")
@@ -176,6 +190,7 @@ def _register_blueprints(app: Flask) -> None:
         home,
         hr,
         imports,
+        jobs,
         letters_admin,
         menu,
         notify,
@@ -193,7 +208,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for module in (absences, account, api, auth, cases, commands, dashboard, datafix, dpo, employees, hierarchy, home,
                    hr, imports, letters_admin, menu, notify, policies, reason_codes, reports, tasks, team, triggers,
-                   users, two_factor, tokens, passwords, sso):
+                   users, two_factor, tokens, passwords, sso, jobs):
         app.register_blueprint(module.bp)
     from blueprints import user_admin
     app.register_blueprint(user_admin.bp)

@@ -8,10 +8,13 @@ import click
 from flask import Blueprint, current_app
 
 from blueprints.command_line import one_line_reasons
+from blueprints.jobs import job_host
 from documents.connection import database
 from services import clock
 from services.backup import Summary, back_up, restore
 from services.demo import load_demo
+from services.jobs import run_now
+from services.scan_jobs import EVERYONE_SCAN
 from services.triggers import scan
 
 bp = Blueprint("commands", __name__, cli_group=None)
@@ -82,7 +85,11 @@ def triggers_scan(as_of, dry_run: bool):
     from documents import Employee
     total = Employee.objects.current(day).count()
     with click.progressbar(length=total, label="Evaluating", file=sys.stderr) as bar:
-        summary = scan(day, "triggers scan", apply=not dry_run, progress=bar.update)
+        if dry_run:
+            summary = scan(day, "triggers scan", apply=False, progress=bar.update)
+        else:   # a job: should this command stop part way, a worker or the app runs the scan again
+            summary = run_now(EVERYONE_SCAN, {"as_of": day.isoformat()}, "triggers scan", job_host(),
+                              watch=lambda stage, done, _: bar.update(done - bar.pos))
     counts = summary.actions
     verb = "Would have" if dry_run else "Done:"
     click.echo(f"{verb} evaluated {summary.employees} employees on {day.isoformat()}: "

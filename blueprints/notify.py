@@ -6,10 +6,12 @@ import sys
 import click
 from flask import Blueprint
 
+from blueprints.jobs import job_host
 from blueprints.settings import settings
 from documents.notification import MAX_ATTEMPTS
 from services import clock
-from services.imports.jobs import purge_old_files
+from services.job_kinds import NOTIFICATIONS
+from services.jobs import run_now
 from services.notifications import failures, send_due
 
 bp = Blueprint("notify", __name__, cli_group="notify")
@@ -29,17 +31,19 @@ def send(on, dry_run: bool):
     """Send today's task reminders (each task or a daily digest, by each user's setting) and retry e-mails
     that failed; nothing is sent twice in a day."""
     day = on.date() if on else clock.today()
-    report = send_due(day, settings().mail, dry_run=dry_run)
+    if dry_run:
+        report, purged = send_due(day, settings().mail, dry_run=True), 0
+    else:   # a job: should this command stop part way, a worker or the app finishes the run
+        run = run_now(NOTIFICATIONS, {"day": day.isoformat()}, "notify send", job_host())
+        report, purged = run.report, run.purged
     _section("Would send" if dry_run else "Sent", report.sent)
     _section("Skipped, already sent today", report.skipped)
     _section("Failed, the next run retries them", report.failed)
     _section(f"Gave up after {MAX_ATTEMPTS} attempts", report.gave_up)
     if report.replaced:
         click.echo(f"{report.replaced} failed reminders of earlier days are replaced by today's.")
-    if not dry_run:   # the daily run also keeps import files no longer than the retention period
-        purged = purge_old_files(settings().import_retention_days)
-        if purged:
-            click.echo(f"Import files of {purged} jobs purged after {settings().import_retention_days} days.")
+    if purged:   # the daily run also keeps import files no longer than the retention period
+        click.echo(f"Import files of {purged} jobs purged after {settings().import_retention_days} days.")
     click.echo(f"notify send {day.isoformat()}{' (dry run)' if dry_run else ''}: {len(report.sent)} "
                f"{'to send' if dry_run else 'sent'}, {len(report.skipped)} already sent, {len(report.failed)} failed, "
                f"{len(report.gave_up)} given up.")

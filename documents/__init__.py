@@ -5,6 +5,7 @@ from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
 from documents.import_job import ImportJob, UnfinishedImport
+from documents.job import Job
 from documents.letter_templates import LetterTemplate
 from documents.notification import Notification
 from documents.organisation import Organisation
@@ -17,7 +18,7 @@ from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport)
+       SubjectAccessExport, Job)
 
 
 def ensure_indexes() -> None:
@@ -31,4 +32,4 @@ __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob",
            "Notification", "Organisation", "PasswordLink", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes",
            "Routing", "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
            "rebuild_manager_paths", "utcnow",
-           "AccessRefusal", "MedicalRead", "SubjectAccessExport"]
+           "AccessRefusal", "MedicalRead", "SubjectAccessExport", "Job"]

@@ -1,7 +1,7 @@
 """An import started from the upload page: its file, how far checking or applying it has got, and what it found.
 
-The work runs in the background (see services/imports/jobs.py); the page reads progress from this document,
-so any app process can show it.
+The work runs in the background as a job kept in the database (see services/imports/jobs.py and
+services/jobs.py); the page reads progress from this document, so any app process can show it.
 """
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ class ImportJob(me.Document):
     # summary (who, when, the counts) stays.
     purged_at = me.DateTimeField()
     purged_after_days = me.IntField()
+    # The background job checking or applying it (documents/job.py): it is run again, or this import marked
+    # failed with the reason, should the process running it stop.
+    job = me.ObjectIdField()
 
     meta = {"collection": "import_jobs", "queryset_class": ImportJobQuerySet,
             "indexes": [("created_by", "-created_at"), ("purged_at", "created_at")]}
@@ -64,8 +67,9 @@ class ImportJob(me.Document):
 
     @property
     def stalled(self) -> bool:
-        """Still marked as running long after its last progress: the process running it has gone."""
-        return not self.finished and utcnow() - self.updated_at > STALLED_AFTER
+        """Still marked as running long after its last progress, without a background job that would see to it
+        (an import started before imports were jobs): the process running it has gone."""
+        return not self.finished and self.job is None and utcnow() - self.updated_at > STALLED_AFTER
 
     @property
     def percent(self) -> int:

@@ -365,8 +365,8 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
     return summary
 
 
-def scan_staff_of(user, as_of: dt.date, apply: bool) -> ScanSummary:
+def scan_staff_of(user, as_of: dt.date, apply: bool, progress=None) -> ScanSummary:
     """A scan by `user` of the staff in post on `as_of` whom they may see (HR: their divisions; admins:
-    everyone): applied, or only what it would do."""
+    everyone): applied, or only what it would do; `progress(employees)` as each is done."""
     staff = list(Employee.objects.visible_to(user).current(as_of).exclude("audit"))
-    return scan(as_of, f"trigger scan by {user.email}", apply=apply, employees=staff)
+    return scan(as_of, f"trigger scan by {user.email}", apply=apply, employees=staff, progress=progress)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bson import ObjectId
-from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -10,6 +10,7 @@ from blueprints.access import IMPORTERS, requires, visible_or_404
 from blueprints.answering import answer, back_to
 from blueprints.imports import bp
 from blueprints.imports.forms import AbsenceFileForm, ApplyForm
+from blueprints.jobs import job_host
 from blueprints.rendering import render_page_or_fragment, wants_fragment
 from blueprints.settings import settings
 from casework.manager_logins import HEADINGS
@@ -30,7 +31,7 @@ def upload_page(kind: str, form, template: str):
     page); otherwise the form with the user's recent jobs of that kind."""
     if form.validate_on_submit():
         job = check_upload(kind, secure_filename(form.file.data.filename) or f"{kind}.csv", form.content,
-                           current_user.pk, current_user.email, clock.today(), settings().mail, _app_context(),
+                           current_user.pk, current_user.email, clock.today(), settings().mail, job_host(),
                            settings().import_retention_days)
         return redirect(url_for("imports.show", job_id=job.pk))
     jobs = ImportJob.objects.visible_to(current_user).filter(kind=kind).exclude("rows").order_by("-created_at")
@@ -62,7 +63,7 @@ def apply(job_id: str):
     if not form.validate_on_submit():
         abort(400)
     page = url_for("imports.show", job_id=job.pk)
-    return answer(lambda: apply_job(job, form.skip_invalid.data, clock.today(), settings().mail, _app_context()),
+    return answer(lambda: apply_job(job, form.skip_invalid.data, clock.today(), settings().mail, job_host()),
                   lambda _: redirect(page), None, back_to(page))
 
 
@@ -82,8 +83,3 @@ def _job(job_id: str) -> ImportJob:
     if not ObjectId.is_valid(job_id):
         abort(404)
     return visible_or_404(ImportJob.objects, pk=job_id)
-
-
-def _app_context():
-    """What a job's background work runs inside: this app's context."""
-    return current_app._get_current_object().app_context

@@ -1,24 +1,27 @@
-"""Running an import started from the upload page: check (a dry run) or apply its file in the background,
-keeping its progress and outcome on the ImportJob so any app process can show them."""
+"""Running an import started from the upload page: check (a dry run) or apply its file in the background, as a
+job kept in the database (services/jobs.py) that any app process or worker runs, keeping its progress and outcome
+on the ImportJob so any app process can show them."""
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
+
+from bson import ObjectId
 
 from casework.absence_feed import REPORTED_COLUMNS
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, refusal_report, text
 from documents.base import StaleEditError, utcnow
 from documents.import_job import ImportJob
+from documents.job import Job
 from documents.scope import may_read_medical
 from documents.user import User
 from services.errors import Refused
 from services.imports.absences import DetailKnown, FeedResult, import_absences
 from services.imports.manager_logins import shown_changes
+from services.jobs import Host, Interrupted, Running, start
 from services.mail import MailSettings
 from services.settings import DEFAULT_IMPORT_RETENTION_DAYS
 
@@ -27,6 +30,8 @@ SHOWN_LOGINS = 200    # of each kind of change to manager logins
 APPLICABLE = ("checked", "not_applied")
 FAILED = ("Sorry, something went wrong and nothing more was done. Upload the file again; "
           "if it keeps happening, tell support.")
+STOPPED = "Upload the file again: rows already applied will show as unchanged."
+IMPORT = "import"    # the kind of job that checks or applies an import (services/job_kinds.py)
 log = logging.getLogger(__name__)
 
 
@@ -60,15 +65,15 @@ def uploader_knows(job: ImportJob) -> DetailKnown:
 
 
 def check_upload(kind: str, filename: str, content: bytes, created_by, created_by_email: str, today: dt.date,
-                 mail: MailSettings, context: Callable[[], AbstractContextManager],
-                 retention_days: int = DEFAULT_IMPORT_RETENTION_DAYS) -> ImportJob:
+                 mail: MailSettings, host: Host, retention_days: int = DEFAULT_IMPORT_RETENTION_DAYS) -> ImportJob:
     """Keep an uploaded file of `kind` as a new job and check it (a dry run) in the background, where its page
     follows the progress; the background work first purges the files of jobs older than `retention_days`.
-    `context()` is what the background work runs inside (the app's context)."""
-    job = ImportJob(kind=kind, filename=filename, created_by=created_by, created_by_email=created_by_email)
+    `host` says where background jobs run (this process or a worker)."""
+    job = ImportJob(kind=kind, filename=filename, created_by=created_by, created_by_email=created_by_email,
+                    stage="waiting")
     job.upload.put(content, content_type="text/csv", filename=job.filename)
     job.save()
-    _in_background(job, False, today, mail, context, retention_days)
+    _in_background(job, False, today, mail, host, retention_days)
     return job
 
 
@@ -91,40 +96,63 @@ def purge_old_files(retention_days: int, now: dt.datetime | None = None) -> int:
     return purged
 
 
-def apply_job(job: ImportJob, skip_invalid: bool, today: dt.date, mail: MailSettings,
-              context: Callable[[], AbstractContextManager]) -> ImportJob:
+def apply_job(job: ImportJob, skip_invalid: bool, today: dt.date, mail: MailSettings, host: Host) -> ImportJob:
     """Apply a checked job's file in the background (with `skip_invalid`, its valid rows even when others are
     refused); Refused when it is already being applied, or has been."""
     started = ImportJob.objects(pk=job.pk, status__in=APPLICABLE, purged_at=None).update_one(
-        set__status="applying", set__stage="planning", set__done=0, set__skip_invalid=skip_invalid,
+        set__status="applying", set__stage="waiting", set__done=0, set__skip_invalid=skip_invalid,
         set__updated_at=utcnow())
     if not started:
         raise Refused("This file is already being applied, or has been, or was purged: upload it again.")
-    _in_background(job, True, today, mail, context)
+    _in_background(job, True, today, mail, host)
     return job
 
 
-def _in_background(job: ImportJob, apply: bool, today: dt.date, mail: MailSettings,
-                   context: Callable[[], AbstractContextManager], retention_days: int | None = None) -> None:
-    def work():
-        with context():
-            if retention_days is not None:
-                try:
-                    purge_old_files(retention_days)
-                except Exception:   # a background thread: a failed purge is logged and the check goes on
-                    log.exception("purging import files older than %s days failed", retention_days)
-            run_job(job.pk, apply, today, mail)
-
-    threading.Thread(target=work, name=f"import-{job.pk}", daemon=True).start()
+def _in_background(job: ImportJob, apply: bool, today: dt.date, mail: MailSettings, host: Host,
+                   retention_days: int | None = None) -> None:
+    """Check or apply the import as a background job (`run_import`), run by this process or a worker, which
+    sends its notices with the mail settings of the process running it, not `mail`."""
+    background = start(IMPORT, {"import_job": str(job.pk), "apply": apply, "today": today.isoformat(),
+                                "purge_after_days": retention_days}, job.created_by_email, host)
+    ImportJob.objects(pk=job.pk).update_one(set__job=background.pk)
+    job.job = background.pk
 
 
-def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
-    """Check (a dry run) or apply a job's file, keeping its progress and outcome on the job."""
+def run_import(job: Job, running: Running) -> dict:
+    """The job `IMPORT`: check or apply its import (a check first purges the files of old imports), unless the
+    import is no longer waiting for it (it finished before the process running it stopped)."""
+    import_id, apply = ObjectId(job.parameters["import_job"]), job.parameters["apply"]
+    days = job.parameters.get("purge_after_days")
+    if days is not None:
+        try:
+            purge_old_files(days)
+        except Exception:   # background work: a failed purge is logged and the check goes on
+            log.exception("purging import files older than %s days failed", days)
+    if not ImportJob.objects(pk=import_id, status="applying" if apply else "checking").update_one(
+            set__stage="reading", set__done=0, set__total=0, set__updated_at=utcnow()):
+        return {"status": "finished before"}
+    run_job(import_id, apply, dt.date.fromisoformat(job.parameters["today"]), running.settings.mail,
+            interrupt=running.check)
+    return {"status": ImportJob.objects(pk=import_id).scalar("status").get()}
+
+
+def import_stopped(job: Job, reason: str) -> None:
+    """An import's job was marked failed: its page says why, and what to do."""
+    ImportJob.objects(pk=job.parameters["import_job"], status__in=("checking", "applying")).update_one(
+        set__status="failed", set__message=f"{reason} {STOPPED}", set__updated_at=utcnow())
+
+
+def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings,
+            interrupt: Callable[[], None] | None = None) -> None:
+    """Check (a dry run) or apply a job's file, keeping its progress and outcome on the job; `interrupt()`, at
+    each progress note, raises when the work must stop."""
     job = ImportJob.objects.get(pk=job_id)
     last_note = 0.0
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal last_note
+        if interrupt is not None:
+            interrupt()
         if done == total or time.monotonic() - last_note > 0.5:
             last_note = time.monotonic()
             ImportJob.objects(pk=job.pk).update_one(set__stage=stage, set__done=done, set__total=total,
@@ -137,6 +165,8 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings) -> None:
                                      **({"numbers": numbers} if job.kind in NUMBERED else {}),
                                      **({"mail": mail} if job.kind in MAILING else {}),
                                      **({"detail_known": uploader_knows(job)} if job.kind in DETAILED else {}))
+    except Interrupted:
+        raise
     except (StaleEditError, NotAFeedFile) as error:
         return _finish(job, "failed", message=str(error))
     except Exception:   # a background thread: whatever went wrong is logged and shown on the job, not lost

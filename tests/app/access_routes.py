@@ -38,6 +38,7 @@ STAFF = "staff"                 # the record's employee must be in the user's sc
 MEDICAL = "medical"             # as STAFF, and the user may read medical detail
 CONFERENCE = "conference"       # a case conference's notes: participants, HR for the division, admins
 JOB = "job"                     # an import job: who started it, and admins
+SCAN_JOB = "scan job"           # a trigger scan applied: who started it (HR A), and admins
 HR_FLAG = "hr flag"             # a "wrong stage" flag: HR for the division and admins (support: "not my report")
 IN_BODY = "in body"             # the record is named in the form: out of scope, the request changes nothing
 
@@ -188,6 +189,8 @@ GETS = [
         fragment=True),
     row("imports.report", "GET", IMPORTS, JOB, params=lambda w, s: {"job_id": w.own_job}),
     row("triggers.preview", "GET", HR_WORK),
+    row("triggers.scan_job", "GET", HR_WORK, SCAN_JOB, params=lambda w, s: {"job_id": w.scan_job}, htmx=True,
+        fragment=True),
     row("policies.index", "GET", HR_WORK),
     row("policies.show", "GET", HR_WORK, params=lambda w, s: {"key": w.policy[0], "revision": w.policy[1]}),
     row("policies.download", "GET", HR_WORK, params=lambda w, s: {"key": w.policy[0], "revision": w.policy[1]}),
@@ -412,6 +415,8 @@ def sees(row: Row, actor: str, target: str) -> bool:
         return True
     if row.scope == JOB:
         return actor in ("support", "admin")        # support@ started the job; admins see every job
+    if row.scope == SCAN_JOB:
+        return actor in ("hr_a", "admin")
     if row.scope == MEDICAL:
         return target in READS_MEDICAL.get(actor, "")
     if row.scope == CONFERENCE:

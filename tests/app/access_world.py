@@ -11,7 +11,7 @@ import datetime as dt
 import struct
 import zlib
 
-from documents import Absence, ApiToken, Case, Employee, ImportJob, User, rebuild_manager_paths, utcnow
+from documents import Absence, ApiToken, Case, Employee, ImportJob, Job, User, rebuild_manager_paths, utcnow
 from documents.case import Flag, Meeting, Note, Participant, Stage, Task
 from documents.policy import policy_rules
 from services import clock
@@ -82,6 +82,7 @@ class World:
     tokens: dict[str, str]                    # actor → bearer token
     own_job: str = ""                         # an import job support@ started
     other_job: str = ""                       # one data2@ started
+    scan_job: str = ""                        # a trigger scan hra@ applied, naming someone in A
     letter_code: str = "C1"                   # a letter template with an uploaded version 1
     policy: tuple[str, int] = ("council-2019", 1)
 
@@ -186,6 +187,16 @@ def _job(owner: User, filename: str) -> str:
     return str(job.pk)
 
 
+def _scan_job(employee: Employee) -> str:
+    shown = [({"name": employee.name, "assignment_number": employee.assignment_number,
+               "division": employee.division}, [{"kind": "open_sts", "reason": "4 occasions"}])]
+    job = Job(kind="trigger_scan", parameters={"user": "", "as_of": TODAY.isoformat()},
+              created_by=LOGINS["hr_a"]["email"], status="done",
+              result={"employees": 1, "concerns": 0, "actions": {"open_sts": 1}, "shown": shown})
+    job.save()
+    return str(job.pk)
+
+
 def build() -> World:
     """Every record the matrix needs, in an empty database."""
     install_presets()
@@ -205,7 +216,7 @@ def build() -> World:
         if actor == "token_revoked":
             ApiToken.objects(pk=document.pk).update_one(set__revoked_at=utcnow())
     world = World(sides, tokens, own_job=_job(users["support"], "absences-november.csv"),
-                  other_job=_job(users["data2"], "absences-october.csv"))
+                  other_job=_job(users["data2"], "absences-october.csv"), scan_job=_scan_job(above))
     upload_template(world.letter_code, shipped_template(world.letter_code), "C1-edited.docx",
                     LOGINS["admin"]["email"], "matrix")
     save_organisation(LOGINS["admin"]["email"], {"name": ORG.name, "address": ["1 High Street"], "phone": None,

@@ -342,12 +342,14 @@ def test_applying_opens_the_cases_once(signed_in, two_divisions):
     here, there = two_divisions
     client = signed_in("hr")
     token = csrf_token(client.get("/triggers/scan").get_data(as_text=True))
-    first = html.unescape(client.post("/triggers/scan", data={"csrf_token": token, "as_of": TODAY.isoformat()})
-                          .get_data(as_text=True))
+    started = client.post("/triggers/scan", data={"csrf_token": token, "as_of": TODAY.isoformat()})
+    assert started.status_code == 302 and "/triggers/scan/jobs/" in started.headers["Location"]
+    first = html.unescape(client.get(started.headers["Location"]).get_data(as_text=True))
     assert "Done on" in first and "Hana Here" in first
     [case] = Case.objects()
     assert (case.employee, case.stage, case.audit[0].actor) == (here.pk, "absence_support",
                                                                 "trigger scan by someone@example.org")
-    second = client.post("/triggers/scan", data={"csrf_token": token, "as_of": TODAY.isoformat()})
+    second = client.post("/triggers/scan", data={"csrf_token": token, "as_of": TODAY.isoformat()},
+                         follow_redirects=True)
     assert "Nothing needed changing." in second.get_data(as_text=True)
     assert Case.objects.count() == 1 and Case.objects.get().version == case.version

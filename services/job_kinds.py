@@ -1,0 +1,53 @@
+"""Every kind of background job Casebook keeps, and what runs each (services/jobs.py claims and runs them).
+
+Each is safe to run again from the start should its process stop part way: an import's rows already written
+show as unchanged and an interrupted import's last steps are finished by the next (`UnfinishedImport`); a scan
+acts only where the policy says something is still to do; a notification run sends nothing twice in a day; a
+figures rebuild recomputes what it keeps.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib
+
+from documents.job import Job
+from services.imports.jobs import IMPORT, import_stopped, purge_old_files, run_import
+from services.jobs import Kind, Running, register_kind
+from services.notifications import RunReport, send_due
+from services.scan_jobs import EVERYONE_SCAN, TRIGGER_SCAN, kept_counts, kept_scan, run_everyone_scan, run_scan
+
+NOTIFICATIONS, FIGURES_REBUILD = "notifications", "figures_rebuild"
+
+
+@dataclasses.dataclass
+class NotificationRun:
+    """What a notification run did: its e-mails, and how many imports' files it purged."""
+
+    report: RunReport
+    purged: int
+
+
+def run_notifications(job: Job, running: Running) -> NotificationRun:
+    """The job `NOTIFICATIONS`: send the day's reminders and retry failed e-mails, then purge the files of
+    imports older than the retention period (`flask --app app notify send`)."""
+    report = send_due(dt.date.fromisoformat(job.parameters["day"]), running.settings.mail)
+    return NotificationRun(report, purge_old_files(running.settings.import_retention_days))
+
+
+def kept_notifications(run: NotificationRun) -> dict:
+    return {"sent": len(run.report.sent), "skipped": len(run.report.skipped), "failed": len(run.report.failed),
+            "gave_up": len(run.report.gave_up), "replaced": run.report.replaced, "purged": run.purged}
+
+
+def run_figures_rebuild(job: Job, running: Running):
+    """The job `FIGURES_REBUILD`: the kept absence figures rebuilt by `services.figures.rebuild` (issue 18,
+    point 1, in its own module; wire its arguments and what the job keeps here when it is merged)."""
+    return importlib.import_module("services.figures").rebuild(**job.parameters)
+
+
+register_kind(IMPORT, Kind(run=run_import, failed=import_stopped))
+register_kind(TRIGGER_SCAN, Kind(run=run_scan, kept=kept_scan))
+register_kind(EVERYONE_SCAN, Kind(run=run_everyone_scan, kept=kept_counts))
+register_kind(NOTIFICATIONS, Kind(run=run_notifications, kept=kept_notifications))
+register_kind(FIGURES_REBUILD, Kind(run=run_figures_rebuild))
