@@ -102,14 +102,14 @@ def make_readers() -> list[Figure]:
 
 def reevaluation_figures(today: dt.date) -> list[Figure]:
     """A new absence from today recorded through the real service (saved, then the employee re-evaluated) for
-    REEVALUATIONS employees in post and off on none of the last days, beside reading one employee's absences and
-    cases by index."""
+    REEVALUATIONS employees in post and off on none of the last days (the last assignment numbers: staff, not
+    their managers), beside reading one employee's absences and cases by index."""
     from documents import Absence, Case, Employee
     from services.absences.recording import AbsenceDetails, record_absence
     busy = {row["employee"] for row in Absence._get_collection().find(
         {}, {"employee": 1, "last_day": 1}) if row.get("last_day") is None
         or row["last_day"].date() >= today - dt.timedelta(days=2)}
-    chosen = [employee for employee in Employee.objects.current(today).exclude("audit").order_by("assignment_number")
+    chosen = [employee for employee in Employee.objects.current(today).exclude("audit").order_by("-assignment_number")
               .limit(REEVALUATIONS * 5) if employee.pk not in busy][:REEVALUATIONS]
     details = AbsenceDetails(first_day=today, expected_return=None, reason_category="infections", reason_detail=None)
     saved = statistics.median(timed(lambda employee=employee: record_absence(employee, details, "bench", today))
