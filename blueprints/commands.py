@@ -106,8 +106,13 @@ def figures_rebuild(check: bool):
         found = rebuild(clock.today(), check)
     for difference in found:
         click.echo(f"{difference.kept_in} {difference.key} {difference.month_label} {difference.field}: "
-                   f"kept {difference.kept}, fresh {difference.fresh}")
+                   f"kept {_shown(difference.kept)}, fresh {_shown(difference.fresh)}")
     if check and found:
         click.echo(f"{len(found)} kept figures differ from a fresh computation.", err=True)
         sys.exit(1)
     click.echo("No kept figure differs." if not found else f"{len(found)} kept figures differed; rewritten.")
+
+
+def _shown(value):
+    """A figure as the rebuild lists it: amounts to 6 places (they are kept by adding differences)."""
+    return round(value, 6) if isinstance(value, float) else value

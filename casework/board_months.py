@@ -11,7 +11,7 @@ Pure: the kept rows come in as plain dicts, `today` is a parameter.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from casework.board_report import ORGANISATION, BoardFigures, Tally, round_half_up, scope_figures
 from casework.board_tables import BoardReport, earliest_needed
@@ -123,7 +123,7 @@ def average_fte_from(rows: Iterable[Mapping]):
     return average
 
 
-def build_from_months(rows: list[Mapping], start: dt.date, end: dt.date, today: dt.date, title: str,
+def build_from_months(rows: Sequence[Mapping], start: dt.date, end: dt.date, today: dt.date, title: str,
                       policy: Policy) -> BoardReport:
     """The report for the whole months [start, end] (see `whole_months`) from the kept rows of every month
     from `first_kept_month(start, end)` to `end`'s."""

@@ -81,7 +81,7 @@ def month_figures(person: Person, absences: Iterable[AbsenceRow], as_of: dt.date
     return months
 
 
-def difference(new: dict | None, old: dict | None) -> dict:
+def difference(new: Mapping | None, old: Mapping | None) -> dict:
     """new − old, figure by figure and reason by reason (a missing month counts as nothing lost)."""
     new, old = new or blank(), old or blank()
     reasons = set(new["by_reason"]) | set(old["by_reason"])
@@ -90,7 +90,7 @@ def difference(new: dict | None, old: dict | None) -> dict:
                           for reason in reasons}}
 
 
-def add_into(total: dict, month: dict) -> None:
+def add_into(total: dict, month: Mapping) -> None:
     """Add a month's figures into `total`."""
     for name in FIELDS:
         total[name] += month.get(name, 0)
@@ -98,7 +98,7 @@ def add_into(total: dict, month: dict) -> None:
         total["by_reason"][reason] = total["by_reason"].get(reason, 0.0) + value
 
 
-def differing(kept: dict | None, fresh: dict | None, tolerance: float = 1e-6) -> list[tuple[str, object, object]]:
+def differing(kept: Mapping | None, fresh: Mapping | None, tolerance: float = 1e-6) -> list[tuple[str, object, object]]:
     """The figures on which a kept month and a fresh computation disagree: [(field, kept, fresh)]. Amounts kept
     by adding differences may drift by float rounding; within `tolerance` they agree."""
     kept, fresh = kept or blank(), fresh or blank()
@@ -151,9 +151,9 @@ def people_days(people: Iterable[Person], first_month: int, last_month: int
             heads_by_day.append(heads_running)
         for index in range(first_month, last_month + 1):
             month_start, month_end = month_bounds(index)
-            low, high = (month_start - first_day).days, (month_end - first_day).days + 1
-            if any(heads_by_day[low:high]):
-                found[index, division, directorate] = PeopleDays(fte_by_day[low:high], heads_by_day[low:high])
+            begin, after = (month_start - first_day).days, (month_end - first_day).days + 1
+            if any(heads_by_day[begin:after]):
+                found[index, division, directorate] = PeopleDays(fte_by_day[begin:after], heads_by_day[begin:after])
     return found
 
 

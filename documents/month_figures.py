@@ -32,7 +32,7 @@ class MonthFigures(me.Document):
     rtw_within_5 = me.IntField(default=0)
     by_reason = me.DictField()
 
-    meta = {"abstract": True}
+    meta: dict = {"abstract": True}
 
 
 class EmployeeMonth(MonthFigures):

@@ -94,8 +94,9 @@ class FigureWriter:
     def flush(self) -> None:
         """Write what has been added: each employee's months read once by the indexed `{"employee": id}`."""
         pending, self._pending = self._pending, []
-        months_collection, scopes = EmployeeMonth._get_collection(), defaultdict(blank)
-        writes = []
+        months_collection = EmployeeMonth._get_collection()
+        scopes: defaultdict[tuple[int, str, str], dict] = defaultdict(blank)
+        writes: list = []
         for row, months in pending:
             kept = {doc["month"]: doc for doc in months_collection.find({"employee": row["_id"]})}
             fresh = {index: _document(row, index, figures) for index, figures in months.items()}
@@ -103,10 +104,8 @@ class FigureWriter:
                 old, new = kept.get(index), fresh.get(index)
                 if old is not None and new is not None and _same(old, new):
                     continue
-                if new is None:
-                    writes.append(DeleteOne({"_id": old["_id"]}))
-                else:
-                    writes.append(ReplaceOne({"_id": new["_id"]}, new, upsert=True))
+                key = f"{row['_id']}:{index}"
+                writes.append(DeleteOne({"_id": key}) if new is None else ReplaceOne({"_id": key}, new, upsert=True))
                 if old is not None:
                     add_into(scopes[index, old["division"], old["directorate"]], difference(None, old))
                 if new is not None:
@@ -191,13 +190,14 @@ def rebuild(as_of: dt.date, check: bool, long_term: LongTermRules | None = None)
                                             long_term).items():
             fresh_months[f"{employee_id}:{index}"] = _document(row, index, figures)
     kept_months = {doc["_id"]: doc for doc in EmployeeMonth._get_collection().find({})}
-    found, month_writes = [], []
+    found: list[Difference] = []
+    month_writes: list = []
     for key in sorted(kept_months.keys() | fresh_months.keys()):
         old, new = kept_months.get(key), fresh_months.get(key)
         if old is not None and new is not None and _same(old, new):
             continue
-        reference = new or old
-        found += [Difference("employee", str(reference["employee"]), reference["month"], name, kept, fresh)
+        employee_id, _, month = key.partition(":")
+        found += [Difference("employee", employee_id, int(month), name, kept, fresh)
                   for name, kept, fresh in _all_differences(old, new)]
         month_writes.append(ReplaceOne({"_id": key}, new, upsert=True) if new else DeleteOne({"_id": key}))
     fresh_scopes: dict = defaultdict(blank)
