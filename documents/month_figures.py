@@ -1,7 +1,7 @@
 """Absence figures kept month by month (issue 18.1; the rules in casework/month_figures.py).
 
-`EmployeeMonth` is what one employee lost in one calendar month, with where they sit copied from their record so
-a part of the organisation or a manager's hierarchy reads its months by an index. `ScopeMonth` is the sum of the
+`EmployeeMonth` is what one employee lost in one calendar month, with their division and directorate (whose
+roll-up holds it), read by the employee. `ScopeMonth` is the sum of the
 employee months of one division and directorate in one month, plus their people in post day by day: the
 trust-wide report reads some 50 months × 12 directorates of these, never the absences.
 
@@ -43,21 +43,21 @@ class EmployeeMonth(MonthFigures):
     month = me.IntField(required=True)
     division = me.StringField()
     directorate = me.StringField()
-    manager_path = me.ListField(me.StringField())
 
-    meta = {"collection": "employee_months",
-            "indexes": [("employee", "month"), ("month", "division", "directorate"), ("manager_path", "month")]}
+    # One index only: each more than doubled the cost of writing a month on the embedded database (a multikey
+    # index on the chain of supervisors, five times), and an import writes one for each employee and month.
+    meta = {"collection": "employee_months", "indexes": [("employee", "month")]}
 
 
 class ScopeMonth(MonthFigures):
     """One division and directorate's figures for one month: the sums of its employee months, and its people in
     post on each day of the month (`fte` in ten-thousandths of an FTE, `headcount`)."""
 
+    id = me.StringField(primary_key=True)  # "<month>:<division>:<directorate>", so updates find it by _id
     month = me.IntField(required=True)
     division = me.StringField(required=True)
     directorate = me.StringField(required=True)
     fte = me.ListField(me.IntField())
     headcount = me.ListField(me.IntField())
 
-    meta = {"collection": "scope_months",
-            "indexes": [{"fields": ("month", "division", "directorate"), "unique": True}]}
+    meta = {"collection": "scope_months", "indexes": ["month"]}

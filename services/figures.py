@@ -14,7 +14,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Iterable, Mapping
 
-from pymongo import DeleteOne, ReplaceOne, UpdateOne
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
+from pymongo.errors import BulkWriteError
 
 from casework.board_report import AbsenceRow, Person, financial_year_start
 from casework.board_trends import HISTORY_YEARS, month_index
@@ -26,7 +27,7 @@ from documents.employee import Employee
 from documents.month_figures import EmployeeMonth, ScopeMonth
 from services.triggers import active_policy
 
-CHUNK = 500  # employees a writer holds before writing them
+CHUNK = 2000  # employees a writer holds before writing them (fewer, larger roll-up updates)
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1, "reason_category": 1, "rtw.held_on": 1}
 # The nightly scan refreshes everyone with an absence ongoing or ended this recently: their figures grow daily.
 CURRENT_FOR = dt.timedelta(days=7)
@@ -55,23 +56,42 @@ def _document(employee_row: Mapping, index: int, figures: Mapping) -> dict:
     return {"_id": f"{employee_row['_id']}:{index}", "employee": employee_row["_id"], "month": index,
             "division": employee_row.get("division") or "",
             "directorate": employee_row.get("directorate") or employee_row.get("division") or "",
-            "manager_path": list(employee_row.get("manager_path") or []),
             **{name: figures[name] for name in FIELDS}, "by_reason": dict(figures["by_reason"])}
 
 
 def _same(kept: Mapping, fresh: Mapping) -> bool:
-    return (all(kept.get(name) == fresh[name] for name in ("division", "directorate", "manager_path"))
+    return (all(kept.get(name) == fresh[name] for name in ("division", "directorate"))
             and not differing(kept, fresh, 0.0))
+
+
+def scope_id(month: int, division: str, directorate: str) -> str:
+    """The `_id` of a roll-up: "<month>:<division>:<directorate>"."""
+    return f"{month}:{division}:{directorate}"
+
+
+def _scope_write(key: tuple[int, str, str], update: dict) -> UpdateOne:
+    month, division, directorate = key
+    return UpdateOne({"_id": scope_id(*key)}, {**update, "$setOnInsert": {
+        "month": month, "division": division, "directorate": directorate}}, upsert=True)
 
 
 def _scope_update(key: tuple[int, str, str], change: Mapping) -> UpdateOne | None:
     increments = {name: value for name, value in change.items() if name != "by_reason" and value}
     increments.update({f"by_reason.{reason}": value for reason, value in change["by_reason"].items() if value})
-    if not increments:
-        return None
-    month, division, directorate = key
-    return UpdateOne({"month": month, "division": division, "directorate": directorate},
-                     {"$inc": increments}, upsert=True)
+    return _scope_write(key, {"$inc": increments}) if increments else None
+
+
+def _write_months(writes: list) -> None:
+    """Send the month writes; a new month someone else inserted meanwhile is replaced instead."""
+    collection = EmployeeMonth._get_collection()
+    try:
+        collection.bulk_write(writes, ordered=False)
+    except BulkWriteError as error:
+        clashes = [writes[failure["index"]] for failure in error.details["writeErrors"] if failure["code"] == 11000]
+        if len(clashes) < len(error.details["writeErrors"]):
+            raise
+        collection.bulk_write([ReplaceOne({"_id": write._doc["_id"]}, write._doc, upsert=True)
+                               for write in clashes], ordered=False)
 
 
 class FigureWriter:
@@ -105,13 +125,16 @@ class FigureWriter:
                 if old is not None and new is not None and _same(old, new):
                     continue
                 key = f"{row['_id']}:{index}"
-                writes.append(DeleteOne({"_id": key}) if new is None else ReplaceOne({"_id": key}, new, upsert=True))
+                if new is None:
+                    writes.append(DeleteOne({"_id": key}))
+                else:
+                    writes.append(InsertOne(new) if old is None else ReplaceOne({"_id": key}, new))
                 if old is not None:
                     add_into(scopes[index, old["division"], old["directorate"]], difference(None, old))
                 if new is not None:
                     add_into(scopes[index, new["division"], new["directorate"]], new)
         if writes:
-            months_collection.bulk_write(writes, ordered=False)
+            _write_months(writes)
             self.written += len(writes)
         updates = [update for key, change in sorted(scopes.items()) if (update := _scope_update(key, change))]
         if updates:
@@ -151,9 +174,7 @@ def refresh_people(as_of: dt.date) -> int:
         values = {"fte": found.fte, "headcount": found.headcount} if found else {"fte": [], "headcount": []}
         old = kept.get(key) or {}
         if old.get("fte", []) != values["fte"] or old.get("headcount", []) != values["headcount"]:
-            month, division, directorate = key
-            writes.append(UpdateOne({"month": month, "division": division, "directorate": directorate},
-                                    {"$set": values}, upsert=True))
+            writes.append(_scope_write(key, {"$set": values}))
     if writes:
         collection.bulk_write(writes, ordered=False)
     return len(writes)
@@ -199,7 +220,8 @@ def rebuild(as_of: dt.date, check: bool, long_term: LongTermRules | None = None)
         employee_id, _, month = key.partition(":")
         found += [Difference("employee", employee_id, int(month), name, kept, fresh)
                   for name, kept, fresh in _all_differences(old, new)]
-        month_writes.append(ReplaceOne({"_id": key}, new, upsert=True) if new else DeleteOne({"_id": key}))
+        month_writes.append(DeleteOne({"_id": key}) if new is None
+                            else InsertOne(new) if old is None else ReplaceOne({"_id": key}, new))
     fresh_scopes: dict = defaultdict(blank)
     for doc in fresh_months.values():
         add_into(fresh_scopes[doc["month"], doc["division"], doc["directorate"]], doc)
@@ -221,38 +243,32 @@ def rebuild(as_of: dt.date, check: bool, long_term: LongTermRules | None = None)
         if changed:
             found += [Difference("roll-up", f"{key[1]} / {key[2]}", key[0], name, kept, fresh)
                       for name, kept, fresh in changed]
-            scope_writes.append(UpdateOne({"month": key[0], "division": key[1], "directorate": key[2]},
-                                          {"$set": values}, upsert=True))
+            scope_writes.append(_scope_write(key, {"$set": values}))
     if not check:
         if month_writes:
-            EmployeeMonth._get_collection().bulk_write(month_writes, ordered=False)
+            _write_months(month_writes)
         if scope_writes:
             ScopeMonth._get_collection().bulk_write(scope_writes, ordered=False)
     return found
 
 
 def _all_differences(old: Mapping | None, new: Mapping | None) -> list[tuple[str, object, object]]:
-    where = [(name, old.get(name), new.get(name)) for name in ("division", "directorate", "manager_path")
+    where = [(name, old.get(name), new.get(name)) for name in ("division", "directorate")
              if old is not None and new is not None and old.get(name) != new.get(name)]
     return where + differing(old, new)
 
 
-# The employee fields the kept months depend on (besides the chain of supervisors, `manager_path`).
+# The employee fields the kept months depend on.
 FIGURE_FIELDS = ("division", "directorate", "fte", "working_days", "region")
 
 
-def after_hierarchy_import(changed: Iterable, new_supervisors: Iterable[str], as_of: dt.date) -> None:
+def after_hierarchy_import(changed: Iterable, as_of: dt.date) -> None:
     """After a hierarchy import: rewrite the months of the employees (`changed`, ids) whose division,
-    directorate, FTE, pattern or region changed, and of everyone whose chain of supervisors changed (those
-    given a new supervisor, `new_supervisors`, assignment numbers, and everyone below them: one indexed read
-    each); then recompute the people of every roll-up."""
+    directorate, FTE, pattern or region changed (one indexed read of each), then recompute the people of every
+    roll-up."""
     collection = Employee._get_collection()
-    ids = set(changed)
-    for number in new_supervisors:
-        ids.update(row["_id"] for row in collection.find({"assignment_number": number}, {"_id": 1}))
-        ids.update(row["_id"] for row in collection.find({"manager_path": number}, {"_id": 1}))
     writer = FigureWriter(as_of, active_policy().lts)
-    for employee_id in sorted(ids):
+    for employee_id in changed:
         row = collection.find_one({"_id": employee_id}, {"audit": 0})
         if row is not None:
             writer.add(row, Absence._get_collection().find({"employee": employee_id}, ABSENCE_FIELDS))

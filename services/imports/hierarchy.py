@@ -118,8 +118,7 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
         moved = _move_tasks(sorted(unfinished.employees), actor, today, mail)
         if plan.ended or any(outcome.action in ("created", "updated") for outcome in plan.outcomes):
             after_hierarchy_import([stored[outcome.key][0] for outcome in plan.changed_details
-                                    if outcome.changes.keys() & set(FIGURE_FIELDS)],
-                                   [outcome.key for outcome in plan.changed_supervisors], today)
+                                    if outcome.changes.keys() & set(FIGURE_FIELDS)], today)
     return HierarchyResult(plan, True, moved, logins)
 
 
