@@ -13,6 +13,7 @@ from documents.connection import database
 from services import clock
 from services.backup import Summary, back_up, restore
 from services.demo import load_demo
+from services.job_kinds import FIGURES_REBUILD
 from services.jobs import run_now
 from services.scan_jobs import EVERYONE_SCAN
 from services.triggers import scan
@@ -96,3 +97,30 @@ def triggers_scan(as_of, dry_run: bool):
                f"opened {counts['open_sts'] + counts['restart_sts']} short-term and {counts['open_lts']} long-term "
                f"cases, review meetings due {counts['review_due']}, monitoring ended {counts['warning_expired']}, "
                f"paused {counts['pause_sts']}, resumed {counts['resume_sts']}; {summary.concerns} pattern concerns.")
+
+
+@bp.cli.group("figures")
+def figures_group():
+    """The absence figures kept month by month for the board report."""
+
+
+@figures_group.command("rebuild")
+@click.option("--check", is_flag=True, help="Only compare: change nothing, exit 1 when any figure differs.")
+def figures_rebuild(check: bool):
+    """Compare the kept figures with a fresh computation from every absence, list each difference, and (without
+    --check) rewrite them."""
+    with one_line_reasons():   # a job: should this command stop part way, a worker or the app runs it again
+        found = run_now(FIGURES_REBUILD, {"as_of": clock.today().isoformat(), "check": check},
+                        "figures rebuild", job_host())
+    for difference in found:
+        click.echo(f"{difference.kept_in} {difference.key} {difference.month_label} {difference.field}: "
+                   f"kept {_shown(difference.kept)}, fresh {_shown(difference.fresh)}")
+    if check and found:
+        click.echo(f"{len(found)} kept figures differ from a fresh computation.", err=True)
+        sys.exit(1)
+    click.echo("No kept figure differs." if not found else f"{len(found)} kept figures differed; rewritten.")
+
+
+def _shown(value):
+    """A figure as the rebuild lists it: amounts to 6 places (they are kept by adding differences)."""
+    return round(value, 6) if isinstance(value, float) else value

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from blueprints.access import REPORT_READERS, requires
+from blueprints.command_line import one_line_reasons
 from blueprints.fields import DayField
 from blueprints.settings import settings
 from casework import board_tables
@@ -36,6 +37,9 @@ class PeriodForm(FlaskForm):
     def validate_start(self, field):
         if field.data and field.data < EARLIEST:
             raise ValidationError(f"Enter a date from {EARLIEST.year} onwards.")
+        if field.data and (field.data.year, field.data.month) > (clock.today().year, clock.today().month):
+            raise ValidationError("The report covers whole months up to this one: enter a day of this month or "
+                                  "earlier.")
 
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
@@ -94,13 +98,15 @@ def export(extension: str):
 @click.option("--format", "kind", required=True, type=click.Choice(["csv", "xlsx"]), help="File format.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write here (CSV: stdout without it).")
 def report_command(start, end, kind: str, out: str | None):
-    """Write the board report for the whole organisation: every table, as CSV or an XLSX workbook."""
+    """Write the board report for the whole organisation: every table, as CSV or an XLSX workbook, over the whole
+    months from --from's to --to's (the current month to today)."""
     start, end = start.date(), end.date()
     if end < start:
         raise click.ClickException("The period must end on or after its first day.")
     if kind == "xlsx" and not out:
         raise click.ClickException("An XLSX report is a file: give --out FILE.")
-    report = board_report(None, start, end, clock.today(), organisation=settings().organisation)
+    with one_line_reasons():
+        report = board_report(None, start, end, clock.today(), organisation=settings().organisation)
     found = board_tables.tables(report)
     if kind == "csv" and not out:
         sys.stdout.write(to_csv(found))

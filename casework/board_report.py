@@ -129,7 +129,7 @@ def quotient(part: float, whole: float, places: int = 4) -> float:
 
 
 @dataclasses.dataclass
-class _Tally:
+class Tally:
     fte_in_post_days: float = 0.0
     headcount: int = 0
     fte_at_end: float = 0.0
@@ -139,12 +139,14 @@ class _Tally:
     long_term: int = 0
     long_term_open: int = 0
     rtw_due: int = 0
-    rtw_days: list = dataclasses.field(default_factory=list)
+    rtw_held: int = 0
+    rtw_day_sum: int = 0      # Σ of the interviews' working day numbers
+    rtw_within_5: int = 0     # interviews held within RTW_WITHIN_DAYS
 
 
-def _scope(kind: str, name: str, tally: _Tally, period_days: int) -> ScopeFigures:
+def scope_figures(kind: str, name: str, tally: Tally, period_days: int) -> ScopeFigures:
     average_fte = round_half_up(tally.fte_in_post_days / period_days, 4)
-    held = len(tally.rtw_days)
+    held = tally.rtw_held
     return ScopeFigures(
         kind=kind, name=name, headcount=tally.headcount,
         fte_at_end=round_half_up(tally.fte_at_end, 2), average_fte=average_fte,
@@ -154,8 +156,7 @@ def _scope(kind: str, name: str, tally: _Tally, period_days: int) -> ScopeFigure
         long_term_share=ratio(tally.long_term_fte_days, tally.fte_days),
         long_term_absences=tally.long_term, long_term_open=tally.long_term_open,
         rtw_due=tally.rtw_due, rtw_held=held, rtw_share_held=ratio(held, tally.rtw_due),
-        rtw_average_days=ratio(sum(tally.rtw_days), held, 2),
-        rtw_share_within_5=ratio(sum(1 for day in tally.rtw_days if day <= RTW_WITHIN_DAYS), held))
+        rtw_average_days=ratio(tally.rtw_day_sum, held, 2), rtw_share_within_5=ratio(tally.rtw_within_5, held))
 
 
 def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], start: dt.date, end: dt.date,
@@ -165,7 +166,8 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
     Average FTE is Σ FTE × calendar days in post ÷ calendar days in the period. Working days lost count
     only days inside the period on the person's pattern, less their region's bank holidays. An absence
     is long-term as the policy's `long_term` rules say, the same as the trigger engine: when its calendar days in
-    all (an ongoing one counted to min(end, today)) pass the threshold for its reason;
+    all as known today (an ongoing one counted to today, as a closed one is to its last day, even for a period
+    ended earlier: issue 18.1, so that kept months add up) pass the threshold for its reason;
     long-term absences are those overlapping the period, open when not ended by `end`. RTW figures cover
     absences that ended inside the period; the average and the within-5 share are over interviews held.
     """
@@ -174,11 +176,11 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
     period_days = calendar_days(start, end)
     until = min(end, today)
     people_by_id = {person.id: person for person in people}
-    tallies: dict[tuple[str, str], _Tally] = {("organisation", ORGANISATION): _Tally()}
+    tallies: dict[tuple[str, str], Tally] = {("organisation", ORGANISATION): Tally()}
 
-    def scopes(person: Person) -> list[_Tally]:
+    def scopes(person: Person) -> list[Tally]:
         keys = [("organisation", ORGANISATION), ("division", person.division), ("directorate", person.directorate)]
-        return [tallies.setdefault(key, _Tally()) for key in keys]
+        return [tallies.setdefault(key, Tally()) for key in keys]
 
     person: Person | None  # an absence below may belong to no one in `people`
     for person in people_by_id.values():
@@ -198,7 +200,8 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
         pattern = person.pattern
         lost = working_days_in_window(absence.first_day, absence.last_day, start, end, pattern, ongoing_until=until)
         lost_fte = fte_days(lost, pattern)
-        length = calendar_days(absence.first_day, last_counted) if absence.first_day <= last_counted else 0
+        known_last = absence.last_day or today
+        length = calendar_days(absence.first_day, known_last) if absence.first_day <= known_last else 0
         is_long_term = length > long_term.after_days(absence.reason_category)
         ended_inside = absence.last_day is not None and start <= absence.last_day <= end
         rtw_day = (rtw_day_number(absence.last_day, absence.rtw_held_on, pattern)
@@ -213,13 +216,15 @@ def board_figures(people: Iterable[Person], absences: Iterable[AbsenceRow], star
             if ended_inside:
                 tally.rtw_due += 1
                 if rtw_day is not None:
-                    tally.rtw_days.append(rtw_day)
+                    tally.rtw_held += 1
+                    tally.rtw_day_sum += rtw_day
+                    tally.rtw_within_5 += rtw_day <= RTW_WITHIN_DAYS
         key = (person.directorate, absence.reason_category)
         by_reason[key] = by_reason.get(key, 0.0) + lost_fte
 
     total = tallies[("organisation", ORGANISATION)].fte_days
     by_reason = {key: round_half_up(value, 2) for key, value in sorted(by_reason.items()) if value}
-    figures = {key: _scope(key[0], key[1], tally, period_days) for key, tally in tallies.items()}
+    figures = {key: scope_figures(key[0], key[1], tally, period_days) for key, tally in tallies.items()}
     return BoardFigures(
         start=start, end=end, today=today,
         organisation=figures[("organisation", ORGANISATION)],

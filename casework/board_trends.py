@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from casework.board_report import AbsenceRow, Person, financial_year_start, quotient, ratio, round_half_up
 from casework.calendar import calendar_days, fte_days, working_days_in_window
@@ -111,12 +111,18 @@ def year_label(start: dt.date) -> str:
 
 
 def forecast(people: Sequence[Person], totals: Mapping[int, float], end: dt.date) -> Forecast:
+    """The forecast of `forecast_from` with the people's average FTE over each year."""
+    return forecast_from(lambda first, last: average_fte(people, first, last), totals, end)
+
+
+def forecast_from(average: Callable[[dt.date, dt.date], float], totals: Mapping[int, float],
+                  end: dt.date) -> Forecast:
     """A full-year forecast for the financial year holding `end`: FTE-days lost from 1 April to `end`,
     divided by the share of the year up to `end`'s point that the last `HISTORY_YEARS` full years carried
     on average (years that began before the records do — before the first month with any absence — are left
     out; the month holding the point is split pro rata by calendar days). With no such year, the share of
     calendar days still to come. `totals` are monthly FTE-days from `monthly_fte_days` covering those years
-    and cut at `end`."""
+    and cut at `end`; `average(first, last)` is the average FTE in post over [first, last]."""
     start = financial_year_start(end)
     year_end = dt.date(start.year + 1, 3, 31)
     recorded = [index for index, value in totals.items() if value > 0]
@@ -129,7 +135,7 @@ def forecast(people: Sequence[Person], totals: Mapping[int, float], end: dt.date
             point = years_earlier(end, back)
             after = _fte_days_between(totals, point + dt.timedelta(days=1), last) if point < last else 0.0
             history.append(YearShare(year_label(first), round_half_up(whole, 2),
-                                     round_half_up(average_fte(people, first, last), 4), quotient(after, whole)))
+                                     round_half_up(average(first, last), 4), quotient(after, whole)))
     if history:
         share = round_half_up(sum(year.share_after for year in history) / len(history), 4)
         basis = f"the average share of {', '.join(year.label for year in history)} after {end:%-d %B}"
@@ -137,7 +143,7 @@ def forecast(people: Sequence[Person], totals: Mapping[int, float], end: dt.date
         share = quotient((year_end - end).days, calendar_days(start, year_end))
         basis = "the share of the year's calendar days still to come (no earlier year on record)"
     to_date = round_half_up(sum(totals.get(index, 0.0) for index in range(month_index(start), month_index(end) + 1)), 2)
-    fte = round_half_up(average_fte(people, start, end), 4)
+    fte = round_half_up(average(start, end), 4)
     whole_year = quotient(to_date, 1 - share, 2) if share < 1 else to_date
     return Forecast(year_label(start), to_date, fte, share, basis, whole_year, ratio(whole_year, fte, 2),
                     tuple(history))

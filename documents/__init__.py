@@ -7,6 +7,7 @@ from documents.employee import Employee, rebuild_manager_paths
 from documents.import_job import ImportJob, UnfinishedImport
 from documents.job import Job
 from documents.letter_templates import LetterTemplate
+from documents.month_figures import EmployeeMonth, ScopeMonth
 from documents.notification import Notification
 from documents.organisation import Organisation
 from documents.password_link import PasswordLink
@@ -18,7 +19,7 @@ from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport, Job)
+       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth)
 
 
 def ensure_indexes() -> None:

@@ -7,6 +7,7 @@ from casework.demo import generate
 from documents.absence import Absence, ReturnToWork
 from documents.employee import Employee, rebuild_manager_paths
 from documents.user import User, hash_password
+from services.figures import rebuild
 
 DEMO_PASSWORD = "casebook-demo"
 
@@ -37,6 +38,7 @@ def load_demo(today: dt.date, seed: int = 2026, if_empty: bool = False, replace:
         absence.validate()
         absences.append(absence)
     Absence.objects.insert(absences, load_bulk=False)
+    rebuild(today, check=False)     # the kept absence figures (issue 18.1)
     password_hash = hash_password(DEMO_PASSWORD)
     users = [User(**login, password_hash=password_hash, version=1) for login in organisation.logins]
     for user in users:

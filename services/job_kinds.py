@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 
 from documents.job import Job
+from services.figures import Difference, rebuild
 from services.imports.jobs import IMPORT, import_stopped, purge_old_files, run_import
 from services.jobs import Kind, Running, register_kind
 from services.notifications import RunReport, send_due
@@ -40,14 +40,18 @@ def kept_notifications(run: NotificationRun) -> dict:
             "gave_up": len(run.report.gave_up), "replaced": run.report.replaced, "purged": run.purged}
 
 
-def run_figures_rebuild(job: Job, running: Running):
-    """The job `FIGURES_REBUILD`: the kept absence figures rebuilt by `services.figures.rebuild` (issue 18,
-    point 1, in its own module; wire its arguments and what the job keeps here when it is merged)."""
-    return importlib.import_module("services.figures").rebuild(**job.parameters)
+def run_figures_rebuild(job: Job, running: Running) -> list[Difference]:
+    """The job `FIGURES_REBUILD`: the kept absence figures compared with a fresh computation on the day
+    `as_of`, and, unless `check`, rewritten where they differ (`flask --app app figures rebuild`)."""
+    return rebuild(dt.date.fromisoformat(job.parameters["as_of"]), bool(job.parameters.get("check")))
+
+
+def kept_differences(found: list[Difference]) -> dict:
+    return {"differences": len(found)}
 
 
 register_kind(IMPORT, Kind(run=run_import, failed=import_stopped))
 register_kind(TRIGGER_SCAN, Kind(run=run_scan, kept=kept_scan))
 register_kind(EVERYONE_SCAN, Kind(run=run_everyone_scan, kept=kept_counts))
 register_kind(NOTIFICATIONS, Kind(run=run_notifications, kept=kept_notifications))
-register_kind(FIGURES_REBUILD, Kind(run=run_figures_rebuild))
+register_kind(FIGURES_REBUILD, Kind(run=run_figures_rebuild, kept=kept_differences))

@@ -23,7 +23,9 @@ from documents.base import StaleEditError
 from documents.case import Case
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
+from services import clock
 from services.errors import Refused
+from services.figures import rebuild
 from services.triggers import active_policy, scan
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -312,6 +314,7 @@ def activate(document: PolicyDocument, actor: str) -> list[PolicyDocument]:
         old.record(actor, "deactivated", {"active": True},
                    {"active": False, "replaced_by": f"{document.key} revision {document.revision}"})
         old.save_checked()
+    rebuild(clock.today(), check=False)     # the kept figures count long-term by the active policy's definition
     return replaced
 
 

@@ -143,7 +143,8 @@ def _review_task_for(case: Case) -> dt.date | None:
 
 
 ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnancy_related": 1,
-                  "disability_related": 1, "employee": 1, "expected_return": 1, "fit_notes.to_day": 1}
+                  "disability_related": 1, "employee": 1, "expected_return": 1, "fit_notes.to_day": 1,
+                  "rtw.held_on": 1}
 
 
 def policy_for(cases: Iterable[Case], active: Policy) -> Policy:
@@ -335,7 +336,14 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
         cases[case.employee].append(case)
     summary = ScanSummary()
     policies = {}
+    # Kept figures (issue 18.1): everyone named, or on the nightly scan everyone with a current absence. Imported
+    # here because services.figures reads the active policy from this module.
+    from services.figures import FigureWriter, is_current, refresh_people
+    figures = FigureWriter(as_of, active.lts) if apply else None
     for employee in staff:
+        if figures is not None and (employees is not None
+                                    or any(is_current(row, as_of) for row in absences[employee.pk])):
+            figures.add(employee, absences[employee.pk])
         policy = policies[employee.pk] = policy_for(cases[employee.pk], active)
         evaluation = evaluate(employee_facts(employee), absence_facts(absences[employee.pk]),
                               case_facts(cases[employee.pk]), policy, as_of)
@@ -362,6 +370,10 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
             progress(1)
     if apply:
         absence_events(staff, as_of, policies)
+    if figures is not None:
+        figures.flush()
+        if employees is None:
+            refresh_people(as_of)
     return summary
 
 

@@ -26,6 +26,7 @@ from documents.user import User
 from services.cases.scope import refresh_case_scopes, requeue_absence_tasks
 from services.cases.tasks import HR_QUEUE, assignee_for, find_task
 from services.errors import Refused
+from services.figures import FIGURE_FIELDS, after_hierarchy_import
 from services.imports.jobs import register_importer
 from services.imports.manager_logins import apply_login_changes, login_changes
 from services.imports.unfinished import unfinished_work
@@ -115,6 +116,9 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
         for employee_id, old, new in unfinished.division_moves:
             requeue_absence_tasks(employee_id, old, new, actor, why)
         moved = _move_tasks(sorted(unfinished.employees), actor, today, mail)
+        if plan.ended or any(outcome.action in ("created", "updated") for outcome in plan.outcomes):
+            after_hierarchy_import([stored[outcome.key][0] for outcome in plan.changed_details
+                                    if outcome.changes.keys() & set(FIGURE_FIELDS)], today)
     return HierarchyResult(plan, True, moved, logins)
 
 
