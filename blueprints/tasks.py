@@ -15,7 +15,7 @@ from documents.scope import scope_filter
 from services import clock
 from services.absences import ONE_CLICK_TASKS, mark_reminder_done
 from services.errors import Refused
-from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items
+from services.reads.inbox import assignees_of, badge_counts, by_holder, counts, grouped, open_items
 from services.triggers import start_short_term
 
 bp = Blueprint("tasks", __name__)
@@ -101,5 +101,5 @@ def task_counts():
     def my_counts() -> tuple[int, int]:
         if not current_user.is_authenticated or not current_user.has_role(*CASE_WORKERS):
             return 0, 0
-        return counts(open_items(assignees_of(current_user)), clock.today())
+        return badge_counts(current_user, clock.today())
     return {"my_task_counts": my_counts}

@@ -7,6 +7,7 @@ from documents.employee import Employee, rebuild_manager_paths
 from documents.import_job import ImportJob, UnfinishedImport
 from documents.letter_templates import LetterTemplate
 from documents.notification import Notification
+from documents.open_task import OpenTask
 from documents.organisation import Organisation
 from documents.password_link import PasswordLink
 from documents.policy import Policy
@@ -17,7 +18,7 @@ from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport)
+       SubjectAccessExport, OpenTask)
 
 
 def ensure_indexes() -> None:
@@ -31,4 +32,4 @@ __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob",
            "Notification", "Organisation", "PasswordLink", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes",
            "Routing", "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
            "rebuild_manager_paths", "utcnow",
-           "AccessRefusal", "MedicalRead", "SubjectAccessExport"]
+           "AccessRefusal", "MedicalRead", "SubjectAccessExport", "OpenTask"]

@@ -16,6 +16,7 @@ import mongoengine as me
 from documents.absence import Absence
 from documents.case import Case, Task
 from documents.employee import Employee
+from documents.open_task import open_and_overdue
 from documents.user import User
 from services.cases.tasks import hr_queue
 from services.reads.people import names_for
@@ -98,6 +99,12 @@ def grouped(items: list[Item], today: dt.date) -> list[Group]:
 def counts(items: list[Item], today: dt.date) -> tuple[int, int]:
     """(open, overdue)."""
     return len(items), sum(item.overdue(today) for item in items)
+
+
+def badge_counts(user: User, today: dt.date) -> tuple[int, int]:
+    """(open, overdue) of the user's own tasks and their HR queues', for the header's "My tasks" badge: two
+    indexed counts of the kept open-task rows, whatever the number of cases and absences."""
+    return open_and_overdue(assignees_of(user), today)
 
 
 @dataclasses.dataclass(frozen=True)
