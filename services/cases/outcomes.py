@@ -366,12 +366,6 @@ def not_my_report(employee: Employee, cases, actor: str, *, mail: MailSettings) 
     return flagged
 
 
-def flagged_not_my_report(employee_ids: list) -> set:
-    """The employees among `employee_ids` with an open case flagged "not my report" (one query)."""
-    return set(Case.objects(employee__in=list(employee_ids), status__ne="closed",
-                            flags__match={"kind": "not_my_report", "status": "open"}).distinct("employee"))
-
-
 def flag_comments(user, flags: Iterable[tuple[Case, Flag]]) -> dict[str, str]:
     """The comments `user` may read of these flags (each with its case), by flag id. A manager's comment may hold
     health information, so only those who may read the employee's medical detail read it (their managers, HR

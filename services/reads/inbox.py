@@ -16,7 +16,7 @@ import mongoengine as me
 from documents.absence import Absence
 from documents.case import Case, Task
 from documents.employee import Employee
-from documents.open_task import open_and_overdue
+from documents.open_task import OpenTask, open_and_overdue
 from documents.user import User
 from services.cases.tasks import hr_queue
 from services.reads.people import names_for
@@ -82,14 +82,34 @@ def open_items(assignees: list[str] | None = None, within: me.Q | None = None) -
     return items
 
 
-def grouped(items: list[Item], today: dt.date) -> list[Group]:
-    """By employee: those with overdue tasks first, then by the soonest due; each group's tasks by due date."""
+def listed_items(assignees: list[str] | None = None, within: me.Q | None = None) -> tuple[list[Item], dict]:
+    """The open tasks the task lists show, from the kept rows (documents/open_task.py) alone: those held by
+    `assignees` (a login and its HR queues: a few) or those of the people `within` (a scope filter on the rows'
+    division and chain of supervisors, as on cases), each read through an index; with {employee id: employee}
+    named by the rows (not saved: what a list shows of them)."""
+    rows = OpenTask.objects(assignee__in=assignees) if assignees is not None else OpenTask.objects
+    if within is not None:
+        rows = rows.filter(within)
+    items, people = [], {}
+    for row in rows.order_by("due_on"):
+        task = Task(id=row.task, kind=row.kind or "", title=row.title or "", assignee=row.assignee,
+                    due_on=row.due_on, status="open")
+        case = row.holder_kind == "case"
+        items.append(Item(task, row.employee, case_id=row.holder if case else None,
+                          case_kind=row.case_kind if case else None, absence_id=None if case else row.holder))
+        if row.assignment_number and row.employee not in people:
+            people[row.employee] = Employee(id=row.employee, first_name=row.first_name, last_name=row.last_name,
+                                            assignment_number=row.assignment_number, job_title=row.job_title,
+                                            division=row.division)
+    return items, people
+
+
+def grouped(items: list[Item], today: dt.date, people: dict) -> list[Group]:
+    """By employee (`people`: {employee id: employee}): those with overdue tasks first, then by the soonest due;
+    each group's tasks by due date."""
     by_employee = defaultdict(list)
     for item in items:
         by_employee[item.employee_id].append(item)
-    people = {employee.pk: employee for employee in Employee.objects(pk__in=list(by_employee)).only(
-        "first_name", "last_name", "assignment_number", "job_title", "division", "supervisor_assignment_number")
-        } if by_employee else {}
     groups = [Group(people.get(key), sorted(found, key=lambda item: (item.task.due_on, item.task.title)))
               for key, found in by_employee.items()]
     return sorted(groups, key=lambda group: (0 if group.overdue(today) else 1, group.items[0].task.due_on,
