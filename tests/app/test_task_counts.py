@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from documents import Absence, Case
+from documents import Absence, Case, Employee
 from documents.case import Stage, Task
 from documents.open_task import OpenTask, open_and_overdue
 from services import clock
@@ -134,3 +134,31 @@ def test_the_badge_is_one_indexed_aggregation_whatever_the_tasks(world, auth):
     assert ">10<" in html and ">5<" in html
     assert [command for command in commands if command[1] == "open_tasks"] == [("aggregate", "open_tasks")]
     assert not [command for command in commands if command[1] in ("cases", "absences")]
+
+
+def fresh_summary(employee) -> dict:
+    """The employee's summary computed afresh from their absences and cases not closed."""
+    from documents.staff_summary import ABSENCE_FIELDS, CASE_FIELDS, summary_of
+    return summary_of(list(Absence._get_collection().find({"employee": employee.pk}, ABSENCE_FIELDS)),
+                      list(Case._get_collection().find({"employee": employee.pk, "status": {"$ne": "closed"}},
+                                                       CASE_FIELDS)))
+
+
+def kept_summary(employee) -> dict:
+    return Employee._get_collection().find_one({"_id": employee.pk}).get("summary")
+
+
+def test_the_staff_summary_is_kept_by_every_write_to_absences_and_cases(world):
+    """After each write, the employee's kept summary (latest absences, cases not closed) equals a fresh one;
+    a rebuild writes the same; at the end a case closed and the absences deleted leave it empty."""
+    from services.cases.tasks import rebuild_staff_summaries
+    for _, write, _ in STEPS:
+        write(world)
+        assert kept_summary(world["ann"]) == fresh_summary(world["ann"])
+    assert kept_summary(world["ann"]) == {"latest_absences": [], "open_cases": []}
+    new_absence(world["ann"], [])
+    new_case(world["ann"], [(BEA, 1)])
+    Employee._get_collection().update_many({}, {"$unset": {"summary": 1}})
+    assert rebuild_staff_summaries() == 2
+    summary = Employee.objects.get(pk=world["ann"].pk).summary
+    assert summary.absent_on(TODAY - 15 * DAY) and not summary.absent_on(TODAY) and summary.case_kinds == ["STS"]
