@@ -74,15 +74,21 @@ def _rows(kind: str, stored: dict, people: dict) -> list[dict]:
             for task in stored.get("tasks") or [] if task.get("status", "open") == "open"]
 
 
-def sync_open_tasks(document: type[me.Document], ids: list, employees=()) -> None:
+def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touched: tuple[bool, bool] = (True, True)
+                    ) -> None:
     """Write again the rows of the cases or absences `ids` of `document` (Case or Absence) as they are stored,
-    and the staff summaries of their employees (with `employees`: those of holders since deleted)."""
-    if not ids:
+    and the staff summaries of their employees (with `employees`: those of holders since deleted); `touched`
+    says which of the two (rows, summaries) the write may have changed."""
+    rows_touched, summaries_touched = touched
+    if not ids or not (rows_touched or summaries_touched):
         return
     kind = "case" if document._meta["collection"] == "cases" else "absence"
     holders = list(document._get_collection().find({"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}},
                                                    dict.fromkeys(HOLDER_FIELDS, 1)))
-    refresh_staff_summaries({*employees, *(stored.get("employee") for stored in holders)})
+    if summaries_touched:
+        refresh_staff_summaries({*employees, *(stored.get("employee") for stored in holders)})
+    if not rows_touched:
+        return
     people = _people(stored.get("employee") for stored in holders if stored.get("tasks"))
     rows = [row for stored in holders for row in _rows(kind, stored, people)]
     collection = OpenTask._get_collection()
@@ -150,11 +156,12 @@ class OpenTasksQuerySet(me.QuerySet):
     matches are read first (their ids), and their rows written again after it."""
 
     def update(self, *args, **kwargs):
-        if not any(_keeps(name.split("__")[1] if "__" in name else name) for name in kwargs):
+        touched = _touched(name.split("__")[1] if "__" in name else name for name in kwargs)
+        if not any(touched):
             return super().update(*args, **kwargs)
         ids = list(self.clone().scalar("id"))
         result = super().update(*args, **kwargs)
-        sync_open_tasks(self._document, ids)
+        sync_open_tasks(self._document, ids, touched=touched)
         return result
 
     def insert(self, doc_or_docs, *args, **kwargs):
@@ -176,19 +183,19 @@ class KeepsOpenTasks:
     """Mixin for Case and Absence: a save writes the document's open-task rows again."""
 
     def save(self, *args, **kwargs):
-        touched = self.pk is None or self._created or any(_keeps(name.split(".")[0])
-                                                          for name in self._get_changed_fields())
+        new = self.pk is None or self._created
+        touched = (True, True) if new else _touched(name.split(".")[0] for name in self._get_changed_fields())
         saved = super().save(*args, **kwargs)
-        if touched:
-            sync_open_tasks(type(self), [self.pk])
+        sync_open_tasks(type(self), [self.pk], touched=touched)
         return saved
 
 
-KEPT_FIELDS = frozenset({"tasks", "paused", "employee", "first_day", "last_day", "status", "kind", "stage", "flags",
-                         "raw", "__raw__"})
+ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw"})     # a raw update may change anything
+SUMMARY_FIELDS = frozenset({"employee", "first_day", "last_day", "status", "kind", "stage", "flags", "raw"})
 
 
-def _keeps(field: str) -> bool:
-    """Whether a write to `field` may change a holder's rows or its employee's summary (its tasks, a case's
-    pause, status, stage or flags, an absence's days, a raw update)."""
-    return field in KEPT_FIELDS
+def _touched(fields) -> tuple[bool, bool]:
+    """Whether a write to `fields` may change (a holder's rows, its employee's summary): its tasks or a case's
+    pause; an absence's days, a case's status, kind, stage or flags."""
+    fields = set(fields)
+    return bool(fields & ROW_FIELDS), bool(fields & SUMMARY_FIELDS)
