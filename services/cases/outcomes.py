@@ -375,7 +375,9 @@ def flag_comments(user, flags: Iterable[tuple[Case, Flag]]) -> dict[str, str]:
 
 def flag_queue(cases, kinds=tuple(FLAG_WORDS)) -> list[tuple[Case, Flag]]:
     """Open flags of `kinds` on `cases` (already scoped), oldest first."""
-    found = [(case, flag) for case in cases.filter(flags__match={"status": "open", "kind": {"$in": list(kinds)}})
+    # "flags.status" beside the $elemMatch so the ("flags.status", "division") index finds the cases with open flags.
+    found = [(case, flag) for case in cases.filter(flags__status="open",
+                                                   flags__match={"status": "open", "kind": {"$in": list(kinds)}})
              .only("employee", "assignment_number", "division", "manager_path", "kind", "stage", "flags",
                    "policy_key", "policy_revision")
              for flag in case.flags if flag.status == "open" and flag.kind in kinds]

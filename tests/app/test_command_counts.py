@@ -157,10 +157,16 @@ def _operators(value, found: list[tuple[str, object]]) -> list[tuple[str, object
     return found
 
 
+def _unserved_elem_matches(where: dict) -> list[str]:
+    """The arrays `where` matches with `$elemMatch` and no dotted equality beside it (which an index serves)."""
+    return [key for key, value in where.items() if isinstance(value, dict) and "$elemMatch" in value
+            and not any(other.startswith(f"{key}.") for other in where)]
+
+
 def problems(commands: list[dict]) -> list[str]:
     """What in `commands` costs more as the organisation grows: a read of a whole collection, an `$in` over more
-    than a few ids, an `$or`, an `$elemMatch`, a regular expression (each read by scanning on the embedded
-    database)."""
+    than a few ids, an `$or`, an `$elemMatch` without a dotted equality beside it, a regular expression (each
+    read by scanning on the embedded database)."""
     found = []
     for command in commands:
         name = next(iter(command))
@@ -168,10 +174,11 @@ def problems(commands: list[dict]) -> list[str]:
         for where in _filters(command):
             if collection in COLLECTIONS and not where:
                 found.append(f"{name} {collection}: the whole collection")
+            found += [f"{name} {collection}: $elemMatch" for _ in _unserved_elem_matches(where)]
             for key, value in _operators(where, []):
                 if key == "$in" and isinstance(value, list) and len(value) > MOST_IDS:
                     found.append(f"{name} {collection}: $in over many values")
-                if key in ("$or", "$elemMatch", "$regex") or hasattr(value, "pattern"):
+                if key in ("$or", "$regex") or hasattr(value, "pattern"):
                     found.append(f"{name} {collection}: {key}")
     return sorted(set(found))
 
@@ -189,13 +196,11 @@ LEFT = {
     "team calendar": ["find absences: $in over many values"],
     # The names of the page's employees: an `$in` of one page's ids (at most PAGE_SIZE), not of a whole team.
     "case list": ["find employees: $in over many values"],
-    "flags": ["find cases: $elemMatch", "find employees: $in over many values"],
+    "flags": ["find employees: $in over many values"],
     "dashboard, return-to-work list": ["aggregate absences: $in over many values",
                                        "find absences: $in over many values", "find employees: $in over many values"],
     # A search by any part of a name or number: a regular expression, read by scanning the user's scope.
     "employee search": SEARCH_BY_PATTERN,
-    # The dashboards' counts of overdue tasks and cases: moved onto kept figures by point 1.
-    "dashboard": ["aggregate absences: $elemMatch", "aggregate cases: $elemMatch"],
     # Every login, paged and counted (logins are a few thousand at most).
     "users admin": ["count users: the whole collection", "distinct users: the whole collection",
                     "find users: the whole collection"],
