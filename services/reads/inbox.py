@@ -2,8 +2,10 @@
 employee, and everyone's open tasks the user oversees (HR their divisions, a manager their hierarchy), counted
 by who holds them.
 
-Tasks live on cases (the stage's work) and on absences (the return-to-work reminder, the OH referral);
-both are read here with one query each. A paused case's tasks wait and are not listed.
+Tasks live on cases (the stage's work) and on absences (the return-to-work reminder, the OH referral). The
+pages and the badge read the open-task rows kept beside them (documents/open_task.py) by an index; the e-mails
+and the tests read the cases and absences themselves (`open_items`). A paused case's tasks wait and are not
+listed.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from collections import defaultdict
 import mongoengine as me
 
 from documents.absence import Absence
+from documents.base import as_date
 from documents.case import Case, Task
 from documents.employee import Employee
 from documents.open_task import OpenTask, open_and_overdue
@@ -29,7 +32,7 @@ CASE_FIELDS = ("employee", "assignment_number", "division", "kind", "stage", "st
 class Item:
     """One open task with where it lives: a case (`case_id`) or an absence (`absence_id`)."""
 
-    task: Task
+    task: Task | ListedTask
     employee_id: object
     case_id: object = None
     case_kind: str | None = None
@@ -43,7 +46,7 @@ class Item:
 class Group:
     """One employee's open tasks, soonest due first."""
 
-    employee: Employee | None
+    employee: Employee | Person | None
     items: list[Item]
 
     def overdue(self, today: dt.date) -> int:
@@ -82,25 +85,46 @@ def open_items(assignees: list[str] | None = None, within: me.Q | None = None) -
     return items
 
 
+@dataclasses.dataclass(frozen=True)
+class ListedTask:
+    """What a task list shows of one open task (a kept row's copy of the task)."""
+
+    id: str
+    kind: str
+    title: str
+    assignee: str
+    due_on: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """What a task list shows of an employee (a kept row's copy)."""
+
+    pk: object
+    assignment_number: str
+    name: str
+    job_title: str | None
+
+
 def listed_items(assignees: list[str] | None = None, within: me.Q | None = None) -> tuple[list[Item], dict]:
-    """The open tasks the task lists show, from the kept rows (documents/open_task.py) alone: those held by
-    `assignees` (a login and its HR queues: a few) or those of the people `within` (a scope filter on the rows'
-    division and chain of supervisors, as on cases), each read through an index; with {employee id: employee}
-    named by the rows (not saved: what a list shows of them)."""
+    """The open tasks the task lists show, from the kept rows (documents/open_task.py) alone, read raw: those
+    held by `assignees` (a login and its HR queues: a few) or those of the people `within` (a scope filter on the
+    rows' division and chain of supervisors, as on cases), each read through an index; with {employee id:
+    Person} named by the rows."""
     rows = OpenTask.objects(assignee__in=assignees) if assignees is not None else OpenTask.objects
     if within is not None:
         rows = rows.filter(within)
     items, people = [], {}
-    for row in rows.order_by("due_on"):
-        task = Task(id=row.task, kind=row.kind or "", title=row.title or "", assignee=row.assignee,
-                    due_on=row.due_on, status="open")
-        case = row.holder_kind == "case"
-        items.append(Item(task, row.employee, case_id=row.holder if case else None,
-                          case_kind=row.case_kind if case else None, absence_id=None if case else row.holder))
-        if row.assignment_number and row.employee not in people:
-            people[row.employee] = Employee(id=row.employee, first_name=row.first_name, last_name=row.last_name,
-                                            assignment_number=row.assignment_number, job_title=row.job_title,
-                                            division=row.division)
+    for row in rows.order_by("due_on").exclude("manager_path").as_pymongo():
+        task = ListedTask(row["task"], row.get("kind") or "", row.get("title") or "", row["assignee"],
+                          as_date(row["due_on"]))
+        case = row["holder_kind"] == "case"
+        employee = row.get("employee")
+        items.append(Item(task, employee, case_id=row["holder"] if case else None,
+                          case_kind=row.get("case_kind") if case else None, absence_id=None if case else row["holder"]))
+        if row.get("assignment_number") and employee not in people:
+            people[employee] = Person(employee, row["assignment_number"],
+                                      f"{row.get('first_name', '')} {row.get('last_name', '')}", row.get("job_title"))
     return items, people
 
 
