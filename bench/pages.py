@@ -32,14 +32,16 @@ class Timed(monitoring.CommandListener):
     """The commands sent while `on`, with the database's time for each."""
 
     def __init__(self):
-        self.on, self.seen = False, []
+        self.on, self.seen, self.collections = False, [], {}
 
     def started(self, event):
-        pass
+        if self.on:
+            self.collections[event.request_id] = event.command.get(event.command_name)
 
     def succeeded(self, event):
         if self.on and event.command_name not in ("endSessions",):
-            self.seen.append((event.command_name, event.duration_micros))
+            self.seen.append((f"{event.command_name} {self.collections.get(event.request_id, '')}",
+                              event.duration_micros))
 
     def failed(self, event):
         pass
@@ -169,6 +171,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--demo", action="store_true", help="the demo organisation instead of the filled one")
+    parser.add_argument("--detail", action="store_true", help="each page's three slowest commands")
     args = parser.parse_args()
     from bench.scratch import scratch_app
     from documents import User
@@ -191,9 +194,10 @@ def main() -> None:
                 user.set_password(PASSWORD)
                 user.save_checked()
         try:
-            from services.cases.tasks import rebuild_task_counts
+            from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
             rebuild_task_counts()
-        except ImportError:
+            rebuild_staff_summaries()
+        except ImportError:     # before the kept lists
             pass
         clients: dict = {}
 
@@ -226,6 +230,9 @@ def main() -> None:
                 answered.append(sum(micros for _, micros in TIMED.seen) / 1000)
                 commands = len(TIMED.seen)
             print(f"{page:28} {commands:8d} {statistics.median(answered):8.1f} {statistics.median(whole):10.1f}")
+            if args.detail:
+                slowest = sorted(TIMED.seen, key=lambda seen: -seen[1])[:3]
+                print("    " + ", ".join(f"{what} {micros / 1000:.0f} ms" for what, micros in slowest))
 
 
 if __name__ == "__main__":
