@@ -97,14 +97,20 @@ def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touche
         collection.insert_many(rows, ordered=False)
 
 
-def add_open_tasks(kind: str, inserted: list[dict]) -> None:
+def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, people: dict | None = None) -> None:
     """The rows of cases or absences (`kind`) just inserted round the documents (`inserted`: as stored, with
-    their ids), written without reading them back; and their employees' staff summaries."""
-    people = _people(stored.get("employee") for stored in inserted if stored.get("tasks"))
+    their ids), written without reading them back (nor their employees, when `people` gives them: {employee id:
+    employee}); and (with `summaries`) their employees' staff summaries."""
+    if people is not None:
+        people = {key: {name: getattr(employee, name, None) for name in PERSON_FIELDS}
+                  for key, employee in people.items()}
+    else:
+        people = _people(stored.get("employee") for stored in inserted if stored.get("tasks"))
     rows = [row for stored in inserted for row in _rows(kind, stored, people)]
     if rows:
         OpenTask._get_collection().insert_many(rows, ordered=False)
-    refresh_staff_summaries(stored.get("employee") for stored in inserted)
+    if summaries:
+        refresh_staff_summaries(stored.get("employee") for stored in inserted)
 
 
 def rebuild_open_tasks(case_document: type[me.Document], absence_document: type[me.Document]) -> int:
