@@ -12,6 +12,7 @@ from blueprints.jobs import job_host
 from documents.connection import database
 from services import clock
 from services.backup import Summary, back_up, restore
+from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
 from services.demo import load_demo
 from services.job_kinds import FIGURES_REBUILD
 from services.jobs import run_now
@@ -97,6 +98,9 @@ def triggers_scan(as_of, dry_run: bool):
                f"opened {counts['open_sts'] + counts['restart_sts']} short-term and {counts['open_lts']} long-term "
                f"cases, review meetings due {counts['review_due']}, monitoring ended {counts['warning_expired']}, "
                f"paused {counts['pause_sts']}, resumed {counts['resume_sts']}; {summary.concerns} pattern concerns.")
+    if not dry_run:
+        click.echo(f"Kept lists written again: {rebuild_task_counts()} open tasks, "
+                   f"{rebuild_staff_summaries()} staff summaries.")
 
 
 @bp.cli.group("figures")

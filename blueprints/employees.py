@@ -39,10 +39,10 @@ def index():
     division = request.args.get("division", "")
     staff, divisions = find_staff(current_user, query, division)
     page = Page.of(staff, request.args, current_app.config["PAGE_SIZE"])
-    ids = [employee.pk for employee in page.items]
     return render_page_or_fragment(
         "employees/index.html", "employees/_results.html", page=page, query=query, division=division,
-        divisions=divisions, absent=absent_on(ids, today), cases=open_cases_by_employee(ids), today=today)
+        divisions=divisions, absent=absent_on(page.items, today), cases=open_cases_by_employee(page.items),
+        today=today)
 
 
 @bp.route("/employees/<assignment_number>")

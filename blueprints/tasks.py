@@ -15,7 +15,7 @@ from documents.scope import scope_filter
 from services import clock
 from services.absences import ONE_CLICK_TASKS, mark_reminder_done
 from services.errors import Refused
-from services.reads.inbox import assignees_of, by_holder, counts, grouped, open_items
+from services.reads.inbox import assignees_of, badge_counts, by_holder, counts, grouped, listed_items
 from services.triggers import start_short_term
 
 bp = Blueprint("tasks", __name__)
@@ -36,18 +36,18 @@ def index():
     view = request.args.get("view", "mine")
     oversight = oversight_view(current_user)
     if view == oversight:
-        items = open_items(within=scope_filter(current_user))
+        items, people = listed_items(within=scope_filter(current_user))
         holder, overdue = request.args.get("holder"), request.args.get("overdue") == "1"
         shown = [item for item in items if (not holder or item.task.assignee == holder)
                  and (not overdue or item.overdue(today))]
-        page = Page.of_list(grouped(shown, today), request.args, current_app.config["PAGE_SIZE"])
+        page = Page.of_list(grouped(shown, today, people), request.args, current_app.config["PAGE_SIZE"])
         holders = by_holder(items, today)
         return render_template("tasks/index.html", view=view, oversight=oversight, groups=page.items, page=page,
                                holders=holders, names={row.assignee: row.name for row in holders}, holder=holder,
                                overdue=overdue,
                                counts=counts(shown, today), today=today, form=FlaskForm())
-    items = open_items(assignees_of(current_user))
-    return render_template("tasks/index.html", view="mine", oversight=oversight, groups=grouped(items, today),
+    items, people = listed_items(assignees_of(current_user))
+    return render_template("tasks/index.html", view="mine", oversight=oversight, groups=grouped(items, today, people),
                            holders=[], holder=None, overdue=False, counts=counts(items, today), today=today,
                            form=FlaskForm())
 
@@ -101,5 +101,5 @@ def task_counts():
     def my_counts() -> tuple[int, int]:
         if not current_user.is_authenticated or not current_user.has_role(*CASE_WORKERS):
             return 0, 0
-        return counts(open_items(assignees_of(current_user)), clock.today())
+        return badge_counts(current_user, clock.today())
     return {"my_task_counts": my_counts}

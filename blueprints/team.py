@@ -13,9 +13,15 @@ from casework.absences import Period
 from casework.calendar import WorkingPattern, in_range
 from casework.team_calendar import month_days, shift_month, team_month
 from services import clock
-from services.cases.outcomes import flagged_not_my_report
 from services.reads.evaluations import counted_words, evaluations_for, trigger_states
-from services.reads.staff import absences_between, absent_on, open_cases_by_employee, supervisor_names, team_of
+from services.reads.staff import (
+    absences_between,
+    absent_on,
+    flagged_not_my_report,
+    open_cases_by_employee,
+    supervisor_names,
+    team_of,
+)
 from services.triggers import active_policy
 
 bp = Blueprint("team", __name__)
@@ -28,14 +34,14 @@ def index():
     everyone = request.args.get("show") == "all"
     staff = team_of(current_user, today, everyone)
     page = Page.of(staff.order_by("last_name", "first_name"), request.args, current_app.config["PAGE_SIZE"])
-    ids = [employee.pk for employee in page.items]
     supervisors = supervisor_names(page.items)
     policy = active_policy()
     evaluations = evaluations_for(page.items, today, policy)
     main = policy.triggers[0] if policy.triggers else None
     return render_page_or_fragment(
         "team/index.html", "team/_members.html", page=page, everyone=everyone, supervisors=supervisors,
-        absent=absent_on(ids, today), cases=open_cases_by_employee(ids), flagged=flagged_not_my_report(ids),
+        absent=absent_on(page.items, today), cases=open_cases_by_employee(page.items),
+        flagged=flagged_not_my_report(page.items),
         today=today, policy=policy,
         evaluations=evaluations, states={pk: trigger_states(found) for pk, found in evaluations.items()},
         main_window=main.window.words if main else None, counted=counted_words(main.counting) if main else "")

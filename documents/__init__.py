@@ -9,6 +9,7 @@ from documents.job import Job
 from documents.letter_templates import LetterTemplate
 from documents.month_figures import EmployeeMonth, ScopeMonth
 from documents.notification import Notification
+from documents.open_task import OpenTask
 from documents.organisation import Organisation
 from documents.password_link import PasswordLink
 from documents.policy import Policy
@@ -19,7 +20,7 @@ from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth)
+       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask)
 
 
 def ensure_indexes() -> None:
@@ -33,4 +34,4 @@ __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob",
            "Notification", "Organisation", "PasswordLink", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes",
            "Routing", "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
            "rebuild_manager_paths", "utcnow",
-           "AccessRefusal", "MedicalRead", "SubjectAccessExport", "Job"]
+           "AccessRefusal", "MedicalRead", "SubjectAccessExport", "Job", "OpenTask"]

@@ -8,6 +8,7 @@ import mongoengine as me
 from casework.reasons import REASON_CATEGORIES
 from documents.base import AuditEntry, Versioned, midnight, utcnow
 from documents.case import LetterRecord, Task
+from documents.open_task import KeepsOpenTasks, OpenTasksQuerySet
 
 CONTACT_METHODS = ("phone", "video", "visit", "email", "letter", "text")
 
@@ -54,7 +55,7 @@ class ReturnToWork(me.EmbeddedDocument):
     notes = me.StringField(max_length=5000)
 
 
-class AbsenceQuerySet(me.QuerySet):
+class AbsenceQuerySet(OpenTasksQuerySet):
     """Absences, with the system's writes to their tasks: made beside what people edit, with no version step,
     so nobody's edit is refused."""
 
@@ -67,7 +68,7 @@ class AbsenceQuerySet(me.QuerySet):
             **({"push__audit": entry} if entry is not None else {}))
 
 
-class Absence(Versioned, me.Document):
+class Absence(KeepsOpenTasks, Versioned, me.Document):
     """One sickness absence of one employee; `last_day` is empty while it goes on."""
 
     employee = me.ObjectIdField(required=True)

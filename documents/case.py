@@ -13,6 +13,7 @@ import mongoengine as me
 
 from casework.workflow import MILESTONE_TASKS, due_on
 from documents.base import AuditEntry, Versioned, utcnow
+from documents.open_task import KeepsOpenTasks, OpenTasksQuerySet
 from documents.scope import ScopedQuerySet
 
 KINDS = ("STS", "LTS")
@@ -304,7 +305,11 @@ class Migration(me.EmbeddedDocument):
     corrected_by = me.StringField()
 
 
-class Case(Versioned, me.Document):
+class CaseQuerySet(OpenTasksQuerySet, ScopedQuerySet):
+    """Cases: narrowed to what a user may see, with writes that keep the open-task rows."""
+
+
+class Case(KeepsOpenTasks, Versioned, me.Document):
     """One STS or LTS case of one employee.
 
     Its changes of state are its own methods (`close`, `enter_stage`, `reinstate`, `pause`, `resume`; on its parts
@@ -336,7 +341,7 @@ class Case(Versioned, me.Document):
 
     meta = {
         "collection": "cases",
-        "queryset_class": ScopedQuerySet,
+        "queryset_class": CaseQuerySet,
         "indexes": [
             ("employee", "status"),
             ("assignment_number", "status"),

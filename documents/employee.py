@@ -4,8 +4,9 @@ from __future__ import annotations
 import mongoengine as me
 from pymongo import UpdateOne
 
-from documents.base import AuditEntry, Versioned, utcnow
+from documents.base import AuditEntry, Versioned, midnight, utcnow
 from documents.scope import ScopedQuerySet
+from documents.staff_summary import StaffSummary
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
@@ -15,9 +16,11 @@ class EmployeeQuerySet(ScopedQuerySet):
     """Queries on employees."""
 
     def current(self, on):
-        """Employees in post on date `on`."""
-        return self.filter(me.Q(start_date__lte=on) | me.Q(start_date=None)).filter(
-            me.Q(end_date=None) | me.Q(end_date__gte=on))
+        """Employees in post on date `on`: started by then (or no start date) and not left before it. Written as
+        `$not` of the opposite rather than an `$or` over a missing date, which the embedded database answers by
+        reading every employee."""
+        return self.filter(__raw__={"start_date": {"$not": {"$gt": midnight(on)}},
+                                    "end_date": {"$not": {"$lt": midnight(on)}}})
 
     def below(self, assignment_number: str):
         """Everyone below `assignment_number` in the supervisor hierarchy, at any depth."""
@@ -70,6 +73,7 @@ class Employee(Versioned, me.Document):
     pregnancy = me.BooleanField(default=False)
     disability = me.BooleanField(default=False)
     adjusted_thresholds = me.EmbeddedDocumentListField(AdjustedThreshold)
+    summary = me.EmbeddedDocumentField(StaffSummary)   # kept by writes to absences and cases (staff_summary.py)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 

@@ -109,10 +109,13 @@ class _Counted(monitoring.CommandListener):
 
     def __init__(self):
         self.commands: list[tuple[str, object]] | None = None
+        self.sent: list[dict] | None = None
 
     def started(self, event):
         if self.commands is not None and event.database_name == TEST_DB:
             self.commands.append((event.command_name, event.command.get(event.command_name)))
+        if self.sent is not None and event.database_name == TEST_DB:
+            self.sent.append(dict(event.command))
 
     def succeeded(self, event):
         pass
@@ -126,13 +129,22 @@ monitoring.register(_counted)
 
 
 @contextlib.contextmanager
+def _listening(kept: str):
+    setattr(_counted, kept, [])
+    try:
+        yield getattr(_counted, kept)
+    finally:
+        setattr(_counted, kept, None)
+
+
 def database_commands():
     """Within the block, the (command, collection) of each command this process sends to the test database."""
-    _counted.commands = []
-    try:
-        yield _counted.commands
-    finally:
-        _counted.commands = None
+    return _listening("commands")
+
+
+def database_commands_sent():
+    """Within the block, each whole command this process sends to the test database (its filter, pipeline…)."""
+    return _listening("sent")
 
 
 _RAW = CodecOptions(document_class=RawBSONDocument)   # documents as their stored bytes

@@ -13,6 +13,7 @@ from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.base import AuditEntry
 from documents.employee import Employee
+from documents.staff_summary import refresh_staff_summaries
 from services import clock
 from services.cases.tasks import CONSIDER_STS, RTW_REMINDER
 from services.errors import Refused
@@ -134,7 +135,9 @@ def after_absence_saved(employee: Employee, today: dt.date) -> None:
 
 def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once, and add
-    or complete the tasks the absences bring (see `services.cases.tasks.absence_events`)."""
+    or complete the tasks the absences bring (see `services.cases.tasks.absence_events`). Their summaries for the
+    lists of staff are written again first (an import writes round the documents)."""
+    refresh_staff_summaries(employee.pk for employee in employees)
     scan(today, "triggers (absence saved)", employees=employees)
 
 

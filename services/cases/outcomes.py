@@ -366,12 +366,6 @@ def not_my_report(employee: Employee, cases, actor: str, *, mail: MailSettings) 
     return flagged
 
 
-def flagged_not_my_report(employee_ids: list) -> set:
-    """The employees among `employee_ids` with an open case flagged "not my report" (one query)."""
-    return set(Case.objects(employee__in=list(employee_ids), status__ne="closed",
-                            flags__match={"kind": "not_my_report", "status": "open"}).distinct("employee"))
-
-
 def flag_comments(user, flags: Iterable[tuple[Case, Flag]]) -> dict[str, str]:
     """The comments `user` may read of these flags (each with its case), by flag id. A manager's comment may hold
     health information, so only those who may read the employee's medical detail read it (their managers, HR
@@ -381,7 +375,9 @@ def flag_comments(user, flags: Iterable[tuple[Case, Flag]]) -> dict[str, str]:
 
 def flag_queue(cases, kinds=tuple(FLAG_WORDS)) -> list[tuple[Case, Flag]]:
     """Open flags of `kinds` on `cases` (already scoped), oldest first."""
-    found = [(case, flag) for case in cases.filter(flags__match={"status": "open", "kind": {"$in": list(kinds)}})
+    # "flags.status" beside the $elemMatch so the ("flags.status", "division") index finds the cases with open flags.
+    found = [(case, flag) for case in cases.filter(flags__status="open",
+                                                   flags__match={"status": "open", "kind": {"$in": list(kinds)}})
              .only("employee", "assignment_number", "division", "manager_path", "kind", "stage", "flags",
                    "policy_key", "policy_revision")
              for flag in case.flags if flag.status == "open" and flag.kind in kinds]

@@ -10,6 +10,7 @@ from documents.absence import Absence
 from documents.base import stored_audit_entry, utcnow
 from documents.case import Case
 from documents.employee import Employee
+from documents.open_task import refresh_open_task_people
 from services.cases.tasks import hr_queue
 
 MOVED = "scope followed the employee's move"
@@ -43,6 +44,7 @@ def refresh_case_scopes(actor: str, why: str) -> int:
         case.change(actor, MOVED, lambda case, division=division, path=path: case.follow_employee(
             division, path, (hr_queue(case.division), hr_queue(division))),
             reason=f"{case.division} → {division} ({why})")
+    refresh_open_task_people()
     return len(moved) + len(rechained)
 
 

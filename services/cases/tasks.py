@@ -18,7 +18,9 @@ from documents.absence import Absence, not_ended_before
 from documents.base import AuditEntry, utcnow
 from documents.case import AbsenceSnapshot, Case, Stage, Task
 from documents.employee import Employee
+from documents.open_task import rebuild_open_tasks
 from documents.policy import policy_rules
+from documents.staff_summary import rebuild_staff_summaries as rebuild_summaries
 from documents.user import User
 from services.errors import Refused
 from services.reads.people import name_of
@@ -321,3 +323,15 @@ def associate_absences(case: Case, employee: Employee, absence_ids: list[str], a
         return {"before": {"associated": before}, "after": {"associated": [str(a.pk) for a in chosen]}}
 
     return case.change(actor, "absences associated", apply, reason=reason, version=version)
+
+
+def rebuild_task_counts() -> int:
+    """Write again, from the cases and absences, the open-task rows the task badge counts (the nightly scan and
+    a check use it; every write to a case's or absence's tasks keeps them already). Returns how many there are."""
+    return rebuild_open_tasks(Case, Absence)
+
+
+def rebuild_staff_summaries() -> int:
+    """Write again every employee's summary for the lists of staff (latest absences, cases not closed) from one
+    read of the absences and one of the cases (the nightly scan); returns how many employees were written."""
+    return rebuild_summaries()

@@ -34,6 +34,8 @@ from documents.absence import Absence, not_ended_before
 from documents.base import utcnow
 from documents.case import Case, Migration, Note, Stage, Task
 from documents.employee import Employee
+from documents.open_task import add_open_tasks
+from documents.staff_summary import refresh_staff_summaries
 from services.cases.outcomes import raise_flag
 from services.cases.tasks import CONFIRM_MIGRATED, add_stage_tasks, assignee_for
 from services.errors import Refused
@@ -105,11 +107,15 @@ def _apply(outcomes: list[Outcome], employees: dict[str, Employee], numbers: lis
     collection, assignee = Case._get_collection(), Assignees()
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
-        collection.insert_many([migrated_case(row, employees[row.assignment_number], number, policy, actor, today,
-                                              assignee, warnings).to_mongo()
-                                for row, number, warnings in chunk], ordered=False)
+        stored = [migrated_case(row, employees[row.assignment_number], number, policy, actor, today, assignee,
+                                warnings).to_mongo() for row, number, warnings in chunk]
+        collection.insert_many(stored, ordered=False)
+        add_open_tasks("case", stored, summaries=False,
+                       people={employees[row.assignment_number].pk: employees[row.assignment_number]
+                               for row, _, _ in chunk})
         if progress:
             progress("applying", start + len(chunk), len(todo))
+    refresh_staff_summaries(employees[row.assignment_number].pk for row, _, _ in todo)
 
 
 class Assignees:

@@ -195,7 +195,7 @@ def rtw_outstanding(places: dict, grouping: Grouping, today: dt.date) -> list[Ou
 def flags_waiting(cases, grouping: Grouping) -> dict[tuple[str, str], int]:
     """Open flags on `cases` (already scoped; a case holds at most one open flag of each kind) by
     (group, kind)."""
-    found = cases.filter(flags__match={"status": "open"}).aggregate([
+    found = cases.filter(flags__status="open").aggregate([
         {"$unwind": "$flags"}, {"$match": {"flags.status": "open"}},
         {"$group": {"_id": {"division": "$division", "path": "$manager_path", "kind": "$flags.kind"},
                     "n": {"$sum": 1}}}])

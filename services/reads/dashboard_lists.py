@@ -120,7 +120,7 @@ def listed_cases(user: User, today: dt.date, division: str | None = None, line: 
     if pay:
         cases = cases.filter(__raw__=pay_change_query(pay, today))
     if flag:
-        cases = cases.filter(flags__match={"status": "open", "kind": flag})
+        cases = cases.filter(flags__status="open", flags__match={"status": "open", "kind": flag})
     return cases
 
 

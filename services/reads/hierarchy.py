@@ -12,8 +12,9 @@ from collections import Counter
 
 from documents.case import Case
 from documents.employee import Employee
+from documents.open_task import OpenTask
 from documents.user import User
-from services.cases.tasks import HR_QUEUE, assignee_for
+from services.cases.tasks import HR_QUEUE, hr_queue
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,24 +82,28 @@ def health(today: dt.date, divisions: set[str] | None, max_reports: int) -> dict
 
 
 def stranded_tasks(people: dict[str, Person], divisions: set[str] | None) -> list[StrandedTask]:
-    """Open tasks (not in an HR queue) whose assignee has no active login, or whose login is of someone who left."""
-    cases = Case.objects(status__ne="closed", tasks__match={"status": "open"}).exclude("audit")
+    """Open tasks of cases (not in an HR queue) whose assignee has no active login, or whose login is of someone
+    who left: from the kept open-task rows (of the divisions given, by their index) and one read of the logins;
+    only the few cases found are read, for the version their form sends."""
+    rows = OpenTask.objects(holder_kind="case")
     if divisions is not None:
-        cases = cases.filter(division__in=list(divisions))
-    logins = {user.email: user for user in User.objects.only("email", "active", "assignment_number")}
-    employees = {employee.pk: employee for employee in Employee.objects(
-        pk__in=list({case.employee for case in cases})).exclude("audit")}
+        rows = OpenTask.objects(division__in=list(divisions), holder_kind="case")
+    logins = {user.email: user for user in User.objects.only("email", "active", "assignment_number", "roles")}
+    managers = {user.assignment_number: user.email for user in logins.values()
+                if user.active and user.assignment_number and "manager" in user.roles}
     found = []
-    for case in cases:
-        for task in case.open_tasks():
-            if task.assignee.startswith(HR_QUEUE):
-                continue
-            user = logins.get(task.assignee)
-            holder = people.get(user.assignment_number) if user and user.assignment_number else None
-            problem = ("No login" if user is None else "Login switched off" if not user.active
-                       else f"{holder.name} has left" if holder and not holder.in_post else None)
-            if problem and case.employee in employees:
-                employee = employees[case.employee]
-                found.append(StrandedTask(case, task.id, task.title, employee.name, task.assignee, problem,
-                                          assignee_for("manager", employee)))
-    return found
+    for row in rows:
+        if row.assignee.startswith(HR_QUEUE):
+            continue
+        user = logins.get(row.assignee)
+        holder = people.get(user.assignment_number) if user and user.assignment_number else None
+        problem = ("No login" if user is None else "Login switched off" if not user.active
+                   else f"{holder.name} has left" if holder and not holder.in_post else None)
+        person = people.get(row.assignment_number or "")
+        if problem and person is not None:
+            found.append((row, problem, managers.get(person.supervisor or "") or hr_queue(person.division)))
+    cases = {case.pk: case for case in Case.objects(pk__in=list({row.holder for row, _, _ in found})).only(
+        "version", "status")} if found else {}
+    return [StrandedTask(cases[row.holder], row.task, row.title, people[row.assignment_number].name, row.assignee,
+                         problem, suggested)
+            for row, problem, suggested in found if row.holder in cases and cases[row.holder].status != "closed"]

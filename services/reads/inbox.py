@@ -2,8 +2,10 @@
 employee, and everyone's open tasks the user oversees (HR their divisions, a manager their hierarchy), counted
 by who holds them.
 
-Tasks live on cases (the stage's work) and on absences (the return-to-work reminder, the OH referral);
-both are read here with one query each. A paused case's tasks wait and are not listed.
+Tasks live on cases (the stage's work) and on absences (the return-to-work reminder, the OH referral). The
+pages and the badge read the open-task rows kept beside them (documents/open_task.py) by an index; the e-mails
+and the tests read the cases and absences themselves (`open_items`). A paused case's tasks wait and are not
+listed.
 """
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from collections import defaultdict
 import mongoengine as me
 
 from documents.absence import Absence
+from documents.base import as_date
 from documents.case import Case, Task
 from documents.employee import Employee
+from documents.open_task import OpenTask, open_and_overdue
 from documents.user import User
 from services.cases.tasks import hr_queue
 from services.reads.people import names_for
@@ -28,7 +32,7 @@ CASE_FIELDS = ("employee", "assignment_number", "division", "kind", "stage", "st
 class Item:
     """One open task with where it lives: a case (`case_id`) or an absence (`absence_id`)."""
 
-    task: Task
+    task: Task | ListedTask
     employee_id: object
     case_id: object = None
     case_kind: str | None = None
@@ -42,7 +46,7 @@ class Item:
 class Group:
     """One employee's open tasks, soonest due first."""
 
-    employee: Employee | None
+    employee: Employee | Person | None
     items: list[Item]
 
     def overdue(self, today: dt.date) -> int:
@@ -81,14 +85,55 @@ def open_items(assignees: list[str] | None = None, within: me.Q | None = None) -
     return items
 
 
-def grouped(items: list[Item], today: dt.date) -> list[Group]:
-    """By employee: those with overdue tasks first, then by the soonest due; each group's tasks by due date."""
+@dataclasses.dataclass(frozen=True)
+class ListedTask:
+    """What a task list shows of one open task (a kept row's copy of the task)."""
+
+    id: str
+    kind: str
+    title: str
+    assignee: str
+    due_on: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """What a task list shows of an employee (a kept row's copy)."""
+
+    pk: object
+    assignment_number: str
+    name: str
+    job_title: str | None
+
+
+def listed_items(assignees: list[str] | None = None, within: me.Q | None = None) -> tuple[list[Item], dict]:
+    """The open tasks the task lists show, from the kept rows (documents/open_task.py) alone, read raw: those
+    held by `assignees` (a login and its HR queues: a few) or those of the people `within` (a scope filter on the
+    rows' division and chain of supervisors, as on cases), each read through an index; with {employee id:
+    Person} named by the rows."""
+    rows = OpenTask.objects(assignee__in=assignees) if assignees is not None else OpenTask.objects
+    if within is not None:
+        rows = rows.filter(within)
+    items, people = [], {}
+    for row in rows.order_by("due_on").exclude("manager_path").as_pymongo():
+        task = ListedTask(row["task"], row.get("kind") or "", row.get("title") or "", row["assignee"],
+                          as_date(row["due_on"]))
+        case = row["holder_kind"] == "case"
+        employee = row.get("employee")
+        items.append(Item(task, employee, case_id=row["holder"] if case else None,
+                          case_kind=row.get("case_kind") if case else None, absence_id=None if case else row["holder"]))
+        if row.get("assignment_number") and employee not in people:
+            people[employee] = Person(employee, row["assignment_number"],
+                                      f"{row.get('first_name', '')} {row.get('last_name', '')}", row.get("job_title"))
+    return items, people
+
+
+def grouped(items: list[Item], today: dt.date, people: dict) -> list[Group]:
+    """By employee (`people`: {employee id: employee}): those with overdue tasks first, then by the soonest due;
+    each group's tasks by due date."""
     by_employee = defaultdict(list)
     for item in items:
         by_employee[item.employee_id].append(item)
-    people = {employee.pk: employee for employee in Employee.objects(pk__in=list(by_employee)).only(
-        "first_name", "last_name", "assignment_number", "job_title", "division", "supervisor_assignment_number")
-        } if by_employee else {}
     groups = [Group(people.get(key), sorted(found, key=lambda item: (item.task.due_on, item.task.title)))
               for key, found in by_employee.items()]
     return sorted(groups, key=lambda group: (0 if group.overdue(today) else 1, group.items[0].task.due_on,
@@ -98,6 +143,12 @@ def grouped(items: list[Item], today: dt.date) -> list[Group]:
 def counts(items: list[Item], today: dt.date) -> tuple[int, int]:
     """(open, overdue)."""
     return len(items), sum(item.overdue(today) for item in items)
+
+
+def badge_counts(user: User, today: dt.date) -> tuple[int, int]:
+    """(open, overdue) of the user's own tasks and their HR queues', for the header's "My tasks" badge: two
+    indexed counts of the kept open-task rows, whatever the number of cases and absences."""
+    return open_and_overdue(assignees_of(user), today)
 
 
 @dataclasses.dataclass(frozen=True)

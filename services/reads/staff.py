@@ -15,23 +15,20 @@ from documents.case import Case
 from documents.employee import Employee
 
 
-def absent_on(employee_ids: list, day: dt.date) -> set:
-    """The ids of the employees among `employee_ids` who are off sick on `day` (one query)."""
-    cursor = Absence._get_collection().find(
-        {"employee": {"$in": list(employee_ids)}, "first_day": {"$lte": midnight(day)},
-         **not_ended_before(day)},
-        {"employee": 1})
-    return {row["employee"] for row in cursor}
+def absent_on(employees: list[Employee], day: dt.date) -> set:
+    """The ids of `employees` who are off sick on `day`, from their kept summaries (no read)."""
+    return {employee.pk for employee in employees if employee.summary and employee.summary.absent_on(day)}
 
 
-def open_cases_by_employee(employee_ids: list) -> dict:
-    """{employee id: ["STS", "LTS", …]} of cases not closed, for `employee_ids` (one query)."""
-    cursor = Case._get_collection().find(
-        {"employee": {"$in": list(employee_ids)}, "status": {"$ne": "closed"}}, {"employee": 1, "kind": 1})
-    kinds: dict = {}
-    for row in cursor:
-        kinds.setdefault(row["employee"], []).append(row["kind"])
-    return {key: sorted(value) for key, value in kinds.items()}
+def open_cases_by_employee(employees: list[Employee]) -> dict:
+    """{employee id: ["STS", "LTS", …]} of the cases not closed of `employees`, from their kept summaries."""
+    return {employee.pk: employee.summary.case_kinds for employee in employees
+            if employee.summary and employee.summary.open_cases}
+
+
+def flagged_not_my_report(employees: list[Employee]) -> set:
+    """The ids of `employees` with a case not closed flagged "not my report", from their kept summaries."""
+    return {employee.pk for employee in employees if employee.summary and employee.summary.flagged_not_my_report}
 
 
 def absences_between(employee_ids: list, first: dt.date, last: dt.date) -> dict:
@@ -82,12 +79,15 @@ def employee_record(employee: Employee, user, today: dt.date) -> dict:
 
 
 def team_of(manager, on: dt.date, everyone: bool):
-    """The people in post on `on` who report to `manager` (a user): directly, or with `everyone` at any depth
-    below them."""
-    staff = Employee.objects.visible_to(manager).below(manager.assignment_number).current(on)
-    if not everyone:
-        staff = staff.filter(supervisor_assignment_number=manager.assignment_number)
-    return staff
+    """The people in post on `on` who report to `manager` (a user with the manager role): directly, or with
+    `everyone` at any depth below them. Their own scope as a manager, read through the `manager_path` index alone
+    (adding what else they may see as HR would make an `$or`, which the embedded database answers by reading
+    every employee)."""
+    number = manager.assignment_number
+    if not number:
+        return Employee.objects.none()
+    staff = Employee.objects.below(number).current(on)
+    return staff if everyone else staff.filter(supervisor_assignment_number=number)
 
 
 def supervisor_names(employees) -> dict[str, str]:

@@ -13,6 +13,7 @@ from casework.absences import long_date
 from casework.inflight_feed import COLUMNS
 from casework.workflow import due_on
 from documents import Absence, Case, Employee, User
+from documents.open_task import OpenTask
 from services import clock
 from services.imports import inflight
 from tests.app.test_absence_import import feed, finished
@@ -96,6 +97,10 @@ def test_import_creates_each_case_at_its_stage(app, staff, good_file):
                      ("send_outcome_letter", "bea@example.org", due_on(today, 20, "ENG")),
                      ("confirm_migrated", "bea@example.org", due_on(today, 5, "ENG"))]
     assert case.tasks[-1].title == "Confirm Anna Ash's stage: 1st formal absence review meeting since 5 January 2026"
+    rows = OpenTask.objects(holder=case.pk).order_by("due_on")      # the kept rows the task lists read
+    assert [(row.kind, row.assignee, row.last_name, row.case_kind) for row in rows][:1] == [
+        ("associate_absences", "bea@example.org", "Ash", "STS")] and rows.count() == 5
+    assert Employee.objects.get(pk=case.employee).summary.case_kinds == ["STS"]
     lts = Case.objects.get(employee=staff["ben"].pk)
     assert (lts.kind, lts.stage, lts.stages[0].warning_level, lts.stages[0].review_date, lts.notes) == (
         "LTS", "lts_welfare", None, None, [])

@@ -111,6 +111,7 @@ def test_scan_command_prints_a_summary_and_is_idempotent(app, frequent):
     assert dry.exit_code == 0 and "Would have evaluated 1 employees" in dry.output and Case.objects.count() == 0
     first = runner.invoke(args=["triggers", "scan", "--as-of", "2026-11-23"])
     assert "opened 1 short-term and 0 long-term cases" in first.output
+    assert "Kept lists written again: " in first.output and "staff summaries" in first.output
     second = runner.invoke(args=["triggers", "scan", "--as-of", "2026-11-23"])
     assert "opened 0 short-term and 0 long-term cases, review meetings due 0, monitoring ended 0" in second.output
     assert runner.invoke(args=["triggers", "scan", "--as-of", "23/11/2026"]).exit_code != 0

@@ -1,0 +1,207 @@
+"""The open tasks kept apart from the cases and absences that hold them, one small row a task, so that the task
+badge every page shows ("My tasks": open and overdue) is two indexed counts, not a scan of every case and absence.
+
+A holder's rows are written again, whole, after every write to it: `Document.save` and the queryset's `update`
+and `delete` of a case or an absence resynchronise the rows of the holders they touched (`KeepsOpenTasks`,
+`OpenTasksQuerySet`). Writes that go round the documents (a bulk import, a restore) call `sync_open_tasks` or
+`rebuild_open_tasks` themselves; the nightly scan rebuilds them all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import mongoengine as me
+from mongoengine.connection import get_db
+from pymongo import UpdateOne
+
+from documents.base import midnight
+from documents.staff_summary import refresh_staff_summaries
+
+HOLDER_FIELDS = ("employee", "tasks", "paused", "kind")
+PERSON_FIELDS = ("first_name", "last_name", "assignment_number", "job_title", "division", "manager_path")
+ONE_BY_ONE = 5      # more employees than this are read in one pass over all of them
+
+
+class OpenTask(me.Document):
+    """One open task: who holds it, by when, and where it lives (`holder`: a case, with its `case_kind`, or an
+    absence), with what the task lists show of it and of its employee, and the employee's division and chain of
+    supervisors, which decide who oversees it (the same fields as a case's scope)."""
+
+    holder = me.ObjectIdField(required=True)
+    holder_kind = me.StringField(required=True, choices=("case", "absence"))
+    case_kind = me.StringField()
+    task = me.StringField(required=True)
+    kind = me.StringField()
+    title = me.StringField()
+    assignee = me.StringField(required=True)
+    due_on = me.DateField(required=True)
+    employee = me.ObjectIdField()
+    first_name = me.StringField()
+    last_name = me.StringField()
+    assignment_number = me.StringField()
+    job_title = me.StringField()
+    division = me.StringField()
+    manager_path = me.ListField(me.StringField())
+
+    meta = {"collection": "open_tasks",
+            "indexes": [("assignee", "due_on"), "holder", ("division", "due_on"), ("manager_path", "due_on")]}
+
+
+def _people(employee_ids) -> dict:
+    """{employee id: the fields a row copies} of `employee_ids`: a few by id, more in one pass over everyone."""
+    ids = list({key for key in employee_ids if key is not None})
+    if not ids:
+        return {}
+    fields = dict.fromkeys(PERSON_FIELDS, 1)
+    employees = get_db().employees
+    if len(ids) > ONE_BY_ONE:
+        wanted = set(ids)
+        return {row["_id"]: row for row in employees.find({}, fields) if row["_id"] in wanted}
+    return {row["_id"]: row for row in employees.find({"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}},
+                                                      fields)}
+
+
+def _rows(kind: str, stored: dict, people: dict) -> list[dict]:
+    """The rows of one case or absence as stored: its open tasks, none while a case is paused (its tasks wait)."""
+    if stored.get("paused"):
+        return []
+    person = people.get(stored.get("employee")) or {}
+    copied = {name: person[name] for name in PERSON_FIELDS if person.get(name) is not None}
+    return [{"holder": stored["_id"], "holder_kind": kind, "task": task["id"], "kind": task.get("kind"),
+             "title": task.get("title"), "assignee": task["assignee"], "due_on": task["due_on"],
+             "employee": stored.get("employee"), **copied,
+             **({"case_kind": stored.get("kind")} if kind == "case" else {})}
+            for task in stored.get("tasks") or [] if task.get("status", "open") == "open"]
+
+
+def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touched: tuple[bool, bool] = (True, True)
+                    ) -> None:
+    """Write again the rows of the cases or absences `ids` of `document` (Case or Absence) as they are stored,
+    and the staff summaries of their employees (with `employees`: those of holders since deleted); `touched`
+    says which of the two (rows, summaries) the write may have changed."""
+    rows_touched, summaries_touched = touched
+    if not ids or not (rows_touched or summaries_touched):
+        return
+    kind = "case" if document._meta["collection"] == "cases" else "absence"
+    holders = list(document._get_collection().find({"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}},
+                                                   dict.fromkeys(HOLDER_FIELDS, 1)))
+    if summaries_touched:
+        refresh_staff_summaries({*employees, *(stored.get("employee") for stored in holders)})
+    if not rows_touched:
+        return
+    people = _people(stored.get("employee") for stored in holders if stored.get("tasks"))
+    rows = [row for stored in holders for row in _rows(kind, stored, people)]
+    collection = OpenTask._get_collection()
+    collection.delete_many({"holder": ids[0]} if len(ids) == 1 else {"holder": {"$in": ids}})
+    if rows:
+        collection.insert_many(rows, ordered=False)
+
+
+def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, people: dict | None = None) -> None:
+    """The rows of cases or absences (`kind`) just inserted round the documents (`inserted`: as stored, with
+    their ids), written without reading them back (nor their employees, when `people` gives them: {employee id:
+    employee}); and (with `summaries`) their employees' staff summaries."""
+    if people is not None:
+        people = {key: {name: getattr(employee, name, None) for name in PERSON_FIELDS}
+                  for key, employee in people.items()}
+    else:
+        people = _people(stored.get("employee") for stored in inserted if stored.get("tasks"))
+    rows = [row for stored in inserted for row in _rows(kind, stored, people)]
+    if rows:
+        OpenTask._get_collection().insert_many(rows, ordered=False)
+    if summaries:
+        refresh_staff_summaries(stored.get("employee") for stored in inserted)
+
+
+def rebuild_open_tasks(case_document: type[me.Document], absence_document: type[me.Document]) -> int:
+    """Every row again from the cases and absences with open tasks (read by the `tasks.status` index);
+    returns how many rows there are."""
+    holders = [(kind, stored) for document, kind in ((case_document, "case"), (absence_document, "absence"))
+               for stored in document._get_collection().find({"tasks.status": "open"},
+                                                             dict.fromkeys(HOLDER_FIELDS, 1))]
+    people = _people(stored.get("employee") for _, stored in holders)
+    rows = [row for kind, stored in holders for row in _rows(kind, stored, people)]
+    collection = OpenTask._get_collection()
+    collection.delete_many({})
+    if rows:
+        collection.insert_many(rows, ordered=False)
+    return len(rows)
+
+
+def refresh_open_task_people() -> int:
+    """Copy again onto every row its employee's current name, job title, division and chain of supervisors (after
+    the staff hierarchy changed: who oversees a task follows the employee); returns how many rows changed. Reads
+    the rows and the employees once each."""
+    collection = OpenTask._get_collection()
+    rows = list(collection.find({}, {"employee": 1, **dict.fromkeys(PERSON_FIELDS, 1)}))
+    people = _people(row.get("employee") for row in rows)
+    writes = []
+    for row in rows:
+        person = people.get(row.get("employee")) or {}
+        copied = {name: person.get(name) for name in PERSON_FIELDS}
+        if any(row.get(name) != value for name, value in copied.items()):
+            writes.append(UpdateOne({"_id": row["_id"]}, {"$set": copied}))
+    if writes:
+        collection.bulk_write(writes, ordered=False)
+    return len(writes)
+
+
+def open_and_overdue(assignees: list[str], today: dt.date) -> tuple[int, int]:
+    """(open, overdue) tasks held by `assignees` (a login and its HR queues: a handful): one aggregation over
+    their rows, read by the (assignee, due_on) index."""
+    who = assignees[0] if len(assignees) == 1 else {"$in": assignees}
+    found = list(OpenTask._get_collection().aggregate([
+        {"$match": {"assignee": who}},
+        {"$group": {"_id": None, "open": {"$sum": 1},
+                    "overdue": {"$sum": {"$cond": [{"$lt": ["$due_on", midnight(today)]}, 1, 0]}}}}]))
+    return (found[0]["open"], found[0]["overdue"]) if found else (0, 0)
+
+
+class OpenTasksQuerySet(me.QuerySet):
+    """A queryset of cases or absences whose writes keep the open-task rows: the holders an update or delete
+    matches are read first (their ids), and their rows written again after it."""
+
+    def update(self, *args, **kwargs):
+        touched = _touched(name.split("__")[1] if "__" in name else name for name in kwargs)
+        if not any(touched):
+            return super().update(*args, **kwargs)
+        ids = list(self.clone().scalar("id"))
+        result = super().update(*args, **kwargs)
+        sync_open_tasks(self._document, ids, touched=touched)
+        return result
+
+    def insert(self, doc_or_docs, *args, **kwargs):
+        result = super().insert(doc_or_docs, *args, **kwargs)
+        docs = doc_or_docs if isinstance(doc_or_docs, (list, tuple)) else [doc_or_docs]
+        keys = [getattr(made, "pk", made) for made in (result if isinstance(result, list) else [result])]
+        add_open_tasks("case" if self._document._meta["collection"] == "cases" else "absence",
+                       [{**doc.to_mongo().to_dict(), "_id": key} for doc, key in zip(docs, keys, strict=True)])
+        return result
+
+    def delete(self, *args, **kwargs):
+        found = list(self.clone().scalar("id", "employee"))
+        result = super().delete(*args, **kwargs)
+        sync_open_tasks(self._document, [key for key, _ in found], [employee for _, employee in found])
+        return result
+
+
+class KeepsOpenTasks:
+    """Mixin for Case and Absence: a save writes the document's open-task rows again."""
+
+    def save(self, *args, **kwargs):
+        new = self.pk is None or self._created
+        touched = (True, True) if new else _touched(name.split(".")[0] for name in self._get_changed_fields())
+        saved = super().save(*args, **kwargs)
+        sync_open_tasks(type(self), [self.pk], touched=touched)
+        return saved
+
+
+ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw"})     # a raw update may change anything
+SUMMARY_FIELDS = frozenset({"employee", "first_day", "last_day", "status", "kind", "stage", "flags", "raw"})
+
+
+def _touched(fields) -> tuple[bool, bool]:
+    """Whether a write to `fields` may change (a holder's rows, its employee's summary): its tasks or a case's
+    pause; an absence's days, a case's status, kind, stage or flags."""
+    fields = set(fields)
+    return bool(fields & ROW_FIELDS), bool(fields & SUMMARY_FIELDS)

@@ -1,0 +1,107 @@
+"""The request-path reads of the task lists, the task badge and the team page are served by an index, on the
+embedded database and (by the indexes each document declares in its `meta`) on a real MongoDB.
+
+What SecantusDB's `explain` reports, found out here: a winning plan of `FETCH` over `IXSCAN` with the index's
+name when every field of the filter is a key of one index and there is no `$in` beside another condition;
+`COLLSCAN` as soon as the filter names one field outside the index, even where it answers from the index's
+part and filters the rest (measured over 20,000 employees: `{manager_path, start_date $not $gt, end_date $not
+$lt}` 20 ms, the same with an `$or` over a missing start date 3.5 s, a whole read). So each read below is
+checked in two steps: the plan of its indexed part is an `IXSCAN` of the named index, and the rest of its filter
+holds no `$or` (the engine's scan). A filter the engine reports in full is checked as it is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from documents import Employee
+from documents.base import midnight
+from documents.open_task import OpenTask
+from tests.conftest import clean_database
+
+DAY = dt.datetime(2026, 3, 2)
+
+
+@pytest.fixture
+def _clean():
+    """Rows are written once for the module."""
+
+
+@pytest.fixture(scope="module")
+def db(app):
+    from documents.connection import database
+    clean_database()
+    found = database()
+    found.open_tasks.insert_many([{"holder": n, "holder_kind": "case", "task": f"t{n}", "assignee": f"a{n % 7}",
+                                   "due_on": midnight(dt.date(2026, 1, 1 + n % 28)), "division": f"D{n % 3}",
+                                   "manager_path": [f"M{n % 5}", "B1"]} for n in range(200)])
+    found.employees.insert_many([{"assignment_number": f"N{n}", "first_name": "A", "last_name": f"Z{n}",
+                                  "division": "D1", "manager_path": [f"M{n % 5}", "B1"],
+                                  "supervisor_assignment_number": f"M{n % 5}", "fte": 1.0} for n in range(100)])
+    yield found
+    clean_database()
+
+
+def plan(db, collection: str, where: dict) -> tuple[str, str | None]:
+    """(the winning plan's input stage, or its stage when it has none; the index it scans)."""
+    winning = db[collection].find(where).explain()["queryPlanner"]["winningPlan"]
+    stage = winning.get("inputStage", winning)
+    return stage["stage"], stage.get("indexName")
+
+
+def has_or(where) -> bool:
+    if isinstance(where, dict):
+        return "$or" in where or any(has_or(value) for value in where.values())
+    return isinstance(where, list) and any(has_or(value) for value in where)
+
+
+def declared(document, keys: list[str]) -> bool:
+    """Whether `document` declares an index on exactly `keys` (in order) in its `meta`."""
+    return any([name for name, _ in spec["fields"]] == keys for spec in document._meta["index_specs"])
+
+
+def raw_filter(queryset) -> dict:
+    return queryset._query
+
+
+# (what, collection, the filter as the code sends it, the index's keys, the document declaring it)
+READS = [
+    ("the badge: a login's rows", "open_tasks", {"assignee": "a1"}, ["assignee", "due_on"], OpenTask),
+    ("the badge: a login's and their HR queues' rows", "open_tasks", {"assignee": {"$in": ["a1", "hr:D1"]}},
+     ["assignee", "due_on"], OpenTask),
+    ("everyone's tasks below a manager", "open_tasks", {"manager_path": "B1"}, ["manager_path", "due_on"], OpenTask),
+    ("everyone's tasks in HR's divisions", "open_tasks", {"division": {"$in": ["D1", "D2"]}},
+     ["division", "due_on"], OpenTask),
+    ("a holder's rows written again", "open_tasks", {"holder": 3}, ["holder"], OpenTask),
+]
+
+
+@pytest.mark.parametrize("what, collection, where, keys, document", READS, ids=[row[0] for row in READS])
+def test_a_task_read_is_an_index_scan(db, what, collection, where, keys, document):
+    assert plan(db, collection, where) == ("IXSCAN", "_".join(f"{key}_1" for key in keys))
+    assert declared(document, keys)
+
+
+def test_the_team_page_reads_the_managers_people_by_the_manager_path_index(db):
+    """`team_of`: the people in post below the manager. The engine reports `COLLSCAN` for the whole filter (it
+    names the supervisor and the dates beside the chain), so its indexed part is checked, and that the rest has
+    no `$or` (`Employee.objects.current` writes "started by then or no start date" as `$not $gt`)."""
+    manager = type("Manager", (), {"assignment_number": "B1", "is_authenticated": True,
+                                   "has_role": lambda self, *roles: "manager" in roles})()
+    from services.reads.staff import team_of
+    for everyone in (False, True):
+        where = raw_filter(team_of(manager, DAY.date(), everyone))
+        assert where.get("manager_path") == "B1" and not has_or(where), where
+    assert plan(db, "employees", {"manager_path": "B1"}) == ("IXSCAN", "manager_path_1")
+    assert declared(Employee, ["manager_path"])
+
+
+def test_the_badge_s_overdue_count_is_not_a_second_filtered_read(db):
+    """An `$in` of assignees beside a due-date range is a `COLLSCAN` on the engine: the badge counts overdue
+    rows inside one aggregation whose `$match` names the assignees alone (an index scan)."""
+    assert plan(db, "open_tasks", {"assignee": {"$in": ["a1", "a2"]}, "due_on": {"$lt": DAY}})[0] == "COLLSCAN"
+    explained = db.command("explain", {"aggregate": "open_tasks", "pipeline": [
+        {"$match": {"assignee": {"$in": ["a1", "a2"]}}}, {"$group": {"_id": None, "open": {"$sum": 1}}}],
+        "cursor": {}})
+    assert explained["queryPlanner"]["winningPlan"]["inputStage"]["indexName"] == "assignee_1_due_on_1"
