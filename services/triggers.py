@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import tomllib
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from pymongo.errors import BulkWriteError
 
@@ -27,6 +27,7 @@ from documents.case import Case, Stage, Task
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
+from documents.reading import rows_where
 from services.cases.tasks import (
     CONSIDER_STS,
     REVIEW_MEETING,
@@ -321,24 +322,18 @@ class ScanSummary:
 
 def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progress=None,
          active: Policy | None = None) -> ScanSummary:
-    """Evaluate everyone in post on `as_of` (three reads in all) and, when `apply`, act on the results.
+    """Evaluate everyone in post on `as_of` (or `employees`) and, when `apply`, act on the results.
 
-    `active` stands in for the active policy (a preview of what activating another would do)."""
+    Each employee's absences and cases are read once (see `by_employee`); what the absences themselves bring
+    (reminders, tasks completed) follows from the same rows. `active` stands in for the active policy (a preview
+    of what activating another would do)."""
     active = active or active_policy()
-    staff = list(employees if employees is not None else Employee.objects.current(as_of).exclude("audit"))
-    ids = [employee.pk for employee in staff]
-    absences, cases = defaultdict(list), defaultdict(list)
-    for row in Absence._get_collection().find({"employee": {"$in": ids}} if employees is not None else {},
-                                              ABSENCE_FIELDS):
-        absences[row["employee"]].append(row)
-    for case in Case.objects(**({"employee__in": ids} if employees is not None else {})).exclude("audit"):
-        cases[case.employee].append(case)
+    everyone = employees is None
+    staff = list(Employee.objects.current(as_of).exclude("audit") if everyone else employees)
     summary = ScanSummary()
-    policies = {}
-    for employee in staff:
-        policy = policies[employee.pk] = policy_for(cases[employee.pk], active)
-        evaluation = evaluate(employee_facts(employee), absence_facts(absences[employee.pk]),
-                              case_facts(cases[employee.pk]), policy, as_of)
+    for employee, rows, cases in by_employee(staff, everyone):
+        policy = policy_for(cases, active)
+        evaluation = evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases), policy, as_of)
         summary.employees += 1
         summary.concerns += len(evaluation.concerns)
         applicable = [action for action in evaluation.actions if action.kind in APPLIED]
@@ -348,21 +343,45 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
             if apply:
                 apply_evaluation(employee, evaluation, policy, actor)
         if apply:
-            reviews = give_adjustment_reviews(employee, evaluation.actions, as_of)
-            if reviews:
-                summary.actions[REVIEW_ADJUSTMENT] += reviews
-            for action in evaluation.actions:
-                if action.kind == "oh_referral":
-                    summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids,
-                                                                                   as_of)
-                elif action.kind == "consider_sts":
-                    summary.actions["consider_sts"] += consider_short_term(employee, action.absence_ids,
-                                                                           action.reason, actor, as_of)
+            _apply_tasks(employee, evaluation, actor, as_of, summary)
+            absence_events(employee, rows, cases, as_of, policy)
         if progress:
             progress(1)
-    if apply:
-        absence_events(staff, as_of, policies)
     return summary
+
+
+def _apply_tasks(employee: Employee, evaluation: Evaluation, actor: str, as_of: dt.date,
+                 summary: ScanSummary) -> None:
+    """The tasks an evaluation gives beside its cases: adjustment reviews, referrals, the short-term procedure."""
+    reviews = give_adjustment_reviews(employee, evaluation.actions, as_of)
+    if reviews:
+        summary.actions[REVIEW_ADJUSTMENT] += reviews
+    for action in evaluation.actions:
+        if action.kind == "oh_referral":
+            summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids, as_of)
+        elif action.kind == "consider_sts":
+            summary.actions["consider_sts"] += consider_short_term(employee, action.absence_ids, action.reason,
+                                                                   actor, as_of)
+
+
+# What the scan reads of an absence: all but its audit trail (the engine's facts, its tasks and interview for the
+# reminders, and the rest for the per-month figures kept from the same pass).
+SCANNED = {"audit": 0}
+
+
+def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employee, list[dict], list[Case]]]:
+    """Each of `staff` with their absences (raw rows, without the audit trail) and their cases (likewise). For
+    everyone, each collection is read in one pass and grouped by employee; for some, by `rows_where`: an indexed
+    equality read per employee when they are few, one pass when many, never `$in`."""
+    ids = [employee.pk for employee in staff]
+    absences: defaultdict[object, list[dict]] = defaultdict(list)
+    cases: defaultdict[object, list[dict]] = defaultdict(list)
+    for collection, grouped in ((Absence._get_collection(), absences), (Case._get_collection(), cases)):
+        rows = collection.find({}, SCANNED) if everyone else rows_where(collection, {"employee": ids}, SCANNED)
+        for row in rows:
+            grouped[row["employee"]].append(row)
+    for employee in staff:
+        yield employee, absences[employee.pk], [Case._from_son(row) for row in cases[employee.pk]]
 
 
 def scan_staff_of(user, as_of: dt.date, apply: bool) -> ScanSummary:

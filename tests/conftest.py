@@ -207,3 +207,35 @@ def csrf_token(html: str) -> str:
     assert match, "page carries no CSRF token"
     return match.group(1)
 
+
+
+class _Sent(_Counted):
+    """The whole commands sent to the test database while `commands_sent()` is open: what a read asks for."""
+
+    def started(self, event):
+        if self.commands is not None and event.database_name == TEST_DB:
+            self.commands.append(event.command)
+
+
+_sent = _Sent()
+monitoring.register(_sent)
+
+
+@contextlib.contextmanager
+def commands_sent():
+    """Within the block, each command (the whole document) this process sends to the test database."""
+    _sent.commands = []
+    try:
+        yield _sent.commands
+    finally:
+        _sent.commands = None
+
+
+def largest_in(value) -> int:
+    """The most values any `$in` anywhere in a command (or part of one) lists; 0 when it has none."""
+    if isinstance(value, dict):
+        return max([len(found) for key, found in value.items() if key == "$in"]
+                   + [largest_in(found) for found in value.values()], default=0)
+    if isinstance(value, (list, tuple)):
+        return max((largest_in(found) for found in value), default=0)
+    return 0
