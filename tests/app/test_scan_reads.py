@@ -11,8 +11,13 @@ from documents import Absence, Case, Employee
 from documents.reading import EACH_UP_TO
 from services.absences import after_absence_saved
 from services.imports.absences import import_absences
+from services.imports.hierarchy import import_employees
+from services.imports.inflight import import_inflight
+from services.settings import Settings
 from services.triggers import by_employee, scan
 from tests.app.test_absence_import import absence_row
+from tests.app.test_hierarchy_import import row_of
+from tests.app.test_inflight_import import case_row
 from tests.conftest import commands_sent, largest_in
 
 AS_OF = dt.date(2026, 11, 23)
@@ -107,3 +112,29 @@ def test_an_unchanged_re_import_of_absences_writes_nothing(make_employee):
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 3, "refused": 0}
     assert [command for command in sent if next(iter(command)) in WRITES] == []
     assert reads_of(sent, "cases") == [] and largest_in(sent) <= HANDFUL
+
+
+def test_an_unchanged_re_import_of_employees_writes_nothing(app, make_employee, make_user):
+    """The same hierarchy twice (a manager with a login and two staff): the second run writes nothing."""
+    boss = make_employee(first_name="Bea", last_name="Boss")
+    make_user(boss.email, ["manager"], assignment_number=boss.assignment_number)
+    staff = [boss] + [make_employee(supervisor_assignment_number=boss.assignment_number) for _ in range(2)]
+    rows = [row_of(employee) for employee in staff]
+    mail = Settings.from_config(app.config).mail
+    import_employees(rows, "import:employees.csv by test", "import", AS_OF, mail=mail)
+    with commands_sent() as sent:
+        again = import_employees(rows, "import:employees.csv by test", "import", AS_OF, mail=mail)
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 3, "refused": 0}
+    assert [command for command in sent if next(iter(command)) in WRITES] == []
+    assert largest_in(sent) <= HANDFUL
+
+
+def test_an_unchanged_re_import_of_cases_in_progress_writes_nothing(make_employee):
+    """The same in-flight row twice: the second run finds it unchanged and writes nothing."""
+    anna = make_employee()
+    rows = [case_row(anna.assignment_number)]
+    assert import_inflight(rows, "import:inflight.csv by test", "import", AS_OF).counts["created"] == 1
+    with commands_sent() as sent:
+        again = import_inflight(rows, "import:inflight.csv by test", "import", AS_OF)
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 1, "refused": 0}
+    assert [command for command in sent if next(iter(command)) in WRITES] == []
