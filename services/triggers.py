@@ -22,7 +22,7 @@ from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from casework.workflow import due_on
 from documents.absence import Absence
-from documents.base import AuditEntry
+from documents.base import AuditEntry, as_date
 from documents.case import Case, Stage, Task
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
@@ -123,41 +123,51 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
-def case_facts(cases: Iterable[Case]) -> list[CaseFacts]:
-    """Live cases, and the latest closed short-term case (its stage date keeps old absences from firing again)."""
-    live = [case for case in cases if case.status != "closed"]
-    closed = sorted((case for case in cases if case.status == "closed" and case.kind == "STS"),
-                    key=lambda case: case.closed_on or dt.date.min)
-    chosen = live + closed[-1:]
-    return [CaseFacts(case.pk, case.kind, case.status, case.stage, stage.entered_on, stage.review_date,
-                      stage.warning_level, stage.warning_expires_on, case.paused,
-                      stage.outcome.decided_on if stage.outcome else None,
-                      stage.outcome.target_occasions if stage.outcome else None,
-                      stage.outcome.target_days if stage.outcome else None, _review_task_for(case))
-            for case in chosen if (stage := case.current_stage) is not None]
+def case_facts(cases: Iterable[Case | dict]) -> list[CaseFacts]:
+    """Live cases, and the latest closed short-term case (its stage date keeps old absences from firing again);
+    the cases as documents or as raw rows (the scan reads thousands: building each document cost more than
+    evaluating its employee)."""
+    rows = [stored_case(case) for case in cases]
+    live = [row for row in rows if row["status"] != "closed"]
+    closed = sorted((row for row in rows if row["status"] == "closed" and row["kind"] == "STS"),
+                    key=lambda row: row.get("closed_on") or dt.datetime.min)
+    return [CaseFacts(row.get("_id"), row["kind"], row["status"], row["stage"], as_date(stage["entered_on"]),
+                      as_date(stage.get("review_date")), stage.get("warning_level"),
+                      as_date(stage.get("warning_expires_on")), bool(row.get("paused")),
+                      as_date(outcome.get("decided_on")) if outcome else None,
+                      outcome.get("target_occasions") if outcome else None,
+                      outcome.get("target_days") if outcome else None, _review_task_for(row))
+            for row in live + closed[-1:] if row.get("stages")
+            for stage in row["stages"][-1:] for outcome in [stage.get("outcome")]]
 
 
-def _review_task_for(case: Case) -> dt.date | None:
+def stored_case(case: Case | dict) -> dict:
+    """A case as MongoDB stores it (dates as datetimes): a raw row as it is, a document converted."""
+    return case if isinstance(case, dict) else case.to_mongo().to_dict()
+
+
+def _review_task_for(row: dict) -> dt.date | None:
     """The decision of the current stage whose review meeting the scan already made due (its task's key)."""
-    return max((task.event_on for task in case.tasks if task.kind == REVIEW_MEETING and task.stage_key == case.stage
-                and task.event_on), default=None)
+    return max((as_date(task["event_on"]) for task in row.get("tasks", ()) if task.get("kind") == REVIEW_MEETING
+                and task.get("stage_key") == row["stage"] and task.get("event_on")), default=None)
 
 
 ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnancy_related": 1,
                   "disability_related": 1, "employee": 1, "expected_return": 1, "fit_notes.to_day": 1}
 
 
-def policy_for(cases: Iterable[Case], active: Policy) -> Policy:
+def policy_for(cases: Iterable[Case | dict], active: Policy) -> Policy:
     """The policy an employee is evaluated under: a case keeps the version it was opened under, so while a
-    short-term case is open or on monitoring its version rules; otherwise the active policy."""
-    live = [case for case in cases if case.kind == "STS" and case.status != "closed"]
+    short-term case is open or on monitoring its version rules; otherwise the active policy. The cases as
+    documents or as raw rows."""
+    live = [row for row in map(stored_case, cases) if row["kind"] == "STS" and row["status"] != "closed"]
     if not live:
         return active
-    case = max(live, key=lambda case: case.opened_on)
-    if (case.policy_key, case.policy_revision) == (active.key, active.revision):
+    case = max(live, key=lambda row: row["opened_on"])
+    if (case["policy_key"], case["policy_revision"]) == (active.key, active.revision):
         return active
     try:
-        return policy_rules(case.policy_key, case.policy_revision)
+        return policy_rules(case["policy_key"], case["policy_revision"])
     except PolicyDocument.DoesNotExist:
         return active
 
@@ -171,7 +181,7 @@ def policy_of(employee: Employee) -> Policy:
 def evaluate_employee(employee: Employee, as_of: dt.date, active: Policy | None = None) -> Evaluation:
     """The engine's evaluation of one employee on `as_of` (reads their absences and cases once)."""
     rows = Absence._get_collection().find({"employee": employee.pk}, ABSENCE_FIELDS)
-    cases = list(Case.objects(employee=employee.pk).exclude("audit"))
+    cases = list(Case._get_collection().find({"employee": employee.pk}, SCANNED))
     return evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases),
                     policy_for(cases, active or active_policy()), as_of)
 
@@ -369,8 +379,8 @@ def _apply_tasks(employee: Employee, evaluation: Evaluation, actor: str, as_of: 
 SCANNED = {"audit": 0}
 
 
-def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employee, list[dict], list[Case]]]:
-    """Each of `staff` with their absences (raw rows, without the audit trail) and their cases (likewise). For
+def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employee, list[dict], list[dict]]]:
+    """Each of `staff` with their absences and their cases (raw rows, without the audit trail). For
     everyone, each collection is read in one pass and grouped by employee; for some, by `rows_where`: an indexed
     equality read per employee when they are few, one pass when many, never `$in`."""
     ids = [employee.pk for employee in staff]
@@ -381,7 +391,7 @@ def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employe
         for row in rows:
             grouped[row["employee"]].append(row)
     for employee in staff:
-        yield employee, absences[employee.pk], [Case._from_son(row) for row in cases[employee.pk]]
+        yield employee, absences[employee.pk], cases[employee.pk]
 
 
 def scan_staff_of(user, as_of: dt.date, apply: bool) -> ScanSummary:

@@ -242,7 +242,7 @@ CONSIDER_STS = "consider_sts"   # several long-term absences: the manager consid
 RTW_REMINDER_DAYS = 28
 
 
-def absence_events(employee: Employee, absences: list[dict], cases: list[Case], today: dt.date,
+def absence_events(employee: Employee, absences: list[dict], cases: list[dict], today: dt.date,
                    policy: Policy) -> None:
     """The tasks the employee's absences bring, after a change to them, judged from their rows as the scan read them
     (raw, with their tasks; `cases` likewise), so only what changes is written: a return-to-work reminder for an
@@ -268,17 +268,17 @@ def absence_events(employee: Employee, absences: list[dict], cases: list[Case], 
                 Absence.objects(pk=row["_id"]).finish_task(why, kind=kind)
     off = any(row["first_day"].date() <= today and (row.get("last_day") is None or row["last_day"].date() >= today)
               for row in absences)
-    for case in cases:
-        if case.kind != "LTS" or case.status == "closed" or off:
+    for row in cases:
+        if row["kind"] != "LTS" or row["status"] == "closed" or off:
             continue   # while they are off, a long-term case cannot close as resumed
-        if any(task.kind == CONFIRM_RESUMED and task.status == "open" for task in case.tasks):
+        if any(task.get("kind") == CONFIRM_RESUMED and task.get("status") == "open" for task in row.get("tasks", ())):
             continue
+        case = Case.objects.get(pk=row["_id"])
         if resumption_blocked(case, today) is None:
             task = Task(kind=CONFIRM_RESUMED, assignee=assignee_for("manager", employee),
                         title=f"Confirm that {employee.name} has resumed work (this closes the long-term case)",
                         due_on=due_on(today, 2, employee.region))
-            Case.objects.get(pk=case.pk).change("system", "task added",
-                                                lambda case, task=task: case.tasks.append(task))
+            case.change("system", "task added", lambda case, task=task: case.tasks.append(task))
 
 
 def association_window(case: Case, today: dt.date) -> tuple[dt.date, dt.date]:
