@@ -138,3 +138,16 @@ def test_an_unchanged_re_import_of_cases_in_progress_writes_nothing(make_employe
         again = import_inflight(rows, "import:inflight.csv by test", "import", AS_OF)
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 1, "refused": 0}
     assert [command for command in sent if next(iter(command)) in WRITES] == []
+
+
+def test_a_referral_already_given_is_not_asked_about_again(make_employee):
+    """A stress absence within the 4 weeks to 23 November 2026: the first scan gives the referral task; the next
+    one sees the task on the row it read and sends nothing about it."""
+    anna = make_employee()
+    Absence(employee=anna.pk, assignment_number=anna.assignment_number, first_day=dt.date(2026, 11, 9),
+            last_day=dt.date(2026, 11, 13), reason_category="mental_health").save_checked()
+    assert scan(AS_OF, "test").actions["oh_referral"] == 1
+    with commands_sent() as sent:
+        assert scan(AS_OF, "test").actions["oh_referral"] == 0
+    assert [found for found in reads_of(sent, "absences") if found] == []
+    assert [command for command in sent if next(iter(command)) in WRITES] == []
