@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import tomllib
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from pymongo.errors import BulkWriteError
 
@@ -22,13 +22,15 @@ from casework.policy import PRESETS, Policy, load_policy
 from casework.triggers import Evaluation, evaluate
 from casework.workflow import due_on
 from documents.absence import Absence
-from documents.base import AuditEntry
+from documents.base import AuditEntry, as_date
 from documents.case import Case, Stage, Task
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
+from documents.reading import rows_where
 from services.cases.tasks import (
     CONSIDER_STS,
+    OH_REFERRAL,
     REVIEW_MEETING,
     absence_events,
     add_milestone_tasks,
@@ -122,24 +124,33 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
-def case_facts(cases: Iterable[Case]) -> list[CaseFacts]:
-    """Live cases, and the latest closed short-term case (its stage date keeps old absences from firing again)."""
-    live = [case for case in cases if case.status != "closed"]
-    closed = sorted((case for case in cases if case.status == "closed" and case.kind == "STS"),
-                    key=lambda case: case.closed_on or dt.date.min)
-    chosen = live + closed[-1:]
-    return [CaseFacts(case.pk, case.kind, case.status, case.stage, stage.entered_on, stage.review_date,
-                      stage.warning_level, stage.warning_expires_on, case.paused,
-                      stage.outcome.decided_on if stage.outcome else None,
-                      stage.outcome.target_occasions if stage.outcome else None,
-                      stage.outcome.target_days if stage.outcome else None, _review_task_for(case))
-            for case in chosen if (stage := case.current_stage) is not None]
+def case_facts(cases: Iterable[Case | dict]) -> list[CaseFacts]:
+    """Live cases, and the latest closed short-term case (its stage date keeps old absences from firing again);
+    the cases as documents or as raw rows (the scan reads thousands: building each document cost more than
+    evaluating its employee)."""
+    rows = [stored_case(case) for case in cases]
+    live = [row for row in rows if row["status"] != "closed"]
+    closed = sorted((row for row in rows if row["status"] == "closed" and row["kind"] == "STS"),
+                    key=lambda row: row.get("closed_on") or dt.datetime.min)
+    return [CaseFacts(row.get("_id"), row["kind"], row["status"], row["stage"], as_date(stage["entered_on"]),
+                      as_date(stage.get("review_date")), stage.get("warning_level"),
+                      as_date(stage.get("warning_expires_on")), bool(row.get("paused")),
+                      as_date(outcome.get("decided_on")) if outcome else None,
+                      outcome.get("target_occasions") if outcome else None,
+                      outcome.get("target_days") if outcome else None, _review_task_for(row))
+            for row in live + closed[-1:] if row.get("stages")
+            for stage in row["stages"][-1:] for outcome in [stage.get("outcome")]]
 
 
-def _review_task_for(case: Case) -> dt.date | None:
+def stored_case(case: Case | dict) -> dict:
+    """A case as MongoDB stores it (dates as datetimes): a raw row as it is, a document converted."""
+    return case if isinstance(case, dict) else case.to_mongo().to_dict()
+
+
+def _review_task_for(row: dict) -> dt.date | None:
     """The decision of the current stage whose review meeting the scan already made due (its task's key)."""
-    return max((task.event_on for task in case.tasks if task.kind == REVIEW_MEETING and task.stage_key == case.stage
-                and task.event_on), default=None)
+    return max((as_date(task["event_on"]) for task in row.get("tasks", ()) if task.get("kind") == REVIEW_MEETING
+                and task.get("stage_key") == row["stage"] and task.get("event_on")), default=None)
 
 
 ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnancy_related": 1,
@@ -147,17 +158,18 @@ ABSENCE_FIELDS = {"first_day": 1, "last_day": 1, "reason_category": 1, "pregnanc
                   "rtw.held_on": 1}
 
 
-def policy_for(cases: Iterable[Case], active: Policy) -> Policy:
+def policy_for(cases: Iterable[Case | dict], active: Policy) -> Policy:
     """The policy an employee is evaluated under: a case keeps the version it was opened under, so while a
-    short-term case is open or on monitoring its version rules; otherwise the active policy."""
-    live = [case for case in cases if case.kind == "STS" and case.status != "closed"]
+    short-term case is open or on monitoring its version rules; otherwise the active policy. The cases as
+    documents or as raw rows."""
+    live = [row for row in map(stored_case, cases) if row["kind"] == "STS" and row["status"] != "closed"]
     if not live:
         return active
-    case = max(live, key=lambda case: case.opened_on)
-    if (case.policy_key, case.policy_revision) == (active.key, active.revision):
+    case = max(live, key=lambda row: row["opened_on"])
+    if (case["policy_key"], case["policy_revision"]) == (active.key, active.revision):
         return active
     try:
-        return policy_rules(case.policy_key, case.policy_revision)
+        return policy_rules(case["policy_key"], case["policy_revision"])
     except PolicyDocument.DoesNotExist:
         return active
 
@@ -171,7 +183,7 @@ def policy_of(employee: Employee) -> Policy:
 def evaluate_employee(employee: Employee, as_of: dt.date, active: Policy | None = None) -> Evaluation:
     """The engine's evaluation of one employee on `as_of` (reads their absences and cases once)."""
     rows = Absence._get_collection().find({"employee": employee.pk}, ABSENCE_FIELDS)
-    cases = list(Case.objects(employee=employee.pk).exclude("audit"))
+    cases = list(Case._get_collection().find({"employee": employee.pk}, SCANNED))
     return evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases),
                     policy_for(cases, active or active_policy()), as_of)
 
@@ -322,31 +334,24 @@ class ScanSummary:
 
 def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progress=None,
          active: Policy | None = None) -> ScanSummary:
-    """Evaluate everyone in post on `as_of` (three reads in all) and, when `apply`, act on the results.
+    """Evaluate everyone in post on `as_of` (or `employees`) and, when `apply`, act on the results.
 
-    `active` stands in for the active policy (a preview of what activating another would do)."""
+    Each employee's absences and cases are read once (see `by_employee`); what the absences themselves bring
+    (reminders, tasks completed) follows from the same rows. `active` stands in for the active policy (a preview
+    of what activating another would do)."""
     active = active or active_policy()
-    staff = list(employees if employees is not None else Employee.objects.current(as_of).exclude("audit"))
-    ids = [employee.pk for employee in staff]
-    absences, cases = defaultdict(list), defaultdict(list)
-    for row in Absence._get_collection().find({"employee": {"$in": ids}} if employees is not None else {},
-                                              ABSENCE_FIELDS):
-        absences[row["employee"]].append(row)
-    for case in Case.objects(**({"employee__in": ids} if employees is not None else {})).exclude("audit"):
-        cases[case.employee].append(case)
+    everyone = employees is None
+    staff = list(Employee.objects.current(as_of).exclude("audit") if everyone else employees)
     summary = ScanSummary()
-    policies = {}
     # Kept figures (issue 18.1): everyone named, or on the nightly scan everyone with a current absence. Imported
     # here because services.figures reads the active policy from this module.
     from services.figures import FigureWriter, is_current, refresh_people
     figures = FigureWriter(as_of, active.lts) if apply else None
-    for employee in staff:
-        if figures is not None and (employees is not None
-                                    or any(is_current(row, as_of) for row in absences[employee.pk])):
-            figures.add(employee, absences[employee.pk])
-        policy = policies[employee.pk] = policy_for(cases[employee.pk], active)
-        evaluation = evaluate(employee_facts(employee), absence_facts(absences[employee.pk]),
-                              case_facts(cases[employee.pk]), policy, as_of)
+    for employee, rows, cases in by_employee(staff, everyone):
+        if figures is not None and (not everyone or any(is_current(row, as_of) for row in rows)):
+            figures.add(employee, rows)
+        policy = policy_for(cases, active)
+        evaluation = evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases), policy, as_of)
         summary.employees += 1
         summary.concerns += len(evaluation.concerns)
         applicable = [action for action in evaluation.actions if action.kind in APPLIED]
@@ -356,25 +361,53 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
             if apply:
                 apply_evaluation(employee, evaluation, policy, actor)
         if apply:
-            reviews = give_adjustment_reviews(employee, evaluation.actions, as_of)
-            if reviews:
-                summary.actions[REVIEW_ADJUSTMENT] += reviews
-            for action in evaluation.actions:
-                if action.kind == "oh_referral":
-                    summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids,
-                                                                                   as_of)
-                elif action.kind == "consider_sts":
-                    summary.actions["consider_sts"] += consider_short_term(employee, action.absence_ids,
-                                                                           action.reason, actor, as_of)
+            _apply_tasks(employee, evaluation, rows, actor, as_of, summary)
+            absence_events(employee, rows, cases, as_of, policy)
         if progress:
             progress(1)
-    if apply:
-        absence_events(staff, as_of, policies)
     if figures is not None:
         figures.flush()
-        if employees is None:
+        if everyone:
             refresh_people(as_of)
     return summary
+
+
+def _apply_tasks(employee: Employee, evaluation: Evaluation, rows: list[dict], actor: str, as_of: dt.date,
+                 summary: ScanSummary) -> None:
+    """The tasks an evaluation gives beside its cases: adjustment reviews, referrals, the short-term procedure.
+    An absence whose row (as the scan read it) shows it referred, or its task given, is not asked about again."""
+    reviews = give_adjustment_reviews(employee, evaluation.actions, as_of)
+    if reviews:
+        summary.actions[REVIEW_ADJUSTMENT] += reviews
+    given = {row["_id"] for row in rows
+             if row.get("oh_referral_on") or any(task.get("kind") == OH_REFERRAL for task in row.get("tasks", ()))}
+    for action in evaluation.actions:
+        if action.kind == "oh_referral" and not given.issuperset(action.absence_ids):
+            summary.actions["oh_referral"] += refer_to_occupational_health(employee, action.absence_ids, as_of)
+        elif action.kind == "consider_sts":
+            summary.actions["consider_sts"] += consider_short_term(employee, action.absence_ids, action.reason,
+                                                                   actor, as_of)
+
+
+# What the scan reads of an absence or a case: the whole row (the engine's facts, an absence's tasks and interview
+# for the reminders, and the rest for the per-month figures kept from the same pass). On the embedded database
+# leaving out the audit trail saved nothing (40,000 absences: 12-15 s either way on a busy machine).
+SCANNED = None
+
+
+def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employee, list[dict], list[dict]]]:
+    """Each of `staff` with their absences and their cases (raw rows). For
+    everyone, each collection is read in one pass and grouped by employee; for some, by `rows_where`: an indexed
+    equality read per employee when they are few, one pass when many, never `$in`."""
+    ids = [employee.pk for employee in staff]
+    absences: defaultdict[object, list[dict]] = defaultdict(list)
+    cases: defaultdict[object, list[dict]] = defaultdict(list)
+    for collection, grouped in ((Absence._get_collection(), absences), (Case._get_collection(), cases)):
+        rows = collection.find({}, SCANNED) if everyone else rows_where(collection, {"employee": ids}, SCANNED)
+        for row in rows:
+            grouped[row["employee"]].append(row)
+    for employee in staff:
+        yield employee, absences[employee.pk], cases[employee.pk]
 
 
 def scan_staff_of(user, as_of: dt.date, apply: bool, progress=None) -> ScanSummary:

@@ -248,3 +248,13 @@ def csrf_token(html: str) -> str:
     assert match, "page carries no CSRF token"
     return match.group(1)
 
+
+
+def largest_in(value) -> int:
+    """The most values any `$in` anywhere in a command (or part of one) lists; 0 when it has none."""
+    if isinstance(value, dict):
+        return max([len(found) for key, found in value.items() if key == "$in"]
+                   + [largest_in(found) for found in value.values()], default=0)
+    if isinstance(value, (list, tuple)):
+        return max((largest_in(found) for found in value), default=0)
+    return 0

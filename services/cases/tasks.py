@@ -15,7 +15,7 @@ from casework.pertinent import PERTINENT_ADVICE
 from casework.policy import Policy
 from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
 from documents.absence import Absence, not_ended_before
-from documents.base import AuditEntry, utcnow
+from documents.base import AuditEntry, midnight, utcnow
 from documents.case import AbsenceSnapshot, Case, Stage, Task
 from documents.employee import Employee
 from documents.open_task import rebuild_open_tasks
@@ -244,30 +244,39 @@ CONSIDER_STS = "consider_sts"   # several long-term absences: the manager consid
 RTW_REMINDER_DAYS = 28
 
 
-def absence_events(employees: list[Employee], today: dt.date, policies: dict[object, Policy]) -> None:
-    """The tasks absences bring, after a change to them: a return-to-work reminder for an absence that
-    has ended (completed by itself once the interview is recorded), due as the employee's policy (in `policies`, by
-    employee id) says, and the task to confirm an employee on a long-term case has resumed, once they are back and
-    the interview is recorded."""
-    ids = [employee.pk for employee in employees]
-    by_id = {employee.pk: employee for employee in employees}
-    for absence in Absence.objects(employee__in=ids, rtw=None, tasks__kind__ne=RTW_REMINDER,
-                                   last_day__gte=today - dt.timedelta(days=RTW_REMINDER_DAYS)).only(
-            "employee", "last_day"):
-        employee = by_id[absence.employee]
-        due = rtw_due(absence.last_day, WorkingPattern.for_employee(employee), policies[employee.pk].care)
-        reminder = Task(kind=RTW_REMINDER, assignee=assignee_for("manager", employee), due_on=due.latest_by,
-                        title=f"Return-to-work interview with {employee.name}: back {long_date(due.first_day_back)}")
-        # The system's tasks sit beside what people edit: no version step, so nobody's edit is refused.
-        Absence.objects(pk=absence.pk, tasks__kind__ne=RTW_REMINDER).update_one(push__tasks=reminder)
-    for kind, done, why in ((RTW_REMINDER, {"rtw__ne": None}, "system: interview recorded"),
-                            (OH_REFERRAL, {"oh_referral_on__ne": None}, "system: referral recorded")):
-        Absence.objects(employee__in=ids, **done).finish_task(why, kind=kind)
-    for case in Case.objects(employee__in=ids, kind="LTS", status__ne="closed").exclude("audit"):
-        if any(task.kind == CONFIRM_RESUMED and task.status == "open" for task in case.tasks):
+def absence_events(employee: Employee, absences: list[dict], cases: list[dict], today: dt.date,
+                   policy: Policy) -> None:
+    """The tasks the employee's absences bring, after a change to them, judged from their rows as the scan read them
+    (raw, with their tasks; `cases` likewise), so only what changes is written: a return-to-work reminder for an
+    absence that ended in the last four weeks (completed by itself once the interview is recorded), due as
+    `policy` (the employee's) says; the open reminders and referral tasks whose interview or referral is now
+    recorded, completed; and the task to confirm an employee on a long-term case has resumed, once they are back
+    and the interview is recorded."""
+    since = midnight(today - dt.timedelta(days=RTW_REMINDER_DAYS))
+    for row in absences:
+        kinds = {task.get("kind"): task.get("status") for task in row.get("tasks", ())}
+        if row.get("rtw") is None and RTW_REMINDER not in kinds and row.get("last_day") and row["last_day"] >= since:
+            last_day = row["last_day"].date()
+            due = rtw_due(last_day, WorkingPattern.for_employee(employee), policy.care)
+            reminder = Task(kind=RTW_REMINDER, assignee=assignee_for("manager", employee), due_on=due.latest_by,
+                            title=f"Return-to-work interview with {employee.name}: back "
+                                  f"{long_date(due.first_day_back)}")
+            # The system's tasks sit beside what people edit: no version step, so nobody's edit is refused.
+            Absence.objects(pk=row["_id"], tasks__kind__ne=RTW_REMINDER).update_one(push__tasks=reminder)
+        for kind, done, why in ((RTW_REMINDER, "rtw", "system: interview recorded"),
+                                (OH_REFERRAL, "oh_referral_on", "system: referral recorded")):
+            if row.get(done) is not None and any(task.get("kind") == kind and task.get("status") == "open"
+                                                 for task in row.get("tasks", ())):
+                Absence.objects(pk=row["_id"]).finish_task(why, kind=kind)
+    off = any(row["first_day"].date() <= today and (row.get("last_day") is None or row["last_day"].date() >= today)
+              for row in absences)
+    for row in cases:
+        if row["kind"] != "LTS" or row["status"] == "closed" or off:
+            continue   # while they are off, a long-term case cannot close as resumed
+        if any(task.get("kind") == CONFIRM_RESUMED and task.get("status") == "open" for task in row.get("tasks", ())):
             continue
+        case = Case.objects.get(pk=row["_id"])
         if resumption_blocked(case, today) is None:
-            employee = by_id[case.employee]
             task = Task(kind=CONFIRM_RESUMED, assignee=assignee_for("manager", employee),
                         title=f"Confirm that {employee.name} has resumed work (this closes the long-term case)",
                         due_on=due_on(today, 2, employee.region))

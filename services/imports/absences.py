@@ -31,6 +31,7 @@ from casework.inflight_feed import Outcome as InflightOutcome
 from documents.absence import Absence, ReturnToWork
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.employee import WEEKDAYS, Employee
+from documents.reading import rows_where
 from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
 from services.imports.unfinished import unfinished_work
 from services.reason_codes import reason_code_mapping
@@ -38,9 +39,6 @@ from services.reason_codes import reason_code_mapping
 FEED_FIELDS = ("first_day", "last_day", "reason_category", "reason_detail", "work_related", "pregnancy_related",
                "disability_related", "third_party", "expected_return", "reason_code")
 CHUNK = 2000
-# SecantusDB checks each document against an $in list one value at a time, so beyond this many
-# values one pass over the whole collection is quicker than the indexed query.
-SCAN_AFTER = 1000
 ACTIONS = {"created": "absence imported", "updated": "absence updated by feed"}
 CHANGED_MEANWHILE = ("Some absences were changed by someone else while the feed was applied. Run it again: "
                      "rows already applied will show as unchanged.")
@@ -102,16 +100,9 @@ def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None,
 
 
 def _read(document, wanted: dict[str, set], projection: dict) -> Iterator[dict]:
-    """The stored rows whose field is one of the wanted values, for any of the fields (one read)."""
-    wanted = {field: values for field, values in wanted.items() if values}
-    collection = document._get_collection()
-    if not wanted:
-        return iter(())
-    if sum(map(len, wanted.values())) <= SCAN_AFTER:
-        return collection.find({"$or": [{field: {"$in": list(values)}} for field, values in wanted.items()]},
-                               projection)
-    return (row for row in collection.find({}, projection)
-            if any(row.get(field) in values for field, values in wanted.items()))
+    """The stored rows whose field is one of the wanted values, for any of the fields (see `rows_where`: a few
+    by an indexed read each, many in one pass)."""
+    return rows_where(document._get_collection(), wanted, projection)
 
 
 @functools.lru_cache(maxsize=256)

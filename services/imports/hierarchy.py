@@ -21,6 +21,7 @@ from casework.manager_logins import LoginChange, tally
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.case import Case, Task
 from documents.employee import Employee, rebuild_manager_paths
+from documents.reading import rows_where
 from documents.routing import Routing
 from documents.user import User
 from services.cases.scope import refresh_case_scopes, requeue_absence_tasks
@@ -204,9 +205,11 @@ def hr_advisors() -> set[str]:
 def _move_tasks(employee_ids: list, actor: str, today: dt.date, mail: MailSettings) -> list[MovedTask]:
     if not employee_ids:
         return []
-    employees = {employee.pk: employee for employee in Employee.objects(pk__in=employee_ids)}
+    employees = {row["_id"]: Employee._from_son(row) for row in rows_where(Employee._get_collection(),
+                                                                           {"_id": employee_ids})}
     advisors, moved = hr_advisors(), []
-    for case in Case.objects(employee__in=list(employees), status__ne="closed"):
+    for case in (Case._from_son(row) for row in rows_where(Case._get_collection(), {"employee": employees},
+                                                           query={"status": {"$ne": "closed"}})):
         employee = employees[case.employee]
         new = assignee_for("manager", employee)
         for task in case.tasks:

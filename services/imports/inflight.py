@@ -31,15 +31,16 @@ from casework.inflight_feed import (
 from casework.policy import Policy
 from casework.workflow import due_on
 from documents.absence import Absence, not_ended_before
-from documents.base import utcnow
+from documents.base import midnight, utcnow
 from documents.case import Case, Migration, Note, Stage, Task
 from documents.employee import Employee
 from documents.open_task import add_open_tasks
+from documents.reading import rows_where
 from documents.staff_summary import refresh_staff_summaries
 from services.cases.outcomes import raise_flag
 from services.cases.tasks import CONFIRM_MIGRATED, add_stage_tasks, assignee_for
 from services.errors import Refused
-from services.imports.absences import SCAN_AFTER, FeedResult, _read
+from services.imports.absences import FeedResult, _read
 from services.imports.jobs import register_importer
 from services.mail import MailSettings
 from services.triggers import active_policy
@@ -81,15 +82,10 @@ def _long_term_numbers(rows: list[Mapping]) -> set[str]:
 
 
 def _off_sick(ids: list, today: dt.date) -> set:
-    """Of the employees `ids`, those with an absence open on `today` (one read): a few are looked up by id; for
-    more, the absences open today are read and kept for those employees, as `_read` does."""
-    if not ids:
-        return set()
-    open_today = Absence.objects(first_day__lte=today, __raw__=not_ended_before(today))
-    if len(ids) <= SCAN_AFTER:
-        return set(open_today.filter(employee__in=ids).distinct("employee"))
-    wanted = set(ids)
-    return {row["employee"] for row in open_today.only("employee").as_pymongo() if row["employee"] in wanted}
+    """Of the employees `ids`, those with an absence open on `today` (see `rows_where`: a few by an indexed read
+    each, many in one pass)."""
+    return {row["employee"] for row in rows_where(Absence._get_collection(), {"employee": ids}, {"employee": 1},
+                                                  {"first_day": {"$lte": midnight(today)}, **not_ended_before(today)})}
 
 
 def _stored(row: dict) -> StoredCase:

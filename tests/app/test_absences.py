@@ -241,13 +241,10 @@ def test_the_interview_is_held_once_they_are_back_and_due_by_one_date_everywhere
 def test_the_reminder_task_is_due_on_the_date_the_pages_show(people, auth):
     """The return-to-work reminder is due on the third working day back, the date the absence page and the form
     give: off Mon 23 to Thu 26 November 2026, back Fri 27, due Tue 1 December (Fri 27, Mon 30, Tue 1)."""
-    from services.cases.tasks import absence_events
-    from services.triggers import policy_of
     with clock.frozen(dt.date(2026, 11, 27)):
         absence = _recorded(auth, people, first_day="2026-11-23")
         page = f"/absences/{absence.pk}"
         post(auth, f"{page}/end", {"last_day": "2026-11-26", "version": absence.version}, page=page)
-        absence_events([people["nurse"]], clock.today(), {people["nurse"].pk: policy_of(people["nurse"])})
         [reminder] = Absence.objects.get(pk=absence.pk).tasks
         assert reminder.due_on == dt.date(2026, 12, 1)
         assert "by 1 December 2026 at the latest" in auth.client.get(page).get_data(as_text=True)

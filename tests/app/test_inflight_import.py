@@ -14,10 +14,11 @@ from casework.inflight_feed import COLUMNS
 from casework.workflow import due_on
 from documents import Absence, Case, Employee, User
 from documents.open_task import OpenTask
+from documents.reading import EACH_UP_TO
 from services import clock
 from services.imports import inflight
 from tests.app.test_absence_import import feed, finished
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, database_commands_sent, largest_in
 
 
 def inflight_file(rows: list[dict]) -> str:
@@ -399,9 +400,9 @@ def test_upload_checks_then_applies_with_outcomes_by_row(auth, make_user, staff,
     assert (case.migrated.row_number, case.migrated.imported_by) == (2, "import:inflight.csv by support@example.org")
 
 
-def test_who_is_off_sick_is_one_read_whether_few_or_many_are_asked_about(make_employee):
-    """The long-term rows' check for an open absence: by id for a few employees; for more than the import reads by
-    id, the absences open today are read once and kept for those employees, with the same answer."""
+def test_who_is_off_sick_is_read_by_employee_for_a_few_and_in_one_pass_for_many(make_employee):
+    """The long-term rows' check for an open absence: one indexed read per employee for a few; for more, the
+    absences open today are read in one pass and kept for those employees, with the same answer; never `$in`."""
     from bson import ObjectId
     today = dt.date(2026, 11, 23)
     off, back, other = make_employee(), make_employee(), make_employee()
@@ -409,5 +410,13 @@ def test_who_is_off_sick_is_one_read_whether_few_or_many_are_asked_about(make_em
         Absence(employee=person.pk, assignment_number=person.assignment_number, first_day=dt.date(2026, 11, 2),
                 last_day=last, reason_category="infections").save_checked()
     few = [off.pk, back.pk]
-    many = few + [ObjectId() for _ in range(inflight.SCAN_AFTER)]
-    assert inflight._off_sick(few, today) == inflight._off_sick(many, today) == {off.pk}
+    many = few + [ObjectId() for _ in range(EACH_UP_TO)]
+    with database_commands_sent() as sent:
+        assert inflight._off_sick(few, today) == {off.pk}
+    finds = [command["filter"] for command in sent if "find" in command]
+    assert sorted(str(found["employee"]) for found in finds) == sorted(map(str, few))   # one read each
+    with database_commands_sent() as sent:
+        assert inflight._off_sick(many, today) == {off.pk}
+    finds = [command["filter"] for command in sent if "find" in command]
+    assert len(finds) == 1 and "employee" not in finds[0]    # 502 ids: one pass
+    assert largest_in(sent) == 0
