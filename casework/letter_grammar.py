@@ -71,7 +71,7 @@ class _LetterEnvironment(ImmutableSandboxedEnvironment):
 
     COMPILED_KEPT = 256
 
-    def __init__(self, **options):
+    def __init__(self, **options) -> None:
         super().__init__(**options)
         self._compiled: dict[str, jinja2.Template] = {}
         self._lock = threading.Lock()

@@ -21,7 +21,7 @@ from icalendar import Calendar
 from casework.absences import count_of, long_date
 from casework.plain_text import mailable, one_line
 from documents.base import StaleEditError, utcnow
-from documents.case import Case, Meeting
+from documents.case import Case, Meeting, Task
 from documents.employee import Employee
 from documents.notification import (
     KEPT_KINDS,
@@ -92,7 +92,8 @@ def due_by_recipient(today: dt.date) -> list[tuple[User, list[DueTask]]]:
     snoozed = set(Case.objects(status__ne="closed", notes__snooze_until__gt=today).distinct("id"))
     by_assignee = defaultdict(list)
     for item in open_items():
-        if item.case_id in snoozed or (item.task.snoozed_until and item.task.snoozed_until > today):
+        until = item.task.snoozed_until if isinstance(item.task, Task) else None   # open_items: whole tasks
+        if item.case_id in snoozed or (until and until > today):
             continue
         by_assignee[item.task.assignee].append(_due(item))
     queues = [assignee[len(HR_QUEUE):] for assignee in by_assignee if assignee.startswith(HR_QUEUE)]
