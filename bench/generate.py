@@ -31,6 +31,7 @@ from casework.hierarchy_feed import COLUMNS as EMPLOYEE_COLUMNS
 from casework.inflight_feed import COLUMNS as INFLIGHT_COLUMNS
 from casework.policy import PRESETS, load_policy_file
 from casework.reason_codes import DEFAULT_MAPPING
+from services import clock
 
 DIVISIONS = {
     "Acute Care": ("Medicine", "Surgery", "Women and Children"),
@@ -336,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--employees", type=int, default=25_000)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(),
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=clock.today(),
                         help="the last day of the files (YYYY-MM-DD; default today)")
     parser.add_argument("--out", type=Path, required=True)
     options = parser.parse_args(argv)
