@@ -10,14 +10,16 @@ touched; the nightly scan refreshes everyone's.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 import mongoengine as me
 from mongoengine.connection import get_db
 from pymongo import UpdateOne
 
+from documents.reading import rows_where
+
 LATEST = 3          # absences kept: the latest by first day (one going on today is among them unless three
-ONE_BY_ONE = 5      # future ones were recorded after it); more employees than this are refreshed in one pass
+                    # future ones were recorded after it)
+NOT_CLOSED = {"status": {"$in": ["open", "monitoring"]}}
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1}
 CASE_FIELDS = {"employee": 1, "kind": 1, "stage": 1, "flags.kind": 1, "flags.status": 1}
 
@@ -65,33 +67,32 @@ def summary_of(absences: list[dict], cases: list[dict]) -> dict:
 
 
 def refresh_staff_summaries(employee_ids) -> None:
-    """Write again the summaries of `employee_ids`: a few one at a time (three indexed reads and a write each),
-    more in one pass over every absence and case (`rebuild_staff_summaries`)."""
-    ids = list({key for key in employee_ids if key is not None})
-    if len(ids) > ONE_BY_ONE:
-        rebuild_staff_summaries()
+    """Write again the summaries of `employee_ids` (and no one else's), from their absences and cases not closed
+    read by `rows_where`: an indexed read per employee for a few, one pass over each collection for many."""
+    ids = {key for key in employee_ids if key is not None}
+    if not ids:
         return
     db = get_db()
-    for key in ids:
-        absences = list(db.absences.find({"employee": key}, ABSENCE_FIELDS).sort("first_day", -1).limit(LATEST))
-        cases = list(db.cases.find({"employee": key, "status": {"$in": ["open", "monitoring"]}}, CASE_FIELDS))
-        db.employees.update_one({"_id": key}, {"$set": {"summary": summary_of(absences, cases)}})
+    _write_summaries(db, ids, rows_where(db.absences, {"employee": ids}, ABSENCE_FIELDS),
+                     rows_where(db.cases, {"employee": ids}, CASE_FIELDS, NOT_CLOSED))
 
 
 def rebuild_staff_summaries() -> int:
     """Every employee's summary from one read of the absences and one of the cases not closed (the nightly scan
     and bulk writes); returns how many employees were written."""
     db = get_db()
-    absences: defaultdict = defaultdict(list)
-    for row in db.absences.find({}, ABSENCE_FIELDS):
-        absences[row["employee"]].append(row)
-    cases: defaultdict = defaultdict(list)
-    for row in db.cases.find({"status": {"$in": ["open", "monitoring"]}}, CASE_FIELDS):
-        cases[row["employee"]].append(row)
-    writes = [UpdateOne({"_id": row["_id"]}, {"$set": {"summary": summary_of(absences[row["_id"]],
-                                                                               cases[row["_id"]])}})
-              for row in db.employees.find({}, {"_id": 1})]
+    ids = [row["_id"] for row in db.employees.find({}, {"_id": 1})]
+    _write_summaries(db, ids, db.absences.find({}, ABSENCE_FIELDS), db.cases.find(NOT_CLOSED, CASE_FIELDS))
+    return len(ids)
+
+
+def _write_summaries(db, ids, absences, cases) -> None:
+    """The summaries of `ids` from their absence and case rows (any order; rows of others are passed over)."""
+    by_employee: dict = {key: ([], []) for key in ids}
+    for place, rows in ((0, absences), (1, cases)):
+        for row in rows:
+            if row["employee"] in by_employee:
+                by_employee[row["employee"]][place].append(row)
+    writes = [UpdateOne({"_id": key}, {"$set": {"summary": summary_of(*found)}}) for key, found in by_employee.items()]
     for start in range(0, len(writes), 2000):
         db.employees.bulk_write(writes[start:start + 2000], ordered=False)
-    return len(writes)
-
