@@ -25,6 +25,7 @@ from documents.absence import Absence
 from documents.base import as_date
 from documents.employee import Employee
 from documents.month_figures import EmployeeMonth, ScopeMonth
+from documents.reading import rows_where
 from services.triggers import active_policy
 
 CHUNK = 2000  # employees a writer holds before writing them (fewer, larger roll-up updates)
@@ -62,6 +63,16 @@ def _document(employee_row: Mapping, index: int, figures: Mapping) -> dict:
 def _same(kept: Mapping, fresh: Mapping) -> bool:
     return (all(kept.get(name) == fresh[name] for name in ("division", "directorate"))
             and not differing(kept, fresh, 0.0))
+
+
+def _month_write(key: str, old: Mapping | None, new: Mapping | None):
+    """The write that makes the kept month `old` into the fresh `new` (either may be None: none kept, or none
+    now), or None when they agree."""
+    if old is not None and new is not None and _same(old, new):
+        return None
+    if new is None:
+        return DeleteOne({"_id": key})
+    return InsertOne(new) if old is None else ReplaceOne({"_id": key}, new)
 
 
 def scope_id(month: int, division: str, directorate: str) -> str:
@@ -122,13 +133,10 @@ class FigureWriter:
             fresh = {index: _document(row, index, figures) for index, figures in months.items()}
             for index in kept.keys() | fresh.keys():
                 old, new = kept.get(index), fresh.get(index)
-                if old is not None and new is not None and _same(old, new):
+                write = _month_write(f"{row['_id']}:{index}", old, new)
+                if write is None:
                     continue
-                key = f"{row['_id']}:{index}"
-                if new is None:
-                    writes.append(DeleteOne({"_id": key}))
-                else:
-                    writes.append(InsertOne(new) if old is None else ReplaceOne({"_id": key}, new))
+                writes.append(write)
                 if old is not None:
                     add_into(scopes[index, old["division"], old["directorate"]], difference(None, old))
                 if new is not None:
@@ -215,13 +223,13 @@ def rebuild(as_of: dt.date, check: bool, long_term: LongTermRules | None = None)
     month_writes: list = []
     for key in sorted(kept_months.keys() | fresh_months.keys()):
         old, new = kept_months.get(key), fresh_months.get(key)
-        if old is not None and new is not None and _same(old, new):
+        write = _month_write(key, old, new)
+        if write is None:
             continue
         employee_id, _, month = key.partition(":")
         found += [Difference("employee", employee_id, int(month), name, kept, fresh)
                   for name, kept, fresh in _all_differences(old, new)]
-        month_writes.append(DeleteOne({"_id": key}) if new is None
-                            else InsertOne(new) if old is None else ReplaceOne({"_id": key}, new))
+        month_writes.append(write)
     fresh_scopes: dict = defaultdict(blank)
     for doc in fresh_months.values():
         add_into(fresh_scopes[doc["month"], doc["division"], doc["directorate"]], doc)
@@ -264,13 +272,14 @@ FIGURE_FIELDS = ("division", "directorate", "fte", "working_days", "region")
 
 def after_hierarchy_import(changed: Iterable, as_of: dt.date) -> None:
     """After a hierarchy import: rewrite the months of the employees (`changed`, ids) whose division,
-    directorate, FTE, pattern or region changed (one indexed read of each), then recompute the people of every
-    roll-up."""
-    collection = Employee._get_collection()
+    directorate, FTE, pattern or region changed (read by `rows_where`: an indexed read of each for a few, one
+    pass for many), then recompute the people of every roll-up."""
+    ids = set(changed)
+    absences: defaultdict = defaultdict(list)
+    for row in rows_where(Absence._get_collection(), {"employee": ids}, ABSENCE_FIELDS):
+        absences[row["employee"]].append(row)
     writer = FigureWriter(as_of, active_policy().lts)
-    for employee_id in changed:
-        row = collection.find_one({"_id": employee_id}, {"audit": 0})
-        if row is not None:
-            writer.add(row, Absence._get_collection().find({"employee": employee_id}, ABSENCE_FIELDS))
+    for row in rows_where(Employee._get_collection(), {"_id": ids}, {"audit": 0}):
+        writer.add(row, absences[row["_id"]])
     writer.flush()
     refresh_people(as_of)
