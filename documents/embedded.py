@@ -65,7 +65,7 @@ def ensure_server(data_dir: str | os.PathLike, owner: int | None = None) -> str:
     with _locked(data / START_LOCK):
         (data / OWNERS / str(owner or owner_pid())).touch()
         state = _read_state(data)
-        if state and _pid_alive(state["pid"]) and _answers(state["port"]):
+        if state and pid_alive(state["pid"]) and _answers(state["port"]):
             return _uri(state["port"])
         port = _free_port()
         with open(data / LOG_FILE, "ab") as log:
@@ -87,11 +87,11 @@ def stop_server(data_dir: str | os.PathLike) -> None:
     """Ask the supervisor of `data_dir` to stop its server now and wait until it has."""
     data = Path(data_dir).resolve()
     state = _read_state(data)
-    if not state or not _pid_alive(state["pid"]):
+    if not state or not pid_alive(state["pid"]):
         return
     os.kill(state["pid"], signal.SIGTERM)
     deadline = time.monotonic() + 30
-    while _pid_alive(state["pid"]) and time.monotonic() < deadline:
+    while pid_alive(state["pid"]) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
@@ -106,7 +106,8 @@ def _read_state(data: Path) -> dict | None:
         return None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (a zombie, ended but not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -120,7 +121,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _answers(port: int) -> bool:
-    client = MongoClient(_uri(port), serverSelectionTimeoutMS=500, connectTimeoutMS=500)
+    client: MongoClient[dict] = MongoClient(_uri(port), serverSelectionTimeoutMS=500, connectTimeoutMS=500)
     try:
         client.admin.command("ping")
         return True
@@ -149,7 +150,7 @@ def _locked(path: Path):
 def _live_owners(data: Path) -> list[int]:
     alive = []
     for entry in (data / OWNERS).iterdir():
-        if entry.name.isdigit() and _pid_alive(int(entry.name)):
+        if entry.name.isdigit() and pid_alive(int(entry.name)):
             alive.append(int(entry.name))
         else:
             entry.unlink(missing_ok=True)

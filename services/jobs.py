@@ -21,6 +21,7 @@ from typing import Any
 
 from casework.jobs import FAIL, RETRY, after_lapse, attempts_allowed, heartbeat_seconds, lapse_reason, owner_gone
 from documents.base import utcnow
+from documents.embedded import pid_alive
 from documents.job import Job, Owner
 from services.errors import Refused
 from services.settings import Settings
@@ -89,17 +90,6 @@ class Stopping(Interrupted):
 
 def this_process() -> Owner:
     return Owner(socket.gethostname(), os.getpid())
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:   # another user's process: alive
-        return True
-    return True
 
 
 class Running:
@@ -221,7 +211,7 @@ def _failed(job: Job, kind: Kind | None, reason: str) -> None:
         kind.failed(job, reason)
 
 
-def recover(owner: Owner | None = None, now=None, alive: Callable[[int], bool] = _alive) -> int:
+def recover(owner: Owner | None = None, now=None, alive: Callable[[int], bool] = pid_alive) -> int:
     """See to the jobs whose process stopped: end the lease of every job claimed by a process on this machine
     that is gone, and mark failed each lapsed job without attempts left, telling its record why. Returns how
     many were failed."""
