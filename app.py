@@ -22,6 +22,7 @@ from documents import User, ensure_indexes
 from documents.connection import connect_database, database_uri
 from documents.user import use_password_method
 from services import clock
+from services.kept import mark_kept_if_empty
 from services.settings import DEFAULT_TIME_ZONE, Settings, retention_days
 
 login_manager = LoginManager()
@@ -147,6 +148,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     uri = database_uri(app.config["MONGODB_URI"], app.config["DATA_DIR"])
     connect_database(uri, app.config["MONGODB_DB"])
     ensure_indexes()
+    mark_kept_if_empty()     # a new database: what it will keep is kept in Casebook's shape from the start
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])   # type: ignore[method-assign]
 

@@ -12,9 +12,8 @@ from blueprints.jobs import job_host
 from documents.connection import database
 from services import clock
 from services.backup import Summary, back_up, restore
-from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
 from services.demo import load_demo
-from services.job_kinds import FIGURES_REBUILD
+from services.figures import FIGURES_REBUILD
 from services.jobs import run_now
 from services.scan_jobs import EVERYONE_SCAN
 from services.triggers import scan
@@ -90,8 +89,11 @@ def triggers_scan(as_of, dry_run: bool):
         if dry_run:
             summary = scan(day, "triggers scan", apply=False, progress=bar.update)
         else:   # a job: should this command stop part way, a worker or the app runs the scan again
-            summary = run_now(EVERYONE_SCAN, {"as_of": day.isoformat()}, "triggers scan", job_host(),
-                              watch=lambda stage, done, _: bar.update(done - bar.pos))
+            def advance(stage: str, done: int, _total: int) -> None:
+                if stage == "scanning":
+                    bar.update(done - bar.pos)
+            scanned = run_now(EVERYONE_SCAN, {"as_of": day.isoformat()}, "triggers scan", job_host(), watch=advance)
+            summary = scanned.summary
     counts = summary.actions
     verb = "Would have" if dry_run else "Done:"
     click.echo(f"{verb} evaluated {summary.employees} employees on {day.isoformat()}: "
@@ -99,8 +101,8 @@ def triggers_scan(as_of, dry_run: bool):
                f"cases, review meetings due {counts['review_due']}, monitoring ended {counts['warning_expired']}, "
                f"paused {counts['pause_sts']}, resumed {counts['resume_sts']}; {summary.concerns} pattern concerns.")
     if not dry_run:
-        click.echo(f"Kept lists written again: {rebuild_task_counts()} open tasks, "
-                   f"{rebuild_staff_summaries()} staff summaries.")
+        click.echo(f"Kept lists written again: {scanned.open_tasks} open tasks, {scanned.summaries} staff "
+                   "summaries.")
 
 
 @bp.cli.group("figures")

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from blueprints.access import POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, back_to
 from blueprints.fields import whole_number
+from blueprints.jobs import job_host
 from blueprints.paging import Page
 from casework.reasons import REASON_CATEGORIES
 from documents import Policy
@@ -191,7 +192,7 @@ def activate(key: str, revision: int):
     if form.compared_with.data != _label(Policy.active_policy()):
         flash("Another version was activated since this preview was shown. Check what would change again.")
         return redirect(url_for("policies.preview", key=key, revision=revision))
-    return answer(lambda: service.activate(document, current_user.email),
+    return answer(lambda: service.activate(document, current_user.email, job_host()),
                   f"{document.name} (revision {revision}) is now the active policy. Cases already open keep the "
                   "version they were opened under. No scan has run yet: preview a trigger scan to see and apply what "
                   "changes.", url_for("policies.show", key=key, revision=revision),

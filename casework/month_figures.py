@@ -34,6 +34,12 @@ FIELDS = COUNTS + AMOUNTS
 FTE_UNIT = 10_000
 
 
+def long_term_alike(before: LongTermRules, after: LongTermRules) -> bool:
+    """Whether two policies' long-term definitions judge every absence alike (the kept months then stand)."""
+    return (before.after_calendar_days, before.after_calendar_days_by_reason) == (
+        after.after_calendar_days, after.after_calendar_days_by_reason)
+
+
 def blank() -> dict:
     """A month with nothing lost: every figure 0 and no reason."""
     return {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(AMOUNTS, 0.0), "by_reason": {}}

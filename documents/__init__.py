@@ -6,6 +6,7 @@ from documents.case import Case
 from documents.employee import Employee, rebuild_manager_paths
 from documents.import_job import ImportJob, UnfinishedImport
 from documents.job import Job
+from documents.kept_state import KeptState
 from documents.letter_templates import LetterTemplate
 from documents.month_figures import EmployeeMonth, ScopeMonth
 from documents.notification import Notification
@@ -20,7 +21,7 @@ from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask)
+       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState)
 
 
 def ensure_indexes() -> None:
@@ -34,4 +35,4 @@ __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob",
            "Notification", "Organisation", "PasswordLink", "Policy", "REASON_CATEGORIES", "ROLES", "ReasonCodes",
            "Routing", "StaleEditError", "UnfinishedImport", "User", "ALL", "ensure_indexes", "field_errors",
            "rebuild_manager_paths", "utcnow",
-           "AccessRefusal", "MedicalRead", "SubjectAccessExport", "Job", "OpenTask"]
+           "AccessRefusal", "MedicalRead", "SubjectAccessExport", "Job", "OpenTask", "KeptState"]

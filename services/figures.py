@@ -28,6 +28,8 @@ from documents.month_figures import EmployeeMonth, ScopeMonth
 from documents.reading import rows_where
 from services.triggers import active_policy
 
+FIGURES_REBUILD = "figures_rebuild"    # the job kind rebuilding them (services/job_kinds.py)
+
 CHUNK = 2000  # employees a writer holds before writing them (fewer, larger roll-up updates)
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1, "reason_category": 1, "rtw.held_on": 1}
 # The nightly scan refreshes everyone with an absence ongoing or ended this recently: their figures grow daily.

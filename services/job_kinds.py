@@ -3,7 +3,7 @@
 Each is safe to run again from the start should its process stop part way: an import's rows already written
 show as unchanged and an interrupted import's last steps are finished by the next (`UnfinishedImport`); a scan
 acts only where the policy says something is still to do; a notification run sends nothing twice in a day; a
-figures rebuild recomputes what it keeps.
+figures rebuild or a rebuild of everything kept recomputes what it keeps.
 """
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import dataclasses
 import datetime as dt
 
 from documents.job import Job
-from services.figures import Difference, rebuild
+from services.figures import FIGURES_REBUILD, Difference, rebuild
 from services.imports.jobs import IMPORT, import_stopped, purge_old_files, run_import
-from services.jobs import Kind, Running, register_kind
+from services.jobs import Kind, Running, register_kind, register_routine
+from services.kept import KEPT_REBUILD, kept_rebuilt, run_kept_rebuild, see_kept_current
 from services.notifications import RunReport, send_due
-from services.scan_jobs import EVERYONE_SCAN, TRIGGER_SCAN, kept_counts, kept_scan, run_everyone_scan, run_scan
+from services.scan_jobs import EVERYONE_SCAN, TRIGGER_SCAN, kept_everyone, kept_scan, run_everyone_scan, run_scan
 
-NOTIFICATIONS, FIGURES_REBUILD = "notifications", "figures_rebuild"
+NOTIFICATIONS = "notifications"
 
 
 @dataclasses.dataclass
@@ -52,6 +53,8 @@ def kept_differences(found: list[Difference]) -> dict:
 
 register_kind(IMPORT, Kind(run=run_import, failed=import_stopped))
 register_kind(TRIGGER_SCAN, Kind(run=run_scan, kept=kept_scan))
-register_kind(EVERYONE_SCAN, Kind(run=run_everyone_scan, kept=kept_counts))
+register_kind(EVERYONE_SCAN, Kind(run=run_everyone_scan, kept=kept_everyone))
 register_kind(NOTIFICATIONS, Kind(run=run_notifications, kept=kept_notifications))
 register_kind(FIGURES_REBUILD, Kind(run=run_figures_rebuild, kept=kept_differences))
+register_kind(KEPT_REBUILD, Kind(run=run_kept_rebuild, kept=kept_rebuilt))
+register_routine(see_kept_current)

@@ -69,11 +69,18 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+# What every runner sees to before it looks for a job (each may queue one): see `register_routine`.
+ROUTINES: list[Callable[[JobSettings], Any]] = []
 
 
 def register_kind(name: str, kind: Kind) -> None:
     """Let jobs of `name` be kept and run by `kind`."""
     KINDS[name] = kind
+
+
+def register_routine(routine: Callable[[JobSettings], Any]) -> None:
+    """Have every runner call `routine(settings)` each time it looks for jobs (it must be cheap: a read or two)."""
+    ROUTINES.append(routine)
 
 
 class Interrupted(Exception):
@@ -257,6 +264,8 @@ def work(host: Host, stopping: threading.Event, once: bool = False, poll_seconds
         try:
             with host.context():
                 recover()
+                for routine in ROUTINES:
+                    routine(host.jobs)
                 job = claim_next(host.jobs)
                 if job is not None:
                     run_claimed(job, host, stopping)

@@ -17,15 +17,18 @@ from typing import Iterable
 import tomli_w
 from mongoengine.errors import NotUniqueError
 
+from casework.month_figures import long_term_alike
 from casework.policy import Policy, PolicyError, load_policy
 from casework.policy_reader import where
 from documents.base import StaleEditError
 from documents.case import Case
 from documents.employee import Employee
 from documents.policy import Policy as PolicyDocument
+from documents.policy import policy_rules
 from services import clock
 from services.errors import Refused
-from services.figures import rebuild
+from services.figures import FIGURES_REBUILD
+from services.jobs import Host, start
 from services.triggers import active_policy, scan
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -299,11 +302,13 @@ def _given(rules: dict, path: tuple) -> bool:
     return path[-1] in target
 
 
-def activate(document: PolicyDocument, actor: str) -> list[PolicyDocument]:
+def activate(document: PolicyDocument, actor: str, host: Host) -> list[PolicyDocument]:
     """Make `document` the one active version, with an audit entry on it and on each version it replaces;
-    return those. It is switched on before the others are switched off, so there is never none."""
+    return those. It is switched on before the others are switched off, so there is never none. When it defines
+    long-term absence otherwise, the kept absence figures are rebuilt in the background (`host` runs the job)."""
     if document.active:
         return []
+    before = active_policy().lts
     replaced = list(PolicyDocument.objects(active=True, pk__ne=document.pk))
     document.active = True
     document.record(actor, "activated", {"active": False},
@@ -314,7 +319,8 @@ def activate(document: PolicyDocument, actor: str) -> list[PolicyDocument]:
         old.record(actor, "deactivated", {"active": True},
                    {"active": False, "replaced_by": f"{document.key} revision {document.revision}"})
         old.save_checked()
-    rebuild(clock.today(), check=False)     # the kept figures count long-term by the active policy's definition
+    if not long_term_alike(before, policy_rules(document.key, document.revision).lts):
+        start(FIGURES_REBUILD, {"as_of": clock.today().isoformat(), "check": False}, actor, host)
     return replaced
 
 

@@ -2,6 +2,7 @@
 own page, which shows how far it has got and then what it did."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -9,6 +10,7 @@ from documents.base import StaleEditError
 from documents.employee import Employee
 from documents.job import Job
 from documents.user import User
+from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
 from services.errors import Refused
 from services.jobs import Host, Running, start
 from services.policies import staff_order
@@ -37,16 +39,37 @@ def run_scan(job: Job, running: Running) -> ScanSummary:
         raise Refused(STOPPED_PART_WAY) from None
 
 
-def run_everyone_scan(job: Job, running: Running) -> ScanSummary:
-    """The job `EVERYONE_SCAN`: everyone in post on its day evaluated, and the results applied."""
+@dataclasses.dataclass(frozen=True)
+class EveryoneScanned:
+    """What the nightly scan of everyone did, and how many open-task rows and staff summaries it wrote again."""
+
+    summary: ScanSummary
+    open_tasks: int
+    summaries: int
+
+
+def run_everyone_scan(job: Job, running: Running) -> EveryoneScanned:
+    """The job `EVERYONE_SCAN`: everyone in post on its day evaluated and the results applied; then the open-task
+    rows and staff summaries written again whole (each write keeps them already: this mends any drift)."""
     as_of = dt.date.fromisoformat(job.parameters["as_of"])
     total = Employee.objects.current(as_of).count()
-    return scan(as_of, job.created_by, apply=True, progress=_counting(running, total))
+    summary = scan(as_of, job.created_by, apply=True, progress=_counting(running, total))
+    running.progress("kept lists", 0, 2)
+    open_tasks = rebuild_task_counts()
+    running.progress("kept lists", 1, 2)
+    summaries = rebuild_staff_summaries()
+    running.progress("kept lists", 2, 2)
+    return EveryoneScanned(summary, open_tasks, summaries)
 
 
 def kept_counts(summary: ScanSummary) -> dict:
-    """What a scan of everyone keeps: its counts."""
+    """What a scan keeps: its counts."""
     return {"employees": summary.employees, "concerns": summary.concerns, "actions": dict(summary.actions)}
+
+
+def kept_everyone(scanned: EveryoneScanned) -> dict:
+    """What a scan of everyone keeps: its counts, and the kept lists' sizes."""
+    return {**kept_counts(scanned.summary), "open_tasks": scanned.open_tasks, "summaries": scanned.summaries}
 
 
 def _counting(running: Running, total: int):

@@ -173,6 +173,8 @@ def clean_database():
     """Delete every document of every collection in the test database (indexes stay): those this process wrote
     to, then, if anything is left (another process wrote, such as a command run as a subprocess), all of them."""
     from mongoengine.connection import get_db
+
+    from services.kept import mark_kept_if_empty
     db = get_db()
     assert db.name == TEST_DB
     for name in sorted(_written.drain()):
@@ -180,6 +182,7 @@ def clean_database():
     if db.command("dbStats")["objects"]:
         for name in db.list_collection_names():
             db[name].delete_many({})
+    mark_kept_if_empty()    # as the app marks a new database
 
 
 def database_copy() -> dict[str, list[dict]]:

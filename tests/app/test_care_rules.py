@@ -14,6 +14,7 @@ import tomllib
 
 import pytest
 
+from blueprints.jobs import job_host
 from casework.policy import PRESETS
 from documents import Absence
 from documents.api_token import ApiToken
@@ -104,7 +105,7 @@ def test_a_later_expected_return_asks_for_the_referral_on_the_day_it_is_changed(
 
 
 @pytest.fixture
-def other_contacts(people):  # noqa: F811
+def other_contacts(app, people):  # noqa: F811
     """The council's policy as a second revision asking for contact on days 1, 3 and 7, a fit note by day 15 (14
     days self-certified) and the interview by the 2nd working day back (the 5th at the latest), made active."""
     policy_rules.cache_clear()           # rules are cached by key and revision: this test's revision 2 is its own
@@ -112,7 +113,8 @@ def other_contacts(people):  # noqa: F811
     rules = tomllib.loads((PRESETS / "council-2019.toml").read_text(encoding="utf-8"))
     rules["care"].update(contact_days=[1, 3, 7], fit_note_from_day=15, self_certified_days=14, rtw_ideal_day=2,
                          rtw_latest_day=5)
-    activate(store_revision(rules, "admin@example.org", "policy uploaded"), "admin@example.org")
+    with app.app_context():
+        activate(store_revision(rules, "admin@example.org", "policy uploaded"), "admin@example.org", job_host())
     yield
     policy_rules.cache_clear()
 

@@ -295,5 +295,6 @@ def test_the_daily_scan_command_keeps_its_run_as_a_job(app, make_employee):
     result = app.test_cli_runner().invoke(args=["triggers", "scan", "--as-of", "2026-11-23"])
     assert result.exit_code == 0 and "Done: evaluated 1 employees on 2026-11-23" in result.output, result.output
     job = Job.objects.get(kind="trigger_scan_everyone")
-    assert (job.status, job.created_by, job.done, job.total) == ("done", "triggers scan", 1, 1)
+    assert (job.status, job.created_by, job.stage, job.done, job.total) == ("done", "triggers scan", "kept lists", 2, 2)
     assert (job.result["employees"], job.result["concerns"]) == (1, 0)
+    assert (job.result["open_tasks"], job.result["summaries"]) == (0, 1)     # the kept lists, written again last

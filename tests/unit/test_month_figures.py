@@ -2,6 +2,7 @@
 (casework/board_months.py): every figure worked by hand on its row.
 
 England 2026: bank holidays 4 May and 25 May; June has 22 weekdays and no bank holiday; 1 June is a Monday."""
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -10,7 +11,7 @@ from casework.board_months import build_from_months, first_kept_month, whole_mon
 from casework.board_report import AbsenceRow, Person
 from casework.board_tables import build
 from casework.board_trends import month_index
-from casework.month_figures import blank, month_figures, people_days, scope_rows
+from casework.month_figures import blank, long_term_alike, month_figures, people_days, scope_rows
 from casework.policy import load_preset
 from tests.board_dataset import ABSENCES, END, PEOPLE, START
 
@@ -121,3 +122,16 @@ def test_a_part_month_a_year_earlier_is_taken_pro_rata():
     earlier = build_from_months(rows, D(2026, 6, 1), today, today, "Trust", COUNCIL).earlier.organisation
     assert (earlier.working_days_lost, earlier.fte_days_lost, earlier.average_fte, earlier.days_lost_per_fte) == (
         8, 8.0, 1.0, 8.0)
+
+
+# Whether activating a policy needs the kept months rebuilt: only when it defines long-term absence otherwise.
+
+
+@pytest.mark.parametrize("changed, alike", [
+    ({}, True),                                                                   # the same definition
+    ({"oh_referral_after_days": 7, "ssp_notice_weeks": 3}, True),                 # other long-term rules
+    ({"after_calendar_days": 14}, False),                                         # long-term after 2 weeks, not 4
+    ({"after_calendar_days_by_reason": (("mental_health", 14),)}, False),         # sooner for one reason
+])
+def test_policies_define_long_term_alike_only_by_the_same_days(changed, alike):
+    assert long_term_alike(COUNCIL.lts, dataclasses.replace(COUNCIL.lts, **changed)) is alike

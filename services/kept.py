@@ -1,0 +1,78 @@
+"""The lists and figures kept beside the records (open-task rows, staff summaries, monthly absence figures) written
+again whole: once, in the background, when the database holds them in an older shape or not at all (after an
+upgrade, or a restore of a backup made before they were kept), by the job `KEPT_REBUILD` that any app process or
+`flask --app app worker` runs."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from documents.employee import Employee
+from documents.job import Job
+from documents.kept_state import KeptState
+from services import clock
+from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
+from services.figures import rebuild
+from services.jobs import JobSettings, Running, allowed_attempts
+
+# The shape of what is kept. Raise it whenever a change to Casebook keeps something new or in another shape:
+# every database then writes what it keeps again, once, when an app process or worker next looks for jobs.
+KEPT_VERSION = 1
+KEPT_REBUILD = "kept_rebuild"
+REBUILT_BY = "casebook, after an upgrade or a restore"
+STEPS = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class Rebuilt:
+    """What a rebuild wrote: the open-task rows, the staff summaries, and how many kept figures differed."""
+
+    open_tasks: int
+    summaries: int
+    figures_differed: int
+
+
+def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
+    """Write again every open-task row, staff summary and kept month (figures counted to `as_of`), then record
+    that the database holds them in Casebook's shape."""
+    note = running.progress if running is not None else (lambda *_: None)
+    note("open tasks", 0, STEPS)
+    open_tasks = rebuild_task_counts()
+    note("staff summaries", 1, STEPS)
+    summaries = rebuild_staff_summaries()
+    note("absence figures", 2, STEPS)
+    differed = len(rebuild(as_of, check=False))
+    KeptState.mark(KEPT_VERSION)
+    note("absence figures", STEPS, STEPS)
+    return Rebuilt(open_tasks, summaries, differed)
+
+
+def mark_kept_if_empty() -> bool:
+    """A database without staff keeps nothing yet, so holds it in Casebook's shape: recorded, so that records then
+    added (each keeping its own rows) never start a rebuild. True when the database is in Casebook's shape."""
+    if KeptState.holds(KEPT_VERSION):
+        return True
+    if Employee.objects.limit(1).count(with_limit_and_skip=True):
+        return False
+    KeptState.mark(KEPT_VERSION)
+    return True
+
+
+def see_kept_current(settings: JobSettings) -> Job | None:
+    """Queue a rebuild of what is kept when the database holds it in an older shape or not at all and none is
+    queued or running; returns the job queued (None when nothing is to do). One read when all is well."""
+    if mark_kept_if_empty():
+        return None
+    if Job.objects(kind=KEPT_REBUILD, status__in=("queued", "running")).limit(1).count(with_limit_and_skip=True):
+        return None
+    return Job.queue(KEPT_REBUILD, {"as_of": clock.today().isoformat()}, REBUILT_BY,
+                     allowed_attempts(KEPT_REBUILD, settings))
+
+
+def run_kept_rebuild(job: Job, running: Running) -> Rebuilt:
+    """The job `KEPT_REBUILD`."""
+    return rebuild_kept(dt.date.fromisoformat(job.parameters["as_of"]), running)
+
+
+def kept_rebuilt(rebuilt: Rebuilt) -> dict:
+    return dataclasses.asdict(rebuilt)
