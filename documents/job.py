@@ -106,6 +106,12 @@ class Job(me.Document):
         return cls.objects(status="running", lease_until__lt=now or utcnow()).order_by("lease_until")
 
     @classmethod
+    def prune(cls, finished_before: dt.datetime) -> int:
+        """Forget the jobs that finished before `finished_before`; returns how many. What their work changed keeps
+        its own record (an import's page, the cases' audit trails)."""
+        return cls.objects(status__in=("done", "failed"), finished_at__lt=finished_before).delete()
+
+    @classmethod
     def running_on(cls, host: str):
         """The running jobs claimed by processes on `host`."""
         return cls.objects(status="running", owner_host=host).only("owner_host", "owner_pid", "claim")

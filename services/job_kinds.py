@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from documents.base import utcnow
 from documents.job import Job
 from services.figures import FIGURES_REBUILD, Difference, rebuild
 from services.imports.jobs import IMPORT, import_stopped, purge_old_files, run_import
@@ -23,22 +24,27 @@ NOTIFICATIONS = "notifications"
 
 @dataclasses.dataclass
 class NotificationRun:
-    """What a notification run did: its e-mails, and how many imports' files it purged."""
+    """What a notification run did: its e-mails, how many imports' files it purged, and how many finished jobs it
+    forgot."""
 
     report: RunReport
     purged: int
+    jobs_pruned: int
 
 
 def run_notifications(job: Job, running: Running) -> NotificationRun:
     """The job `NOTIFICATIONS`: send the day's reminders and retry failed e-mails, then purge the files of
-    imports older than the retention period (`flask --app app notify send`)."""
+    imports older than the retention period, and forget the jobs that finished before it (`flask --app app notify
+    send`, daily)."""
     report = send_due(dt.date.fromisoformat(job.parameters["day"]), running.settings.mail)
-    return NotificationRun(report, purge_old_files(running.settings.import_retention_days))
+    days = running.settings.import_retention_days
+    return NotificationRun(report, purge_old_files(days), Job.prune(utcnow() - dt.timedelta(days=days)))
 
 
 def kept_notifications(run: NotificationRun) -> dict:
     return {"sent": len(run.report.sent), "skipped": len(run.report.skipped), "failed": len(run.report.failed),
-            "gave_up": len(run.report.gave_up), "replaced": run.report.replaced, "purged": run.purged}
+            "gave_up": len(run.report.gave_up), "replaced": run.report.replaced, "purged": run.purged,
+            "jobs_pruned": run.jobs_pruned}
 
 
 def run_figures_rebuild(job: Job, running: Running) -> list[Difference]:

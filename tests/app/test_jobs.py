@@ -287,7 +287,22 @@ def test_notify_send_keeps_its_run_as_a_job(app):
     assert result.exit_code == 0, result.output
     job = Job.objects.get(kind="notifications")
     assert (job.status, job.parameters, job.created_by) == ("done", {"day": "2026-11-23"}, "notify send")
-    assert job.result == {"sent": 0, "skipped": 0, "failed": 0, "gave_up": 0, "replaced": 0, "purged": 0}
+    assert job.result == {"sent": 0, "skipped": 0, "failed": 0, "gave_up": 0, "replaced": 0, "purged": 0,
+                          "jobs_pruned": 0}
+
+
+def test_the_daily_notification_run_forgets_jobs_finished_before_the_retention_period(app):
+    """README, Background jobs: finished jobs are kept as long as imports' files (CASEBOOK_IMPORT_RETENTION_DAYS)."""
+    days = Settings.from_config(app.config).import_retention_days
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for name, status, finished in (("old", "done", days + 1), ("old failure", "failed", days + 1),
+                                   ("recent", "done", days - 1), ("long running", "running", None)):
+        Job(kind="echo", created_by=name, status=status,
+            finished_at=now - dt.timedelta(days=finished) if finished else None).save()
+    result = app.test_cli_runner().invoke(args=["notify", "send"])
+    assert result.exit_code == 0, result.output
+    assert Job.objects.get(kind="notifications").result["jobs_pruned"] == 2
+    assert sorted(job.created_by for job in Job.objects(kind="echo")) == ["long running", "recent"]
 
 
 def test_the_daily_scan_command_keeps_its_run_as_a_job(app, make_employee):
