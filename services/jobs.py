@@ -99,6 +99,19 @@ def this_process() -> Owner:
     return Owner(socket.gethostname(), os.getpid())
 
 
+class Notes:
+    """When to write down progress: at most every PROGRESS_EVERY seconds, and when a stage ends."""
+
+    def __init__(self) -> None:
+        self._noted = 0.0
+
+    def due(self, done: int, total: int) -> bool:
+        if done == total or time.monotonic() - self._noted > PROGRESS_EVERY:
+            self._noted = time.monotonic()
+            return True
+        return False
+
+
 class Running:
     """A claimed job while it runs: a heartbeat thread renews its lease, `progress` keeps how far it has got,
     and `check` raises `Interrupted` when it must stop."""
@@ -107,7 +120,7 @@ class Running:
                  watch: Callable[[str, int, int], None] | None = None):
         self.job, self.host, self.settings, self.stopping, self.watch = job, host, host.settings, stopping, watch
         self._lost, self._ended = threading.Event(), threading.Event()
-        self._noted = 0.0
+        self._notes = Notes()
 
     def __enter__(self) -> Running:
         threading.Thread(target=self._beat, name=f"job-{self.job.pk}-heartbeat", daemon=True).start()
@@ -140,11 +153,10 @@ class Running:
         self.check()
         if self.watch is not None:
             self.watch(stage, done, total)
-        if done == total or time.monotonic() - self._noted > PROGRESS_EVERY:
-            self._noted = time.monotonic()
-            if not self.job.renew(self.host.jobs.lease_seconds, stage=stage, done=done, total=total):
-                self._lost.set()
-                self.check()
+        if self._notes.due(done, total) and not self.job.renew(self.host.jobs.lease_seconds, stage=stage,
+                                                                 done=done, total=total):
+            self._lost.set()
+            self.check()
 
 
 def allowed_attempts(kind: str, settings: JobSettings) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,7 @@ from documents.user import User
 from services.errors import Refused
 from services.imports.absences import DetailKnown, FeedResult, import_absences
 from services.imports.manager_logins import shown_changes
-from services.jobs import Host, Interrupted, Running, start
+from services.jobs import Host, Interrupted, Notes, Running, start
 from services.mail import MailSettings
 from services.settings import DEFAULT_IMPORT_RETENTION_DAYS
 
@@ -147,14 +146,12 @@ def run_job(job_id, apply: bool, today: dt.date, mail: MailSettings,
     """Check (a dry run) or apply a job's file, keeping its progress and outcome on the job; `interrupt()`, at
     each progress note, raises when the work must stop."""
     job = ImportJob.objects.get(pk=job_id)
-    last_note = 0.0
+    notes = Notes()
 
     def progress(stage: str, done: int, total: int) -> None:
-        nonlocal last_note
         if interrupt is not None:
             interrupt()
-        if done == total or time.monotonic() - last_note > 0.5:
-            last_note = time.monotonic()
+        if notes.due(done, total):
             ImportJob.objects(pk=job.pk).update_one(set__stage=stage, set__done=done, set__total=total,
                                                     set__updated_at=utcnow())
 
