@@ -111,7 +111,7 @@ def main() -> int:
         for index in range(size - options.moved, size):
             reorganised[index]["division"] = "Moved Division"
         reorganised[manager]["supervisor_assignment_number"] = number(2)
-        hierarchy.refresh_case_scopes = lambda actor, why: 0
+        hierarchy.refresh_case_scopes = lambda actor, why, employees=None: 0
         moved = timed(lambda: import_employees(reorganised, actor, "import", today, mail=mail))
         changed = 0
 

@@ -9,13 +9,6 @@ import re
 import zipfile
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.packaging.core import DocumentProperties
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
-
 
 @dataclasses.dataclass(frozen=True)
 class Table:
@@ -87,6 +80,10 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     name no person and carry a fixed time, so the same tables give the same bytes."""
     if not tables:
         raise ValueError("a workbook needs at least one table")
+    # openpyxl (with numpy, 0.5 s) is imported when a workbook is made, not by every command that starts the app.
+    from openpyxl import Workbook
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.writer.excel import ExcelWriter
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties = DocumentProperties(creator="Casebook", created=FIXED_TIME, modified=FIXED_TIME)
@@ -98,6 +95,8 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
 
 
 def _write_sheet(sheet, table: Table) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     bold = Font(bold=True)
     sheet.append([_xlsx_cell(table.title)])
     sheet.append([_xlsx_cell(column) for column in table.columns])
@@ -118,6 +117,7 @@ def _write_sheet(sheet, table: Table) -> None:
 
 
 def _xlsx_cell(value: Cell) -> Cell:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
     return value

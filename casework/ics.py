@@ -3,10 +3,12 @@ e-mail's attachment."""
 from __future__ import annotations
 
 import datetime as dt
-
-from icalendar import Calendar, Event, vCalAddress, vText
+from typing import TYPE_CHECKING
 
 from casework.plain_text import mailable, one_line
+
+if TYPE_CHECKING:
+    from icalendar import vCalAddress
 
 
 def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: str, organiser: tuple[str, str],
@@ -17,6 +19,8 @@ def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: s
     the meeting moves or changes, so calendars update the event they already hold; a `cancelled` meeting is a
     CANCEL (same UID, STATUS:CANCELLED) that removes it from their calendars. A person whose address no mail server
     can be given is left out; names are made one line."""
+    # icalendar (0.2 s) is imported when an invitation is made, not by every command that starts the app.
+    from icalendar import Calendar, Event
     calendar = Calendar()
     calendar.add("prodid", "-//Casebook//Sickness absence case meetings//EN")
     calendar.add("version", "2.0")
@@ -43,6 +47,7 @@ def invitation(uid: str, title: str, starts: dt.datetime, minutes: int, place: s
 
 
 def _address(name: str, email: str, role: str) -> vCalAddress:
+    from icalendar import vCalAddress, vText
     address = vCalAddress(f"mailto:{email}")
     address.params["cn"] = vText(one_line(name))
     address.params["role"] = vText(role)

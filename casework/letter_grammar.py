@@ -24,11 +24,14 @@ import html
 import re
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 # name → how many plain arguments it may take
 FILTERS = {"join": 1, "upper": 0, "lower": 0, "title": 0, "capitalize": 0, "trim": 0, "default": 1, "length": 0,

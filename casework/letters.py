@@ -17,17 +17,18 @@ import functools
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 import jinja2
-from docx.image.image import Image
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from casework.docx_package import DocxProblem, open_docx
 from casework.letter_grammar import check_sources, environment, template_sources
 from casework.letter_words import DISMISSAL_REASONS, OUTCOME_WORDS
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 # Every field a template may use, with what it holds. Lists are marked [] and their items' fields follow.
 FIELDS = {
@@ -252,6 +253,8 @@ def _package(template: bytes) -> bytes:
 
 def _opened(package: bytes) -> DocxTemplate:
     """A package made by `_package`, as docxtpl opens it (LetterProblem if python-docx cannot read it)."""
+    # docxtpl and python-docx (0.3 s) are imported when a letter is made, not by every command that starts the app.
+    from docxtpl import DocxTemplate
     document = DocxTemplate(io.BytesIO(package))
     try:
         document.init_docx()
@@ -275,6 +278,8 @@ def _with_logo(document: DocxTemplate, context: dict) -> dict:
     if logo and picture_problem(logo):
         raise LetterProblem("The organisation's logo cannot be read as a picture: an administrator can save it "
                             "again, or remove it, on the organisation's details page.")
+    from docx.shared import Mm
+    from docxtpl import InlineImage
     picture = InlineImage(document, io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM)) if logo else ""
     return {**context, "organisation": {**organisation, "logo": picture}}
 
@@ -282,6 +287,7 @@ def _with_logo(document: DocxTemplate, context: dict) -> dict:
 def picture_problem(data: bytes) -> str | None:
     """Why Word could not show `data` as a picture (a PNG or JPEG whose header python-docx cannot read, as a
     damaged or disguised file has), or None."""
+    from docx.image.image import Image
     try:
         image = Image.from_blob(data)
         readable = image.px_width > 0 and image.px_height > 0

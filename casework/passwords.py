@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 import threading
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 12
 MAX_LENGTH = 200        # a passphrase fits; a megabyte of text is not hashed
 CHECKED_LENGTH = 72     # zxcvbn reads at most this much (its own limit): its time grows with the length
@@ -30,6 +28,7 @@ def password_problem(password: str, name: str = "", email: str = "") -> str | No
     parts = own_words(name, email)
     if any(part in _letters(password) for part in parts):
         return OWN_NAME
+    from zxcvbn import zxcvbn  # its word lists (0.1 s) load when a password is chosen, not as a command starts
     with _zxcvbn:
         verdict = zxcvbn(password[:CHECKED_LENGTH], user_inputs=sorted(parts))
     if verdict["score"] >= MIN_SCORE:

@@ -1,6 +1,8 @@
 """An employee: one ESR assignment, placed in the supervisor hierarchy."""
 from __future__ import annotations
 
+from typing import Mapping
+
 import mongoengine as me
 from pymongo import UpdateOne
 
@@ -147,15 +149,24 @@ def rebuild_manager_paths() -> int:
         {}, {"assignment_number": 1, "supervisor_assignment_number": 1, "manager_path": 1}))
     supervisor_of = {row["assignment_number"]: row.get("supervisor_assignment_number") for row in rows}
     current = {row["assignment_number"]: row.get("manager_path", []) for row in rows}
-    updates = []
-    for number in supervisor_of:
-        path, seen, boss = [], {number}, supervisor_of.get(number)
-        while boss and boss in supervisor_of and boss not in seen:
-            path.append(boss)
-            seen.add(boss)
-            boss = supervisor_of.get(boss)
-        if path != current.get(number):
-            updates.append(UpdateOne({"assignment_number": number}, {"$set": {"manager_path": path}}))
+    updates = [UpdateOne({"assignment_number": number}, {"$set": {"manager_path": path}})
+               for number, path in manager_chains(supervisor_of).items() if path != current.get(number)]
     if updates:
         Employee._get_collection().bulk_write(updates, ordered=False)
     return len(updates)
+
+
+def manager_chain(number: str, supervisor_of: Mapping[str, str | None]) -> list[str]:
+    """The supervisors of `number` ({assignment_number: supervisor's} of everyone), nearest first; a cycle or a
+    missing supervisor ends the chain where it breaks."""
+    path, seen, boss = [], {number}, supervisor_of.get(number)
+    while boss and boss in supervisor_of and boss not in seen:
+        path.append(boss)
+        seen.add(boss)
+        boss = supervisor_of.get(boss)
+    return path
+
+
+def manager_chains(supervisor_of: Mapping[str, str | None]) -> dict[str, list[str]]:
+    """{assignment_number: chain of supervisors} of everyone in `supervisor_of`, each as `manager_chain`."""
+    return {number: manager_chain(number, supervisor_of) for number in supervisor_of}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError
@@ -96,15 +96,20 @@ def _scope_update(key: tuple[int, str, str], change: Mapping) -> UpdateOne | Non
 
 def _write_months(writes: list) -> None:
     """Send the month writes; a new month someone else inserted meanwhile is replaced instead."""
-    collection = EmployeeMonth._get_collection()
+    _write_or_redo(EmployeeMonth._get_collection(), writes,
+                   lambda doc: ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
+
+
+def _write_or_redo(collection, writes: list, redo: Callable[[dict], UpdateOne | ReplaceOne]) -> None:
+    """Send `writes` unordered; each insert that found its `_id` taken (someone inserted it meanwhile) is sent
+    again as `redo(its document)`."""
     try:
         collection.bulk_write(writes, ordered=False)
     except BulkWriteError as error:
         clashes = [writes[failure["index"]] for failure in error.details["writeErrors"] if failure["code"] == 11000]
         if len(clashes) < len(error.details["writeErrors"]):
             raise
-        collection.bulk_write([ReplaceOne({"_id": write._doc["_id"]}, write._doc, upsert=True)
-                               for write in clashes], ordered=False)
+        collection.bulk_write([redo(write._doc) for write in clashes], ordered=False)
 
 
 class FigureWriter:
@@ -166,13 +171,16 @@ def people_months(as_of: dt.date) -> tuple[int, int]:
     return month_index(dt.date(financial_year_start(as_of).year - HISTORY_YEARS - 1, 4, 1)), month_index(as_of)
 
 
-def refresh_people(as_of: dt.date) -> int:
-    """Recompute who was in post each day of the kept months, in every roll-up, from every employee (one read);
-    write only the roll-ups that changed and return how many."""
+def refresh_people(as_of: dt.date, staff_rows: Iterable[Mapping] | None = None) -> int:
+    """Recompute who was in post each day of the kept months, in every roll-up, from every employee (one read, or
+    `staff_rows` when the caller holds every employee as just written); write only the roll-ups that changed and
+    return how many."""
     first, last = people_months(as_of)
-    staff = [person(row) for row in Employee._get_collection().find(
-        {}, {"division": 1, "directorate": 1, "fte": 1, "working_days": 1, "region": 1, "start_date": 1,
-             "end_date": 1})]
+    if staff_rows is None:
+        staff_rows = Employee._get_collection().find(
+            {}, {"division": 1, "directorate": 1, "fte": 1, "working_days": 1, "region": 1, "start_date": 1,
+                 "end_date": 1})
+    staff = [person(row) for row in staff_rows]
     fresh = people_days(staff, first, last)
     collection = ScopeMonth._get_collection()
     kept = {(doc["month"], doc["division"], doc["directorate"]): doc
@@ -184,10 +192,23 @@ def refresh_people(as_of: dt.date) -> int:
         values = {"fte": found.fte, "headcount": found.headcount} if found else {"fte": [], "headcount": []}
         old = kept.get(key) or {}
         if old.get("fte", []) != values["fte"] or old.get("headcount", []) != values["headcount"]:
-            writes.append(_scope_write(key, {"$set": values}))
+            writes.append(_scope_write(key, {"$set": values}) if key in kept else _new_scope(key, values))
     if writes:
-        collection.bulk_write(writes, ordered=False)
+        _write_scopes(collection, writes)
     return len(writes)
+
+
+def _new_scope(key: tuple[int, str, str], values: dict) -> InsertOne:
+    """A roll-up not kept yet, inserted (the embedded database takes an upsert about ten times as long)."""
+    month, division, directorate = key
+    return InsertOne({"_id": scope_id(*key), "month": month, "division": division, "directorate": directorate,
+                      **values})
+
+
+def _write_scopes(collection, writes: list) -> None:
+    """Send the roll-up writes; a new one someone else inserted meanwhile (with its sums) has its people set."""
+    _write_or_redo(collection, writes, lambda doc: UpdateOne({"_id": doc["_id"]}, {"$set": {
+        name: doc[name] for name in ("fte", "headcount")}}))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,10 +293,11 @@ def _all_differences(old: Mapping | None, new: Mapping | None) -> list[tuple[str
 FIGURE_FIELDS = ("division", "directorate", "fte", "working_days", "region")
 
 
-def after_hierarchy_import(changed: Iterable, as_of: dt.date) -> None:
+def after_hierarchy_import(changed: Iterable, as_of: dt.date, staff_rows: Iterable[Mapping] | None = None) -> None:
     """After a hierarchy import: rewrite the months of the employees (`changed`, ids) whose division,
     directorate, FTE, pattern or region changed (read by `rows_where`: an indexed read of each for a few, one
-    pass for many), then recompute the people of every roll-up."""
+    pass for many), then recompute the people of every roll-up (from `staff_rows`, every employee as the import
+    wrote them, when given)."""
     ids = set(changed)
     absences: defaultdict = defaultdict(list)
     for row in rows_where(Absence._get_collection(), {"employee": ids}, ABSENCE_FIELDS):
@@ -284,4 +306,4 @@ def after_hierarchy_import(changed: Iterable, as_of: dt.date) -> None:
     for row in rows_where(Employee._get_collection(), {"_id": ids}, {"audit": 0}):
         writer.add(row, absences[row["_id"]])
     writer.flush()
-    refresh_people(as_of)
+    refresh_people(as_of, staff_rows)

@@ -16,7 +16,6 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, formataddr, make_msgid
 
 import mongoengine as me
-from icalendar import Calendar
 
 from casework.absences import count_of, long_date
 from casework.plain_text import mailable, one_line
@@ -280,6 +279,7 @@ def send_invitation(case: Case, meeting: Meeting, employee: Employee, recipients
     True sends the cancellation of a meeting still on (to someone no longer invited)."""
     gone = bool(meeting.cancelled if cancelled is None else cancelled)
     calendar = invitation_file(case, meeting, employee, gone)
+    from icalendar import Calendar  # imported when an invitation is sent (casework/ics.py says why)
     event = Calendar.from_ical(calendar).walk("VEVENT")[0]
     starts, title, place = event.decoded("dtstart"), str(event.get("summary")), str(event.get("location") or "")
     when = f"{long_date(starts.date())} at {starts:%H:%M}"

@@ -4,6 +4,8 @@ changes they are copied again, with an audit entry on each case whose scope chan
 the old managers lose the case (and its notes and case-conference notes) and the new ones gain it."""
 from __future__ import annotations
 
+from typing import Mapping
+
 from pymongo import UpdateOne
 
 from documents.absence import Absence
@@ -18,15 +20,17 @@ RECHAINED = "scope followed the employee's supervisors"
 REQUEUED = "tasks followed the employee's move"
 
 
-def refresh_case_scopes(actor: str, why: str) -> int:
+def refresh_case_scopes(actor: str, why: str, employees: Mapping | None = None) -> int:
     """Give every case its employee's current division and chain of supervisors; returns how many cases changed.
 
     Reads the employees and the cases once each (two fields apiece) and writes only the cases whose scope is out
     of date: a new chain of supervisors in one bulk write, a new division one case at a time through
     `Case.follow_employee` (its tasks in the old division's HR queue move with it). Each gets an audit entry
-    saying what changed, with `why` (e.g. "hierarchy import employees.csv")."""
-    employees = {row["_id"]: (row.get("division"), row.get("manager_path") or [])
-                 for row in Employee._get_collection().find({}, {"division": 1, "manager_path": 1})}
+    saying what changed, with `why` (e.g. "hierarchy import employees.csv"). A caller that holds every employee
+    as just written (a hierarchy import) passes them as `employees`, {id: (division, chain)}, and saves the read."""
+    if employees is None:
+        employees = {row["_id"]: (row.get("division"), row.get("manager_path") or [])
+                     for row in Employee._get_collection().find({}, {"division": 1, "manager_path": 1})}
     moved, rechained = [], []
     for row in Case._get_collection().find({}, {"employee": 1, "division": 1, "manager_path": 1}):
         if row["employee"] not in employees:

@@ -1,6 +1,9 @@
 """Text that lands in one line, an e-mail header or an SMTP envelope: what is refused, what is made one line."""
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
 from casework.plain_text import mailable, one_line, unsafe_in_a_line
@@ -38,3 +41,13 @@ def test_the_mailer_refuses_an_unsafe_address_for_good_without_connecting(addres
     with pytest.raises(MailError) as refused:
         mailer.send(address, b"Subject: x\r\n\r\nx\r\n")
     assert refused.value.permanent and mailer._smtp is None and mailer._unreachable is None
+
+
+def test_unsafe_in_a_line_refuses_exactly_the_breaking_and_reordering_characters():
+    """The one-scan check agrees with its definition (a category in BREAKING, or a BIDI_CONTROLS character) on
+    every code point: 65 Cc (U+0000–001F, U+007F–009F) + Zl U+2028 + Zp U+2029 + 9 reordering = 76 refused."""
+    from casework.plain_text import BIDI_CONTROLS, BREAKING
+    refused = [point for point in range(sys.maxunicode + 1) if unsafe_in_a_line(f"a{chr(point)}b")]
+    defined = [point for point in range(sys.maxunicode + 1)
+               if unicodedata.category(chr(point)) in BREAKING or chr(point) in BIDI_CONTROLS]
+    assert refused == defined and len(refused) == 32 + 33 + 2 + 9
