@@ -9,6 +9,8 @@ touched; the nightly scan refreshes everyone's.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 
 import mongoengine as me
@@ -70,6 +72,10 @@ def refresh_staff_summaries(employee_ids) -> None:
     """Write again the summaries of `employee_ids` (and no one else's), from their absences and cases not closed
     read by `rows_where`: an indexed read per employee for a few, one pass over each collection for many."""
     ids = {key for key in employee_ids if key is not None}
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.update(ids)
+        return
     if not ids:
         return
     db = get_db()
@@ -96,3 +102,25 @@ def _write_summaries(db, ids, absences, cases) -> None:
     writes = [UpdateOne({"_id": key}, {"$set": {"summary": summary_of(*found)}}) for key, found in by_employee.items()]
     for start in range(0, len(writes), 2000):
         db.employees.bulk_write(writes[start:start + 2000], ordered=False)
+
+
+# Refreshing deferred (issue 18): the employees whose summaries a block of writes asked to refresh, written once
+# when it ends (a re-evaluation that opens or moves several cases refreshed the same summary after each write).
+_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("deferred_summaries", default=None)
+
+
+@contextlib.contextmanager
+def summaries_deferred():
+    """Within the block, `refresh_staff_summaries` only notes whose summaries to write; they are written once as
+    the block ends (also when it raises: what it wrote before is shown). A block within another adds to the
+    outer one's."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set(set())
+    try:
+        yield
+    finally:
+        ids = _deferred.get()
+        _deferred.reset(token)
+        refresh_staff_summaries(ids or ())
