@@ -183,7 +183,12 @@ class KeepsOpenTasks:
         new = self.pk is None or self._created
         touched = (True, True) if new else _touched(name.split(".")[0] for name in self._get_changed_fields())
         saved = super().save(*args, **kwargs)
-        sync_open_tasks(type(self), [self.pk], touched=touched)
+        if new and kwargs.get("force_insert"):
+            # Just inserted: no rows can hold its id yet, and it is as this copy holds it (no read back, no delete).
+            add_open_tasks("case" if self._meta["collection"] == "cases" else "absence",
+                           [self.to_mongo().to_dict()])
+        else:
+            sync_open_tasks(type(self), [self.pk], touched=touched)
         return saved
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import datetime as dt
 
 import mongoengine as me
@@ -74,7 +75,9 @@ def refresh_staff_summaries(employee_ids) -> None:
     ids = {key for key in employee_ids if key is not None}
     deferred = _deferred.get()
     if deferred is not None:
-        deferred.update(ids)
+        deferred.asked.update(ids)
+        for key in ids:
+            deferred.known.pop(key, None)   # rows read before this write may no longer be current
         return
     if not ids:
         return
@@ -106,7 +109,15 @@ def _write_summaries(db, ids, absences, cases) -> None:
 
 # Refreshing deferred (issue 18): the employees whose summaries a block of writes asked to refresh, written once
 # when it ends (a re-evaluation that opens or moves several cases refreshed the same summary after each write).
-_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("deferred_summaries", default=None)
+# A scan in the block hands over the rows it read of each employee (`rows_read`): a summary asked for before that
+# read, and not since, is written from them without reading the absences and cases again.
+@dataclasses.dataclass
+class _Deferred:
+    asked: set = dataclasses.field(default_factory=set)
+    known: dict = dataclasses.field(default_factory=dict)   # {employee id: (absence rows, case rows)}
+
+
+_deferred: contextvars.ContextVar[_Deferred | None] = contextvars.ContextVar("deferred_summaries", default=None)
 
 
 @contextlib.contextmanager
@@ -117,10 +128,28 @@ def summaries_deferred():
     if _deferred.get() is not None:
         yield
         return
-    token = _deferred.set(set())
+    deferred = _Deferred()
+    token = _deferred.set(deferred)
     try:
         yield
     finally:
-        ids = _deferred.get()
         _deferred.reset(token)
-        refresh_staff_summaries(ids or ())
+        _write_deferred(deferred)
+
+
+def rows_read(employee_id, absences: list[dict], cases: list[dict]) -> None:
+    """Within `summaries_deferred`, the employee's absence and case rows as just read whole (by the scan): their
+    summary, if asked for before now and not again after, is written from these."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.known[employee_id] = (absences, cases)
+
+
+def _write_deferred(deferred: _Deferred) -> None:
+    known = {key: deferred.known[key] for key in deferred.asked if key in deferred.known}
+    refresh_staff_summaries(deferred.asked - known.keys())
+    writes = [UpdateOne({"_id": key}, {"$set": {"summary": summary_of(absences, [
+        case for case in cases if case.get("status") in NOT_CLOSED["status"]["$in"]])}})
+        for key, (absences, cases) in known.items()]
+    if writes:
+        get_db().employees.bulk_write(writes, ordered=False)

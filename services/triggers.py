@@ -32,7 +32,7 @@ from documents.open_task import add_open_tasks
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
 from documents.reading import rows_where
-from documents.staff_summary import summaries_deferred
+from documents.staff_summary import rows_read, summaries_deferred
 from services.cases.tasks import (
     CONSIDER_STS,
     OH_REFERRAL,
@@ -470,6 +470,8 @@ def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employe
         rows = collection.find({}, SCANNED) if everyone else rows_where(collection, {"employee": ids}, SCANNED)
         for row in rows:
             grouped[row["employee"]].append(row)
+    for employee in staff:   # their staff summaries are written from these rows unless their cases change after
+        rows_read(employee.pk, absences[employee.pk], cases[employee.pk])
     for employee in staff:
         yield employee, absences[employee.pk], cases[employee.pk]
 
