@@ -124,3 +124,22 @@ def test_a_manager_task_goes_to_an_active_manager_login_or_hr(make_employee, mak
     with assignees_cached(), database_commands_sent() as sent:
         assert [assignee_for("manager", worker) for _ in range(3)] == [wanted] * 3
     assert [command["find"] for command in sent if "find" in command] == ["users"]
+
+
+def test_a_task_written_to_one_absence_by_its_id_needs_no_read_first(make_employee):
+    """The scan's task writes name one document by id: the update goes first (no read to learn which ids it
+    matches), then its open-task rows are written again as stored: one row for the task pushed, none once done."""
+    from documents import Absence
+    from documents.case import Task
+    anna = make_employee()
+    absence = Absence(employee=anna.pk, assignment_number=anna.assignment_number, first_day=dt.date(2026, 11, 2),
+                      last_day=dt.date(2026, 11, 3), reason_category="infections")
+    absence.save_checked()
+    task = Task(kind="rtw_reminder", title="Interview Anna", assignee="bea.boss@example.org",
+                due_on=dt.date(2026, 11, 10))
+    with database_commands_sent() as sent:
+        assert Absence.objects(pk=absence.pk, tasks__kind__ne="rtw_reminder").update_one(push__tasks=task) == 1
+    assert next(iter(sent[0])) == "update"
+    assert [(row.holder, row.kind) for row in OpenTask.objects()] == [(absence.pk, "rtw_reminder")]
+    Absence.objects(pk=absence.pk).finish_task("system: interview recorded", kind="rtw_reminder")
+    assert OpenTask.objects.count() == 0
