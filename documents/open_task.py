@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import mongoengine as me
+from bson import ObjectId
 from mongoengine.connection import get_db
 from pymongo import UpdateOne
 
@@ -148,6 +149,14 @@ def open_and_overdue(assignees: list[str], today: dt.date) -> tuple[int, int]:
     return (found[0]["open"], found[0]["overdue"]) if found else (0, 0)
 
 
+def _one_id(query: dict) -> list:
+    """[the id] of an update filtered by one document's id (the scan's task writes): no read to learn which it
+    matched. Its rows are written again as stored even when the rest of the filter matched nothing (the same rows).
+    Otherwise []."""
+    key = query.get("_id")
+    return [key] if isinstance(key, ObjectId) else []
+
+
 class OpenTasksQuerySet(me.QuerySet):
     """A queryset of cases or absences whose writes keep the open-task rows: the holders an update or delete
     matches are read first (their ids), and their rows written again after it."""
@@ -156,7 +165,7 @@ class OpenTasksQuerySet(me.QuerySet):
         touched = _touched(name.split("__")[1] if "__" in name else name for name in kwargs)
         if not any(touched):
             return super().update(*args, **kwargs)
-        ids = list(self.clone().scalar("id"))
+        ids = _one_id(self._query) or list(self.clone().scalar("id"))
         result = super().update(*args, **kwargs)
         sync_open_tasks(self._document, ids, touched=touched)
         return result
@@ -183,7 +192,12 @@ class KeepsOpenTasks:
         new = self.pk is None or self._created
         touched = (True, True) if new else _touched(name.split(".")[0] for name in self._get_changed_fields())
         saved = super().save(*args, **kwargs)
-        sync_open_tasks(type(self), [self.pk], touched=touched)
+        if new and kwargs.get("force_insert"):
+            # Just inserted: no rows can hold its id yet, and it is as this copy holds it (no read back, no delete).
+            add_open_tasks("case" if self._meta["collection"] == "cases" else "absence",
+                           [self.to_mongo().to_dict()])
+        else:
+            sync_open_tasks(type(self), [self.pk], touched=touched)
         return saved
 
 

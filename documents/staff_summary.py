@@ -9,6 +9,9 @@ touched; the nightly scan refreshes everyone's.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import datetime as dt
 
 import mongoengine as me
@@ -70,6 +73,12 @@ def refresh_staff_summaries(employee_ids) -> None:
     """Write again the summaries of `employee_ids` (and no one else's), from their absences and cases not closed
     read by `rows_where`: an indexed read per employee for a few, one pass over each collection for many."""
     ids = {key for key in employee_ids if key is not None}
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.asked.update(ids)
+        for key in ids:
+            deferred.known.pop(key, None)   # rows read before this write may no longer be current
+        return
     if not ids:
         return
     db = get_db()
@@ -96,3 +105,51 @@ def _write_summaries(db, ids, absences, cases) -> None:
     writes = [UpdateOne({"_id": key}, {"$set": {"summary": summary_of(*found)}}) for key, found in by_employee.items()]
     for start in range(0, len(writes), 2000):
         db.employees.bulk_write(writes[start:start + 2000], ordered=False)
+
+
+# Refreshing deferred (issue 18): the employees whose summaries a block of writes asked to refresh, written once
+# when it ends (a re-evaluation that opens or moves several cases refreshed the same summary after each write).
+# A scan in the block hands over the rows it read of each employee (`rows_read`): a summary asked for before that
+# read, and not since, is written from them without reading the absences and cases again.
+@dataclasses.dataclass
+class _Deferred:
+    asked: set = dataclasses.field(default_factory=set)
+    known: dict = dataclasses.field(default_factory=dict)   # {employee id: (absence rows, case rows)}
+
+
+_deferred: contextvars.ContextVar[_Deferred | None] = contextvars.ContextVar("deferred_summaries", default=None)
+
+
+@contextlib.contextmanager
+def summaries_deferred():
+    """Within the block, `refresh_staff_summaries` only notes whose summaries to write; they are written once as
+    the block ends (also when it raises: what it wrote before is shown). A block within another adds to the
+    outer one's."""
+    if _deferred.get() is not None:
+        yield
+        return
+    deferred = _Deferred()
+    token = _deferred.set(deferred)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        _write_deferred(deferred)
+
+
+def rows_read(employee_id, absences: list[dict], cases: list[dict]) -> None:
+    """Within `summaries_deferred`, the employee's absence and case rows as just read whole (by the scan): their
+    summary, if asked for before now and not again after, is written from these."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.known[employee_id] = (absences, cases)
+
+
+def _write_deferred(deferred: _Deferred) -> None:
+    known = {key: deferred.known[key] for key in deferred.asked if key in deferred.known}
+    refresh_staff_summaries(deferred.asked - known.keys())
+    writes = [UpdateOne({"_id": key}, {"$set": {"summary": summary_of(absences, [
+        case for case in cases if case.get("status") in NOT_CLOSED["status"]["$in"]])}})
+        for key, (absences, cases) in known.items()]
+    if writes:
+        get_db().employees.bulk_write(writes, ordered=False)

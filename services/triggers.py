@@ -5,6 +5,8 @@ entry for every change and the version check on every case it edits.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import dataclasses
 import datetime as dt
@@ -13,6 +15,7 @@ import tomllib
 from collections import Counter, defaultdict
 from typing import Iterable, Iterator
 
+from bson import ObjectId
 from pymongo.errors import BulkWriteError
 
 from casework.decisions import Action
@@ -25,9 +28,11 @@ from documents.absence import Absence
 from documents.base import AuditEntry, as_date
 from documents.case import Case, Stage, Task
 from documents.employee import Employee
+from documents.open_task import add_open_tasks
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
 from documents.reading import rows_where
+from documents.staff_summary import rows_read, summaries_deferred
 from services.cases.tasks import (
     CONSIDER_STS,
     OH_REFERRAL,
@@ -36,6 +41,7 @@ from services.cases.tasks import (
     add_milestone_tasks,
     add_stage_tasks,
     assignee_for,
+    assignees_cached,
     consider_short_term,
     hr_queue,
     refer_to_occupational_health,
@@ -244,8 +250,59 @@ def _open_case(employee: Employee, action, evaluation: Evaluation, policy: Polic
                                              "open_tasks": len(case.open_tasks()),
                                              **({"pertinent_factors": list(action.pertinent)} if action.pertinent
                                                 else {})}, reason=action.reason)
-    case.save_checked()
+    opening = _opening.get()
+    if opening is None:
+        case.save_checked()
+    else:
+        opening.add(case, employee)
     return case
+
+
+class _CasesOpened:
+    """The cases a scan opens, inserted together (issue 18: one insert each, with its open-task rows and staff
+    summary, was half an import's re-evaluation). Each case gets its id when opened, so a restart's audit entry can
+    name it; it is stored as `save_checked` stores a new case (version 1, validated), with the same audit entry."""
+
+    def __init__(self):
+        self.cases: list[tuple[Case, Employee]] = []
+
+    def add(self, case: Case, employee: Employee) -> None:
+        case.id, case.version = ObjectId(), 1
+        case.validate()
+        self.cases.append((case, employee))
+        if len(self.cases) >= OPENED_CHUNK:
+            self.flush()
+
+    def holds(self, employee: Employee) -> bool:
+        return any(opened.employee == employee.pk for opened, _ in self.cases)
+
+    def flush(self) -> None:
+        """Insert the cases held (one insert), then their open-task rows (one insert) and their employees' summaries."""
+        cases, self.cases = self.cases, []
+        if not cases:
+            return
+        stored = [case.to_mongo().to_dict() for case, _ in cases]
+        Case._get_collection().insert_many(stored, ordered=False)
+        for case, _ in cases:
+            case._created, case._changed_fields = False, []
+        add_open_tasks("case", stored, people={employee.pk: employee for _, employee in cases})
+
+
+OPENED_CHUNK = 500
+_opening: contextvars.ContextVar[_CasesOpened | None] = contextvars.ContextVar("cases_opened", default=None)
+
+
+@contextlib.contextmanager
+def _cases_opened_together() -> Iterator[_CasesOpened]:
+    """Within the block (a scan), the cases `_open_case` opens are held and inserted in bulk; the last ones as it
+    ends, also when it raises (what was opened before the error is kept, as one insert each kept it)."""
+    opening = _CasesOpened()
+    token = _opening.set(opening)
+    try:
+        yield opening
+    finally:
+        _opening.reset(token)
+        opening.flush()
 
 
 def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
@@ -339,7 +396,12 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
     Each employee's absences and cases are read once (see `by_employee`); what the absences themselves bring
     (reminders, tasks completed) follows from the same rows. `active` stands in for the active policy (a preview
     of what activating another would do)."""
-    active = active or active_policy()
+    with summaries_deferred(), assignees_cached(), _cases_opened_together() as opening:
+        return _scan(as_of, actor, apply, employees, progress, active or active_policy(), opening)
+
+
+def _scan(as_of: dt.date, actor: str, apply: bool, employees, progress, active: Policy,
+          opening: _CasesOpened) -> ScanSummary:
     everyone = employees is None
     staff = list(Employee.objects.current(as_of).exclude("audit") if everyone else employees)
     summary = ScanSummary()
@@ -361,6 +423,8 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
             if apply:
                 apply_evaluation(employee, evaluation, policy, actor)
         if apply:
+            if opening.holds(employee) and any(action.kind == REVIEW_ADJUSTMENT for action in evaluation.actions):
+                opening.flush()   # an adjustment review goes on the live short-term case: it must be stored
             _apply_tasks(employee, evaluation, rows, actor, as_of, summary)
             absence_events(employee, rows, cases, as_of, policy)
         if progress:
@@ -406,6 +470,8 @@ def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employe
         rows = collection.find({}, SCANNED) if everyone else rows_where(collection, {"employee": ids}, SCANNED)
         for row in rows:
             grouped[row["employee"]].append(row)
+    for employee in staff:   # their staff summaries are written from these rows unless their cases change after
+        rows_read(employee.pk, absences[employee.pk], cases[employee.pk])
     for employee in staff:
         yield employee, absences[employee.pk], cases[employee.pk]
 

@@ -13,7 +13,7 @@ from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.base import AuditEntry
 from documents.employee import Employee
-from documents.staff_summary import refresh_staff_summaries
+from documents.staff_summary import refresh_staff_summaries, summaries_deferred
 from services import clock
 from services.cases.tasks import CONSIDER_STS, RTW_REMINDER
 from services.errors import Refused
@@ -104,8 +104,9 @@ def save_absence(absence: Absence, employee: Employee, actor: str, action: str, 
     else:
         old, new = {}, masked(after)
     absence.record(actor, action, old, new, reason)
-    absence.save_checked()
-    after_absence_saved(employee, today or clock.today())
+    with summaries_deferred():   # the employee's summary written once, after the save and the re-evaluation
+        absence.save_checked()
+        after_absence_saved(employee, today or clock.today())
     return absence
 
 
@@ -137,8 +138,9 @@ def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     """Re-evaluate everyone whose absences a batch changed, reading their absences and cases once, and add
     or complete the tasks the absences bring (see `services.cases.tasks.absence_events`). Their summaries for the
     lists of staff are written again first (an import writes round the documents)."""
-    refresh_staff_summaries(employee.pk for employee in employees)
-    scan(today, "triggers (absence saved)", employees=employees)
+    with summaries_deferred():   # each written once, after the scan (which may open or move their cases)
+        refresh_staff_summaries(employee.pk for employee in employees)
+        scan(today, "triggers (absence saved)", employees=employees)
 
 
 # The absence tasks one click completes, and the audit entry's words for each.

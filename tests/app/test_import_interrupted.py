@@ -182,7 +182,9 @@ def test_an_import_killed_part_way_and_run_again_ends_with_exactly_the_right_dat
     env = environment(database_uri, tmp_path)
     kill_when(command(absences_file), env, when)
     written = settled(Absence.objects.count)
-    assert 0 < written <= total and Case.objects.count() < len(reference["cases"])
+    # The re-evaluation inserts the cases it opens together (issue 18), so a kill once the first is stored may come
+    # after all of them, but before their employees' kept months and summaries and the import's note are done.
+    assert 0 < written <= total and Case.objects.count() <= len(reference["cases"])
     assert UnfinishedImport.objects(kind="absences").count() == 1
 
     again = subprocess.run(command(absences_file), cwd=ROOT, env=env, capture_output=True, text=True,
