@@ -58,8 +58,9 @@ def owner_pid() -> int:
     return os.getpid()
 
 
-def ensure_server(data_dir: str | os.PathLike, owner: int | None = None) -> str:
-    """Return the URI of the embedded server for `data_dir`, starting it if needed."""
+def ensure_server(data_dir: str | os.PathLike, owner: int | None = None, durable: bool = True) -> str:
+    """Return the URI of the embedded server for `data_dir`, starting it if needed. A server started with
+    `durable=False` does not wait for the disk at each commit (the test suite's throwaway database)."""
     data = Path(data_dir).resolve()
     (data / OWNERS).mkdir(parents=True, exist_ok=True)
     with _locked(data / START_LOCK):
@@ -70,7 +71,8 @@ def ensure_server(data_dir: str | os.PathLike, owner: int | None = None) -> str:
         port = _free_port()
         with open(data / LOG_FILE, "ab") as log:
             subprocess.run(
-                [sys.executable, "-m", "documents.embedded", "--data-dir", str(data), "--port", str(port)],
+                [sys.executable, "-m", "documents.embedded", "--data-dir", str(data), "--port", str(port),
+                 *([] if durable else ["--not-durable"])],
                 stdout=log, stderr=log, stdin=subprocess.DEVNULL, check=True,
                 cwd=Path(__file__).resolve().parent.parent,
             )
@@ -163,13 +165,14 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
-def supervise(data: Path, port: int) -> int:
+def supervise(data: Path, port: int, durable: bool = True) -> int:
     """Run the server for `data` on `port` until no owner is alive or SIGTERM arrives."""
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
     command = [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
-               "--storage-path", str(data / STORAGE), "--sync-on-commit", "--log-level", "WARNING"]
+               "--storage-path", str(data / STORAGE), *(["--sync-on-commit"] if durable else []),
+               "--log-level", "WARNING"]
     server = subprocess.Popen(command, preexec_fn=_die_with_parent)
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while not _answers(port):
@@ -216,11 +219,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--not-durable", action="store_true", help="no disk sync at each commit (tests only)")
     args = parser.parse_args()
     if os.fork():
         return 0
     os.setsid()
-    return supervise(Path(args.data_dir), args.port)
+    return supervise(Path(args.data_dir), args.port, durable=not args.not_durable)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,11 @@ CHEAP_PASSWORDS = {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
 
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory):
-    """A real SecantusDB server on 127.0.0.1, owned by this test session and stopped at its end."""
+    """A real SecantusDB server on 127.0.0.1, owned by this test session and stopped at its end. It does not wait
+    for the disk at each commit (`durable=False`): the suite's database is thrown away, and that wait made some
+    files take twice as long on a busy machine. The crash tests (tests/app/test_embedded.py) run durable servers."""
     data_dir = tmp_path_factory.mktemp("data")
-    uri = ensure_server(data_dir, owner=os.getpid())
+    uri = ensure_server(data_dir, owner=os.getpid(), durable=False)
     yield uri
     from blueprints.limits import close_counters
     close_counters()

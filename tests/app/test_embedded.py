@@ -210,6 +210,8 @@ def test_processes_share_one_server_which_stops_after_the_last(data_dir, spawn):
     uris = {read_line(child) for child in children}
     assert len(uris) == 1, uris
     assert len(secantus_pids(data_dir)) == 1, secantus_pids(data_dir)
+    [server] = secantus_pids(data_dir)     # durable unless asked otherwise (only the test suite's own is not)
+    assert b"--sync-on-commit" in Path(f"/proc/{server}/cmdline").read_bytes().split(b"\0")
     assert sorted(p.name for p in (data_dir / "owners").iterdir()) == sorted(str(c.pid) for c in children)
     assert count(uris.pop()) == 0
 

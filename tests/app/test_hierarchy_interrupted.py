@@ -4,11 +4,10 @@ on their cases given to the new supervisor with one audit entry each; a third ru
 
 The file moves 180 people from one supervisor to another (three batches of writes of BATCH rows); the command
 runs in its own process against the tests' database and is killed while writing the employees, or once they are
-all written while it moves the tasks."""
+all written while it moves the tasks. The runs after it, which nothing kills, run in the test's process."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,10 +17,18 @@ from casework.hierarchy_feed import COLUMNS
 from documents import Case, Employee, UnfinishedImport, rebuild_manager_paths
 from documents.case import Stage, Task
 from tests.app.test_absence_import import feed as csv_text
-from tests.app.test_import_interrupted import BOOT, counted, difference, environment, kill_when, plain, settled
+from tests.app.test_import_interrupted import (
+    BOOT,
+    counted,
+    difference,
+    environment,
+    kill_when,
+    plain,
+    run_again,
+    settled,
+)
 from tests.conftest import clean_database
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-23"
 STAFF = 180
 BATCH = 70
@@ -109,7 +116,7 @@ def tasks_moved() -> int:
 
 @pytest.mark.parametrize("when", [moved_over, tasks_moved], ids=["writing", "moving tasks"])
 def test_a_hierarchy_import_killed_part_way_and_run_again_ends_with_exactly_the_right_data(
-        app, reference, make_user, moves_file, database_uri, tmp_path, when):
+        app, reference, make_user, moves_file, database_uri, tmp_path, monkeypatch, when):
     assert all(case["tasks"][0]["assignee"] == NEW for case in reference["cases"].values())
     assert len(reference["cases"]) == len(WITH_CASES)
     seed(make_user)
@@ -119,10 +126,7 @@ def test_a_hierarchy_import_killed_part_way_and_run_again_ends_with_exactly_the_
     assert 0 < written <= STAFF and tasks_moved() < len(WITH_CASES)
     assert UnfinishedImport.objects(kind="employees").count() == 1
 
-    again = subprocess.run(command(moves_file), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-                           check=False)
-    assert again.returncode == 0, again.stderr
-    counts = counted(again.stdout)
+    counts = counted(run_again(app, command(moves_file), monkeypatch))
     assert (counts["created"], counts["updated"] + counts["unchanged"], counts["refused"]) == (0, STAFF + 3, 0)
     if when is moved_over:
         assert written + 3 <= counts["unchanged"] < STAFF + 3
@@ -131,8 +135,6 @@ def test_a_hierarchy_import_killed_part_way_and_run_again_ends_with_exactly_the_
     assert Employee.objects.count() == len(Employee._get_collection().distinct("assignment_number")) == STAFF + 3
     assert difference(outcome(), reference) is None and UnfinishedImport.objects.count() == 0
 
-    third = subprocess.run(command(moves_file), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-                           check=False)
-    assert third.returncode == 0, third.stderr
-    assert counted(third.stdout) == {"created": 0, "updated": 0, "unchanged": STAFF + 3, "refused": 0}
+    third = counted(run_again(app, command(moves_file), monkeypatch))
+    assert third == {"created": 0, "updated": 0, "unchanged": STAFF + 3, "refused": 0}
     assert difference(outcome(), reference) is None
