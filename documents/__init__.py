@@ -3,7 +3,7 @@ from documents.absence import REASON_CATEGORIES, Absence, MedicalRead
 from documents.api_token import ApiToken
 from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
-from documents.employee import Employee, rebuild_manager_paths
+from documents.employee import Employee, fill_employee_search_words, rebuild_manager_paths
 from documents.import_job import ImportJob, UnfinishedImport
 from documents.job import Job
 from documents.letter_templates import LetterTemplate
@@ -29,6 +29,7 @@ def ensure_indexes() -> None:
     for document in ALL:
         document.ensure_indexes()
     User.fill_search_words()
+    fill_employee_search_words()
 
 
 __all__ = ["Absence", "ApiToken", "AuditEntry", "Case", "Employee", "ImportJob", "LetterTemplate", "LoginThrottle",
