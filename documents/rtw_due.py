@@ -1,7 +1,7 @@
 """Return-to-work interviews outstanding, kept apart from the absences: one small row an absence that has a last
 day and no interview recorded (with its employee's name, division and chain of supervisors, as the open-task rows
-carry them), and tallies of those rows by last day, one per division and one per (division, chain of supervisors),
-so that the dashboards count the outstanding interviews of a division or a manager's lines from a few tallies and
+carry them), and tallies of those rows by last day, one per division and one per (division, supervisor, line below
+them), so that the dashboards count the outstanding interviews of a division or a manager's lines from a few tallies and
 the list behind the figure pages the rows by an index, never reading every employee in scope or every absence
 without an interview.
 
@@ -49,16 +49,19 @@ class RtwDue(me.Document):
 
 
 class RtwTally(me.Document):
-    """How many outstanding interviews end on each last day (`days`: {ISO date: count}) in one division
-    (`level` "division") or below one chain of supervisors in it (`level` "line")."""
+    """How many outstanding interviews end on each last day (`days`: {ISO date: count}) in one division (`level`
+    "division"), or in one division below `manager` in the line of `group` (`level` "line": the manager's direct
+    report that line goes through, or the manager for their own direct reports), as a manager's dashboard groups
+    them: a row counts in the line tally of each of its supervisors, so a manager reads one tally a line."""
 
     key = me.StringField(primary_key=True)
     level = me.StringField(required=True, choices=("division", "line"))
     division = me.StringField()
-    manager_path = me.ListField(me.StringField())
+    manager = me.StringField()
+    group = me.StringField()
     days = me.DictField()
 
-    meta = {"collection": "rtw_tallies", "indexes": [("level", "division"), "manager_path"]}
+    meta = {"collection": "rtw_tallies", "indexes": [("level", "division"), "manager"]}
 
     def before(self, day: dt.date) -> tuple[int, dt.date | None]:
         """(how many last days fall before `day`, the oldest of them)."""
@@ -77,13 +80,18 @@ def _row(absence: dict, people: dict) -> dict | None:
 
 
 def _tally_keys(row: dict) -> list[tuple[str, dict]]:
-    """The tallies a row counts in: its division's and its chain's (none for someone no longer on record)."""
-    if row.get("division") is None:
+    """The tallies a row counts in: its division's, and for each supervisor in its chain the line it is in below
+    them (none for someone no longer on record)."""
+    division = row.get("division")
+    if division is None:
         return []
     path = list(row.get("manager_path") or [])
-    return [(f"division|{row['division']}", {"level": "division", "division": row["division"], "manager_path": []}),
-            ("line|" + "|".join([row["division"], *path]),
-             {"level": "line", "division": row["division"], "manager_path": path})]
+    keys = [(f"division|{division}", {"level": "division", "division": division})]
+    for place, manager in enumerate(path):
+        group = path[place - 1] if place else manager
+        keys.append((f"line|{division}|{manager}|{group}",
+                     {"level": "line", "division": division, "manager": manager, "group": group}))
+    return keys
 
 
 def _tally_writes(removed, added) -> list[UpdateOne]:
@@ -185,14 +193,14 @@ def refresh_rtw_due_people() -> int:
 
 def tallies_for(user) -> list[RtwTally]:
     """The tallies covering what `user` may see (as `scope_filter` decides it): every division's (support and
-    admins), the HR advisor's divisions', and the chains below the manager in any other division, each read by
-    an index."""
+    admins), the HR advisor's divisions', and the lines below the manager in any other division, each read by an
+    index."""
     if user.has_role("admin", "support"):
         return list(RtwTally.objects(level="division"))
     divisions = list(user.hr_divisions or []) if user.has_role("hr") else []
     found = list(RtwTally.objects(level="division", division__in=divisions)) if divisions else []
     if user.has_role("manager") and user.assignment_number:
-        found += [tally for tally in RtwTally.objects(manager_path=user.assignment_number)
+        found += [tally for tally in RtwTally.objects(manager=user.assignment_number)
                   if tally.division not in divisions]
     return found
 

@@ -164,13 +164,13 @@ class Outstanding:
 
 def rtw_outstanding(user: User, grouping: Grouping, today: dt.date) -> list[Outstanding]:
     """Outstanding interviews of the employees `user` may see by group, the oldest first: from the kept tallies
-    by last day (documents/rtw_due.py), a few per division or one per chain of supervisors below a manager."""
+    by last day (documents/rtw_due.py): one a division, or one a line below a manager."""
     tally: dict[str, tuple[int, dt.date]] = {}
     for kept in tallies_for(user):
         count, oldest = kept.before(today)
         if not count or oldest is None:
             continue
-        group = grouping.key(kept.division, kept.manager_path)
+        group = kept.division if grouping.by == "division" else kept.group
         before, earliest = tally.get(group, (0, oldest))
         tally[group] = (before + count, min(earliest, oldest))
     found = [Outstanding(group, count, oldest) for group, (count, oldest) in tally.items()]

@@ -188,8 +188,6 @@ def problems(commands: list[dict]) -> list[str]:
 
 
 TRIGGER_EVALUATION = ["find absences: $in over many values", "find cases: $in over many values"]
-SEARCH_BY_PATTERN = [f"{name} employees: {key}" for name in ("aggregate", "find")
-                     for key in ("$or", "assignment_number", "first_name", "job_title", "last_name")]
 # What these pages still read at a cost that grows, and why it is left (issue 18's other points, or a page-sized
 # `$in`): the test fails when one of these goes away too, so that the table is kept true.
 LEFT = {
@@ -201,8 +199,6 @@ LEFT = {
     # The names of the page's employees: an `$in` of one page's ids (at most PAGE_SIZE), not of a whole team.
     "case list": ["find employees: $in over many values"],
     "flags": ["find employees: $in over many values"],
-    # A search by any part of a name or number: a regular expression, read by scanning the user's scope.
-    "employee search": SEARCH_BY_PATTERN,
     # Every login, paged and counted (logins are a few thousand at most).
     "users admin": ["count users: the whole collection", "distinct users: the whole collection",
                     "find users: the whole collection"],

@@ -116,10 +116,10 @@ def dashboard_db(db):
     db.rtw_due.insert_many([{"employee": n, "first_day": midnight(dt.date(2025, 12, 1 + n % 28)),
                              "last_day": midnight(dt.date(2026, 1, 1 + n % 28)), "division": f"D{n % 3}",
                              "manager_path": [f"M{n % 5}", "B1"]} for n in range(200)])
-    db.rtw_tallies.insert_many([{"_id": f"division|D{n}", "level": "division", "division": f"D{n}", "manager_path": [],
+    db.rtw_tallies.insert_many([{"_id": f"division|D{n}", "level": "division", "division": f"D{n}",
                                  "days": {"2026-01-02": 1}} for n in range(3)]
-                               + [{"_id": f"line|D1|M{n}|B1", "level": "line", "division": "D1",
-                                   "manager_path": [f"M{n}", "B1"], "days": {"2026-01-02": 1}} for n in range(5)])
+                               + [{"_id": f"line|D1|B1|M{n}", "level": "line", "division": "D1", "manager": "B1",
+                                   "group": f"M{n}", "days": {"2026-01-02": 1}} for n in range(5)])
     return db
 
 
@@ -168,7 +168,7 @@ def test_the_rtw_list_sends_the_scope_as_an_indexed_equality(dashboard_db):
 @pytest.mark.parametrize("user, where", [
     (_user(["admin"]), {"level": "division"}),
     (_user(["hr"], hr_divisions=["D1", "D2"]), {"level": "division", "division": {"$in": ["D1", "D2"]}}),
-    (_user(["manager"], "B1"), {"manager_path": "B1"})], ids=["admin", "hr", "manager"])
+    (_user(["manager"], "B1"), {"manager": "B1"})], ids=["admin", "hr", "manager"])
 def test_the_dashboard_s_interview_tallies_are_read_by_an_index(dashboard_db, user, where):
     from documents.rtw_due import RtwTally, tallies_for
     from tests.conftest import database_commands_sent
@@ -176,4 +176,15 @@ def test_the_dashboard_s_interview_tallies_are_read_by_an_index(dashboard_db, us
         found = tallies_for(user)
     assert [command["filter"] for command in commands if "find" in command] == [where]
     assert found and plan(dashboard_db, "rtw_tallies", where)[0] == "IXSCAN"
-    assert declared(RtwTally, ["level", "division"]) and declared(RtwTally, ["manager_path"])
+    assert declared(RtwTally, ["level", "division"]) and declared(RtwTally, ["manager"])
+
+
+def test_the_employee_search_reads_one_word_by_the_search_words_index(db):
+    """`find_staff`: the longest word asked by equality on the indexed `search_words` (the engine reports the
+    scope beside it as a `COLLSCAN`, answering from the index's part as above), the others on the unindexed copy
+    (two conditions on one indexed field make it read every employee), and no `$or` or regular expression."""
+    from documents.search_words import search_filter
+    where = search_filter("isa cook")
+    assert where == {"search_words": "cook", "search_words_again": {"$all": ["isa"]}} and not has_or(where)
+    assert plan(db, "employees", {"search_words": "cook"}) == ("IXSCAN", "search_words_1")
+    assert declared(Employee, ["search_words"])

@@ -52,7 +52,10 @@ def fresh() -> tuple[list[dict], dict[str, dict[str, int]]]:
         if person:
             day = absence["last_day"].date().isoformat()
             tallies[f"division|{person['division']}"][day] += 1
-            tallies["|".join(["line", person["division"], *(person.get("manager_path") or [])])][day] += 1
+            path = person.get("manager_path") or []
+            for place, manager in enumerate(path):    # the line below each supervisor: the report it goes through
+                tallies["|".join(["line", person["division"], manager, path[place - 1] if place else manager])][
+                    day] += 1
     return sorted(rows), {key: dict(days) for key, days in tallies.items()}
 
 
@@ -100,8 +103,9 @@ def test_a_move_in_the_hierarchy_moves_the_rows_and_tallies(world):
     rows, tallies = kept()
     assert (rows, tallies) == fresh()
     assert [path for _, _, path in rows] == [[cat.assignment_number, boss.assignment_number]] * 2
-    assert set(tallies) == {"division|Community Care",
-                            f"line|Community Care|{cat.assignment_number}|{boss.assignment_number}"}
+    assert set(tallies) == {"division|Community Care",           # Cat's own reports; Bea's line through Cat
+                            f"line|Community Care|{cat.assignment_number}|{cat.assignment_number}",
+                            f"line|Community Care|{boss.assignment_number}|{cat.assignment_number}"}
 
 
 def old_outstanding(user, today) -> list[Outstanding]:

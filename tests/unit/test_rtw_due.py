@@ -35,10 +35,13 @@ def test_a_row_of_someone_no_longer_on_record_counts_in_no_tally():
 
 
 @pytest.mark.parametrize("person, keys", [
-    (ANN, ["division|Care", "line|Care|M1|B1"]),
-    ({**ANN, "manager_path": []}, ["division|Care", "line|Care"]),        # at the top: a line of their own
+    # Ann reports to M1, who reports to B1: M1's own reports (group M1), B1's line through M1 (group M1)
+    (ANN, ["division|Care", "line|Care|M1|M1", "line|Care|B1|M1"]),
+    ({**ANN, "manager_path": ["M1", "B1", "G1"]},                         # one more above: G1's line through B1
+     ["division|Care", "line|Care|M1|M1", "line|Care|B1|M1", "line|Care|G1|B1"]),
+    ({**ANN, "manager_path": []}, ["division|Care"]),                   # at the top: below no one
 ])
-def test_a_row_counts_in_its_division_s_tally_and_its_chain_s(person, keys):
+def test_a_row_counts_in_its_division_s_tally_and_in_a_line_below_each_supervisor(person, keys):
     assert [key for key, _ in _tally_keys({"last_day": JAN, **person})] == keys
 
 
@@ -48,7 +51,8 @@ def test_the_tallies_move_by_the_difference_only():
                                                                           [moved])}
     # each tally: −1 on 5 Jan, +1 on 6 Jan
     assert writes == {"division|Care": {"days.2026-01-05": -1, "days.2026-01-06": 1},
-                      "line|Care|M1|B1": {"days.2026-01-05": -1, "days.2026-01-06": 1}}
+                      "line|Care|M1|M1": {"days.2026-01-05": -1, "days.2026-01-06": 1},
+                      "line|Care|B1|M1": {"days.2026-01-05": -1, "days.2026-01-06": 1}}
     assert _tally_writes([{**ANN, "_id": 1, "last_day": JAN}], [{**ANN, "_id": 1, "last_day": JAN}]) == []
 
 
