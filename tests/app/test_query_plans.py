@@ -188,3 +188,14 @@ def test_the_employee_search_reads_one_word_by_the_search_words_index(db):
     assert where == {"search_words": "cook", "search_words_again": {"$all": ["isa"]}} and not has_or(where)
     assert plan(db, "employees", {"search_words": "cook"}) == ("IXSCAN", "search_words_1")
     assert declared(Employee, ["search_words"])
+
+
+def test_the_users_page_reads_the_divisions_held_by_the_hr_divisions_index(db):
+    """`held_divisions`: the logins holding a division (any string after ""), not every login."""
+    from documents import User
+    db.users.insert_many([{"email": f"u{n}@x.org", "name": f"U{n}", "roles": ["hr"] if n % 3 else ["manager"],
+                           **({"hr_divisions": [f"D{n % 4}"]} if n % 3 else {})} for n in range(30)])
+    assert plan(db, "users", {"hr_divisions": {"$gt": ""}}) == ("IXSCAN", "hr_divisions_1_name_1")
+    assert declared(User, ["hr_divisions", "name"])
+    from services.user_admin import held_divisions
+    assert held_divisions() == ["D0", "D1", "D2", "D3"]
