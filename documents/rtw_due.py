@@ -7,7 +7,8 @@ without an interview.
 
 Kept in the same writes as the open-task rows (documents/open_task.py calls `sync_rtw_due`, `add_rtw_due`,
 `rebuild_rtw_due` and `refresh_rtw_due_people`): every save, update, insert and delete of an absence, the nightly
-scan's rebuild, and the hierarchy import (who oversees an interview follows the employee).
+scan's rebuild, and the hierarchy import (who oversees an interview follows the employee); and after a write round
+the documents (the absence import's bulk write), by `refresh_rtw_due_of` its employees, with their summaries.
 """
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ class RtwDue(me.Document):
     manager_path = me.ListField(me.StringField())
 
     meta = {"collection": "rtw_due", "queryset_class": ScopedQuerySet,
-            "indexes": [("division", "last_day"), ("manager_path", "last_day"), ("last_day", "first_day")]}
+            "indexes": [("division", "last_day"), ("manager_path", "last_day"), ("last_day", "first_day"),
+                        "employee"]}
 
     @property
     def name(self) -> str:
@@ -138,6 +140,20 @@ def sync_rtw_due(absences: list[dict], gone=(), people: dict | None = None) -> N
     tallies = _tally_writes(removed, added)
     if tallies:
         db.rtw_tallies.bulk_write(tallies, ordered=False)
+
+
+def refresh_rtw_due_of(employee_ids) -> None:
+    """Write again the rows of every absence of `employee_ids` (after a write round the documents, such as the
+    absence import's bulk write): their absences and kept rows read by `rows_where`, the difference written."""
+    ids = {key for key in employee_ids if key is not None}
+    if not ids:
+        return
+    db = get_db()
+    absences = list(rows_where(db.absences, {"employee": ids}, ABSENCE_FIELDS))
+    found = {absence["_id"] for absence in absences}
+    gone = [row["_id"] for row in rows_where(db.rtw_due, {"employee": ids}, {"employee": 1})
+            if row["_id"] not in found]
+    sync_rtw_due(absences, gone)
 
 
 def add_rtw_due(inserted: list[dict], people: dict | None = None) -> None:

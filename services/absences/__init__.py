@@ -13,6 +13,7 @@ from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.base import AuditEntry
 from documents.employee import Employee
+from documents.rtw_due import refresh_rtw_due_of
 from documents.staff_summary import refresh_staff_summaries
 from services import clock
 from services.cases.tasks import CONSIDER_STS, RTW_REMINDER
@@ -138,6 +139,7 @@ def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     or complete the tasks the absences bring (see `services.cases.tasks.absence_events`). Their summaries for the
     lists of staff are written again first (an import writes round the documents)."""
     refresh_staff_summaries(employee.pk for employee in employees)
+    refresh_rtw_due_of(employee.pk for employee in employees)     # the interviews outstanding the dashboards count
     scan(today, "triggers (absence saved)", employees=employees)
 
 

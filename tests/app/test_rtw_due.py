@@ -141,3 +141,18 @@ def test_the_dashboard_counts_the_same_outstanding_interviews_as_before(world):
         listed = list(listed_absences(user, TODAY))
         assert len(listed) == sum(row.count for row in found)
         assert [row.last_day for row in listed] == sorted(row.last_day for row in listed)
+
+
+def test_the_absence_import_keeps_the_rows_of_what_it_writes_round_the_documents(world, app, tmp_path):
+    from tests.app.test_absence_import import absence_row, feed, run_import
+    ann, boss = world["ann"].assignment_number, world["boss"].assignment_number
+    path = tmp_path / "absences.csv"
+    path.write_text(feed([
+        absence_row("AB1", ann, "2026-03-02", "2026-03-04", rtw_date="2026-03-05", rtw_by_assignment_number=boss),
+        absence_row("AB2", ann, "2026-03-16"),                      # still going on
+        absence_row("AB3", boss, "2026-02-02", "2026-02-02")]))     # ended, no interview: a row
+    assert run_import(app, path).exit_code == 0
+    assert kept() == fresh() and len(kept()[0]) == 1
+    path.write_text(feed([absence_row("AB2", ann, "2026-03-16", "2026-03-20")]))   # ended by the feed: a row
+    assert run_import(app, path).exit_code == 0
+    assert kept() == fresh() and len(kept()[0]) == 2
