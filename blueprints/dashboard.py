@@ -12,7 +12,6 @@ from services import clock
 from services.cases.outcomes import FLAG_WORDS
 from services.reads.dashboard import dashboard
 from services.reads.dashboard_lists import PAY_KINDS, listed_absences
-from services.reads.staff import people_by_id
 
 bp = Blueprint("dashboard", __name__)
 
@@ -35,8 +34,6 @@ def rtw():
     `line` narrows them to one group of the dashboard."""
     today = clock.today()
     chosen = {name: request.args[name] for name in ("division", "line") if request.args.get(name)}
-    page = Page.of(listed_absences(current_user, today, **chosen).only("employee", "first_day", "last_day"),
-                   request.args, current_app.config["PAGE_SIZE"])
-    people = people_by_id([absence.employee for absence in page.items], "first_name", "last_name",
-                          "assignment_number", "division")
+    page = Page.of(listed_absences(current_user, today, **chosen), request.args, current_app.config["PAGE_SIZE"])
+    people = {row.employee: row for row in page.items if row.assignment_number}     # each row names its employee
     return render_template("dashboard/rtw.html", page=page, people=people, chosen=chosen)

@@ -47,7 +47,8 @@ def index():
                                overdue=overdue,
                                counts=counts(shown, today), today=today, form=FlaskForm())
     items, people = listed_items(assignees_of(current_user))
-    return render_template("tasks/index.html", view="mine", oversight=oversight, groups=grouped(items, today, people),
+    page = Page.of_list(grouped(items, today, people), request.args, current_app.config["PAGE_SIZE"])
+    return render_template("tasks/index.html", view="mine", oversight=oversight, groups=page.items, page=page,
                            holders=[], holder=None, overdue=False, counts=counts(items, today), today=today,
                            form=FlaskForm())
 

@@ -18,11 +18,12 @@ from documents.policy import Policy
 from documents.privacy import AccessRefusal, SubjectAccessExport
 from documents.reason_codes import ReasonCodes
 from documents.routing import Routing
+from documents.rtw_due import RtwDue, RtwTally
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState)
+       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally)
 
 
 def ensure_indexes() -> None:

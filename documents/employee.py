@@ -8,6 +8,7 @@ from pymongo import UpdateOne
 
 from documents.base import AuditEntry, Versioned, midnight, utcnow
 from documents.scope import ScopedQuerySet
+from documents.search_words import SEARCHED_FIELDS, search_words_of
 from documents.staff_summary import StaffSummary
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -76,6 +77,10 @@ class Employee(Versioned, me.Document):
     disability = me.BooleanField(default=False)
     adjusted_thresholds = me.EmbeddedDocumentListField(AdjustedThreshold)
     summary = me.EmbeddedDocumentField(StaffSummary)   # kept by writes to absences and cases (staff_summary.py)
+    search_words = me.ListField(me.StringField())      # what the search finds them by (search_words.py)
+    # The same words again, not indexed: a search of several words finds one by the index and checks the others
+    # here (two conditions on the indexed field make the embedded database read every employee).
+    search_words_again = me.ListField(me.StringField())
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 
@@ -87,8 +92,17 @@ class Employee(Versioned, me.Document):
             "manager_path",
             ("division", "last_name", "first_name"),
             ("last_name", "first_name"),
+            "search_words",
         ],
     }
+
+    def to_mongo(self, *args, **kwargs):
+        """As stored, with the search words of the name, number and job title as they now are (a save or an
+        insert keeps them)."""
+        words = search_words_of(self.first_name, self.last_name, self.assignment_number, self.job_title)
+        self.search_words, self.search_words_again = words, list(words)
+        return super().to_mongo(*args, **kwargs)
+
 
     def clean(self):
         if not self.working_days:
@@ -170,3 +184,21 @@ def manager_chain(number: str, supervisor_of: Mapping[str, str | None]) -> list[
 def manager_chains(supervisor_of: Mapping[str, str | None]) -> dict[str, list[str]]:
     """{assignment_number: chain of supervisors} of everyone in `supervisor_of`, each as `manager_chain`."""
     return {number: manager_chain(number, supervisor_of) for number in supervisor_of}
+
+
+def search_words_update(values: Mapping) -> dict:
+    """The `$set` of the search words of an employee whose name, number and job title are now `values`."""
+    words = search_words_of(*(values.get(name) for name in SEARCHED_FIELDS))
+    return {"search_words": words, "search_words_again": words}
+
+
+def fill_employee_search_words(everyone: bool = False) -> int:
+    """Give the employees saved before the search words existed (`everyone`: all employees) their words again, in
+    one read and bulk writes; returns how many were written."""
+    collection = Employee._get_collection()
+    where = {} if everyone else {"search_words": {"$exists": False}}
+    writes = [UpdateOne({"_id": row["_id"]}, {"$set": search_words_update(row)})
+              for row in collection.find(where, dict.fromkeys(SEARCHED_FIELDS, 1))]
+    for start in range(0, len(writes), 2000):
+        collection.bulk_write(writes[start:start + 2000], ordered=False)
+    return len(writes)

@@ -13,13 +13,16 @@ import datetime as dt
 import mongoengine as me
 from bson import ObjectId
 from mongoengine.connection import get_db
-from pymongo import UpdateOne
+from pymongo import DeleteMany, UpdateOne
 
 from documents.base import midnight
 from documents.reading import rows_where
+from documents.rtw_due import add_rtw_due, rebuild_rtw_due, refresh_rtw_due_people, sync_rtw_due
+from documents.scope import ScopedQuerySet
 from documents.staff_summary import refresh_staff_summaries
 
 HOLDER_FIELDS = ("employee", "tasks", "paused", "kind")
+ABSENCE_FIELDS = ("first_day", "last_day", "rtw.held_on")     # an absence's return-to-work row (rtw_due.py)
 PERSON_FIELDS = ("first_name", "last_name", "assignment_number", "job_title", "division", "manager_path")
 
 
@@ -44,8 +47,9 @@ class OpenTask(me.Document):
     division = me.StringField()
     manager_path = me.ListField(me.StringField())
 
-    meta = {"collection": "open_tasks",
-            "indexes": [("assignee", "due_on"), "holder", ("division", "due_on"), ("manager_path", "due_on")]}
+    meta = {"collection": "open_tasks", "queryset_class": ScopedQuerySet,
+            "indexes": [("assignee", "due_on"), "holder", ("division", "due_on"), ("manager_path", "due_on"),
+                        "due_on"]}
 
 
 def _people(employee_ids) -> dict:
@@ -76,15 +80,20 @@ def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touche
     if not ids or not (rows_touched or summaries_touched):
         return
     kind = "case" if document._meta["collection"] == "cases" else "absence"
-    holders = list(rows_where(document._get_collection(), {"_id": ids}, dict.fromkeys(HOLDER_FIELDS, 1)))
+    fields = HOLDER_FIELDS + (ABSENCE_FIELDS if kind == "absence" else ())
+    holders = list(rows_where(document._get_collection(), {"_id": ids}, dict.fromkeys(fields, 1)))
     if summaries_touched:
         refresh_staff_summaries({*employees, *(stored.get("employee") for stored in holders)})
+    if kind == "absence":
+        found = {stored["_id"] for stored in holders}
+        sync_rtw_due(holders, gone=[key for key in ids if key not in found])
     if not rows_touched:
         return
     people = _people(stored.get("employee") for stored in holders if stored.get("tasks"))
     rows = [row for stored in holders for row in _rows(kind, stored, people)]
     collection = OpenTask._get_collection()
-    collection.delete_many({"holder": ids[0]} if len(ids) == 1 else {"holder": {"$in": ids}})
+    # one equality delete a holder in one command: `$in` of many holders costs rows × ids on the embedded database
+    collection.bulk_write([DeleteMany({"holder": key}) for key in ids], ordered=False)
     if rows:
         collection.insert_many(rows, ordered=False)
 
@@ -93,6 +102,7 @@ def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, peop
     """The rows of cases or absences (`kind`) just inserted round the documents (`inserted`: as stored, with
     their ids), written without reading them back (nor their employees, when `people` gives them: {employee id:
     employee}); and (with `summaries`) their employees' staff summaries."""
+    given = people is not None
     if people is not None:
         people = {key: {name: getattr(employee, name, None) for name in PERSON_FIELDS}
                   for key, employee in people.items()}
@@ -101,6 +111,8 @@ def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, peop
     rows = [row for stored in inserted for row in _rows(kind, stored, people)]
     if rows:
         OpenTask._get_collection().insert_many(rows, ordered=False)
+    if kind == "absence":
+        add_rtw_due(inserted, people=people if given else None)
     if summaries:
         refresh_staff_summaries(stored.get("employee") for stored in inserted)
 
@@ -117,6 +129,7 @@ def rebuild_open_tasks(case_document: type[me.Document], absence_document: type[
     collection.delete_many({})
     if rows:
         collection.insert_many(rows, ordered=False)
+    rebuild_rtw_due()
     return len(rows)
 
 
@@ -135,6 +148,7 @@ def refresh_open_task_people() -> int:
             writes.append(UpdateOne({"_id": row["_id"]}, {"$set": copied}))
     if writes:
         collection.bulk_write(writes, ordered=False)
+    refresh_rtw_due_people()
     return len(writes)
 
 
@@ -201,7 +215,8 @@ class KeepsOpenTasks:
         return saved
 
 
-ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw"})     # a raw update may change anything
+ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw", "rtw"})  # a raw update may change anything; an
+# interview recorded or undone changes the absence's return-to-work row (documents/rtw_due.py)
 SUMMARY_FIELDS = frozenset({"employee", "first_day", "last_day", "status", "kind", "stage", "flags", "raw"})
 
 

@@ -30,6 +30,22 @@ def scope_filter(user) -> me.Q | None:
     return combined
 
 
+def scope_parts(user) -> list[dict] | None:
+    """What `user` may see (as `scope_filter` decides it) as raw equality filters on division or chain of
+    supervisors that share no document, each served with a date range beside it by a (field, date) index where an
+    `$in` of divisions or an `$or` of the two is not: [{}] for everything, [] for nothing, one a division for HR,
+    the chain for a manager; None when the scope is the union of both (the caller filters by `scope_filter`)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    if user.has_role("admin", "support"):
+        return [{}]
+    below = user.assignment_number if user.has_role("manager") and user.assignment_number else None
+    divisions = sorted(user.hr_divisions or []) if user.has_role("hr") else []
+    if below and divisions:
+        return None
+    return [{"manager_path": below}] if below else [{"division": division} for division in divisions]
+
+
 def divisions_in_scope(user) -> set[str] | None:
     """The divisions whose records `user` looks after as HR systems or HR staff: None for every division (support
     and admins), an HR advisor's assigned divisions, otherwise none."""

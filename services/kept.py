@@ -1,7 +1,7 @@
-"""The lists and figures kept beside the records (open-task rows, staff summaries, monthly absence figures) written
-again whole: once, in the background, when the database holds them in an older shape or not at all (after an
-upgrade, or a restore of a backup made before they were kept), by the job `KEPT_REBUILD` that any app process or
-`flask --app app worker` runs."""
+"""The lists and figures kept beside the records (open-task and outstanding return-to-work rows, staff summaries
+and search words, monthly absence figures) written again whole: once, in the background, when the database holds
+them in an older shape or not at all (after an upgrade, or a restore of a backup made before they were kept), by
+the job `KEPT_REBUILD` that any app process or `flask --app app worker` runs."""
 from __future__ import annotations
 
 import dataclasses
@@ -17,7 +17,9 @@ from services.jobs import JobSettings, Running, allowed_attempts
 
 # The shape of what is kept. Raise it whenever a change to Casebook keeps something new or in another shape:
 # every database then writes what it keeps again, once, when an app process or worker next looks for jobs.
-KEPT_VERSION = 1
+# 1: open-task rows, staff summaries, monthly figures; 2: outstanding return-to-work rows and tallies, and the
+# employees' search words.
+KEPT_VERSION = 2
 KEPT_REBUILD = "kept_rebuild"
 REBUILT_BY = "casebook, after an upgrade or a restore"
 STEPS = 3
@@ -37,8 +39,8 @@ def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
     that the database holds them in Casebook's shape."""
     note = running.progress if running is not None else (lambda *_: None)
     note("open tasks", 0, STEPS)
-    open_tasks = rebuild_task_counts()
-    note("staff summaries", 1, STEPS)
+    open_tasks = rebuild_task_counts()     # and the outstanding return-to-work rows
+    note("staff summaries", 1, STEPS)      # and the search words
     summaries = rebuild_staff_summaries()
     note("absence figures", 2, STEPS)
     differed = len(rebuild(as_of, check=False))

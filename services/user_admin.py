@@ -41,8 +41,10 @@ def find_logins(words: str, role: str, division: str, state: str = ""):
 
 
 def held_divisions() -> list[str]:
-    """The HR divisions some login holds, for filtering the list (read from the logins, not the employees)."""
-    return sorted(division for division in User.objects.distinct("hr_divisions") if division)
+    """The HR divisions some login holds, for filtering the list (read from the logins, not the employees): only
+    the logins holding a division, by the (hr_divisions, name) index."""
+    return sorted(division for division in User.objects(__raw__={"hr_divisions": {"$gt": ""}}).distinct(
+        "hr_divisions") if division)
 
 
 def holders(numbers: list[str]) -> dict[str, str]:

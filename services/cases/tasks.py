@@ -19,7 +19,7 @@ from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_t
 from documents.absence import Absence, not_ended_before
 from documents.base import AuditEntry, midnight, utcnow
 from documents.case import AbsenceSnapshot, Case, Stage, Task
-from documents.employee import Employee
+from documents.employee import Employee, fill_employee_search_words
 from documents.open_task import rebuild_open_tasks
 from documents.policy import policy_rules
 from documents.staff_summary import rebuild_staff_summaries as rebuild_summaries
@@ -377,5 +377,7 @@ def rebuild_task_counts() -> int:
 
 def rebuild_staff_summaries() -> int:
     """Write again every employee's summary for the lists of staff (latest absences, cases not closed) from one
-    read of the absences and one of the cases (the nightly scan); returns how many employees were written."""
+    read of the absences and one of the cases (the nightly scan); returns how many employees were written. Employees
+    written round the documents without their search words (a restore, a raw fill) get them here too."""
+    fill_employee_search_words()
     return rebuild_summaries()

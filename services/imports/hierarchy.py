@@ -21,9 +21,10 @@ from casework.hierarchy_feed import FIELDS, REPORTED_COLUMNS, Outcome, Plan, cou
 from casework.manager_logins import LoginChange, tally
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.case import Case, Task
-from documents.employee import Employee, manager_chains
+from documents.employee import Employee, manager_chains, search_words_update
 from documents.reading import rows_where
 from documents.routing import Routing
+from documents.search_words import SEARCHED_FIELDS
 from documents.user import User
 from services.cases.scope import refresh_case_scopes, requeue_absence_tasks
 from services.cases.tasks import HR_QUEUE, assignee_for, find_task
@@ -192,10 +193,13 @@ def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progr
             entry = stored_audit_entry(actor, ACTIONS["created"], at, {}, outcome.values)
             writes.append(InsertOne({**_defaults(), **values, "_id": after[outcome.key]["_id"],
                                      "manager_path": after[outcome.key]["manager_path"], "version": 1,
-                                     "audit": [entry]}))
+                                     "audit": [entry],
+                                     **search_words_update({**outcome.values, "assignment_number": outcome.key})}))
         elif outcome.action == "updated":
-            pk, version, _ = stored[outcome.key]
-            writes.append(_update(pk, version, outcome.changes, actor, ACTIONS["updated"], at))
+            pk, version, was = stored[outcome.key]
+            now = {**was, "assignment_number": outcome.key, **{name: new for name, (_, new) in outcome.changes.items()}}
+            words = search_words_update(now) if outcome.changes.keys() & set(SEARCHED_FIELDS) else {}
+            writes.append(_update(pk, version, outcome.changes, actor, ACTIONS["updated"], at, words))
     for ended in plan.ended:
         pk, version, values = stored[ended.assignment_number]
         writes.append(_update(pk, version, {"end_date": (values.get("end_date"), ended.on)}, actor,
@@ -204,11 +208,13 @@ def _write(plan: Plan, stored: dict, actor: str, today: dt.date, progress: Progr
         raise StaleEditError(CHANGED_MEANWHILE)
 
 
-def _update(pk, version: int, changes: dict, actor: str, action: str, at: dt.datetime) -> UpdateOne:
+def _update(pk, version: int, changes: dict, actor: str, action: str, at: dt.datetime,
+            derived: dict | None = None) -> UpdateOne:
+    """The write of `changes` with its audit entry, and `derived` fields set beside them (the search words)."""
     before = {name: old for name, (old, _) in changes.items()}
     after = {name: new for name, (_, new) in changes.items()}
     update = {"$inc": {"version": 1}, "$push": {"audit": stored_audit_entry(actor, action, at, before, after)}}
-    kept = {name: _mongo(name, value) for name, value in after.items() if value is not None}
+    kept = {**{name: _mongo(name, value) for name, value in after.items() if value is not None}, **(derived or {})}
     if kept:
         update["$set"] = kept
     cleared = {name: "" for name, value in after.items() if value is None}

@@ -1,9 +1,10 @@
 """Live dashboards: where cases, overdue tasks, coming changes of pay, outstanding return-to-work interviews
 and flags stand, for what one user may see, split by division (HR, admins) or by the lines below a manager.
 
-Every figure is counted in the database (aggregation pipelines, or one read of the few cases concerned);
-absences, which carry no division, are counted per employee and kept for the employees in scope, read once. What
-each figure counts, and the lists behind the figures, are in `services.reads.dashboard_lists`.
+Every figure is counted in the database (aggregation pipelines, or one read of the few cases concerned); overdue
+tasks from the kept open-task rows, outstanding interviews from the kept tallies by last day (absences carry no
+division: the kept rows carry their employee's), so nothing reads every employee in scope. What each figure
+counts, and the lists behind the figures, are in `services.reads.dashboard_lists`.
 """
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 
-from documents.absence import Absence
 from documents.base import midnight
 from documents.case import KINDS, Case
 from documents.employee import Employee
+from documents.open_task import OpenTask
+from documents.rtw_due import tallies_for
+from documents.scope import scope_parts
 from documents.user import User
 from services.reads.dashboard_lists import (
     PAY_KINDS,
     Grouping,
     grouping_for,
     pay_changes_on,
-    rtw_outstanding_query,
     stage_titles,
     stage_words,
 )
@@ -35,8 +37,9 @@ def group_labels(grouping: Grouping, keys) -> dict[str, str]:
     keys = set(keys)
     if grouping.by == "division":
         return {key: key for key in keys}
+    # a line is headed by one of the manager's direct reports: one read by the supervisor index, not `$in` of them
     names = {person.assignment_number: person.name for person in Employee.objects(
-        assignment_number__in=list(keys)).only("assignment_number", "first_name", "last_name")}
+        supervisor_assignment_number=grouping.manager).only("assignment_number", "first_name", "last_name")}
     return {key: "Reporting to you directly" if key == grouping.manager else f"{names.get(key, key)}’s team"
             for key in keys}
 
@@ -107,31 +110,19 @@ class Holder:
     oldest: dt.date
 
 
-def _overdue_pipeline(today: dt.date) -> tuple[dict, list[dict]]:
-    match = {"status": "open", "due_on": {"$lt": midnight(today)}}
-    # "tasks.status" first so the ("tasks.status", "tasks.due_on") index finds the few documents with open tasks.
-    return {"tasks.status": "open", "tasks": {"$elemMatch": match}}, [
-        {"$unwind": "$tasks"}, {"$match": {f"tasks.{field}": value for field, value in match.items()}},
-        {"$group": {"_id": "$tasks.assignee", "n": {"$sum": 1}, "oldest": {"$min": "$tasks.due_on"}}}]
-
-
-def overdue_by_holder(cases, places: dict, today: dt.date) -> list[Holder]:
-    """Open tasks past their due date on cases (already scoped) that are not paused and on the absences of
-    the employees in `places`, per holder, the most overdue first."""
-    having, pipeline = _overdue_pipeline(today)
-    tally: dict[str, tuple] = {}
-
-    def add(who, count, oldest):
-        before, earliest = tally.get(who, (0, oldest))
-        tally[who] = (before + count, min(earliest, oldest))
-
-    for row in cases.filter(paused=False, __raw__=having).aggregate(pipeline):
-        add(row["_id"], row["n"], row["oldest"])
-    by_employee = pipeline[:-1] + [{"$group": {"_id": {"who": "$tasks.assignee", "employee": "$employee"},
-                                                "n": {"$sum": 1}, "oldest": {"$min": "$tasks.due_on"}}}]
-    for row in Absence.objects(__raw__=having).aggregate(by_employee):
-        if row["_id"]["employee"] in places:
-            add(row["_id"]["who"], row["n"], row["oldest"])
+def overdue_by_holder(user: User, today: dt.date) -> list[Holder]:
+    """Open tasks past their due date on the cases (not paused) and absences of the employees `user` may see, per
+    holder, the most overdue first: one aggregation of the kept open-task rows (documents/open_task.py; a paused
+    case keeps none), narrowed by the user's scope and the due date, each read by an index."""
+    parts = scope_parts(user)
+    wheres = [{**part, "due_on": {"$lt": midnight(today)}} for part in parts] if parts is not None else [
+        OpenTask.objects(due_on__lt=today).visible_to(user)._query]
+    tally: dict[str, tuple[int, dt.datetime]] = {}
+    for where in wheres:     # the parts share no row: one aggregation each, by its (division or chain, due) index
+        for row in OpenTask._get_collection().aggregate([{"$match": where}, {"$group": {
+                "_id": "$assignee", "n": {"$sum": 1}, "oldest": {"$min": "$due_on"}}}]):
+            count, oldest = tally.get(row["_id"], (0, row["oldest"]))
+            tally[row["_id"]] = (count + row["n"], min(oldest, row["oldest"]))
     names = names_for(tally, employees=True)     # a holder may be known as an employee, not a user
     holders = [Holder(who, names[who], count, oldest.date()) for who, (count, oldest) in tally.items()]
     return sorted(holders, key=lambda holder: (-holder.overdue, holder.oldest, holder.name))
@@ -171,24 +162,18 @@ class Outstanding:
     oldest: dt.date
 
 
-def places_in_scope(user: User) -> dict:
-    """Each employee `user` may see, by id: (division, manager_path). One read: absences carry neither, and
-    on the embedded database narrowing absences with `$in` of many ids costs far more than this."""
-    return {row["_id"]: (row["division"], row.get("manager_path")) for row in
-            Employee.objects.visible_to(user).only("division", "manager_path").as_pymongo()}
-
-
-def rtw_outstanding(places: dict, grouping: Grouping, today: dt.date) -> list[Outstanding]:
-    """Outstanding interviews of the employees in `places` (see `places_in_scope`) by group, the oldest first."""
-    tally: dict[str, tuple[int, dt.datetime]] = {}
-    for row in Absence.objects(__raw__=rtw_outstanding_query(today)).aggregate([
-            {"$group": {"_id": "$employee", "n": {"$sum": 1}, "oldest": {"$min": "$last_day"}}}]):
-        if row["_id"] not in places:
+def rtw_outstanding(user: User, grouping: Grouping, today: dt.date) -> list[Outstanding]:
+    """Outstanding interviews of the employees `user` may see by group, the oldest first: from the kept tallies
+    by last day (documents/rtw_due.py): one a division, or one a line below a manager."""
+    tally: dict[str, tuple[int, dt.date]] = {}
+    for kept in tallies_for(user):
+        count, oldest = kept.before(today)
+        if not count or oldest is None:
             continue
-        group = grouping.key(*places[row["_id"]])
-        count, oldest = tally.get(group, (0, row["oldest"]))
-        tally[group] = (count + row["n"], min(oldest, row["oldest"]))
-    found = [Outstanding(group, count, oldest.date()) for group, (count, oldest) in tally.items()]
+        group = kept.division if grouping.by == "division" else kept.group
+        before, earliest = tally.get(group, (0, oldest))
+        tally[group] = (before + count, min(earliest, oldest))
+    found = [Outstanding(group, count, oldest) for group, (count, oldest) in tally.items()]
     return sorted(found, key=lambda row: (row.oldest, row.group))
 
 
@@ -241,12 +226,11 @@ class Dashboard:
 
 def dashboard(user: User, today: dt.date) -> Dashboard:
     """The five parts of `user`'s dashboard on `today`."""
-    grouping, cases, places, titles = (grouping_for(user), Case.objects.visible_to(user), places_in_scope(user),
-                                       stage_titles())
+    grouping, cases, titles = grouping_for(user), Case.objects.visible_to(user), stage_titles()
     tables = case_tables(cases, grouping, titles)
-    pay, rtw, flags = pay_changes(cases, grouping, today), rtw_outstanding(places, grouping, today), flags_waiting(
+    pay, rtw, flags = pay_changes(cases, grouping, today), rtw_outstanding(user, grouping, today), flags_waiting(
         cases, grouping)
     keys = ({group for table in tables for group in table.groups} | {row.group for row in pay}
             | {row.group for row in rtw} | {group for group, _ in flags})
-    return Dashboard(grouping, titles, tables, overdue_by_holder(cases, places, today), pay, rtw,
+    return Dashboard(grouping, titles, tables, overdue_by_holder(user, today), pay, rtw,
                      flags, group_labels(grouping, keys))

@@ -9,11 +9,10 @@ import datetime as dt
 import mongoengine as me
 
 from casework.workflow import MILESTONE_TASKS
-from documents.absence import Absence
 from documents.base import midnight
 from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
-from documents.employee import Employee
-from documents.scope import scope_filter
+from documents.rtw_due import RtwDue, outstanding_query
+from documents.scope import scope_parts
 from documents.user import User
 from services.errors import Refused
 from services.triggers import active_policy
@@ -96,12 +95,6 @@ def pay_changes_on(case: Case, kind: str, today: dt.date) -> list[dt.date]:
             if task.kind == kind and task.status != "cancelled" and today <= task.milestone_on <= end]
 
 
-def rtw_outstanding_query(today: dt.date) -> dict:
-    """Absences that have ended (last day before today) with no return-to-work interview recorded."""
-    # served by the ("rtw.held_on", "last_day") index
-    return {"rtw.held_on": None, "last_day": {"$lt": midnight(today)}}
-
-
 def listed_cases(user: User, today: dt.date, division: str | None = None, line: str | None = None,
                  kind: str | None = None, stage: str | None = None, status: str | None = None,
                  paused: bool | None = None, pay: str | None = None, flag: str | None = None):
@@ -125,12 +118,13 @@ def listed_cases(user: User, today: dt.date, division: str | None = None, line: 
 
 
 def listed_absences(user: User, today: dt.date, division: str | None = None, line: str | None = None):
-    """The ended absences without a return-to-work interview that `user` may see, the oldest first."""
-    outstanding = Absence.objects(__raw__=rtw_outstanding_query(today))
+    """The ended absences without a return-to-work interview that `user` may see, the oldest first: the kept rows
+    (documents/rtw_due.py, one an absence, carrying its employee's name, division and chain of supervisors),
+    narrowed by the user's scope and the group asked for, read by an index."""
+    parts = scope_parts(user)    # one division or chain by equality, which its (field, last day) index serves
+    outstanding = (RtwDue.objects(__raw__={**parts[0], **outstanding_query(today)}) if parts and len(parts) == 1
+                   else RtwDue.objects(__raw__=outstanding_query(today)).visible_to(user))
     narrow = group_filter(user, division, line)
-    if scope_filter(user) is not None or narrow is not None:
-        staff = Employee.objects.visible_to(user)
-        people = set((staff.filter(narrow) if narrow is not None else staff).distinct("id"))
-        # Only the few people with an interview outstanding go to the server, not every id in scope.
-        outstanding = outstanding.filter(employee__in=[pk for pk in outstanding.distinct("employee") if pk in people])
+    if narrow is not None:
+        outstanding = outstanding.filter(narrow)
     return outstanding.order_by("last_day", "first_day")

@@ -3,7 +3,6 @@ employee's page shows."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from casework.absences import Period, absence_length, window_figures
 from casework.calendar import WorkingPattern
@@ -13,6 +12,7 @@ from documents.absence import Absence, not_ended_before
 from documents.base import midnight
 from documents.case import Case
 from documents.employee import Employee
+from documents.search_words import search_filter
 
 
 def absent_on(employees: list[Employee], day: dt.date) -> set:
@@ -46,17 +46,15 @@ def absences_between(employee_ids: list, first: dt.date, last: dt.date) -> dict:
 
 
 def find_staff(user, words: str, division: str):
-    """The staff `user` may see in name order, of `division` when it is one of theirs, whose name, assignment
-    number or job title contains `words` (when given); and the divisions they may choose from."""
+    """The staff `user` may see in name order, of `division` when it is one of theirs, each of whose `words` (when
+    given) starts a word of their name, assignment number or job title; and the divisions they may choose from."""
     staff = Employee.objects.visible_to(user)
     divisions = sorted(staff.distinct("division"))
     if division in divisions:
         staff = staff.filter(division=division)
-    if words:
-        pattern = re.compile(re.escape(words), re.IGNORECASE)
-        staff = staff.filter(__raw__={"$or": [
-            {"last_name": pattern}, {"first_name": pattern}, {"assignment_number": pattern},
-            {"job_title": pattern}]})
+    if words:       # each word starts one of a person's words (search_words.py), read by their index
+        where = search_filter(words)
+        staff = staff.filter(__raw__=where) if where is not None else staff.none()
     return staff.order_by("last_name", "first_name"), divisions
 
 

@@ -13,6 +13,7 @@ from documents import Employee, Job, OpenTask
 from documents.kept_state import KeptState
 from documents.month_figures import EmployeeMonth
 from documents.policy import policy_rules
+from documents.rtw_due import RtwDue, RtwTally
 from services import clock
 from services.figures import FIGURES_REBUILD, refresh_people
 from services.imports.absences import import_absences
@@ -44,7 +45,11 @@ def _kept() -> dict:
                                  for row in OpenTask._get_collection().find({}, {"_id": 0})),
             "summaries": {row["_id"]: row.get("summary")
                           for row in Employee._get_collection().find({}, {"summary": 1})},
-            "months": {row["_id"]: row for row in EmployeeMonth._get_collection().find({})}}
+            "months": {row["_id"]: row for row in EmployeeMonth._get_collection().find({})},
+            "interviews due": sorted(str(row) for row in RtwDue._get_collection().find({}, {"_id": 0})),
+            "tallies": sorted(str(row) for row in RtwTally._get_collection().find({}, {"_id": 0})),
+            "search words": {row["_id"]: row.get("search_words")
+                             for row in Employee._get_collection().find({}, {"search_words": 1})}}
 
 
 def _lose_what_is_kept() -> None:
@@ -52,7 +57,9 @@ def _lose_what_is_kept() -> None:
     KeptState.objects.delete()
     OpenTask._get_collection().delete_many({})
     EmployeeMonth._get_collection().delete_many({})
-    Employee._get_collection().update_many({}, {"$unset": {"summary": 1}})
+    RtwDue._get_collection().delete_many({})
+    RtwTally._get_collection().delete_many({})
+    Employee._get_collection().update_many({}, {"$unset": {"summary": 1, "search_words": 1, "search_words_again": 1}})
 
 
 def test_a_new_database_is_marked_as_holding_what_is_kept_and_never_rebuilds(app):
@@ -66,7 +73,8 @@ def test_a_new_database_is_marked_as_holding_what_is_kept_and_never_rebuilds(app
 def test_records_without_what_is_kept_get_it_written_again_by_a_runner_once(app, make_employee):
     _records(make_employee)
     expected = _kept()
-    assert expected["open tasks"] and expected["months"] and all(expected["summaries"].values())
+    assert expected["open tasks"] and expected["months"] and expected["interviews due"] and expected["tallies"]
+    assert all(expected["summaries"].values()) and all(expected["search words"].values())
     _lose_what_is_kept()
     assert not KeptState.holds(KEPT_VERSION) and not _kept()["months"]
     with app.app_context(), clock.frozen(TODAY):

@@ -18,6 +18,7 @@ import pytest
 from documents import Employee
 from documents.base import midnight
 from documents.open_task import OpenTask
+from documents.rtw_due import RtwDue
 from tests.conftest import clean_database
 
 DAY = dt.datetime(2026, 3, 2)
@@ -105,3 +106,96 @@ def test_the_badge_s_overdue_count_is_not_a_second_filtered_read(db):
         {"$match": {"assignee": {"$in": ["a1", "a2"]}}}, {"$group": {"_id": None, "open": {"$sum": 1}}}],
         "cursor": {}})
     assert explained["queryPlanner"]["winningPlan"]["inputStage"]["indexName"] == "assignee_1_due_on_1"
+
+
+# The dashboards' reads (issue 18 point 2): overdue tasks by holder from the open-task rows, outstanding return-to-work
+# interviews from their kept rows and tallies (documents/rtw_due.py), as `scope_parts` narrows them (an equality on a
+# division or a chain of supervisors beside the date range, each a key of one index), and the filters the code sends.
+@pytest.fixture(scope="module")
+def dashboard_db(db):
+    db.rtw_due.insert_many([{"employee": n, "first_day": midnight(dt.date(2025, 12, 1 + n % 28)),
+                             "last_day": midnight(dt.date(2026, 1, 1 + n % 28)), "division": f"D{n % 3}",
+                             "manager_path": [f"M{n % 5}", "B1"]} for n in range(200)])
+    db.rtw_tallies.insert_many([{"_id": f"division|D{n}", "level": "division", "division": f"D{n}",
+                                 "days": {"2026-01-02": 1}} for n in range(3)]
+                               + [{"_id": f"line|D1|B1|M{n}", "level": "line", "division": "D1", "manager": "B1",
+                                   "group": f"M{n}", "days": {"2026-01-02": 1}} for n in range(5)])
+    return db
+
+
+def _user(roles, assignment_number=None, hr_divisions=()):
+    return type("Someone", (), {"assignment_number": assignment_number, "hr_divisions": list(hr_divisions),
+                                "is_authenticated": True,
+                                "has_role": lambda self, *wanted: bool(set(wanted) & set(roles))})()
+
+
+DASHBOARD_READS = [
+    ("overdue tasks, every division (admin)", "open_tasks", _user(["admin"]), "due_on", ["due_on"], OpenTask),
+    ("overdue tasks, an HR advisor's division", "open_tasks", _user(["hr"], hr_divisions=["D1", "D2"]), "due_on",
+     ["division", "due_on"], OpenTask),
+    ("overdue tasks below a manager", "open_tasks", _user(["manager"], "B1"), "due_on", ["manager_path", "due_on"],
+     OpenTask),
+    ("interviews outstanding, every division (admin)", "rtw_due", _user(["admin"]), "last_day",
+     ["last_day", "first_day"], RtwDue),
+    ("interviews outstanding, an HR advisor's division", "rtw_due", _user(["hr"], hr_divisions=["D1"]), "last_day",
+     ["division", "last_day"], RtwDue),
+    ("interviews outstanding below a manager", "rtw_due", _user(["manager"], "B1"), "last_day",
+     ["manager_path", "last_day"], RtwDue),
+]
+
+
+@pytest.mark.parametrize("what, collection, user, dated, keys, document", DASHBOARD_READS,
+                         ids=[row[0] for row in DASHBOARD_READS])
+def test_a_dashboard_read_is_an_index_scan(dashboard_db, what, collection, user, dated, keys, document):
+    from documents.scope import scope_parts
+    parts = scope_parts(user)
+    assert parts, what
+    for part in parts:
+        assert plan(dashboard_db, collection, {**part, dated: {"$lt": DAY}}) == (
+            "IXSCAN", "_".join(f"{key}_1" for key in keys))
+    assert declared(document, keys)
+
+
+def test_the_rtw_list_sends_the_scope_as_an_indexed_equality(dashboard_db):
+    from services.reads.dashboard_lists import listed_absences
+    for user, keys in ((_user(["hr"], hr_divisions=["D1"]), ["division", "last_day"]),
+                       (_user(["manager"], "B1"), ["manager_path", "last_day"]),
+                       (_user(["admin"]), ["last_day", "first_day"])):
+        where = raw_filter(listed_absences(user, DAY.date()))
+        assert plan(dashboard_db, "rtw_due", where) == ("IXSCAN", "_".join(f"{key}_1" for key in keys)), where
+
+
+@pytest.mark.parametrize("user, where", [
+    (_user(["admin"]), {"level": "division"}),
+    (_user(["hr"], hr_divisions=["D1", "D2"]), {"level": "division", "division": {"$in": ["D1", "D2"]}}),
+    (_user(["manager"], "B1"), {"manager": "B1"})], ids=["admin", "hr", "manager"])
+def test_the_dashboard_s_interview_tallies_are_read_by_an_index(dashboard_db, user, where):
+    from documents.rtw_due import RtwTally, tallies_for
+    from tests.conftest import database_commands_sent
+    with database_commands_sent() as commands:
+        found = tallies_for(user)
+    assert [command["filter"] for command in commands if "find" in command] == [where]
+    assert found and plan(dashboard_db, "rtw_tallies", where)[0] == "IXSCAN"
+    assert declared(RtwTally, ["level", "division"]) and declared(RtwTally, ["manager"])
+
+
+def test_the_employee_search_reads_one_word_by_the_search_words_index(db):
+    """`find_staff`: the longest word asked by equality on the indexed `search_words` (the engine reports the
+    scope beside it as a `COLLSCAN`, answering from the index's part as above), the others on the unindexed copy
+    (two conditions on one indexed field make it read every employee), and no `$or` or regular expression."""
+    from documents.search_words import search_filter
+    where = search_filter("isa cook")
+    assert where == {"search_words": "cook", "search_words_again": {"$all": ["isa"]}} and not has_or(where)
+    assert plan(db, "employees", {"search_words": "cook"}) == ("IXSCAN", "search_words_1")
+    assert declared(Employee, ["search_words"])
+
+
+def test_the_users_page_reads_the_divisions_held_by_the_hr_divisions_index(db):
+    """`held_divisions`: the logins holding a division (any string after ""), not every login."""
+    from documents import User
+    db.users.insert_many([{"email": f"u{n}@x.org", "name": f"U{n}", "roles": ["hr"] if n % 3 else ["manager"],
+                           **({"hr_divisions": [f"D{n % 4}"]} if n % 3 else {})} for n in range(30)])
+    assert plan(db, "users", {"hr_divisions": {"$gt": ""}}) == ("IXSCAN", "hr_divisions_1_name_1")
+    assert declared(User, ["hr_divisions", "name"])
+    from services.user_admin import held_divisions
+    assert held_divisions() == ["D0", "D1", "D2", "D3"]
