@@ -35,6 +35,10 @@ MANIFEST = "manifest.json"
 # Flask-Limiter's counters, should they share the database: they only count the last minutes' requests, so a
 # backup leaves them out and a restore starts them afresh.
 TRANSIENT = frozenset({"counters", "windows"})
+# Not data: what every database records as the app first starts on it (documents/kept_state.py). A restore into
+# a new database drops it with the rest; the backup brings its own, or none, and then what is kept beside the
+# records is rebuilt in the background.
+MARKS = {"kept_state"}
 BATCH_DOCUMENTS, BATCH_BYTES = 500, 8 * 1024 * 1024
 MAX_DOCUMENT = 16 * 1024 * 1024 + 16 * 1024     # MongoDB's largest document, and room for its framing
 RAW = CodecOptions(document_class=RawBSONDocument)
@@ -86,7 +90,7 @@ def restore(db: Database, directory: Path, replace: bool = False) -> Summary:
     for entry in manifest["collections"]:
         _verify_file(directory, entry)
     present = [info["name"] for info in collections_of(db)]
-    holding = [name for name in present if db[name].find_one({}, {"_id": 1}) is not None]
+    holding = [name for name in present if name not in MARKS and db[name].find_one({}, {"_id": 1}) is not None]
     if holding and not replace:
         raise Refused(f"The database {db.name} already holds data (in {_first(holding)}): restore into an empty "
                       f"database, or give --replace to overwrite it; {UNCHANGED}.")

@@ -13,7 +13,6 @@ from casework.calendar import WorkingPattern
 from documents.absence import Absence
 from documents.base import AuditEntry
 from documents.employee import Employee
-from documents.rtw_due import refresh_rtw_due_of
 from documents.staff_summary import refresh_staff_summaries, summaries_deferred
 from services import clock
 from services.cases.tasks import CONSIDER_STS, RTW_REMINDER
@@ -141,7 +140,6 @@ def after_absences_saved(employees: list[Employee], today: dt.date) -> None:
     lists of staff are written again first (an import writes round the documents)."""
     with summaries_deferred():   # each written once, after the scan (which may open or move their cases)
         refresh_staff_summaries(employee.pk for employee in employees)
-        refresh_rtw_due_of(employee.pk for employee in employees)     # the interviews outstanding the dashboards count
         scan(today, "triggers (absence saved)", employees=employees)
 
 

@@ -32,6 +32,7 @@ from documents.absence import Absence, ReturnToWork
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.employee import WEEKDAYS, Employee
 from documents.reading import rows_where
+from documents.rtw_due import refresh_rtw_due_of
 from services.absences import AUDITED_FIELDS, after_absences_saved, audit_values, changes, masked
 from services.imports.unfinished import unfinished_work
 from services.reason_codes import reason_code_mapping
@@ -143,6 +144,7 @@ def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, to
         to_evaluate = unfinished.employees
         missing = to_evaluate - employees.keys()
         employees.update((row["_id"], row) for row in _read(Employee, {"_id": missing}, {"audit": 0}))
+        refresh_rtw_due_of(to_evaluate)     # written round the documents: the interviews outstanding, read again
         after_absences_saved([Employee._from_son(employees[employee_id]) for employee_id in to_evaluate
                               if employee_id in employees], today)
     if stale:

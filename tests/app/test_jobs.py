@@ -18,6 +18,7 @@ import time
 import pytest
 
 from documents import ImportJob, Job
+from documents.base import utcnow
 from documents.job import Owner
 from services import jobs
 from services.imports.jobs import IMPORT, check_upload, run_job
@@ -294,7 +295,7 @@ def test_notify_send_keeps_its_run_as_a_job(app):
 def test_the_daily_notification_run_forgets_jobs_finished_before_the_retention_period(app):
     """README, Background jobs: finished jobs are kept as long as imports' files (CASEBOOK_IMPORT_RETENTION_DAYS)."""
     days = Settings.from_config(app.config).import_retention_days
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = utcnow()
     for name, status, finished in (("old", "done", days + 1), ("old failure", "failed", days + 1),
                                    ("recent", "done", days - 1), ("long running", "running", None)):
         Job(kind="echo", created_by=name, status=status,

@@ -10,11 +10,13 @@ import tomllib
 
 from blueprints.jobs import job_host
 from documents import Employee, Job, OpenTask
+from documents.connection import database
 from documents.kept_state import KeptState
 from documents.month_figures import EmployeeMonth
 from documents.policy import policy_rules
 from documents.rtw_due import RtwDue, RtwTally
 from services import clock
+from services.backup import back_up, collections_of, restore
 from services.figures import FIGURES_REBUILD, refresh_people
 from services.imports.absences import import_absences
 from services.jobs import work
@@ -132,3 +134,19 @@ def test_a_policy_defining_long_term_alike_leaves_the_kept_figures_alone(app, ma
         activate(_revision_counting_long_term_after(active_policy().lts.after_calendar_days), "admin@example.org",
                  job_host())
     assert Job.objects(kind=FIGURES_REBUILD).count() == 0
+
+
+def test_a_backup_from_before_kept_rows_restored_into_a_new_database_has_them_rebuilt(app, make_employee, tmp_path):
+    """A new database holds only the app's mark (no data): a restore goes ahead without --replace, and a backup
+    without the mark leaves what is kept to the background rebuild."""
+    _records(make_employee)
+    KeptState.objects.delete()     # made by a version that kept no shape
+    db = database()
+    back_up(db, tmp_path / "backup")
+    for name in collections_of(db):
+        db[name["name"]].delete_many({})
+    KeptState.mark(KEPT_VERSION)   # the app started on the new database
+    restore(db, tmp_path / "backup")
+    assert Employee.objects.count() == 2 and not KeptState.holds(KEPT_VERSION)
+    with app.app_context():
+        assert see_kept_current(job_host().jobs) is not None
