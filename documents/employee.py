@@ -161,10 +161,15 @@ def rebuild_manager_paths() -> int:
     """
     rows = list(Employee._get_collection().find(
         {}, {"assignment_number": 1, "supervisor_assignment_number": 1, "manager_path": 1}))
-    supervisor_of = {row["assignment_number"]: row.get("supervisor_assignment_number") for row in rows}
-    current = {row["assignment_number"]: row.get("manager_path", []) for row in rows}
-    updates = [UpdateOne({"assignment_number": number}, {"$set": {"manager_path": path}})
-               for number, path in manager_chains(supervisor_of).items() if path != current.get(number)]
+    return write_chains(rows, manager_chains({row["assignment_number"]: row.get("supervisor_assignment_number")
+                                              for row in rows}))
+
+
+def write_chains(rows: list[dict], chains: Mapping[str, list[str]]) -> int:
+    """Write `chains` ({assignment_number: chain of supervisors}) onto the stored employees `rows` (each with its
+    id, number and stored chain) whose stored chain differs, in one bulk write; returns how many."""
+    updates = [UpdateOne({"_id": row["_id"]}, {"$set": {"manager_path": chains[row["assignment_number"]]}})
+               for row in rows if row.get("manager_path", []) != chains[row["assignment_number"]]]
     if updates:
         Employee._get_collection().bulk_write(updates, ordered=False)
     return len(updates)

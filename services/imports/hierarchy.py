@@ -21,7 +21,7 @@ from casework.hierarchy_feed import FIELDS, REPORTED_COLUMNS, Outcome, Plan, cou
 from casework.manager_logins import LoginChange, tally
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.case import Case, Task
-from documents.employee import Employee, manager_chains, search_words_update
+from documents.employee import Employee, manager_chains, search_words_update, write_chains
 from documents.reading import rows_where
 from documents.routing import Routing
 from documents.search_words import SEARCHED_FIELDS
@@ -114,7 +114,7 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
                          division_moves) as unfinished:
         after = _after(plan, stored)
         _write(plan, stored, actor, today, progress, after)
-        _write_chains(employees, after)
+        write_chains(employees, {number: row["manager_path"] for number, row in after.items()})
         apply_login_changes(logins, actor)
         why = f"hierarchy import {file_of(actor)}"
         # heals every case left out of date, a killed run's included
@@ -156,18 +156,6 @@ def _after(plan: Plan, stored: dict) -> dict[str, dict]:
     for number, row in after.items():
         row["manager_path"] = chains[number]
     return after
-
-
-def _write_chains(rows: list[dict], after: Mapping[str, dict]) -> int:
-    """Write the chains of supervisors of the stored employees whose chain is not the one `after` gives them (a
-    starter is inserted with its own), as `rebuild_manager_paths` would; how many."""
-    updates = [UpdateOne({"_id": row["_id"]}, {"$set": {"manager_path": after[row["assignment_number"]][
-        "manager_path"]}}) for row in rows if (row.get("manager_path") or []) != after[row["assignment_number"]][
-        "manager_path"]]
-    if updates:
-        Employee._get_collection().bulk_write(updates, ordered=False)
-    return len(updates)
-
 
 
 @functools.cache
