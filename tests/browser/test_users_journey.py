@@ -54,6 +54,8 @@ def test_an_administrator_makes_a_login_sends_its_link_finds_it_and_switches_it_
     accessible("a login's page after its link was sent")
 
     page.get_by_role("link", name="Back to users").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Users")
+    page.wait_for_load_state("load")  # htmx is deferred: typing before it has bound the form sends nothing
     page.get_by_label("Name or e-mail address").fill("cook")
     results = page.locator("#user-results")
     expect(results).to_contain_text("1 login matching “cook”")
