@@ -289,3 +289,15 @@ def test_gunicorn_workers_share_one_server_that_follows_the_master(data_dir, tmp
         if master.poll() is None:
             master.kill()
         master.wait(timeout=10)
+
+
+def test_the_embedded_server_is_written_to_without_retryable_writes(database_uri):
+    """One server on 127.0.0.1 has no failover for a retryable write to survive, and SecantusDB looks through a
+    record of each retryable write of the last 30 minutes at every write (documents/embedded.py `_uri`)."""
+    from pymongo import MongoClient
+    client: MongoClient[dict] = MongoClient(database_uri)
+    try:
+        assert client.options.retry_writes is False
+        assert client.options.direct_connection is True
+    finally:
+        client.close()
