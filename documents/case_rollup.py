@@ -68,13 +68,14 @@ class CaseRollup(me.Document):
 
 
 def field_word(word: str) -> str:
-    """A stage key as a part of a field's name (no `.` or leading `$`, which a field's name cannot hold)."""
-    return word.replace("%", "%25").replace(".", "%2E").replace("$", "%24")
+    """A stage key as a part of a field's name: no `.` or `$`, which a field's name cannot hold, nor the `|` that
+    parts it."""
+    return word.replace("%", "%25").replace(".", "%2E").replace("$", "%24").replace("|", "%7C")
 
 
 def plain_word(word: str) -> str:
     """A part of a field's name as the stage key it was made from (`field_word` undone)."""
-    return word.replace("%2E", ".").replace("%24", "$").replace("%25", "%")
+    return word.replace("%7C", "|").replace("%2E", ".").replace("%24", "$").replace("%25", "%")
 
 
 def _day(value) -> dt.date:

@@ -81,8 +81,8 @@ def test_the_roll_ups_move_by_the_difference_only():
 
 
 def test_a_field_word_reads_back_as_the_stage_key():
-    for key in ("formal_1", "a.b", "$x", "50%.2E"):
-        assert plain_word(field_word(key)) == key and "." not in field_word(key)
+    for key in ("formal_1", "a.b", "$x", "50%.2E", "a|b%7C"):
+        assert plain_word(field_word(key)) == key and not {".", "$", "|"} & set(field_word(key))
 
 
 def _lts(key, *days):
