@@ -197,6 +197,8 @@ def main() -> None:
             from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
             rebuild_task_counts()
             rebuild_staff_summaries()
+            from services.kept import rebuild_dashboard_rollups
+            rebuild_dashboard_rollups()     # the cases were filled round the documents
         except ImportError:     # before the kept lists
             pass
         clients: dict = {}

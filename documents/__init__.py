@@ -3,6 +3,7 @@ from documents.absence import REASON_CATEGORIES, Absence, MedicalRead
 from documents.api_token import ApiToken
 from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
+from documents.case_rollup import CaseMark, CaseRollup
 from documents.connection import database
 from documents.employee import Employee, rebuild_manager_paths
 from documents.import_job import ImportJob, UnfinishedImport
@@ -23,7 +24,8 @@ from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally)
+       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally,
+       CaseMark, CaseRollup)
 
 
 def ensure_indexes() -> None:

@@ -16,6 +16,7 @@ from mongoengine.connection import get_db
 from pymongo import DeleteMany, UpdateOne
 
 from documents.base import midnight
+from documents.case_rollup import CASE_FIELDS, add_case_rollups, sync_case_rollups
 from documents.reading import rows_where
 from documents.rtw_due import add_rtw_due, rebuild_rtw_due, refresh_rtw_due_people, sync_rtw_due
 from documents.scope import ScopedQuerySet
@@ -80,13 +81,16 @@ def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touche
     if not ids or not (rows_touched or summaries_touched):
         return
     kind = "case" if document._meta["collection"] == "cases" else "absence"
-    fields = HOLDER_FIELDS + (ABSENCE_FIELDS if kind == "absence" else ())
+    fields = HOLDER_FIELDS + (ABSENCE_FIELDS if kind == "absence" else CASE_FIELDS)
     holders = list(rows_where(document._get_collection(), {"_id": ids}, dict.fromkeys(fields, 1)))
     if summaries_touched:
         refresh_staff_summaries({*employees, *(stored.get("employee") for stored in holders)})
+    found = {stored["_id"] for stored in holders}
+    gone = [key for key in ids if key not in found]
     if kind == "absence":
-        found = {stored["_id"] for stored in holders}
-        sync_rtw_due(holders, gone=[key for key in ids if key not in found])
+        sync_rtw_due(holders, gone=gone)
+    else:     # the dashboards' roll-ups of the cases (documents/case_rollup.py)
+        sync_case_rollups(holders, gone=gone)
     if not rows_touched:
         return
     people = _people(stored.get("employee") for stored in holders if stored.get("tasks"))
@@ -113,6 +117,8 @@ def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, peop
         OpenTask._get_collection().insert_many(rows, ordered=False)
     if kind == "absence":
         add_rtw_due(inserted, people=people if given else None)
+    else:
+        add_case_rollups(inserted)
     if summaries:
         refresh_staff_summaries(stored.get("employee") for stored in inserted)
 
@@ -215,8 +221,9 @@ class KeepsOpenTasks:
         return saved
 
 
-ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw", "rtw"})  # a raw update may change anything; an
-# interview recorded or undone changes the absence's return-to-work row (documents/rtw_due.py)
+ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw", "rtw", "division", "manager_path"})  # a raw update
+# may change anything; an interview recorded or undone changes the absence's return-to-work row (documents/rtw_due.py);
+# a case's division and chain its roll-ups (documents/case_rollup.py)
 SUMMARY_FIELDS = frozenset({"employee", "first_day", "last_day", "status", "kind", "stage", "flags", "raw"})
 
 

@@ -129,17 +129,25 @@ def sync_rtw_due(absences: list[dict], gone=(), people: dict | None = None) -> N
     if people is None:
         people = _people(absence.get("employee") for absence in absences)
     wanted = {row["_id"]: row for row in (_row(absence, people) for absence in absences) if row is not None}
-    kept = {row["_id"]: row for row in rows_where(db.rtw_due, {"_id": ids})}
+    removed, added = rewrite_rows(db.rtw_due, ids, wanted)
+    tallies = _tally_writes(removed, added)
+    if tallies:
+        db.rtw_tallies.bulk_write(tallies, ordered=False)
+
+
+def rewrite_rows(collection, ids: list, wanted: dict) -> tuple[list[dict], list[dict]]:
+    """Make the kept rows of `collection` with ids `ids` those of `wanted` ({id: row}; an id not in it keeps no row):
+    the rows as kept read by `rows_where`, only those that differ written. Returns (the rows removed or replaced, as
+    they were; the rows added or replaced), for the caller to move its tallies by the difference."""
+    kept = {row["_id"]: row for row in rows_where(collection, {"_id": ids})}
     removed = [row for key, row in kept.items() if wanted.get(key) != row]
     added = [row for key, row in wanted.items() if kept.get(key) != row]
     writes: list[DeleteOne | ReplaceOne] = [DeleteOne({"_id": row["_id"]}) for row in removed
                                             if row["_id"] not in wanted]
     writes += [ReplaceOne({"_id": row["_id"]}, row, upsert=True) for row in added]
     if writes:
-        db.rtw_due.bulk_write(writes, ordered=False)
-    tallies = _tally_writes(removed, added)
-    if tallies:
-        db.rtw_tallies.bulk_write(tallies, ordered=False)
+        collection.bulk_write(writes, ordered=False)
+    return removed, added
 
 
 def refresh_rtw_due_of(employee_ids) -> None:

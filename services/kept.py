@@ -1,12 +1,13 @@
 """The lists and figures kept beside the records (open-task and outstanding return-to-work rows, staff summaries
-and search words, monthly absence figures) written again whole: once, in the background, when the database holds
-them in an older shape or not at all (after an upgrade, or a restore of a backup made before they were kept), by
-the job `KEPT_REBUILD` that any app process or `flask --app app worker` runs."""
+and search words, monthly absence figures, the dashboards' roll-ups of the cases) written again whole: once, in the
+background, when the database holds them in an older shape or not at all (after an upgrade, or a restore of a backup
+made before they were kept), by the job `KEPT_REBUILD` that any app process or `flask --app app worker` runs."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
+from documents.case_rollup import rebuild_case_rollups
 from documents.employee import Employee
 from documents.job import Job
 from documents.kept_state import KeptState
@@ -18,25 +19,27 @@ from services.jobs import JobSettings, Running, allowed_attempts
 # The shape of what is kept. Raise it whenever a change to Casebook keeps something new or in another shape:
 # every database then writes what it keeps again, once, when an app process or worker next looks for jobs.
 # 1: open-task rows, staff summaries, monthly figures; 2: outstanding return-to-work rows and tallies, and the
-# employees' search words.
-KEPT_VERSION = 2
+# employees' search words; 3: the dashboards' roll-ups of the cases.
+KEPT_VERSION = 3
 KEPT_REBUILD = "kept_rebuild"
 REBUILT_BY = "casebook, after an upgrade or a restore"
-STEPS = 3
+STEPS = 4
 
 
 @dataclasses.dataclass(frozen=True)
 class Rebuilt:
-    """What a rebuild wrote: the open-task rows, the staff summaries, and how many kept figures differed."""
+    """What a rebuild wrote: the open-task rows, the staff summaries, how many kept figures differed, and the
+    cases marked in the dashboards' roll-ups."""
 
     open_tasks: int
     summaries: int
     figures_differed: int
+    case_marks: int = 0
 
 
 def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
-    """Write again every open-task row, staff summary and kept month (figures counted to `as_of`), then record
-    that the database holds them in Casebook's shape."""
+    """Write again every open-task row, staff summary, kept month (figures counted to `as_of`) and roll-up of the
+    cases, then record that the database holds them in Casebook's shape."""
     note = running.progress if running is not None else (lambda *_: None)
     note("open tasks", 0, STEPS)
     open_tasks = rebuild_task_counts()     # and the outstanding return-to-work rows
@@ -44,9 +47,17 @@ def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
     summaries = rebuild_staff_summaries()
     note("absence figures", 2, STEPS)
     differed = len(rebuild(as_of, check=False))
+    note("dashboard roll-ups", 3, STEPS)
+    case_marks = rebuild_dashboard_rollups()
     KeptState.mark(KEPT_VERSION)
-    note("absence figures", STEPS, STEPS)
-    return Rebuilt(open_tasks, summaries, differed)
+    note("dashboard roll-ups", STEPS, STEPS)
+    return Rebuilt(open_tasks, summaries, differed, case_marks)
+
+
+def rebuild_dashboard_rollups() -> int:
+    """The dashboards' roll-ups of the cases written again from the cases (documents/case_rollup.py); returns how
+    many cases count in them."""
+    return rebuild_case_rollups()
 
 
 def mark_kept_if_empty() -> bool:

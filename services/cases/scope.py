@@ -11,6 +11,7 @@ from pymongo import UpdateOne
 from documents.absence import Absence
 from documents.base import stored_audit_entry, utcnow
 from documents.case import Case
+from documents.case_rollup import refresh_case_rollups_of
 from documents.employee import Employee
 from documents.open_task import refresh_open_task_people
 from services.cases.tasks import hr_queue
@@ -31,7 +32,7 @@ def refresh_case_scopes(actor: str, why: str, employees: Mapping | None = None) 
     if employees is None:
         employees = {row["_id"]: (row.get("division"), row.get("manager_path") or [])
                      for row in Employee._get_collection().find({}, {"division": 1, "manager_path": 1})}
-    moved, rechained = [], []
+    moved, rechained, rechained_ids = [], [], []
     for row in Case._get_collection().find({}, {"employee": 1, "division": 1, "manager_path": 1}):
         if row["employee"] not in employees:
             continue
@@ -40,8 +41,10 @@ def refresh_case_scopes(actor: str, why: str, employees: Mapping | None = None) 
             moved.append(row["_id"])
         elif (row.get("manager_path") or []) != path:
             rechained.append(_rechain(row, path, actor, why))
+            rechained_ids.append(row["_id"])
     if rechained:
         Case._get_collection().bulk_write(rechained, ordered=False)
+        refresh_case_rollups_of(rechained_ids)
     for case_id in moved:
         case = Case.objects.get(pk=case_id)
         division, path = employees[case.employee]

@@ -1,9 +1,10 @@
 """Live dashboards: where cases, overdue tasks, coming changes of pay, outstanding return-to-work interviews
 and flags stand, for what one user may see, split by division (HR, admins) or by the lines below a manager.
 
-Every figure is counted in the database (aggregation pipelines, or one read of the few cases concerned); overdue
-tasks from the kept open-task rows, outstanding interviews from the kept tallies by last day (absences carry no
-division: the kept rows carry their employee's), so nothing reads every employee in scope. What each figure
+Every figure is read from what is kept beside the records, so nothing reads every case or employee in scope: cases
+by stage, coming changes of pay and flags from the kept roll-ups of the cases (documents/case_rollup.py: one a
+division, or one a line below a manager), overdue tasks from the kept open-task rows, outstanding interviews from
+the kept tallies by last day (absences carry no division: the kept rows carry their employee's). What each figure
 counts, and the lists behind the figures, are in `services.reads.dashboard_lists`.
 """
 from __future__ import annotations
@@ -13,23 +14,15 @@ import datetime as dt
 from collections import defaultdict
 
 from documents.base import midnight
-from documents.case import KINDS, Case
+from documents.case import KINDS
+from documents.case_rollup import PAY_WINDOW_DAYS, plain_word, rollups_for
 from documents.employee import Employee
 from documents.open_task import OpenTask
 from documents.rtw_due import tallies_for
 from documents.scope import scope_parts
 from documents.user import User
-from services.reads.dashboard_lists import (
-    PAY_KINDS,
-    Grouping,
-    grouping_for,
-    pay_changes_on,
-    stage_titles,
-    stage_words,
-)
+from services.reads.dashboard_lists import Grouping, grouping_for, stage_titles, stage_words
 from services.reads.people import names_for
-
-IN_PROGRESS = ("open", "monitoring")
 
 
 def group_labels(grouping: Grouping, keys) -> dict[str, str]:
@@ -78,20 +71,21 @@ class CaseTable:
         return sum((self.row_total(group) for group in self.groups), Tally())
 
 
-def case_tables(cases, grouping: Grouping, titles: dict[str, dict[str, str]]) -> list[CaseTable]:
-    """Open and monitoring cases (already scoped) counted by kind, group, stage, status and pause."""
-    found = cases.filter(status__in=IN_PROGRESS).aggregate([{"$group": {
-        "_id": {"division": "$division", "path": "$manager_path", "kind": "$kind", "stage": "$stage",
-                "status": "$status", "paused": "$paused"}, "n": {"$sum": 1}}}])
+def _group(rollup: dict, grouping: Grouping) -> str:
+    """The dashboard group a roll-up counts in: its division, or the line below the manager it counts."""
+    return rollup["division"] if grouping.by == "division" else rollup["group"]
+
+
+def case_tables(rollups: list[dict], grouping: Grouping, titles: dict[str, dict[str, str]]) -> list[CaseTable]:
+    """Open and monitoring cases counted by kind, group, stage, status and pause, from the kept roll-ups covering
+    what the user may see (`rollups_for`)."""
     cells: dict[str, dict] = {kind: defaultdict(Tally) for kind in KINDS}
-    for row in found:
-        what = row["_id"]
-        tally = cells[what["kind"]][grouping.key(what["division"], what.get("path")), what["stage"]]
-        if what["status"] == "monitoring":
-            tally.monitoring += row["n"]
-        else:
-            tally.open += row["n"]
-            tally.paused += row["n"] if what.get("paused") else 0
+    for rollup in rollups:
+        group = _group(rollup, grouping)
+        for name, count in (rollup.get("cases") or {}).items():
+            kind, stage, what = name.split("|")
+            if count and kind in cells:
+                cells[kind][group, plain_word(stage)] += Tally(**{what: count})
     tables = []
     for kind in KINDS:
         seen = {stage for _, stage in cells[kind]}
@@ -137,20 +131,26 @@ class PayChanges:
     earliest: dict[str, dt.date]
 
 
-def pay_changes(cases, grouping: Grouping, today: dt.date) -> list[PayChanges]:
-    """Open LTS cases (already scoped) whose half or nil pay starts in the next 28 days, by group: one read
-    of the cases with such tasks."""
+def pay_changes(rollups: list[dict], grouping: Grouping, today: dt.date) -> list[PayChanges]:
+    """Open LTS cases whose half or nil pay starts in the next 28 days, by group, from the kept roll-ups: a case's
+    days in the window less its pairs of successive days in it (so a case counts once)."""
+    start, end = today.isoformat(), (today + dt.timedelta(days=PAY_WINDOW_DAYS)).isoformat()
     counts: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
-    earliest: defaultdict[str, dict[str, dt.date]] = defaultdict(dict)
-    for case in cases.filter(kind="LTS", status="open", tasks__kind__in=PAY_KINDS).only(
-            "division", "manager_path", "tasks"):
-        group = grouping.key(case.division, case.manager_path)
-        for kind in PAY_KINDS:
-            days = pay_changes_on(case, kind, today)
-            if days:
-                counts[group][kind] += 1
-                earliest[group][kind] = min(days + [earliest[group].get(kind, days[0])])
-    return [PayChanges(group, dict(counts[group]), earliest[group]) for group in sorted(counts)]
+    earliest: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    for rollup in rollups:
+        group = _group(rollup, grouping)
+        for name, count in (rollup.get("pay") or {}).items():
+            kind, day = name.split("|")
+            if count and start <= day <= end:
+                counts[group][kind] += count
+                earliest[group][kind] = min(earliest[group].get(kind, day), day)
+        for name, count in (rollup.get("pairs") or {}).items():
+            kind, first, then = name.split("|")
+            if count and start <= first and then <= end:
+                counts[group][kind] -= count
+    return [PayChanges(group, {kind: count for kind, count in counts[group].items() if count},
+                       {kind: dt.date.fromisoformat(day) for kind, day in earliest[group].items()})
+            for group in sorted(counts) if any(counts[group].values())]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,17 +177,13 @@ def rtw_outstanding(user: User, grouping: Grouping, today: dt.date) -> list[Outs
     return sorted(found, key=lambda row: (row.oldest, row.group))
 
 
-def flags_waiting(cases, grouping: Grouping) -> dict[tuple[str, str], int]:
-    """Open flags on `cases` (already scoped; a case holds at most one open flag of each kind) by
-    (group, kind)."""
-    found = cases.filter(flags__status="open").aggregate([
-        {"$unwind": "$flags"}, {"$match": {"flags.status": "open"}},
-        {"$group": {"_id": {"division": "$division", "path": "$manager_path", "kind": "$flags.kind"},
-                    "n": {"$sum": 1}}}])
+def flags_waiting(rollups: list[dict], grouping: Grouping) -> dict[tuple[str, str], int]:
+    """Open flags on the cases the user may see by (group, kind), from the kept roll-ups."""
     tally: dict[tuple[str, str], int] = defaultdict(int)
-    for row in found:
-        what = row["_id"]
-        tally[grouping.key(what["division"], what.get("path")), what["kind"]] += row["n"]
+    for rollup in rollups:
+        for kind, count in (rollup.get("flags") or {}).items():
+            if count:
+                tally[_group(rollup, grouping), kind] += count
     return dict(tally)
 
 
@@ -226,10 +222,10 @@ class Dashboard:
 
 def dashboard(user: User, today: dt.date) -> Dashboard:
     """The five parts of `user`'s dashboard on `today`."""
-    grouping, cases, titles = grouping_for(user), Case.objects.visible_to(user), stage_titles()
-    tables = case_tables(cases, grouping, titles)
-    pay, rtw, flags = pay_changes(cases, grouping, today), rtw_outstanding(user, grouping, today), flags_waiting(
-        cases, grouping)
+    grouping, rollups, titles = grouping_for(user), rollups_for(user), stage_titles()
+    tables = case_tables(rollups, grouping, titles)
+    pay, rtw, flags = pay_changes(rollups, grouping, today), rtw_outstanding(user, grouping, today), flags_waiting(
+        rollups, grouping)
     keys = ({group for table in tables for group in table.groups} | {row.group for row in pay}
             | {row.group for row in rtw} | {group for group, _ in flags})
     return Dashboard(grouping, titles, tables, overdue_by_holder(user, today), pay, rtw,

@@ -11,14 +11,12 @@ import mongoengine as me
 from casework.workflow import MILESTONE_TASKS
 from documents.base import midnight
 from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
+from documents.case_rollup import PAY_KINDS, PAY_WINDOW_DAYS
 from documents.rtw_due import RtwDue, outstanding_query
 from documents.scope import scope_parts
 from documents.user import User
 from services.errors import Refused
 from services.triggers import active_policy
-
-PAY_KINDS = ("half_pay", "nil_pay")
-PAY_WINDOW_DAYS = 28
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,13 +84,6 @@ def pay_change_query(kind: str, today: dt.date) -> dict:
     return {"tasks": {"$elemMatch": {"kind": kind, "status": {"$ne": "cancelled"}, "$or": [
         {"event_on": {"$gte": midnight(start), "$lte": midnight(end)}},
         {"event_on": None, "due_on": {"$gte": midnight(start - ahead), "$lte": midnight(end - ahead)}}]}}}
-
-
-def pay_changes_on(case: Case, kind: str, today: dt.date) -> list[dt.date]:
-    """The days of the case's `kind` changes of pay in the next 28 days (as `pay_change_query` finds them)."""
-    end = today + dt.timedelta(days=PAY_WINDOW_DAYS)
-    return [task.milestone_on for task in case.tasks
-            if task.kind == kind and task.status != "cancelled" and today <= task.milestone_on <= end]
 
 
 def listed_cases(user: User, today: dt.date, division: str | None = None, line: str | None = None,
