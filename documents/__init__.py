@@ -19,15 +19,17 @@ from documents.privacy import AccessRefusal, SubjectAccessExport
 from documents.reason_codes import ReasonCodes
 from documents.routing import Routing
 from documents.rtw_due import RtwDue, RtwTally
+from documents.task_tally import TaskTally
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally)
+       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally, TaskTally)
 
 
 def ensure_indexes() -> None:
-    """Create every collection's indexes that are missing, and fill the indexed words of logins saved before them.
+    """Create every collection's indexes that are missing (the search words of logins saved before them are filled
+    by the kept rebuild, services/kept.py, once).
 
     Each collection's indexes are listed once (22 commands) and created only when one is missing: every command
     and app process starts here, and creating them all each time sent 124 commands (MongoEngine creates them once
@@ -38,7 +40,6 @@ def ensure_indexes() -> None:
         if any(_keys(keys) not in present for keys in document.list_indexes()):
             document.ensure_indexes()
         document._meta["auto_create_index"] = False
-    User.fill_search_words()
 
 
 def _keys(keys) -> tuple:
