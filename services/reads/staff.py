@@ -12,6 +12,7 @@ from documents.absence import Absence, not_ended_before
 from documents.base import midnight
 from documents.case import Case
 from documents.employee import Employee
+from documents.scope import may_see
 from documents.search_words import search_filter
 
 
@@ -72,8 +73,7 @@ def employee_record(employee: Employee, user, today: dt.date) -> dict:
             "lengths": {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences},
             "not_counted": {a.pk: protected_why(AbsenceFacts(a.pk, a.first_day, a.last_day, a.reason_category,
                                                              a.pregnancy_related)) for a in absences},
-            "may_see_supervisor": supervisor is not None and bool(
-                Employee.objects.visible_to(user).filter(pk=supervisor.pk).count())}
+            "may_see_supervisor": supervisor is not None and may_see(user, supervisor)}
 
 
 def team_of(manager, on: dt.date, everyone: bool):
