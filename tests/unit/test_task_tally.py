@@ -4,12 +4,14 @@ alone (`may_see`, the scope `scope_filter` sends to the database, checked in Pyt
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 
 from documents.scope import may_see
 from documents.task_tally import open_and_overdue_of, recounted, tally_key, tally_writes
+from services.reads.task_pages import day_counts, page_days, page_number
 
 DEC1, DEC2, DEC3 = (dt.datetime(2026, 12, day) for day in (1, 2, 3))
 BEA_CARE = {"assignee": "bea@x.org", "division": "Care"}
@@ -87,3 +89,34 @@ ANN = SimpleNamespace(division="Care", manager_path=["M1", "B1"])
 ])
 def test_may_see_decides_as_the_scope_filter(user, seen):
     assert may_see(user, ANN) is seen
+
+
+# Due days and rows: 1 Dec 3 rows, 2 Dec 1, 4 Dec 2 (6 rows); pages of 2.
+DAYS = Counter({"2026-12-01": 3, "2026-12-02": 1, "2026-12-04": 2})
+
+
+@pytest.mark.parametrize("number, size, spanned", [
+    (1, 2, ("2026-12-01", "2026-12-01", 0)),     # rows 0–1: both of 1 Dec
+    (2, 2, ("2026-12-01", "2026-12-02", 2)),     # rows 2–3: 1 Dec's third (2 before it), 2 Dec's
+    (3, 2, ("2026-12-04", "2026-12-04", 0)),     # rows 4–5: 4 Dec's two
+    (4, 2, None),                                # past the end
+    (1, 10, ("2026-12-01", "2026-12-04", 0)),    # everything on one page
+    (2, 4, ("2026-12-04", "2026-12-04", 0)),     # rows 4–7: 4 Dec's (only 6 rows)
+])
+def test_a_page_spans_the_due_days_its_rows_fall_on(number, size, spanned):
+    assert page_days(DAYS, number, size) == spanned
+
+
+def test_no_tally_no_page():
+    assert page_days(Counter(), 1, 20) is None
+
+
+@pytest.mark.parametrize("asked, expected", [(None, 1), ("2", 2), ("9", 3), ("0", 1), ("x", 1)])
+def test_the_page_asked_for_or_the_nearest(asked, expected):
+    assert page_number(asked, 6, 2) == expected       # 6 rows, 2 a page: 3 pages
+
+
+def test_the_days_counted_skip_noughts_and_keep_only_the_days_asked():
+    tallies = [{"days": {"2026-12-01": 2, "2026-12-02": 0}}, {"days": {"2026-12-01": 1, "2026-12-05": 4}}]
+    assert day_counts(tallies) == {"2026-12-01": 3, "2026-12-05": 4}
+    assert day_counts(tallies, lambda iso: iso < "2026-12-03") == {"2026-12-01": 3}     # the overdue on 3 Dec
