@@ -11,25 +11,26 @@ from blueprints.answering import answer, back_to
 from blueprints.cases.forms import CaseForm
 from blueprints.cases.loading import case_or_404
 from blueprints.fields import seen_version
+from blueprints.jobs import job_host
 from blueprints.settings import settings
 from documents.scope import divisions_in_scope
 from services import clock
 from services.cases.tasks import HR_QUEUE
+from services.hierarchy_health import DEFAULT_MAX_REPORTS, shown_health
 from services.imports.hierarchy import give_stranded_task
-from services.reads.hierarchy import health
 from services.reads.people import names_for
 
 bp = Blueprint("hierarchy", __name__)
-DEFAULT_MAX_REPORTS = 15
 
 
 @bp.route("/hierarchy")
 @requires(STAFF_KEEPERS)
 def index():
-    lists = health(clock.today(), divisions_in_scope(current_user),
-                   current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS))
+    max_reports = current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS)
+    shown = shown_health(divisions_in_scope(current_user), max_reports, job_host())
+    lists = shown.lists
     return render_template("hierarchy/index.html", form=CaseForm(formdata=None), hr_queue=HR_QUEUE,
-                           max_reports=current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS),
+                           max_reports=max_reports, checked_at=shown.checked_at, checking=shown.checking,
                            may_import=current_user.has_role(*IMPORTERS), **lists, names=names_for(
                                who for item in lists["stranded"] for who in (item.assignee, item.suggested)))
 

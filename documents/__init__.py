@@ -5,6 +5,7 @@ from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.connection import database
 from documents.employee import Employee, rebuild_manager_paths
+from documents.hierarchy_health import HierarchyHealth
 from documents.import_job import ImportJob, UnfinishedImport
 from documents.job import Job
 from documents.kept_state import KeptState
@@ -24,7 +25,8 @@ from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
-       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally, TaskTally)
+       SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally, TaskTally,
+       HierarchyHealth)
 
 
 def ensure_indexes() -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 from documents.base import utcnow
 from documents.job import Job
 from services.figures import FIGURES_REBUILD, Difference, rebuild
+from services.hierarchy_health import HIERARCHY_HEALTH, kept_checked, run_hierarchy_health
 from services.imports.jobs import IMPORT, import_stopped, purge_old_files, run_import
 from services.jobs import Kind, Running, register_kind, register_routine
 from services.kept import KEPT_REBUILD, kept_rebuilt, run_kept_rebuild, see_kept_current
@@ -64,3 +65,4 @@ register_kind(NOTIFICATIONS, Kind(run=run_notifications, kept=kept_notifications
 register_kind(FIGURES_REBUILD, Kind(run=run_figures_rebuild, kept=kept_differences))
 register_kind(KEPT_REBUILD, Kind(run=run_kept_rebuild, kept=kept_rebuilt))
 register_routine(see_kept_current)
+register_kind(HIERARCHY_HEALTH, Kind(run=run_hierarchy_health, kept=kept_checked))

@@ -14,6 +14,7 @@ from documents.user import User
 from services import clock
 from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
 from services.figures import rebuild
+from services.hierarchy_health import DEFAULT_MAX_REPORTS, check_hierarchy
 from services.jobs import JobSettings, Running, allowed_attempts
 
 # The shape of what is kept. Raise it whenever a change to Casebook keeps something new or in another shape:
@@ -45,6 +46,7 @@ def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
     note("staff summaries", 1, STEPS)      # and the search words
     summaries = rebuild_staff_summaries()
     User.fill_search_words()
+    check_hierarchy(as_of, DEFAULT_MAX_REPORTS)
     note("absence figures", 2, STEPS)
     differed = len(rebuild(as_of, check=False))
     KeptState.mark(KEPT_VERSION)

@@ -32,8 +32,8 @@ from services.routing import known_divisions
 def index():
     query = request.args.get("q", "").strip()[:100]
     role, division, state = (request.args.get(name, "")[:100] for name in ("role", "division", "state"))
-    page = Page.of(user_admin.find_logins(query, role, division, state), request.args,
-                   current_app.config["PAGE_SIZE"])
+    page = Page.of_counted_to(user_admin.find_logins(query, role, division, state), request.args,
+                              current_app.config["PAGE_SIZE"], user_admin.LOGINS_COUNTED)
     return render_page_or_fragment(
         "user_admin/index.html", "user_admin/_results.html", page=page, query=query, role=role, division=division,
         state=state, roles=ROLE_CHOICES, role_names=ROLE_NAMES, divisions=user_admin.held_divisions(),

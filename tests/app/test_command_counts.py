@@ -167,6 +167,12 @@ def _unserved_elem_matches(where: dict) -> list[str]:
             and not any(other.startswith(f"{key}.") for other in where)]
 
 
+def _bounded(command: dict) -> bool:
+    """Whether a read stops after a few rows: a find with a limit, a count whose pipeline limits before counting
+    (a page of an index-ordered list and its bounded count)."""
+    return bool(command.get("limit")) or any("$limit" in stage for stage in command.get("pipeline", []))
+
+
 def problems(commands: list[dict]) -> list[str]:
     """What in `commands` costs more as the organisation grows: a read of a whole collection, an `$in` over more
     than a few ids, an `$or`, an `$elemMatch` without a dotted equality beside it, a regular expression (each
@@ -176,7 +182,7 @@ def problems(commands: list[dict]) -> list[str]:
         name = next(iter(command))
         collection = command[name]
         for where in _filters(command):
-            if collection in COLLECTIONS and not where:
+            if collection in COLLECTIONS and not where and not _bounded(command):
                 found.append(f"{name} {collection}: the whole collection")
             found += [f"{name} {collection}: $elemMatch" for _ in _unserved_elem_matches(where)]
             for key, value in _operators(where, []):
@@ -199,10 +205,6 @@ LEFT = {
     # The names of the page's employees: an `$in` of one page's ids (at most PAGE_SIZE), not of a whole team.
     "case list": ["find employees: $in over many values"],
     "flags": ["find employees: $in over many values"],
-    # Every login, paged in name order and counted (logins are a few thousand at most).
-    "users admin": ["count users: the whole collection", "find users: the whole collection"],
-    # An organisation-wide check: every employee and every login, read once each.
-    "hierarchy health": ["find employees: the whole collection", "find users: the whole collection"],
 }
 
 
@@ -231,3 +233,15 @@ def test_a_record_page_reads_its_record_without_the_scope_beside_its_id(counts, 
     by_key = [where for command in grown if command[next(iter(command))] == collection
               for where in _filters(command) if where.keys() & {"_id", "assignment_number"}]
     assert by_key and not [where for where in by_key if where.keys() & {"division", "manager_path", "$or"}], by_key
+
+
+@pytest.mark.parametrize("command, found", [
+    ({"find": "users", "filter": {}}, ["find users: the whole collection"]),                 # every login
+    ({"find": "users", "filter": {}, "sort": {"name": 1}, "skip": 20, "limit": 20}, []),      # a page by the index
+    ({"aggregate": "users", "pipeline": [{"$match": {}}, {"$group": {"_id": 1, "n": {"$sum": 1}}}]},
+     ["aggregate users: the whole collection"]),                                            # a count of all
+    ({"aggregate": "users", "pipeline": [{"$match": {}}, {"$limit": 1001}, {"$group": {"_id": 1}}]}, []),  # bounded
+    ({"find": "hierarchy_health", "filter": {"_id": "health"}}, []),                        # a kept result
+])
+def test_a_read_that_stops_after_a_few_rows_is_no_whole_collection_read(command, found):
+    assert problems([command]) == found

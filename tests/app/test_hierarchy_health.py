@@ -7,6 +7,7 @@ import re
 import pytest
 
 from documents import Case
+from services.hierarchy_health import FRESH
 from tests.app.test_hierarchy_import import open_case
 from tests.conftest import csrf_token
 
@@ -141,3 +142,42 @@ def test_a_supervisor_whose_login_awaits_its_first_sign_in_is_listed_as_such(aut
     listed = section(auth.client.get("/hierarchy").get_data(as_text=True), "without-login")
     assert names(listed) == ["Bea Boss"]
     assert "Login awaiting its first sign-in" in listed and "No login" not in listed
+
+
+def test_the_lists_are_kept_with_their_time_and_checked_again_when_out_of_date(auth, tree, make_employee):
+    """The page shows the lists kept by the check (a background job; here it runs within the request) with when
+    they were checked; within `FRESH` it reads them again as kept, without reading the staff; older, it checks
+    again first."""
+    from documents.hierarchy_health import HierarchyHealth
+    from tests.conftest import database_commands
+    auth.login("support@example.org")
+    page = auth.client.get("/hierarchy").get_data(as_text=True)
+    kept = HierarchyHealth.kept()
+    assert kept is not None and re.search(r'id="checked-at">Checked at \d\d:\d\d on ', page)
+    make_employee(first_name="Nell", last_name="New")                    # no supervisor, and supervises no one
+    with database_commands() as sent:
+        again = auth.client.get("/hierarchy").get_data(as_text=True)
+    assert "Nell New" not in again and ("find", "employees") not in sent
+    HierarchyHealth.objects(pk=kept.pk).update_one(set__checked_at=kept.checked_at - FRESH - dt.timedelta(minutes=1))
+    assert "Nell New" in section(auth.client.get("/hierarchy").get_data(as_text=True), "without-supervisor")
+
+
+def test_a_task_given_away_leaves_the_kept_list_at_once(auth, tree):
+    """The kept stranded tasks are shown only while their case still has them open with the same holder."""
+    gone = open_case(tree["dan"], ("Hold the meeting with Dan", "gus@example.org"))
+    auth.login("support@example.org")
+    page = auth.client.get("/hierarchy").get_data(as_text=True)
+    assert "Hold the meeting with Dan" in section(page, "stranded-tasks")
+    auth.client.post(f"/hierarchy/tasks/{gone.pk}/{gone.tasks[0].id}",
+                     data={"csrf_token": csrf_token(page), "version": gone.version})
+    assert "None." in section(auth.client.get("/hierarchy").get_data(as_text=True), "stranded-tasks")
+
+
+def test_the_kept_rebuild_checks_the_hierarchy(tree):
+    from documents.base import as_date
+    from documents.hierarchy_health import HierarchyHealth
+    from services.kept import rebuild_kept
+    rebuild_kept(D(2026, 3, 2))
+    kept = HierarchyHealth.kept()
+    assert as_date(kept.as_of) == D(2026, 3, 2) and [entry["name"] for entry in kept.lists["without_supervisor"]] == [
+        "Olga Own", "Pia Past", "Quin Query", "Rae Rest"]

@@ -1,0 +1,100 @@
+"""Hierarchy health as a kept result: the job `HIERARCHY_HEALTH` reads every employee and login once and keeps the
+four lists for every division (documents/hierarchy_health.py); the page shows the kept lists of the user's
+divisions with the time they were checked, and starts the job again when they are older than `FRESH` (or were
+counted with another limit of direct reports), so no request reads a whole collection. The kept rebuild
+(services/kept.py) writes it too. A stranded task is shown only while its case still has it open with the same
+holder (one read by id of each case listed): a task given away since is not offered again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from documents.base import as_date, utcnow
+from documents.case import Case
+from documents.hierarchy_health import HierarchyHealth
+from documents.job import Job
+from services import clock
+from services.jobs import Host, Running, start
+from services.reads.hierarchy import Person, StrandedTask, health
+
+HIERARCHY_HEALTH = "hierarchy_health"
+CHECKED_BY = "casebook, for hierarchy health"
+FRESH = dt.timedelta(minutes=10)
+DEFAULT_MAX_REPORTS = 15        # more direct reports than this are many (HIERARCHY_MAX_REPORTS overrides it)
+PEOPLE_LISTS = ("without_supervisor", "without_login", "many_reports")   # (Person, a value) pairs
+
+
+def check_hierarchy(as_of: dt.date, max_reports: int) -> int:
+    """Find the four lists for every division as of `as_of` and keep them; returns how many entries in all."""
+    found = health(as_of, None, max_reports)
+    lists = {name: [{**dataclasses.asdict(person), "value": value} for person, value in found[name]]
+             for name in PEOPLE_LISTS}
+    lists["stranded"] = [{**{field.name: getattr(item, field.name) for field in dataclasses.fields(item)
+                             if field.name != "case"}, "case": item.case.pk} for item in found["stranded"]]
+    HierarchyHealth.objects(pk=HierarchyHealth().id).update_one(
+        upsert=True, set__as_of=as_of, set__checked_at=utcnow(), set__max_reports=max_reports,
+        set__lists=lists)
+    return sum(len(entries) for entries in lists.values())
+
+
+def run_hierarchy_health(job: Job, running: Running) -> int:
+    """The job `HIERARCHY_HEALTH`."""
+    return check_hierarchy(dt.date.fromisoformat(job.parameters["as_of"]), int(job.parameters["max_reports"]))
+
+
+def kept_checked(entries: int) -> dict:
+    return {"entries": entries}
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownHealth:
+    """The lists the page shows, when they were checked (in the organisation's time zone; None: never yet), and
+    whether a check is under way."""
+
+    lists: dict
+    checked_at: dt.datetime | None
+    checking: bool
+
+
+def shown_health(divisions: set[str] | None, max_reports: int, host: Host) -> ShownHealth:
+    """The kept lists of `divisions` (None: all), checked again in the background first when they are out of date
+    (in tests, and wherever jobs run at once, before they are read)."""
+    kept = HierarchyHealth.kept()
+    today = clock.today()
+    stale = kept is None or kept.max_reports != max_reports or as_date(kept.as_of) != today or \
+        utcnow() - kept.checked_at > FRESH
+    checking = False
+    if stale and not Job.objects(kind=HIERARCHY_HEALTH, status__in=("queued", "running")).limit(1).count(
+            with_limit_and_skip=True):
+        checking = start(HIERARCHY_HEALTH, {"as_of": today.isoformat(), "max_reports": max_reports}, CHECKED_BY,
+                         host).status != "done"
+        kept = HierarchyHealth.kept()
+    elif stale:
+        checking = True
+    if kept is None:
+        return ShownHealth({name: [] for name in (*PEOPLE_LISTS, "stranded")}, None, True)
+    lists: dict[str, list] = {name: [(_person(entry), entry["value"]) for entry in kept.lists.get(name, [])
+                    if divisions is None or entry["division"] in divisions] for name in PEOPLE_LISTS}
+    lists["stranded"] = _still_stranded([entry for entry in kept.lists.get("stranded", [])
+                                         if divisions is None or entry.get("division") in divisions])
+    return ShownHealth(lists, kept.checked_at.replace(tzinfo=dt.UTC).astimezone(clock.zone()), checking)
+
+
+def _person(entry: dict) -> Person:
+    return Person(*(entry[field.name] for field in dataclasses.fields(Person)))
+
+
+def _still_stranded(entries: list[dict]) -> list[StrandedTask]:
+    """The kept stranded tasks whose case still has them open with the same holder and is not closed (each case
+    read by its id, for the version its form sends)."""
+    cases = {key: Case.objects(pk=key).only("version", "status", "tasks").first()
+             for key in dict.fromkeys(entry["case"] for entry in entries)}
+    shown = []
+    for entry in entries:
+        case = cases.get(entry["case"])
+        task = next((task for task in case.tasks if task.id == entry["task_id"]), None) if case else None
+        if case is not None and case.status != "closed" and task is not None and task.status == "open" and \
+                task.assignee == entry["assignee"]:
+            shown.append(StrandedTask(case, **{name: value for name, value in entry.items() if name != "case"}))
+    return shown
