@@ -4,6 +4,7 @@ from documents.api_token import ApiToken
 from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.connection import database
+from documents.divisions import StaffDivisions
 from documents.employee import Employee, rebuild_manager_paths
 from documents.hierarchy_health import HierarchyHealth
 from documents.import_job import ImportJob, UnfinishedImport
@@ -26,7 +27,7 @@ from documents.user import ROLES, LoginThrottle, User
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
        SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally, TaskTally,
-       HierarchyHealth)
+       HierarchyHealth, StaffDivisions)
 
 
 def ensure_indexes() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from documents.divisions import count_divisions
 from documents.employee import Employee
 from documents.job import Job
 from documents.kept_state import KeptState
@@ -46,6 +47,7 @@ def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
     note("staff summaries", 1, STEPS)      # and the search words
     summaries = rebuild_staff_summaries()
     User.fill_search_words()
+    count_divisions()
     check_hierarchy(as_of, DEFAULT_MAX_REPORTS)
     note("absence figures", 2, STEPS)
     differed = len(rebuild(as_of, check=False))

@@ -11,8 +11,9 @@ from casework.figures import protected_why
 from documents.absence import Absence, not_ended_before
 from documents.base import midnight
 from documents.case import Case
+from documents.divisions import staff_divisions
 from documents.employee import Employee
-from documents.scope import may_see
+from documents.scope import may_see, scope_parts
 from documents.search_words import search_filter
 
 
@@ -50,13 +51,25 @@ def find_staff(user, words: str, division: str):
     """The staff `user` may see in name order, of `division` when it is one of theirs, each of whose `words` (when
     given) starts a word of their name, assignment number or job title; and the divisions they may choose from."""
     staff = Employee.objects.visible_to(user)
-    divisions = sorted(staff.distinct("division"))
+    divisions = divisions_to_choose(user, staff)
     if division in divisions:
         staff = staff.filter(division=division)
     if words:       # each word starts one of a person's words (search_words.py), read by their index
         where = search_filter(words)
         staff = staff.filter(__raw__=where) if where is not None else staff.none()
     return staff.order_by("last_name", "first_name"), divisions
+
+
+def divisions_to_choose(user, staff) -> list[str]:
+    """The divisions of the staff `user` may see (`staff`): the kept list of divisions with staff (one read by id),
+    all of it for support and admins, an HR advisor's own of it; a manager's from their staff (by the chain of
+    supervisors' index)."""
+    parts = scope_parts(user)
+    if parts == [{}]:
+        return staff_divisions()
+    if parts and all(set(part) == {"division"} for part in parts):
+        return [division for division in staff_divisions() if {"division": division} in parts]
+    return sorted(staff.distinct("division"))
 
 
 def employee_record(employee: Employee, user, today: dt.date) -> dict:

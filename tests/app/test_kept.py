@@ -11,6 +11,7 @@ import tomllib
 from blueprints.jobs import job_host
 from documents import Employee, Job, OpenTask
 from documents.connection import database
+from documents.divisions import StaffDivisions, staff_divisions
 from documents.kept_state import KeptState
 from documents.month_figures import EmployeeMonth
 from documents.policy import policy_rules
@@ -55,6 +56,7 @@ def _kept() -> dict:
             "search words": {row["_id"]: row.get("search_words")
                              for row in Employee._get_collection().find({}, {"search_words": 1})},
             "task tallies": kept_tallies(),
+            "divisions": (StaffDivisions.objects.first() or StaffDivisions()).names,
             "logins' search words": {row["_id"]: row.get("search_words")
                                      for row in User._get_collection().find({}, {"search_words": 1})}}
 
@@ -68,6 +70,7 @@ def _lose_what_is_kept() -> None:
     RtwTally._get_collection().delete_many({})
     Employee._get_collection().update_many({}, {"$unset": {"summary": 1, "search_words": 1, "search_words_again": 1}})
     TaskTally._get_collection().delete_many({})
+    StaffDivisions._get_collection().delete_many({})
     User._get_collection().update_many({}, {"$unset": {"search_words": 1}})
 
 
@@ -82,6 +85,7 @@ def test_a_new_database_is_marked_as_holding_what_is_kept_and_never_rebuilds(app
 def test_records_without_what_is_kept_get_it_written_again_by_a_runner_once(app, make_employee, make_user):
     _records(make_employee)
     make_user("hana.hart@example.org", ["hr"], name="Hana Hart")
+    assert staff_divisions() == ["Community Care"]          # counted on the first read
     expected = _kept()
     assert expected["open tasks"] and expected["months"] and expected["interviews due"] and expected["tallies"]
     assert all(expected["summaries"].values()) and all(expected["search words"].values())
