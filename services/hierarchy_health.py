@@ -1,16 +1,16 @@
 """Hierarchy health as a kept result: the job `HIERARCHY_HEALTH` reads every employee and login once and keeps the
 four lists for every division (documents/hierarchy_health.py); the page shows the kept lists of the user's
-divisions with the time they were checked, and starts the job again when they are older than `FRESH` (or were
-counted with another limit of direct reports), so no request reads a whole collection. The kept rebuild
-(services/kept.py) writes it too. A stranded task is shown only while its case still has it open with the same
-holder (one read by id of each case listed): a task given away since is not offered again.
+divisions with the time they were checked (a page only reads), so no request reads a whole collection. The job
+runs when someone asks for a check from the page ("Check again"), and in the kept rebuild (services/kept.py). A
+stranded task is shown only while its case still has it open with the same holder (one read by id of each case
+listed): a task given away since is not offered again.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
-from documents.base import as_date, utcnow
+from documents.base import utcnow
 from documents.case import Case
 from documents.hierarchy_health import HierarchyHealth
 from documents.job import Job
@@ -20,7 +20,6 @@ from services.reads.hierarchy import Person, StrandedTask, health
 
 HIERARCHY_HEALTH = "hierarchy_health"
 CHECKED_BY = "casebook, for hierarchy health"
-FRESH = dt.timedelta(minutes=10)
 DEFAULT_MAX_REPORTS = 15        # more direct reports than this are many (HIERARCHY_MAX_REPORTS overrides it)
 PEOPLE_LISTS = ("without_supervisor", "without_login", "many_reports")   # (Person, a value) pairs
 
@@ -49,36 +48,36 @@ def kept_checked(entries: int) -> dict:
 
 @dataclasses.dataclass(frozen=True)
 class ShownHealth:
-    """The lists the page shows, when they were checked (in the organisation's time zone; None: never yet), and
-    whether a check is under way."""
+    """The lists the page shows, when they were checked (in the organisation's time zone; None: never yet), whether
+    a check is under way, and the limit of direct reports they were counted with."""
 
     lists: dict
     checked_at: dt.datetime | None
     checking: bool
+    max_reports: int | None       # more direct reports than this counted as many when checked
 
 
-def shown_health(divisions: set[str] | None, max_reports: int, host: Host) -> ShownHealth:
-    """The kept lists of `divisions` (None: all), checked again in the background first when they are out of date
-    (in tests, and wherever jobs run at once, before they are read)."""
+def shown_health(divisions: set[str] | None) -> ShownHealth:
+    """The kept lists of `divisions` (None: all), when they were checked and with what limit of direct reports,
+    and whether a check is under way: reads only (the kept result, the jobs waiting, the few stranded cases)."""
     kept = HierarchyHealth.kept()
-    today = clock.today()
-    stale = kept is None or kept.max_reports != max_reports or as_date(kept.as_of) != today or \
-        utcnow() - kept.checked_at > FRESH
-    checking = False
-    if stale and not Job.objects(kind=HIERARCHY_HEALTH, status__in=("queued", "running")).limit(1).count(
-            with_limit_and_skip=True):
-        checking = start(HIERARCHY_HEALTH, {"as_of": today.isoformat(), "max_reports": max_reports}, CHECKED_BY,
-                         host).status != "done"
-        kept = HierarchyHealth.kept()
-    elif stale:
-        checking = True
+    checking = bool(Job.objects(kind=HIERARCHY_HEALTH, status__in=("queued", "running")).limit(1).count(
+        with_limit_and_skip=True))
     if kept is None:
-        return ShownHealth({name: [] for name in (*PEOPLE_LISTS, "stranded")}, None, True)
+        return ShownHealth({name: [] for name in (*PEOPLE_LISTS, "stranded")}, None, checking, None)
     lists: dict[str, list] = {name: [(_person(entry), entry["value"]) for entry in kept.lists.get(name, [])
-                    if divisions is None or entry["division"] in divisions] for name in PEOPLE_LISTS}
+                                     if divisions is None or entry["division"] in divisions] for name in PEOPLE_LISTS}
     lists["stranded"] = _still_stranded([entry for entry in kept.lists.get("stranded", [])
                                          if divisions is None or entry.get("division") in divisions])
-    return ShownHealth(lists, kept.checked_at.replace(tzinfo=dt.UTC).astimezone(clock.zone()), checking)
+    return ShownHealth(lists, kept.checked_at.replace(tzinfo=dt.UTC).astimezone(clock.zone()), checking,
+                       kept.max_reports)
+
+
+def check_again(max_reports: int, actor: str, host: Host) -> Job:
+    """Start the check (`HIERARCHY_HEALTH`) as of today, unless one is queued or running already (that one)."""
+    waiting = Job.objects(kind=HIERARCHY_HEALTH, status__in=("queued", "running")).first()
+    return waiting or start(HIERARCHY_HEALTH, {"as_of": clock.today().isoformat(), "max_reports": max_reports},
+                            actor, host)
 
 
 def _person(entry: dict) -> Person:

@@ -77,14 +77,16 @@ def _division_options(body: str) -> list[str]:
 
 def test_the_division_list_is_the_kept_list_read_by_id_never_a_distinct(people, auth, make_user, make_employee,
                                                                          app):
-    """Admins choose from every division with staff, HR from theirs: the kept list (one read by id), counted once
-    when none is kept, added to by an employee saved in a new division, and written whole by the hierarchy import
-    (a division left without staff goes)."""
-    from documents.divisions import StaffDivisions
+    """Admins choose from every division with staff, HR from theirs: the kept list (one read by id), counted on the
+    read (writing nothing) while none is kept, added to by an employee saved in a new division, and written whole by
+    the hierarchy import (a division left without staff goes)."""
+    from documents.divisions import StaffDivisions, count_divisions
     make_user("admin@example.org", ["admin"])
     auth.login("admin@example.org")
-    StaffDivisions.objects.delete()                                     # none kept yet: counted once
+    StaffDivisions.objects.delete()                      # none kept yet: counted on each read, and nothing written
     assert _division_options(found(auth, "")) == ["Community Care", "Secure Care"]
+    assert StaffDivisions.objects.count() == 0
+    assert count_divisions() == ["Community Care", "Secure Care"]        # the kept rebuild keeps them
     make_employee(first_name="Ed", last_name="Estate", division="Estates")
     with database_commands_sent() as commands:
         body = found(auth, "")
