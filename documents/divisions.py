@@ -44,12 +44,11 @@ def count_divisions() -> list[str]:
     return keep_divisions(get_db().employees.distinct("division"))
 
 
-def staff_divisions() -> list[str]:
-    """The divisions with staff, sorted: one read by id (a read writes nothing: where none are kept yet, they are
-    counted, until the employee import or the kept rebuild keeps them)."""
+def staff_divisions() -> list[str] | None:
+    """The divisions with staff, sorted: one read by id (None where none are kept yet: the caller counts them, and
+    a read writes nothing)."""
     kept = get_db().staff_divisions.find_one({"_id": ONLY})
-    return sorted(kept.get("names") or []) if kept is not None else sorted(
-        division for division in get_db().employees.distinct("division") if division)
+    return sorted(kept.get("names") or []) if kept is not None else None
 
 
 class KeepsDivisions:

@@ -63,13 +63,13 @@ def find_staff(user, words: str, division: str):
 def divisions_to_choose(user, staff) -> list[str]:
     """The divisions of the staff `user` may see (`staff`): the kept list of divisions with staff (one read by id),
     all of it for support and admins, an HR advisor's own of it; a manager's from their staff (by the chain of
-    supervisors' index)."""
-    parts = scope_parts(user)
-    if parts == [{}]:
-        return staff_divisions()
-    if parts and all(set(part) == {"division"} for part in parts):
-        return [division for division in staff_divisions() if {"division": division} in parts]
-    return sorted(staff.distinct("division"))
+    supervisors' index), and anyone's so where no list is kept yet."""
+    parts, kept = scope_parts(user), staff_divisions()
+    if kept is not None and parts == [{}]:
+        return kept
+    if kept is not None and parts and all(set(part) == {"division"} for part in parts):
+        return [division for division in kept if {"division": division} in parts]
+    return sorted(staff.distinct("division"))       # none kept yet (counted as before), or a manager's
 
 
 def employee_record(employee: Employee, user, today: dt.date) -> dict:

@@ -13,6 +13,7 @@ import pytest
 
 from documents import Absence, Case, Employee, rebuild_manager_paths
 from documents.case import Flag, Stage, Task
+from documents.divisions import count_divisions
 from services import clock
 from services.triggers import install_presets
 from tests.app.hostile import sign_in
@@ -101,6 +102,7 @@ def counts(app, make_user_module):
     for who, client in clients.items():
         sign_in(client, who)
     _grow(app, boss, middle, 0, SMALL)
+    count_divisions()            # the divisions with staff, kept as the employee import keeps them
     first = Employee.objects(assignment_number="S00000").get()
     ids = {"assignment_number": first.assignment_number, "case_id": Case.objects(employee=first.pk).get().pk,
            "absence_id": Absence.objects(employee=first.pk).order_by("-first_day").first().pk}
