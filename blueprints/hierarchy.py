@@ -30,7 +30,7 @@ def index():
     shown = shown_health(divisions_in_scope(current_user))
     lists = shown.lists
     return render_template("hierarchy/index.html", form=CaseForm(formdata=None), hr_queue=HR_QUEUE,
-                           max_reports=shown.max_reports or _max_reports(), checked_at=shown.checked_at,
+                           max_reports=shown.max_reports or max_reports(), checked_at=shown.checked_at,
                            checking=shown.checking, may_import=current_user.has_role(*IMPORTERS), **lists,
                            names=names_for(who for item in lists["stranded"]
                                            for who in (item.assignee, item.suggested)))
@@ -43,14 +43,24 @@ def check():
     if not FlaskForm().validate_on_submit():
         flash("The page had expired: try again.")
         return redirect(url_for("hierarchy.index"))
-    job = check_again(_max_reports(), current_user.email, job_host())
+    job = check_again(max_reports(), current_user.email, job_host())
     flash("Hierarchy health checked." if job.status == "done" else
           "Hierarchy health is being checked: reload the page in a minute for the lists.")
     return redirect(url_for("hierarchy.index"))
 
 
-def _max_reports() -> int:
+def max_reports() -> int:
+    """More direct reports than this are many (HIERARCHY_MAX_REPORTS)."""
     return current_app.config.get("HIERARCHY_MAX_REPORTS", DEFAULT_MAX_REPORTS)
+
+
+def check_after(change):
+    """`change` (a call changing logins), then hierarchy health checked again in the background."""
+    def changed(*args):
+        done = change(*args)
+        check_again(max_reports(), current_user.email, job_host())
+        return done
+    return changed
 
 
 @bp.route("/hierarchy/tasks/<case_id>/<task_id>", methods=["POST"])

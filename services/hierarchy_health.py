@@ -1,7 +1,8 @@
 """Hierarchy health as a kept result: the job `HIERARCHY_HEALTH` reads every employee and login once and keeps the
 four lists for every division (documents/hierarchy_health.py); the page shows the kept lists of the user's
 divisions with the time they were checked (a page only reads), so no request reads a whole collection. The job
-runs when someone asks for a check from the page ("Check again"), and in the kept rebuild (services/kept.py). A
+runs when someone asks for a check from the page ("Check again"), after an employee import is applied and a
+login is switched off or on or given other roles or another assignment, and in the kept rebuild (services/kept.py). A
 stranded task is shown only while its case still has it open with the same holder (one read by id of each case
 listed): a task given away since is not offered again.
 """
@@ -15,7 +16,7 @@ from documents.case import Case
 from documents.hierarchy_health import HierarchyHealth
 from documents.job import Job
 from services import clock
-from services.jobs import Host, Running, start
+from services.jobs import Host, JobSettings, Running, allowed_attempts, start
 from services.reads.hierarchy import Person, StrandedTask, health
 
 HIERARCHY_HEALTH = "hierarchy_health"
@@ -71,6 +72,14 @@ def shown_health(divisions: set[str] | None) -> ShownHealth:
                                          if divisions is None or entry.get("division") in divisions])
     return ShownHealth(lists, kept.checked_at.replace(tzinfo=dt.UTC).astimezone(clock.zone()), checking,
                        kept.max_reports)
+
+
+def queue_check(max_reports: int, actor: str, settings: JobSettings) -> Job:
+    """Queue the check as of today for the next runner (after a job that changed the hierarchy), unless one is
+    queued or running already (that one)."""
+    waiting = Job.objects(kind=HIERARCHY_HEALTH, status__in=("queued", "running")).first()
+    return waiting or Job.queue(HIERARCHY_HEALTH, {"as_of": clock.today().isoformat(), "max_reports": max_reports},
+                                actor, allowed_attempts(HIERARCHY_HEALTH, settings))
 
 
 def check_again(max_reports: int, actor: str, host: Host) -> Job:

@@ -189,3 +189,26 @@ def test_the_kept_rebuild_checks_the_hierarchy(tree):
     kept = HierarchyHealth.kept()
     assert as_date(kept.as_of) == D(2026, 3, 2) and [entry["name"] for entry in kept.lists["without_supervisor"]] == [
         "Olga Own", "Pia Past", "Quin Query", "Rae Rest"]
+
+
+@pytest.mark.parametrize("kind, apply, status, queued", [
+    ("employees", True, "applied", 1),         # the hierarchy changed: checked again by the next runner
+    ("employees", False, "checked", 0),        # a dry run changes nothing
+    ("employees", True, "failed", 0),
+    ("absences", True, "applied", 0),          # not the hierarchy
+])
+def test_an_applied_employee_import_queues_a_check(app, monkeypatch, kind, apply, status, queued):
+    from bson import ObjectId
+
+    from blueprints.jobs import job_host
+    from documents import ImportJob, Job
+    from services import job_kinds
+    from services.hierarchy_health import HIERARCHY_HEALTH
+    from services.jobs import Running
+    imported = ImportJob(kind=kind, filename="file.csv", created_by=ObjectId(), created_by_email="a@x.org",
+                         status=status).save()
+    monkeypatch.setattr(job_kinds, "run_import", lambda job, running: {"status": status})
+    job = Job(kind="import", parameters={"import_job": str(imported.pk), "apply": apply}, created_by="a@x.org")
+    with app.app_context():
+        assert job_kinds.run_import_then_check(job, Running(job, job_host())) == {"status": status}
+    assert Job.objects(kind=HIERARCHY_HEALTH, status="queued").count() == queued
