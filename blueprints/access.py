@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from documents import ROLES
 from documents.api_token import SCOPES, ApiToken
+from documents.scope import ScopedQuerySet, may_see
 from services.privacy.logs import record_refusal
 
 PUBLIC = "public"
@@ -186,6 +187,8 @@ def visible_or_404(queryset, **filters):
 
     Something outside the user's scope is reported as not found, so its existence does not leak.
     """
+    if type(queryset).visible_to is ScopedQuerySet.visible_to:
+        return _seen_or_404(queryset, filters)
     found = queryset.visible_to(current_user).filter(**filters).first()
     if found is None:
         whose = "assignment_number" if "assignment_number" in queryset._document._fields else "pk"
@@ -193,6 +196,17 @@ def visible_or_404(queryset, **filters):
         if outside is not None:
             refuse("scope", getattr(outside, "assignment_number", None))
         abort(404)
+    return found
+
+
+def _seen_or_404(queryset, filters: dict):
+    """The one document matching `filters` (an id or an assignment number: one index serves them alone), or 404;
+    refused as out of scope, as `visible_or_404`, when the user may not see it (`may_see`)."""
+    found = queryset.filter(**filters).first()
+    if found is None:
+        abort(404)
+    if not may_see(current_user, found):
+        refuse("scope", getattr(found, "assignment_number", None))
     return found
 
 

@@ -11,6 +11,7 @@ class Page:
     number: int
     size: int
     total: int
+    more: bool = False      # more than `total` (a count bounded by `of_counted_to`)
 
     @classmethod
     def of(cls, queryset, args, size: int) -> "Page":
@@ -24,6 +25,16 @@ class Page:
         """Page `?page=N` of a list already in memory."""
         number = cls._number(args, len(items), size)
         return cls(items[(number - 1) * size:number * size], number, size, len(items))
+
+    @classmethod
+    def of_counted_to(cls, queryset, args, size: int, most: int) -> "Page":
+        """Page `?page=N` of `queryset`, counting no further than `most` rows or the end of page N, whichever is
+        further (`more` when there are more): the count and the page are bounded reads, never the whole list."""
+        bound = max(most, cls._number(args, most * size, size) * size)
+        counted = queryset.limit(bound + 1).count(with_limit_and_skip=True)
+        total = min(counted, bound)
+        number = cls._number(args, total, size)
+        return cls(list(queryset.skip((number - 1) * size).limit(size)), number, size, total, counted > bound)
 
     @staticmethod
     def _number(args, total: int, size: int) -> int:

@@ -15,7 +15,8 @@ from documents.scope import scope_filter
 from services import clock
 from services.absences import ONE_CLICK_TASKS, mark_reminder_done
 from services.errors import Refused
-from services.reads.inbox import assignees_of, badge_counts, by_holder, counts, grouped, listed_items
+from services.reads.inbox import badge_counts, by_holder, counts, grouped, listed_items
+from services.reads.task_pages import TaskPage, divisions_tasks, my_tasks
 from services.triggers import start_short_term
 
 bp = Blueprint("tasks", __name__)
@@ -35,22 +36,38 @@ def index():
     today = clock.today()
     view = request.args.get("view", "mine")
     oversight = oversight_view(current_user)
+    size = current_app.config["PAGE_SIZE"]
     if view == oversight:
-        items, people = listed_items(within=scope_filter(current_user))
-        holder, overdue = request.args.get("holder"), request.args.get("overdue") == "1"
-        shown = [item for item in items if (not holder or item.task.assignee == holder)
-                 and (not overdue or item.overdue(today))]
-        page = Page.of_list(grouped(shown, today, people), request.args, current_app.config["PAGE_SIZE"])
-        holders = by_holder(items, today)
-        return render_template("tasks/index.html", view=view, oversight=oversight, groups=page.items, page=page,
-                               holders=holders, names={row.assignee: row.name for row in holders}, holder=holder,
-                               overdue=overdue,
-                               counts=counts(shown, today), today=today, form=FlaskForm())
-    items, people = listed_items(assignees_of(current_user))
-    page = Page.of_list(grouped(items, today, people), request.args, current_app.config["PAGE_SIZE"])
-    return render_template("tasks/index.html", view="mine", oversight=oversight, groups=page.items, page=page,
-                           holders=[], holder=None, overdue=False, counts=counts(items, today), today=today,
-                           form=FlaskForm())
+        return _everyone(view, today, size)
+    mine = my_tasks(current_user, today, request.args.get("page"), size)
+    return _render(view, _page(mine, today, size), [], None, False, mine.counts, today)
+
+
+def _everyone(view: str, today, size: int):
+    """Everyone's tasks the user oversees: HR's divisions from the kept tallies and one page of rows; a manager's
+    hierarchy (and HR who also manage) from every row in scope."""
+    holder, overdue = request.args.get("holder"), request.args.get("overdue") == "1"
+    kept = divisions_tasks(current_user, today, holder, overdue, request.args.get("page"), size) \
+        if view == "divisions" else None
+    if kept is not None:
+        return _render(view, _page(kept.page, today, size), kept.holders, holder, overdue, kept.page.counts, today)
+    items, people = listed_items(within=scope_filter(current_user))
+    shown = [item for item in items if (not holder or item.task.assignee == holder)
+             and (not overdue or item.overdue(today))]
+    page = Page.of_list(grouped(shown, today, people), request.args, size)
+    return _render(view, page, by_holder(items, today), holder, overdue, counts(shown, today), today)
+
+
+def _page(shown: TaskPage, today, size: int) -> Page:
+    """A page of task rows, grouped by employee, paged by the rows the list holds."""
+    return Page(grouped(shown.items, today, shown.people), shown.number, size, shown.total)
+
+
+def _render(view: str, page: Page, holders: list, holder: str | None, overdue: bool, counted: tuple[int, int],
+            today):
+    return render_template("tasks/index.html", view=view, oversight=oversight_view(current_user), groups=page.items,
+                           page=page, holders=holders, names={row.assignee: row.name for row in holders},
+                           holder=holder, overdue=overdue, counts=counted, today=today, form=FlaskForm())
 
 
 def _absence_or_404(absence_id: str) -> tuple[Absence, Employee]:

@@ -5,7 +5,9 @@ from documents.base import AuditEntry, StaleEditError, field_errors, utcnow
 from documents.case import Case
 from documents.case_rollup import CaseMark, CaseRollup
 from documents.connection import database
+from documents.divisions import StaffDivisions
 from documents.employee import Employee, rebuild_manager_paths
+from documents.hierarchy_health import HierarchyHealth
 from documents.import_job import ImportJob, UnfinishedImport
 from documents.job import Job
 from documents.kept_state import KeptState
@@ -20,16 +22,18 @@ from documents.privacy import AccessRefusal, SubjectAccessExport
 from documents.reason_codes import ReasonCodes
 from documents.routing import Routing
 from documents.rtw_due import RtwDue, RtwTally
+from documents.task_tally import TaskTally
 from documents.user import ROLES, LoginThrottle, User
 
 ALL = (Employee, Absence, Case, User, Policy, LoginThrottle, ApiToken, ImportJob, Notification, LetterTemplate,
        Organisation, Routing, UnfinishedImport, ReasonCodes, PasswordLink, MedicalRead, AccessRefusal,
        SubjectAccessExport, Job, EmployeeMonth, ScopeMonth, OpenTask, KeptState, RtwDue, RtwTally,
-       CaseMark, CaseRollup)
+       CaseMark, CaseRollup, TaskTally, HierarchyHealth, StaffDivisions)
 
 
 def ensure_indexes() -> None:
-    """Create every collection's indexes that are missing, and fill the indexed words of logins saved before them.
+    """Create every collection's indexes that are missing (the search words of logins saved before them are filled
+    by the kept rebuild, services/kept.py, once).
 
     Each collection's indexes are listed once (22 commands) and created only when one is missing: every command
     and app process starts here, and creating them all each time sent 124 commands (MongoEngine creates them once
@@ -40,7 +44,6 @@ def ensure_indexes() -> None:
         if any(_keys(keys) not in present for keys in document.list_indexes()):
             document.ensure_indexes()
         document._meta["auto_create_index"] = False
-    User.fill_search_words()
 
 
 def _keys(keys) -> tuple:

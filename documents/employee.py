@@ -7,6 +7,7 @@ import mongoengine as me
 from pymongo import UpdateOne
 
 from documents.base import AuditEntry, Versioned, midnight, utcnow
+from documents.divisions import KeepsDivisions
 from documents.scope import ScopedQuerySet
 from documents.search_words import SEARCHED_FIELDS, search_words_of
 from documents.staff_summary import StaffSummary
@@ -49,7 +50,7 @@ class AdjustedThreshold(me.EmbeddedDocument):
                 "review_on": self.review_on.isoformat()}
 
 
-class Employee(Versioned, me.Document):
+class Employee(KeepsDivisions, Versioned, me.Document):
     """One assignment from the staff record, with its place in the hierarchy."""
 
     assignment_number = me.StringField(required=True, unique=True, max_length=40)

@@ -1,5 +1,7 @@
 """The open tasks kept apart from the cases and absences that hold them, one small row a task, so that the task
-badge every page shows ("My tasks": open and overdue) is two indexed counts, not a scan of every case and absence.
+badge every page shows ("My tasks": open and overdue) and the task lists are read by an index, not by a scan of every
+case and absence; with the rows, the tallies of open tasks by holder and due day (documents/task_tally.py), from
+which the badge and the lists' counts are read.
 
 A holder's rows are written again, whole, after every write to it: `Document.save` and the queryset's `update`
 and `delete` of a case or an absence resynchronise the rows of the holders they touched (`KeepsOpenTasks`,
@@ -15,12 +17,12 @@ from bson import ObjectId
 from mongoengine.connection import get_db
 from pymongo import DeleteMany, UpdateOne
 
-from documents.base import midnight
 from documents.case_rollup import CASE_FIELDS, add_case_rollups, sync_case_rollups
 from documents.reading import rows_where
 from documents.rtw_due import add_rtw_due, rebuild_rtw_due, refresh_rtw_due_people, sync_rtw_due
 from documents.scope import ScopedQuerySet
 from documents.staff_summary import refresh_staff_summaries
+from documents.task_tally import TALLIED_FIELDS, held_open_and_overdue, move_tallies, recount_tallies
 
 HOLDER_FIELDS = ("employee", "tasks", "paused", "kind")
 ABSENCE_FIELDS = ("first_day", "last_day", "rtw.held_on")     # an absence's return-to-work row (rtw_due.py)
@@ -96,10 +98,12 @@ def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touche
     people = _people(stored.get("employee") for stored in holders if stored.get("tasks"))
     rows = [row for stored in holders for row in _rows(kind, stored, people)]
     collection = OpenTask._get_collection()
+    before = list(rows_where(collection, {"holder": ids}, {"holder": 1, **TALLIED_FIELDS}))   # for the tallies
     # one equality delete a holder in one command: `$in` of many holders costs rows × ids on the embedded database
     collection.bulk_write([DeleteMany({"holder": key}) for key in ids], ordered=False)
     if rows:
         collection.insert_many(rows, ordered=False)
+    move_tallies(before, rows)
 
 
 def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, people: dict | None = None) -> None:
@@ -115,6 +119,7 @@ def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, peop
     rows = [row for stored in inserted for row in _rows(kind, stored, people)]
     if rows:
         OpenTask._get_collection().insert_many(rows, ordered=False)
+        move_tallies([], rows)
     if kind == "absence":
         add_rtw_due(inserted, people=people if given else None)
     else:
@@ -135,6 +140,7 @@ def rebuild_open_tasks(case_document: type[me.Document], absence_document: type[
     collection.delete_many({})
     if rows:
         collection.insert_many(rows, ordered=False)
+    recount_tallies(rows)
     rebuild_rtw_due()
     return len(rows)
 
@@ -144,29 +150,28 @@ def refresh_open_task_people() -> int:
     the staff hierarchy changed: who oversees a task follows the employee); returns how many rows changed. Reads
     the rows and the employees once each."""
     collection = OpenTask._get_collection()
-    rows = list(collection.find({}, {"employee": 1, **dict.fromkeys(PERSON_FIELDS, 1)}))
+    rows = list(collection.find({}, {"employee": 1, **TALLIED_FIELDS, **dict.fromkeys(PERSON_FIELDS, 1)}))
     people = _people(row.get("employee") for row in rows)
-    writes = []
+    writes, moved = [], False
     for row in rows:
         person = people.get(row.get("employee")) or {}
         copied = {name: person.get(name) for name in PERSON_FIELDS}
         if any(row.get(name) != value for name, value in copied.items()):
             writes.append(UpdateOne({"_id": row["_id"]}, {"$set": copied}))
+            moved = moved or row.get("division") != copied["division"]
+            row.update(copied)
     if writes:
         collection.bulk_write(writes, ordered=False)
+    if moved:       # a task's tally is its division's: count them again
+        recount_tallies(rows)
     refresh_rtw_due_people()
     return len(writes)
 
 
 def open_and_overdue(assignees: list[str], today: dt.date) -> tuple[int, int]:
-    """(open, overdue) tasks held by `assignees` (a login and its HR queues: a handful): one aggregation over
-    their rows, read by the (assignee, due_on) index."""
-    who = assignees[0] if len(assignees) == 1 else {"$in": assignees}
-    found = list(OpenTask._get_collection().aggregate([
-        {"$match": {"assignee": who}},
-        {"$group": {"_id": None, "open": {"$sum": 1},
-                    "overdue": {"$sum": {"$cond": [{"$lt": ["$due_on", midnight(today)]}, 1, 0]}}}}]))
-    return (found[0]["open"], found[0]["overdue"]) if found else (0, 0)
+    """(open, overdue) tasks held by `assignees` (a login and its HR queues: a handful): their kept tallies
+    (documents/task_tally.py), one indexed read an assignee, never their rows."""
+    return held_open_and_overdue(assignees, today)
 
 
 def _one_id(query: dict) -> list:

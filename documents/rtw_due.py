@@ -22,6 +22,7 @@ from pymongo import DeleteOne, ReplaceOne, UpdateOne
 from documents.base import midnight
 from documents.reading import rows_where
 from documents.scope import ScopedQuerySet
+from documents.task_tally import day_count_writes
 
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1, "rtw.held_on": 1}
 PERSON_FIELDS = ("first_name", "last_name", "assignment_number", "division", "manager_path")
@@ -105,12 +106,7 @@ def _tally_writes(removed, added) -> list[UpdateOne]:
             for key, what in _tally_keys(row):
                 change[key][row["last_day"].date().isoformat()] += step
                 fields[key] = what
-    writes = []
-    for key, days in change.items():
-        moved = {f"days.{iso}": count for iso, count in days.items() if count}
-        if moved:
-            writes.append(UpdateOne({"_id": key}, {"$inc": moved, "$setOnInsert": fields[key]}, upsert=True))
-    return writes
+    return day_count_writes(change, fields)
 
 
 def _people(employee_ids) -> dict:

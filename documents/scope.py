@@ -46,6 +46,21 @@ def scope_parts(user) -> list[dict] | None:
     return [{"manager_path": below}] if below else [{"division": division} for division in divisions]
 
 
+def may_see(user, document) -> bool:
+    """Whether `user` may see `document` (an employee, or a case: anything carrying the division and chain of
+    supervisors `scope_filter` looks at), as `scope_filter` decides it, checked on the document already read: a
+    record is read by its id or assignment number alone, which one index serves, and its scope checked here (with
+    the scope beside the id the engine chose the division index: 0.3 s for a case at 25,000 staff)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role("admin", "support"):
+        return True
+    if user.has_role("manager") and user.assignment_number and \
+            user.assignment_number in (getattr(document, "manager_path", None) or []):
+        return True
+    return bool(user.has_role("hr") and getattr(document, "division", None) in (user.hr_divisions or []))
+
+
 def divisions_in_scope(user) -> set[str] | None:
     """The divisions whose records `user` looks after as HR systems or HR staff: None for every division (support
     and admins), an HR advisor's assigned divisions, otherwise none."""

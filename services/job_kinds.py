@@ -11,8 +11,17 @@ import dataclasses
 import datetime as dt
 
 from documents.base import utcnow
+from documents.import_job import ImportJob
 from documents.job import Job
 from services.figures import FIGURES_REBUILD, Difference, rebuild
+from services.hierarchy_health import (
+    CHECKED_BY,
+    DEFAULT_MAX_REPORTS,
+    HIERARCHY_HEALTH,
+    kept_checked,
+    queue_check,
+    run_hierarchy_health,
+)
 from services.imports.jobs import IMPORT, import_stopped, purge_old_files, run_import
 from services.jobs import Kind, Running, register_kind, register_routine
 from services.kept import KEPT_REBUILD, kept_rebuilt, run_kept_rebuild, see_kept_current
@@ -47,6 +56,16 @@ def kept_notifications(run: NotificationRun) -> dict:
             "jobs_pruned": run.jobs_pruned}
 
 
+def run_import_then_check(job: Job, running: Running) -> dict:
+    """The job `IMPORT`; after an employee import is applied, hierarchy health is checked again in the background
+    (services/hierarchy_health.py)."""
+    found = run_import(job, running)
+    if job.parameters.get("apply") and found.get("status") == "applied" and \
+            ImportJob.objects(pk=job.parameters["import_job"], kind="employees").count():
+        queue_check(DEFAULT_MAX_REPORTS, CHECKED_BY, running.host.jobs)
+    return found
+
+
 def run_figures_rebuild(job: Job, running: Running) -> list[Difference]:
     """The job `FIGURES_REBUILD`: the kept absence figures compared with a fresh computation on the day
     `as_of`, and, unless `check`, rewritten where they differ (`flask --app app figures rebuild`)."""
@@ -57,10 +76,11 @@ def kept_differences(found: list[Difference]) -> dict:
     return {"differences": len(found)}
 
 
-register_kind(IMPORT, Kind(run=run_import, failed=import_stopped))
+register_kind(IMPORT, Kind(run=run_import_then_check, failed=import_stopped))
 register_kind(TRIGGER_SCAN, Kind(run=run_scan, kept=kept_scan))
 register_kind(EVERYONE_SCAN, Kind(run=run_everyone_scan, kept=kept_everyone))
 register_kind(NOTIFICATIONS, Kind(run=run_notifications, kept=kept_notifications))
 register_kind(FIGURES_REBUILD, Kind(run=run_figures_rebuild, kept=kept_differences))
 register_kind(KEPT_REBUILD, Kind(run=run_kept_rebuild, kept=kept_rebuilt))
 register_routine(see_kept_current)
+register_kind(HIERARCHY_HEALTH, Kind(run=run_hierarchy_health, kept=kept_checked))

@@ -8,19 +8,24 @@ import dataclasses
 import datetime as dt
 
 from documents.case_rollup import rebuild_case_rollups
+from documents.divisions import count_divisions
 from documents.employee import Employee
 from documents.job import Job
 from documents.kept_state import KeptState
+from documents.user import User
 from services import clock
 from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
 from services.figures import rebuild
+from services.hierarchy_health import DEFAULT_MAX_REPORTS, check_hierarchy
 from services.jobs import JobSettings, Running, allowed_attempts
 
 # The shape of what is kept. Raise it whenever a change to Casebook keeps something new or in another shape:
 # every database then writes what it keeps again, once, when an app process or worker next looks for jobs.
 # 1: open-task rows, staff summaries, monthly figures; 2: outstanding return-to-work rows and tallies, and the
-# employees' search words; 3: the dashboards' roll-ups of the cases.
-KEPT_VERSION = 3
+# employees' search words; 3: the dashboards' roll-ups of the cases; 4: the tallies of open tasks by holder and
+# due day, the logins' search words (filled here once, no longer at every start-up), the divisions with staff, and
+# hierarchy health.
+KEPT_VERSION = 4
 KEPT_REBUILD = "kept_rebuild"
 REBUILT_BY = "casebook, after an upgrade or a restore"
 STEPS = 4
@@ -42,9 +47,12 @@ def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
     cases, then record that the database holds them in Casebook's shape."""
     note = running.progress if running is not None else (lambda *_: None)
     note("open tasks", 0, STEPS)
-    open_tasks = rebuild_task_counts()     # and the outstanding return-to-work rows
+    open_tasks = rebuild_task_counts()     # and their tallies, and the outstanding return-to-work rows
     note("staff summaries", 1, STEPS)      # and the search words
     summaries = rebuild_staff_summaries()
+    User.fill_search_words()
+    count_divisions()
+    check_hierarchy(as_of, DEFAULT_MAX_REPORTS)
     note("absence figures", 2, STEPS)
     differed = len(rebuild(as_of, check=False))
     note("dashboard roll-ups", 3, STEPS)

@@ -21,6 +21,7 @@ from services.mail import MailSettings
 BATCH = 200            # logins read at a time by the bulk sending of links
 MOST_LINKS = 200       # links one bulk sending sends at most (a request's worth); the page says how many still wait
 _TAKEN = ("sent",)
+LOGINS_COUNTED = 1000  # logins the Users list counts at most ("more than 1,000"): a bounded read, not every login
 
 
 def find_logins(words: str, role: str, division: str, state: str = ""):

@@ -8,6 +8,7 @@ from blueprints.access import CASE_READERS, requires
 from blueprints.cases import bp
 from blueprints.paging import Page
 from documents import Employee
+from documents.scope import may_see
 from services import clock
 from services.cases.outcomes import FLAG_WORDS
 from services.errors import Refused
@@ -55,6 +56,7 @@ def _described(chosen: dict, titles) -> list[tuple[str, str]]:
 def _line_words(assignment_number: str) -> str:
     if assignment_number == current_user.assignment_number:
         return "reporting to you directly"
-    person = Employee.objects.visible_to(current_user).filter(assignment_number=assignment_number).only(
-        "first_name", "last_name").first()     # someone out of the user's scope is not named
-    return f"{person.name}’s team" if person else assignment_number
+    person = Employee.objects(assignment_number=assignment_number).only(
+        "first_name", "last_name", "division", "manager_path").first()
+    # someone out of the user's scope is not named
+    return f"{person.name}’s team" if person and may_see(current_user, person) else assignment_number

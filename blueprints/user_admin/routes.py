@@ -8,6 +8,7 @@ from flask_login import current_user
 from blueprints.access import ADMINISTRATORS, requires
 from blueprints.answering import answer, back_to, page_again
 from blueprints.fields import seen_version
+from blueprints.hierarchy import check_after
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
 from blueprints.settings import settings
@@ -32,8 +33,8 @@ from services.routing import known_divisions
 def index():
     query = request.args.get("q", "").strip()[:100]
     role, division, state = (request.args.get(name, "")[:100] for name in ("role", "division", "state"))
-    page = Page.of(user_admin.find_logins(query, role, division, state), request.args,
-                   current_app.config["PAGE_SIZE"])
+    page = Page.of_counted_to(user_admin.find_logins(query, role, division, state), request.args,
+                              current_app.config["PAGE_SIZE"], user_admin.LOGINS_COUNTED)
     return render_page_or_fragment(
         "user_admin/index.html", "user_admin/_results.html", page=page, query=query, role=role, division=division,
         state=state, roles=ROLE_CHOICES, role_names=ROLE_NAMES, divisions=user_admin.held_divisions(),
@@ -91,8 +92,9 @@ def _again(user: User, name: str, form):
 def access(login_id: str):
     user = _login(login_id)
     form = AccessForm().with_choices(known_divisions())
-    return answer(lambda: user_admin.set_access(user.email, form.roles.data or [], form.hr_divisions.data or [],
-                                                current_user.email, seen_version(form)),
+    return answer(check_after(lambda: user_admin.set_access(user.email, form.roles.data or [],
+                                                            form.hr_divisions.data or [], current_user.email,
+                                                            seen_version(form))),
                   "Roles and divisions saved; the login's sessions have ended.", _page_of(user),
                   _again(user, "access", form), form, beside="roles")
 
@@ -102,8 +104,8 @@ def access(login_id: str):
 def assignment(login_id: str):
     user = _login(login_id)
     form = AssignmentForm()
-    return answer(lambda: user_admin.link_assignment(user.email, form.assignment_number.data or "",
-                                                     current_user.email, seen_version(form)),
+    return answer(check_after(lambda: user_admin.link_assignment(user.email, form.assignment_number.data or "",
+                                                                 current_user.email, seen_version(form))),
                   lambda linked: f"Linked to assignment {linked.assignment_number}." if linked.assignment_number
                   else "No longer linked to an assignment.", _page_of(user),
                   _again(user, "assignment", form), form, beside="assignment_number")
@@ -124,7 +126,8 @@ def authority(login_id: str):
 @bp.route("/admin/users/<login_id>/off", methods=["POST"])
 @requires(ADMINISTRATORS)
 def switch_off(login_id: str):
-    return _one_click(login_id, lambda user, version: accounts.switch_off(user.email, current_user.email, version),
+    return _one_click(login_id, check_after(lambda user, version: accounts.switch_off(user.email, current_user.email,
+                                                                                   version)),
                       lambda _: "Login switched off: it cannot sign in, and its sessions have ended. Its open tasks "
                                 "show on hierarchy health.")
 
@@ -132,7 +135,8 @@ def switch_off(login_id: str):
 @bp.route("/admin/users/<login_id>/on", methods=["POST"])
 @requires(ADMINISTRATORS)
 def switch_on(login_id: str):
-    return _one_click(login_id, lambda user, version: accounts.switch_on(user.email, current_user.email, version),
+    return _one_click(login_id, check_after(lambda user, version: accounts.switch_on(user.email, current_user.email,
+                                                                                  version)),
                       lambda _: "Login switched on: it can sign in again.")
 
 

@@ -22,6 +22,7 @@ from documents.case import AbsenceSnapshot, Case, Stage, Task
 from documents.employee import Employee, fill_employee_search_words
 from documents.open_task import rebuild_open_tasks
 from documents.policy import policy_rules
+from documents.scope import may_see
 from documents.staff_summary import rebuild_staff_summaries as rebuild_summaries
 from documents.user import User
 from services.errors import Refused
@@ -226,7 +227,7 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
         if user is None:
             raise Refused(f"No one can sign in as {assignee}: check the login.")
         # The task list names the employee: whoever holds the task must be someone who may open the case.
-        if not Case.objects.visible_to(user).filter(pk=case.pk).count():
+        if not may_see(user, case):     # checked on the case at hand: no read with the scope beside its id
             raise Refused(f"{assignee} cannot open this case (it is outside their part of the organisation): "
                           "give the task to someone who looks after this employee.")
     return case.change(actor, "task reassigned", lambda case: task.reassign(assignee), version=version)

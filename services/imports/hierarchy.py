@@ -21,6 +21,7 @@ from casework.hierarchy_feed import FIELDS, REPORTED_COLUMNS, Outcome, Plan, cou
 from casework.manager_logins import LoginChange, tally
 from documents.base import StaleEditError, as_date, bulk_write_in_chunks, stored_audit_entry, utcnow
 from documents.case import Case, Task
+from documents.divisions import keep_divisions
 from documents.employee import Employee, manager_chains, search_words_update, write_chains
 from documents.reading import rows_where
 from documents.routing import Routing
@@ -115,6 +116,7 @@ def import_employees(rows: list[Mapping], actor: str, source: str, today: dt.dat
         after = _after(plan, stored)
         _write(plan, stored, actor, today, progress, after)
         write_chains(employees, {number: row["manager_path"] for number, row in after.items()})
+        keep_divisions(row.get("division") for row in after.values())
         apply_login_changes(logins, actor)
         why = f"hierarchy import {file_of(actor)}"
         # heals every case left out of date, a killed run's included

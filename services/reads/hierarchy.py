@@ -39,6 +39,7 @@ class StrandedTask:
     assignee: str
     problem: str
     suggested: str
+    division: str = ""       # the employee's (hierarchy health keeps every division's, services/hierarchy_health.py)
 
 
 def _people(today: dt.date) -> dict[str, Person]:
@@ -105,5 +106,5 @@ def stranded_tasks(people: dict[str, Person], divisions: set[str] | None) -> lis
     cases = {case.pk: case for case in Case.objects(pk__in=list({row.holder for row, _, _ in found})).only(
         "version", "status")} if found else {}
     return [StrandedTask(cases[row.holder], row.task, row.title, people[row.assignment_number].name, row.assignee,
-                         problem, suggested)
+                         problem, suggested, people[row.assignment_number].division)
             for row, problem, suggested in found if row.holder in cases and cases[row.holder].status != "closed"]

@@ -114,8 +114,13 @@ def listed_items(assignees: list[str] | None = None, within: me.Q | None = None)
     rows = OpenTask.objects(assignee__in=assignees) if assignees is not None else OpenTask.objects
     if within is not None:
         rows = rows.filter(within)
+    return items_of_rows(rows.order_by("due_on").exclude("manager_path").as_pymongo())
+
+
+def items_of_rows(rows) -> tuple[list[Item], dict]:
+    """The items of kept open-task rows (raw), with {employee id: Person} named by the rows."""
     items, people = [], {}
-    for row in rows.order_by("due_on").exclude("manager_path").as_pymongo():
+    for row in rows:
         task = ListedTask(row["task"], row.get("kind") or "", row.get("title") or "", row["assignee"],
                           as_date(row["due_on"]))
         case = row["holder_kind"] == "case"

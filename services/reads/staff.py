@@ -11,7 +11,9 @@ from casework.figures import protected_why
 from documents.absence import Absence, not_ended_before
 from documents.base import midnight
 from documents.case import Case
+from documents.divisions import staff_divisions
 from documents.employee import Employee
+from documents.scope import may_see, scope_parts
 from documents.search_words import search_filter
 
 
@@ -49,13 +51,25 @@ def find_staff(user, words: str, division: str):
     """The staff `user` may see in name order, of `division` when it is one of theirs, each of whose `words` (when
     given) starts a word of their name, assignment number or job title; and the divisions they may choose from."""
     staff = Employee.objects.visible_to(user)
-    divisions = sorted(staff.distinct("division"))
+    divisions = divisions_to_choose(user, staff)
     if division in divisions:
         staff = staff.filter(division=division)
     if words:       # each word starts one of a person's words (search_words.py), read by their index
         where = search_filter(words)
         staff = staff.filter(__raw__=where) if where is not None else staff.none()
     return staff.order_by("last_name", "first_name"), divisions
+
+
+def divisions_to_choose(user, staff) -> list[str]:
+    """The divisions of the staff `user` may see (`staff`): the kept list of divisions with staff (one read by id),
+    all of it for support and admins, an HR advisor's own of it; a manager's from their staff (by the chain of
+    supervisors' index), and anyone's so where no list is kept yet."""
+    parts, kept = scope_parts(user), staff_divisions()
+    if kept is not None and parts == [{}]:
+        return kept
+    if kept is not None and parts and all(set(part) == {"division"} for part in parts):
+        return [division for division in kept if {"division": division} in parts]
+    return sorted(staff.distinct("division"))       # none kept yet (counted as before), or a manager's
 
 
 def employee_record(employee: Employee, user, today: dt.date) -> dict:
@@ -72,8 +86,7 @@ def employee_record(employee: Employee, user, today: dt.date) -> dict:
             "lengths": {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences},
             "not_counted": {a.pk: protected_why(AbsenceFacts(a.pk, a.first_day, a.last_day, a.reason_category,
                                                              a.pregnancy_related)) for a in absences},
-            "may_see_supervisor": supervisor is not None and bool(
-                Employee.objects.visible_to(user).filter(pk=supervisor.pk).count())}
+            "may_see_supervisor": supervisor is not None and may_see(user, supervisor)}
 
 
 def team_of(manager, on: dt.date, everyone: bool):

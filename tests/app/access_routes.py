@@ -322,6 +322,7 @@ POSTS = [
         "version": case_version(s.sts_case), "absence_ids": s.sts_absences,
         "absences_reason": "Association checked against the absence system"}),
     row("datafix.corrections", "POST", DATA_WORK, body=lambda w, s: {}),
+    row("hierarchy.check", "POST", DATA_WORK, body=lambda w, s: {}),
     row("datafix.apply_corrections_page", "POST", DATA_WORK, IN_BODY, body=lambda w, s: {
         "csv_text": f"case_id,review_date,reason\n{s.sts_case},{day(TODAY + 60 * DAY)},Review date agreed\n"}),
     row("absences.log_contact", "POST", CASEWORK, STAFF, params=off,

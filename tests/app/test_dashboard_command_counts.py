@@ -23,7 +23,9 @@ from tests.conftest import clean_database, database_commands_sent
 DAY = dt.timedelta(days=1)
 DIVISIONS = ("Community Care", "Acute Care")
 MANAGER, HR, ADMIN = "bea@example.org", "hr@example.org", "admin@example.org"
-PAGES = {"admin": (ADMIN, 8), "HR, one division": (HR, 8), "manager, by line": (MANAGER, 10)}
+# the most commands each sends; the header's task badge is one read of a kept tally a holder (an HR advisor: theirs and
+# their division's queue)
+PAGES = {"admin": (ADMIN, 8), "HR, one division": (HR, 9), "manager, by line": (MANAGER, 10)}
 SMALL, GROWN = 4, 16
 STAGES = ("absence_support", "formal_1", "formal_2")
 
@@ -112,7 +114,7 @@ def _shape(command: dict) -> tuple:
 def test_a_dashboard_sends_the_same_few_commands_whatever_the_organisation_s_size(counted, name):
     (small, _), (grown, _) = counted[name]
     assert [_shape(command) for command in small] == [_shape(command) for command in grown]
-    assert len(grown) <= PAGES[name][1], [_shape(command) for command in grown]
+    assert len(grown) <= PAGES[name][1], "\n".join(map(str, (_shape(command) for command in grown)))
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -67,3 +67,43 @@ def test_words_follow_the_hierarchy_import_and_are_filled_for_employees_stored_w
     Employee._get_collection().update_many({}, {"$unset": {"search_words": "", "search_words_again": ""}})
     assert fill_employee_search_words() == 4
     assert "baker" in Employee._get_collection().find_one({"_id": people.pk})["search_words"]
+
+
+def _division_options(body: str) -> list[str]:
+    import re
+    select = body.split('name="division"', 1)[1].split("</select>", 1)[0]
+    return [name for name in re.findall(r'<option value="([^"]*)"', select) if name]
+
+
+def test_the_division_list_is_the_kept_list_read_by_id_never_a_distinct(people, auth, make_user, make_employee,
+                                                                         app):
+    """Admins choose from every division with staff, HR from theirs: the kept list (one read by id), counted on the
+    read (writing nothing) while none is kept, added to by an employee saved in a new division, and written whole by
+    the hierarchy import (a division left without staff goes)."""
+    from documents.divisions import StaffDivisions, count_divisions
+    make_user("admin@example.org", ["admin"])
+    auth.login("admin@example.org")
+    StaffDivisions.objects.delete()                      # none kept yet: counted on each read, and nothing written
+    assert _division_options(found(auth, "")) == ["Community Care", "Secure Care"]
+    assert StaffDivisions.objects.count() == 0
+    assert count_divisions() == ["Community Care", "Secure Care"]        # the kept rebuild keeps them
+    make_employee(first_name="Ed", last_name="Estate", division="Estates")
+    with database_commands_sent() as commands:
+        body = found(auth, "")
+    assert _division_options(body) == ["Community Care", "Estates", "Secure Care"]
+    assert not [command for command in commands if "distinct" in command]
+    assert [command["filter"] for command in commands if command.get("find") == "staff_divisions"] == [
+        {"_id": "divisions"}]
+    auth.logout()
+    auth.login("hr@example.org")
+    assert _division_options(found(auth, "")) == ["Community Care"]
+    Employee.objects(division="Estates").delete()
+    rows = [{**{name: getattr(other, name) or "" for name in (
+        "assignment_number", "employee_number", "first_name", "last_name", "email", "job_title", "division",
+        "directorate", "department", "region", "supervisor_assignment_number")},
+        "fte": f"{other.fte:g}", "contracted_hours": f"{other.contracted_hours:g}",
+        "working_days": " ".join(other.working_days), "start_date": other.start_date.isoformat(), "end_date": ""}
+        for other in Employee.objects]
+    assert import_employees(rows, "admin@example.org", "employees.csv", clock.today(),
+                            mail=MailSettings.from_config(app.config)).applied
+    assert StaffDivisions.objects.get().names == ["Community Care", "Secure Care"]

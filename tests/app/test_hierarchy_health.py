@@ -48,6 +48,14 @@ def section(page: str, anchor: str) -> str:
     return page.split(f'id="{anchor}"', 1)[1].split("<h2", 1)[0]
 
 
+def checked(auth) -> str:
+    """The page after asking for a check (the job runs within the request in tests)."""
+    page = auth.client.get("/hierarchy").get_data(as_text=True)
+    response = auth.client.post("/hierarchy/check", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/hierarchy"
+    return auth.client.get("/hierarchy").get_data(as_text=True)
+
+
 def names(html: str) -> list[str]:
     return re.findall(r'<a href="/employees/[^"]+">([^<]+)</a>', html)
 
@@ -66,7 +74,7 @@ def test_the_page_is_for_support_hr_and_admin(auth, make_user, make_employee, ro
 def test_the_lists_for_support(app, auth, tree, monkeypatch):
     monkeypatch.setitem(app.config, "HIERARCHY_MAX_REPORTS", 1)
     auth.login("support@example.org")
-    page = auth.client.get("/hierarchy").get_data(as_text=True)
+    page = checked(auth)
     without = section(page, "without-supervisor")
     assert names(without) == ["Olga Own", "Pia Past", "Quin Query", "Rae Rest"]
     assert "No supervisor" in without and "Supervisor Gus Gone (" in without and "has left" in without
@@ -79,7 +87,7 @@ def test_the_lists_for_support(app, auth, tree, monkeypatch):
 
 def test_hr_sees_their_divisions(auth, tree):
     auth.login("hana@example.org")
-    page = auth.client.get("/hierarchy").get_data(as_text=True)
+    page = checked(auth)
     assert names(section(page, "without-supervisor")) == ["Rae Rest"]
     assert "Ask support to correct ESR" in page and "/imports/employees" not in page
 
@@ -90,7 +98,7 @@ def test_a_stranded_task_is_given_to_the_current_supervisor(auth, tree, inbox):
                      ("Check in", "carl@example.org"))
     left_alone = open_case(tree["anna"], ("Hold the meeting with Anna", "nobody@example.org"))
     auth.login("support@example.org")
-    page = auth.client.get("/hierarchy").get_data(as_text=True)
+    page = checked(auth)
     stranded = section(page, "stranded-tasks")
     # each holder by name, the e-mail at hand as the title; a login no one has stays its e-mail
     assert re.findall(r'<td>(?:<span title="([^"]+)">)?([^<]+)(?:</span>)?</td><td>([^<]+)</td>', stranded) == [
@@ -126,7 +134,7 @@ def test_a_stranded_task_is_given_to_the_current_supervisor(auth, tree, inbox):
 def test_the_fix_is_not_offered_while_the_hierarchy_still_names_the_leaver(auth, tree):
     case = open_case(tree["pia"], ("Hold the meeting with Pia", "gus@example.org"))
     auth.login("support@example.org")
-    stranded = section(auth.client.get("/hierarchy").get_data(as_text=True), "stranded-tasks")
+    stranded = section(checked(auth), "stranded-tasks")
     assert "The hierarchy still names them as supervisor: correct it first." in stranded
     assert "Give this task" not in stranded and case.reload().version == 1
 
@@ -138,6 +146,69 @@ def test_a_supervisor_whose_login_awaits_its_first_sign_in_is_listed_as_such(aut
     make_user("bea@example.org", ["manager"], assignment_number=bea.assignment_number, active=False,
               awaiting_first_sign_in=True)
     auth.login("support@example.org")
-    listed = section(auth.client.get("/hierarchy").get_data(as_text=True), "without-login")
+    listed = section(checked(auth), "without-login")
     assert names(listed) == ["Bea Boss"]
     assert "Login awaiting its first sign-in" in listed and "No login" not in listed
+
+
+def test_the_lists_are_kept_with_their_time_and_checked_again_when_asked(auth, tree, make_employee):
+    """The page shows the lists kept by the last check (a background job; in tests it runs within the request
+    that asks for it) with when they were made, and reads no employee or login to show them: a page only reads."""
+    from documents.hierarchy_health import HierarchyHealth
+    from tests.conftest import database_commands
+    auth.login("support@example.org")
+    first = auth.client.get("/hierarchy").get_data(as_text=True)
+    assert "Not checked yet." in first and "Check now" in first and HierarchyHealth.kept() is None
+    page = checked(auth)
+    assert re.search(r'id="checked-at">Checked at \d\d:\d\d on ', page) and "Check again" in page
+    assert names(section(page, "without-supervisor")) == ["Olga Own", "Pia Past", "Quin Query", "Rae Rest"]
+    make_employee(first_name="Nell", last_name="New")                    # no supervisor, and supervises no one
+    with database_commands() as sent:
+        again = auth.client.get("/hierarchy").get_data(as_text=True)
+    assert "Nell New" not in again and ("find", "employees") not in sent
+    assert not [name for name, _ in sent if name in ("insert", "update", "delete")]
+    assert "Nell New" in section(checked(auth), "without-supervisor")
+
+
+def test_a_task_given_away_leaves_the_kept_list_at_once(auth, tree):
+    """The kept stranded tasks are shown only while their case still has them open with the same holder."""
+    gone = open_case(tree["dan"], ("Hold the meeting with Dan", "gus@example.org"))
+    auth.login("support@example.org")
+    page = checked(auth)
+    assert "Hold the meeting with Dan" in section(page, "stranded-tasks")
+    auth.client.post(f"/hierarchy/tasks/{gone.pk}/{gone.tasks[0].id}",
+                     data={"csrf_token": csrf_token(page), "version": gone.version})
+    assert "None." in section(auth.client.get("/hierarchy").get_data(as_text=True), "stranded-tasks")
+
+
+def test_the_kept_rebuild_checks_the_hierarchy(tree):
+    from documents.base import as_date
+    from documents.hierarchy_health import HierarchyHealth
+    from services.kept import rebuild_kept
+    rebuild_kept(D(2026, 3, 2))
+    kept = HierarchyHealth.kept()
+    assert as_date(kept.as_of) == D(2026, 3, 2) and [entry["name"] for entry in kept.lists["without_supervisor"]] == [
+        "Olga Own", "Pia Past", "Quin Query", "Rae Rest"]
+
+
+@pytest.mark.parametrize("kind, apply, status, queued", [
+    ("employees", True, "applied", 1),         # the hierarchy changed: checked again by the next runner
+    ("employees", False, "checked", 0),        # a dry run changes nothing
+    ("employees", True, "failed", 0),
+    ("absences", True, "applied", 0),          # not the hierarchy
+])
+def test_an_applied_employee_import_queues_a_check(app, monkeypatch, kind, apply, status, queued):
+    from bson import ObjectId
+
+    from blueprints.jobs import job_host
+    from documents import ImportJob, Job
+    from services import job_kinds
+    from services.hierarchy_health import HIERARCHY_HEALTH
+    from services.jobs import Running
+    imported = ImportJob(kind=kind, filename="file.csv", created_by=ObjectId(), created_by_email="a@x.org",
+                         status=status).save()
+    monkeypatch.setattr(job_kinds, "run_import", lambda job, running: {"status": status})
+    job = Job(kind="import", parameters={"import_job": str(imported.pk), "apply": apply}, created_by="a@x.org")
+    with app.app_context():
+        assert job_kinds.run_import_then_check(job, Running(job, job_host())) == {"status": status}
+    assert Job.objects(kind=HIERARCHY_HEALTH, status="queued").count() == queued

@@ -56,6 +56,7 @@ ENDPOINTS = [
     "sso.sign_in_settings",
     "user_admin.new", "user_admin.access", "user_admin.assignment", "user_admin.authority", "user_admin.switch_off",
     "user_admin.switch_on", "user_admin.send_link", "user_admin.bulk_links",
+    "hierarchy.check",
 ]
 # Forms a page shows only in another state (a dry run done, a migrated case, a second template version…).
 NOT_ON_THE_PAGES = {

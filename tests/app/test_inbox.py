@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -122,9 +123,10 @@ def test_someone_outside_scope_cannot_complete_the_reminder(auth, world, make_em
     assert Absence.objects.get(pk=off.pk).tasks[0].status == "open"
 
 
-def test_everyone_s_tasks_come_a_page_of_people_at_a_time(app, auth, world, make_employee, monkeypatch):
-    # Two more people with a task each: four people in HR's division hold open tasks (Ann, Ben, Cal, Dee);
-    # two a page. Overdue first (Ben 14 days, Ann 10), then the soonest due (Cal in 1 day, Dee in 2).
+def test_everyone_s_tasks_come_a_page_of_tasks_at_a_time(app, auth, world, make_employee, monkeypatch):
+    # Two more people with a task each: seven open tasks in HR's division, two a page, soonest due first (so the
+    # overdue first): Ben's booking (14 days overdue), Ann's interview (10), | Ben's association (7), Cal's meeting
+    # (in 1 day), | Dee's (in 2), Ann's meeting (in 7), | Ann's letter (in 14): four pages, each grouped by person.
     for first, last, days in (("Cal", "Cole", 1), ("Dee", "Dale", 2)):
         person = make_employee(first_name=first, last_name=last)
         Case(employee=person.pk, assignment_number=person.assignment_number, division=person.division,
@@ -134,11 +136,17 @@ def test_everyone_s_tasks_come_a_page_of_people_at_a_time(app, auth, world, make
                          due_on=TODAY + dt.timedelta(days=days), stage_key="absence_support")]).save_checked()
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     auth.login("hr@example.org")
-    first = auth.client.get("/tasks?view=divisions").get_data(as_text=True)
-    assert "7 open tasks" in first and "Page 2 of 2" in first
-    assert "Ben Best</a>" in first and "Ann Able</a>" in first and "Cal Cole" not in first
-    second = auth.client.get("/tasks?view=divisions&page=2").get_data(as_text=True)
-    assert "Cal Cole</a>" in second and "Dee Dale</a>" in second and "Ann Able" not in second
-    assert 'href="/tasks?page=1&amp;view=divisions"' in second or 'href="/tasks?view=divisions&amp;page=1"' in second
-    overdue = auth.client.get("/tasks?view=divisions&overdue=1").get_data(as_text=True)
-    assert "Page 2 of" not in overdue and "Cal Cole" not in overdue
+    pages = [auth.client.get(f"/tasks?view=divisions&page={n}").get_data(as_text=True) for n in (1, 2, 3, 4)]
+    assert all("7 open tasks" in page and "3 overdue" in page for page in pages)
+    assert "Page 2 of 4" in pages[0] and "Page 3 of 4" in pages[3]      # the next page, the previous one
+    assert [titles(unescape(page)) for page in pages] == [
+        ["Book HR for Ben", "Return-to-work interview with Ann Able"],
+        ["Associate Ben's absences", "Hold Cal's meeting"],
+        ["Hold Dee's meeting", "Hold Ann's meeting"], ["Send Ann's letter"]]
+    assert "Ben Best</a>" in pages[0] and "Ann Able</a>" in pages[0] and "Cal Cole" not in pages[0]
+    assert 'href="/tasks?page=1&amp;view=divisions"' in pages[1] or \
+        'href="/tasks?view=divisions&amp;page=1"' in pages[1]
+    overdue = [auth.client.get(f"/tasks?view=divisions&overdue=1&page={n}").get_data(as_text=True) for n in (1, 2)]
+    assert "Page 1 of 2" in overdue[1] and "3 open tasks" in overdue[0] and "Cal Cole" not in "".join(overdue)
+    assert [titles(unescape(page)) for page in overdue] == [
+        ["Book HR for Ben", "Return-to-work interview with Ann Able"], ["Associate Ben's absences"]]

@@ -11,10 +11,13 @@ import tomllib
 from blueprints.jobs import job_host
 from documents import Employee, Job, OpenTask
 from documents.connection import database
+from documents.divisions import StaffDivisions, count_divisions, staff_divisions
 from documents.kept_state import KeptState
 from documents.month_figures import EmployeeMonth
 from documents.policy import policy_rules
 from documents.rtw_due import RtwDue, RtwTally
+from documents.task_tally import TaskTally, kept_tallies
+from documents.user import User
 from services import clock
 from services.backup import back_up, collections_of, restore
 from services.figures import FIGURES_REBUILD, refresh_people
@@ -51,7 +54,11 @@ def _kept() -> dict:
             "interviews due": sorted(str(row) for row in RtwDue._get_collection().find({}, {"_id": 0})),
             "tallies": sorted(str(row) for row in RtwTally._get_collection().find({}, {"_id": 0})),
             "search words": {row["_id"]: row.get("search_words")
-                             for row in Employee._get_collection().find({}, {"search_words": 1})}}
+                             for row in Employee._get_collection().find({}, {"search_words": 1})},
+            "task tallies": kept_tallies(),
+            "divisions": (StaffDivisions.objects.first() or StaffDivisions()).names,
+            "logins' search words": {row["_id"]: row.get("search_words")
+                                     for row in User._get_collection().find({}, {"search_words": 1})}}
 
 
 def _lose_what_is_kept() -> None:
@@ -62,6 +69,9 @@ def _lose_what_is_kept() -> None:
     RtwDue._get_collection().delete_many({})
     RtwTally._get_collection().delete_many({})
     Employee._get_collection().update_many({}, {"$unset": {"summary": 1, "search_words": 1, "search_words_again": 1}})
+    TaskTally._get_collection().delete_many({})
+    StaffDivisions._get_collection().delete_many({})
+    User._get_collection().update_many({}, {"$unset": {"search_words": 1}})
 
 
 def test_a_new_database_is_marked_as_holding_what_is_kept_and_never_rebuilds(app):
@@ -72,11 +82,14 @@ def test_a_new_database_is_marked_as_holding_what_is_kept_and_never_rebuilds(app
     assert KeptState.holds(KEPT_VERSION) and Job.objects.count() == 0
 
 
-def test_records_without_what_is_kept_get_it_written_again_by_a_runner_once(app, make_employee):
+def test_records_without_what_is_kept_get_it_written_again_by_a_runner_once(app, make_employee, make_user):
     _records(make_employee)
+    make_user("hana.hart@example.org", ["hr"], name="Hana Hart")
+    assert staff_divisions() is None and count_divisions() == ["Community Care"]    # none kept yet, then kept
     expected = _kept()
     assert expected["open tasks"] and expected["months"] and expected["interviews due"] and expected["tallies"]
     assert all(expected["summaries"].values()) and all(expected["search words"].values())
+    assert expected["task tallies"] and all(expected["logins' search words"].values())
     _lose_what_is_kept()
     assert not KeptState.holds(KEPT_VERSION) and not _kept()["months"]
     with app.app_context(), clock.frozen(TODAY):

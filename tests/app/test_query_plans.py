@@ -68,8 +68,8 @@ def raw_filter(queryset) -> dict:
 
 # (what, collection, the filter as the code sends it, the index's keys, the document declaring it)
 READS = [
-    ("the badge: a login's rows", "open_tasks", {"assignee": "a1"}, ["assignee", "due_on"], OpenTask),
-    ("the badge: a login's and their HR queues' rows", "open_tasks", {"assignee": {"$in": ["a1", "hr:D1"]}},
+    ("a login's rows", "open_tasks", {"assignee": "a1"}, ["assignee", "due_on"], OpenTask),
+    ("a login's and their HR queues' rows", "open_tasks", {"assignee": {"$in": ["a1", "hr:D1"]}},
      ["assignee", "due_on"], OpenTask),
     ("everyone's tasks below a manager", "open_tasks", {"manager_path": "B1"}, ["manager_path", "due_on"], OpenTask),
     ("everyone's tasks in HR's divisions", "open_tasks", {"division": {"$in": ["D1", "D2"]}},
@@ -96,16 +96,6 @@ def test_the_team_page_reads_the_managers_people_by_the_manager_path_index(db):
         assert where.get("manager_path") == "B1" and not has_or(where), where
     assert plan(db, "employees", {"manager_path": "B1"}) == ("IXSCAN", "manager_path_1")
     assert declared(Employee, ["manager_path"])
-
-
-def test_the_badge_s_overdue_count_is_not_a_second_filtered_read(db):
-    """An `$in` of assignees beside a due-date range is a `COLLSCAN` on the engine: the badge counts overdue
-    rows inside one aggregation whose `$match` names the assignees alone (an index scan)."""
-    assert plan(db, "open_tasks", {"assignee": {"$in": ["a1", "a2"]}, "due_on": {"$lt": DAY}})[0] == "COLLSCAN"
-    explained = db.command("explain", {"aggregate": "open_tasks", "pipeline": [
-        {"$match": {"assignee": {"$in": ["a1", "a2"]}}}, {"$group": {"_id": None, "open": {"$sum": 1}}}],
-        "cursor": {}})
-    assert explained["queryPlanner"]["winningPlan"]["inputStage"]["indexName"] == "assignee_1_due_on_1"
 
 
 # The dashboards' reads (issue 18 point 2): overdue tasks by holder from the open-task rows, outstanding return-to-work
@@ -199,3 +189,35 @@ def test_the_users_page_reads_the_divisions_held_by_the_hr_divisions_index(db):
     assert declared(User, ["hr_divisions", "name"])
     from services.user_admin import held_divisions
     assert held_divisions() == ["D0", "D1", "D2", "D3"]
+
+
+# The task inbox and the badge (documents/task_tally.py, services/reads/task_pages.py): the tallies by holder or by
+# division, and one page's rows as a range of due days beside an equality on the holder or the division.
+TALLY_READS = [
+    ("the badge and My tasks: a holder's tallies", {"assignee": "a1"}, ["assignee"]),
+    ("HR's divisions: a division's tallies", {"division": "D1"}, ["division"]),
+]
+
+
+@pytest.fixture(scope="module")
+def tally_db(db):
+    from documents.task_tally import move_tallies
+    move_tallies([], list(db.open_tasks.find({})))
+    return db
+
+
+@pytest.mark.parametrize("what, where, keys", TALLY_READS, ids=[row[0] for row in TALLY_READS])
+def test_a_tally_read_is_an_index_scan(tally_db, what, where, keys):
+    from documents.task_tally import TaskTally
+    assert tally_db.task_tallies.count_documents(where)
+    assert plan(tally_db, "task_tallies", where) == ("IXSCAN", "_".join(f"{key}_1" for key in keys))
+    assert declared(TaskTally, keys)
+
+
+@pytest.mark.parametrize("part, keys", [({"assignee": "a1"}, ["assignee", "due_on"]),
+                                        ({"division": "D1"}, ["division", "due_on"]), ({}, ["due_on"])],
+                         ids=["a holder's", "a division's", "every division's (admin)"])
+def test_a_page_of_task_rows_is_a_range_of_due_days_on_an_index(db, part, keys):
+    where = {**part, "due_on": {"$gte": DAY.replace(day=5), "$lte": DAY.replace(month=1, day=9)}}
+    assert plan(db, "open_tasks", where) == ("IXSCAN", "_".join(f"{key}_1" for key in keys))
+    assert declared(OpenTask, keys)

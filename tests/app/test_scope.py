@@ -91,3 +91,42 @@ def test_cases_are_scoped_the_same_way(org, make_user):
     hr = make_user("h@example.org", ["hr"], hr_divisions=["Secure Care"])
     assert [c.assignment_number for c in Case.objects.visible_to(manager)] == [org["nurse"].assignment_number]
     assert [c.assignment_number for c in Case.objects.visible_to(hr)] == [org["stranger"].assignment_number]
+
+
+@pytest.mark.parametrize("roles, fields", [
+    (["manager"], {"assignment_number": "head"}), (["manager"], {"assignment_number": "lead"}),
+    (["hr"], {"hr_divisions": ["Secure Care"]}), (["hr", "manager"], {"assignment_number": "lead",
+                                                                       "hr_divisions": ["Secure Care"]}),
+    (["support"], {}), (["hr"], {}),
+])
+def test_a_record_read_by_its_id_is_seen_exactly_as_the_scope_filter_decides(org, make_user, roles, fields):
+    """`may_see`, checked in Python on an employee or a case read by its id alone (the case, employee, absence and
+    meeting pages), agrees with the scope the lists send to the database, for everyone in the organisation."""
+    from documents.scope import may_see
+    if "assignment_number" in fields:
+        fields = {**fields, "assignment_number": org[fields["assignment_number"]].assignment_number}
+    user = make_user("who@example.org", roles, **fields)
+    for employee in org.values():
+        Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
+             manager_path=employee.manager_path, kind="STS", policy_key="council-2019", policy_revision=1,
+             stage="absence_support", opened_on="2026-01-05").save_checked()
+    assert {e.first_name for e in Employee.objects if may_see(user, e)} == names(Employee.objects.visible_to(user))
+    assert {c.pk for c in Case.objects if may_see(user, c)} == {c.pk for c in Case.objects.visible_to(user)}
+
+
+def test_a_case_out_of_scope_is_refused_as_not_found_and_logged(org, make_user, auth):
+    """The case page reads the case by id alone: out of scope it answers 404, as for no case, and logs the refusal;
+    in scope it opens."""
+    from documents import AccessRefusal
+    stranger = org["stranger"]
+    case = Case(employee=stranger.pk, assignment_number=stranger.assignment_number, division=stranger.division,
+                manager_path=stranger.manager_path, kind="STS", policy_key="council-2019", policy_revision=1,
+                stage="absence_support", opened_on="2026-01-05").save_checked()
+    login_as(make_user, auth, ["hr"], hr_divisions=["Community Care"])
+    assert auth.client.get(f"/cases/{case.pk}").status_code == 404
+    assert [(r.reason, r.assignment_number) for r in AccessRefusal.objects] == [("scope", stranger.assignment_number)]
+    assert auth.client.get("/cases/0123456789ab0123456789ab").status_code == 404      # no such case: not logged
+    assert AccessRefusal.objects.count() == 1
+    Employee.objects(pk=stranger.pk).update_one(set__division="Community Care")
+    Case.objects(pk=case.pk).update_one(set__division="Community Care")
+    assert auth.client.get(f"/cases/{case.pk}").status_code == 200

@@ -21,3 +21,15 @@ def test_a_missing_index_is_made_again(app):
         ensure_indexes()
     assert ("createIndexes", "employees") in sent
     assert "last_name_1_first_name_1" in collection.index_information()
+
+
+def test_start_up_reads_no_logins_for_their_search_words(app, make_user):
+    """Logins saved before their search words existed get them from the kept rebuild (services/kept.py), once:
+    starting up only lists the indexes."""
+    from documents import User
+    make_user("hana.hart@example.org", ["hr"], name="Hana Hart")
+    User._get_collection().update_many({}, {"$unset": {"search_words": 1}})
+    with database_commands() as sent:
+        ensure_indexes()
+    assert {name for name, _ in sent} == {"listIndexes"}
+    assert "search_words" not in User._get_collection().find_one({})

@@ -1,6 +1,7 @@
 """The task badge's kept rows: after every kind of write to a case's or an absence's tasks (created, finished,
 reassigned, cancelled with the stage, paused and resumed, requeued, deleted) the kept open and overdue counts of
-every assignee equal a fresh count of the open tasks, and `rebuild_task_counts` writes the same rows again."""
+every assignee equal a fresh count of the open tasks, the tallies they are read from equal a recount of the rows,
+and `rebuild_task_counts` writes the same rows and tallies again."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,8 @@ import pytest
 
 from documents import Absence, Case, Employee
 from documents.case import Stage, Task
-from documents.open_task import OpenTask, open_and_overdue
+from documents.open_task import OpenTask, open_and_overdue, refresh_open_task_people
+from documents.task_tally import TALLIED_FIELDS, TaskTally, kept_tallies, recounted
 from services import clock
 from services.absences import mark_reminder_done
 from services.cases.scope import requeue_absence_tasks
@@ -122,18 +124,59 @@ def test_rebuild_writes_the_same_rows_again(world):
     assert kept_counts() == fresh_counts()
 
 
-def test_the_badge_is_one_indexed_aggregation_whatever_the_tasks(world, auth):
-    """The header's "My tasks" counts come from one aggregation of the kept rows, not a read of cases."""
+def test_the_badge_is_one_indexed_read_of_tallies_whatever_the_tasks(world, auth):
+    """The header's "My tasks" counts come from the kept tallies (one read an assignee: Bea's login alone here),
+    never from the rows, the cases or the absences."""
     from tests.conftest import database_commands
     for n in range(5):
         new_case(world["ann"], [(BEA, -1 - n), (BEA, n + 1)])
-    assert open_and_overdue([BEA], TODAY) == (10, 5)
+    assert open_and_overdue([BEA], TODAY) == (10, 5)       # 5 due before today (−1…−5), 5 after (+1…+5)
     auth.login(BEA)
     with database_commands() as commands:
         html = auth.client.get("/account/notifications").get_data(as_text=True)
     assert ">10<" in html and ">5<" in html
-    assert [command for command in commands if command[1] == "open_tasks"] == [("aggregate", "open_tasks")]
+    assert [command for command in commands if command[1] in ("open_tasks", "task_tallies")] == [
+        ("find", "task_tallies")]
     assert not [command for command in commands if command[1] in ("cases", "absences")]
+
+
+def recounted_tallies() -> dict:
+    """The tallies counted afresh from the kept rows."""
+    return recounted(OpenTask._get_collection().find({}, TALLIED_FIELDS))
+
+
+def test_kept_tallies_equal_a_recount_after_each_write_and_after_a_rebuild(world):
+    """After each write of STEPS the tallies (by holder, division and due day) equal a recount of the rows, and
+    give each holder the (open, overdue) of a fresh count; a rebuild (the kept rebuild's, the nightly scan's)
+    writes them again, also after they were lost."""
+    def check(what: str) -> None:
+        assert kept_tallies() == recounted_tallies(), what
+        assert {who: open_and_overdue([who], TODAY) for who in fresh_counts()} == fresh_counts(), what
+
+    for what, write, _ in STEPS[:9]:
+        write(world)
+        check(what)
+    kept = kept_tallies()
+    TaskTally.objects.delete()
+    rebuild_task_counts()
+    assert kept_tallies() == kept and kept
+    for what, write, _ in STEPS[9:]:
+        write(world)
+        check(what)
+    assert kept_tallies() == {}
+
+
+def test_a_tally_is_its_division_s_and_follows_the_employee_s_move(world):
+    """A row counts in the tally of its holder and its employee's division; after the hierarchy moves the employee
+    (`refresh_open_task_people`), the tallies are counted again under the new division."""
+    new_case(world["ann"], [(BEA, -3), (BEA, 5)])
+    division = world["ann"].division
+    assert kept_tallies() == {f"{BEA}|{division}": {(TODAY - 3 * DAY).isoformat(): 1,
+                                                    (TODAY + 5 * DAY).isoformat(): 1}}
+    Employee.objects(pk=world["ann"].pk).update_one(set__division="Secure Care")
+    refresh_open_task_people()
+    assert kept_tallies() == recounted_tallies() == {
+        f"{BEA}|Secure Care": {(TODAY - 3 * DAY).isoformat(): 1, (TODAY + 5 * DAY).isoformat(): 1}}
 
 
 def fresh_summary(employee) -> dict:

@@ -238,3 +238,19 @@ def test_a_button_sent_from_an_expired_page_changes_nothing(admin, make_user):
     user = make_user("kept.on@trust.example", ["hr"])
     answer = admin.post(f"{page_of(user)}/off", data={"csrf_token": "expired", "version": user.version})
     assert answer.status_code == 400 and User.objects.get(pk=user.pk).active
+
+
+def test_the_list_counts_so_far_and_says_when_there_are_more(app, admin, make_user, monkeypatch):
+    """Seven logins (Ada and six more), two a page, counted to at most 4 or the end of the page asked for: page 1
+    says "More than 4" (4 counted, more beyond) with 2 pages; page 3 counts to 6 (its end), still more; page 4
+    counts to 8 and finds all seven."""
+    for number in range(6):
+        make_user(f"user{number}@trust.example", ["hr"], name=f"Zoe User{number}")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    monkeypatch.setattr(user_admin, "LOGINS_COUNTED", 4)
+    first = admin.get("/admin/users").get_data(as_text=True)
+    assert "More than 4 logins" in first and "Page 2 of 2" in first and "Ada Admin" in first
+    third = admin.get("/admin/users?page=3").get_data(as_text=True)
+    assert "More than 6 logins" in third and "Zoe User3" in third and "Zoe User4" in third
+    last = admin.get("/admin/users?page=4").get_data(as_text=True)
+    assert "7 logins" in last and "More than" not in last and "Zoe User5" in last and "Page 3 of 4" in last
