@@ -36,6 +36,11 @@ ROOMY_LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "10000/minute", "LOGIN_LIMIT_OVERALL"
 # Production hashes a password with scrypt at n = 2**15 (about 130 ms); the suite makes and signs in thousands of
 # logins, so its app hashes with n = 2**10 (about 4 ms). The same code runs: only the cost differs.
 CHEAP_PASSWORDS = {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+# The suite's writes are not retryable writes: SecantusDB keeps a record of each retryable write for 30 minutes, up
+# to 10,000, and looks through them all (past 10,000 it sorts them) at every write, so a worker's writes cost ten
+# times as much after its first few minutes (1.1 ms against 12.6 ms measured). The suite's server is never failed
+# over, which is all a retryable write is for; the app itself connects as configured.
+NOT_RETRIED = "&retryWrites=false"
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +50,7 @@ def database_uri(tmp_path_factory):
     files take twice as long on a busy machine. The crash tests (tests/app/test_embedded.py) run durable servers."""
     data_dir = tmp_path_factory.mktemp("data")
     uri = ensure_server(data_dir, owner=os.getpid(), durable=False)
-    yield uri
+    yield uri + NOT_RETRIED
     from blueprints.limits import close_counters
     close_counters()
     stop_server(data_dir)
@@ -81,12 +86,17 @@ class _Written(monitoring.CommandListener):
     alone takes a few milliseconds, where emptying every collection took 36 ms before and after each test. It also
     counts every write to each collection, so that a collection's digest is worked out again only once written."""
     WRITES = frozenset({"insert", "update", "delete", "findAndModify", "findandmodify", "drop"})
+    # The writes the server counts in its `opcounters` (insert, update, delete; findAndModify is an update)
+    COUNTED = frozenset({"insert", "update", "delete", "findAndModify", "findandmodify"})
 
     def __init__(self):
         self.names: set[str] = set()
         self.writes: collections.Counter = collections.Counter()
+        self.sent = 0      # every write this process sent, to any database: see `_others_wrote`
 
     def started(self, event):
+        if event.command_name in self.COUNTED:
+            self.sent += 1
         if event.command_name in self.WRITES and event.database_name == TEST_DB:
             self.names.add(event.command[event.command_name])
             self.writes[event.command[event.command_name]] += 1
@@ -103,6 +113,7 @@ class _Written(monitoring.CommandListener):
 
 
 _written = _Written()
+KEPT_STATE = "kept_state"     # what `mark_kept_if_empty` writes
 monitoring.register(_written)   # before any client is made, so that every client of this process reports
 
 
@@ -171,20 +182,43 @@ def collection_digest(name: str) -> str:
     return _digests[name][1]
 
 
+_server_writes: list[tuple[int, int]] = []     # (the server's count of writes, this process's) at the last look
+# Whether the kept-state collection holds just the mark the last clean left (nothing has written to it since):
+# the next clean then leaves it as it is, where deleting and marking it again cost 3 commands before each test.
+_kept_marked: list[bool] = []
+
+
+def _others_wrote(db) -> bool:
+    """Whether another process (a command run as a subprocess) may have written to the database server since the
+    last look: the server counted more writes than this process sent. One `serverStatus` (0.5 ms), where asking
+    `dbStats` whether documents were left took 10 to 30 ms before each test. The first look answers yes."""
+    counts = db.client.admin.command("serverStatus")["opcounters"]
+    now = (counts["insert"] + counts["update"] + counts["delete"], _written.sent)
+    last = _server_writes[-1] if _server_writes else None
+    _server_writes[:] = [now]
+    return last is None or now[0] - last[0] != now[1] - last[1]
+
+
 def clean_database():
     """Delete every document of every collection in the test database (indexes stay): those this process wrote
-    to, then, if anything is left (another process wrote, such as a command run as a subprocess), all of them."""
+    to, then, if another process wrote (such as a command run as a subprocess), all of them."""
     from mongoengine.connection import get_db
 
     from services.kept import mark_kept_if_empty
     db = get_db()
     assert db.name == TEST_DB
-    for name in sorted(_written.drain()):
+    others = _others_wrote(db)
+    names = _written.drain()
+    for name in sorted(names - {KEPT_STATE}):
         db[name].delete_many({})
-    if db.command("dbStats")["objects"]:
+    if others:
         for name in db.list_collection_names():
             db[name].delete_many({})
-    mark_kept_if_empty()    # as the app marks a new database
+    if others or KEPT_STATE in names or not _kept_marked:
+        db[KEPT_STATE].delete_many({})
+        mark_kept_if_empty()    # as the app marks a new database
+        _written.names.discard(KEPT_STATE)   # the mark, as every clean leaves it: nothing to delete next time
+        _kept_marked[:] = [True]
 
 
 def database_copy() -> dict[str, list[dict]]:
@@ -207,8 +241,10 @@ def restore_database(saved: dict[str, list]) -> None:
             db[name].delete_many({})
             if saved.get(name):
                 db[name].insert_many([dict(document) for document in saved[name]])
+    _kept_marked.clear()
+    others = _others_wrote(db)
     refill(_written.drain())
-    if db.command("dbStats")["objects"] != sum(len(documents) for documents in saved.values()):
+    if others:
         refill(db.list_collection_names())
     _written.drain()     # the restore's own writes
 
