@@ -82,15 +82,17 @@ def serving(app):
 
 
 class _Written(monitoring.CommandListener):
-    """The collections this process has written to since the test database was last emptied: emptying those
-    alone takes a few milliseconds, where emptying every collection took 36 ms before and after each test. It also
-    counts every write to each collection, so that a collection's digest is worked out again only once written."""
+    """The collections this process has written to since the test database was last emptied (`names`), and since
+    it was last emptied, copied or restored (`since`): emptying those alone takes a few milliseconds, where
+    emptying every collection took 36 ms before and after each test. It also counts every write to each
+    collection, so that a collection's digest is worked out again only once written."""
     WRITES = frozenset({"insert", "update", "delete", "findAndModify", "findandmodify", "drop"})
     # The writes the server counts in its `opcounters` (insert, update, delete; findAndModify is an update)
     COUNTED = frozenset({"insert", "update", "delete", "findAndModify", "findandmodify"})
 
     def __init__(self):
         self.names: set[str] = set()
+        self.since: set[str] = set()
         self.writes: collections.Counter = collections.Counter()
         self.sent = 0      # every write this process sent, to any database: see `_others_wrote`
 
@@ -99,6 +101,7 @@ class _Written(monitoring.CommandListener):
             self.sent += 1
         if event.command_name in self.WRITES and event.database_name == TEST_DB:
             self.names.add(event.command[event.command_name])
+            self.since.add(event.command[event.command_name])
             self.writes[event.command[event.command_name]] += 1
 
     def succeeded(self, event):
@@ -108,8 +111,12 @@ class _Written(monitoring.CommandListener):
         pass
 
     def drain(self) -> set[str]:
-        names, self.names = self.names, set()
+        names, self.names, self.since = self.names, set(), set()
         return names
+
+    def drain_since(self) -> set[str]:
+        since, self.since = self.since, set()
+        return since
 
 
 _written = _Written()
@@ -183,9 +190,10 @@ def collection_digest(name: str) -> str:
 
 
 _server_writes: list[tuple[int, int]] = []     # (the server's count of writes, this process's) at the last look
-# Whether the kept-state collection holds just the mark the last clean left (nothing has written to it since):
-# the next clean then leaves it as it is, where deleting and marking it again cost 3 commands before each test.
-_kept_marked: list[bool] = []
+# What the test database holds, apart from the collections written since (`_written.since`): CLEAN (nothing but
+# the kept-state mark the last clean left), a copy made by `database_copy` or restored, or not known (empty list).
+CLEAN = "clean"
+_holds: list = []
 
 
 def _others_wrote(db) -> bool:
@@ -201,7 +209,8 @@ def _others_wrote(db) -> bool:
 
 def clean_database():
     """Delete every document of every collection in the test database (indexes stay): those this process wrote
-    to, then, if another process wrote (such as a command run as a subprocess), all of them."""
+    to, then, if another process wrote (such as a command run as a subprocess), all of them. The kept-state mark
+    (as the app marks a new database) is left as the last clean left it when nothing wrote to it since."""
     from mongoengine.connection import get_db
 
     from services.kept import mark_kept_if_empty
@@ -214,39 +223,48 @@ def clean_database():
     if others:
         for name in db.list_collection_names():
             db[name].delete_many({})
-    if others or KEPT_STATE in names or not _kept_marked:
+    if others or KEPT_STATE in names or _holds != [CLEAN]:
         db[KEPT_STATE].delete_many({})
-        mark_kept_if_empty()    # as the app marks a new database
-        _written.names.discard(KEPT_STATE)   # the mark, as every clean leaves it: nothing to delete next time
-        _kept_marked[:] = [True]
+        mark_kept_if_empty()
+    _written.drain()        # the clean's own writes: the database now holds CLEAN
+    _holds[:] = [CLEAN]
 
 
 def database_copy() -> dict[str, list[dict]]:
     """Every document of every collection of the test database, for `restore_database`."""
     from mongoengine.connection import get_db
     db = get_db()
-    return {name: list(db[name].find({})) for name in db.list_collection_names()}
+    _others_wrote(db)
+    _written.drain_since()
+    copy = {name: list(db[name].find({})) for name in db.list_collection_names()}
+    _holds[:] = [copy]
+    return copy
 
 
 def restore_database(saved: dict[str, list]) -> None:
-    """The test database exactly as `saved` (each collection's documents; indexes stay): the collections this
-    process wrote to since the last clean or restore are emptied and filled again; then, if the number of
-    documents says another process wrote too, all of them are."""
+    """The test database exactly as `saved` (each collection's documents; indexes stay). When it last held
+    `saved` (copied or restored) and only this process wrote since, the collections written since are emptied
+    and filled again; when it was last emptied, those and the collections `saved` fills; otherwise all of them."""
     from mongoengine.connection import get_db
     db = get_db()
     assert db.name == TEST_DB
-
-    def refill(names) -> None:
-        for name in sorted(names):
+    others, since = _others_wrote(db), _written.drain_since()
+    empty: set[str] = set()
+    if others or not _holds or (_holds[0] is not saved and _holds[0] != CLEAN):
+        stale = set(db.list_collection_names()) | set(saved)
+    elif _holds[0] is saved:
+        stale = since
+    else:
+        filled = {name for name, documents in saved.items() if documents}
+        empty = filled - since - {KEPT_STATE}
+        stale = since | filled | {KEPT_STATE}
+    for name in sorted(stale):
+        if name not in empty:
             db[name].delete_many({})
-            if saved.get(name):
-                db[name].insert_many([dict(document) for document in saved[name]])
-    _kept_marked.clear()
-    others = _others_wrote(db)
-    refill(_written.drain())
-    if others:
-        refill(db.list_collection_names())
-    _written.drain()     # the restore's own writes
+        if saved.get(name):
+            db[name].insert_many([dict(document) for document in saved[name]])
+    _written.drain_since()     # the restore's own writes (which the next clean still empties)
+    _holds[:] = [saved]
 
 
 @pytest.fixture
