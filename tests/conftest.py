@@ -94,6 +94,7 @@ class _Written(monitoring.CommandListener):
         self.names: set[str] = set()
         self.since: set[str] = set()
         self.writes: collections.Counter = collections.Counter()
+        self.inserted: collections.Counter = collections.Counter()   # documents, since the last clean
         self.sent = 0      # every write this process sent, to any database: see `_others_wrote`
 
     def started(self, event):
@@ -103,6 +104,8 @@ class _Written(monitoring.CommandListener):
             self.names.add(event.command[event.command_name])
             self.since.add(event.command[event.command_name])
             self.writes[event.command[event.command_name]] += 1
+            if event.command_name == "insert":
+                self.inserted[event.command["insert"]] += len(event.command.get("documents", ()))
 
     def succeeded(self, event):
         pass
@@ -112,6 +115,7 @@ class _Written(monitoring.CommandListener):
 
     def drain(self) -> set[str]:
         names, self.names, self.since = self.names, set(), set()
+        self.inserted.clear()
         return names
 
     def drain_since(self) -> set[str]:
@@ -207,6 +211,22 @@ def _others_wrote(db) -> bool:
     return last is None or now[0] - last[0] != now[1] - last[1]
 
 
+# A collection this process put more documents into since the last clean is dropped and made again with its
+# options and indexes: deleting 5,000 employees one by one took 4.5 s, dropping and making it again 2 s.
+BULKY = 500
+
+
+def _made_again(db, name: str) -> None:
+    collection = db[name]
+    options, indexes = collection.options(), collection.index_information()
+    collection.drop()
+    db.create_collection(name, **options)
+    for index, spec in indexes.items():
+        if index != "_id_":
+            collection.create_index(spec["key"], name=index,
+                                    **{key: value for key, value in spec.items() if key not in ("key", "v", "ns")})
+
+
 def clean_database():
     """Delete every document of every collection in the test database (indexes stay): those this process wrote
     to, then, if another process wrote (such as a command run as a subprocess), all of them. The kept-state mark
@@ -217,9 +237,13 @@ def clean_database():
     db = get_db()
     assert db.name == TEST_DB
     others = _others_wrote(db)
+    inserted = dict(_written.inserted)
     names = _written.drain()
     for name in sorted(names - {KEPT_STATE}):
-        db[name].delete_many({})
+        if inserted.get(name, 0) < BULKY:
+            db[name].delete_many({})
+        else:
+            _made_again(db, name)
     if others:
         for name in db.list_collection_names():
             db[name].delete_many({})
