@@ -291,6 +291,27 @@ def restore_database(saved: dict[str, list]) -> None:
     _holds[:] = [saved]
 
 
+@pytest.fixture(scope="module")
+def built_once():
+    """`built_once(name, build)`: what `build()` returns, built by the first test of the module that asks (in the
+    database emptied for it); each later test of the module gets the database restored to what that build left,
+    from a copy of its documents, and the same value. `build` returns ids, not documents a test could change.
+    A test that has written to the database before asking (another fixture first) gets `build()` as it is."""
+    kept: dict[str, tuple[dict, object]] = {}
+
+    def once(name: str, build):
+        if _holds != [CLEAN] or _written.since:
+            return build()
+        if name in kept:
+            restore_database(kept[name][0])
+            return kept[name][1]
+        value = build()
+        kept[name] = (database_copy(), value)
+        return value
+
+    return once
+
+
 @pytest.fixture
 def make_employee():
     from documents import Employee, rebuild_manager_paths
