@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -291,12 +292,42 @@ def restore_database(saved: dict[str, list]) -> None:
     _holds[:] = [saved]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Reference:
+    kind: type
+    pk: object
+
+
+def _references(value):
+    """`value` with each document in it (in dicts, lists and tuples) replaced by a reference to it."""
+    from mongoengine import Document
+    if isinstance(value, Document):
+        return _Reference(type(value), value.pk)
+    if isinstance(value, dict):
+        return {key: _references(found) for key, found in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_references(found) for found in value)
+    return value
+
+
+def _read_again(value):
+    """`value` with each reference in it replaced by its document as the database holds it."""
+    if isinstance(value, _Reference):
+        return value.kind.objects.get(pk=value.pk)
+    if isinstance(value, dict):
+        return {key: _read_again(found) for key, found in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_read_again(found) for found in value)
+    return value
+
+
 @pytest.fixture(scope="module")
 def built_once():
     """`built_once(name, build)`: what `build()` returns, built by the first test of the module that asks (in the
     database emptied for it); each later test of the module gets the database restored to what that build left,
-    from a copy of its documents, and the same value. `build` returns ids, not documents a test could change.
-    A test that has written to the database before asking (another fixture first) gets `build()` as it is."""
+    from a copy of its documents, and the same value, each document in it read again from the database (a test
+    may change the ones it was given). A test that has written to the database before asking (another fixture
+    first) gets `build()` as it is."""
     kept: dict[str, tuple[dict, object]] = {}
 
     def once(name: str, build):
@@ -304,9 +335,9 @@ def built_once():
             return build()
         if name in kept:
             restore_database(kept[name][0])
-            return kept[name][1]
+            return _read_again(kept[name][1])
         value = build()
-        kept[name] = (database_copy(), value)
+        kept[name] = (database_copy(), _references(value))
         return value
 
     return once
