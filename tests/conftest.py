@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -36,6 +37,11 @@ ROOMY_LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "10000/minute", "LOGIN_LIMIT_OVERALL"
 # Production hashes a password with scrypt at n = 2**15 (about 130 ms); the suite makes and signs in thousands of
 # logins, so its app hashes with n = 2**10 (about 4 ms). The same code runs: only the cost differs.
 CHEAP_PASSWORDS = {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+# The suite's writes are not retryable writes: SecantusDB keeps a record of each retryable write for 30 minutes, up
+# to 10,000, and looks through them all (past 10,000 it sorts them) at every write, so a worker's writes cost ten
+# times as much after its first few minutes (1.1 ms against 12.6 ms measured). The suite's server is never failed
+# over, which is all a retryable write is for; the app itself connects as configured.
+NOT_RETRIED = "&retryWrites=false"
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +51,7 @@ def database_uri(tmp_path_factory):
     files take twice as long on a busy machine. The crash tests (tests/app/test_embedded.py) run durable servers."""
     data_dir = tmp_path_factory.mktemp("data")
     uri = ensure_server(data_dir, owner=os.getpid(), durable=False)
-    yield uri
+    yield uri + NOT_RETRIED
     from blueprints.limits import close_counters
     close_counters()
     stop_server(data_dir)
@@ -77,19 +83,30 @@ def serving(app):
 
 
 class _Written(monitoring.CommandListener):
-    """The collections this process has written to since the test database was last emptied: emptying those
-    alone takes a few milliseconds, where emptying every collection took 36 ms before and after each test. It also
-    counts every write to each collection, so that a collection's digest is worked out again only once written."""
+    """The collections this process has written to since the test database was last emptied (`names`), and since
+    it was last emptied, copied or restored (`since`): emptying those alone takes a few milliseconds, where
+    emptying every collection took 36 ms before and after each test. It also counts every write to each
+    collection, so that a collection's digest is worked out again only once written."""
     WRITES = frozenset({"insert", "update", "delete", "findAndModify", "findandmodify", "drop"})
+    # The writes the server counts in its `opcounters` (insert, update, delete; findAndModify is an update)
+    COUNTED = frozenset({"insert", "update", "delete", "findAndModify", "findandmodify"})
 
     def __init__(self):
         self.names: set[str] = set()
+        self.since: set[str] = set()
         self.writes: collections.Counter = collections.Counter()
+        self.inserted: collections.Counter = collections.Counter()   # documents, since the last clean
+        self.sent = 0      # every write this process sent, to any database: see `_others_wrote`
 
     def started(self, event):
+        if event.command_name in self.COUNTED:
+            self.sent += 1
         if event.command_name in self.WRITES and event.database_name == TEST_DB:
             self.names.add(event.command[event.command_name])
+            self.since.add(event.command[event.command_name])
             self.writes[event.command[event.command_name]] += 1
+            if event.command_name == "insert":
+                self.inserted[event.command["insert"]] += len(event.command.get("documents", ()))
 
     def succeeded(self, event):
         pass
@@ -98,11 +115,17 @@ class _Written(monitoring.CommandListener):
         pass
 
     def drain(self) -> set[str]:
-        names, self.names = self.names, set()
+        names, self.names, self.since = self.names, set(), set()
+        self.inserted.clear()
         return names
+
+    def drain_since(self) -> set[str]:
+        since, self.since = self.since, set()
+        return since
 
 
 _written = _Written()
+KEPT_STATE = "kept_state"     # what `mark_kept_if_empty` writes
 monitoring.register(_written)   # before any client is made, so that every client of this process reports
 
 
@@ -171,46 +194,153 @@ def collection_digest(name: str) -> str:
     return _digests[name][1]
 
 
+_server_writes: list[tuple[int, int]] = []     # (the server's count of writes, this process's) at the last look
+# What the test database holds, apart from the collections written since (`_written.since`): CLEAN (nothing but
+# the kept-state mark the last clean left), a copy made by `database_copy` or restored, or not known (empty list).
+CLEAN = "clean"
+_holds: list = []
+
+
+def _others_wrote(db) -> bool:
+    """Whether another process (a command run as a subprocess) may have written to the database server since the
+    last look: the server counted more writes than this process sent. One `serverStatus` (0.5 ms), where asking
+    `dbStats` whether documents were left took 10 to 30 ms before each test. The first look answers yes."""
+    counts = db.client.admin.command("serverStatus")["opcounters"]
+    now = (counts["insert"] + counts["update"] + counts["delete"], _written.sent)
+    last = _server_writes[-1] if _server_writes else None
+    _server_writes[:] = [now]
+    return last is None or now[0] - last[0] != now[1] - last[1]
+
+
+# A collection this process put more documents into since the last clean is dropped and made again with its
+# options and indexes: deleting 5,000 employees one by one took 4.5 s, dropping and making it again 2 s.
+BULKY = 500
+
+
+def _made_again(db, name: str) -> None:
+    collection = db[name]
+    options, indexes = collection.options(), collection.index_information()
+    collection.drop()
+    db.create_collection(name, **options)
+    for index, spec in indexes.items():
+        if index != "_id_":
+            collection.create_index(spec["key"], name=index,
+                                    **{key: value for key, value in spec.items() if key not in ("key", "v", "ns")})
+
+
 def clean_database():
     """Delete every document of every collection in the test database (indexes stay): those this process wrote
-    to, then, if anything is left (another process wrote, such as a command run as a subprocess), all of them."""
+    to, then, if another process wrote (such as a command run as a subprocess), all of them. The kept-state mark
+    (as the app marks a new database) is left as the last clean left it when nothing wrote to it since."""
     from mongoengine.connection import get_db
 
     from services.kept import mark_kept_if_empty
     db = get_db()
     assert db.name == TEST_DB
-    for name in sorted(_written.drain()):
-        db[name].delete_many({})
-    if db.command("dbStats")["objects"]:
+    others = _others_wrote(db)
+    inserted = dict(_written.inserted)
+    names = _written.drain()
+    for name in sorted(names - {KEPT_STATE}):
+        if inserted.get(name, 0) < BULKY:
+            db[name].delete_many({})
+        else:
+            _made_again(db, name)
+    if others:
         for name in db.list_collection_names():
             db[name].delete_many({})
-    mark_kept_if_empty()    # as the app marks a new database
+    if others or KEPT_STATE in names or _holds != [CLEAN]:
+        db[KEPT_STATE].delete_many({})
+        mark_kept_if_empty()
+    _written.drain()        # the clean's own writes: the database now holds CLEAN
+    _holds[:] = [CLEAN]
 
 
 def database_copy() -> dict[str, list[dict]]:
     """Every document of every collection of the test database, for `restore_database`."""
     from mongoengine.connection import get_db
     db = get_db()
-    return {name: list(db[name].find({})) for name in db.list_collection_names()}
+    _others_wrote(db)
+    _written.drain_since()
+    copy = {name: list(db[name].find({})) for name in db.list_collection_names()}
+    _holds[:] = [copy]
+    return copy
 
 
 def restore_database(saved: dict[str, list]) -> None:
-    """The test database exactly as `saved` (each collection's documents; indexes stay): the collections this
-    process wrote to since the last clean or restore are emptied and filled again; then, if the number of
-    documents says another process wrote too, all of them are."""
+    """The test database exactly as `saved` (each collection's documents; indexes stay). When it last held
+    `saved` (copied or restored) and only this process wrote since, the collections written since are emptied
+    and filled again; when it was last emptied, those and the collections `saved` fills; otherwise all of them."""
     from mongoengine.connection import get_db
     db = get_db()
     assert db.name == TEST_DB
-
-    def refill(names) -> None:
-        for name in sorted(names):
+    others, since = _others_wrote(db), _written.drain_since()
+    empty: set[str] = set()
+    if others or not _holds or (_holds[0] is not saved and _holds[0] != CLEAN):
+        stale = set(db.list_collection_names()) | set(saved)
+    elif _holds[0] is saved:
+        stale = since
+    else:
+        filled = {name for name, documents in saved.items() if documents}
+        empty = filled - since - {KEPT_STATE}
+        stale = since | filled | {KEPT_STATE}
+    for name in sorted(stale):
+        if name not in empty:
             db[name].delete_many({})
-            if saved.get(name):
-                db[name].insert_many([dict(document) for document in saved[name]])
-    refill(_written.drain())
-    if db.command("dbStats")["objects"] != sum(len(documents) for documents in saved.values()):
-        refill(db.list_collection_names())
-    _written.drain()     # the restore's own writes
+        if saved.get(name):
+            db[name].insert_many([dict(document) for document in saved[name]])
+    _written.drain_since()     # the restore's own writes (which the next clean still empties)
+    _holds[:] = [saved]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Reference:
+    kind: type
+    pk: object
+
+
+def _references(value):
+    """`value` with each document in it (in dicts, lists and tuples) replaced by a reference to it."""
+    from mongoengine import Document
+    if isinstance(value, Document):
+        return _Reference(type(value), value.pk)
+    if isinstance(value, dict):
+        return {key: _references(found) for key, found in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_references(found) for found in value)
+    return value
+
+
+def _read_again(value):
+    """`value` with each reference in it replaced by its document as the database holds it."""
+    if isinstance(value, _Reference):
+        return value.kind.objects.get(pk=value.pk)
+    if isinstance(value, dict):
+        return {key: _read_again(found) for key, found in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_read_again(found) for found in value)
+    return value
+
+
+@pytest.fixture(scope="module")
+def built_once():
+    """`built_once(name, build)`: what `build()` returns, built by the first test of the module that asks (in the
+    database emptied for it); each later test of the module gets the database restored to what that build left,
+    from a copy of its documents, and the same value, each document in it read again from the database (a test
+    may change the ones it was given). A test that has written to the database before asking (another fixture
+    first) gets `build()` as it is."""
+    kept: dict[str, tuple[dict, object]] = {}
+
+    def once(name: str, build):
+        if _holds != [CLEAN] or _written.since:
+            return build()
+        if name in kept:
+            restore_database(kept[name][0])
+            return _read_again(kept[name][1])
+        value = build()
+        kept[name] = (database_copy(), _references(value))
+        return value
+
+    return once
 
 
 @pytest.fixture

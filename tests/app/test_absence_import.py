@@ -32,7 +32,12 @@ def absence_row(absence_id: str, number: str, first: str, last: str = "", **valu
 
 
 @pytest.fixture
-def staff(make_employee):
+def staff(built_once, make_employee):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("staff", lambda: build_staff(make_employee))
+
+
+def build_staff(make_employee):
     boss = make_employee(first_name="Bea", last_name="Boss")
     return {"boss": boss, "anna": make_employee(first_name="Anna", supervisor_assignment_number=boss.assignment_number),
             "ben": make_employee(first_name="Ben", supervisor_assignment_number=boss.assignment_number)}

@@ -69,8 +69,13 @@ class Tables(HTMLParser):
 
 
 @pytest.fixture
-def organisation(make_employee, make_user):
-    """The dataset's five people and eight absences, with HR for Place and a manager (A) over B and C."""
+def organisation(built_once, make_employee, make_user):
+    """The dataset's five people and eight absences, with HR for Place and a manager (A) over B and C (built once
+    for the module, then restored before each test): their ids."""
+    return built_once("organisation", lambda: build_organisation(make_employee, make_user))
+
+
+def build_organisation(make_employee, make_user):
     people = {}
     for person in PEOPLE:
         first, last = NAMES[person.id]
@@ -93,7 +98,7 @@ def organisation(make_employee, make_user):
     make_user("ada.ash@example.org", ["manager"], assignment_number="BR-A")
     make_user("admin@example.org", ["admin"])
     make_user("support@example.org", ["support"])
-    return people
+    return {number: person.pk for number, person in people.items()}
 
 
 def _page(client, auth, email, **query):

@@ -19,7 +19,12 @@ TODAY = clock.today()
 
 
 @pytest.fixture
-def team(make_employee, make_user):
+def team(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("team", lambda: build_team(make_employee, make_user))
+
+
+def build_team(make_employee, make_user):
     boss = make_employee(first_name="Bea")
     make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
     worker = make_employee(first_name="Wes", supervisor_assignment_number=boss.assignment_number)

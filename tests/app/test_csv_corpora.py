@@ -110,11 +110,16 @@ CORPORA = {
 
 
 @pytest.fixture
-def org(app, make_employee, make_user, monkeypatch):
-    """An employee with a case, and Ada (admin) signed in; imports are checked within the request."""
+def org(app, built_once, make_employee, make_user, monkeypatch):
+    """An employee with a case, and Ada (admin) signed in; imports are checked within the request. The people and
+    cases are built once for the module, then restored before each test."""
     from services.imports import jobs
     monkeypatch.setattr(jobs, "_in_background", lambda job, apply, today, mail, context, retention_days=None:
                         jobs.run_job(job.pk, apply, today, mail))
+    return built_once("org", lambda: build_org(make_employee, make_user))
+
+
+def build_org(make_employee, make_user) -> dict:
     install_presets()
     wes = make_employee(first_name="Wes", last_name="Walker")
     ann, cal = make_employee(first_name="Ann", last_name="Other"), make_employee(first_name="Cal", last_name="Third")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from casework.milestones import Milestone
-from documents import Absence, Case
+from documents import Absence, Case, Employee
 from documents.absence import ReturnToWork
 from documents.case import Flag, Stage, Task
 from services import clock
@@ -28,8 +28,15 @@ def task(kind, who, due, status="open", event_on=None):
 
 
 @pytest.fixture
-def world(make_employee, make_user):
-    """Surgery: Dana heads Mo (Ann, Ben), Pip (Cat) and Dee. Medicine: Mia heads Zed."""
+def world(built_once, make_employee, make_user):
+    """Surgery: Dana heads Mo (Ann, Ben), Pip (Cat) and Dee. Medicine: Mia heads Zed. Built once for the module,
+    then restored before each test."""
+    ids = built_once("world", lambda: build_world(make_employee, make_user))
+    found = Employee.objects.in_bulk(list(ids.values()))
+    return {name: found[pk] for name, pk in ids.items()}
+
+
+def build_world(make_employee, make_user):
     people = {}
     people["dana"] = make_employee(first_name="Dana", last_name="Director", division="Surgery",
                                    email="dana@example.org")
@@ -98,7 +105,7 @@ def world(make_employee, make_user):
     absence("dee", TODAY - 2 * DAY, TODAY)
     absence("zed", TODAY - 22 * DAY, TODAY - 20 * DAY,
             tasks=[task("rtw_reminder", "mia@example.org", TODAY - 17 * DAY)])
-    return people
+    return {name: person.pk for name, person in people.items()}
 
 
 FIGURE = re.compile(r'<a href="([^"]+)">(\d+)<span class="nhsuk-u-visually-hidden"> ([^<]+)</span></a>')

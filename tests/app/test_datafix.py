@@ -24,7 +24,12 @@ TODAY = clock.today()
 
 
 @pytest.fixture
-def people(make_employee, make_user):
+def people(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("people", lambda: build_people(make_employee, make_user))
+
+
+def build_people(make_employee, make_user):
     boss = make_employee(first_name="Bea", division="Community Care")
     make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
     worker = make_employee(first_name="Wes", last_name="Worker", supervisor_assignment_number=boss.assignment_number,

@@ -26,7 +26,12 @@ CONFERENCE_SECRET = "OH advises a phased return"
 
 
 @pytest.fixture
-def people(make_employee, make_user):
+def people(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("people", lambda: build_people(make_employee, make_user))
+
+
+def build_people(make_employee, make_user):
     boss = make_employee(first_name="Bo", last_name="Boss", division="Community Care")
     nurse = make_employee(first_name="Nia", last_name="Nurse", division="Community Care",
                           supervisor_assignment_number=boss.assignment_number)

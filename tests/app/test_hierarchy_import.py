@@ -50,7 +50,12 @@ def run(app, path, *args):
 
 
 @pytest.fixture
-def staff(make_employee):
+def staff(built_once, make_employee):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("staff", lambda: build_staff(make_employee))
+
+
+def build_staff(make_employee):
     top = make_employee(first_name="Tom", last_name="Top")
     bea = make_employee(first_name="Bea", last_name="Boss", supervisor_assignment_number=top.assignment_number)
     carl = make_employee(first_name="Carl", last_name="Chief", supervisor_assignment_number=top.assignment_number)

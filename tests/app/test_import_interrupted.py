@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 3, 31)
 STAFF = 50      # 248 rows: three batches of writes of BATCH rows
 BATCH = 100
+KILLED = "casebook-killed-command"    # the application name the killed command connects with
 # The real `flask` command, with the import writing BATCH rows at a time instead of 2,000 (so the test needs less
 # data to be killed between two batches).
 BOOT = ("import sys; from services.imports import absences, hierarchy; "
@@ -125,8 +126,8 @@ def run_again(app, args: list[str], monkeypatch) -> str:
 
 
 def environment(database_uri: str, tmp_path: Path) -> dict:
-    return {**os.environ, "MONGODB_URI": database_uri, "MONGODB_DB": TEST_DB, "SECRET_KEY": "kill-test",
-            "DATA_DIR": str(tmp_path / "data")}
+    return {**os.environ, "MONGODB_URI": f"{database_uri}&appName={KILLED}", "MONGODB_DB": TEST_DB,
+            "SECRET_KEY": "kill-test", "DATA_DIR": str(tmp_path / "data")}
 
 
 def counted(stdout: str) -> dict[str, int]:
@@ -156,14 +157,21 @@ def reference(app, absences_file):
 
 
 def settled(count) -> int:
-    """The count once it has stopped changing: the server finishes the batch it was sent before the kill."""
-    last, since = count(), time.monotonic()
-    while time.monotonic() - since < 3:
-        time.sleep(0.25)
-        now = count()
-        if now != last:
-            last, since = now, time.monotonic()
-    return last
+    """The count once the server has finished the batch it was sent before the kill: when none of the killed
+    command's connections is left (the server ends a connection whose client is gone only once the command it
+    is running has finished). Waiting for the count to stay the same for 3 s took 3 s or more."""
+    deadline = time.monotonic() + 60
+    while killed_connections() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not killed_connections(), "the server still serves the killed command after 60 s"
+    return count()
+
+
+def killed_connections() -> int:
+    """The connections of the command `kill_when` ran (named KILLED) that the server still has."""
+    from mongoengine.connection import get_db
+    return sum(op.get("clientMetadata", {}).get("application", {}).get("name") == KILLED
+               for op in get_db().client.admin.command("currentOp")["inprog"])
 
 
 def kill_when(args: list[str], env: dict, when) -> None:

@@ -19,7 +19,12 @@ TODAY = clock.today()
 
 
 @pytest.fixture
-def world(make_employee, make_user):
+def world(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("world", lambda: build_world(make_employee, make_user))
+
+
+def build_world(make_employee, make_user):
     boss = make_employee(first_name="Bea", last_name="Boss")
     make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
     ann = make_employee(first_name="Ann", last_name="Able", supervisor_assignment_number=boss.assignment_number)

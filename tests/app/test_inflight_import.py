@@ -32,7 +32,12 @@ def case_row(number: str, **values) -> dict:
 
 
 @pytest.fixture
-def staff(make_employee, make_user):
+def staff(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("staff", lambda: build_staff(make_employee, make_user))
+
+
+def build_staff(make_employee, make_user):
     boss = make_employee(first_name="Bea", last_name="Boss")
     make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
     return {"boss": boss, "anna": make_employee(first_name="Anna", last_name="Ash",

@@ -17,7 +17,12 @@ OUT_OF_RANGE = "Enter a date between 1 January 1900 and 31 December 2200."
 
 
 @pytest.fixture
-def people(make_employee, make_user):
+def people(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("people", lambda: build_people(make_employee, make_user))
+
+
+def build_people(make_employee, make_user):
     """Bea manages Wes, who has a short-term case at its first stage; Ada is an administrator."""
     install_presets()
     bea = make_employee(first_name="Bea", last_name="Boss")

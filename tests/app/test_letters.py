@@ -59,9 +59,13 @@ def _app_context(app):
 
 
 @pytest.fixture
-def wes(make_employee, make_user):
+def wes(built_once, make_employee, make_user):
     """Wes Walker below Bea Boss (ward manager); Hana is HR for the division; Sam is support; Olu manages
-    someone else."""
+    someone else (built once for the module, then restored before each test)."""
+    return Employee.objects.get(pk=built_once("wes", lambda: build_wes(make_employee, make_user)))
+
+
+def build_wes(make_employee, make_user):
     bea = make_employee(first_name="Bea", last_name="Boss", job_title="Ward manager", email="bea.boss@example.org")
     make_user("bea@example.org", ["manager"], assignment_number=bea.assignment_number, name="Bea Boss")
     worker = make_employee(first_name="Wes", last_name="Walker", email="wes.walker@example.org",
@@ -72,7 +76,7 @@ def wes(make_employee, make_user):
     make_user("olu@example.org", ["manager"], assignment_number=olu.assignment_number)
     for first, last, reason in ABSENCES:
         absence(worker, first, last, reason)
-    return Employee.objects.get(pk=worker.pk)
+    return worker.pk
 
 
 def staged(employee, key: str = "formal_1", kind: str = "STS", associated: bool = True,

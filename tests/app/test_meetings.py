@@ -29,7 +29,12 @@ SECRET = "Knee surgery planned; physiotherapy twice a week"
 
 
 @pytest.fixture
-def people(make_employee, make_user):
+def people(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("people", lambda: build_people(make_employee, make_user))
+
+
+def build_people(make_employee, make_user):
     """Gus manages Bea, who manages Wes; Hana is HR for their division; Sam is support."""
     gus = make_employee(first_name="Gus")
     make_user("gus@example.org", ["manager"], assignment_number=gus.assignment_number, name="Gus Grand")

@@ -25,7 +25,12 @@ ENTERED = D(2026, 2, 16)
 
 
 @pytest.fixture
-def people(make_employee, make_user):
+def people(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("people", lambda: build_people(make_employee, make_user))
+
+
+def build_people(make_employee, make_user):
     boss = make_employee(first_name="Bea")
     make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
     worker = make_employee(first_name="Wes", supervisor_assignment_number=boss.assignment_number)

@@ -7,7 +7,12 @@ from documents import Case, Employee
 
 
 @pytest.fixture
-def org(make_employee):
+def org(built_once, make_employee):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("org", lambda: build_org(make_employee))
+
+
+def build_org(make_employee):
     """chief → head (Community Care) → lead → nurse; a stranger in Secure Care under the chief."""
     chief = make_employee(first_name="Chief", division="Corporate Services")
     head = make_employee(first_name="Head", supervisor_assignment_number=chief.assignment_number)

@@ -33,7 +33,12 @@ def absence(employee, first: dt.date, last: dt.date | None, reason: str = "infec
 
 
 @pytest.fixture
-def team(make_employee, make_user):
+def team(built_once, make_employee, make_user):
+    # built once for the module, then restored before each test (tests/conftest.py)
+    return built_once("team", lambda: build_team(make_employee, make_user))
+
+
+def build_team(make_employee, make_user):
     """A manager with four reports: four one-day absences (a trigger), none, off 40 days, three Mondays."""
     boss = make_employee(first_name="Bea", last_name="Boss", job_title="Ward manager")
     reports = {name: make_employee(first_name=name, last_name="Report",
