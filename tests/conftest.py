@@ -37,11 +37,6 @@ ROOMY_LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "10000/minute", "LOGIN_LIMIT_OVERALL"
 # Production hashes a password with scrypt at n = 2**15 (about 130 ms); the suite makes and signs in thousands of
 # logins, so its app hashes with n = 2**10 (about 4 ms). The same code runs: only the cost differs.
 CHEAP_PASSWORDS = {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
-# The suite's writes are not retryable writes: SecantusDB keeps a record of each retryable write for 30 minutes, up
-# to 10,000, and looks through them all (past 10,000 it sorts them) at every write, so a worker's writes cost ten
-# times as much after its first few minutes (1.1 ms against 12.6 ms measured). The suite's server is never failed
-# over, which is all a retryable write is for; the app itself connects as configured.
-NOT_RETRIED = "&retryWrites=false"
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +46,7 @@ def database_uri(tmp_path_factory):
     files take twice as long on a busy machine. The crash tests (tests/app/test_embedded.py) run durable servers."""
     data_dir = tmp_path_factory.mktemp("data")
     uri = ensure_server(data_dir, owner=os.getpid(), durable=False)
-    yield uri + NOT_RETRIED
+    yield uri     # without retryable writes, as the app's (documents/embedded.py `_uri`)
     from blueprints.limits import close_counters
     close_counters()
     stop_server(data_dir)
