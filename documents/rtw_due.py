@@ -17,15 +17,17 @@ from collections import defaultdict
 
 import mongoengine as me
 from mongoengine.connection import get_db
-from pymongo import DeleteOne, ReplaceOne, UpdateOne
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
 
-from documents.base import midnight
+from documents.base import midnight, write_or_redo
 from documents.reading import rows_where
 from documents.scope import ScopedQuerySet
 
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1, "rtw.held_on": 1}
 PERSON_FIELDS = ("first_name", "last_name", "assignment_number", "division", "manager_path")
 WITHOUT_INTERVIEW = {"rtw.held_on": None, "last_day": {"$ne": None}}   # the ("rtw.held_on", "last_day") index
+CHUNK = 2000    # writes a command
+FEW_TALLIES = 20   # tallies upserted without reading which are kept (see `write_tallies`)
 
 
 class RtwDue(me.Document):
@@ -96,8 +98,10 @@ def _tally_keys(row: dict) -> list[tuple[str, dict]]:
     return keys
 
 
-def _tally_writes(removed, added) -> list[UpdateOne]:
-    """`$inc` of each tally's days for rows `removed` (−1) and `added` (+1), only where the sum is not nought."""
+def _tally_writes(removed, added, kept: set | None = None) -> list[UpdateOne | InsertOne]:
+    """`$inc` of each tally's days for rows `removed` (−1) and `added` (+1), only where the sum is not nought. With
+    `kept` (the keys of the tallies stored), a tally not stored yet is inserted and the others updated without an
+    upsert (see `write_tallies`); without it each is an upsert."""
     change: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     fields = {}
     for rows, step in ((removed, -1), (added, 1)):
@@ -105,12 +109,47 @@ def _tally_writes(removed, added) -> list[UpdateOne]:
             for key, what in _tally_keys(row):
                 change[key][row["last_day"].date().isoformat()] += step
                 fields[key] = what
-    writes = []
+    writes: list[UpdateOne | InsertOne] = []
     for key, days in change.items():
         moved = {f"days.{iso}": count for iso, count in days.items() if count}
-        if moved:
+        if not moved:
+            continue
+        if kept is None:
             writes.append(UpdateOne({"_id": key}, {"$inc": moved, "$setOnInsert": fields[key]}, upsert=True))
+        elif key in kept:
+            writes.append(UpdateOne({"_id": key}, {"$inc": moved}))
+        else:
+            writes.append(InsertOne({"_id": key, **fields[key], "days": {iso: count for iso, count in days.items()
+                                                                        if count}}))
     return writes
+
+
+def write_tallies(db, removed, added) -> None:
+    """Move the tallies by rows `removed` and `added`. For more than FEW_TALLIES tallies (a bulk write) those
+    concerned are read first (their keys), so that a new one is inserted and a kept one updated, never upserted
+    (the embedded database takes an upsert about ten times as long); one inserted meanwhile by someone else gets
+    the increments instead. A few (one absence saved: its division and its supervisors' lines) are upserted
+    without a read."""
+    keys = {key for rows in (removed, added) for row in rows for key, _ in _tally_keys(row)}
+    if not keys:
+        return
+    kept = ({row["_id"] for row in rows_where(db.rtw_tallies, {"_id": keys}, {"_id": 1})}
+            if len(keys) > FEW_TALLIES else None)
+    writes = _tally_writes(removed, added, kept)
+    for start in range(0, len(writes), CHUNK):
+        write_or_redo(db.rtw_tallies, writes[start:start + CHUNK], lambda doc: UpdateOne(
+            {"_id": doc["_id"]}, {"$inc": {f"days.{iso}": count for iso, count in doc["days"].items()}}))
+
+
+def _write_rows(db, rows: list[dict], kept, removed_ids=()) -> None:
+    """Write the return-to-work rows `rows` (each replacing its kept row when `kept` holds its id, otherwise
+    inserted: never an upsert) and delete the rows `removed_ids`; a row inserted meanwhile by someone else is
+    replaced."""
+    writes: list[DeleteOne | ReplaceOne | InsertOne] = [DeleteOne({"_id": key}) for key in removed_ids]
+    writes += [ReplaceOne({"_id": row["_id"]}, row) if row["_id"] in kept else InsertOne(row) for row in rows]
+    for start in range(0, len(writes), CHUNK):
+        write_or_redo(db.rtw_due, writes[start:start + CHUNK],
+                      lambda doc: ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
 
 
 def _people(employee_ids) -> dict:
@@ -132,14 +171,8 @@ def sync_rtw_due(absences: list[dict], gone=(), people: dict | None = None) -> N
     kept = {row["_id"]: row for row in rows_where(db.rtw_due, {"_id": ids})}
     removed = [row for key, row in kept.items() if wanted.get(key) != row]
     added = [row for key, row in wanted.items() if kept.get(key) != row]
-    writes: list[DeleteOne | ReplaceOne] = [DeleteOne({"_id": row["_id"]}) for row in removed
-                                            if row["_id"] not in wanted]
-    writes += [ReplaceOne({"_id": row["_id"]}, row, upsert=True) for row in added]
-    if writes:
-        db.rtw_due.bulk_write(writes, ordered=False)
-    tallies = _tally_writes(removed, added)
-    if tallies:
-        db.rtw_tallies.bulk_write(tallies, ordered=False)
+    _write_rows(db, added, kept, [row["_id"] for row in removed if row["_id"] not in wanted])
+    write_tallies(db, removed, added)
 
 
 def refresh_rtw_due_of(employee_ids) -> None:
@@ -165,10 +198,8 @@ def add_rtw_due(inserted: list[dict], people: dict | None = None) -> None:
         people = _people(absence.get("employee") for absence in rows_wanted)
     rows = [row for row in (_row(absence, people) for absence in rows_wanted) if row is not None]
     db = get_db()
-    db.rtw_due.bulk_write([ReplaceOne({"_id": row["_id"]}, row, upsert=True) for row in rows], ordered=False)
-    tallies = _tally_writes([], rows)
-    if tallies:
-        db.rtw_tallies.bulk_write(tallies, ordered=False)
+    _write_rows(db, rows, ())
+    write_tallies(db, [], rows)
 
 
 def rebuild_rtw_due() -> int:
@@ -188,7 +219,7 @@ def rebuild_rtw_due() -> int:
 def _tallies_from(db, rows: list[dict]) -> None:
     """Every tally again from all the rows."""
     db.rtw_tallies.delete_many({})
-    writes = _tally_writes([], rows)
+    writes = _tally_writes([], rows, kept=set())
     for start in range(0, len(writes), 2000):
         db.rtw_tallies.bulk_write(writes[start:start + 2000], ordered=False)
 

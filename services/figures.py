@@ -12,17 +12,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
-from pymongo.errors import BulkWriteError
 
 from casework.board_report import AbsenceRow, Person, financial_year_start
 from casework.board_trends import HISTORY_YEARS, month_index
 from casework.month_figures import FIELDS, add_into, blank, difference, differing, month_figures, people_days
 from casework.policy import LongTermRules
 from documents.absence import Absence
-from documents.base import as_date
+from documents.base import as_date, write_or_redo
 from documents.employee import Employee
 from documents.month_figures import EmployeeMonth, ScopeMonth
 from documents.reading import rows_where
@@ -96,20 +95,8 @@ def _scope_update(key: tuple[int, str, str], change: Mapping) -> UpdateOne | Non
 
 def _write_months(writes: list) -> None:
     """Send the month writes; a new month someone else inserted meanwhile is replaced instead."""
-    _write_or_redo(EmployeeMonth._get_collection(), writes,
-                   lambda doc: ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
-
-
-def _write_or_redo(collection, writes: list, redo: Callable[[dict], UpdateOne | ReplaceOne]) -> None:
-    """Send `writes` unordered; each insert that found its `_id` taken (someone inserted it meanwhile) is sent
-    again as `redo(its document)`."""
-    try:
-        collection.bulk_write(writes, ordered=False)
-    except BulkWriteError as error:
-        clashes = [writes[failure["index"]] for failure in error.details["writeErrors"] if failure["code"] == 11000]
-        if len(clashes) < len(error.details["writeErrors"]):
-            raise
-        collection.bulk_write([redo(write._doc) for write in clashes], ordered=False)
+    write_or_redo(EmployeeMonth._get_collection(), writes,
+                  lambda doc: ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
 
 
 class FigureWriter:
@@ -207,7 +194,7 @@ def _new_scope(key: tuple[int, str, str], values: dict) -> InsertOne:
 
 def _write_scopes(collection, writes: list) -> None:
     """Send the roll-up writes; a new one someone else inserted meanwhile (with its sums) has its people set."""
-    _write_or_redo(collection, writes, lambda doc: UpdateOne({"_id": doc["_id"]}, {"$set": {
+    write_or_redo(collection, writes, lambda doc: UpdateOne({"_id": doc["_id"]}, {"$set": {
         name: doc[name] for name in ("fte", "headcount")}}))
 
 
