@@ -119,8 +119,9 @@ def _tally_writes(removed, added, kept: set | None = None) -> list[UpdateOne | I
         elif key in kept:
             writes.append(UpdateOne({"_id": key}, {"$inc": moved}))
         else:
-            writes.append(InsertOne({"_id": key, **fields[key], "days": {iso: count for iso, count in days.items()
-                                                                        if count}}))
+            # stored in the order an upsert stores it: the days, then the other fields by name
+            writes.append(InsertOne({"_id": key, "days": {iso: count for iso, count in days.items() if count},
+                                     **dict(sorted(fields[key].items()))}))
     return writes
 
 
