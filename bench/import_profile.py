@@ -22,6 +22,8 @@ from pathlib import Path
 
 from pymongo import monitoring
 
+SLOWEST = 12
+
 
 class CommandTally(monitoring.CommandListener):
     """Count and total time of each (command, collection) the client sends."""
@@ -30,28 +32,35 @@ class CommandTally(monitoring.CommandListener):
         self.count: Counter = Counter()
         self.micros: Counter = Counter()
         self.pending: dict[int, tuple] = {}
+        self.slowest: list[tuple[int, str]] = []    # (microseconds, what) of the slowest commands
 
     def started(self, event):
         name = event.command_name
         target = event.command.get(name) if name != "getMore" else event.command.get("collection")
-        self.pending[event.request_id] = (name, target if isinstance(target, str) else "")
+        shown = {key: event.command[key] for key in ("filter", "projection", "sort") if key in event.command}
+        self.pending[event.request_id] = (name, target if isinstance(target, str) else "", str(shown)[:160])
 
     def _done(self, event):
-        key = self.pending.pop(event.request_id, (event.command_name, ""))
-        self.count[key] += 1
-        self.micros[key] += event.duration_micros
+        name, target, shown = self.pending.pop(event.request_id, (event.command_name, "", ""))
+        self.count[name, target] += 1
+        self.micros[name, target] += event.duration_micros
+        self.slowest = sorted([*self.slowest, (event.duration_micros, f"{name} {target} {shown}")],
+                              reverse=True)[:SLOWEST]
 
     succeeded = failed = _done
 
     def reset(self):
         self.count.clear()
         self.micros.clear()
+        self.slowest = []
 
     def lines(self) -> list[str]:
         total = sum(self.count.values())
         rows = [f"    {n:>7,} {m / 1e6:8.2f} s  {name} {target}" for (name, target), n, m in
                 sorted(((key, self.count[key], self.micros[key]) for key in self.count), key=lambda r: -r[2])]
-        return [f"  {total:,} commands, {sum(self.micros.values()) / 1e6:.2f} s waiting on the database", *rows]
+        slow = [f"    {micros / 1e6:8.2f} s  {what}" for micros, what in self.slowest]
+        return [f"  {total:,} commands, {sum(self.micros.values()) / 1e6:.2f} s waiting on the database", *rows,
+                f"  the {len(slow)} slowest:", *slow]
 
 
 TALLY = CommandTally()
