@@ -168,14 +168,15 @@ def change_case(case: Case, actor: str, action: str, apply: Callable, reason: st
         held.change(case, _Change(actor, action, apply, reason))
 
 
-def push_task(document: type[Case] | type[Absence], holder_id, task, unless_kind: str | None = None) -> None:
+def push_task(document: type[Case] | type[Absence], holder_id, task, unless_kind: str | None = None) -> int:
     """Add `task` to the case or absence `holder_id` (unless it has a task of `unless_kind`), with no version step
-    (the system's tasks sit beside what people edit); held within `writes_held`."""
+    (the system's tasks sit beside what people edit); held within `writes_held`. Returns how many were added: 1
+    when held (the caller read that the holder has no such task; the write still adds none if one came since)."""
     held = _held.get()
     if held is None:
         query = document.objects(pk=holder_id, **({"tasks__kind__ne": unless_kind} if unless_kind else {}))
-        query.update_one(push__tasks=task)
-        return
+        return query.update_one(push__tasks=task)
     held.pushes.append((document, UpdateOne({"_id": holder_id, **({"tasks.kind": {"$ne": unless_kind}}
                                                                    if unless_kind else {})},
                                             {"$push": {"tasks": task.to_mongo().to_dict()}}), holder_id))
+    return 1
