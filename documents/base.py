@@ -156,3 +156,16 @@ def bulk_write_in_chunks(collection, writes, total: int, chunk: int = 2000, prog
         if progress:
             progress("applying", done, total)
     return missed
+
+
+def write_or_redo(collection, writes: list, redo: Callable[[dict], object]) -> None:
+    """Send `writes` unordered; each insert that found its `_id` taken (someone inserted it meanwhile) is sent
+    again as `redo(its document)` (an update or a replacement). For rows a writer believes new: the embedded
+    database takes an upsert about ten times as long as an insert."""
+    try:
+        collection.bulk_write(writes, ordered=False)
+    except BulkWriteError as error:
+        clashes = [writes[failure["index"]] for failure in error.details["writeErrors"] if failure["code"] == 11000]
+        if len(clashes) < len(error.details["writeErrors"]):
+            raise
+        collection.bulk_write([redo(write._doc) for write in clashes], ordered=False)

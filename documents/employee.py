@@ -9,7 +9,7 @@ from pymongo import UpdateOne
 from documents.base import AuditEntry, Versioned, midnight, utcnow
 from documents.divisions import KeepsDivisions
 from documents.scope import ScopedQuerySet
-from documents.search_words import SEARCHED_FIELDS, search_words_of
+from documents.search_words import SEARCHED_FIELDS, search_words_of, whole_words_of
 from documents.staff_summary import StaffSummary
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -78,9 +78,10 @@ class Employee(KeepsDivisions, Versioned, me.Document):
     disability = me.BooleanField(default=False)
     adjusted_thresholds = me.EmbeddedDocumentListField(AdjustedThreshold)
     summary = me.EmbeddedDocumentField(StaffSummary)   # kept by writes to absences and cases (staff_summary.py)
-    search_words = me.ListField(me.StringField())      # what the search finds them by (search_words.py)
-    # The same words again, not indexed: a search of several words finds one by the index and checks the others
-    # here (two conditions on the indexed field make the embedded database read every employee).
+    search_words = me.ListField(me.StringField())      # the whole words the search finds them by (search_words.py)
+    # Every prefix of those words, not indexed: a search of several words finds one by the index and checks the
+    # others here (two conditions on the indexed field besides its range make the embedded database read every
+    # employee).
     search_words_again = me.ListField(me.StringField())
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
@@ -100,8 +101,8 @@ class Employee(KeepsDivisions, Versioned, me.Document):
     def to_mongo(self, *args, **kwargs):
         """As stored, with the search words of the name, number and job title as they now are (a save or an
         insert keeps them)."""
-        words = search_words_of(self.first_name, self.last_name, self.assignment_number, self.job_title)
-        self.search_words, self.search_words_again = words, list(words)
+        named = (self.first_name, self.last_name, self.assignment_number, self.job_title)
+        self.search_words, self.search_words_again = whole_words_of(*named), search_words_of(*named)
         return super().to_mongo(*args, **kwargs)
 
 
@@ -194,8 +195,8 @@ def manager_chains(supervisor_of: Mapping[str, str | None]) -> dict[str, list[st
 
 def search_words_update(values: Mapping) -> dict:
     """The `$set` of the search words of an employee whose name, number and job title are now `values`."""
-    words = search_words_of(*(values.get(name) for name in SEARCHED_FIELDS))
-    return {"search_words": words, "search_words_again": words}
+    named = [values.get(name) for name in SEARCHED_FIELDS]
+    return {"search_words": whole_words_of(*named), "search_words_again": search_words_of(*named)}
 
 
 def fill_employee_search_words(everyone: bool = False) -> int:

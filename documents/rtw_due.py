@@ -17,9 +17,9 @@ from collections import defaultdict
 
 import mongoengine as me
 from mongoengine.connection import get_db
-from pymongo import DeleteOne, ReplaceOne, UpdateOne
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
 
-from documents.base import midnight
+from documents.base import midnight, write_or_redo
 from documents.reading import rows_where
 from documents.scope import ScopedQuerySet
 from documents.task_tally import day_count_writes
@@ -27,6 +27,8 @@ from documents.task_tally import day_count_writes
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1, "rtw.held_on": 1}
 PERSON_FIELDS = ("first_name", "last_name", "assignment_number", "division", "manager_path")
 WITHOUT_INTERVIEW = {"rtw.held_on": None, "last_day": {"$ne": None}}   # the ("rtw.held_on", "last_day") index
+CHUNK = 2000    # writes a command
+FEW_TALLIES = 20   # tallies upserted without reading which are kept (see `write_tallies`)
 
 
 class RtwDue(me.Document):
@@ -97,8 +99,10 @@ def _tally_keys(row: dict) -> list[tuple[str, dict]]:
     return keys
 
 
-def _tally_writes(removed, added) -> list[UpdateOne]:
-    """`$inc` of each tally's days for rows `removed` (−1) and `added` (+1), only where the sum is not nought."""
+def _tally_writes(removed, added, kept: set | None = None) -> list[UpdateOne | InsertOne]:
+    """`$inc` of each tally's days for rows `removed` (−1) and `added` (+1), only where the sum is not nought. With
+    `kept` (the keys of the tallies stored), a tally not stored yet is inserted and the others updated without an
+    upsert (see `write_tallies`); without it each is an upsert."""
     change: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     fields = {}
     for rows, step in ((removed, -1), (added, 1)):
@@ -106,7 +110,35 @@ def _tally_writes(removed, added) -> list[UpdateOne]:
             for key, what in _tally_keys(row):
                 change[key][row["last_day"].date().isoformat()] += step
                 fields[key] = what
-    return day_count_writes(change, fields)
+    return day_count_writes(change, fields, kept)
+
+
+def write_tallies(db, removed, added) -> None:
+    """Move the tallies by rows `removed` and `added`. For more than FEW_TALLIES tallies (a bulk write) those
+    concerned are read first (their keys), so that a new one is inserted and a kept one updated, never upserted
+    (the embedded database takes an upsert about ten times as long); one inserted meanwhile by someone else gets
+    the increments instead. A few (one absence saved: its division and its supervisors' lines) are upserted
+    without a read."""
+    keys = {key for rows in (removed, added) for row in rows for key, _ in _tally_keys(row)}
+    if not keys:
+        return
+    kept = ({row["_id"] for row in rows_where(db.rtw_tallies, {"_id": keys}, {"_id": 1})}
+            if len(keys) > FEW_TALLIES else None)
+    writes = _tally_writes(removed, added, kept)
+    for start in range(0, len(writes), CHUNK):
+        write_or_redo(db.rtw_tallies, writes[start:start + CHUNK], lambda doc: UpdateOne(
+            {"_id": doc["_id"]}, {"$inc": {f"days.{iso}": count for iso, count in doc["days"].items()}}))
+
+
+def _write_rows(collection, rows: list[dict], kept, removed_ids=()) -> None:
+    """Write the kept rows `rows` of `collection` (each replacing its kept row when `kept` holds its id, otherwise
+    inserted: never an upsert) and delete the rows `removed_ids`; a row inserted meanwhile by someone else is
+    replaced."""
+    writes: list[DeleteOne | ReplaceOne | InsertOne] = [DeleteOne({"_id": key}) for key in removed_ids]
+    writes += [ReplaceOne({"_id": row["_id"]}, row) if row["_id"] in kept else InsertOne(row) for row in rows]
+    for start in range(0, len(writes), CHUNK):
+        write_or_redo(collection, writes[start:start + CHUNK],
+                      lambda doc: ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
 
 
 def _people(employee_ids) -> dict:
@@ -126,9 +158,7 @@ def sync_rtw_due(absences: list[dict], gone=(), people: dict | None = None) -> N
         people = _people(absence.get("employee") for absence in absences)
     wanted = {row["_id"]: row for row in (_row(absence, people) for absence in absences) if row is not None}
     removed, added = rewrite_rows(db.rtw_due, ids, wanted)
-    tallies = _tally_writes(removed, added)
-    if tallies:
-        db.rtw_tallies.bulk_write(tallies, ordered=False)
+    write_tallies(db, removed, added)
 
 
 def rewrite_rows(collection, ids: list, wanted: dict) -> tuple[list[dict], list[dict]]:
@@ -138,11 +168,7 @@ def rewrite_rows(collection, ids: list, wanted: dict) -> tuple[list[dict], list[
     kept = {row["_id"]: row for row in rows_where(collection, {"_id": ids})}
     removed = [row for key, row in kept.items() if wanted.get(key) != row]
     added = [row for key, row in wanted.items() if kept.get(key) != row]
-    writes: list[DeleteOne | ReplaceOne] = [DeleteOne({"_id": row["_id"]}) for row in removed
-                                            if row["_id"] not in wanted]
-    writes += [ReplaceOne({"_id": row["_id"]}, row, upsert=True) for row in added]
-    if writes:
-        collection.bulk_write(writes, ordered=False)
+    _write_rows(collection, added, kept, [row["_id"] for row in removed if row["_id"] not in wanted])
     return removed, added
 
 
@@ -169,10 +195,8 @@ def add_rtw_due(inserted: list[dict], people: dict | None = None) -> None:
         people = _people(absence.get("employee") for absence in rows_wanted)
     rows = [row for row in (_row(absence, people) for absence in rows_wanted) if row is not None]
     db = get_db()
-    db.rtw_due.bulk_write([ReplaceOne({"_id": row["_id"]}, row, upsert=True) for row in rows], ordered=False)
-    tallies = _tally_writes([], rows)
-    if tallies:
-        db.rtw_tallies.bulk_write(tallies, ordered=False)
+    _write_rows(db.rtw_due, rows, ())
+    write_tallies(db, [], rows)
 
 
 def rebuild_rtw_due() -> int:
@@ -192,7 +216,7 @@ def rebuild_rtw_due() -> int:
 def _tallies_from(db, rows: list[dict]) -> None:
     """Every tally again from all the rows."""
     db.rtw_tallies.delete_many({})
-    writes = _tally_writes([], rows)
+    writes = _tally_writes([], rows, kept=set())
     for start in range(0, len(writes), 2000):
         db.rtw_tallies.bulk_write(writes[start:start + 2000], ordered=False)
 

@@ -12,17 +12,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
-from pymongo.errors import BulkWriteError
 
 from casework.board_report import AbsenceRow, Person, financial_year_start
 from casework.board_trends import HISTORY_YEARS, month_index
 from casework.month_figures import FIELDS, add_into, blank, difference, differing, month_figures, people_days
 from casework.policy import LongTermRules
 from documents.absence import Absence
-from documents.base import as_date
+from documents.base import as_date, write_or_redo
 from documents.employee import Employee
 from documents.month_figures import EmployeeMonth, ScopeMonth
 from documents.reading import rows_where
@@ -31,6 +30,7 @@ from services.triggers import active_policy
 FIGURES_REBUILD = "figures_rebuild"    # the job kind rebuilding them (services/job_kinds.py)
 
 CHUNK = 2000  # employees a writer holds before writing them (fewer, larger roll-up updates)
+EACH_UP_TO = 50    # employees whose kept months are read one by one; more are read as one range (`kept_months`)
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1, "reason_category": 1, "rtw.held_on": 1}
 # The nightly scan refreshes everyone with an absence ongoing or ended this recently: their figures grow daily.
 CURRENT_FOR = dt.timedelta(days=7)
@@ -96,20 +96,8 @@ def _scope_update(key: tuple[int, str, str], change: Mapping) -> UpdateOne | Non
 
 def _write_months(writes: list) -> None:
     """Send the month writes; a new month someone else inserted meanwhile is replaced instead."""
-    _write_or_redo(EmployeeMonth._get_collection(), writes,
-                   lambda doc: ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
-
-
-def _write_or_redo(collection, writes: list, redo: Callable[[dict], UpdateOne | ReplaceOne]) -> None:
-    """Send `writes` unordered; each insert that found its `_id` taken (someone inserted it meanwhile) is sent
-    again as `redo(its document)`."""
-    try:
-        collection.bulk_write(writes, ordered=False)
-    except BulkWriteError as error:
-        clashes = [writes[failure["index"]] for failure in error.details["writeErrors"] if failure["code"] == 11000]
-        if len(clashes) < len(error.details["writeErrors"]):
-            raise
-        collection.bulk_write([redo(write._doc) for write in clashes], ordered=False)
+    write_or_redo(EmployeeMonth._get_collection(), writes,
+                  lambda doc: ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
 
 
 class FigureWriter:
@@ -130,13 +118,13 @@ class FigureWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Write what has been added: each employee's months read once by the indexed `{"employee": id}`."""
+        """Write what has been added: the employees' kept months read once (see `kept_months`)."""
         pending, self._pending = self._pending, []
-        months_collection = EmployeeMonth._get_collection()
         scopes: defaultdict[tuple[int, str, str], dict] = defaultdict(blank)
         writes: list = []
+        kept_of = kept_months([row["_id"] for row, _ in pending])
         for row, months in pending:
-            kept = {doc["month"]: doc for doc in months_collection.find({"employee": row["_id"]})}
+            kept = kept_of.get(row["_id"], {})
             fresh = {index: _document(row, index, figures) for index, figures in months.items()}
             for index in kept.keys() | fresh.keys():
                 old, new = kept.get(index), fresh.get(index)
@@ -154,6 +142,24 @@ class FigureWriter:
         updates = [update for key, change in sorted(scopes.items()) if (update := _scope_update(key, change))]
         if updates:
             ScopeMonth._get_collection().bulk_write(updates, ordered=False)
+
+
+def kept_months(employee_ids: list) -> dict:
+    """{employee id: {month: the kept month}} of `employee_ids`: up to EACH_UP_TO of them by an indexed
+    `{"employee": id}` read each; more by one read of the range of ids from the least to the greatest on the
+    (employee, month) index, keeping theirs (a scan and an import give their staff in id order, so the range holds
+    few others). Never `$in` of many ids, whose cost on the embedded database grows with documents × ids."""
+    collection = EmployeeMonth._get_collection()
+    wanted = set(employee_ids)
+    found: defaultdict = defaultdict(dict)
+    if len(wanted) <= EACH_UP_TO:
+        reads: Iterable[Mapping] = (doc for key in wanted for doc in collection.find({"employee": key}))
+    else:
+        reads = collection.find({"employee": {"$gte": min(wanted), "$lte": max(wanted)}})
+    for doc in reads:
+        if doc["employee"] in wanted:
+            found[doc["employee"]][doc["month"]] = doc
+    return found
 
 
 def refresh_employee(employee, as_of: dt.date, long_term: LongTermRules | None = None) -> None:
@@ -207,7 +213,7 @@ def _new_scope(key: tuple[int, str, str], values: dict) -> InsertOne:
 
 def _write_scopes(collection, writes: list) -> None:
     """Send the roll-up writes; a new one someone else inserted meanwhile (with its sums) has its people set."""
-    _write_or_redo(collection, writes, lambda doc: UpdateOne({"_id": doc["_id"]}, {"$set": {
+    write_or_redo(collection, writes, lambda doc: UpdateOne({"_id": doc["_id"]}, {"$set": {
         name: doc[name] for name in ("fte", "headcount")}}))
 
 

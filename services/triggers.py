@@ -28,6 +28,7 @@ from documents.absence import Absence
 from documents.base import AuditEntry, as_date
 from documents.case import Case, Stage, Task
 from documents.employee import Employee
+from documents.held_writes import HeldWrites, case_to_change, change_case, writes_held
 from documents.open_task import add_open_tasks
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
@@ -265,20 +266,22 @@ class _CasesOpened:
 
     def __init__(self):
         self.cases: list[tuple[Case, Employee]] = []
+        self.employees: set = set()     # whose cases are held (`holds` was a walk of the held cases per employee)
 
     def add(self, case: Case, employee: Employee) -> None:
         case.id, case.version = ObjectId(), 1
         case.validate()
         self.cases.append((case, employee))
+        self.employees.add(case.employee)
         if len(self.cases) >= OPENED_CHUNK:
             self.flush()
 
     def holds(self, employee: Employee) -> bool:
-        return any(opened.employee == employee.pk for opened, _ in self.cases)
+        return employee.pk in self.employees
 
     def flush(self) -> None:
         """Insert the cases held (one insert), then their open-task rows (one insert) and their employees' summaries."""
-        cases, self.cases = self.cases, []
+        cases, self.cases, self.employees = self.cases, [], set()
         if not cases:
             return
         stored = [case.to_mongo().to_dict() for case, _ in cases]
@@ -307,7 +310,7 @@ def _cases_opened_together() -> Iterator[_CasesOpened]:
 
 def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
     """Close the earlier case a restart replaces, if it is still open (a closed one only lends its warning)."""
-    case = Case.objects.get(pk=action.case_id)
+    case = case_to_change(action.case_id)
     if case.status == "closed":
         return
     why = f"Review period over; a new trigger restarted the process in case {opened.pk}"
@@ -317,7 +320,7 @@ def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
         case.close(as_of, actor, why, every_task=False)
         cancel_advice(case, actor)
 
-    case.change(actor, "case closed: restarted at the first stage", close, reason=action.reason)
+    change_case(case, actor, "case closed: restarted at the first stage", close, reason=action.reason)
 
 
 def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Policy, actor: str) -> None:
@@ -336,7 +339,7 @@ def _change_case(employee: Employee, action, evaluation: Evaluation, policy: Pol
         else:
             case.resume(as_of, employee.region or "ENG")
 
-    Case.objects.get(pk=action.case_id).change(actor, CHANGES[action.kind], apply, reason=action.reason)
+    change_case(case_to_change(action.case_id), actor, CHANGES[action.kind], apply, reason=action.reason)
 
 
 def add_review_tasks(case: Case, employee: Employee, action, as_of: dt.date) -> None:
@@ -396,12 +399,12 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
     Each employee's absences and cases are read once (see `by_employee`); what the absences themselves bring
     (reminders, tasks completed) follows from the same rows. `active` stands in for the active policy (a preview
     of what activating another would do)."""
-    with summaries_deferred(), assignees_cached(), _cases_opened_together() as opening:
-        return _scan(as_of, actor, apply, employees, progress, active or active_policy(), opening)
+    with summaries_deferred(), assignees_cached(), _cases_opened_together() as opening, writes_held() as held:
+        return _scan(as_of, actor, apply, employees, progress, active or active_policy(), opening, held)
 
 
 def _scan(as_of: dt.date, actor: str, apply: bool, employees, progress, active: Policy,
-          opening: _CasesOpened) -> ScanSummary:
+          opening: _CasesOpened, held: HeldWrites) -> ScanSummary:
     everyone = employees is None
     staff = list(Employee.objects.current(as_of).exclude("audit") if everyone else employees)
     summary = ScanSummary()
@@ -412,6 +415,7 @@ def _scan(as_of: dt.date, actor: str, apply: bool, employees, progress, active: 
     for employee, rows, cases in by_employee(staff, everyone):
         if figures is not None and (not everyone or any(is_current(row, as_of) for row in rows)):
             figures.add(employee, rows)
+        held.read(cases)
         policy = policy_for(cases, active)
         evaluation = evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases), policy, as_of)
         summary.employees += 1
@@ -423,8 +427,10 @@ def _scan(as_of: dt.date, actor: str, apply: bool, employees, progress, active: 
             if apply:
                 apply_evaluation(employee, evaluation, policy, actor)
         if apply:
-            if opening.holds(employee) and any(action.kind == REVIEW_ADJUSTMENT for action in evaluation.actions):
+            if ((opening.holds(employee) or held.holds(employee.pk))
+                    and any(action.kind == REVIEW_ADJUSTMENT for action in evaluation.actions)):
                 opening.flush()   # an adjustment review goes on the live short-term case: it must be stored
+                held.flush()
             _apply_tasks(employee, evaluation, rows, actor, as_of, summary)
             absence_events(employee, rows, cases, as_of, policy)
         if progress:

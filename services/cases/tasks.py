@@ -20,6 +20,7 @@ from documents.absence import Absence, not_ended_before
 from documents.base import AuditEntry, midnight, utcnow
 from documents.case import AbsenceSnapshot, Case, Stage, Task
 from documents.employee import Employee, fill_employee_search_words
+from documents.held_writes import case_to_change, change_case, push_task
 from documents.open_task import rebuild_open_tasks
 from documents.policy import policy_rules
 from documents.scope import may_see
@@ -140,7 +141,8 @@ def refer_to_occupational_health(employee: Employee, absence_ids, today: dt.date
                                    tasks__kind__ne=OH_REFERRAL).only("id", "first_day"):
         task = Task(kind=OH_REFERRAL, assignee=assignee_for("manager", employee), event_on=today,
                     due_on=due_on(today, 1, employee.region), title=oh_referral_title(employee, absence.first_day))
-        added += Absence.objects(pk=absence.pk, tasks__kind__ne=OH_REFERRAL).update_one(push__tasks=task)
+        # Within a scan, held and written with the others (documents/held_writes.py)
+        added += push_task(Absence, absence.pk, task, unless_kind=OH_REFERRAL)
     return added
 
 
@@ -298,7 +300,7 @@ def absence_events(employee: Employee, absences: list[dict], cases: list[dict], 
                             title=f"Return-to-work interview with {employee.name}: back "
                                   f"{long_date(due.first_day_back)}")
             # The system's tasks sit beside what people edit: no version step, so nobody's edit is refused.
-            Absence.objects(pk=row["_id"], tasks__kind__ne=RTW_REMINDER).update_one(push__tasks=reminder)
+            push_task(Absence, row["_id"], reminder, unless_kind=RTW_REMINDER)
         for kind, done, why in ((RTW_REMINDER, "rtw", "system: interview recorded"),
                                 (OH_REFERRAL, "oh_referral_on", "system: referral recorded")):
             if row.get(done) is not None and any(task.get("kind") == kind and task.get("status") == "open"
@@ -311,12 +313,12 @@ def absence_events(employee: Employee, absences: list[dict], cases: list[dict], 
             continue   # while they are off, a long-term case cannot close as resumed
         if any(task.get("kind") == CONFIRM_RESUMED and task.get("status") == "open" for task in row.get("tasks", ())):
             continue
-        case = Case.objects.get(pk=row["_id"])
+        case = case_to_change(row["_id"])
         if resumption_blocked(case, today) is None:
             task = Task(kind=CONFIRM_RESUMED, assignee=assignee_for("manager", employee),
                         title=f"Confirm that {employee.name} has resumed work (this closes the long-term case)",
                         due_on=due_on(today, 2, employee.region))
-            case.change("system", "task added", lambda case, task=task: case.tasks.append(task))
+            change_case(case, "system", "task added", lambda case, task=task: case.tasks.append(task))
 
 
 def association_window(case: Case, today: dt.date) -> tuple[dt.date, dt.date]:

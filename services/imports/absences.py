@@ -145,7 +145,8 @@ def _apply(outcomes: list[Outcome], employees: dict, actor: str, source: str, to
         missing = to_evaluate - employees.keys()
         employees.update((row["_id"], row) for row in _read(Employee, {"_id": missing}, {"audit": 0}))
         refresh_rtw_due_of(to_evaluate)     # written round the documents: the interviews outstanding, read again
-        after_absences_saved([Employee._from_son(employees[employee_id]) for employee_id in to_evaluate
+        # in id order: the re-evaluation's reads by ranges of ids then hold few others (services/figures.py)
+        after_absences_saved([Employee._from_son(employees[employee_id]) for employee_id in sorted(to_evaluate)
                               if employee_id in employees], today)
     if stale:
         raise StaleEditError(CHANGED_MEANWHILE)

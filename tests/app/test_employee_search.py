@@ -36,15 +36,24 @@ def test_the_search_finds_people_by_the_start_of_each_word(people, auth, text, m
     assert f"{matches} employee{'' if matches == 1 else 's'} matching" in body, body
 
 
-def test_the_search_is_one_equality_read_of_the_words_index_within_scope(people, auth):
+def test_the_search_is_one_range_read_of_the_words_index_within_scope(people, auth):
     auth.login("hr@example.org")
     found(auth, "isa coo")
     with database_commands_sent() as commands:
         body = found(auth, "isa coo")
     reads = [command for command in commands if command.get("find") == "employees"]
     assert "Cook, Isabella" in body and reads
-    assert reads[0]["filter"] == {"division": {"$in": ["Community Care"]}, "search_words": "isa",
+    assert reads[0]["filter"] == {"division": {"$in": ["Community Care"]},
+                                  "search_words": {"$gte": "isa", "$lt": "isb"},
                                   "search_words_again": {"$all": ["coo"]}}
+
+
+def test_employees_stored_with_every_prefix_indexed_are_found_the_same(people, auth):
+    """Before issue 18 the index kept every prefix of each word (now the copy's words): the same range finds them."""
+    auth.login("hr@example.org")
+    Employee._get_collection().update_many({}, [{"$set": {"search_words": "$search_words_again"}}])
+    for text, matches in (("isa coo", 2), ("Isabella Cook", 1), ("E004", 1), ("sabella", 0)):
+        assert f"{matches} employee{'' if matches == 1 else 's'} matching" in found(auth, text), text
 
 
 def test_words_follow_the_hierarchy_import_and_are_filled_for_employees_stored_without_them(people, app):

@@ -161,3 +161,25 @@ def test_the_board_report_reads_a_few_kept_documents_whatever_the_number_of_abse
         reads = {name for name, _ in commands}
         assert "absences" not in reads and "employees" not in reads
     assert counts[0] == counts[1] <= 4
+
+
+def test_the_kept_months_of_many_employees_are_one_range_read_of_few_one_read_each():
+    """`kept_months` (the writer's read before rewriting): 90 employees with two months each, every third not
+    asked for. The 60 asked (more than EACH_UP_TO) are one read of the range of their ids, keeping theirs (their
+    120 months, no one else's); 3 asked are 3 equality reads."""
+    from bson import ObjectId
+
+    from services.figures import EACH_UP_TO, kept_months
+    ids = sorted(ObjectId() for _ in range(90))
+    EmployeeMonth._get_collection().insert_many([
+        {"_id": f"{key}:{month}", "employee": key, "month": month} for key in ids for month in (24300, 24301)])
+    asked = [key for place, key in enumerate(ids) if place % 3]
+    assert len(asked) == 60 > EACH_UP_TO
+    with database_commands() as commands:
+        found = kept_months(asked)
+    assert {key: sorted(months) for key, months in found.items()} == {key: [24300, 24301] for key in asked}
+    assert found[asked[0]][24301]["_id"] == f"{asked[0]}:24301"
+    assert [name for name, _ in commands if name != "getMore"] == ["find"]
+    with database_commands() as commands:
+        assert sorted(kept_months(asked[:3])) == asked[:3]
+    assert commands == [("find", "employee_months")] * 3

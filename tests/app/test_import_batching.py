@@ -13,7 +13,9 @@ from collections import Counter
 
 import pytest
 
-from documents import Case, Employee, rebuild_manager_paths
+from documents import Absence, Case, Employee, rebuild_manager_paths
+from documents.case import Stage, Task
+from documents.held_writes import case_to_change, change_case, push_task, writes_held
 from documents.open_task import OpenTask
 from documents.staff_summary import ABSENCE_FIELDS, CASE_FIELDS, NOT_CLOSED, summary_of
 from services.cases.tasks import assignee_for, assignees_cached, hr_queue
@@ -61,7 +63,7 @@ def _import(rows: list[dict]) -> tuple[Counter, Counter]:
     with database_commands_sent() as sent:
         result = import_absences(rows, ACTOR, "import", AS_OF)
     assert result.counts["created"] == len(rows) and not result.refused
-    writes = Counter((name, command[name]) for command in sent for name in [next(iter(command))] if name in WRITES)
+    writes = _writes(sent)
     reads = Counter(command["find"] for command in sent if "find" in command)
     return writes, reads
 
@@ -143,3 +145,131 @@ def test_a_task_written_to_one_absence_by_its_id_needs_no_read_first(make_employ
     assert [(row.holder, row.kind) for row in OpenTask.objects()] == [(absence.pk, "rtw_reminder")]
     Absence.objects(pk=absence.pk).finish_task("system: interview recorded", kind="rtw_reminder")
     assert OpenTask.objects.count() == 0
+
+
+# Held writes (documents/held_writes.py): a re-evaluation's case changes and task pushes are held and written
+# together. Changing four times the cases, or giving four times the staff a return-to-work reminder through the
+# import, sends the same write commands. Each case changed is stored as `change` stores it (its audit entry, its
+# version stepped, its open-task rows); a case someone else saved between the read and the write is changed again on
+# what they saved.
+ENTERED = dt.date(2026, 10, 1)
+# Three one-day absences long ago, then one that ended last Monday (within the four weeks of a return-to-work
+# reminder, without an interview): each employee's latest absence gets its reminder.
+RECENT_DAYS = ("2026-01-05", "2026-03-02", "2026-05-11", "2026-11-16")
+SMALL_HELD, GROWN_HELD = 2, 8
+
+
+def _cases(staff: list[Employee]) -> list[Case]:
+    made = []
+    for person in staff:
+        case = Case(employee=person.pk, assignment_number=person.assignment_number, division=person.division,
+                    manager_path=person.manager_path, kind="STS", policy_key="council-2019", policy_revision=1,
+                    stage="absence_support", opened_on=ENTERED,
+                    stages=[Stage(key="absence_support", entered_on=ENTERED, trigger_explanation="4 occasions")])
+        case.save_checked()
+        made.append(case)
+    return made
+
+
+def _task(person: Employee) -> Task:
+    return Task(kind="review_meeting", title=f"Review {person.first_name}", assignee="bea.boss@example.org",
+                due_on=dt.date(2026, 12, 1))
+
+
+def _writes(sent: list[dict]) -> Counter:
+    return Counter((name, command[name]) for command in sent for name in [next(iter(command))] if name in WRITES)
+
+
+def _adding(task: Task):
+    return lambda case: case.tasks.append(task)
+
+
+def _add_tasks(staff: list[Employee], cases: list[Case]) -> Counter:
+    """Within `writes_held`, a task added to each case with an audit entry: the write commands sent."""
+    with database_commands_sent() as sent, writes_held():
+        for person, case in zip(staff, cases, strict=True):
+            change_case(case_to_change(case.pk), "scan", "task added", _adding(_task(person)), reason="why")
+        assert not any("update" in command for command in sent)    # held until the block ends
+    return _writes(sent)
+
+
+def test_four_times_the_case_changes_are_the_same_writes(boss):
+    """2 cases changed, then 8: one update of the cases, one delete and one insert of their open-task rows each
+    time (a task added leaves the staff summaries as they were: not written)."""
+    small, grown = _staff(boss, "S", SMALL_HELD), _staff(boss, "G", GROWN_HELD)
+    small_writes = _add_tasks(small, _cases(small))
+    grown_writes = _add_tasks(grown, _cases(grown))
+    assert small_writes == grown_writes
+    assert small_writes[("update", "cases")] == 1 and small_writes[("insert", "open_tasks")] == 1
+    assert small_writes[("delete", "open_tasks")] == 1 and ("update", "employees") not in small_writes
+
+
+def test_a_held_change_is_stored_as_change_stores_it(boss):
+    """Version 2, the change's audit entry (actor, action, reason), the task, its open-task row, and the employee's
+    summary as computed afresh."""
+    staff = _staff(boss, "H", SMALL_HELD)
+    cases = _cases(staff)
+    _add_tasks(staff, cases)
+    for person, made in zip(staff, cases, strict=True):
+        case = Case.objects.get(pk=made.pk)
+        assert case.version == 2
+        assert [(entry.actor, entry.action, entry.reason) for entry in case.audit] == [("scan", "task added", "why")]
+        assert [task.title for task in case.tasks] == [f"Review {person.first_name}"]
+        assert [(row.holder, row.title) for row in OpenTask.objects(holder=case.pk)] == [
+            (case.pk, f"Review {person.first_name}")]
+        kept = Employee._get_collection().find_one({"_id": person.pk})["summary"]
+        assert kept == summary_of(list(Absence._get_collection().find({"employee": person.pk}, ABSENCE_FIELDS)),
+                                  list(Case._get_collection().find({"employee": person.pk, **NOT_CLOSED},
+                                                                   CASE_FIELDS)))
+
+
+def test_a_case_saved_meanwhile_is_changed_again_on_what_was_saved(boss):
+    """A user saves the case after the scan read it and before the held change is written: the version check
+    misses, so the change is made again on the stored case: both changes kept, version 3 (1 + the user's + the
+    scan's), the user's entry first."""
+    (person,) = _staff(boss, "M", 1)
+    (made,) = _cases([person])
+    with writes_held():
+        change_case(case_to_change(made.pk), "scan", "task added", _adding(_task(person)))
+        theirs = Case.objects.get(pk=made.pk)
+        theirs.change("hr@example.org", "note", _adding(Task(
+            kind="custom", title="Call Occupational Health", assignee="hr@example.org", due_on=dt.date(2026, 12, 2))))
+    case = Case.objects.get(pk=made.pk)
+    assert case.version == 3
+    assert [entry.action for entry in case.audit] == ["note", "task added"]
+    assert sorted(task.title for task in case.tasks) == ["Call Occupational Health", f"Review {person.first_name}"]
+    assert sorted(row.title for row in OpenTask.objects(holder=case.pk)) == [
+        "Call Occupational Health", f"Review {person.first_name}"]
+
+
+def test_a_task_pushed_twice_is_kept_once(boss):
+    """`push_task` with `unless_kind`, held: the second push of the same kind to the same absence adds nothing."""
+    (person,) = _staff(boss, "P", 1)
+    absence = Absence(employee=person.pk, assignment_number=person.assignment_number, first_day=dt.date(2026, 11, 2),
+                      last_day=dt.date(2026, 11, 3), reason_category="infections")
+    absence.save_checked()
+    reminder = Task(kind="rtw_reminder", title="Interview", assignee="bea.boss@example.org",
+                    due_on=dt.date(2026, 11, 10))
+    with writes_held():
+        push_task(Absence, absence.pk, reminder, unless_kind="rtw_reminder")
+        push_task(Absence, absence.pk, reminder, unless_kind="rtw_reminder")
+    assert [task.kind for task in Absence.objects.get(pk=absence.pk).tasks] == ["rtw_reminder"]
+    assert [row.kind for row in OpenTask.objects(holder=absence.pk)] == ["rtw_reminder"]
+
+
+def test_reminders_for_four_times_the_staff_are_the_same_writes(boss):
+    """An import whose latest absence of each employee ended last week: each gets a return-to-work reminder (and
+    a case: four occasions). 2 staff, then 8: the same write commands, the reminders one update of the absences,
+    each with its open-task row."""
+    small_writes, _ = _import(_recent_rows(_staff(boss, "R", SMALL_HELD)))
+    grown_writes, _ = _import(_recent_rows(_staff(boss, "Q", GROWN_HELD)))
+    assert small_writes == grown_writes
+    assert small_writes[("update", "absences")] == 1
+    reminders = [task for absence in Absence.objects() for task in absence.tasks if task.kind == "rtw_reminder"]
+    assert len(reminders) == SMALL_HELD + GROWN_HELD
+    assert OpenTask.objects(kind="rtw_reminder").count() == SMALL_HELD + GROWN_HELD
+
+
+def _recent_rows(staff: list[Employee]) -> list[dict]:
+    return [absence_row(f"{person.assignment_number}-{n}", person.assignment_number, day, day)
+            for person in staff for n, day in enumerate(RECENT_DAYS)]

@@ -53,3 +53,31 @@ def test_an_employee_import_makes_the_same_commands_for_four_times_the_rows(app)
     assert sum(small_first.values()) <= MOST_FIRST and sum(small_again.values()) <= MOST_AGAIN, (small_first,
                                                                                                    small_again)
     assert ("insert", "employees") in small_first and ("update", "employees") not in small_again
+
+
+def _inflight_writes(staff: list) -> Counter:
+    """The write commands, by (command, collection), of an in-flight import of one short-term case for each of
+    `staff`."""
+    from services.imports.inflight import import_inflight
+    from tests.app.test_import_batching import _writes
+    from tests.app.test_inflight_import import case_row
+    from tests.conftest import database_commands_sent
+    rows = [case_row(person.assignment_number) for person in staff]
+    with database_commands_sent() as sent:
+        result = import_inflight(rows, ACTOR, "import", DAY)
+    assert result.counts["created"] == len(staff) and not result.refused
+    return _writes(sent)
+
+
+def test_an_inflight_import_of_four_times_the_cases_sends_the_same_writes(make_employee, make_user):
+    """3 cases in progress, then 12 (each employee under one supervisor with a manager login): one insert of the
+    cases, one of their open-task rows and one write of the staff summaries each time, whatever the rows."""
+    active_policy()
+    boss = make_employee(first_name="Bea", last_name="Boss")
+    make_user("bea@example.org", ["manager"], assignment_number=boss.assignment_number)
+    small = [make_employee(supervisor_assignment_number=boss.assignment_number) for _ in range(3)]
+    grown = [make_employee(supervisor_assignment_number=boss.assignment_number) for _ in range(12)]
+    small_writes, grown_writes = _inflight_writes(small), _inflight_writes(grown)
+    assert small_writes == grown_writes
+    assert small_writes[("insert", "cases")] == small_writes[("insert", "open_tasks")] == 1
+    assert small_writes[("update", "employees")] == 1
