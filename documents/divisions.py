@@ -26,9 +26,11 @@ class StaffDivisions(me.Document):
 
 
 def keep_divisions(divisions: Iterable[str | None]) -> list[str]:
-    """Keep `divisions` (every employee's, as written) as the divisions with staff; returns them sorted."""
+    """Keep `divisions` (every employee's, as written) as the divisions with staff, written only when they differ
+    from those kept (an unchanged import writes nothing); returns them sorted."""
     names = sorted({division for division in divisions if division})
-    get_db().staff_divisions.replace_one({"_id": ONLY}, {"names": names}, upsert=True)
+    if staff_divisions() != names:
+        get_db().staff_divisions.replace_one({"_id": ONLY}, {"names": names}, upsert=True)
     return names
 
 
