@@ -43,6 +43,10 @@ run: setup
 	@echo ""
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000 --reload
 
+# The suite starts many Python processes (its workers, the commands and servers it runs): each reads the compiled
+# modules the first one wrote (__pycache__, ignored by git) rather than compiling them again, even where the
+# machine's environment says not to write them.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: setup
 	$(BIN)/python -m pytest $(PARALLEL)
 
