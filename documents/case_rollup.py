@@ -26,7 +26,7 @@ from pymongo import ReplaceOne, UpdateOne
 
 from casework.workflow import MILESTONE_TASKS
 from documents.reading import rows_where
-from documents.rtw_due import _tally_keys, rewrite_rows
+from documents.rtw_due import LineKeyed, _tally_keys, rewrite_rows
 
 CASE_FIELDS = ("division", "manager_path", "kind", "stage", "status", "paused", "flags", "tasks")
 IN_PROGRESS = ("open", "monitoring")
@@ -50,15 +50,10 @@ class CaseMark(me.Document):
     meta = {"collection": "case_marks"}
 
 
-class CaseRollup(me.Document):
-    """The marks of one division (`level` "division"), or of one division below `manager` in the line of `group`
-    (`level` "line"), counted by field (see the module's docstring); keyed as the return-to-work tallies are."""
+class CaseRollup(LineKeyed):
+    """The marks of one division or line, counted by field (see the module's docstring); keyed as the
+    return-to-work tallies are."""
 
-    key = me.StringField(primary_key=True)
-    level = me.StringField(required=True, choices=("division", "line"))
-    division = me.StringField()
-    manager = me.StringField()
-    group = me.StringField()
     cases = me.DictField()
     flags = me.DictField()
     pay = me.DictField()

@@ -144,12 +144,19 @@ def writes_held() -> Iterator[HeldWrites]:
     if outer is not None:
         yield outer
         return
-    held = HeldWrites()
-    token = _held.set(held)
+    with holding(_held, HeldWrites()) as held:
+        yield held
+
+
+@contextlib.contextmanager
+def holding(variable: contextvars.ContextVar, held):
+    """`held` (anything with a `flush`) set as `variable` within the block, and flushed as it ends, also when it
+    raises (what was held before the error is written, as one write each would have written it)."""
+    token = variable.set(held)
     try:
         yield held
     finally:
-        _held.reset(token)
+        variable.reset(token)
         held.flush()
 
 

@@ -53,17 +53,24 @@ class RtwDue(me.Document):
         return f"{self.first_name or ''} {self.last_name or ''}".strip()
 
 
-class RtwTally(me.Document):
-    """How many outstanding interviews end on each last day (`days`: {ISO date: count}) in one division (`level`
-    "division"), or in one division below `manager` in the line of `group` (`level` "line": the manager's direct
-    report that line goes through, or the manager for their own direct reports), as a manager's dashboard groups
-    them: a row counts in the line tally of each of its supervisors, so a manager reads one tally a line."""
+class LineKeyed(me.Document):
+    """A count kept for one division (`level` "division"), or for one division below `manager` in the line of
+    `group` (`level` "line": the manager's direct report that line goes through, or the manager for their own
+    direct reports), as a manager's dashboard groups them: a row counts in the line of each of its supervisors, so
+    a manager reads one a line (keys: `_tally_keys`). Each kind declares its collection and the same indexes."""
 
     key = me.StringField(primary_key=True)
     level = me.StringField(required=True, choices=("division", "line"))
     division = me.StringField()
     manager = me.StringField()
     group = me.StringField()
+
+    meta: dict = {"abstract": True}
+
+
+class RtwTally(LineKeyed):
+    """How many outstanding interviews end on each last day (`days`: {ISO date: count}), by division or line."""
+
     days = me.DictField()
 
     meta = {"collection": "rtw_tallies", "indexes": [("level", "division"), "manager"]}

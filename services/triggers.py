@@ -28,7 +28,7 @@ from documents.absence import Absence
 from documents.base import AuditEntry, as_date
 from documents.case import Case, Stage, Task
 from documents.employee import Employee
-from documents.held_writes import HeldWrites, case_to_change, change_case, writes_held
+from documents.held_writes import HeldWrites, case_to_change, change_case, holding, writes_held
 from documents.open_task import add_open_tasks
 from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
@@ -299,13 +299,8 @@ _opening: contextvars.ContextVar[_CasesOpened | None] = contextvars.ContextVar("
 def _cases_opened_together() -> Iterator[_CasesOpened]:
     """Within the block (a scan), the cases `_open_case` opens are held and inserted in bulk; the last ones as it
     ends, also when it raises (what was opened before the error is kept, as one insert each kept it)."""
-    opening = _CasesOpened()
-    token = _opening.set(opening)
-    try:
+    with holding(_opening, _CasesOpened()) as opening:
         yield opening
-    finally:
-        _opening.reset(token)
-        opening.flush()
 
 
 def _close_restarted(action, opened: Case, as_of: dt.date, actor: str) -> None:
