@@ -22,13 +22,12 @@ from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
 from documents.base import midnight, write_or_redo
 from documents.reading import rows_where
 from documents.scope import ScopedQuerySet
-from documents.task_tally import day_count_writes
+from documents.task_tally import day_count_writes, write_day_counts
 
 ABSENCE_FIELDS = {"employee": 1, "first_day": 1, "last_day": 1, "rtw.held_on": 1}
 PERSON_FIELDS = ("first_name", "last_name", "assignment_number", "division", "manager_path")
 WITHOUT_INTERVIEW = {"rtw.held_on": None, "last_day": {"$ne": None}}   # the ("rtw.held_on", "last_day") index
 CHUNK = 2000    # writes a command
-FEW_TALLIES = 20   # tallies upserted without reading which are kept (see `write_tallies`)
 
 
 class RtwDue(me.Document):
@@ -110,6 +109,11 @@ def _tally_writes(removed, added, kept: set | None = None) -> list[UpdateOne | I
     """`$inc` of each tally's days for rows `removed` (−1) and `added` (+1), only where the sum is not nought. With
     `kept` (the keys of the tallies stored), a tally not stored yet is inserted and the others updated without an
     upsert (see `write_tallies`); without it each is an upsert."""
+    return day_count_writes(*_tally_change(removed, added), kept)
+
+
+def _tally_change(removed, added) -> tuple[dict[str, dict[str, int]], dict[str, dict]]:
+    """({tally id: {ISO day: step}}, {tally id: its fields}) for rows `removed` (−1) and `added` (+1)."""
     change: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     fields = {}
     for rows, step in ((removed, -1), (added, 1)):
@@ -117,24 +121,12 @@ def _tally_writes(removed, added, kept: set | None = None) -> list[UpdateOne | I
             for key, what in _tally_keys(row):
                 change[key][row["last_day"].date().isoformat()] += step
                 fields[key] = what
-    return day_count_writes(change, fields, kept)
+    return change, fields  # type: ignore[return-value]
 
 
 def write_tallies(db, removed, added) -> None:
-    """Move the tallies by rows `removed` and `added`. For more than FEW_TALLIES tallies (a bulk write) those
-    concerned are read first (their keys), so that a new one is inserted and a kept one updated, never upserted
-    (the embedded database takes an upsert about ten times as long); one inserted meanwhile by someone else gets
-    the increments instead. A few (one absence saved: its division and its supervisors' lines) are upserted
-    without a read."""
-    keys = {key for rows in (removed, added) for row in rows for key, _ in _tally_keys(row)}
-    if not keys:
-        return
-    kept = ({row["_id"] for row in rows_where(db.rtw_tallies, {"_id": keys}, {"_id": 1})}
-            if len(keys) > FEW_TALLIES else None)
-    writes = _tally_writes(removed, added, kept)
-    for start in range(0, len(writes), CHUNK):
-        write_or_redo(db.rtw_tallies, writes[start:start + CHUNK], lambda doc: UpdateOne(
-            {"_id": doc["_id"]}, {"$inc": {f"days.{iso}": count for iso, count in doc["days"].items()}}))
+    """Move the tallies by rows `removed` and `added` (documents/task_tally.py `write_day_counts`)."""
+    write_day_counts(db.rtw_tallies, *_tally_change(removed, added))
 
 
 def _write_rows(collection, rows: list[dict], kept, removed_ids=()) -> None:
@@ -223,9 +215,7 @@ def rebuild_rtw_due() -> int:
 def _tallies_from(db, rows: list[dict]) -> None:
     """Every tally again from all the rows."""
     db.rtw_tallies.delete_many({})
-    writes = _tally_writes([], rows, kept=set())
-    for start in range(0, len(writes), 2000):
-        db.rtw_tallies.bulk_write(writes[start:start + 2000], ordered=False)
+    write_tallies(db, [], rows)
 
 
 def refresh_rtw_due_people() -> int:

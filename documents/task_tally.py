@@ -18,8 +18,12 @@ import mongoengine as me
 from mongoengine.connection import get_db
 from pymongo import InsertOne, UpdateOne
 
+from documents.base import write_or_redo
+from documents.reading import rows_where
+
 TALLIED_FIELDS = {"assignee": 1, "division": 1, "due_on": 1}    # what a tally counts of a row
 CHUNK = 2000
+FEW_TALLIES = 20   # tallies upserted without reading which are kept (see `write_day_counts`)
 
 
 class TaskTally(me.Document):
@@ -46,8 +50,8 @@ def _day(row: dict) -> str:
     return (due.date() if isinstance(due, dt.datetime) else due).isoformat()
 
 
-def tally_writes(removed, added) -> list[UpdateOne | InsertOne]:
-    """`$inc` of each tally's days for rows `removed` (−1) and `added` (+1), only where the sum is not nought."""
+def tally_change(removed, added) -> tuple[dict[str, dict[str, int]], dict[str, dict]]:
+    """({tally id: {ISO day: step}}, {tally id: its fields}) for rows `removed` (−1) and `added` (+1)."""
     change: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     fields = {}
     for rows, step in ((removed, -1), (added, 1)):
@@ -55,7 +59,12 @@ def tally_writes(removed, added) -> list[UpdateOne | InsertOne]:
             key, what = tally_key(row)
             change[key][_day(row)] += step
             fields[key] = what
-    return day_count_writes(change, fields)
+    return change, fields  # type: ignore[return-value]
+
+
+def tally_writes(removed, added) -> list[UpdateOne | InsertOne]:
+    """`$inc` of each tally's days for rows `removed` (−1) and `added` (+1), only where the sum is not nought."""
+    return day_count_writes(*tally_change(removed, added))
 
 
 def day_count_writes(change: Mapping[str, Mapping[str, int]], fields: dict[str, dict],
@@ -80,11 +89,25 @@ def day_count_writes(change: Mapping[str, Mapping[str, int]], fields: dict[str, 
     return writes
 
 
+def write_day_counts(collection, change: Mapping[str, Mapping[str, int]], fields: dict[str, dict]) -> None:
+    """Move the day-count tallies of `collection` by `change` (as `day_count_writes` takes it; the task and the
+    return-to-work tallies alike). For more than FEW_TALLIES tallies (a bulk write) those concerned are read first
+    (their keys), so that a new one is inserted and a kept one updated, never upserted (the embedded database takes
+    an upsert about ten times as long); one inserted meanwhile by someone else gets the increments instead. A few
+    (one record saved) are upserted without a read."""
+    if not change:
+        return
+    kept = ({row["_id"] for row in rows_where(collection, {"_id": set(change)}, {"_id": 1})}
+            if len(change) > FEW_TALLIES else None)
+    writes = day_count_writes(change, fields, kept)
+    for start in range(0, len(writes), CHUNK):
+        write_or_redo(collection, writes[start:start + CHUNK], lambda doc: UpdateOne(
+            {"_id": doc["_id"]}, {"$inc": {f"days.{iso}": count for iso, count in doc["days"].items()}}))
+
+
 def move_tallies(removed, added) -> None:
     """Move the tallies by the rows `removed` and `added` (as stored, with TALLIED_FIELDS)."""
-    writes = tally_writes(removed, added)
-    for start in range(0, len(writes), CHUNK):
-        get_db().task_tallies.bulk_write(writes[start:start + CHUNK], ordered=False)
+    write_day_counts(get_db().task_tallies, *tally_change(removed, added))
 
 
 def recount_tallies(rows) -> None:
