@@ -135,7 +135,7 @@ def amend_associated(case_id: str):
     return answer(lambda: amend_absences(case, employee, form.absence_ids.data or [], form.absences_reason.data or "",
                                          current_user.email, clock.today(), seen_version(form)),
                   lambda done: "The associated absences are changed; the case history keeps them before and after."
-                  if done else SAME_ABSENCES,
+                  if done is not None else SAME_ABSENCES,
                   url_for("datafix.amend", case_id=case.pk), page_again(form, lambda: _amend_page(
                       case, employee, StageForm(formdata=None, data={**stage_values(case), "version": case.version}),
                       form)), form)

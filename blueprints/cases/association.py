@@ -21,7 +21,7 @@ def associate(case_id: str):
     form = AssociationForm()
     return answer(lambda: associate_absences(case, employee, form.absence_ids.data or [], actor(),
                                              clock.today(), seen_version(form)),
-                  lambda done: "Absences associated with the stage. Its other tasks can now be completed." if done
-                  else SAME_ABSENCES,
+                  lambda done: SAME_ABSENCES if done is None else
+                  "Absences associated with the stage. Its other tasks can now be completed.",
                   case_url(case, "tasks"), case_page_again(case, employee, association_form=form), form,
                   beside="absence_ids")

@@ -13,7 +13,7 @@ from services import clock
 from services.cases.meetings import may_read_notes
 from services.cases.tasks import ladder_of
 from services.reads.chronology import case_chronology
-from services.reads.people import name_of, names_in
+from services.reads.people import names_in
 
 
 @bp.route("/cases/<case_id>/chronology")
@@ -21,8 +21,9 @@ from services.reads.people import name_of, names_in
 def chronology(case_id: str):
     case, employee = case_or_404(case_id)
     titles = {stage.key: stage.title for stage in ladder_of(case).stages}
+    medical = may_read_medical(current_user, employee)
     events = case_chronology(case, names_in(case), titles,
-                             lambda meeting: may_read_notes(current_user, case, employee, meeting))
+                             lambda meeting: may_read_notes(current_user, case, employee, meeting), medical)
     return render_template("cases/chronology.html", case=case, employee=employee, events=events, titles=titles,
-                           today=clock.today(), prepared_by=name_of(current_user.email),
-                           may_read_medical=may_read_medical(current_user, employee))
+                           today=clock.today(), prepared_by=current_user.name or current_user.email,
+                           may_read_medical=medical)

@@ -55,7 +55,7 @@ def outcome(case_id: str):
                       lambda plan: render_case(case, employee, outcome_form=form, outcome_plan=plan), None, again,
                       form, beside="outcome_kind")
     return answer(lambda: record_outcome(case, employee, chosen(form), actor(), today, seen_version(form)),
-                  lambda plan: f"Outcome recorded: {plan.outcome.label}." if plan else NOTHING_CHANGED,
+                  lambda plan: f"Outcome recorded: {plan.outcome.label}." if plan is not None else NOTHING_CHANGED,
                   case_url(case, "outcome"), again, form,
                   beside="outcome_kind")
 

@@ -365,8 +365,8 @@ def associate_absences(case: Case, employee: Employee, absence_ids: list[str], a
                                  reason_category=absence.reason_category,
                                  **absence_length(absence.first_day, absence.last_day, pattern, today))
                  for absence in chosen]
-    if stage.absences_associated and [snapshot.to_mongo() for snapshot in stage.associated] == [
-            snapshot.to_mongo() for snapshot in snapshots]:
+    if stage.absences_associated and [snapshot.to_mongo().to_dict() for snapshot in stage.associated] == [
+            snapshot.to_mongo().to_dict() for snapshot in snapshots]:
         return None
 
     def apply(case: Case) -> dict:

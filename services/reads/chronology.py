@@ -17,6 +17,7 @@ from casework.appeals import APPEAL_OUTCOMES
 from casework.checklists import KIND_LABELS
 from casework.history import letter_words
 from casework.people import actor_words
+from casework.pertinent import PERTINENT_ADVICE
 from casework.workflow import OUTCOMES
 from documents.case import Case, Meeting, Outcome, Stage
 
@@ -37,8 +38,9 @@ class Event:
 
 
 def case_chronology(case: Case, names: dict[str, str], titles: dict[str, str],
-               may_read_notes: Callable[[Meeting], bool]) -> list[Event]:
-    """The case's events, oldest first (on one day, in the order they happened within the case)."""
+                    may_read_notes: Callable[[Meeting], bool], medical: bool) -> list[Event]:
+    """The case's events, oldest first (on one day, in the order they happened within the case). HR's advice on
+    the pertinent factors, and the factors, only for a reader who may read medical detail (`medical`)."""
     def who(actor: str | None) -> str:
         return (names.get(actor) or actor_words(actor, names)) if actor else ""
 
@@ -46,6 +48,11 @@ def case_chronology(case: Case, names: dict[str, str], titles: dict[str, str],
     for stage in case.stages:
         title = titles.get(stage.key, stage.key)
         events += _stage_events(stage, title, who, may_read_notes)
+    for task in case.tasks:
+        if task.kind == PERTINENT_ADVICE and task.status == "done" and task.completed_at:
+            lines = (f"Pertinent factors: {task.detail}", task.advice or "") if medical else ()
+            events.append(Event(task.completed_at.date(), "HR's advice on the pertinent factors recorded",
+                                who(task.completed_by), tuple(line for line in lines if line)))
     for note in case.notes:
         lines = [note.text] + ([f"Reminders snoozed until {long_date(note.snooze_until)}, agreed by "
                                 f"{note.agreed_by_hr} (HR)"] if note.kind == "snooze" and note.snooze_until else [])
