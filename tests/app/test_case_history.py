@@ -50,6 +50,10 @@ def test_the_history_reads_in_words_and_a_change_of_nothing_writes_nothing(auth,
     saved = post_outcome(auth, case, **WARNING, step="save", summary="Warning given.")
     assert saved.status_code == 302
     case = Case.objects.get(pk=case.pk)
+    meeting = case.current_stage.meetings[-1]
+    notes = {"other_notes": "Held as planned."}
+    assert record_notes(case, meeting.id, notes, "bea@example.org", D(2026, 3, 2)) is not None
+    case = Case.objects.get(pk=case.pk)
     entries = len(case.audit)
 
     # the same absences again, the same outcome again: no save, no entry, and a message saying so
@@ -62,8 +66,7 @@ def test_the_history_reads_in_words_and_a_change_of_nothing_writes_nothing(auth,
     assert "Nothing changed: the stage already has this outcome" in visible(
         auth.client.get(again.headers["Location"]).get_data(as_text=True))
     # the notes of the held meeting saved again as they were
-    meeting = case.current_stage.meetings[-1]
-    assert record_notes(case, meeting.id, dict(meeting.notes), "bea@example.org", D(2026, 3, 2)) is None
+    assert record_notes(case, meeting.id, dict(notes), "bea@example.org", D(2026, 3, 2)) is None
     unchanged = Case.objects.get(pk=case.pk)
     assert (len(unchanged.audit), unchanged.version) == (entries, case.version)
 
@@ -108,6 +111,7 @@ def test_the_chronology_lists_the_case_in_date_order_with_what_the_reader_may_se
     meeting = case.current_stage.meetings[-1]
     assert f"/cases/{case.pk}/meetings/{meeting.id}/notes" in html       # the manager may open the notes
     # support may read the case, not the medical detail: the meeting is there, the way to its notes is not
+    auth.logout()
     auth.login("support@example.org")
     html = auth.client.get(f"/cases/{case.pk}/chronology").get_data(as_text=True)
     assert "Medical detail is left out" in visible(html) and "Warning given." in html
