@@ -29,6 +29,10 @@ UNSAID = frozenset({"open_tasks", "sequence", "note", "manager_path", "file", "a
                     "letter_version", "source", "notes"})
 # Entries whose reason may hold medical detail (the pertinent factors): said only to readers who may read it.
 MEDICAL_REASONS = frozenset({"HR advice recorded: pertinent factors"})
+# The details an entry's reason already says in sentences (an outcome's plan, an appeal's decision): not said twice.
+SAID_BY_REASON = {"outcome recorded": frozenset({"review_date", "warning_expires_on", "appeal_deadline"}),
+                  "appeal recorded": frozenset({"received_on", "late", "appeal_decided_on", "warning_level",
+                                                "warning_expires_on"})}
 # A meeting's facts as "meeting changed" keeps them, in words.
 MEETING_FACTS = {"meeting_on": "Date", "meeting_time": "Time", "minutes": "Length in minutes", "place": "Place",
                  "by_call": "How", "participants": "Who attends", "employee_attends": "The employee",
@@ -77,6 +81,9 @@ def told(action: str, before: Mapping, after: Mapping, reason: str | None, known
     if before == after and set(before) - set(SUMMARY):
         return None
     words = ACTIONS.get(action) or _words_of(action)
+    if reason and action in SAID_BY_REASON:
+        before, after = ({key: value for key, value in values.items() if key not in SAID_BY_REASON[action]}
+                         for values in (before, after))
     sentence = words(before, after, known)
     if sentence is None:
         return None

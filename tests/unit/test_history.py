@@ -30,12 +30,16 @@ def _with(summary: dict, **detail) -> dict:
     ("absences associated", _with(OPEN, associated=["a1", "a2"]), _with(OPEN, associated=["a2", "gone"]), None,
      "Associated 2 absences: 10 Mar 2026 and 1 no longer on record",
      ("In place of 2 absences: 3 Feb 2026, 10 Mar 2026",)),
-    # the outcome by its label; its dates as dates; nothing said of the empty warning and appeal
+    # the outcome by its label; its dates said once (by the reason, the plan's words); its status in words
     ("outcome recorded", _with(OPEN, outcome=None),
      _with(OPEN, status="monitoring", outcome="support_agreed", review_date="2026-06-01", warning_expires_on=None,
            appeal_deadline=None), "Review on 1 June 2026.",
      "Recorded the outcome: Support agreed and a review period set",
-     ("Review date: 1 June 2026", "The case is on continued monitoring", "Review on 1 June 2026.")),
+     ("The case is on continued monitoring", "Review on 1 June 2026.")),   # the reason says the review date
+    # without a reason (an entry written before the plan's words were kept), the dates are said as details
+    ("outcome recorded", _with(OPEN, outcome=None),
+     _with(OPEN, outcome="support_agreed", review_date="2026-06-01", appeal_deadline=None), None,
+     "Recorded the outcome: Support agreed and a review period set", ("Review date: 1 June 2026",)),
     # moving on: the stages by their titles, the earlier outcome by its label
     ("outcome recorded", _with(OPEN, outcome="support_agreed"),
      _with(OPEN, stage="formal_1", outcome="progress", review_date=None), None,
