@@ -309,4 +309,7 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         expect(events.get_by_role("link", name=re.compile("^Read the notes")).first).to_be_hidden()
         expect(events).to_be_visible()
         screenshot("ladder-15-chronology-print")
+        printed = SCREENS / "ladder-15-chronology.pdf"     # as Chromium prints it on A4, with the print stylesheet
+        page.pdf(path=str(printed), format="A4")
+        assert printed.read_bytes().startswith(b"%PDF")
         page.emulate_media(media="screen")
