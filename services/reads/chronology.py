@@ -50,9 +50,9 @@ def case_chronology(case: Case, names: dict[str, str], titles: dict[str, str],
         events += _stage_events(stage, title, who, may_read_notes)
     for task in case.tasks:
         if task.kind == PERTINENT_ADVICE and task.status == "done" and task.completed_at:
-            lines = (f"Pertinent factors: {task.detail}", task.advice or "") if medical else ()
+            advice = (f"Pertinent factors: {task.detail}", task.advice or "") if medical else ()
             events.append(Event(task.completed_at.date(), "HR's advice on the pertinent factors recorded",
-                                who(task.completed_by), tuple(line for line in lines if line)))
+                                who(task.completed_by), tuple(line for line in advice if line)))
     for note in case.notes:
         lines = [note.text] + ([f"Reminders snoozed until {long_date(note.snooze_until)}, agreed by "
                                 f"{note.agreed_by_hr} (HR)"] if note.kind == "snooze" and note.snooze_until else [])
