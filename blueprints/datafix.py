@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.access import ADMINISTRATORS, DATA_FIXERS, requires
 from blueprints.answering import answer, page_again
+from blueprints.cases.association import SAME_ABSENCES
 from blueprints.fields import DayField, seen_version
 from casework.corrections import FIELDS, missing_columns, words
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
@@ -133,7 +134,8 @@ def amend_associated(case_id: str):
     form = AbsencesForm()
     return answer(lambda: amend_absences(case, employee, form.absence_ids.data or [], form.absences_reason.data or "",
                                          current_user.email, clock.today(), seen_version(form)),
-                  "The associated absences are changed; the case history keeps them before and after.",
+                  lambda done: "The associated absences are changed; the case history keeps them before and after."
+                  if done is not None else SAME_ABSENCES,
                   url_for("datafix.amend", case_id=case.pk), page_again(form, lambda: _amend_page(
                       case, employee, StageForm(formdata=None, data={**stage_values(case), "version": case.version}),
                       form)), form)

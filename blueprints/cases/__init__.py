@@ -7,6 +7,7 @@ bp = Blueprint("cases", __name__)
 from blueprints.cases import (  # noqa: E402,F401  (routes register on bp)
     appeals,
     association,
+    chronology,
     letters,
     listing,
     meetings,

@@ -11,6 +11,8 @@ from blueprints.fields import seen_version
 from services import clock
 from services.cases.tasks import associate_absences
 
+SAME_ABSENCES = "Nothing changed: these absences, as they stand, are already associated with the stage."
+
 
 @bp.route("/cases/<case_id>/association", methods=["POST"])
 @requires(CASE_WORKERS)
@@ -19,6 +21,7 @@ def associate(case_id: str):
     form = AssociationForm()
     return answer(lambda: associate_absences(case, employee, form.absence_ids.data or [], actor(),
                                              clock.today(), seen_version(form)),
+                  lambda done: SAME_ABSENCES if done is None else
                   "Absences associated with the stage. Its other tasks can now be completed.",
                   case_url(case, "tasks"), case_page_again(case, employee, association_form=form), form,
                   beside="absence_ids")

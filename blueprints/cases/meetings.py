@@ -130,7 +130,8 @@ def notes(case_id: str, meeting_id: str):
     return answer(lambda: record_notes(case, meeting_id, {name: field.data for name, field in form._fields.items()
                                                           if name not in ("csrf_token", "version")},
                                        actor(), clock.today(), seen_version(form)),
-                  "Meeting notes saved: the meeting is marked as held.", case_url(case, "meetings"),
+                  lambda saved: "Meeting notes saved: the meeting is marked as held." if saved is not None else
+                  "Nothing changed: the notes are as they were saved.", case_url(case, "meetings"),
                   lambda message, _: _notes_page(case, employee, stage, meeting, form, 400, message or (
                       "Check the notes: a point needs correcting." if form.errors else None)), form)
 

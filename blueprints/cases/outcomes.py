@@ -18,6 +18,8 @@ from casework.workflow import OUTCOMES, DismissalTerms
 from services import clock
 from services.cases.outcomes import OutcomeChoice, check_outcome, offered_outcomes, outcome_blocked, record_outcome
 
+NOTHING_CHANGED = "Nothing changed: the stage already has this outcome, with the same dates and words."
+
 
 def outcome_form(case, today: dt.date, posted: bool = False) -> OutcomeForm:
     """The outcome form with the choices the case's stage offers: the posted one, or a new one decided today."""
@@ -53,7 +55,8 @@ def outcome(case_id: str):
                       lambda plan: render_case(case, employee, outcome_form=form, outcome_plan=plan), None, again,
                       form, beside="outcome_kind")
     return answer(lambda: record_outcome(case, employee, chosen(form), actor(), today, seen_version(form)),
-                  lambda plan: f"Outcome recorded: {plan.outcome.label}.", case_url(case, "outcome"), again, form,
+                  lambda plan: f"Outcome recorded: {plan.outcome.label}." if plan is not None else NOTHING_CHANGED,
+                  case_url(case, "outcome"), again, form,
                   beside="outcome_kind")
 
 

@@ -10,8 +10,10 @@ from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
 from blueprints.cases.loading import case_or_404
 from casework.checklists import HOLD_TASKS
 from documents import Case, Employee
+from documents.scope import may_read_medical
 from services import clock
 from services.cases.tasks import association_candidates, case_policy, ladder_of, task_blocked
+from services.reads.case_history import case_history
 from services.reads.people import names_in
 
 SECTIONS: list = []
@@ -59,6 +61,7 @@ def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
     if association.absence_ids.data is None or not association.is_submitted():
         association.absence_ids.data = sorted(ticked)
     version_form = CaseForm(formdata=None, version=case.version)
+    names = names_in(case)
     sections = {}
     for provide in SECTIONS:
         sections.update(provide(case, employee, today, forms))
@@ -66,7 +69,8 @@ def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
         case=case, employee=employee, policy=policy, ladder=ladder, titles=titles,
         open_tasks=open_tasks, done_tasks=done_tasks,
         blocked={task.id: task_blocked(case, task) for task in open_tasks},
-        names=names_in(case), candidates=candidates, association_form=association, version_form=version_form,
+        names=names, history=case_history(case, names, titles, may_read_medical(current_user, employee)),
+        candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
         today=today, hold_tasks=HOLD_TASKS,
         may_work=current_user.has_role(*CASE_WORKERS) and case.status != "closed",

@@ -24,6 +24,7 @@ from casework.checklists import (
     checklist_for,
     missing_attendees,
 )
+from casework.history import unchanged
 from casework.ladders import Stage as PolicyStage
 from casework.plain_text import ONE_LINE, one_line, unsafe_in_a_line
 from casework.workflow import alternative_date_problem, completion_blocked, notice_for, notice_problem
@@ -187,10 +188,11 @@ def notes_answers(stage: Stage, meeting: Meeting) -> dict:
 
 
 def record_notes(case: Case, meeting_id: str, answers: dict, actor: str, today: dt.date,
-                 version: int | None = None) -> Meeting:
+                 version: int | None = None) -> Meeting | None:
     """Save the meeting's notes on its checklist and mark it held, completing the stage's meeting task.
     Refused until the absences are associated and before the meeting's date. The audit entry says that
-    notes were saved, never what they say."""
+    notes were saved, never what they say. Notes saved again as they were change nothing: None, with no save
+    and no audit entry."""
     workable(case)
     stage, meeting = current_meeting(case, meeting_id)
     if meeting.cancelled:
@@ -202,6 +204,8 @@ def record_notes(case: Case, meeting_id: str, answers: dict, actor: str, today: 
         raise Refused(f"The meeting is on {long_date(meeting.on)}: record its notes once it has been held.")
     notes = _clean(stage_checklist(case, stage.key), answers)
     first = not meeting.held
+    if not first and unchanged(dict(meeting.notes or {}), notes) and unchanged(notes, dict(meeting.notes or {})):
+        return None
 
     def apply(case: Case) -> dict:
         meeting.notes, meeting.held, meeting.held_on = notes, True, meeting.on

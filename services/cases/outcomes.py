@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from casework.absences import long_date
+from casework.history import unchanged
 from casework.letters import LETTERS
 from casework.pertinent import advice_problem
 from casework.review import Target, target_problems, target_text
@@ -166,10 +167,13 @@ def _may_dismiss(actor: str) -> bool:
 
 
 def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor: str, today: dt.date,
-                   version: int | None = None) -> OutcomePlan:
+                   version: int | None = None) -> OutcomePlan | None:
     """Record the stage's outcome with the dates the policy sets (refused as `check_outcome` says);
     progressing moves the case to the next stage, a closing outcome closes it. Letter tasks stay as they are
-    (the letters make them)."""
+    (the letters make them). The very outcome the stage has already (same dates, words and terms) changes
+    nothing: None, with no save and no audit entry."""
+    if outcome_blocked(case) is None and recorded_already(stage_of(case).outcome, choice):
+        return None
     plan = check_outcome(case, choice, actor, today)
     key, decided_on, stage = choice.key, choice.decided_on, stage_of(case)
     previous = stage.outcome.kind if stage.outcome else None
@@ -215,6 +219,18 @@ def record_outcome(case: Case, employee: Employee, choice: OutcomeChoice, actor:
 
     case.change(actor, "outcome recorded", apply, reason=" ".join(plan.words()), version=version)
     return plan
+
+
+def recorded_already(outcome: Outcome | None, choice: OutcomeChoice) -> bool:
+    """Whether `outcome` (the stage's) is `choice` already: the same outcome, dates, words, target and terms."""
+    if outcome is None:
+        return False
+    chosen = {"kind": choice.key, "decided_on": choice.decided_on, "letter_dated": choice.letter_dated or
+              choice.decided_on, "summary": choice.summary, "target_occasions": choice.target_occasions,
+              "target_days": choice.target_days, **_dismissal_fields(choice)}
+    target = target_text(choice.target_figures, choice.target)
+    return unchanged({name: getattr(outcome, name) for name in chosen}, chosen) and (
+        not outcome.target or outcome.target == target)
 
 
 def _dismissal_fields(choice: OutcomeChoice) -> dict:

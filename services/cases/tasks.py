@@ -221,6 +221,8 @@ def reassign_task(case: Case, task_id: str, assignee: str, actor: str, version: 
     task = find_task(case, task_id)
     if task.status != "open":
         raise Refused("Only an open task can be reassigned.")
+    if task.assignee == assignee:
+        raise Refused(f"Nothing changed: {assignee} already has this task.", "assignee")
     if assignee.startswith(HR_QUEUE):
         if assignee != hr_queue(case.division):
             raise Refused(f"Only the HR queue of {case.division} may hold this case's tasks.")
@@ -345,9 +347,10 @@ def association_candidates(case: Case, today: dt.date) -> tuple[list[Absence], s
 
 
 def associate_absences(case: Case, employee: Employee, absence_ids: list[str], actor: str, today: dt.date,
-                       version: int | None = None, reason: str | None = None) -> Case:
+                       version: int | None = None, reason: str | None = None) -> Case | None:
     """Record snapshots of the chosen absences on the current stage and complete its association task
-    (`reason`, when a data fix gives one, is kept in the audit entry)."""
+    (`reason`, when a data fix gives one, is kept in the audit entry). The absences already associated, as they
+    stand, change nothing: None, with no save and no audit entry."""
     candidates, _ = association_candidates(case, today)
     chosen = [absence for absence in candidates if str(absence.pk) in set(absence_ids)]
     if not chosen:
@@ -357,12 +360,17 @@ def associate_absences(case: Case, employee: Employee, absence_ids: list[str], a
     stage = stage_of(case)
     before = [str(snapshot.absence_id) for snapshot in stage.associated]
 
+    snapshots = [AbsenceSnapshot(absence_id=absence.pk, external_id=absence.external_id,
+                                 first_day=absence.first_day, last_day=absence.last_day,
+                                 reason_category=absence.reason_category,
+                                 **absence_length(absence.first_day, absence.last_day, pattern, today))
+                 for absence in chosen]
+    if stage.absences_associated and [snapshot.to_mongo().to_dict() for snapshot in stage.associated] == [
+            snapshot.to_mongo().to_dict() for snapshot in snapshots]:
+        return None
+
     def apply(case: Case) -> dict:
-        stage.associated = [AbsenceSnapshot(absence_id=absence.pk, external_id=absence.external_id,
-                                            first_day=absence.first_day, last_day=absence.last_day,
-                                            reason_category=absence.reason_category,
-                                            **absence_length(absence.first_day, absence.last_day, pattern, today))
-                            for absence in chosen]
+        stage.associated = snapshots
         stage.associated_on, stage.associated_by = utcnow(), actor
         for task in case.open_tasks():
             if task.kind == ASSOCIATE and task.stage_key == stage.key:

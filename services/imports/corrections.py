@@ -86,9 +86,9 @@ def _replace_stage_key(case: Case, employee: Employee, key: str, actor: str, tod
 
 
 def amend_absences(case: Case, employee: Employee, absence_ids: list[str], reason: str, actor: str,
-                   today: dt.date, version: int | None = None) -> Case:
+                   today: dt.date, version: int | None = None) -> Case | None:
     """Change the absences associated with the current stage, with the reason kept in the audit entry (the
-    form asks for it as `absences_reason`)."""
+    form asks for it as `absences_reason`); None when they are those associated already, as they stand."""
     if not (reason or "").strip():
         raise Refused(NO_REASON, "absences_reason")
     return associate_absences(case, employee, absence_ids, actor, today, version, reason=reason.strip())

@@ -166,6 +166,7 @@ GETS = [
     row("cases.index", "GET", CASE_READING),
     row("cases.show", "GET", CASE_READING, STAFF, params=sts, label="the short-term case"),
     row("cases.show", "GET", CASE_READING, STAFF, params=lts, label="the long-term case, with a case conference"),
+    row("cases.chronology", "GET", CASE_READING, STAFF, params=lts, label="the long-term case's chronology"),
     row("cases.download_letter", "GET", CASE_READING, STAFF,
         params=lambda w, s: {"case_id": s.sts_case, "letter_id": s.case_letter, "number": 1}),
     row("cases.letter_pdf", "GET", CASE_READING, STAFF,

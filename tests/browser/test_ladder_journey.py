@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from casework.absences import long_date
 from services import clock
-from tests.browser.conftest import four_occasions, sign_in, sign_out
+from tests.browser.conftest import SCREENS, four_occasions, sign_in, sign_out
 from tests.conftest import PASSWORD, clean_database
 
 _REAL = clock.today()
@@ -275,3 +275,39 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
             "warning", "upheld", None)
         assert stage.appeals[0].late_reason == "The employee was in hospital when the deadline passed."
         screenshot("ladder-12-appeal-upheld")
+
+        # 8. Issue 19, point 5: the history reads as a chronology a bundle could hold, and the chronology prints.
+        history = page.locator("#case-audit")
+        history.locator("summary").click()
+        expect(history).to_contain_text(re.compile(r"Associated \d absences?: \d+ \w{3} \d{4}"))
+        expect(history).to_contain_text("Recorded the outcome: Written warning and a review period")
+        expect(history).to_contain_text("Moved from Absence support meeting to 1st formal absence review meeting")
+        expect(history).to_contain_text("Recorded the appeal: Upheld: the decision is withdrawn")
+        expect(history).to_contain_text("Hana HR")
+        assert not re.search(r"True|False|→|@example\.org", history.inner_text())
+        history.screenshot(path=str(SCREENS / "ladder-13-history.png"))     # the history alone: the page is long
+        accessible("case page with its history open")
+        page.get_by_role("link", name="The case's chronology, to read or print").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Chronology of the short-term sickness case")
+        events = page.locator("#chronology-events")
+        expect(events).to_contain_text(f"{long_date(START)} Absence support meeting began")
+        expect(events).to_contain_text("Outcome of 1st formal absence review meeting: Written warning")
+        expect(events).to_contain_text("Appeal against the outcome of 1st formal absence review meeting: Upheld")
+        expect(events.get_by_role("link", name=re.compile("^Read the notes"))).not_to_have_count(0)
+        screenshot("ladder-14-chronology")
+        accessible("chronology")
+        page.set_viewport_size({"width": 390, "height": 844})
+        screenshot("ladder-14-chronology-390")
+        accessible("chronology on a phone")
+        page.set_viewport_size({"width": 1280, "height": 720})
+        # printed: the menu, the way back, the footer and the links to the notes are left out; the events stay
+        page.emulate_media(media="print")
+        expect(page.locator(".nhsuk-header")).to_be_hidden()
+        expect(page.locator(".nhsuk-back-link")).to_be_hidden()
+        expect(events.get_by_role("link", name=re.compile("^Read the notes")).first).to_be_hidden()
+        expect(events).to_be_visible()
+        screenshot("ladder-15-chronology-print")
+        printed = SCREENS / "ladder-15-chronology.pdf"     # as Chromium prints it on A4, with the print stylesheet
+        page.pdf(path=str(printed), format="A4")
+        assert printed.read_bytes().startswith(b"%PDF")
+        page.emulate_media(media="screen")
