@@ -401,7 +401,7 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
 def _scan(as_of: dt.date, actor: str, apply: bool, employees, progress, active: Policy,
           opening: _CasesOpened, held: HeldWrites) -> ScanSummary:
     everyone = employees is None
-    staff = list(Employee.objects.current(as_of).exclude("audit") if everyone else employees)
+    staff = list(Employee.objects.current(as_of).exclude(*Employee.NOT_FOR_RULES) if everyone else employees)
     summary = ScanSummary()
     # Kept figures (issue 18.1): everyone named, or on the nightly scan everyone with a current absence. Imported
     # here because services.figures reads the active policy from this module.
@@ -480,5 +480,5 @@ def by_employee(staff: list[Employee], everyone: bool) -> Iterator[tuple[Employe
 def scan_staff_of(user, as_of: dt.date, apply: bool, progress=None) -> ScanSummary:
     """A scan by `user` of the staff in post on `as_of` whom they may see (HR: their divisions; admins:
     everyone): applied, or only what it would do; `progress(employees)` as each is done."""
-    staff = list(Employee.objects.visible_to(user).current(as_of).exclude("audit"))
+    staff = list(Employee.objects.visible_to(user).current(as_of).exclude(*Employee.NOT_FOR_RULES))
     return scan(as_of, f"trigger scan by {user.email}", apply=apply, employees=staff, progress=progress)
