@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 # `errors` and `key`, the row's own identifier). Other kinds register theirs with `register_importer`.
 IMPORTERS: dict[str, Callable[..., Any]] = {"absences": import_absences}
 REPORTED = {"absences": REPORTED_COLUMNS}   # the columns a kind's refused-rows report repeats
-NUMBERED: set[str] = set()   # kinds whose importer also takes numbers=, each row's number in the file
+NUMBERED: set[str] = {"absences"}   # kinds whose importer also takes numbers=, each row's number in the file
 MAILING: set[str] = set()    # kinds whose importer also takes mail=, the settings of the notices it sends
 # Kinds whose importer also takes detail_known=, whether the uploader may know an employee's medical detail:
 DETAILED = {"absences"}
