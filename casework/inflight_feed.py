@@ -45,13 +45,14 @@ class InflightRow:
 @dataclasses.dataclass(frozen=True)
 class Person:
     """What the migration needs to know about one employee; `off_sick`: whether an absence of theirs is open
-    on the import's as-of date."""
+    on the import's as-of date; `name` as the report shows it."""
 
     id: object
     assignment_number: str
     started: dt.date | None
     left: dt.date | None
     off_sick: bool = False
+    name: str = ""      # first and last name, as an import's report shows it
 
 
 @dataclasses.dataclass(frozen=True)
