@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 from casework.calendar import EARLIEST, LATEST, in_range
 from casework.feed_files import NotADate, text
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 FORMS = "DD/MM/YYYY (day first, as 09/03/2026) or YYYY-MM-DD"
 
@@ -52,27 +52,35 @@ def feed_date(value: object, order: DateOrder = DAY_FIRST) -> dt.date | None:
     word = text(value)
     if not word:
         return None
-    iso, uk = _ISO.fullmatch(word), _UK.fullmatch(word)
-    if iso:
-        year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
-    elif uk:
-        day, month, year = int(uk[1]), int(uk[2]), int(uk[3])
-        if _only_month_first(day, month, year):
-            raise NotADate(f"{word!r} reads month first (there is no month {month}): write the day first, "
-                           f"{month:02d}/{day:02d}/{year}, or as {year}-{day:02d}-{month:02d}.")
-        if order.month_first and 1 <= day <= 12 and 1 <= month <= 12 and day != month:
-            raise NotADate(f"{word!r} could be either date: this file writes other dates month first (as "
-                           f"{order.month_first!r}). Write it as {year}-{month:02d}-{day:02d} if it is "
-                           f"{_words(day, month)}, or {year}-{day:02d}-{month:02d} if it is {_words(month, day)}.")
+    if _ISO.fullmatch(word):
+        try:
+            found = dt.date.fromisoformat(word)
+        except ValueError:
+            raise NotADate(f"{word!r} is not a date: write it as {FORMS}.") from None
     else:
-        raise NotADate(f"{word!r} is not a date: write it as {FORMS}.")
-    try:
-        found = dt.date(year, month, day)
-    except ValueError:
-        raise NotADate(f"{word!r} is not a date: write it as {FORMS}.") from None
+        found = _uk_date(word, order)
     if not in_range(found):
         raise NotADate(f"{word!r} is too far away: use a date from {EARLIEST} to {LATEST}.", out_of_range=True)
     return found
+
+
+def _uk_date(word: str, order: DateOrder) -> dt.date:
+    """A d/m/yyyy date read day first, or NotADate saying why not."""
+    uk = _UK.fullmatch(word)
+    if not uk:
+        raise NotADate(f"{word!r} is not a date: write it as {FORMS}.")
+    day, month, year = int(uk[1]), int(uk[2]), int(uk[3])
+    if _only_month_first(day, month, year):
+        raise NotADate(f"{word!r} reads month first (there is no month {month}): write the day first, "
+                       f"{month:02d}/{day:02d}/{year}, or as {year}-{day:02d}-{month:02d}.")
+    if order.month_first and 1 <= day <= 12 and 1 <= month <= 12 and day != month:
+        raise NotADate(f"{word!r} could be either date: this file writes other dates month first (as "
+                       f"{order.month_first!r}). Write it as {year}-{month:02d}-{day:02d} if it is "
+                       f"{_words(day, month)}, or {year}-{day:02d}-{month:02d} if it is {_words(month, day)}.")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise NotADate(f"{word!r} is not a date: write it as {FORMS}.") from None
 
 
 def _only_month_first(first: int, second: int, year: int) -> bool:
