@@ -257,6 +257,8 @@ def plan_feed(rows: Sequence[Mapping[str | None, object]], staff: Mapping[str, S
         outcome = Outcome(index, text(raw.get("absence_id")), errors=errors, row=row)
         if row is not None:
             _check_row(outcome, row, staff, by_external_id, repeats, today)
+        else:       # a row that cannot be read still names its employee, when it names someone known
+            outcome.staff = staff.get(text(raw.get("assignment_number")))
         outcomes.append(outcome)
         if progress and (index + 1) % 1000 == 0:
             progress(index + 1)

@@ -209,6 +209,8 @@ def plan_inflight(rows: list[Mapping[str | None, object]], numbers: list[int], p
                           errors=errors, row=row)
         if row is not None:
             _check_row(outcome, row, numbers, people, by_employee, first_row, today)
+        else:       # a row that cannot be read still names its employee, when it names someone known
+            outcome.person = people.get(outcome.assignment_number)
         if not outcome.errors:
             outcome.action = "unchanged" if outcome.existing else "created"
         outcomes.append(outcome)

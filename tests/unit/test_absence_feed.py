@@ -230,6 +230,12 @@ def test_rows_of_one_batch_overlapping_each_other_name_each_other(numbers, first
     assert [describe(outcome.errors) for outcome in outcomes] == [first, second]
 
 
+def test_a_row_that_cannot_be_read_still_names_its_employee():
+    outcomes = plan_feed([row(first_day="02/13/2026"), row(absence_id="AB2", assignment_number="Z9", first_day="x")],
+                         STAFF, [], TODAY)
+    assert [(outcome.action, outcome.staff) for outcome in outcomes] == [("refused", ANNA), ("refused", None)]
+
+
 def test_a_row_overlapping_an_ongoing_row_says_it_goes_on():
     outcomes = plan_feed([row(NO_RTW, last_day=""), row(NO_RTW, absence_id="AB2", first_day="2026-03-10",
                                                          last_day="2026-03-11")], STAFF, [], TODAY, numbers=[2, 3])

@@ -95,6 +95,11 @@ def plan(rows, cases=(), people=None):
     return plan_inflight(rows, [n + 2 for n in range(len(rows))], POLICY, people, cases, TODAY)
 
 
+def test_a_row_that_cannot_be_read_still_names_its_employee():
+    outcomes = plan([row(stage_started_on="1/15/2026"), row(assignment_number="A00077", stage="")])
+    assert [(outcome.action, outcome.person) for outcome in outcomes] == [("refused", ANNA), ("refused", None)]
+
+
 def test_new_rows_are_created_and_counted():
     outcomes = plan([row(), row(case_type="LTS", stage="lts_welfare", warning_level="", warning_expires_on="")])
     assert [(o.action, o.key, o.person) for o in outcomes] == [("created", "STS", ANNA), ("created", "LTS", ANNA)]
