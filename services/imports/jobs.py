@@ -101,7 +101,7 @@ def apply_job(job: ImportJob, skip_invalid: bool, today: dt.date, mail: MailSett
     refused); Refused when it is already being applied, or has been, or when rows are refused and not
     `skip_invalid`."""
     refused = (job.counts or {}).get("refused", 0)
-    if refused and not skip_invalid:
+    if refused and not skip_invalid and job.status in APPLICABLE and job.purged_at is None:
         raise Refused(f"Nothing was applied: {refused:,} row{' is' if refused == 1 else 's are'} refused. Tick "
                       f"“{SKIP_INVALID}” to apply the valid rows, or fix the file and upload it again.", "skip_invalid")
     started = ImportJob.objects(pk=job.pk, status__in=APPLICABLE, purged_at=None).update_one(
