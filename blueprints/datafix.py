@@ -146,7 +146,7 @@ def _amend_page(case: Case, employee: Employee, form: StageForm, absences: Absen
     form.stage.choices = [SelectChoice(stage.key, f"{stage.title} ({stage.key})") for stage in ladder.stages]
     candidates, ticked = association_candidates(case, clock.today())
     absences.absence_ids.choices = [(str(absence.pk), str(absence.pk)) for absence in candidates]
-    if not absences.is_submitted():
+    if absences.absence_ids.raw_data is None:   # not the form sent: the stage form's error keeps the stored ticks
         absences.absence_ids.data = sorted(ticked)
     failed = form.errors or form.form_errors or absences.errors or absences.form_errors
     return render_template("datafix/amend.html", case=case, employee=employee, form=form, absences=absences,

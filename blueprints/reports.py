@@ -72,7 +72,8 @@ def board():
         return render_template("reports/board.html", form=form, report=None), 400
     report = _report(form)
     return render_template("reports/board.html", form=form, report=report, charts=board_tables.charts(report),
-                           tables={table.key: table for table in board_tables.tables(report)})
+                           tables={table.key: table for table in board_tables.tables(report)},
+                           part_month_note=board_tables.part_month_words(report))
 
 
 @bp.route("/reports/board.<any(csv, xlsx):extension>")

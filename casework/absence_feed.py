@@ -9,9 +9,10 @@ import datetime as dt
 from collections import Counter
 from typing import Callable, Iterable, Mapping, Sequence
 
-from casework.absences import Period, check_absence, rtw_day_number
+from casework.absences import Period, check_absence, long_date, overlapping, rtw_day_number
 from casework.calendar import WorkingPattern
-from casework.feed_files import iso_date, lacking, text, yes_no
+from casework.feed_dates import DAY_FIRST, DateOrder, date_order, feed_date
+from casework.feed_files import lacking, text, yes_no
 from casework.reason_codes import DEFAULT_MAPPING, PREGNANCY_CODES, accepted_reasons, esr_code
 from casework.reasons import REASON_CATEGORIES
 
@@ -39,6 +40,7 @@ REASON_SYNONYMS = {
 _REASONS = {**REASON_SYNONYMS, **{label.lower(): key for key, label in REASON_CATEGORIES.items()},
             **{key: key for key in REASON_CATEGORIES}}
 FLAGS = ("work_related", "pregnancy_related", "disability_related")
+DATE_COLUMNS = ("first_day", "last_day", "rtw_date", "expected_return")
 # What a reader who may not know an employee's medical detail is not told changed (`Staff.detail_known`): the
 # detail, and the ESR reason code, which says more than its category (S17, cancers, counts as "other").
 UNTOLD = frozenset({"reason_detail", "reason_code"})
@@ -77,12 +79,13 @@ def read_reason(text: str, codes: Mapping[str, str]) -> tuple[str | None, str | 
     return _REASONS.get(" ".join(text.split()).lower()), None
 
 
-def read_row(row: Mapping[str | None, object],
-             codes: Mapping[str, str] = DEFAULT_MAPPING) -> tuple[FeedRow | None, dict[str, str]]:
+def read_row(row: Mapping[str | None, object], codes: Mapping[str, str] = DEFAULT_MAPPING,
+             order: DateOrder = DAY_FIRST) -> tuple[FeedRow | None, dict[str, str]]:
     """Turn one row (CSV strings, or JSON strings/booleans/null) into a FeedRow, or say what is wrong. A JSON
     value of another kind (a number, an object, a list) is refused, never turned into text. An ESR reason code
     is read through `codes` ({code: category}); the row keeps the code given (`reason_code`), and a code saying
-    the absence is pregnancy-related marks it so."""
+    the absence is pregnancy-related marks it so. Dates are ISO or UK (`casework.feed_dates`), read in the
+    file's `order`."""
     kinds = kind_errors(row)
     row = {name: None if name in kinds else value for name, value in row.items()}
     errors: dict[str, str] = {}
@@ -95,9 +98,9 @@ def read_row(row: Mapping[str | None, object],
         elif len(value) > MAX_ID:
             errors[field] = f"Use at most {MAX_ID} characters."
     dates = {}
-    for field in ("first_day", "last_day", "rtw_date", "expected_return"):
+    for field in DATE_COLUMNS:
         try:
-            dates[field] = iso_date(row.get(field))
+            dates[field] = feed_date(row.get(field), order)
         except ValueError as problem:
             errors[field] = str(problem)
     if "first_day" not in errors and dates["first_day"] is None:
@@ -233,28 +236,33 @@ class Outcome:
 
 def plan_feed(rows: Sequence[Mapping[str | None, object]], staff: Mapping[str, Staff], stored: Iterable[StoredAbsence],
               today: dt.date, progress: Callable[[int], None] | None = None,
-              codes: Mapping[str, str] = DEFAULT_MAPPING) -> list[Outcome]:
+              codes: Mapping[str, str] = DEFAULT_MAPPING, numbers: Sequence[int] | None = None) -> list[Outcome]:
     """Decide what each row does, given the employees it names and their stored absences, reading ESR reason
     codes through the mapping `codes` ({code: category}, read once for the whole batch).
 
     A row is refused when it cannot be read, names nobody, repeats an absence_id of the batch,
     carries the absence_id of someone else's absence, or its dates cannot be recorded (before
     they started, in the future, overlapping another absence stored or in the batch).
-    `progress(rows read)` is called every 1,000 rows.
+    `progress(rows read)` is called every 1,000 rows. Dates are read in the order the whole file writes them
+    (`casework.feed_dates.date_order`). Two rows overlapping each other say so, naming the other by its number
+    in the file (`numbers`), or by its index in the batch when there are none (the API).
     """
     stored = list(stored)
+    order = date_order(rows, DATE_COLUMNS)
     by_external_id = {absence.external_id: absence for absence in stored if absence.external_id}
     repeats = Counter(text(row.get("absence_id")) for row in rows)
     outcomes = []
     for index, raw in enumerate(rows):
-        row, errors = read_row(raw, codes)
+        row, errors = read_row(raw, codes, order)
         outcome = Outcome(index, text(raw.get("absence_id")), errors=errors, row=row)
         if row is not None:
             _check_row(outcome, row, staff, by_external_id, repeats, today)
+        else:       # a row that cannot be read still names its employee, when it names someone known
+            outcome.staff = staff.get(text(raw.get("assignment_number")))
         outcomes.append(outcome)
         if progress and (index + 1) % 1000 == 0:
             progress(index + 1)
-    _check_overlaps(outcomes, stored, today)
+    _check_overlaps(outcomes, stored, today, numbers)
     for outcome in outcomes:
         if not outcome.errors:
             _decide(outcome, staff)
@@ -279,24 +287,44 @@ def _check_row(outcome: Outcome, row: FeedRow, staff, by_external_id, repeats, t
                                 person.started, person.left, [], today))
 
 
-def _check_overlaps(outcomes: list[Outcome], stored: list[StoredAbsence], today: dt.date) -> None:
-    """Refuse rows overlapping a stored absence they do not replace, or another acceptable row."""
+def _check_overlaps(outcomes: list[Outcome], stored: list[StoredAbsence], today: dt.date,
+                    numbers: Sequence[int] | None) -> None:
+    """Refuse rows overlapping a stored absence they do not replace, or another acceptable row (named as such)."""
     periods: dict[object, list[Period]] = {}
     replaced = {outcome.stored.id for outcome in outcomes if not outcome.errors and outcome.stored}
     for absence in stored:
         if absence.id not in replaced:
             periods.setdefault(absence.employee, []).append(absence.period)
     acceptable = [outcome for outcome in outcomes if not outcome.errors]
+    in_file: dict[object, list[Period]] = {}
     for outcome in acceptable:
         row, person = _accepted(outcome)
-        values = row.values
-        periods.setdefault(person.id, []).append(Period(outcome.index, values["first_day"], values["last_day"]))
+        in_file.setdefault(person.id, []).append(Period(outcome, row.values["first_day"], row.values["last_day"]))
     for outcome in acceptable:
         row, person = _accepted(outcome)
-        values = row.values
-        others = [period for period in periods[person.id] if period.id != outcome.index]
-        outcome.errors.update(check_absence(values["first_day"], values["last_day"], values.get("expected_return"),
-                                            person.started, person.left, others, today))
+        first, last = row.values["first_day"], row.values["last_day"]
+        outcome.errors.update(check_absence(first, last, row.values.get("expected_return"), person.started,
+                                            person.left, periods.get(person.id, []), today))
+        if outcome.errors.keys() & {"first_day", "last_day"}:
+            continue
+        clash = overlapping(first, last, [period for period in in_file[person.id] if period.id is not outcome])
+        if clash is not None:
+            field = "first_day" if clash.first_day <= first else "last_day"
+            outcome.errors[field] = f"This overlaps {_row_words(clash.id, numbers)}: {_days(clash)}."
+
+
+def _row_words(other: object, numbers: Sequence[int] | None) -> str:
+    """"row 12 of this file (absence AB7)"; "item 3 of this batch (absence AB7)" for rows without numbers."""
+    assert isinstance(other, Outcome), "a period of the file is its row's outcome"
+    where = f"row {numbers[other.index]} of this file" if numbers else f"item {other.index} of this batch"
+    return f"{where} (absence {other.absence_id})"
+
+
+def _days(period: Period) -> str:
+    """"3 March 2026 to 5 March 2026", or "from 3 March 2026, still going on"."""
+    if period.last_day is None:
+        return f"from {long_date(period.first_day)}, still going on"
+    return f"{long_date(period.first_day)} to {long_date(period.last_day)}"
 
 
 def _accepted(outcome: Outcome) -> tuple[FeedRow, Staff]:

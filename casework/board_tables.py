@@ -50,6 +50,13 @@ class BoardReport:
     long_term_definition: str = ""  # which policy's long-term threshold the figures use, in words
 
     @property
+    def part_month(self) -> dt.date | None:
+        """The first day of the period's last month when the period ends inside it (the current month, counted to
+        today): a part month, whose figures are not yet a month's. None when the last month is whole."""
+        first, last = month_bounds(month_index(self.end))
+        return first if self.end < last else None
+
+    @property
     def change(self) -> float | None:
         """The change in days lost per FTE from the same period a year earlier, as a percentage."""
         return change_percent(self.now.organisation.days_lost_per_fte, self.earlier.organisation.days_lost_per_fte)
@@ -160,17 +167,41 @@ def rtw_table(report: BoardReport) -> Table:
 
 
 def month_table(report: BoardReport) -> Table:
-    """FTE-days lost month by month: the latest 12 months beside the same months a year earlier."""
+    """FTE-days lost month by month: the latest 12 months beside the same months a year earlier. A part month
+    says so and has no change: part of a month against a whole one is no change."""
     rows = tuple((_month_label(row["month"], report.end), row["fte_days"], row["previous_fte_days"],
-                  change_percent(row["fte_days"], row["previous_fte_days"])) for row in report.months)
+                  None if row["month"] == report.part_month else change_percent(row["fte_days"],
+                                                                                row["previous_fte_days"]))
+                 for row in report.months)
     return Table("months", "FTE-days lost month by month",
                  ("Month", "FTE-days lost", "Same month a year earlier", "Change (%)"), rows)
 
 
 def _month_label(month: dt.date, end: dt.date) -> str:
-    """"June 2026"; the period's last month, when the period ends inside it: "November 2026 (to 23 November)"."""
+    """"June 2026"; the period's last month, when the period ends inside it: "November 2026 (part month, to 23
+    November)"."""
     cut = month_index(month) == month_index(end) and end != month_bounds(month_index(end))[1]
-    return f"{month:%B %Y}" + (f" (to {end:%-d %B})" if cut else "")
+    return f"{month:%B %Y}" + (f" (part month, to {end:%-d %B})" if cut else "")
+
+
+def part_month_words(report: BoardReport) -> str:
+    """What the month-by-month chart says of a part month it leaves out of its line ("" when there is none)."""
+    if report.part_month is None:
+        return ""
+    return (f"{report.part_month:%B %Y} is counted only to {report.end:%-d %B} (a part month), so it is left out of "
+            "the line; its figure so far is in the table.")
+
+
+SHEETS = {"split": "Long and short term", "absence": "By division and directorate",
+          "comparison": "Against a year earlier", "months": "Month by month", "forecast": "Full-year forecast",
+          "reasons": "By reason", "rtw": "Return-to-work interviews"}   # readable worksheet names (31 at most)
+
+
+def period_words(report: BoardReport) -> str:
+    """The period and whom it covers, as each worksheet says under its title: "Your divisions, 1 April 2026 to
+    23 November 2026 (November 2026 a part month, to 23 November)"."""
+    part = f" ({report.part_month:%B %Y} a part month, to {report.end:%-d %B})" if report.part_month else ""
+    return f"{report.title}, {report.start:%-d %B %Y} to {report.end:%-d %B %Y}{part}"
 
 
 def forecast_table(report: BoardReport) -> Table:
@@ -188,13 +219,17 @@ def forecast_table(report: BoardReport) -> Table:
 
 
 def tables(report: BoardReport) -> list[Table]:
-    """Every table of the report, in the order the page shows them."""
-    return [split_table(report), scope_table(report), comparison_table(report), month_table(report),
-            forecast_table(report), reason_table(report), rtw_table(report)]
+    """Every table of the report, in the order the page shows them, each with its readable worksheet name and
+    the period as its note."""
+    note = period_words(report)
+    return [dataclasses.replace(table, sheet=SHEETS[table.key], note=note) for table in (
+        split_table(report), scope_table(report), comparison_table(report), month_table(report),
+        forecast_table(report), reason_table(report), rtw_table(report))]
 
 
 def charts(report: BoardReport) -> dict:
-    """The report's charts: days lost per FTE by directorate, the months against a year earlier, the forecast."""
+    """The report's charts: days lost per FTE by directorate, the months against a year earlier (a part month
+    left out of the line, and its description saying so), the forecast."""
     found = report.forecast
     years = [(year.label, ratio(year.fte_days, year.average_fte, 2)) for year in found.history]
     years += [(f"{found.year_label} to date", ratio(found.to_date_fte_days, found.average_fte, 2)),
@@ -205,8 +240,9 @@ def charts(report: BoardReport) -> dict:
                                   [found.days_lost_per_fte for found in directorates.values()], "Days lost per FTE"),
         "months": month_comparison_chart(
             "months-chart", "FTE-days lost each month: the latest 12 months against the 12 before",
-            [row["month"] for row in report.months], [row["fte_days"] for row in report.months],
-            [row["previous_fte_days"] for row in report.months]),
+            [row["month"] for row in report.months],
+            [None if row["month"] == report.part_month else row["fte_days"] for row in report.months],
+            [row["previous_fte_days"] for row in report.months], note=part_month_words(report)),
         "forecast": bar_chart("forecast-chart", "Days lost per FTE by financial year, with this year's forecast",
                               [label for label, _ in years], [value for _, value in years], "Days lost per FTE",
                               highlight=[len(years) - 1]),

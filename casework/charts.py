@@ -28,9 +28,9 @@ LABEL_CHARS_PER_PX = 1 / 7
 
 
 def month_comparison_chart(chart_id: str, title: str, months: Sequence[dt.date], latest: Sequence[float | None],
-                           previous: Sequence[float | None], y_label: str = "FTE-days lost") -> Markup:
+                           previous: Sequence[float | None], y_label: str = "FTE-days lost", note: str = "") -> Markup:
     """The latest 12 months (solid blue line, circles) against the same months a year earlier (dashed
-    grey line, squares); None leaves a gap. The description states every figure in words."""
+    grey line, squares); None leaves a gap. The description states every figure in words, then `note`."""
     if not len(months) == len(latest) == len(previous):
         raise ValueError("months, latest and previous must have the same length")
     if all(value is None for value in [*latest, *previous]):
@@ -45,7 +45,7 @@ def month_comparison_chart(chart_id: str, title: str, months: Sequence[dt.date],
     desc = "; ".join(f"{line.name}: " + ", ".join(_figure(_month_name(m, line.years_back), v, y_label)
                                                   for m, v in zip(months, line.values, strict=True))
                      for line in series)
-    return _svg(chart_id, title, desc + ".", body)
+    return _svg(chart_id, title, desc + "." + (f" {note}" if note else ""), body)
 
 
 def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence[float | None], y_label: str,

@@ -13,12 +13,15 @@ from collections.abc import Sequence
 @dataclasses.dataclass(frozen=True)
 class Table:
     """One table of a report: `key` names its file or sheet, `rows` hold plain values (str, int, float,
-    None or date) in the order of `columns`."""
+    None or date) in the order of `columns`. A workbook names its sheet `sheet` (the key when empty) and writes
+    `note` (such as the period) under the title."""
 
     key: str
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int | float | dt.date | None, ...], ...]
+    sheet: str = ""
+    note: str = ""
 
     @property
     def numeric(self) -> tuple[bool, ...]:
@@ -74,10 +77,11 @@ def _csv_cell(value: Cell) -> str | int | float:
 
 
 def to_xlsx(tables: Sequence[Table]) -> bytes:
-    """The tables as an XLSX workbook, one worksheet a table named from its key: the title (bold),
-    the header (bold, frozen below it), then the rows. Numbers stay numbers, dates are dates shown
-    `yyyy-mm-dd`, every string is neutralised and stored as text, never as a formula. The properties
-    name no person and carry a fixed time, so the same tables give the same bytes."""
+    """The tables as an XLSX workbook, one worksheet a table named from its sheet name (else its key): the
+    title (bold), its note when it has one, the header (bold, frozen below it), then the rows. Numbers stay
+    numbers, shown as a report page shows them (`number_format`), dates are dates shown `yyyy-mm-dd`, every
+    string is neutralised and stored as text, never as a formula. The properties name no person and carry a
+    fixed time, so the same tables give the same bytes."""
     if not tables:
         raise ValueError("a workbook needs at least one table")
     # openpyxl (with numpy, 0.5 s) is imported when a workbook is made, not by every command that starts the app.
@@ -87,7 +91,7 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties = DocumentProperties(creator="Casebook", created=FIXED_TIME, modified=FIXED_TIME)
-    for name, table in zip(sheet_names([table.key for table in tables]), tables, strict=True):
+    for name, table in zip(sheet_names([table.sheet or table.key for table in tables]), tables, strict=True):
         _write_sheet(workbook.create_sheet(name), table)
     out = io.BytesIO()
     ExcelWriter(workbook, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()
@@ -99,21 +103,41 @@ def _write_sheet(sheet, table: Table) -> None:
     from openpyxl.utils import get_column_letter
     bold = Font(bold=True)
     sheet.append([_xlsx_cell(table.title)])
+    if table.note:
+        sheet.append([_xlsx_cell(table.note)])
+    header = sheet.max_row + 1
     sheet.append([_xlsx_cell(column) for column in table.columns])
     for row in table.rows:
         sheet.append([_xlsx_cell(value) for value in row])
-    for cell in [*sheet[1], *sheet[2]]:
+    for cell in [*sheet[1], *sheet[header]]:
         cell.font = bold
-    sheet.freeze_panes = "A3"
-    for row in sheet.iter_rows():
-        for cell in row:
+    sheet.freeze_panes = f"A{header + 1}"
+    for row in sheet.iter_rows(min_row=header + 1):
+        for cell, column in zip(row, table.columns, strict=False):
             if isinstance(cell.value, str):
                 cell.data_type = "s"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            else:
+                cell.number_format = number_format(cell.value, column)
+    for row in sheet.iter_rows(max_row=header):     # the title, the note and the header: text, never formulas
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for number, column in enumerate(table.columns, start=1):
         values = [column, *(row[number - 1] for row in table.rows)]
         sheet.column_dimensions[get_column_letter(number)].width = _width(values)
+
+
+def number_format(value: Cell, column: str) -> str:
+    """How a spreadsheet shows a number as a report page does (templates/reports/_table.html): a whole number with
+    thousands separated (1,234), a share in a "(%)" column to one place with its sign (80.5%), any other number to
+    two places (179.15, not 179.148). "General" for what is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "General"
+    if column.endswith("(%)"):
+        return '#,##0.0"%"'
+    return "#,##0" if isinstance(value, int) else "#,##0.00"
 
 
 def _xlsx_cell(value: Cell) -> Cell:

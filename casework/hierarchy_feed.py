@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
-from casework.feed_files import iso_date, lacking, text
+from casework.feed_dates import DAY_FIRST, DateOrder, date_order, feed_date
+from casework.feed_files import lacking, text
 from casework.plain_text import ONE_LINE, unsafe_in_a_line
 
 COLUMNS = ("assignment_number", "employee_number", "first_name", "last_name", "email", "job_title", "division",
@@ -30,6 +31,7 @@ LIMITS = {"assignment_number": 40, "employee_number": 40, "first_name": 100, "la
           "job_title": 200, "division": 100, "directorate": 100, "department": 100,
           "supervisor_assignment_number": 40, "address_line_1": 200, "address_line_2": 200, "town": 100,
           "postcode": 20}
+DATE_COLUMNS = ("start_date", "end_date")
 REQUIRED = ("assignment_number", "first_name", "last_name", "division", "fte")
 MAX_HOURS = 60
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -41,10 +43,10 @@ def missing_columns(header: Iterable[str]) -> list[str]:
     return lacking(header, COLUMNS)
 
 
-def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, str]]:
-    """One row as {column: value} (dates as dates, fte and hours as numbers, working days as a list, the postcode
-    in capitals), or what is wrong with it as {column: message}. An address column the file does not have is
-    left out of the values, so the stored address stays as it is."""
+def read_row(row: Mapping[str | None, object], order: DateOrder = DAY_FIRST) -> tuple[dict | None, dict[str, str]]:
+    """One row as {column: value} (dates as dates, ISO or UK read in the file's `order`, fte and hours as numbers,
+    working days as a list, the postcode in capitals), or what is wrong with it as {column: message}. An address
+    column the file does not have is left out of the values, so the stored address stays as it is."""
     errors: dict[str, str] = {}
     if row.get(None):
         errors["row"] = "This row has more cells than the header: put text containing commas in quotes."
@@ -75,9 +77,9 @@ def read_row(row: Mapping[str | None, object]) -> tuple[dict | None, dict[str, s
     if region not in REGIONS:
         errors["region"] = f"Unknown region {region!r}: use one of {', '.join(REGIONS)} (empty means ENG)."
     values["region"] = region
-    for name in ("start_date", "end_date"):
+    for name in DATE_COLUMNS:
         try:
-            values[name] = iso_date(row.get(name))
+            values[name] = feed_date(row.get(name), order)
         except ValueError as problem:
             errors[name] = str(problem)
     if not errors.keys() & {"start_date", "end_date"} and values["start_date"] and values["end_date"] \
@@ -225,8 +227,9 @@ def plan_hierarchy(rows: list[Mapping[str | None, object]], stored: Mapping[str,
     """
     repeats = Counter(text(row.get("assignment_number")) for row in rows)
     outcomes = []
+    order = date_order(rows, DATE_COLUMNS)
     for index, raw in enumerate(rows):
-        values, errors = read_row(raw)
+        values, errors = read_row(raw, order)
         number = text(raw.get("assignment_number"))
         outcome = Outcome(index, number, errors=errors, values=values)
         if number and repeats[number] > 1:

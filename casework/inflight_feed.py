@@ -10,7 +10,8 @@ import datetime as dt
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
-from casework.feed_files import iso_date, lacking, text
+from casework.feed_dates import DAY_FIRST, DateOrder, date_order, feed_date
+from casework.feed_files import lacking, text
 from casework.ladders import Ladder
 from casework.policy import Policy
 
@@ -22,6 +23,7 @@ REPORTED_COLUMNS = tuple(name for name in COLUMNS if name != "notes")
 KIND_WORDS = {"STS": "short-term", "LTS": "long-term"}
 WARNING_LEVELS = ("first", "final")
 MAX_NOTES = 9000
+DATE_COLUMNS = ("stage_started_on", "warning_expires_on", "review_date")
 NO_OPEN_ABSENCE = "no_open_absence"   # the warning on a long-term row whose employee is not off on the as-of date
 
 
@@ -43,13 +45,14 @@ class InflightRow:
 @dataclasses.dataclass(frozen=True)
 class Person:
     """What the migration needs to know about one employee; `off_sick`: whether an absence of theirs is open
-    on the import's as-of date."""
+    on the import's as-of date; `name` as the report shows it."""
 
     id: object
     assignment_number: str
     started: dt.date | None
     left: dt.date | None
     off_sick: bool = False
+    name: str = ""      # first and last name, as an import's report shows it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,9 +114,10 @@ def ladder_for(policy: Policy, case_type: str) -> Ladder:
     return policy.sts.ladder if case_type == "STS" else policy.lts.ladder
 
 
-def read_row(raw: Mapping[str | None, object], policy: Policy,
-             today: dt.date) -> tuple[InflightRow | None, dict[str, str]]:
-    """Turn one row into an InflightRow, or say what is wrong with each field."""
+def read_row(raw: Mapping[str | None, object], policy: Policy, today: dt.date,
+             order: DateOrder = DAY_FIRST) -> tuple[InflightRow | None, dict[str, str]]:
+    """Turn one row into an InflightRow, or say what is wrong with each field; dates ISO or UK
+    (`casework.feed_dates`), read in the file's `order`."""
     errors: dict[str, str] = {}
     if raw.get(None):
         errors["row"] = "This row has more cells than the header: put text containing commas in quotes."
@@ -123,9 +127,9 @@ def read_row(raw: Mapping[str | None, object], policy: Policy,
     if case_type not in KIND_WORDS:
         errors["case_type"] = f"Write STS or LTS, not {text(raw.get('case_type'))!r}."
     dates = {}
-    for field in ("stage_started_on", "warning_expires_on", "review_date"):
+    for field in DATE_COLUMNS:
         try:
-            dates[field] = iso_date(raw.get(field))
+            dates[field] = feed_date(raw.get(field), order)
         except ValueError as problem:
             errors[field] = str(problem)
     started = dates.get("stage_started_on")
@@ -198,12 +202,15 @@ def plan_inflight(rows: list[Mapping[str | None, object]], numbers: list[int], p
         by_employee.setdefault(case.employee, []).append(case)
     first_row: dict[tuple[str, str], int] = {}
     outcomes = []
+    order = date_order(rows, DATE_COLUMNS)
     for index, raw in enumerate(rows):
-        row, errors = read_row(raw, policy, today)
+        row, errors = read_row(raw, policy, today, order)
         outcome = Outcome(index, text(raw.get("assignment_number")), text(raw.get("case_type")).upper(),
                           errors=errors, row=row)
         if row is not None:
             _check_row(outcome, row, numbers, people, by_employee, first_row, today)
+        else:       # a row that cannot be read still names its employee, when it names someone known
+            outcome.person = people.get(outcome.assignment_number)
         if not outcome.errors:
             outcome.action = "unchanged" if outcome.existing else "created"
         outcomes.append(outcome)

@@ -44,7 +44,7 @@ def absences(file: Path, dry_run: bool, skip_invalid: bool, report: Path | None,
     today = as_of.date() if as_of else clock.today()
     run_feed(file, missing_columns, REPORTED_COLUMNS, dry_run, skip_invalid, report,
              lambda rows, numbers, bars: import_absences(rows, actor(file), "import", today, dry_run, skip_invalid,
-                                                         bars),
+                                                         bars, numbers=numbers),
              lambda number, outcome: refusal_lines(number, outcome.absence_id, outcome.errors))
 
 

@@ -9,6 +9,7 @@ from wtforms.validators import ValidationError
 
 from casework.absence_feed import missing_columns
 from casework.feed_files import NotAFeedFile, check_rows, decode_text, read_header
+from services.imports.jobs import SKIP_INVALID
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
@@ -42,4 +43,4 @@ class AbsenceFileForm(FlaskForm):
 class ApplyForm(FlaskForm):
     """Apply a checked file."""
 
-    skip_invalid = BooleanField("Apply the valid rows and give me a report of the refused ones")
+    skip_invalid = BooleanField(SKIP_INVALID)

@@ -15,6 +15,7 @@ from blueprints.imports.routes import upload_page
 from casework.inflight_feed import REPORTED_COLUMNS, missing_columns, refusal_lines
 from services import clock
 from services.imports.inflight import import_inflight
+from services.triggers import active_policy
 
 
 @import_group.command("inflight")
@@ -43,4 +44,4 @@ class InflightFileForm(AbsenceFileForm):
 @bp.route("/imports/inflight", methods=["GET", "POST"])
 @requires(IMPORTERS)
 def upload_inflight():
-    return upload_page("inflight", InflightFileForm(), "imports/upload_inflight.html")
+    return upload_page("inflight", InflightFileForm(), "imports/upload_inflight.html", policy=active_policy())

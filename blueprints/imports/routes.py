@@ -13,29 +13,45 @@ from blueprints.imports.forms import AbsenceFileForm, ApplyForm
 from blueprints.jobs import job_host
 from blueprints.rendering import render_page_or_fragment, wants_fragment
 from blueprints.settings import settings
+from casework.feed_templates import feed_template
 from casework.manager_logins import HEADINGS
+from casework.reason_codes import ESR_CODES
+from casework.reasons import REASON_CATEGORIES
 from documents import ImportJob
 from services import clock
 from services.imports.jobs import apply_job, check_upload
 from services.reads.people import names_for
+from services.reason_codes import reason_code_mapping
 
 
 @bp.route("/imports/absences", methods=["GET", "POST"])
 @requires(IMPORTERS)
 def upload_absences():
-    return upload_page("absences", AbsenceFileForm(), "imports/upload.html")
+    mapping = reason_code_mapping()
+    return upload_page("absences", AbsenceFileForm(), "imports/upload.html", reasons=REASON_CATEGORIES,
+                       codes=[(code, words, REASON_CATEGORIES[mapping[code]]) for code, words in ESR_CODES.items()])
 
 
-def upload_page(kind: str, form, template: str):
+@bp.route("/imports/<any(absences, employees, inflight):kind>/template.csv")
+@requires(IMPORTERS)
+def template_file(kind: str):
+    """An empty file of `kind` to fill in: its header row, every column in the order the page lists them, written
+    by the neutralising writer."""
+    return Response(feed_template(kind), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
+
+
+def upload_page(kind: str, form, template: str, **shown):
     """An upload page for one kind of file: a valid file becomes a job, checked in the background (then its
-    page); otherwise the form with the user's recent jobs of that kind."""
+    page); otherwise the form with the user's recent jobs of that kind (and what else the page `shown`)."""
     if form.validate_on_submit():
         job = check_upload(kind, secure_filename(form.file.data.filename) or f"{kind}.csv", form.content,
                            current_user.pk, current_user.email, clock.today(), settings().mail, job_host(),
                            settings().import_retention_days)
         return redirect(url_for("imports.show", job_id=job.pk))
     jobs = ImportJob.objects.visible_to(current_user).filter(kind=kind).exclude("rows").order_by("-created_at")
-    return render_template(template, form=form, jobs=list(jobs.limit(10))), 400 if form.errors else 200
+    return render_template(template, form=form, jobs=list(jobs.limit(10)), kind=kind, **shown), \
+        400 if form.errors else 200
 
 
 @bp.route("/imports/<job_id>")

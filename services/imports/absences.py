@@ -67,7 +67,8 @@ class FeedResult:
 
 def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.date, dry_run: bool = False,
                     skip_invalid: bool = False, progress: Progress | None = None,
-                    detail_known: DetailKnown | None = None, divisions: Collection[str] = ()) -> FeedResult:
+                    detail_known: DetailKnown | None = None, divisions: Collection[str] = (),
+                    numbers: Sequence[int] | None = None) -> FeedResult:
     """Plan the rows, then apply them unless this is a dry run or a row is refused (and not `skip_invalid`).
 
     For an employee whose medical detail the reader may not know (`detail_known`), a change of the reason
@@ -76,16 +77,17 @@ def import_absences(rows: Sequence[Mapping], actor: str, source: str, today: dt.
     undone (see services/imports/unfinished.py). Raises StaleEditError when someone changed one of the absences
     while it was being written. ESR reason codes are read through the mapping as it stands (read once).
     With `divisions` (an API token limited to them), employees of other divisions are unknown, as if missing.
+    `numbers`: the rows' numbers in the file, which a row overlapping another names (the API has none).
     """
-    outcomes, employees = _plan(rows, today, progress, detail_known, divisions)
+    outcomes, employees = _plan(rows, today, progress, detail_known, divisions, numbers)
     applies = not dry_run and (skip_invalid or not any(outcome.action == "refused" for outcome in outcomes))
     if applies:
         _apply(outcomes, employees, actor, source, today, progress)
     return FeedResult(outcomes, applies, counts(outcomes), detail_not_compared(outcomes))
 
 
-def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None,
-          detail_known: DetailKnown | None, divisions: Collection[str] = ()) -> tuple[list[Outcome], dict]:
+def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None, detail_known: DetailKnown | None,
+          divisions: Collection[str] = (), numbers: Sequence[int] | None = None) -> tuple[list[Outcome], dict]:
     """The outcomes, and the stored employees the batch names by id (for re-evaluating them after applying)."""
     named = {text(row.get("assignment_number")) for row in rows} - {""}
     employees = {row["_id"]: row for row in _read(
@@ -97,7 +99,7 @@ def _plan(rows: Sequence[Mapping], today: dt.date, progress: Progress | None,
                   "external_id": {text(row.get("absence_id")) for row in rows} - {""}},
         {name: 1 for name in (*FEED_FIELDS, "employee", "external_id", "version", "rtw.held_on", "rtw.held_by")})]
     report = (lambda done: progress("planning", done, len(rows))) if progress else None
-    return plan_feed(rows, staff, stored, today, report, codes=reason_code_mapping()), employees
+    return plan_feed(rows, staff, stored, today, report, codes=reason_code_mapping(), numbers=numbers), employees
 
 
 def _read(document, wanted: dict[str, set], projection: dict) -> Iterator[dict]:

@@ -64,8 +64,8 @@ def import_inflight(rows: list[Mapping], actor: str, source: str, today: dt.date
     employees = {row["assignment_number"]: Employee._from_son(row)
                  for row in _read(Employee, {"assignment_number": named}, {"audit": 0})}
     off_sick = _off_sick([employees[number].pk for number in _long_term_numbers(rows) if number in employees], today)
-    people = {number: Person(employee.pk, number, employee.start_date, employee.end_date, employee.pk in off_sick)
-              for number, employee in employees.items()}
+    people = {number: Person(employee.pk, number, employee.start_date, employee.end_date, employee.pk in off_sick,
+                             f"{employee.first_name} {employee.last_name}") for number, employee in employees.items()}
     cases = [_stored(row) for row in _read(Case, {"employee": {person.id for person in people.values()}},
                                            {"employee": 1, "kind": 1, "status": 1, "stage": 1, "stages": 1,
                                             "migrated.source_row": 1})]

@@ -84,3 +84,17 @@ putBackKeptForm();
 
 // Signing out on purpose forgets anything kept.
 document.querySelector("form.cb-signout")?.addEventListener("submit", () => sessionStorage.removeItem(KEPT));
+
+// A button disabled until a box is ticked (`data-enabled-by` names the box): "Apply these changes" on an import
+// with refused rows waits for "Apply the valid rows…". The server refuses it all the same without the box.
+function enableByBoxes(root) {
+  for (const button of root.querySelectorAll("[data-enabled-by]")) {
+    const box = document.getElementById(button.dataset.enabledBy);
+    if (box) button.disabled = !box.checked;
+  }
+}
+document.body.addEventListener("change", (event) => {
+  if (event.target.type === "checkbox") enableByBoxes(document);
+});
+document.body.addEventListener("htmx:afterSwap", () => enableByBoxes(document));
+enableByBoxes(document);

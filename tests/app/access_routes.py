@@ -189,6 +189,7 @@ GETS = [
     row("imports.progress", "GET", IMPORTS, JOB, params=lambda w, s: {"job_id": w.own_job}, htmx=True,
         fragment=True),
     row("imports.report", "GET", IMPORTS, JOB, params=lambda w, s: {"job_id": w.own_job}),
+    row("imports.template_file", "GET", IMPORTS, params=lambda w, s: {"kind": "absences"}),
     row("triggers.preview", "GET", HR_WORK),
     row("triggers.scan_job", "GET", HR_WORK, SCAN_JOB, params=lambda w, s: {"job_id": w.scan_job}, htmx=True,
         fragment=True),

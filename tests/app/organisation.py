@@ -69,7 +69,7 @@ def seed(app, client) -> dict:
                 "case_task_id": open_task.id, "absence_task_id": absence_task.id if absence_task else "none",
                 "flag_id": case.flags[0].id if case.flags else "none", "job_id": str(job.pk), "code": "C3",
                 "key": "council-2019", "revision": 1, "assignment_number": wes.assignment_number, "number": 1,
-                "step": "oh", "filename": "css/casebook.css", "extension": "xlsx",
+                "step": "oh", "filename": "css/casebook.css", "extension": "xlsx", "kind": "absences",
                 "trigger": "occasions", "name": "hostile-input", "login_id": str(support.pk)},
         "token": token, "users": {user.email: str(user.pk) for user in User.objects}, "wes": str(wes.pk),
         "unknown": str(ObjectId()), "employees": Employee.objects.count(),

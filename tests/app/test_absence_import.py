@@ -10,6 +10,7 @@ import time
 import pytest
 
 from casework.absence_feed import COLUMNS
+from casework.feed_templates import TEMPLATE_COLUMNS
 from documents import Absence, Employee, ImportJob
 from services.imports import absences
 from tests.conftest import csrf_token
@@ -257,11 +258,16 @@ def test_upload_checks_then_applies(auth, make_user, staff, good_file):
     assert job.status == "checked" and job.counts == {"created": 3, "updated": 0, "unchanged": 0, "refused": 1}
     page = auth.client.get(f"/imports/{job.pk}").get_data(as_text=True)
     assert "No employee has the assignment number NOBODY." in page and "Apply these changes" in page
+    # the button waits for the box while a row is refused; the rows name the people (planning read them)
+    assert re.search(r'<button [^>]*id="apply-button" disabled data-enabled-by="skip_invalid"', page)
+    assert re.search(r"<td>Anna Tester\d+ \(A\d+\)</td>", page) and "<td>NOBODY</td>" in page
     assert Absence.objects.count() == 0
 
     token = csrf_token(page)
-    auth.client.post(f"/imports/{job.pk}/apply", data={"csrf_token": token})
-    assert finished(job.pk).status == "not_applied" and Absence.objects.count() == 0
+    refused = auth.client.post(f"/imports/{job.pk}/apply", data={"csrf_token": token}, follow_redirects=True)
+    assert "Nothing was applied: 1 row is refused. Tick “Apply the valid rows and give me a report of the refused " \
+           "ones” to apply the valid rows" in refused.get_data(as_text=True)
+    assert finished(job.pk).status == "checked" and Absence.objects.count() == 0
 
     auth.client.post(f"/imports/{job.pk}/apply", data={"csrf_token": token, "skip_invalid": "y"})
     job = finished(job.pk)
@@ -271,6 +277,23 @@ def test_upload_checks_then_applies(auth, make_user, staff, good_file):
     assert report.mimetype == "text/csv" and "AB4,NOBODY" in report.get_data(as_text=True)
     applied = auth.client.get(f"/imports/{job.pk}").get_data(as_text=True)
     assert "Applied" in applied and ">Created</strong>" in applied and "Apply these changes" not in applied
+
+
+def test_each_import_page_offers_its_template_and_the_absences_page_lists_the_reasons(auth, make_user):
+    login_as(auth, make_user, "support@example.org", ["support"])
+    for kind, page in (("absences", "/imports/absences"), ("employees", "/imports/employees"),
+                       ("inflight", "/imports/inflight")):
+        html = auth.client.get(page).get_data(as_text=True)
+        assert f'<a href="/imports/{kind}/template.csv" download>Download an empty {kind}.csv</a>' in html
+        template = auth.client.get(f"/imports/{kind}/template.csv")
+        assert template.mimetype == "text/csv" and f'filename="{kind}.csv"' in template.headers["Content-Disposition"]
+        assert template.get_data(as_text=True) == ",".join(TEMPLATE_COLUMNS[kind]) + "\r\n"
+    html = auth.client.get("/imports/absences").get_data(as_text=True)
+    # every category and ESR code, the code's words and the category it counts in (S28 injury: musculoskeletal)
+    assert "<td><code>mental_health</code></td><td>Stress, depression, mental health, fatigue</td>" in html
+    assert ("<td><code>S28</code></td><td>Injury, fracture</td><td>Other musculoskeletal problems</td>" in html)
+    inflight = auth.client.get("/imports/inflight").get_data(as_text=True)
+    assert "<td><code>lts_case_conference</code></td>" in inflight
 
 
 def test_progress_is_a_fragment_for_htmx_and_a_page_otherwise(auth, make_user, good_file):

@@ -182,13 +182,22 @@ def test_the_xlsx_workbook_has_every_table_with_numbers_as_numbers(client, auth,
     response = client.get("/reports/board.xlsx", query_string=PERIOD)
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["split", "absence", "comparison", "months", "forecast", "reasons", "rtw"]
-    rows = list(book["absence"].iter_rows(min_row=3, values_only=True))
+    assert book.sheetnames == ["Long and short term", "By division and directorate", "Against a year earlier",
+                               "Month by month", "Full-year forecast", "By reason", "Return-to-work interviews"]
+    absence = book["By division and directorate"]
+    # the title, the period under it, the header frozen below them
+    assert [absence["A1"].value, absence["A2"].value, absence["A3"].value, absence.freeze_panes] == [
+        "Sickness absence by division and directorate", "Example Health and Care Trust, 1 April 2026 to 30 June 2026",
+        "Level", "A4"]
+    rows = list(absence.iter_rows(min_row=4, values_only=True))
     whole = next(row for row in rows if row[0] == "Whole")
     assert whole[2:] == (4, 3.2, 3.2, 36, 34.8, 10.88, 80.5, 2, 1)
-    rtw = {row[1]: row[2:] for row in book["rtw"].iter_rows(min_row=3, values_only=True)}
+    # shown as the page shows them: 3.20 FTE, 36 days, 10.88 per FTE, 80.5%
+    cells = next(row for row in absence.iter_rows(min_row=4) if row[0].value == "Whole")
+    assert [cells[index].number_format for index in (3, 5, 7, 8)] == ["#,##0.00", "#,##0", "#,##0.00", '#,##0.0"%"']
+    rtw = {row[1]: row[2:] for row in book["Return-to-work interviews"].iter_rows(min_row=4, values_only=True)}
     assert rtw["Highways"] == (2, 2, 100.0, 3.5, 50.0)  # B's interview on day 6 is the one not within 5
-    assert book["split"]["B5"].value == 34.8
+    assert book["Long and short term"]["B6"].value == 34.8
     cells = [cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
     assert not any(isinstance(cell, str) and (SECRET in cell or cell.startswith("=")) for cell in cells)
 
@@ -289,7 +298,8 @@ def test_the_command_writes_csv_to_stdout_and_xlsx_to_a_file(app, organisation, 
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert next(row for row in book["absence"].iter_rows(min_row=3, values_only=True) if row[0] == "Whole")[5] == 36
+    assert next(row for row in book["By division and directorate"].iter_rows(min_row=4, values_only=True)
+                if row[0] == "Whole")[5] == 36
 
 
 @pytest.mark.parametrize("args, reason", [

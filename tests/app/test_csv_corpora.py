@@ -186,7 +186,7 @@ def test_a_file_with_refused_rows_applies_nothing_and_its_report_carries_no_live
     if 'action="' + job_page + '/apply"' in page:
         applied = auth.client.post(job_page + "/apply", data={"csrf_token": csrf_token(page)})
         assert applied.status_code == 302
-        assert ImportJob.objects.get().status == "not_applied"
+        assert ImportJob.objects.get().status == "checked"     # refused: no box ticked to skip the refused row
     assert _stored() == before
     report = auth.client.get(job_page + "/refused.csv")
     cells = [cell for row in csv.reader(io.StringIO(report.get_data(as_text=True))) for cell in row]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -170,6 +171,15 @@ def test_changing_the_associated_absences_needs_a_reason_and_keeps_before_and_af
     entry = saved.audit[-1]
     assert (entry.action, entry.reason, entry.before["associated"], entry.after["associated"]) == (
         "absences associated", "Only the January absence triggered it", [], [str(first.pk)])
+    # the other form's error (a stage correction without a reason) shows the stored ticks, never none
+    refused = amend(auth, saved, stage="absence_support", reason="")
+    assert refused.status_code == 400 and ticked(refused.get_data(as_text=True)) == [str(first.pk)]
+
+
+def ticked(html: str) -> list[str]:
+    """The values of the ticked absence boxes of the amend page."""
+    return [re.search(r'value="([^"]+)"', box)[1] for box in re.findall(r'<input [^>]*name="absence_ids"[^>]*>', html)
+            if " checked" in box]
 
 
 def test_hr_of_another_division_gets_404_and_managers_403(auth, people):

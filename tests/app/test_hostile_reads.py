@@ -49,10 +49,11 @@ GETS = [
     "sso.start", "sso.callback", "sso.sign_in_settings",
     "triggers.scan_job",
     "cases.chronology",
+    "imports.template_file",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name", "login_id",
-                  "secret"]
+                  "secret", "kind"]
 QUERY = ["page", "q", "division", "line", "kind", "stage", "status", "paused", "pay", "flag", "show", "month", "view",
          "holder", "overdue", "start", "end", "within", "table", "key", "revision", "as_of", "next",
          "employee", "reader", "from", "to"]

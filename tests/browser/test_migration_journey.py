@@ -1,6 +1,7 @@
-"""Support staff import an in-flight file on /imports/inflight; the manager says the migrated case's stage is
-wrong; support fixes it on the amend page with a reason (refused without one); the manager sees the corrected
-case with the old values in its history."""
+"""Support staff import an in-flight file on /imports/inflight (UK dates, the template and the policy's stages on the
+page, the employee named on each row); the manager says the migrated case's stage is wrong; support associate an
+absence and fix the stage on the amend page with a reason (refused without one, the ticked absence kept); the
+manager sees the corrected case with the old values in its history."""
 from __future__ import annotations
 
 import datetime as dt
@@ -35,19 +36,25 @@ def people(app, make_employee, make_user):
 
 
 def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people, screenshot, accessible, tmp_path):
-    from documents import Case
+    from documents import Absence, Case
     expires, review = STARTED + dt.timedelta(days=180), STARTED + dt.timedelta(days=84)
     inflight = tmp_path / "inflight.csv"
     inflight.write_text("assignment_number,case_type,stage,stage_started_on,warning_level,warning_expires_on,"
-                        f"review_date,notes\n{people.assignment_number},STS,formal_1,{STARTED},first,{expires},"
-                        f"{review},Moved from the old system\n", encoding="utf-8")
+                        f"review_date,notes\n{people.assignment_number},STS,formal_1,{STARTED:%d/%m/%Y},first,"
+                        f"{expires.day}/{expires.month}/{expires.year},{review:%d/%m/%Y},Moved from the old system\n",
+                        encoding="utf-8")
 
     sign_in(page, live_server, "sam@example.org", PASSWORD)
     page.goto(f"{live_server}/imports/inflight")
     expect(page.get_by_role("heading", name="Import in-flight cases")).to_be_visible()
+    expect(page.get_by_role("link", name="Download an empty inflight.csv")).to_be_visible()
+    page.get_by_text("The columns the file needs").click()
+    expect(page.get_by_role("table", name="Stages of a STS case")).to_contain_text("formal_1")
+    accessible("in-flight upload page, stages listed")
     page.locator("input[type=file]").set_input_files(str(inflight))
     page.locator("main button[type=submit]").first.click()
     expect(page.get_by_role("heading", name="Checked: nothing has been written yet")).to_be_visible(timeout=20000)
+    expect(page.get_by_role("row", name=f"2 STS Fay Flagged ({people.assignment_number}) New")).to_be_visible()
     page.get_by_role("button", name="Apply these changes").click()
     expect(page.get_by_role("heading", name="Applied")).to_be_visible(timeout=20000)
     screenshot("migration-01-imported")
@@ -66,6 +73,10 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
     screenshot("migration-02-reported-wrong")
     sign_out(page)
 
+    for weeks in (12, 8):     # two one-day absences of Fay's before the stage began
+        day = STARTED - dt.timedelta(weeks=weeks)
+        Absence(employee=people.pk, assignment_number=people.assignment_number, first_day=day, last_day=day,
+                reason_category="infections").save_checked()
     sign_in(page, live_server, "sam@example.org", PASSWORD)
     page.get_by_role("link", name="Data fixes", exact=True).click()
     queue = page.locator("#wrong_stage + table")
@@ -75,12 +86,23 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
     queue.get_by_role("link", name="Amend the case").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Amend Fay Flagged's short-term case")
     accessible("amend page")
+    # support associate one of Fay's two absences; a later error on the stage form keeps it ticked
+    boxes = page.locator("input[name=absence_ids]")
+    expect(boxes).to_have_count(2)
+    expect(boxes.nth(0)).not_to_be_checked()
+    boxes.nth(0).check()
+    page.get_by_label("Reason for the change").fill("Only the first absence was in the old system's stage.")
+    page.get_by_role("button", name="Change the associated absences").click()
+    expect(page.locator("#flash")).to_contain_text("The associated absences are changed")
+    expect(boxes.nth(0)).to_be_checked()
     page.get_by_label("Stage", exact=True).select_option("absence_support")
     page.get_by_label("Warning", exact=True).select_option("")
     page.get_by_label("Warning expires on").fill("")
     page.get_by_role("button", name="Save the correction").click()
     expect(page.locator("#reason-error")).to_contain_text("Give the reason for the correction")
     assert Case.objects.get().stage == "formal_1"
+    expect(boxes.nth(0)).to_be_checked()        # the other form's ticks are as saved, not reset
+    expect(boxes.nth(1)).not_to_be_checked()
     screenshot("migration-04-reason-required")
     accessible("amend page, reason missing")
     page.get_by_label("Reason for the correction").fill(REASON)

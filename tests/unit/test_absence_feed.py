@@ -26,6 +26,7 @@ from casework.feed_files import (
     NotAFeedFile,
     check_rows,
     decode_text,
+    describe,
     iso_date,
     read_csv,
     read_header,
@@ -120,7 +121,10 @@ def test_json_values_may_be_booleans_and_null():
     ({"assignment_number": " "}, "assignment_number", "Enter the assignment number."),
     ({"absence_id": "X" * 101}, "absence_id", "Use at most 100 characters."),
     ({"first_day": ""}, "first_day", "Enter the first day of absence."),
-    ({"first_day": "2/3/2026"}, "first_day", "'2/3/2026' is not a date: write it as YYYY-MM-DD."),
+    ({"first_day": "2/3/26"}, "first_day", "'2/3/26' is not a date: write it as DD/MM/YYYY (day first, as "
+                                           "09/03/2026) or YYYY-MM-DD."),
+    ({"first_day": "02/13/2026"}, "first_day", "'02/13/2026' reads month first (there is no month 13): write the "
+                                               "day first, 13/02/2026, or as 2026-02-13."),
     ({"last_day": "2026-02-30"}, "last_day", "'2026-02-30' is not a date"),
     ({"reason_category": "S77"}, "reason_category",
      "Unknown reason category 'S77': use an ESR sickness reason code (S10, S11,"),
@@ -210,10 +214,33 @@ def test_refusals(rows, existing, field, message):
     assert outcome.errors[field] == message
 
 
-def test_rows_of_one_batch_overlapping_each_other_are_both_refused():
-    outcomes = plan([row(), row(NO_RTW, absence_id="AB2", first_day="2026-03-04", last_day="2026-03-04")])
+@pytest.mark.parametrize("numbers, first, second", [
+    # AB1 is 2–4 March, AB2 4 March: each names the other, by its row in the file (rows 2 and 12: a blank run
+    # between them)...
+    ([2, 12], "last_day: This overlaps row 12 of this file (absence AB2): 4 March 2026 to 4 March 2026.",
+     "first_day: This overlaps row 2 of this file (absence AB1): 2 March 2026 to 4 March 2026."),
+    # ...or, from the API (no row numbers), by its index in the batch
+    (None, "last_day: This overlaps item 1 of this batch (absence AB2): 4 March 2026 to 4 March 2026.",
+     "first_day: This overlaps item 0 of this batch (absence AB1): 2 March 2026 to 4 March 2026."),
+])
+def test_rows_of_one_batch_overlapping_each_other_name_each_other(numbers, first, second):
+    outcomes = plan_feed([row(), row(NO_RTW, absence_id="AB2", first_day="2026-03-04", last_day="2026-03-04")],
+                         STAFF, [], TODAY, numbers=numbers)
     assert [outcome.action for outcome in outcomes] == ["refused", "refused"]
-    assert "overlaps their absence from 4 March 2026" in outcomes[0].errors["last_day"]
+    assert [describe(outcome.errors) for outcome in outcomes] == [first, second]
+
+
+def test_a_row_that_cannot_be_read_still_names_its_employee():
+    outcomes = plan_feed([row(first_day="02/13/2026"), row(absence_id="AB2", assignment_number="Z9", first_day="x")],
+                         STAFF, [], TODAY)
+    assert [(outcome.action, outcome.staff) for outcome in outcomes] == [("refused", ANNA), ("refused", None)]
+
+
+def test_a_row_overlapping_an_ongoing_row_says_it_goes_on():
+    outcomes = plan_feed([row(NO_RTW, last_day=""), row(NO_RTW, absence_id="AB2", first_day="2026-03-10",
+                                                         last_day="2026-03-11")], STAFF, [], TODAY, numbers=[2, 3])
+    assert outcomes[1].errors == {"first_day": "This overlaps row 2 of this file (absence AB1): from 2 March 2026, "
+                                                "still going on."}
 
 
 def test_a_refused_row_keeps_its_stored_dates_for_the_overlap_check():

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from casework.board_report import AbsenceRow, Person
-from casework.board_tables import build, change_percent, charts, tables
+from casework.board_tables import build, change_percent, charts, part_month_words, tables
 from casework.board_trends import forecast, monthly_fte_days
 from casework.policy import load_preset
 from tests.board_dataset import ABSENCES, EARLIER, END, EXPECTED, FORECAST, FTE_AT_END, PEOPLE, START
@@ -105,10 +105,31 @@ def test_forecast_from_the_share_of_the_year_still_to_come(report, by_key):
         ("2026/27", "forecast for the whole year", 196.28, 3.2, 61.34, 82.3))
 
 
-def test_a_month_the_period_ends_inside_says_so():
-    report = build(PEOPLE, ABSENCES, START, D(2026, 6, 12), today=D(2026, 11, 23), title="Example Council",
-                 policy=load_preset("council-2019"))
-    assert tables(report)[3].rows[-1][:2] == ("June 2026 (to 12 June)", 10.0)
+@pytest.mark.parametrize("end, part, row, note", [
+    # to 10 April: April is a part month (A's 6 days to 10 April, no more), labelled, with no change against the
+    # whole April a year earlier (5 FTE-days), left out of the chart's line ("no data"), its description saying why
+    (D(2026, 4, 10), D(2026, 4, 1), ("April 2026 (part month, to 10 April)", 6.0, 5.0, None),
+     "April 2026 is counted only to 10 April (a part month), so it is left out of the line; its figure so far is in "
+     "the table."),
+    # to 30 April: a whole month, as any other: 8 FTE-days against 5, (8 − 5) / 5 = +60%
+    (D(2026, 4, 30), None, ("April 2026", 8.0, 5.0, 60.0), ""),
+])
+def test_a_month_the_period_ends_inside_is_a_part_month(end, part, row, note):
+    report = build(PEOPLE, ABSENCES, START, end, today=D(2026, 11, 23), title="Example Council",
+                   policy=load_preset("council-2019"))
+    assert (report.part_month, tables(report)[3].rows[-1]) == (part, row)
+    assert part_month_words(report) == note
+    chart = str(charts(report)["months"])
+    assert ("April 2026 no data" in chart) == bool(part) and note in chart
+    period = f"Example Council, 1 April 2026 to {end:%-d} April 2026" + (
+        " (April 2026 a part month, to 10 April)" if part else "")
+    assert {table.note for table in tables(report)} == {period}
+
+
+def test_the_worksheets_have_readable_names(report):
+    assert [table.sheet for table in tables(report)] == [
+        "Long and short term", "By division and directorate", "Against a year earlier", "Month by month",
+        "Full-year forecast", "By reason", "Return-to-work interviews"]
 
 
 def test_with_no_earlier_year_the_forecast_follows_the_calendar():

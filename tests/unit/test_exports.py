@@ -10,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from casework.exports import Table, filename, neutralise, sheet_names, to_csv, to_xlsx
+from casework.exports import Table, filename, neutralise, number_format, sheet_names, to_csv, to_xlsx
 
 D = dt.date
 DAYS = Table("days-lost", "Days lost by directorate", ("Directorate", "FTE-days", "Per FTE", "From"),
@@ -124,6 +124,33 @@ def test_xlsx_names_no_person_and_is_the_same_bytes_each_time():
     assert to_xlsx([DAYS, REASONS]) == to_xlsx([DAYS, REASONS])
     entries = zipfile.ZipFile(io.BytesIO(to_xlsx([DAYS]))).infolist()
     assert {entry.date_time for entry in entries} == {(2000, 1, 1, 0, 0, 0)}
+
+
+def test_a_sheet_name_and_a_note_under_the_title():
+    noted = Table("days-lost", "Days lost by directorate", ("Directorate", "Per FTE"), (("Surgery", 179.148),),
+                  sheet="Days lost: by directorate", note="1 April 2026 to 23 November 2026")
+    workbook = load([noted])
+    assert workbook.sheetnames == ["Days lost by directorate"]     # the colon Excel forbids left out
+    sheet = workbook["Days lost by directorate"]
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("Days lost by directorate", None), ("1 April 2026 to 23 November 2026", None), ("Directorate", "Per FTE"),
+        ("Surgery", 179.148)]
+    assert sheet.freeze_panes == "A4" and sheet["A3"].font.b and not sheet["A2"].font.b
+    assert sheet["B4"].number_format == "#,##0.00"      # shown 179.15, as the page shows it
+
+
+@pytest.mark.parametrize("value, column, shown", [
+    (1234, "Working days lost", "#,##0"),            # 1,234
+    (179.148, "Days lost per FTE", "#,##0.00"),      # 179.15
+    (3.2, "FTE at the end", "#,##0.00"),             # 3.20
+    (80.46, "Long-term share (%)", '#,##0.0"%"'),    # 80.5%
+    (100, "Share (%)", '#,##0.0"%"'),                # 100.0%, as the page shows a whole share
+    (None, "Per FTE", "General"),
+    ("Surgery", "Name", "General"),
+    (True, "Flag", "General"),
+])
+def test_numbers_are_shown_as_the_page_shows_them(value, column, shown):
+    assert number_format(value, column) == shown
 
 
 def test_xlsx_needs_a_table():

@@ -57,7 +57,10 @@ def test_read_row_defaults():
     ({"working_days": "Mon Tues Funday"}, "working_days",
      "Unknown day 'Funday': write the days as Mon Tue Wed Thu Fri Sat Sun."),
     ({"region": "FRA"}, "region", "Unknown region 'FRA': use one of ENG, WLS, SCT, NIR (empty means ENG)."),
-    ({"start_date": "06/01/2020"}, "start_date", "'06/01/2020' is not a date: write it as YYYY-MM-DD."),
+    ({"start_date": "2020-1-6"}, "start_date", "'2020-1-6' is not a date: write it as DD/MM/YYYY (day first, as "
+                                             "09/03/2026) or YYYY-MM-DD."),
+    ({"start_date": "01/31/2020"}, "start_date", "'01/31/2020' reads month first (there is no month 31): write the "
+                                                 "day first, 31/01/2020, or as 2020-01-31."),
     ({"start_date": "0001-01-01"}, "start_date", "'0001-01-01' is too far away: use a date from 1900-01-01 to "
                                                  "2200-12-31."),
     ({"first_name": "Sam\r\nBcc: all@example.net"}, "first_name",
@@ -167,6 +170,20 @@ def test_plan_refusals(rows, known, refused):
     got = {outcome.index: next(iter(outcome.errors.values())) for outcome in plan.refused}
     assert got == refused
     assert all(outcome.action == "refused" for outcome in plan.outcomes if outcome.index in refused)
+
+
+def test_uk_dates_are_read_day_first_unless_the_file_writes_them_month_first():
+    # 06/01/2020 is 6 January day first; in a file where another date (12/25/2020) reads only month first it could
+    # be 1 June, so there it is refused, while 13/01/2020 (13 cannot be a month) is still 13 January
+    plan = plan_hierarchy([row("A1", start_date="06/01/2020"), row("A2", start_date="6/1/2020")], {}, TODAY)
+    assert [outcome.values["start_date"] for outcome in plan.outcomes] == [dt.date(2020, 1, 6)] * 2
+    plan = plan_hierarchy([row("A1", start_date="06/01/2020"), row("A2", start_date="13/01/2020"),
+                           row("A3", start_date="12/25/2020")], {}, TODAY)
+    assert [(outcome.index, outcome.errors) for outcome in plan.refused] == [
+        (0, {"start_date": "'06/01/2020' could be either date: this file writes other dates month first (as "
+                           "'12/25/2020'). Write it as 2020-01-06 if it is 6 January, or 2020-06-01 if it is 1 June."}),
+        (2, {"start_date": "'12/25/2020' reads month first (there is no month 25): write the day first, 25/12/2020, "
+                           "or as 2020-12-25."})]
 
 
 def test_shown():

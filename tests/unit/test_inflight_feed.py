@@ -40,6 +40,14 @@ def test_a_good_row_is_read_with_its_source():
     assert read.source["case_type"] == "sts" and read.source["notes"] == "Stage 1 letter sent"
 
 
+def test_uk_dates_are_read_day_first():
+    read, errors = read_row(row(stage_started_on="5/1/2026", warning_expires_on="04/07/2026",
+                                review_date="06/04/2026"), POLICY, TODAY)
+    assert errors == {}
+    assert (read.stage_started_on, read.warning_expires_on, read.review_date) == (
+        dt.date(2026, 1, 5), dt.date(2026, 7, 4), dt.date(2026, 4, 6))
+
+
 def test_the_source_keeps_only_known_columns_and_the_audit_no_notes():
     read, _ = read_row({**row(diagnosis="Cancer"), None: None}, POLICY, TODAY)
     assert set(read.source) == set(COLUMNS) and "Cancer" not in read.source.values()
@@ -64,11 +72,15 @@ def test_the_source_keeps_only_known_columns_and_the_audit_no_notes():
     ({"warning_expires_on": "2026-01-05"}, "warning_expires_on",
      "The warning must expire after the stage started on 2026-01-05."),
     ({"review_date": "2025-12-31"}, "review_date", "The review must be after the stage started on 2026-01-05."),
-    ({"stage_started_on": "05/01/2026"}, "stage_started_on", "'05/01/2026' is not a date: write it as YYYY-MM-DD."),
+    ({"stage_started_on": "2026/01/05"}, "stage_started_on", "'2026/01/05' is not a date: write it as DD/MM/YYYY "
+                                                             "(day first, as 09/03/2026) or YYYY-MM-DD."),
+    ({"stage_started_on": "1/15/2026"}, "stage_started_on", "'1/15/2026' reads month first (there is no month 15): "
+                                                            "write the day first, 15/01/2026, or as 2026-01-15."),
     ({"stage_started_on": ""}, "stage_started_on", "Enter the date the employee entered the stage."),
     ({"stage_started_on": "2026-04-01"}, "stage_started_on",
      "The stage cannot start in the future (today is 2026-03-31)."),
-    ({"review_date": "soon"}, "review_date", "'soon' is not a date: write it as YYYY-MM-DD."),
+    ({"review_date": "soon"}, "review_date", "'soon' is not a date: write it as DD/MM/YYYY (day first, as "
+                                             "09/03/2026) or YYYY-MM-DD."),
     ({"assignment_number": " "}, "assignment_number", "Enter the assignment number."),
     ({"notes": "x" * 9001}, "notes", "Use at most 9000 characters."),
     ({None: ["extra"]}, "row", "This row has more cells than the header: put text containing commas in quotes."),
@@ -81,6 +93,11 @@ def test_each_field_is_refused_with_its_reason(values, field, message):
 def plan(rows, cases=(), people=None):
     people = {person.assignment_number: person for person in (people or [ANNA, LEFT])}
     return plan_inflight(rows, [n + 2 for n in range(len(rows))], POLICY, people, cases, TODAY)
+
+
+def test_a_row_that_cannot_be_read_still_names_its_employee():
+    outcomes = plan([row(stage_started_on="1/15/2026"), row(assignment_number="A00077", stage="")])
+    assert [(outcome.action, outcome.person) for outcome in outcomes] == [("refused", ANNA), ("refused", None)]
 
 
 def test_new_rows_are_created_and_counted():
