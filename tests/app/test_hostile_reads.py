@@ -48,6 +48,7 @@ GETS = [
     "two_factor.settings_page",
     "sso.start", "sso.callback", "sso.sign_in_settings",
     "triggers.scan_job",
+    "letters_admin.sample", "letters_admin.sample_docx", "guide.index",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name", "login_id",

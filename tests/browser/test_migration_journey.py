@@ -100,7 +100,7 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
 
     sign_in(page, live_server, "mo@example.org", PASSWORD)
     page.goto(f"{live_server}/cases/{case.pk}")
-    expect(page.locator("dl").first).to_contain_text("Absence support meeting")
+    expect(page.locator("dl").first).to_contain_text("Absence Support Meeting")
     page.get_by_text("Every change to this case").click()
     latest = page.locator("#case-audit tbody tr").first
     expect(latest).to_contain_text("Sam Support")
