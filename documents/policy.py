@@ -10,7 +10,16 @@ from casework.policy import load_policy
 from casework.policy_timeline import Scheduled
 from documents.base import AuditEntry, Versioned, as_date
 
-STANDING = {"key": 1, "revision": 1, "active": 1, "scheduled": 1, "takes_effect_on": 1, "scheduled_at": 1}
+STANDING = {"key": 1, "revision": 1, "handovers": 1}
+
+
+class Handover(me.EmbeddedDocument):
+    """A version activated from a later day: `key` revision `revision` is in force from `starts_on`."""
+
+    key = me.StringField(required=True)
+    revision = me.IntField(required=True)
+    starts_on = me.DateTimeField(required=True)
+    at = me.DateTimeField(required=True)
 
 
 class Policy(Versioned, me.Document):
@@ -25,18 +34,17 @@ class Policy(Versioned, me.Document):
     name = me.StringField(required=True, max_length=200)
     rules = me.DictField(required=True)
     active = me.BooleanField(default=False)
-    # Activated from a later day: in force from `takes_effect_on` (see casework.policy_timeline), until a version is
-    # activated at once (which clears every schedule).
-    scheduled = me.BooleanField(default=False)
-    takes_effect_on = me.DateTimeField()
-    scheduled_at = me.DateTimeField()
+    # On the active version: the versions activated from a later day, each in force from its day (see
+    # casework.policy_timeline), kept here so one indexed read finds the version in force; a version activated
+    # at once starts with none.
+    handovers = me.EmbeddedDocumentListField(Handover)
     created_by = me.StringField(required=True)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
 
     meta = {
         "collection": "policies",
-        "indexes": [{"fields": ["key", "revision"], "unique": True}, "active", "scheduled"],
+        "indexes": [{"fields": ["key", "revision"], "unique": True}, "active"],
     }
 
     @classmethod
@@ -45,16 +53,14 @@ class Policy(Versioned, me.Document):
 
     @classmethod
     def standing(cls) -> tuple[tuple[str, int] | None, list[Scheduled]]:
-        """(key, revision) of the version activated at once (None before presets are installed), and the versions
-        scheduled from a day, in one read of the few versions that are either."""
-        active, scheduled = None, []
-        for row in cls._get_collection().find({"$or": [{"active": True}, {"scheduled": True}]}, STANDING):
-            if row.get("active"):
-                active = (row["key"], row["revision"])
-            if row.get("scheduled"):
-                scheduled.append(Scheduled(row["key"], row["revision"], as_date(row["takes_effect_on"]),
-                                           row["scheduled_at"]))
-        return active, scheduled
+        """(key, revision) of the active version (None before presets are installed) and the versions scheduled to
+        take over from a day, in one indexed read."""
+        row = cls._get_collection().find_one({"active": True}, STANDING)
+        if row is None:
+            return None, []
+        return (row["key"], row["revision"]), [
+            Scheduled(item["key"], item["revision"], as_date(item["starts_on"]), item["at"])
+            for item in row.get("handovers", ())]
 
 
 @functools.lru_cache(maxsize=32)

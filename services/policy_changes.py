@@ -15,6 +15,7 @@ from casework.policy_reader import where
 from casework.policy_timeline import Scheduled, in_force, still_to_come
 from casework.policy_wording import mentions, number_words, renumbered
 from documents.base import utcnow
+from documents.policy import Handover
 from documents.policy import Policy as PolicyDocument
 from services import clock
 from services.errors import Refused
@@ -133,45 +134,51 @@ def activate_from(document: PolicyDocument, actor: str, host: Host, starts_on: d
         schedule(document, starts_on, actor)
         return []
     clear_schedules(actor, document)
-    if document.scheduled:
-        _unschedule(document, actor, document)
-        if document.active:        # `activate` saves only a version not active yet
-            document.save_checked()
-    return activate(document, actor, host)
+    return activate(PolicyDocument.objects.get(pk=document.pk), actor, host)
 
 
 def schedule(document: PolicyDocument, starts_on: dt.date, actor: str) -> None:
-    """Make `document` take effect from `starts_on`, a day after today, with an audit entry: from that day scans,
-    evaluations and new cases use it. The version in force stays active until then."""
+    """Make `document` take effect from `starts_on`, a day after today, with an audit entry on it and on the active
+    version (which keeps the hand-over): from that day scans, evaluations and new cases use it; until then the
+    version in force stays in force."""
     today = clock.today()
     if starts_on <= today:
         raise Refused("The day it takes effect must be after today; to activate it today, leave the day empty.",
                       field="starts_on")
     if standing(today).in_force == (document.key, document.revision):
         raise Refused("This version is already in force.", field="starts_on")
-    before = {"takes_effect_on": _day_words(document.takes_effect_on) if document.scheduled else "not scheduled"}
-    document.scheduled = True
-    document.takes_effect_on = dt.datetime.combine(starts_on, dt.time())
-    document.scheduled_at = utcnow()
-    document.record(actor, "scheduled to take effect", before, {"takes_effect_on": _day_words(starts_on)})
-    document.save_checked()
-
-
-def clear_schedules(actor: str, replaced_by: PolicyDocument) -> None:
-    """Cancel the schedule of every other version (a version activated at once replaces them all), each with an
-    audit entry."""
-    for document in PolicyDocument.objects(scheduled=True, pk__ne=replaced_by.pk):
-        _unschedule(document, actor, replaced_by)
+    active = PolicyDocument.objects.get(active=True)
+    label = f"{document.key} revision {document.revision}"
+    earlier = [item for item in active.handovers if (item.key, item.revision) == (document.key, document.revision)]
+    before = {"takes_effect_on": _day_words(earlier[0].starts_on) if earlier else "not scheduled"}
+    active.handovers = [item for item in active.handovers if item not in earlier] + [Handover(
+        key=document.key, revision=document.revision, starts_on=dt.datetime.combine(starts_on, dt.time()),
+        at=utcnow())]
+    active.record(actor, "hand-over scheduled", {label: before["takes_effect_on"]}, {label: _day_words(starts_on)})
+    active.save_checked()
+    if document.pk != active.pk:
+        document.record(actor, "scheduled to take effect", before, {"takes_effect_on": _day_words(starts_on)})
         document.save_checked()
 
 
-def _unschedule(document: PolicyDocument, actor: str, replaced_by: PolicyDocument) -> None:
-    document.record(actor, "schedule cancelled", {"takes_effect_on": _day_words(document.takes_effect_on)},
-                    {"takes_effect_on": "not scheduled",
-                     "replaced_by": f"{replaced_by.key} revision {replaced_by.revision}"})
-    document.scheduled = False
-    document.takes_effect_on = None
-    document.scheduled_at = None
+def clear_schedules(actor: str, replaced_by: PolicyDocument) -> None:
+    """Cancel every hand-over the active version holds (a version activated at once replaces them all), with an
+    audit entry on it and on each version that was to take over."""
+    active = PolicyDocument.objects(active=True).first()
+    if active is None or not active.handovers:
+        return
+    instead = f"{replaced_by.key} revision {replaced_by.revision}"
+    for item in active.handovers:
+        scheduled = PolicyDocument.objects(key=item.key, revision=item.revision).first()
+        if scheduled is not None and scheduled.pk != active.pk:
+            scheduled.record(actor, "schedule cancelled", {"takes_effect_on": _day_words(item.starts_on)},
+                             {"takes_effect_on": "not scheduled", "replaced_by": instead})
+            scheduled.save_checked()
+    active.record(actor, "hand-overs cancelled", {"handovers": ", ".join(
+        f"{item.key} revision {item.revision} from {_day_words(item.starts_on)}" for item in active.handovers)},
+        {"handovers": "none", "replaced_by": instead})
+    active.handovers = []
+    active.save_checked()
 
 
 def _day_words(day: dt.date | dt.datetime | None) -> str:

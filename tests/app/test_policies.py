@@ -421,16 +421,19 @@ def test_a_version_activated_from_a_later_day_takes_effect_on_that_day(signed_in
     past = client.post(f"{location}/activate", data={**form_values(page), "starts_on": str(TODAY - dt.timedelta(1))})
     assert past.headers["Location"] == f"{location}/activate"
     refused = html.unescape(client.get(past.headers["Location"]).get_data(as_text=True))
-    assert "The day it takes effect must be after today" in refused and not Policy.objects(scheduled=True)
+    assert "The day it takes effect must be after today" in refused and Policy.standing()[1] == []
     response = client.post(f"{location}/activate", data={**form_values(page), "starts_on": later.isoformat()})
     assert response.headers["Location"] == location
     shown = html.unescape(client.get(location).get_data(as_text=True))
     assert f"takes effect on {later:%-d %B %Y}: from that day scans, evaluations and new cases use it" in shown
     assert f"From {later:%-d %b %Y}" in shown and f"Takes effect on {later:%-d %B %Y}" in shown
     stored = Policy.objects.get(key="council-2019", revision=2)
-    assert (stored.active, stored.scheduled, stored.audit[-1].action, stored.audit[-1].after) == (
-        False, True, "scheduled to take effect", {"takes_effect_on": f"{later:%-d %B %Y}"})
-    assert Policy.objects.get(key="council-2019", revision=1).active
+    assert (stored.active, stored.audit[-1].action, stored.audit[-1].after) == (
+        False, "scheduled to take effect", {"takes_effect_on": f"{later:%-d %B %Y}"})
+    active, [handover] = Policy.standing()       # the active version keeps the hand-over: one indexed read
+    assert (active, handover.key, handover.revision, handover.starts_on) == (("council-2019", 1), "council-2019", 2,
+                                                                             later)
+    assert Policy.objects.get(key="council-2019", revision=1).audit[-1].action == "hand-over scheduled"
     # the version in force on a day: revision 1 until the day before, revision 2 from the day
     assert (active_policy(later - dt.timedelta(days=1)).revision, active_policy(later).revision) == (1, 2)
     assert evaluate_employee(dana, TODAY).policy_revision == 1
@@ -442,5 +445,6 @@ def test_a_version_activated_from_a_later_day_takes_effect_on_that_day(signed_in
     # activated at once, another version cancels the schedule
     wales = client.get("/policies/nhs-wales/1/activate").get_data(as_text=True)
     client.post("/policies/nhs-wales/1/activate", data=form_values(wales))
-    assert not Policy.objects.get(key="council-2019", revision=2).scheduled
+    assert Policy.standing() == (("nhs-wales", 1), [])
+    assert Policy.objects.get(key="council-2019", revision=2).audit[-1].action == "schedule cancelled"
     assert active_policy(later).key == "nhs-wales"

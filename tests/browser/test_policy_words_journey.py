@@ -83,8 +83,9 @@ def test_policy_and_template_changes_are_checked_first_and_help_reads_in_words(p
     page.get_by_role("button", name="Activate").click()
     expect(page.locator("#flash")).to_contain_text(f"takes effect on {later:%-d %B %Y}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"From {later:%-d %b %Y}")
-    assert Policy.objects.get(key="council-2019", revision=2).scheduled
-    assert Policy.objects.get(key="council-2019", revision=1).active
+    active, [handover] = Policy.standing()
+    assert (active, handover.key, handover.revision, handover.starts_on) == (("council-2019", 1), "council-2019", 2,
+                                                                             later)
     screenshot("words-05-scheduled")
 
     # an uploaded template is shown as a sample letter before it is put into use
