@@ -65,7 +65,8 @@ def test_policy_and_template_changes_are_checked_first_and_help_reads_in_words(p
     expect(page.locator("#description-error")).to_contain_text("The description still says 4")
     screenshot("words-02-title-asked")
     accessible("the edit form asking for the title and the description")
-    page.get_by_label("Description", exact=True).fill("3 occasions or 2 working weeks in 12 months; long-term after 4 weeks.")
+    page.get_by_label("Description", exact=True).fill(
+        "3 occasions or 2 working weeks in 12 months; long-term after 4 weeks.")
     page.get_by_role("button", name="Save as a new version").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Not active")
