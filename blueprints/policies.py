@@ -157,7 +157,9 @@ def edit(key: str, revision: int):
         if not typed:
             _show_problems(form, service.problems(rules))
             return _edit_page(document, settings=form)
-        asks = changes.words_to_check(document.rules, rules, form.description_checked.data)
+        # a number the policy refuses is said first (storing refuses it); the words are asked for once it is valid
+        asks = [] if service.problems(rules) else changes.words_to_check(document.rules, rules,
+                                                                          form.description_checked.data)
         if asks:
             _ask_for_words(form, asks)
             return _edit_page(document, settings=form)

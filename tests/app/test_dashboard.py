@@ -168,7 +168,7 @@ def test_hr_sees_their_division_figures_each_leading_to_that_many_rows(auth, wor
     page = auth.client.get("/dashboard").get_data(as_text=True)
     found = check_figures(auth.client, page, expected_for_surgery("Surgery", "all your divisions"))
     assert "Medicine" not in page and "Mia" not in page
-    assert found["open 1st formal absence review meeting short-term cases in Surgery"][1] == (
+    assert found["open 1st Formal Absence Review Meeting short-term cases in Surgery"][1] == (
         "/cases?status=open&division=Surgery&kind=STS&stage=formal_1")
     assert found["“wrong stage” flags in Surgery"][1] == "/hr/flags?division=Surgery&kind=wrong_stage"
     # The oldest due date of each holder's overdue tasks, most overdue first.

@@ -116,11 +116,11 @@ def test_hr_reads_but_cannot_change_templates_or_the_organisation(signed_in, url
 
 
 def test_hr_sees_no_upload_form_and_admin_does(signed_in, make_user, auth):
-    assert "Check and use this template" not in page(signed_in("hr"), "/admin/letters/C3")
+    assert "Check the template and show its sample letter" not in page(signed_in("hr"), "/admin/letters/C3")
     auth.logout()
     make_user("admin@example.org", ["admin"])
     auth.login("admin@example.org")
-    assert "Check and use this template" in page(auth.client, "/admin/letters/C3")
+    assert "Check the template and show its sample letter" in page(auth.client, "/admin/letters/C3")
 
 
 @pytest.mark.parametrize("code, data, filename, problems", [
@@ -175,8 +175,10 @@ def test_a_good_upload_is_shown_as_a_sample_letter_then_put_into_use_with_audit_
          "stored": "uploaded v1"}, "Our own wording")
     sample = html.unescape(page(client, "/admin/letters/C3/versions/1/sample"))
     assert "Version 1 of C3 is stored, not in use yet: read the sample letter it makes, then put it into use." in sample
-    assert "<p>Dear Wes,</p>" in sample and "Not in use" in sample and "{{" not in sample
-    assert '<th scope="col">First day</th>' in sample and "<td>4 February 2026</td>" in sample
+    assert "<p>Dear Wes Walker,</p>" in sample and "Not in use" in sample and "{{" not in sample
+    assert "<p>We meet on Tuesday 8 December 2026 at 10:00 in Room 2, Example House.</p>" in sample
+    assert '<th scope="col">First day</th>' in sample
+    assert '<th scope="row">4 February 2026</th><td>6 February 2026</td>' in sample
     assert "Put version 1 into use" in sample
     docx = client.get("/admin/letters/C3/versions/1/sample.docx")
     assert docx.headers["Content-Disposition"] == "attachment; filename=C3-v1-sample.docx"
@@ -288,7 +290,7 @@ def test_letters_check_fails_naming_the_field_of_a_bad_template_in_use(app):
 
 
 def test_the_fields_page_shows_what_to_type(signed_in):
-    shown = html.unescape(page(signed_in("hr"), "/admin/letters/fields"))
+    shown = html.unescape(page(signed_in("admin"), "/admin/letters/fields"))
     for typed in ("{{ employee.name }}", "{{ outcome.appeal_deadline }}", "{%tr for absence in absences %}",
                   "{{ absence.first_day }}", "{{ absence.detail }}"):
         assert f"<code>{typed}" in shown
