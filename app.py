@@ -214,6 +214,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     from blueprints import user_admin
     app.register_blueprint(user_admin.bp)
+    from blueprints import guide
+    app.register_blueprint(guide.bp)
     csrf.exempt(api.bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 

@@ -33,6 +33,7 @@ from blueprints.cases.association import SAME_ABSENCES
 from blueprints.fields import DayField, seen_version
 from casework.corrections import FIELDS, missing_columns, words
 from casework.feed_files import NotAFeedFile, decode_text, read_csv, read_header, summary
+from casework.plain_words import title_case
 from documents import Case, Employee, StaleEditError
 from documents.routing import Routing
 from services import clock
@@ -151,7 +152,8 @@ def _amend_page(case: Case, employee: Employee, form: StageForm, absences: Absen
     failed = form.errors or form.form_errors or absences.errors or absences.form_errors
     return render_template("datafix/amend.html", case=case, employee=employee, form=form, absences=absences,
                            names=names_in(case),
-                           candidates=candidates, titles={stage.key: stage.title for stage in ladder.stages},
+                           candidates=candidates,
+                           titles={stage.key: title_case(stage.title) for stage in ladder.stages},
                            corrections=[entry for entry in case.audit if entry.action in (
                                "stage corrected", "absences associated") and entry.reason][::-1]), \
         400 if failed else 200

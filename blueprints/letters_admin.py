@@ -8,7 +8,7 @@ import io
 import sys
 
 import click
-from flask import Blueprint, Response, abort, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -100,16 +100,40 @@ def upload(code: str):
         return _show_page(record, form, problems)
     return answer(lambda: templates.upload_template(code, form.file.data.read(MAX_BYTES + 1),
                                                     secure_filename(form.file.data.filename or "") or "template",
-                                                    current_user.email, form.note.data or "", seen_version(form)),
-                  lambda added: f"Version {added.number} of {code} is now the template in use.",
-                  url_for("letters_admin.show", code=code), again, form)
+                                                    current_user.email, form.note.data or "", seen_version(form),
+                                                    use=False),
+                  lambda added: _to_sample(code, added.number), None, again, form)
 
 
 @bp.route("/admin/letters/<code>/versions/<int:number>/use", methods=["POST"])
 @requires(POLICY_EDITORS)
 def use_again(code: str, number: int):
+    again = templates.used_before(_record(code), number)
     return _choose(code, lambda version: templates.use_version(code, number, current_user.email, version),
-                   f"Version {number} of {code} is the template in use again.")
+                   f"Version {number} of {code} is the template in use{' again' if again else ''}.")
+
+
+@bp.route("/admin/letters/<code>/versions/<int:number>/sample")
+@requires(POLICY_READERS)
+def sample(code: str, number: int):
+    """The sample letter an uploaded version makes, read before it is put into use."""
+    record = _record(code)
+    version = record.numbered(number)
+    if version is None:
+        abort(404)
+    try:
+        blocks, problem = templates.sample_blocks(code, number), None
+    except Refused as refusal:
+        blocks, problem = [], refusal.message
+    return render_template("letters_admin/sample.html", record=record, spec=LETTERS[code], version=version,
+                           blocks=blocks, problem=problem, names=names_in(record),
+                           choice=ChoiceForm(formdata=None, data={"version": record.version}))
+
+
+@bp.route("/admin/letters/<code>/versions/<int:number>/sample.docx")
+@requires(POLICY_READERS)
+def sample_docx(code: str, number: int):
+    return _docx_or_404(code, lambda: templates.sample_letter(code, number), f"{code}-v{number}-sample.docx")
 
 
 @bp.route("/admin/letters/<code>/shipped", methods=["POST"])
@@ -133,21 +157,13 @@ def download(code: str):
 @bp.route("/admin/letters/<code>/versions/<int:number>.docx")
 @requires(POLICY_READERS)
 def download_version(code: str, number: int):
-    _record(code)
-    try:
-        return _docx(templates.version_bytes(code, number), f"{code}-v{number}.docx")
-    except Refused:
-        abort(404)
+    return _docx_or_404(code, lambda: templates.version_bytes(code, number), f"{code}-v{number}.docx")
 
 
 @bp.route("/admin/letters/<code>/shipped.docx")
 @requires(POLICY_READERS)
 def download_shipped(code: str):
-    _record(code)
-    try:
-        return _docx(templates.shipped_template(code), f"{code}-shipped.docx")
-    except Refused:
-        abort(404)
+    return _docx_or_404(code, lambda: templates.shipped_template(code), f"{code}-shipped.docx")
 
 
 @bp.route("/admin/organisation", methods=["GET", "POST"])
@@ -214,6 +230,12 @@ def _field_rows() -> list[tuple[str, str, str, bool]]:
     return rows
 
 
+def _to_sample(code: str, number: int):
+    flash(f"Version {number} of {code} is stored, not in use yet: read the sample letter it makes, then put it "
+          "into use.")
+    return redirect(url_for("letters_admin.sample", code=code, number=number))
+
+
 def _record(code: str):
     if code not in LETTERS:
         abort(404)
@@ -247,6 +269,15 @@ def _logo(upload) -> tuple[str, bytes] | None:
     if not upload or not upload.filename:
         return None
     return secure_filename(upload.filename) or "logo", upload.read(organisation.LOGO_MAX_BYTES + 1)
+
+
+def _docx_or_404(code: str, read, filename: str):
+    """The .docx `read()` gives for letter `code`, sent as `filename`; 404 for an unknown letter or a refusal."""
+    _record(code)
+    try:
+        return _docx(read(), filename)
+    except Refused:
+        abort(404)
 
 
 def _docx(data: bytes, filename: str):

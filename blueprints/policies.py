@@ -9,18 +9,18 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.utils import secure_filename
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from blueprints.access import POLICY_EDITORS, POLICY_READERS, requires
 from blueprints.answering import answer, back_to
-from blueprints.fields import whole_number
+from blueprints.fields import DayField, one_line, whole_number
 from blueprints.jobs import job_host
 from blueprints.paging import Page
 from casework.reasons import REASON_CATEGORIES
-from documents import Policy
 from services import clock
 from services import policies as service
+from services import policy_changes as changes
 from services.errors import Refused
 from services.reads.people import names_for, names_in
 
@@ -58,16 +58,31 @@ class SettingsForm(FlaskForm):
                        validators=[DataRequired("Enter the policy's name."),
                                            Length(max=200, message="The name must be 200 characters or fewer.")])
     reason = TextAreaField("Why it changes (kept in the policy's history)", validators=[Optional(), Length(max=2000)])
+    description_checked = BooleanField("The description is still right")
 
 
 def settings_form(rules: dict, **kwargs) -> SettingsForm:
-    """The settings form for `rules`, filled with their values unless the user sent others."""
-    found = service.settings(rules)
+    """The settings form for `rules`, filled with their values unless the user sent others: one field per number
+    and one per wording that states numbers (the description, each trigger's title)."""
+    found, words = service.settings(rules), changes.texts(rules)
     fields = {setting.name: NumberField(setting.label, f"{setting.label} ({setting.group})") for setting in found}
+    for text in words:
+        fields[text.name] = _text_field(text)
     form = type("VersionSettingsForm", (SettingsForm,), fields)(
-        data={"name": rules["name"], **{setting.name: setting.value for setting in found}}, **kwargs)
-    form.settings = found
+        data={"name": rules["name"], **{setting.name: setting.value for setting in found},
+              **{text.name: text.value for text in words}}, **kwargs)
+    form.settings, form.texts = found, words
     return form
+
+
+def _text_field(text: changes.Text):
+    filters = [lambda value: value.strip() if value else value]
+    if text.path == ("description",):
+        return TextAreaField(text.label, filters=filters, validators=[Optional(), Length(
+            max=2000, message="The description must be 2,000 characters or fewer.")])
+    return StringField(text.label, filters=filters, validators=[
+        DataRequired(f"Enter the title of “{text.value}”."), one_line,
+        Length(max=200, message="The title must be 200 characters or fewer.")])
 
 
 class UploadForm(FlaskForm):
@@ -97,23 +112,27 @@ class ActivateForm(FlaskForm):
     """Carries the active version the preview was compared with, so a preview gone stale is not acted on."""
 
     compared_with = HiddenField()
+    starts_on = DayField("Takes effect on (optional)", validators=[Optional()])
 
 
 @bp.route("/policies")
 @requires(POLICY_READERS)
 def index():
     groups = service.versions()
-    return render_template("policies/index.html", groups=groups, names=names_for(
+    return render_template("policies/index.html", groups=groups, standing=changes.standing(), names=names_for(
         version.document.created_by for _, versions in groups for version in versions))
 
 
 @bp.route("/policies/<key>/<int:revision>")
 @requires(POLICY_READERS)
 def show(key: str, revision: int):
-    document = _version(key, revision)
+    document, standing = _version(key, revision), changes.standing()
+    in_force = standing.version_in_force()
     return render_template("policies/show.html", document=document, policy=service.rules_of(document),
                            open_cases=service.open_cases_by_version()[(key, revision)], reasons=REASON_CATEGORIES,
-                           names=names_in(document))
+                           names=names_in(document), standing=standing, in_force=in_force,
+                           changed=changes.changes_against(in_force.rules, document.rules),
+                           labels=changes.labels(document.rules))
 
 
 @bp.route("/policies/<key>/<int:revision>/policy.toml")
@@ -133,9 +152,16 @@ def edit(key: str, revision: int):
         typed = form.validate()
         values = {setting.path: form[setting.name].data for setting in form.settings
                   if form[setting.name].data is not None}
+        values.update({text.path: form[text.name].data for text in form.texts if form[text.name].data})
         rules = service.with_values(document.rules, {**values, ("name",): form.name.data or document.name})
         if not typed:
             _show_problems(form, service.problems(rules))
+            return _edit_page(document, settings=form)
+        # a number the policy refuses is said first (storing refuses it); the words are asked for once it is valid
+        asks = [] if service.problems(rules) else changes.words_to_check(document.rules, rules,
+                                                                          form.description_checked.data)
+        if asks:
+            _ask_for_words(form, asks)
             return _edit_page(document, settings=form)
 
         def again(message: str, refusal: Refused):
@@ -173,14 +199,16 @@ def paste():
 @bp.route("/policies/<key>/<int:revision>/activate")
 @requires(POLICY_EDITORS)
 def preview(key: str, revision: int):
-    document = _version(key, revision)
-    active = Policy.active_policy()
-    comparison = None if document.active else service.compare_activation(
+    document, standing = _version(key, revision), changes.standing()
+    active = standing.version_in_force()
+    in_force = active.pk == document.pk
+    comparison = None if in_force else service.compare_activation(
         service.rules_of(document), clock.today(), f"activation preview by {current_user.email}")
     page = Page.of_list(comparison.differences if comparison else [], request.args, current_app.config["PAGE_SIZE"])
     form = ActivateForm(formdata=None, data={"compared_with": _label(active)})
     return render_template("policies/preview.html", document=document, active=active, comparison=comparison,
-                           page=page, form=form)
+                           page=page, form=form, in_force=in_force, standing=standing,
+                           changed=changes.changes_against(active.rules, document.rules))
 
 
 @bp.route("/policies/<key>/<int:revision>/activate", methods=["POST"])
@@ -188,11 +216,18 @@ def preview(key: str, revision: int):
 def activate(key: str, revision: int):
     document, form = _version(key, revision), ActivateForm()
     if not form.validate_on_submit():
-        abort(400)
-    if form.compared_with.data != _label(Policy.active_policy()):
+        if "csrf_token" in form.errors or "starts_on" not in form.errors:
+            abort(400)
+        flash(form.starts_on.errors[0])
+        return redirect(url_for("policies.preview", key=key, revision=revision))
+    if form.compared_with.data != _label(changes.standing().version_in_force()):
         flash("Another version was activated since this preview was shown. Check what would change again.")
         return redirect(url_for("policies.preview", key=key, revision=revision))
-    return answer(lambda: service.activate(document, current_user.email, job_host()),
+    starts_on = form.starts_on.data
+    later = starts_on is not None and starts_on != clock.today()
+    return answer(lambda: changes.activate_from(document, current_user.email, job_host(), starts_on),
+                  f"{document.name} (revision {revision}) takes effect on {starts_on:%-d %B %Y}: from that day scans, "
+                  "evaluations and new cases use it; until then the version in force stays in force." if later else
                   f"{document.name} (revision {revision}) is now the active policy. Cases already open keep the "
                   "version they were opened under. No scan has run yet: preview a trigger scan to see and apply what "
                   "changes.", url_for("policies.show", key=key, revision=revision),
@@ -235,8 +270,8 @@ def _sent_again(field, **forms):
 def _stored(document, given_revision=None):
     renumbered = (f" (the file said revision {given_revision}; a new version always takes the next number)"
                   if given_revision not in (None, document.revision) else "")
-    flash(f"Stored as revision {document.revision} of {document.key}{renumbered}. It is not active: preview what "
-          "it would change, then activate it.")
+    flash(f"Stored as revision {document.revision} of {document.key}{renumbered}. It is not active: check what "
+          "changes against the version in force (listed below), preview what a scan would do, then activate it.")
     return redirect(url_for("policies.show", key=document.key, revision=document.revision))
 
 
@@ -248,7 +283,7 @@ def _problems_message(problems: list[str]) -> str:
 
 def _show_problems(form: SettingsForm, problems: list[str]) -> None:
     """Each problem beside the field it names, the rest above the form."""
-    by_key = {setting.key: form[setting.name] for setting in form.settings}
+    by_key = {item.key: form[item.name] for item in [*form.settings, *form.texts]}
     by_key["name"] = form.name
     for problem in problems:
         key, _, message = problem.partition(": ")
@@ -257,6 +292,16 @@ def _show_problems(form: SettingsForm, problems: list[str]) -> None:
             form.form_errors.append(problem)
         else:
             field.errors.append(f"{getattr(field, 'full_name', field.label.text)} {message}")
+
+
+def _ask_for_words(form: SettingsForm, asks: list[changes.Ask]) -> None:
+    """Each title or description that still states a changed number gets its question beside it, and a title
+    the new wording (when certain), for the administrator to check and send again."""
+    for ask in asks:
+        field = form[ask.text.name]
+        field.errors.append(ask.message)
+        if ask.suggestion:
+            field.data = ask.suggestion
 
 
 def _edit_page(document, settings=None, upload=None, paste=None, problems=()):

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from casework.moments import local_time, moment_words
 from casework.people import actor_words, login_in
+from casework.plain_words import codes_in, title_case
 from services import clock
 
 
@@ -48,8 +49,21 @@ def when(at: dt.datetime | None) -> str:
     return moment_words(at, clock.zone()) if at else ""
 
 
+def codes_explained(text: str) -> Markup:
+    """Jinja filter: a task's title, with what each checklist, form or letter code it names stands for on a small
+    line under it ("A4: checklist for the absence support meeting (informal)")."""
+    found = codes_in(text or "")
+    if not found:
+        return escape(text)
+    words = "; ".join(f"{code}: {meaning}" for code, meaning in found)
+    return Markup('{}<br><span class="nhsuk-body-s cb-muted cb-codes">{}</span>').format(text, words)
+
+
 def register_filters(app) -> None:
-    """The filters every template may use: `person`, `local` and `when`."""
+    """The filters every template may use: `person`, `local`, `when`, `title_case` (a stage's name) and
+    `codes_explained` (a task's title)."""
     app.add_template_filter(person)
     app.add_template_filter(local)
     app.add_template_filter(when)
+    app.add_template_filter(title_case)
+    app.add_template_filter(codes_explained)

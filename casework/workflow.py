@@ -12,6 +12,7 @@ from casework.absences import long_date
 from casework.calendar import WEEKDAYS, WorkingPattern, add_months, nth_working_day_after
 from casework.checklists import missing_attendees
 from casework.ladders import Ladder, Stage, Task
+from casework.plain_words import title_case
 
 ASSOCIATE = "associate_absences"
 ALTERNATIVE_DATE_DAYS = 7
@@ -290,7 +291,7 @@ class OutcomePlan:
             said.append(f"Appeal by {long_date(self.appeal_deadline)} ({self.appeal_route}).")
         if self.next_stage and not self.closes:
             verb = "The case moves to" if self.outcome.progresses else "If attendance does not improve, next is"
-            said.append(f"{verb} {self.next_stage.title}.")
+            said.append(f"{verb} the {title_case(self.next_stage.title)}.")
         if self.closes:
             said.append("The case closes.")
         return said

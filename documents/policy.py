@@ -7,7 +7,19 @@ import mongoengine as me
 
 from casework.policy import Policy as PolicyRules
 from casework.policy import load_policy
-from documents.base import AuditEntry, Versioned
+from casework.policy_timeline import Scheduled
+from documents.base import AuditEntry, Versioned, as_date
+
+STANDING = {"key": 1, "revision": 1, "handovers": 1}
+
+
+class Handover(me.EmbeddedDocument):
+    """A version activated from a later day: `key` revision `revision` is in force from `starts_on`."""
+
+    key = me.StringField(required=True)
+    revision = me.IntField(required=True)
+    starts_on = me.DateTimeField(required=True)
+    at = me.DateTimeField(required=True)
 
 
 class Policy(Versioned, me.Document):
@@ -22,6 +34,10 @@ class Policy(Versioned, me.Document):
     name = me.StringField(required=True, max_length=200)
     rules = me.DictField(required=True)
     active = me.BooleanField(default=False)
+    # On the active version: the versions activated from a later day, each in force from its day (see
+    # casework.policy_timeline), kept here so one indexed read finds the version in force; a version activated
+    # at once starts with none.
+    handovers = me.EmbeddedDocumentListField(Handover)
     created_by = me.StringField(required=True)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
@@ -34,6 +50,17 @@ class Policy(Versioned, me.Document):
     @classmethod
     def active_policy(cls) -> "Policy | None":
         return cls.objects(active=True).first()
+
+    @classmethod
+    def standing(cls) -> tuple[tuple[str, int] | None, list[Scheduled]]:
+        """(key, revision) of the active version (None before presets are installed) and the versions scheduled to
+        take over from a day, in one indexed read."""
+        row = cls._get_collection().find_one({"active": True}, STANDING)
+        if row is None:
+            return None, []
+        return (row["key"], row["revision"]), [
+            Scheduled(item["key"], item["revision"], as_date(item["starts_on"]), item["at"])
+            for item in row.get("handovers", ())]
 
 
 @functools.lru_cache(maxsize=32)

@@ -16,7 +16,8 @@ import mongoengine as me
 from mongoengine.connection import get_db
 
 from casework.docx_package import clean_docx
-from casework.letters import LETTERS, check_template, sample_context
+from casework.letter_preview import Block, letter_blocks
+from casework.letters import LETTERS, LetterProblem, check_template, render, sample_context
 from documents.base import StaleEditError
 from documents.letter_templates import LetterTemplate, TemplateVersion
 from services.errors import Refused
@@ -61,9 +62,10 @@ def template_problems(code: str, data: bytes, filename: str) -> list[str]:
 
 
 def upload_template(code: str, data: bytes, filename: str, actor: str, note: str = "",
-                    version: int | None = None) -> TemplateVersion:
+                    version: int | None = None, use: bool = True) -> TemplateVersion:
     """Store `data`, made again from the parts a letter needs, as the next version of letter `code`'s template
-    and use it from now on, with an audit entry.
+    and use it from now on (or, unless `use`, keep it for its sample letter to be checked first, until
+    `use_version`), with an audit entry.
 
     Raises Refused listing every problem when the template cannot be used (nothing is stored), and
     StaleEditError when `version` is given and someone else changed the letter's templates since."""
@@ -76,11 +78,13 @@ def upload_template(code: str, data: bytes, filename: str, actor: str, note: str
     upload = TemplateVersion(number=max((found.number for found in record.versions), default=0) + 1,
                              file_id=file_id, filename=filename, size=len(stored), uploaded_by=actor,
                              note=note.strip() or None)
-    record.record(actor, "template uploaded", {"in_use": record.label},
-                  {"in_use": f"uploaded v{upload.number}", "filename": filename, "size": len(stored)},
+    record.record(actor, "template uploaded" if use else "template uploaded, not in use yet", {"in_use": record.label},
+                  {"in_use": f"uploaded v{upload.number}" if use else record.label, "filename": filename,
+                   "size": len(stored), **({} if use else {"stored": f"uploaded v{upload.number}"})},
                   note.strip() or None)
     record.versions.append(upload)
-    record.in_use = upload.number
+    if use:
+        record.in_use = upload.number
     try:
         _save(record)
     except StaleEditError:
@@ -98,7 +102,8 @@ def use_version(code: str, number: int, actor: str, version: int | None = None) 
     problems = check_template(read_file(chosen.file_id), sample_context(), LETTERS[code].medical, LETTERS[code].needs)
     if problems:
         raise Refused(" ".join(problems), problems=problems)
-    record.record(actor, "template version used again", {"in_use": record.label}, {"in_use": f"uploaded v{number}"})
+    record.record(actor, "template version used again" if used_before(record, number) else "template put into use",
+                  {"in_use": record.label}, {"in_use": f"uploaded v{number}"})
     record.in_use = number
     _save(record)
     return chosen
@@ -114,6 +119,25 @@ def restore_shipped(code: str, actor: str, version: int | None = None) -> None:
     record.record(actor, "shipped template restored", {"in_use": record.label}, {"in_use": "shipped"})
     record.in_use = None
     _save(record)
+
+
+def sample_letter(code: str, number: int) -> bytes:
+    """The sample letter uploaded version `number` of letter `code` makes: filled, in the sandbox, with the invented
+    case every template is checked with. Refused when there is no such version or it no longer renders."""
+    try:
+        return render(version_bytes(code, number), sample_context())
+    except LetterProblem as problem:
+        raise Refused(f"Version {number} of {code} makes no sample letter: {problem}") from None
+
+
+def sample_blocks(code: str, number: int) -> list[Block]:
+    """The sample letter of version `number` of letter `code` as a page shows it: paragraphs and tables."""
+    return letter_blocks(sample_letter(code, number))
+
+
+def used_before(record: LetterTemplate, number: int) -> bool:
+    """Whether uploaded version `number` has been the template in use at some time."""
+    return any((entry.after or {}).get("in_use") == f"uploaded v{number}" for entry in record.audit)
 
 
 def templates_in_use() -> list[LetterTemplate]:

@@ -119,6 +119,25 @@ class Setting:
         return re.sub(r"[^a-z0-9_]+", "-", self.key).strip("-")
 
 
+@dataclasses.dataclass(frozen=True)
+class Text(Setting):
+    """Words of a policy an admin may change in the form: a trigger's title, or the policy's description."""
+
+    value: str   # type: ignore[assignment]
+
+
+def texts(rules: dict) -> list[Text]:
+    """The description and the titles of the triggers (which state their numbers), as the form shows them."""
+    found = [Text(("description",), "The whole policy", "Description", rules["description"])] \
+        if rules.get("description") else []
+    for index, trigger in enumerate(rules["triggers"]):
+        found.append(Text(("triggers", index, "title"), f"Trigger: {trigger['title']}", "Title", trigger["title"]))
+    for index, rule in enumerate(rules.get("reason_triggers", [])):
+        found.append(Text(("reason_triggers", index, "title"), f"Reason trigger: {rule['title']}", "Title",
+                          rule["title"]))
+    return found
+
+
 def settings(rules: dict) -> list[Setting]:
     """The main numbers of `rules` (already valid), grouped as the form shows them."""
     found = [Setting(("full_time_days_per_week",), "The whole policy", "Working days in a full-time week",
@@ -282,11 +301,11 @@ def _differences(old: dict, new: dict) -> tuple[dict, dict]:
 
 
 def _summary(rules: dict) -> dict:
-    return {"name": rules["name"], **{setting.key: setting.value for setting in settings(rules)}}
+    return {"name": rules["name"], **{item.key: item.value for item in [*texts(rules), *settings(rules)]}}
 
 
 def _only_numbers_differ(old: dict, new: dict) -> bool:
-    numbers = {setting.path: setting.value for setting in settings(new) if _given(new, setting.path)}
+    numbers = {item.path: item.value for item in [*texts(new), *settings(new)] if _given(new, item.path)}
     try:
         patched = with_values(old, {**numbers, ("name",): new["name"], ("revision",): new["revision"]})
     except (KeyError, IndexError, TypeError):

@@ -22,6 +22,7 @@ from casework.decisions import Action
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.pertinent import REVIEW_ADJUSTMENT
 from casework.policy import PRESETS, Policy, load_policy
+from casework.policy_timeline import in_force
 from casework.triggers import Evaluation, evaluate
 from casework.workflow import due_on
 from documents.absence import Absence
@@ -34,6 +35,7 @@ from documents.policy import Policy as PolicyDocument
 from documents.policy import policy_rules
 from documents.reading import rows_where
 from documents.staff_summary import rows_read, summaries_deferred
+from services import clock
 from services.cases.tasks import (
     CONSIDER_STS,
     OH_REFERRAL,
@@ -103,10 +105,14 @@ def install_presets(actor: str = "system") -> PolicyDocument:
     return active
 
 
-def active_policy() -> Policy:
-    """The organisation's active policy, as rules (presets are installed on first use)."""
-    document = PolicyDocument.objects(active=True).only("key", "revision").first() or install_presets()
-    return policy_rules(document.key, document.revision)
+def active_policy(day: dt.date | None = None) -> Policy:
+    """The organisation's policy in force on `day` (today unless given), as rules: the active version, or one
+    scheduled from a day already reached (presets are installed on first use)."""
+    active, scheduled = PolicyDocument.standing()
+    if active is None:
+        document = install_presets()
+        active = (document.key, document.revision)
+    return policy_rules(*in_force(active, scheduled, day or clock.today()))
 
 
 _rules = policy_rules  # the older name
@@ -192,7 +198,7 @@ def evaluate_employee(employee: Employee, as_of: dt.date, active: Policy | None 
     rows = Absence._get_collection().find({"employee": employee.pk}, ABSENCE_FIELDS)
     cases = list(Case._get_collection().find({"employee": employee.pk}, SCANNED))
     return evaluate(employee_facts(employee), absence_facts(rows), case_facts(cases),
-                    policy_for(cases, active or active_policy()), as_of)
+                    policy_for(cases, active or active_policy(as_of)), as_of)
 
 
 def reevaluate(employee: Employee, as_of: dt.date, actor: str) -> list[str]:
@@ -395,7 +401,7 @@ def scan(as_of: dt.date, actor: str, apply: bool = True, employees=None, progres
     (reminders, tasks completed) follows from the same rows. `active` stands in for the active policy (a preview
     of what activating another would do)."""
     with summaries_deferred(), assignees_cached(), _cases_opened_together() as opening, writes_held() as held:
-        return _scan(as_of, actor, apply, employees, progress, active or active_policy(), opening, held)
+        return _scan(as_of, actor, apply, employees, progress, active or active_policy(as_of), opening, held)
 
 
 def _scan(as_of: dt.date, actor: str, apply: bool, employees, progress, active: Policy,

@@ -9,6 +9,7 @@ from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
 from blueprints.cases.loading import case_or_404
 from casework.checklists import HOLD_TASKS
+from casework.plain_words import title_case
 from documents import Case, Employee
 from documents.scope import may_read_medical
 from services import clock
@@ -52,7 +53,7 @@ def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
     today = clock.today()
     policy = case_policy(case)
     ladder = ladder_of(case, policy)
-    titles = {stage.key: stage.title for stage in ladder.stages}
+    titles = {stage.key: title_case(stage.title) for stage in ladder.stages}
     open_tasks = sorted(case.open_tasks(), key=lambda task: (task.due_on, task.created_at))
     done_tasks = [task for task in case.tasks if task.status != "open"]
     candidates, ticked = association_candidates(case, today) if case.current_stage else ([], set())

@@ -8,6 +8,7 @@ import datetime as dt
 
 import mongoengine as me
 
+from casework.plain_words import title_case
 from casework.workflow import MILESTONE_TASKS
 from documents.base import midnight
 from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
@@ -73,7 +74,7 @@ def stage_words(key: str, titles: dict[str, dict[str, str]]) -> str:
     """A stage key in words (a stage no longer in the active policy by its key)."""
     for kind in KINDS:
         if key in titles[kind]:
-            return titles[kind][key]
+            return title_case(titles[kind][key])
     return key.replace("_", " ").capitalize()
 
 

@@ -53,7 +53,7 @@ class Explained:
 def evaluated(employees: Sequence[Employee], as_of: dt.date,
               active: Policy | None = None) -> dict[object, tuple[Evaluation, Policy]]:
     """{employee pk: (evaluation on `as_of`, the policy it was made under)} for `employees`, in two reads."""
-    active = active or active_policy()
+    active = active or active_policy(as_of)
     ids = [employee.pk for employee in employees]
     absences, cases = defaultdict(list), defaultdict(list)
     for row in Absence._get_collection().find({"employee": {"$in": ids}}, ABSENCE_FIELDS):
@@ -77,7 +77,7 @@ def evaluations_for(employees: Sequence[Employee], as_of: dt.date,
 def explain_employee(employee: Employee, as_of: dt.date) -> Explained:
     """The employee's evaluation on `as_of`, the policy it was made under, their trigger states, each window
     with the absences it counts in words, and how far they are from each trigger."""
-    active = active_policy()
+    active = active_policy(as_of)
     evaluation, policy = evaluated([employee], as_of, active)[employee.pk]
     return Explained(evaluation, policy, (policy.key, policy.revision) == (active.key, active.revision),
                      trigger_states(evaluation),

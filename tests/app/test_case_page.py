@@ -58,7 +58,7 @@ def test_the_page_says_to_associate_first_and_completing_another_task_is_refused
     case = team["case"]
     auth.login("bea@example.org")
     html = page(auth, case).get_data(as_text=True)
-    assert "Wes" in html and "Absence support meeting" in html
+    assert "Wes" in html and "Absence Support Meeting" in html
     assert "Until they are associated, no other task of this stage can be completed" in html
     assert html.count("Associate the absences first") == 2     # the meeting and the letter wait
     meeting = next(task for task in case.tasks if task.kind == "hold_meeting")

@@ -17,10 +17,10 @@ from services.cases.tasks import add_milestone_tasks
 
 TODAY = clock.today()
 DAY = dt.timedelta(days=1)
-STAGES = {"absence_support": "Absence support meeting", "formal_1": "1st formal absence review meeting",
-          "formal_2": "2nd formal absence review meeting", "formal_3": "3rd formal absence review meeting",
-          "lts_welfare": "Welfare contact and meeting", "lts_case_conference": "Case conference",
-          "lts_hearing": "Case review hearing"}
+STAGES = {"absence_support": "Absence Support Meeting", "formal_1": "1st Formal Absence Review Meeting",
+          "formal_2": "2nd Formal Absence Review Meeting", "formal_3": "3rd Formal Absence Review Meeting",
+          "lts_welfare": "Welfare Contact and Meeting", "lts_case_conference": "Case Conference",
+          "lts_hearing": "Case Review Hearing"}
 
 
 def task(kind, who, due, status="open", event_on=None):
@@ -168,7 +168,7 @@ def test_hr_sees_their_division_figures_each_leading_to_that_many_rows(auth, wor
     page = auth.client.get("/dashboard").get_data(as_text=True)
     found = check_figures(auth.client, page, expected_for_surgery("Surgery", "all your divisions"))
     assert "Medicine" not in page and "Mia" not in page
-    assert found["open 1st formal absence review meeting short-term cases in Surgery"][1] == (
+    assert found["open 1st Formal Absence Review Meeting short-term cases in Surgery"][1] == (
         "/cases?status=open&division=Surgery&kind=STS&stage=formal_1")
     assert found["“wrong stage” flags in Surgery"][1] == "/hr/flags?division=Surgery&kind=wrong_stage"
     # The oldest due date of each holder's overdue tasks, most overdue first.
@@ -316,7 +316,7 @@ def test_a_stage_the_active_policy_does_not_have_follows_its_ladder(auth, world)
     auth.login("hra@example.org")
     page = auth.client.get("/dashboard").get_data(as_text=True)
     headings = re.findall(r'<th scope="col">([^<]+)</th>', page.split('id="cases-LTS"')[1].split("</thead>")[0])
-    assert headings == ["Division", "Welfare contact and meeting", "Case conference", "Case review hearing",
+    assert headings == ["Division", "Welfare Contact and Meeting", "Case Conference", "Case Review Hearing",
                         "Lts redeployment", "Total"]
     number, href = figures(page)["open Lts redeployment long-term cases in Surgery"]
     assert number == 1 and rows(auth.client, href) == 1
@@ -329,6 +329,6 @@ def test_the_case_list_says_its_filters_in_words(auth, world):
     filters = re.findall(r'<dt class="nhsuk-summary-list__key">([^<]+)</dt>\s*<dd class="nhsuk-summary-list__value">'
                          r'([^<]+)</dd>', html)
     assert filters == [("Team", "Mo Surgeon’s team"), ("Kind", "short-term"),
-                       ("Stage", "2nd formal absence review meeting"), ("Status", "open"), ("Paused", "no")]
+                       ("Stage", "2nd Formal Absence Review Meeting"), ("Status", "open"), ("Paused", "no")]
     html = auth.client.get(f"/cases?line={dana}&flag=wrong_stage&pay=nil_pay").get_data(as_text=True)
     assert "reporting to you directly" in html and "wrong stage" in html and "nil pay" in html

@@ -50,6 +50,7 @@ GETS = [
     "triggers.scan_job",
     "cases.chronology",
     "imports.template_file",
+    "letters_admin.sample", "letters_admin.sample_docx", "guide.index",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name", "login_id",

@@ -77,6 +77,14 @@ def upload(client, data: bytes, filename: str = "C3 edited.docx", note: str = ""
                        content_type="multipart/form-data")
 
 
+def upload_and_use(client, data: bytes, filename: str = "C3 edited.docx", note: str = "", code: str = "C3"):
+    """Upload a template, then put it into use from its sample letter's page, as an administrator does."""
+    response = upload(client, data, filename, note, code)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    number = re.search(r"/versions/(\d+)/sample$", response.headers["Location"]).group(1)
+    return post_choice(client, f"/admin/letters/{code}/versions/{number}/use", code)
+
+
 def post_choice(client, url: str, code: str = "C3"):
     html_page = page(client, f"/admin/letters/{code}")
     version = re.search(r'name="version" type="hidden" value="(\d+)"', html_page).group(1)
@@ -108,11 +116,11 @@ def test_hr_reads_but_cannot_change_templates_or_the_organisation(signed_in, url
 
 
 def test_hr_sees_no_upload_form_and_admin_does(signed_in, make_user, auth):
-    assert "Check and use this template" not in page(signed_in("hr"), "/admin/letters/C3")
+    assert "Check the template and show its sample letter" not in page(signed_in("hr"), "/admin/letters/C3")
     auth.logout()
     make_user("admin@example.org", ["admin"])
     auth.login("admin@example.org")
-    assert "Check and use this template" in page(auth.client, "/admin/letters/C3")
+    assert "Check the template and show its sample letter" in page(auth.client, "/admin/letters/C3")
 
 
 @pytest.mark.parametrize("code, data, filename, problems", [
@@ -147,26 +155,41 @@ def test_a_bad_upload_is_refused_with_its_problems_and_nothing_is_stored(signed_
 
 def test_the_medical_detail_is_accepted_in_the_occupational_health_referral(signed_in):
     referral = shipped_plus("B4", "Referral for {{ employee.name }}: {{ absence.detail }}")
-    assert upload(signed_in("admin"), referral, "B4.docx", code="B4").status_code == 302
+    assert upload_and_use(signed_in("admin"), referral, "B4.docx", code="B4").status_code == 302
     assert templates.template_bytes("B4") == clean_docx(referral)
 
 
-def test_a_good_upload_becomes_the_template_in_use_with_an_audit_entry(signed_in):
+def test_a_good_upload_is_shown_as_a_sample_letter_then_put_into_use_with_audit_entries(signed_in):
     client = signed_in("admin", email="admin@example.org")
     response = upload(client, GOOD, "C3 with our wording.docx", note="Our own wording")
-    assert (response.status_code, response.headers["Location"]) == (302, "/admin/letters/C3")
-    assert templates.template_bytes("C3") == clean_docx(GOOD)
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/letters/C3/versions/1/sample")
     record = LetterTemplate.objects.get(code="C3")
     version = record.versions[0]
     assert (record.in_use, version.number, version.filename, version.size, version.uploaded_by, version.note) == (
-        1, 1, "C3_with_our_wording.docx", len(clean_docx(GOOD)), "admin@example.org", "Our own wording")
+        None, 1, "C3_with_our_wording.docx", len(clean_docx(GOOD)), "admin@example.org", "Our own wording")
+    assert templates.template_bytes("C3") == SHIPPED_C3            # not in use until it is put into use
     entry = record.audit[0]
     assert (entry.actor, entry.action, entry.before, entry.after, entry.reason) == (
-        "admin@example.org", "template uploaded", {"in_use": "shipped"},
-        {"in_use": "uploaded v1", "filename": "C3_with_our_wording.docx", "size": len(clean_docx(GOOD))},
-        "Our own wording")
+        "admin@example.org", "template uploaded, not in use yet", {"in_use": "shipped"},
+        {"in_use": "shipped", "filename": "C3_with_our_wording.docx", "size": len(clean_docx(GOOD)),
+         "stored": "uploaded v1"}, "Our own wording")
+    sample = html.unescape(page(client, "/admin/letters/C3/versions/1/sample"))
+    assert "Version 1 of C3 is stored, not in use yet: read the sample letter it makes, then put it into use." in sample
+    assert "<p>Dear Wes Walker,</p>" in sample and "Not in use" in sample and "{{" not in sample
+    assert "<p>We meet on Tuesday 8 December 2026 at 10:00 in Room 2, Example House.</p>" in sample
+    assert '<th scope="col">First day</th>' in sample
+    assert '<th scope="row">4 February 2026</th><td>6 February 2026</td>' in sample
+    assert "Put version 1 into use" in sample
+    docx = client.get("/admin/letters/C3/versions/1/sample.docx")
+    assert docx.headers["Content-Disposition"] == "attachment; filename=C3-v1-sample.docx"
+    assert b"word/document.xml" in docx.data and docx.headers["Content-Type"] == templates.DOCX
+
+    response = post_choice(client, "/admin/letters/C3/versions/1/use")
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/letters/C3")
+    assert templates.template_bytes("C3") == clean_docx(GOOD)
+    assert LetterTemplate.objects.get(code="C3").audit[-1].after == {"in_use": "uploaded v1"}
     shown = page(client, "/admin/letters/C3")
-    assert "Version 1 of C3 is now the template in use." in shown
+    assert "Version 1 of C3 is the template in use." in shown
     assert 'Uploaded version 1 (C3_with_our_wording.docx), by <span title="admin@example.org">Admin</span>' in shown
     download = client.get("/admin/letters/C3/template.docx")
     assert download.data == clean_docx(GOOD)     # what is stored: the file made again from the parts it needs
@@ -175,13 +198,26 @@ def test_a_good_upload_becomes_the_template_in_use_with_an_audit_entry(signed_in
     listing = page(client, "/admin/letters")
     assert re.search(r"C3 Invitation to a formal absence review meeting \(1st or 2nd\)</a></td>\s*"
                      r"<td>a meeting of the stage</td>\s*<td>Uploaded version 1<br>", listing)
+    assert "Put version 1 into use" not in page(client, "/admin/letters/C3/versions/1/sample")
+    assert client.get("/admin/letters/C3/versions/9/sample").status_code == 404
+
+
+def test_hr_reads_the_templates_without_their_syntax(signed_in):
+    templates.upload_template("C3", GOOD, "C3.docx", "admin@example.org")
+    client = signed_in("hr")
+    for url in ("/admin/letters", "/admin/letters/C3", "/admin/letters/fields", "/admin/letters/C3/versions/1/sample"):
+        shown = html.unescape(page(client, url))
+        assert "{{" not in shown and "{%" not in shown and "(employee.name)" not in shown, url
+    fields = html.unescape(page(client, "/admin/letters/fields"))
+    assert "What Casebook fills into letters" in fields and "Type in Word" not in fields
+    assert "Put version 1 into use" not in page(client, "/admin/letters/C3/versions/1/sample")
 
 
 def test_earlier_versions_and_the_shipped_template_can_be_used_again(signed_in):
     client = signed_in("admin", email="admin@example.org")
     second = shipped_plus("C3", "Dear {{ employee.first_name }}, see you on {{ meeting.date }}.")
-    assert upload(client, GOOD).status_code == 302
-    assert upload(client, second, "second.docx").status_code == 302
+    assert upload_and_use(client, GOOD).status_code == 302
+    assert upload_and_use(client, second, "second.docx").status_code == 302
     assert (templates.template_bytes("C3"), LetterTemplate.objects.get(code="C3").in_use) == (clean_docx(second), 2)
 
     response = post_choice(client, "/admin/letters/C3/versions/1/use")
@@ -194,7 +230,10 @@ def test_earlier_versions_and_the_shipped_template_can_be_used_again(signed_in):
     record = LetterTemplate.objects.get(code="C3")
     assert ([version.number for version in record.versions], record.in_use) == ([1, 2], None)
     assert [(entry.action, entry.before["in_use"], entry.after["in_use"]) for entry in record.audit] == [
-        ("template uploaded", "shipped", "uploaded v1"), ("template uploaded", "uploaded v1", "uploaded v2"),
+        ("template uploaded, not in use yet", "shipped", "shipped"),
+        ("template put into use", "shipped", "uploaded v1"),
+        ("template uploaded, not in use yet", "uploaded v1", "uploaded v1"),
+        ("template put into use", "uploaded v1", "uploaded v2"),
         ("template version used again", "uploaded v2", "uploaded v1"),
         ("shipped template restored", "uploaded v1", "shipped")]
     assert client.get("/admin/letters/C3/template.docx").headers["Content-Disposition"] == \
@@ -203,7 +242,7 @@ def test_earlier_versions_and_the_shipped_template_can_be_used_again(signed_in):
 
 def test_a_page_gone_stale_changes_nothing(signed_in):
     client = signed_in("admin")
-    assert upload(client, GOOD).status_code == 302
+    assert upload_and_use(client, GOOD).status_code == 302
     token = csrf_token(page(client, "/admin/letters/C3"))
     response = client.post("/admin/letters/C3/shipped", data={"csrf_token": token, "version": "0"})
     assert response.status_code == 400
@@ -213,8 +252,8 @@ def test_a_page_gone_stale_changes_nothing(signed_in):
 
 def test_a_version_that_no_longer_passes_the_checks_is_not_used_again(signed_in):
     client = signed_in("admin")
-    assert upload(client, GOOD).status_code == 302
-    assert upload(client, shipped_plus("C3", "Hello {{ employee.name }}")).status_code == 302
+    assert upload_and_use(client, GOOD).status_code == 302
+    assert upload_and_use(client, shipped_plus("C3", "Hello {{ employee.name }}")).status_code == 302
     record = LetterTemplate.objects.get(code="C3")
     bad = gridfs.GridFS(get_db(), collection=templates.FILES).put(shipped_plus("C3", "{{ employee.nmae }}"))
     LetterTemplate.objects(code="C3").update_one(set__versions__0__file_id=bad)
@@ -251,7 +290,7 @@ def test_letters_check_fails_naming_the_field_of_a_bad_template_in_use(app):
 
 
 def test_the_fields_page_shows_what_to_type(signed_in):
-    shown = html.unescape(page(signed_in("hr"), "/admin/letters/fields"))
+    shown = html.unescape(page(signed_in("admin"), "/admin/letters/fields"))
     for typed in ("{{ employee.name }}", "{{ outcome.appeal_deadline }}", "{%tr for absence in absences %}",
                   "{{ absence.first_day }}", "{{ absence.detail }}"):
         assert f"<code>{typed}" in shown

@@ -194,7 +194,7 @@ def test_a_wrong_stage_flag_is_one_click_from_the_case_and_resolved_by_the_divis
     auth.logout()
     auth.login("hr@example.org")
     queue = auth.client.get("/hr/flags").get_data(as_text=True)
-    assert "Wes Worker" in queue and "Wrong stage" in queue and "1st formal absence review meeting" in queue
+    assert "Wes Worker" in queue and "Wrong stage" in queue and "1st Formal Absence Review Meeting" in queue
     empty = auth.client.post(f"/hr/flags/{case.pk}/{flag.id}/resolve", data={"csrf_token": csrf_token(queue),
                                                                              "resolution": ""})
     assert empty.status_code == 400 and "Say what was done about the flag." in empty.get_data(as_text=True)

@@ -71,7 +71,7 @@ WARNING_WORDS = [
     "The first written warning is live until 3 September 2026.",
     "Attendance is reviewed until 25 May 2026.",
     "Appeal by 19 March 2026 (the line manager of the person who held the meeting, or another suitable manager).",
-    "If attendance does not improve, next is 2nd formal absence review meeting.",
+    "If attendance does not improve, next is the 2nd Formal Absence Review Meeting.",
 ]
 
 

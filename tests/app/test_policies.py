@@ -12,7 +12,8 @@ import pytest
 from casework.policy import PRESETS, load_policy, load_preset
 from documents import Absence, Case, Policy
 from services import clock
-from services.triggers import _rules, evaluate_employee, install_presets, scan
+from services.policy_changes import standing
+from services.triggers import _rules, active_policy, evaluate_employee, install_presets, scan
 from tests.conftest import csrf_token
 
 TODAY = clock.today()
@@ -58,9 +59,15 @@ def form_values(page: str) -> dict:
 
 
 def new_revision(client, changes: dict) -> str:
-    """Post the edit form of council-2019 revision 1 with `changes`; return the response's Location."""
+    """Post the edit form of council-2019 revision 1 with `changes` (the description said to be still right); when a
+    title still states a changed number, send the form again with the title it offers; return the Location."""
     data = form_values(client.get("/policies/council-2019/1/edit").get_data(as_text=True))
-    response = client.post("/policies/council-2019/1/edit", data={**data, **changes})
+    response = client.post("/policies/council-2019/1/edit", data={**data, **changes, "description_checked": "y"})
+    if response.status_code == 400 and "The title still says" in html.unescape(response.get_data(as_text=True)):
+        offered = form_values(response.get_data(as_text=True))
+        response = client.post("/policies/council-2019/1/edit", data={
+            **offered, "description_checked": "y", **{name: value for name, value in changes.items()
+                                                      if name not in offered}})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.headers["Location"]
 
@@ -121,9 +128,11 @@ def test_a_version_reads_in_words(signed_in):
                   "the meeting, or another suitable manager), within 2 weeks and 1 day of the letter's date",
                   "Invite C6; outcome C7 or C8", "A lapsed warning can still be referred to for 24 months",
                   "28 calendar days", "Refer to occupational health", "Hold the case review hearing (checklist A9)",
-                  "Download as TOML", "preset installed"):
+                  "A9: checklist for the case review hearing", "1. Absence Support Meeting", "preset installed"):
         assert words in page, words
     assert "Edit as a new version" not in page and "Preview activation" not in page
+    # HR reads the policy in words: no TOML file, no key of the file (issue 19, point 10)
+    assert "TOML" not in page and "(occasions)" not in page and "(formal_1)" not in page
     county = html.unescape(client.get("/policies/county-prorata/1").get_data(as_text=True))
     assert "Pro-rated to the working week: 9 × working days a week ÷ 5" in county
     assert client.get("/policies/council-2019/9").status_code == 404
@@ -193,7 +202,12 @@ def test_a_valid_edit_stores_the_next_revision_inactive_with_its_history(signed_
     [entry] = stored.audit
     assert (entry.actor, entry.action, entry.reason) == (
         "someone@example.org", "new version from the form, based on revision 1", "Board decision")
-    assert (entry.before, entry.after) == ({"triggers[1]/threshold": 2}, {"triggers[1]/threshold": 3})
+    # the title stated 2: the form asked, offering the title with 3, which was sent (issue 19, point 11)
+    assert (entry.before, entry.after) == (
+        {"triggers[1]/threshold": 2,
+         "triggers[1]/title": "2 working weeks lost in 12 months (10 working days for a full-time week)"},
+        {"triggers[1]/threshold": 3,
+         "triggers[1]/title": "3 working weeks lost in 12 months (10 working days for a full-time week)"})
     original = Policy.objects.get(key="council-2019", revision=1)
     assert original.active and original.rules["triggers"][1]["threshold"] == 2 and original.version == 1
     download = client.get("/policies/council-2019/2/policy.toml").get_data(as_text=True)
@@ -353,3 +367,89 @@ def test_applying_opens_the_cases_once(signed_in, two_divisions):
                          follow_redirects=True)
     assert "Nothing needed changing." in second.get_data(as_text=True)
     assert Case.objects.count() == 1 and Case.objects.get().version == case.version
+
+
+def test_a_title_stating_a_changed_number_is_asked_for_with_the_new_wording(signed_in):
+    """Issue 19: revision 2 said "4 or more occasions" above "Threshold 3". Now the form asks, offering the title
+    with the new number, and the description too (it says "4 occasions"), until both are checked."""
+    client = signed_in("admin")
+    data = form_values(client.get("/policies/council-2019/1/edit").get_data(as_text=True))
+    response = client.post("/policies/council-2019/1/edit", data={**data, "triggers-0-threshold": "3"})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and Policy.objects.count() == 5
+    assert re.search(r'id="triggers-0-title-error">.*The title still says 4, but the threshold is now 3, not 4: '
+                     r'check the new title \(changed to match\) and save again.', page)
+    assert re.search(r'name="triggers-0-title"[^>]*value="3 or more occasions in 12 months"', page)
+    assert re.search(r'id="description-error">.*The description still says 4, but the threshold is now 3, not 4: '
+                     r'update it, or tick “The description is still right”.', page)
+    assert 'href="#triggers-0-title"' in page and 'id="description_checked"' in page
+    offered = form_values(response.get_data(as_text=True))
+    again = client.post("/policies/council-2019/1/edit", data={
+        **offered, "description": "3 occasions or 2 working weeks in 12 months; long-term after 4 weeks."})
+    assert again.headers["Location"] == "/policies/council-2019/2"
+    stored = Policy.objects.get(key="council-2019", revision=2)
+    assert (stored.rules["triggers"][0]["title"], stored.rules["triggers"][0]["threshold"]) == (
+        "3 or more occasions in 12 months", 3)
+    assert stored.rules["description"].startswith("3 occasions")
+
+
+def test_saving_shows_what_changed_against_the_version_in_force(signed_in, make_user, auth):
+    client = signed_in("admin")
+    location = new_revision(client, {"triggers-0-threshold": "5", "sts-stages-1-warning_months": "9"})
+    page = html.unescape(client.get(location).get_data(as_text=True))
+    assert "check what changes against the version in force (listed below)" in page
+    table = page[page.index('id="policy-changes"'):page.index("</table>", page.index('id="policy-changes"'))]
+    assert "3 changes against Council attendance management (2019) (revision 1), the version in force" in table
+    rows = [re.sub(r"<[^>]+>", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody")[1],
+                                                                         re.S)]
+    assert [" ".join(row) for row in rows] == [
+        "Title Trigger: 5 or more occasions in 12 months 4 or more occasions in 12 months "
+        "5 or more occasions in 12 months",
+        "Threshold Trigger: 5 or more occasions in 12 months 4 5",
+        "Months the first warning stays live Short-term stage: 1st formal absence review meeting 6 9"]
+    # HR reads the history in words, not by the file's keys
+    make_user("hr-reader@example.org", ["hr"], hr_divisions=["Community Care"])
+    auth.logout()
+    auth.login("hr-reader@example.org")
+    history = html.unescape(auth.client.get(location).get_data(as_text=True)).split("<h2")[-1]
+    assert "Threshold (Trigger: 5 or more occasions in 12 months): 4" in history and "triggers[0]" not in history
+
+
+def test_a_version_activated_from_a_later_day_takes_effect_on_that_day(signed_in, make_employee):
+    client = signed_in("admin")
+    location = new_revision(client, {"triggers-0-threshold": "2"})
+    dana = make_employee(first_name="Dana", last_name="Later")
+    tuesdays_off(dana, [3, 8])                      # 2 occasions: a trigger under revision 2 (2 or more), not 1 (4)
+    page = client.get(f"{location}/activate").get_data(as_text=True)
+    later = TODAY + dt.timedelta(days=30)
+    past = client.post(f"{location}/activate", data={**form_values(page), "starts_on": str(TODAY - dt.timedelta(1))})
+    assert past.headers["Location"] == f"{location}/activate"
+    refused = html.unescape(client.get(past.headers["Location"]).get_data(as_text=True))
+    assert "The day it takes effect must be after today" in refused and Policy.standing()[1] == []
+    response = client.post(f"{location}/activate", data={**form_values(page), "starts_on": later.isoformat()})
+    assert response.headers["Location"] == location
+    shown = html.unescape(client.get(location).get_data(as_text=True))
+    assert f"takes effect on {later:%-d %B %Y}: from that day scans, evaluations and new cases use it" in shown
+    assert f"From {later:%-d %b %Y}" in shown and f"Takes effect on {later:%-d %B %Y}" in shown
+    stored = Policy.objects.get(key="council-2019", revision=2)
+    assert (stored.active, stored.audit[-1].action, stored.audit[-1].after) == (
+        False, "scheduled to take effect", {"takes_effect_on": f"{later:%-d %B %Y}"})
+    active, [handover] = Policy.standing()       # the active version keeps the hand-over: one indexed read
+    assert (active, handover.key, handover.revision, handover.starts_on) == (("council-2019", 1), "council-2019", 2,
+                                                                             later)
+    assert Policy.objects.get(key="council-2019", revision=1).audit[-1].action == "hand-over scheduled"
+    # the version in force on a day: revision 1 until the day before, revision 2 from the day
+    assert (active_policy(later - dt.timedelta(days=1)).revision, active_policy(later).revision) == (1, 2)
+    assert evaluate_employee(dana, TODAY).policy_revision == 1
+    assert scan(TODAY, "test", apply=False).actions["open_sts"] == 0
+    assert scan(later, "test", apply=False).actions["open_sts"] == 1
+    assert (standing(later).in_force, standing(later - dt.timedelta(days=1)).in_force) == (
+        ("council-2019", 2), ("council-2019", 1))
+    with clock.frozen(later):
+        assert evaluate_employee(dana, later).policy_revision == 2
+    # activated at once, another version cancels the schedule
+    wales = client.get("/policies/nhs-wales/1/activate").get_data(as_text=True)
+    client.post("/policies/nhs-wales/1/activate", data=form_values(wales))
+    assert Policy.standing() == (("nhs-wales", 1), [])
+    assert Policy.objects.get(key="council-2019", revision=2).audit[-1].action == "schedule cancelled"
+    assert active_policy(later).key == "nhs-wales"

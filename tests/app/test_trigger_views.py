@@ -107,7 +107,7 @@ def test_employee_page_explains_a_trigger_reached(team, auth):
     assert "Council attendance management (2019)</strong> (revision 1)" in section
     explanation = f"4 occasions in the 12 months to {long_date(TODAY)} (trigger: 4 or more)"
     assert f"<strong>4 or more occasions in 12 months</strong>: {explanation}." in section
-    assert "It leads to the absence support meeting." in section
+    assert "It leads to the Absence Support Meeting." in section
     figures = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
     assert (f"12 months to {long_date(TODAY)} from {long_date(rolling_window(TODAY, 12)[0])}, counting short-term "
             "absences 4 4 4.0 64") in figures

@@ -79,7 +79,7 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
     expect(rows).to_have_count(1)
     row = rows.filter(has_text="Fay Flagged")
     expect(row).to_contain_text("Wrong stage")
-    expect(row).to_contain_text("Absence support meeting")
+    expect(row).to_contain_text("Absence Support Meeting")
     expect(row).to_contain_text("Mo Manager")
     screenshot("flag-04-hr-queue")
     accessible("flags queue")

@@ -144,7 +144,7 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
     with clock.frozen(START):
         sign_in(page, live_server, "mo@example.org", PASSWORD)
         _open_case(page, live_server, case)
-        expect(page.locator("#case-summary")).to_contain_text("Absence support meeting")
+        expect(page.locator("#case-summary")).to_contain_text("Absence Support Meeting")
         _associate(page)
         _arrange(page, START, first=True)
         _hold(page, "Notes of the absence support meeting", {r"^Support offered": "Employee assistance programme."},
@@ -171,17 +171,17 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
 
         # 3. The review meeting, held with its notes, moves the case on to the 1st formal meeting.
         review.get_by_role("link", name=re.compile("Open the short-term case")).click()
-        expect(page.locator("#case-summary")).to_contain_text("Absence support meeting")
+        expect(page.locator("#case-summary")).to_contain_text("Absence Support Meeting")
         _arrange(page, REVIEW, first=False)
         expect(page.locator(".cb-meeting")).to_have_count(2)
         _hold(page, "Notes of the absence support meeting",
               {r"^Reasons for the absences": "A further infection in the review period."},
               ("The concerns about their attendance were explained",))
         _choose(page, "Move on to the next stage")
-        expect(page.locator("#outcome-plan")).to_contain_text("1st formal absence review meeting")
+        expect(page.locator("#outcome-plan")).to_contain_text("1st Formal Absence Review Meeting")
         screenshot("ladder-04-move-on")
         _save(page, "Move on to the next stage")
-        expect(page.locator("#case-summary")).to_contain_text("1st formal absence review meeting")
+        expect(page.locator("#case-summary")).to_contain_text("1st Formal Absence Review Meeting")
         saved = Case.objects.get()
         assert (saved.status, saved.stage) == ("open", "formal_1")
         assert not [task for task in saved.open_tasks() if task.kind == "review_meeting"]

@@ -49,7 +49,7 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
     expect(page.get_by_role("heading", name="Import in-flight cases")).to_be_visible()
     expect(page.get_by_role("link", name="Download an empty inflight.csv")).to_be_visible()
     page.get_by_text("The columns the file needs").click()
-    expect(page.get_by_role("table", name="Stages of a STS case")).to_contain_text("formal_1")
+    expect(page.get_by_role("table", name="Stages of a short-term (STS) case")).to_contain_text("formal_1")
     accessible("in-flight upload page, stages listed")
     page.locator("input[type=file]").set_input_files(str(inflight))
     page.locator("main button[type=submit]").first.click()
@@ -122,7 +122,7 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
 
     sign_in(page, live_server, "mo@example.org", PASSWORD)
     page.goto(f"{live_server}/cases/{case.pk}")
-    expect(page.locator("dl").first).to_contain_text("Absence support meeting")
+    expect(page.locator("dl").first).to_contain_text("Absence Support Meeting")
     page.get_by_text("Every change to this case").click()
     latest = page.locator("#case-audit tbody tr").first
     expect(latest).to_contain_text("Sam Support")

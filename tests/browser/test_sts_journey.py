@@ -53,7 +53,7 @@ def test_the_manager_takes_the_case_to_its_close(page, live_server, triggered, s
     associate.get_by_role("link", name=re.compile("Open the short-term case")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Short-term sickness case")
     summary = page.locator("#case-summary")
-    expect(summary).to_contain_text("Absence support meeting")
+    expect(summary).to_contain_text("Absence Support Meeting")
     expect(page.get_by_text("Do this first")).to_be_visible()
     tasks = page.locator("#case-tasks tbody tr")
     expect(tasks.filter(has_text="Associate the absences that reached the trigger")
