@@ -20,5 +20,5 @@ def associate(case_id: str):
     return answer(lambda: associate_absences(case, employee, form.absence_ids.data or [], actor(),
                                              clock.today(), seen_version(form)),
                   "Absences associated with the stage. Its other tasks can now be completed.",
-                  case_url(case, "tasks"), case_page_again(case, employee, association_form=form), form,
+                  case_url(case, "association"), case_page_again(case, employee, association_form=form), form,
                   beside="absence_ids")
