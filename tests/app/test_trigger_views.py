@@ -56,11 +56,13 @@ def build_team(make_employee, make_user):
 
 
 def cells(page: str, name: str) -> dict[str, str]:
-    """The team table's row for `name` as {column header: the cell's text, tags removed}."""
+    """The team table's row for `name` as {column header: the cell's text, tags removed} (without the headings
+    each cell repeats for a phone, where the row is stacked)."""
     headers = [re.sub(r"<[^>]+>", "", header).strip()
                for header in re.findall(r'<th scope="col">(.*?)</th>', page[page.index("<thead"):])]
-    start = page.rindex("<tr>", 0, page.index(f">{name}<"))
-    row = page[start:page.index("</tr>", start)]
+    start = page.rindex("<tr", 0, page.index(f">{name}<"))
+    row = re.sub(r'<span class="nhsuk-table-responsive__heading"[^>]*>[^<]*</span>', "",
+                 page[start:page.index("</tr>", start)])
     texts = [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
              for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
     return dict(zip([re.sub(r",.*", "", header) for header in headers], texts, strict=False))
