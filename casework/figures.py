@@ -171,6 +171,18 @@ def long_term_spells(absences: Sequence[AbsenceFacts], rule: RepeatedLongTerm, r
     return spells if len(spells) >= rule.spells else []
 
 
+def leaves_out_words(counting: Counting, rules: LongTermRules) -> str:
+    """What a rule never counts, whoever the person: 'long-term spells (an absence of over 28 calendar days),
+    mental health absences and pregnancy-related absences'."""
+    left_out = {"short_term": [f"long-term spells ({rules.definition})"],
+                "long_term": ["short-term absences"]}.get(counting.absences, [])
+    left_out += [reason.replace("_", " ") + " absences" for reason in counting.exclude_reasons
+                 if reason not in PROTECTED_REASONS]
+    left_out += [flag.replace("_", "-") + " absences" for flag in counting.exclude_flags if flag not in PROTECTED_FLAGS]
+    left_out.append(f"{PROTECTED_WORDS} absences")
+    return ", ".join(left_out[:-1]) + (" and " if len(left_out) > 1 else "") + left_out[-1]
+
+
 def counted_words(counting: Counting) -> str:
     """Which absences a rule counts: 'short-term absences, not counting disability-related absences'."""
     return COUNTED.get(counting.absences, "absences") + counting_words(counting)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Sequence
 
-from casework.figures import Figures
+from casework.figures import Figures, leaves_out_words
 from casework.pertinent import applied_threshold
 from casework.policy import Policy, Trigger
 from casework.triggers import Evaluation, evaluate
@@ -44,7 +44,7 @@ class Explained:
     policy: Policy
     under_active: bool
     states: list[str]
-    windows: list[tuple[Figures, str]]
+    windows: list[tuple[Figures, str, str]]   # each window, what it counts, what it never counts
     thresholds: list[Threshold]
 
 
@@ -79,7 +79,8 @@ def explain_employee(employee: Employee, as_of: dt.date) -> Explained:
     evaluation, policy = evaluated([employee], as_of, active)[employee.pk]
     return Explained(evaluation, policy, (policy.key, policy.revision) == (active.key, active.revision),
                      trigger_states(evaluation),
-                     [(window, window.counts_words) for window in evaluation.windows],
+                     [(window, window.counts_words, leaves_out_words(window.counting, policy.lts))
+                      for window in evaluation.windows],
                      thresholds(evaluation, policy, employee))
 
 

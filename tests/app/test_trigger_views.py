@@ -112,6 +112,7 @@ def test_employee_page_explains_a_trigger_reached(team, auth):
     assert "It leads to the absence support meeting." in section
     figures = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
     assert (f"12 months to {long_date(TODAY)} from {long_date(rolling_window(TODAY, 12)[0])}, counting short-term "
+            "absences; never counting long-term spells (an absence of over 28 calendar days) and pregnancy-related "
             "absences 4 4 4.0 64") in figures
     assert "4 or more occasions in 12 months 4 4 or more Yes" in figures
     assert "2 working weeks lost in 12 months (10 working days for a full-time week) 4 10 or more No" in figures

@@ -19,7 +19,7 @@ import pytest
 
 from casework.calendar import WorkingPattern
 from casework.facts import AbsenceFacts
-from casework.figures import figures, left_out_why, pattern_concern
+from casework.figures import figures, leaves_out_words, left_out_why, pattern_concern
 from casework.policy import Counting, Window, load_preset
 
 D = dt.date
@@ -151,3 +151,15 @@ def test_the_policys_figures_say_what_they_count_and_leave_out(counting, occasio
     assert (found.start, found.end) == (D(2027, 2, 1), AS_OF)
     assert (found.occasions, found.working_days, found.bradford) == (occasions, days, bradford)
     assert (found.left_out, found.counts_words, found.left_out_words) == (left_out, counts, words)
+
+
+@pytest.mark.parametrize("counting, words", [
+    (SHORT, "long-term spells (an absence of over 28 calendar days) and pregnancy-related absences"),
+    (ALL, "pregnancy-related absences"),
+    (LONG, "short-term absences and pregnancy-related absences"),
+    (NO_STRESS, "long-term spells (an absence of over 28 calendar days), mental health absences and "
+                "pregnancy-related absences"),
+    (NO_DISABILITY, "disability-related absences and pregnancy-related absences"),
+])
+def test_what_a_rule_never_counts_in_words(counting, words):
+    assert leaves_out_words(counting, COUNCIL.lts) == words
