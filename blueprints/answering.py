@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 from flask import flash, redirect
 
+from blueprints.feedback import part_of, to_feedback
 from services.errors import Refused, StaleEditError
 
 
@@ -13,8 +14,9 @@ def answer(change: Callable[[], Any], done, to: str | None, again: Callable[[str
     """Make the service call `change()` and answer it; with a `form`, only once the form is sent and valid
     (until then `again(None, None)` shows it, with its errors if it was sent).
 
-    When the call goes through: flash `done` (or `done(result)`, from what the call returned) and redirect to
-    `to`, which htmx follows to swap the page's parts in place; with `to` None, `done(result)` is the answer
+    When the call goes through: flash `done` (or `done(result)`, from what the call returned) for the part of the
+    page `to` names by its fragment, and redirect to `to` at the message itself (`blueprints.feedback`), which htmx
+    follows to swap the page's parts in place; with `to` None, `done(result)` is the answer
     itself (a page, or an htmx fragment). When it is refused, or someone else changed the record first: each
     message goes beside its field of `form` (a refusal naming no field beside `beside`, when given), and
     `again(message, refusal)` gives the same page or fragment once more, `message` being the words that found
@@ -29,8 +31,8 @@ def answer(change: Callable[[], Any], done, to: str | None, again: Callable[[str
         return again(_place(refusal, form, beside), refusal)
     if to is None:
         return done(result)
-    flash(done(result) if callable(done) else done)
-    return redirect(to)
+    flash(done(result) if callable(done) else done, part_of(to))
+    return redirect(to_feedback(to))
 
 
 def _place(refusal: Refused, form, beside: str | None) -> str | None:

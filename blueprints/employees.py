@@ -1,7 +1,7 @@
 """Employees: HR's searchable list of their divisions, and one employee's page."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -16,6 +16,7 @@ from blueprints.access import (
     visible_or_404,
 )
 from blueprints.answering import answer
+from blueprints.feedback import flashed, render_with_feedback
 from blueprints.fields import DayField, seen_version
 from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
@@ -58,7 +59,7 @@ def employee_page(employee: Employee, status: int = 200, adjustment_form: Adjust
     adjustments = adjustments_panel(employee, today)
     adjustment_form = adjustment_form or AdjustmentForm(formdata=None, version=employee.version)
     adjustment_form.trigger.choices = adjustments.triggers
-    return render_template("employees/show.html", employee=employee, today=today,
+    return render_with_feedback("employees/show.html", flashed(), employee=employee, today=today,
                            explained=explain_employee(employee, today),
                            may_record=current_user.has_role(*ABSENCE_RECORDERS),
                            may_adjust=current_user.has_role(*CASE_OVERSEERS),

@@ -11,9 +11,10 @@ from blueprints.paging import Page
 from blueprints.rendering import render_page_or_fragment
 from casework.absences import Period
 from casework.calendar import WorkingPattern, in_range
+from casework.figures import counted_words
 from casework.team_calendar import month_days, shift_month, team_month
 from services import clock
-from services.reads.evaluations import counted_words, evaluations_for, trigger_states
+from services.reads.evaluations import evaluations_for, trigger_states
 from services.reads.staff import (
     absences_between,
     absent_on,

@@ -11,9 +11,7 @@ from casework.calendar import (
     calendar_days,
     fte_days,
     nth_working_day_after,
-    rolling_window,
     working_days,
-    working_days_in_window,
 )
 from casework.policy import CareRules, Policy
 
@@ -244,34 +242,6 @@ def rtw_day_number(last_day: dt.date, held_on: dt.date, pattern: WorkingPattern)
     if held_on <= first_back:
         return 1
     return working_days(first_back, held_on, pattern)
-
-
-@dataclasses.dataclass(frozen=True)
-class WindowFigures:
-    start: dt.date
-    end: dt.date
-    months: int
-    occasions: int
-    working_days: int
-    fte_days: float
-
-    @property
-    def bradford(self) -> int:
-        """S² × D: occasions squared times working days lost."""
-        return self.occasions ** 2 * self.working_days
-
-
-def window_figures(periods: Iterable[Period], pattern: WorkingPattern, as_of: dt.date,
-                   months: int = 12) -> WindowFigures:
-    """Occasions, working days and FTE-days lost in the `months` ending on `as_of` (ongoing absences to `as_of`)."""
-    start, end = rolling_window(as_of, months)
-    occasions = lost = 0
-    for period in periods:
-        if period.first_day > end or (period.last_day and period.last_day < start):
-            continue
-        occasions += 1
-        lost += working_days_in_window(period.first_day, period.last_day, start, end, pattern, ongoing_until=as_of)
-    return WindowFigures(start, end, months, occasions, lost, round(fte_days(lost, pattern), 2))
 
 
 def absence_length(first_day: dt.date, last_day: dt.date | None, pattern: WorkingPattern, as_of: dt.date) -> dict:

@@ -32,6 +32,9 @@ from casework.policy import Counting, LongTermRules, PatternRule, RepeatedLongTe
 # holidays; Christmas to New Year is the longest such run, well inside it.
 _RUN_LIMIT_DAYS = 14
 
+COUNTED = {"short_term": "short-term absences", "long_term": "long-term absences", "all": "all absences"}
+PROTECTED_WORDS = "pregnancy-related"     # why a protected absence is never counted (`protected_why`)
+
 
 @dataclasses.dataclass(frozen=True)
 class Figures:
@@ -48,6 +51,7 @@ class Figures:
     absence_ids: tuple
     latest_start: dt.date | None
     not_counted: tuple = ()  # protected absences in the window (`protected_why`): shown, never counted
+    left_out: tuple = ()     # (absence id, why) for each absence in the window the rule does not count (`left_out_why`)
 
     @property
     def not_counted_words(self) -> str:
@@ -56,6 +60,22 @@ class Figures:
             return ""
         return (f"{count_of(len(self.not_counted), 'pregnancy-related absence')} not counted "
                 "(Equality Act 2010, section 18)")
+
+    @property
+    def counts_words(self) -> str:
+        """What the figures count: 'short-term absences', 'all absences, not counting disability-related absences'."""
+        return counted_words(self.counting)
+
+    @property
+    def left_out_words(self) -> str:
+        """What the figures leave out, by why, in the order first met: '1 long-term absence, 2 pregnancy-related
+        absences (Equality Act 2010, section 18)'; '' when nothing in the window is left out."""
+        tally: dict[str, int] = {}
+        for _, why in self.left_out:
+            tally[why] = tally.get(why, 0) + 1
+        return ", ".join(count_of(number, f"{why} absence") + (" (Equality Act 2010, section 18)"
+                                                                if why == PROTECTED_WORDS else "")
+                         for why, number in tally.items())
 
     @property
     def months(self) -> int | None:
@@ -96,41 +116,48 @@ PROTECTED_FLAGS = ("pregnancy_related",)
 def protected_why(absence: AbsenceFacts) -> str | None:
     """Why the absence never counts towards any rule of any policy, or None (see PROTECTED_REASONS)."""
     if absence.reason_category in PROTECTED_REASONS or any(getattr(absence, flag) for flag in PROTECTED_FLAGS):
-        return "pregnancy-related"
+        return PROTECTED_WORDS
+    return None
+
+
+def left_out_why(absence: AbsenceFacts, counting: Counting, rules: LongTermRules, as_of: dt.date) -> str | None:
+    """Why a rule does not count the absence, in words ('pregnancy-related', 'long-term', 'short-term', an excluded
+    reason such as 'disability related' or flag such as 'work-related'), or None when it counts it: protected
+    absences never count (whatever the policy says), then the reasons and flags the rule excludes, then length
+    (short-term, long-term or all)."""
+    protected = protected_why(absence)
+    if protected:
+        return protected
+    if absence.reason_category in counting.exclude_reasons:
+        return absence.reason_category.replace("_", " ")
+    flag = next((flag for flag in counting.exclude_flags if getattr(absence, flag)), None)
+    if flag:
+        return flag.replace("_", "-")
+    if counting.absences != "all" and is_long_term(absence, rules, as_of) != (counting.absences == "long_term"):
+        return "short-term" if counting.absences == "long_term" else "long-term"
     return None
 
 
 def counted(absences: Sequence[AbsenceFacts], counting: Counting, rules: LongTermRules,
             as_of: dt.date) -> list[AbsenceFacts]:
-    """The absences a rule counts: by length (short-term, long-term or all), less protected absences (whatever the
-    policy says) and the reasons and flags the rule excludes."""
-    kept = []
-    for absence in absences:
-        if protected_why(absence):
-            continue
-        if absence.reason_category in counting.exclude_reasons:
-            continue
-        if any(getattr(absence, flag) for flag in counting.exclude_flags):
-            continue
-        if counting.absences != "all" and is_long_term(absence, rules, as_of) != (counting.absences == "long_term"):
-            continue
-        kept.append(absence)
-    return kept
+    """The absences a rule counts (those `left_out_why` keeps)."""
+    return [absence for absence in absences if left_out_why(absence, counting, rules, as_of) is None]
 
 
 def figures(absences: Sequence[AbsenceFacts], window: Window, counting: Counting, rules: LongTermRules,
             pattern: WorkingPattern, as_of: dt.date) -> Figures:
     """Occasions, working days, FTE-days and Bradford score of the counted absences overlapping the window."""
     start, end = window.span(as_of)
-    inside = [absence for absence in counted(absences, counting, rules, as_of)
-              if absence.first_day <= end and absence.until(as_of) >= start]
+    in_window = [absence for absence in absences if absence.first_day <= end and absence.until(as_of) >= start]
+    why = {id(absence): left_out_why(absence, counting, rules, as_of) for absence in in_window}
+    inside = [absence for absence in in_window if why[id(absence)] is None]
     lost = sum(working_days_in_window(absence.first_day, absence.until(as_of), start, end, pattern)
                for absence in inside)
-    protected = tuple(absence.id for absence in absences
-                      if protected_why(absence) and absence.first_day <= end and absence.until(as_of) >= start)
+    protected = tuple(absence.id for absence in in_window if protected_why(absence))
     return Figures(start, end, window, counting, len(inside), lost, round(fte_days(lost, pattern), 2),
                    len(inside) ** 2 * lost, tuple(absence.id for absence in inside),
-                   max((absence.first_day for absence in inside), default=None), protected)
+                   max((absence.first_day for absence in inside), default=None), protected,
+                   tuple((absence.id, why[id(absence)]) for absence in in_window if why[id(absence)] is not None))
 
 
 def long_term_spells(absences: Sequence[AbsenceFacts], rule: RepeatedLongTerm, rules: LongTermRules,
@@ -142,6 +169,23 @@ def long_term_spells(absences: Sequence[AbsenceFacts], rule: RepeatedLongTerm, r
               if not protected_why(absence) and absence.first_day <= end and absence.until(as_of) >= start
               and is_long_term(absence, rules, as_of)]
     return spells if len(spells) >= rule.spells else []
+
+
+def leaves_out_words(counting: Counting, rules: LongTermRules) -> str:
+    """What a rule never counts, whoever the person: 'long-term spells (an absence of over 28 calendar days),
+    mental health absences and pregnancy-related absences'."""
+    left_out = {"short_term": [f"long-term spells ({rules.definition})"],
+                "long_term": ["short-term absences"]}.get(counting.absences, [])
+    left_out += [reason.replace("_", " ") + " absences" for reason in counting.exclude_reasons
+                 if reason not in PROTECTED_REASONS]
+    left_out += [flag.replace("_", "-") + " absences" for flag in counting.exclude_flags if flag not in PROTECTED_FLAGS]
+    left_out.append(f"{PROTECTED_WORDS} absences")
+    return ", ".join(left_out[:-1]) + (" and " if len(left_out) > 1 else "") + left_out[-1]
+
+
+def counted_words(counting: Counting) -> str:
+    """Which absences a rule counts: 'short-term absences, not counting disability-related absences'."""
+    return COUNTED.get(counting.absences, "absences") + counting_words(counting)
 
 
 def counting_words(counting: Counting) -> str:

@@ -304,6 +304,10 @@ class LiveWarning:
     level: str
     expires_on: dt.date
 
+    def live_on(self, day: dt.date) -> bool:
+        """Whether the warning is live on `day`: up to and including its expiry date."""
+        return self.expires_on is not None and day <= self.expires_on
+
 
 def plan_outcome(outcome_key: str, stage: Stage, ladder: Ladder, decided_on: dt.date,
                  letter_dated: dt.date | None = None, warning: LiveWarning | None = None) -> OutcomePlan:

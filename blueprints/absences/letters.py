@@ -13,7 +13,7 @@ from services.cases.letters import absence_letters_for
 
 
 def _absence_page(absence, employee, status: int, message: str | None, **forms):
-    return render_absence_page(absence, employee, status=status, letter_message=message, **forms)
+    return render_absence_page(absence, employee, status=status, message=message, **forms)
 
 
 add_letter_routes(bp, "/absences/<absence_id>", absence_or_404, _absence_page, "absences.show")

@@ -23,5 +23,5 @@ def associate(case_id: str):
                                              clock.today(), seen_version(form)),
                   lambda done: SAME_ABSENCES if done is None else
                   "Absences associated with the stage. Its other tasks can now be completed.",
-                  case_url(case, "tasks"), case_page_again(case, employee, association_form=form), form,
+                  case_url(case, "association"), case_page_again(case, employee, association_form=form), form,
                   beside="absence_ids")

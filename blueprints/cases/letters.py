@@ -9,6 +9,7 @@ import io
 from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
@@ -75,11 +76,14 @@ def _said(words: str) -> str:
     return words
 
 
-def _made(owner, form: LetterForm) -> str:
-    generate(owner, form.code.data, actor(), clock.today(), form.meeting_id.data or None, seen_version(form),
-             organisation=settings().organisation)
-    return (f"{LETTERS[form.code.data].title}: made. Download it, edit it in Word if need be, and upload the final "
-            "version.")
+def _made(owner, form: LetterForm, download) -> Markup:
+    """Make the letter; what was made, with the link to download it (`download(record)`, its newest version)."""
+    record = generate(owner, form.code.data, actor(), clock.today(), form.meeting_id.data or None,
+                      seen_version(form), organisation=settings().organisation)
+    made = record.versions[-1]
+    return Markup("{}: made. Download it: <a href=\"{}\" download>{}</a> (version {}). Edit it in Word if need be, "
+                  "and upload the final version below.").format(
+        LETTERS[form.code.data].title, download(record), made.filename, len(record.versions))
 
 
 def _uploaded(owner, letter_id: str, form: UploadForm) -> str:
@@ -131,7 +135,11 @@ def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> Non
 
     def make_letter(**ids):
         owner, form = load(*ids.values())[0], LetterForm()
-        return answer(lambda: _made(owner, form), _said, url_for(show, _anchor="letters", **ids),
+
+        def download(record) -> str:
+            return url_for(f"{blueprint.name}.download_letter", letter_id=record.id, number=len(record.versions),
+                           **ids)
+        return answer(lambda: _made(owner, form, download), _said, url_for(show, _anchor="letters", **ids),
                       again(ids, form, "letter_form"), form, beside="code")
 
     def upload_letter(letter_id: str, **ids):
@@ -161,18 +169,16 @@ def add_letter_routes(blueprint, base: str, load, render_page, show: str) -> Non
 
 def letter_view(owner, employee, offers, records, forms: dict, blueprint: str, args: dict, on_case: bool) -> dict:
     """What the letters partial shows: the offers, each letter with its versions and its forms (those sent
-    back with errors, for the letter `letter_target`), and the message of a letter that was not made."""
+    back with errors, for the letter `letter_target`)."""
     today, target = clock.today(), forms.pop("letter_target", None)
     record_forms_of = {record.id: record_forms(record, owner.version, today) for _, record in records}
     if target in record_forms_of:
         upload_form, sent_form = record_forms_of[target]
         record_forms_of[target] = (forms.pop("letter_upload_form", None) or upload_form,
                                    forms.pop("letter_sent_form", None) or sent_form)
-    sent_back = forms.pop("letter_form", None)
+    forms.pop("letter_form", None)      # its problem is said in the section's feedback (blueprints/feedback.py)
     return {"offers": offers, "records": records, "forms": record_forms_of, "blueprint": blueprint, "args": args,
             "version": owner.version, "on_case": on_case, "target": target,
-            "message": forms.pop("letter_message", None) or (sent_back.code.errors[0] if sent_back and
-                                                            sent_back.code.errors else None),
             "pdf": bool(pdf_converter()), "may_make": current_user.has_role(*CASE_WORKERS),
             "may_read_medical": may_read_medical(current_user, employee), "letters": LETTERS,
             "sent_how": SENT_HOW, "fix_words": FIX_WORDS, "max_mb": MAX_BYTES // (1024 * 1024)}

@@ -2,7 +2,7 @@
 stage's checklist, and the .ics invitation. The case page's "Meetings" section is provided here too."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request
 from flask_login import current_user
 
 from blueprints.access import CASE_READERS, CASE_WORKERS, note_refusal, requires
@@ -166,7 +166,8 @@ def send_invitation(case_id: str, meeting_id: str):
     form = CaseForm()
     people = invitees(meeting, employee)
     if not form.validate_on_submit() or not people:
-        return render_case(case, employee, status=400, message="Nobody invited has an e-mail address: add one to "
+        return render_case(case, employee, status=400, at="meetings",
+                           message="Nobody invited has an e-mail address: add one to "
                            "the participants, or send the .ics file yourself." if people == [] else
                            "The form had expired. Send it again.")
     done = email_invitation(case, meeting, employee, people, actor(), settings().mail)
@@ -174,8 +175,8 @@ def send_invitation(case_id: str, meeting_id: str):
         f" Not sent yet to {', '.join(done.to_retry)}: Casebook tries again at the next e-mail run."
         if done.to_retry else "") + (
         f" It cannot be sent to {', '.join(done.cannot_send_to)}: correct the address."
-        if done.cannot_send_to else ""))
-    return redirect(url_for("cases.show", case_id=case.pk, _anchor="meetings"))
+        if done.cannot_send_to else ""), "meetings")
+    return redirect(case_url(case, "flash"))
 
 
 @case_section

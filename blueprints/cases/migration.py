@@ -48,8 +48,9 @@ def wrong_migrated_stage(case_id: str):
 def answer_migration(case, employee, form, change, done: str):
     """Run the change and go back to the case page; otherwise the page with the reason (400)."""
     if not form.validate_on_submit():
-        return render_case(case, employee, status=400, message="The form had expired or was too long. Send it again.")
-    return answer(change, done, case_url(case, "migrated"), case_page_again(case, employee))
+        return render_case(case, employee, status=400, at="migrated",
+                           message="The form had expired or was too long. Send it again.")
+    return answer(change, done, case_url(case, "migrated"), case_page_again(case, employee, at="migrated"))
 
 
 @case_section

@@ -1,18 +1,19 @@
 """The case page: everything about one case on one page, each part swappable in place by htmx."""
 from __future__ import annotations
 
-from flask import render_template
 from flask_login import current_user
 
 from blueprints.access import CASE_OVERSEERS, CASE_READERS, CASE_WORKERS, requires
 from blueprints.cases import bp
 from blueprints.cases.forms import AssociationForm, CaseForm, ReassignForm
 from blueprints.cases.loading import case_or_404
+from blueprints.feedback import flashed, form_problems, render_with_feedback
 from casework.checklists import HOLD_TASKS
 from casework.plain_words import title_case
 from documents import Case, Employee
 from documents.scope import may_read_medical
 from services import clock
+from services.cases.outcomes import live_warning
 from services.cases.tasks import association_candidates, case_policy, ladder_of, task_blocked
 from services.reads.case_history import case_history
 from services.reads.people import names_in
@@ -34,17 +35,26 @@ def show(case_id: str):
     return render_case(case, employee)
 
 
-def render_case(case: Case, employee: Employee, status: int = 200, message: str | None = None, **forms):
-    """The case page, with any forms that came back with errors (and `message` at the top). An error whose
-    field the page does not show (its part is not offered in the case's state) is said at the top instead."""
+# The part of the case page each form sent back belongs to: its problems are said there (blueprints/feedback.py).
+FORM_PARTS = {"association_form": "association", "reassign_form": "tasks", "outcome_form": "outcome",
+              "appeal_form": "appeal", "meeting_form": "meetings", "another_date_form": "meetings",
+              "change_form": "meetings", "cancel_form": "meetings", "note_form": "notes",
+              "progress_request_form": "notes", "decision_form": "notes", "snooze_form": "notes",
+              "flag_form": "notes", "letter_form": "letters", "letter_upload_form": "letters",
+              "letter_sent_form": "letters", "advice_form": "pertinent"}
+
+
+def render_case(case: Case, employee: Employee, status: int = 200, message: str | None = None,
+                at: str | None = None, **forms):
+    """The case page, with any forms that came back with errors and `message`, said in the part of the page the
+    form belongs to (or `at`), focused; a message flashed before a redirect here is said in the part it names."""
     context = _case_context(case, employee, dict(forms))
-    page = render_template("cases/show.html", message=message, **context)
-    unseen = [error for form in forms.values() if hasattr(form, "errors")
-              for name, errors in form.errors.items() if name in form and errors
-              and f'id="{form[name].id}-error"' not in page for error in errors[:1]]
-    if unseen and message is None:
-        page = render_template("cases/show.html", message=unseen[0], **context)
-    return page, status
+    sent_back = [form for form in forms.values() if hasattr(form, "errors")]
+    part = at or next((FORM_PARTS[name] for name, form in forms.items()
+                       if name in FORM_PARTS and form is not None), None)
+    beside = form_problems(*sent_back)
+    problems = (((None, message),) if message and message not in {words for _, words in beside} else ()) + beside
+    return render_with_feedback("cases/show.html", flashed(part, problems), **context), status
 
 
 def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
@@ -66,10 +76,13 @@ def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
     sections = {}
     for provide in SECTIONS:
         sections.update(provide(case, employee, today, forms))
+    blocked = {task.id: task_blocked(case, task) for task in open_tasks}
+    warning = live_warning(case)
     return dict(
         case=case, employee=employee, policy=policy, ladder=ladder, titles=titles,
-        open_tasks=open_tasks, done_tasks=done_tasks,
-        blocked={task.id: task_blocked(case, task) for task in open_tasks},
+        open_tasks=open_tasks, done_tasks=done_tasks, blocked=blocked,
+        next_task=next((task for task in open_tasks if not blocked[task.id]), open_tasks[0] if open_tasks else None),
+        warning=warning if warning and warning.live_on(today) else None,
         names=names, history=case_history(case, names, titles, may_read_medical(current_user, employee)),
         candidates=candidates, association_form=association, version_form=version_form,
         reassign_form=forms.pop("reassign_form", None) or ReassignForm(formdata=None, version=case.version),
@@ -81,7 +94,7 @@ def _case_context(case: Case, employee: Employee, forms: dict) -> dict:
             "first_name", "last_name").first(), **sections, **forms)
 
 
-def case_page_again(case: Case, employee: Employee, *, said_at_top: bool = False, **forms):
+def case_page_again(case: Case, employee: Employee, *, said_at_top: bool = False, at: str | None = None, **forms):
     """How a refused change to the case comes back (`again` of `blueprints.answering.answer`): the case page
     once more (400), with the message that found no field at the top and `forms` as the user sent them. With
     `said_at_top`, a refusal about the change as a whole (the case is closed, someone else saved first) is said at
@@ -89,5 +102,5 @@ def case_page_again(case: Case, employee: Employee, *, said_at_top: bool = False
     def again(message, refusal):
         if said_at_top and refusal is not None and not refusal.fields:
             message = refusal.message
-        return render_case(case, employee, status=400, message=message, **forms)
+        return render_case(case, employee, status=400, message=message, at=at, **forms)
     return again

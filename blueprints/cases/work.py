@@ -18,14 +18,15 @@ def complete(case_id: str, task_id: str):
     case, employee = case_or_404(case_id)
     form = CaseForm()
     if not form.validate_on_submit():
-        return render_case(case, employee, status=400, message="The form had expired. Send it again.")
+        return render_case(case, employee, status=400, at="tasks", message="The form had expired. Send it again.")
     task = next((task for task in case.tasks if task.id == task_id), None)
     if task is not None and task.kind == CONFIRM_RESUMED:
         return answer(lambda: confirm_resumed(case, actor(), clock.today(), seen_version(form)),
                       "Return confirmed: the long-term case is closed and any paused short-term work resumes.",
-                      case_url(case), case_page_again(case, employee))
+                      case_url(case, "tasks"), case_page_again(case, employee, at="tasks"))
     return answer(lambda: complete_task(case, task_id, actor(), seen_version(form)),
-                  f"Done: {task.title}." if task else "Done.", case_url(case, "tasks"), case_page_again(case, employee))
+                  f"Done: {task.title}." if task else "Done.", case_url(case, "tasks"),
+                  case_page_again(case, employee, at="tasks"))
 
 
 @bp.route("/cases/<case_id>/tasks/<task_id>/reassign", methods=["POST"])

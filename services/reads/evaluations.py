@@ -8,9 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Sequence
 
-from casework.figures import Figures, counting_words
+from casework.figures import Figures, leaves_out_words
 from casework.pertinent import applied_threshold
-from casework.policy import Counting, Policy, Trigger
+from casework.policy import Policy, Trigger
 from casework.triggers import Evaluation, evaluate
 from documents.absence import Absence
 from documents.case import Case
@@ -23,8 +23,6 @@ from services.triggers import (
     employee_facts,
     policy_for,
 )
-
-COUNTED = {"short_term": "short-term absences", "long_term": "long-term absences", "all": "all absences"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,7 +44,7 @@ class Explained:
     policy: Policy
     under_active: bool
     states: list[str]
-    windows: list[tuple[Figures, str]]
+    windows: list[tuple[Figures, str, str]]   # each window, what it counts, what it never counts
     thresholds: list[Threshold]
 
 
@@ -81,7 +79,8 @@ def explain_employee(employee: Employee, as_of: dt.date) -> Explained:
     evaluation, policy = evaluated([employee], as_of, active)[employee.pk]
     return Explained(evaluation, policy, (policy.key, policy.revision) == (active.key, active.revision),
                      trigger_states(evaluation),
-                     [(window, counted_words(window.counting)) for window in evaluation.windows],
+                     [(window, window.counts_words, leaves_out_words(window.counting, policy.lts))
+                      for window in evaluation.windows],
                      thresholds(evaluation, policy, employee))
 
 
@@ -98,11 +97,6 @@ def trigger_states(evaluation: Evaluation) -> list[str]:
     if evaluation.concerns:
         states.append("Pattern concern")
     return states
-
-
-def counted_words(counting: Counting) -> str:
-    """Which absences a rule counts: 'short-term absences, not counting pregnancy related absences'."""
-    return COUNTED.get(counting.absences, "absences") + counting_words(counting)
 
 
 def thresholds(evaluation: Evaluation, policy: Policy, employee: Employee) -> list[Threshold]:

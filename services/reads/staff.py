@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casework.absences import Period, absence_length, window_figures
+from casework.absences import absence_length
 from casework.calendar import WorkingPattern
 from casework.facts import AbsenceFacts
 from casework.figures import protected_why
@@ -74,7 +74,8 @@ def divisions_to_choose(user, staff) -> list[str]:
 
 def employee_record(employee: Employee, user, today: dt.date) -> dict:
     """What an employee's page shows as of `today`: their supervisor (and whether `user` may see them), their
-    absences newest first with each one's length, the figures of the policy's windows, and their cases."""
+    absences newest first with each one's length, and their cases (the policy's figures are
+    `services.reads.evaluations.explain_employee`'s)."""
     supervisor = Employee.objects(assignment_number=employee.supervisor_assignment_number).first()
     pattern = WorkingPattern.for_employee(employee)
     absences = list(Absence.objects(employee=employee.pk).exclude("reason_detail", "audit", "fit_notes")
@@ -82,7 +83,6 @@ def employee_record(employee: Employee, user, today: dt.date) -> dict:
     cases = Case.objects(employee=employee.pk).only("kind", "status", "stage", "opened_on", "closed_on",
                                                       "paused").order_by("-opened_on")
     return {"supervisor": supervisor, "absences": absences, "cases": list(cases),
-            "figures": window_figures([Period(a.pk, a.first_day, a.last_day) for a in absences], pattern, today),
             "lengths": {a.pk: absence_length(a.first_day, a.last_day, pattern, today) for a in absences},
             "not_counted": {a.pk: protected_why(AbsenceFacts(a.pk, a.first_day, a.last_day, a.reason_category,
                                                              a.pregnancy_related)) for a in absences},

@@ -18,6 +18,17 @@ document.body.addEventListener("casebook:problem", (event) => {
   flash.replaceChildren(box);
 });
 
+// Feedback where the eye is: when htmx swaps in a part of the page that brings the feedback box (#flash, placed in
+// the part the change concerns), the box is scrolled into view with the part's heading above it (its CSS
+// scroll-margin) and takes the keyboard focus. Without this script the browser does the same by following the
+// redirect to #flash, or by the box's autofocus.
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const box = document.querySelector("#flash[data-feedback]");
+  if (!box || !event.detail.elt.contains(box)) return;
+  box.scrollIntoView({ block: "start", behavior: "instant" });
+  box.focus({ preventScroll: true });
+});
+
 // Typed text survives an ended session. When the server answers an htmx request by sending the browser to sign in
 // (HX-Redirect to /login), what was typed into the form that sent it is kept in this tab's sessionStorage; when
 // the same page is shown again after signing in (within an hour), it is put back into the same form with a note

@@ -113,7 +113,7 @@ def test_a_late_appeal_without_a_reason_is_refused_beside_the_field_and_changes_
 
     accepted = post_appeal(auth, case, received_on="2026-03-20", outcome="dismissed",
                            late_reason="The outcome letter went to an old address.")
-    assert accepted.status_code == 302 and accepted.headers["Location"].endswith("#appeal")
+    assert accepted.status_code == 302 and accepted.headers["Location"].endswith("#flash")
     appeal = Case.objects.get(pk=case.pk).current_stage.appeals[0]
     assert (appeal.received_on, appeal.late_reason, appeal.outcome) == (
         D(2026, 3, 20), "The outcome letter went to an old address.", "dismissed")

@@ -323,7 +323,7 @@ def test_the_case_page_shows_the_source_row_and_the_two_answers(auth, migrated):
 
 def test_this_stage_is_right_confirms_it(auth, migrated):
     response = post_on_case(auth.client, migrated, f"/cases/{migrated.pk}/migration/confirm")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{migrated.pk}#migrated")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{migrated.pk}#flash")
     case = Case.objects.get(pk=migrated.pk)
     assert (case.migrated.confirmed_by, case.version) == ("bea@example.org", 2)
     task = next(task for task in case.tasks if task.kind == "confirm_migrated")

@@ -93,7 +93,7 @@ def test_an_error_whose_field_the_case_page_does_not_show_is_said_at_the_top(aut
     response = auth.client.post(f"/cases/{case.pk}/snooze", data={"csrf_token": csrf_token(html),
                                                                   "version": case.version})
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and 'id="case-problem-title"' in page
+    assert response.status_code == 400 and 'id="flash-problem-title"' in page
     assert "Say why the case should slow down." in page
     assert Case.objects.get(pk=case.pk).version == case.version
 

@@ -184,7 +184,7 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
         "bea@example.org", D(2026, 3, 4))
     auth.login("hana@example.org")
     made = make(auth, case, "C4")
-    assert made.status_code == 302 and made.headers["Location"].endswith("#letters")
+    assert made.status_code == 302 and made.headers["Location"].endswith("#flash")
     saved = Case.objects.get(pk=case.pk)
     [record] = saved.current_stage.letters
     [version] = record.versions
@@ -418,7 +418,7 @@ def test_the_referral_carries_the_medical_detail_only_for_who_may_read_it(auth, 
     for login in ("bea@example.org", "mo@example.org"):   # Bea may read the medical detail, Mo may not
         auth.login(login)
         made = post(auth, f"{url}/letters", url, version=Absence.objects.get(pk=back_injured.pk).version, code="B4")
-        assert made.status_code == 302 and made.headers["Location"].endswith("#letters")
+        assert made.status_code == 302 and made.headers["Location"].endswith("#flash")
         auth.logout()
     records = Absence.objects.get(pk=back_injured.pk).letters
     assert [(r.template, len(r.versions)) for r in records] == [("B4", 2)]

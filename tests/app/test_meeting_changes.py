@@ -90,7 +90,7 @@ def test_a_change_re_checks_the_notice_then_is_audited_and_e_mailed_with_a_highe
     assert Case.objects.get(pk=case.pk).version == case.version and inbox.messages == []
 
     done = auth.client.post(url, data=change_form(html, case, meeting.id, dt.date(2026, 12, 30)))
-    assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/{case.pk}#meetings")
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/{case.pk}#flash")
     saved = Case.objects.get(pk=case.pk)
     [kept] = saved.current_stage.meetings
     assert (kept.id, kept.on, kept.at_time, kept.minutes, kept.place, kept.sequence) == (

@@ -118,7 +118,7 @@ def test_too_little_notice_is_refused_beside_the_date_and_the_minimum_is_accepte
     with clock.frozen(today):
         kept = auth.client.post(f"/cases/{case.pk}/meetings", data=arrange_form(
             html, case, earliest, **{"participants-1-role": "senior_manager"}))
-    assert kept.status_code == 302 and kept.headers["Location"].endswith(f"/cases/{case.pk}#meetings")
+    assert kept.status_code == 302 and kept.headers["Location"].endswith(f"/cases/{case.pk}#flash")
     [meeting] = Case.objects.get(pk=case.pk).current_stage.meetings
     assert (meeting.kind, meeting.on, meeting.at_time, meeting.minutes, meeting.place) == (
         "formal_review", earliest, "10:00", 45, "Room 2, Example House")
@@ -236,7 +236,7 @@ def test_notes_wait_for_the_association_then_mark_the_meeting_held(auth, people)
         "csrf_token": csrf_token(html), "version": Case.objects.get(pk=case.pk).version,
         "absence_record": prefilled, "reasons": SECRET, "concerns_explained": "y", "target": "No more than 2 occasions",
         "review_period": "12 weeks"})
-    assert saved.status_code == 302 and saved.headers["Location"].endswith("#meetings")
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("#flash")
     case = Case.objects.get(pk=case.pk)
     [meeting] = case.current_stage.meetings
     assert (meeting.held, meeting.held_on, meeting.notes_by) == (True, TODAY, "bea@example.org")

@@ -58,6 +58,30 @@ def test_a_note_never_moves_the_stage(auth, people):
     assert empty.status_code == 400 and "Write the note." in empty.get_data(as_text=True)
 
 
+def _part(html: str, heading: str) -> str:
+    """The case page from the heading `heading` (an id) to the end of its section."""
+    start = html.index(f'id="{heading}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_message_is_said_in_the_part_it_concerns_and_takes_the_focus(auth, people):
+    """Issue 19: a note's message is in the notes, focused (a redirect to #flash; autofocus on a form sent
+    back); none is said at the top of the page."""
+    case = make_case(people["worker"], "formal_1")
+    auth.login("bea@example.org")
+    added = post(auth, case, "notes", text="Wes asked to move the meeting.")
+    assert added.status_code == 302 and added.headers["Location"].endswith(f"/cases/{case.pk}#flash")
+    page = auth.client.get(added.headers["Location"]).get_data(as_text=True)
+    notes = _part(page, "notes-title")
+    assert page.count('id="flash"') == 1 and 'id="flash" class="cb-feedback" tabindex="-1" autofocus' in notes
+    assert "Note added. A note never changes the stage." in notes
+    assert 'id="flash"' not in auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)   # said once
+    refused = post(auth, Case.objects.get(pk=case.pk), "notes", text="")
+    notes = _part(refused.get_data(as_text=True), "notes-title")
+    assert refused.status_code == 400 and 'autofocus data-feedback="notes"' in notes
+    assert '<a href="#text">Write the note.</a>' in notes      # the problem, linked to its field
+
+
 def test_notes_are_listed_newest_first(auth, people):
     case = make_case(people["worker"], "formal_1")
     auth.login("bea@example.org")

@@ -138,7 +138,7 @@ def test_saving_the_outcome_sets_the_stage_dates_with_an_audit_entry(auth, peopl
     case = make_case(people["worker"], "formal_1")
     auth.login("bea@example.org")
     saved_answer = post_outcome(auth, case, **WARNING, step="save", summary="Warning given, support offered.")
-    assert saved_answer.status_code == 302 and saved_answer.headers["Location"].endswith("#outcome")
+    assert saved_answer.status_code == 302 and saved_answer.headers["Location"].endswith("#flash")
     saved = Case.objects.get(pk=case.pk)
     stage, outcome = saved.current_stage, saved.current_stage.outcome
     assert (outcome.kind, outcome.decided_on, outcome.decided_by, outcome.letter, outcome.letter_dated) == (

@@ -127,7 +127,7 @@ def test_a_formal_outcome_waits_for_hrs_advice_then_goes_ahead(auth, people):
     assert "Write HR&#39;s advice" in empty.get_data(as_text=True)
     assert advice_task(Case.objects.get(pk=case.pk)).status == "open"
     done = post_advice(auth, case, task, "Consider an adjusted threshold before a warning.")
-    assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/{case.pk}#pertinent")
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/{case.pk}#flash")
     saved = Case.objects.get(pk=case.pk)
     assert (advice_task(saved).status, advice_task(saved).advice) == (
         "done", "Consider an adjusted threshold before a warning.")
@@ -173,7 +173,7 @@ def test_hr_records_an_adjusted_threshold_audited_and_used_by_the_engine(auth, p
     auth.login("hr@example.org")
     with clock.frozen(AS_OF):
         saved = post_adjustment(auth, worker, **GOOD)
-        assert saved.status_code == 302 and saved.headers["Location"].endswith("#adjusted-thresholds")
+        assert saved.status_code == 302 and saved.headers["Location"].endswith("#flash")
         employee = Employee.objects.get(pk=worker.pk)
         [adjusted] = employee.adjusted_thresholds
         assert (adjusted.trigger, adjusted.threshold, adjusted.review_on, adjusted.agreed_on, adjusted.set_by) == (

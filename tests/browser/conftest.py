@@ -110,3 +110,34 @@ def sign_out(page) -> None:
     from playwright.sync_api import expect
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+FEEDBACK_SEEN = """heading => {
+  const box = document.getElementById("flash"), part = document.getElementById(heading);
+  const rect = box.getBoundingClientRect(), title = part.getBoundingClientRect();
+  return {focused: document.activeElement === box, top: Math.round(rect.top), bottom: Math.round(rect.bottom),
+          heading: Math.round(title.top), viewport: innerHeight, scrolled: Math.round(scrollY),
+          at: Math.round(rect.top + scrollY), page: document.documentElement.scrollHeight};
+}"""
+
+
+def feedback_in_view(page, heading: str) -> dict:
+    """Issue 19: after a change, the message (#flash) is in the viewport and has the keyboard focus, with the
+    heading of the part of the page it concerns (`heading`, an element id) in view above it. The figures, in px."""
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'flash'")
+    seen = page.evaluate(FEEDBACK_SEEN, heading)
+    assert seen["focused"], seen
+    assert 0 <= seen["heading"] < seen["top"] and seen["bottom"] <= seen["viewport"], seen
+    return seen
+
+
+def next_action_at(page, width: int, height: int) -> dict:
+    """The page's height and where the case's next action (its button) is, at a `width` × `height` viewport."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("scrollTo(0, 0)")
+    return page.evaluate("""() => {
+      const button = document.querySelector("#next-action .nhsuk-button");
+      const rect = button.getBoundingClientRect();
+      return {page: document.documentElement.scrollHeight, top: Math.round(rect.top + scrollY),
+              bottom: Math.round(rect.bottom + scrollY)};
+    }""")

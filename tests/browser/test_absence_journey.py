@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from casework.absences import contact_due_on
 from casework.calendar import WorkingPattern, is_working_day
 from services import clock
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import feedback_in_view, sign_in
 
 
 def test_manager_absence_journey(page, live_server, demo_organisation, screenshot, accessible):
@@ -47,6 +47,7 @@ def test_manager_absence_journey(page, live_server, demo_organisation, screensho
         page.get_by_label("How", exact=True).select_option("phone")
         page.get_by_role("button", name="Log contact").click()
         expect(page.get_by_text(re.compile(r"Contact on .* logged\."))).to_be_visible()
+        feedback_in_view(page, "contacts")             # issue 19: said in "Keeping in touch", focused, in view
     expectations = page.locator("#expectations ~ table").first
     expect(expectations.get_by_role("row", name=re.compile("Contact on day 1"))).to_contain_text("Done")
     expect(expectations.get_by_role("row", name=re.compile("Contact on day 4"))).to_contain_text("Done")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from casework.moments import local_time
 from services import clock
-from tests.browser.conftest import four_occasions, sign_in, sign_out
+from tests.browser.conftest import feedback_in_view, four_occasions, sign_in, sign_out
 from tests.conftest import PASSWORD, clean_database
 
 TODAY = clock.today()
@@ -51,6 +51,7 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
 
     flags.get_by_role("button", name="Flag: wrong stage").click()
     expect(page.locator("#flash")).to_contain_text("Flagged “wrong stage”: the division's HR advisors will look at it.")
+    feedback_in_view(page, "notes-title")                  # issue 19: said in the notes, focused, in view
     flags = page.locator("#notes")
     expect(flags).to_contain_text("Wrong stage raised by Mo Manager")
     expect(flags).to_contain_text("Waiting for the division's HR advisors")

@@ -210,6 +210,8 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         expect(page.locator("#outcome")).to_contain_text(
             f"First written warning, live until {long_date(warning_until)}")
         expect(page.locator("#appeal")).to_contain_text(f"by {long_date(appeal_by)}")
+        expect(page.locator("#case-summary")).to_contain_text(       # issue 19: the top of the case says it
+            f"Live warningFirst written warning, live until {long_date(warning_until)}")
         screenshot("ladder-07-warning")
 
     # 5. Attendance improved: the review ends, but the warning stays live and the case on continued monitoring.

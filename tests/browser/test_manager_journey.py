@@ -41,6 +41,16 @@ def test_manager_journey(page, live_server, demo_organisation, screenshot, acces
     screenshot("manager-03b-why")
     accessible("team page, a trigger explained")
 
+    page.set_viewport_size({"width": 390, "height": 844})     # issue 19: on a phone the trigger column stays in view
+    cell = triggered.locator("td").last
+    expect(cell).to_contain_text("Trigger reached")
+    box = cell.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("manager-03c-team-phone")
+    accessible("team page on a phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     first = triggered.locator("a").first
     name = first.inner_text()
     first.click()
@@ -51,8 +61,17 @@ def test_manager_journey(page, live_server, demo_organisation, screenshot, acces
     expect(policy).to_contain_text("Evaluated on")
     expect(policy.get_by_text("Trigger reached")).to_be_visible()
     expect(policy.get_by_role("heading", name="What happens next")).to_be_visible()
+    expect(policy.locator("table").first).to_contain_text("counting short-term absences")   # one set: the policy's
+    expect(page.locator(".cb-figures")).to_have_count(0)
+    record = page.get_by_role("link", name=re.compile("^Record an absence"))
+    assert record.bounding_box()["y"] + record.bounding_box()["height"] <= 900    # at the top, above the fold
     screenshot("manager-04-employee")
     accessible("employee page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert record.bounding_box()["y"] + record.bounding_box()["height"] <= 844
+    screenshot("manager-04b-employee-phone")
+    accessible("employee page on a phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You have signed out.")).to_be_visible()

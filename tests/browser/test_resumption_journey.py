@@ -54,7 +54,7 @@ def test_the_manager_confirms_the_return(page, live_server, back_from_long_term,
     expect(page.get_by_role("heading", level=1)).to_contain_text("Long-term sickness case")
     screenshot("resumption-02-long-term-case")
     accessible("long-term case")
-    page.get_by_role("button", name=re.compile("Confirm the return")).click()
+    page.locator("#case-tasks").get_by_role("button", name=re.compile("Confirm the return")).click()
     expect(page.locator("#flash")).to_contain_text("Return confirmed")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
     screenshot("resumption-03-closed")

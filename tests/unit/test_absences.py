@@ -15,7 +15,6 @@ from casework.absences import (
     rtw_day_number,
     rtw_due,
     uncovered,
-    window_figures,
 )
 from casework.calendar import WorkingPattern
 from casework.policy import load_preset
@@ -209,21 +208,3 @@ def test_rtw_day_number(last_day, held_on, day):
     assert rtw_day_number(last_day, held_on, FULL_TIME) == day
 
 
-def test_window_figures_and_bradford():
-    # window for 23 Nov 2026: 24 Nov 2025 – 23 Nov 2026
-    periods = [
-        Period(1, D(2025, 11, 20), D(2025, 11, 25)),   # Thu–Tue: only Mon 24, Tue 25 inside → 2 days, 1 occasion
-        Period(2, D(2026, 4, 2), D(2026, 4, 7)),       # Thu 2, (Fri 3 Good Fri, Mon 6 Easter Mon), Tue 7 → 2 days
-        Period(3, D(2026, 11, 19), None),              # Thu 19, Fri 20, Mon 23 (to as-of) → 3 days
-        Period(4, D(2025, 10, 1), D(2025, 10, 3)),     # before the window: not counted
-    ]
-    figures = window_figures(periods, FULL_TIME, TODAY)
-    assert (figures.start, figures.end) == (D(2025, 11, 24), D(2026, 11, 23))
-    assert (figures.occasions, figures.working_days, figures.fte_days) == (3, 7, 7.0)
-    assert figures.bradford == 3 * 3 * 7
-
-
-def test_window_figures_part_time_fte_days():
-    # Tue/Wed/Thu 0.6 FTE: Tue 17 – Thu 19 Nov 2026 = 3 working days = 3 × 0.6 × 5 / 3 = 3.0 FTE-days
-    figures = window_figures([Period(1, D(2026, 11, 16), D(2026, 11, 20))], TUE_THU, TODAY)
-    assert (figures.occasions, figures.working_days, figures.fte_days, figures.bradford) == (1, 3, 3.0, 3)

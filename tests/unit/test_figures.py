@@ -19,8 +19,8 @@ import pytest
 
 from casework.calendar import WorkingPattern
 from casework.facts import AbsenceFacts
-from casework.figures import pattern_concern
-from casework.policy import load_preset
+from casework.figures import figures, leaves_out_words, left_out_why, pattern_concern
+from casework.policy import Counting, Window, load_preset
 
 D = dt.date
 AS_OF = D(2028, 1, 31)
@@ -94,3 +94,72 @@ def test_three_whole_weeks_are_no_concern_but_three_mondays_are():
     assert concern is not None and concern.dates == (D(2027, 3, 1), D(2027, 6, 7), D(2027, 9, 6))
     assert concern.explanation.startswith("3 absences of at most 2 working days in the 12 months to 31 January "
                                           "2028 began on the first or ended on the last working day of the week")
+
+
+# What a rule counts and what it leaves out (casework.figures.left_out_why), one absence at a time. The council's
+# long-term threshold is 28 calendar days: Mon 4 Oct – Fri 5 Nov 2027 is 33 calendar days (long-term), Mon 4 Oct –
+# Sun 31 Oct 2027 is 28 (not yet long-term).
+SHORT, ALL, LONG = Counting("short_term"), Counting("all"), Counting("long_term")
+NO_STRESS = Counting("short_term", exclude_reasons=("mental_health",))
+NO_DISABILITY = Counting("all", exclude_flags=("disability_related",))
+
+
+@pytest.mark.parametrize("absence, counting, expected", [
+    (AbsenceFacts("a", D(2027, 3, 1), D(2027, 3, 5)), SHORT, None),                        # 5 calendar days
+    (AbsenceFacts("c", D(2027, 10, 4), D(2027, 11, 5)), SHORT, "long-term"),                # 33 > 28
+    (AbsenceFacts("c", D(2027, 10, 4), D(2027, 10, 31)), SHORT, None),                     # 28: not yet long-term
+    (AbsenceFacts("c", D(2027, 10, 4), D(2027, 11, 5)), ALL, None),
+    (AbsenceFacts("a", D(2027, 3, 1), D(2027, 3, 5)), LONG, "short-term"),
+    # Protected whatever the rule says (Equality Act 2010, section 18): by flag or by reason.
+    (AbsenceFacts("d", D(2027, 11, 16), D(2027, 11, 17), pregnancy_related=True), ALL, "pregnancy-related"),
+    (AbsenceFacts("d", D(2027, 11, 16), D(2027, 11, 17), "pregnancy"), SHORT, "pregnancy-related"),
+    # The rule's own exclusions: a reason, then a flag (said as the page says them).
+    (AbsenceFacts("s", D(2027, 3, 1), D(2027, 3, 2), "mental_health"), NO_STRESS, "mental health"),
+    (AbsenceFacts("s", D(2027, 3, 1), D(2027, 3, 2), disability_related=True), NO_DISABILITY, "disability-related"),
+    # Protected comes first: a pregnancy-related absence is left out as that, not as a long one.
+    (AbsenceFacts("d", D(2027, 10, 4), D(2027, 11, 5), pregnancy_related=True), SHORT, "pregnancy-related"),
+])
+def test_why_a_rule_leaves_an_absence_out(absence, counting, expected):
+    assert left_out_why(absence, counting, COUNCIL.lts, AS_OF) == expected
+
+
+# One person's figures as the policy counts them, with what it leaves out (issue 19: "3 occasions, 36 days" beside
+# "2, 10, 40"). Window: 1 Feb 2027 – 31 Jan 2028, Monday to Friday, English bank holidays.
+HANNAH = [
+    AbsenceFacts("a", D(2027, 3, 1), D(2027, 3, 5)),           # Mon–Fri: 5 working days
+    AbsenceFacts("b", D(2027, 6, 7), D(2027, 6, 11)),          # Mon–Fri: 5 working days
+    AbsenceFacts("c", D(2027, 10, 4), D(2027, 11, 5)),         # 5 whole weeks, 25 working days, 33 calendar days
+    AbsenceFacts("d", D(2027, 11, 16), D(2027, 11, 17), pregnancy_related=True),   # Tue–Wed: 2 working days
+    AbsenceFacts("e", D(2027, 1, 4), D(2027, 1, 8)),           # before the window: neither counted nor listed
+]
+
+
+@pytest.mark.parametrize("counting, occasions, days, bradford, left_out, counts, words", [
+    # a + b: 2 occasions, 5 + 5 = 10 days, 2² × 10 = 40; c is long-term, d protected.
+    (SHORT, 2, 10, 40, (("c", "long-term"), ("d", "pregnancy-related")), "short-term absences",
+     "1 long-term absence, 1 pregnancy-related absence (Equality Act 2010, section 18)"),
+    # a + b + c: 3 occasions, 5 + 5 + 25 = 35 days, 3² × 35 = 315; d still protected.
+    (ALL, 3, 35, 315, (("d", "pregnancy-related"),), "all absences",
+     "1 pregnancy-related absence (Equality Act 2010, section 18)"),
+    # c alone: 1 occasion, 25 days, 1² × 25 = 25; a and b are short-term.
+    (LONG, 1, 25, 25, (("a", "short-term"), ("b", "short-term"), ("d", "pregnancy-related")), "long-term absences",
+     "2 short-term absences, 1 pregnancy-related absence (Equality Act 2010, section 18)"),
+])
+def test_the_policys_figures_say_what_they_count_and_leave_out(counting, occasions, days, bradford, left_out,
+                                                                 counts, words):
+    found = figures(HANNAH, Window(months=12), counting, COUNCIL.lts, MON_FRI, AS_OF)
+    assert (found.start, found.end) == (D(2027, 2, 1), AS_OF)
+    assert (found.occasions, found.working_days, found.bradford) == (occasions, days, bradford)
+    assert (found.left_out, found.counts_words, found.left_out_words) == (left_out, counts, words)
+
+
+@pytest.mark.parametrize("counting, words", [
+    (SHORT, "long-term spells (an absence of over 28 calendar days) and pregnancy-related absences"),
+    (ALL, "pregnancy-related absences"),
+    (LONG, "short-term absences and pregnancy-related absences"),
+    (NO_STRESS, "long-term spells (an absence of over 28 calendar days), mental health absences and "
+                "pregnancy-related absences"),
+    (NO_DISABILITY, "disability-related absences and pregnancy-related absences"),
+])
+def test_what_a_rule_never_counts_in_words(counting, words):
+    assert leaves_out_words(counting, COUNCIL.lts) == words

@@ -333,3 +333,12 @@ def test_improved_while_a_warning_is_live_keeps_it(expires, monitoring):
                                     f"on continued monitoring until then, and the letter says so."]
     else:
         assert plan.warning_expires_on is None and plan.words()[-1] == "The case closes."
+
+
+@pytest.mark.parametrize("day, live", [
+    (D(2026, 9, 29), True),     # the day before it expires
+    (D(2026, 9, 30), True),     # its expiry date: live up to and including it
+    (D(2026, 10, 1), False),    # the day after: lapsed (the case page no longer shows it at the top)
+])
+def test_a_warning_is_live_up_to_its_expiry(day, live):
+    assert LiveWarning("first", D(2026, 9, 30)).live_on(day) is live
