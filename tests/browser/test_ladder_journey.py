@@ -283,7 +283,7 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         history.locator("summary").click()
         expect(history).to_contain_text(re.compile(r"Associated \d absences?: \d+ \w{3} \d{4}"))
         expect(history).to_contain_text("Recorded the outcome: Written warning and a review period")
-        expect(history).to_contain_text("Moved from Absence support meeting to 1st formal absence review meeting")
+        expect(history).to_contain_text("Moved from Absence Support Meeting to 1st Formal Absence Review Meeting")
         expect(history).to_contain_text("Recorded the appeal: Upheld: the decision is withdrawn")
         expect(history).to_contain_text("Hana HR")
         assert not re.search(r"True|False|→|@example\.org", history.inner_text())

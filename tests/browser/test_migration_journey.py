@@ -126,9 +126,9 @@ def test_a_wrong_migrated_stage_is_fixed_with_a_reason(page, live_server, people
     page.get_by_text("Every change to this case").click()
     latest = page.locator("#case-audit tbody tr").first
     expect(latest).to_contain_text("Sam Support")
-    expect(latest).to_contain_text("stage corrected")
+    expect(latest).to_contain_text("Stage corrected")
     expect(latest).to_contain_text(REASON)
-    expect(latest).to_contain_text("stage: formal_1 → absence_support")
+    expect(latest).to_contain_text("Moved from 1st Formal Absence Review Meeting to Absence Support Meeting")
     screenshot("migration-06-manager-sees-it")
     accessible("case page, corrected")
     sign_out(page)
