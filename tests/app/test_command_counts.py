@@ -29,6 +29,8 @@ PAGES = {
     "team page, everyone below": (MANAGER, "/team?show=all", 14),
     "team calendar": (MANAGER, "/team/calendar", 10),
     "case list": (HR, "/cases", 10),
+    "case list, every filter": (HR, "/cases?kind=STS&stage=absence_support&status=open&division=Community+Care"
+                                    "&manager=B00001&overdue=1&warning=1&review=28&q=tester", 12),
     "case page": (MANAGER, "/cases/{case_id}", 20),
     "absence page": (MANAGER, "/absences/{absence_id}", 16),
     "my tasks": (MANAGER, "/tasks", 10),
