@@ -42,6 +42,7 @@ def index():
     people = people_by_id([case.employee for case in page.items], "first_name", "last_name")
     return render_template("cases/list.html", page=page, people=people, listing=listing, titles=titles,
                            applied=listing.applied, described=_described(listing.applied),
+                           extra_stage=_extra_stage(listing.applied.get("stage"), titles),
                            division_options=[(name, name) for name in listing.divisions], kind_words=KIND_WORDS,
                            status_words=STATUS_WORDS, review_within=REVIEW_WITHIN,
                            stages={case.pk: stage_words(case.stage, titles) for case in page.items},
@@ -57,6 +58,13 @@ def export():
     listing = case_listing(current_user, today, request.args, titles, current_app.config["PAGE_SIZE"])
     return Response(to_csv([case_table(listing, titles, today)]), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="cases-{today.isoformat()}.csv"'})
+
+
+def _extra_stage(stage: str | None, titles: dict) -> tuple[str, str] | None:
+    """A stage asked for that the active policy does not have (an older policy's), to keep it chosen in the form."""
+    if stage and not any(stage in stages for stages in titles.values()):
+        return stage, stage_words(stage, titles)
+    return None
 
 
 def _described(applied: dict) -> list[tuple[str, str]]:

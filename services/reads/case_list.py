@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,9 @@ KIND_WORDS = {"STS": "Short-term", "LTS": "Long-term"}
 STATUS_WORDS = {"open": "Open", "monitoring": "Continued monitoring", "closed": "Closed"}
 FILTERS = ("q", "kind", "stage", "division", "manager", "status", "overdue", "warning", "review")
 DASHBOARD_FILTERS = ("line", "paused", "pay", "flag")     # the dashboard's figures link with these
+FILTERS_IN_ORDER = FILTERS + DASHBOARD_FILTERS
+# A stage is any key a policy may give one (a stage only an older policy had is still listed, by its key in words).
+STAGE_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 LISTED_FIELDS = ("employee", "assignment_number", "kind", "stage", "status", "paused", "opened_on", "division",
                  "stages.warning_expires_on", "stages.review_date", "stages.key")
 
@@ -51,18 +55,20 @@ class CaseListing:
     more_people: bool = False
 
 
-def filter_problems(asked: Mapping[str, str], titles: dict[str, dict[str, str]], divisions: list[str]
-                     ) -> dict[str, str]:
-    """{filter: message} for each value given that is not one of its filter's choices."""
-    stages = {key for kind in KINDS for key in titles[kind]}
-    allowed = {"kind": KINDS, "status": STATUSES, "stage": stages, "division": divisions, "review": REVIEW_WITHIN,
+def filter_problems(asked: Mapping[str, str], divisions: list[str]) -> dict[str, str]:
+    """{filter: message} for each value given that is not one of its filter's choices, in the form's order (a
+    stage: any stage key, since older policies' stages stay listed)."""
+    allowed = {"kind": KINDS, "status": STATUSES, "division": divisions, "review": REVIEW_WITHIN,
                "overdue": ("1",), "warning": ("1",), "paused": ("1", "0"), "pay": PAY_KINDS, "flag": FLAG_KINDS}
     words = {"kind": "Choose short-term or long-term.", "status": "Choose open, continued monitoring or closed.",
              "stage": "Choose a stage of the policy in use.", "division": "Choose one of your divisions.",
              "review": "Choose 2, 4 or 8 weeks.", "overdue": "Tick the box or leave it.",
              "warning": "Tick the box or leave it.", "paused": "Choose paused or not.",
              "pay": "Choose half pay or nil pay.", "flag": "Choose “wrong stage” or “not my report”."}
-    return {name: words[name] for name, choices in allowed.items() if asked.get(name) and asked[name] not in choices}
+    found = {name: words[name] for name, choices in allowed.items() if asked.get(name) and asked[name] not in choices}
+    if asked.get("stage") and not STAGE_KEY.fullmatch(asked["stage"]):
+        found["stage"] = words["stage"]
+    return dict(sorted(found.items(), key=lambda item: FILTERS_IN_ORDER.index(item[0])))
 
 
 def _manager(user, value: str) -> tuple[Employee | None, str | None]:
@@ -114,7 +120,7 @@ def case_listing(user, today: dt.date, asked: Mapping[str, str], titles: dict[st
     them to, by division then date opened; values not among a filter's choices are left out, with a message."""
     asked = {name: (asked.get(name) or "").strip() for name in FILTERS + DASHBOARD_FILTERS}
     divisions = divisions_to_choose(user, Employee.objects.visible_to(user))
-    problems = filter_problems(asked, titles, divisions)
+    problems = filter_problems(asked, divisions)
     if "division" in problems:     # still narrowed to it (the scope leaves nothing): never widened by a forged one
         problems["division"] = f"You see no cases in “{asked['division']}”: choose one of your divisions."
     applied = {name: value for name, value in asked.items()

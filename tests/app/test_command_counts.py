@@ -212,6 +212,9 @@ LEFT = {
     "team calendar": ["find absences: $in over many values"],
     # The names of the page's employees: an `$in` of one page's ids (at most PAGE_SIZE), not of a whole team.
     "case list": ["find employees: $in over many values"],
+    # The cases of the people a name search found: an `$in` of at most a page of their ids (PAGE_SIZE), counted
+    # and read.
+    "case list, every filter": ["aggregate cases: $in over many values", "find cases: $in over many values"],
     "flags": ["find employees: $in over many values"],
 }
 
