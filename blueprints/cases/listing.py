@@ -43,7 +43,7 @@ def index():
     return render_template("cases/list.html", page=page, people=people, listing=listing, titles=titles,
                            applied=listing.applied, described=_described(listing.applied),
                            extra_stage=_extra_stage(listing.applied.get("stage"), titles),
-                           division_options=[(name, name) for name in listing.divisions], kind_words=KIND_WORDS,
+                           division_options=[(name, name) for name in listing.divisions or []], kind_words=KIND_WORDS,
                            status_words=STATUS_WORDS, review_within=REVIEW_WITHIN,
                            stages={case.pk: stage_words(case.stage, titles) for case in page.items},
                            warnings={case.pk: live_warning(case, today) for case in page.items},

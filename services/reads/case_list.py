@@ -22,12 +22,12 @@ from casework.exports import Table
 from documents.base import as_date, midnight
 from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
 from documents.case_rollup import PAY_KINDS
+from documents.divisions import staff_divisions
 from documents.employee import Employee
 from documents.reading import rows_where
-from documents.scope import may_see
+from documents.scope import may_see, scope_parts
 from documents.search_words import search_filter
 from services.reads.dashboard_lists import listed_cases, stage_words
-from services.reads.staff import divisions_to_choose
 
 REVIEW_WITHIN = {"14": "2 weeks", "28": "4 weeks", "56": "8 weeks"}     # the choices offered: the user's pick
 KIND_WORDS = {"STS": "Short-term", "LTS": "Long-term"}
@@ -50,7 +50,7 @@ class CaseListing:
     cases: Any      # a queryset of Case
     applied: dict[str, str]
     problems: dict[str, str]
-    divisions: list[str]
+    divisions: list[str] | None
     manager: Employee | None = None
     more_people: bool = False
 
@@ -69,6 +69,16 @@ def filter_problems(asked: Mapping[str, str], divisions: list[str]) -> dict[str,
     if asked.get("stage") and not STAGE_KEY.fullmatch(asked["stage"]):
         found["stage"] = words["stage"]
     return dict(sorted(found.items(), key=lambda item: FILTERS_IN_ORDER.index(item[0])))
+
+
+def division_choices(user) -> list[str] | None:
+    """The divisions the list offers: an HR advisor's own; the kept list of divisions with staff for anyone else
+    (one read by id; None where none is kept yet: any division is then taken, the scope still narrowing the list).
+    Never counted from the staff on the request (1.2–1.9 s for one division at 25,000 staff)."""
+    parts = scope_parts(user)
+    if parts and all(set(part) == {"division"} for part in parts):
+        return [part["division"] for part in parts]
+    return staff_divisions()
 
 
 def _manager(user, value: str) -> tuple[Employee | None, str | None]:
@@ -119,8 +129,9 @@ def case_listing(user, today: dt.date, asked: Mapping[str, str], titles: dict[st
     """The cases `user` may see that the filters `asked` ({name: value}, FILTERS and DASHBOARD_FILTERS) narrow
     them to, by division then date opened; values not among a filter's choices are left out, with a message."""
     asked = {name: (asked.get(name) or "").strip() for name in FILTERS + DASHBOARD_FILTERS}
-    divisions = divisions_to_choose(user, Employee.objects.visible_to(user))
-    problems = filter_problems(asked, divisions)
+    divisions = division_choices(user)
+    problems = filter_problems(asked, divisions) if divisions is not None else filter_problems(
+        {name: value for name, value in asked.items() if name != "division"}, [])
     if "division" in problems:     # still narrowed to it (the scope leaves nothing): never widened by a forged one
         problems["division"] = f"You see no cases in “{asked['division']}”: choose one of your divisions."
     applied = {name: value for name, value in asked.items()
