@@ -163,8 +163,6 @@ def _the_manager_is_told_and_not_my_report_is_confirmed(page, live_server, case,
     expect(page.locator("#flash")).to_contain_text("Fay Flagged: 1 open case flagged “not my report”.")
     row = page.locator("#team-members tbody tr", has_text="Fay Flagged")
     expect(row).to_contain_text("Flagged “not my report”: waiting for HR and the hierarchy administrator.")
-    screenshot("flag-09-not-my-report-said")
-    accessible("team page, not my report raised")
     page.set_viewport_size({"width": 390, "height": 844})
     expect(row.get_by_role("button", name=re.compile(r"^Withdraw “not my report” ?: Fay Flagged$"))).to_be_visible()
     screenshot("flag-09-not-my-report-phone")
