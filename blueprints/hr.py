@@ -9,9 +9,10 @@ from blueprints.access import CASE_OVERSEERS, FLAG_RESOLVERS, requires
 from blueprints.answering import answer
 from blueprints.cases.forms import ResolveFlagForm
 from blueprints.cases.loading import case_or_404
+from blueprints.settings import settings
 from documents import Case
 from services.cases.outcomes import FLAG_WORDS, flag_comments, flag_queue, resolve_flag, stage_title
-from services.reads.people import names_in
+from services.reads.people import name_of, names_in
 from services.reads.staff import people_by_id
 
 bp = Blueprint("hr", __name__)
@@ -36,8 +37,11 @@ def resolve(case_id: str, flag_id: str):
     if not any(flag.id == flag_id and flag.kind in queue_kinds() for flag in case.flags):
         abort(404)
     form = ResolveFlagForm()
-    return answer(lambda: resolve_flag(case, flag_id, form.resolution.data.strip(), current_user.email),
-                  "Flag resolved. The case history records what was done.", url_for("hr.flags"),
+    raiser = next(flag.raised_by for flag in case.flags if flag.id == flag_id)
+    return answer(lambda: resolve_flag(case, flag_id, form.resolution.data.strip(), current_user.email,
+                                       mail=settings().mail),
+                  f"Flag resolved. The case history records what was done, and {name_of(raiser)}, who raised it, "
+                  "has been told.", url_for("hr.flags"),
                   lambda message, _: render_queue(form, failed=flag_id, status=400), form, beside="resolution")
 
 

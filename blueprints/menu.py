@@ -37,6 +37,7 @@ MENU = (
     Entry("My team", "team.index"),
     Entry("Team calendar", "team.calendar"),
     Entry("Employees", "employees.index"),
+    Entry("Cases", "cases.index"),
     Entry("Flags", "hr.flags"),
     Entry("Hierarchy", "hierarchy.index", area=True),
     Entry("Data fixes", "datafix.index", area=True),

@@ -31,6 +31,12 @@ bp = Blueprint("team", __name__)
 @bp.route("/team")
 @requires(TEAM_MANAGERS)
 def index():
+    return team_page()
+
+
+def team_page(status: int = 200, asked: dict[str, str] | None = None, comment: str = ""):
+    """The team page (or its list, for htmx); `asked`: {assignment number: the message beside their "not my
+    report" comment} when that form came back refused, with the `comment` sent."""
     today = clock.today()
     everyone = request.args.get("show") == "all"
     staff = team_of(current_user, today, everyone)
@@ -40,7 +46,8 @@ def index():
     evaluations = evaluations_for(page.items, today, policy)
     main = policy.triggers[0] if policy.triggers else None
     return render_page_or_fragment(
-        "team/index.html", "team/_members.html", page=page, everyone=everyone, supervisors=supervisors,
+        "team/index.html", "team/_members.html", status, asked=asked or {}, comment=comment,
+        page=page, everyone=everyone, supervisors=supervisors,
         absent=absent_on(page.items, today), cases=open_cases_by_employee(page.items),
         flagged=flagged_not_my_report(page.items),
         today=today, policy=policy,

@@ -350,6 +350,8 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
             ("tasks.assignee", "tasks.status"),
             ("tasks.status", "tasks.due_on"),  # overdue tasks on the dashboard
             ("flags.status", "division"),
+            "stages.warning_expires_on",   # HR's case list: a live warning
+            "stages.review_date",          # HR's case list: a review period ending soon
         ],
     }
 

@@ -233,6 +233,12 @@ class FlagForm(CaseForm):
     flag_comment = TextAreaField("Comment for HR (optional)", validators=[Optional(), Length(max=2000)])
 
 
+class NotMyReportForm(FlaskForm):
+    """The team page's "not my report", confirmed with a comment (the service refuses it empty, beside it)."""
+
+    comment = TextAreaField("Why they do not report to you", validators=[Length(max=2000)])
+
+
 class ResolveFlagForm(FlaskForm):
     resolution = TextAreaField("What was done", validators=[DataRequired("Say what was done about the flag."),
                                                             Length(max=2000)])

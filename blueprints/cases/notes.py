@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from blueprints.access import CASE_OVERSEERS, CASE_READERS, CASE_WORKERS, TEAM_MANAGERS, requires, visible_or_404
-from blueprints.answering import answer
+from blueprints.answering import answer, back_to
 from blueprints.cases import bp
-from blueprints.cases.forms import DecisionForm, FlagForm, NoteForm, ProgressRequestForm, SnoozeForm
+from blueprints.cases.forms import DecisionForm, FlagForm, NoteForm, NotMyReportForm, ProgressRequestForm, SnoozeForm
 from blueprints.cases.loading import actor, case_or_404, case_url
 from blueprints.cases.page import case_page_again, case_section
 from blueprints.fields import seen_version
 from blueprints.settings import settings
+from blueprints.team import team_page
+from casework.absences import count_of
 from documents import Case, Employee
 from services import clock
+from services.cases.flags import withdraw_not_my_report
 from services.cases.outcomes import (
     DECIDE_PROGRESS,
     DECISIONS,
@@ -97,14 +100,43 @@ def flag(case_id: str):
 @bp.route("/team/<assignment_number>/not-my-report", methods=["POST"])
 @requires(TEAM_MANAGERS)
 def not_my_report_from_team(assignment_number: str):
-    """One click on the team page: flag the person's open cases "not my report"; back to the same list."""
+    """The team page's confirmed "not my report", with the manager's comment: the person's open cases are flagged
+    for HR and the hierarchy administrator; back to the same list, saying what was done (a missing comment comes
+    back beside the field)."""
     employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
-    flagged = not_my_report(employee, Case.objects.visible_to(current_user), actor(), mail=settings().mail)
-    if not request.htmx:
-        flash(f"{employee.name}: flagged “not my report” for the HR advisors." if flagged else
-              f"{employee.name} is already flagged “not my report”.")
-    show = "all" if request.form.get("show") == "all" else None
-    return redirect(url_for("team.index", show=show, page=request.form.get("page", type=int)))
+    form = NotMyReportForm()
+    comment = (form.comment.data or "").strip()
+
+    def said(flagged: int) -> str:
+        if not flagged:
+            return f"{employee.name} is already flagged “not my report”: nothing more was sent."
+        return (f"{employee.name}: {count_of(flagged, 'open case')} flagged “not my report”. The division's HR "
+                "advisors and the hierarchy administrator will correct who they report to; until then they stay in "
+                "your team. Withdraw the flag from their row if it was a mistake.")
+
+    return answer(lambda: not_my_report(employee, Case.objects.visible_to(current_user), actor(), comment,
+                                        mail=settings().mail, asked=True),
+                  said, _team_url(), lambda message, _: team_page(
+                      400, asked={employee.assignment_number: (form.comment.errors or [message])[0]},
+                      comment=comment), form, beside="comment")
+
+
+@bp.route("/team/<assignment_number>/not-my-report/withdraw", methods=["POST"])
+@requires(TEAM_MANAGERS)
+def withdraw_not_my_report_from_team(assignment_number: str):
+    """Withdraw the user's own "not my report" flags on the person's cases while they wait; back to the list."""
+    employee = visible_or_404(Employee.objects, assignment_number=assignment_number)
+    return answer(lambda: withdraw_not_my_report(employee, Case.objects.visible_to(current_user), actor()),
+                  lambda withdrawn: (f"{employee.name}: “not my report” withdrawn from "
+                                     f"{count_of(withdrawn, 'case')}. HR were told when it was raised; the case "
+                                     "history keeps both."),
+                  _team_url(), back_to(_team_url()))
+
+
+def _team_url() -> str:
+    """The team page the form was sent from (its tab and page)."""
+    show = "all" if request.values.get("show") == "all" else None
+    return url_for("team.index", show=show, page=request.values.get("page", type=int))
 
 
 @case_section

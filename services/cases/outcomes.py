@@ -31,6 +31,8 @@ from documents.case import Case, Flag, Note, Outcome, Task
 from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
+from services import clock
+from services.cases.flags import answered_task, end_flag_task, flag_task, tell_raiser
 from services.cases.tasks import (
     REVIEW_MEETING,
     add_stage_tasks,
@@ -352,9 +354,9 @@ def snooze_reminders(case: Case, reason: str, agreed_by: str, until: dt.date, ac
 
 
 def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: int | None = None, *,
-               mail: MailSettings) -> Case:
-    """A "wrong stage" or "not my report" flag for the division's HR queue (one open flag of each kind), with a
-    notice by e-mail to the addresses the routing settings give."""
+               mail: MailSettings, today: dt.date | None = None) -> Case:
+    """A "wrong stage" or "not my report" flag for the division's HR queue (one open flag of each kind), waiting
+    there as a task (services/cases/flags.py), with a notice by e-mail to the addresses the routing settings give."""
     if kind not in FLAG_WORDS:
         raise Refused("Choose which flag to raise.")
     if any(flag.kind == kind and flag.status == "open" for flag in case.flags):
@@ -364,6 +366,7 @@ def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: in
 
     def apply(case: Case) -> dict:
         case.flags.append(flag)
+        case.tasks.append(flag_task(case, flag, today or clock.today()))
         return {"after": {"flag": FLAG_WORDS[kind]}}
 
     case.change(actor, f"flag raised: {FLAG_WORDS[kind]}", apply, version=version)
@@ -371,13 +374,18 @@ def raise_flag(case: Case, kind: str, actor: str, comment: str = "", version: in
     return case
 
 
-def not_my_report(employee: Employee, cases, actor: str, *, mail: MailSettings) -> int:
-    """Flag each of the employee's open cases (from `cases`, already scoped) "not my report"; returns how
-    many were flagged (a case already flagged is left as it is)."""
+def not_my_report(employee: Employee, cases, actor: str, comment: str = "", *, mail: MailSettings,
+                  asked: bool = False) -> int:
+    """Flag each of the employee's open cases (from `cases`, already scoped) "not my report", with the manager's
+    `comment`; returns how many were flagged (a case already flagged is left as it is). With `asked` (the team
+    page's confirmation) the comment is required."""
+    if asked and not comment.strip():
+        raise Refused(f"Say why {employee.name} does not report to you, for HR and the hierarchy administrator.",
+                      "comment")
     flagged = 0
     for case in cases.filter(employee=employee.pk, status__ne="closed"):
         if not any(flag.kind == "not_my_report" and flag.status == "open" for flag in case.flags):
-            raise_flag(case, "not_my_report", actor, mail=mail)
+            raise_flag(case, "not_my_report", actor, comment.strip(), mail=mail)
             flagged += 1
     return flagged
 
@@ -400,15 +408,21 @@ def flag_queue(cases, kinds=tuple(FLAG_WORDS)) -> list[tuple[Case, Flag]]:
     return sorted(found, key=lambda pair: pair[1].at)
 
 
-def resolve_flag(case: Case, flag_id: str, resolution: str, actor: str) -> Case:
-    """HR (or the hierarchy admin, for "not my report") says what was done about a flag."""
+def resolve_flag(case: Case, flag_id: str, resolution: str, actor: str, *, mail: MailSettings | None = None,
+                 today: dt.date | None = None) -> Case:
+    """HR (or the hierarchy admin, for "not my report") says what was done about a flag: its task in the HR queue
+    is done, and the manager who raised it gets a task saying so (and an e-mail, when they take e-mail)."""
     flag = next((flag for flag in case.flags if flag.id == flag_id), None)
     if flag is None or flag.status != "open":
         raise Refused("That flag is not waiting to be resolved.")
 
     def apply(case: Case) -> dict:
         flag.resolve(actor, resolution)
+        end_flag_task(case, flag, actor, done=True)
+        case.tasks.append(answered_task(flag, today or clock.today()))
         return {"before": {"flag": f"{FLAG_WORDS[flag.kind]}: open"},
                 "after": {"flag": f"{FLAG_WORDS[flag.kind]}: resolved"}}
 
-    return case.change(actor, f"flag resolved: {FLAG_WORDS[flag.kind]}", apply, reason=resolution)
+    case.change(actor, f"flag resolved: {FLAG_WORDS[flag.kind]}", apply, reason=resolution)
+    tell_raiser(case, flag, mail)
+    return case

@@ -32,6 +32,8 @@ from services.reads.people import name_of
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 CONFIRM_MIGRATED = "confirm_migrated"
 REVIEW_MEETING = "review_meeting"   # a review meeting due (the scan gives it); recording its outcome completes it
+RESOLVE_FLAG = "resolve_flag"      # HR's task while a manager's flag waits: resolving the flag completes it
+FLAG_ANSWERED = "flag_answered"    # the raiser's task once HR resolved their flag: read what was done
 
 
 def hr_queue(division: str) -> str:
@@ -204,6 +206,8 @@ def complete_task(case: Case, task_id: str, actor: str, version: int | None = No
         raise Refused("Confirm that they have resumed work: that closes the long-term case and completes this task.")
     if task.kind == PERTINENT_ADVICE:
         raise Refused("Record HR's advice on the pertinent factors: that completes this task.")
+    if task.kind == RESOLVE_FLAG:
+        raise Refused("Resolve the flag in the Flags queue, saying what was done: that completes this task.")
     if task.kind == CONFIRM_MIGRATED:
         raise Refused("Say whether the migrated stage is right, under “Migrated from the previous system”: "
                             "that completes this task.")

@@ -29,6 +29,8 @@ PAGES = {
     "team page, everyone below": (MANAGER, "/team?show=all", 14),
     "team calendar": (MANAGER, "/team/calendar", 10),
     "case list": (HR, "/cases", 10),
+    "case list, every filter": (HR, "/cases?kind=STS&stage=absence_support&status=open&division=Community+Care"
+                                    "&manager=B00001&overdue=1&warning=1&review=28&q=tester", 12),
     "case page": (MANAGER, "/cases/{case_id}", 20),
     "absence page": (MANAGER, "/absences/{absence_id}", 16),
     "my tasks": (MANAGER, "/tasks", 10),
@@ -210,6 +212,9 @@ LEFT = {
     "team calendar": ["find absences: $in over many values"],
     # The names of the page's employees: an `$in` of one page's ids (at most PAGE_SIZE), not of a whole team.
     "case list": ["find employees: $in over many values"],
+    # The cases of the people a name search found: an `$in` of at most a page of their ids (PAGE_SIZE), counted
+    # and read.
+    "case list, every filter": ["aggregate cases: $in over many values", "find cases: $in over many values"],
     "flags": ["find employees: $in over many values"],
 }
 

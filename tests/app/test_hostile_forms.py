@@ -42,6 +42,7 @@ ENDPOINTS = [
     "cases.complete", "cases.confirm_migrated_stage", "cases.decide", "cases.flag", "cases.letter_sent",
     "cases.make_letter", "cases.not_my_report_from_team", "cases.notes", "cases.outcome", "cases.preview",
     "cases.reassign", "cases.send_invitation", "cases.snooze", "cases.upload_letter", "cases.wrong_migrated_stage",
+    "cases.withdraw_not_my_report_from_team",
     "cases.advise", "datafix.amend", "datafix.amend_associated", "datafix.apply_corrections_page",
     "datafix.corrections", "datafix.routing", "employees.adjust", "employees.remove_adjustment",
     "hierarchy.give_to_supervisor", "hr.resolve", "imports.apply", "imports.upload_absences",

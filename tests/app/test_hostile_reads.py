@@ -51,13 +51,14 @@ GETS = [
     "cases.chronology",
     "imports.template_file",
     "letters_admin.sample", "letters_admin.sample_docx", "guide.index",
+    "cases.export",
 ]
 PATH_ARGUMENTS = ["assignment_number", "case_id", "absence_id", "letter_id", "meeting_id", "task_id", "flag_id",
                   "job_id", "code", "key", "step", "filename", "extension", "number", "revision", "name", "login_id",
                   "secret", "kind"]
 QUERY = ["page", "q", "division", "line", "kind", "stage", "status", "paused", "pay", "flag", "show", "month", "view",
          "holder", "overdue", "start", "end", "within", "table", "key", "revision", "as_of", "next",
-         "employee", "reader", "from", "to"]
+         "employee", "reader", "from", "to", "manager", "warning", "review"]
 # What a read may write: the log of who was shown medical detail or meeting notes, and a token's last use.
 LOGS = {"api_tokens"}
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),

@@ -4,6 +4,7 @@ the team page, in the division's HR queue, resolved with an audit entry."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 
@@ -238,23 +239,40 @@ def test_a_wrong_stage_flag_is_one_click_from_the_case_and_resolved_by_the_divis
     assert Case.objects.get(pk=case.pk).version == resolved.version
 
 
-def test_not_my_report_is_one_click_from_the_team_page_and_reaches_support(auth, people, make_employee):
+def test_not_my_report_on_the_team_page_asks_for_a_comment_says_what_it_did_and_can_be_withdrawn(
+        auth, people, make_employee):
     case = make_case(people["worker"], "formal_1")
     make_employee(first_name="Nell", supervisor_assignment_number=people["worker"].supervisor_assignment_number)
     auth.login("bea@example.org")
     team = auth.client.get("/team").get_data(as_text=True)
-    assert team.count(">Not my report<") == 1          # Wes has an open case, Nell has none
+    assert team.count(">Confirm: not my report<") == 1          # Wes has an open case, Nell has none
     url = f"/team/{people['worker'].assignment_number}/not-my-report"
-    assert f'action="{url}"' in team
-    answer = auth.client.post(url, headers={"HX-Request": "true"}, data={"csrf_token": csrf_token(team), "page": 1},
-                              follow_redirects=True)
-    fragment = answer.get_data(as_text=True)
-    assert answer.status_code == 200 and "<html" not in fragment and 'id="team-members"' in fragment
-    assert "Flagged “not my report”" in fragment and ">Not my report<" not in fragment
-    [flag] = Case.objects.get(pk=case.pk).flags
-    assert (flag.kind, flag.raised_by, flag.status) == ("not_my_report", "bea@example.org", "open")
-    auth.client.post(url, data={"csrf_token": csrf_token(team)})
-    assert len(Case.objects.get(pk=case.pk).flags) == 1     # a second click flags nothing more
+    assert f'action="{url}?page=1"' in team
+    # Asked without a comment: the list again, the form open with the message beside the comment; nothing flagged.
+    empty = auth.client.post(url, data={"csrf_token": csrf_token(team), "comment": "  "})
+    page = empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "<details class=\"nhsuk-details cb-row-details\" open>" in page
+    assert "Say why Wes Worker does not report to you, for HR and the hierarchy administrator." in page
+    assert Case.objects.get(pk=case.pk).flags == []
+    done = auth.client.post(url + "?page=1", data={"csrf_token": csrf_token(team),
+                                                   "comment": "Wes moved to Ward 9 in May."}, follow_redirects=True)
+    page = html.unescape(done.get_data(as_text=True))
+    assert done.status_code == 200 and done.request.path == "/team"
+    assert ("Wes Worker: 1 open case flagged “not my report”. The division's HR advisors and the hierarchy "
+            "administrator will correct who they report to") in page
+    assert "Flagged “not my report”: waiting for HR" in page and ">Confirm: not my report<" not in page
+    saved = Case.objects.get(pk=case.pk)
+    [flag] = saved.flags
+    assert (flag.kind, flag.raised_by, flag.status, flag.comment) == (
+        "not_my_report", "bea@example.org", "open", "Wes moved to Ward 9 in May.")
+    [waiting] = [task for task in saved.open_tasks() if task.kind == "resolve_flag"]
+    assert (waiting.id, waiting.assignee, waiting.due_on) == (f"flag-{flag.id}", hr_queue(people["worker"].division),
+                                                              TODAY)
+    assert saved.audit[-1].action == "flag raised: not my report"
+    again = auth.client.post(url, data={"csrf_token": csrf_token(team), "comment": "Again."}, follow_redirects=True)
+    assert "Wes Worker is already flagged “not my report”: nothing more was sent." in html.unescape(
+        again.get_data(as_text=True))
+    assert len(Case.objects.get(pk=case.pk).flags) == 1     # a second confirmation flags nothing more
     auth.logout()
     for login in ("support@example.org", "hr@example.org", "admin@example.org"):
         auth.login(login)
@@ -263,6 +281,68 @@ def test_not_my_report_is_one_click_from_the_team_page_and_reaches_support(auth,
         auth.logout()
     auth.login("elsewhere@example.org")
     assert "Wes Worker" not in auth.client.get("/hr/flags").get_data(as_text=True)
+    auth.logout()
+    # Withdrawn by the manager who raised it: the flag is closed as withdrawn, HR's task cancelled, one audit entry.
+    auth.login("bea@example.org")
+    withdrawn = auth.client.post(url + "/withdraw?page=1", data={"csrf_token": csrf_token(team)},
+                                 follow_redirects=True)
+    page = html.unescape(withdrawn.get_data(as_text=True))
+    assert "Wes Worker: “not my report” withdrawn from 1 case." in page and ">Confirm: not my report<" in page
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.flags[0].status, saved.flags[0].resolution) == ("resolved", "Withdrawn by the manager who raised it")
+    assert [task.status for task in saved.tasks if task.kind == "resolve_flag"] == ["cancelled"]
+    entry = saved.audit[-1]
+    assert (entry.action, entry.actor, entry.before["flag"], entry.after["flag"]) == (
+        "flag withdrawn: not my report", "bea@example.org", "not my report: open", "not my report: withdrawn")
+    nothing = auth.client.post(url + "/withdraw", data={"csrf_token": csrf_token(team)}, follow_redirects=True)
+    assert "No “not my report” flag of yours is waiting on Wes Worker's cases." in html.unescape(
+        nothing.get_data(as_text=True))
+
+
+def test_a_flag_waits_in_hr_s_tasks_and_badge_and_the_manager_who_raised_it_is_told(auth, people, inbox):
+    from documents import User
+    from services.reads.inbox import badge_counts
+    case = make_case(people["worker"], "formal_1")
+    hr, bea = User.objects.get(email="hr@example.org"), User.objects.get(email="bea@example.org")
+    before = badge_counts(hr, TODAY), badge_counts(bea, TODAY)
+    auth.login("bea@example.org")
+    post(auth, case, "flags", kind="wrong_stage")
+    [flag] = Case.objects.get(pk=case.pk).flags
+    auth.logout()
+    auth.login("hr@example.org")
+    assert badge_counts(hr, TODAY) == (before[0][0] + 1, before[0][1])    # due today: open, not yet overdue
+    tasks = auth.client.get("/tasks").get_data(as_text=True)
+    assert "Resolve the “wrong stage” flag on the case" in tasks
+    assert f'href="/datafix/cases/{case.pk}">Amend the case' in tasks
+    assert f'href="/hr/flags#flag-{flag.id}">Resolve it in the Flags queue' in tasks
+    # The task is the flag's: only resolving the flag completes it.
+    refused = post(auth, Case.objects.get(pk=case.pk), f"tasks/flag-{flag.id}/complete")
+    assert "Resolve the flag in the Flags queue, saying what was done: that completes this task." in (
+        refused.get_data(as_text=True))
+    queue = auth.client.get("/hr/flags").get_data(as_text=True)
+    assert f'id="flag-{flag.id}"' in queue and f'href="/datafix/cases/{case.pk}">Amend the case' in queue
+    done = auth.client.post(f"/hr/flags/{case.pk}/{flag.id}/resolve", data={
+        "csrf_token": csrf_token(queue), "resolution": "Moved back to the absence support stage."},
+        follow_redirects=True)
+    assert "Flag resolved. The case history records what was done, and Bea" in done.get_data(as_text=True)
+    assert "who raised it, has been told." in done.get_data(as_text=True)
+    assert badge_counts(hr, TODAY) == before[0]
+    saved = Case.objects.get(pk=case.pk)
+    assert [task.status for task in saved.tasks if task.kind == "resolve_flag"] == ["done"]
+    [told] = [task for task in saved.open_tasks() if task.kind == "flag_answered"]
+    assert (told.assignee, told.due_on, told.title) == (
+        "bea@example.org", TODAY, "HR resolved your “wrong stage” flag: read what was done")
+    assert badge_counts(bea, TODAY) == (before[1][0] + 1, before[1][1])
+    [(recipients, message)] = [sent for sent in inbox.messages if sent[0] == ["bea@example.org"]]
+    assert message["Subject"] == "Casebook: your “wrong stage” flag was resolved: Wes Worker"
+    body = message.get_body(("plain",)).get_content()
+    assert f"/cases/{case.pk}#notes" in body and "Moved back" not in body     # the words are read on the case
+    auth.logout()
+    auth.login("bea@example.org")
+    mine = auth.client.get("/tasks").get_data(as_text=True)
+    assert f'href="/cases/{case.pk}#flags">Read what was done' in mine
+    read = post(auth, saved, f"tasks/{told.id}/complete")
+    assert read.status_code == 302 and badge_counts(bea, TODAY) == before[1]
 
 
 def test_a_manager_cannot_flag_someone_outside_their_team(auth, people, make_employee, make_user):

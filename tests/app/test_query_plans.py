@@ -223,3 +223,47 @@ def test_a_page_of_task_rows_is_a_range_of_due_days_on_an_index(db, part, keys):
     where = {**part, "due_on": {"$gte": DAY.replace(day=5), "$lte": DAY.replace(month=1, day=9)}}
     assert plan(db, "open_tasks", where) == ("IXSCAN", "_".join(f"{key}_1" for key in keys))
     assert declared(OpenTask, keys)
+
+
+# HR's case list (issue 19 point 4): each of its filters is an indexed equality or range of the cases, and the filter
+# the list sends holds no `$or` (the engine's scan).
+CASE_LIST_READS = [
+    ("a live warning", {"stages.warning_expires_on": {"$gte": DAY}}, ["stages.warning_expires_on"]),
+    ("a review period ending soon", {"stages.review_date": {"$gte": DAY, "$lte": DAY + dt.timedelta(days=28)}},
+     ["stages.review_date"]),
+    ("an overdue task", {"tasks.status": "open", "tasks.due_on": {"$lt": DAY}}, ["tasks.status", "tasks.due_on"]),
+    ("a manager's whole team", {"manager_path": "B1"}, ["manager_path"]),
+    ("a division's open short-term cases", {"division": "D1", "status": "open", "kind": "STS"},
+     ["division", "status", "kind"]),
+    ("the cases of one person a name search found", {"employee": 3}, ["employee", "status"]),
+]
+
+
+@pytest.fixture(scope="module")
+def case_db(db):
+    from documents import Case
+    Case.ensure_indexes()
+    db.cases.insert_many([{"employee": n, "division": f"D{n % 3}", "status": "open", "kind": "STS",
+                           "manager_path": [f"M{n % 5}", "B1"],
+                           "stages": [{"key": "formal_1", "warning_expires_on": DAY + dt.timedelta(days=n % 60),
+                                       "review_date": DAY + dt.timedelta(days=n % 90)}],
+                           "tasks": [{"status": "open", "due_on": DAY - dt.timedelta(days=n % 10)}]}
+                          for n in range(200)])
+    return db
+
+
+@pytest.mark.parametrize("what, where, keys", CASE_LIST_READS, ids=[row[0] for row in CASE_LIST_READS])
+def test_a_case_list_filter_is_an_index_scan(case_db, what, where, keys):
+    from documents import Case
+    assert plan(case_db, "cases", where) == ("IXSCAN", "_".join(f"{key}_1" for key in keys))
+    assert declared(Case, keys)
+
+
+def test_the_case_list_sends_every_filter_without_an_or(case_db):
+    from services.reads.case_list import case_listing
+    titles = {"STS": {"formal_1": "1st formal"}, "LTS": {}}
+    asked = {"kind": "STS", "stage": "formal_1", "status": "open", "division": "D1", "manager": "N1", "overdue": "1",
+             "warning": "1", "review": "28", "q": "z1"}
+    listing = case_listing(_user(["hr"], hr_divisions=["D1"]), DAY.date(), asked, titles, 50)
+    where = raw_filter(listing.cases)
+    assert listing.problems == {} and where["manager_path"] == "N1" and not has_or(where), where

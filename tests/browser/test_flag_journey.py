@@ -74,7 +74,25 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
     sign_out(page)
 
     sign_in(page, live_server, "hana@example.org", PASSWORD)
-    page.get_by_role("link", name="Flags", exact=True).click()
+    # Issue 19 point 6: the flag is work in HR's "My tasks" and its badge, with a link to amend the case.
+    from documents import User
+    from services.reads.inbox import badge_counts
+    hana = User.objects.get(email="hana@example.org")
+    waiting_tasks, _ = badge_counts(hana, TODAY)
+    assert any(task.kind == "resolve_flag" and task.assignee == "hr:Community Care"
+               for task in Case.objects.get().open_tasks())
+    tasks_link = page.get_by_role("link", name=re.compile(r"^My tasks"))
+    expect(tasks_link).to_contain_text(f"{waiting_tasks} open")
+    tasks_link.click()
+    waiting = page.locator("tr", has_text="Resolve the “wrong stage” flag on the case")
+    expect(waiting).to_have_count(1)
+    expect(page.locator(".cb-task-group", has=waiting)).to_contain_text("Fay Flagged")
+    screenshot("flag-04a-hr-tasks")
+    accessible("My tasks with a flag waiting")
+    expect(waiting.get_by_role("link", name=re.compile("^Amend the case"))).to_have_attribute(
+        "href", f"/datafix/cases/{open_case.pk}")
+    waiting.get_by_role("link", name=re.compile("^Resolve it in the Flags queue")).click()
+    expect(page).to_have_url(re.compile(r"/hr/flags#flag-"))
     expect(page.get_by_role("heading", name="Flags", level=1)).to_be_visible()
     rows = page.locator("#flags-queue tbody tr")
     expect(rows).to_have_count(1)
@@ -87,7 +105,9 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
 
     row.get_by_label("What was done").fill(RESOLUTION)
     row.get_by_role("button", name="Resolve the flag on Fay Flagged").click()
-    expect(page.locator("#flash")).to_contain_text("Flag resolved. The case history records what was done.")
+    expect(page.locator("#flash")).to_contain_text("Flag resolved. The case history records what was done, and "
+                                                   "Mo Manager, who raised it, has been told.")
+    assert badge_counts(hana, TODAY)[0] == waiting_tasks - 1           # the flag's task is done
     expect(page.locator("#flags-queue")).to_contain_text("No flags are waiting.")
     [flag] = Case.objects.get().flags
     assert (flag.status, flag.resolved_by, flag.resolution) == ("resolved", "hana@example.org", RESOLUTION)
@@ -107,3 +127,50 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
     expect(latest).not_to_contain_text("→")
     screenshot("flag-06-case-history")
     accessible("case page, flag resolved")
+
+    _the_manager_is_told_and_not_my_report_is_confirmed(page, live_server, open_case, screenshot, accessible)
+
+
+def _the_manager_is_told_and_not_my_report_is_confirmed(page, live_server, case, screenshot, accessible):
+    """Issue 19 point 6, the manager's side: told how the flag was resolved (a task in "My tasks", linking to the
+    resolution on the case); "Not my report" on the team page asks for a comment, says what it did and can be
+    withdrawn; each change is an audit entry."""
+    from documents import Case, Employee
+    sign_out(page)
+    sign_in(page, live_server, "mo@example.org", PASSWORD)
+    page.get_by_role("link", name=re.compile(r"^My tasks")).click()
+    told = page.locator("tr", has_text="HR resolved your “wrong stage” flag: read what was done")
+    expect(told).to_have_count(1)
+    expect(told.get_by_role("link", name=re.compile("^Read what was done"))).to_have_attribute(
+        "href", f"/cases/{case.pk}#flags")           # where the case page shows the resolution (checked above)
+    expect(told.get_by_role("button", name=re.compile("^Read: mark complete"))).to_be_visible()
+    screenshot("flag-07-manager-told")
+
+    fay = Employee.objects.get(first_name="Fay")
+    page.get_by_role("link", name="My team", exact=True).click()
+    row = page.locator("#team-members tbody tr", has_text="Fay Flagged")
+    row.locator(".cb-row-details > summary").click()
+    confirm = row.get_by_role("button", name="Confirm: not my report (Fay Flagged)")
+    expect(confirm).to_be_visible()
+    confirm.click()             # no comment: asked for one, beside the field, which has the focus
+    row = page.locator("#team-members tbody tr", has_text="Fay Flagged")
+    expect(row.locator(".nhsuk-error-message")).to_contain_text("Say why Fay Flagged does not report to you")
+    assert page.evaluate("document.activeElement.id") == f"not-my-report-{fay.assignment_number}"
+    screenshot("flag-08-not-my-report-asks")
+    accessible("team page, not my report asks for a comment")
+    assert not [flag for flag in Case.objects.get(pk=case.pk).flags if flag.kind == "not_my_report"]
+    row.get_by_label("Why does Fay Flagged not report to you?").fill("Fay moved to the Ward 9 team in May.")
+    row.get_by_role("button", name="Confirm: not my report (Fay Flagged)").click()
+    expect(page.locator("#flash")).to_contain_text("Fay Flagged: 1 open case flagged “not my report”.")
+    row = page.locator("#team-members tbody tr", has_text="Fay Flagged")
+    expect(row).to_contain_text("Flagged “not my report”: waiting for HR and the hierarchy administrator.")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(row.get_by_role("button", name=re.compile(r"^Withdraw “not my report” ?: Fay Flagged$"))).to_be_visible()
+    screenshot("flag-09-not-my-report-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    row.get_by_role("button", name=re.compile(r"^Withdraw “not my report” ?: Fay Flagged$")).click()
+    expect(page.locator("#flash")).to_contain_text("Fay Flagged: “not my report” withdrawn from 1 case.")
+    row = page.locator("#team-members tbody tr", has_text="Fay Flagged")
+    expect(row.locator(".cb-row-details > summary")).to_have_text("Not my report: Fay Flagged")
+    actions = [entry.action for entry in Case.objects.get(pk=case.pk).audit]
+    assert actions[-3:] == ["flag resolved: wrong stage", "flag raised: not my report", "flag withdrawn: not my report"]
