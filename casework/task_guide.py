@@ -100,6 +100,14 @@ TASKS = (
     TaskWords("confirm_migrated", "Confirm the employee's stage", MANAGER,
               "The case was brought over from the previous system: check the stage and dates are right.",
               "Confirm it on the case page, or flag “wrong stage” for HR to correct."),
+    TaskWords("resolve_flag", "Resolve the flag on the case", HR,
+              "A manager flagged a case: the stage looks wrong, or the employee is not their report. It waits in "
+              "the division's HR queue from the day it was raised.",
+              "Amend the case if need be (“Amend the case”), then say what was done in the Flags queue: that "
+              "completes the task and tells the manager."),
+    TaskWords("flag_answered", "HR resolved your flag: read what was done", MANAGER,
+              "HR resolved a flag you raised on a case, and says what they did.",
+              "Read it on the case, then mark the task complete."),
 )
 BY_KIND = {task.kind: task for task in TASKS}
 

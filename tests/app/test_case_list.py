@@ -126,7 +126,7 @@ def test_the_pages_keep_the_filters_and_the_csv_holds_the_same_cases_neutralised
     ann = world["ann"]
     assert rows[0] == ["Employee", "Assignment number", "Kind", "Stage", "Status", "Paused", "Opened", "Division",
                        "Live warning until", "Review ends"]
-    assert rows[1] == ["Ann Surgeon", ann.assignment_number, "Short-term", "1st formal absence review meeting", "Open",
+    assert rows[1] == ["Ann Surgeon", ann.assignment_number, "Short-term", "1st Formal Absence Review Meeting", "Open",
                        "no", (TODAY - 40 * DAY).isoformat(), "Surgery", (TODAY + 30 * DAY).isoformat(),
                        (TODAY + 10 * DAY).isoformat()]
     assert [row[0] for row in rows[1:]] == ["Ann Surgeon", "Cat Surgeon", "Dee Surgeon", "'=Eve Surgeon"]
