@@ -390,7 +390,8 @@ def test_before_the_meeting_and_the_outcome_the_letters_say_what_comes_first(aut
     assert "Make the letter" not in section
     task = next(t for t in case.tasks if t.kind == "send_invite")
     html = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
-    assert f'<td>{task.title}</td>' in html and '<a href="#letters">Make the letter</a>' in html
+    assert f'<td>{task.title}<br><span class="nhsuk-body-s cb-muted cb-codes">C3: ' in html   # the code explained
+    assert '<a href="#letters">Make the letter</a>' in html
 
 
 def test_a_letter_made_from_a_stale_page_is_refused_and_its_file_removed(wes):
