@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 
+from casework.absences import long_date
 from casework.policy_reader import where
 from casework.policy_timeline import Scheduled, in_force, still_to_come
 from casework.policy_wording import mentions, number_words, renumbered
@@ -182,4 +183,4 @@ def clear_schedules(actor: str, replaced_by: PolicyDocument) -> None:
 
 
 def _day_words(day: dt.date | dt.datetime | None) -> str:
-    return day.strftime("%-d %B %Y") if day else ""
+    return long_date(day) if day else ""

@@ -27,6 +27,7 @@ from documents.employee import Employee
 from documents.reading import rows_where
 from documents.scope import may_see, scope_parts
 from documents.search_words import search_filter
+from services.cases.outcomes import live_warning as case_warning
 from services.reads.dashboard_lists import listed_cases, stage_words
 
 REVIEW_WITHIN = {"14": "2 weeks", "28": "4 weeks", "56": "8 weeks"}     # the choices offered: the user's pick
@@ -158,10 +159,10 @@ def case_listing(user, today: dt.date, asked: Mapping[str, str], titles: dict[st
 
 
 def live_warning(case: Case, today: dt.date) -> dt.date | None:
-    """The day the case's latest live warning expires, or None."""
-    days = [as_date(stage.warning_expires_on) for stage in case.stages if stage.warning_expires_on]
-    latest = max(days, default=None)
-    return latest if latest and latest >= today else None
+    """The day the case's warning expires, if it is live on `today` (the case page's rule: the latest warning on
+    record, `services.cases.outcomes.live_warning`), or None."""
+    warning = case_warning(case)
+    return warning.expires_on if warning and warning.live_on(today) else None
 
 
 def review_end(case: Case) -> dt.date | None:

@@ -20,9 +20,9 @@ from casework.people import actor_words
 from casework.pertinent import PERTINENT_ADVICE
 from casework.workflow import OUTCOMES
 from documents.case import Case, Meeting, Outcome, Stage
+from services.cases.outcomes import FLAG_WORDS
 
 NOTE_WORDS = {"note": "Note", "request": "Request to HR", "decision": "HR decision", "snooze": "Slowed down"}
-FLAG_WORDS = {"wrong_stage": "wrong stage", "not_my_report": "not my report"}
 
 
 @dataclasses.dataclass(frozen=True)
