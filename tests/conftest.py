@@ -63,6 +63,17 @@ def app(database_uri, tmp_path_factory):
     })
 
 
+@pytest.fixture(autouse=True)
+def _cheap_passwords_again():
+    """Each test starts hashing passwords cheaply, whatever an app a test made of its own set: the method is one
+    setting of the process (`documents.user.use_password_method`), and a full-cost one left behind by a test of
+    the production settings made every later password hash in that worker cost 130 ms."""
+    yield
+    import documents.user
+    if documents.user._password_method != CHEAP_PASSWORDS["PASSWORD_HASH_METHOD"]:
+        documents.user.use_password_method(CHEAP_PASSWORDS["PASSWORD_HASH_METHOD"])
+
+
 @contextlib.contextmanager
 def serving(app):
     """The app served on a free port of 127.0.0.1 with a thread for each request, as in production: its base
