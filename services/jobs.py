@@ -40,7 +40,7 @@ class JobSettings:
     max_attempts: int = 3
     poll_seconds: float = 5
     run_here: bool = True
-    at_once: bool = False     # a job started is run before `start` returns, not in a thread (tests)
+    at_once: bool = False     # a job started is run before `start` returns, not in a thread (tests, a take-over)
 
 
 @dataclasses.dataclass(frozen=True)

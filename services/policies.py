@@ -17,6 +17,7 @@ from typing import Iterable
 import tomli_w
 from mongoengine.errors import NotUniqueError
 
+from casework.absences import long_date
 from casework.month_figures import long_term_alike
 from casework.policy import Policy, PolicyError, load_policy
 from casework.policy_reader import where
@@ -321,26 +322,40 @@ def _given(rules: dict, path: tuple) -> bool:
     return path[-1] in target
 
 
-def activate(document: PolicyDocument, actor: str, host: Host) -> list[PolicyDocument]:
-    """Make `document` the one active version, with an audit entry on it and on each version it replaces;
-    return those. It is switched on before the others are switched off, so there is never none. When it defines
-    long-term absence otherwise, the kept absence figures are rebuilt in the background (`host` runs the job)."""
+def activate(document: PolicyDocument, actor: str, host: Host, reason: str | None = None) -> list[PolicyDocument]:
+    """Make `document` the one active version, with an audit entry (giving `reason`, when given) on it and on each
+    version it replaces; return those. It is switched on before the others are switched off, so there is never
+    none; a version switched off keeps no hand-over (only the active version's are read). When it defines
+    long-term absence otherwise than the version it replaces or the one in force today, the kept absence figures
+    are rebuilt in the background (`host` runs the job)."""
     if document.active:
         return []
-    before = active_policy().lts
+    in_force = active_policy().lts
     replaced = list(PolicyDocument.objects(active=True, pk__ne=document.pk))
+    long_term = policy_rules(document.key, document.revision).lts
+    rebuild = any(not long_term_alike(before, long_term)
+                  for before in [in_force, *(policy_rules(old.key, old.revision).lts for old in replaced)])
     document.active = True
     document.record(actor, "activated", {"active": False},
-                    {"active": True, "replaces": ", ".join(f"{old.key} revision {old.revision}" for old in replaced)})
+                    {"active": True, "replaces": ", ".join(f"{old.key} revision {old.revision}" for old in replaced),
+                     **({"handovers": handover_words(document.handovers)} if document.handovers else {})}, reason)
     document.save_checked()
     for old in replaced:
-        old.active = False
-        old.record(actor, "deactivated", {"active": True},
-                   {"active": False, "replaced_by": f"{document.key} revision {document.revision}"})
+        held = {"handovers": handover_words(old.handovers)} if old.handovers else {}
+        old.active, old.handovers = False, []
+        old.record(actor, "deactivated", {"active": True, **held},
+                   {"active": False, "replaced_by": f"{document.key} revision {document.revision}",
+                    **({"handovers": "none"} if held else {})}, reason)
         old.save_checked()
-    if not long_term_alike(before, policy_rules(document.key, document.revision).lts):
+    if rebuild:
         start(FIGURES_REBUILD, {"as_of": clock.today().isoformat(), "check": False}, actor, host)
     return replaced
+
+
+def handover_words(handovers: Iterable) -> str:
+    """Hand-overs in words: "council-2019 revision 2 from 1 March 2027, …"."""
+    return ", ".join(f"{item.key} revision {item.revision} from {long_date(item.starts_on)}"
+                     for item in handovers)
 
 
 @dataclasses.dataclass(frozen=True)

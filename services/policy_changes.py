@@ -21,7 +21,7 @@ from documents.policy import Policy as PolicyDocument
 from services import clock
 from services.errors import Refused
 from services.jobs import Host
-from services.policies import Setting, Text, activate, plain, settings, texts
+from services.policies import Setting, Text, activate, handover_words, plain, settings, texts
 from services.triggers import install_presets
 
 
@@ -169,17 +169,54 @@ def clear_schedules(actor: str, replaced_by: PolicyDocument) -> None:
     if active is None or not active.handovers:
         return
     instead = f"{replaced_by.key} revision {replaced_by.revision}"
-    for item in active.handovers:
+    _cancel(active.handovers, actor, instead, active)
+    active.record(actor, "hand-overs cancelled", {"handovers": handover_words(active.handovers)},
+                  {"handovers": "none", "replaced_by": instead})
+    active.handovers = []
+    active.save_checked()
+
+
+def take_over(actor: str, host: Host, today: dt.date | None = None) -> PolicyDocument | None:
+    """Make the version scheduled to take effect on or before `today` (the clock's unless given) the active one for
+    real, as activating it at once does (`services.policies.activate`: its audit entries, the version it replaces
+    switched off, the kept figures rebuilt when it defines long-term absence otherwise), the reason naming its day.
+    The hand-overs still to come stay scheduled; one for an earlier day that a later one overtook (no run in
+    between) is cancelled. Returns the version that took over, or None when none was due; run again, it does
+    nothing. The nightly scan runs it first (`services.scan_jobs.run_everyone_scan`)."""
+    today = today or clock.today()
+    active, scheduled = PolicyDocument.standing()
+    due = [item for item in scheduled if item.starts_on <= today]
+    if active is None or not due:
+        return None
+    key, revision = in_force(active, scheduled, today)
+    document = PolicyDocument.objects.get(key=key, revision=revision)
+    starts_on = max(item.starts_on for item in due if (item.key, item.revision) == (key, revision))
+    holder = PolicyDocument.objects.get(active=True)
+    _cancel([item for item in due if (item.key, item.revision) != (key, revision)], actor,
+            f"{key} revision {revision}", holder)
+    reason = f"scheduled to take effect on {_day_words(starts_on)}"
+    to_come = [Handover(key=item.key, revision=item.revision, starts_on=dt.datetime.combine(item.starts_on, dt.time()),
+                        at=item.at) for item in still_to_come(scheduled, today)]
+    if document.active:     # scheduled again while another was in force, and back in force before any run
+        document.record(actor, "hand-over made", {"handovers": handover_words(document.handovers)},
+                        {"handovers": handover_words(to_come) or "none"}, reason)
+        document.handovers = to_come
+        document.save_checked()
+    else:
+        document.handovers = to_come
+        activate(document, actor, host, reason)
+    return document
+
+
+def _cancel(items, actor: str, instead: str, holder: PolicyDocument) -> None:
+    """An audit entry on each version `items` scheduled (but `holder`, the active one) saying its schedule is
+    cancelled: `instead` replaces it."""
+    for item in items:
         scheduled = PolicyDocument.objects(key=item.key, revision=item.revision).first()
-        if scheduled is not None and scheduled.pk != active.pk:
+        if scheduled is not None and scheduled.pk != holder.pk:
             scheduled.record(actor, "schedule cancelled", {"takes_effect_on": _day_words(item.starts_on)},
                              {"takes_effect_on": "not scheduled", "replaced_by": instead})
             scheduled.save_checked()
-    active.record(actor, "hand-overs cancelled", {"handovers": ", ".join(
-        f"{item.key} revision {item.revision} from {_day_words(item.starts_on)}" for item in active.handovers)},
-        {"handovers": "none", "replaced_by": instead})
-    active.handovers = []
-    active.save_checked()
 
 
 def _day_words(day: dt.date | dt.datetime | None) -> str:

@@ -10,10 +10,12 @@ from documents.base import StaleEditError
 from documents.employee import Employee
 from documents.job import Job
 from documents.user import User
+from services import clock
 from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
 from services.errors import Refused
 from services.jobs import Host, Running, start
 from services.policies import staff_order
+from services.policy_changes import take_over
 from services.triggers import ScanSummary, scan, scan_staff_of
 
 TRIGGER_SCAN = "trigger_scan"
@@ -49,9 +51,16 @@ class EveryoneScanned:
 
 
 def run_everyone_scan(job: Job, running: Running) -> EveryoneScanned:
-    """The job `EVERYONE_SCAN`: everyone in post on its day evaluated and the results applied; then the open-task
-    rows and staff summaries written again whole (each write keeps them already: this mends any drift)."""
+    """The job `EVERYONE_SCAN`: first a policy version scheduled to take effect by its day (and by today) becomes
+    the active one (`take_over`); then everyone in post on its day evaluated and the results applied; then the
+    open-task rows and staff summaries written again whole (each write keeps them already: this mends any
+    drift)."""
     as_of = dt.date.fromisoformat(job.parameters["as_of"])
+    # A scan of an earlier day keeps the version in force then; one of a later day makes nothing take over early.
+    # The figures rebuild a take-over may start runs here, before the scan: the scan's own refresh of the kept
+    # figures never interleaves with it.
+    take_over(job.created_by, dataclasses.replace(running.host, jobs=dataclasses.replace(
+        running.host.jobs, run_here=True, at_once=True)), min(as_of, clock.today()))
     total = Employee.objects.current(as_of).count()
     summary = scan(as_of, job.created_by, apply=True, progress=_counting(running, total))
     running.progress("kept lists", 0, 2)
