@@ -255,6 +255,11 @@ class Task(me.EmbeddedDocument):
         """Cancel the task, now: what it asked for is no longer needed (`by` made it so)."""
         self._end("cancelled", by)
 
+    def reopen(self) -> None:
+        """Open the cancelled task again: what it asks for is wanted after all (a flag's task cancelled when its
+        case closed, while the flag still waits for HR)."""
+        self.status, self.completed_at, self.completed_by = "open", None, None
+
     def _end(self, status: str, by: str) -> None:
         self.status, self.completed_at, self.completed_by = status, utcnow(), by
 
