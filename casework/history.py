@@ -323,6 +323,8 @@ ACTIONS: dict[str, Callable[[Mapping, Mapping, Known], Sentence]] = {
     "flag raised: not my report": _flag("Raised", "not my report"),
     "flag resolved: wrong stage": _flag("Resolved", "wrong stage"),
     "flag resolved: not my report": _flag("Resolved", "not my report"),
+    "flag task added: wrong stage": _fixed("Added HR's task for the waiting “wrong stage” flag"),
+    "flag task added: not my report": _fixed("Added HR's task for the waiting “not my report” flag"),
     "scope followed the employee's move": _followed,
     "scope followed the employee's supervisors": _followed,
     "HR advice recorded: pertinent factors": _fixed("Recorded HR's advice on the pertinent factors"),

@@ -102,7 +102,7 @@ TASKS = (
               "Confirm it on the case page, or flag “wrong stage” for HR to correct."),
     TaskWords("resolve_flag", "Resolve the flag on the case", HR,
               "A manager flagged a case: the stage looks wrong, or the employee is not their report. It waits in "
-              "the division's HR queue from the day it was raised.",
+              "the division's HR queue from the day it was raised, even while the case is paused or once it is closed.",
               "Amend the case if need be (“Amend the case”), then say what was done in the Flags queue: that "
               "completes the task and tells the manager."),
     TaskWords("flag_answered", "HR resolved your flag: read what was done", MANAGER,

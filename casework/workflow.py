@@ -16,6 +16,11 @@ from casework.plain_words import title_case
 
 ASSOCIATE = "associate_absences"
 ALTERNATIVE_DATE_DAYS = 7
+RESOLVE_FLAG = "resolve_flag"      # HR's task while a manager's flag waits: resolving the flag completes it
+# A flag is the manager's question to HR, answered whatever becomes of the case: its task is not cancelled when the
+# case closes (the flag stays in the Flags queue until HR resolves it, which completes the task), and a paused case
+# does not hide it from the HR queue (a pause holds back short-term work, not HR's answer).
+OWED_WHATEVER_THE_CASE = frozenset({RESOLVE_FLAG})
 
 
 @dataclasses.dataclass(frozen=True)

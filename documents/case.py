@@ -11,7 +11,7 @@ import uuid
 
 import mongoengine as me
 
-from casework.workflow import MILESTONE_TASKS, due_on
+from casework.workflow import MILESTONE_TASKS, OWED_WHATEVER_THE_CASE, due_on
 from documents.base import AuditEntry, Versioned, utcnow
 from documents.open_task import KeepsOpenTasks, OpenTasksQuerySet
 from documents.scope import ScopedQuerySet
@@ -255,6 +255,11 @@ class Task(me.EmbeddedDocument):
         """Cancel the task, now: what it asked for is no longer needed (`by` made it so)."""
         self._end("cancelled", by)
 
+    def reopen(self) -> None:
+        """Open the cancelled task again: what it asks for is wanted after all (a flag's task cancelled when its
+        case closed, while the flag still waits for HR)."""
+        self.status, self.completed_at, self.completed_by = "open", None, None
+
     def _end(self, status: str, by: str) -> None:
         self.status, self.completed_at, self.completed_by = status, utcnow(), by
 
@@ -370,6 +375,17 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
     def open_tasks(self) -> list[Task]:
         return [task for task in self.tasks if task.status == "open"]
 
+    def listed_tasks(self) -> list[Task]:
+        """The open tasks the task lists show: all of them, or while the case is paused only those owed whatever
+        the case (the kept rows, documents/open_task.py, hold the same)."""
+        if not self.paused:
+            return self.open_tasks()
+        return [task for task in self.open_tasks() if task.kind in OWED_WHATEVER_THE_CASE]
+
+    def waiting_tasks(self) -> list[Task]:
+        """The open tasks that wait while the case is paused: all but those owed whatever the case."""
+        return [task for task in self.open_tasks() if task.kind not in OWED_WHATEVER_THE_CASE]
+
     def audit_summary(self) -> dict:
         """The case's state for an audit entry's before and after."""
         return {"stage": self.stage, "status": self.status, "paused": self.paused,
@@ -377,7 +393,8 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
 
     def close(self, on: dt.date, by: str, why: str, *, every_task: bool = True) -> None:
         """Close the case on `on` (unsaved): its stage ends, its open tasks are cancelled (with `every_task`
-        False, only the stage's own), and the reason is kept in words."""
+        False, only the stage's own) but for HR's tasks of flags still waiting, which stay open until HR resolves
+        the flag (`OWED_WHATEVER_THE_CASE`), and the reason is kept in words."""
         self._leave_stage(on, by, every_task)
         self.status, self.closed_on, self.closed_reason = "closed", on, why
 
@@ -393,11 +410,12 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
             self.status = "open"
 
     def _leave_stage(self, on: dt.date, by: str, every_task: bool = False) -> None:
-        """The current stage ends on `on`; its open tasks (or, with `every_task`, all of them) are cancelled."""
+        """The current stage ends on `on`; its open tasks (or, with `every_task`, all of them but those owed
+        whatever the case) are cancelled."""
         if self.current_stage is not None:
             self.current_stage.left_on = on
         for task in self.open_tasks():
-            if every_task or task.stage_key == self.stage:
+            if task.stage_key == self.stage or (every_task and task.kind not in OWED_WHATEVER_THE_CASE):
                 task.cancel(by)
 
     def warned_stage(self) -> Stage | None:
@@ -446,13 +464,14 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
         return {"before": before, "after": after}
 
     def pause(self, on: dt.date) -> None:
-        """Pause the case from `on` (unsaved): short-term work waits while the employee is off long-term."""
+        """Pause the case from `on` (unsaved): short-term work waits while the employee is off long-term (its
+        `waiting_tasks`: not HR's tasks of flags, which stay in the HR queue)."""
         self.paused, self.paused_on = True, on
 
     def resume(self, on: dt.date, region: str) -> None:
-        """Resume the paused case on `on` (unsaved): its open tasks' due dates move on by the time it was
-        paused, to a working day of `region`."""
+        """Resume the paused case on `on` (unsaved): the due dates of its open tasks that waited (not those owed
+        whatever the case, listed all along) move on by the time it was paused, to a working day of `region`."""
         if self.paused_on is not None and on > self.paused_on:
-            for task in self.open_tasks():
+            for task in self.waiting_tasks():
                 task.due_on = due_on(task.due_on + (on - self.paused_on), 0, region)
         self.paused, self.paused_on = False, None

@@ -17,6 +17,7 @@ from bson import ObjectId
 from mongoengine.connection import get_db
 from pymongo import DeleteMany, UpdateOne
 
+from casework.workflow import OWED_WHATEVER_THE_CASE
 from documents.case_rollup import CASE_FIELDS, add_case_rollups, sync_case_rollups
 from documents.reading import rows_where
 from documents.rtw_due import add_rtw_due, rebuild_rtw_due, refresh_rtw_due_people, sync_rtw_due
@@ -62,16 +63,20 @@ def _people(employee_ids) -> dict:
 
 
 def _rows(kind: str, stored: dict, people: dict) -> list[dict]:
-    """The rows of one case or absence as stored: its open tasks, none while a case is paused (its tasks wait)."""
-    if stored.get("paused"):
-        return []
+    """The rows of one case or absence as stored: its open tasks; while a case is paused, only those owed whatever
+    the case (HR's tasks of flags: its other tasks wait)."""
+    paused = bool(stored.get("paused"))
+
+    def listed(task: dict) -> bool:
+        return task.get("status", "open") == "open" and (not paused or task.get("kind") in OWED_WHATEVER_THE_CASE)
+
     person = people.get(stored.get("employee")) or {}
     copied = {name: person[name] for name in PERSON_FIELDS if person.get(name) is not None}
     return [{"holder": stored["_id"], "holder_kind": kind, "task": task["id"], "kind": task.get("kind"),
              "title": task.get("title"), "assignee": task["assignee"], "due_on": task["due_on"],
              "employee": stored.get("employee"), **copied,
              **({"case_kind": stored.get("kind")} if kind == "case" else {})}
-            for task in stored.get("tasks") or [] if task.get("status", "open") == "open"]
+            for task in stored.get("tasks") or [] if listed(task)]
 
 
 def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touched: tuple[bool, bool] = (True, True)

@@ -1,7 +1,9 @@
 """The lists and figures kept beside the records (open-task and outstanding return-to-work rows, staff summaries
 and search words, monthly absence figures, the dashboards' roll-ups of the cases) written again whole: once, in the
 background, when the database holds them in an older shape or not at all (after an upgrade, or a restore of a backup
-made before they were kept), by the job `KEPT_REBUILD` that any app process or `flask --app app worker` runs."""
+made before they were kept), by the job `KEPT_REBUILD` that any app process or `flask --app app worker` runs. First
+it gives the records what an older Casebook left them without: each flag still waiting for HR its task in the HR
+queue (services/cases/flags.py), so that the open-task rows and tallies then written count it."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,6 +16,7 @@ from documents.job import Job
 from documents.kept_state import KeptState
 from documents.user import User
 from services import clock
+from services.cases.flags import give_waiting_flags_their_tasks
 from services.cases.tasks import rebuild_staff_summaries, rebuild_task_counts
 from services.figures import rebuild
 from services.hierarchy_health import DEFAULT_MAX_REPORTS, check_hierarchy
@@ -24,8 +27,9 @@ from services.jobs import JobSettings, Running, allowed_attempts
 # 1: open-task rows, staff summaries, monthly figures; 2: outstanding return-to-work rows and tallies, and the
 # employees' search words; 3: the dashboards' roll-ups of the cases; 4: the tallies of open tasks by holder and
 # due day, the logins' search words (filled here once, no longer at every start-up), the divisions with staff, and
-# hierarchy health.
-KEPT_VERSION = 4
+# hierarchy health; 5: each flag waiting for HR with its task in the HR queue (flags raised before they were HR's
+# tasks, or whose task was cancelled when the case closed), listed while its case is paused.
+KEPT_VERSION = 5
 KEPT_REBUILD = "kept_rebuild"
 REBUILT_BY = "casebook, after an upgrade or a restore"
 STEPS = 4
@@ -33,20 +37,23 @@ STEPS = 4
 
 @dataclasses.dataclass(frozen=True)
 class Rebuilt:
-    """What a rebuild wrote: the open-task rows, the staff summaries, how many kept figures differed, and the
-    cases marked in the dashboards' roll-ups."""
+    """What a rebuild wrote: the open-task rows, the staff summaries, how many kept figures differed, the cases
+    marked in the dashboards' roll-ups, and the tasks given to flags waiting without one."""
 
     open_tasks: int
     summaries: int
     figures_differed: int
     case_marks: int = 0
+    flag_tasks: int = 0
 
 
 def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
-    """Write again every open-task row, staff summary, kept month (figures counted to `as_of`) and roll-up of the
-    cases, then record that the database holds them in Casebook's shape."""
+    """Give each flag waiting for HR without its task that task, write again every open-task row, staff summary,
+    kept month (figures counted to `as_of`) and roll-up of the cases, then record that the database holds them in
+    Casebook's shape."""
     note = running.progress if running is not None else (lambda *_: None)
     note("open tasks", 0, STEPS)
+    flag_tasks = give_waiting_flags_their_tasks(REBUILT_BY)
     open_tasks = rebuild_task_counts()     # and their tallies, and the outstanding return-to-work rows
     note("staff summaries", 1, STEPS)      # and the search words
     summaries = rebuild_staff_summaries()
@@ -59,7 +66,7 @@ def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
     case_marks = rebuild_dashboard_rollups()
     KeptState.mark(KEPT_VERSION)
     note("dashboard roll-ups", STEPS, STEPS)
-    return Rebuilt(open_tasks, summaries, differed, case_marks)
+    return Rebuilt(open_tasks, summaries, differed, case_marks, flag_tasks)
 
 
 def rebuild_dashboard_rollups() -> int:

@@ -86,7 +86,7 @@ def _due(item: Item) -> DueTask:
 
 def due_by_recipient(today: dt.date) -> list[tuple[User, list[DueTask]]]:
     """Every user who gets e-mail and has open tasks (their own, or their HR divisions' queues), with
-    those tasks soonest first. Tasks of paused or closed cases wait; snoozed ones wait until the day
+    those tasks soonest first. Tasks of paused cases wait (not HR's tasks of flags); snoozed ones wait until the day
     their snooze ends (a task's own, or a note's on its case)."""
     snoozed = set(Case.objects(status__ne="closed", notes__snooze_until__gt=today).distinct("id"))
     by_assignee = defaultdict(list)

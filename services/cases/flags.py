@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from casework.moments import local_time
 from documents.case import Case, Flag, Task
 from documents.employee import Employee
 from documents.user import User
+from services import clock
 from services.cases.tasks import FLAG_ANSWERED, RESOLVE_FLAG, hr_queue
 from services.errors import Refused
 from services.mail import MailSettings
@@ -50,6 +52,36 @@ def end_flag_task(case: Case, flag: Flag, by: str, *, done: bool) -> None:
                 task.finish(by)
             else:
                 task.cancel(by)
+
+
+def raised_on(flag: Flag) -> dt.date:
+    """The day `flag` was raised, in the organisation's time zone: its task is due that day (it waits from then)."""
+    return local_time(flag.at, clock.zone()).date()
+
+
+def give_waiting_flags_their_tasks(actor: str) -> int:
+    """Give each flag still waiting for HR without its open task in the HR queue that task (a flag raised before
+    flags were HR's tasks, or one whose task was cancelled when the case closed before closing left it open): a
+    task cancelled is opened again, otherwise one is added, due the day the flag was raised; each with an audit
+    entry on its case. Returns how many were given; run again, it gives none."""
+    given = 0
+    for case in Case.objects(flags__status="open"):
+        for flag in [flag for flag in case.flags if flag.status == "open"]:
+            if any(task.id == resolve_task_id(flag) for task in case.open_tasks()):
+                continue
+
+            def apply(case: Case, flag=flag) -> dict:
+                task = next((task for task in case.tasks if task.id == resolve_task_id(flag)), None)
+                if task is not None:
+                    task.reopen()
+                else:
+                    task = flag_task(case, flag, raised_on(flag))
+                    case.tasks.append(task)
+                return {"after": {"task": task.title}}
+
+            case.change(actor, f"flag task added: {KIND_WORDS[flag.kind]}", apply)
+            given += 1
+    return given
 
 
 def tell_raiser(case: Case, flag: Flag, settings: MailSettings | None) -> None:

@@ -15,7 +15,7 @@ from casework.ladders import Ladder
 from casework.people import HR_QUEUE
 from casework.pertinent import PERTINENT_ADVICE
 from casework.policy import Policy
-from casework.workflow import ASSOCIATE, completion_blocked, due_on, milestone_tasks, stage_tasks
+from casework.workflow import ASSOCIATE, RESOLVE_FLAG, completion_blocked, due_on, milestone_tasks, stage_tasks
 from documents.absence import Absence, not_ended_before
 from documents.base import AuditEntry, midnight, utcnow
 from documents.case import AbsenceSnapshot, Case, Stage, Task
@@ -32,7 +32,6 @@ from services.reads.people import name_of
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 CONFIRM_MIGRATED = "confirm_migrated"
 REVIEW_MEETING = "review_meeting"   # a review meeting due (the scan gives it); recording its outcome completes it
-RESOLVE_FLAG = "resolve_flag"      # HR's task while a manager's flag waits: resolving the flag completes it
 FLAG_ANSWERED = "flag_answered"    # the raiser's task once HR resolved their flag: read what was done
 
 

@@ -105,9 +105,9 @@ class Holder:
 
 
 def overdue_by_holder(user: User, today: dt.date) -> list[Holder]:
-    """Open tasks past their due date on the cases (not paused) and absences of the employees `user` may see, per
-    holder, the most overdue first: one aggregation of the kept open-task rows (documents/open_task.py; a paused
-    case keeps none), narrowed by the user's scope and the due date, each read by an index."""
+    """Open tasks past their due date on the cases and absences of the employees `user` may see, per holder, the
+    most overdue first: one aggregation of the kept open-task rows (documents/open_task.py; a paused case keeps
+    only HR's tasks of its flags), narrowed by the user's scope and the due date, each read by an index."""
     parts = scope_parts(user)
     wheres = [{**part, "due_on": {"$lt": midnight(today)}} for part in parts] if parts is not None else [
         OpenTask.objects(due_on__lt=today).visible_to(user)._query]

@@ -5,7 +5,7 @@ by who holds them.
 Tasks live on cases (the stage's work) and on absences (the return-to-work reminder, the OH referral). The
 pages and the badge read the open-task rows kept beside them (documents/open_task.py) by an index; the e-mails
 and the tests read the cases and absences themselves (`open_items`). A paused case's tasks wait and are not
-listed.
+listed, but for HR's tasks of its flags (`Case.listed_tasks`).
 """
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def open_items(assignees: list[str] | None = None, within: me.Q | None = None) -
     """Open tasks held by `assignees` (None: anyone's) on the cases and absences of the people `within`
     (a scope filter on employees and cases; None: everyone)."""
     match = {"status": "open", **({"assignee": {"$in": assignees}} if assignees is not None else {})}
-    cases = Case.objects(paused=False, tasks__match=match)   # a closed case may still have its closing letter to send
+    cases = Case.objects(tasks__match=match)   # a closed case may still have its closing letter to send
     absences = Absence.objects(tasks__match=match)
     # Absences carry no division: those with open tasks are kept for the people `within`, read once (on the
     # embedded database `$in` of every id in a division costs far more).
@@ -78,7 +78,7 @@ def open_items(assignees: list[str] | None = None, within: me.Q | None = None) -
         return task.status == "open" and (assignees is None or task.assignee in assignees)
 
     items = [Item(task, case.employee, case_id=case.pk, case_kind=case.kind)
-             for case in cases.only(*CASE_FIELDS) for task in case.tasks if wanted(task)]
+             for case in cases.only(*CASE_FIELDS) for task in case.listed_tasks() if wanted(task)]
     items += [Item(task, absence.employee, absence_id=absence.pk)
               for absence in absences.only("employee", "tasks") if people is None or absence.employee in people
               for task in absence.tasks if wanted(task)]

@@ -205,3 +205,30 @@ def test_the_staff_summary_is_kept_by_every_write_to_absences_and_cases(world):
     assert rebuild_staff_summaries() == 2
     summary = Employee.objects.get(pk=world["ann"].pk).summary
     assert summary.absent_on(TODAY - 15 * DAY) and not summary.absent_on(TODAY) and summary.case_kinds == ["STS"]
+
+
+def test_a_flag_s_task_is_counted_while_its_case_is_paused_and_after_it_closes(world):
+    """Issue 19, point 6: a flag is work for HR whatever becomes of the case. While the case is paused only the
+    flag's task is listed and counted (the case's other work waits); resuming moves on the due dates of the tasks
+    that waited, not the flag's; closing the case cancels its work but the flag's task, which stays in the queue.
+    After each write the kept counts equal a fresh count, and the tallies a recount of the rows."""
+    case = new_case(world["ann"], [(BEA, 2)])
+    case.tasks.append(Task(id="flag-f1", kind="resolve_flag", title="Resolve the flag", assignee=world["queue"],
+                           due_on=TODAY - DAY))
+    case.save_checked()
+    queue = world["queue"]
+    steps = [(lambda: None, {BEA: (1, 0), queue: (1, 1)}),
+             (lambda: fresh_case(world).change(BEA, "case paused", lambda case: case.pause(TODAY - 7 * DAY)),
+              {queue: (1, 1)}),
+             (lambda: fresh_case(world).change(BEA, "case resumed", lambda case: case.resume(TODAY, "ENG")),
+              {BEA: (1, 0), queue: (1, 1)}),
+             (lambda: fresh_case(world).change(HR, "case closed", lambda case: case.close(TODAY, HR, "closed")),
+              {queue: (1, 1)})]
+    for write, expected in steps:
+        write()
+        assert kept_counts() == fresh_counts() == expected
+        assert kept_tallies() == recounted_tallies()
+    waited, flagged = fresh_case(world).tasks
+    assert (flagged.kind, flagged.status, flagged.due_on) == ("resolve_flag", "open", TODAY - DAY)  # listed all along
+    assert waited.status == "cancelled"
+    assert TODAY + 9 * DAY <= waited.due_on <= TODAY + 11 * DAY    # moved on by the week it waited, to a working day
