@@ -13,6 +13,7 @@ import mongoengine as me
 
 from casework.workflow import MILESTONE_TASKS, OWED_WHATEVER_THE_CASE, due_on
 from documents.base import AuditEntry, Versioned, utcnow
+from documents.case_days import list_days
 from documents.open_task import KeepsOpenTasks, OpenTasksQuerySet
 from documents.scope import ScopedQuerySet
 
@@ -343,6 +344,10 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
     migrated = me.EmbeddedDocumentField(Migration)
     version = me.IntField(default=0)
     audit = me.EmbeddedDocumentListField(AuditEntry)
+    # Kept from the tasks and stages for the case list's filters (documents/case_days.py): never set by hand.
+    next_due_on = me.DateField()
+    warning_until = me.DateField()
+    review_ends_on = me.DateField()
 
     meta = {
         "collection": "cases",
@@ -355,8 +360,9 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
             ("tasks.assignee", "tasks.status"),
             ("tasks.status", "tasks.due_on"),  # overdue tasks on the dashboard
             ("flags.status", "division"),
-            "stages.warning_expires_on",   # HR's case list: a live warning
-            "stages.review_date",          # HR's case list: a review period ending soon
+            ("division", "next_due_on"),       # HR's case list: an overdue task (documents/case_days.py)
+            ("division", "warning_until"),     # a live warning
+            ("division", "review_ends_on"),    # a review period ending soon
         ],
     }
 
@@ -367,6 +373,17 @@ class Case(KeepsOpenTasks, Versioned, me.Document):
         if self.stages and self.stage != self.stages[-1].key:
             raise me.ValidationError("The current stage is the last stage entered.",
                                      errors={"stage": "The current stage must be the last stage entered."})
+
+    def save(self, *args, **kwargs):
+        self.note_list_days()
+        return super().save(*args, **kwargs)
+
+    def note_list_days(self) -> None:
+        """Set the days the case list filters on from the tasks and stages as they are now (unsaved; `save` does
+        it, and so must an insert round the documents)."""
+        for name, day in list_days(self.tasks, self.stages).items():
+            if getattr(self, name) != day:
+                setattr(self, name, day)
 
     @property
     def current_stage(self) -> Stage | None:

@@ -18,6 +18,7 @@ from mongoengine.connection import get_db
 from pymongo import DeleteMany, UpdateOne
 
 from casework.workflow import OWED_WHATEVER_THE_CASE
+from documents.case_days import READ_FOR_DAYS, keep_list_days
 from documents.case_rollup import CASE_FIELDS, add_case_rollups, sync_case_rollups
 from documents.reading import rows_where
 from documents.rtw_due import add_rtw_due, rebuild_rtw_due, refresh_rtw_due_people, sync_rtw_due
@@ -88,7 +89,7 @@ def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touche
     if not ids or not (rows_touched or summaries_touched):
         return
     kind = "case" if document._meta["collection"] == "cases" else "absence"
-    fields = HOLDER_FIELDS + (ABSENCE_FIELDS if kind == "absence" else CASE_FIELDS)
+    fields = HOLDER_FIELDS + (ABSENCE_FIELDS if kind == "absence" else CASE_FIELDS + READ_FOR_DAYS)
     holders = list(rows_where(document._get_collection(), {"_id": ids}, dict.fromkeys(fields, 1)))
     if summaries_touched:
         refresh_staff_summaries({*employees, *(stored.get("employee") for stored in holders)})
@@ -96,8 +97,9 @@ def sync_open_tasks(document: type[me.Document], ids: list, employees=(), touche
     gone = [key for key in ids if key not in found]
     if kind == "absence":
         sync_rtw_due(holders, gone=gone)
-    else:     # the dashboards' roll-ups of the cases (documents/case_rollup.py)
+    else:     # the dashboards' roll-ups of the cases (documents/case_rollup.py), the case list's days
         sync_case_rollups(holders, gone=gone)
+        keep_list_days(holders)
     if not rows_touched:
         return
     people = _people(stored.get("employee") for stored in holders if stored.get("tasks"))
@@ -129,6 +131,7 @@ def add_open_tasks(kind: str, inserted: list[dict], summaries: bool = True, peop
         add_rtw_due(inserted, people=people if given else None)
     else:
         add_case_rollups(inserted)
+        keep_list_days(inserted)
     if summaries:
         refresh_staff_summaries(stored.get("employee") for stored in inserted)
 
@@ -201,8 +204,11 @@ class OpenTasksQuerySet(me.QuerySet):
         return result
 
     def insert(self, doc_or_docs, *args, **kwargs):
-        result = super().insert(doc_or_docs, *args, **kwargs)
         docs = doc_or_docs if isinstance(doc_or_docs, (list, tuple)) else [doc_or_docs]
+        for doc in docs:
+            if hasattr(doc, "note_list_days"):     # a case: the days its list filters on, in the same write
+                doc.note_list_days()
+        result = super().insert(doc_or_docs, *args, **kwargs)
         keys = [getattr(made, "pk", made) for made in (result if isinstance(result, list) else [result])]
         add_open_tasks("case" if self._document._meta["collection"] == "cases" else "absence",
                        [{**doc.to_mongo().to_dict(), "_id": key} for doc, key in zip(docs, keys, strict=True)])
@@ -231,9 +237,10 @@ class KeepsOpenTasks:
         return saved
 
 
-ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw", "rtw", "division", "manager_path"})  # a raw update
-# may change anything; an interview recorded or undone changes the absence's return-to-work row (documents/rtw_due.py);
-# a case's division and chain its roll-ups (documents/case_rollup.py)
+ROW_FIELDS = frozenset({"tasks", "paused", "employee", "raw", "rtw", "division", "manager_path", "stages"})
+# a raw update may change anything; an interview recorded or undone changes the absence's return-to-work row
+# (documents/rtw_due.py); a case's division and chain its roll-ups (documents/case_rollup.py), its stages the days
+# the case list filters on (documents/case_days.py)
 SUMMARY_FIELDS = frozenset({"employee", "first_day", "last_day", "status", "kind", "stage", "flags", "raw"})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from documents.case_days import rebuild_list_days
 from documents.case_rollup import rebuild_case_rollups
 from documents.divisions import count_divisions
 from documents.employee import Employee
@@ -28,7 +29,8 @@ from services.jobs import JobSettings, Running, allowed_attempts
 # employees' search words; 3: the dashboards' roll-ups of the cases; 4: the tallies of open tasks by holder and
 # due day, the logins' search words (filled here once, no longer at every start-up), the divisions with staff, and
 # hierarchy health; 5: each flag waiting for HR with its task in the HR queue (flags raised before they were HR's
-# tasks, or whose task was cancelled when the case closed), listed while its case is paused.
+# tasks, or whose task was cancelled when the case closed), listed while its case is paused; and the days each case
+# keeps for the case list's filters (documents/case_days.py).
 KEPT_VERSION = 5
 KEPT_REBUILD = "kept_rebuild"
 REBUILT_BY = "casebook, after an upgrade or a restore"
@@ -70,8 +72,9 @@ def rebuild_kept(as_of: dt.date, running: Running | None = None) -> Rebuilt:
 
 
 def rebuild_dashboard_rollups() -> int:
-    """The dashboards' roll-ups of the cases written again from the cases (documents/case_rollup.py); returns how
-    many cases count in them."""
+    """The dashboards' roll-ups of the cases written again from the cases (documents/case_rollup.py), and the days
+    each case keeps for the case list (documents/case_days.py); returns how many cases count in the roll-ups."""
+    rebuild_list_days()
     return rebuild_case_rollups()
 
 

@@ -290,6 +290,8 @@ class _CasesOpened:
         cases, self.cases, self.employees = self.cases, [], set()
         if not cases:
             return
+        for case, _ in cases:
+            case.note_list_days()
         stored = [case.to_mongo().to_dict() for case, _ in cases]
         Case._get_collection().insert_many(stored, ordered=False)
         for case, _ in cases:

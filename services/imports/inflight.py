@@ -104,8 +104,11 @@ def _apply(outcomes: list[Outcome], employees: dict[str, Employee], numbers: lis
     collection, assignee = Case._get_collection(), Assignees()
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
-        stored = [migrated_case(row, employees[row.assignment_number], number, policy, actor, today, assignee,
-                                warnings).to_mongo() for row, number, warnings in chunk]
+        made = [migrated_case(row, employees[row.assignment_number], number, policy, actor, today, assignee,
+                              warnings) for row, number, warnings in chunk]
+        for case in made:
+            case.note_list_days()
+        stored = [case.to_mongo() for case in made]
         collection.insert_many(stored, ordered=False)
         add_open_tasks("case", stored, summaries=False,
                        people={employees[row.assignment_number].pk: employees[row.assignment_number]

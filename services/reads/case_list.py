@@ -4,9 +4,9 @@ filters, which its figures link with), paged and exported as CSV. A filter value
 is left out and named beside its field, so the list still shows.
 
 Each filter is an indexed equality or range on the cases (`Case.meta`): the scope's division or chain of
-supervisors, `manager_path` for a manager's whole team, `tasks.status` and `tasks.due_on` for overdue tasks,
-`stages.warning_expires_on` and `stages.review_date`; a name is looked up on the employees' search words first
-(at most a page of people, whose ids the cases are then read by).
+supervisors, `manager_path` for a manager's whole team, and the days each case keeps from its tasks and stages
+(documents/case_days.py) for an overdue task, a live warning and a review period ending soon; a name is looked up
+on the employees' search words first (at most a page of people, whose ids the cases are then read by).
 """
 from __future__ import annotations
 
@@ -109,19 +109,17 @@ def _named(user, text: str, most: int) -> tuple[list, bool]:
 
 
 def narrowing(today: dt.date, applied: dict[str, str]) -> dict:
-    """The raw filter of the overdue, warning and review filters applied (each a dotted field an index serves,
-    with the `$elemMatch` that makes both conditions hold on one task or stage)."""
+    """The raw filter of the overdue, warning and review filters applied: each a range on a day the case keeps
+    (documents/case_days.py), which an index with the division serves."""
     day = midnight(today)
     where: dict = {}
     if applied.get("overdue"):
-        where["tasks.status"] = "open"
-        where["tasks"] = {"$elemMatch": {"status": "open", "due_on": {"$lt": day}}}
+        where["next_due_on"] = {"$lt": day}
     if applied.get("warning"):
-        where["stages.warning_expires_on"] = {"$gte": day}
+        where["warning_until"] = {"$gte": day}
     if applied.get("review"):
-        within = {"$gte": day, "$lte": midnight(today + dt.timedelta(days=int(applied["review"])))}
-        where["stages.review_date"] = within
-        where["stages"] = {"$elemMatch": {"review_date": within}}
+        where["review_ends_on"] = {"$gte": day,
+                                   "$lte": midnight(today + dt.timedelta(days=int(applied["review"])))}
     return where
 
 

@@ -16,6 +16,7 @@ from blueprints.jobs import job_host
 from casework.milestones import Milestone
 from documents import Case, Employee, Job, User, rebuild_manager_paths
 from documents.case import Stage
+from documents.case_days import rebuild_list_days
 from documents.case_rollup import (
     PAY_KINDS,
     PAY_WINDOW_DAYS,
@@ -211,6 +212,7 @@ def test_kept_roll_ups_equal_a_recount_after_any_changes_and_after_a_rebuild(app
         except Refused:
             event(f"{operation[0]} refused")     # a flag of that kind already waiting: nothing changed
     _agree()
+    assert rebuild_list_days() == 0     # the case list's days (documents/case_days.py) were kept by every write
     kept = kept_case_rollups()
     rebuild_dashboard_rollups()
     assert kept_case_rollups() == kept

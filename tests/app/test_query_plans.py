@@ -226,12 +226,14 @@ def test_a_page_of_task_rows_is_a_range_of_due_days_on_an_index(db, part, keys):
 
 
 # HR's case list (issue 19 point 4): each of its filters is an indexed equality or range of the cases, and the filter
-# the list sends holds no `$or` (the engine's scan).
+# the list sends holds no `$or` (the engine's scan). An overdue task, a live warning and a review ending are ranges
+# of the days each case keeps (documents/case_days.py), after the division of HR's scope.
 CASE_LIST_READS = [
-    ("a live warning", {"stages.warning_expires_on": {"$gte": DAY}}, ["stages.warning_expires_on"]),
-    ("a review period ending soon", {"stages.review_date": {"$gte": DAY, "$lte": DAY + dt.timedelta(days=28)}},
-     ["stages.review_date"]),
-    ("an overdue task", {"tasks.status": "open", "tasks.due_on": {"$lt": DAY}}, ["tasks.status", "tasks.due_on"]),
+    ("a live warning", {"division": "D1", "warning_until": {"$gte": DAY}}, ["division", "warning_until"]),
+    ("a review period ending soon", {"division": "D1", "review_ends_on": {"$gte": DAY,
+                                                                          "$lte": DAY + dt.timedelta(days=28)}},
+     ["division", "review_ends_on"]),
+    ("an overdue task", {"division": "D1", "next_due_on": {"$lt": DAY}}, ["division", "next_due_on"]),
     ("a manager's whole team", {"manager_path": "B1"}, ["manager_path"]),
     ("a division's open short-term cases", {"division": "D1", "status": "open", "kind": "STS"},
      ["division", "status", "kind"]),
@@ -247,7 +249,10 @@ def case_db(db):
                            "manager_path": [f"M{n % 5}", "B1"],
                            "stages": [{"key": "formal_1", "warning_expires_on": DAY + dt.timedelta(days=n % 60),
                                        "review_date": DAY + dt.timedelta(days=n % 90)}],
-                           "tasks": [{"status": "open", "due_on": DAY - dt.timedelta(days=n % 10)}]}
+                           "tasks": [{"status": "open", "due_on": DAY - dt.timedelta(days=n % 10)}],
+                           "next_due_on": DAY - dt.timedelta(days=n % 10),
+                           "warning_until": DAY + dt.timedelta(days=n % 60),
+                           "review_ends_on": DAY + dt.timedelta(days=n % 90)}
                           for n in range(200)])
     return db
 
