@@ -17,10 +17,12 @@ from casework.plain_words import title_case
 ASSOCIATE = "associate_absences"
 ALTERNATIVE_DATE_DAYS = 7
 RESOLVE_FLAG = "resolve_flag"      # HR's task while a manager's flag waits: resolving the flag completes it
+FLAG_ANSWERED = "flag_answered"    # the raiser's task once HR resolved their flag: read what was done
 # A flag is the manager's question to HR, answered whatever becomes of the case: its task is not cancelled when the
 # case closes (the flag stays in the Flags queue until HR resolves it, which completes the task), and a paused case
-# does not hide it from the HR queue (a pause holds back short-term work, not HR's answer).
-OWED_WHATEVER_THE_CASE = frozenset({RESOLVE_FLAG})
+# does not hide it from the HR queue (a pause holds back short-term work, not HR's answer). Nor is the answer's
+# task, which tells the manager how HR resolved it.
+OWED_WHATEVER_THE_CASE = frozenset({RESOLVE_FLAG, FLAG_ANSWERED})
 
 
 @dataclasses.dataclass(frozen=True)

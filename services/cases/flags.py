@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from casework.moments import local_time
+from casework.workflow import FLAG_ANSWERED
 from documents.case import Case, Flag, Task
 from documents.employee import Employee
 from documents.user import User
 from services import clock
-from services.cases.tasks import FLAG_ANSWERED, RESOLVE_FLAG, hr_queue
+from services.cases.tasks import RESOLVE_FLAG, hr_queue
 from services.errors import Refused
 from services.mail import MailSettings
 from services.notifications import send_notice

@@ -32,7 +32,6 @@ from services.reads.people import name_of
 LETTER_TASKS = frozenset({"send_invite", "send_outcome_letter", "send_closing_letter"})
 CONFIRM_MIGRATED = "confirm_migrated"
 REVIEW_MEETING = "review_meeting"   # a review meeting due (the scan gives it); recording its outcome completes it
-FLAG_ANSWERED = "flag_answered"    # the raiser's task once HR resolved their flag: read what was done
 
 
 def hr_queue(division: str) -> str:

@@ -120,6 +120,8 @@ def test_closing_a_case_leaves_its_flag_s_task_in_hr_s_queue_until_the_flag_is_r
     assert kept_agrees()
     assert resolve(auth, case, flag_id).status_code == 302
     assert flag_tasks(case) == [(f"flag-{flag_id}", "done")]
+    # the manager who raised it is told how it was resolved, the case closed or not (issue 19, point 6)
+    assert [task.kind for task in Case.objects.get(pk=case.pk).open_tasks()] == ["flag_answered"]
     assert badge_counts(hr, TODAY) == (waiting[0] - 1, waiting[1])
     assert "Resolve the “wrong stage” flag" not in auth.client.get("/tasks").get_data(as_text=True)
     assert kept_agrees()
@@ -142,5 +144,6 @@ def test_a_paused_case_s_flag_task_is_listed_and_counted_in_hr_s_queue(auth, peo
     assert f'href="/hr/flags#flag-{flag_id}"' in page
     assert resolve(auth, case, flag_id).status_code == 302
     assert flag_tasks(case) == [(f"flag-{flag_id}", "done")]
+    assert badge_counts(bea, TODAY) == (1, 0)     # told how HR resolved it, though the case's own work waits
     assert badge_counts(hr, TODAY) == (waiting[0] - 1, waiting[1])
     assert kept_agrees()
