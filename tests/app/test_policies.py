@@ -18,8 +18,9 @@ from tests.conftest import csrf_token
 
 TODAY = clock.today()
 COUNCIL = (PRESETS / "council-2019.toml").read_text()
-READ_PAGES = ["/policies", "/policies/council-2019/1", "/policies/council-2019/1/policy.toml", "/triggers/scan"]
-ADMIN_PAGES = ["/policies/council-2019/1/edit", "/policies/new", "/policies/nhs-wales/1/activate"]
+READ_PAGES = ["/policies", "/policies/council-2019/1", "/triggers/scan"]
+ADMIN_PAGES = ["/policies/council-2019/1/edit", "/policies/new", "/policies/nhs-wales/1/activate",
+               "/policies/council-2019/1/policy.toml"]
 CHANGES = ["/policies/council-2019/1/edit", "/policies/upload", "/policies/paste", "/policies/nhs-wales/1/activate"]
 
 
@@ -139,9 +140,24 @@ def test_a_version_reads_in_words(signed_in):
 
 
 def test_download_loads_to_an_equal_policy(signed_in):
-    response = signed_in("hr").get("/policies/council-2019/1/policy.toml")
+    response = signed_in("admin").get("/policies/council-2019/1/policy.toml")
     assert response.headers["Content-Disposition"] == 'attachment; filename="council-2019-revision-1.toml"'
     assert load_policy(tomllib.loads(response.get_data(as_text=True))) == load_preset("council-2019")
+
+
+def test_only_administrators_download_the_toml(signed_in, auth, make_user):
+    """HR read the policy in words: the file and its keys are the administrators' (issue 19, point 10); the route
+    refuses HR, not only the link is hidden."""
+    refused = signed_in("hr").get("/policies/council-2019/1/policy.toml")
+    assert refused.status_code == 403
+    assert "attachment" not in refused.headers.get("Content-Disposition", "")
+    assert "[[triggers]]" not in refused.get_data(as_text=True)
+    auth.logout()
+    make_user("admin@example.org", ["admin"])
+    auth.login("admin@example.org")
+    sent = auth.client.get("/policies/council-2019/1/policy.toml")
+    assert sent.status_code == 200 and sent.content_type == "application/toml; charset=utf-8"
+    assert tomllib.loads(sent.get_data(as_text=True))["key"] == "council-2019"
 
 
 @pytest.mark.parametrize("changes, field, message", [
