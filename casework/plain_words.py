@@ -23,6 +23,16 @@ def title_case(title: str) -> str:
                     for index, word in enumerate(words))
 
 
+def with_stage_name(text: str, stage_title: str) -> str:
+    """`text` (a task's title the policy gives) with the stage's name in it, in whatever case, written in title
+    case and the rest as it is ("Hold the 1st formal absence review meeting (checklist A5)" → "Hold the 1st Formal
+    Absence Review Meeting (checklist A5)")."""
+    if not stage_title.strip():
+        return text
+    name = re.compile(rf"(?<!\w){re.escape(stage_title)}(?!\w)", re.IGNORECASE)
+    return name.sub(lambda _: title_case(stage_title), text)
+
+
 def _capitalised(word: str) -> str:
     return "-".join(part if not part or any(c.isdigit() or c.isupper() for c in part) else _first_up(part)
                     for part in word.split("-"))

@@ -227,7 +227,7 @@ def test_notes_wait_for_the_association_then_mark_the_meeting_held(auth, people)
     associate(case, people)
     html = auth.client.get(url).get_data(as_text=True)
     first, last = TODAY - 40 * DAY, TODAY - 38 * DAY
-    assert "Notes of the absence support meeting" in html and "checklist A4" in html
+    assert "Notes of the Absence Support Meeting" in html and "checklist A4" in html   # as pages write a stage
     assert f"<td>{long_date(first)}</td><td>{long_date(last)}</td>" in html     # the read-only summary
     working = Case.objects.get(pk=case.pk).current_stage.associated[0].working_days
     prefilled = f"{long_date(first)} to {long_date(last)}: {working} working day{'' if working == 1 else 's'} lost"
@@ -310,7 +310,7 @@ def test_the_invitation_downloads_as_ics_with_the_people_invited(auth, people):
     assert (str(event["uid"]), int(event["sequence"])) == (f"{meeting.id}@casebook", 0)
     assert f"DTSTART;TZID=Europe/London:{(TODAY + 6 * DAY):%Y%m%d}T100000".encode() in answer.data
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=45)
-    assert str(event["summary"]) == "1st formal absence review meeting: Wes Worker"
+    assert str(event["summary"]) == "1st Formal Absence Review Meeting: Wes Worker"
     assert str(event["organizer"]) == "mailto:bea@example.org" and event["organizer"].params["cn"] == "Bea Boss"
     assert [str(a) for a in event["attendee"]] == ["mailto:bea@example.org", "mailto:hana@example.org",
                                                    "mailto:wes@example.org"]

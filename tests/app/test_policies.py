@@ -167,7 +167,7 @@ def test_only_administrators_download_the_toml(signed_in, auth, make_user):
      "Window in months (Trigger: 2 working weeks lost in 12 months (10 working days for a full-time week)) must be "
      "a positive whole number"),
     ({"sts-stages-1-warning_months": "6.5"}, "sts-stages-1-warning_months",
-     "Months the first warning stays live (Short-term stage: 1st formal absence review meeting) must be a positive "
+     "Months the first warning stays live (Short-term stage: 1st Formal Absence Review Meeting) must be a positive "
      "whole number"),
     ({"full_time_days_per_week": "8"}, "full_time_days_per_week",
      "Working days in a full-time week (The whole policy) must be 7 or fewer"),
@@ -422,7 +422,7 @@ def test_saving_shows_what_changed_against_the_version_in_force(signed_in, make_
         "Title Trigger: 5 or more occasions in 12 months 4 or more occasions in 12 months "
         "5 or more occasions in 12 months",
         "Threshold Trigger: 5 or more occasions in 12 months 4 5",
-        "Months the first warning stays live Short-term stage: 1st formal absence review meeting 6 9"]
+        "Months the first warning stays live Short-term stage: 1st Formal Absence Review Meeting 6 9"]
     # HR reads the history in words, not by the file's keys
     make_user("hr-reader@example.org", ["hr"], hr_divisions=["Community Care"])
     auth.logout()
