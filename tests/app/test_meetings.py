@@ -227,7 +227,11 @@ def test_notes_wait_for_the_association_then_mark_the_meeting_held(auth, people)
     associate(case, people)
     html = auth.client.get(url).get_data(as_text=True)
     first, last = TODAY - 40 * DAY, TODAY - 38 * DAY
-    assert "Notes of the Absence Support Meeting" in html and "checklist A4" in html   # as pages write a stage
+    # the meeting named as pages write a stage, and the checklist's code explained where it is shown (issue 19,
+    # point 10)
+    assert "Notes of the Absence Support Meeting" in html and "(checklist A4)" in html
+    assert ("A4 is the policy's checklist for the Absence Support Meeting (Informal): the points below follow it."
+            in html.replace("&#39;", "'"))
     assert f"<td>{long_date(first)}</td><td>{long_date(last)}</td>" in html     # the read-only summary
     working = Case.objects.get(pk=case.pk).current_stage.associated[0].working_days
     prefilled = f"{long_date(first)} to {long_date(last)}: {working} working day{'' if working == 1 else 's'} lost"
@@ -282,6 +286,8 @@ def test_case_conference_notes_are_for_its_participants_hr_and_admins(auth, peop
         assert answer.status_code == status, login
         body = answer.get_data(as_text=True)
         assert (SECRET in body) == (status == 200), login
+        if status == 200:   # the case conference's notes form is Casebook's own: no policy code to explain
+            assert "<h1>Notes of the Case Conference</h1>" in body and "checklist CC" not in body
         if login == "gus@example.org":
             assert "Notes are confidential to the participants, HR and administrators." in body
             page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)

@@ -129,7 +129,7 @@ def test_a_version_reads_in_words(signed_in):
                   "the meeting, or another suitable manager), within 2 weeks and 1 day of the letter's date",
                   "Invite C6; outcome C7 or C8", "A lapsed warning can still be referred to for 24 months",
                   "28 calendar days", "Refer to occupational health", "Hold the case review hearing (checklist A9)",
-                  "A9: checklist for the case review hearing", "1. Absence Support Meeting", "preset installed"):
+                  "A9: checklist for the Case Review Hearing", "1. Absence Support Meeting", "preset installed"):
         assert words in page, words
     assert "Edit as a new version" not in page and "Preview activation" not in page
     # HR reads the policy in words: no TOML file, no key of the file (issue 19, point 10)

@@ -102,8 +102,10 @@ def test_codes_in(text, codes):
 
 
 @pytest.mark.parametrize("code, words", [
-    ("A4", "checklist for the absence support meeting (informal)"),
-    ("A9", "checklist for the case review hearing"),
+    ("A4", "checklist for the Absence Support Meeting (Informal)"),       # named as pages write a stage
+    ("A9", "checklist for the Case Review Hearing"),
+    ("A8", "checklist for the Meeting with an Employee on Long-Term Sickness Absence"),
+    ("CC", None),                             # the case conference's notes form is Casebook's, not the policy's
     ("B4", "the form “Referral to occupational health”"),
     ("C2", "the letter “Attendance improved: the review has ended”"),
 ])
