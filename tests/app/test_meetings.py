@@ -339,7 +339,9 @@ def test_the_case_page_shows_the_meetings_section(auth, people):
     [meeting] = Case.objects.get(pk=case.pk).current_stage.meetings
     assert answer.status_code == 200 and 'id="case-page"' in html
     assert f"Meeting arranged for {long_date(TODAY + 5 * DAY)} at 10:00." in html
-    assert "2nd formal absence review meeting" in html and "Arranged" in html
+    assert "2nd Formal Absence Review Meeting\n" in html and "Arranged" in html
+    assert ('Record the notes<span class="nhsuk-u-visually-hidden"> of the 2nd Formal Absence Review Meeting on'
+            in html)
     assert "Bea Boss (Line manager)" in html and "Hana Hart (HR advisor)" in html
     assert "with Cal Colleague (trade union representative)" in html and "Nobody is down as" not in html
     assert f"/cases/{case.pk}/meetings/{meeting.id}/notes" in html
