@@ -144,7 +144,8 @@ def amend_associated(case_id: str):
 
 def _amend_page(case: Case, employee: Employee, form: StageForm, absences: AbsencesForm):
     ladder = ladder_of(case)
-    form.stage.choices = [SelectChoice(stage.key, f"{stage.title} ({stage.key})") for stage in ladder.stages]
+    form.stage.choices = [SelectChoice(stage.key, f"{title_case(stage.title)} ({stage.key})")
+                          for stage in ladder.stages]
     candidates, ticked = association_candidates(case, clock.today())
     absences.absence_ids.choices = [(str(absence.pk), str(absence.pk)) for absence in candidates]
     if absences.absence_ids.raw_data is None:   # not the form sent: the stage form's error keeps the stored ticks
@@ -289,4 +290,4 @@ def _case(case_id: str) -> tuple[Case, Employee]:
 
 def _title(case: Case) -> str:
     stage = ladder_of(case).stage(case.stage)
-    return stage.title if stage else case.stage
+    return title_case(stage.title) if stage else case.stage

@@ -136,8 +136,9 @@ def show(key: str, revision: int):
 
 
 @bp.route("/policies/<key>/<int:revision>/policy.toml")
-@requires(POLICY_READERS)
+@requires(POLICY_EDITORS)
 def download(key: str, revision: int):
+    """The version as a TOML file, to edit and upload again: administrators only (HR read the policy in words)."""
     document = _version(key, revision)
     return Response(service.as_toml(document), content_type="application/toml; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{key}-revision-{revision}.toml"'})

@@ -13,6 +13,7 @@ from casework.calendar import WorkingPattern
 from casework.facts import AbsenceFacts, CaseFacts
 from casework.figures import Figures, long_term_from
 from casework.milestones import LapsedWarning
+from casework.plain_words import title_case
 from casework.policy import Counting, Policy
 from casework.review import Target, review_figures
 
@@ -55,7 +56,8 @@ def lts_actions(off_long_term: Sequence[AbsenceFacts], cases: Sequence[CaseFacts
     if not off_long_term or any(case.kind == "LTS" and case.is_live for case in cases):
         return []
     absence, first = off_long_term[0], policy.lts.ladder.first
-    return [Action("open_lts", f"Open a long-term case at {first.title}: {long_term_words(absence, policy, as_of)}",
+    return [Action("open_lts", f"Open a long-term case at {title_case(first.title)}: "
+                               f"{long_term_words(absence, policy, as_of)}",
                    stage=first.key, absence_ids=(absence.id,))]
 
 
@@ -221,7 +223,7 @@ def _due(action: Action | None) -> tuple[list[Action], list[str]]:
 
 def _next_step(case: CaseFacts, policy: Policy) -> str:
     higher = policy.sts.ladder.after(case.stage)
-    step = (f"the meeting decides whether to move on to {higher.title}" if higher
+    step = (f"the meeting decides whether to move on to {title_case(higher.title)}" if higher
             else "this is the last stage of the policy")
     return f"{step}; nothing moves until its outcome is recorded"
 
@@ -247,10 +249,10 @@ def _open(new: list[FiredRule], previous: CaseFacts | None, lapsed: LapsedWarnin
         history.append(f"the {lapsed.level} warning lapsed on {long_date(lapsed.lapsed_on)} and may be referred "
                        f"to until {long_date(lapsed.referable_until)}")
     if history:
-        return Action("restart_sts", f"Restart at {stage.title}: {_words(new)}; {'; '.join(history)}",
+        return Action("restart_sts", f"Restart at {title_case(stage.title)}: {_words(new)}; {'; '.join(history)}",
                       case_id=previous.id if previous else None, stage=stage.key, figures=_figures(new),
                       absence_ids=_absences(new), lapsed_warning=lapsed)
-    return Action("open_sts", f"Open a short-term case at {stage.title}: {_words(new)}", stage=stage.key,
+    return Action("open_sts", f"Open a short-term case at {title_case(stage.title)}: {_words(new)}", stage=stage.key,
                   figures=_figures(new), absence_ids=_absences(new))
 
 

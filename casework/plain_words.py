@@ -23,6 +23,16 @@ def title_case(title: str) -> str:
                     for index, word in enumerate(words))
 
 
+def with_stage_name(text: str, stage_title: str) -> str:
+    """`text` (a task's title the policy gives) with the stage's name in it, in whatever case, written in title
+    case and the rest as it is ("Hold the 1st formal absence review meeting (checklist A5)" → "Hold the 1st Formal
+    Absence Review Meeting (checklist A5)")."""
+    if not stage_title.strip():
+        return text
+    name = re.compile(rf"(?<!\w){re.escape(stage_title)}(?!\w)", re.IGNORECASE)
+    return name.sub(lambda _: title_case(stage_title), text)
+
+
 def _capitalised(word: str) -> str:
     return "-".join(part if not part or any(c.isdigit() or c.isupper() for c in part) else _first_up(part)
                     for part in word.split("-"))
@@ -34,12 +44,16 @@ def _first_up(part: str) -> str:
 
 
 def code_words(code: str) -> str | None:
-    """What a checklist, form or letter code stands for, in words; None for a code Casebook does not know."""
+    """What a checklist, form or letter code stands for, in words, a checklist's meeting named in title case as
+    pages write a stage ("checklist for the 1st Formal Absence Review Meeting"); None for a code Casebook does not
+    know, or one that is not the policy's (the case conference's notes form, "CC")."""
+    if not CODE.fullmatch(code):
+        return None
     checklists = {checklist.code: checklist.title for checklist in CHECKLISTS.values()}
     if code in OWN_WORDS:
         return OWN_WORDS[code]
     if code in checklists:
-        return f"checklist for the {checklists[code][0].lower()}{checklists[code][1:]}"
+        return f"checklist for the {title_case(checklists[code])}"
     if code in LETTERS:
         title = LETTERS[code].title.removeprefix(f"{code} ")
         kind = "form" if code.startswith("B") else "letter"
@@ -60,5 +74,5 @@ def codes_in(text: str) -> list[tuple[str, str]]:
 def glossary() -> list[tuple[str, str]]:
     """Every checklist, form and letter code Casebook knows, with its words: A1 to A9, then B, then C1 to C11."""
     codes = {*OWN_WORDS, *(checklist.code for checklist in CHECKLISTS.values()), *LETTERS}
-    known = [code for code in codes if CODE.fullmatch(code) and code_words(code)]
+    known = [code for code in codes if code_words(code)]
     return [(code, code_words(code) or "") for code in sorted(known, key=lambda code: (code[0], int(code[1:])))]

@@ -12,7 +12,7 @@ from casework.absences import long_date
 from casework.calendar import WEEKDAYS, WorkingPattern, add_months, nth_working_day_after
 from casework.checklists import missing_attendees
 from casework.ladders import Ladder, Stage, Task
-from casework.plain_words import title_case
+from casework.plain_words import title_case, with_stage_name
 
 ASSOCIATE = "associate_absences"
 ALTERNATIVE_DATE_DAYS = 7
@@ -47,13 +47,14 @@ def due_on(start: dt.date, working_days: int, region: str) -> dt.date:
 
 
 def stage_tasks(stage: Stage, entered_on: dt.date, region: str) -> list[PlannedTask]:
-    """The tasks `stage` creates when a case enters it on `entered_on`, associating the absences first."""
+    """The tasks `stage` creates when a case enters it on `entered_on`, associating the absences first; the
+    stage's name in a task's title is in title case, as pages write it (the rest of the policy's words as they are)."""
     tasks = list(stage.tasks)
     if not any(task.kind == ASSOCIATE for task in tasks):
         tasks.insert(0, _ASSOCIATE_DEFAULT)
     tasks.sort(key=lambda task: task.kind != ASSOCIATE)
-    return [PlannedTask(task.kind, task.title, task.assignee, due_on(entered_on, task.due_working_days, region),
-                        stage.key) for task in tasks]
+    return [PlannedTask(task.kind, with_stage_name(task.title, stage.title), task.assignee,
+                        due_on(entered_on, task.due_working_days, region), stage.key) for task in tasks]
 
 
 _ASSOCIATE_DEFAULT = Task(ASSOCIATE, "Associate the absences that reached the trigger", "manager", 2)
@@ -251,17 +252,18 @@ def formal_outcome_problem(outcome: OutcomeKind, stage: Stage, meetings: list[Me
                     f"{long_date(decided_before)}, and moving on to the next stage is decided at a review meeting "
                     f"held after it.")
     if not held:
-        return (f"Hold the {stage.title} and record its notes first: "
+        return (f"Hold the {title_case(stage.title)} and record its notes first: "
                 f"\"{outcome.label}\" is decided at the meeting.")
     meeting = max(held, key=lambda meeting: meeting.on)
     missing = missing_attendees(stage.attendees, list(meeting.roles))
     if missing:
-        return (f"The {stage.title} on {long_date(meeting.on)} did not have everyone the policy requires: "
-                f"{', '.join(missing).lower()} missing. Arrange the meeting again with them.")
+        return (f"The {title_case(stage.title)} on {long_date(meeting.on)} did not have everyone the policy "
+                f"requires: {', '.join(missing).lower()} missing. Arrange the meeting again with them.")
     short = (notice_problem(meeting.arranged_on, meeting.on, notice_for(stage), region)
              if meeting.arranged_on else None)
     if short:
-        return f"The {stage.title} on {long_date(meeting.on)} was held without the notice the policy requires. {short}"
+        return (f"The {title_case(stage.title)} on {long_date(meeting.on)} was held without the notice the policy "
+                f"requires. {short}")
     return None
 
 

@@ -19,6 +19,7 @@ from mongoengine.errors import NotUniqueError
 
 from casework.absences import long_date
 from casework.month_figures import long_term_alike
+from casework.plain_words import title_case
 from casework.policy import Policy, PolicyError, load_policy
 from casework.policy_reader import where
 from documents.base import StaleEditError
@@ -202,7 +203,7 @@ def _stages(stages: list, ladder: str) -> list[Setting]:
     found = []
     for index, stage in enumerate(stages):
         path = (ladder, "stages", index)
-        group = f"{'Short' if ladder == 'sts' else 'Long'}-term stage: {stage['title']}"
+        group = f"{'Short' if ladder == 'sts' else 'Long'}-term stage: {title_case(stage['title'])}"
         found.append(Setting((*path, "review_weeks"), group, "Review period in weeks", stage.get("review_weeks", 0)))
         found.append(Setting((*path, "notice_days"), group, "Days of notice of the meeting",
                              stage.get("notice_days", 0)))

@@ -21,6 +21,7 @@ from pymongo.errors import BulkWriteError
 from casework.decisions import Action
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
 from casework.pertinent import REVIEW_ADJUSTMENT
+from casework.plain_words import title_case
 from casework.policy import PRESETS, Policy, load_policy
 from casework.policy_timeline import in_force
 from casework.triggers import Evaluation, evaluate
@@ -378,8 +379,8 @@ def start_short_term(employee: Employee, absence: Absence, task_id: str, actor: 
     if repeated is None:
         raise Refused("The long-term absences no longer reach the policy's number in its window: no case was opened.")
     first = policy.sts.ladder.first
-    action = Action("open_sts", f"Started by {name_of(actor)} at {first.title} after several long-term absences: "
-                                f"{repeated.explanation}", stage=first.key, absence_ids=repeated.absence_ids)
+    action = Action("open_sts", f"Started by {name_of(actor)} at {title_case(first.title)} after several long-term "
+                                f"absences: {repeated.explanation}", stage=first.key, absence_ids=repeated.absence_ids)
     opened = _open_case(employee, action, evaluation, policy, actor)
     Absence.objects(pk=absence.pk).finish_task(actor, AuditEntry(
         actor=actor, action="short-term procedure started", before={"task": "open"},

@@ -32,6 +32,8 @@ from services.absences.recording import (
     record_absence,
 )
 
+NOTHING_CHANGED = "Nothing changed: the absence already has these dates and details, so no correction was kept."
+
 
 @bp.route("/employees/<assignment_number>/absences/new", methods=["GET", "POST"])
 @requires(ABSENCE_RECORDERS)
@@ -97,7 +99,8 @@ def correct(absence_id: str):
     return answer(lambda: correct_absence(absence, employee, _details(form), form.last_day.data,
                                           form.correction_reason.data, current_user.email, clock.today(),
                                           seen_version(form)),
-                  "Absence corrected. The change and your reason are in its history.", absence_url(absence),
+                  lambda corrected: "Absence corrected. The change and your reason are in its history."
+                  if corrected is not None else NOTHING_CHANGED, absence_url(absence),
                   page_again(form, page), form)
 
 

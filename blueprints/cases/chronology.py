@@ -8,6 +8,7 @@ from flask_login import current_user
 from blueprints.access import CASE_READERS, requires
 from blueprints.cases import bp
 from blueprints.cases.loading import case_or_404
+from casework.plain_words import title_case
 from documents.scope import may_read_medical
 from services import clock
 from services.cases.meetings import may_read_notes
@@ -20,7 +21,7 @@ from services.reads.people import names_in
 @requires(CASE_READERS)
 def chronology(case_id: str):
     case, employee = case_or_404(case_id)
-    titles = {stage.key: stage.title for stage in ladder_of(case).stages}
+    titles = {stage.key: title_case(stage.title) for stage in ladder_of(case).stages}
     medical = may_read_medical(current_user, employee)
     events = case_chronology(case, names_in(case), titles,
                              lambda meeting: may_read_notes(current_user, case, employee, meeting), medical)

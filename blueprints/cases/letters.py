@@ -24,6 +24,7 @@ from blueprints.fields import DayField, seen_version
 from blueprints.settings import settings
 from casework.docx_package import MAX_BYTES
 from casework.letters import LETTERS
+from casework.plain_words import title_case
 from documents import Absence
 from documents.scope import may_read_medical
 from services import clock
@@ -195,7 +196,7 @@ add_letter_routes(bp, "/cases/<case_id>", case_or_404, _case_page, "cases.show")
 def provide(case, employee, today, forms) -> dict:
     """The "Letters" section: what the current stage offers, and every stage's letters, latest stage first."""
     ladder = ladder_of(case)
-    records = [(ladder.stage(stage.key).title if ladder.stage(stage.key) else stage.key, record)
+    records = [(title_case(ladder.stage(stage.key).title) if ladder.stage(stage.key) else stage.key, record)
                for stage in reversed(case.stages) for record in stage.letters]
     offers = letters_for(case, employee, case.current_stage, today,
                                                  organisation=settings().organisation) if case.current_stage else []

@@ -22,6 +22,7 @@ from blueprints.fields import seen_version
 from blueprints.settings import settings
 from casework.absences import long_date
 from casework.checklists import COMPANION_LABELS, ROLE_LABELS, ROLE_OF_ATTENDEE, missing_attendees
+from casework.plain_words import code_words
 from casework.workflow import notice_for
 from services import clock
 from services.cases.invitations import InvitationsSent, email_invitation
@@ -137,8 +138,9 @@ def notes(case_id: str, meeting_id: str):
 
 
 def _notes_page(case, employee, stage, meeting, form, status: int = 200, message: str | None = None):
+    checklist = stage_checklist(case, stage.key)
     return render_template("cases/meeting_notes.html", case=case, employee=employee, stage=stage, meeting=meeting,
-                           form=form, checklist=stage_checklist(case, stage.key), message=message,
+                           form=form, checklist=checklist, checklist_words=code_words(checklist.code), message=message,
                            names=names_for([meeting.notes_by]),
                            title=meeting_title(case, stage.key, meeting), role_labels=ROLE_LABELS,
                            companion_labels=COMPANION_LABELS,

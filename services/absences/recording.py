@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from types import SimpleNamespace
 
 from documents.absence import Absence, MedicalRead
 from documents.base import utcnow
 from documents.employee import Employee
-from services.absences import change_absence, date_errors, save_absence
+from services.absences import AUDITED_FIELDS, audit_values, change_absence, changes, date_errors, save_absence
 from services.errors import Refused
 
 FLAGS = ("work_related", "third_party", "pregnancy_related", "disability_related")
@@ -63,8 +64,12 @@ def extend_absence(absence: Absence, employee: Employee, expected_return: dt.dat
 
 
 def correct_absence(absence: Absence, employee: Employee, details: AbsenceDetails, last_day: dt.date | None,
-                    reason: str, actor: str, today: dt.date, version: int | None) -> Absence:
-    """Put right what was recorded, with the reason kept in the absence's history."""
+                    reason: str, actor: str, today: dt.date, version: int | None) -> Absence | None:
+    """Put right what was recorded, with the reason kept in the absence's history. A correction that changes
+    nothing (the same dates, reason and details) writes nothing: None, with no save and no audit entry."""
+    if _unchanged(absence, details, last_day):
+        return None
+
     def apply():
         _copy(details, absence)
         absence.last_day = last_day
@@ -85,7 +90,16 @@ def log_medical_reads(reader: str, employee: Employee, absences: list[Absence], 
         MedicalRead.objects.insert(reads, load_bulk=False)
 
 
-def _copy(details: AbsenceDetails, absence: Absence) -> None:
+def _unchanged(absence: Absence, details: AbsenceDetails, last_day: dt.date | None) -> bool:
+    """Whether the correction leaves every audited field as it is: its audit entry would be empty."""
+    proposed = SimpleNamespace(**{name: getattr(absence, name) for name in AUDITED_FIELDS})
+    _copy(details, proposed)
+    proposed.last_day = last_day
+    old, new = changes(audit_values(absence), audit_values(proposed))
+    return not old and not new
+
+
+def _copy(details: AbsenceDetails, absence: Absence | SimpleNamespace) -> None:
     absence.first_day = details.first_day
     absence.expected_return = details.expected_return
     absence.reason_category = details.reason_category

@@ -18,6 +18,7 @@ from casework.letter_words import (
     trigger_words,
 )
 from casework.letters import LETTERS
+from casework.plain_words import title_case
 from casework.reasons import REASON_CATEGORIES
 from documents.absence import Absence, MedicalRead
 from documents.base import utcnow
@@ -97,7 +98,8 @@ def _case_fields(case: Case | None, stage: Stage | None, rows: list[dict]) -> di
     policy = case_policy(case)
     step = ladder_of(case, policy).stage(stage.key)
     windows = (stage.trigger_figures or {}).get("windows", []) if case.kind == "STS" else []
-    return {"kind": "short-term" if case.kind == "STS" else "long-term", "stage": step.title if step else stage.key,
+    return {"kind": "short-term" if case.kind == "STS" else "long-term",
+            "stage": title_case(step.title) if step else stage.key,
             "opened_on": long_date(case.opened_on), "policy": policy.name, "trigger": trigger_words(windows, rows)}
 
 
@@ -160,7 +162,7 @@ def _outcome_fields(case: Case | None, stage: Stage | None, employee: Employee |
             "warning": f"{stage.warning_level} written warning" if stage.warning_level else "",
             "warning_stays": _warning_stays(case, outcome),
             "appeal_deadline": _day(stage.appeal_deadline), "appeal_to": outcome.appeal_route or "",
-            "next_stage": following.title if following else "", "summary": outcome.summary or "",
+            "next_stage": title_case(following.title) if following else "", "summary": outcome.summary or "",
             "appeal_write_to": appeal_write_to(director.name if director else "",
                                                (director.job_title or "") if director else ""),
             "dismissal_reason": DISMISSAL_REASONS.get(case.kind, "") if dismissal else "",

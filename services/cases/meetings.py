@@ -27,6 +27,7 @@ from casework.checklists import (
 from casework.history import unchanged
 from casework.ladders import Stage as PolicyStage
 from casework.plain_text import ONE_LINE, one_line, unsafe_in_a_line
+from casework.plain_words import title_case
 from casework.workflow import alternative_date_problem, completion_blocked, notice_for, notice_problem
 from documents.absence import MedicalRead
 from documents.base import utcnow
@@ -70,9 +71,10 @@ def stage_checklist(case: Case, key: str | None = None) -> Checklist:
 
 
 def meeting_title(case: Case, stage_key: str, meeting: Meeting) -> str:
-    """The meeting in words: a formal review by its stage's title ("2nd formal absence review meeting")."""
+    """The meeting's name, in title case as pages write a stage's: a formal review by its stage's title ("2nd Formal
+    Absence Review Meeting"), another by its kind ("Case Conference")."""
     stage = policy_stage(case, stage_key)
-    return stage.title if meeting.kind == "formal_review" and stage else KIND_LABELS[meeting.kind]
+    return title_case(stage.title if meeting.kind == "formal_review" and stage else KIND_LABELS[meeting.kind])
 
 
 def find_meeting(case: Case, meeting_id: str) -> tuple[Stage, Meeting]:

@@ -13,6 +13,7 @@ from casework.absences import long_date
 from casework.history import unchanged
 from casework.letters import LETTERS
 from casework.pertinent import advice_problem
+from casework.plain_words import title_case
 from casework.review import Target, target_problems, target_text
 from casework.workflow import (
     OUTCOMES,
@@ -256,9 +257,9 @@ def move_up(case: Case, employee: Employee, on: dt.date, actor: str, why: str) -
 
 
 def stage_title(case: Case) -> str:
-    """The current stage's title in the case's policy."""
+    """The current stage's title in the case's policy, in title case as pages write it."""
     stage = ladder_of(case).stage(case.stage)
-    return stage.title if stage else case.stage
+    return title_case(stage.title) if stage else case.stage
 
 
 def _note(case: Case, actor: str, text: str, kind: str = "note", **fields) -> Note:

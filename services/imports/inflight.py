@@ -28,6 +28,7 @@ from casework.inflight_feed import (
     ladder_for,
     plan_inflight,
 )
+from casework.plain_words import title_case
 from casework.policy import Policy
 from casework.workflow import due_on
 from documents.absence import Absence, not_ended_before
@@ -145,7 +146,7 @@ def migrated_case(row: InflightRow, employee: Employee, row_number: int, policy:
     `warnings` are kept on the case, and a long-term case for someone not off says so in its confirmation task."""
     step = ladder_for(policy, row.case_type).stage(row.stage)
     assert step is not None, "a row is planned only at a stage of the policy"
-    since = f"{step.title} since {long_date(row.stage_started_on)}"
+    since = f"{title_case(step.title)} since {long_date(row.stage_started_on)}"
     case = Case(employee=employee.pk, assignment_number=employee.assignment_number, division=employee.division,
                 manager_path=employee.manager_path, kind=row.case_type, status="open", policy_key=policy.key,
                 policy_revision=policy.revision, stage=row.stage, opened_on=row.stage_started_on, version=1,

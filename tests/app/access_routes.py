@@ -196,7 +196,7 @@ GETS = [
         fragment=True),
     row("policies.index", "GET", HR_WORK),
     row("policies.show", "GET", HR_WORK, params=lambda w, s: {"key": w.policy[0], "revision": w.policy[1]}),
-    row("policies.download", "GET", HR_WORK, params=lambda w, s: {"key": w.policy[0], "revision": w.policy[1]}),
+    row("policies.download", "GET", ADMIN_ONLY, params=lambda w, s: {"key": w.policy[0], "revision": w.policy[1]}),
     row("policies.edit", "GET", ADMIN_ONLY, params=lambda w, s: {"key": w.policy[0], "revision": w.policy[1]}),
     row("policies.preview", "GET", ADMIN_ONLY, params=lambda w, s: {"key": "nhs-wales", "revision": 1}),
     row("policies.new", "GET", ADMIN_ONLY),

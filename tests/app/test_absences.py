@@ -160,6 +160,21 @@ def test_correction_needs_a_reason_and_is_audited(people, auth):
     assert entry.before == {"reason_category": "infections"} and entry.after == {"reason_category": "digestive"}
 
 
+def test_a_correction_that_changes_nothing_writes_nothing_and_says_so(people, auth):
+    """Issue 19, point 5: no entry when nothing changed. The form sent back as it came (the medical detail
+    included, whitespace round it) is no correction: no save, no audit entry, and the page says so."""
+    absence = _recorded(auth, people, reason_detail="Flu", work_related="y")
+    entries, version = len(absence.audit), absence.version
+    answer = post(auth, f"/absences/{absence.pk}/correct", {
+        "first_day": iso(absence.first_day), "reason_category": "infections", "reason_detail": " Flu ",
+        "work_related": "y", "correction_reason": "Checking the migrated row", "version": absence.version})
+    assert answer.status_code == 302 and answer.headers["Location"].startswith(f"/absences/{absence.pk}")
+    assert ("Nothing changed: the absence already has these dates and details, so no correction was kept."
+            in auth.client.get(answer.headers["Location"]).get_data(as_text=True))
+    absence.reload()
+    assert (len(absence.audit), absence.version, absence.audit[-1].action) == (entries, version, "absence recorded")
+
+
 def test_contacts_fit_notes_and_steps(people, auth):
     absence = _recorded(auth, people, first_day=iso(monday_weeks_ago(2)), reason_category="mental_health")
     page = f"/absences/{absence.pk}"

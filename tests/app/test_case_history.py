@@ -102,9 +102,9 @@ def test_the_chronology_lists_the_case_in_date_order_with_what_the_reader_may_se
     shown = visible(html)
     assert "css/chronology.css" in html and "Medical detail is left out" not in shown
     # oldest first: the stage began (16 Feb), its meeting held (2 Mar), the outcome decided (2 Mar), the note
-    began = shown.index("16 February 2026 1st formal absence review meeting began")
+    began = shown.index("16 February 2026 1st Formal Absence Review Meeting began")
     held = shown.index("2 March 2026 Formal absence review meeting held")
-    decided = shown.index("2 March 2026 Outcome of 1st formal absence review meeting: Written warning and a "
+    decided = shown.index("2 March 2026 Outcome of 1st Formal Absence Review Meeting: Written warning and a "
                           "review period Warning given.")
     noted = shown.index("Wes asked for a later start.")
     assert began < held < decided < noted

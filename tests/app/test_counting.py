@@ -146,7 +146,7 @@ def test_the_manager_may_start_the_short_term_procedure_from_the_task(make_emplo
     assert response.headers["Location"] == f"/cases/{case.pk}"
     assert (case.kind, case.status, case.stage) == ("STS", "open", "absence_support")
     assert case.stages[0].trigger_explanation.startswith(
-        "Started by Bea at Absence support meeting after several long-term absences: 3 long-term "
+        "Started by Bea at Absence Support Meeting after several long-term absences: 3 long-term "
         "absences in the 12 months to 23 November 2026")
     assert sorted(case.stages[0].trigger_figures["absence_ids"]) == sorted(str(spell.pk) for spell in spells)
     assert case.audit[-1].actor == "bea@example.org" and case.open_tasks()

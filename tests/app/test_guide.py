@@ -20,7 +20,7 @@ def test_each_role_reads_its_own_guide_from_the_header(auth, make_user, make_emp
     assert "<h1>Help for line managers</h1>" in page and 'aria-current="page">Help</a>' in page
     for words in ("What Casebook does for you", "Your first day", "What each task means", 'href="/team">My team</a>',
                   "Associate the absences that reached the trigger", "Hold the return-to-work interview",
-                  "A4</dt>", "Checklist for the absence support meeting (informal)"):
+                  "A4</dt>", "Checklist for the Absence Support Meeting (Informal)"):
         assert words in page, words
     # a manager reads only their own tasks; short-term and long-term are spelled out before STS and LTS
     assert "HR advice needed: pertinent factors" not in page

@@ -102,7 +102,7 @@ def test_import_creates_each_case_at_its_stage(app, staff, good_file):
                      ("hold_meeting", "bea@example.org", due_on(today, 15, "ENG")),
                      ("send_outcome_letter", "bea@example.org", due_on(today, 20, "ENG")),
                      ("confirm_migrated", "bea@example.org", due_on(today, 5, "ENG"))]
-    assert case.tasks[-1].title == "Confirm Anna Ash's stage: 1st formal absence review meeting since 5 January 2026"
+    assert case.tasks[-1].title == "Confirm Anna Ash's stage: 1st Formal Absence Review Meeting since 5 January 2026"
     rows = OpenTask.objects(holder=case.pk).order_by("due_on")      # the kept rows the task lists read
     assert [(row.kind, row.assignee, row.last_name, row.case_kind) for row in rows][:1] == [
         ("associate_absences", "bea@example.org", "Ash", "STS")] and rows.count() == 5
@@ -189,9 +189,9 @@ def test_a_long_term_case_for_someone_not_off_is_warned_in_the_dry_run_and_said_
     assert run_import(app, long_term_file).exit_code == 0
     confirm = {case.assignment_number: case.tasks[-1].title for case in Case.objects}
     assert confirm == {
-        ben: f"Confirm Ben Birch's stage: Welfare contact and meeting since 29 October 2026 (no open absence on "
+        ben: f"Confirm Ben Birch's stage: Welfare Contact and Meeting since 29 October 2026 (no open absence on "
              f"{long_date(today)}: is the long-term case still live?)",
-        staff["cara"].assignment_number: "Confirm Cara Cole's stage: Welfare contact and meeting since 29 October 2026"}
+        staff["cara"].assignment_number: "Confirm Cara Cole's stage: Welfare Contact and Meeting since 29 October 2026"}
     assert [case.migrated.warnings for case in Case.objects.order_by("assignment_number")] == [
         [dry.stdout.splitlines()[0].split(": warning: ")[1]], []]
     auth.login("bea@example.org")
@@ -318,7 +318,7 @@ def test_the_case_page_shows_the_source_row_and_the_two_answers(auth, migrated):
     assert "This stage is right" in page and "This stage is wrong" in page
     assert page.index('id="migrated"') < page.index('id="tasks"')
     assert '<a href="#migrated">Say whether the stage is right</a>' in page   # the task's action, not "Mark as done"
-    assert "Confirm Anna Ash&#39;s stage: 1st formal absence review meeting since 5 January 2026" in page
+    assert "Confirm Anna Ash&#39;s stage: 1st Formal Absence Review Meeting since 5 January 2026" in page
 
 
 def test_this_stage_is_right_confirms_it(auth, migrated):
@@ -365,7 +365,7 @@ def test_mark_as_done_cannot_complete_the_confirmation(auth, migrated):
 
 def test_the_confirmation_task_is_in_the_managers_inbox(auth, migrated):
     inbox = auth.client.get("/tasks").get_data(as_text=True)
-    assert "Confirm Anna Ash&#39;s stage: 1st formal absence review meeting since 5 January 2026" in inbox
+    assert "Confirm Anna Ash&#39;s stage: 1st Formal Absence Review Meeting since 5 January 2026" in inbox
 
 
 # The upload page

@@ -199,11 +199,11 @@ def test_the_warning_letter_carries_the_names_absences_and_the_dates_the_policy_
     assert version.size == len(letter)
     text = text_of(letter)
     for words in ("Wes Walker", "Dear Wes,", "Bea Boss", "Ward manager", "Date: 4 March 2026",
-                  f"Our reference: STS-{wes.assignment_number}-2026-02", "1st formal absence review meeting",
+                  f"Our reference: STS-{wes.assignment_number}-2026-02", "1st Formal Absence Review Meeting",
                   "decision I made on 2 March 2026", "you are given a first written warning.",
                   "This warning will remain live until 3 September 2026.",
                   "No more than 2 occasions of sickness absence in the review period", "on 25 May 2026.",
-                  "you may be invited to a 2nd formal absence review meeting.",
+                  "you may be invited to a 2nd Formal Absence Review Meeting.",
                   "the appeal will be heard by the line manager of the person who held the meeting, or another "
                   "suitable manager. If you wish to appeal, please write to Bea Boss, Ward manager, giving your "
                   "reasons, by 19 March 2026."):

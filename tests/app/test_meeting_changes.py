@@ -105,7 +105,7 @@ def test_a_change_re_checks_the_notice_then_is_audited_and_e_mailed_with_a_highe
     assert sorted(recipients[0] for recipients, _ in inbox.messages) == [
         "bea@example.org", "hana@example.org", "wes@example.org"]
     for _, message in inbox.messages:
-        assert message["Subject"].startswith("Casebook: updated invitation: 3rd formal absence review meeting")
+        assert message["Subject"].startswith("Casebook: updated invitation: 3rd Formal Absence Review Meeting")
         [attachment] = list(message.iter_attachments())
         assert attachment.get_param("method") == "REQUEST"
         [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
@@ -180,7 +180,7 @@ def test_a_cancellation_needs_a_reason_is_audited_and_e_mailed_and_another_can_b
             entry.after["sequence"]) == ("The chair is on leave.", False, 0, True, 1)
     assert sorted(recipients[0] for recipients, _ in inbox.messages) == ["bea@example.org", "wes@example.org"]
     for _, message in inbox.messages:
-        assert message["Subject"].startswith("Casebook: cancelled: 3rd formal absence review meeting")
+        assert message["Subject"].startswith("Casebook: cancelled: 3rd Formal Absence Review Meeting")
         assert "The chair is on leave." not in message.as_string()
         [attachment] = list(message.iter_attachments())
         assert attachment.get_param("method") == "CANCEL"

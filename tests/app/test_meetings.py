@@ -227,7 +227,11 @@ def test_notes_wait_for_the_association_then_mark_the_meeting_held(auth, people)
     associate(case, people)
     html = auth.client.get(url).get_data(as_text=True)
     first, last = TODAY - 40 * DAY, TODAY - 38 * DAY
-    assert "Notes of the absence support meeting" in html and "checklist A4" in html
+    # the meeting named as pages write a stage, and the checklist's code explained where it is shown (issue 19,
+    # point 10)
+    assert "Notes of the Absence Support Meeting" in html and "(checklist A4)" in html
+    assert ("A4 is the policy's checklist for the Absence Support Meeting (Informal): the points below follow it."
+            in html.replace("&#39;", "'"))
     assert f"<td>{long_date(first)}</td><td>{long_date(last)}</td>" in html     # the read-only summary
     working = Case.objects.get(pk=case.pk).current_stage.associated[0].working_days
     prefilled = f"{long_date(first)} to {long_date(last)}: {working} working day{'' if working == 1 else 's'} lost"
@@ -282,6 +286,8 @@ def test_case_conference_notes_are_for_its_participants_hr_and_admins(auth, peop
         assert answer.status_code == status, login
         body = answer.get_data(as_text=True)
         assert (SECRET in body) == (status == 200), login
+        if status == 200:   # the case conference's notes form is Casebook's own: no policy code to explain
+            assert "<h1>Notes of the Case Conference</h1>" in body and "checklist CC" not in body
         if login == "gus@example.org":
             assert "Notes are confidential to the participants, HR and administrators." in body
             page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
@@ -310,7 +316,7 @@ def test_the_invitation_downloads_as_ics_with_the_people_invited(auth, people):
     assert (str(event["uid"]), int(event["sequence"])) == (f"{meeting.id}@casebook", 0)
     assert f"DTSTART;TZID=Europe/London:{(TODAY + 6 * DAY):%Y%m%d}T100000".encode() in answer.data
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=45)
-    assert str(event["summary"]) == "1st formal absence review meeting: Wes Worker"
+    assert str(event["summary"]) == "1st Formal Absence Review Meeting: Wes Worker"
     assert str(event["organizer"]) == "mailto:bea@example.org" and event["organizer"].params["cn"] == "Bea Boss"
     assert [str(a) for a in event["attendee"]] == ["mailto:bea@example.org", "mailto:hana@example.org",
                                                    "mailto:wes@example.org"]
@@ -333,7 +339,9 @@ def test_the_case_page_shows_the_meetings_section(auth, people):
     [meeting] = Case.objects.get(pk=case.pk).current_stage.meetings
     assert answer.status_code == 200 and 'id="case-page"' in html
     assert f"Meeting arranged for {long_date(TODAY + 5 * DAY)} at 10:00." in html
-    assert "2nd formal absence review meeting" in html and "Arranged" in html
+    assert "2nd Formal Absence Review Meeting\n" in html and "Arranged" in html
+    assert ('Record the notes<span class="nhsuk-u-visually-hidden"> of the 2nd Formal Absence Review Meeting on'
+            in html)
     assert "Bea Boss (Line manager)" in html and "Hana Hart (HR advisor)" in html
     assert "with Cal Colleague (trade union representative)" in html and "Nobody is down as" not in html
     assert f"/cases/{case.pk}/meetings/{meeting.id}/notes" in html

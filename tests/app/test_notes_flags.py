@@ -101,7 +101,7 @@ def test_asking_not_to_progress_gives_hr_a_task_and_is_not_a_decision(auth, peop
     task = saved.open_tasks()[-1]
     assert (task.kind, task.assignee, task.stage_key) == ("decide_progress", hr_queue(people["worker"].division),
                                                           "formal_1")
-    assert task.title == ("Decide whether to progress Wes Worker's case beyond 1st formal absence review meeting: "
+    assert task.title == ("Decide whether to progress Wes Worker's case beyond 1st Formal Absence Review Meeting: "
                           "the manager asks not to")
     assert (saved.notes[-1].kind, saved.notes[-1].text) == ("request", "A phased return has just been agreed.")
     assert (saved.stage, saved.status, saved.audit[-1].action) == ("formal_1", "open", "asked HR not to progress")

@@ -269,12 +269,12 @@ def test_an_invitation_carries_the_ics(app, inbox, alex, meeting_case):
                                                               ("hana@example.org", "sent", "invitation")]
     [bea] = inbox.to("bea@example.org")
     assert bea["To"] == "Bea Boss <bea@example.org>"
-    assert bea["Subject"] == "Casebook: invitation: Absence support meeting: Alex Tester, 2 December 2026 at 14:30"
+    assert bea["Subject"] == "Casebook: invitation: Absence Support Meeting: Alex Tester, 2 December 2026 at 14:30"
     text = body(bea, "plain")
     assert "Where: Room 4, Ward B" in text and f"{BASE}/cases/{case.pk}#meetings" in text
     assert f"{BASE}/cases/" not in body(inbox.to("hana@example.org")[0], "plain")   # not a Casebook login
     [event] = invitation_of(bea).walk("VEVENT")
-    assert str(event["summary"]) == "Absence support meeting: Alex Tester"
+    assert str(event["summary"]) == "Absence Support Meeting: Alex Tester"
     assert event.decoded("dtstart").replace(tzinfo=None) == dt.datetime(2026, 12, 2, 14, 30)
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=45)
     assert str(event["location"]) == "Room 4, Ward B"
@@ -288,10 +288,10 @@ def test_an_invitation_that_failed_is_sent_by_the_next_run(app, inbox, alex, mee
     assert (failed.status, failed.attempts) == ("failed", 1) and "Connection refused" in failed.last_error
     result = send(app)
     assert result.exit_code == 0
-    assert "hana@example.org: Casebook: invitation: Absence support meeting: Alex Tester, 2 December 2026 at 14:30 " \
+    assert "hana@example.org: Casebook: invitation: Absence Support Meeting: Alex Tester, 2 December 2026 at 14:30 " \
            "(attempt 2)" in result.output
     [message] = inbox.to("hana@example.org")
-    assert str(invitation_of(message).walk("VEVENT")[0]["summary"]) == "Absence support meeting: Alex Tester"
+    assert str(invitation_of(message).walk("VEVENT")[0]["summary"]) == "Absence Support Meeting: Alex Tester"
     assert Notification.objects.get().status == "sent"
 
 

@@ -325,7 +325,7 @@ def test_a_warning_without_its_meeting_held_is_refused_and_nothing_is_saved(auth
     case = make_case(people["worker"], "formal_1", held=False)
     auth.login("bea@example.org")
     html = refused(auth, case, **{**WARNING, "step": "save"})
-    assert "Hold the 1st formal absence review meeting and record its notes first" in html
+    assert "Hold the 1st Formal Absence Review Meeting and record its notes first" in html
 
 
 def test_a_meeting_arranged_but_not_yet_held_is_not_enough(auth, people):

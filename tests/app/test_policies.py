@@ -18,8 +18,9 @@ from tests.conftest import csrf_token
 
 TODAY = clock.today()
 COUNCIL = (PRESETS / "council-2019.toml").read_text()
-READ_PAGES = ["/policies", "/policies/council-2019/1", "/policies/council-2019/1/policy.toml", "/triggers/scan"]
-ADMIN_PAGES = ["/policies/council-2019/1/edit", "/policies/new", "/policies/nhs-wales/1/activate"]
+READ_PAGES = ["/policies", "/policies/council-2019/1", "/triggers/scan"]
+ADMIN_PAGES = ["/policies/council-2019/1/edit", "/policies/new", "/policies/nhs-wales/1/activate",
+               "/policies/council-2019/1/policy.toml"]
 CHANGES = ["/policies/council-2019/1/edit", "/policies/upload", "/policies/paste", "/policies/nhs-wales/1/activate"]
 
 
@@ -128,7 +129,7 @@ def test_a_version_reads_in_words(signed_in):
                   "the meeting, or another suitable manager), within 2 weeks and 1 day of the letter's date",
                   "Invite C6; outcome C7 or C8", "A lapsed warning can still be referred to for 24 months",
                   "28 calendar days", "Refer to occupational health", "Hold the case review hearing (checklist A9)",
-                  "A9: checklist for the case review hearing", "1. Absence Support Meeting", "preset installed"):
+                  "A9: checklist for the Case Review Hearing", "1. Absence Support Meeting", "preset installed"):
         assert words in page, words
     assert "Edit as a new version" not in page and "Preview activation" not in page
     # HR reads the policy in words: no TOML file, no key of the file (issue 19, point 10)
@@ -139,9 +140,24 @@ def test_a_version_reads_in_words(signed_in):
 
 
 def test_download_loads_to_an_equal_policy(signed_in):
-    response = signed_in("hr").get("/policies/council-2019/1/policy.toml")
+    response = signed_in("admin").get("/policies/council-2019/1/policy.toml")
     assert response.headers["Content-Disposition"] == 'attachment; filename="council-2019-revision-1.toml"'
     assert load_policy(tomllib.loads(response.get_data(as_text=True))) == load_preset("council-2019")
+
+
+def test_only_administrators_download_the_toml(signed_in, auth, make_user):
+    """HR read the policy in words: the file and its keys are the administrators' (issue 19, point 10); the route
+    refuses HR, not only the link is hidden."""
+    refused = signed_in("hr").get("/policies/council-2019/1/policy.toml")
+    assert refused.status_code == 403
+    assert "attachment" not in refused.headers.get("Content-Disposition", "")
+    assert "[[triggers]]" not in refused.get_data(as_text=True)
+    auth.logout()
+    make_user("admin@example.org", ["admin"])
+    auth.login("admin@example.org")
+    sent = auth.client.get("/policies/council-2019/1/policy.toml")
+    assert sent.status_code == 200 and sent.content_type == "application/toml; charset=utf-8"
+    assert tomllib.loads(sent.get_data(as_text=True))["key"] == "council-2019"
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -151,7 +167,7 @@ def test_download_loads_to_an_equal_policy(signed_in):
      "Window in months (Trigger: 2 working weeks lost in 12 months (10 working days for a full-time week)) must be "
      "a positive whole number"),
     ({"sts-stages-1-warning_months": "6.5"}, "sts-stages-1-warning_months",
-     "Months the first warning stays live (Short-term stage: 1st formal absence review meeting) must be a positive "
+     "Months the first warning stays live (Short-term stage: 1st Formal Absence Review Meeting) must be a positive "
      "whole number"),
     ({"full_time_days_per_week": "8"}, "full_time_days_per_week",
      "Working days in a full-time week (The whole policy) must be 7 or fewer"),
@@ -406,7 +422,7 @@ def test_saving_shows_what_changed_against_the_version_in_force(signed_in, make_
         "Title Trigger: 5 or more occasions in 12 months 4 or more occasions in 12 months "
         "5 or more occasions in 12 months",
         "Threshold Trigger: 5 or more occasions in 12 months 4 5",
-        "Months the first warning stays live Short-term stage: 1st formal absence review meeting 6 9"]
+        "Months the first warning stays live Short-term stage: 1st Formal Absence Review Meeting 6 9"]
     # HR reads the history in words, not by the file's keys
     make_user("hr-reader@example.org", ["hr"], hr_divisions=["Community Care"])
     auth.logout()

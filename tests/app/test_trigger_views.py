@@ -116,7 +116,7 @@ def test_employee_page_explains_a_trigger_reached(team, auth):
             "absences 4 4 4.0 64") in figures
     assert "4 or more occasions in 12 months 4 4 or more Yes" in figures
     assert "2 working weeks lost in 12 months (10 working days for a full-time week) 4 10 or more No" in figures
-    assert f"Open a short-term case at Absence support meeting: {explanation}<" in section
+    assert f"Open a short-term case at Absence Support Meeting: {explanation}<" in section
     assert "Private medical words" not in page
 
 

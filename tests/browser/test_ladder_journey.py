@@ -147,7 +147,7 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         expect(page.locator("#case-summary")).to_contain_text("Absence Support Meeting")
         _associate(page)
         _arrange(page, START, first=True)
-        _hold(page, "Notes of the absence support meeting", {r"^Support offered": "Employee assistance programme."},
+        _hold(page, "Notes of the Absence Support Meeting", {r"^Support offered": "Employee assistance programme."},
               ("The concerns about their attendance were explained",))
         _choose(page, "Support agreed and a review period set", again=False, occasions="0")
         plan = page.locator("#outcome-plan")
@@ -174,7 +174,7 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         expect(page.locator("#case-summary")).to_contain_text("Absence Support Meeting")
         _arrange(page, REVIEW, first=False)
         expect(page.locator(".cb-meeting")).to_have_count(2)
-        _hold(page, "Notes of the absence support meeting",
+        _hold(page, "Notes of the Absence Support Meeting",
               {r"^Reasons for the absences": "A further infection in the review period."},
               ("The concerns about their attendance were explained",))
         _choose(page, "Move on to the next stage")
@@ -195,7 +195,7 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
     with clock.frozen(FORMAL):
         sign_in(page, live_server, "mo@example.org", PASSWORD)
         _open_case(page, live_server, case)
-        _hold(page, "Notes of the 1st formal absence review meeting",
+        _hold(page, "Notes of the 1st Formal Absence Review Meeting",
               {r"^Outcome and why": "A first written warning: a further absence in the review period."},
               ("Written notice of the meeting was given (letter C3)",))
         _choose(page, "Written warning and a review period", again=False, occasions="1")
@@ -236,7 +236,7 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         reason = saved.audit[-1].reason
         assert reason.startswith("Review meeting due: a trigger point was reached while the first written warning "
                                  f"is live (until {long_date(warning_until)})")
-        assert "the meeting decides whether to move on to 2nd formal absence review meeting" in reason
+        assert "the meeting decides whether to move on to 2nd Formal Absence Review Meeting" in reason
         _my_task(page, live_server, "Hold the review meeting with Sam Support: a trigger point was reached")
         screenshot("ladder-10-trigger-review-due")
 
@@ -292,9 +292,9 @@ def test_the_case_climbs_the_ladder_and_the_appeal_is_upheld(page, live_server, 
         page.get_by_role("link", name="The case's chronology, to read or print").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Chronology of the short-term sickness case")
         events = page.locator("#chronology-events")
-        expect(events).to_contain_text(f"{long_date(START)} Absence support meeting began")
-        expect(events).to_contain_text("Outcome of 1st formal absence review meeting: Written warning")
-        expect(events).to_contain_text("Appeal against the outcome of 1st formal absence review meeting: Upheld")
+        expect(events).to_contain_text(f"{long_date(START)} Absence Support Meeting began")
+        expect(events).to_contain_text("Outcome of 1st Formal Absence Review Meeting: Written warning")
+        expect(events).to_contain_text("Appeal against the outcome of 1st Formal Absence Review Meeting: Upheld")
         expect(events.get_by_role("link", name=re.compile("^Read the notes"))).not_to_have_count(0)
         screenshot("ladder-14-chronology")
         accessible("chronology")

@@ -50,7 +50,7 @@ def test_the_manager_takes_the_case_to_its_close(page, browser, live_server, tri
     rows = page.locator("table tbody tr")
     associate = rows.filter(has_text="Associate the absences that reached the trigger")
     expect(associate).to_have_count(1)
-    expect(rows.filter(has_text="Hold the absence support meeting")).to_have_count(1)
+    expect(rows.filter(has_text="Hold the Absence Support Meeting")).to_have_count(1)
     screenshot("sts-01-my-tasks")
     accessible("my tasks")
 
@@ -62,7 +62,7 @@ def test_the_manager_takes_the_case_to_its_close(page, browser, live_server, tri
     tasks = page.locator("#case-tasks tbody tr")
     expect(tasks.filter(has_text="Associate the absences that reached the trigger")
            .get_by_role("link", name="Associate the absences", exact=True)).to_be_visible()
-    for waiting in ("Hold the absence support meeting", "Send letter C1"):
+    for waiting in ("Hold the Absence Support Meeting", "Send letter C1"):
         row = tasks.filter(has_text=waiting)
         expect(row).to_contain_text("Associate the absences with this stage first")
         expect(row.get_by_role("link", name="Associate the absences first")).to_be_visible()
@@ -93,7 +93,7 @@ def test_the_manager_takes_the_case_to_its_close(page, browser, live_server, tri
     measured["associate"] = {"scrolled before": scrolled, **feedback_in_view(page, "association")}
     expect(page.locator("#case-association")).to_contain_text("Associated by Mo Manager")
     expect(page.get_by_text("Do this first")).to_have_count(0)
-    expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the absence support meeting")
+    expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the Absence Support Meeting")
            .get_by_role("link", name="Record the meeting notes")).to_be_visible()
     assert len(Case.objects.get().current_stage.associated) == 4
     screenshot("sts-03-associated")
@@ -115,7 +115,7 @@ def test_the_manager_takes_the_case_to_its_close(page, browser, live_server, tri
     accessible("case page, meeting arranged")
 
     meeting.get_by_role("link", name=re.compile("^Record the notes")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Notes of the absence support meeting")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Notes of the Absence Support Meeting")
     expect(page.locator("#associated-absences tbody tr")).to_have_count(4)
     page.get_by_label("The employee was told this is an informal meeting").check()
     page.get_by_label("The concerns about their attendance were explained").check()
@@ -127,7 +127,7 @@ def test_the_manager_takes_the_case_to_its_close(page, browser, live_server, tri
     measured["meeting notes"] = feedback_in_view(page, "meetings")     # a page of its own, back to #flash
     expect(page.get_by_role("heading", level=1)).to_contain_text("Short-term sickness case")
     expect(page.locator(".cb-meeting")).to_contain_text("Held")
-    expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the absence support meeting")).to_have_count(0)
+    expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the Absence Support Meeting")).to_have_count(0)
 
     outcome = page.locator("#outcome")
     outcome.get_by_label("Support agreed and a review period set").check()

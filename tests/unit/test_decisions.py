@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 from casework.facts import AbsenceFacts, CaseFacts, EmployeeFacts
+from casework.plain_words import title_case
 from casework.policy import load_preset
 from casework.triggers import evaluate
 
@@ -125,7 +126,7 @@ def test_a_missed_target_says_why_with_the_figures():
         "Review meeting due: the target was missed (1 occasion (target: no more than 0)), with 1 occasion and "
         "1 working day of absence from 22 October 2026 to 23 November 2026; the target agreed on 21 October 2026 "
         "was no more than 0 occasions and no more than 3 working days of sickness absence in the review period; "
-        "the meeting decides whether to move on to 1st formal absence review meeting; nothing moves until its "
+        "the meeting decides whether to move on to 1st Formal Absence Review Meeting; nothing moves until its "
         "outcome is recorded")
     assert (action.stage, action.review_key, action.absence_ids) == ("absence_support", D(2026, 10, 21), ("new",))
 
@@ -268,7 +269,7 @@ def test_long_term_actions(preset, absences, cases, as_of, expected):
 
 def test_open_lts_says_when_it_became_long_term():
     [action] = evaluate(EMPLOYEE, [LONG], [], load_preset("council-2019"), AS_OF).actions
-    assert action.reason == ("Open a long-term case at Welfare contact and meeting: off since 26 October 2026, "
+    assert action.reason == ("Open a long-term case at Welfare Contact and Meeting: off since 26 October 2026, "
                              "29 calendar days to 23 November 2026, over the 28 days after which an absence is "
                              "long-term (long-term from 23 November 2026)")
 
@@ -316,8 +317,8 @@ def test_every_preset_opens_reviews_restarts_and_goes_long_term(preset, opens_at
     in_review = sts(opens_at, review=D(2027, 1, 20))
     [due] = evaluate(EMPLOYEE, OLD + [NEW], [in_review], load_preset(preset), AS_OF).actions
     assert (due.kind, due.review_result, due.stage) == ("review_due", "missed", opens_at)
-    assert f"the meeting decides whether to move on to {load_preset(preset).sts.ladder.stage(next_stage).title}" \
-        in due.reason
+    following = load_preset(preset).sts.ladder.stage(next_stage)
+    assert f"the meeting decides whether to move on to {title_case(following.title)}" in due.reason
     lapsed = sts(opens_at, status="closed", warning="first", expires=D(2026, 11, 22))
     assert actions(OLD + [NEW], [lapsed], preset) == [("restart_sts", opens_at, "sts1")]
     # LONG is 28 calendar days on 22 November and 29 on 23 November; an open LTS case stops a second one

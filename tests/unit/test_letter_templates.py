@@ -108,18 +108,18 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
             "November 2026. The absences we discussed are:",
             "it is not a formal warning", "through the grievance procedure",
             "I will review your attendance with you at the end of the review period, on 2 March 2027.",
-            "you may be invited to a 2nd formal absence review meeting."]),
-    ("C2", ["since the 1st formal absence review meeting", "congratulate you",
+            "you may be invited to a 2nd Formal Absence Review Meeting."]),
+    ("C2", ["since the 1st Formal Absence Review Meeting", "congratulate you",
             "The review period has ended, but your first written warning stays live until 7 June 2027. Your "
             "attendance remains under monitoring until then"]),
-    ("C3", ["inviting you to a 1st formal absence review meeting", "Date | Tuesday 8 December 2026",
+    ("C3", ["inviting you to a 1st Formal Absence Review Meeting", "Date | Tuesday 8 December 2026",
             "Time | 10:00", "Place | Room 2, Example House", "Also attending: Hana Hart (HR advisor).",
             "You may be accompanied by a trade union representative or a work colleague. If you wish to be "
             "accompanied and have not told me yet",
             "If you do not attend without good reason, the meeting may go ahead without you",
             "Enclosures: the attendance management policy; your absence record"]),
     ("C4", ["you are given a first written warning.", "This warning will remain live until 7 June 2027.",
-            "on 2 March 2027.", "you may be invited to a 2nd formal absence review meeting.",
+            "on 2 March 2027.", "you may be invited to a 2nd Formal Absence Review Meeting.",
             "further absence may lead to your dismissal.",
             "the appeal will be heard by the line manager of the person who held the meeting. If you wish to appeal, "
             "please write to Dee Director, Director of Community Care, giving your reasons, by 23 December 2026."]),
@@ -152,7 +152,7 @@ def test_a_stage_letter_lists_every_associated_absence_with_the_totals(code):
             "Date | Tuesday 8 December 2026", "Improvement needed and the attendance target agreed"]),
     ("B4", ["Details (medical) | Lower back pain after lifting", "Expected return | 30 November 2026",
             "How long is the absence likely to last?"]),
-    ("NOTES", ["Notes of the 1st formal absence review meeting", "Place | Room 2, Example House",
+    ("NOTES", ["Notes of the 1st Formal Absence Review Meeting", "Place | Room 2, Example House",
                "Outcome and the reasons for it", "Chair’s signature and date"]),
 ])
 def test_each_letter_says_what_the_policy_says_with_the_case_values(code, sentences):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casework.plain_words import code_words, codes_in, title_case
+from casework.plain_words import code_words, codes_in, title_case, with_stage_name
 from casework.policy import PRESETS, load_preset
 from casework.task_guide import BY_KIND, TASKS, tasks_for
 from casework.workflow import MILESTONE_TASKS
@@ -73,6 +73,22 @@ def test_title_case(title, expected):
     assert title_case(title) == expected
 
 
+@pytest.mark.parametrize("text, stage, expected", [
+    ("Hold the 1st formal absence review meeting (checklist A5)", "1st formal absence review meeting",
+     "Hold the 1st Formal Absence Review Meeting (checklist A5)"),                 # the rest as the policy says
+    ("Hold the case review hearing (checklist A9)", "Case review hearing",
+     "Hold the Case Review Hearing (checklist A9)"),                               # whatever its case in the title
+    ("Hold a case conference: managed return, adjustments", "Case conference",
+     "Hold a Case Conference: managed return, adjustments"),
+    ("Book an HR advisor to attend the meeting", "Case conference", "Book an HR advisor to attend the meeting"),
+    ("Hold the 1st formal absence review meetings", "1st formal absence review meeting",
+     "Hold the 1st formal absence review meetings"),                               # whole words only
+    ("Send letter C1", "", "Send letter C1"),
+])
+def test_with_stage_name(text, stage, expected):
+    assert with_stage_name(text, stage) == expected
+
+
 @pytest.mark.parametrize("text, codes", [
     ("Hold the absence support meeting (checklist A4, form B2)", ["A4", "B2"]),
     ("Send the outcome: C4 (first written warning) or C5 (more time to improve)", ["C4", "C5"]),
@@ -86,8 +102,10 @@ def test_codes_in(text, codes):
 
 
 @pytest.mark.parametrize("code, words", [
-    ("A4", "checklist for the absence support meeting (informal)"),
-    ("A9", "checklist for the case review hearing"),
+    ("A4", "checklist for the Absence Support Meeting (Informal)"),       # named as pages write a stage
+    ("A9", "checklist for the Case Review Hearing"),
+    ("A8", "checklist for the Meeting with an Employee on Long-Term Sickness Absence"),
+    ("CC", None),                             # the case conference's notes form is Casebook's, not the policy's
     ("B4", "the form “Referral to occupational health”"),
     ("C2", "the letter “Attendance improved: the review has ended”"),
 ])

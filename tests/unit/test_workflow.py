@@ -58,7 +58,8 @@ def test_a_stage_opens_with_its_tasks_associating_the_absences_first():
         ("hold_meeting", "manager", D(2026, 12, 7), "absence_support"),
         ("send_outcome_letter", "manager", D(2026, 12, 14), "absence_support"),
     ]
-    assert tasks[1].title == "Hold the absence support meeting (checklist A4, form B2)"
+    # the stage's name in title case, as pages write it; the policy's other words as they are (issue 19, point 10)
+    assert tasks[1].title == "Hold the Absence Support Meeting (checklist A4, form B2)"
 
 
 def test_hr_tasks_of_the_third_formal_stage():
@@ -234,7 +235,7 @@ def _held(on=MEETING_DAY, arranged_on=ARRANGED, held=True, notes=True, roles=("m
 # formal meeting with HR, the 3rd chaired by a manager with the authority to dismiss, with HR, on at least five
 # days' notice. council-2019 gives these attendees; the 3rd formal's notice is at least 5 working days (notice_for).
 @pytest.mark.parametrize("stage, outcome, meetings, may_dismiss, expected", [
-    ("formal_1", "warning", [], False, "Hold the 1st formal absence review meeting and record its notes first"),
+    ("formal_1", "warning", [], False, "Hold the 1st Formal Absence Review Meeting and record its notes first"),
     ("formal_1", "warning", [_held(held=False)], False, "record its notes first"),        # arranged, not held
     ("formal_1", "warning", [_held(notes=False)], False, "record its notes first"),       # held, no notes
     ("formal_1", "warning", [_held()], False, None),
@@ -269,7 +270,7 @@ def test_formal_outcomes_need_the_held_meeting_the_people_the_notice_and_the_aut
 
 def test_a_hearing_outcome_needs_the_hearing_held():
     hearing = COUNCIL.lts.ladder.stage("lts_hearing")
-    assert "Hold the Case review hearing" in formal_outcome_problem(OUTCOMES["redeployment"], hearing, [], True)
+    assert "Hold the Case Review Hearing" in formal_outcome_problem(OUTCOMES["redeployment"], hearing, [], True)
     assert formal_outcome_problem(OUTCOMES["redeployment"], hearing, [_held(roles=("senior_manager", "hr"))],
                                   True) is None
 
@@ -298,7 +299,7 @@ def test_a_dismissal_needs_the_terms_letter_c7_gives(terms, problems):
 # only at a review meeting held after the decision that set the review period.
 @pytest.mark.parametrize("stage, meetings, decided_before, expected", [
     # no meeting at all: the support meeting is to be held
-    ("absence_support", [], None, "Hold the Absence support meeting"),
+    ("absence_support", [], None, "Hold the Absence Support Meeting"),
     # the support meeting held on 2 March and nothing decided yet: it may decide to move on
     ("absence_support", [_held()], None, None),
     # support agreed on 2 March at that meeting: moving on needs a review meeting after it
