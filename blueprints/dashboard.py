@@ -7,9 +7,8 @@ from flask_login import current_user
 from blueprints.access import CASE_OVERSEERS, REPORT_READERS, requires
 from blueprints.paging import Page
 from blueprints.tasks import oversight_view
-from documents.case import FLAG_KINDS
+from documents.case import FLAG_KINDS, FLAG_WORDS
 from services import clock
-from services.cases.outcomes import FLAG_WORDS
 from services.reads.dashboard import dashboard
 from services.reads.dashboard_lists import PAY_KINDS, listed_absences
 

@@ -11,7 +11,8 @@ from blueprints.cases.forms import ResolveFlagForm
 from blueprints.cases.loading import case_or_404
 from blueprints.settings import settings
 from documents import Case
-from services.cases.outcomes import FLAG_WORDS, flag_comments, flag_queue, resolve_flag, stage_title
+from documents.case import FLAG_WORDS
+from services.cases.outcomes import flag_comments, flag_queue, resolve_flag, stage_title
 from services.reads.people import name_of, names_in
 from services.reads.staff import people_by_id
 

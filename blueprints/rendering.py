@@ -7,6 +7,7 @@ import datetime as dt
 from flask import make_response, render_template, request
 from markupsafe import Markup, escape
 
+from blueprints.feedback import form_problems
 from casework.moments import local_time, moment_words
 from casework.people import actor_words, login_in
 from casework.plain_words import codes_in, title_case
@@ -60,10 +61,11 @@ def codes_explained(text: str) -> Markup:
 
 
 def register_filters(app) -> None:
-    """The filters every template may use: `person`, `local`, `when`, `title_case` (a stage's name) and
-    `codes_explained` (a task's title)."""
+    """The filters every template may use: `person`, `local`, `when`, `title_case` (a stage's name),
+    `codes_explained` (a task's title) and `problems` (a form's, for its error summary)."""
     app.add_template_filter(person)
     app.add_template_filter(local)
     app.add_template_filter(when)
     app.add_template_filter(title_case)
     app.add_template_filter(codes_explained)
+    app.add_template_filter(form_problems, "problems")

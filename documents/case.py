@@ -24,7 +24,8 @@ WARNING_LEVELS = ("first", "final")
 MEETING_KINDS = ("absence_support", "formal_review", "welfare", "case_conference", "hearing", "rtw")
 PARTICIPANT_ROLES = ("manager", "hr", "oh", "senior_manager", "health_safety", "access_to_work", "other")
 COMPANION_KINDS = ("colleague", "union_rep", "relative")
-FLAG_KINDS = ("wrong_stage", "not_my_report")
+FLAG_WORDS = {"wrong_stage": "wrong stage", "not_my_report": "not my report"}   # a flag's kind in the users' words
+FLAG_KINDS = tuple(FLAG_WORDS)
 NOTE_KINDS = ("note", "request", "decision", "snooze")
 APPEAL_OUTCOMES = ("upheld", "partly_upheld", "dismissed")
 

@@ -10,7 +10,7 @@ import re
 import mongoengine as me
 
 from documents.base import StaleEditError
-from documents.case import Case, Flag
+from documents.case import FLAG_WORDS, Case, Flag
 from documents.employee import Employee
 from documents.notification import Notification
 from documents.routing import DivisionRoute, Routing
@@ -20,7 +20,6 @@ from services.notifications import send_notice
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 EMAIL_MESSAGE = "Enter an e-mail address like name@example.org."
-KIND_WORDS = {"wrong_stage": "wrong stage", "not_my_report": "not my report"}
 
 
 def known_divisions() -> list[str]:
@@ -99,7 +98,7 @@ def notify_flag(case: Case, flag: Flag, settings: MailSettings) -> list[Notifica
         return []
     employee = Employee.objects(pk=case.employee).only("first_name", "last_name", "assignment_number").first()
     who = f"{employee.name} ({employee.assignment_number})" if employee else case.assignment_number
-    words = KIND_WORDS[flag.kind]
+    words = FLAG_WORDS[flag.kind]
     kind = "long-term" if case.kind == "LTS" else "short-term"
     lines = [f"{flag.raised_by} flagged {who}'s {kind} case ({case.division}, stage {flag.stage_key}) "
              f"as “{words}”.",

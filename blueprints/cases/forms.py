@@ -34,8 +34,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from blueprints.fields import DayField, one_line
 from casework.appeals import APPEAL_OUTCOMES, WARNING_CHANGES
 from casework.checklists import COMPANION_LABELS, CONFIRM, ROLE_LABELS, Checklist
+from documents.case import FLAG_WORDS
 from services.cases.meetings import NOTES_MAX
-from services.cases.outcomes import DECISIONS, FLAG_WORDS
+from services.cases.outcomes import DECISIONS
 
 
 class CaseForm(FlaskForm):

@@ -10,9 +10,9 @@ from blueprints.cases import bp
 from blueprints.paging import Page
 from casework.exports import to_csv
 from documents import Employee
+from documents.case import FLAG_WORDS
 from documents.scope import may_see
 from services import clock
-from services.cases.outcomes import FLAG_WORDS
 from services.reads.case_list import (
     KIND_WORDS,
     LISTED_FIELDS,

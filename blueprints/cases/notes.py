@@ -18,12 +18,12 @@ from blueprints.settings import settings
 from blueprints.team import team_page
 from casework.absences import count_of
 from documents import Case, Employee
+from documents.case import FLAG_WORDS
 from services import clock
 from services.cases.flags import withdraw_not_my_report
 from services.cases.outcomes import (
     DECIDE_PROGRESS,
     DECISIONS,
-    FLAG_WORDS,
     SNOOZE_WEEKS,
     add_note,
     ask_not_to_progress,

@@ -47,8 +47,10 @@ FORM_PARTS = {"association_form": "association", "reassign_form": "tasks", "outc
 def render_case(case: Case, employee: Employee, status: int = 200, message: str | None = None,
                 at: str | None = None, **forms):
     """The case page, with any forms that came back with errors and `message`, said in the part of the page the
-    form belongs to (or `at`), focused; a message flashed before a redirect here is said in the part it names."""
+    form belongs to (or `at`), focused; a message flashed before a redirect here is said in the part it names.
+    A form folded away on the page is shown open when it came back (`sent_back`, the names of those forms)."""
     context = _case_context(case, employee, dict(forms))
+    context["sent_back"] = frozenset(name for name, form in forms.items() if form is not None)
     sent_back = [form for form in forms.values() if hasattr(form, "errors")]
     part = at or next((FORM_PARTS[name] for name, form in forms.items()
                        if name in FORM_PARTS and form is not None), None)

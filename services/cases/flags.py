@@ -9,7 +9,7 @@ import datetime as dt
 
 from casework.moments import local_time
 from casework.workflow import FLAG_ANSWERED
-from documents.case import Case, Flag, Task
+from documents.case import FLAG_WORDS, Case, Flag, Task
 from documents.employee import Employee
 from documents.user import User
 from services import clock
@@ -17,7 +17,6 @@ from services.cases.tasks import RESOLVE_FLAG, hr_queue
 from services.errors import Refused
 from services.mail import MailSettings
 from services.notifications import send_notice
-from services.routing import KIND_WORDS
 
 WITHDRAWN = "Withdrawn by the manager who raised it"
 
@@ -34,14 +33,14 @@ def answered_task_id(flag: Flag) -> str:
 def flag_task(case: Case, flag: Flag, on: dt.date) -> Task:
     """HR's task for a flag just raised: in the division's queue, due the day it was raised (it is waiting)."""
     return Task(id=resolve_task_id(flag), kind=RESOLVE_FLAG, assignee=hr_queue(case.division), due_on=on,
-                title=f"Resolve the “{KIND_WORDS[flag.kind]}” flag on the case",
+                title=f"Resolve the “{FLAG_WORDS[flag.kind]}” flag on the case",
                 detail="A manager flagged the case. Amend it if need be, then say what was done in the Flags queue.")
 
 
 def answered_task(flag: Flag, on: dt.date) -> Task:
     """The raiser's task once HR resolved their flag: read what was done (on the case), due that day."""
     return Task(id=answered_task_id(flag), kind=FLAG_ANSWERED, assignee=flag.raised_by, due_on=on,
-                title=f"HR resolved your “{KIND_WORDS[flag.kind]}” flag: read what was done",
+                title=f"HR resolved your “{FLAG_WORDS[flag.kind]}” flag: read what was done",
                 detail=f"{flag.resolved_by} resolved the flag: {flag.resolution}")
 
 
@@ -80,7 +79,7 @@ def give_waiting_flags_their_tasks(actor: str) -> int:
                     case.tasks.append(task)
                 return {"after": {"task": task.title}}
 
-            case.change(actor, f"flag task added: {KIND_WORDS[flag.kind]}", apply)
+            case.change(actor, f"flag task added: {FLAG_WORDS[flag.kind]}", apply)
             given += 1
     return given
 
@@ -95,7 +94,7 @@ def tell_raiser(case: Case, flag: Flag, settings: MailSettings | None) -> None:
         return
     employee = Employee.objects(pk=case.employee).only("first_name", "last_name").first()
     who = employee.name if employee else case.assignment_number
-    words = KIND_WORDS[flag.kind]
+    words = FLAG_WORDS[flag.kind]
     send_notice([raiser], f"Casebook: your “{words}” flag was resolved: {who}",
                 [f"HR resolved the “{words}” flag you raised on {who}'s case.",
                  f"What was done is on the case: {settings.base_url}/cases/{case.pk}#notes"],

@@ -28,7 +28,7 @@ from casework.workflow import (
     outcomes_for,
     plan_outcome,
 )
-from documents.case import Case, Flag, Note, Outcome, Task
+from documents.case import FLAG_WORDS, Case, Flag, Note, Outcome, Task
 from documents.employee import Employee
 from documents.scope import may_read_medical
 from documents.user import User
@@ -54,7 +54,6 @@ DECIDE_PROGRESS = "decide_progress"
 SNOOZE_WEEKS = 12
 DECISIONS = {"close": "Close the case", "monitoring": "Keep it on continued monitoring at the current stage",
              "progress": "Go ahead: the manager holds the review meeting, which may move it on"}
-FLAG_WORDS = {"wrong_stage": "wrong stage", "not_my_report": "not my report"}
 
 
 def offered_outcomes(case: Case) -> list:

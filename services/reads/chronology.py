@@ -19,8 +19,7 @@ from casework.history import letter_words
 from casework.people import actor_words
 from casework.pertinent import PERTINENT_ADVICE
 from casework.workflow import OUTCOMES
-from documents.case import Case, Meeting, Outcome, Stage
-from services.cases.outcomes import FLAG_WORDS
+from documents.case import FLAG_WORDS, Case, Meeting, Outcome, Stage
 
 NOTE_WORDS = {"note": "Note", "request": "Request to HR", "decision": "HR decision", "snooze": "Slowed down"}
 

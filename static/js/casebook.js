@@ -29,6 +29,24 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   box.focus({ preventScroll: true });
 });
 
+// A link to a form folded away (templates/cases/_macros.html, fold) opens it: the <details> that is, or holds, the
+// link's target opens before the browser goes there, and so does the one the address names when the page is shown
+// (the "Next" button, a task's link, a problem's link to its field); a form given back its typed text after
+// signing in again (below) opens too. Without this script the server renders open the fold of the next thing to do
+// and of a form sent back, refused or with its problems.
+function openFoldsAround(element) {
+  for (let fold = element && element.closest("details"); fold; fold = fold.parentElement.closest("details")) {
+    fold.open = true;
+  }
+}
+const openFoldsAt = (hash) => openFoldsAround(hash.length > 1 && document.getElementById(hash.slice(1)));
+openFoldsAt(location.hash);
+window.addEventListener("hashchange", () => openFoldsAt(location.hash));
+document.body.addEventListener("click", (event) => {
+  const link = event.target.closest('a[href^="#"]');
+  if (link) openFoldsAt(link.getAttribute("href"));
+});
+
 // Typed text survives an ended session. When the server answers an htmx request by sending the browser to sign in
 // (HX-Redirect to /login), what was typed into the form that sent it is kept in this tab's sessionStorage; when
 // the same page is shown again after signing in (within an hour), it is put back into the same form with a note
@@ -87,6 +105,7 @@ function putBackKeptForm() {
   words.textContent = "What you had typed was kept while you signed in again. Check it, then send it.";
   note.append(words);
   form.before(note);
+  openFoldsAround(form);
   const first = form.querySelector("textarea, input:not([type=hidden]), select");
   if (first) first.focus();
 }

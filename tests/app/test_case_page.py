@@ -118,6 +118,33 @@ def test_a_change_from_an_old_page_is_refused_and_nothing_is_lost(auth, team):
     assert len(Case.objects.get(pk=case.pk).current_stage.associated) == 4
 
 
+def folds(html: str) -> dict[str, bool]:
+    """The case page's folded forms (templates/cases/_macros.html, fold): {id: shown open}."""
+    return {fold: bool(shown) for fold, shown in
+            re.findall(r'<details class="nhsuk-details cb-fold" id="([\w-]+)"( open)?>', html)}
+
+
+def test_forms_are_folded_unless_next_or_sent_back(auth, team):
+    """Issue 19: the case page shows the case and its next step; the forms that are not the next step fold away
+    under what they do, and a form that comes back, refused or with its problems, is shown open."""
+    case = team["case"]
+    auth.login("bea@example.org")
+    html = page(auth, case).get_data(as_text=True)
+    assert folds(html) == {"progress-request-form": False, "flag-form": False, "note-form": False}
+    assert 'name="absence_ids"' in html.split('id="case-association"')[1].split("</details>")[0]  # next: not folded
+    empty = auth.client.post(f"/cases/{case.pk}/notes", data={"csrf_token": csrf_token(html), "version": case.version,
+                                                             "text": ""})
+    assert empty.status_code == 400 and folds(empty.get_data(as_text=True))["note-form"] is True
+    ids = [str(a.pk) for a in team["absences"]]
+    assert auth.client.post(f"/cases/{case.pk}/association", data={
+        "csrf_token": csrf_token(html), "version": case.version, "absence_ids": ids}).status_code == 302
+    associated = page(auth, case).get_data(as_text=True)
+    assert folds(associated)["association-form"] is False and folds(associated)["outcome-form"] is False
+    stale = auth.client.post(f"/cases/{case.pk}/association", data={
+        "csrf_token": csrf_token(html), "version": case.version, "absence_ids": ids[:1]})
+    assert stale.status_code == 400 and folds(stale.get_data(as_text=True))["association-form"] is True
+
+
 def test_htmx_gets_the_page_to_swap_the_case_in_place(auth, team):
     case = team["case"]
     auth.login("bea@example.org")

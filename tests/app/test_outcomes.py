@@ -176,7 +176,7 @@ def test_an_outcome_waits_for_the_association(auth, people):
     case = make_case(people["worker"], "formal_1", associated=False)
     auth.login("bea@example.org")
     page = auth.client.get(f"/cases/{case.pk}").get_data(as_text=True)
-    section = page[page.index('id="outcome"'):page.index('id="stages"')]
+    section = page[page.index('id="outcome"'):page.index('id="notes"')]
     assert "Associate the absences with this stage first" in section and "Check the dates" not in section
     refused = post_outcome(auth, case, **WARNING, step="save")
     assert refused.status_code == 400

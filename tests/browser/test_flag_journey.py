@@ -45,6 +45,8 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
     page.goto(f"{live_server}/cases/{open_case.pk}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Short-term sickness case")
     flags = page.locator("#notes")
+    expect(page.locator("#flag-form")).not_to_have_attribute("open", "")      # issue 19: folded away
+    flags.locator("summary", has_text="Flag the case for HR").click()
     expect(flags.get_by_role("button", name="Flag: wrong stage")).to_be_visible()
     screenshot("flag-01-case")
     accessible("case page, before the flag")
@@ -56,6 +58,7 @@ def test_hr_resolves_a_wrong_stage_flag(page, live_server, open_case, screenshot
     expect(flags).to_contain_text("Wrong stage raised by Mo Manager")
     expect(flags).to_contain_text("Waiting for the division's HR advisors")
     expect(flags.get_by_role("button", name="Flag: wrong stage")).to_have_count(0)
+    flags.locator("summary", has_text="Flag the case for HR").click()
     expect(flags.get_by_role("button", name="Flag: not my report")).to_be_visible()
     [flag] = Case.objects.get().flags
     assert (flag.kind, flag.status, flag.raised_by, flag.stage_key) == (

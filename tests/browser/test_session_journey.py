@@ -54,6 +54,7 @@ def test_a_note_typed_before_the_session_ended_is_kept_through_signing_in(page, 
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(case_url)
     notes = page.locator("#notes")
+    notes.locator("summary", has_text="Add a note").click()
     notes.get_by_label("Note").fill(NOTE)
 
     stopped_clock(31)

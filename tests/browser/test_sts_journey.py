@@ -130,6 +130,7 @@ def test_the_manager_takes_the_case_to_its_close(page, browser, live_server, tri
     expect(page.locator("#case-tasks tbody tr").filter(has_text="Hold the Absence Support Meeting")).to_have_count(0)
 
     outcome = page.locator("#outcome")
+    expect(page.locator("#outcome-form")).to_have_attribute("open", "")    # the meeting is held: its outcome is next
     outcome.get_by_label("Support agreed and a review period set").check()
     outcome.get_by_label("No more than this many occasions of sickness absence").fill("2")
     outcome.get_by_role("button", name="Check the dates").click()
@@ -160,7 +161,11 @@ def test_the_manager_takes_the_case_to_its_close(page, browser, live_server, tri
         screenshot("sts-09-review-due")
         review.get_by_role("link", name=re.compile("Open the short-term case")).click()
         outcome = page.locator("#outcome")
-        outcome.locator("summary", has_text="Record another outcome").click()
+        expect(page.locator("#outcome-form")).not_to_have_attribute("open", "")   # letter C1 is due first: folded
+        page.locator("#case-tasks tbody tr").filter(has_text="Hold the review meeting").get_by_role(
+            "link", name="Record the outcome").click()
+        expect(page).to_have_url(re.compile(r"#outcome-form$"))
+        expect(page.locator("#outcome-form")).to_have_attribute("open", "")       # the task's link unfolds it
         outcome.get_by_label("Attendance improved: the review ends").check()   # the dates come as it is chosen
         expect(page.locator("#outcome-plan")).to_contain_text("The case closes.")
         page.locator("#outcome-plan").get_by_role("button", name="Save the outcome").click()
@@ -217,8 +222,11 @@ def notes_without_javascript(browser, live_server, case_id, screenshot) -> dict:
         sign_in(page, live_server, "mo@example.org", PASSWORD)
         page.goto(f"{live_server}/cases/{case_id}")
         notes = page.locator("#notes")
+        expect(page.locator("#note-form")).not_to_have_attribute("open", "")   # not the next thing to do: folded
+        notes.locator("summary", has_text="Add a note").click()
         notes.get_by_role("button", name="Add the note").click()
         expect(page.locator("#flash")).to_contain_text("Write the note.")
+        expect(page.locator("#note-form")).to_have_attribute("open", "")       # sent back with its problem: open
         refused = feedback_in_view(page, "notes-title")
         notes.get_by_label("Note", exact=True).fill("Spoke to Sam: the letter went out today.")
         notes.get_by_role("button", name="Add the note").click()
