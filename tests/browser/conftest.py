@@ -125,7 +125,9 @@ FEEDBACK_SEEN = """heading => {
 def feedback_in_view(page, heading: str) -> dict:
     """Issue 19: after a change, the message (#flash) is in the viewport and has the keyboard focus, with the
     heading of the part of the page it concerns (`heading`, an element id) in view above it. The figures, in px."""
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'flash'")
+    # A function, not an expression: Playwright polls an expression with eval, which the pages' CSP forbids, so a
+    # focus that came a moment late failed the wait instead of being waited for.
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'flash'")
     seen = page.evaluate(FEEDBACK_SEEN, heading)
     assert seen["focused"], seen
     assert 0 <= seen["heading"] < seen["top"] and seen["bottom"] <= seen["viewport"], seen
