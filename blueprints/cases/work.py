@@ -37,4 +37,4 @@ def reassign(case_id: str, task_id: str):
     assignee = (form.assignee.data or "").strip().lower()
     return answer(lambda: reassign_task(case, task_id, assignee, actor(), seen_version(form)),
                   f"Task given to {assignee}.", case_url(case, "tasks"),
-                  case_page_again(case, employee, reassign_form=form), form, beside="assignee")
+                  case_page_again(case, employee, reassign_form=form, reassigning=task_id), form, beside="assignee")

@@ -172,6 +172,10 @@ def test_hr_reassigns_a_task_and_a_manager_may_not(auth, team, make_user):
     unknown = auth.client.post(f"/cases/{case.pk}/tasks/{task.id}/reassign", data={
         "csrf_token": csrf_token(html), "version": case.version, "assignee": "nobody@example.org"})
     assert unknown.status_code == 400 and "No one can sign in as nobody@example.org" in unknown.get_data(as_text=True)
+    # the problem is said once, beside that task's field, which the summary's link reaches (the fold open)
+    sent_back = unknown.get_data(as_text=True)
+    assert sent_back.count('<span class="nhsuk-u-visually-hidden">Error:</span> No one can sign in') == 1
+    assert 'href="#assignee"' in sent_back and 'id="assignee"' in sent_back and 'id="assignee-error"' in sent_back
     moved = auth.client.post(f"/cases/{case.pk}/tasks/{task.id}/reassign", data={
         "csrf_token": csrf_token(html), "version": case.version, "assignee": "Cover@example.org"})
     assert moved.status_code == 302
