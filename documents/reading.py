@@ -40,3 +40,30 @@ def _each_once(reads: Iterable[Iterable[dict]]) -> Iterator[dict]:
             if row["_id"] not in seen:
                 seen.add(row["_id"])
                 yield row
+
+
+def flat_filter(where: dict) -> dict:
+    """`where` with its top-level `$and` of plain conditions merged into one document where they do not disagree
+    (the same field twice with the same condition kept once; two operator documents on one field merged when they
+    share no operator); what cannot be merged stays under `$and`. MongoEngine writes `$and` whenever two of a
+    queryset's filters name one field (a list's scope and its chosen division), and the embedded database's
+    planner scans the whole collection for an `$and` where it would have used an index for the one document."""
+    if set(where) != {"$and"}:
+        return where
+    merged: dict = {}
+    kept: list[dict] = []
+    for part in where["$and"]:
+        for name, condition in flat_filter(part).items():
+            if name.startswith("$"):
+                kept.append({name: condition})
+            elif name not in merged or merged[name] == condition:
+                merged[name] = condition
+            elif _operators(merged[name]) and _operators(condition) and not set(merged[name]) & set(condition):
+                merged[name] = {**merged[name], **condition}
+            else:
+                kept.append({name: condition})
+    return {**merged, **({"$and": kept} if kept else {})}
+
+
+def _operators(condition) -> bool:
+    return isinstance(condition, dict) and bool(condition) and all(key.startswith("$") for key in condition)

@@ -21,7 +21,10 @@ def scope_filter(user) -> me.Q | None:
     if user.has_role("manager") and user.assignment_number:
         parts.append(me.Q(manager_path=user.assignment_number))
     if user.has_role("hr") and user.hr_divisions:
-        parts.append(me.Q(division__in=list(user.hr_divisions)))
+        # one division by equality: the embedded database's planner uses a (division, …) index's range beside an
+        # equality, but scans the collection for an `$in` of even one value with a range beside it
+        divisions = sorted(set(user.hr_divisions))
+        parts.append(me.Q(division=divisions[0]) if len(divisions) == 1 else me.Q(division__in=divisions))
     if not parts:
         return NOTHING
     combined = parts[0]

@@ -24,7 +24,7 @@ from documents.case import FLAG_KINDS, KINDS, STATUSES, Case
 from documents.case_rollup import PAY_KINDS
 from documents.divisions import staff_divisions
 from documents.employee import Employee
-from documents.reading import rows_where
+from documents.reading import flat_filter, rows_where
 from documents.scope import may_see, scope_parts
 from documents.search_words import search_filter
 from services.cases.outcomes import live_warning as case_warning
@@ -153,6 +153,8 @@ def case_listing(user, today: dt.date, asked: Mapping[str, str], titles: dict[st
     raw = narrowing(today, applied)
     if raw:
         cases = cases.filter(__raw__=raw)
+    # the filters as one document: an `$and` of them (the scope's division and the one chosen) is read by a scan
+    cases = Case.objects(__raw__=flat_filter(cases._query))
     return CaseListing(cases.order_by("division", "opened_on"), applied, problems, divisions, manager, more_people)
 
 

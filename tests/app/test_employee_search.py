@@ -43,7 +43,7 @@ def test_the_search_is_one_range_read_of_the_words_index_within_scope(people, au
         body = found(auth, "isa coo")
     reads = [command for command in commands if command.get("find") == "employees"]
     assert "Cook, Isabella" in body and reads
-    assert reads[0]["filter"] == {"division": {"$in": ["Community Care"]},
+    assert reads[0]["filter"] == {"division": "Community Care",
                                   "search_words": {"$gte": "isa", "$lt": "isb"},
                                   "search_words_again": {"$all": ["coo"]}}
 

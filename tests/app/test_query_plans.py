@@ -271,4 +271,20 @@ def test_the_case_list_sends_every_filter_without_an_or(case_db):
              "warning": "1", "review": "28", "q": "z1"}
     listing = case_listing(_user(["hr"], hr_divisions=["D1"]), DAY.date(), asked, titles, 50)
     where = raw_filter(listing.cases)
-    assert listing.problems == {} and where["manager_path"] == "N1" and not has_or(where), where
+    # one document: the scope's division and the one chosen are one condition, not an `$and`
+    assert listing.problems == {} and where["manager_path"] == "N1" and where["division"] == "D1", where
+    assert not has_or(where) and "$and" not in where, where
+
+
+@pytest.mark.parametrize("asked, index", [({"overdue": "1"}, "division_1_next_due_on_1"),
+                                          ({"warning": "1"}, "division_1_warning_until_1"),
+                                          ({"review": "28"}, "division_1_review_ends_on_1")],
+                         ids=["an overdue task", "a live warning", "a review ending"])
+def test_one_division_s_case_list_filters_are_ranges_of_their_indexes(case_db, asked, index):
+    """An HR advisor of one division is narrowed to it by equality, never an `$in` of one value: the embedded
+    database scans the whole collection for an `$in` with a range beside it."""
+    from services.reads.case_list import case_listing
+    titles = {"STS": {"formal_1": "1st formal"}, "LTS": {}}
+    listing = case_listing(_user(["hr"], hr_divisions=["D1"]), DAY.date(), asked, titles, 50)
+    assert raw_filter(listing.cases)["division"] == "D1"
+    assert plan(case_db, "cases", raw_filter(listing.cases)) == ("IXSCAN", index)
