@@ -102,6 +102,7 @@ def _write_cases(held: list[_HeldCase]) -> None:
     writes, rows, summaries = [], False, False
     for item in held:
         case = item.case
+        case.note_list_days()     # in the same write, as a save sets them
         touched = _touched(name.split(".")[0] for name in case._get_changed_fields())
         rows, summaries = rows or touched[0], summaries or touched[1]
         case.version = item.read_version + len(item.changes)
