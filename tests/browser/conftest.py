@@ -77,7 +77,9 @@ def accessible(page):
     def check(label: str) -> None:
         page.wait_for_load_state("load")   # the page's styles applied: unstyled links would fail on their size
         page.evaluate(AXE.read_text())
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        # violations in full; of the rules passed, one node each (what the check reads): a third less time
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                               "resultTypes: ['violations']})", AXE_TAGS)
         violations = [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
                       for v in result["violations"]]
         assert violations == [], f"{label}: accessibility violations\n{json.dumps(violations, indent=2)}"
