@@ -21,22 +21,32 @@ def _clean():
 
 @pytest.fixture(scope="module")
 def demo(app):
+    """The demo organisation as `flask --app app demo --if-empty` loads it into an empty database in demo mode (as
+    `make run` does): the command's result. Loaded once for the module: each load takes about 10 s."""
     clean_database()
-    return load_demo(TODAY)
+    return _command(app, "demo", "--if-empty")
 
 
-def test_demo_loads_once_with_a_five_level_hierarchy_of_example_org_people(demo):
-    assert demo["employees"] == Employee.objects.count() > 350
-    assert demo["absences"] == Absence.objects.count() > 500
+def _command(app, *args):
+    app.config["DEMO_MODE"] = True
+    try:
+        return app.test_cli_runner().invoke(args=list(args))
+    finally:
+        app.config["DEMO_MODE"] = False
+
+
+def test_demo_command_loads_in_demo_mode_with_a_five_level_hierarchy_of_example_org_people(demo, app):
+    employees = Employee.objects.count()
+    assert demo.exit_code == 0 and "Trigger scan:" in demo.output and Case.objects(kind="STS").count() > 0
+    assert f"Demo organisation loaded: {employees} employees, {Absence.objects.count()} absences" in demo.output
+    assert employees > 350 and Absence.objects.count() > 500
+    again = _command(app, "demo", "--if-empty")
+    assert again.exit_code == 0 and "not loaded" in again.output
     assert load_demo(TODAY, if_empty=True) is None
-    assert Employee.objects.count() == demo["employees"]
+    assert Employee.objects.count() == employees
     assert {len(employee.manager_path) for employee in Employee.objects.only("manager_path")} == {0, 1, 2, 3, 4}
     assert all(e.email.endswith("@example.org") for e in Employee.objects.only("email"))
     assert all(u.email.endswith("@example.org") for u in User.objects.only("email"))
-
-
-def test_demo_replace_starts_again(demo):
-    assert load_demo(TODAY, replace=True)["employees"] == Employee.objects.count() == demo["employees"]
 
 
 def test_each_demo_login_lands_on_its_page_and_the_manager_sees_their_team(demo, app):
@@ -57,25 +67,14 @@ def test_each_demo_login_lands_on_its_page_and_the_manager_sees_their_team(demo,
             assert employee.name in page
 
 
-def test_demo_command_refuses_outside_demo_mode(app):
-    clean_database()
-    runner = app.test_cli_runner()
-    app.config["DEMO_MODE"] = False
-    result = runner.invoke(args=["demo"])
+def test_demo_replace_starts_again(demo):
+    employees = Employee.objects.count()
+    assert load_demo(TODAY, replace=True)["employees"] == Employee.objects.count() == employees
+
+
+def test_demo_command_refuses_outside_demo_mode(app, demo):
+    employees = Employee.objects.count()
+    result = app.test_cli_runner().invoke(args=["demo", "--replace"])
     assert result.exit_code == 1
     assert "demo mode" in result.output
-    assert Employee.objects.count() == 0
-
-
-def test_demo_command_loads_in_demo_mode(app):
-    clean_database()
-    runner = app.test_cli_runner()
-    app.config["DEMO_MODE"] = True
-    try:
-        first = runner.invoke(args=["demo", "--if-empty"])
-        second = runner.invoke(args=["demo", "--if-empty"])
-    finally:
-        app.config["DEMO_MODE"] = False
-    assert first.exit_code == 0 and "Demo organisation loaded" in first.output
-    assert "Trigger scan:" in first.output and Case.objects(kind="STS").count() > 0
-    assert second.exit_code == 0 and "not loaded" in second.output
+    assert Employee.objects.count() == employees       # nothing deleted, nothing loaded
