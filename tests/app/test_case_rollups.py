@@ -196,7 +196,7 @@ def _agree(days=(TODAY, TODAY + 10 * DAY, TODAY + 30 * DAY)) -> None:
             assert _shown(user, day) == _counted(user, day), (email, day)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=OPERATIONS)
 @example(operations=[("rechain", 0)])                       # Ann's case re-chained in bulk
 @example(operations=[("flag", 0, "wrong_stage"), ("move", 0, "Medicine")])   # moved with its flag
