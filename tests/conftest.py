@@ -10,7 +10,9 @@ import itertools
 import os
 import re
 import threading
+from pathlib import Path
 
+import bson
 import pytest
 from bson.codec_options import CodecOptions
 from bson.raw_bson import RawBSONDocument
@@ -296,6 +298,36 @@ def restore_database(saved: dict[str, list]) -> None:
             db[name].insert_many([dict(document) for document in saved[name]])
     _written.drain_since()     # the restore's own writes (which the next clean still empties)
     _holds[:] = [saved]
+
+
+_demo_copies: dict[dt.date, dict[str, list]] = {}
+
+
+def demo_database(today: dt.date, shared: Path | None) -> None:
+    """The test database holding the demo organisation of `today` as `load_demo` first loads it: loaded once in
+    the whole run (about 10 s), then restored from a copy of its documents (a third of the time). The copy is
+    shared with the run's other workers through a file in `shared` (written whole, then renamed into place)."""
+    from services.demo import load_demo
+    clean_database()
+    file = shared / f"demo-{today.isoformat()}.bson" if shared else None
+    if today not in _demo_copies and file and file.exists():
+        _demo_copies[today] = bson.decode(file.read_bytes())["collections"]
+    if today in _demo_copies:
+        restore_database(_demo_copies[today])
+        return
+    load_demo(today)
+    copy = _demo_copies[today] = database_copy()
+    if file:
+        part = file.with_suffix(f".{os.getpid()}.part")
+        part.write_bytes(bson.encode({"collections": copy}))
+        os.replace(part, file)
+
+
+@pytest.fixture(scope="session")
+def demo_loader(tmp_path_factory):
+    """`demo_database` for this run: the workers of one run share the folder above their own temporary ones."""
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    return lambda today: demo_database(today, shared)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,7 +24,6 @@ from services import letter_templates as templates
 from services.backup import MANIFEST, checksum, collections_of, file_name
 from services.cases.letters import generate
 from services.cases.outcomes import OutcomeChoice, record_outcome
-from services.demo import load_demo
 from tests.app.held_meetings import hold_meeting
 from tests.app.test_letter_templates_admin import shipped_plus
 from tests.app.test_letters import ORG, staged, wes  # noqa: F401  (wes: the fixture)
@@ -96,10 +95,11 @@ def fresh(database_uri):
 
 
 @pytest.fixture
-def demo():
-    """The demo organisation: about 400 staff, 1,000 absences, 50 logins (loaded first: it loads only into an
-    empty database)."""
-    assert load_demo(clock.today()) is not None
+def demo(demo_loader):
+    """The demo organisation: about 400 staff, 1,000 absences, 50 logins (as `load_demo` loads it into an empty
+    database; loaded once in the run: tests/conftest.py `demo_database`)."""
+    demo_loader(clock.today())
+    assert Employee.objects.count() > 350
 
 
 def test_the_commands_round_trip_the_whole_database_letters_and_templates_included(

@@ -79,7 +79,7 @@ def _apply(operation, people) -> None:
             refresh_employee(employee, TODAY)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=OPERATIONS)
 def test_kept_figures_equal_recomputed_ones_after_any_changes(app, operations):
     clean_database()

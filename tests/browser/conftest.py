@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services import clock
-from tests.conftest import clean_database, database_copy, restore_database, serving
+from tests.conftest import clean_database, serving
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENS = Path(__file__).parent / "screens"
@@ -36,21 +36,11 @@ def base_url(live_server):
     return live_server
 
 
-_demo: dict[dt.date, dict[str, list]] = {}
-
-
 @pytest.fixture(scope="module")
-def demo_organisation(app):
-    """The demo organisation as it is first loaded, fresh for each module (loaded once, then restored from a copy
-    of its documents, which takes a third of the time), and removed after the module."""
-    from services.demo import load_demo
-    today = clock.today()
-    clean_database()
-    if today in _demo:
-        restore_database(_demo[today])
-    else:
-        load_demo(today)
-        _demo[today] = database_copy()
+def demo_organisation(app, demo_loader):
+    """The demo organisation as it is first loaded, fresh for each module (loaded once in the run, then restored
+    from a copy of its documents: tests/conftest.py `demo_database`), and removed after the module."""
+    demo_loader(clock.today())
     yield
     clean_database()
 
