@@ -27,7 +27,6 @@ from documents.employee import Employee
 from documents.reading import flat_filter, rows_where
 from documents.scope import may_see, scope_parts
 from documents.search_words import search_filter
-from services.cases.outcomes import live_warning as case_warning
 from services.reads.dashboard_lists import listed_cases, stage_words
 
 REVIEW_WITHIN = {"14": "2 weeks", "28": "4 weeks", "56": "8 weeks"}     # the choices offered: the user's pick
@@ -39,7 +38,7 @@ FILTERS_IN_ORDER = FILTERS + DASHBOARD_FILTERS
 # A stage is any key a policy may give one (a stage only an older policy had is still listed, by its key in words).
 STAGE_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 LISTED_FIELDS = ("employee", "assignment_number", "kind", "stage", "status", "paused", "opened_on", "division",
-                 "stages.warning_expires_on", "stages.review_date", "stages.key")
+                 "warning_until", "review_ends_on")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,16 +158,14 @@ def case_listing(user, today: dt.date, asked: Mapping[str, str], titles: dict[st
 
 
 def live_warning(case: Case, today: dt.date) -> dt.date | None:
-    """The day the case's warning expires, if it is live on `today` (the case page's rule: the latest warning on
-    record, `services.cases.outcomes.live_warning`), or None."""
-    warning = case_warning(case)
-    return warning.expires_on if warning and warning.live_on(today) else None
+    """The day the case's warning expires, if it is live on `today` (up to and including that day), or None: the
+    expiry of the warning on record, as the case page reads it, kept on the case (documents/case_days.py)."""
+    return case.warning_until if case.warning_until and today <= case.warning_until else None
 
 
 def review_end(case: Case) -> dt.date | None:
-    """The day the current stage's review period ends, or None."""
-    stage = case.stages[-1] if case.stages else None
-    return as_date(stage.review_date) if stage and stage.review_date else None
+    """The day the current stage's review period ends (kept on the case), or None."""
+    return case.review_ends_on
 
 
 def case_table(listing: CaseListing, titles: dict[str, dict[str, str]], today: dt.date) -> Table:
